@@ -1,0 +1,223 @@
+//! Who may see and change what. The server asks these functions and turns the
+//! answer into SQL filters; nothing here knows about SQL.
+
+use crate::employee::Role;
+use crate::{ApiKeyId, DepartmentId, EmployeeId, TenantId};
+use serde::{Deserialize, Serialize};
+
+/// The caller of a request, after authentication.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Principal {
+    User(UserPrincipal),
+    ApiKey(ApiKeyPrincipal),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserPrincipal {
+    pub tenant: TenantId,
+    pub employee: EmployeeId,
+    pub role: Role,
+    pub department: DepartmentId,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiKeyPrincipal {
+    pub tenant: TenantId,
+    pub key: ApiKeyId,
+    pub scopes: Vec<ApiScope>,
+}
+
+impl Principal {
+    pub fn tenant(&self) -> TenantId {
+        match self {
+            Principal::User(u) => u.tenant,
+            Principal::ApiKey(k) => k.tenant,
+        }
+    }
+}
+
+/// What an integration key may do. Write implies read of the same resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ApiScope {
+    #[serde(rename = "customers:read")]
+    CustomersRead,
+    #[serde(rename = "customers:write")]
+    CustomersWrite,
+    #[serde(rename = "employees:read")]
+    EmployeesRead,
+    #[serde(rename = "employees:write")]
+    EmployeesWrite,
+    #[serde(rename = "departments:read")]
+    DepartmentsRead,
+    #[serde(rename = "departments:write")]
+    DepartmentsWrite,
+}
+
+impl ApiScope {
+    pub const ALL: [ApiScope; 6] = [
+        ApiScope::CustomersRead,
+        ApiScope::CustomersWrite,
+        ApiScope::EmployeesRead,
+        ApiScope::EmployeesWrite,
+        ApiScope::DepartmentsRead,
+        ApiScope::DepartmentsWrite,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiScope::CustomersRead => "customers:read",
+            ApiScope::CustomersWrite => "customers:write",
+            ApiScope::EmployeesRead => "employees:read",
+            ApiScope::EmployeesWrite => "employees:write",
+            ApiScope::DepartmentsRead => "departments:read",
+            ApiScope::DepartmentsWrite => "departments:write",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ApiScope> {
+        ApiScope::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    fn grants(self, resource: Resource, action: Action) -> bool {
+        let (r, writes) = match self {
+            ApiScope::CustomersRead => (Resource::Customers, false),
+            ApiScope::CustomersWrite => (Resource::Customers, true),
+            ApiScope::EmployeesRead => (Resource::Employees, false),
+            ApiScope::EmployeesWrite => (Resource::Employees, true),
+            ApiScope::DepartmentsRead => (Resource::Departments, false),
+            ApiScope::DepartmentsWrite => (Resource::Departments, true),
+        };
+        r == resource && (writes || action == Action::Read)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resource {
+    Customers,
+    Employees,
+    Departments,
+    ApiKeys,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Read,
+    Write,
+}
+
+/// Which rows of a resource a caller reaches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// Every row of the tenant.
+    Tenant,
+    /// Rows belonging to this department or any below it (employees in it; customers
+    /// owned by employees in it; the departments themselves).
+    Subtree(DepartmentId),
+    /// Only rows of this person: themselves, or the customers they own.
+    Own(EmployeeId),
+    /// Nothing: the request is forbidden.
+    None,
+}
+
+/// The single table of role rules. Managers run their department subtree; field reps
+/// see themselves and the customers they own; finance reads people, nothing else.
+pub fn reach(principal: &Principal, resource: Resource, action: Action) -> Reach {
+    use Action::*;
+    use Resource::*;
+    match principal {
+        Principal::ApiKey(k) => {
+            if resource != ApiKeys && k.scopes.iter().any(|s| s.grants(resource, action)) {
+                Reach::Tenant
+            } else {
+                Reach::None
+            }
+        }
+        Principal::User(u) => match (u.role, resource, action) {
+            (Role::Admin, _, _) => Reach::Tenant,
+            (Role::Manager, Customers | Employees, _) => Reach::Subtree(u.department),
+            (Role::Manager, Departments, Read) => Reach::Subtree(u.department),
+            (Role::Field, Customers, _) => Reach::Own(u.employee),
+            (Role::Field, Employees, Read) => Reach::Own(u.employee),
+            (Role::Finance, Employees | Departments, Read) => Reach::Tenant,
+            _ => Reach::None,
+        },
+    }
+}
+
+/// Roles a caller may give to people they create or edit: nobody hands out more
+/// power than they hold, so a manager can add field reps but not another admin.
+pub fn may_assign_role(principal: &Principal, role: Role) -> bool {
+    match principal {
+        Principal::User(u) => match u.role {
+            Role::Admin => true,
+            Role::Manager => role == Role::Field,
+            _ => false,
+        },
+        Principal::ApiKey(k) => role != Role::Admin && k.scopes.contains(&ApiScope::EmployeesWrite),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(role: Role) -> (Principal, UserPrincipal) {
+        let u = UserPrincipal {
+            tenant: TenantId::new(),
+            employee: EmployeeId::new(),
+            role,
+            department: DepartmentId::new(),
+        };
+        (Principal::User(u.clone()), u)
+    }
+
+    #[test]
+    fn role_table() {
+        let (p, u) = user(Role::Manager);
+        assert_eq!(reach(&p, Resource::Customers, Action::Write), Reach::Subtree(u.department));
+        assert_eq!(reach(&p, Resource::Departments, Action::Write), Reach::None);
+        assert_eq!(reach(&p, Resource::ApiKeys, Action::Read), Reach::None);
+
+        let (p, u) = user(Role::Field);
+        assert_eq!(reach(&p, Resource::Customers, Action::Read), Reach::Own(u.employee));
+        assert_eq!(reach(&p, Resource::Employees, Action::Write), Reach::None);
+
+        let (p, _) = user(Role::Finance);
+        assert_eq!(reach(&p, Resource::Employees, Action::Read), Reach::Tenant);
+        assert_eq!(reach(&p, Resource::Employees, Action::Write), Reach::None);
+        assert_eq!(reach(&p, Resource::Customers, Action::Read), Reach::None);
+
+        let (p, _) = user(Role::Admin);
+        assert_eq!(reach(&p, Resource::ApiKeys, Action::Write), Reach::Tenant);
+    }
+
+    #[test]
+    fn api_key_scopes() {
+        let p = Principal::ApiKey(ApiKeyPrincipal {
+            tenant: TenantId::new(),
+            key: ApiKeyId::new(),
+            scopes: vec![ApiScope::CustomersWrite, ApiScope::EmployeesRead],
+        });
+        assert_eq!(reach(&p, Resource::Customers, Action::Read), Reach::Tenant);
+        assert_eq!(reach(&p, Resource::Customers, Action::Write), Reach::Tenant);
+        assert_eq!(reach(&p, Resource::Employees, Action::Write), Reach::None);
+        assert_eq!(reach(&p, Resource::ApiKeys, Action::Read), Reach::None);
+        assert!(!may_assign_role(&p, Role::Field));
+    }
+
+    #[test]
+    fn nobody_grants_more_than_they_hold() {
+        assert!(may_assign_role(&user(Role::Manager).0, Role::Field));
+        assert!(!may_assign_role(&user(Role::Manager).0, Role::Admin));
+        assert!(!may_assign_role(&user(Role::Field).0, Role::Field));
+    }
+
+    #[test]
+    fn scope_names_round_trip() {
+        for s in ApiScope::ALL {
+            assert_eq!(ApiScope::parse(s.as_str()), Some(s));
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.as_str()));
+        }
+    }
+}

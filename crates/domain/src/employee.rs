@@ -1,0 +1,226 @@
+//! People: roles, login names, passwords and contact details.
+
+use crate::tenant::{clean_name, clean_optional};
+use crate::{DepartmentId, EmployeeId, Invalid};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What a person may do; see [`crate::access`] for the rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    Manager,
+    Field,
+    Finance,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Manager, Role::Field, Role::Finance];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Manager => "manager",
+            Role::Field => "field",
+            Role::Finance => "finance",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Role, String> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s.trim().to_ascii_lowercase())
+            .ok_or_else(|| "must be one of admin, manager, field, finance".into())
+    }
+}
+
+/// A login name, unique within a tenant. ASCII so it can be typed on any keyboard;
+/// compared case-insensitively by storing it lowercased.
+pub fn parse_username(s: &str) -> Result<String, String> {
+    let s = s.trim().to_ascii_lowercase();
+    let ok = (2..=64).contains(&s.len())
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-@".contains(&b));
+    if ok {
+        Ok(s)
+    } else {
+        Err("must be 2-64 characters of letters, digits, '.', '_', '-' or '@'".into())
+    }
+}
+
+/// Passwords: long enough to resist guessing, short enough that hashing stays cheap.
+pub fn check_password(s: &str) -> Result<(), String> {
+    let n = s.chars().count();
+    if n < 8 {
+        Err("must be at least 8 characters".into())
+    } else if n > 256 {
+        Err("must be at most 256 characters".into())
+    } else {
+        Ok(())
+    }
+}
+
+fn parse_email(s: Option<&str>) -> Result<Option<String>, String> {
+    let Some(s) = clean_optional(s, 254)? else {
+        return Ok(None);
+    };
+    let (local, host) = s.split_once('@').ok_or("must be an email address")?;
+    if local.is_empty() || !host.contains('.') || host.starts_with('.') || s.contains(' ') {
+        return Err("must be an email address".into());
+    }
+    Ok(Some(s))
+}
+
+/// A phone number as people write it: digits with optional leading '+', spaces and hyphens.
+pub fn parse_phone(s: Option<&str>) -> Result<Option<String>, String> {
+    let Some(s) = clean_optional(s, 32)? else {
+        return Ok(None);
+    };
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    let allowed = s
+        .char_indices()
+        .all(|(i, c)| c.is_ascii_digit() || c == ' ' || c == '-' || (c == '+' && i == 0));
+    if allowed && (5..=20).contains(&digits) {
+        Ok(Some(s))
+    } else {
+        Err("must be a phone number (digits, optional leading +)".into())
+    }
+}
+
+/// What a client sends to create or replace an employee.
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EmployeeInput {
+    /// Client-generated id: a retried create with the same id returns the first result.
+    #[serde(default)]
+    pub id: Option<EmployeeId>,
+    pub name: String,
+    #[serde(default)]
+    pub username: Option<String>,
+    /// Only on create or to reset; never returned.
+    #[serde(default)]
+    pub password: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub employee_no: Option<String>,
+    pub department_id: DepartmentId,
+    pub role: Role,
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A validated employee, ready to store.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EmployeeDraft {
+    pub name: String,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub employee_no: Option<String>,
+    pub department_id: DepartmentId,
+    pub role: Role,
+    pub active: bool,
+}
+
+impl EmployeeInput {
+    pub fn validate(&self) -> Result<EmployeeDraft, Invalid> {
+        let mut bad = Invalid::default();
+        let name = bad.check("name", clean_name(&self.name, 100));
+        let username = bad.check(
+            "username",
+            self.username.as_deref().map(parse_username).transpose(),
+        );
+        if let Some(p) = &self.password {
+            bad.check("password", check_password(p));
+            if self.username.is_none() {
+                bad.push("username", "is required when a password is set");
+            }
+        }
+        let phone = bad.check("phone", parse_phone(self.phone.as_deref()));
+        let email = bad.check("email", parse_email(self.email.as_deref()));
+        let employee_no = bad.check("employee_no", clean_optional(self.employee_no.as_deref(), 64));
+        bad.into_result(|| EmployeeDraft {
+            name: name.unwrap_or_default(),
+            username: username.flatten(),
+            password: self.password.clone(),
+            phone: phone.flatten(),
+            email: email.flatten(),
+            employee_no: employee_no.flatten(),
+            department_id: self.department_id,
+            role: self.role,
+            active: self.active,
+        })
+    }
+}
+
+/// An employee as stored and shown (never with a password).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Employee {
+    pub id: EmployeeId,
+    pub name: String,
+    pub username: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub employee_no: Option<String>,
+    pub department_id: DepartmentId,
+    pub role: Role,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> EmployeeInput {
+        EmployeeInput {
+            id: None,
+            name: "王建国".into(),
+            username: Some("Wang.JG".into()),
+            password: Some("correct horse".into()),
+            phone: Some("+86 138-0013-8000".into()),
+            email: Some("wang@example.com".into()),
+            employee_no: Some("E0001".into()),
+            department_id: DepartmentId::new(),
+            role: Role::Field,
+            active: true,
+        }
+    }
+
+    #[test]
+    fn valid_input_is_normalised() {
+        let d = input().validate().unwrap();
+        assert_eq!(d.username.as_deref(), Some("wang.jg"));
+        assert_eq!(d.phone.as_deref(), Some("+86 138-0013-8000"));
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let mut i = input();
+        i.name = " ".into();
+        i.password = Some("short".into());
+        i.phone = Some("call me".into());
+        i.email = Some("nope".into());
+        let err = i.validate().unwrap_err();
+        let fields: Vec<_> = err.problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["name", "password", "phone", "email"]);
+    }
+
+    #[test]
+    fn role_parse() {
+        assert_eq!(Role::parse(" Manager").unwrap(), Role::Manager);
+        assert!(Role::parse("boss").is_err());
+    }
+}

@@ -1,0 +1,21 @@
+//! Outfield's domain: typed ids and values, validation and access rules.
+//!
+//! Architecture invariant: this crate does no I/O. It has no database, HTTP or async
+//! runtime dependency (a test in `tests/purity.rs` enforces it); it takes values and
+//! returns values, so every rule here is unit-tested without a server.
+
+pub mod access;
+pub mod customer;
+pub mod customer_import;
+pub mod department;
+pub mod employee;
+pub mod ids;
+pub mod invalid;
+pub mod location;
+pub mod throttle;
+pub mod tenant;
+
+pub use coords::{CoordSystem, LatLon};
+pub use ids::{ApiKeyId, CustomerId, DepartmentId, EmployeeId, TenantId};
+pub use invalid::{FieldProblem, Invalid};
+pub use location::{BadCoordinate, CheckinRadius, Meters, Wgs84};

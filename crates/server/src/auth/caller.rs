@@ -1,0 +1,59 @@
+//! The authenticated caller of a request, from its `Authorization: Bearer` token.
+
+use super::tokens::{self, TokenKind};
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use domain::access::{self, Action, Principal, Reach, Resource};
+
+/// Who is calling; extracting it fails with 401 when the token is missing, unknown,
+/// expired or revoked.
+pub struct Caller {
+    pub principal: Principal,
+    /// The raw token, kept so logout can revoke exactly this session.
+    pub token: String,
+}
+
+impl Caller {
+    pub fn tenant(&self) -> domain::TenantId {
+        self.principal.tenant()
+    }
+
+    /// The rows this caller reaches for `action` on `resource`; 403 when none.
+    pub fn reach(&self, resource: Resource, action: Action) -> Result<Reach, ApiError> {
+        match access::reach(&self.principal, resource, action) {
+            Reach::None => Err(ApiError::forbidden()),
+            r => Ok(r),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(str::trim)
+            .ok_or_else(|| ApiError::unauthorized("send Authorization: Bearer <token>"))?;
+        let (kind, tenant) =
+            tokens::parse(token).ok_or_else(|| ApiError::unauthorized("the token is not valid"))?;
+        let hash = tokens::hash(token);
+        let principal = match kind {
+            TokenKind::Session => state
+                .store
+                .session_principal(tenant, &hash, crate::now_ms())
+                .await?
+                .map(Principal::User),
+            TokenKind::ApiKey => state.store.api_key_principal(tenant, &hash).await?.map(Principal::ApiKey),
+        };
+        let principal =
+            principal.ok_or_else(|| ApiError::unauthorized("the token is expired, revoked or unknown"))?;
+        Ok(Caller { principal, token: token.to_owned() })
+    }
+}

@@ -1,0 +1,8 @@
+//! Authentication: passwords, bearer tokens, login throttling and the [`Caller`] extractor.
+
+mod caller;
+pub mod passwords;
+pub mod throttle;
+pub mod tokens;
+
+pub use caller::Caller;

@@ -1,0 +1,114 @@
+//! Loading the demo company (`outfield demo`, `outfield serve --demo`).
+
+use crate::auth::passwords;
+use crate::error::{ApiError, ApiResult};
+use demo::{DemoCompany, DemoRole};
+use domain::access::Reach;
+use domain::customer::{Contact, CustomerDraft, Level};
+use domain::customer_import::Column;
+use domain::employee::{EmployeeDraft, Role};
+use domain::tenant::Slug;
+use domain::{CoordSystem, DepartmentId, EmployeeId, TenantId, Wgs84};
+use storage::{ImportItem, NewTenant, Store};
+
+pub struct DemoLoad {
+    pub tenant: TenantId,
+    /// False when the demo tenant already existed and nothing was written.
+    pub created: bool,
+    pub summary: String,
+}
+
+fn role(r: DemoRole) -> Role {
+    match r {
+        DemoRole::Admin => Role::Admin,
+        DemoRole::Manager => Role::Manager,
+        DemoRole::Field => Role::Field,
+    }
+}
+
+/// Loads the demo company unless a tenant with its slug exists. Every demo person can
+/// log in with `password`; it is hashed once and the hash shared, which is fine for
+/// throwaway demo accounts and keeps loading fast.
+pub async fn load_demo(store: &Store, password: &str) -> ApiResult<DemoLoad> {
+    let company: DemoCompany = demo::demo_company(demo::DEFAULT_SEED);
+    let summary = demo::summary(&company);
+    if let Some(t) = store.tenant_by_slug(company.tenant_slug).await? {
+        return Ok(DemoLoad { tenant: t.id, created: false, summary });
+    }
+    domain::employee::check_password(password).map_err(|p| ApiError::invalid(domain::Invalid::one("password", p)))?;
+    let hash = passwords::hash(password.to_owned()).await?;
+    let admin = company.employees.iter().find(|e| e.role == DemoRole::Admin).expect("the demo has an admin");
+    let root = company.departments.iter().position(|d| d.parent.is_none()).expect("the demo has a root department");
+    let (tenant, root_id, admin_id) = store
+        .create_tenant(&NewTenant {
+            slug: Slug::parse(company.tenant_slug).map_err(ApiError::internal)?,
+            name: company.tenant_name.clone(),
+            timezone: company.timezone.to_owned(),
+            root_department: company.departments[root].name.clone(),
+            admin_name: admin.name.clone(),
+            admin_username: admin.username.clone(),
+            admin_password_hash: hash.clone(),
+        })
+        .await?;
+
+    let mut dept_ids: Vec<DepartmentId> = vec![root_id; company.departments.len()];
+    for (i, d) in company.departments.iter().enumerate() {
+        if i == root {
+            continue;
+        }
+        let parent = d.parent.map(|p| dept_ids[p]);
+        let (made, _) = store.create_department(tenant, None, &d.name, parent).await?;
+        dept_ids[i] = made.id;
+    }
+
+    let mut people: Vec<EmployeeId> = Vec::with_capacity(company.employees.len());
+    for e in &company.employees {
+        let draft = EmployeeDraft {
+            name: e.name.clone(),
+            username: Some(e.username.clone()),
+            password: None,
+            phone: Some(e.phone.clone()),
+            email: Some(e.email.clone()),
+            employee_no: Some(e.employee_no.clone()),
+            department_id: dept_ids[e.department],
+            role: role(e.role),
+            active: true,
+        };
+        let id = if e.role == DemoRole::Admin {
+            store.update_employee(tenant, admin_id, &draft, None).await?;
+            admin_id
+        } else {
+            store.create_employee(tenant, None, &draft, Some(&hash)).await?.0.id
+        };
+        people.push(id);
+    }
+
+    let items: Vec<ImportItem> = company
+        .customers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            Ok(ImportItem {
+                row: i + 2,
+                draft: CustomerDraft {
+                    name: c.name.clone(),
+                    code: Some(c.code.clone()),
+                    external_id: Some(c.external_id.clone()),
+                    address: Some(c.address.clone()),
+                    location: Some(Wgs84::parse(c.lat, c.lon, CoordSystem::Wgs84).map_err(|e| ApiError::internal(e.problem()))?),
+                    level: Level::parse(&c.level.to_string()).map_err(ApiError::internal)?,
+                    tags: c.tags.clone(),
+                    contacts: vec![Contact { name: c.contact_name.clone(), phone: Some(c.contact_phone.clone()), title: Some("店长".into()) }],
+                    owner_id: Some(people[c.owner]),
+                    checkin_radius: None,
+                },
+            })
+        })
+        .collect::<ApiResult<_>>()?;
+    let all_columns = [
+        Column::Name, Column::Code, Column::ExternalId, Column::Address, Column::Lat, Column::Lon,
+        Column::Level, Column::Tags, Column::Owner, Column::ContactName,
+    ];
+    store.import_customers(tenant, &Reach::Tenant, &items, &all_columns.into_iter().collect(), false).await?;
+    Ok(DemoLoad { tenant, created: true, summary })
+}

@@ -1,0 +1,26 @@
+//! Outfield's HTTP server: the JSON API under `/api/v1`, its OpenAPI document, health
+//! checks, and the services the CLI shares with the API (tenant creation, demo data,
+//! customer import).
+//!
+//! Architecture invariant: handlers never build SQL. They authenticate the caller, ask
+//! `domain::access` what the caller reaches, validate input with `domain`, and call
+//! `storage::Store` with the caller's tenant id.
+
+pub mod app;
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod import;
+pub mod openapi;
+pub mod routes;
+pub mod state;
+pub mod tenants;
+
+pub use app::{router, serve};
+pub use state::{AppState, Config};
+
+/// Milliseconds since the Unix epoch, UTC: how instants are compared and stored.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}

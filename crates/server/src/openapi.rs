@@ -1,0 +1,38 @@
+//! The OpenAPI document's frame: title, security scheme and shared schemas. Paths are
+//! collected from the handlers' `#[utoipa::path]` annotations.
+
+use crate::error::ErrorBody;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Outfield API",
+        description = "Field-force management: people, customers, and (as they land) attendance, visits, \
+                       tracking and planning. Authenticate with `POST /api/v1/auth/login` and send \
+                       `Authorization: Bearer <token>`, or use an integration API key the same way. \
+                       Every error answers `{\"error\":{\"code\",\"message\",\"fields\"}}`.",
+        license(name = "Apache-2.0")
+    ),
+    modifiers(&Bearer),
+    security(("bearer" = [])),
+    components(schemas(ErrorBody))
+)]
+struct ApiDoc;
+
+struct Bearer;
+
+impl Modify for Bearer {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub fn base() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}

@@ -1,0 +1,119 @@
+//! Integration API keys (admins only): created with scopes, shown once, revocable.
+
+use crate::auth::Caller;
+use crate::auth::tokens::{self, TokenKind};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{Json, Path};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use domain::access::{Action, ApiScope, Principal, Resource};
+use domain::tenant::clean_name;
+use domain::{ApiKeyId, EmployeeId, Invalid};
+use serde::{Deserialize, Serialize};
+use storage::{ApiKeyRecord, NewApiKey};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_keys, create_key)).routes(routes!(revoke_key))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApiKey {
+    pub id: ApiKeyId,
+    pub name: String,
+    /// The key's first characters, to tell keys apart; the key itself is never shown again.
+    pub prefix: String,
+    pub scopes: Vec<ApiScope>,
+    pub created_by: Option<EmployeeId>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl From<ApiKeyRecord> for ApiKey {
+    fn from(r: ApiKeyRecord) -> Self {
+        ApiKey {
+            id: r.id,
+            name: r.name,
+            prefix: r.prefix,
+            scopes: r.scopes,
+            created_by: r.created_by,
+            created_at: r.created_at,
+            last_used_at: r.last_used_at,
+            revoked_at: r.revoked_at,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewKeyRequest {
+    pub name: String,
+    /// e.g. `["customers:read", "customers:write"]`
+    pub scopes: Vec<ApiScope>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NewKeyResponse {
+    /// The key: send it as `Authorization: Bearer <key>`. Shown only in this response.
+    pub key: String,
+    pub api_key: ApiKey,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApiKeyList {
+    pub items: Vec<ApiKey>,
+    pub next_cursor: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/api-keys", tag = "api-keys",
+    responses((status = 200, body = ApiKeyList), (status = 403, body = ErrorBody)))]
+async fn list_keys(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<ApiKeyList>> {
+    caller.reach(Resource::ApiKeys, Action::Read)?;
+    let items = s.store.list_api_keys(caller.tenant()).await?.into_iter().map(ApiKey::from).collect();
+    Ok(Json(ApiKeyList { items, next_cursor: None }))
+}
+
+/// Creates a key with the given scopes. The key is in this response only; it is stored hashed.
+#[utoipa::path(post, path = "/api/v1/api-keys", tag = "api-keys", request_body = NewKeyRequest,
+    responses((status = 201, body = NewKeyResponse), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn create_key(
+    State(s): State<AppState>,
+    caller: Caller,
+    Json(req): Json<NewKeyRequest>,
+) -> ApiResult<(StatusCode, Json<NewKeyResponse>)> {
+    caller.reach(Resource::ApiKeys, Action::Write)?;
+    let mut bad = Invalid::default();
+    let name = bad.check("name", clean_name(&req.name, 100));
+    if req.scopes.is_empty() {
+        bad.push("scopes", "at least one scope is needed");
+    }
+    let name = bad.into_result(|| name.unwrap_or_default())?;
+    let key = tokens::new_token(TokenKind::ApiKey, caller.tenant());
+    // Tokens are ASCII, so byte slicing is safe.
+    let prefix = format!("{}…{}", &key[..12], &key[key.len() - 4..]);
+    let created_by = match &caller.principal {
+        Principal::User(u) => Some(u.employee),
+        Principal::ApiKey(_) => None,
+    };
+    let rec = s
+        .store
+        .create_api_key(
+            caller.tenant(),
+            &NewApiKey { name: &name, prefix: &prefix, key_hash: &tokens::hash(&key), scopes: &req.scopes, created_by },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(NewKeyResponse { key, api_key: rec.into() })))
+}
+
+/// Revokes a key at once; requests with it answer 401 from then on.
+#[utoipa::path(delete, path = "/api/v1/api-keys/{id}", tag = "api-keys", params(("id" = ApiKeyId, Path)),
+    responses((status = 200, body = ApiKey), (status = 404, body = ErrorBody)))]
+async fn revoke_key(State(s): State<AppState>, caller: Caller, Path(id): Path<ApiKeyId>) -> ApiResult<Json<ApiKey>> {
+    caller.reach(Resource::ApiKeys, Action::Write)?;
+    Ok(Json(s.store.revoke_api_key(caller.tenant(), id).await?.into()))
+}

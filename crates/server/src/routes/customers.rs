@@ -1,0 +1,235 @@
+//! Customers: list with filters and cursor pagination, create, read, replace, delete, export.
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{Json, Path, Query};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use domain::access::{Action, Reach, Resource};
+use domain::customer::{Customer, CustomerDraft, CustomerInput, Level};
+use domain::{CoordSystem, CustomerId, Invalid, Wgs84};
+use serde::{Deserialize, Serialize};
+use storage::{CustomerFilter, CustomerSort};
+use tabular::SheetFormat;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_customers, create_customer))
+        .routes(routes!(export_customers))
+        .routes(routes!(get_customer, update_customer, delete_customer))
+}
+
+/// Parses `?coord_system=` for answers; WGS-84 when absent.
+pub(crate) fn output_system(s: Option<&str>) -> ApiResult<CoordSystem> {
+    match s {
+        None => Ok(CoordSystem::Wgs84),
+        Some(v) => CoordSystem::parse(v).ok_or_else(|| ApiError::bad_request("coord_system", "must be wgs84, gcj02 or bd09")),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerQuery {
+    pub owner_id: Option<domain::EmployeeId>,
+    #[param(value_type = Option<Level>)]
+    pub level: Option<String>,
+    pub tag: Option<String>,
+    /// Substring of name, code, external id or address.
+    pub q: Option<String>,
+    /// `lat,lon,radius_m` (WGS-84 unless `coord_system` says otherwise), e.g. `31.23,121.47,2000`.
+    pub near: Option<String>,
+    /// `name` (default), `-name`, `created_at`, `-created_at`, or `distance` (with `near`).
+    pub sort: Option<String>,
+    /// Coordinate system of `near` and of the answer's locations: wgs84 (default), gcj02, bd09.
+    pub coord_system: Option<String>,
+    pub cursor: Option<String>,
+    /// 1–500, default 50.
+    #[serde(default = "super::default_limit")]
+    pub limit: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CustomerPage {
+    pub items: Vec<Customer>,
+    pub next_cursor: Option<String>,
+}
+
+fn parse_near(raw: &str, system: CoordSystem) -> ApiResult<(Wgs84, f64)> {
+    let bad = || ApiError::bad_request("near", "must be lat,lon,radius_m with a radius of 1 to 100000 metres");
+    let parts: Vec<f64> = raw.split(',').map(|p| p.trim().parse::<f64>()).collect::<Result<_, _>>().map_err(|_| bad())?;
+    let [lat, lon, r] = parts[..] else { return Err(bad()) };
+    if !(1.0..=100_000.0).contains(&r) {
+        return Err(bad());
+    }
+    let centre = Wgs84::parse(lat, lon, system).map_err(|e| ApiError::bad_request("near", e.problem()))?;
+    Ok((centre, r))
+}
+
+/// Customers the caller reaches: admins all, managers those owned by people in their
+/// subtree, field reps their own.
+#[utoipa::path(get, path = "/api/v1/customers", tag = "customers", params(CustomerQuery),
+    responses((status = 200, body = CustomerPage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn list_customers(
+    State(s): State<AppState>,
+    caller: Caller,
+    Query(q): Query<CustomerQuery>,
+) -> ApiResult<Json<CustomerPage>> {
+    let reach = caller.reach(Resource::Customers, Action::Read)?;
+    let system = output_system(q.coord_system.as_deref())?;
+    let filter = CustomerFilter {
+        owner_id: q.owner_id,
+        level: q.level.as_deref().map(Level::parse).transpose().map_err(|p| ApiError::bad_request("level", p))?,
+        tag: q.tag,
+        q: q.q,
+        near: q.near.as_deref().map(|n| parse_near(n, system)).transpose()?,
+        sort: match q.sort.as_deref() {
+            None => CustomerSort::default(),
+            Some(v) => CustomerSort::parse(v).ok_or_else(|| {
+                ApiError::bad_request("sort", "must be name, -name, created_at, -created_at or distance")
+            })?,
+        },
+        cursor: q.cursor,
+        limit: q.limit,
+    };
+    let mut page = s.store.list_customers(caller.tenant(), &reach, &filter).await?;
+    page.items.iter_mut().for_each(|c| c.express_in(system));
+    Ok(Json(CustomerPage { items: page.items, next_cursor: page.next_cursor }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct OutputQuery {
+    /// Coordinate system of the answer's location: wgs84 (default), gcj02, bd09.
+    pub coord_system: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers",
+    params(("id" = CustomerId, Path), OutputQuery),
+    responses((status = 200, body = Customer), (status = 404, body = ErrorBody)))]
+async fn get_customer(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<CustomerId>,
+    Query(q): Query<OutputQuery>,
+) -> ApiResult<Json<Customer>> {
+    let reach = caller.reach(Resource::Customers, Action::Read)?;
+    let system = output_system(q.coord_system.as_deref())?;
+    let mut c = s.store.customer(caller.tenant(), id, &reach).await?;
+    c.express_in(system);
+    Ok(Json(c))
+}
+
+/// Applies the ownership rules a role implies: a field rep's customers are their own; a
+/// manager's must be owned by someone in their subtree (or they could not see them).
+pub(crate) async fn settle_owner(s: &AppState, caller: &Caller, reach: &Reach, d: &mut CustomerDraft) -> ApiResult<()> {
+    match (reach, d.owner_id) {
+        (Reach::Own(me), None) => d.owner_id = Some(*me),
+        (Reach::Own(me), Some(o)) if o != *me => {
+            return Err(ApiError::invalid(Invalid::one("owner_id", "field reps can only own customers themselves")));
+        }
+        (Reach::Subtree(_), None) => {
+            return Err(ApiError::invalid(Invalid::one("owner_id", "is required: choose someone in your department")));
+        }
+        _ => {}
+    }
+    if let Some(o) = d.owner_id {
+        s.store.check_owner(caller.tenant(), reach, o).await?;
+    }
+    Ok(())
+}
+
+/// Creates a customer. Coordinates may be sent in GCJ-02 or BD-09 (`location.coord_system`)
+/// and are stored as WGS-84. A client-generated `id` makes retries safe (200 on repeat).
+#[utoipa::path(post, path = "/api/v1/customers", tag = "customers", request_body = CustomerInput,
+    responses((status = 201, body = Customer), (status = 200, body = Customer),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_customer(
+    State(s): State<AppState>,
+    caller: Caller,
+    Json(input): Json<CustomerInput>,
+) -> ApiResult<(StatusCode, Json<Customer>)> {
+    let reach = caller.reach(Resource::Customers, Action::Write)?;
+    let mut draft = input.validate()?;
+    if let Some(id) = input.id {
+        if let Ok(existing) = s.store.customer(caller.tenant(), id, &reach).await {
+            return Ok((StatusCode::OK, Json(existing)));
+        }
+    }
+    settle_owner(&s, &caller, &reach, &mut draft).await?;
+    let (c, created) = s.store.create_customer(caller.tenant(), input.id, &draft).await?;
+    if !created {
+        return Err(ApiError::not_found());
+    }
+    Ok((StatusCode::CREATED, Json(c)))
+}
+
+/// Replaces every field of a customer.
+#[utoipa::path(put, path = "/api/v1/customers/{id}", tag = "customers", request_body = CustomerInput,
+    params(("id" = CustomerId, Path)),
+    responses((status = 200, body = Customer), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn update_customer(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<CustomerId>,
+    Json(input): Json<CustomerInput>,
+) -> ApiResult<Json<Customer>> {
+    let reach = caller.reach(Resource::Customers, Action::Write)?;
+    s.store.customer(caller.tenant(), id, &reach).await?;
+    let mut draft = input.validate()?;
+    settle_owner(&s, &caller, &reach, &mut draft).await?;
+    Ok(Json(s.store.update_customer(caller.tenant(), &reach, id, &draft).await?))
+}
+
+/// Removes a customer from lists; its history stays, and re-importing its code restores it.
+#[utoipa::path(delete, path = "/api/v1/customers/{id}", tag = "customers", params(("id" = CustomerId, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+async fn delete_customer(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<CustomerId>,
+) -> ApiResult<StatusCode> {
+    let reach = caller.reach(Resource::Customers, Action::Write)?;
+    s.store.delete_customer(caller.tenant(), &reach, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    /// `csv` (UTF-8 with BOM, opens in Excel) or `xlsx`.
+    pub format: Option<String>,
+    /// Coordinate system of the exported lat/lon: wgs84 (default), gcj02, bd09.
+    pub coord_system: Option<String>,
+}
+
+/// Every customer the caller reaches as a spreadsheet that `POST /customers/import` takes back.
+#[utoipa::path(get, path = "/api/v1/customers/export", tag = "customers", params(ExportQuery),
+    responses((status = 200, description = "the file", content_type = "text/csv"), (status = 400, body = ErrorBody)))]
+async fn export_customers(
+    State(s): State<AppState>,
+    caller: Caller,
+    Query(q): Query<ExportQuery>,
+) -> ApiResult<Response> {
+    let reach = caller.reach(Resource::Customers, Action::Read)?;
+    let format = match q.format.as_deref() {
+        None => SheetFormat::Csv,
+        Some(f) => SheetFormat::parse(f).ok_or_else(|| ApiError::bad_request("format", "must be csv or xlsx"))?,
+    };
+    let system = output_system(q.coord_system.as_deref())?;
+    let bytes = crate::import::export_customers(&s.store, caller.tenant(), &reach, format, system).await?;
+    let name = format!("customers.{}", format.extension());
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,153 @@
+//! People: listing, creating, editing, deactivating.
+
+use crate::auth::{Caller, passwords};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{Json, Path, Query};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use domain::access::{self, Action, Principal, Reach, Resource};
+use domain::department::subtree;
+use domain::employee::{Employee, EmployeeDraft, EmployeeInput, Role};
+use domain::{DepartmentId, EmployeeId, Invalid};
+use serde::{Deserialize, Serialize};
+use storage::EmployeeFilter;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_employees, create_employee))
+        .routes(routes!(get_employee, update_employee))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct EmployeeQuery {
+    pub department_id: Option<DepartmentId>,
+    #[param(value_type = Option<Role>)]
+    pub role: Option<String>,
+    pub active: Option<bool>,
+    /// Substring of name, username, employee number, phone or email.
+    pub q: Option<String>,
+    pub cursor: Option<String>,
+    /// 1–500, default 50.
+    #[serde(default = "super::default_limit")]
+    pub limit: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EmployeePage {
+    pub items: Vec<Employee>,
+    pub next_cursor: Option<String>,
+}
+
+/// People the caller reaches, by name. Managers see their department subtree, field reps
+/// themselves, finance everyone (read-only).
+#[utoipa::path(get, path = "/api/v1/employees", tag = "employees", params(EmployeeQuery),
+    responses((status = 200, body = EmployeePage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn list_employees(
+    State(s): State<AppState>,
+    caller: Caller,
+    Query(q): Query<EmployeeQuery>,
+) -> ApiResult<Json<EmployeePage>> {
+    let reach = caller.reach(Resource::Employees, Action::Read)?;
+    let role = q.role.as_deref().map(Role::parse).transpose().map_err(|p| ApiError::bad_request("role", p))?;
+    let filter = EmployeeFilter {
+        department_id: q.department_id,
+        role,
+        active: q.active,
+        q: q.q,
+        cursor: q.cursor,
+        limit: q.limit,
+    };
+    let page = s.store.list_employees(caller.tenant(), &reach, &filter).await?;
+    Ok(Json(EmployeePage { items: page.items, next_cursor: page.next_cursor }))
+}
+
+#[utoipa::path(get, path = "/api/v1/employees/{id}", tag = "employees", params(("id" = EmployeeId, Path)),
+    responses((status = 200, body = Employee), (status = 404, body = ErrorBody)))]
+async fn get_employee(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<EmployeeId>,
+) -> ApiResult<Json<Employee>> {
+    let reach = caller.reach(Resource::Employees, Action::Read)?;
+    Ok(Json(s.store.employee(caller.tenant(), id, &reach).await?))
+}
+
+/// Checks what only the stored tree can tell: a manager may place people only in their
+/// own subtree, and nobody hands out a role above their own.
+async fn check_placement(s: &AppState, caller: &Caller, reach: &Reach, d: &EmployeeDraft) -> ApiResult<()> {
+    if !access::may_assign_role(&caller.principal, d.role) {
+        return Err(ApiError::invalid(Invalid::one("role", "you may not give this role")));
+    }
+    if let Reach::Subtree(root) = reach {
+        let links = s.store.department_links(caller.tenant()).await?;
+        if !subtree(&links, *root).contains(&d.department_id) {
+            return Err(ApiError::invalid(Invalid::one("department_id", "is outside your department")));
+        }
+    }
+    Ok(())
+}
+
+/// Creates a person. A password makes them able to log in (it needs a username). Retries
+/// with the same client-generated `id` answer 200 with the first result.
+#[utoipa::path(post, path = "/api/v1/employees", tag = "employees", request_body = EmployeeInput,
+    responses((status = 201, body = Employee), (status = 200, body = Employee),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_employee(
+    State(s): State<AppState>,
+    caller: Caller,
+    Json(input): Json<EmployeeInput>,
+) -> ApiResult<(StatusCode, Json<Employee>)> {
+    let reach = caller.reach(Resource::Employees, Action::Write)?;
+    let draft = input.validate()?;
+    if let Some(id) = input.id {
+        if let Ok(existing) = s.store.employee(caller.tenant(), id, &reach).await {
+            return Ok((StatusCode::OK, Json(existing)));
+        }
+    }
+    check_placement(&s, &caller, &reach, &draft).await?;
+    let hash = match draft.password.clone() {
+        Some(p) => Some(passwords::hash(p).await?),
+        None => None,
+    };
+    let (e, created) = s.store.create_employee(caller.tenant(), input.id, &draft, hash.as_deref()).await?;
+    if !created {
+        // The id exists but outside the caller's reach: answer as if it did not.
+        return Err(ApiError::not_found());
+    }
+    Ok((StatusCode::CREATED, Json(e)))
+}
+
+/// Replaces a person's details. `active: false` deactivates them: they can no longer log
+/// in, their sessions end, and their history stays. A password resets it.
+#[utoipa::path(put, path = "/api/v1/employees/{id}", tag = "employees", request_body = EmployeeInput,
+    params(("id" = EmployeeId, Path)),
+    responses((status = 200, body = Employee), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn update_employee(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<EmployeeId>,
+    Json(input): Json<EmployeeInput>,
+) -> ApiResult<Json<Employee>> {
+    let reach = caller.reach(Resource::Employees, Action::Write)?;
+    let current = s.store.employee(caller.tenant(), id, &reach).await?;
+    let draft = input.validate()?;
+    if let Principal::User(u) = &caller.principal {
+        if u.employee == id && (!draft.active || draft.role != current.role) {
+            return Err(ApiError::invalid(Invalid::one(
+                if draft.active { "role" } else { "active" },
+                "you cannot change your own role or deactivate yourself",
+            )));
+        }
+    }
+    check_placement(&s, &caller, &reach, &draft).await?;
+    let hash = match draft.password.clone() {
+        Some(p) => Some(passwords::hash(p).await?),
+        None => None,
+    };
+    Ok(Json(s.store.update_employee(caller.tenant(), id, &draft, hash.as_deref()).await?))
+}

@@ -1,0 +1,15 @@
+//! HTTP handlers, one module per resource.
+
+pub mod api_keys;
+pub mod auth;
+pub mod customer_import;
+pub mod customers;
+pub mod departments;
+pub mod employees;
+pub mod health;
+pub mod me;
+
+/// Default page size of lists.
+pub(crate) fn default_limit() -> u32 {
+    50
+}

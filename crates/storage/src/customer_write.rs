@@ -1,0 +1,149 @@
+//! Creating, replacing and deleting customers. Tags live twice — as JSON on the row for
+//! reading and as `customer_tags` rows for filtering — and are always written together here.
+
+use crate::error::conflict_or;
+use crate::pool::{on_pool, write_tx};
+use crate::time::now_ms;
+use crate::{Store, StoreError};
+use domain::access::Reach;
+use domain::customer::{Customer, CustomerDraft};
+use domain::{CustomerId, EmployeeId, TenantId};
+
+const UNIQUE: &[&str] = &["code", "external_id"];
+
+/// Writes the tag rows of one customer inside an open transaction.
+macro_rules! replace_tags {
+    ($tx:expr, $tenant:expr, $id:expr, $tags:expr) => {{
+        sqlx::query("DELETE FROM customer_tags WHERE tenant_id = $1 AND customer_id = $2")
+            .bind($tenant.0)
+            .bind($id.0)
+            .execute(&mut *$tx)
+            .await?;
+        for tag in $tags {
+            sqlx::query("INSERT INTO customer_tags (tenant_id, customer_id, tag) VALUES ($1, $2, $3)")
+                .bind($tenant.0)
+                .bind($id.0)
+                .bind(tag)
+                .execute(&mut *$tx)
+                .await?;
+        }
+    }};
+}
+pub(crate) use replace_tags;
+
+pub(crate) fn json(v: &impl serde::Serialize) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
+}
+
+impl Store {
+    /// Checks that `owner` may own customers created by a caller with `reach`: an active
+    /// employee of the tenant whom the caller reaches.
+    pub async fn check_owner(&self, tenant: TenantId, reach: &Reach, owner: EmployeeId) -> Result<(), StoreError> {
+        match self.employee(tenant, owner, reach).await {
+            Ok(e) if e.active => Ok(()),
+            Ok(_) => Err(StoreError::invalid("owner_id", "employee is deactivated")),
+            Err(StoreError::NotFound) => Err(StoreError::invalid("owner_id", "no such employee")),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Creates a customer; with a client-chosen id that exists, returns the existing one
+    /// and `false`. The caller has checked the owner.
+    pub async fn create_customer(
+        &self,
+        tenant: TenantId,
+        id: Option<CustomerId>,
+        d: &CustomerDraft,
+    ) -> Result<(Customer, bool), StoreError> {
+        let id = id.unwrap_or_default();
+        let existing: Option<(i64,)> = on_pool!(self, |p| {
+            sqlx::query_as("SELECT created_at FROM customers WHERE tenant_id = $1 AND id = $2")
+                .bind(tenant.0)
+                .bind(id.0)
+                .fetch_optional(p)
+                .await?
+        });
+        if existing.is_some() {
+            return Ok((self.customer(tenant, id, &Reach::Tenant).await?, false));
+        }
+        let now = now_ms();
+        write_tx!(self, |tx| {
+            sqlx::query(
+                "INSERT INTO customers (tenant_id, id, name, code, external_id, address, lat, lon, level,
+                    tags, contacts, owner_id, checkin_radius_m, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
+            )
+            .bind(tenant.0)
+            .bind(id.0)
+            .bind(&d.name)
+            .bind(&d.code)
+            .bind(&d.external_id)
+            .bind(&d.address)
+            .bind(d.location.map(|l| l.lat()))
+            .bind(d.location.map(|l| l.lon()))
+            .bind(d.level.as_str())
+            .bind(json(&d.tags))
+            .bind(json(&d.contacts))
+            .bind(d.owner_id.map(|o| o.0))
+            .bind(d.checkin_radius.map(|r| r.meters()))
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| conflict_or(e, UNIQUE))?;
+            replace_tags!(tx, tenant, id, &d.tags);
+        });
+        Ok((self.customer(tenant, id, &Reach::Tenant).await?, true))
+    }
+
+    /// Replaces every field of a customer the caller reaches.
+    pub async fn update_customer(
+        &self,
+        tenant: TenantId,
+        reach: &Reach,
+        id: CustomerId,
+        d: &CustomerDraft,
+    ) -> Result<Customer, StoreError> {
+        self.customer(tenant, id, reach).await?;
+        write_tx!(self, |tx| {
+            sqlx::query(
+                "UPDATE customers SET name = $3, code = $4, external_id = $5, address = $6, lat = $7, lon = $8,
+                    level = $9, tags = $10, contacts = $11, owner_id = $12, checkin_radius_m = $13, updated_at = $14
+                 WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL",
+            )
+            .bind(tenant.0)
+            .bind(id.0)
+            .bind(&d.name)
+            .bind(&d.code)
+            .bind(&d.external_id)
+            .bind(&d.address)
+            .bind(d.location.map(|l| l.lat()))
+            .bind(d.location.map(|l| l.lon()))
+            .bind(d.level.as_str())
+            .bind(json(&d.tags))
+            .bind(json(&d.contacts))
+            .bind(d.owner_id.map(|o| o.0))
+            .bind(d.checkin_radius.map(|r| r.meters()))
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| conflict_or(e, UNIQUE))?;
+            replace_tags!(tx, tenant, id, &d.tags);
+        });
+        self.customer(tenant, id, reach).await
+    }
+
+    /// Hides a customer from lists and lookups; the row stays so later history (visits)
+    /// keeps its customer, and re-importing its code or external id brings it back.
+    pub async fn delete_customer(&self, tenant: TenantId, reach: &Reach, id: CustomerId) -> Result<(), StoreError> {
+        self.customer(tenant, id, reach).await?;
+        on_pool!(self, |p| {
+            sqlx::query("UPDATE customers SET deleted_at = $3, updated_at = $3 WHERE tenant_id = $1 AND id = $2")
+                .bind(tenant.0)
+                .bind(id.0)
+                .bind(now_ms())
+                .execute(p)
+                .await?;
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,253 @@
+//! People of a tenant.
+
+use crate::cursor::{self, MAX_LIMIT, Page};
+use crate::error::conflict_or;
+use crate::pool::{on_pool, write_tx};
+use crate::reach;
+use crate::sql::{Arg, Sql, bind_all};
+use crate::time::{from_ms, now_ms};
+use crate::{Store, StoreError};
+use domain::access::Reach;
+use domain::employee::{Employee, EmployeeDraft, Role};
+use domain::{DepartmentId, EmployeeId, TenantId};
+use serde_json::Value;
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    name: String,
+    username: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    employee_no: Option<String>,
+    department_id: Uuid,
+    role: String,
+    active: bool,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl From<Row> for Employee {
+    fn from(r: Row) -> Self {
+        Employee {
+            id: EmployeeId(r.id),
+            name: r.name,
+            username: r.username,
+            phone: r.phone,
+            email: r.email,
+            employee_no: r.employee_no,
+            department_id: DepartmentId(r.department_id),
+            role: Role::parse(&r.role).unwrap_or(Role::Field),
+            active: r.active,
+            created_at: from_ms(r.created_at),
+            updated_at: from_ms(r.updated_at),
+        }
+    }
+}
+
+const COLUMNS: &str = "e.id, e.name, e.username, e.phone, e.email, e.employee_no, e.department_id, e.role, \
+                       e.active, e.created_at, e.updated_at";
+const UNIQUE: &[&str] = &["username", "employee_no"];
+
+#[derive(Clone, Debug, Default)]
+pub struct EmployeeFilter {
+    pub department_id: Option<DepartmentId>,
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+    /// Matches name, username, employee number, phone or email (substring).
+    pub q: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: u32,
+}
+
+/// What a login needs to know about an account.
+pub struct LoginCandidate {
+    pub id: EmployeeId,
+    pub password_hash: Option<String>,
+    pub active: bool,
+}
+
+impl Store {
+    pub async fn list_employees(
+        &self,
+        tenant: TenantId,
+        reach: &Reach,
+        f: &EmployeeFilter,
+    ) -> Result<Page<Employee>, StoreError> {
+        let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM employees e WHERE e.tenant_id = "));
+        sql.bind(Arg::Uuid(tenant.0));
+        reach::employees(&mut sql, tenant, reach);
+        if let Some(d) = f.department_id {
+            sql.push(" AND e.department_id = ").bind(Arg::Uuid(d.0));
+        }
+        if let Some(r) = f.role {
+            sql.push(" AND e.role = ").bind(Arg::Text(r.as_str().into()));
+        }
+        if let Some(a) = f.active {
+            sql.push(if a { " AND e.active" } else { " AND NOT e.active" });
+        }
+        if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            let pattern = like_pattern(q);
+            sql.push(" AND (");
+            for (i, col) in ["e.name", "e.username", "e.employee_no", "e.phone", "e.email"].iter().enumerate() {
+                if i > 0 {
+                    sql.push(" OR ");
+                }
+                sql.push(&format!("lower({col}) LIKE ")).bind(Arg::Text(pattern.clone())).push(" ESCAPE '\\'");
+            }
+            sql.push(")");
+        }
+        if let Some(c) = &f.cursor {
+            let (v, id) = cursor::decode(c)?;
+            let name = v.as_str().ok_or_else(|| StoreError::invalid("cursor", "is not a cursor returned by this list"))?;
+            sql.push(" AND (e.name > ").bind(Arg::Text(name.into()));
+            sql.push(" OR (e.name = ").bind(Arg::Text(name.into()));
+            sql.push(" AND e.id > ").bind(Arg::Uuid(id)).push("))");
+        }
+        let limit = f.limit.clamp(1, MAX_LIMIT);
+        sql.push(&format!(" ORDER BY e.name, e.id LIMIT {}", limit + 1));
+        let Sql { text, args } = sql;
+        let mut rows: Vec<Row> = on_pool!(self, |p| {
+            bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text.as_str())), args).fetch_all(p).await?
+        });
+        let next_cursor = if rows.len() > limit as usize {
+            rows.truncate(limit as usize);
+            rows.last().map(|r| cursor::encode(Value::String(r.name.clone()), r.id))
+        } else {
+            None
+        };
+        Ok(Page { items: rows.into_iter().map(Employee::from).collect(), next_cursor })
+    }
+
+    /// One employee, if the caller reaches them; otherwise `NotFound` (never "forbidden",
+    /// which would confirm the id exists).
+    pub async fn employee(&self, tenant: TenantId, id: EmployeeId, reach: &Reach) -> Result<Employee, StoreError> {
+        let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM employees e WHERE e.tenant_id = "));
+        sql.bind(Arg::Uuid(tenant.0)).push(" AND e.id = ").bind(Arg::Uuid(id.0));
+        reach::employees(&mut sql, tenant, reach);
+        let Sql { text, args } = sql;
+        let row: Option<Row> = on_pool!(self, |p| {
+            bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text.as_str())), args).fetch_optional(p).await?
+        });
+        row.map(Employee::from).ok_or(StoreError::NotFound)
+    }
+
+    pub async fn login_candidate(&self, tenant: TenantId, username: &str) -> Result<Option<LoginCandidate>, StoreError> {
+        let row: Option<(Uuid, Option<String>, bool)> = on_pool!(self, |p| {
+            sqlx::query_as("SELECT id, password_hash, active FROM employees WHERE tenant_id = $1 AND username = $2")
+                .bind(tenant.0)
+                .bind(username)
+                .fetch_optional(p)
+                .await?
+        });
+        Ok(row.map(|(id, password_hash, active)| LoginCandidate { id: EmployeeId(id), password_hash, active }))
+    }
+
+    /// Creates an employee. `password_hash` is already hashed by the caller. With a
+    /// client-chosen id that exists, returns the existing row and `false`.
+    pub async fn create_employee(
+        &self,
+        tenant: TenantId,
+        id: Option<EmployeeId>,
+        d: &EmployeeDraft,
+        password_hash: Option<&str>,
+    ) -> Result<(Employee, bool), StoreError> {
+        let id = id.unwrap_or_default();
+        if let Ok(e) = self.employee(tenant, id, &Reach::Tenant).await {
+            return Ok((e, false));
+        }
+        self.check_department(tenant, d.department_id).await?;
+        let now = now_ms();
+        on_pool!(self, |p| {
+            sqlx::query(
+                "INSERT INTO employees (tenant_id, id, department_id, name, username, password_hash, phone,
+                    email, employee_no, role, active, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
+            )
+            .bind(tenant.0)
+            .bind(id.0)
+            .bind(d.department_id.0)
+            .bind(&d.name)
+            .bind(&d.username)
+            .bind(password_hash)
+            .bind(&d.phone)
+            .bind(&d.email)
+            .bind(&d.employee_no)
+            .bind(d.role.as_str())
+            .bind(d.active)
+            .bind(now)
+            .execute(p)
+            .await
+            .map_err(|e| conflict_or(e, UNIQUE))?;
+        });
+        Ok((self.employee(tenant, id, &Reach::Tenant).await?, true))
+    }
+
+    /// Replaces an employee's fields; a new password hash replaces the old one, `None`
+    /// keeps it. Deactivating someone ends their sessions; their history stays.
+    pub async fn update_employee(
+        &self,
+        tenant: TenantId,
+        id: EmployeeId,
+        d: &EmployeeDraft,
+        password_hash: Option<&str>,
+    ) -> Result<Employee, StoreError> {
+        self.check_department(tenant, d.department_id).await?;
+        let now = now_ms();
+        write_tx!(self, |tx| {
+            let done = sqlx::query(
+                "UPDATE employees SET department_id = $3, name = $4, username = $5,
+                    password_hash = COALESCE($6, password_hash), phone = $7, email = $8, employee_no = $9,
+                    role = $10, active = $11, updated_at = $12
+                 WHERE tenant_id = $1 AND id = $2",
+            )
+            .bind(tenant.0)
+            .bind(id.0)
+            .bind(d.department_id.0)
+            .bind(&d.name)
+            .bind(&d.username)
+            .bind(password_hash)
+            .bind(&d.phone)
+            .bind(&d.email)
+            .bind(&d.employee_no)
+            .bind(d.role.as_str())
+            .bind(d.active)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| conflict_or(e, UNIQUE))?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
+            }
+            if !d.active || password_hash.is_some() {
+                sqlx::query(
+                    "UPDATE sessions SET revoked_at = $3 WHERE tenant_id = $1 AND employee_id = $2 AND revoked_at IS NULL",
+                )
+                .bind(tenant.0)
+                .bind(id.0)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+        });
+        self.employee(tenant, id, &Reach::Tenant).await
+    }
+
+    async fn check_department(&self, tenant: TenantId, id: DepartmentId) -> Result<(), StoreError> {
+        let found: Option<(Uuid,)> = on_pool!(self, |p| {
+            sqlx::query_as("SELECT id FROM departments WHERE tenant_id = $1 AND id = $2")
+                .bind(tenant.0)
+                .bind(id.0)
+                .fetch_optional(p)
+                .await?
+        });
+        found.map(|_| ()).ok_or_else(|| StoreError::invalid("department_id", "no such department"))
+    }
+}
+
+/// A case-insensitive substring pattern with LIKE's wildcards escaped.
+pub(crate) fn like_pattern(q: &str) -> String {
+    let escaped = q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}

@@ -1,0 +1,33 @@
+//! Outfield's storage: one [`Store`] over SQLite (embedded default) or PostgreSQL
+//! (production), chosen once from the database URL.
+//!
+//! Architecture invariant: every query on a tenant-owned table is given the tenant id as a
+//! bound parameter; no function here reads or writes a tenant-owned row without one.
+//! The SQL is written once in the dialect both engines share (`$n` placeholders,
+//! `ON CONFLICT`, `RETURNING`, `WITH RECURSIVE`); only the migrations differ.
+
+mod api_keys;
+mod cursor;
+mod customer_import;
+mod customer_write;
+mod customers;
+mod departments;
+mod employees;
+mod error;
+mod pool;
+mod reach;
+mod sessions;
+mod sql;
+mod tenants;
+mod throttle;
+mod time;
+
+pub use api_keys::{ApiKeyRecord, NewApiKey};
+pub use cursor::Page;
+pub use customer_import::{ImportItem, ImportOutcome, UpsertAction};
+pub use customers::{CustomerFilter, CustomerSort};
+pub use departments::Department;
+pub use employees::{EmployeeFilter, LoginCandidate};
+pub use error::StoreError;
+pub use pool::{Backend, Store};
+pub use tenants::{NewTenant, Tenant};

@@ -145,7 +145,7 @@ impl Store {
         match &f.near {
             Some((centre, _)) => push_distance_expr(&mut sql, centre),
             None => {
-                sql.push("0.0");
+                sql.push("CAST(0 AS DOUBLE PRECISION)");
             }
         };
         sql.push(" AS d2 FROM customers c WHERE c.tenant_id = ")

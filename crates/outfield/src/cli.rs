@@ -1,0 +1,118 @@
+//! Command-line shape. Every option that names a database or address also reads an
+//! `OUTFIELD_*` environment variable.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "outfield", version, about = "Field-force management: people, customers, visits, tracks, plans")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Clone)]
+pub struct Db {
+    /// `sqlite://FILE` (created on first use) or `postgres://USER@HOST/DB`.
+    #[arg(long, env = "OUTFIELD_DATABASE_URL", default_value = "sqlite://outfield.db")]
+    pub database_url: String,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (migrations run at start-up).
+    Serve {
+        #[arg(long, env = "OUTFIELD_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        #[command(flatten)]
+        db: Db,
+        /// Load the demo company first if it is not there yet.
+        #[arg(long)]
+        demo: bool,
+        /// Take client addresses from X-Forwarded-For (only behind a trusted proxy).
+        #[arg(long, env = "OUTFIELD_TRUST_FORWARDED_FOR")]
+        trust_forwarded_for: bool,
+        /// Hours a login session lasts.
+        #[arg(long, env = "OUTFIELD_SESSION_TTL_HOURS", default_value_t = 12)]
+        session_ttl_hours: u64,
+    },
+    /// Load the demo company (tenant `demo`, Shanghai). The admin password is
+    /// OUTFIELD_DEMO_PASSWORD, or a random one that is printed.
+    Demo {
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Manage tenants.
+    Tenant {
+        #[command(subcommand)]
+        command: TenantCommand,
+    },
+    /// Import data from a spreadsheet.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+    /// Export data to a spreadsheet.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TenantCommand {
+    /// Create a tenant with its first admin.
+    Create {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        admin_username: String,
+        #[arg(long, env = "OUTFIELD_ADMIN_PASSWORD")]
+        admin_password: String,
+        /// IANA time zone of the tenant's working days.
+        #[arg(long, default_value = "Asia/Shanghai")]
+        timezone: String,
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Upsert customers from a CSV (UTF-8 or GBK) or XLSX file, matched by external_id or code.
+    Customers {
+        #[arg(long)]
+        tenant: String,
+        file: PathBuf,
+        /// Check and report without writing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+#[derive(Subcommand)]
+pub enum ExportCommand {
+    /// Write every customer of the tenant as CSV or XLSX.
+    Customers {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        /// File to write; standard output when absent.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        db: Db,
+    },
+}

@@ -1,0 +1,161 @@
+//! What each command does.
+
+use crate::cli::{Cli, Command, ExportCommand, Format, ImportCommand, TenantCommand};
+use anyhow::{Context, anyhow};
+use domain::access::Reach;
+use server::error::ApiError;
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+use storage::Store;
+use tabular::SheetFormat;
+
+/// An API error as a CLI message naming every field problem.
+fn cli_error(e: ApiError) -> anyhow::Error {
+    let mut msg = e.message;
+    for f in e.fields {
+        msg.push_str(&format!("\n  {}: {}", f.field, f.problem));
+    }
+    anyhow!(msg)
+}
+
+async fn open(url: &str) -> anyhow::Result<Store> {
+    Store::connect(url).await.with_context(|| format!("opening database {}", redact(url)))
+}
+
+/// The URL without its password, for messages and logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn demo_password() -> String {
+    std::env::var("OUTFIELD_DEMO_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| server::auth::tokens::random_secret()[..16].to_owned())
+}
+
+async fn load_demo(store: &Store) -> anyhow::Result<()> {
+    let password = demo_password();
+    let load = server::demo::load_demo(store, &password).await.map_err(cli_error)?;
+    if load.created {
+        println!("{}", load.summary);
+        println!("demo loaded: log in with tenant `demo`, username `admin`, password `{password}`");
+        println!("(managers and field reps use the same password; usernames via GET /api/v1/employees)");
+    } else {
+        println!("demo tenant already present; its admin password is the one printed when it was loaded");
+    }
+    Ok(())
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve { listen, db, demo, trust_forwarded_for, session_ttl_hours } => {
+            let store = open(&db.database_url).await?;
+            if demo {
+                load_demo(&store).await?;
+            }
+            let config = server::Config {
+                session_ttl: Duration::from_secs(session_ttl_hours.max(1) * 3600),
+                trust_forwarded_for,
+                ..Default::default()
+            };
+            let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+            tracing::info!(address = %listener.local_addr()?, database = %redact(&db.database_url), "outfield serving; API docs at /api/docs");
+            server::serve(listener, server::AppState::new(store.clone(), config), shutdown_signal()).await?;
+            store.close().await;
+            tracing::info!("stopped");
+        }
+        Command::Demo { db } => load_demo(&open(&db.database_url).await?).await?,
+        Command::Tenant { command: TenantCommand::Create { slug, name, admin_username, admin_password, timezone, db } } => {
+            let store = open(&db.database_url).await?;
+            let req = server::tenants::TenantRequest {
+                slug: &slug,
+                name: &name,
+                timezone: &timezone,
+                admin_username: &admin_username,
+                admin_password: &admin_password,
+            };
+            let id = server::tenants::create_tenant(&store, &req).await.map_err(cli_error)?;
+            println!("created tenant `{slug}` ({id}) with admin `{admin_username}`");
+        }
+        Command::Import { what: ImportCommand::Customers { tenant, file, dry_run, db } } => {
+            let store = open(&db.database_url).await?;
+            let t = store.tenant_by_slug(&tenant).await?.ok_or_else(|| anyhow!("no tenant `{tenant}`"))?;
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let name = file.file_name().and_then(|n| n.to_str());
+            let shown = file.display();
+            let report = server::import::import_customers(&store, t.id, &Reach::Tenant, &bytes, name, dry_run)
+                .await
+                .map_err(|e| anyhow!("{shown}: {:#}", cli_error(e)))?;
+            for e in &report.errors {
+                eprintln!("{shown}: row {}, column {}: {}", e.row, e.column, e.problem);
+            }
+            let verb = if dry_run { "would create" } else { "created" };
+            println!(
+                "{shown}: {} rows ({}, {}); {verb} {}, {} {}, {} refused",
+                report.rows,
+                report.format,
+                report.encoding,
+                report.created,
+                if dry_run { "would update" } else { "updated" },
+                report.updated,
+                report.errors.len()
+            );
+            if !report.ignored_columns.is_empty() {
+                println!("ignored columns: {}", report.ignored_columns.join(", "));
+            }
+            if !report.errors.is_empty() {
+                return Ok(ExitCode::from(2));
+            }
+        }
+        Command::Export { what: ExportCommand::Customers { tenant, format, output, db } } => {
+            let store = open(&db.database_url).await?;
+            let t = store.tenant_by_slug(&tenant).await?.ok_or_else(|| anyhow!("no tenant `{tenant}`"))?;
+            let format = match format {
+                Format::Csv => SheetFormat::Csv,
+                Format::Xlsx => SheetFormat::Xlsx,
+            };
+            let bytes = server::import::export_customers(&store, t.id, &Reach::Tenant, format, domain::CoordSystem::Wgs84)
+                .await
+                .map_err(cli_error)?;
+            match output {
+                Some(path) => std::fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?,
+                None => std::io::stdout().write_all(&bytes)?,
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves on Ctrl-C or SIGTERM, whichever comes first.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,219 @@
+//! Starts the real app in-process on port 0 against a fresh database: a temporary SQLite
+//! file, or a fresh schema in the PostgreSQL named by OUTFIELD_TEST_POSTGRES_URL
+//! (default `postgres://postgres@127.0.0.1:5432/test`). PostgreSQL being unreachable is a
+//! failure, never a skip.
+
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{Value, json};
+use server::{AppState, Config};
+use storage::Store;
+use tokio::net::TcpListener;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: Client,
+    pub store: Store,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(std::path::PathBuf),
+    Schema(String),
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub fn postgres_url() -> String {
+    std::env::var("OUTFIELD_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A tenant with its admin logged in.
+pub struct Tenant {
+    pub id: domain::TenantId,
+    pub admin: String,
+    pub admin_id: String,
+    pub root_dept: String,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, Config::default()).await
+    }
+
+    pub async fn spawn_with(backend: Backend, config: Config) -> TestApp {
+        // Server logs (internal errors included) show up in a failing test's output.
+        let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn,server=info").try_init();
+        let tag = uuid::Uuid::new_v4().simple().to_string();
+        let (store, cleanup) = match backend {
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("outfield-it-{tag}.db"));
+                let store = Store::connect(&format!("sqlite://{}", path.display())).await.expect("sqlite opens");
+                (store, Cleanup::File(path))
+            }
+            Backend::Postgres => {
+                let schema = format!("it_{tag}");
+                let admin = sqlx::PgPool::connect(&postgres_url())
+                    .await
+                    .expect("PostgreSQL must be reachable for the test suite (set OUTFIELD_TEST_POSTGRES_URL)");
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&admin).await.unwrap();
+                admin.close().await;
+                let store = Store::connect_postgres_schema(&postgres_url(), &schema).await.expect("schema migrates");
+                (store, Cleanup::Schema(schema))
+            }
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = AppState::new(store.clone(), config);
+        tokio::spawn(server::serve(listener, state, std::future::pending()));
+        TestApp { base: format!("http://{addr}"), client: Client::new(), store, cleanup }
+    }
+
+    pub async fn cleanup(self) {
+        self.store.close().await;
+        match self.cleanup {
+            Cleanup::File(p) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
+                }
+            }
+            Cleanup::Schema(s) => {
+                let admin = sqlx::PgPool::connect(&postgres_url()).await.unwrap();
+                sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {s} CASCADE"))).execute(&admin).await.unwrap();
+                admin.close().await;
+            }
+        }
+    }
+
+    /// Sends a request; returns the status and the JSON body (Null when empty or not JSON).
+    pub async fn call(&self, method: Method, token: Option<&str>, path: &str, body: Option<&Value>) -> (StatusCode, Value) {
+        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let resp = req.send().await.expect("request is sent");
+        let status = resp.status();
+        let bytes = resp.bytes().await.unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, Some(token), path, None).await
+    }
+
+    pub async fn post(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, Some(token), path, Some(&body)).await
+    }
+
+    pub async fn put(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PUT, Some(token), path, Some(&body)).await
+    }
+
+    pub async fn delete(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        self.call(Method::DELETE, Some(token), path, None).await
+    }
+
+    pub async fn login(&self, tenant: &str, username: &str, password: &str) -> (StatusCode, Value) {
+        let body = json!({"tenant": tenant, "username": username, "password": password});
+        self.call(Method::POST, None, "/api/v1/auth/login", Some(&body)).await
+    }
+
+    pub async fn token(&self, tenant: &str, username: &str) -> String {
+        let (s, b) = self.login(tenant, username, PASSWORD).await;
+        assert_eq!(s, StatusCode::OK, "login of {username}: {b}");
+        b["token"].as_str().unwrap().to_owned()
+    }
+
+    /// A fresh tenant with an admin `admin` whose password is [`PASSWORD`].
+    pub async fn tenant(&self, slug: &str) -> Tenant {
+        let req = server::tenants::TenantRequest {
+            slug,
+            name: &format!("{slug} Ltd"),
+            timezone: "Asia/Shanghai",
+            admin_username: "admin",
+            admin_password: PASSWORD,
+        };
+        let id = server::tenants::create_tenant(&self.store, &req).await.expect("tenant is created");
+        let admin = self.token(slug, "admin").await;
+        let (_, me) = self.get(&admin, "/api/v1/me").await;
+        Tenant {
+            id,
+            admin,
+            admin_id: me["employee"]["id"].as_str().unwrap().into(),
+            root_dept: me["employee"]["department_id"].as_str().unwrap().into(),
+        }
+    }
+
+    /// Creates an employee who can log in; returns their id.
+    pub async fn employee(&self, token: &str, dept: &str, username: &str, role: &str) -> String {
+        let (s, b) = self
+            .post(
+                token,
+                "/api/v1/employees",
+                json!({"name": format!("{username} name"), "username": username, "password": PASSWORD,
+                       "department_id": dept, "role": role, "employee_no": format!("NO-{username}")}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        b["id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn department(&self, token: &str, name: &str, parent: Option<&str>) -> String {
+        let (s, b) = self.post(token, "/api/v1/departments", json!({"name": name, "parent_id": parent})).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        b["id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn customer(&self, token: &str, body: Value) -> Value {
+        let (s, b) = self.post(token, "/api/v1/customers", body).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        b
+    }
+}
+
+/// Asserts the API's one error shape and returns the error object.
+pub fn assert_error(status: StatusCode, body: &Value, want: StatusCode, code: &str) -> Value {
+    assert_eq!(status, want, "body: {body}");
+    let e = &body["error"];
+    assert_eq!(e["code"], code, "body: {body}");
+    assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()), "message in {body}");
+    assert!(e["fields"].is_array(), "fields in {body}");
+    e.clone()
+}
+
+/// Field names of an error body.
+pub fn fields(body: &Value) -> Vec<String> {
+    body["error"]["fields"]
+        .as_array()
+        .map(|a| a.iter().map(|f| f["field"].as_str().unwrap_or_default().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+/// Runs one async test body against both backends, each on its own fresh database.
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = crate::harness::TestApp::spawn(crate::harness::Backend::Sqlite).await;
+                super::$name(&app).await;
+                app.cleanup().await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let app = crate::harness::TestApp::spawn(crate::harness::Backend::Postgres).await;
+                super::$name(&app).await;
+                app.cleanup().await;
+            }
+        }
+    )*};
+}
+pub(crate) use both_backends;

@@ -1,0 +1,12 @@
+//! The API conformance suite: every test runs on SQLite and on PostgreSQL.
+
+mod harness;
+
+mod auth;
+mod customers;
+mod departments;
+mod employees;
+mod errors;
+mod import;
+mod isolation;
+mod roles;

@@ -175,12 +175,18 @@ mod tests {
     #[test]
     fn role_table() {
         let (p, u) = user(Role::Manager);
-        assert_eq!(reach(&p, Resource::Customers, Action::Write), Reach::Subtree(u.department));
+        assert_eq!(
+            reach(&p, Resource::Customers, Action::Write),
+            Reach::Subtree(u.department)
+        );
         assert_eq!(reach(&p, Resource::Departments, Action::Write), Reach::None);
         assert_eq!(reach(&p, Resource::ApiKeys, Action::Read), Reach::None);
 
         let (p, u) = user(Role::Field);
-        assert_eq!(reach(&p, Resource::Customers, Action::Read), Reach::Own(u.employee));
+        assert_eq!(
+            reach(&p, Resource::Customers, Action::Read),
+            Reach::Own(u.employee)
+        );
         assert_eq!(reach(&p, Resource::Employees, Action::Write), Reach::None);
 
         let (p, _) = user(Role::Finance);
@@ -217,7 +223,10 @@ mod tests {
     fn scope_names_round_trip() {
         for s in ApiScope::ALL {
             assert_eq!(ApiScope::parse(s.as_str()), Some(s));
-            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.as_str()));
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.as_str())
+            );
         }
     }
 }

@@ -60,7 +60,11 @@ pub struct PointOutput {
 impl PointOutput {
     pub fn new(p: Wgs84, system: CoordSystem) -> Self {
         let q = p.to_system(system);
-        Self { lat: q.lat, lon: q.lon, coord_system: system.as_str() }
+        Self {
+            lat: q.lat,
+            lon: q.lon,
+            coord_system: system.as_str(),
+        }
     }
 }
 
@@ -177,7 +181,10 @@ impl CustomerInput {
         };
         let level = bad.check(
             "level",
-            self.level.as_deref().map(Level::parse).unwrap_or(Ok(Level::C)),
+            self.level
+                .as_deref()
+                .map(Level::parse)
+                .unwrap_or(Ok(Level::C)),
         );
         let tags = bad.check("tags", parse_tags(&self.tags));
         let mut contacts = Vec::new();
@@ -259,10 +266,18 @@ mod tests {
         CustomerInput {
             name: "联华超市(漕溪北路店)".into(),
             code: Some("C00001".into()),
-            location: Some(PointInput { lat: 31.19, lon: 121.43, coord_system: Some("gcj02".into()) }),
+            location: Some(PointInput {
+                lat: 31.19,
+                lon: 121.43,
+                coord_system: Some("gcj02".into()),
+            }),
             level: Some("a".into()),
             tags: vec![" 超市 ".into(), "超市".into(), "连锁".into()],
-            contacts: vec![Contact { name: "李婷".into(), phone: Some("13800138000".into()), title: None }],
+            contacts: vec![Contact {
+                name: "李婷".into(),
+                phone: Some("13800138000".into()),
+                title: None,
+            }],
             ..Default::default()
         }
     }
@@ -281,18 +296,40 @@ mod tests {
     #[test]
     fn nested_problems_carry_their_path() {
         let mut i = input();
-        i.location = Some(PointInput { lat: 95.0, lon: 121.0, coord_system: None });
+        i.location = Some(PointInput {
+            lat: 95.0,
+            lon: 121.0,
+            coord_system: None,
+        });
         i.contacts[0].phone = Some("n/a".into());
         i.code = Some("C 1".into());
         i.checkin_radius_m = Some(1.0);
-        let fields: Vec<String> = i.validate().unwrap_err().problems.into_iter().map(|p| p.field).collect();
-        assert_eq!(fields, ["code", "location.lat", "contacts[0].phone", "checkin_radius_m"]);
+        let fields: Vec<String> = i
+            .validate()
+            .unwrap_err()
+            .problems
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "code",
+                "location.lat",
+                "contacts[0].phone",
+                "checkin_radius_m"
+            ]
+        );
     }
 
     #[test]
     fn unknown_coord_system_is_named() {
         let mut i = input();
-        i.location = Some(PointInput { lat: 31.0, lon: 121.0, coord_system: Some("mars".into()) });
+        i.location = Some(PointInput {
+            lat: 31.0,
+            lon: 121.0,
+            coord_system: Some("mars".into()),
+        });
         let e = i.validate().unwrap_err();
         assert_eq!(e.problems[0].field, "location.coord_system");
     }

@@ -24,9 +24,18 @@ pub enum Column {
 }
 
 const ALIASES: &[(Column, &[&str])] = &[
-    (Column::Name, &["name", "名称", "客户名称", "门店名称", "客户"]),
-    (Column::Code, &["code", "编码", "客户编码", "门店编码", "编号"]),
-    (Column::ExternalId, &["external_id", "外部编号", "erp编号", "外部id"]),
+    (
+        Column::Name,
+        &["name", "名称", "客户名称", "门店名称", "客户"],
+    ),
+    (
+        Column::Code,
+        &["code", "编码", "客户编码", "门店编码", "编号"],
+    ),
+    (
+        Column::ExternalId,
+        &["external_id", "外部编号", "erp编号", "外部id"],
+    ),
     (Column::Address, &["address", "地址", "详细地址"]),
     (Column::Lat, &["lat", "latitude", "纬度"]),
     (Column::Lon, &["lon", "lng", "longitude", "经度"]),
@@ -36,7 +45,10 @@ const ALIASES: &[(Column, &[&str])] = &[
     (Column::Owner, &["owner", "负责人", "负责人工号", "业务员"]),
     (Column::CheckinRadius, &["checkin_radius_m", "签到半径"]),
     (Column::ContactName, &["contact_name", "联系人"]),
-    (Column::ContactPhone, &["contact_phone", "联系电话", "电话", "手机"]),
+    (
+        Column::ContactPhone,
+        &["contact_phone", "联系电话", "电话", "手机"],
+    ),
 ];
 
 /// The headers we write on export, in order; importing an export needs no mapping.
@@ -85,19 +97,28 @@ pub struct Mapped {
 impl Mapped {
     /// The user's own heading for a column, or our name for it when the file lacks it.
     pub fn header(&self, c: Column) -> String {
-        self.headers.get(&c).cloned().unwrap_or_else(|| EXPORT_HEADERS[c as usize].to_owned())
+        self.headers
+            .get(&c)
+            .cloned()
+            .unwrap_or_else(|| EXPORT_HEADERS[c as usize].to_owned())
     }
 }
 
+/// Which file column holds each known field, and the headings we do not read.
+pub type HeaderMap = (HashMap<Column, usize>, Vec<String>);
+
 /// Finds which file column holds which field. Fails (with header problems) when a
 /// required column is missing or a field appears twice.
-pub fn map_header(headers: &[String]) -> Result<(HashMap<Column, usize>, Vec<String>), Vec<RowProblem>> {
+pub fn map_header(headers: &[String]) -> Result<HeaderMap, Vec<RowProblem>> {
     let mut found: HashMap<Column, usize> = HashMap::new();
     let mut ignored = Vec::new();
     let mut problems = Vec::new();
     for (i, h) in headers.iter().enumerate() {
         let key = h.trim().to_lowercase();
-        match ALIASES.iter().find(|(_, names)| names.contains(&key.as_str())) {
+        match ALIASES
+            .iter()
+            .find(|(_, names)| names.contains(&key.as_str()))
+        {
             Some((col, _)) => {
                 if found.insert(*col, i).is_some() {
                     problems.push(header_problem(h, "appears twice"));
@@ -111,16 +132,30 @@ pub fn map_header(headers: &[String]) -> Result<(HashMap<Column, usize>, Vec<Str
         problems.push(header_problem("name", "required column is missing"));
     }
     if !found.contains_key(&Column::Code) && !found.contains_key(&Column::ExternalId) {
-        problems.push(header_problem("code", "a code or external_id column is required"));
+        problems.push(header_problem(
+            "code",
+            "a code or external_id column is required",
+        ));
     }
     if found.contains_key(&Column::Lat) != found.contains_key(&Column::Lon) {
-        problems.push(header_problem("lat/lon", "both lat and lon columns are needed"));
+        problems.push(header_problem(
+            "lat/lon",
+            "both lat and lon columns are needed",
+        ));
     }
-    if problems.is_empty() { Ok((found, ignored)) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok((found, ignored))
+    } else {
+        Err(problems)
+    }
 }
 
 fn header_problem(column: &str, problem: &str) -> RowProblem {
-    RowProblem { row: 1, column: column.into(), problem: problem.into() }
+    RowProblem {
+        row: 1,
+        column: column.into(),
+        problem: problem.into(),
+    }
 }
 
 /// Maps and validates every row. A row with any problem yields problems only; rows that
@@ -131,12 +166,19 @@ pub fn map_rows<'a>(
     rows: impl IntoIterator<Item = (usize, &'a [String])>,
 ) -> Result<Mapped, Vec<RowProblem>> {
     let (cols, ignored_columns) = map_header(headers)?;
-    let header_of = |c: Column| cols.get(&c).map(|&i| headers[i].clone()).unwrap_or_default();
+    let header_of = |c: Column| {
+        cols.get(&c)
+            .map(|&i| headers[i].clone())
+            .unwrap_or_default()
+    };
     let mut out = Mapped {
         rows: Vec::new(),
         problems: Vec::new(),
         ignored_columns,
-        headers: cols.iter().map(|(c, &i)| (*c, headers[i].clone())).collect(),
+        headers: cols
+            .iter()
+            .map(|(c, &i)| (*c, headers[i].clone()))
+            .collect(),
     };
     let mut seen_code: HashMap<String, usize> = HashMap::new();
     let mut seen_ext: HashMap<String, usize> = HashMap::new();
@@ -148,7 +190,9 @@ pub fn map_rows<'a>(
             (!v.is_empty()).then(|| v.to_owned())
         };
         let mut problems: Vec<RowProblem> = Vec::new();
-        if cells.len() > headers.len() && cells[headers.len()..].iter().any(|c| !c.trim().is_empty()) {
+        if cells.len() > headers.len()
+            && cells[headers.len()..].iter().any(|c| !c.trim().is_empty())
+        {
             problems.push(RowProblem {
                 row,
                 column: format!("column {}", headers.len() + 1),
@@ -156,7 +200,11 @@ pub fn map_rows<'a>(
             });
         }
         let mut complain = |c: Column, p: &str| {
-            problems.push(RowProblem { row, column: header_of(c), problem: p.into() })
+            problems.push(RowProblem {
+                row,
+                column: header_of(c),
+                problem: p.into(),
+            })
         };
 
         let number = |c: Column, complain: &mut dyn FnMut(Column, &str)| -> Option<f64> {
@@ -173,9 +221,11 @@ pub fn map_rows<'a>(
         let lon = number(Column::Lon, &mut complain);
         let radius = number(Column::CheckinRadius, &mut complain);
         let location = match (lat, lon, cell(Column::Lat), cell(Column::Lon)) {
-            (Some(lat), Some(lon), _, _) => {
-                Some(PointInput { lat, lon, coord_system: cell(Column::CoordSystem) })
-            }
+            (Some(lat), Some(lon), _, _) => Some(PointInput {
+                lat,
+                lon,
+                coord_system: cell(Column::CoordSystem),
+            }),
             (None, None, None, None) => None,
             (_, _, Some(_), None) => {
                 complain(Column::Lon, "is required when lat is given");
@@ -188,9 +238,16 @@ pub fn map_rows<'a>(
             _ => None,
         };
         let contacts = match cell(Column::ContactName) {
-            Some(name) => vec![Contact { name, phone: cell(Column::ContactPhone), title: None }],
+            Some(name) => vec![Contact {
+                name,
+                phone: cell(Column::ContactPhone),
+                title: None,
+            }],
             None if cell(Column::ContactPhone).is_some() => {
-                complain(Column::ContactName, "is required when a contact phone is given");
+                complain(
+                    Column::ContactName,
+                    "is required when a contact phone is given",
+                );
                 vec![]
             }
             None => vec![],
@@ -203,14 +260,23 @@ pub fn map_rows<'a>(
             address: cell(Column::Address),
             location,
             level: cell(Column::Level),
-            tags: cell(Column::Tags).map(|t| split_tags(&t)).unwrap_or_default(),
+            tags: cell(Column::Tags)
+                .map(|t| split_tags(&t))
+                .unwrap_or_default(),
             contacts,
             owner_id: None,
             checkin_radius_m: radius,
         };
         if input.code.is_none() && input.external_id.is_none() {
-            let c = if cols.contains_key(&Column::Code) { Column::Code } else { Column::ExternalId };
-            complain(c, "a code or external_id is needed to match the row on re-import");
+            let c = if cols.contains_key(&Column::Code) {
+                Column::Code
+            } else {
+                Column::ExternalId
+            };
+            complain(
+                c,
+                "a code or external_id is needed to match the row on re-import",
+            );
         }
         if let Err(bad) = input.validate() {
             for p in bad.problems {
@@ -231,7 +297,11 @@ pub fn map_rows<'a>(
             }
         }
         if problems.is_empty() {
-            out.rows.push(ImportRow { row, input, owner_ref: cell(Column::Owner) });
+            out.rows.push(ImportRow {
+                row,
+                input,
+                owner_ref: cell(Column::Owner),
+            });
         } else {
             out.problems.extend(problems);
         }
@@ -276,8 +346,20 @@ mod tests {
     #[test]
     fn chinese_headers_map() {
         let h = s(&["名称", "编码", "纬度", "经度", "级别", "标签", "备注"]);
-        let rows = [s(&["联华超市", "C1", "31.2", "121.4", "A", "超市；连锁", "x"])];
-        let m = map_rows(&h, rows.iter().enumerate().map(|(i, r)| (i + 2, r.as_slice()))).unwrap();
+        let rows = [s(&[
+            "联华超市",
+            "C1",
+            "31.2",
+            "121.4",
+            "A",
+            "超市；连锁",
+            "x",
+        ])];
+        let m = map_rows(
+            &h,
+            rows.iter().enumerate().map(|(i, r)| (i + 2, r.as_slice())),
+        )
+        .unwrap();
         assert!(m.problems.is_empty(), "{:?}", m.problems);
         assert_eq!(m.ignored_columns, ["备注"]);
         assert_eq!(m.rows[0].input.tags, ["超市", "连锁"]);
@@ -300,12 +382,27 @@ mod tests {
             s(&["dup", "C1", "", "", ""]),
             s(&["nolon", "C5", "31", "", ""]),
         ];
-        let m = map_rows(&h, rows.iter().enumerate().map(|(i, r)| (i + 2, r.as_slice()))).unwrap();
+        let m = map_rows(
+            &h,
+            rows.iter().enumerate().map(|(i, r)| (i + 2, r.as_slice())),
+        )
+        .unwrap();
         assert_eq!(m.rows.len(), 1);
-        let got: Vec<(usize, &str)> = m.problems.iter().map(|p| (p.row, p.column.as_str())).collect();
+        let got: Vec<(usize, &str)> = m
+            .problems
+            .iter()
+            .map(|p| (p.row, p.column.as_str()))
+            .collect();
         assert_eq!(
             got,
-            [(3, "lat"), (3, "name"), (4, "lat"), (4, "level"), (5, "code"), (6, "lon")]
+            [
+                (3, "lat"),
+                (3, "name"),
+                (4, "lat"),
+                (4, "level"),
+                (5, "code"),
+                (6, "lon")
+            ]
         );
         assert!(m.problems[4].problem.contains("row 2"));
     }

@@ -82,12 +82,29 @@ mod tests {
     use super::*;
 
     fn tree() -> (Vec<DepartmentLink>, [DepartmentId; 4]) {
-        let ids = [DepartmentId::new(), DepartmentId::new(), DepartmentId::new(), DepartmentId::new()];
+        let ids = [
+            DepartmentId::new(),
+            DepartmentId::new(),
+            DepartmentId::new(),
+            DepartmentId::new(),
+        ];
         let links = vec![
-            DepartmentLink { id: ids[0], parent: None },
-            DepartmentLink { id: ids[1], parent: Some(ids[0]) },
-            DepartmentLink { id: ids[2], parent: Some(ids[1]) },
-            DepartmentLink { id: ids[3], parent: None },
+            DepartmentLink {
+                id: ids[0],
+                parent: None,
+            },
+            DepartmentLink {
+                id: ids[1],
+                parent: Some(ids[0]),
+            },
+            DepartmentLink {
+                id: ids[2],
+                parent: Some(ids[1]),
+            },
+            DepartmentLink {
+                id: ids[3],
+                parent: None,
+            },
         ];
         (links, ids)
     }

@@ -41,7 +41,8 @@ impl Role {
 pub fn parse_username(s: &str) -> Result<String, String> {
     let s = s.trim().to_ascii_lowercase();
     let ok = (2..=64).contains(&s.len())
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-@".contains(&b));
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-@".contains(&b));
     if ok {
         Ok(s)
     } else {
@@ -148,7 +149,10 @@ impl EmployeeInput {
         }
         let phone = bad.check("phone", parse_phone(self.phone.as_deref()));
         let email = bad.check("email", parse_email(self.email.as_deref()));
-        let employee_no = bad.check("employee_no", clean_optional(self.employee_no.as_deref(), 64));
+        let employee_no = bad.check(
+            "employee_no",
+            clean_optional(self.employee_no.as_deref(), 64),
+        );
         bad.into_result(|| EmployeeDraft {
             name: name.unwrap_or_default(),
             username: username.flatten(),

@@ -47,7 +47,11 @@ impl Invalid {
 
     /// `Ok(value)` when nothing was recorded.
     pub fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, Invalid> {
-        if self.is_empty() { Ok(value()) } else { Err(self) }
+        if self.is_empty() {
+            Ok(value())
+        } else {
+            Err(self)
+        }
     }
 
     /// Prefixes every field name, e.g. `contacts[2].` for nested input.

@@ -12,8 +12,8 @@ pub mod employee;
 pub mod ids;
 pub mod invalid;
 pub mod location;
-pub mod throttle;
 pub mod tenant;
+pub mod throttle;
 
 pub use coords::{CoordSystem, LatLon};
 pub use ids::{ApiKeyId, CustomerId, DepartmentId, EmployeeId, TenantId};

@@ -26,7 +26,10 @@ impl Wgs84 {
             return Err(BadCoordinate::NullIsland);
         }
         let p = system.to_wgs84(LatLon { lat, lon });
-        Ok(Self { lat: p.lat, lon: p.lon })
+        Ok(Self {
+            lat: p.lat,
+            lon: p.lon,
+        })
     }
 
     /// Trusted constructor for values read back from our own store.
@@ -43,7 +46,10 @@ impl Wgs84 {
     }
 
     pub fn latlon(&self) -> LatLon {
-        LatLon { lat: self.lat, lon: self.lon }
+        LatLon {
+            lat: self.lat,
+            lon: self.lon,
+        }
     }
 
     /// This position expressed in another system (for Chinese map tiles).
@@ -119,10 +125,22 @@ mod tests {
 
     #[test]
     fn rejects_out_of_range_and_null_island() {
-        assert_eq!(Wgs84::parse(91.0, 0.0, CoordSystem::Wgs84), Err(BadCoordinate::Lat));
-        assert_eq!(Wgs84::parse(10.0, 180.5, CoordSystem::Wgs84), Err(BadCoordinate::Lon));
-        assert_eq!(Wgs84::parse(f64::NAN, 1.0, CoordSystem::Wgs84), Err(BadCoordinate::Lat));
-        assert_eq!(Wgs84::parse(0.0, 0.0, CoordSystem::Wgs84), Err(BadCoordinate::NullIsland));
+        assert_eq!(
+            Wgs84::parse(91.0, 0.0, CoordSystem::Wgs84),
+            Err(BadCoordinate::Lat)
+        );
+        assert_eq!(
+            Wgs84::parse(10.0, 180.5, CoordSystem::Wgs84),
+            Err(BadCoordinate::Lon)
+        );
+        assert_eq!(
+            Wgs84::parse(f64::NAN, 1.0, CoordSystem::Wgs84),
+            Err(BadCoordinate::Lat)
+        );
+        assert_eq!(
+            Wgs84::parse(0.0, 0.0, CoordSystem::Wgs84),
+            Err(BadCoordinate::NullIsland)
+        );
     }
 
     #[test]

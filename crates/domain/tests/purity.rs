@@ -8,8 +8,20 @@ use std::process::Command;
 
 const PURE: &[&str] = &["coords", "domain", "tabular", "demo"];
 const BANNED: &[&str] = &[
-    "tokio", "async-std", "smol", "sqlx", "sea-orm", "diesel", "rusqlite", "postgres",
-    "tokio-postgres", "axum", "hyper", "reqwest", "tower", "mio",
+    "tokio",
+    "async-std",
+    "smol",
+    "sqlx",
+    "sea-orm",
+    "diesel",
+    "rusqlite",
+    "postgres",
+    "tokio-postgres",
+    "axum",
+    "hyper",
+    "reqwest",
+    "tower",
+    "mio",
 ];
 
 #[test]
@@ -20,7 +32,11 @@ fn pure_crates_have_no_io_dependencies() {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo metadata runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let meta: Value = serde_json::from_slice(&out.stdout).unwrap();
 
     let names: HashMap<&str, &str> = meta["packages"]
@@ -34,14 +50,24 @@ fn pure_crates_have_no_io_dependencies() {
     for node in meta["resolve"]["nodes"].as_array().unwrap() {
         let id = node["id"].as_str().unwrap();
         let normal = node["deps"].as_array().unwrap().iter().filter(|d| {
-            d["dep_kinds"].as_array().unwrap().iter().any(|k| k["kind"].is_null())
+            d["dep_kinds"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|k| k["kind"].is_null())
         });
         deps.insert(id, normal.map(|d| d["pkg"].as_str().unwrap()).collect());
     }
 
     let mut checked = 0;
     for (id, name) in &names {
-        if !PURE.contains(name) || !meta["workspace_members"].as_array().unwrap().iter().any(|m| m == id) {
+        if !PURE.contains(name)
+            || !meta["workspace_members"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m == id)
+        {
             continue;
         }
         checked += 1;
@@ -63,5 +89,9 @@ fn pure_crates_have_no_io_dependencies() {
             }
         }
     }
-    assert_eq!(checked, PURE.len(), "every pure crate was found in the workspace");
+    assert_eq!(
+        checked,
+        PURE.len(),
+        "every pure crate was found in the workspace"
+    );
 }

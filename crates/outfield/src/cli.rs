@@ -6,7 +6,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "outfield", version, about = "Field-force management: people, customers, visits, tracks, plans")]
+#[command(
+    name = "outfield",
+    version,
+    about = "Field-force management: people, customers, visits, tracks, plans"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -15,7 +19,11 @@ pub struct Cli {
 #[derive(Args, Clone)]
 pub struct Db {
     /// `sqlite://FILE` (created on first use) or `postgres://USER@HOST/DB`.
-    #[arg(long, env = "OUTFIELD_DATABASE_URL", default_value = "sqlite://outfield.db")]
+    #[arg(
+        long,
+        env = "OUTFIELD_DATABASE_URL",
+        default_value = "sqlite://outfield.db"
+    )]
     pub database_url: String,
 }
 

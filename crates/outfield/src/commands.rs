@@ -20,7 +20,9 @@ fn cli_error(e: ApiError) -> anyhow::Error {
 }
 
 async fn open(url: &str) -> anyhow::Result<Store> {
-    Store::connect(url).await.with_context(|| format!("opening database {}", redact(url)))
+    Store::connect(url)
+        .await
+        .with_context(|| format!("opening database {}", redact(url)))
 }
 
 /// The URL without its password, for messages and logs.
@@ -46,20 +48,32 @@ fn demo_password() -> String {
 
 async fn load_demo(store: &Store) -> anyhow::Result<()> {
     let password = demo_password();
-    let load = server::demo::load_demo(store, &password).await.map_err(cli_error)?;
+    let load = server::demo::load_demo(store, &password)
+        .await
+        .map_err(cli_error)?;
     if load.created {
         println!("{}", load.summary);
         println!("demo loaded: log in with tenant `demo`, username `admin`, password `{password}`");
-        println!("(managers and field reps use the same password; usernames via GET /api/v1/employees)");
+        println!(
+            "(managers and field reps use the same password; usernames via GET /api/v1/employees)"
+        );
     } else {
-        println!("demo tenant already present; its admin password is the one printed when it was loaded");
+        println!(
+            "demo tenant already present; its admin password is the one printed when it was loaded"
+        );
     }
     Ok(())
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { listen, db, demo, trust_forwarded_for, session_ttl_hours } => {
+        Command::Serve {
+            listen,
+            db,
+            demo,
+            trust_forwarded_for,
+            session_ttl_hours,
+        } => {
             let store = open(&db.database_url).await?;
             if demo {
                 load_demo(&store).await?;
@@ -69,14 +83,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 trust_forwarded_for,
                 ..Default::default()
             };
-            let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .with_context(|| format!("listening on {listen}"))?;
             tracing::info!(address = %listener.local_addr()?, database = %redact(&db.database_url), "outfield serving; API docs at /api/docs");
-            server::serve(listener, server::AppState::new(store.clone(), config), shutdown_signal()).await?;
+            server::serve(
+                listener,
+                server::AppState::new(store.clone(), config),
+                shutdown_signal(),
+            )
+            .await?;
             store.close().await;
             tracing::info!("stopped");
         }
         Command::Demo { db } => load_demo(&open(&db.database_url).await?).await?,
-        Command::Tenant { command: TenantCommand::Create { slug, name, admin_username, admin_password, timezone, db } } => {
+        Command::Tenant {
+            command:
+                TenantCommand::Create {
+                    slug,
+                    name,
+                    admin_username,
+                    admin_password,
+                    timezone,
+                    db,
+                },
+        } => {
             let store = open(&db.database_url).await?;
             let req = server::tenants::TenantRequest {
                 slug: &slug,
@@ -85,18 +116,39 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 admin_username: &admin_username,
                 admin_password: &admin_password,
             };
-            let id = server::tenants::create_tenant(&store, &req).await.map_err(cli_error)?;
+            let id = server::tenants::create_tenant(&store, &req)
+                .await
+                .map_err(cli_error)?;
             println!("created tenant `{slug}` ({id}) with admin `{admin_username}`");
         }
-        Command::Import { what: ImportCommand::Customers { tenant, file, dry_run, db } } => {
+        Command::Import {
+            what:
+                ImportCommand::Customers {
+                    tenant,
+                    file,
+                    dry_run,
+                    db,
+                },
+        } => {
             let store = open(&db.database_url).await?;
-            let t = store.tenant_by_slug(&tenant).await?.ok_or_else(|| anyhow!("no tenant `{tenant}`"))?;
-            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let t = store
+                .tenant_by_slug(&tenant)
+                .await?
+                .ok_or_else(|| anyhow!("no tenant `{tenant}`"))?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let name = file.file_name().and_then(|n| n.to_str());
             let shown = file.display();
-            let report = server::import::import_customers(&store, t.id, &Reach::Tenant, &bytes, name, dry_run)
-                .await
-                .map_err(|e| anyhow!("{shown}: {:#}", cli_error(e)))?;
+            let report = server::import::import_customers(
+                &store,
+                t.id,
+                &Reach::Tenant,
+                &bytes,
+                name,
+                dry_run,
+            )
+            .await
+            .map_err(|e| anyhow!("{shown}: {:#}", cli_error(e)))?;
             for e in &report.errors {
                 eprintln!("{shown}: row {}, column {}: {}", e.row, e.column, e.problem);
             }
@@ -118,18 +170,36 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(2));
             }
         }
-        Command::Export { what: ExportCommand::Customers { tenant, format, output, db } } => {
+        Command::Export {
+            what:
+                ExportCommand::Customers {
+                    tenant,
+                    format,
+                    output,
+                    db,
+                },
+        } => {
             let store = open(&db.database_url).await?;
-            let t = store.tenant_by_slug(&tenant).await?.ok_or_else(|| anyhow!("no tenant `{tenant}`"))?;
+            let t = store
+                .tenant_by_slug(&tenant)
+                .await?
+                .ok_or_else(|| anyhow!("no tenant `{tenant}`"))?;
             let format = match format {
                 Format::Csv => SheetFormat::Csv,
                 Format::Xlsx => SheetFormat::Xlsx,
             };
-            let bytes = server::import::export_customers(&store, t.id, &Reach::Tenant, format, domain::CoordSystem::Wgs84)
-                .await
-                .map_err(cli_error)?;
+            let bytes = server::import::export_customers(
+                &store,
+                t.id,
+                &Reach::Tenant,
+                format,
+                domain::CoordSystem::Wgs84,
+            )
+            .await
+            .map_err(cli_error)?;
             match output {
-                Some(path) => std::fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?,
+                Some(path) => std::fs::write(&path, &bytes)
+                    .with_context(|| format!("writing {}", path.display()))?,
                 None => std::io::stdout().write_all(&bytes)?,
             }
         }

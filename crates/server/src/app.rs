@@ -25,7 +25,9 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::departments::router())
         .merge(routes::employees::router())
         .merge(routes::customers::router())
-        .merge(routes::customer_import::router(state.config.max_upload_bytes))
+        .merge(routes::customer_import::router(
+            state.config.max_upload_bytes,
+        ))
         .merge(routes::api_keys::router())
         .split_for_parts();
     Router::new()
@@ -34,10 +36,16 @@ pub fn router(state: AppState) -> Router {
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async {
-            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this path does not take that method")
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this path does not take that method",
+            )
         })
         .layer(DefaultBodyLimit::max(json_limit))
-        .layer(CatchPanicLayer::custom(|_| -> Response { ApiError::internal("handler panicked").into_response() }))
+        .layer(CatchPanicLayer::custom(|_| -> Response {
+            ApiError::internal("handler panicked").into_response()
+        }))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -49,5 +57,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
 }

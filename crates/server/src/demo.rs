@@ -33,12 +33,25 @@ pub async fn load_demo(store: &Store, password: &str) -> ApiResult<DemoLoad> {
     let company: DemoCompany = demo::demo_company(demo::DEFAULT_SEED);
     let summary = demo::summary(&company);
     if let Some(t) = store.tenant_by_slug(company.tenant_slug).await? {
-        return Ok(DemoLoad { tenant: t.id, created: false, summary });
+        return Ok(DemoLoad {
+            tenant: t.id,
+            created: false,
+            summary,
+        });
     }
-    domain::employee::check_password(password).map_err(|p| ApiError::invalid(domain::Invalid::one("password", p)))?;
+    domain::employee::check_password(password)
+        .map_err(|p| ApiError::invalid(domain::Invalid::one("password", p)))?;
     let hash = passwords::hash(password.to_owned()).await?;
-    let admin = company.employees.iter().find(|e| e.role == DemoRole::Admin).expect("the demo has an admin");
-    let root = company.departments.iter().position(|d| d.parent.is_none()).expect("the demo has a root department");
+    let admin = company
+        .employees
+        .iter()
+        .find(|e| e.role == DemoRole::Admin)
+        .expect("the demo has an admin");
+    let root = company
+        .departments
+        .iter()
+        .position(|d| d.parent.is_none())
+        .expect("the demo has a root department");
     let (tenant, root_id, admin_id) = store
         .create_tenant(&NewTenant {
             slug: Slug::parse(company.tenant_slug).map_err(ApiError::internal)?,
@@ -57,7 +70,9 @@ pub async fn load_demo(store: &Store, password: &str) -> ApiResult<DemoLoad> {
             continue;
         }
         let parent = d.parent.map(|p| dept_ids[p]);
-        let (made, _) = store.create_department(tenant, None, &d.name, parent).await?;
+        let (made, _) = store
+            .create_department(tenant, None, &d.name, parent)
+            .await?;
         dept_ids[i] = made.id;
     }
 
@@ -75,10 +90,16 @@ pub async fn load_demo(store: &Store, password: &str) -> ApiResult<DemoLoad> {
             active: true,
         };
         let id = if e.role == DemoRole::Admin {
-            store.update_employee(tenant, admin_id, &draft, None).await?;
+            store
+                .update_employee(tenant, admin_id, &draft, None)
+                .await?;
             admin_id
         } else {
-            store.create_employee(tenant, None, &draft, Some(&hash)).await?.0.id
+            store
+                .create_employee(tenant, None, &draft, Some(&hash))
+                .await?
+                .0
+                .id
         };
         people.push(id);
     }
@@ -95,10 +116,17 @@ pub async fn load_demo(store: &Store, password: &str) -> ApiResult<DemoLoad> {
                     code: Some(c.code.clone()),
                     external_id: Some(c.external_id.clone()),
                     address: Some(c.address.clone()),
-                    location: Some(Wgs84::parse(c.lat, c.lon, CoordSystem::Wgs84).map_err(|e| ApiError::internal(e.problem()))?),
+                    location: Some(
+                        Wgs84::parse(c.lat, c.lon, CoordSystem::Wgs84)
+                            .map_err(|e| ApiError::internal(e.problem()))?,
+                    ),
                     level: Level::parse(&c.level.to_string()).map_err(ApiError::internal)?,
                     tags: c.tags.clone(),
-                    contacts: vec![Contact { name: c.contact_name.clone(), phone: Some(c.contact_phone.clone()), title: Some("店长".into()) }],
+                    contacts: vec![Contact {
+                        name: c.contact_name.clone(),
+                        phone: Some(c.contact_phone.clone()),
+                        title: Some("店长".into()),
+                    }],
                     owner_id: Some(people[c.owner]),
                     checkin_radius: None,
                 },
@@ -106,9 +134,29 @@ pub async fn load_demo(store: &Store, password: &str) -> ApiResult<DemoLoad> {
         })
         .collect::<ApiResult<_>>()?;
     let all_columns = [
-        Column::Name, Column::Code, Column::ExternalId, Column::Address, Column::Lat, Column::Lon,
-        Column::Level, Column::Tags, Column::Owner, Column::ContactName,
+        Column::Name,
+        Column::Code,
+        Column::ExternalId,
+        Column::Address,
+        Column::Lat,
+        Column::Lon,
+        Column::Level,
+        Column::Tags,
+        Column::Owner,
+        Column::ContactName,
     ];
-    store.import_customers(tenant, &Reach::Tenant, &items, &all_columns.into_iter().collect(), false).await?;
-    Ok(DemoLoad { tenant, created: true, summary })
+    store
+        .import_customers(
+            tenant,
+            &Reach::Tenant,
+            &items,
+            &all_columns.into_iter().collect(),
+            false,
+        )
+        .await?;
+    Ok(DemoLoad {
+        tenant,
+        created: true,
+        summary,
+    })
 }

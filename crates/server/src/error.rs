@@ -39,17 +39,31 @@ pub struct FieldProblemBody {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), fields: Vec::new(), retry_after_s: None }
+        Self {
+            status,
+            code,
+            message: message.into(),
+            fields: Vec::new(),
+            retry_after_s: None,
+        }
     }
 
     pub fn field(mut self, field: impl Into<String>, problem: impl Into<String>) -> Self {
-        self.fields.push(FieldProblem { field: field.into(), problem: problem.into() });
+        self.fields.push(FieldProblem {
+            field: field.into(),
+            problem: problem.into(),
+        });
         self
     }
 
     pub fn bad_request(field: &str, problem: impl Into<String>) -> Self {
         let problem = problem.into();
-        Self::new(StatusCode::BAD_REQUEST, "bad_request", format!("{field}: {problem}")).field(field, problem)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("{field}: {problem}"),
+        )
+        .field(field, problem)
     }
 
     pub fn invalid(bad: Invalid) -> Self {
@@ -67,7 +81,11 @@ impl ApiError {
     }
 
     pub fn forbidden() -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", "your role or key does not allow this")
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "your role or key does not allow this",
+        )
     }
 
     pub fn not_found() -> Self {
@@ -85,7 +103,11 @@ impl ApiError {
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         // The cause goes to the log, never to the client.
         tracing::error!(%cause, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error; it has been logged")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error; it has been logged",
+        )
     }
 }
 
@@ -99,15 +121,13 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => ApiError::not_found(),
-            StoreError::Conflict { field } if field == "department_not_empty" => ApiError::new(
+            StoreError::InUse(why) => ApiError::new(StatusCode::CONFLICT, "conflict", why),
+            StoreError::Conflict { field } => ApiError::new(
                 StatusCode::CONFLICT,
                 "conflict",
-                "the department still has sub-departments or people",
-            ),
-            StoreError::Conflict { field } => {
-                ApiError::new(StatusCode::CONFLICT, "conflict", format!("{field} is already used"))
-                    .field(field, "is already used")
-            }
+                format!("{field} is already used"),
+            )
+            .field(field, "is already used"),
             StoreError::Invalid(bad) => ApiError::invalid(bad),
             other => ApiError::internal(other),
         }
@@ -123,15 +143,18 @@ impl IntoResponse for ApiError {
                 fields: self
                     .fields
                     .into_iter()
-                    .map(|p| FieldProblemBody { field: p.field, problem: p.problem })
+                    .map(|p| FieldProblemBody {
+                        field: p.field,
+                        problem: p.problem,
+                    })
                     .collect(),
             },
         };
         let mut resp = (self.status, axum::Json(body)).into_response();
-        if let Some(s) = self.retry_after_s {
-            if let Ok(v) = HeaderValue::from_str(&s.to_string()) {
-                resp.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+        if let Some(s) = self.retry_after_s
+            && let Ok(v) = HeaderValue::from_str(&s.to_string())
+        {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
         }
         resp
     }

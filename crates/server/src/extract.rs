@@ -48,21 +48,37 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let inner = e.into_inner();
         let field = if path == "." { "body".to_owned() } else { path };
         if inner.is_syntax() || inner.is_eof() {
-            ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {inner}"))
-                .field("body", inner.to_string())
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                format!("the body is not valid JSON: {inner}"),
+            )
+            .field("body", inner.to_string())
         } else {
             let problem = inner.to_string();
             // serde's messages end with " at line 1 column 20"; the path says where already.
-            let problem = problem.split(" at line ").next().unwrap_or(&problem).to_owned();
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", format!("{field}: {problem}"))
-                .field(field, problem)
+            let problem = problem
+                .split(" at line ")
+                .next()
+                .unwrap_or(&problem)
+                .to_owned();
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                format!("{field}: {problem}"),
+            )
+            .field(field, problem)
         }
     })
 }
 
 pub fn body_error(e: BytesRejection) -> ApiError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is too large")
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "the request body is too large",
+        )
     } else {
         ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text())
     }
@@ -77,12 +93,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
         let q = parts.uri.query().unwrap_or_default();
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(q.as_bytes()));
-        serde_path_to_error::deserialize(de).map(Query).map_err(|e| {
-            let field = e.path().to_string();
-            let problem = e.into_inner().to_string();
-            let field = if field == "." { "query".into() } else { field };
-            ApiError::bad_request(&field, problem)
-        })
+        serde_path_to_error::deserialize(de)
+            .map(Query)
+            .map_err(|e| {
+                let field = e.path().to_string();
+                let problem = e.into_inner().to_string();
+                let field = if field == "." { "query".into() } else { field };
+                ApiError::bad_request(&field, problem)
+            })
     }
 }
 
@@ -96,6 +114,8 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|p| Path(p.0))
-            .map_err(|e| ApiError::bad_request("id", format!("is not a valid id ({})", e.body_text())))
+            .map_err(|e| {
+                ApiError::bad_request("id", format!("is not a valid id ({})", e.body_text()))
+            })
     }
 }

@@ -41,13 +41,21 @@ pub struct RowError {
 fn file_error(e: SheetError) -> ApiError {
     let status = StatusCode::UNPROCESSABLE_ENTITY;
     match e {
-        SheetError::Empty => ApiError::new(status, "empty_file", "the file has no header row or no data").field("file", "is empty"),
-        SheetError::NotASpreadsheet(why) => {
-            ApiError::new(status, "not_a_spreadsheet", format!("the file is not a CSV or XLSX spreadsheet: {why}"))
-                .field("file", why)
-        }
+        SheetError::Empty => ApiError::new(
+            status,
+            "empty_file",
+            "the file has no header row or no data",
+        )
+        .field("file", "is empty"),
+        SheetError::NotASpreadsheet(why) => ApiError::new(
+            status,
+            "not_a_spreadsheet",
+            format!("the file is not a CSV or XLSX spreadsheet: {why}"),
+        )
+        .field("file", why),
         SheetError::Malformed { row, message } => {
-            ApiError::new(status, "malformed_file", format!("row {row}: {message}")).field(format!("row {row}"), message)
+            ApiError::new(status, "malformed_file", format!("row {row}: {message}"))
+                .field(format!("row {row}"), message)
         }
         SheetError::TooManyRows { limit } => ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -60,7 +68,10 @@ fn file_error(e: SheetError) -> ApiError {
 /// Every employee of the tenant within `reach`, for resolving owners by username or number.
 async fn all_employees(store: &Store, tenant: TenantId, reach: &Reach) -> ApiResult<Vec<Employee>> {
     let mut out = Vec::new();
-    let mut f = EmployeeFilter { limit: 500, ..Default::default() };
+    let mut f = EmployeeFilter {
+        limit: 500,
+        ..Default::default()
+    };
     loop {
         let page = store.list_employees(tenant, reach, &f).await?;
         out.extend(page.items);
@@ -83,18 +94,29 @@ pub async fn import_customers(
     dry_run: bool,
 ) -> ApiResult<ImportReport> {
     let format = SheetFormat::detect(bytes, file_name).ok_or_else(|| {
-        ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_file", "send a .csv or .xlsx file")
-            .field("file", "is neither CSV nor XLSX")
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_file",
+            "send a .csv or .xlsx file",
+        )
+        .field("file", "is neither CSV nor XLSX")
     })?;
     let sheet = tabular::read_sheet(bytes, format, &ReadOptions::default()).map_err(file_error)?;
-    let mapped = customer_import::map_rows(&sheet.headers, sheet.rows.iter().map(|r| (r.number, r.cells.as_slice())))
-        .map_err(|problems| {
-            let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_header", "the header row is not usable");
-            for p in problems {
-                e = e.field(p.column, p.problem);
-            }
-            e
-        })?;
+    let mapped = customer_import::map_rows(
+        &sheet.headers,
+        sheet.rows.iter().map(|r| (r.number, r.cells.as_slice())),
+    )
+    .map_err(|problems| {
+        let mut e = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_header",
+            "the header row is not usable",
+        );
+        for p in problems {
+            e = e.field(p.column, p.problem);
+        }
+        e
+    })?;
 
     let people = all_employees(store, tenant, reach).await?;
     let mut by_ref: HashMap<String, &Employee> = HashMap::new();
@@ -109,7 +131,11 @@ pub async fn import_customers(
     let mut errors: Vec<RowError> = mapped
         .problems
         .iter()
-        .map(|p| RowError { row: p.row, column: p.column.clone(), problem: p.problem.clone() })
+        .map(|p| RowError {
+            row: p.row,
+            column: p.column.clone(),
+            problem: p.problem.clone(),
+        })
         .collect();
     let mut items = Vec::new();
     for r in &mapped.rows {
@@ -125,7 +151,9 @@ pub async fn import_customers(
             (None, _) => Ok(None),
             (Some(name), _) => match by_ref.get(&name.to_lowercase()) {
                 Some(e) if !e.active => Err("employee is deactivated"),
-                Some(e) if matches!(reach, Reach::Own(me) if *me != e.id) => Err("field reps can only own customers themselves"),
+                Some(e) if matches!(reach, Reach::Own(me) if *me != e.id) => {
+                    Err("field reps can only own customers themselves")
+                }
                 Some(e) => Ok(Some(e.id)),
                 None => Err("no employee with this username or employee number"),
             },
@@ -135,7 +163,11 @@ pub async fn import_customers(
                 draft.owner_id = o;
                 items.push(ImportItem { row: r.row, draft });
             }
-            Err(problem) => errors.push(RowError { row: r.row, column: mapped.header(Column::Owner), problem: problem.into() }),
+            Err(problem) => errors.push(RowError {
+                row: r.row,
+                column: mapped.header(Column::Owner),
+                problem: problem.into(),
+            }),
         }
     }
     let mut present: HashSet<Column> = mapped.headers.keys().copied().collect();
@@ -143,10 +175,20 @@ pub async fn import_customers(
         // A manager's or rep's update must not orphan a customer out of their own sight.
         present.insert(Column::Owner);
     }
-    let outcome = store.import_customers(tenant, reach, &items, &present, dry_run).await?;
+    let outcome = store
+        .import_customers(tenant, reach, &items, &present, dry_run)
+        .await?;
     for (row, field, problem) in outcome.refused {
-        let column = mapped.header(if field == "external_id" { Column::ExternalId } else { Column::Code });
-        errors.push(RowError { row, column, problem });
+        let column = mapped.header(if field == "external_id" {
+            Column::ExternalId
+        } else {
+            Column::Code
+        });
+        errors.push(RowError {
+            row,
+            column,
+            problem,
+        });
     }
     errors.sort_by_key(|e| e.row);
     let count = |a: UpsertAction| outcome.applied.iter().filter(|(_, x, _)| *x == a).count();
@@ -187,7 +229,11 @@ pub async fn export_customers(
             c.express_in(system);
             let contact = c.contacts.first();
             let (lat, lon, cs) = match &c.location {
-                Some(p) => (p.lat.to_string(), p.lon.to_string(), p.coord_system.to_owned()),
+                Some(p) => (
+                    p.lat.to_string(),
+                    p.lon.to_string(),
+                    p.coord_system.to_owned(),
+                ),
                 None => Default::default(),
             };
             vec![
@@ -200,8 +246,12 @@ pub async fn export_customers(
                 cs,
                 c.level.as_str().to_owned(),
                 c.tags.join(";"),
-                c.owner_id.and_then(|o| owner_ref.get(&o).cloned()).unwrap_or_default(),
-                c.checkin_radius_m.map(|r| r.to_string()).unwrap_or_default(),
+                c.owner_id
+                    .and_then(|o| owner_ref.get(&o).cloned())
+                    .unwrap_or_default(),
+                c.checkin_radius_m
+                    .map(|r| r.to_string())
+                    .unwrap_or_default(),
                 contact.map(|k| k.name.clone()).unwrap_or_default(),
                 contact.and_then(|k| k.phone.clone()).unwrap_or_default(),
             ]
@@ -209,6 +259,8 @@ pub async fn export_customers(
         .collect();
     match format {
         SheetFormat::Csv => Ok(tabular::write_csv(&EXPORT_HEADERS, &rows)),
-        SheetFormat::Xlsx => tabular::write_xlsx("customers", &EXPORT_HEADERS, &rows).map_err(ApiError::internal),
+        SheetFormat::Xlsx => {
+            tabular::write_xlsx("customers", &EXPORT_HEADERS, &rows).map_err(ApiError::internal)
+        }
     }
 }

@@ -24,7 +24,8 @@ pub async fn create_tenant(store: &Store, r: &TenantRequest<'_>) -> ApiResult<Te
     if r.timezone.trim().is_empty() {
         bad.push("timezone", "must not be empty");
     }
-    let (Some(slug), Some(name), Some(username), true) = (slug, name, username, bad.is_empty()) else {
+    let (Some(slug), Some(name), Some(username), true) = (slug, name, username, bad.is_empty())
+    else {
         return Err(bad.into());
     };
     let hash = passwords::hash(r.admin_password.to_owned()).await?;

@@ -62,7 +62,11 @@ impl From<Row> for ApiKeyRecord {
 const COLUMNS: &str = "id, name, prefix, scopes, created_by, created_at, last_used_at, revoked_at";
 
 impl Store {
-    pub async fn create_api_key(&self, tenant: TenantId, k: &NewApiKey<'_>) -> Result<ApiKeyRecord, StoreError> {
+    pub async fn create_api_key(
+        &self,
+        tenant: TenantId,
+        k: &NewApiKey<'_>,
+    ) -> Result<ApiKeyRecord, StoreError> {
         let id = ApiKeyId::new();
         let scopes: Vec<&str> = k.scopes.iter().map(|s| s.as_str()).collect();
         on_pool!(self, |p| {
@@ -84,7 +88,11 @@ impl Store {
         self.api_key(tenant, id).await
     }
 
-    pub async fn api_key(&self, tenant: TenantId, id: ApiKeyId) -> Result<ApiKeyRecord, StoreError> {
+    pub async fn api_key(
+        &self,
+        tenant: TenantId,
+        id: ApiKeyId,
+    ) -> Result<ApiKeyRecord, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM api_keys WHERE tenant_id = $1 AND id = $2");
         let row: Option<Row> = on_pool!(self, |p| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
@@ -97,15 +105,23 @@ impl Store {
     }
 
     pub async fn list_api_keys(&self, tenant: TenantId) -> Result<Vec<ApiKeyRecord>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, id");
+        let sql =
+            format!("SELECT {COLUMNS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, id");
         let rows: Vec<Row> = on_pool!(self, |p| {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(tenant.0).fetch_all(p).await?
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(tenant.0)
+                .fetch_all(p)
+                .await?
         });
         Ok(rows.into_iter().map(ApiKeyRecord::from).collect())
     }
 
     /// Revoking twice is harmless; the first revocation time is kept.
-    pub async fn revoke_api_key(&self, tenant: TenantId, id: ApiKeyId) -> Result<ApiKeyRecord, StoreError> {
+    pub async fn revoke_api_key(
+        &self,
+        tenant: TenantId,
+        id: ApiKeyId,
+    ) -> Result<ApiKeyRecord, StoreError> {
         on_pool!(self, |p| {
             sqlx::query(
                 "UPDATE api_keys SET revoked_at = $3 WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL",
@@ -121,7 +137,11 @@ impl Store {
 
     /// The principal for a presented key. Last use is stamped at most once a minute, so
     /// a busy integration does not turn every read into a write.
-    pub async fn api_key_principal(&self, tenant: TenantId, key_hash: &[u8]) -> Result<Option<ApiKeyPrincipal>, StoreError> {
+    pub async fn api_key_principal(
+        &self,
+        tenant: TenantId,
+        key_hash: &[u8],
+    ) -> Result<Option<ApiKeyPrincipal>, StoreError> {
         let row: Option<(Uuid, String, Option<i64>)> = on_pool!(self, |p| {
             sqlx::query_as(
                 "SELECT id, scopes, last_used_at FROM api_keys
@@ -132,18 +152,26 @@ impl Store {
             .fetch_optional(p)
             .await?
         });
-        let Some((id, scopes, last_used)) = row else { return Ok(None) };
+        let Some((id, scopes, last_used)) = row else {
+            return Ok(None);
+        };
         let now = now_ms();
         if last_used.is_none_or(|t| now - t > 60_000) {
             on_pool!(self, |p| {
-                sqlx::query("UPDATE api_keys SET last_used_at = $3 WHERE tenant_id = $1 AND id = $2")
-                    .bind(tenant.0)
-                    .bind(id)
-                    .bind(now)
-                    .execute(p)
-                    .await?;
+                sqlx::query(
+                    "UPDATE api_keys SET last_used_at = $3 WHERE tenant_id = $1 AND id = $2",
+                )
+                .bind(tenant.0)
+                .bind(id)
+                .bind(now)
+                .execute(p)
+                .await?;
             });
         }
-        Ok(Some(ApiKeyPrincipal { tenant, key: ApiKeyId(id), scopes: parse_scopes(&scopes) }))
+        Ok(Some(ApiKeyPrincipal {
+            tenant,
+            key: ApiKeyId(id),
+            scopes: parse_scopes(&scopes),
+        }))
     }
 }

@@ -12,7 +12,7 @@ pub(crate) fn encode(sort_value: Value, id: Uuid) -> String {
 
 pub(crate) fn decode(cursor: &str) -> Result<(Value, Uuid), StoreError> {
     let bad = || StoreError::invalid("cursor", "is not a cursor returned by this list");
-    if cursor.len() % 2 != 0 || cursor.len() > 2048 {
+    if !cursor.len().is_multiple_of(2) || cursor.len() > 2048 {
         return Err(bad());
     }
     let bytes: Result<Vec<u8>, _> = (0..cursor.len())

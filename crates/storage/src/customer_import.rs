@@ -79,14 +79,22 @@ impl Store {
             let by_c = d.code.as_ref().and_then(|c| by_code.get(c).copied());
             let target = if d.external_id.is_some() { by_e } else { by_c };
             if by_c.is_some() && by_c != target {
-                out.refused.push((item.row, "code", "is already used by another customer".into()));
+                out.refused.push((
+                    item.row,
+                    "code",
+                    "is already used by another customer".into(),
+                ));
                 continue;
             }
-            if let (Some(t), Some(r)) = (target, &reachable) {
-                if !r.contains(&t) {
-                    out.refused.push((item.row, "code", "matches a customer you may not edit".into()));
-                    continue;
-                }
+            if let (Some(t), Some(r)) = (target, &reachable)
+                && !r.contains(&t)
+            {
+                out.refused.push((
+                    item.row,
+                    "code",
+                    "matches a customer you may not edit".into(),
+                ));
+                continue;
             }
             let (id, action) = match target {
                 Some(t) => (t, UpsertAction::Updated),
@@ -100,13 +108,18 @@ impl Store {
                 by_ext.insert(e.clone(), id);
             }
             out.applied.push((item.row, action, CustomerId(id)));
-            plans.push(Plan { row: item.row, id, action });
+            plans.push(Plan {
+                row: item.row,
+                id,
+                action,
+            });
         }
         if dry_run || plans.is_empty() {
             return Ok(out);
         }
 
-        let drafts: HashMap<usize, &CustomerDraft> = items.iter().map(|i| (i.row, &i.draft)).collect();
+        let drafts: HashMap<usize, &CustomerDraft> =
+            items.iter().map(|i| (i.row, &i.draft)).collect();
         let update_sql = update_statement(present);
         let now = now_ms();
         write_tx!(self, |tx| {
@@ -168,13 +181,19 @@ impl Store {
         Ok(out)
     }
 
-    async fn reachable_customer_ids(&self, tenant: TenantId, reach: &Reach) -> Result<HashSet<Uuid>, StoreError> {
+    async fn reachable_customer_ids(
+        &self,
+        tenant: TenantId,
+        reach: &Reach,
+    ) -> Result<HashSet<Uuid>, StoreError> {
         let mut sql = crate::sql::Sql::new("SELECT c.id FROM customers c WHERE c.tenant_id = ");
         sql.bind(crate::sql::Arg::Uuid(tenant.0));
         crate::reach::customers(&mut sql, tenant, reach);
         let crate::sql::Sql { text, args } = sql;
         let ids: Vec<(Uuid,)> = on_pool!(self, |p| {
-            crate::sql::bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text.as_str())), args).fetch_all(p).await?
+            crate::sql::bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text.as_str())), args)
+                .fetch_all(p)
+                .await?
         });
         Ok(ids.into_iter().map(|(id,)| id).collect())
     }

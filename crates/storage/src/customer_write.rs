@@ -20,12 +20,14 @@ macro_rules! replace_tags {
             .execute(&mut *$tx)
             .await?;
         for tag in $tags {
-            sqlx::query("INSERT INTO customer_tags (tenant_id, customer_id, tag) VALUES ($1, $2, $3)")
-                .bind($tenant.0)
-                .bind($id.0)
-                .bind(tag)
-                .execute(&mut *$tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO customer_tags (tenant_id, customer_id, tag) VALUES ($1, $2, $3)",
+            )
+            .bind($tenant.0)
+            .bind($id.0)
+            .bind(tag)
+            .execute(&mut *$tx)
+            .await?;
         }
     }};
 }
@@ -38,7 +40,12 @@ pub(crate) fn json(v: &impl serde::Serialize) -> String {
 impl Store {
     /// Checks that `owner` may own customers created by a caller with `reach`: an active
     /// employee of the tenant whom the caller reaches.
-    pub async fn check_owner(&self, tenant: TenantId, reach: &Reach, owner: EmployeeId) -> Result<(), StoreError> {
+    pub async fn check_owner(
+        &self,
+        tenant: TenantId,
+        reach: &Reach,
+        owner: EmployeeId,
+    ) -> Result<(), StoreError> {
         match self.employee(tenant, owner, reach).await {
             Ok(e) if e.active => Ok(()),
             Ok(_) => Err(StoreError::invalid("owner_id", "employee is deactivated")),
@@ -134,7 +141,12 @@ impl Store {
 
     /// Hides a customer from lists and lookups; the row stays so later history (visits)
     /// keeps its customer, and re-importing its code or external id brings it back.
-    pub async fn delete_customer(&self, tenant: TenantId, reach: &Reach, id: CustomerId) -> Result<(), StoreError> {
+    pub async fn delete_customer(
+        &self,
+        tenant: TenantId,
+        reach: &Reach,
+        id: CustomerId,
+    ) -> Result<(), StoreError> {
         self.customer(tenant, id, reach).await?;
         on_pool!(self, |p| {
             sqlx::query("UPDATE customers SET deleted_at = $3, updated_at = $3 WHERE tenant_id = $1 AND id = $2")

@@ -33,7 +33,10 @@ pub(crate) struct Row {
 impl From<Row> for Customer {
     fn from(r: Row) -> Self {
         let location = match (r.lat, r.lon) {
-            (Some(lat), Some(lon)) => Some(PointOutput::new(Wgs84::from_stored(lat, lon), CoordSystem::Wgs84)),
+            (Some(lat), Some(lon)) => Some(PointOutput::new(
+                Wgs84::from_stored(lat, lon),
+                CoordSystem::Wgs84,
+            )),
             _ => None,
         };
         Customer {
@@ -118,8 +121,15 @@ fn push_distance_expr(sql: &mut Sql, centre: &Wgs84) {
 }
 
 impl Store {
-    pub async fn customer(&self, tenant: TenantId, id: CustomerId, reach: &Reach) -> Result<Customer, StoreError> {
-        let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM customers c WHERE c.tenant_id = "));
+    pub async fn customer(
+        &self,
+        tenant: TenantId,
+        id: CustomerId,
+        reach: &Reach,
+    ) -> Result<Customer, StoreError> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {COLUMNS} FROM customers c WHERE c.tenant_id = "
+        ));
         sql.bind(Arg::Uuid(tenant.0))
             .push(" AND c.id = ")
             .bind(Arg::Uuid(id.0))
@@ -127,7 +137,9 @@ impl Store {
         reach::customers(&mut sql, tenant, reach);
         let Sql { text, args } = sql;
         let row: Option<Row> = on_pool!(self, |p| {
-            bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text.as_str())), args).fetch_optional(p).await?
+            bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text.as_str())), args)
+                .fetch_optional(p)
+                .await?
         });
         row.map(Customer::from).ok_or(StoreError::NotFound)
     }
@@ -156,7 +168,8 @@ impl Store {
             sql.push(" AND c.owner_id = ").bind(Arg::Uuid(o.0));
         }
         if let Some(l) = f.level {
-            sql.push(" AND c.level = ").bind(Arg::Text(l.as_str().into()));
+            sql.push(" AND c.level = ")
+                .bind(Arg::Text(l.as_str().into()));
         }
         if let Some(t) = &f.tag {
             sql.push(" AND EXISTS (SELECT 1 FROM customer_tags t WHERE t.tenant_id = c.tenant_id AND t.customer_id = c.id AND t.tag = ")
@@ -166,11 +179,16 @@ impl Store {
         if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             let pattern = crate::employees::like_pattern(q);
             sql.push(" AND (");
-            for (i, col) in ["c.name", "c.code", "c.external_id", "c.address"].iter().enumerate() {
+            for (i, col) in ["c.name", "c.code", "c.external_id", "c.address"]
+                .iter()
+                .enumerate()
+            {
                 if i > 0 {
                     sql.push(" OR ");
                 }
-                sql.push(&format!("lower({col}) LIKE ")).bind(Arg::Text(pattern.clone())).push(" ESCAPE '\\'");
+                sql.push(&format!("lower({col}) LIKE "))
+                    .bind(Arg::Text(pattern.clone()))
+                    .push(" ESCAPE '\\'");
             }
             sql.push(")");
         }
@@ -203,8 +221,12 @@ impl Store {
             let (v, id) = cursor::decode(c)?;
             let bad = || StoreError::invalid("cursor", "does not belong to this sort order");
             let arg = match f.sort {
-                CustomerSort::NameAsc | CustomerSort::NameDesc => Arg::Text(v.as_str().ok_or_else(bad)?.into()),
-                CustomerSort::CreatedAsc | CustomerSort::CreatedDesc => Arg::I64(v.as_i64().ok_or_else(bad)?),
+                CustomerSort::NameAsc | CustomerSort::NameDesc => {
+                    Arg::Text(v.as_str().ok_or_else(bad)?.into())
+                }
+                CustomerSort::CreatedAsc | CustomerSort::CreatedDesc => {
+                    Arg::I64(v.as_i64().ok_or_else(bad)?)
+                }
                 CustomerSort::Distance => Arg::F64(v.as_f64().ok_or_else(bad)?),
             };
             let op = if desc { "<" } else { ">" };
@@ -220,22 +242,35 @@ impl Store {
             key_sql(&mut sql);
             sql.push(&format!(" {op} ")).bind(arg.clone()).push(" OR (");
             key_sql(&mut sql);
-            sql.push(" = ").bind(arg).push(&format!(" AND c.id {op} ")).bind(Arg::Uuid(id)).push("))");
+            sql.push(" = ")
+                .bind(arg)
+                .push(&format!(" AND c.id {op} "))
+                .bind(Arg::Uuid(id))
+                .push("))");
         }
         let dir = if desc { "DESC" } else { "ASC" };
         let limit = f.limit.clamp(1, MAX_LIMIT);
-        sql.push(&format!(" ORDER BY {key} {dir}, c.id {dir} LIMIT {}", limit + 1));
+        sql.push(&format!(
+            " ORDER BY {key} {dir}, c.id {dir} LIMIT {}",
+            limit + 1
+        ));
 
         let Sql { text, args } = sql;
         let mut rows: Vec<RowWithKey> = on_pool!(self, |p| {
-            bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text.as_str())), args).fetch_all(p).await?
+            bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text.as_str())), args)
+                .fetch_all(p)
+                .await?
         });
         let next_cursor = if rows.len() > limit as usize {
             rows.truncate(limit as usize);
             rows.last().map(|r| {
                 let v = match f.sort {
-                    CustomerSort::NameAsc | CustomerSort::NameDesc => Value::String(r.row.name.clone()),
-                    CustomerSort::CreatedAsc | CustomerSort::CreatedDesc => Value::from(r.row.created_at),
+                    CustomerSort::NameAsc | CustomerSort::NameDesc => {
+                        Value::String(r.row.name.clone())
+                    }
+                    CustomerSort::CreatedAsc | CustomerSort::CreatedDesc => {
+                        Value::from(r.row.created_at)
+                    }
                     CustomerSort::Distance => Value::from(r.d2),
                 };
                 cursor::encode(v, r.row.id)
@@ -257,9 +292,16 @@ impl Store {
     }
 
     /// Every customer the caller reaches, in name order, for export.
-    pub async fn all_customers(&self, tenant: TenantId, reach: &Reach) -> Result<Vec<Customer>, StoreError> {
+    pub async fn all_customers(
+        &self,
+        tenant: TenantId,
+        reach: &Reach,
+    ) -> Result<Vec<Customer>, StoreError> {
         let mut out = Vec::new();
-        let mut f = CustomerFilter { limit: MAX_LIMIT, ..Default::default() };
+        let mut f = CustomerFilter {
+            limit: MAX_LIMIT,
+            ..Default::default()
+        };
         loop {
             let page = self.list_customers(tenant, reach, &f).await?;
             out.extend(page.items);

@@ -5,8 +5,8 @@ use crate::pool::{on_pool, write_tx};
 use crate::time::{from_ms, now_ms};
 use crate::{Store, StoreError};
 use domain::access::Reach;
-use domain::department::{self, DepartmentLink};
 pub use domain::department::Department;
+use domain::department::{self, DepartmentLink};
 use domain::{DepartmentId, TenantId};
 use uuid::Uuid;
 
@@ -32,7 +32,10 @@ impl From<Row> for Department {
 }
 
 impl Store {
-    pub async fn department_links(&self, tenant: TenantId) -> Result<Vec<DepartmentLink>, StoreError> {
+    pub async fn department_links(
+        &self,
+        tenant: TenantId,
+    ) -> Result<Vec<DepartmentLink>, StoreError> {
         let rows: Vec<(Uuid, Option<Uuid>)> = on_pool!(self, |p| {
             sqlx::query_as("SELECT id, parent_id FROM departments WHERE tenant_id = $1")
                 .bind(tenant.0)
@@ -41,12 +44,19 @@ impl Store {
         });
         Ok(rows
             .into_iter()
-            .map(|(id, parent)| DepartmentLink { id: DepartmentId(id), parent: parent.map(DepartmentId) })
+            .map(|(id, parent)| DepartmentLink {
+                id: DepartmentId(id),
+                parent: parent.map(DepartmentId),
+            })
             .collect())
     }
 
     /// The departments a caller reaches, parents before children where the tree allows.
-    pub async fn list_departments(&self, tenant: TenantId, reach: &Reach) -> Result<Vec<Department>, StoreError> {
+    pub async fn list_departments(
+        &self,
+        tenant: TenantId,
+        reach: &Reach,
+    ) -> Result<Vec<Department>, StoreError> {
         let rows: Vec<Row> = on_pool!(self, |p| {
             sqlx::query_as(
                 "SELECT id, parent_id, name, created_at, updated_at FROM departments
@@ -60,8 +70,13 @@ impl Store {
         Ok(match reach {
             Reach::Tenant => all,
             Reach::Subtree(root) => {
-                let links: Vec<DepartmentLink> =
-                    all.iter().map(|d| DepartmentLink { id: d.id, parent: d.parent_id }).collect();
+                let links: Vec<DepartmentLink> = all
+                    .iter()
+                    .map(|d| DepartmentLink {
+                        id: d.id,
+                        parent: d.parent_id,
+                    })
+                    .collect();
                 let keep = department::subtree(&links, *root);
                 all.into_iter().filter(|d| keep.contains(&d.id)).collect()
             }
@@ -69,7 +84,12 @@ impl Store {
         })
     }
 
-    pub async fn department(&self, tenant: TenantId, id: DepartmentId, reach: &Reach) -> Result<Department, StoreError> {
+    pub async fn department(
+        &self,
+        tenant: TenantId,
+        id: DepartmentId,
+        reach: &Reach,
+    ) -> Result<Department, StoreError> {
         self.list_departments(tenant, reach)
             .await?
             .into_iter()
@@ -129,7 +149,10 @@ impl Store {
                 return Err(StoreError::invalid("parent_id", "no such department"));
             }
             if department::would_cycle(&links, id, parent) {
-                return Err(StoreError::invalid("parent_id", "a department cannot sit below itself"));
+                return Err(StoreError::invalid(
+                    "parent_id",
+                    "a department cannot sit below itself",
+                ));
             }
         }
         on_pool!(self, |p| {
@@ -150,7 +173,11 @@ impl Store {
 
     /// Only an empty department (no sub-departments, no people) can be deleted, so no
     /// history loses its department.
-    pub async fn delete_department(&self, tenant: TenantId, id: DepartmentId) -> Result<(), StoreError> {
+    pub async fn delete_department(
+        &self,
+        tenant: TenantId,
+        id: DepartmentId,
+    ) -> Result<(), StoreError> {
         write_tx!(self, |tx| {
             let (children, people): (i64, i64) = sqlx::query_as(
                 "SELECT (SELECT COUNT(*) FROM departments WHERE tenant_id = $1 AND parent_id = $2),
@@ -161,7 +188,9 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             if children > 0 || people > 0 {
-                return Err(StoreError::Conflict { field: "department_not_empty" });
+                return Err(StoreError::InUse(
+                    "the department still has sub-departments or people",
+                ));
             }
             let done = sqlx::query("DELETE FROM departments WHERE tenant_id = $1 AND id = $2")
                 .bind(tenant.0)

@@ -75,32 +75,52 @@ impl Store {
         reach: &Reach,
         f: &EmployeeFilter,
     ) -> Result<Page<Employee>, StoreError> {
-        let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM employees e WHERE e.tenant_id = "));
+        let mut sql = Sql::new(&format!(
+            "SELECT {COLUMNS} FROM employees e WHERE e.tenant_id = "
+        ));
         sql.bind(Arg::Uuid(tenant.0));
         reach::employees(&mut sql, tenant, reach);
         if let Some(d) = f.department_id {
             sql.push(" AND e.department_id = ").bind(Arg::Uuid(d.0));
         }
         if let Some(r) = f.role {
-            sql.push(" AND e.role = ").bind(Arg::Text(r.as_str().into()));
+            sql.push(" AND e.role = ")
+                .bind(Arg::Text(r.as_str().into()));
         }
         if let Some(a) = f.active {
-            sql.push(if a { " AND e.active" } else { " AND NOT e.active" });
+            sql.push(if a {
+                " AND e.active"
+            } else {
+                " AND NOT e.active"
+            });
         }
         if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             let pattern = like_pattern(q);
             sql.push(" AND (");
-            for (i, col) in ["e.name", "e.username", "e.employee_no", "e.phone", "e.email"].iter().enumerate() {
+            for (i, col) in [
+                "e.name",
+                "e.username",
+                "e.employee_no",
+                "e.phone",
+                "e.email",
+            ]
+            .iter()
+            .enumerate()
+            {
                 if i > 0 {
                     sql.push(" OR ");
                 }
-                sql.push(&format!("lower({col}) LIKE ")).bind(Arg::Text(pattern.clone())).push(" ESCAPE '\\'");
+                sql.push(&format!("lower({col}) LIKE "))
+                    .bind(Arg::Text(pattern.clone()))
+                    .push(" ESCAPE '\\'");
             }
             sql.push(")");
         }
         if let Some(c) = &f.cursor {
             let (v, id) = cursor::decode(c)?;
-            let name = v.as_str().ok_or_else(|| StoreError::invalid("cursor", "is not a cursor returned by this list"))?;
+            let name = v.as_str().ok_or_else(|| {
+                StoreError::invalid("cursor", "is not a cursor returned by this list")
+            })?;
             sql.push(" AND (e.name > ").bind(Arg::Text(name.into()));
             sql.push(" OR (e.name = ").bind(Arg::Text(name.into()));
             sql.push(" AND e.id > ").bind(Arg::Uuid(id)).push("))");
@@ -109,31 +129,52 @@ impl Store {
         sql.push(&format!(" ORDER BY e.name, e.id LIMIT {}", limit + 1));
         let Sql { text, args } = sql;
         let mut rows: Vec<Row> = on_pool!(self, |p| {
-            bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text.as_str())), args).fetch_all(p).await?
+            bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text.as_str())), args)
+                .fetch_all(p)
+                .await?
         });
         let next_cursor = if rows.len() > limit as usize {
             rows.truncate(limit as usize);
-            rows.last().map(|r| cursor::encode(Value::String(r.name.clone()), r.id))
+            rows.last()
+                .map(|r| cursor::encode(Value::String(r.name.clone()), r.id))
         } else {
             None
         };
-        Ok(Page { items: rows.into_iter().map(Employee::from).collect(), next_cursor })
+        Ok(Page {
+            items: rows.into_iter().map(Employee::from).collect(),
+            next_cursor,
+        })
     }
 
     /// One employee, if the caller reaches them; otherwise `NotFound` (never "forbidden",
     /// which would confirm the id exists).
-    pub async fn employee(&self, tenant: TenantId, id: EmployeeId, reach: &Reach) -> Result<Employee, StoreError> {
-        let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM employees e WHERE e.tenant_id = "));
-        sql.bind(Arg::Uuid(tenant.0)).push(" AND e.id = ").bind(Arg::Uuid(id.0));
+    pub async fn employee(
+        &self,
+        tenant: TenantId,
+        id: EmployeeId,
+        reach: &Reach,
+    ) -> Result<Employee, StoreError> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {COLUMNS} FROM employees e WHERE e.tenant_id = "
+        ));
+        sql.bind(Arg::Uuid(tenant.0))
+            .push(" AND e.id = ")
+            .bind(Arg::Uuid(id.0));
         reach::employees(&mut sql, tenant, reach);
         let Sql { text, args } = sql;
         let row: Option<Row> = on_pool!(self, |p| {
-            bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text.as_str())), args).fetch_optional(p).await?
+            bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text.as_str())), args)
+                .fetch_optional(p)
+                .await?
         });
         row.map(Employee::from).ok_or(StoreError::NotFound)
     }
 
-    pub async fn login_candidate(&self, tenant: TenantId, username: &str) -> Result<Option<LoginCandidate>, StoreError> {
+    pub async fn login_candidate(
+        &self,
+        tenant: TenantId,
+        username: &str,
+    ) -> Result<Option<LoginCandidate>, StoreError> {
         let row: Option<(Uuid, Option<String>, bool)> = on_pool!(self, |p| {
             sqlx::query_as("SELECT id, password_hash, active FROM employees WHERE tenant_id = $1 AND username = $2")
                 .bind(tenant.0)
@@ -141,7 +182,11 @@ impl Store {
                 .fetch_optional(p)
                 .await?
         });
-        Ok(row.map(|(id, password_hash, active)| LoginCandidate { id: EmployeeId(id), password_hash, active }))
+        Ok(row.map(|(id, password_hash, active)| LoginCandidate {
+            id: EmployeeId(id),
+            password_hash,
+            active,
+        }))
     }
 
     /// Creates an employee. `password_hash` is already hashed by the caller. With a
@@ -242,12 +287,18 @@ impl Store {
                 .fetch_optional(p)
                 .await?
         });
-        found.map(|_| ()).ok_or_else(|| StoreError::invalid("department_id", "no such department"))
+        found
+            .map(|_| ())
+            .ok_or_else(|| StoreError::invalid("department_id", "no such department"))
     }
 }
 
 /// A case-insensitive substring pattern with LIKE's wildcards escaped.
 pub(crate) fn like_pattern(q: &str) -> String {
-    let escaped = q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = q
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{escaped}%")
 }

@@ -9,6 +9,9 @@ pub enum StoreError {
     /// A unique key is taken; `field` names the key as the API calls it.
     #[error("{field} is already used")]
     Conflict { field: &'static str },
+    /// The row still has dependants (e.g. a department with people) and cannot go.
+    #[error("{0}")]
+    InUse(&'static str),
     /// The input refers to something that does not exist or is not allowed (for example
     /// an owner in another department); reported like a validation error.
     #[error("{0}")]
@@ -28,18 +31,18 @@ impl StoreError {
 /// Turns a unique-constraint violation into a [`StoreError::Conflict`] naming the field,
 /// by looking at the constraint or column names both engines put in their messages.
 pub(crate) fn conflict_or(e: sqlx::Error, fields: &[&'static str]) -> StoreError {
-    if let sqlx::Error::Database(db) = &e {
-        if db.is_unique_violation() {
-            let msg = format!("{} {}", db.message(), db.constraint().unwrap_or_default());
-            // PostgreSQL names constraints `<table>_tenant_id_<column>_key`; SQLite says
-            // `UNIQUE constraint failed: <table>.tenant_id, <table>.<column>`.
-            let field = fields
-                .iter()
-                .find(|f| msg.contains(&format!("_{f}_key")) || msg.contains(&format!(".{f}")))
-                .copied()
-                .unwrap_or("id");
-            return StoreError::Conflict { field };
-        }
+    if let sqlx::Error::Database(db) = &e
+        && db.is_unique_violation()
+    {
+        let msg = format!("{} {}", db.message(), db.constraint().unwrap_or_default());
+        // PostgreSQL names constraints `<table>_tenant_id_<column>_key`; SQLite says
+        // `UNIQUE constraint failed: <table>.tenant_id, <table>.<column>`.
+        let field = fields
+            .iter()
+            .find(|f| msg.contains(&format!("_{f}_key")) || msg.contains(&format!(".{f}")))
+            .copied()
+            .unwrap_or("id");
+        return StoreError::Conflict { field };
     }
     StoreError::Database(e)
 }

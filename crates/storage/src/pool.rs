@@ -3,7 +3,9 @@
 
 use crate::StoreError;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -78,7 +80,12 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true);
-            Pool::Sqlite(SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?)
+            Pool::Sqlite(
+                SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(opts)
+                    .await?,
+            )
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let opts = PgConnectOptions::from_str(url)?;
             Pool::Postgres(
@@ -100,8 +107,13 @@ impl Store {
     /// For tests: a PostgreSQL store whose every connection works in `schema`.
     pub async fn connect_postgres_schema(url: &str, schema: &str) -> Result<Store, StoreError> {
         let opts = PgConnectOptions::from_str(url)?.options([("search_path", schema)]);
-        let pool = PgPoolOptions::new().max_connections(4).connect_with(opts).await?;
-        let store = Store { pool: Pool::Postgres(pool) };
+        let pool = PgPoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts)
+            .await?;
+        let store = Store {
+            pool: Pool::Postgres(pool),
+        };
         store.migrate().await?;
         Ok(store)
     }

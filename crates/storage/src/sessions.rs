@@ -72,7 +72,12 @@ impl Store {
         }))
     }
 
-    pub async fn revoke_session(&self, tenant: TenantId, token_hash: &[u8], now_ms: i64) -> Result<(), StoreError> {
+    pub async fn revoke_session(
+        &self,
+        tenant: TenantId,
+        token_hash: &[u8],
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
         on_pool!(self, |p| {
             sqlx::query(
                 "UPDATE sessions SET revoked_at = $3

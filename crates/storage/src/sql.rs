@@ -20,7 +20,10 @@ pub(crate) struct Sql {
 
 impl Sql {
     pub fn new(text: &str) -> Self {
-        Self { text: text.to_owned(), args: Vec::new() }
+        Self {
+            text: text.to_owned(),
+            args: Vec::new(),
+        }
     }
 
     pub fn push(&mut self, text: &str) -> &mut Self {
@@ -81,7 +84,9 @@ mod tests {
     #[test]
     fn placeholders_are_numbered_in_order() {
         let mut s = Sql::new("SELECT 1 WHERE a = ");
-        s.bind(Arg::I64(1)).push(" AND b = ").bind(Arg::Text("x".into()));
+        s.bind(Arg::I64(1))
+            .push(" AND b = ")
+            .bind(Arg::Text("x".into()));
         assert_eq!(s.text, "SELECT 1 WHERE a = $1 AND b = $2");
         assert_eq!(s.args.len(), 2);
     }

@@ -54,7 +54,10 @@ impl From<TenantRow> for Tenant {
 impl Store {
     /// Creates the tenant, its root department and its first
     /// admin in one transaction: a tenant never exists without someone who can log in.
-    pub async fn create_tenant(&self, t: &NewTenant) -> Result<(TenantId, DepartmentId, EmployeeId), StoreError> {
+    pub async fn create_tenant(
+        &self,
+        t: &NewTenant,
+    ) -> Result<(TenantId, DepartmentId, EmployeeId), StoreError> {
         let (tenant, dept, admin) = (TenantId::new(), DepartmentId::new(), EmployeeId::new());
         let now = now_ms();
         write_tx!(self, |tx| {
@@ -101,10 +104,12 @@ impl Store {
 
     pub async fn tenant_by_slug(&self, slug: &str) -> Result<Option<Tenant>, StoreError> {
         let row: Option<TenantRow> = on_pool!(self, |p| {
-            sqlx::query_as("SELECT id, slug, name, timezone, created_at FROM tenants WHERE slug = $1")
-                .bind(slug)
-                .fetch_optional(p)
-                .await?
+            sqlx::query_as(
+                "SELECT id, slug, name, timezone, created_at FROM tenants WHERE slug = $1",
+            )
+            .bind(slug)
+            .fetch_optional(p)
+            .await?
         });
         Ok(row.map(Tenant::from))
     }

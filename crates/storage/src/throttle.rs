@@ -28,7 +28,11 @@ impl Store {
             .unwrap_or_default())
     }
 
-    pub async fn save_failure_window(&self, key: &str, w: &FailureWindow) -> Result<(), StoreError> {
+    pub async fn save_failure_window(
+        &self,
+        key: &str,
+        w: &FailureWindow,
+    ) -> Result<(), StoreError> {
         on_pool!(self, |p| {
             sqlx::query(
                 "INSERT INTO login_throttle (key, window_start_ms, failures, locked_until_ms)
@@ -50,7 +54,10 @@ impl Store {
     /// must not let an address resume guessing other accounts at full speed).
     pub async fn clear_failures(&self, key: &str) -> Result<(), StoreError> {
         on_pool!(self, |p| {
-            sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind(key).execute(p).await?;
+            sqlx::query("DELETE FROM login_throttle WHERE key = $1")
+                .bind(key)
+                .execute(p)
+                .await?;
         });
         Ok(())
     }

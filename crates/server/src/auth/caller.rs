@@ -38,7 +38,10 @@ impl FromRequestParts<AppState> for Caller {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(str::trim)
             .ok_or_else(|| ApiError::unauthorized("send Authorization: Bearer <token>"))?;
         let (kind, tenant) =
@@ -50,10 +53,17 @@ impl FromRequestParts<AppState> for Caller {
                 .session_principal(tenant, &hash, crate::now_ms())
                 .await?
                 .map(Principal::User),
-            TokenKind::ApiKey => state.store.api_key_principal(tenant, &hash).await?.map(Principal::ApiKey),
+            TokenKind::ApiKey => state
+                .store
+                .api_key_principal(tenant, &hash)
+                .await?
+                .map(Principal::ApiKey),
         };
-        let principal =
-            principal.ok_or_else(|| ApiError::unauthorized("the token is expired, revoked or unknown"))?;
-        Ok(Caller { principal, token: token.to_owned() })
+        let principal = principal
+            .ok_or_else(|| ApiError::unauthorized("the token is expired, revoked or unknown"))?;
+        Ok(Caller {
+            principal,
+            token: token.to_owned(),
+        })
     }
 }

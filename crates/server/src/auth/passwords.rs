@@ -8,7 +8,9 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 
 pub async fn hash(password: String) -> Result<String, ApiError> {
     tokio::task::spawn_blocking(move || {
-        Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string())
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
     })
     .await
     .map_err(ApiError::internal)?
@@ -23,7 +25,12 @@ pub async fn verify(password: String, stored: Option<String>) -> bool {
         let known = stored.is_some();
         let phc = stored.unwrap_or_else(|| dummy().to_owned());
         match PasswordHash::new(&phc) {
-            Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok() && known,
+            Ok(parsed) => {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+                    && known
+            }
             Err(_) => false,
         }
     })
@@ -36,7 +43,10 @@ fn dummy() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DUMMY.get_or_init(|| {
         let secret = super::tokens::random_secret();
-        Argon2::default().hash_password(secret.as_bytes()).map(|h| h.to_string()).unwrap_or_default()
+        Argon2::default()
+            .hash_password(secret.as_bytes())
+            .map(|h| h.to_string())
+            .unwrap_or_default()
     })
 }
 

@@ -14,7 +14,11 @@ pub fn address_key(addr: &str) -> String {
 }
 
 /// 429 with `Retry-After` when either key is locked out.
-pub async fn check(store: &Store, keys: &[(&str, ThrottlePolicy)], now_ms: i64) -> Result<(), ApiError> {
+pub async fn check(
+    store: &Store,
+    keys: &[(&str, ThrottlePolicy)],
+    now_ms: i64,
+) -> Result<(), ApiError> {
     for (key, policy) in keys {
         let w = store.failure_window(key).await?;
         if let Some(wait_ms) = policy.blocked_for(&w, now_ms) {
@@ -30,10 +34,16 @@ pub async fn check(store: &Store, keys: &[(&str, ThrottlePolicy)], now_ms: i64) 
     Ok(())
 }
 
-pub async fn record_failure(store: &Store, keys: &[(&str, ThrottlePolicy)], now_ms: i64) -> Result<(), ApiError> {
+pub async fn record_failure(
+    store: &Store,
+    keys: &[(&str, ThrottlePolicy)],
+    now_ms: i64,
+) -> Result<(), ApiError> {
     for (key, policy) in keys {
         let w = store.failure_window(key).await?;
-        store.save_failure_window(key, &policy.record_failure(&w, now_ms)).await?;
+        store
+            .save_failure_window(key, &policy.record_failure(&w, now_ms))
+            .await?;
     }
     Ok(())
 }

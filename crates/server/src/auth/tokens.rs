@@ -32,7 +32,12 @@ pub fn random_secret() -> String {
 }
 
 pub fn new_token(kind: TokenKind, tenant: TenantId) -> String {
-    format!("{}_{}_{}", kind.prefix(), tenant.0.simple(), random_secret())
+    format!(
+        "{}_{}_{}",
+        kind.prefix(),
+        tenant.0.simple(),
+        random_secret()
+    )
 }
 
 pub fn parse(token: &str) -> Option<(TokenKind, TenantId)> {
@@ -62,7 +67,10 @@ mod tests {
         let b = new_token(TokenKind::Session, t);
         assert_ne!(a, b);
         assert_eq!(parse(&a), Some((TokenKind::Session, t)));
-        assert_eq!(parse(&new_token(TokenKind::ApiKey, t)), Some((TokenKind::ApiKey, t)));
+        assert_eq!(
+            parse(&new_token(TokenKind::ApiKey, t)),
+            Some((TokenKind::ApiKey, t))
+        );
         assert_eq!(parse("ofs_nothex_secret"), None);
         assert_eq!(parse("Bearer"), None);
         assert_eq!(hash(&a).len(), 32);

@@ -18,7 +18,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_keys, create_key)).routes(routes!(revoke_key))
+    OpenApiRouter::new()
+        .routes(routes!(list_keys, create_key))
+        .routes(routes!(revoke_key))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -74,8 +76,17 @@ pub struct ApiKeyList {
     responses((status = 200, body = ApiKeyList), (status = 403, body = ErrorBody)))]
 async fn list_keys(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<ApiKeyList>> {
     caller.reach(Resource::ApiKeys, Action::Read)?;
-    let items = s.store.list_api_keys(caller.tenant()).await?.into_iter().map(ApiKey::from).collect();
-    Ok(Json(ApiKeyList { items, next_cursor: None }))
+    let items = s
+        .store
+        .list_api_keys(caller.tenant())
+        .await?
+        .into_iter()
+        .map(ApiKey::from)
+        .collect();
+    Ok(Json(ApiKeyList {
+        items,
+        next_cursor: None,
+    }))
 }
 
 /// Creates a key with the given scopes. The key is in this response only; it is stored hashed.
@@ -104,16 +115,34 @@ async fn create_key(
         .store
         .create_api_key(
             caller.tenant(),
-            &NewApiKey { name: &name, prefix: &prefix, key_hash: &tokens::hash(&key), scopes: &req.scopes, created_by },
+            &NewApiKey {
+                name: &name,
+                prefix: &prefix,
+                key_hash: &tokens::hash(&key),
+                scopes: &req.scopes,
+                created_by,
+            },
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(NewKeyResponse { key, api_key: rec.into() })))
+    Ok((
+        StatusCode::CREATED,
+        Json(NewKeyResponse {
+            key,
+            api_key: rec.into(),
+        }),
+    ))
 }
 
 /// Revokes a key at once; requests with it answer 401 from then on.
 #[utoipa::path(delete, path = "/api/v1/api-keys/{id}", tag = "api-keys", params(("id" = ApiKeyId, Path)),
     responses((status = 200, body = ApiKey), (status = 404, body = ErrorBody)))]
-async fn revoke_key(State(s): State<AppState>, caller: Caller, Path(id): Path<ApiKeyId>) -> ApiResult<Json<ApiKey>> {
+async fn revoke_key(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<ApiKeyId>,
+) -> ApiResult<Json<ApiKey>> {
     caller.reach(Resource::ApiKeys, Action::Write)?;
-    Ok(Json(s.store.revoke_api_key(caller.tenant(), id).await?.into()))
+    Ok(Json(
+        s.store.revoke_api_key(caller.tenant(), id).await?.into(),
+    ))
 }

@@ -9,9 +9,9 @@ use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
+use domain::TenantId;
 use domain::employee::Employee;
 use domain::throttle::ThrottlePolicy;
-use domain::TenantId;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use utoipa::ToSchema;
@@ -19,7 +19,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(login)).routes(routes!(logout))
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -55,17 +57,19 @@ impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        if state.config.trust_forwarded_for {
-            if let Some(first) = parts
+        if state.config.trust_forwarded_for
+            && let Some(first) = parts
                 .headers
                 .get("x-forwarded-for")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.split(',').next())
-            {
-                return Ok(ClientAddr(first.trim().to_owned()));
-            }
+        {
+            return Ok(ClientAddr(first.trim().to_owned()));
         }
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
         Ok(ClientAddr(peer.unwrap_or_else(|| "unknown".into())))
     }
 }
@@ -88,7 +92,10 @@ async fn login(
     let now = crate::now_ms();
     let acct = throttle::account_key(&req.tenant, &req.username);
     let addr_key = throttle::address_key(&addr);
-    let keys = [(acct.as_str(), ThrottlePolicy::ACCOUNT), (addr_key.as_str(), ThrottlePolicy::ADDRESS)];
+    let keys = [
+        (acct.as_str(), ThrottlePolicy::ACCOUNT),
+        (addr_key.as_str(), ThrottlePolicy::ADDRESS),
+    ];
     throttle::check(&s.store, &keys, now).await?;
 
     let tenant = s.store.tenant_by_slug(req.tenant.trim()).await?;
@@ -97,7 +104,10 @@ async fn login(
         Some(t) => s.store.login_candidate(t.id, &username).await?,
         None => None,
     };
-    let stored = candidate.as_ref().filter(|c| c.active).and_then(|c| c.password_hash.clone());
+    let stored = candidate
+        .as_ref()
+        .filter(|c| c.active)
+        .and_then(|c| c.password_hash.clone());
     let ok = passwords::verify(req.password, stored).await;
     let (Some(tenant), Some(candidate), true) = (tenant, candidate, ok) else {
         throttle::record_failure(&s.store, &keys, now).await?;
@@ -108,13 +118,28 @@ async fn login(
     let token = tokens::new_token(TokenKind::Session, tenant.id);
     let expires = now + s.config.session_ttl.as_millis() as i64;
     s.store
-        .create_session(tenant.id, &tokens::hash(&token), candidate.id, now, expires, Some(&addr))
+        .create_session(
+            tenant.id,
+            &tokens::hash(&token),
+            candidate.id,
+            now,
+            expires,
+            Some(&addr),
+        )
         .await?;
-    let employee = s.store.employee(tenant.id, candidate.id, &domain::access::Reach::Tenant).await?;
+    let employee = s
+        .store
+        .employee(tenant.id, candidate.id, &domain::access::Reach::Tenant)
+        .await?;
     Ok(Json(LoginResponse {
         token,
         expires_at: DateTime::from_timestamp_millis(expires).unwrap_or_default(),
-        tenant: TenantSummary { id: tenant.id, slug: tenant.slug, name: tenant.name, timezone: tenant.timezone },
+        tenant: TenantSummary {
+            id: tenant.id,
+            slug: tenant.slug,
+            name: tenant.name,
+            timezone: tenant.timezone,
+        },
         employee,
     }))
 }
@@ -124,7 +149,9 @@ async fn login(
     responses((status = 204), (status = 401, body = ErrorBody)))]
 async fn logout(State(s): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
     if let Some((TokenKind::Session, tenant)) = tokens::parse(&caller.token) {
-        s.store.revoke_session(tenant, &tokens::hash(&caller.token), crate::now_ms()).await?;
+        s.store
+            .revoke_session(tenant, &tokens::hash(&caller.token), crate::now_ms())
+            .await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -51,8 +51,12 @@ async fn import_customers(
 ) -> ApiResult<Json<ImportReport>> {
     let reach = caller.reach(Resource::Customers, Action::Write)?;
     let mut multipart = multipart.map_err(|e| {
-        ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", e.body_text())
-            .field("body", "send multipart/form-data with a `file` field")
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            e.body_text(),
+        )
+        .field("body", "send multipart/form-data with a `file` field")
     })?;
     let limit = s.config.max_upload_bytes;
     let mut file: Option<(Option<String>, Vec<u8>)> = None;
@@ -60,7 +64,9 @@ async fn import_customers(
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(ApiError::too_large(limit)),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(ApiError::too_large(limit));
+            }
             Err(e) => return Err(ApiError::bad_request("file", e.body_text())),
         };
         if field.name() != Some("file") {
@@ -76,7 +82,16 @@ async fn import_customers(
         })?;
         file = Some((name, bytes.to_vec()));
     }
-    let (name, bytes) = file.ok_or_else(|| ApiError::bad_request("file", "is missing from the form"))?;
-    let report = import::import_customers(&s.store, caller.tenant(), &reach, &bytes, name.as_deref(), q.dry_run).await?;
+    let (name, bytes) =
+        file.ok_or_else(|| ApiError::bad_request("file", "is missing from the form"))?;
+    let report = import::import_customers(
+        &s.store,
+        caller.tenant(),
+        &reach,
+        &bytes,
+        name.as_deref(),
+        q.dry_run,
+    )
+    .await?;
     Ok(Json(report))
 }

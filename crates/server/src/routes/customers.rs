@@ -28,7 +28,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub(crate) fn output_system(s: Option<&str>) -> ApiResult<CoordSystem> {
     match s {
         None => Ok(CoordSystem::Wgs84),
-        Some(v) => CoordSystem::parse(v).ok_or_else(|| ApiError::bad_request("coord_system", "must be wgs84, gcj02 or bd09")),
+        Some(v) => CoordSystem::parse(v)
+            .ok_or_else(|| ApiError::bad_request("coord_system", "must be wgs84, gcj02 or bd09")),
     }
 }
 
@@ -60,13 +61,25 @@ pub struct CustomerPage {
 }
 
 fn parse_near(raw: &str, system: CoordSystem) -> ApiResult<(Wgs84, f64)> {
-    let bad = || ApiError::bad_request("near", "must be lat,lon,radius_m with a radius of 1 to 100000 metres");
-    let parts: Vec<f64> = raw.split(',').map(|p| p.trim().parse::<f64>()).collect::<Result<_, _>>().map_err(|_| bad())?;
-    let [lat, lon, r] = parts[..] else { return Err(bad()) };
+    let bad = || {
+        ApiError::bad_request(
+            "near",
+            "must be lat,lon,radius_m with a radius of 1 to 100000 metres",
+        )
+    };
+    let parts: Vec<f64> = raw
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad())?;
+    let [lat, lon, r] = parts[..] else {
+        return Err(bad());
+    };
     if !(1.0..=100_000.0).contains(&r) {
         return Err(bad());
     }
-    let centre = Wgs84::parse(lat, lon, system).map_err(|e| ApiError::bad_request("near", e.problem()))?;
+    let centre =
+        Wgs84::parse(lat, lon, system).map_err(|e| ApiError::bad_request("near", e.problem()))?;
     Ok((centre, r))
 }
 
@@ -83,22 +96,40 @@ async fn list_customers(
     let system = output_system(q.coord_system.as_deref())?;
     let filter = CustomerFilter {
         owner_id: q.owner_id,
-        level: q.level.as_deref().map(Level::parse).transpose().map_err(|p| ApiError::bad_request("level", p))?,
+        level: q
+            .level
+            .as_deref()
+            .map(Level::parse)
+            .transpose()
+            .map_err(|p| ApiError::bad_request("level", p))?,
         tag: q.tag,
         q: q.q,
-        near: q.near.as_deref().map(|n| parse_near(n, system)).transpose()?,
+        near: q
+            .near
+            .as_deref()
+            .map(|n| parse_near(n, system))
+            .transpose()?,
         sort: match q.sort.as_deref() {
             None => CustomerSort::default(),
             Some(v) => CustomerSort::parse(v).ok_or_else(|| {
-                ApiError::bad_request("sort", "must be name, -name, created_at, -created_at or distance")
+                ApiError::bad_request(
+                    "sort",
+                    "must be name, -name, created_at, -created_at or distance",
+                )
             })?,
         },
         cursor: q.cursor,
         limit: q.limit,
     };
-    let mut page = s.store.list_customers(caller.tenant(), &reach, &filter).await?;
+    let mut page = s
+        .store
+        .list_customers(caller.tenant(), &reach, &filter)
+        .await?;
     page.items.iter_mut().for_each(|c| c.express_in(system));
-    Ok(Json(CustomerPage { items: page.items, next_cursor: page.next_cursor }))
+    Ok(Json(CustomerPage {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -126,14 +157,25 @@ async fn get_customer(
 
 /// Applies the ownership rules a role implies: a field rep's customers are their own; a
 /// manager's must be owned by someone in their subtree (or they could not see them).
-pub(crate) async fn settle_owner(s: &AppState, caller: &Caller, reach: &Reach, d: &mut CustomerDraft) -> ApiResult<()> {
+pub(crate) async fn settle_owner(
+    s: &AppState,
+    caller: &Caller,
+    reach: &Reach,
+    d: &mut CustomerDraft,
+) -> ApiResult<()> {
     match (reach, d.owner_id) {
         (Reach::Own(me), None) => d.owner_id = Some(*me),
         (Reach::Own(me), Some(o)) if o != *me => {
-            return Err(ApiError::invalid(Invalid::one("owner_id", "field reps can only own customers themselves")));
+            return Err(ApiError::invalid(Invalid::one(
+                "owner_id",
+                "field reps can only own customers themselves",
+            )));
         }
         (Reach::Subtree(_), None) => {
-            return Err(ApiError::invalid(Invalid::one("owner_id", "is required: choose someone in your department")));
+            return Err(ApiError::invalid(Invalid::one(
+                "owner_id",
+                "is required: choose someone in your department",
+            )));
         }
         _ => {}
     }
@@ -155,13 +197,16 @@ async fn create_customer(
 ) -> ApiResult<(StatusCode, Json<Customer>)> {
     let reach = caller.reach(Resource::Customers, Action::Write)?;
     let mut draft = input.validate()?;
-    if let Some(id) = input.id {
-        if let Ok(existing) = s.store.customer(caller.tenant(), id, &reach).await {
-            return Ok((StatusCode::OK, Json(existing)));
-        }
+    if let Some(id) = input.id
+        && let Ok(existing) = s.store.customer(caller.tenant(), id, &reach).await
+    {
+        return Ok((StatusCode::OK, Json(existing)));
     }
     settle_owner(&s, &caller, &reach, &mut draft).await?;
-    let (c, created) = s.store.create_customer(caller.tenant(), input.id, &draft).await?;
+    let (c, created) = s
+        .store
+        .create_customer(caller.tenant(), input.id, &draft)
+        .await?;
     if !created {
         return Err(ApiError::not_found());
     }
@@ -183,7 +228,11 @@ async fn update_customer(
     s.store.customer(caller.tenant(), id, &reach).await?;
     let mut draft = input.validate()?;
     settle_owner(&s, &caller, &reach, &mut draft).await?;
-    Ok(Json(s.store.update_customer(caller.tenant(), &reach, id, &draft).await?))
+    Ok(Json(
+        s.store
+            .update_customer(caller.tenant(), &reach, id, &draft)
+            .await?,
+    ))
 }
 
 /// Removes a customer from lists; its history stays, and re-importing its code restores it.
@@ -219,15 +268,20 @@ async fn export_customers(
     let reach = caller.reach(Resource::Customers, Action::Read)?;
     let format = match q.format.as_deref() {
         None => SheetFormat::Csv,
-        Some(f) => SheetFormat::parse(f).ok_or_else(|| ApiError::bad_request("format", "must be csv or xlsx"))?,
+        Some(f) => SheetFormat::parse(f)
+            .ok_or_else(|| ApiError::bad_request("format", "must be csv or xlsx"))?,
     };
     let system = output_system(q.coord_system.as_deref())?;
-    let bytes = crate::import::export_customers(&s.store, caller.tenant(), &reach, format, system).await?;
+    let bytes =
+        crate::import::export_customers(&s.store, caller.tenant(), &reach, format, system).await?;
     let name = format!("customers.{}", format.extension());
     Ok((
         [
             (header::CONTENT_TYPE, format.content_type().to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
         ],
         bytes,
     )

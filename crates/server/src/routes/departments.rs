@@ -3,8 +3,8 @@
 use crate::auth::Caller;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::Json;
-use crate::state::AppState;
 use crate::extract::Path;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use domain::DepartmentId;
@@ -18,7 +18,11 @@ use utoipa_axum::routes;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_departments, create_department))
-        .routes(routes!(get_department, update_department, delete_department))
+        .routes(routes!(
+            get_department,
+            update_department,
+            delete_department
+        ))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -31,10 +35,16 @@ pub struct DepartmentList {
 /// Departments the caller reaches (a manager: their subtree).
 #[utoipa::path(get, path = "/api/v1/departments", tag = "departments",
     responses((status = 200, body = DepartmentList), (status = 403, body = ErrorBody)))]
-async fn list_departments(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<DepartmentList>> {
+async fn list_departments(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<DepartmentList>> {
     let reach = caller.reach(Resource::Departments, Action::Read)?;
     let items = s.store.list_departments(caller.tenant(), &reach).await?;
-    Ok(Json(DepartmentList { items, next_cursor: None }))
+    Ok(Json(DepartmentList {
+        items,
+        next_cursor: None,
+    }))
 }
 
 /// Creates a department (admins). Sending a client-generated `id` makes retries safe:
@@ -49,8 +59,18 @@ async fn create_department(
 ) -> ApiResult<(StatusCode, Json<Department>)> {
     caller.reach(Resource::Departments, Action::Write)?;
     let name = input.validate()?;
-    let (d, created) = s.store.create_department(caller.tenant(), input.id, &name, input.parent_id).await?;
-    Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(d)))
+    let (d, created) = s
+        .store
+        .create_department(caller.tenant(), input.id, &name, input.parent_id)
+        .await?;
+    Ok((
+        if created {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        },
+        Json(d),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/departments/{id}", tag = "departments",
@@ -77,7 +97,11 @@ async fn update_department(
 ) -> ApiResult<Json<Department>> {
     caller.reach(Resource::Departments, Action::Write)?;
     let name = input.validate()?;
-    Ok(Json(s.store.update_department(caller.tenant(), id, &name, input.parent_id).await?))
+    Ok(Json(
+        s.store
+            .update_department(caller.tenant(), id, &name, input.parent_id)
+            .await?,
+    ))
 }
 
 /// Deletes an empty department (409 while it has sub-departments or people).

@@ -53,7 +53,12 @@ async fn list_employees(
     Query(q): Query<EmployeeQuery>,
 ) -> ApiResult<Json<EmployeePage>> {
     let reach = caller.reach(Resource::Employees, Action::Read)?;
-    let role = q.role.as_deref().map(Role::parse).transpose().map_err(|p| ApiError::bad_request("role", p))?;
+    let role = q
+        .role
+        .as_deref()
+        .map(Role::parse)
+        .transpose()
+        .map_err(|p| ApiError::bad_request("role", p))?;
     let filter = EmployeeFilter {
         department_id: q.department_id,
         role,
@@ -62,8 +67,14 @@ async fn list_employees(
         cursor: q.cursor,
         limit: q.limit,
     };
-    let page = s.store.list_employees(caller.tenant(), &reach, &filter).await?;
-    Ok(Json(EmployeePage { items: page.items, next_cursor: page.next_cursor }))
+    let page = s
+        .store
+        .list_employees(caller.tenant(), &reach, &filter)
+        .await?;
+    Ok(Json(EmployeePage {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v1/employees/{id}", tag = "employees", params(("id" = EmployeeId, Path)),
@@ -79,14 +90,25 @@ async fn get_employee(
 
 /// Checks what only the stored tree can tell: a manager may place people only in their
 /// own subtree, and nobody hands out a role above their own.
-async fn check_placement(s: &AppState, caller: &Caller, reach: &Reach, d: &EmployeeDraft) -> ApiResult<()> {
+async fn check_placement(
+    s: &AppState,
+    caller: &Caller,
+    reach: &Reach,
+    d: &EmployeeDraft,
+) -> ApiResult<()> {
     if !access::may_assign_role(&caller.principal, d.role) {
-        return Err(ApiError::invalid(Invalid::one("role", "you may not give this role")));
+        return Err(ApiError::invalid(Invalid::one(
+            "role",
+            "you may not give this role",
+        )));
     }
     if let Reach::Subtree(root) = reach {
         let links = s.store.department_links(caller.tenant()).await?;
         if !subtree(&links, *root).contains(&d.department_id) {
-            return Err(ApiError::invalid(Invalid::one("department_id", "is outside your department")));
+            return Err(ApiError::invalid(Invalid::one(
+                "department_id",
+                "is outside your department",
+            )));
         }
     }
     Ok(())
@@ -104,17 +126,20 @@ async fn create_employee(
 ) -> ApiResult<(StatusCode, Json<Employee>)> {
     let reach = caller.reach(Resource::Employees, Action::Write)?;
     let draft = input.validate()?;
-    if let Some(id) = input.id {
-        if let Ok(existing) = s.store.employee(caller.tenant(), id, &reach).await {
-            return Ok((StatusCode::OK, Json(existing)));
-        }
+    if let Some(id) = input.id
+        && let Ok(existing) = s.store.employee(caller.tenant(), id, &reach).await
+    {
+        return Ok((StatusCode::OK, Json(existing)));
     }
     check_placement(&s, &caller, &reach, &draft).await?;
     let hash = match draft.password.clone() {
         Some(p) => Some(passwords::hash(p).await?),
         None => None,
     };
-    let (e, created) = s.store.create_employee(caller.tenant(), input.id, &draft, hash.as_deref()).await?;
+    let (e, created) = s
+        .store
+        .create_employee(caller.tenant(), input.id, &draft, hash.as_deref())
+        .await?;
     if !created {
         // The id exists but outside the caller's reach: answer as if it did not.
         return Err(ApiError::not_found());
@@ -136,18 +161,23 @@ async fn update_employee(
     let reach = caller.reach(Resource::Employees, Action::Write)?;
     let current = s.store.employee(caller.tenant(), id, &reach).await?;
     let draft = input.validate()?;
-    if let Principal::User(u) = &caller.principal {
-        if u.employee == id && (!draft.active || draft.role != current.role) {
-            return Err(ApiError::invalid(Invalid::one(
-                if draft.active { "role" } else { "active" },
-                "you cannot change your own role or deactivate yourself",
-            )));
-        }
+    if let Principal::User(u) = &caller.principal
+        && u.employee == id
+        && (!draft.active || draft.role != current.role)
+    {
+        return Err(ApiError::invalid(Invalid::one(
+            if draft.active { "role" } else { "active" },
+            "you cannot change your own role or deactivate yourself",
+        )));
     }
     check_placement(&s, &caller, &reach, &draft).await?;
     let hash = match draft.password.clone() {
         Some(p) => Some(passwords::hash(p).await?),
         None => None,
     };
-    Ok(Json(s.store.update_employee(caller.tenant(), id, &draft, hash.as_deref()).await?))
+    Ok(Json(
+        s.store
+            .update_employee(caller.tenant(), id, &draft, hash.as_deref())
+            .await?,
+    ))
 }

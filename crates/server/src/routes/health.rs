@@ -7,7 +7,9 @@ use axum::http::StatusCode;
 use axum::routing::get;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(|| async { "ok" })).route("/readyz", get(ready))
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
 }
 
 /// Ready when the database answers.

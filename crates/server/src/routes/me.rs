@@ -30,10 +30,18 @@ async fn me(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<MeRespo
     let Principal::User(u) = &caller.principal else {
         return Err(ApiError::forbidden());
     };
-    let employee = s.store.employee(u.tenant, u.employee, &Reach::Tenant).await?;
+    let employee = s
+        .store
+        .employee(u.tenant, u.employee, &Reach::Tenant)
+        .await?;
     let t = s.store.tenant(u.tenant).await?;
     Ok(Json(MeResponse {
         employee,
-        tenant: TenantSummary { id: t.id, slug: t.slug, name: t.name, timezone: t.timezone },
+        tenant: TenantSummary {
+            id: t.id,
+            slug: t.slug,
+            name: t.name,
+            timezone: t.timezone,
+        },
     }))
 }

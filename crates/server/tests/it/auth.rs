@@ -4,7 +4,14 @@ use crate::harness::{PASSWORD, TestApp, assert_error, both_backends};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-both_backends!(login_me_logout, bad_credentials_are_indistinguishable, expired_and_garbage_tokens, account_throttling, address_throttling, api_keys_scoped_shown_once_revocable);
+both_backends!(
+    login_me_logout,
+    bad_credentials_are_indistinguishable,
+    expired_and_garbage_tokens,
+    account_throttling,
+    address_throttling,
+    api_keys_scoped_shown_once_revocable
+);
 
 async fn login_me_logout(app: &TestApp) {
     let t = app.tenant("acme").await;
@@ -19,10 +26,14 @@ async fn login_me_logout(app: &TestApp) {
     assert_eq!(s, StatusCode::OK, "{b}");
     let exp = chrono::DateTime::parse_from_rfc3339(b["expires_at"].as_str().unwrap()).unwrap();
     assert!(exp > chrono::Utc::now());
-    assert!(b["employee"].get("password").is_none() && b["employee"].get("password_hash").is_none());
+    assert!(
+        b["employee"].get("password").is_none() && b["employee"].get("password_hash").is_none()
+    );
     let second = b["token"].as_str().unwrap().to_owned();
 
-    let (s, _) = app.call(Method::POST, Some(&t.admin), "/api/v1/auth/logout", None).await;
+    let (s, _) = app
+        .call(Method::POST, Some(&t.admin), "/api/v1/auth/logout", None)
+        .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     let (s, b) = app.get(&t.admin, "/api/v1/me").await;
     assert_error(s, &b, StatusCode::UNAUTHORIZED, "unauthorized");
@@ -33,13 +44,24 @@ async fn login_me_logout(app: &TestApp) {
 async fn bad_credentials_are_indistinguishable(app: &TestApp) {
     app.tenant("acme").await;
     let mut messages = Vec::new();
-    for (tenant, user, pw) in [("acme", "admin", "wrong password"), ("acme", "nobody", PASSWORD), ("nope", "admin", PASSWORD)] {
+    for (tenant, user, pw) in [
+        ("acme", "admin", "wrong password"),
+        ("acme", "nobody", PASSWORD),
+        ("nope", "admin", PASSWORD),
+    ] {
         let (s, b) = app.login(tenant, user, pw).await;
         let e = assert_error(s, &b, StatusCode::UNAUTHORIZED, "unauthorized");
         messages.push(e["message"].clone());
     }
     assert!(messages.windows(2).all(|w| w[0] == w[1]), "{messages:?}");
-    let (s, b) = app.call(Method::POST, None, "/api/v1/auth/login", Some(&json!({"tenant": "acme"}))).await;
+    let (s, b) = app
+        .call(
+            Method::POST,
+            None,
+            "/api/v1/auth/login",
+            Some(&json!({"tenant": "acme"})),
+        )
+        .await;
     let e = assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert!(e["message"].as_str().unwrap().contains("username"), "{e}");
 }
@@ -51,12 +73,23 @@ async fn expired_and_garbage_tokens(app: &TestApp) {
     let now = server::now_ms();
     let admin: domain::EmployeeId = t.admin_id.parse().unwrap();
     app.store
-        .create_session(t.id, &server::auth::tokens::hash(&token), admin, now - 10_000, now - 1, None)
+        .create_session(
+            t.id,
+            &server::auth::tokens::hash(&token),
+            admin,
+            now - 10_000,
+            now - 1,
+            None,
+        )
         .await
         .unwrap();
     let (s, b) = app.get(&token, "/api/v1/me").await;
     assert_error(s, &b, StatusCode::UNAUTHORIZED, "unauthorized");
-    for bad in ["", "garbage", "ofs_00000000000000000000000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"] {
+    for bad in [
+        "",
+        "garbage",
+        "ofs_00000000000000000000000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    ] {
         let (s, b) = app.get(bad, "/api/v1/me").await;
         assert_error(s, &b, StatusCode::UNAUTHORIZED, "unauthorized");
     }
@@ -68,7 +101,10 @@ async fn account_throttling(app: &TestApp) {
     let t = app.tenant("acme").await;
     app.employee(&t.admin, &t.root_dept, "other", "field").await;
     for _ in 0..5 {
-        assert_eq!(app.login("acme", "admin", "wrong password").await.0, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            app.login("acme", "admin", "wrong password").await.0,
+            StatusCode::UNAUTHORIZED
+        );
     }
     // Locked now, even with the right password, and told when to come back.
     let resp = app
@@ -79,10 +115,19 @@ async fn account_throttling(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
-    let retry: u64 = resp.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry: u64 = resp.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=900).contains(&retry), "{retry}");
     let b: serde_json::Value = resp.json().await.unwrap();
-    assert_error(StatusCode::TOO_MANY_REQUESTS, &b, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts");
+    assert_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        &b,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+    );
     // Another account from the same address is not locked by one account's failures.
     assert_eq!(app.login("acme", "other", PASSWORD).await.0, StatusCode::OK);
 }
@@ -91,7 +136,12 @@ async fn address_throttling(app: &TestApp) {
     app.tenant("acme").await;
     // Guessing across many accounts from one address: 30 failures lock the address.
     for i in 0..30 {
-        assert_eq!(app.login("acme", &format!("user{i}"), "wrong password").await.0, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            app.login("acme", &format!("user{i}"), "wrong password")
+                .await
+                .0,
+            StatusCode::UNAUTHORIZED
+        );
     }
     let (s, b) = app.login("acme", "admin", PASSWORD).await;
     assert_error(s, &b, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts");
@@ -99,7 +149,13 @@ async fn address_throttling(app: &TestApp) {
 
 async fn api_keys_scoped_shown_once_revocable(app: &TestApp) {
     let t = app.tenant("acme").await;
-    let (s, b) = app.post(&t.admin, "/api/v1/api-keys", json!({"name": "ERP sync", "scopes": ["customers:read"]})).await;
+    let (s, b) = app
+        .post(
+            &t.admin,
+            "/api/v1/api-keys",
+            json!({"name": "ERP sync", "scopes": ["customers:read"]}),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     let key = b["key"].as_str().unwrap().to_owned();
     let id = b["api_key"]["id"].as_str().unwrap().to_owned();
@@ -112,23 +168,46 @@ async fn api_keys_scoped_shown_once_revocable(app: &TestApp) {
     assert_eq!(list["items"][0]["scopes"], json!(["customers:read"]));
 
     assert_eq!(app.get(&key, "/api/v1/customers").await.0, StatusCode::OK);
-    let (s, b) = app.post(&key, "/api/v1/customers", json!({"name": "x", "code": "X1"})).await;
+    let (s, b) = app
+        .post(
+            &key,
+            "/api/v1/customers",
+            json!({"name": "x", "code": "X1"}),
+        )
+        .await;
     assert_error(s, &b, StatusCode::FORBIDDEN, "forbidden");
     let (s, b) = app.get(&key, "/api/v1/employees").await;
     assert_error(s, &b, StatusCode::FORBIDDEN, "forbidden");
     let (s, b) = app.get(&key, "/api/v1/api-keys").await;
     assert_error(s, &b, StatusCode::FORBIDDEN, "forbidden");
     let (_, list) = app.get(&t.admin, "/api/v1/api-keys").await;
-    assert!(list["items"][0]["last_used_at"].is_string(), "use is stamped: {list}");
+    assert!(
+        list["items"][0]["last_used_at"].is_string(),
+        "use is stamped: {list}"
+    );
 
     // Bad scope names and empty scope lists are refused with the field named.
-    let (s, b) = app.post(&t.admin, "/api/v1/api-keys", json!({"name": "x", "scopes": ["everything"]})).await;
+    let (s, b) = app
+        .post(
+            &t.admin,
+            "/api/v1/api-keys",
+            json!({"name": "x", "scopes": ["everything"]}),
+        )
+        .await;
     assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
-    let (s, b) = app.post(&t.admin, "/api/v1/api-keys", json!({"name": "x", "scopes": []})).await;
+    let (s, b) = app
+        .post(
+            &t.admin,
+            "/api/v1/api-keys",
+            json!({"name": "x", "scopes": []}),
+        )
+        .await;
     let e = assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(e["fields"][0]["field"], "scopes");
 
-    let (s, b) = app.delete(&t.admin, &format!("/api/v1/api-keys/{id}")).await;
+    let (s, b) = app
+        .delete(&t.admin, &format!("/api/v1/api-keys/{id}"))
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert!(b["revoked_at"].is_string());
     let (s, b) = app.get(&key, "/api/v1/customers").await;

@@ -4,7 +4,10 @@ use crate::harness::{TestApp, assert_error, both_backends, fields};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-both_backends!(customer_crud_and_coordinates, customer_filters_sorts_and_pages);
+both_backends!(
+    customer_crud_and_coordinates,
+    customer_filters_sorts_and_pages
+);
 
 fn haversine(a: (f64, f64), b: (f64, f64)) -> f64 {
     coords::haversine_m(coords::LatLon::new(a.0, a.1), coords::LatLon::new(b.0, b.1))
@@ -26,22 +29,48 @@ async fn customer_crud_and_coordinates(app: &TestApp) {
         .await;
     let id = c["id"].as_str().unwrap().to_owned();
     assert_eq!(c["location"]["coord_system"], "wgs84");
-    let wgs = (c["location"]["lat"].as_f64().unwrap(), c["location"]["lon"].as_f64().unwrap());
+    let wgs = (
+        c["location"]["lat"].as_f64().unwrap(),
+        c["location"]["lon"].as_f64().unwrap(),
+    );
     let shift = haversine(gcj, wgs);
-    assert!((200.0..800.0).contains(&shift), "stored as WGS-84, a few hundred metres away: {shift}");
+    assert!(
+        (200.0..800.0).contains(&shift),
+        "stored as WGS-84, a few hundred metres away: {shift}"
+    );
 
-    let (s, back) = app.get(&t.admin, &format!("/api/v1/customers/{id}?coord_system=gcj02")).await;
+    let (s, back) = app
+        .get(
+            &t.admin,
+            &format!("/api/v1/customers/{id}?coord_system=gcj02"),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
-    let again = (back["location"]["lat"].as_f64().unwrap(), back["location"]["lon"].as_f64().unwrap());
+    let again = (
+        back["location"]["lat"].as_f64().unwrap(),
+        back["location"]["lon"].as_f64().unwrap(),
+    );
     assert!(haversine(gcj, again) < 0.01, "GCJ-02 out equals GCJ-02 in");
     assert_eq!(back["contacts"][0]["name"], "李婷");
     assert_eq!(back["checkin_radius_m"], 150.0);
 
     // Unique code and external id per tenant.
-    let (s, b) = app.post(&t.admin, "/api/v1/customers", json!({"name": "x", "code": "C1"})).await;
+    let (s, b) = app
+        .post(
+            &t.admin,
+            "/api/v1/customers",
+            json!({"name": "x", "code": "C1"}),
+        )
+        .await;
     assert_error(s, &b, StatusCode::CONFLICT, "conflict");
     assert_eq!(fields(&b), ["code"]);
-    let (s, b) = app.post(&t.admin, "/api/v1/customers", json!({"name": "x", "external_id": "ERP-1"})).await;
+    let (s, b) = app
+        .post(
+            &t.admin,
+            "/api/v1/customers",
+            json!({"name": "x", "external_id": "ERP-1"}),
+        )
+        .await;
     assert_eq!(fields(&b), ["external_id"], "{s}");
 
     // Every bad field at once, with its path.
@@ -54,34 +83,79 @@ async fn customer_crud_and_coordinates(app: &TestApp) {
         )
         .await;
     assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
-    assert_eq!(fields(&b), ["name", "code", "location.lat", "level", "contacts[0].phone", "checkin_radius_m"]);
-    let (s, b) = app.post(&t.admin, "/api/v1/customers", json!({"name": "x", "owner_id": uuid::Uuid::now_v7()})).await;
+    assert_eq!(
+        fields(&b),
+        [
+            "name",
+            "code",
+            "location.lat",
+            "level",
+            "contacts[0].phone",
+            "checkin_radius_m"
+        ]
+    );
+    let (s, b) = app
+        .post(
+            &t.admin,
+            "/api/v1/customers",
+            json!({"name": "x", "owner_id": uuid::Uuid::now_v7()}),
+        )
+        .await;
     assert_eq!(fields(&b), ["owner_id"], "{s} {b}");
     let (s, b) = app
-        .post(&t.admin, "/api/v1/customers", json!({"name": "x", "location": {"lat": 31, "lon": 121, "coord_system": "mars"}}))
+        .post(
+            &t.admin,
+            "/api/v1/customers",
+            json!({"name": "x", "location": {"lat": 31, "lon": 121, "coord_system": "mars"}}),
+        )
         .await;
     assert_eq!(fields(&b), ["location.coord_system"], "{s} {b}");
 
     // Replace: fields not sent are cleared (PUT is a full replacement).
-    let (s, u) = app.put(&t.admin, &format!("/api/v1/customers/{id}"), json!({"name": "联华超市", "code": "C1", "level": "b"})).await;
+    let (s, u) = app
+        .put(
+            &t.admin,
+            &format!("/api/v1/customers/{id}"),
+            json!({"name": "联华超市", "code": "C1", "level": "b"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{u}");
-    assert_eq!((u["level"].clone(), u["tags"].clone(), u["location"].clone()), (json!("B"), json!([]), Value::Null));
+    assert_eq!(
+        (u["level"].clone(), u["tags"].clone(), u["location"].clone()),
+        (json!("B"), json!([]), Value::Null)
+    );
     let (_, by_tag) = app.get(&t.admin, "/api/v1/customers?tag=超市").await;
-    assert_eq!(by_tag["items"].as_array().unwrap().len(), 0, "tag rows follow the replacement");
+    assert_eq!(
+        by_tag["items"].as_array().unwrap().len(),
+        0,
+        "tag rows follow the replacement"
+    );
 
     // Idempotent create with a client id; a retry is 200 and nothing is duplicated.
     let cid = uuid::Uuid::now_v7();
     let body = json!({"id": cid, "name": "Retry shop", "code": "R1"});
-    assert_eq!(app.post(&t.admin, "/api/v1/customers", body.clone()).await.0, StatusCode::CREATED);
+    assert_eq!(
+        app.post(&t.admin, "/api/v1/customers", body.clone())
+            .await
+            .0,
+        StatusCode::CREATED
+    );
     let (s, again) = app.post(&t.admin, "/api/v1/customers", body).await;
     assert_eq!((s, again["id"].clone()), (StatusCode::OK, json!(cid)));
     let (_, all) = app.get(&t.admin, "/api/v1/customers?q=retry").await;
     assert_eq!(all["items"].as_array().unwrap().len(), 1);
 
-    assert_eq!(app.delete(&t.admin, &format!("/api/v1/customers/{id}")).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.delete(&t.admin, &format!("/api/v1/customers/{id}"))
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
     let (s, b) = app.get(&t.admin, &format!("/api/v1/customers/{id}")).await;
     assert_error(s, &b, StatusCode::NOT_FOUND, "not_found");
-    let (s, b) = app.delete(&t.admin, &format!("/api/v1/customers/{id}")).await;
+    let (s, b) = app
+        .delete(&t.admin, &format!("/api/v1/customers/{id}"))
+        .await;
     assert_error(s, &b, StatusCode::NOT_FOUND, "not_found");
 }
 
@@ -123,12 +197,27 @@ async fn customer_filters_sorts_and_pages(app: &TestApp) {
         )
         .await;
     }
-    let codes = |v: &[Value]| v.iter().map(|c| c["code"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    let codes = |v: &[Value]| {
+        v.iter()
+            .map(|c| c["code"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
 
     let by_name = walk(app, &t.admin, "sort=name", 4).await;
     assert_eq!(by_name.len(), 23);
-    let names: Vec<(String, String)> = by_name.iter().map(|c| (c["name"].as_str().unwrap().into(), c["id"].as_str().unwrap().into())).collect();
-    assert!(names.windows(2).all(|w| w[0] <= w[1]), "name order with ties broken by id");
+    let names: Vec<(String, String)> = by_name
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().into(),
+                c["id"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(
+        names.windows(2).all(|w| w[0] <= w[1]),
+        "name order with ties broken by id"
+    );
     let desc = walk(app, &t.admin, "sort=-name", 5).await;
     let mut rev = codes(&desc);
     rev.reverse();
@@ -146,14 +235,34 @@ async fn customer_filters_sorts_and_pages(app: &TestApp) {
     // Within 1.2 km of People's Square: shops 0, 1, 2 (0, ~500, ~1000 m), nearest first.
     let near = walk(app, &t.admin, "near=31.2304,121.4737,1200&sort=distance", 2).await;
     assert_eq!(codes(&near), ["S00", "S01", "S02"]);
-    let d: Vec<f64> = near.iter().map(|c| c["distance_m"].as_f64().unwrap()).collect();
-    assert!(d[0] < 1.0 && (450.0..560.0).contains(&d[1]) && (900.0..1120.0).contains(&d[2]), "{d:?}");
+    let d: Vec<f64> = near
+        .iter()
+        .map(|c| c["distance_m"].as_f64().unwrap())
+        .collect();
+    assert!(
+        d[0] < 1.0 && (450.0..560.0).contains(&d[1]) && (900.0..1120.0).contains(&d[2]),
+        "{d:?}"
+    );
 
-    for (q, field) in [("near=1,2", "near"), ("near=31,121,0", "near"), ("sort=distance", "sort"), ("sort=size", "sort"),
-                       ("level=Q", "level"), ("coord_system=utm", "coord_system"), ("owner_id=42", "owner_id"), ("color=red", "query")] {
+    for (q, field) in [
+        ("near=1,2", "near"),
+        ("near=31,121,0", "near"),
+        ("sort=distance", "sort"),
+        ("sort=size", "sort"),
+        ("level=Q", "level"),
+        ("coord_system=utm", "coord_system"),
+        ("owner_id=42", "owner_id"),
+        ("color=red", "query"),
+    ] {
         let (s, body) = app.get(&t.admin, &format!("/api/v1/customers?{q}")).await;
-        assert!(s == StatusCode::BAD_REQUEST || s == StatusCode::UNPROCESSABLE_ENTITY, "{q}: {s}");
+        assert!(
+            s == StatusCode::BAD_REQUEST || s == StatusCode::UNPROCESSABLE_ENTITY,
+            "{q}: {s}"
+        );
         let f = fields(&body);
-        assert!(f.iter().any(|x| x.contains(field)) || (field == "query" && !f.is_empty()), "{q}: {body}");
+        assert!(
+            f.iter().any(|x| x.contains(field)) || (field == "query" && !f.is_empty()),
+            "{q}: {body}"
+        );
     }
 }

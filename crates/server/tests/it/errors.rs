@@ -10,18 +10,46 @@ async fn malformed_requests_get_the_error_shape(app: &TestApp) {
     let t = app.tenant("acme").await;
     let url = format!("{}/api/v1/customers", app.base);
     let send = |body: Vec<u8>, ct: &'static str| {
-        app.client.post(&url).bearer_auth(&t.admin).header("content-type", ct).body(body).send()
+        app.client
+            .post(&url)
+            .bearer_auth(&t.admin)
+            .header("content-type", ct)
+            .body(body)
+            .send()
     };
     let read = |r: reqwest::Response| async move {
         let s = r.status();
         (s, r.json::<Value>().await.unwrap_or(Value::Null))
     };
 
-    let (s, b) = read(send(b"{\"name\": ".to_vec(), "application/json").await.unwrap()).await;
+    let (s, b) = read(
+        send(b"{\"name\": ".to_vec(), "application/json")
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_error(s, &b, StatusCode::BAD_REQUEST, "malformed_json");
-    let (s, b) = read(send(b"name=x".to_vec(), "application/x-www-form-urlencoded").await.unwrap()).await;
-    assert_error(s, &b, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
-    let (s, b) = read(send(b"{\"name\": \"x\", \"colour\": 1}".to_vec(), "application/json").await.unwrap()).await;
+    let (s, b) = read(
+        send(b"name=x".to_vec(), "application/x-www-form-urlencoded")
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_error(
+        s,
+        &b,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    );
+    let (s, b) = read(
+        send(
+            b"{\"name\": \"x\", \"colour\": 1}".to_vec(),
+            "application/json",
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
     let e = assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert!(e["message"].as_str().unwrap().contains("colour"), "{e}");
     // 2 MB of JSON is over the 1 MB limit: 413, and nothing is stored.
@@ -33,7 +61,14 @@ async fn malformed_requests_get_the_error_shape(app: &TestApp) {
 
     let (s, b) = app.get(&t.admin, "/api/v1/no-such-thing").await;
     assert_error(s, &b, StatusCode::NOT_FOUND, "not_found");
-    let (s, b) = app.call(reqwest::Method::PATCH, Some(&t.admin), "/api/v1/customers", None).await;
+    let (s, b) = app
+        .call(
+            reqwest::Method::PATCH,
+            Some(&t.admin),
+            "/api/v1/customers",
+            None,
+        )
+        .await;
     assert_error(s, &b, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
     let (s, b) = app.get(&t.admin, "/api/v1/customers/not-a-uuid").await;
     assert_error(s, &b, StatusCode::BAD_REQUEST, "bad_request");
@@ -41,17 +76,50 @@ async fn malformed_requests_get_the_error_shape(app: &TestApp) {
 
 async fn health_and_openapi(app: &TestApp) {
     for path in ["/healthz", "/readyz"] {
-        let r = app.client.get(format!("{}{path}", app.base)).send().await.unwrap();
+        let r = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{path}");
     }
-    let doc: Value = app.client.get(format!("{}/api/openapi.json", app.base)).send().await.unwrap().json().await.unwrap();
+    let doc: Value = app
+        .client
+        .get(format!("{}/api/openapi.json", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for p in ["/api/v1/auth/login", "/api/v1/customers", "/api/v1/customers/import", "/api/v1/customers/{id}", "/api/v1/employees", "/api/v1/departments", "/api/v1/api-keys", "/api/v1/me"] {
+    for p in [
+        "/api/v1/auth/login",
+        "/api/v1/customers",
+        "/api/v1/customers/import",
+        "/api/v1/customers/{id}",
+        "/api/v1/employees",
+        "/api/v1/departments",
+        "/api/v1/api-keys",
+        "/api/v1/me",
+    ] {
         assert!(doc["paths"].get(p).is_some(), "{p} documented");
     }
     assert!(doc["components"]["schemas"].get("ErrorBody").is_some());
     assert!(doc["components"]["securitySchemes"].get("bearer").is_some());
-    let docs = app.client.get(format!("{}/api/docs/", app.base)).send().await.unwrap();
+    let docs = app
+        .client
+        .get(format!("{}/api/docs/", app.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(docs.status(), StatusCode::OK);
-    assert!(docs.text().await.unwrap().to_lowercase().contains("swagger"));
+    assert!(
+        docs.text()
+            .await
+            .unwrap()
+            .to_lowercase()
+            .contains("swagger")
+    );
 }

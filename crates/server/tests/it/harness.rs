@@ -30,7 +30,8 @@ enum Cleanup {
 pub const PASSWORD: &str = "correct horse battery";
 
 pub fn postgres_url() -> String {
-    std::env::var("OUTFIELD_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("OUTFIELD_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 /// A tenant with its admin logged in.
@@ -48,12 +49,17 @@ impl TestApp {
 
     pub async fn spawn_with(backend: Backend, config: Config) -> TestApp {
         // Server logs (internal errors included) show up in a failing test's output.
-        let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn,server=info").try_init();
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter("warn,server=info")
+            .try_init();
         let tag = uuid::Uuid::new_v4().simple().to_string();
         let (store, cleanup) = match backend {
             Backend::Sqlite => {
                 let path = std::env::temp_dir().join(format!("outfield-it-{tag}.db"));
-                let store = Store::connect(&format!("sqlite://{}", path.display())).await.expect("sqlite opens");
+                let store = Store::connect(&format!("sqlite://{}", path.display()))
+                    .await
+                    .expect("sqlite opens");
                 (store, Cleanup::File(path))
             }
             Backend::Postgres => {
@@ -61,9 +67,14 @@ impl TestApp {
                 let admin = sqlx::PgPool::connect(&postgres_url())
                     .await
                     .expect("PostgreSQL must be reachable for the test suite (set OUTFIELD_TEST_POSTGRES_URL)");
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&admin).await.unwrap();
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+                    .execute(&admin)
+                    .await
+                    .unwrap();
                 admin.close().await;
-                let store = Store::connect_postgres_schema(&postgres_url(), &schema).await.expect("schema migrates");
+                let store = Store::connect_postgres_schema(&postgres_url(), &schema)
+                    .await
+                    .expect("schema migrates");
                 (store, Cleanup::Schema(schema))
             }
         };
@@ -71,7 +82,12 @@ impl TestApp {
         let addr = listener.local_addr().unwrap();
         let state = AppState::new(store.clone(), config);
         tokio::spawn(server::serve(listener, state, std::future::pending()));
-        TestApp { base: format!("http://{addr}"), client: Client::new(), store, cleanup }
+        TestApp {
+            base: format!("http://{addr}"),
+            client: Client::new(),
+            store,
+            cleanup,
+        }
     }
 
     pub async fn cleanup(self) {
@@ -84,14 +100,23 @@ impl TestApp {
             }
             Cleanup::Schema(s) => {
                 let admin = sqlx::PgPool::connect(&postgres_url()).await.unwrap();
-                sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {s} CASCADE"))).execute(&admin).await.unwrap();
+                sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {s} CASCADE")))
+                    .execute(&admin)
+                    .await
+                    .unwrap();
                 admin.close().await;
             }
         }
     }
 
     /// Sends a request; returns the status and the JSON body (Null when empty or not JSON).
-    pub async fn call(&self, method: Method, token: Option<&str>, path: &str, body: Option<&Value>) -> (StatusCode, Value) {
+    pub async fn call(
+        &self,
+        method: Method,
+        token: Option<&str>,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
         let mut req = self.client.request(method, format!("{}{path}", self.base));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -102,7 +127,10 @@ impl TestApp {
         let resp = req.send().await.expect("request is sent");
         let status = resp.status();
         let bytes = resp.bytes().await.unwrap();
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
     }
 
     pub async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
@@ -110,7 +138,8 @@ impl TestApp {
     }
 
     pub async fn post(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-        self.call(Method::POST, Some(token), path, Some(&body)).await
+        self.call(Method::POST, Some(token), path, Some(&body))
+            .await
     }
 
     pub async fn put(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
@@ -123,7 +152,8 @@ impl TestApp {
 
     pub async fn login(&self, tenant: &str, username: &str, password: &str) -> (StatusCode, Value) {
         let body = json!({"tenant": tenant, "username": username, "password": password});
-        self.call(Method::POST, None, "/api/v1/auth/login", Some(&body)).await
+        self.call(Method::POST, None, "/api/v1/auth/login", Some(&body))
+            .await
     }
 
     pub async fn token(&self, tenant: &str, username: &str) -> String {
@@ -141,7 +171,9 @@ impl TestApp {
             admin_username: "admin",
             admin_password: PASSWORD,
         };
-        let id = server::tenants::create_tenant(&self.store, &req).await.expect("tenant is created");
+        let id = server::tenants::create_tenant(&self.store, &req)
+            .await
+            .expect("tenant is created");
         let admin = self.token(slug, "admin").await;
         let (_, me) = self.get(&admin, "/api/v1/me").await;
         Tenant {
@@ -167,7 +199,13 @@ impl TestApp {
     }
 
     pub async fn department(&self, token: &str, name: &str, parent: Option<&str>) -> String {
-        let (s, b) = self.post(token, "/api/v1/departments", json!({"name": name, "parent_id": parent})).await;
+        let (s, b) = self
+            .post(
+                token,
+                "/api/v1/departments",
+                json!({"name": name, "parent_id": parent}),
+            )
+            .await;
         assert_eq!(s, StatusCode::CREATED, "{b}");
         b["id"].as_str().unwrap().to_owned()
     }
@@ -184,7 +222,10 @@ pub fn assert_error(status: StatusCode, body: &Value, want: StatusCode, code: &s
     assert_eq!(status, want, "body: {body}");
     let e = &body["error"];
     assert_eq!(e["code"], code, "body: {body}");
-    assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()), "message in {body}");
+    assert!(
+        e["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "message in {body}"
+    );
     assert!(e["fields"].is_array(), "fields in {body}");
     e.clone()
 }
@@ -193,7 +234,11 @@ pub fn assert_error(status: StatusCode, body: &Value, want: StatusCode, code: &s
 pub fn fields(body: &Value) -> Vec<String> {
     body["error"]["fields"]
         .as_array()
-        .map(|a| a.iter().map(|f| f["field"].as_str().unwrap_or_default().to_owned()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|f| f["field"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
         .unwrap_or_default()
 }
 

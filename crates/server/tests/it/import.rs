@@ -5,13 +5,27 @@ use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
-both_backends!(import_reports_bad_rows_and_upserts_good_ones, import_encodings_and_formats, import_refuses_bad_files, export_then_reimport_changes_nothing);
+both_backends!(
+    import_reports_bad_rows_and_upserts_good_ones,
+    import_encodings_and_formats,
+    import_refuses_bad_files,
+    export_then_reimport_changes_nothing
+);
 
-async fn upload(app: &TestApp, token: &str, name: &str, bytes: Vec<u8>, dry_run: bool) -> (StatusCode, Value) {
+async fn upload(
+    app: &TestApp,
+    token: &str,
+    name: &str,
+    bytes: Vec<u8>,
+    dry_run: bool,
+) -> (StatusCode, Value) {
     let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()));
     let resp = app
         .client
-        .post(format!("{}/api/v1/customers/import?dry_run={dry_run}", app.base))
+        .post(format!(
+            "{}/api/v1/customers/import?dry_run={dry_run}",
+            app.base
+        ))
         .bearer_auth(token)
         .multipart(form)
         .send()
@@ -22,7 +36,10 @@ async fn upload(app: &TestApp, token: &str, name: &str, bytes: Vec<u8>, dry_run:
 }
 
 async fn count(app: &TestApp, token: &str) -> usize {
-    app.get(token, "/api/v1/customers?limit=500").await.1["items"].as_array().unwrap().len()
+    app.get(token, "/api/v1/customers?limit=500").await.1["items"]
+        .as_array()
+        .unwrap()
+        .len()
 }
 
 fn errors(report: &Value) -> Vec<(u64, String)> {
@@ -30,7 +47,12 @@ fn errors(report: &Value) -> Vec<(u64, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["row"].as_u64().unwrap(), e["column"].as_str().unwrap().to_owned()))
+        .map(|e| {
+            (
+                e["row"].as_u64().unwrap(),
+                e["column"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -50,32 +72,73 @@ async fn import_reports_bad_rows_and_upserts_good_ones(app: &TestApp) {
     // A dry run reports the same and writes nothing.
     let (s, dry) = upload(app, &t.admin, "c.csv", csv.as_bytes().to_vec(), true).await;
     assert_eq!(s, StatusCode::OK, "{dry}");
-    assert_eq!((dry["created"].clone(), dry["dry_run"].clone()), (json!(2), json!(true)));
+    assert_eq!(
+        (dry["created"].clone(), dry["dry_run"].clone()),
+        (json!(2), json!(true))
+    );
     assert_eq!(count(app, &t.admin).await, 0);
 
     let (s, r) = upload(app, &t.admin, "c.csv", csv.as_bytes().to_vec(), false).await;
     assert_eq!(s, StatusCode::OK, "{r}");
-    assert_eq!((r["rows"].clone(), r["created"].clone(), r["updated"].clone()), (json!(8), json!(2), json!(0)));
+    assert_eq!(
+        (
+            r["rows"].clone(),
+            r["created"].clone(),
+            r["updated"].clone()
+        ),
+        (json!(8), json!(2), json!(0))
+    );
     assert_eq!(
         errors(&r),
-        [(3, "name".into()), (4, "lat".into()), (5, "lat".into()), (6, "code".into()), (7, "owner".into()), (8, "code".into())]
+        [
+            (3, "name".into()),
+            (4, "lat".into()),
+            (5, "lat".into()),
+            (6, "code".into()),
+            (7, "owner".into()),
+            (8, "code".into())
+        ]
     );
-    assert!(r["errors"][3]["problem"].as_str().unwrap().contains("row 2"), "{r}");
+    assert!(
+        r["errors"][3]["problem"]
+            .as_str()
+            .unwrap()
+            .contains("row 2"),
+        "{r}"
+    );
     assert_eq!(count(app, &t.admin).await, 2);
     let (_, good) = app.get(&t.admin, "/api/v1/customers?q=Good%20one").await;
     let good = &good["items"][0];
-    assert_eq!((good["level"].clone(), good["tags"].clone(), good["checkin_radius_m"].clone()), (json!("A"), json!(["超市", "连锁"]), json!(150.0)));
+    assert_eq!(
+        (
+            good["level"].clone(),
+            good["tags"].clone(),
+            good["checkin_radius_m"].clone()
+        ),
+        (json!("A"), json!(["超市", "连锁"]), json!(150.0))
+    );
     assert!(good["owner_id"].is_string());
 
     // Re-importing updates by external_id/code and never duplicates; a file without a
     // column leaves that field alone.
     let again = "code,name,level\nC1,Good one renamed,C\nC8,Good two,A\n";
     let (s, r) = upload(app, &t.admin, "again.csv", again.as_bytes().to_vec(), false).await;
-    assert_eq!((s, r["created"].clone(), r["updated"].clone()), (StatusCode::OK, json!(0), json!(2)), "{r}");
+    assert_eq!(
+        (s, r["created"].clone(), r["updated"].clone()),
+        (StatusCode::OK, json!(0), json!(2)),
+        "{r}"
+    );
     assert_eq!(count(app, &t.admin).await, 2);
     let (_, renamed) = app.get(&t.admin, "/api/v1/customers?q=renamed").await;
     let c = &renamed["items"][0];
-    assert_eq!((c["level"].clone(), c["tags"].clone(), c["external_id"].clone()), (json!("C"), json!(["超市", "连锁"]), json!("E1")));
+    assert_eq!(
+        (
+            c["level"].clone(),
+            c["tags"].clone(),
+            c["external_id"].clone()
+        ),
+        (json!("C"), json!(["超市", "连锁"]), json!("E1"))
+    );
 
     // A row whose external id matches one customer but whose code is another's: refused.
     let clash = "external_id,code,name\nE1,C8,Clash\n";
@@ -85,7 +148,11 @@ async fn import_reports_bad_rows_and_upserts_good_ones(app: &TestApp) {
     // Chinese headings, and an extra column that is reported as ignored.
     let zh = "名称,编码,纬度,经度,级别,备注\n全家(人民广场店),Z1,31.2304,121.4737,A,新店\n";
     let (_, r) = upload(app, &t.admin, "zh.csv", zh.as_bytes().to_vec(), false).await;
-    assert_eq!((r["created"].clone(), r["ignored_columns"].clone()), (json!(1), json!(["备注"])), "{r}");
+    assert_eq!(
+        (r["created"].clone(), r["ignored_columns"].clone()),
+        (json!(1), json!(["备注"])),
+        "{r}"
+    );
 }
 
 async fn import_encodings_and_formats(app: &TestApp) {
@@ -94,14 +161,25 @@ async fn import_encodings_and_formats(app: &TestApp) {
     let (gbk, _, unmappable) = encoding_rs::GBK.encode(text);
     assert!(!unmappable);
     let (s, r) = upload(app, &t.admin, "gbk.csv", gbk.into_owned(), false).await;
-    assert_eq!((s, r["encoding"].clone(), r["created"].clone()), (StatusCode::OK, json!("gbk"), json!(2)), "{r}");
+    assert_eq!(
+        (s, r["encoding"].clone(), r["created"].clone()),
+        (StatusCode::OK, json!("gbk"), json!(2)),
+        "{r}"
+    );
     let (_, found) = app.get(&t.admin, "/api/v1/customers?q=漕溪北路").await;
-    assert_eq!(found["items"][0]["name"], "联华超市(漕溪北路店)", "GBK decoded to the right characters");
+    assert_eq!(
+        found["items"][0]["name"], "联华超市(漕溪北路店)",
+        "GBK decoded to the right characters"
+    );
 
     let mut bom = vec![0xEF, 0xBB, 0xBF];
     bom.extend_from_slice("name,code\nBOM shop,B1\n".as_bytes());
     let (_, r) = upload(app, &t.admin, "bom.csv", bom, false).await;
-    assert_eq!((r["encoding"].clone(), r["created"].clone()), (json!("utf-8-bom"), json!(1)), "{r}");
+    assert_eq!(
+        (r["encoding"].clone(), r["created"].clone()),
+        (json!("utf-8-bom"), json!(1)),
+        "{r}"
+    );
 
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
@@ -117,25 +195,70 @@ async fn import_encodings_and_formats(app: &TestApp) {
     ws.write_string(2, 1, "X2").unwrap();
     ws.write_number(2, 2, 200.0).unwrap();
     ws.write_number(2, 3, 121.4).unwrap();
-    let (s, r) = upload(app, &t.admin, "book.xlsx", wb.save_to_buffer().unwrap(), false).await;
-    assert_eq!((s, r["format"].clone(), r["created"].clone()), (StatusCode::OK, json!("xlsx"), json!(1)), "{r}");
+    let (s, r) = upload(
+        app,
+        &t.admin,
+        "book.xlsx",
+        wb.save_to_buffer().unwrap(),
+        false,
+    )
+    .await;
+    assert_eq!(
+        (s, r["format"].clone(), r["created"].clone()),
+        (StatusCode::OK, json!("xlsx"), json!(1)),
+        "{r}"
+    );
     assert_eq!(errors(&r), [(3, "lat".into())]);
 }
 
 async fn import_refuses_bad_files(app: &TestApp) {
     let t = app.tenant("acme").await;
-    app.customer(&t.admin, json!({"name": "Existing", "code": "K1"})).await;
+    app.customer(&t.admin, json!({"name": "Existing", "code": "K1"}))
+        .await;
 
     let (s, b) = upload(app, &t.admin, "empty.csv", Vec::new(), false).await;
     assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "empty_file");
-    let (s, b) = upload(app, &t.admin, "cols.csv", b"address,level\nsomewhere,A\n".to_vec(), false).await;
+    let (s, b) = upload(
+        app,
+        &t.admin,
+        "cols.csv",
+        b"address,level\nsomewhere,A\n".to_vec(),
+        false,
+    )
+    .await;
     assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "bad_header");
     assert_eq!(fields(&b), ["name", "code"]);
-    let (s, b) = upload(app, &t.admin, "junk.csv", vec![0u8, 159, 146, 150, 0, 1, 2, 3], false).await;
+    let (s, b) = upload(
+        app,
+        &t.admin,
+        "junk.csv",
+        vec![0u8, 159, 146, 150, 0, 1, 2, 3],
+        false,
+    )
+    .await;
     assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "not_a_spreadsheet");
-    let (s, b) = upload(app, &t.admin, "photo.png", b"\x89PNG\r\n\x1a\nxxxx".to_vec(), false).await;
-    assert_error(s, &b, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_file");
-    let (s, b) = upload(app, &t.admin, "fake.xlsx", b"PK\x03\x04not really a zip".to_vec(), false).await;
+    let (s, b) = upload(
+        app,
+        &t.admin,
+        "photo.png",
+        b"\x89PNG\r\n\x1a\nxxxx".to_vec(),
+        false,
+    )
+    .await;
+    assert_error(
+        s,
+        &b,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_file",
+    );
+    let (s, b) = upload(
+        app,
+        &t.admin,
+        "fake.xlsx",
+        b"PK\x03\x04not really a zip".to_vec(),
+        false,
+    )
+    .await;
     assert!(s == StatusCode::UNPROCESSABLE_ENTITY, "{s} {b}");
 
     // 50 MB is over the 20 MB upload limit: 413 before anything is parsed or stored.
@@ -156,7 +279,12 @@ async fn import_refuses_bad_files(app: &TestApp) {
         .unwrap();
     let s = resp.status();
     let b: Value = resp.json().await.unwrap();
-    assert_error(s, &b, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
+    assert_error(
+        s,
+        &b,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    );
 
     // None of it touched what was stored.
     let (_, list) = app.get(&t.admin, "/api/v1/customers").await;
@@ -177,7 +305,10 @@ async fn export_then_reimport_changes_nothing(app: &TestApp) {
     for format in ["csv", "xlsx"] {
         let resp = app
             .client
-            .get(format!("{}/api/v1/customers/export?format={format}", app.base))
+            .get(format!(
+                "{}/api/v1/customers/export?format={format}",
+                app.base
+            ))
             .bearer_auth(&t.admin)
             .send()
             .await
@@ -186,14 +317,36 @@ async fn export_then_reimport_changes_nothing(app: &TestApp) {
         let bytes = resp.bytes().await.unwrap().to_vec();
         if format == "csv" {
             let text = String::from_utf8(bytes.clone()).unwrap();
-            assert!(text.contains("'=cmd"), "formula cells are defused in CSV: {text}");
+            assert!(
+                text.contains("'=cmd"),
+                "formula cells are defused in CSV: {text}"
+            );
         }
         let (s, r) = upload(app, &t.admin, &format!("export.{format}"), bytes, false).await;
-        assert_eq!((s, r["created"].clone(), r["updated"].clone()), (StatusCode::OK, json!(0), json!(2)), "{format}: {r}");
+        assert_eq!(
+            (s, r["created"].clone(), r["updated"].clone()),
+            (StatusCode::OK, json!(0), json!(2)),
+            "{format}: {r}"
+        );
         assert_eq!(r["errors"], json!([]));
         let (_, after) = app.get(&t.admin, "/api/v1/customers?sort=name").await;
-        for (a, b) in before["items"].as_array().unwrap().iter().zip(after["items"].as_array().unwrap()) {
-            for key in ["name", "code", "external_id", "address", "location", "level", "tags", "contacts", "owner_id"] {
+        for (a, b) in before["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(after["items"].as_array().unwrap())
+        {
+            for key in [
+                "name",
+                "code",
+                "external_id",
+                "address",
+                "location",
+                "level",
+                "tags",
+                "contacts",
+                "owner_id",
+            ] {
                 assert_eq!(a[key], b[key], "{format}: {key} survives the round trip");
             }
         }

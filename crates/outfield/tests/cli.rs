@@ -1,0 +1,152 @@
+//! The `outfield` binary end to end on a temporary SQLite database: tenant creation,
+//! import with bad rows (messages naming file, row and column), export, demo data and
+//! graceful shutdown on SIGTERM.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Self {
+        let dir = std::env::temp_dir().join(format!("outfield-cli-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    fn db(&self) -> String {
+        format!("sqlite://{}", self.0.join("t.db").display())
+    }
+
+    fn file(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.0.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn outfield(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_outfield"))
+        .args(args)
+        .env("OUTFIELD_DATABASE_URL", db)
+        .env("OUTFIELD_LOG", "warn")
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn create_tenant(db: &str) {
+    let out = outfield(
+        db,
+        &["tenant", "create", "--slug", "acme", "--name", "Acme", "--admin-username", "boss", "--admin-password", "long enough pw"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("created tenant `acme`"));
+}
+
+#[test]
+fn tenant_import_export() {
+    let s = Scratch::new();
+    let db = s.db();
+    create_tenant(&db);
+    let again = outfield(&db, &["tenant", "create", "--slug", "acme", "--name", "Acme", "--admin-username", "boss", "--admin-password", "long enough pw"]);
+    assert!(!again.status.success());
+    assert!(text(&again.stderr).contains("slug"), "{}", text(&again.stderr));
+    let bad = outfield(&db, &["tenant", "create", "--slug", "A B", "--name", "", "--admin-username", "x", "--admin-password", "short"]);
+    let err = text(&bad.stderr);
+    for field in ["slug", "name", "admin_username", "admin_password"] {
+        assert!(err.contains(field), "{field} named in: {err}");
+    }
+
+    let csv = s.file("shops.csv", "name,code,lat,lon,level\nGood,C1,31.2,121.4,A\nBad,C2,95,121.4,B\nAlso good,C3,,,C\n");
+    let out = outfield(&db, &["import", "customers", "--tenant", "acme", csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "refused rows make a non-zero exit");
+    let err = text(&out.stderr);
+    assert!(err.contains(&format!("{}: row 3, column lat:", csv.display())), "{err}");
+    assert!(text(&out.stdout).contains("created 2"), "{}", text(&out.stdout));
+
+    let out = outfield(&db, &["export", "customers", "--tenant", "acme", "--format", "csv"]);
+    assert!(out.status.success());
+    let exported = text(&out.stdout);
+    assert_eq!(exported.lines().count(), 3, "{exported}");
+    assert!(exported.contains("Also good,C3"));
+
+    let xlsx = s.0.join("out.xlsx");
+    let out = outfield(&db, &["export", "customers", "--tenant", "acme", "--format", "xlsx", "-o", xlsx.to_str().unwrap()]);
+    assert!(out.status.success());
+    let out = outfield(&db, &["import", "customers", "--tenant", "acme", "--dry-run", xlsx.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("would update 2"), "{}", text(&out.stdout));
+
+    let missing = outfield(&db, &["import", "customers", "--tenant", "acme", "/nonexistent/x.csv"]);
+    assert!(text(&missing.stderr).contains("/nonexistent/x.csv"));
+    let empty = s.file("empty.csv", "");
+    let out = outfield(&db, &["import", "customers", "--tenant", "acme", empty.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("empty.csv"), "{}", text(&out.stderr));
+    let out = outfield(&db, &["import", "customers", "--tenant", "nope", csv.to_str().unwrap()]);
+    assert!(text(&out.stderr).contains("no tenant `nope`"));
+}
+
+#[test]
+fn demo_loads_once_with_the_given_password() {
+    let s = Scratch::new();
+    let db = s.db();
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_outfield"))
+            .args(["demo"])
+            .env("OUTFIELD_DATABASE_URL", &db)
+            .env("OUTFIELD_DEMO_PASSWORD", "demo password 1")
+            .env("OUTFIELD_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let out = text(&first.stdout);
+    assert!(out.contains("customers:   600") && out.contains("demo password 1"), "{out}");
+    let second = run();
+    assert!(text(&second.stdout).contains("already present"));
+    let export = outfield(&db, &["export", "customers", "--tenant", "demo"]);
+    assert_eq!(text(&export.stdout).lines().count(), 601);
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_stops_cleanly_on_sigterm() {
+    use std::io::{Read, Write};
+    let s = Scratch::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_outfield"))
+        .args(["serve", "--listen", &listen])
+        .env("OUTFIELD_DATABASE_URL", s.db())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut ready = false;
+    for _ in 0..100 {
+        if let Ok(mut conn) = std::net::TcpStream::connect(&listen) {
+            conn.write_all(b"GET /readyz HTTP/1.0\r\n\r\n").unwrap();
+            let mut resp = String::new();
+            conn.read_to_string(&mut resp).unwrap();
+            ready = resp.starts_with("HTTP/1.0 200") || resp.starts_with("HTTP/1.1 200");
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(ready, "the server answered /readyz");
+    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exit after SIGTERM: {status:?}");
+    assert!(Path::new(&s.0.join("t.db")).exists(), "the database file was created on first run");
+}

@@ -9,7 +9,8 @@ struct Scratch(PathBuf);
 
 impl Scratch {
     fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!("outfield-cli-{}", uuid::Uuid::new_v4().simple()));
+        let dir =
+            std::env::temp_dir().join(format!("outfield-cli-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).unwrap();
         Scratch(dir)
     }
@@ -47,7 +48,18 @@ fn text(b: &[u8]) -> String {
 fn create_tenant(db: &str) {
     let out = outfield(
         db,
-        &["tenant", "create", "--slug", "acme", "--name", "Acme", "--admin-username", "boss", "--admin-password", "long enough pw"],
+        &[
+            "tenant",
+            "create",
+            "--slug",
+            "acme",
+            "--name",
+            "Acme",
+            "--admin-username",
+            "boss",
+            "--admin-password",
+            "long enough pw",
+        ],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("created tenant `acme`"));
@@ -58,42 +70,157 @@ fn tenant_import_export() {
     let s = Scratch::new();
     let db = s.db();
     create_tenant(&db);
-    let again = outfield(&db, &["tenant", "create", "--slug", "acme", "--name", "Acme", "--admin-username", "boss", "--admin-password", "long enough pw"]);
+    let again = outfield(
+        &db,
+        &[
+            "tenant",
+            "create",
+            "--slug",
+            "acme",
+            "--name",
+            "Acme",
+            "--admin-username",
+            "boss",
+            "--admin-password",
+            "long enough pw",
+        ],
+    );
     assert!(!again.status.success());
-    assert!(text(&again.stderr).contains("slug"), "{}", text(&again.stderr));
-    let bad = outfield(&db, &["tenant", "create", "--slug", "A B", "--name", "", "--admin-username", "x", "--admin-password", "short"]);
+    assert!(
+        text(&again.stderr).contains("slug"),
+        "{}",
+        text(&again.stderr)
+    );
+    let bad = outfield(
+        &db,
+        &[
+            "tenant",
+            "create",
+            "--slug",
+            "A B",
+            "--name",
+            "",
+            "--admin-username",
+            "x",
+            "--admin-password",
+            "short",
+        ],
+    );
     let err = text(&bad.stderr);
     for field in ["slug", "name", "admin_username", "admin_password"] {
         assert!(err.contains(field), "{field} named in: {err}");
     }
 
-    let csv = s.file("shops.csv", "name,code,lat,lon,level\nGood,C1,31.2,121.4,A\nBad,C2,95,121.4,B\nAlso good,C3,,,C\n");
-    let out = outfield(&db, &["import", "customers", "--tenant", "acme", csv.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2), "refused rows make a non-zero exit");
+    let csv = s.file(
+        "shops.csv",
+        "name,code,lat,lon,level\nGood,C1,31.2,121.4,A\nBad,C2,95,121.4,B\nAlso good,C3,,,C\n",
+    );
+    let out = outfield(
+        &db,
+        &[
+            "import",
+            "customers",
+            "--tenant",
+            "acme",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "refused rows make a non-zero exit"
+    );
     let err = text(&out.stderr);
-    assert!(err.contains(&format!("{}: row 3, column lat:", csv.display())), "{err}");
-    assert!(text(&out.stdout).contains("created 2"), "{}", text(&out.stdout));
+    assert!(
+        err.contains(&format!("{}: row 3, column lat:", csv.display())),
+        "{err}"
+    );
+    assert!(
+        text(&out.stdout).contains("created 2"),
+        "{}",
+        text(&out.stdout)
+    );
 
-    let out = outfield(&db, &["export", "customers", "--tenant", "acme", "--format", "csv"]);
+    let out = outfield(
+        &db,
+        &["export", "customers", "--tenant", "acme", "--format", "csv"],
+    );
     assert!(out.status.success());
     let exported = text(&out.stdout);
     assert_eq!(exported.lines().count(), 3, "{exported}");
     assert!(exported.contains("Also good,C3"));
 
     let xlsx = s.0.join("out.xlsx");
-    let out = outfield(&db, &["export", "customers", "--tenant", "acme", "--format", "xlsx", "-o", xlsx.to_str().unwrap()]);
+    let out = outfield(
+        &db,
+        &[
+            "export",
+            "customers",
+            "--tenant",
+            "acme",
+            "--format",
+            "xlsx",
+            "-o",
+            xlsx.to_str().unwrap(),
+        ],
+    );
     assert!(out.status.success());
-    let out = outfield(&db, &["import", "customers", "--tenant", "acme", "--dry-run", xlsx.to_str().unwrap()]);
+    let out = outfield(
+        &db,
+        &[
+            "import",
+            "customers",
+            "--tenant",
+            "acme",
+            "--dry-run",
+            xlsx.to_str().unwrap(),
+        ],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("would update 2"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("would update 2"),
+        "{}",
+        text(&out.stdout)
+    );
 
-    let missing = outfield(&db, &["import", "customers", "--tenant", "acme", "/nonexistent/x.csv"]);
+    let missing = outfield(
+        &db,
+        &[
+            "import",
+            "customers",
+            "--tenant",
+            "acme",
+            "/nonexistent/x.csv",
+        ],
+    );
     assert!(text(&missing.stderr).contains("/nonexistent/x.csv"));
     let empty = s.file("empty.csv", "");
-    let out = outfield(&db, &["import", "customers", "--tenant", "acme", empty.to_str().unwrap()]);
+    let out = outfield(
+        &db,
+        &[
+            "import",
+            "customers",
+            "--tenant",
+            "acme",
+            empty.to_str().unwrap(),
+        ],
+    );
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("empty.csv"), "{}", text(&out.stderr));
-    let out = outfield(&db, &["import", "customers", "--tenant", "nope", csv.to_str().unwrap()]);
+    assert!(
+        text(&out.stderr).contains("empty.csv"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = outfield(
+        &db,
+        &[
+            "import",
+            "customers",
+            "--tenant",
+            "nope",
+            csv.to_str().unwrap(),
+        ],
+    );
     assert!(text(&out.stderr).contains("no tenant `nope`"));
 }
 
@@ -113,7 +240,10 @@ fn demo_loads_once_with_the_given_password() {
     let first = run();
     assert!(first.status.success(), "{}", text(&first.stderr));
     let out = text(&first.stdout);
-    assert!(out.contains("customers:   600") && out.contains("demo password 1"), "{out}");
+    assert!(
+        out.contains("customers:   600") && out.contains("demo password 1"),
+        "{out}"
+    );
     let second = run();
     assert!(text(&second.stdout).contains("already present"));
     let export = outfield(&db, &["export", "customers", "--tenant", "demo"]);
@@ -125,7 +255,11 @@ fn demo_loads_once_with_the_given_password() {
 fn serve_stops_cleanly_on_sigterm() {
     use std::io::{Read, Write};
     let s = Scratch::new();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let listen = format!("127.0.0.1:{port}");
     let mut child = Command::new(env!("CARGO_BIN_EXE_outfield"))
         .args(["serve", "--listen", &listen])
@@ -145,8 +279,17 @@ fn serve_stops_cleanly_on_sigterm() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     assert!(ready, "the server answered /readyz");
-    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
     let status = child.wait().unwrap();
     assert!(status.success(), "exit after SIGTERM: {status:?}");
-    assert!(Path::new(&s.0.join("t.db")).exists(), "the database file was created on first run");
+    assert!(
+        Path::new(&s.0.join("t.db")).exists(),
+        "the database file was created on first run"
+    );
 }

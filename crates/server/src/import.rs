@@ -83,8 +83,10 @@ async fn all_employees(store: &Store, tenant: TenantId, reach: &Reach) -> ApiRes
 }
 
 /// Reads a customer spreadsheet and upserts its valid rows (matched by external_id, else
-/// code) in one transaction; invalid rows are reported, never half-written. `owner_reach`
-/// is whom the caller may make an owner; `own` forces the owner for field reps.
+/// code) in one transaction; invalid rows are reported, never half-written. `reach` is the
+/// caller's reach for writing customers: it limits which stored customers rows may match
+/// and whom they may name as owner. A field rep's rows are always their own; a manager's
+/// must name an owner in their subtree, or the customer would drop out of their sight.
 pub async fn import_customers(
     store: &Store,
     tenant: TenantId,
@@ -145,9 +147,7 @@ pub async fn import_customers(
         };
         let owner: Result<Option<EmployeeId>, &str> = match (&r.owner_ref, reach) {
             (None, Reach::Own(me)) => Ok(Some(*me)),
-            (None, Reach::Subtree(_)) if mapped.headers.contains_key(&Column::Owner) => {
-                Err("is required: choose someone in your department")
-            }
+            (None, Reach::Subtree(_)) => Err("is required: choose someone in your department"),
             (None, _) => Ok(None),
             (Some(name), _) => match by_ref.get(&name.to_lowercase()) {
                 Some(e) if !e.active => Err("employee is deactivated"),
@@ -172,7 +172,8 @@ pub async fn import_customers(
     }
     let mut present: HashSet<Column> = mapped.headers.keys().copied().collect();
     if matches!(reach, Reach::Own(_) | Reach::Subtree(_)) {
-        // A manager's or rep's update must not orphan a customer out of their own sight.
+        // Every row of a manager or rep names its owner (checked above), so it is applied
+        // even when the file has no owner column.
         present.insert(Column::Owner);
     }
     let outcome = store

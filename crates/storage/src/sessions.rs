@@ -24,6 +24,16 @@ impl Store {
         expires_at_ms: i64,
         client_addr: Option<&str>,
     ) -> Result<(), StoreError> {
+        // Each login also sweeps this person's expired sessions, so the table stays the
+        // size of the live sessions without a background job.
+        on_pool!(self, |p| {
+            sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND employee_id = $2 AND expires_at < $3")
+                .bind(tenant.0)
+                .bind(employee.0)
+                .bind(now_ms)
+                .execute(p)
+                .await?;
+        });
         on_pool!(self, |p| {
             sqlx::query(
                 "INSERT INTO sessions (tenant_id, token_hash, employee_id, created_at, expires_at, client_addr)

@@ -50,6 +50,24 @@ impl Store {
         Ok(())
     }
 
+    /// Drops counters that can no longer lock anyone: windows and lockouts older than
+    /// `horizon_ms`. Called on failures only, which are rare, so the table stays small.
+    pub async fn forget_stale_failures(
+        &self,
+        now_ms: i64,
+        horizon_ms: i64,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, |p| {
+            sqlx::query(
+                "DELETE FROM login_throttle WHERE window_start_ms < $1 AND locked_until_ms < $1",
+            )
+            .bind(now_ms - horizon_ms)
+            .execute(p)
+            .await?;
+        });
+        Ok(())
+    }
+
     /// A successful login clears the account's counter (not the address's: one success
     /// must not let an address resume guessing other accounts at full speed).
     pub async fn clear_failures(&self, key: &str) -> Result<(), StoreError> {

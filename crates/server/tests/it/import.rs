@@ -181,6 +181,14 @@ async fn import_encodings_and_formats(app: &TestApp) {
         "{r}"
     );
 
+    // Over the 1 MB JSON limit but under the 20 MB upload limit: accepted.
+    let padded = format!(
+        "name,code,notes\nPadded shop,P1,{}\n",
+        "x".repeat(3 * 1024 * 1024)
+    );
+    let (s, r) = upload(app, &t.admin, "padded.csv", padded.into_bytes(), false).await;
+    assert_eq!((s, r["created"].clone()), (StatusCode::OK, json!(1)), "{r}");
+
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     for (col, h) in ["name", "code", "lat", "lon", "level"].iter().enumerate() {

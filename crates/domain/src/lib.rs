@@ -13,6 +13,7 @@ pub mod ids;
 pub mod invalid;
 pub mod location;
 pub mod tenant;
+pub mod tracking;
 pub mod throttle;
 
 pub use coords::{CoordSystem, LatLon};

@@ -1,0 +1,112 @@
+//! Every threshold of the pipeline in one place, with the reasoning behind each default.
+
+/// Thresholds for cleaning, stop detection and mileage. `Config::default()` is tuned for
+/// phones carried by field reps in cities (walking, driving, public transport).
+#[derive(Clone, Debug)]
+pub struct Config {
+    // ---- cleaning ----
+    /// Fixes stamped before this instant are [`crate::Rejection::Invalid`]; a phone whose
+    /// clock reset reports 1970. Default 2000-01-01T00:00Z.
+    pub min_t_ms: i64,
+    /// Fixes more than this after `now` are [`crate::Rejection::Future`]. Default 5 min:
+    /// phone clocks drift by seconds, not minutes.
+    pub future_tolerance_ms: i64,
+    /// Fixes with a worse (larger) accuracy are [`crate::Rejection::Inaccurate`]. Default
+    /// 100 m: GPS and most Wi-Fi fixes pass, cell fixes (~600 m) do not.
+    pub max_accuracy_m: f32,
+    /// Accuracy assumed when a fix reports none (NaN or 0). Default 25 m: between urban
+    /// GPS (7–13 m) and Wi-Fi (40–90 m), so an unknown fix neither dominates nor vanishes.
+    pub unknown_accuracy_m: f32,
+    /// A spike leaves and returns by more than this each way, beyond what the fixes'
+    /// accuracies explain. Default 100 m: multipath jumps are 100–300 m, while GPS noise
+    /// is tens of metres.
+    pub spike_min_m: f64,
+    /// ... and after the spike the track is back within this fraction of the shorter leg
+    /// of where it left. Default 0.25: a genuine out-and-back drive rarely returns that
+    /// close within one or two sampling intervals.
+    pub spike_return_ratio: f64,
+    /// At most this many consecutive fixes form one spike. Default 3 (a multipath burst).
+    pub spike_max_fixes: usize,
+    /// ... spanning (leave to return) at most this long. Default 5 min.
+    pub spike_max_span_ms: i64,
+    /// Speed, beyond the fixes' accuracies, above which a short hop is a
+    /// [`crate::Rejection::Teleport`]. Default 70 m/s (252 km/h): above any car on a road.
+    pub max_speed_mps: f64,
+    /// The speed test applies only to hops shorter than this. Default 5 min: over longer
+    /// silences a high-speed train (97 m/s) or a flight is real; the hop is then bridged.
+    pub teleport_window_ms: i64,
+
+    // ---- stops ----
+    /// A stop's fixes lie within this distance of its centre. Default 100 m (the usual
+    /// stay-point radius, e.g. trackintel's): indoor drift of 10–50 m stays inside.
+    pub stop_radius_m: f64,
+    /// Minimum stop duration. Default 5 min, as the business defines a visit; a traffic
+    /// light (30–120 s) is far below.
+    pub min_stop_ms: i64,
+    /// The true arrival lies between the last fix outside a stop and the first inside; a
+    /// stop's start (and symmetrically its end) is moved out by half that interval, at most
+    /// by this much. Default 60 s: with sparse sampling this stops a 5-minute visit
+    /// measuring 4 min 30 s between fixes.
+    pub stop_edge_pad_ms: i64,
+    /// Indoor drift may wander past the radius for a while; an excursion that stays within
+    /// [`Config::excursion_radius_m`] and comes back within this time does not end a stop.
+    /// Default 2 min (autocorrelation times of indoor GPS error are 30–60 s).
+    pub excursion_ms: i64,
+    /// See [`Config::excursion_ms`]. Default 200 m (twice the radius); a departing car is
+    /// past it in ten seconds.
+    pub excursion_radius_m: f64,
+    /// Two stops with centres within the radius, separated by less than this and with
+    /// nothing in between farther than the excursion radius, are one stop. Default 5 min.
+    pub merge_gap_ms: i64,
+    /// Fixes rejected only as [`crate::Rejection::Inaccurate`] with accuracy up to this
+    /// still prove presence: they extend a stop whose centre is within their accuracy
+    /// circle. They never move a centre or add distance. Default 1000 m (cell fixes).
+    pub presence_max_accuracy_m: f32,
+
+    // ---- gaps ----
+    /// No kept fix for longer than this is reported as a [`crate::Gap`]. Default 5 min.
+    pub gap_ms: i64,
+
+    // ---- mileage ----
+    /// White-acceleration spectral density (m²/s³) of the constant-velocity Kalman
+    /// smoother run over each trip. Default 2.0: follows urban driving manoeuvres while
+    /// averaging out position noise between 1 Hz fixes. See `mileage.rs`.
+    pub accel_psd: f64,
+    /// Distance accrues only once the smoothed position has moved this far from where the
+    /// last distance was counted. Default 10 m: above the wander of a phone waiting at a
+    /// traffic light, short enough that chords barely cut corners.
+    pub min_step_m: f64,
+    /// Multiplier on the straight line that bridges a signal gap longer than
+    /// [`Config::gap_ms`] inside a trip. Default 1.0: the straight line is what the
+    /// evidence proves (and what a tunnel is); raise it only with a measured road
+    /// circuity for the region.
+    pub gap_detour_factor: f64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            min_t_ms: 946_684_800_000,
+            future_tolerance_ms: 5 * 60_000,
+            max_accuracy_m: 100.0,
+            unknown_accuracy_m: 25.0,
+            spike_min_m: 100.0,
+            spike_return_ratio: 0.25,
+            spike_max_fixes: 3,
+            spike_max_span_ms: 5 * 60_000,
+            max_speed_mps: 70.0,
+            teleport_window_ms: 5 * 60_000,
+            stop_radius_m: 100.0,
+            min_stop_ms: 5 * 60_000,
+            stop_edge_pad_ms: 60_000,
+            excursion_ms: 2 * 60_000,
+            excursion_radius_m: 200.0,
+            merge_gap_ms: 5 * 60_000,
+            presence_max_accuracy_m: 1000.0,
+            gap_ms: 5 * 60_000,
+            accel_psd: 2.0,
+            min_step_m: 10.0,
+            gap_detour_factor: 1.0,
+        }
+    }
+}

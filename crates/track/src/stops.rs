@@ -1,0 +1,239 @@
+//! Stop detection: gap-tolerant stay points around a running weighted centroid.
+//!
+//! A cluster grows while each kept fix lies within `stop_radius_m` of the cluster's
+//! accuracy-weighted centroid, however long the silence between fixes (a 20-minute gap
+//! inside a shop, with fixes before and after at the same place, is one stop). It is a
+//! stop if it lasted `min_stop_ms`, counting half the interval to the neighbouring fixes
+//! (capped) at each edge. Indoor drift that wanders past the radius for a short while is
+//! an *excursion*, not a departure; a split that still happens is healed by merging
+//! neighbouring stops at one place. Coarse fixes (cell, rejected as inaccurate) only prove
+//! presence: they stretch a stop, never move its centre. One pass plus bounded look-ahead.
+
+use crate::config::Config;
+
+/// A usable fix in the local projection. `presence` fixes are too coarse for position.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Pt {
+    pub t: i64,
+    pub x: f64,
+    pub y: f64,
+    pub acc: f64,
+    pub presence: bool,
+}
+
+/// A detected stop in projected coordinates, with the indices of its first and last fix.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Span {
+    pub first: usize,
+    pub last: usize,
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub cx: f64,
+    pub cy: f64,
+    /// Weighted mean square distance of the fixes from the centre.
+    pub ms: f64,
+    pub weight: f64,
+    pub fixes: u32,
+}
+
+/// Running weighted moments relative to the seed (small numbers, no cancellation).
+struct Cluster {
+    sx: f64,
+    sy: f64,
+    w: f64,
+    wx: f64,
+    wy: f64,
+    wrr: f64,
+}
+
+impl Cluster {
+    fn new(p: &Pt) -> Cluster {
+        let mut c = Cluster {
+            sx: p.x,
+            sy: p.y,
+            w: 0.0,
+            wx: 0.0,
+            wy: 0.0,
+            wrr: 0.0,
+        };
+        c.add(p);
+        c
+    }
+
+    #[inline]
+    fn add(&mut self, p: &Pt) {
+        // Inverse-variance weights, bounded so one lucky fix cannot own the centre.
+        let a = p.acc.clamp(5.0, 100.0);
+        let w = 1.0 / (a * a);
+        let (dx, dy) = (p.x - self.sx, p.y - self.sy);
+        self.w += w;
+        self.wx += w * dx;
+        self.wy += w * dy;
+        self.wrr += w * (dx * dx + dy * dy);
+    }
+
+    #[inline]
+    fn d2(&self, p: &Pt) -> f64 {
+        let dx = p.x - self.sx - self.wx / self.w;
+        let dy = p.y - self.sy - self.wy / self.w;
+        dx * dx + dy * dy
+    }
+
+    fn centre(&self) -> (f64, f64) {
+        (self.sx + self.wx / self.w, self.sy + self.wy / self.w)
+    }
+
+    fn mean_square(&self) -> f64 {
+        let (mx, my) = (self.wx / self.w, self.wy / self.w);
+        (self.wrr / self.w - mx * mx - my * my).max(0.0)
+    }
+}
+
+fn next_kept(pts: &[Pt], from: usize) -> Option<usize> {
+    (from..pts.len()).find(|&k| !pts[k].presence)
+}
+
+fn prev_kept(pts: &[Pt], before: usize) -> Option<usize> {
+    (0..before).rev().find(|&k| !pts[k].presence)
+}
+
+/// Finds the stops in time-ordered points; appends them to `out` in time order.
+pub(crate) fn find_stops(pts: &[Pt], cfg: &Config, out: &mut Vec<Span>) {
+    let r2 = cfg.stop_radius_m * cfg.stop_radius_m;
+    let ex2 = cfg.excursion_radius_m * cfg.excursion_radius_m;
+    let first_out = out.len();
+    let mut seed = next_kept(pts, 0);
+    while let Some(s) = seed {
+        let mut c = Cluster::new(&pts[s]);
+        let mut last_in = s;
+        let mut end_t = pts[s].t;
+        let mut fixes = 1u32;
+        let mut j = s + 1;
+        while j < pts.len() {
+            let p = &pts[j];
+            if p.presence {
+                let reach = cfg.stop_radius_m.max(p.acc);
+                if c.d2(p) <= reach * reach {
+                    end_t = end_t.max(p.t);
+                    fixes += 1;
+                }
+                j += 1;
+                continue;
+            }
+            if c.d2(p) <= r2 {
+                c.add(p);
+                last_in = j;
+                end_t = p.t;
+                fixes += 1;
+                j += 1;
+                continue;
+            }
+            // Outside. Only an established cluster (half the excursion time) looks ahead,
+            // so driving past costs nothing extra.
+            if end_t - pts[s].t >= cfg.excursion_ms / 2
+                && let Some(back) = excursion_return(pts, &c, j, pts[last_in].t, r2, ex2, cfg)
+            {
+                j = back;
+                continue;
+            }
+            break;
+        }
+
+        let start_pad = prev_kept(pts, s).map_or(0, |k| ((pts[s].t - pts[k].t) / 2).min(cfg.stop_edge_pad_ms));
+        let next = next_kept(pts, last_in + 1);
+        let end_pad = next.map_or(0, |k| ((pts[k].t - end_t) / 2).clamp(0, cfg.stop_edge_pad_ms));
+        let start_ms = pts[s].t - start_pad;
+        let end_ms = end_t + end_pad;
+        if end_ms - start_ms >= cfg.min_stop_ms {
+            let (cx, cy) = c.centre();
+            out.push(Span {
+                first: s,
+                last: last_in,
+                start_ms,
+                end_ms,
+                cx,
+                cy,
+                ms: c.mean_square(),
+                weight: c.w,
+                fixes,
+            });
+        }
+        seed = next;
+    }
+    merge(pts, cfg, out, first_out);
+}
+
+/// The index of the first kept fix back inside the radius, if the track returns within
+/// `excursion_ms` without going beyond the excursion radius.
+fn excursion_return(
+    pts: &[Pt],
+    c: &Cluster,
+    from: usize,
+    last_in_t: i64,
+    r2: f64,
+    ex2: f64,
+    cfg: &Config,
+) -> Option<usize> {
+    for (k, p) in pts.iter().enumerate().skip(from) {
+        if p.t - last_in_t > cfg.excursion_ms {
+            return None;
+        }
+        if p.presence {
+            continue;
+        }
+        let d2 = c.d2(p);
+        if d2 <= r2 {
+            return Some(k);
+        }
+        if d2 > ex2 {
+            return None;
+        }
+    }
+    None
+}
+
+/// Joins consecutive stops at one place separated by a short wander (a split the
+/// excursion rule did not catch), in place over `out[from..]`.
+fn merge(pts: &[Pt], cfg: &Config, out: &mut Vec<Span>, from: usize) {
+    let r2 = cfg.stop_radius_m * cfg.stop_radius_m;
+    let ex2 = cfg.excursion_radius_m * cfg.excursion_radius_m;
+    let mut w = from; // write index
+    for r in from..out.len() {
+        let b = out[r];
+        if w > from {
+            let a = out[w - 1];
+            let close = (b.cx - a.cx).powi(2) + (b.cy - a.cy).powi(2) <= r2;
+            if close && b.start_ms - a.end_ms <= cfg.merge_gap_ms {
+                let m = combine(&a, &b);
+                let stayed = pts[a.last + 1..b.first]
+                    .iter()
+                    .all(|p| p.presence || (p.x - m.cx).powi(2) + (p.y - m.cy).powi(2) <= ex2);
+                if stayed {
+                    out[w - 1] = m;
+                    continue;
+                }
+            }
+        }
+        out[w] = b;
+        w += 1;
+    }
+    out.truncate(w);
+}
+
+fn combine(a: &Span, b: &Span) -> Span {
+    let w = a.weight + b.weight;
+    let cx = (a.weight * a.cx + b.weight * b.cx) / w;
+    let cy = (a.weight * a.cy + b.weight * b.cy) / w;
+    let spread = |s: &Span| s.weight * (s.ms + (s.cx - cx).powi(2) + (s.cy - cy).powi(2));
+    Span {
+        first: a.first,
+        last: b.last,
+        start_ms: a.start_ms,
+        end_ms: b.end_ms,
+        cx,
+        cy,
+        ms: (spread(a) + spread(b)) / w,
+        weight: w,
+        fixes: a.fixes + b.fixes,
+    }
+}

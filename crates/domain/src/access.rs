@@ -80,6 +80,7 @@ impl ApiScope {
     }
 
     fn grants(self, resource: Resource, action: Action) -> bool {
+        // Keys reach the integration resources only: never keys, devices or tracks.
         let (r, writes) = match self {
             ApiScope::CustomersRead => (Resource::Customers, false),
             ApiScope::CustomersWrite => (Resource::Customers, true),
@@ -98,6 +99,10 @@ pub enum Resource {
     Employees,
     Departments,
     ApiKeys,
+    /// Phones and GPS clients registered to people.
+    Devices,
+    /// Fixes, day summaries, replay, the live map, tracking rules.
+    Tracks,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,7 +132,7 @@ pub fn reach(principal: &Principal, resource: Resource, action: Action) -> Reach
     use Resource::*;
     match principal {
         Principal::ApiKey(k) => {
-            if resource != ApiKeys && k.scopes.iter().any(|s| s.grants(resource, action)) {
+            if k.scopes.iter().any(|s| s.grants(resource, action)) {
                 Reach::Tenant
             } else {
                 Reach::None
@@ -135,11 +140,12 @@ pub fn reach(principal: &Principal, resource: Resource, action: Action) -> Reach
         }
         Principal::User(u) => match (u.role, resource, action) {
             (Role::Admin, _, _) => Reach::Tenant,
-            (Role::Manager, Customers | Employees, _) => Reach::Subtree(u.department),
+            (Role::Manager, Customers | Employees | Devices | Tracks, _) => Reach::Subtree(u.department),
             (Role::Manager, Departments, Read) => Reach::Subtree(u.department),
-            (Role::Field, Customers, _) => Reach::Own(u.employee),
-            (Role::Field, Employees, Read) => Reach::Own(u.employee),
-            (Role::Finance, Employees | Departments, Read) => Reach::Tenant,
+            (Role::Field, Customers | Devices, _) => Reach::Own(u.employee),
+            (Role::Field, Employees | Tracks, Read) => Reach::Own(u.employee),
+            // Finance approves mileage, so it reads every day summary, but changes nothing.
+            (Role::Finance, Employees | Departments | Tracks, Read) => Reach::Tenant,
             _ => Reach::None,
         },
     }
@@ -189,8 +195,13 @@ mod tests {
         );
         assert_eq!(reach(&p, Resource::Employees, Action::Write), Reach::None);
 
+        assert_eq!(reach(&p, Resource::Tracks, Action::Read), Reach::Own(u.employee));
+        assert_eq!(reach(&p, Resource::Tracks, Action::Write), Reach::None);
+        assert_eq!(reach(&p, Resource::Devices, Action::Write), Reach::Own(u.employee));
+
         let (p, _) = user(Role::Finance);
         assert_eq!(reach(&p, Resource::Employees, Action::Read), Reach::Tenant);
+        assert_eq!(reach(&p, Resource::Tracks, Action::Read), Reach::Tenant);
         assert_eq!(reach(&p, Resource::Employees, Action::Write), Reach::None);
         assert_eq!(reach(&p, Resource::Customers, Action::Read), Reach::None);
 

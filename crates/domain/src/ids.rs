@@ -59,3 +59,4 @@ typed_id!(DepartmentId);
 typed_id!(EmployeeId);
 typed_id!(CustomerId);
 typed_id!(ApiKeyId);
+typed_id!(DeviceId);

@@ -9,6 +9,7 @@ pub mod customer;
 pub mod customer_import;
 pub mod department;
 pub mod employee;
+pub mod fix;
 pub mod ids;
 pub mod invalid;
 pub mod location;
@@ -17,6 +18,6 @@ pub mod tracking;
 pub mod throttle;
 
 pub use coords::{CoordSystem, LatLon};
-pub use ids::{ApiKeyId, CustomerId, DepartmentId, EmployeeId, TenantId};
+pub use ids::{ApiKeyId, CustomerId, DepartmentId, DeviceId, EmployeeId, TenantId};
 pub use invalid::{FieldProblem, Invalid};
 pub use location::{BadCoordinate, CheckinRadius, Meters, Wgs84};

@@ -282,3 +282,47 @@ mod tests {
         assert_eq!(fields, ["weekdays", "windows[0].start", "moving_interval_s"]);
     }
 }
+
+/// What the live map shows for a person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LiveStatus {
+    Moving,
+    Stopped,
+    /// No fix for longer than the offline threshold during working hours.
+    Offline,
+    /// Outside the working windows: not tracked, by design.
+    OffShift,
+}
+
+/// Offline after 10 minutes of silence: three times the slowest default sampling.
+pub const OFFLINE_AFTER_MS: i64 = 10 * 60_000;
+
+/// Moving above 1 m/s (a brisk walk); below it GPS speed is mostly noise.
+pub fn live_status(working: bool, last_fix_ms: Option<i64>, speed_mps: Option<f32>, now_ms: i64) -> LiveStatus {
+    if !working {
+        return LiveStatus::OffShift;
+    }
+    match last_fix_ms {
+        Some(t) if now_ms - t <= OFFLINE_AFTER_MS => {
+            if speed_mps.is_some_and(|s| s >= 1.0) { LiveStatus::Moving } else { LiveStatus::Stopped }
+        }
+        _ => LiveStatus::Offline,
+    }
+}
+
+#[cfg(test)]
+mod live_tests {
+    use super::*;
+
+    #[test]
+    fn statuses() {
+        assert_eq!(live_status(false, Some(0), Some(9.0), 0), LiveStatus::OffShift);
+        assert_eq!(live_status(true, None, None, 0), LiveStatus::Offline);
+        assert_eq!(live_status(true, Some(0), Some(9.0), OFFLINE_AFTER_MS + 1), LiveStatus::Offline);
+        assert_eq!(live_status(true, Some(0), Some(9.0), 1000), LiveStatus::Moving);
+        assert_eq!(live_status(true, Some(0), Some(0.3), 1000), LiveStatus::Stopped);
+        assert_eq!(live_status(true, Some(0), None, 1000), LiveStatus::Stopped);
+    }
+}

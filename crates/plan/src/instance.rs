@@ -100,7 +100,6 @@ impl Instance {
     /// Whether distances are symmetric (lets operators reverse segments cheaply).
     pub fn is_symmetric(&self) -> bool {
         let n = self.nodes.len();
-        (0..n).all(|i| (0..i).all(|j| self.dist(i, j) == self.dist(j, i)))
-            && self.time.is_none()
+        (0..n).all(|i| (0..i).all(|j| self.dist(i, j) == self.dist(j, i))) && self.time.is_none()
     }
 }

@@ -41,11 +41,6 @@ impl Rng {
         ((self.next_u64() >> 32) * n as u64 >> 32) as usize
     }
 
-    /// Uniform in `[0, 1)`.
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
     pub fn shuffle<T>(&mut self, v: &mut [T]) {
         for i in (1..v.len()).rev() {
             let j = self.below(i + 1);
@@ -68,7 +63,5 @@ mod tests {
         for n in 1..50 {
             assert!(a.below(n) < n);
         }
-        let u = a.unit();
-        assert!((0.0..1.0).contains(&u));
     }
 }

@@ -29,6 +29,10 @@ pub fn router(state: AppState) -> Router {
             state.config.max_upload_bytes,
         ))
         .merge(routes::api_keys::router())
+        .merge(routes::locations::router())
+        .merge(routes::devices::router())
+        .merge(routes::tracking::router())
+        .merge(routes::live::router())
         .split_for_parts();
     Router::new()
         .merge(api)

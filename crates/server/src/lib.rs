@@ -16,6 +16,7 @@ pub mod openapi;
 pub mod routes;
 pub mod state;
 pub mod tenants;
+pub mod tracking;
 
 pub use app::{router, serve};
 pub use state::{AppState, Config};

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 use std::time::Duration;
+use crate::tracking::Tracking;
 use storage::Store;
 
 #[derive(Clone, Debug)]
@@ -13,6 +14,8 @@ pub struct Config {
     pub max_upload_bytes: usize,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// Delete fixes older than this many days; `None` keeps them.
+    pub retention_days: Option<u32>,
 }
 
 impl Default for Config {
@@ -22,6 +25,7 @@ impl Default for Config {
             max_json_bytes: 1024 * 1024,
             max_upload_bytes: 20 * 1024 * 1024,
             trust_forwarded_for: false,
+            retention_days: None,
         }
     }
 }
@@ -30,13 +34,15 @@ impl Default for Config {
 pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
+    pub tracking: Arc<Tracking>,
 }
 
 impl AppState {
+    /// Builds the state and starts its background work (the fix writer, day summaries,
+    /// retention); call it inside a Tokio runtime.
     pub fn new(store: Store, config: Config) -> Self {
-        Self {
-            store,
-            config: Arc::new(config),
-        }
+        let tracking = Arc::new(Tracking::start(store.clone()));
+        crate::tracking::days::spawn(store.clone(), tracking.schedules.clone(), config.retention_days);
+        Self { store, config: Arc::new(config), tracking }
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::clean::{accuracy, clean_into, origin};
 use crate::config::Config;
-use crate::fix::{Fix, Rejection};
+use crate::fix::{Fix, Provider, Rejection};
 use crate::mileage::{Knot, Obs, Smoother};
 use crate::project::Projection;
 use crate::stops::{Pt, Span, find_stops};
@@ -63,10 +63,6 @@ fn sigma(acc: f64) -> f64 {
     (acc / 1.5).max(1.5)
 }
 
-/// Confidence in a stop's centre as a trip endpoint: it averages many fixes, but indoor
-/// drift biases it by metres.
-const STOP_SIGMA_M: f64 = 5.0;
-
 /// Full pipeline on a prepared slice (one device): clean → stops → trips → mileage.
 pub fn analyze(fixes: &[Fix], now_ms: i64, cfg: &Config) -> Analysis {
     let proj = origin(fixes);
@@ -89,6 +85,7 @@ pub fn analyze(fixes: &[Fix], now_ms: i64, cfg: &Config) -> Analysis {
             y,
             acc: accuracy(f, cfg),
             presence,
+            network: f.provider == Provider::Network,
         });
     }
     drop(xy);
@@ -142,13 +139,12 @@ pub fn analyze(fixes: &[Fix], now_ms: i64, cfg: &Config) -> Analysis {
 }
 
 /// The trips around and between stops, their distances and the odometer.
-fn trips(pts: &[Pt], spans: &[Span], proj: &Projection, cfg: &Config) -> (Vec<Trip>, Vec<Knot>, f64) {
-    let anchor = |s: &Span, t: i64| Obs {
-        t,
-        x: s.cx,
-        y: s.cy,
-        sigma: STOP_SIGMA_M,
-    };
+fn trips(
+    pts: &[Pt],
+    spans: &[Span],
+    proj: &Projection,
+    cfg: &Config,
+) -> (Vec<Trip>, Vec<Knot>, f64) {
     let mut trips = Vec::with_capacity(spans.len() + 1);
     let mut knots = Vec::new();
     let mut smoother = Smoother::default();
@@ -160,15 +156,16 @@ fn trips(pts: &[Pt], spans: &[Span], proj: &Projection, cfg: &Config) -> (Vec<Tr
     for k in 0..=spans.len() {
         let before = k.checked_sub(1).map(|i| &spans[i]);
         let after = spans.get(k);
-        let from = before.map_or(0, |s| s.last + 1);
-        let to = after.map_or(pts.len(), |s| s.first);
+        let from = before.map(|s| (s.end_ms, s.cx, s.cy));
+        let to = after.map(|s| (s.start_ms, s.cx, s.cy));
+        let lo = before.map_or(0, |s| s.last + 1);
+        let hi = after.map_or(pts.len(), |s| s.first);
         obs.clear();
-        if let Some(s) = before {
-            obs.push(anchor(s, s.end_ms));
-        }
-        for p in pts.get(from..to).unwrap_or(&[]) {
-            // Strictly increasing times (stop edges sit strictly between fixes).
-            if !p.presence && obs.last().is_none_or(|o: &Obs| p.t > o.t) {
+        for p in pts.get(lo..hi).unwrap_or(&[]) {
+            // Stop edges sit strictly between fixes; the guard keeps that true whatever.
+            let after_from = from.is_none_or(|f| p.t > f.0);
+            let before_to = to.is_none_or(|t| p.t < t.0);
+            if !p.presence && !p.network && after_from && before_to {
                 obs.push(Obs {
                     t: p.t,
                     x: p.x,
@@ -177,20 +174,17 @@ fn trips(pts: &[Pt], spans: &[Span], proj: &Projection, cfg: &Config) -> (Vec<Tr
                 });
             }
         }
-        if let Some(s) = after {
-            if obs.last().is_some_and(|o| o.t >= s.start_ms) {
-                obs.pop();
-            }
-            obs.push(anchor(s, s.start_ms));
-        }
-        if obs.len() < 2 {
+        let ends = usize::from(from.is_some()) + usize::from(to.is_some());
+        if obs.len() + ends < 2 {
             continue;
         }
-        let d = smoother.distance(&obs, proj, cfg, total, &mut knots);
+        let start_ms = from.map_or_else(|| obs[0].t, |f| f.0);
+        let end_ms = to.map_or_else(|| obs[obs.len() - 1].t, |t| t.0);
+        let d = smoother.distance(&obs, [from, to], proj, cfg, total, &mut knots);
         total += d;
         trips.push(Trip {
-            start_ms: obs[0].t,
-            end_ms: obs[obs.len() - 1].t,
+            start_ms,
+            end_ms,
             distance_m: d,
         });
     }

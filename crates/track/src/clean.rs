@@ -122,8 +122,12 @@ fn context(
                     break;
                 }
                 let back = excess(cand[q - 1] as usize, c);
+                // Back where it left: relative to the jump, or within the two fixes'
+                // accuracies (drift moves a phone at rest between fixes too).
                 let ret = proj.dist(xy[a], xy[c]);
-                if back >= cfg.spike_min_m && ret <= cfg.spike_return_ratio * leave.min(back) {
+                let home = (cfg.spike_return_ratio * leave.min(back))
+                    .max(accuracy(&fixes[a], cfg) + accuracy(&fixes[c], cfg));
+                if back >= cfg.spike_min_m && ret <= home {
                     for &s in &cand[p..q] {
                         out[s as usize] = Some(Rejection::Spike);
                     }
@@ -164,7 +168,14 @@ mod tests {
 
     fn line(n: usize, step_deg: f64, dt_ms: i64) -> Vec<Fix> {
         (0..n)
-            .map(|i| Fix::gps(T0 + i as i64 * dt_ms, 31.2, 121.4 + i as f64 * step_deg, 8.0))
+            .map(|i| {
+                Fix::gps(
+                    T0 + i as i64 * dt_ms,
+                    31.2,
+                    121.4 + i as f64 * step_deg,
+                    8.0,
+                )
+            })
             .collect()
     }
 

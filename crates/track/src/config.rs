@@ -22,8 +22,8 @@ pub struct Config {
     /// is tens of metres.
     pub spike_min_m: f64,
     /// ... and after the spike the track is back within this fraction of the shorter leg
-    /// of where it left. Default 0.25: a genuine out-and-back drive rarely returns that
-    /// close within one or two sampling intervals.
+    /// of where it left (or within the two fixes' accuracies). Default 0.25: a genuine
+    /// out-and-back drive rarely returns that close within one or two sampling intervals.
     pub spike_return_ratio: f64,
     /// At most this many consecutive fixes form one spike. Default 3 (a multipath burst).
     pub spike_max_fixes: usize,
@@ -40,6 +40,11 @@ pub struct Config {
     /// A stop's fixes lie within this distance of its centre. Default 100 m (the usual
     /// stay-point radius, e.g. trackintel's): indoor drift of 10–50 m stays inside.
     pub stop_radius_m: f64,
+    /// Edge fixes of a stop farther than this, or than twice the stop's RMS spread if
+    /// larger, from its centre are arrival or departure, not dwell: they are trimmed off
+    /// the stop and count as travel. Default 25 m (a car park's size; the spread covers
+    /// indoor drift).
+    pub stop_core_m: f64,
     /// Minimum stop duration. Default 5 min, as the business defines a visit; a traffic
     /// light (30–120 s) is far below.
     pub min_stop_ms: i64,
@@ -97,6 +102,7 @@ impl Default for Config {
             max_speed_mps: 70.0,
             teleport_window_ms: 5 * 60_000,
             stop_radius_m: 100.0,
+            stop_core_m: 25.0,
             min_stop_ms: 5 * 60_000,
             stop_edge_pad_ms: 60_000,
             excursion_ms: 2 * 60_000,

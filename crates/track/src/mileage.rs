@@ -9,7 +9,10 @@
 //! autocorrelated wander while the phone waits at a light; the minimum step makes that
 //! wander count only once it is a real displacement. At 30 s sampling the filter's
 //! uncertainty between fixes is hundreds of metres, so it passes through the fixes and
-//! the result is the plain polyline. A signal gap is bridged by the straight line between
+//! the result is the plain polyline. Network-provider (Wi-Fi/cell) fixes never enter: they
+//! hop between access-point and tower positions and prove presence, not movement. Trips
+//! start and end at stop centres, joined to the smoothed track by straight lines.
+//! A signal gap is bridged by the straight line between
 //! the fixes on either side (× `gap_detour_factor`). x and y are independent with the same
 //! noise, so one 2×2 covariance serves both axes: ~40 flops per fix per pass.
 
@@ -59,51 +62,74 @@ pub struct Knot {
 const V0_SIGMA: f64 = 30.0;
 
 impl Smoother {
-    /// Distance along `obs` (time-ordered); appends odometer knots starting at `base`.
+    /// Distance of one trip; appends its odometer knots starting at `base`.
+    ///
+    /// `obs` are the trip's own fixes (time-ordered); `ends` are the stop centres it
+    /// leaves and reaches, with the stop edge times. The centres are joined to the smoothed
+    /// track by straight lines outside the filter: the departure is often 20–100 m from the
+    /// centre one second after the stop's edge, which a motion model would (rightly, for a
+    /// single fix) refuse to believe and shorten.
     pub(crate) fn distance(
         &mut self,
         obs: &[Obs],
+        ends: [Option<(i64, f64, f64)>; 2],
         proj: &Projection,
         cfg: &Config,
         base: f64,
         knots: &mut Vec<Knot>,
     ) -> f64 {
-        let Some(first) = obs.first() else {
-            return 0.0;
+        let [from, to] = ends;
+        let mut total = 0.0;
+        let mut push = |t: i64, total: f64| {
+            knots.push(Knot {
+                t_ms: t,
+                odometer_m: base + total,
+            })
         };
-        knots.push(Knot {
-            t_ms: first.t,
-            odometer_m: base,
+        let mut prev = from.map(|(t, x, y)| {
+            push(t, 0.0);
+            (t, x, y)
         });
-        if obs.len() < 2 {
-            return 0.0;
-        }
-        self.smooth(obs, cfg.accel_psd.max(0.0));
-
-        let min_step = cfg.min_step_m.max(0.0);
         let factor = if cfg.gap_detour_factor.is_finite() {
             cfg.gap_detour_factor.max(1.0)
         } else {
             1.0
         };
-        let mut total = 0.0;
-        let mut anchor = 0;
-        let mut gap_since_anchor = false;
-        let last = obs.len() - 1;
-        for k in 1..obs.len() {
-            gap_since_anchor |= obs[k].t - obs[k - 1].t > cfg.gap_ms;
-            let (a, b) = (&self.states[anchor], &self.states[k]);
-            let d = proj.dist((a.px, a.py), (b.px, b.py));
-            // The final point (a stop's centre or the day's last fix) always closes the trip.
-            if d >= min_step || k == last {
-                total += if gap_since_anchor { d * factor } else { d };
-                knots.push(Knot {
-                    t_ms: obs[k].t,
-                    odometer_m: base + total,
-                });
-                anchor = k;
-                gap_since_anchor = false;
+        let leg = |prev: &Option<(i64, f64, f64)>, t: i64, x: f64, y: f64| match prev {
+            Some((pt, px, py)) => {
+                let d = proj.dist((*px, *py), (x, y));
+                if t - pt > cfg.gap_ms { d * factor } else { d }
             }
+            None => 0.0,
+        };
+
+        if !obs.is_empty() {
+            self.smooth(obs, cfg.accel_psd.max(0.0));
+            let min_step = cfg.min_step_m.max(0.0);
+            let s0 = &self.states[0];
+            total += leg(&prev, obs[0].t, s0.px, s0.py);
+            push(obs[0].t, total);
+            let mut anchor = 0;
+            let mut gap_since_anchor = false;
+            let last = obs.len() - 1;
+            for k in 1..obs.len() {
+                gap_since_anchor |= obs[k].t - obs[k - 1].t > cfg.gap_ms;
+                let (a, b) = (&self.states[anchor], &self.states[k]);
+                let d = proj.dist((a.px, a.py), (b.px, b.py));
+                // The last fix always closes the trip.
+                if d >= min_step || k == last {
+                    total += if gap_since_anchor { d * factor } else { d };
+                    push(obs[k].t, total);
+                    anchor = k;
+                    gap_since_anchor = false;
+                }
+            }
+            let s = &self.states[last];
+            prev = Some((obs[last].t, s.px, s.py));
+        }
+        if let Some((t, x, y)) = to {
+            total += leg(&prev, t, x, y);
+            push(t, total);
         }
         total
     }
@@ -155,7 +181,7 @@ impl Smoother {
             let f = &mut self.states[k];
             let dt = n.dt;
             let det = n.q00 * n.q11 - n.q01 * n.q01;
-            if !(det > 1e-12) {
+            if det.is_nan() || det <= 1e-12 {
                 continue;
             }
             // P_f Fᵀ

@@ -69,14 +69,6 @@ impl Projection {
     }
 }
 
-/// Squared planar distance, for comparisons against a radius inside one small area.
-#[inline]
-pub fn dist2(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let dx = b.0 - a.0;
-    let dy = b.1 - a.1;
-    dx * dx + dy * dy
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,6 +19,8 @@ pub(crate) struct Pt {
     pub y: f64,
     pub acc: f64,
     pub presence: bool,
+    /// Network (Wi-Fi/cell) positions locate a stop but never make distance.
+    pub network: bool,
 }
 
 /// A detected stop in projected coordinates, with the indices of its first and last fix.
@@ -34,6 +36,15 @@ pub(crate) struct Span {
     pub ms: f64,
     pub weight: f64,
     pub fixes: u32,
+}
+
+/// A fix's weight in a stop's centre: inverse variance, but every fix claiming better
+/// than 20 m counts the same. At rest the error is slow drift (and the odd multipath fix
+/// claiming ±10 m), not what the accuracy says; the weights only discount coarse Wi-Fi fixes.
+#[inline]
+fn weight(p: &Pt) -> f64 {
+    let a = p.acc.clamp(20.0, 200.0);
+    1.0 / (a * a)
 }
 
 /// Running weighted moments relative to the seed (small numbers, no cancellation).
@@ -62,9 +73,7 @@ impl Cluster {
 
     #[inline]
     fn add(&mut self, p: &Pt) {
-        // Inverse-variance weights, bounded so one lucky fix cannot own the centre.
-        let a = p.acc.clamp(5.0, 100.0);
-        let w = 1.0 / (a * a);
+        let w = weight(p);
         let (dx, dy) = (p.x - self.sx, p.y - self.sy);
         self.w += w;
         self.wx += w * dx;
@@ -89,6 +98,15 @@ impl Cluster {
     }
 }
 
+/// Within the radius, widened by the fix's own accuracy (at most doubled): a Wi-Fi fix
+/// with an honest 60 m accuracy is often 100 m off, and still says "here". Its weight in
+/// the centre is small, so the centre stays put.
+#[inline]
+fn inside(c: &Cluster, p: &Pt, cfg: &Config) -> bool {
+    let r = cfg.stop_radius_m + p.acc.min(cfg.stop_radius_m);
+    c.d2(p) <= r * r
+}
+
 fn next_kept(pts: &[Pt], from: usize) -> Option<usize> {
     (from..pts.len()).find(|&k| !pts[k].presence)
 }
@@ -99,7 +117,6 @@ fn prev_kept(pts: &[Pt], before: usize) -> Option<usize> {
 
 /// Finds the stops in time-ordered points; appends them to `out` in time order.
 pub(crate) fn find_stops(pts: &[Pt], cfg: &Config, out: &mut Vec<Span>) {
-    let r2 = cfg.stop_radius_m * cfg.stop_radius_m;
     let ex2 = cfg.excursion_radius_m * cfg.excursion_radius_m;
     let first_out = out.len();
     let mut seed = next_kept(pts, 0);
@@ -120,7 +137,7 @@ pub(crate) fn find_stops(pts: &[Pt], cfg: &Config, out: &mut Vec<Span>) {
                 j += 1;
                 continue;
             }
-            if c.d2(p) <= r2 {
+            if inside(&c, p, cfg) {
                 c.add(p);
                 last_in = j;
                 end_t = p.t;
@@ -131,7 +148,7 @@ pub(crate) fn find_stops(pts: &[Pt], cfg: &Config, out: &mut Vec<Span>) {
             // Outside. Only an established cluster (half the excursion time) looks ahead,
             // so driving past costs nothing extra.
             if end_t - pts[s].t >= cfg.excursion_ms / 2
-                && let Some(back) = excursion_return(pts, &c, j, pts[last_in].t, r2, ex2, cfg)
+                && let Some(back) = excursion_return(pts, &c, j, pts[last_in].t, ex2, cfg)
             {
                 j = back;
                 continue;
@@ -139,16 +156,46 @@ pub(crate) fn find_stops(pts: &[Pt], cfg: &Config, out: &mut Vec<Span>) {
             break;
         }
 
-        let start_pad = prev_kept(pts, s).map_or(0, |k| ((pts[s].t - pts[k].t) / 2).min(cfg.stop_edge_pad_ms));
-        let next = next_kept(pts, last_in + 1);
-        let end_pad = next.map_or(0, |k| ((pts[k].t - end_t) / 2).clamp(0, cfg.stop_edge_pad_ms));
-        let start_ms = pts[s].t - start_pad;
+        let untrimmed_next = next_kept(pts, last_in + 1);
+        // Most clusters are a few seconds of driving: reject them before any more work.
+        if end_t - pts[s].t + 2 * cfg.stop_edge_pad_ms < cfg.min_stop_ms {
+            seed = untrimmed_next;
+            continue;
+        }
+
+        // Arrival and departure: the cluster also swallowed the approach and the drive-off
+        // that lie within the radius. Trim edge fixes far from the centre compared with
+        // the stop's own spread, so they count as travel and the times are the dwell's.
+        let (cx, cy) = c.centre();
+        let core = (2.0 * c.mean_square().sqrt()).max(cfg.stop_core_m);
+        let core2 = core * core;
+        let outer = |p: &Pt| p.presence || (p.x - cx).powi(2) + (p.y - cy).powi(2) > core2;
+        let mut first = s;
+        while first < last_in && outer(&pts[first]) {
+            first += 1;
+        }
+        let mut last = last_in;
+        while last > first && outer(&pts[last]) {
+            last -= 1;
+        }
+        if last < last_in {
+            end_t = pts[last].t;
+        }
+
+        // Half the silence on each side, rounded so neighbouring edges never touch.
+        let start_pad = prev_kept(pts, first).map_or(0, |k| {
+            ((pts[first].t - pts[k].t - 1) / 2).clamp(0, cfg.stop_edge_pad_ms)
+        });
+        let next = next_kept(pts, last + 1);
+        let end_pad = next.map_or(0, |k| {
+            ((pts[k].t - end_t) / 2).clamp(0, cfg.stop_edge_pad_ms)
+        });
+        let start_ms = pts[first].t - start_pad;
         let end_ms = end_t + end_pad;
-        if end_ms - start_ms >= cfg.min_stop_ms {
-            let (cx, cy) = c.centre();
+        if end_ms - start_ms >= cfg.min_stop_ms && !crawling(&pts[first..=last], cfg) {
             out.push(Span {
-                first: s,
-                last: last_in,
+                first,
+                last,
                 start_ms,
                 end_ms,
                 cx,
@@ -157,10 +204,43 @@ pub(crate) fn find_stops(pts: &[Pt], cfg: &Config, out: &mut Vec<Span>) {
                 weight: c.w,
                 fixes,
             });
+            seed = next;
+        } else {
+            seed = untrimmed_next;
         }
-        seed = next;
     }
     merge(pts, cfg, out, first_out);
+}
+
+/// Slow traffic chains fixes along the road inside one radius (the running centre follows
+/// it) for minutes. A dwell wanders but does not trend: the centres of its first and last
+/// thirds (by time, accuracy-weighted) lie within the radius of each other; a crawl's not.
+fn crawling(pts: &[Pt], cfg: &Config) -> bool {
+    let (Some(first), Some(last)) = (pts.first(), pts.last()) else {
+        return false;
+    };
+    let third = (last.t - first.t) / 3;
+    let (early, late) = (first.t + third, last.t - third);
+    let (mut a, mut b) = ([0.0; 3], [0.0; 3]);
+    for p in pts.iter().filter(|p| !p.presence) {
+        let w = weight(p);
+        let m = if p.t <= early {
+            &mut a
+        } else if p.t >= late {
+            &mut b
+        } else {
+            continue;
+        };
+        m[0] += w;
+        m[1] += w * p.x;
+        m[2] += w * p.y;
+    }
+    if a[0] == 0.0 || b[0] == 0.0 {
+        return false;
+    }
+    let dx = b[1] / b[0] - a[1] / a[0];
+    let dy = b[2] / b[0] - a[2] / a[0];
+    dx * dx + dy * dy > cfg.stop_radius_m * cfg.stop_radius_m
 }
 
 /// The index of the first kept fix back inside the radius, if the track returns within
@@ -170,7 +250,6 @@ fn excursion_return(
     c: &Cluster,
     from: usize,
     last_in_t: i64,
-    r2: f64,
     ex2: f64,
     cfg: &Config,
 ) -> Option<usize> {
@@ -181,11 +260,10 @@ fn excursion_return(
         if p.presence {
             continue;
         }
-        let d2 = c.d2(p);
-        if d2 <= r2 {
+        if inside(c, p, cfg) {
             return Some(k);
         }
-        if d2 > ex2 {
+        if c.d2(p) > ex2 {
             return None;
         }
     }
@@ -218,6 +296,10 @@ fn merge(pts: &[Pt], cfg: &Config, out: &mut Vec<Span>, from: usize) {
         w += 1;
     }
     out.truncate(w);
+    // A presence-stretched end may reach past the next stop's padded start.
+    for k in from + 1..out.len() {
+        out[k].start_ms = out[k].start_ms.max(out[k - 1].end_ms + 1);
+    }
 }
 
 fn combine(a: &Span, b: &Span) -> Span {

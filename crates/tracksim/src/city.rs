@@ -125,7 +125,11 @@ fn nearest_arterial(from: i32, to: i32) -> i32 {
     if from % ARTERIAL_EVERY == 0 {
         from
     } else if first_between <= hi {
-        if from == lo { first_between } else { below.max(lo) }
+        if from == lo {
+            first_between
+        } else {
+            below.max(lo)
+        }
     } else if from - below <= ARTERIAL_EVERY / 2 {
         below
     } else {
@@ -160,9 +164,15 @@ fn staircase(nodes: &mut Vec<Node>, b: Node, dice: &mut Dice) {
         }
         let run = dice.int(1, 3) as i32;
         let next = if horizontal {
-            Node { i: cur.i + di.signum() * run.min(di.abs()), j: cur.j }
+            Node {
+                i: cur.i + di.signum() * run.min(di.abs()),
+                j: cur.j,
+            }
         } else {
-            Node { i: cur.i, j: cur.j + dj.signum() * run.min(dj.abs()) }
+            Node {
+                i: cur.i,
+                j: cur.j + dj.signum() * run.min(dj.abs()),
+            }
         };
         go_to(nodes, next);
         horizontal = !horizontal;
@@ -172,7 +182,10 @@ fn staircase(nodes: &mut Vec<Node>, b: Node, dice: &mut Dice) {
 /// Appends the nodes of a straight move along a row or a column.
 fn go_to(nodes: &mut Vec<Node>, target: Node) {
     let mut cur = *nodes.last().expect("route starts with a node");
-    assert!(cur.i == target.i || cur.j == target.j, "go_to moves in a line");
+    assert!(
+        cur.i == target.i || cur.j == target.j,
+        "go_to moves in a line"
+    );
     while cur != target {
         cur.i += (target.i - cur.i).signum();
         cur.j += (target.j - cur.j).signum();
@@ -195,7 +208,11 @@ mod tests {
             assert_eq!(r[0], a);
             assert_eq!(*r.last().unwrap(), b);
             for w in r.windows(2) {
-                assert_eq!((w[0].i - w[1].i).abs() + (w[0].j - w[1].j).abs(), 1, "{r:?}");
+                assert_eq!(
+                    (w[0].i - w[1].i).abs() + (w[0].j - w[1].j).abs(),
+                    1,
+                    "{r:?}"
+                );
             }
         }
     }

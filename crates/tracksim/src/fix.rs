@@ -52,7 +52,16 @@ pub struct Fix {
 }
 
 pub const HEADER: [&str; 10] = [
-    "device_id", "timestamp", "lat", "lon", "accuracy_m", "speed_mps", "bearing_deg", "altitude_m", "provider", "mock",
+    "device_id",
+    "timestamp",
+    "lat",
+    "lon",
+    "accuracy_m",
+    "speed_mps",
+    "bearing_deg",
+    "altitude_m",
+    "provider",
+    "mock",
 ];
 
 fn offset() -> FixedOffset {
@@ -61,7 +70,9 @@ fn offset() -> FixedOffset {
 
 /// RFC 3339 in local time, with milliseconds when `millis`.
 pub fn format_time(t_ms: i64, millis: bool) -> String {
-    let t = DateTime::from_timestamp_millis(t_ms).expect("in range").with_timezone(&offset());
+    let t = DateTime::from_timestamp_millis(t_ms)
+        .expect("in range")
+        .with_timezone(&offset());
     if millis {
         t.format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string()
     } else {
@@ -71,13 +82,19 @@ pub fn format_time(t_ms: i64, millis: bool) -> String {
 
 /// Parses any RFC 3339 instant into epoch milliseconds.
 pub fn parse_time(s: &str) -> Option<i64> {
-    DateTime::parse_from_rfc3339(s).ok().map(|t| t.timestamp_millis())
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.timestamp_millis())
 }
 
 /// Rounds to `decimals` places and drops trailing zeros, so files stay small.
 fn num(x: f64, decimals: usize) -> String {
     let s = format!("{x:.decimals$}");
-    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
 }
 
 fn opt(x: Option<f64>, decimals: usize) -> String {
@@ -117,7 +134,11 @@ pub fn read_csv<R: Read>(input: R) -> Result<Vec<Fix>, String> {
         let bad = |what: &str| format!("row {}: bad {what}", n + 2);
         let float = |i: usize| row[i].parse::<f64>().map_err(|_| bad(HEADER[i]));
         let optional = |i: usize| {
-            if row[i].is_empty() { Ok(None) } else { row[i].parse::<f64>().map(Some).map_err(|_| bad(HEADER[i])) }
+            if row[i].is_empty() {
+                Ok(None)
+            } else {
+                row[i].parse::<f64>().map(Some).map_err(|_| bad(HEADER[i]))
+            }
         };
         fixes.push(Fix {
             device_id: row[0].to_string(),

@@ -45,7 +45,11 @@ mod tests {
     fn offset_matches_haversine() {
         let p = LatLon::new(31.2, 121.45);
         let q = offset(p, 300.0, 400.0);
-        assert!((haversine_m(p, q) - 500.0).abs() < 0.05, "{}", haversine_m(p, q));
+        assert!(
+            (haversine_m(p, q) - 500.0).abs() < 0.05,
+            "{}",
+            haversine_m(p, q)
+        );
         assert!((bearing_deg(p, offset(p, 100.0, 0.0)) - 90.0).abs() < 0.01);
     }
 }

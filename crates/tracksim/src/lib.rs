@@ -43,7 +43,7 @@ pub struct Knobs {
     pub noise: bool,
     /// Per satellite fix outside open sky: start of a multipath jump.
     pub multipath_p: f64,
-    /// Scales each indoor stay's share of network fixes (5–45 %).
+    /// Scales each indoor stay's share of network fixes (2–20 %).
     pub network_scale: f64,
     /// Per visit: basement or underground car park (2–20 min, no signal).
     pub basement_p: f64,
@@ -155,8 +155,16 @@ pub fn phone_for(index: usize, cfg: &Config) -> Phone {
         None if index % 3 == 1 => Sampling::Fixed(30),
         None => Sampling::Adaptive,
     };
-    let provider = if index % 2 == 0 { Provider::Fused } else { Provider::Gps };
-    Phone { device_id: format!("rep-{:02}", index + 1), sampling, provider }
+    let provider = if index.is_multiple_of(2) {
+        Provider::Fused
+    } else {
+        Provider::Gps
+    };
+    Phone {
+        device_id: format!("rep-{:02}", index + 1),
+        sampling,
+        provider,
+    }
 }
 
 /// One simulated rep-day: its true plan, the rows it adds to the file, and
@@ -167,8 +175,19 @@ pub struct SimDay {
     pub truth: DayTruth,
 }
 
-pub fn simulate_day(cfg: &Config, city: &City, rep: &Rep, phone: &Phone, rep_index: usize, date: NaiveDate) -> SimDay {
-    let seed = mix(cfg.seed, rep_index as u64 + 1, date.num_days_from_ce() as u64);
+pub fn simulate_day(
+    cfg: &Config,
+    city: &City,
+    rep: &Rep,
+    phone: &Phone,
+    rep_index: usize,
+    date: NaiveDate,
+) -> SimDay {
+    let seed = mix(
+        cfg.seed,
+        rep_index as u64 + 1,
+        date.num_days_from_ce() as u64,
+    );
     let plan = plan_day(city, rep, date, &cfg.knobs, seed);
     let mut dice = Dice::new(mix(seed, 0xF1, 0x5));
     let (real, counts) = phone::record(&plan.track, phone, &cfg.knobs, &mut dice);
@@ -179,7 +198,10 @@ pub fn simulate_day(cfg: &Config, city: &City, rep: &Rep, phone: &Phone, rep_ind
     let mut instants = vec![w0];
     instants.extend(real.iter().map(|f| f.t_ms).filter(|&t| t > w0 && t < w1));
     instants.push(w1);
-    let chord = instants.windows(2).map(|w| geo::haversine_m(track.pos_at(w[0]), track.pos_at(w[1]))).sum::<f64>();
+    let chord = instants
+        .windows(2)
+        .map(|w| geo::haversine_m(track.pos_at(w[0]), track.pos_at(w[1])))
+        .sum::<f64>();
 
     let mock = mock_burst(&plan, rep, &cfg.knobs, &mut dice);
     let mut rows: Vec<Fix> = real.iter().cloned().chain(mock.iter().cloned()).collect();
@@ -225,7 +247,11 @@ fn mock_burst(plan: &DayPlan, rep: &Rep, knobs: &Knobs, dice: &mut Dice) -> Vec<
     if !dice.chance(knobs.mock_day_p) {
         return Vec::new();
     }
-    let visits: Vec<_> = plan.stops.iter().filter(|s| s.kind == plan::StopKind::Visit).collect();
+    let visits: Vec<_> = plan
+        .stops
+        .iter()
+        .filter(|s| s.kind == plan::StopKind::Visit)
+        .collect();
     let Some(stop) = visits.get(dice.int(0, visits.len() as i64 - 1) as usize) else {
         return Vec::new();
     };
@@ -291,7 +317,11 @@ pub fn generate(cfg: &Config) -> Dataset {
             fixes.extend(day.rows);
             days.push(day.truth);
         }
-        devices.push(DeviceTruth { device_id: phone.device_id.clone(), sampling: phone.sampling.describe(), days });
+        devices.push(DeviceTruth {
+            device_id: phone.device_id.clone(),
+            sampling: phone.sampling.describe(),
+            days,
+        });
     }
     let hm = |t: NaiveTime| t.format("%H:%M").to_string();
     Dataset {

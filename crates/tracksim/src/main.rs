@@ -41,9 +41,16 @@ struct Args {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let Some((a, b)) = args.work_hours.split_once('-') else { bail!("--work-hours is HH:MM-HH:MM") };
-    let time = |s: &str| NaiveTime::parse_from_str(s, "%H:%M").with_context(|| format!("bad time {s:?}"));
-    let mut knobs = if args.clean { Knobs::clean() } else { Knobs::default() };
+    let Some((a, b)) = args.work_hours.split_once('-') else {
+        bail!("--work-hours is HH:MM-HH:MM")
+    };
+    let time =
+        |s: &str| NaiveTime::parse_from_str(s, "%H:%M").with_context(|| format!("bad time {s:?}"));
+    let mut knobs = if args.clean {
+        Knobs::clean()
+    } else {
+        Knobs::default()
+    };
     if args.no_noise {
         knobs.noise = false;
         knobs.multipath_p = 0.0;
@@ -63,8 +70,15 @@ fn main() -> anyhow::Result<()> {
         bail!("--work-hours must start before it ends");
     }
     let data = generate(&cfg);
-    write_dataset(&args.out, &data).with_context(|| format!("writing to {}", args.out.display()))?;
-    let stops: usize = data.truth.devices.iter().flat_map(|d| &d.days).map(|d| d.stops.len()).sum();
+    write_dataset(&args.out, &data)
+        .with_context(|| format!("writing to {}", args.out.display()))?;
+    let stops: usize = data
+        .truth
+        .devices
+        .iter()
+        .flat_map(|d| &d.days)
+        .map(|d| d.stops.len())
+        .sum();
     eprintln!(
         "tracksim: {} rep-days, {} rows, {} true stops -> {}",
         cfg.reps * cfg.days,

@@ -26,7 +26,11 @@ pub enum Env {
     /// Inside a building: the fused fix wanders (`wander_m` is its 68 %
     /// radius, `tau_s` its correlation time) and some fixes are network
     /// fixes (`network_p`).
-    Indoor { wander_m: f32, tau_s: f32, network_p: f32 },
+    Indoor {
+        wander_m: f32,
+        tau_s: f32,
+        network_p: f32,
+    },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -76,7 +80,12 @@ impl Track {
             env,
             no_signal: false,
         };
-        Track { t0_ms, samples: vec![first], legs: Vec::new(), lights: Vec::new() }
+        Track {
+            t0_ms,
+            samples: vec![first],
+            legs: Vec::new(),
+            lights: Vec::new(),
+        }
     }
 
     pub fn now_ms(&self) -> i64 {
@@ -128,7 +137,12 @@ impl Track {
         let pieces: Vec<Piece> = path
             .iter()
             .skip(1)
-            .map(|&to| Piece { to, cap_mps: speed, env: Env::Urban, red_s: 0 })
+            .map(|&to| Piece {
+                to,
+                cap_mps: speed,
+                env: Env::Urban,
+                red_s: 0,
+            })
             .collect();
         self.travel(&pieces, speed, None, None);
     }
@@ -141,7 +155,13 @@ impl Track {
     }
 
     /// Shared kinematics. `accel` large (≥ speed) means walking: no ramp.
-    fn travel(&mut self, pieces: &[Piece], accel: f64, turn: Option<f64>, crawl: Option<(f64, f64, f64)>) {
+    fn travel(
+        &mut self,
+        pieces: &[Piece],
+        accel: f64,
+        turn: Option<f64>,
+        crawl: Option<(f64, f64, f64)>,
+    ) {
         let start = self.last().pos;
         let mut pts = vec![start];
         pts.extend(pieces.iter().map(|p| p.to));
@@ -214,7 +234,10 @@ impl Track {
                 s_new = hard_stop;
                 v_end = 0.0;
                 // Consume the red light we just reached.
-                if let Some(l) = limits[next_limit..].iter_mut().find(|l| l.0 == hard_stop && l.1 == 0.0) {
+                if let Some(l) = limits[next_limit..]
+                    .iter_mut()
+                    .find(|l| l.0 == hard_stop && l.1 == 0.0)
+                {
                     wait = l.2;
                     l.1 = f64::INFINITY;
                 }
@@ -227,7 +250,11 @@ impl Track {
                 k
             };
             let len = cum[f_seg + 1] - cum[f_seg];
-            let f = if len > 0.0 { (s_new - cum[f_seg]) / len } else { 1.0 };
+            let f = if len > 0.0 {
+                (s_new - cum[f_seg]) / len
+            } else {
+                1.0
+            };
             self.samples.push(Sample {
                 pos: lerp(pts[f_seg], pts[f_seg + 1], f.clamp(0.0, 1.0)),
                 odo_m: odo0 + s_new,
@@ -239,7 +266,10 @@ impl Track {
             if wait > 0 {
                 let start_ms = self.now_ms();
                 self.dwell(i64::from(wait), pieces[f_seg].env);
-                self.lights.push(Wait { start_ms, end_ms: self.now_ms() });
+                self.lights.push(Wait {
+                    start_ms,
+                    end_ms: self.now_ms(),
+                });
             }
             s = s_new;
             v = v_end;

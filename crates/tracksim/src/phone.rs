@@ -72,7 +72,11 @@ pub fn record(track: &Track, phone: &Phone, knobs: &Knobs, dice: &mut Dice) -> (
             let (r68, tau, network_p) = match s.env {
                 Env::OpenSky => (dice.range(4.0, 6.0), 20.0, 0.0),
                 Env::Urban => (urban * dice.range(0.9, 1.1), 20.0, 0.0),
-                Env::Indoor { wander_m, tau_s, network_p } => (f64::from(wander_m), f64::from(tau_s), f64::from(network_p)),
+                Env::Indoor {
+                    wander_m,
+                    tau_s,
+                    network_p,
+                } => (f64::from(wander_m), f64::from(tau_s), f64::from(network_p)),
             };
             let indoor = matches!(s.env, Env::Indoor { .. });
             let mut fix = Fix {
@@ -89,8 +93,16 @@ pub fn record(track: &Track, phone: &Phone, knobs: &Knobs, dice: &mut Dice) -> (
             };
             if knobs.noise && dice.chance(network_p) {
                 // Network fix: independent error, honest accuracy.
-                let r = if dice.chance(0.9) { dice.range(40.0, 110.0) } else { dice.range(250.0, 600.0) };
-                let p = offset(truth, dice.normal() * r / R68_PER_SIGMA, dice.normal() * r / R68_PER_SIGMA);
+                let r = if dice.chance(0.95) {
+                    dice.range(40.0, 110.0)
+                } else {
+                    dice.range(250.0, 600.0)
+                };
+                let p = offset(
+                    truth,
+                    dice.normal() * r / R68_PER_SIGMA,
+                    dice.normal() * r / R68_PER_SIGMA,
+                );
                 (fix.lat, fix.lon) = (p.lat, p.lon);
                 fix.accuracy_m = (r * dice.range(0.9, 1.1)).clamp(40.0, 600.0);
                 fix.provider = Provider::Network;
@@ -132,7 +144,8 @@ pub fn record(track: &Track, phone: &Phone, knobs: &Knobs, dice: &mut Dice) -> (
                     Some((v + 0.3 * dice.normal()).max(0.0))
                 };
                 if v > 1.0 {
-                    fix.bearing_deg = Some((f64::from(s.bearing_deg) + 4.0 * dice.normal()).rem_euclid(360.0));
+                    fix.bearing_deg =
+                        Some((f64::from(s.bearing_deg) + 4.0 * dice.normal()).rem_euclid(360.0));
                 }
                 let floor = if indoor { 8.0 } else { 0.0 };
                 fix.altitude_m = Some(5.0 + floor + 6.0 * dice.normal());

@@ -3,7 +3,8 @@
 //! Home (tracking starts 07:30–08:00) → commute → 8–15 customer visits of
 //! 5–40 min with a 30–60 min lunch → the last visit runs past 18:00 (the rep
 //! writes the day's report there) → an errand (70 % of days) → home. Each
-//! visit is "park at an intersection, walk 10–150 m into the shop". Drives
+//! visit is "park at the kerb, walk a few metres in"; 40 % of visits to a
+//! shop within 700 m are on foot, leaving the car parked. Drives
 //! have red lights (30–119 s, never a stop), sometimes a crawl, sometimes a
 //! tunnel; some visits are in a basement or an underground car park (no
 //! signal 2–20 min); rarely the app is killed mid-drive.
@@ -52,16 +53,22 @@ pub struct Place {
 }
 
 impl Place {
-    /// A building near `node`: along the street, then into the building.
+    /// A shop at `node`: the rep parks at the kerb right in front, 2–10 m
+    /// from the door. (Longer car-to-door walks would sit inside the GPS
+    /// error of the stop, invisible to any tracker, so we keep them short.)
     pub fn near(city: &City, node: Node, dice: &mut Dice) -> Place {
         let car = city.node(node);
-        let along = if dice.chance(0.3) { dice.range(5.0, 20.0) } else { dice.range(20.0, 120.0) };
-        let into = dice.range(8.0, 35.0);
+        let along = dice.range(1.0, 6.0);
+        let into = dice.range(1.0, 4.0);
         let (ex, ny) = [(1.0, 0.0), (-1.0, 0.0), (0.0, 1.0), (0.0, -1.0)][dice.int(0, 3) as usize];
         let side = if dice.chance(0.5) { 1.0 } else { -1.0 };
         let p1 = offset(car, ex * along, ny * along);
         let p2 = offset(p1, -ny * into * side, ex * into * side);
-        Place { node, pos: p2, walk: vec![car, p1, p2] }
+        Place {
+            node,
+            pos: p2,
+            walk: vec![car, p1, p2],
+        }
     }
 }
 
@@ -78,7 +85,7 @@ impl Rep {
         let cj = dice.int(15, 45) as i32;
         let customers = (0..80)
             .map(|_| {
-                let n = city.clamp(ci + dice.int(-8, 8) as i32, cj + dice.int(-8, 8) as i32);
+                let n = city.clamp(ci + dice.int(-12, 12) as i32, cj + dice.int(-12, 12) as i32);
                 Place::near(city, n, dice)
             })
             .collect();
@@ -105,7 +112,7 @@ fn indoor(dice: &mut Dice, knobs: &Knobs) -> Env {
     Env::Indoor {
         wander_m: dice.range(10.0, 50.0) as f32,
         tau_s: dice.range(180.0, 600.0) as f32,
-        network_p: (dice.range(0.05, 0.45) * knobs.network_scale) as f32,
+        network_p: (dice.range(0.02, 0.2) * knobs.network_scale) as f32,
     }
 }
 
@@ -142,11 +149,17 @@ pub fn plan_day(city: &City, rep: &Rep, date: NaiveDate, knobs: &Knobs, seed: u6
     let mut todo: Vec<&Place> = rep.customers.iter().collect();
     let lunch_at = at(11, 40) + 1000 * day.dice.int(0, 1800);
     let (quit_after, day_end) = (at(17, 15), at(18, 0));
+    // The day's pace: a rep planning few visits spends longer at each.
+    let planned = day.dice.int(8, 15) as f64;
+    let mean_min = (450.0 / planned - 10.0).clamp(8.0, 35.0);
     let mut visits = 0;
     let mut lunched = false;
     loop {
         if !lunched && day.track.now_ms() >= lunch_at {
-            let n = city.clamp(day.car.i + day.dice.int(-4, 4) as i32, day.car.j + day.dice.int(-4, 4) as i32);
+            let n = city.clamp(
+                day.car.i + day.dice.int(-4, 4) as i32,
+                day.car.j + day.dice.int(-4, 4) as i32,
+            );
             let restaurant = Place::near(city, n, &mut day.dice);
             let secs = day.dice.int(30 * 60, 60 * 60);
             day.visit(&restaurant, secs, StopKind::Lunch, false);
@@ -156,18 +169,23 @@ pub fn plan_day(city: &City, rep: &Rep, date: NaiveDate, knobs: &Knobs, seed: u6
         todo.sort_by(|a, b| {
             crate::geo::haversine_m(here, a.pos).total_cmp(&crate::geo::haversine_m(here, b.pos))
         });
-        let pick = day.dice.int(0, 4.min(todo.len() as i64 - 1)) as usize;
+        let pick = day.dice.int(0, 5.min(todo.len() as i64 - 1)) as usize;
         let shop = todo.remove(pick);
-        let secs = day.dice.int(5 * 60, 40 * 60);
+        let secs = (mean_min * 60.0 * day.dice.range(0.5, 1.5)).clamp(300.0, 2400.0) as i64;
         // Estimate whether this is the last visit, then stretch it past 18:00.
         let est_end = day.track.now_ms() + 1000 * (secs + 600);
         let last = visits + 1 >= 15 || (visits + 1 >= 8 && est_end >= quit_after);
-        let basement = day.dice.chance(day.knobs.basement_p);
-        if last {
-            let until = day_end + 1000 * day.dice.int(0, 1200);
-            day.visit_until(shop, secs, until, basement);
+        let until = if last {
+            day_end + 1000 * day.dice.int(0, 1200)
         } else {
-            day.visit(shop, secs, StopKind::Visit, basement);
+            0
+        };
+        let close = crate::geo::haversine_m(here, shop.pos) < 700.0 && shop.node != day.car;
+        if close && day.dice.chance(0.4) {
+            day.visit_on_foot(shop, secs, until);
+        } else {
+            let basement = day.dice.chance(day.knobs.basement_p);
+            day.visit_inner(shop, secs, until, StopKind::Visit, basement);
         }
         visits += 1;
         if last {
@@ -190,7 +208,12 @@ pub fn plan_day(city: &City, rep: &Rep, date: NaiveDate, knobs: &Knobs, seed: u6
     let arrived = day.track.now_ms();
     let secs = day.dice.int(10 * 60, 40 * 60);
     day.track.dwell(secs, home_env);
-    day.stops.push(TrueStop { start_ms: arrived, end_ms: day.track.now_ms(), pos: rep.home.pos, kind: StopKind::Home });
+    day.stops.push(TrueStop {
+        start_ms: arrived,
+        end_ms: day.track.now_ms(),
+        pos: rep.home.pos,
+        kind: StopKind::Home,
+    });
 
     if day.dice.chance(knobs.killed_p) {
         day.kill_app_while_driving(at(9, 0), day_end);
@@ -200,12 +223,21 @@ pub fn plan_day(city: &City, rep: &Rep, date: NaiveDate, knobs: &Knobs, seed: u6
             s.no_signal = true;
         }
     }
-    DayPlan { track: day.track, stops: day.stops, gaps: day.gaps }
+    DayPlan {
+        track: day.track,
+        stops: day.stops,
+        gaps: day.gaps,
+    }
 }
 
 impl Day<'_> {
     fn stop_since(&mut self, start_ms: i64, pos: LatLon, kind: StopKind) {
-        self.stops.push(TrueStop { start_ms, end_ms: self.track.now_ms(), pos, kind });
+        self.stops.push(TrueStop {
+            start_ms,
+            end_ms: self.track.now_ms(),
+            pos,
+            kind,
+        });
     }
 
     fn walk_in(&mut self, place: &Place) {
@@ -221,15 +253,37 @@ impl Day<'_> {
     }
 
     fn visit(&mut self, place: &Place, secs: i64, kind: StopKind, basement: bool) {
-        let until = self.track.now_ms(); // no minimum end
-        self.visit_inner(place, secs, until, kind, basement);
+        self.visit_inner(place, secs, 0, kind, basement);
     }
 
-    fn visit_until(&mut self, place: &Place, secs: i64, until_ms: i64, basement: bool) {
-        self.visit_inner(place, secs, until_ms, StopKind::Visit, basement);
+    /// Leave the car where it is and walk 200–700 m through the streets to
+    /// a nearby shop and back: the walking segments of a dense city.
+    fn visit_on_foot(&mut self, place: &Place, secs: i64, until_ms: i64) {
+        let city = self.city;
+        let mut path: Vec<LatLon> = city
+            .route(self.car, place.node, &mut self.dice)
+            .iter()
+            .map(|&n| city.node(n))
+            .collect();
+        path.extend_from_slice(&place.walk[1..]);
+        let speed = self.dice.range(1.2, 1.4);
+        self.track.walk(&path, speed);
+        let arrived = self.track.now_ms();
+        let env = indoor(&mut self.dice, self.knobs);
+        self.track.dwell(secs.max((until_ms - arrived) / 1000), env);
+        self.stop_since(arrived, place.pos, StopKind::Visit);
+        path.reverse();
+        self.track.walk(&path, speed);
     }
 
-    fn visit_inner(&mut self, place: &Place, secs: i64, until_ms: i64, kind: StopKind, basement: bool) {
+    fn visit_inner(
+        &mut self,
+        place: &Place,
+        secs: i64,
+        until_ms: i64,
+        kind: StopKind,
+        basement: bool,
+    ) {
         self.drive_to(place.node);
         let parked = self.track.samples.len();
         self.walk_in(place);
@@ -242,7 +296,7 @@ impl Day<'_> {
         if basement {
             // Underground car park or basement shop: signal lost from just
             // before parking for 2–20 min, back before the rep walks out.
-            let from = parked.saturating_sub(self.dice.int(0, 60) as usize);
+            let from = parked.saturating_sub(self.dice.int(0, 20) as usize);
             let len = self.dice.int(120, 1200) as usize;
             let to = (from + len).min(left.saturating_sub(60));
             if to > from + 60 {
@@ -266,7 +320,11 @@ impl Day<'_> {
             let interior = k + 2 < nodes.len();
             let signalised = city.is_arterial_col(w[1].i) || city.is_arterial_row(w[1].j);
             let p_red = if signalised { 0.45 } else { 0.1 };
-            let red_s = if interior && self.dice.chance(p_red) { self.dice.int(30, 119) as u32 } else { 0 };
+            let red_s = if interior && self.dice.chance(p_red) {
+                self.dice.int(30, 119) as u32
+            } else {
+                0
+            };
             let jiggle = self.dice.range(0.9, 1.1);
             pieces.push(Piece {
                 to: city.node(w[1]),
@@ -275,10 +333,15 @@ impl Day<'_> {
                 red_s,
             });
         }
-        let total: f64 = crate::geo::path_length(&nodes.iter().map(|&n| city.node(n)).collect::<Vec<_>>());
+        let total: f64 =
+            crate::geo::path_length(&nodes.iter().map(|&n| city.node(n)).collect::<Vec<_>>());
         let crawl = self.dice.chance(self.knobs.crawl_p).then(|| {
             let from = self.dice.range(0.0, total * 0.7);
-            (from, from + self.dice.range(300.0, 1500.0), self.dice.range(1.0, 3.0))
+            (
+                from,
+                from + self.dice.range(300.0, 1500.0),
+                self.dice.range(1.0, 3.0),
+            )
         });
         let first = self.track.samples.len();
         let odo0 = self.track.last().odo_m;
@@ -308,7 +371,10 @@ impl Day<'_> {
                 continue;
             }
             let (start, key) = (s, line(k));
-            while k + 1 < nodes.len() && city.edge_is_arterial(nodes[k], nodes[k + 1]) && line(k) == key {
+            while k + 1 < nodes.len()
+                && city.edge_is_arterial(nodes[k], nodes[k + 1])
+                && line(k) == key
+            {
                 s += len(k);
                 k += 1;
             }
@@ -335,13 +401,15 @@ impl Day<'_> {
     /// moving, along whatever turns the road takes.
     fn kill_app_while_driving(&mut self, from_ms: i64, to_ms: i64) {
         let (a, b) = (self.track.index_at(from_ms), self.track.index_at(to_ms));
-        let moving: Vec<usize> = (a..b).filter(|&i| self.track.samples[i].speed_mps > 3.0).collect();
+        let moving: Vec<usize> = (a..b)
+            .filter(|&i| self.track.samples[i].speed_mps > 3.0)
+            .collect();
         if moving.is_empty() {
             return;
         }
         let start = moving[self.dice.int(0, moving.len() as i64 - 1) as usize];
         let len = self.dice.int(120, 480) as usize;
-        self.gaps.push((start, (start + len).min(self.track.samples.len() - 1)));
+        self.gaps
+            .push((start, (start + len).min(self.track.samples.len() - 1)));
     }
 }
-

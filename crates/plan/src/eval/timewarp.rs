@@ -92,7 +92,10 @@ mod tests {
         let left = s(0).then(&inst, &s(1)).then(&inst, &s(2));
         let right = s(3).then(&inst, &s(0));
         let a = left.then(&inst, &right);
-        let b = s(0).then(&inst, &s(1).then(&inst, &s(2).then(&inst, &s(3)).then(&inst, &s(0))));
+        let b = s(0).then(
+            &inst,
+            &s(1).then(&inst, &s(2).then(&inst, &s(3)).then(&inst, &s(0))),
+        );
         assert!((a.tw - b.tw).abs() < 1e-12 && (a.dur - b.dur).abs() < 1e-12);
         // Forward: leave 0 at 5, reach 1 at 10 (window 10), leave 12, reach 2 at 15 > 14:
         // warp 1, leave 15 (14 + 1), reach 3 at 21, wait to 30, leave 33, home 35.

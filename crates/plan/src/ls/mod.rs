@@ -7,6 +7,7 @@
 //! the time-warp summaries are concatenated only when the bound leaves room for a gain.
 
 mod exchange;
+mod perturb;
 mod route;
 mod swapstar;
 
@@ -62,6 +63,9 @@ pub struct LocalSearch<'a> {
     pub(crate) moves: i64,
     pub(crate) pen: Penalties,
     order: Vec<u32>,
+    /// Clients around which the search looks (all of them in an exhaustive search; the
+    /// perturbed ones and those touched by applied moves otherwise).
+    pub(crate) promising: Vec<bool>,
     /// SWAP* scratch: best insertion positions per (client, route).
     pub(crate) scratch: swapstar::Scratch,
 }
@@ -85,16 +89,21 @@ impl<'a> LocalSearch<'a> {
                 route: 0.0,
             },
             order: (1..=n as u32).collect(),
+            promising: vec![false; n + 1],
             scratch: swapstar::Scratch::new(n, fleet),
         }
     }
 
     /// Loads a solution (routes of clients, without depots); remaining vehicles start empty.
     pub fn load(&mut self, routes: &[Vec<u32>], pen: Penalties) {
-        assert!(routes.len() <= self.routes.len(), "more routes than vehicles");
+        assert!(
+            routes.len() <= self.routes.len(),
+            "more routes than vehicles"
+        );
         self.pen = pen;
         self.moves = 0;
         self.last_tested.fill(-1);
+        self.scratch.reset();
         for (r, route) in self.routes.iter_mut().enumerate() {
             route.nodes.clear();
             route.nodes.push(0);
@@ -118,20 +127,20 @@ impl<'a> LocalSearch<'a> {
             .collect()
     }
 
-    /// Penalised cost of the whole solution.
-    pub fn cost(&self) -> f64 {
-        self.routes.iter().map(|r| r.cost).sum()
-    }
-
     /// Improves the loaded solution until no move in the neighbourhood improves it.
-    pub fn search(&mut self, rng: &mut Rng) {
+    /// `exhaustive` searches around every client and adds SWAP*; otherwise only around
+    /// the promising clients (those a perturbation touched), spreading as moves apply.
+    pub fn search(&mut self, rng: &mut Rng, exhaustive: bool) {
+        if exhaustive {
+            self.promising.fill(true);
+        }
         loop {
             let before = self.moves;
             self.node_moves(rng);
-            if self.routes.len() > 1 {
+            if exhaustive && self.routes.len() > 1 {
                 self.swap_star(rng);
             }
-            if self.moves == before {
+            if self.moves == before || !exhaustive {
                 break;
             }
         }
@@ -139,10 +148,16 @@ impl<'a> LocalSearch<'a> {
 
     fn node_moves(&mut self, rng: &mut Rng) {
         rng.shuffle(&mut self.order);
+        let mut step = 0;
         loop {
             let mut improved = false;
+            step += 1;
+            PASSES.with(|c| c.set(c.get() + 1));
             for k in 0..self.order.len() {
                 let u = self.order[k] as usize;
+                if !self.promising[u] {
+                    continue;
+                }
                 let last = self.last_tested[u];
                 self.last_tested[u] = self.moves;
                 for j in 0..self.neighbours[u].len() {
@@ -153,15 +168,19 @@ impl<'a> LocalSearch<'a> {
                     }
                     let pv = self.pos_of[v] as usize;
                     if self.node_ops(u, rv, pv) {
+                        self.promising[v] = true;
                         improved = true;
                         continue;
                     }
                     if pv == 1 && self.node_ops(u, rv, 0) {
+                        self.promising[v] = true;
                         improved = true;
                     }
                 }
                 let ru = self.route_of[u] as usize;
-                if self.routes[ru].modified > last
+                // Opening a new route is tried only after a first pass (too eager otherwise).
+                if step > 1
+                    && self.routes[ru].modified > last
                     && let Some(e) = self.routes.iter().position(Route::is_empty)
                     && self.exchange(u, e, 0, 1, 0)
                 {
@@ -213,7 +232,8 @@ impl<'a> LocalSearch<'a> {
         let mut acc: Option<Seg> = None;
         let mut count = 0;
         for &(r, a, b) in plan.parts() {
-            let s = self.routes[r as usize].range(self.inst, &self.node_seg, a as usize, b as usize);
+            let s =
+                self.routes[r as usize].range(self.inst, &self.node_seg, a as usize, b as usize);
             count += (b - a) as usize;
             acc = Some(match acc {
                 None => s,
@@ -259,7 +279,9 @@ impl<'a> LocalSearch<'a> {
     pub(crate) fn refresh(&mut self, r: usize) {
         let route = &mut self.routes[r];
         route.update(self.inst, &self.node_seg);
-        route.cost = self.pen.route_cost(route.full(), self.inst.capacity, !route.is_empty());
+        route.cost = self
+            .pen
+            .route_cost(route.full(), self.inst.capacity, !route.is_empty());
         for (p, &c) in route.nodes.iter().enumerate() {
             if c != 0 {
                 self.route_of[c as usize] = r as u32;

@@ -16,8 +16,6 @@ pub struct Route {
     pub cost: f64,
     /// Move counter value when this route last changed.
     pub modified: i64,
-    /// Polar angle of the route's barycentre around the depot (for SWAP*'s sectors).
-    pub angle: f64,
 }
 
 impl Route {
@@ -28,7 +26,6 @@ impl Route {
             bwd: Vec::new(),
             cost: 0.0,
             modified: 0,
-            angle: 0.0,
         }
     }
 
@@ -65,16 +62,6 @@ impl Route {
             acc = node_seg[self.nodes[i] as usize].then(instance, &acc);
             self.bwd[i] = acc;
         }
-        let (mut x, mut y, mut k) = (0.0, 0.0, 0.0);
-        let depot = instance.nodes[0].coords.unwrap_or((0.0, 0.0));
-        for &c in &self.nodes[1..len - 1] {
-            if let Some((cx, cy)) = instance.nodes[c as usize].coords {
-                x += cx - depot.0;
-                y += cy - depot.1;
-                k += 1.0;
-            }
-        }
-        self.angle = if k > 0.0 { y.atan2(x) } else { 0.0 };
     }
 
     /// Summary of `nodes[a..b]` (`a < b`).

@@ -52,9 +52,7 @@ impl LocalSearch<'_> {
         for a in 0..fleet {
             for b in a + 1..fleet {
                 let key = a * self.scratch.fleet + b;
-                if !self.scratch.near[key]
-                    || self.routes[a].is_empty()
-                    || self.routes[b].is_empty()
+                if !self.scratch.near[key] || self.routes[a].is_empty() || self.routes[b].is_empty()
                 {
                     continue;
                 }
@@ -66,16 +64,6 @@ impl LocalSearch<'_> {
                 self.swap_star_pair(a, b);
             }
         }
-    }
-
-    /// Cost change of inserting `c` after position `p` of route `r`.
-    #[inline]
-    fn insert_cost(&self, c: usize, r: usize, p: usize) -> f64 {
-        let route = &self.routes[r];
-        let seg = route.fwd[p]
-            .then(self.inst, &self.node_seg[c])
-            .then(self.inst, &route.bwd[p + 1]);
-        self.pen.route_cost(&seg, self.inst.capacity, true) - route.cost
     }
 
     /// Cost change of putting `c` in place of the client at position `p` of route `r`.
@@ -94,11 +82,10 @@ impl LocalSearch<'_> {
             let c = self.routes[from].nodes[p] as usize;
             let route = &self.routes[from];
             let seg = route.fwd[p - 1].then(self.inst, &route.bwd[p + 1]);
-            let removal =
-                self.pen.route_cost(&seg, self.inst.capacity, end > 2) - route.cost;
+            let removal = self.pen.route_cost(&seg, self.inst.capacity, end > 2) - route.cost;
             let mut best = [(f64::INFINITY, 0u32); 3];
             for q in 0..self.routes[to].end() {
-                let cost = self.insert_cost(c, to, q);
+                let cost = self.insertion_cost(c, to, q);
                 if cost < best[2].0 {
                     best[2] = (cost, q as u32);
                     if best[2].0 < best[1].0 {

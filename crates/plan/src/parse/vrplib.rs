@@ -78,7 +78,10 @@ pub fn parse_vrplib(text: &str) -> Result<Instance, ParseError> {
             if id.fract() == 0.0 && id >= 1.0 && (id as usize) <= n {
                 Ok(id as usize - 1)
             } else {
-                Err(ParseError::new(lineno, format!("node {id} outside 1..={n}")))
+                Err(ParseError::new(
+                    lineno,
+                    format!("node {id} outside 1..={n}"),
+                ))
             }
         };
         let want = |k: usize| -> Result<(), ParseError> {
@@ -124,7 +127,10 @@ pub fn parse_vrplib(text: &str) -> Result<Instance, ParseError> {
     let capacity = capacity.ok_or_else(|| ParseError::new(0, "no CAPACITY"))?;
     let depots: Vec<i64> = depots.into_iter().filter(|&d| d >= 0).collect();
     if !(depots.is_empty() || depots == [1]) {
-        return Err(ParseError::new(0, "only a single depot, node 1, is supported"));
+        return Err(ParseError::new(
+            0,
+            "only a single depot, node 1, is supported",
+        ));
     }
     if demand.is_empty() {
         demand = vec![0.0; n];
@@ -138,7 +144,10 @@ pub fn parse_vrplib(text: &str) -> Result<Instance, ParseError> {
         let (ready, due) = match tw.get(i) {
             Some(Some(w)) => *w,
             Some(None) => {
-                return Err(ParseError::new(0, format!("node {} has no time window", i + 1)));
+                return Err(ParseError::new(
+                    0,
+                    format!("node {} has no time window", i + 1),
+                ));
             }
             None => (0.0, horizon),
         };
@@ -154,7 +163,10 @@ pub fn parse_vrplib(text: &str) -> Result<Instance, ParseError> {
     match weight_type.as_str() {
         "EUC_2D" | "FLOOR_2D" | "EXACT_2D" => {
             if let Some(i) = nodes.iter().position(|nd| nd.coords.is_none()) {
-                return Err(ParseError::new(0, format!("node {} has no coordinates", i + 1)));
+                return Err(ParseError::new(
+                    0,
+                    format!("node {} has no coordinates", i + 1),
+                ));
             }
             Ok(Instance::euclidean(&name, nodes, vehicles, capacity))
         }
@@ -168,7 +180,11 @@ pub fn parse_vrplib(text: &str) -> Result<Instance, ParseError> {
             if weights.len() != n * n {
                 return Err(ParseError::new(
                     0,
-                    format!("EDGE_WEIGHT_SECTION has {} of {} entries", weights.len(), n * n),
+                    format!(
+                        "EDGE_WEIGHT_SECTION has {} of {} entries",
+                        weights.len(),
+                        n * n
+                    ),
                 ));
             }
             Ok(Instance::with_matrices(

@@ -45,6 +45,19 @@ CREATE TABLE fixes (
     PRIMARY KEY (tenant_id, employee_id, t_ms)
 );
 
+-- The newest fix per person, for the live map without scanning the log.
+CREATE TABLE last_fixes (
+    tenant_id    UUID NOT NULL,
+    employee_id  UUID NOT NULL,
+    t_ms         BIGINT NOT NULL,
+    lat          DOUBLE PRECISION NOT NULL,
+    lon          DOUBLE PRECISION NOT NULL,
+    accuracy_m   REAL,
+    speed_mps    REAL,
+    received_ms  BIGINT NOT NULL,
+    PRIMARY KEY (tenant_id, employee_id)
+);
+
 CREATE TABLE tracking_rules (
     tenant_id             UUID NOT NULL REFERENCES tenants (id),
     -- 'tenant' for the tenant-wide rule, otherwise the department id as text.

@@ -48,6 +48,19 @@ CREATE TABLE fixes (
     PRIMARY KEY (tenant_id, employee_id, t_ms)
 ) WITHOUT ROWID;
 
+-- The newest fix per person, for the live map without scanning the log.
+CREATE TABLE last_fixes (
+    tenant_id    BLOB NOT NULL,
+    employee_id  BLOB NOT NULL,
+    t_ms         BIGINT NOT NULL,
+    lat          REAL NOT NULL,
+    lon          REAL NOT NULL,
+    accuracy_m   REAL,
+    speed_mps    REAL,
+    received_ms  BIGINT NOT NULL,
+    PRIMARY KEY (tenant_id, employee_id)
+);
+
 CREATE TABLE tracking_rules (
     tenant_id             BLOB NOT NULL REFERENCES tenants (id),
     -- 'tenant' for the tenant-wide rule, otherwise the department id as text.

@@ -1,0 +1,111 @@
+//! Per-day track summaries and the queue of days whose summary must be recomputed.
+
+use crate::pool::on_pool;
+use crate::time::now_ms;
+use crate::{Store, StoreError};
+use domain::{EmployeeId, TenantId};
+use uuid::Uuid;
+
+/// A day waiting for its summary, with the mark time that must still hold when clearing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirtyDay {
+    pub tenant: TenantId,
+    pub employee: EmployeeId,
+    pub day: String,
+    pub marked_ms: i64,
+}
+
+/// A stored summary: its JSON and the two figures reports filter and sum on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredDay {
+    pub summary_json: String,
+    pub mileage_m: f64,
+    pub work_mileage_m: f64,
+    pub computed_ms: i64,
+}
+
+impl Store {
+    /// Days marked at least `settle_ms` ago (so a burst of batches is summarised once).
+    pub async fn dirty_days(&self, settle_ms: i64, limit: i64) -> Result<Vec<DirtyDay>, StoreError> {
+        let rows: Vec<(Uuid, Uuid, String, i64)> = on_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT tenant_id, employee_id, day, marked_ms FROM track_dirty WHERE marked_ms <= $1
+                 ORDER BY marked_ms LIMIT $2",
+            )
+            .bind(now_ms() - settle_ms)
+            .bind(limit)
+            .fetch_all(p)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(t, e, day, marked_ms)| DirtyDay { tenant: TenantId(t), employee: EmployeeId(e), day, marked_ms })
+            .collect())
+    }
+
+    /// Stores a recomputed summary and clears the mark unless it was renewed meanwhile
+    /// (then the day is recomputed again on the next round).
+    pub async fn save_day(&self, d: &DirtyDay, day: &StoredDay) -> Result<(), StoreError> {
+        on_pool!(self, |p| {
+            sqlx::query(
+                "INSERT INTO track_days (tenant_id, employee_id, day, summary, mileage_m, work_mileage_m, computed_ms)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (tenant_id, employee_id, day) DO UPDATE SET summary = excluded.summary,
+                    mileage_m = excluded.mileage_m, work_mileage_m = excluded.work_mileage_m,
+                    computed_ms = excluded.computed_ms",
+            )
+            .bind(d.tenant.0)
+            .bind(d.employee.0)
+            .bind(&d.day)
+            .bind(&day.summary_json)
+            .bind(day.mileage_m)
+            .bind(day.work_mileage_m)
+            .bind(day.computed_ms)
+            .execute(p)
+            .await?;
+        });
+        on_pool!(self, |p| {
+            sqlx::query("DELETE FROM track_dirty WHERE tenant_id = $1 AND employee_id = $2 AND day = $3 AND marked_ms = $4")
+                .bind(d.tenant.0)
+                .bind(d.employee.0)
+                .bind(&d.day)
+                .bind(d.marked_ms)
+                .execute(p)
+                .await?;
+        });
+        Ok(())
+    }
+
+    pub async fn day_summary(&self, tenant: TenantId, employee: EmployeeId, day: &str) -> Result<Option<StoredDay>, StoreError> {
+        let row: Option<(String, f64, f64, i64)> = on_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT summary, mileage_m, work_mileage_m, computed_ms FROM track_days
+                 WHERE tenant_id = $1 AND employee_id = $2 AND day = $3",
+            )
+            .bind(tenant.0)
+            .bind(employee.0)
+            .bind(day)
+            .fetch_optional(p)
+            .await?
+        });
+        Ok(row.map(|(summary_json, mileage_m, work_mileage_m, computed_ms)| StoredDay {
+            summary_json,
+            mileage_m,
+            work_mileage_m,
+            computed_ms,
+        }))
+    }
+
+    /// Whether a day still waits for recomputation.
+    pub async fn day_is_dirty(&self, tenant: TenantId, employee: EmployeeId, day: &str) -> Result<bool, StoreError> {
+        let n: i64 = on_pool!(self, |p| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM track_dirty WHERE tenant_id = $1 AND employee_id = $2 AND day = $3")
+                .bind(tenant.0)
+                .bind(employee.0)
+                .bind(day)
+                .fetch_one(p)
+                .await?
+        });
+        Ok(n > 0)
+    }
+}

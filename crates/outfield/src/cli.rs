@@ -44,6 +44,18 @@ pub enum Command {
         /// Hours a login session lasts.
         #[arg(long, env = "OUTFIELD_SESSION_TTL_HOURS", default_value_t = 12)]
         session_ttl_hours: u64,
+        /// Where OsmAnd-protocol GPS clients (Traccar Client, OsmAnd, GPSLogger) send fixes;
+        /// `off` disables the listener.
+        #[arg(long, env = "OUTFIELD_OSMAND_LISTEN", default_value = "127.0.0.1:5055")]
+        osmand_listen: String,
+        /// Delete fixes older than this many days (kept forever when absent).
+        #[arg(long, env = "OUTFIELD_RETENTION_DAYS")]
+        retention_days: Option<u32>,
+    },
+    /// Analyse GPS tracks from files.
+    Track {
+        #[command(subcommand)]
+        command: TrackCommand,
     },
     /// Load the demo company (tenant `demo`, Shanghai). The admin password is
     /// OUTFIELD_DEMO_PASSWORD, or a random one that is printed.
@@ -65,6 +77,25 @@ pub enum Command {
     Export {
         #[command(subcommand)]
         what: ExportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TrackCommand {
+    /// Clean fixes, find stops and trips, and measure mileage per device and local day;
+    /// prints JSON. Bad rows are reported on stderr with their line; the rest is analysed.
+    Analyze {
+        #[arg(long)]
+        input: PathBuf,
+        /// `csv`, `gpx` or `geojson`; from the file extension when absent.
+        #[arg(long)]
+        format: Option<String>,
+        /// UTC offset that local days and working hours are in, e.g. +08:00.
+        #[arg(long, default_value = "+00:00", allow_hyphen_values = true)]
+        tz: String,
+        /// Working hours, local, e.g. 09:00-18:00; `work_mileage_m` counts only these.
+        #[arg(long, default_value = "09:00-18:00")]
+        work_hours: String,
     },
 }
 

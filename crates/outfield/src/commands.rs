@@ -1,6 +1,6 @@
 //! What each command does.
 
-use crate::cli::{Cli, Command, ExportCommand, Format, ImportCommand, TenantCommand};
+use crate::cli::{Cli, Command, ExportCommand, Format, ImportCommand, TenantCommand, TrackCommand};
 use anyhow::{Context, anyhow};
 use domain::access::Reach;
 use server::error::ApiError;
@@ -67,12 +67,17 @@ async fn load_demo(store: &Store) -> anyhow::Result<()> {
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Track { command: TrackCommand::Analyze { input, format, tz, work_hours } } => {
+            crate::track_analyze::run(&input, format.as_deref(), &tz, &work_hours)?;
+        }
         Command::Serve {
             listen,
             db,
             demo,
             trust_forwarded_for,
             session_ttl_hours,
+            osmand_listen,
+            retention_days,
         } => {
             let store = open(&db.database_url).await?;
             if demo {
@@ -81,18 +86,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = server::Config {
                 session_ttl: Duration::from_secs(session_ttl_hours.max(1) * 3600),
                 trust_forwarded_for,
+                retention_days,
                 ..Default::default()
             };
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
                 .with_context(|| format!("listening on {listen}"))?;
             tracing::info!(address = %listener.local_addr()?, database = %redact(&db.database_url), "outfield serving; API docs at /api/docs");
-            server::serve(
-                listener,
-                server::AppState::new(store.clone(), config),
-                shutdown_signal(),
-            )
-            .await?;
+            let state = server::AppState::new(store.clone(), config);
+            let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+            if osmand_listen != "off" {
+                spawn_osmand(&osmand_listen, state.clone(), stop_rx).await?;
+            }
+            server::serve(listener, state, shutdown_signal()).await?;
+            let _ = stop_tx.send(true);
             store.close().await;
             tracing::info!("stopped");
         }
@@ -205,6 +212,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Serves the OsmAnd-protocol listener until `stop` changes.
+async fn spawn_osmand(addr: &str, state: server::AppState, mut stop: tokio::sync::watch::Receiver<bool>) -> anyhow::Result<()> {
+    let addr: std::net::SocketAddr = addr.parse().with_context(|| format!("--osmand-listen `{addr}`"))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr} for OsmAnd clients"))?;
+    tracing::info!(address = %listener.local_addr()?, "OsmAnd-protocol listener");
+    let app = server::tracking::osmand_listener::router(state);
+    tokio::spawn(async move {
+        let shutdown = async move {
+            let _ = stop.changed().await;
+        };
+        if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+            tracing::error!(error = %e, "OsmAnd listener stopped");
+        }
+    });
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or SIGTERM, whichever comes first.

@@ -2,6 +2,7 @@
 
 mod cli;
 mod commands;
+mod track_analyze;
 
 use clap::Parser;
 

@@ -114,16 +114,19 @@ pub fn run(
         .map(|(i, j)| instance.dist(i, j))
         .fold(0.0, f64::max);
     let max_demand = instance.nodes.iter().map(|c| c.demand).fold(0.0, f64::max);
+    // With a fixed cost per route, a violation must first cost more than a route, or the
+    // search would crowd routes before the steering caught up.
+    let scale = 1.0 + route_cost / max_dist.max(1.0);
     let mut steer = Steering {
         pen: Penalties {
             load: if max_demand > 0.0 {
-                (max_dist / max_demand).clamp(0.1, 1000.0)
+                (scale * max_dist / max_demand).clamp(0.1, 100_000.0)
             } else {
-                1.0
+                scale
             },
             // A unit of time warp first costs as much as the longest edge, which keeps the
             // first candidates feasible; steering then lowers it.
-            tw: max_dist.max(1.0),
+            tw: (scale * max_dist).clamp(1.0, 100_000.0),
             route: route_cost,
         },
         load_ok: 0,

@@ -141,6 +141,7 @@ fn thirty_stops_solved_optimally_and_fast() {
     // And it is attained: searching with a looser bound finds exactly it.
     let found = branch_and_bound(&inst, got.distance + 1e-6);
     assert!((found - got.distance).abs() < 1e-6);
+    println!("30 stops, windows of 60: {elapsed:?} for distance {:.2}", got.distance);
     if !cfg!(debug_assertions) {
         assert!(elapsed < Duration::from_millis(20), "{elapsed:?}");
     }

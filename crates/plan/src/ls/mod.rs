@@ -152,7 +152,6 @@ impl<'a> LocalSearch<'a> {
         loop {
             let mut improved = false;
             step += 1;
-            PASSES.with(|c| c.set(c.get() + 1));
             for k in 0..self.order.len() {
                 let u = self.order[k] as usize;
                 if !self.promising[u] {

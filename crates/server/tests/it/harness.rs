@@ -17,6 +17,8 @@ pub enum Backend {
 
 pub struct TestApp {
     pub base: String,
+    /// Base URL of the OsmAnd-protocol listener.
+    pub osmand: String,
     pub client: Client,
     pub store: Store,
     cleanup: Cleanup,
@@ -81,9 +83,14 @@ impl TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let state = AppState::new(store.clone(), config);
+        let osmand = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let osmand_addr = osmand.local_addr().unwrap();
+        let osmand_app = server::tracking::osmand_listener::router(state.clone());
+        tokio::spawn(async move { axum::serve(osmand, osmand_app).await });
         tokio::spawn(server::serve(listener, state, std::future::pending()));
         TestApp {
             base: format!("http://{addr}"),
+            osmand: format!("http://{osmand_addr}"),
             client: Client::new(),
             store,
             cleanup,

@@ -10,3 +10,4 @@ mod errors;
 mod import;
 mod isolation;
 mod roles;
+mod tracking;

@@ -268,7 +268,7 @@ def load_bks() -> dict:
 
 
 def family(name: str) -> str:
-    return name.rstrip("0123456789")
+    return name[:-2]  # C101 -> C1, RC208 -> RC2
 
 
 def mean(xs):
@@ -286,6 +286,7 @@ def main():
     ap.add_argument("--only", default="")
     ap.add_argument("--out", default="")
     ap.add_argument("--json", default="", help="also dump raw results here")
+    ap.add_argument("--from-json", default="", help="re-render a report from dumped results")
     args = ap.parse_args()
 
     solvers = args.solvers.split(",")
@@ -295,7 +296,17 @@ def main():
         files = [f for f in files if f.stem in keep]
     bks = load_bks()
     results = {s: {} for s in solvers}
-    for f in files:
+    load_before = os.getloadavg()
+    run_date = datetime.datetime.now().isoformat(timespec="minutes")
+    if args.from_json:
+        dumped = json.loads(Path(args.from_json).read_text())
+        if "results" not in dumped:  # the first format had the results alone
+            dumped = {"results": dumped}
+        results = {s: dumped["results"][s] for s in solvers}
+        load_before = tuple(dumped.get("load", (float("nan"),) * 3))
+        run_date = dumped.get("date", "unknown")
+        files = [f for f in files if f.stem in results[solvers[0]]]
+    for f in [] if args.from_json else files:
         inst = read_solomon(f)
         line = [f"{inst['name']:6}"]
         for s in solvers:
@@ -320,8 +331,9 @@ def main():
     report = []
     w = report.append
     w(f"# VRPTW benchmark: Solomon, {args.time:g} s per instance, objective `{args.objective}`\n")
-    w(f"- date: {datetime.datetime.now().isoformat(timespec='minutes')}; "
-      f"`nproc`: {os.cpu_count()}; seed {args.seed}; one solver process at a time, 1 thread each")
+    w(f"- date: {run_date}; "
+      f"`nproc`: {os.cpu_count()}; load average at start {load_before[0]:.1f} (the machine is "
+      f"shared with other builds); seed {args.seed}; one solver process at a time, 1 thread each")
     w(f"- instances: {len(names)}; every plan re-checked by compare.py's own checker "
       f"(unrounded distances); an invalid or missing plan counts as a failure, not in the means")
     w("- peers get data ×1000 (distances rounded, times rounded up); distances below are "
@@ -358,16 +370,17 @@ def main():
                 cells.append(f"{100 * mean(r['distance'] / b[1] - 1 for _, r, b in g):+.2f} %")
             w(f"| {LABELS[s]} | " + " | ".join(cells) + " |")
 
-    w("\n## Vehicles-then-distance: against the literature's `vehicles_then_distance` BKS\n")
-    w("| solver | vehicles (sum) | BKS vehicles (sum) | instances at BKS vehicles | "
-      "mean distance gap where vehicles equal BKS |")
-    w("|---|---|---|---|---|")
-    for s in solvers:
-        g = gaps(s, "vehicles_then_distance", names)
-        same = [(nm, r, b) for nm, r, b in g if r["vehicles"] == b[0]]
-        w(f"| {LABELS[s]} | {sum(r['vehicles'] for _, r, b in g)} | "
-          f"{sum(b[0] for _, r, b in g)} | {len(same)}/{len(g)} | "
-          f"{100 * mean(r['distance'] / b[1] - 1 for _, r, b in same):+.2f} % |")
+    if args.objective == "vehicles":
+        w("## Vehicles-then-distance: against the literature's `vehicles_then_distance` BKS\n")
+        w("| solver | vehicles (sum) | BKS vehicles (sum) | instances at BKS vehicles | "
+          "mean distance gap where vehicles equal BKS |")
+        w("|---|---|---|---|---|")
+        for s in solvers:
+            g = gaps(s, "vehicles_then_distance", names)
+            same = [(nm, r, b) for nm, r, b in g if r["vehicles"] == b[0]]
+            w(f"| {LABELS[s]} | {sum(r['vehicles'] for _, r, b in g)} | "
+              f"{sum(b[0] for _, r, b in g)} | {len(same)}/{len(g)} | "
+              f"{100 * mean(r['distance'] / b[1] - 1 for _, r, b in same):+.2f} % |")
 
     w("\n## Per instance (distance / vehicles; BKS for this objective)\n")
     w("| instance | BKS | " + " | ".join(LABELS[s] for s in solvers) + " |")
@@ -387,7 +400,8 @@ def main():
     if args.out:
         Path(args.out).write_text(text)
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1))
+        Path(args.json).write_text(json.dumps({"results": results, "load": load_before, "date": run_date},
+                                                indent=1))
 
 
 if __name__ == "__main__":

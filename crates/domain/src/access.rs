@@ -140,7 +140,9 @@ pub fn reach(principal: &Principal, resource: Resource, action: Action) -> Reach
         }
         Principal::User(u) => match (u.role, resource, action) {
             (Role::Admin, _, _) => Reach::Tenant,
-            (Role::Manager, Customers | Employees | Devices | Tracks, _) => Reach::Subtree(u.department),
+            (Role::Manager, Customers | Employees | Devices | Tracks, _) => {
+                Reach::Subtree(u.department)
+            }
             (Role::Manager, Departments, Read) => Reach::Subtree(u.department),
             (Role::Field, Customers | Devices, _) => Reach::Own(u.employee),
             (Role::Field, Employees | Tracks, Read) => Reach::Own(u.employee),
@@ -195,9 +197,15 @@ mod tests {
         );
         assert_eq!(reach(&p, Resource::Employees, Action::Write), Reach::None);
 
-        assert_eq!(reach(&p, Resource::Tracks, Action::Read), Reach::Own(u.employee));
+        assert_eq!(
+            reach(&p, Resource::Tracks, Action::Read),
+            Reach::Own(u.employee)
+        );
         assert_eq!(reach(&p, Resource::Tracks, Action::Write), Reach::None);
-        assert_eq!(reach(&p, Resource::Devices, Action::Write), Reach::Own(u.employee));
+        assert_eq!(
+            reach(&p, Resource::Devices, Action::Write),
+            Reach::Own(u.employee)
+        );
 
         let (p, _) = user(Role::Finance);
         assert_eq!(reach(&p, Resource::Employees, Action::Read), Reach::Tenant);

@@ -14,8 +14,8 @@ pub mod ids;
 pub mod invalid;
 pub mod location;
 pub mod tenant;
-pub mod tracking;
 pub mod throttle;
+pub mod tracking;
 
 pub use coords::{CoordSystem, LatLon};
 pub use ids::{ApiKeyId, CustomerId, DepartmentId, DeviceId, EmployeeId, TenantId};

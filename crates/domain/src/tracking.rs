@@ -43,7 +43,10 @@ impl Default for TrackingRule {
     fn default() -> Self {
         Self {
             weekdays: vec![1, 2, 3, 4, 5],
-            windows: vec![Window { start: "09:00".into(), end: "18:00".into() }],
+            windows: vec![Window {
+                start: "09:00".into(),
+                end: "18:00".into(),
+            }],
             moving_interval_s: 10,
             stationary_interval_s: 60,
             min_distance_m: 10.0,
@@ -62,7 +65,8 @@ pub struct Schedule {
 }
 
 fn parse_hhmm(s: &str) -> Result<u32, String> {
-    let t = NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| format!("`{s}` is not a time like 09:00"))?;
+    let t = NaiveTime::parse_from_str(s.trim(), "%H:%M")
+        .map_err(|_| format!("`{s}` is not a time like 09:00"))?;
     Ok(t.hour_min())
 }
 
@@ -99,8 +103,18 @@ impl TrackingRule {
             }
         }
         for (field, v, lo, hi) in [
-            ("moving_interval_s", self.moving_interval_s as f64, 1.0, 3600.0),
-            ("stationary_interval_s", self.stationary_interval_s as f64, 1.0, 3600.0),
+            (
+                "moving_interval_s",
+                self.moving_interval_s as f64,
+                1.0,
+                3600.0,
+            ),
+            (
+                "stationary_interval_s",
+                self.stationary_interval_s as f64,
+                1.0,
+                3600.0,
+            ),
             ("min_distance_m", self.min_distance_m, 0.0, 1000.0),
             ("desired_accuracy_m", self.desired_accuracy_m, 1.0, 1000.0),
         ] {
@@ -108,7 +122,11 @@ impl TrackingRule {
                 bad.push(field, format!("must be between {lo} and {hi}"));
             }
         }
-        bad.into_result(|| Schedule { weekdays, windows, keep_outside_windows: self.keep_outside_windows })
+        bad.into_result(|| Schedule {
+            weekdays,
+            windows,
+            keep_outside_windows: self.keep_outside_windows,
+        })
     }
 }
 
@@ -120,7 +138,9 @@ impl Schedule {
             return Vec::new();
         }
         let at = |d: NaiveDate, minutes: u32| -> i64 {
-            let naive = d.and_hms_opt(minutes / 60, minutes % 60, 0).unwrap_or_default();
+            let naive = d
+                .and_hms_opt(minutes / 60, minutes % 60, 0)
+                .unwrap_or_default();
             let mut probe = naive;
             // Walk forward minute by minute across a DST gap (at most a couple of hours).
             for _ in 0..180 {
@@ -134,7 +154,11 @@ impl Schedule {
         self.windows
             .iter()
             .map(|&(s, e)| {
-                let end_day = if e <= s { date.succ_opt().unwrap_or(date) } else { date };
+                let end_day = if e <= s {
+                    date.succ_opt().unwrap_or(date)
+                } else {
+                    date
+                };
                 (at(date, s), at(end_day, e))
             })
             .collect()
@@ -143,7 +167,10 @@ impl Schedule {
     /// Windows touching local `date`: those starting that day and any night window of
     /// the day before that runs into it.
     pub fn windows_touching(&self, tz: Tz, date: NaiveDate) -> Vec<(i64, i64)> {
-        let mut out = date.pred_opt().map(|d| self.windows_on(tz, d)).unwrap_or_default();
+        let mut out = date
+            .pred_opt()
+            .map(|d| self.windows_on(tz, d))
+            .unwrap_or_default();
         out.retain(|&(_, end)| end > day_start(tz, date));
         out.extend(self.windows_on(tz, date));
         out
@@ -151,7 +178,9 @@ impl Schedule {
 
     pub fn is_working(&self, tz: Tz, t_ms: i64) -> bool {
         let date = local_date(tz, t_ms);
-        self.windows_touching(tz, date).iter().any(|&(s, e)| s <= t_ms && t_ms < e)
+        self.windows_touching(tz, date)
+            .iter()
+            .any(|&(s, e)| s <= t_ms && t_ms < e)
     }
 
     /// Whether a fix at `t_ms` should be kept.
@@ -170,12 +199,17 @@ impl Schedule {
             .filter(|&t| t > now_ms)
             .collect();
         edges.sort_unstable();
-        edges.into_iter().find(|&t| self.is_working(tz, t) != working)
+        edges
+            .into_iter()
+            .find(|&t| self.is_working(tz, t) != working)
     }
 }
 
 pub fn local_date(tz: Tz, t_ms: i64) -> NaiveDate {
-    DateTime::<Utc>::from_timestamp_millis(t_ms).unwrap_or_default().with_timezone(&tz).date_naive()
+    DateTime::<Utc>::from_timestamp_millis(t_ms)
+        .unwrap_or_default()
+        .with_timezone(&tz)
+        .date_naive()
 }
 
 /// The UTC instant at which local `date` begins.
@@ -208,7 +242,9 @@ pub fn policy_at(rule: &TrackingRule, schedule: &Schedule, tz: Tz, now_ms: i64) 
     let working = schedule.is_working(tz, now_ms);
     TrackingPolicy {
         collect: working || schedule.keep_outside_windows,
-        until: schedule.next_change(tz, now_ms).and_then(DateTime::from_timestamp_millis),
+        until: schedule
+            .next_change(tz, now_ms)
+            .and_then(DateTime::from_timestamp_millis),
         moving_interval_s: rule.moving_interval_s,
         stationary_interval_s: rule.stationary_interval_s,
         min_distance_m: rule.min_distance_m,
@@ -223,7 +259,10 @@ mod tests {
     use super::*;
 
     fn shanghai(y: i32, m: u32, d: u32, h: u32, min: u32) -> i64 {
-        chrono_tz::Asia::Shanghai.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().timestamp_millis()
+        chrono_tz::Asia::Shanghai
+            .with_ymd_and_hms(y, m, d, h, min, 0)
+            .unwrap()
+            .timestamp_millis()
     }
 
     #[test]
@@ -237,20 +276,29 @@ mod tests {
         assert!(!s.is_working(tz, shanghai(2026, 11, 27, 8, 59)));
         assert!(!s.is_working(tz, shanghai(2026, 11, 28, 10, 0)));
         // Friday evening → next change is Monday 09:00.
-        assert_eq!(s.next_change(tz, shanghai(2026, 11, 27, 19, 0)), Some(shanghai(2026, 11, 30, 9, 0)));
+        assert_eq!(
+            s.next_change(tz, shanghai(2026, 11, 27, 19, 0)),
+            Some(shanghai(2026, 11, 30, 9, 0))
+        );
     }
 
     #[test]
     fn night_window_crosses_midnight() {
         let rule = TrackingRule {
             weekdays: vec![5],
-            windows: vec![Window { start: "22:00".into(), end: "06:00".into() }],
+            windows: vec![Window {
+                start: "22:00".into(),
+                end: "06:00".into(),
+            }],
             ..Default::default()
         };
         let s = rule.validate().unwrap();
         let tz = chrono_tz::Asia::Shanghai;
         assert!(s.is_working(tz, shanghai(2026, 11, 27, 23, 0)));
-        assert!(s.is_working(tz, shanghai(2026, 11, 28, 5, 59)), "Saturday early morning belongs to Friday's shift");
+        assert!(
+            s.is_working(tz, shanghai(2026, 11, 28, 5, 59)),
+            "Saturday early morning belongs to Friday's shift"
+        );
         assert!(!s.is_working(tz, shanghai(2026, 11, 28, 6, 0)));
         assert!(!s.is_working(tz, shanghai(2026, 11, 28, 23, 0)));
     }
@@ -260,26 +308,42 @@ mod tests {
         // New York springs forward at 02:00 on 2026-03-08 (a Sunday).
         let rule = TrackingRule {
             weekdays: vec![7],
-            windows: vec![Window { start: "02:30".into(), end: "04:00".into() }],
+            windows: vec![Window {
+                start: "02:30".into(),
+                end: "04:00".into(),
+            }],
             ..Default::default()
         };
         let s = rule.validate().unwrap();
-        let w = s.windows_on(chrono_tz::America::New_York, NaiveDate::from_ymd_opt(2026, 3, 8).unwrap());
+        let w = s.windows_on(
+            chrono_tz::America::New_York,
+            NaiveDate::from_ymd_opt(2026, 3, 8).unwrap(),
+        );
         assert_eq!(w.len(), 1);
-        assert_eq!(w[0].1 - w[0].0, 3_600_000, "02:30 does not exist; the window starts at 03:00");
+        assert_eq!(
+            w[0].1 - w[0].0,
+            3_600_000,
+            "02:30 does not exist; the window starts at 03:00"
+        );
     }
 
     #[test]
     fn validation_names_fields() {
         let rule = TrackingRule {
             weekdays: vec![0],
-            windows: vec![Window { start: "9am".into(), end: "18:00".into() }],
+            windows: vec![Window {
+                start: "9am".into(),
+                end: "18:00".into(),
+            }],
             moving_interval_s: 0,
             ..Default::default()
         };
         let e = rule.validate().unwrap_err();
         let fields: Vec<_> = e.problems.iter().map(|p| p.field.as_str()).collect();
-        assert_eq!(fields, ["weekdays", "windows[0].start", "moving_interval_s"]);
+        assert_eq!(
+            fields,
+            ["weekdays", "windows[0].start", "moving_interval_s"]
+        );
     }
 }
 
@@ -300,13 +364,22 @@ pub enum LiveStatus {
 pub const OFFLINE_AFTER_MS: i64 = 10 * 60_000;
 
 /// Moving above 1 m/s (a brisk walk); below it GPS speed is mostly noise.
-pub fn live_status(working: bool, last_fix_ms: Option<i64>, speed_mps: Option<f32>, now_ms: i64) -> LiveStatus {
+pub fn live_status(
+    working: bool,
+    last_fix_ms: Option<i64>,
+    speed_mps: Option<f32>,
+    now_ms: i64,
+) -> LiveStatus {
     if !working {
         return LiveStatus::OffShift;
     }
     match last_fix_ms {
         Some(t) if now_ms - t <= OFFLINE_AFTER_MS => {
-            if speed_mps.is_some_and(|s| s >= 1.0) { LiveStatus::Moving } else { LiveStatus::Stopped }
+            if speed_mps.is_some_and(|s| s >= 1.0) {
+                LiveStatus::Moving
+            } else {
+                LiveStatus::Stopped
+            }
         }
         _ => LiveStatus::Offline,
     }
@@ -318,11 +391,23 @@ mod live_tests {
 
     #[test]
     fn statuses() {
-        assert_eq!(live_status(false, Some(0), Some(9.0), 0), LiveStatus::OffShift);
+        assert_eq!(
+            live_status(false, Some(0), Some(9.0), 0),
+            LiveStatus::OffShift
+        );
         assert_eq!(live_status(true, None, None, 0), LiveStatus::Offline);
-        assert_eq!(live_status(true, Some(0), Some(9.0), OFFLINE_AFTER_MS + 1), LiveStatus::Offline);
-        assert_eq!(live_status(true, Some(0), Some(9.0), 1000), LiveStatus::Moving);
-        assert_eq!(live_status(true, Some(0), Some(0.3), 1000), LiveStatus::Stopped);
+        assert_eq!(
+            live_status(true, Some(0), Some(9.0), OFFLINE_AFTER_MS + 1),
+            LiveStatus::Offline
+        );
+        assert_eq!(
+            live_status(true, Some(0), Some(9.0), 1000),
+            LiveStatus::Moving
+        );
+        assert_eq!(
+            live_status(true, Some(0), Some(0.3), 1000),
+            LiveStatus::Stopped
+        );
         assert_eq!(live_status(true, Some(0), None, 1000), LiveStatus::Stopped);
     }
 }

@@ -52,6 +52,11 @@ pub enum Command {
         #[arg(long, env = "OUTFIELD_RETENTION_DAYS")]
         retention_days: Option<u32>,
     },
+    /// Measure Outfield on this machine.
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
     /// Analyse GPS tracks from files.
     Track {
         #[command(subcommand)]
@@ -77,6 +82,33 @@ pub enum Command {
     Export {
         #[command(subcommand)]
         what: ExportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Fixes per second accepted and stored through HTTP (`POST /api/v1/locations`) by an
+    /// in-process server, and request latency percentiles.
+    Ingest {
+        /// Database to measure; default a fresh SQLite file in the temp folder. A
+        /// PostgreSQL URL gets a throwaway schema, dropped afterwards.
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Fixes per request.
+        #[arg(long, default_value_t = 1000)]
+        batch: usize,
+        /// Requests to send in total.
+        #[arg(long, default_value_t = 400)]
+        requests: usize,
+        /// Requests in flight at once (throughput mode).
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+        /// Offered load in fixes per second (open loop); as fast as possible when absent.
+        #[arg(long)]
+        rate: Option<f64>,
+        /// Field reps sending (each request is one rep's batch).
+        #[arg(long, default_value_t = 100)]
+        reps: usize,
     },
 }
 

@@ -1,6 +1,8 @@
 //! What each command does.
 
-use crate::cli::{Cli, Command, ExportCommand, Format, ImportCommand, TenantCommand, TrackCommand};
+use crate::cli::{
+    BenchCommand, Cli, Command, ExportCommand, Format, ImportCommand, TenantCommand, TrackCommand,
+};
 use anyhow::{Context, anyhow};
 use domain::access::Reach;
 use server::error::ApiError;
@@ -67,7 +69,36 @@ async fn load_demo(store: &Store) -> anyhow::Result<()> {
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Track { command: TrackCommand::Analyze { input, format, tz, work_hours } } => {
+        Command::Bench {
+            what:
+                BenchCommand::Ingest {
+                    database_url,
+                    batch,
+                    requests,
+                    concurrency,
+                    rate,
+                    reps,
+                },
+        } => {
+            crate::bench_ingest::run(crate::bench_ingest::Options {
+                database_url,
+                batch,
+                requests,
+                concurrency,
+                rate,
+                reps,
+            })
+            .await?;
+        }
+        Command::Track {
+            command:
+                TrackCommand::Analyze {
+                    input,
+                    format,
+                    tz,
+                    work_hours,
+                },
+        } => {
             crate::track_analyze::run(&input, format.as_deref(), &tz, &work_hours)?;
         }
         Command::Serve {
@@ -215,8 +246,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// Serves the OsmAnd-protocol listener until `stop` changes.
-async fn spawn_osmand(addr: &str, state: server::AppState, mut stop: tokio::sync::watch::Receiver<bool>) -> anyhow::Result<()> {
-    let addr: std::net::SocketAddr = addr.parse().with_context(|| format!("--osmand-listen `{addr}`"))?;
+async fn spawn_osmand(
+    addr: &str,
+    state: server::AppState,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let addr: std::net::SocketAddr = addr
+        .parse()
+        .with_context(|| format!("--osmand-listen `{addr}`"))?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("listening on {addr} for OsmAnd clients"))?;
@@ -226,7 +263,10 @@ async fn spawn_osmand(addr: &str, state: server::AppState, mut stop: tokio::sync
         let shutdown = async move {
             let _ = stop.changed().await;
         };
-        if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+        if let Err(e) = axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+        {
             tracing::error!(error = %e, "OsmAnd listener stopped");
         }
     });

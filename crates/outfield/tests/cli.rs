@@ -262,7 +262,13 @@ fn serve_stops_cleanly_on_sigterm() {
         .port();
     let listen = format!("127.0.0.1:{port}");
     let mut child = Command::new(env!("CARGO_BIN_EXE_outfield"))
-        .args(["serve", "--listen", &listen, "--osmand-listen", "127.0.0.1:0"])
+        .args([
+            "serve",
+            "--listen",
+            &listen,
+            "--osmand-listen",
+            "127.0.0.1:0",
+        ])
         .env("OUTFIELD_DATABASE_URL", s.db())
         .stderr(std::process::Stdio::piped())
         .spawn()

@@ -53,8 +53,7 @@ pub struct Stop {
 
 impl Stop {
     fn reached(&self, iterations: u64) -> bool {
-        self.max_iterations.is_some_and(|m| iterations >= m)
-            || (iterations % 8 == 0 && Instant::now() >= self.deadline)
+        self.max_iterations.is_some_and(|m| iterations >= m) || Instant::now() >= self.deadline
     }
 }
 
@@ -107,7 +106,7 @@ pub fn run(
     stop: &Stop,
 ) -> Outcome {
     let n = instance.clients();
-    let fleet = instance.vehicles.clamp(1, n);
+    let fleet = instance.vehicles.min(n).max(1);
     let mut rng = Rng::new(seed);
     let max_dist = (0..=n)
         .flat_map(|i| (0..=n).map(move |j| (i, j)))

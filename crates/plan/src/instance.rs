@@ -96,10 +96,4 @@ impl Instance {
             None => self.dist[i * self.nodes.len() + j],
         }
     }
-
-    /// Whether distances are symmetric (lets operators reverse segments cheaply).
-    pub fn is_symmetric(&self) -> bool {
-        let n = self.nodes.len();
-        (0..n).all(|i| (0..i).all(|j| self.dist(i, j) == self.dist(j, i))) && self.time.is_none()
-    }
 }

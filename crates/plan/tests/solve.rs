@@ -59,11 +59,11 @@ fn brute_force(inst: &Instance) -> f64 {
     common::permutations(&mut items, &mut |perm| {
         for cuts in 0u32..1 << (n - 1) {
             let mut routes = vec![vec![perm[0]]];
-            for i in 1..n {
+            for (i, &c) in perm.iter().enumerate().skip(1) {
                 if cuts & (1 << (i - 1)) != 0 {
                     routes.push(Vec::new());
                 }
-                routes.last_mut().unwrap().push(perm[i]);
+                routes.last_mut().unwrap().push(c);
             }
             if let Ok(d) = check(inst, &routes) {
                 best = best.min(d);
@@ -109,8 +109,9 @@ fn time_limit_is_honoured_and_the_best_so_far_returned() {
             ..SolveOptions::default()
         },
     );
-    // The first full local search must finish (slow in debug builds), then it stops.
-    assert!(start.elapsed() < limit + Duration::from_secs(3));
+    // The construction and first full local search run to completion (slow in an
+    // unoptimised build on a busy machine); after them the search stops on time.
+    assert!(start.elapsed() < limit + Duration::from_secs(10));
     assert!(sol.feasible);
     assert!(check(&inst, &sol.routes).is_ok());
 }

@@ -114,7 +114,10 @@ fn exact_matches_brute_force_on_small_days() {
             "seed {seed}: {} vs {want}",
             got.distance
         );
-        assert_eq!(check(&inst, &[got.order.clone()]), Ok(got.distance));
+        assert_eq!(
+            check(&inst, std::slice::from_ref(&got.order)),
+            Ok(got.distance)
+        );
     }
 }
 
@@ -134,14 +137,20 @@ fn thirty_stops_solved_optimally_and_fast() {
     let got = solve_single_route(&inst, &all(&inst), &SolveOptions::default());
     let elapsed = start.elapsed();
     assert!(got.feasible && got.optimal);
-    assert_eq!(check(&inst, &[got.order.clone()]), Ok(got.distance));
+    assert_eq!(
+        check(&inst, std::slice::from_ref(&got.order)),
+        Ok(got.distance)
+    );
     // No order beats it by more than rounding: the bound search finds nothing below.
     let better = branch_and_bound(&inst, got.distance - 1e-6);
     assert!(better >= got.distance - 1e-6, "{better} < {}", got.distance);
     // And it is attained: searching with a looser bound finds exactly it.
     let found = branch_and_bound(&inst, got.distance + 1e-6);
     assert!((found - got.distance).abs() < 1e-6);
-    println!("30 stops, windows of 60: {elapsed:?} for distance {:.2}", got.distance);
+    println!(
+        "30 stops, windows of 60: {elapsed:?} for distance {:.2}",
+        got.distance
+    );
     if !cfg!(debug_assertions) {
         assert!(elapsed < Duration::from_millis(20), "{elapsed:?}");
     }

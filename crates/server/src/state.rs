@@ -1,8 +1,8 @@
 //! What every handler shares.
 
+use crate::tracking::Tracking;
 use std::sync::Arc;
 use std::time::Duration;
-use crate::tracking::Tracking;
 use storage::Store;
 
 #[derive(Clone, Debug)]
@@ -42,7 +42,15 @@ impl AppState {
     /// retention); call it inside a Tokio runtime.
     pub fn new(store: Store, config: Config) -> Self {
         let tracking = Arc::new(Tracking::start(store.clone()));
-        crate::tracking::days::spawn(store.clone(), tracking.schedules.clone(), config.retention_days);
-        Self { store, config: Arc::new(config), tracking }
+        crate::tracking::days::spawn(
+            store.clone(),
+            tracking.schedules.clone(),
+            config.retention_days,
+        );
+        Self {
+            store,
+            config: Arc::new(config),
+            tracking,
+        }
     }
 }

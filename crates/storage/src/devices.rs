@@ -47,7 +47,8 @@ impl From<Row> for Device {
     }
 }
 
-const COLUMNS: &str = "d.id, d.employee_id, d.identifier, d.name, d.platform, d.created_at, d.revoked_at";
+const COLUMNS: &str =
+    "d.id, d.employee_id, d.identifier, d.name, d.platform, d.created_at, d.revoked_at";
 
 /// Who a live identifier belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,21 +98,34 @@ impl Store {
         self.device(tenant, id, &Reach::Tenant).await
     }
 
-    pub async fn device(&self, tenant: TenantId, id: DeviceId, reach: &Reach) -> Result<Device, StoreError> {
+    pub async fn device(
+        &self,
+        tenant: TenantId,
+        id: DeviceId,
+        reach: &Reach,
+    ) -> Result<Device, StoreError> {
         let mut sql = Sql::new(&format!(
             "SELECT {COLUMNS} FROM devices d JOIN employees e ON e.tenant_id = d.tenant_id AND e.id = d.employee_id
              WHERE d.tenant_id = "
         ));
-        sql.bind(Arg::Uuid(tenant.0)).push(" AND d.id = ").bind(Arg::Uuid(id.0));
+        sql.bind(Arg::Uuid(tenant.0))
+            .push(" AND d.id = ")
+            .bind(Arg::Uuid(id.0));
         reach::employees(&mut sql, tenant, reach);
         let Sql { text, args } = sql;
         let row: Option<Row> = on_pool!(self, |p| {
-            bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text.as_str())), args).fetch_optional(p).await?
+            bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text.as_str())), args)
+                .fetch_optional(p)
+                .await?
         });
         row.map(Device::from).ok_or(StoreError::NotFound)
     }
 
-    pub async fn list_devices(&self, tenant: TenantId, reach: &Reach) -> Result<Vec<Device>, StoreError> {
+    pub async fn list_devices(
+        &self,
+        tenant: TenantId,
+        reach: &Reach,
+    ) -> Result<Vec<Device>, StoreError> {
         let mut sql = Sql::new(&format!(
             "SELECT {COLUMNS} FROM devices d JOIN employees e ON e.tenant_id = d.tenant_id AND e.id = d.employee_id
              WHERE d.tenant_id = "
@@ -121,13 +135,20 @@ impl Store {
         sql.push(" ORDER BY d.created_at, d.id");
         let Sql { text, args } = sql;
         let rows: Vec<Row> = on_pool!(self, |p| {
-            bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text.as_str())), args).fetch_all(p).await?
+            bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text.as_str())), args)
+                .fetch_all(p)
+                .await?
         });
         Ok(rows.into_iter().map(Device::from).collect())
     }
 
     /// Revokes a device: its identifier stops being accepted at once (and is freed).
-    pub async fn revoke_device(&self, tenant: TenantId, id: DeviceId, reach: &Reach) -> Result<Device, StoreError> {
+    pub async fn revoke_device(
+        &self,
+        tenant: TenantId,
+        id: DeviceId,
+        reach: &Reach,
+    ) -> Result<Device, StoreError> {
         let d = self.device(tenant, id, reach).await?;
         write_tx!(self, |tx| {
             sqlx::query("UPDATE devices SET revoked_at = $3 WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL")

@@ -138,6 +138,13 @@ impl Store {
         on_pool!(self, |p| sqlx::query("SELECT 1").execute(p).await.is_ok())
     }
 
+    pub fn is_closed(&self) -> bool {
+        match &self.pool {
+            Pool::Sqlite(p) => p.is_closed(),
+            Pool::Postgres(p) => p.is_closed(),
+        }
+    }
+
     pub async fn close(&self) {
         on_pool!(self, |p| p.close().await)
     }

@@ -25,21 +25,35 @@ pub struct StoredDay {
 }
 
 impl Store {
-    /// Days marked at least `settle_ms` ago (so a burst of batches is summarised once).
-    pub async fn dirty_days(&self, settle_ms: i64, limit: i64) -> Result<Vec<DirtyDay>, StoreError> {
+    /// Days quiet for `settle_ms`, or first marked more than `max_delay_ms` ago (so a
+    /// person sending all day still gets a fresh summary every so often).
+    pub async fn dirty_days(
+        &self,
+        settle_ms: i64,
+        max_delay_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<DirtyDay>, StoreError> {
+        let now = now_ms();
         let rows: Vec<(Uuid, Uuid, String, i64)> = on_pool!(self, |p| {
             sqlx::query_as(
-                "SELECT tenant_id, employee_id, day, marked_ms FROM track_dirty WHERE marked_ms <= $1
-                 ORDER BY marked_ms LIMIT $2",
+                "SELECT tenant_id, employee_id, day, marked_ms FROM track_dirty
+                 WHERE marked_ms <= $1 OR first_marked_ms <= $2
+                 ORDER BY first_marked_ms LIMIT $3",
             )
-            .bind(now_ms() - settle_ms)
+            .bind(now - settle_ms)
+            .bind(now - max_delay_ms)
             .bind(limit)
             .fetch_all(p)
             .await?
         });
         Ok(rows
             .into_iter()
-            .map(|(t, e, day, marked_ms)| DirtyDay { tenant: TenantId(t), employee: EmployeeId(e), day, marked_ms })
+            .map(|(t, e, day, marked_ms)| DirtyDay {
+                tenant: TenantId(t),
+                employee: EmployeeId(e),
+                day,
+                marked_ms,
+            })
             .collect())
     }
 
@@ -76,7 +90,12 @@ impl Store {
         Ok(())
     }
 
-    pub async fn day_summary(&self, tenant: TenantId, employee: EmployeeId, day: &str) -> Result<Option<StoredDay>, StoreError> {
+    pub async fn day_summary(
+        &self,
+        tenant: TenantId,
+        employee: EmployeeId,
+        day: &str,
+    ) -> Result<Option<StoredDay>, StoreError> {
         let row: Option<(String, f64, f64, i64)> = on_pool!(self, |p| {
             sqlx::query_as(
                 "SELECT summary, mileage_m, work_mileage_m, computed_ms FROM track_days
@@ -88,16 +107,23 @@ impl Store {
             .fetch_optional(p)
             .await?
         });
-        Ok(row.map(|(summary_json, mileage_m, work_mileage_m, computed_ms)| StoredDay {
-            summary_json,
-            mileage_m,
-            work_mileage_m,
-            computed_ms,
-        }))
+        Ok(row.map(
+            |(summary_json, mileage_m, work_mileage_m, computed_ms)| StoredDay {
+                summary_json,
+                mileage_m,
+                work_mileage_m,
+                computed_ms,
+            },
+        ))
     }
 
     /// Whether a day still waits for recomputation.
-    pub async fn day_is_dirty(&self, tenant: TenantId, employee: EmployeeId, day: &str) -> Result<bool, StoreError> {
+    pub async fn day_is_dirty(
+        &self,
+        tenant: TenantId,
+        employee: EmployeeId,
+        day: &str,
+    ) -> Result<bool, StoreError> {
         let n: i64 = on_pool!(self, |p| {
             sqlx::query_scalar("SELECT COUNT(*) FROM track_dirty WHERE tenant_id = $1 AND employee_id = $2 AND day = $3")
                 .bind(tenant.0)

@@ -9,7 +9,8 @@ use domain::{DepartmentId, TenantId};
 use std::collections::HashMap;
 
 fn scope(dept: Option<DepartmentId>) -> String {
-    dept.map(|d| d.to_string()).unwrap_or_else(|| "tenant".into())
+    dept.map(|d| d.to_string())
+        .unwrap_or_else(|| "tenant".into())
 }
 
 impl Store {
@@ -36,7 +37,11 @@ impl Store {
         Ok(())
     }
 
-    pub async fn delete_tracking_rule(&self, tenant: TenantId, dept: Option<DepartmentId>) -> Result<bool, StoreError> {
+    pub async fn delete_tracking_rule(
+        &self,
+        tenant: TenantId,
+        dept: Option<DepartmentId>,
+    ) -> Result<bool, StoreError> {
         Ok(on_pool!(self, |p| {
             sqlx::query("DELETE FROM tracking_rules WHERE tenant_id = $1 AND scope = $2")
                 .bind(tenant.0)
@@ -48,7 +53,10 @@ impl Store {
     }
 
     /// Every stored rule of the tenant by scope (`None` = tenant default).
-    pub async fn tracking_rules(&self, tenant: TenantId) -> Result<HashMap<Option<DepartmentId>, TrackingRule>, StoreError> {
+    pub async fn tracking_rules(
+        &self,
+        tenant: TenantId,
+    ) -> Result<HashMap<Option<DepartmentId>, TrackingRule>, StoreError> {
         let rows: Vec<(String, String)> = on_pool!(self, |p| {
             sqlx::query_as("SELECT scope, rule FROM tracking_rules WHERE tenant_id = $1")
                 .bind(tenant.0)
@@ -58,7 +66,11 @@ impl Store {
         Ok(rows
             .into_iter()
             .filter_map(|(s, r)| {
-                let dept = if s == "tenant" { None } else { Some(s.parse().ok()?) };
+                let dept = if s == "tenant" {
+                    None
+                } else {
+                    Some(s.parse().ok()?)
+                };
                 Some((dept, serde_json::from_str(&r).ok()?))
             })
             .collect())
@@ -66,7 +78,11 @@ impl Store {
 
     /// The rule that applies to a department: its own, else its nearest ancestor's, else
     /// the tenant default, else the built-in default (weekdays 09:00–18:00).
-    pub async fn effective_tracking_rule(&self, tenant: TenantId, dept: DepartmentId) -> Result<TrackingRule, StoreError> {
+    pub async fn effective_tracking_rule(
+        &self,
+        tenant: TenantId,
+        dept: DepartmentId,
+    ) -> Result<TrackingRule, StoreError> {
         let rules = self.tracking_rules(tenant).await?;
         let links = self.department_links(tenant).await?;
         Ok(resolve(&rules, &links, dept))
@@ -78,7 +94,8 @@ pub(crate) fn resolve(
     links: &[DepartmentLink],
     dept: DepartmentId,
 ) -> TrackingRule {
-    let parent: HashMap<DepartmentId, Option<DepartmentId>> = links.iter().map(|l| (l.id, l.parent)).collect();
+    let parent: HashMap<DepartmentId, Option<DepartmentId>> =
+        links.iter().map(|l| (l.id, l.parent)).collect();
     let mut at = Some(dept);
     // Bounded by the number of departments, so a corrupted cycle cannot loop forever.
     for _ in 0..=links.len() {
@@ -97,15 +114,38 @@ mod tests {
 
     #[test]
     fn nearest_ancestor_rule_wins() {
-        let (root, mid, leaf, other) = (DepartmentId::new(), DepartmentId::new(), DepartmentId::new(), DepartmentId::new());
+        let (root, mid, leaf, other) = (
+            DepartmentId::new(),
+            DepartmentId::new(),
+            DepartmentId::new(),
+            DepartmentId::new(),
+        );
         let links = vec![
-            DepartmentLink { id: root, parent: None },
-            DepartmentLink { id: mid, parent: Some(root) },
-            DepartmentLink { id: leaf, parent: Some(mid) },
-            DepartmentLink { id: other, parent: Some(root) },
+            DepartmentLink {
+                id: root,
+                parent: None,
+            },
+            DepartmentLink {
+                id: mid,
+                parent: Some(root),
+            },
+            DepartmentLink {
+                id: leaf,
+                parent: Some(mid),
+            },
+            DepartmentLink {
+                id: other,
+                parent: Some(root),
+            },
         ];
-        let mid_rule = TrackingRule { moving_interval_s: 5, ..Default::default() };
-        let tenant_rule = TrackingRule { moving_interval_s: 20, ..Default::default() };
+        let mid_rule = TrackingRule {
+            moving_interval_s: 5,
+            ..Default::default()
+        };
+        let tenant_rule = TrackingRule {
+            moving_interval_s: 20,
+            ..Default::default()
+        };
         let mut rules = HashMap::from([(Some(mid), mid_rule.clone())]);
         assert_eq!(resolve(&rules, &links, leaf), mid_rule);
         assert_eq!(resolve(&rules, &links, other), TrackingRule::default());

@@ -79,6 +79,12 @@ pub fn analyze(fixes: &[Fix], now_ms: i64, cfg: &Config) -> Analysis {
             _ => continue,
         };
         kept += usize::from(!presence);
+        let trusted = f.provider != Provider::Network
+            && f.accuracy_m > 0.0
+            && f.accuracy_m <= cfg.speed_max_accuracy_m
+            && f.speed_mps >= 0.0
+            && f64::from(f.speed_mps) <= cfg.max_speed_mps;
+        let v = if trusted { f.speed_mps } else { f32::NAN };
         pts.push(Pt {
             t: f.t_ms,
             x,
@@ -86,6 +92,8 @@ pub fn analyze(fixes: &[Fix], now_ms: i64, cfg: &Config) -> Analysis {
             acc: accuracy(f, cfg),
             presence,
             network: f.provider == Provider::Network,
+            v,
+            brg: if trusted { f.bearing_deg } else { f32::NAN },
         });
     }
     drop(xy);
@@ -171,6 +179,8 @@ fn trips(
                     x: p.x,
                     y: p.y,
                     sigma: sigma(p.acc),
+                    v: p.v,
+                    brg: p.brg,
                 });
             }
         }

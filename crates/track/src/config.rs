@@ -86,6 +86,27 @@ pub struct Config {
     /// evidence proves (and what a tunnel is); raise it only with a measured road
     /// circuity for the region.
     pub gap_detour_factor: f64,
+    /// Reported (Doppler) speeds below this are read as standing still. Default 0.5 m/s:
+    /// at rest the reported speed is noise of ~0.3 m/s that never goes negative, which
+    /// integrated over a 60 s red light would add ~7 m; walking (1.2 m/s) and crawling
+    /// traffic (≥ 1 m/s) stay above it.
+    pub speed_floor_mps: f64,
+    /// Reported speed is trusted only on satellite fixes (provider not `Network`) whose
+    /// accuracy is known and at most this. Default 50 m: a fix that coarse comes from
+    /// Wi-Fi/cell positioning, which measures no Doppler.
+    pub speed_max_accuracy_m: f32,
+    /// Between two consecutive fixes with trusted speed, the path is taken as the speed
+    /// integrated over time, but never longer than the straight line times this (nor
+    /// shorter than the straight line). Default √2 ≈ 1.414: the longest a path with one
+    /// right-angle turn can be compared with its chord (equal legs). The reported bearings,
+    /// when known, tighten it to the turn they show (see `mileage.rs`).
+    pub max_detour: f64,
+    /// The speed integral between two fixes stands unless it lies outside those bounds by
+    /// more than this many standard deviations of the straight line's position noise
+    /// (√(σa² + σb²), σ from the fixes' accuracies). Default 2: a two-sigma consistency
+    /// test, so noise alone rarely overrides a good speed, while a red light between
+    /// sparse fixes (the integral off by tens to hundreds of metres) always is.
+    pub speed_bound_sigmas: f64,
 }
 
 impl Default for Config {
@@ -113,6 +134,10 @@ impl Default for Config {
             accel_psd: 2.0,
             min_step_m: 10.0,
             gap_detour_factor: 1.0,
+            speed_floor_mps: 0.5,
+            speed_max_accuracy_m: 50.0,
+            max_detour: std::f64::consts::SQRT_2,
+            speed_bound_sigmas: 2.0,
         }
     }
 }

@@ -6,7 +6,8 @@
 //! 1. [`prepare`] puts one device's fixes in a canonical order (sorted, one per instant),
 //! 2. [`clean`] judges each fix (invalid, duplicate, future, inaccurate, spike, teleport, mock),
 //! 3. [`analyze`] finds stops (stay points robust to indoor drift, gaps and multipath),
-//!    the trips between them and their distance (Kalman-smoothed, noise-gated, gaps bridged),
+//!    the trips between them and their distance (Kalman-smoothed, noise-gated, gaps bridged;
+//!    between fixes that report Doppler speed, the speed integrated within position bounds),
 //! 4. [`mileage_within`] clips that distance to working-hour windows,
 //! 5. [`simplify`] thins a polyline for display (Douglas–Peucker in metres).
 //!

@@ -12,6 +12,15 @@
 //! the result is the plain polyline. Network-provider (Wi-Fi/cell) fixes never enter: they
 //! hop between access-point and tower positions and prove presence, not movement. Trips
 //! start and end at stop centres, joined to the smoothed track by straight lines.
+//!
+//! Where both ends of an interval carry a trusted Doppler speed (satellite fixes; see
+//! `Config::speed_max_accuracy_m`), the interval's length is the speed integrated over
+//! time, checked against the positions: at least the straight line, at most the line
+//! times the turn the reported headings allow, each up to the line's own noise
+//! (`Smoother::speed_leg`). Positions alone cannot see the corners a 30 s sampling
+//! interval cuts (≈ 3 % of the distance); the speed can. Intervals without speed on both
+//! ends keep the position rule above.
+//!
 //! A signal gap is bridged by the straight line between
 //! the fixes on either side (× `gap_detour_factor`). x and y are independent with the same
 //! noise, so one 2×2 covariance serves both axes: ~40 flops per fix per pass.
@@ -26,6 +35,10 @@ pub(crate) struct Obs {
     pub x: f64,
     pub y: f64,
     pub sigma: f64,
+    /// Trusted reported speed (m/s), NaN if none (see `Config::speed_max_accuracy_m`).
+    pub v: f32,
+    /// Reported bearing (degrees clockwise from north) when `v` is trusted; else NaN.
+    pub brg: f32,
 }
 
 /// Filter state after a fix, and the predicted covariance that led to it.
@@ -113,7 +126,18 @@ impl Smoother {
             let mut gap_since_anchor = false;
             let last = obs.len() - 1;
             for k in 1..obs.len() {
-                gap_since_anchor |= obs[k].t - obs[k - 1].t > cfg.gap_ms;
+                let gap = obs[k].t - obs[k - 1].t > cfg.gap_ms;
+                if !gap && obs[k - 1].v >= 0.0 && obs[k].v >= 0.0 {
+                    // Both ends report a trusted speed: the path between them, from the
+                    // speed with the positions as bounds. Any displacement pending since
+                    // the anchor is below the minimum step, i.e. noise, and is dropped.
+                    total += self.speed_leg(obs, k - 1, k, proj, cfg);
+                    push(obs[k].t, total);
+                    anchor = k;
+                    gap_since_anchor = false;
+                    continue;
+                }
+                gap_since_anchor |= gap;
                 let (a, b) = (&self.states[anchor], &self.states[k]);
                 let d = proj.dist((a.px, a.py), (b.px, b.py));
                 // The last fix always closes the trip.
@@ -132,6 +156,61 @@ impl Smoother {
             push(t, total);
         }
         total
+    }
+
+    /// Path length between consecutive fixes `a` and `b` that both report a trusted speed.
+    ///
+    /// Two kinds of evidence, each wrong in its own way:
+    /// - the speed integrated over time (trapezoid) follows the road round corners that a
+    ///   straight line between sparse fixes cuts, and is precise between dense fixes, but
+    ///   overshoots whenever the vehicle slowed between the fixes (a red light, a corner)
+    ///   and undershoots when it was faster in between than at both ends;
+    /// - the positions bound the path: never shorter than the straight line between them,
+    ///   never longer than that line times the detour the reported headings allow (one
+    ///   turn where the two heading lines meet; at most `max_detour`). But the line is
+    ///   noisy by about √(σa² + σb²), which between dense fixes 50 m apart is several per
+    ///   cent.
+    ///
+    /// So the speed integral stands unless it breaks a bound by more than
+    /// `speed_bound_sigmas` times that noise; then the bound stands. Clipping at the bare
+    /// bounds instead would turn every metre of position noise into a bias (the integral
+    /// is cut whenever noise shortens the line, raised whenever noise lengthens it). A red
+    /// light between fixes 30 s apart on a straight road therefore counts the straight
+    /// line, a corner cut by sparse sampling counts its two legs, and dense driving counts
+    /// the Doppler speed.
+    fn speed_leg(&self, obs: &[Obs], a: usize, b: usize, proj: &Projection, cfg: &Config) -> f64 {
+        let (oa, ob) = (&obs[a], &obs[b]);
+        let (sa, sb) = (&self.states[a], &self.states[b]);
+        let c = proj.dist((sa.px, sa.py), (sb.px, sb.py));
+        let floor = cfg.speed_floor_mps;
+        let speed = |v: f32| {
+            let v = f64::from(v);
+            if v >= floor { v } else { 0.0 }
+        };
+        let dt = (ob.t - oa.t) as f64 / 1000.0;
+        let s = 0.5 * (speed(oa.v) + speed(ob.v)) * dt;
+        let var = oa.sigma * oa.sigma + ob.sigma * ob.sigma;
+        let slack = cfg.speed_bound_sigmas.max(0.0) * var.sqrt();
+        if s < c - slack {
+            // Faster in between than at the ends: the straight line, less its expected
+            // share of noise (E[line²] = true² + 2(σa² + σb²)).
+            return (c * c - 2.0 * var).max(0.0).sqrt().max(s);
+        }
+        if s <= c + slack {
+            return s;
+        }
+        let max = if cfg.max_detour.is_finite() {
+            cfg.max_detour.max(1.0)
+        } else {
+            1.0
+        };
+        let longest = c * detour(
+            (sb.px - sa.px, sb.py - sa.py),
+            heading(oa.brg, oa.v, floor),
+            heading(ob.brg, ob.v, floor),
+            max,
+        );
+        if s <= longest + slack { s } else { longest }
     }
 
     /// Forward Kalman filter then RTS smoothing; smoothed positions end up in `states`.
@@ -201,5 +280,57 @@ impl Smoother {
             f.py += c00 * ey + c01 * evy;
             f.vy += c10 * ey + c11 * evy;
         }
+    }
+}
+
+/// Unit heading (east, north) of a fix moving at `v` ≥ `floor` with a known bearing.
+#[inline]
+fn heading(brg: f32, v: f32, floor: f64) -> Option<(f64, f64)> {
+    if brg.is_finite() && f64::from(v) >= floor {
+        let (sin, cos) = f64::from(brg).to_radians().sin_cos();
+        Some((sin, cos))
+    } else {
+        None
+    }
+}
+
+/// How much longer than the chord `d` the path can be, given the headings at its ends
+/// (at most `max`). Both known and converging: one turn where the two heading lines
+/// meet (the triangle's two legs over the chord). Otherwise a turn symmetric to the
+/// known heading's angle with the chord, 1 / cos(angle): a heading along the chord says
+/// the road is straight. No heading: `max`.
+fn detour(d: (f64, f64), ha: Option<(f64, f64)>, hb: Option<(f64, f64)>, max: f64) -> f64 {
+    let c = d.0.hypot(d.1);
+    if c <= 1e-9 {
+        return 1.0;
+    }
+    let cross = |a: (f64, f64), b: (f64, f64)| a.0 * b.1 - a.1 * b.0;
+    let cos = |h: (f64, f64)| (h.0 * d.0 + h.1 * d.1) / c;
+    let ratio = match (ha, hb) {
+        (Some(u), Some(w)) => {
+            let uw = cross(u, w);
+            // a + s·u + t·w = b with s, t ≥ 0: the corner where the headings meet.
+            let (s, t) = if uw.abs() > 1e-3 {
+                (cross(d, w) / uw, cross(u, d) / uw)
+            } else {
+                (-1.0, -1.0)
+            };
+            if s >= 0.0 && t >= 0.0 {
+                (s + t) / c
+            } else {
+                let m = cos(u).min(cos(w));
+                if m > 0.0 { 1.0 / m } else { max }
+            }
+        }
+        (Some(h), None) | (None, Some(h)) => {
+            let m = cos(h);
+            if m > 0.0 { 1.0 / m } else { max }
+        }
+        (None, None) => max,
+    };
+    if ratio.is_finite() {
+        ratio.clamp(1.0, max)
+    } else {
+        max
     }
 }

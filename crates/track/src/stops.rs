@@ -21,6 +21,9 @@ pub(crate) struct Pt {
     pub presence: bool,
     /// Network (Wi-Fi/cell) positions locate a stop but never make distance.
     pub network: bool,
+    /// Trusted reported speed (m/s) and bearing (degrees); NaN when not known.
+    pub v: f32,
+    pub brg: f32,
 }
 
 /// A detected stop in projected coordinates, with the indices of its first and last fix.

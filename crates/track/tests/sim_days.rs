@@ -87,7 +87,7 @@ fn measure(name: &str, spec: &impl Fn(u64) -> Spec, days: u64, cfg: &Config) -> 
 
 /// Parameter sweep for tuning: `cargo test --release -p track --test sim_days -- --ignored --nocapture`.
 #[test]
-#[ignore]
+#[ignore = "a tuning tool (parameter sweep), not a check; run with --ignored --nocapture"]
 fn sweep() {
     let noise: f64 = std::env::var("NOISE")
         .ok()
@@ -139,7 +139,7 @@ fn sparse_days() {
 
 /// Per-day detail for tuning: `... -- --ignored --nocapture per_day`.
 #[test]
-#[ignore]
+#[ignore = "a tuning tool (per-day detail), not a check; run with --ignored --nocapture"]
 fn per_day() {
     let q: f64 = std::env::var("Q")
         .ok()

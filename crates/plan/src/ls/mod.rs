@@ -1,6 +1,9 @@
 //! Local search over a complete solution: granular node moves (relocate and swap of
-//! segments of up to two clients, 2-opt* tail exchange) until no improving move is left,
-//! then SWAP* between routes whose sectors overlap, repeated while it improves.
+//! segments of up to two clients, 2-opt* tail exchange), first improvement, until none
+//! improves. A search is either confined to the "promising" clients (those a perturbation
+//! touched, spreading to the partners of each applied move) or exhaustive, which also
+//! runs SWAP* between routes that hold granular neighbours, repeated while it improves.
+//! Routes are fixed slots, one per vehicle; empty slots let a client open a new route.
 //!
 //! Every move is described as a [`Plan`]: the new route written as a list of ranges of
 //! the current routes. Its cost is bounded in O(ranges) from distance and load alone, and

@@ -17,7 +17,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_devices, create_device)).routes(routes!(revoke_device))
+    OpenApiRouter::new()
+        .routes(routes!(list_devices, create_device))
+        .routes(routes!(revoke_device))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -78,8 +80,17 @@ fn make_identifier() -> String {
     responses((status = 200, body = DeviceList), (status = 403, body = ErrorBody)))]
 async fn list_devices(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<DeviceList>> {
     let reach = caller.reach(Resource::Devices, Action::Read)?;
-    let items = s.store.list_devices(caller.tenant(), &reach).await?.into_iter().map(Device::from).collect();
-    Ok(Json(DeviceList { items, next_cursor: None }))
+    let items = s
+        .store
+        .list_devices(caller.tenant(), &reach)
+        .await?
+        .into_iter()
+        .map(Device::from)
+        .collect();
+    Ok(Json(DeviceList {
+        items,
+        next_cursor: None,
+    }))
 }
 
 /// Registers a device to a person the caller reaches. Identifiers are unique across all
@@ -95,21 +106,42 @@ async fn create_device(
     let employee = match (req.employee_id, &reach) {
         (Some(e), _) => e,
         (None, Reach::Own(me)) => *me,
-        (None, _) => return Err(ApiError::invalid(Invalid::one("employee_id", "is required"))),
+        (None, _) => {
+            return Err(ApiError::invalid(Invalid::one(
+                "employee_id",
+                "is required",
+            )));
+        }
     };
     match s.store.employee(caller.tenant(), employee, &reach).await {
         Ok(e) if e.active => {}
-        Ok(_) => return Err(ApiError::invalid(Invalid::one("employee_id", "employee is deactivated"))),
-        Err(storage::StoreError::NotFound) => return Err(ApiError::invalid(Invalid::one("employee_id", "no such employee"))),
+        Ok(_) => {
+            return Err(ApiError::invalid(Invalid::one(
+                "employee_id",
+                "employee is deactivated",
+            )));
+        }
+        Err(storage::StoreError::NotFound) => {
+            return Err(ApiError::invalid(Invalid::one(
+                "employee_id",
+                "no such employee",
+            )));
+        }
         Err(e) => return Err(e.into()),
     }
     let mut bad = Invalid::default();
     let identifier = match &req.identifier {
-        Some(i) => bad.check("identifier", domain::customer::parse_key(Some(i), 64)).flatten(),
+        Some(i) => bad
+            .check("identifier", domain::customer::parse_key(Some(i), 64))
+            .flatten(),
         None => Some(make_identifier()),
     };
-    let name = bad.check("name", clean_optional(req.name.as_deref(), 100)).flatten();
-    let platform = bad.check("platform", clean_optional(req.platform.as_deref(), 50)).flatten();
+    let name = bad
+        .check("name", clean_optional(req.name.as_deref(), 100))
+        .flatten();
+    let platform = bad
+        .check("platform", clean_optional(req.platform.as_deref(), 50))
+        .flatten();
     let Some(identifier) = identifier.filter(|_| bad.is_empty()) else {
         if bad.is_empty() {
             bad.push("identifier", "must not be empty");
@@ -118,7 +150,13 @@ async fn create_device(
     };
     let d = s
         .store
-        .create_device(caller.tenant(), employee, &identifier, name.as_deref(), platform.as_deref())
+        .create_device(
+            caller.tenant(),
+            employee,
+            &identifier,
+            name.as_deref(),
+            platform.as_deref(),
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(d.into())))
 }
@@ -126,7 +164,16 @@ async fn create_device(
 /// Revokes a device: its identifier is refused from now on (and may be registered again).
 #[utoipa::path(delete, path = "/api/v1/devices/{id}", tag = "tracking", params(("id" = DeviceId, Path)),
     responses((status = 200, body = Device), (status = 404, body = ErrorBody)))]
-async fn revoke_device(State(s): State<AppState>, caller: Caller, Path(id): Path<DeviceId>) -> ApiResult<Json<Device>> {
+async fn revoke_device(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<DeviceId>,
+) -> ApiResult<Json<Device>> {
     let reach = caller.reach(Resource::Devices, Action::Write)?;
-    Ok(Json(s.store.revoke_device(caller.tenant(), id, &reach).await?.into()))
+    Ok(Json(
+        s.store
+            .revoke_device(caller.tenant(), id, &reach)
+            .await?
+            .into(),
+    ))
 }

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::time::Duration;
-use storage::EmployeeFilter;
+use storage::{EmployeeFilter, LastFix};
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
 use utoipa::{IntoParams, ToSchema};
@@ -54,7 +54,7 @@ pub struct LivePosition {
 struct Person {
     name: String,
     department: DepartmentId,
-    last: Option<(i64, f64, f64, Option<f32>, Option<f32>)>,
+    last: Option<LastFix>,
     sent: Option<LivePosition>,
 }
 
@@ -71,12 +71,29 @@ async fn live(
     let system = output_system(q.coord_system.as_deref())?;
     let tenant = caller.tenant();
     let mut people: HashMap<EmployeeId, Person> = HashMap::new();
-    let mut f = EmployeeFilter { limit: 500, active: Some(true), ..Default::default() };
+    let mut f = EmployeeFilter {
+        limit: 500,
+        active: Some(true),
+        ..Default::default()
+    };
     loop {
         let page = s.store.list_employees(tenant, &reach, &f).await?;
         for e in page.items {
-            let Employee { id, name, department_id, .. } = e;
-            people.insert(id, Person { name, department: department_id, last: None, sent: None });
+            let Employee {
+                id,
+                name,
+                department_id,
+                ..
+            } = e;
+            people.insert(
+                id,
+                Person {
+                    name,
+                    department: department_id,
+                    last: None,
+                    sent: None,
+                },
+            );
         }
         match page.next_cursor {
             Some(c) => f.cursor = Some(c),
@@ -85,7 +102,7 @@ async fn live(
     }
     for l in s.store.last_fixes(tenant).await? {
         if let Some(p) = people.get_mut(&l.employee) {
-            p.last = Some((l.t_ms, l.lat, l.lon, l.accuracy_m, l.speed_mps));
+            p.last = Some(l);
         }
     }
     // Subscribe before the snapshot is sent so no position falls between the two.
@@ -93,51 +110,109 @@ async fn live(
     let (tx, rx) = mpsc::channel::<Result<Event, Infallible>>(256);
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(30));
+        // `None`: sweep everyone (the snapshot, then every tick, for status flips such as
+        // going offline); `Some(id)`: only the person whose position just arrived.
+        let mut due: Option<EmployeeId> = None;
         loop {
-            // Each round sends what changed: everything at first, then news and status flips.
-            for (id, p) in people.iter_mut() {
-                let working = match s.tracking.schedules.get(&s.store, tenant, p.department).await {
+            let ids: Vec<EmployeeId> = match due {
+                Some(id) => vec![id],
+                None => people.keys().copied().collect(),
+            };
+            for id in ids {
+                let Some(p) = people.get_mut(&id) else {
+                    continue;
+                };
+                let working = match s
+                    .tracking
+                    .schedules
+                    .get(&s.store, tenant, p.department)
+                    .await
+                {
                     Ok(a) => a.schedule.is_working(a.tz, crate::now_ms()),
                     Err(_) => true,
                 };
-                let now = crate::now_ms();
-                let status = live_status(working, p.last.map(|l| l.0), p.last.and_then(|l| l.4), now);
-                let pos = render(*id, p, status, system);
+                let status = live_status(
+                    working,
+                    p.last.as_ref().map(|l| l.t_ms),
+                    p.last.as_ref().and_then(|l| l.speed_mps),
+                    crate::now_ms(),
+                );
+                let pos = render(id, p, status, system);
                 if p.sent.as_ref() != Some(&pos) {
-                    let ev = Event::default().event("position").json_data(&pos).unwrap_or_default();
+                    let ev = Event::default()
+                        .event("position")
+                        .json_data(&pos)
+                        .unwrap_or_default();
                     if tx.send(Ok(ev)).await.is_err() {
                         return;
                     }
                     p.sent = Some(pos);
                 }
             }
-            tokio::select! {
-                _ = tick.tick() => {}
-                got = positions.recv() => match got {
-                    Ok(pos) if pos.tenant == tenant => {
-                        if let Some(p) = people.get_mut(&pos.employee) {
-                            if p.last.is_none_or(|l| pos.t_ms >= l.0) {
-                                p.last = Some((pos.t_ms, pos.lat, pos.lon, pos.accuracy_m, pos.speed_mps));
+            due = loop {
+                tokio::select! {
+                    _ = tick.tick() => break None,
+                    got = positions.recv() => match got {
+                        Ok(pos) if pos.tenant == tenant => {
+                            if let Some(p) = people.get_mut(&pos.employee)
+                                && p.last.as_ref().is_none_or(|l| pos.t_ms >= l.t_ms)
+                            {
+                                p.last = Some(LastFix {
+                                    employee: pos.employee,
+                                    t_ms: pos.t_ms,
+                                    lat: pos.lat,
+                                    lon: pos.lon,
+                                    accuracy_m: pos.accuracy_m,
+                                    speed_mps: pos.speed_mps,
+                                    received_ms: crate::now_ms(),
+                                });
+                                break Some(pos.employee);
                             }
                         }
-                    }
-                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
-                    Err(broadcast::error::RecvError::Closed) => return,
-                },
-                _ = tx.closed() => return,
-            }
+                        // Fell behind and lost positions: reread the newest ones, then sweep.
+                        Err(broadcast::error::RecvError::Lagged(_)) => {
+                            if let Ok(last) = s.store.last_fixes(tenant).await {
+                                for l in last {
+                                    if let Some(p) = people.get_mut(&l.employee) {
+                                        p.last = Some(l);
+                                    }
+                                }
+                            }
+                            break None;
+                        }
+                        Ok(_) => {}
+                        Err(broadcast::error::RecvError::Closed) => return,
+                    },
+                    _ = tx.closed() => return,
+                }
+            };
         }
     });
     Ok(Sse::new(ReceiverStream::new(rx)).keep_alive(KeepAlive::default()))
 }
 
 fn render(id: EmployeeId, p: &Person, status: LiveStatus, system: CoordSystem) -> LivePosition {
-    let (t, lat, lon, accuracy_m, speed_mps) = match p.last {
-        Some((t, lat, lon, acc, speed)) => {
-            let q = Wgs84::from_stored(lat, lon).to_system(system);
-            (Some(rfc3339(&chrono::Utc, t)), Some(q.lat), Some(q.lon), acc, speed)
+    let (t, lat, lon, accuracy_m, speed_mps) = match &p.last {
+        Some(l) => {
+            let q = Wgs84::from_stored(l.lat, l.lon).to_system(system);
+            (
+                Some(rfc3339(&chrono::Utc, l.t_ms)),
+                Some(q.lat),
+                Some(q.lon),
+                l.accuracy_m,
+                l.speed_mps,
+            )
         }
         None => (None, None, None, None, None),
     };
-    LivePosition { employee_id: id, name: p.name.clone(), status, t, lat, lon, accuracy_m, speed_mps }
+    LivePosition {
+        employee_id: id,
+        name: p.name.clone(),
+        status,
+        t,
+        lat,
+        lon,
+        accuracy_m,
+        speed_mps,
+    }
 }

@@ -60,12 +60,20 @@ async fn post_locations(
         return Err(ApiError::forbidden());
     };
     if batch.fixes.len() > MAX_BATCH {
-        return Err(ApiError::invalid(domain::Invalid::one("fixes", format!("at most {MAX_BATCH} fixes per batch"))));
+        return Err(ApiError::invalid(domain::Invalid::one(
+            "fixes",
+            format!("at most {MAX_BATCH} fixes per batch"),
+        )));
     }
     let device = match &batch.device {
         Some(ident) => match s.store.device_owner(ident).await? {
             Some(o) if o.tenant == u.tenant && o.employee == u.employee => Some(o.device),
-            _ => return Err(ApiError::invalid(domain::Invalid::one("device", "is not a device registered to you"))),
+            _ => {
+                return Err(ApiError::invalid(domain::Invalid::one(
+                    "device",
+                    "is not a device registered to you",
+                )));
+            }
         },
         None => None,
     };
@@ -75,12 +83,24 @@ async fn post_locations(
     for (index, f) in batch.fixes.iter().enumerate() {
         match f.to_record(now) {
             Ok(r) => records.push(r),
-            Err((field, problem)) => rejected.push(RejectedFix { index, field: format!("fixes[{index}].{field}"), problem }),
+            Err((field, problem)) => rejected.push(RejectedFix {
+                index,
+                field: format!("fixes[{index}].{field}"),
+                problem,
+            }),
         }
     }
     let outcome = s
         .tracking
-        .ingest(&s.store, u.tenant, u.employee, u.department, device, FixSource::Api, records)
+        .ingest(
+            &s.store,
+            u.tenant,
+            u.employee,
+            u.department,
+            device,
+            FixSource::Api,
+            records,
+        )
         .await?;
     Ok((StatusCode::OK, Json(LocationAnswer { outcome, rejected })))
 }

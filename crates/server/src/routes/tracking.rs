@@ -47,8 +47,15 @@ async fn get_rules(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<
     caller.reach(Resource::Departments, Action::Read)?;
     let mut rules = s.store.tracking_rules(caller.tenant()).await?;
     let tenant = rules.remove(&None);
-    let departments = rules.into_iter().filter_map(|(d, r)| Some((d?.to_string(), r))).collect();
-    Ok(Json(RuleSet { tenant, departments, default: TrackingRule::default() }))
+    let departments = rules
+        .into_iter()
+        .filter_map(|(d, r)| Some((d?.to_string(), r)))
+        .collect();
+    Ok(Json(RuleSet {
+        tenant,
+        departments,
+        default: TrackingRule::default(),
+    }))
 }
 
 fn scope(raw: &str) -> ApiResult<Option<DepartmentId>> {
@@ -73,10 +80,14 @@ async fn put_rule(
     caller.reach(Resource::Departments, Action::Write)?;
     let dept = scope(&raw)?;
     if let Some(d) = dept {
-        s.store.department(caller.tenant(), d, &Reach::Tenant).await?;
+        s.store
+            .department(caller.tenant(), d, &Reach::Tenant)
+            .await?;
     }
     rule.validate()?;
-    s.store.put_tracking_rule(caller.tenant(), dept, &rule).await?;
+    s.store
+        .put_tracking_rule(caller.tenant(), dept, &rule)
+        .await?;
     s.tracking.schedules.invalidate(caller.tenant());
     Ok(Json(rule))
 }
@@ -84,9 +95,17 @@ async fn put_rule(
 #[utoipa::path(delete, path = "/api/v1/tracking-rules/{scope}", tag = "tracking",
     params(("scope" = String, Path, description = "`tenant` or a department id")),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-async fn delete_rule(State(s): State<AppState>, caller: Caller, Path(raw): Path<String>) -> ApiResult<StatusCode> {
+async fn delete_rule(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+) -> ApiResult<StatusCode> {
     caller.reach(Resource::Departments, Action::Write)?;
-    if !s.store.delete_tracking_rule(caller.tenant(), scope(&raw)?).await? {
+    if !s
+        .store
+        .delete_tracking_rule(caller.tenant(), scope(&raw)?)
+        .await?
+    {
         return Err(ApiError::not_found());
     }
     s.tracking.schedules.invalidate(caller.tenant());
@@ -100,7 +119,11 @@ async fn my_policy(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<
     let Principal::User(u) = &caller.principal else {
         return Err(ApiError::forbidden());
     };
-    let a = s.tracking.schedules.get(&s.store, u.tenant, u.department).await?;
+    let a = s
+        .tracking
+        .schedules
+        .get(&s.store, u.tenant, u.department)
+        .await?;
     Ok(Json(policy_at(&a.rule, &a.schedule, a.tz, crate::now_ms())))
 }
 
@@ -130,7 +153,8 @@ pub struct DayTrack {
 }
 
 fn parse_date(s: &str) -> ApiResult<NaiveDate> {
-    s.parse().map_err(|_| ApiError::bad_request("date", "must be YYYY-MM-DD"))
+    s.parse()
+        .map_err(|_| ApiError::bad_request("date", "must be YYYY-MM-DD"))
 }
 
 fn convert(lat: f64, lon: f64, system: CoordSystem) -> (f64, f64) {
@@ -154,11 +178,18 @@ async fn day_track(
     let system = output_system(q.coord_system.as_deref())?;
     let tolerance = q.tolerance_m.unwrap_or(5.0);
     if !(0.0..=1000.0).contains(&tolerance) {
-        return Err(ApiError::bad_request("tolerance_m", "must be between 0 and 1000"));
+        return Err(ApiError::bad_request(
+            "tolerance_m",
+            "must be between 0 and 1000",
+        ));
     }
     let day = compute_day(&s.store, &s.tracking.schedules, caller.tenant(), id, date).await?;
     let points: Vec<(f64, f64)> = day.fixes.iter().map(|f| (f.lat, f.lon)).collect();
-    let (keep, err) = if tolerance > 0.0 { track::simplify(&points, tolerance) } else { ((0..points.len()).collect(), 0.0) };
+    let (keep, err) = if tolerance > 0.0 {
+        track::simplify(&points, tolerance)
+    } else {
+        ((0..points.len()).collect(), 0.0)
+    };
     let polyline: Vec<[f64; 3]> = keep
         .iter()
         .map(|&i| {
@@ -183,12 +214,18 @@ async fn day_track(
         }
         "gpx" => Ok(gpx(&q.date, &day.fixes, &day.summary).into_response()),
         "geojson" => Ok(Json(geojson(&polyline, &day.summary)).into_response()),
-        _ => Err(ApiError::bad_request("format", "must be json, gpx or geojson")),
+        _ => Err(ApiError::bad_request(
+            "format",
+            "must be json, gpx or geojson",
+        )),
     }
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// GPX 1.1 keeps every stored fix (in WGS-84, as GPX requires) and the stops as waypoints.
@@ -208,7 +245,12 @@ fn gpx(date: &str, fixes: &[track::Fix], summary: &DaySummary) -> Response {
     }
     out.push_str(&format!("<trk><name>{}</name><trkseg>\n", xml_escape(date)));
     for f in fixes {
-        out.push_str(&format!("<trkpt lat=\"{}\" lon=\"{}\"><time>{}</time>", f.lat, f.lon, rfc3339(&chrono::Utc, f.t_ms)));
+        out.push_str(&format!(
+            "<trkpt lat=\"{}\" lon=\"{}\"><time>{}</time>",
+            f.lat,
+            f.lon,
+            rfc3339(&chrono::Utc, f.t_ms)
+        ));
         if f.accuracy_m.is_finite() {
             out.push_str(&format!("<hdop>{:.1}</hdop>", f.accuracy_m / 5.0));
         }
@@ -279,7 +321,10 @@ async fn day_list(
     s.store.employee(caller.tenant(), id, &reach).await?;
     let (from, to) = (parse_date(&q.from)?, parse_date(&q.to)?);
     if to < from || (to - from).num_days() > 92 {
-        return Err(ApiError::bad_request("to", "must be on or after `from` and at most 92 days later"));
+        return Err(ApiError::bad_request(
+            "to",
+            "must be on or after `from` and at most 92 days later",
+        ));
     }
     let mut items = Vec::new();
     for date in from.iter_days().take_while(|d| *d <= to) {
@@ -293,9 +338,13 @@ async fn day_list(
                 pending,
                 summary: serde_json::from_str(&stored.summary_json).ok(),
             }),
-            None if pending => {
-                items.push(DayRow { date: day, mileage_m: 0.0, work_mileage_m: 0.0, pending, summary: None })
-            }
+            None if pending => items.push(DayRow {
+                date: day,
+                mileage_m: 0.0,
+                work_mileage_m: 0.0,
+                pending,
+                summary: None,
+            }),
             None => {}
         }
     }

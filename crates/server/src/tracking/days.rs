@@ -36,15 +36,28 @@ pub async fn compute_day(
     let stored: Vec<FixRecord> = store.fixes_between(tenant, employee, from, to).await?;
     let mut fixes: Vec<track::Fix> = stored.iter().map(to_track_fix).collect();
     let windows = applied.schedule.windows_touching(tz, date);
-    let (summary, analysis) = summarize(&date.to_string(), &mut fixes, &windows, &tz, crate::now_ms());
-    Ok(ComputedDay { summary, analysis, fixes })
+    let (summary, analysis) = summarize(
+        &date.to_string(),
+        &mut fixes,
+        &windows,
+        &tz,
+        crate::now_ms(),
+    );
+    Ok(ComputedDay {
+        summary,
+        analysis,
+        fixes,
+    })
 }
 
-/// Recomputes up to a hundred days marked at least `settle_ms` ago; returns how many.
-pub async fn summarize_dirty(store: &Store, schedules: &ScheduleCache, settle_ms: i64) -> Result<usize, ApiError> {
-    let dirty: Vec<DirtyDay> = store.dirty_days(settle_ms, 100).await?;
+/// Recomputes up to a hundred days that have been quiet for a second, or waited a
+/// minute; returns how many.
+pub async fn summarize_dirty(store: &Store, schedules: &ScheduleCache) -> Result<usize, ApiError> {
+    let dirty: Vec<DirtyDay> = store.dirty_days(1000, 60_000, 100).await?;
     for d in &dirty {
-        let Ok(date) = d.day.parse::<NaiveDate>() else { continue };
+        let Ok(date) = d.day.parse::<NaiveDate>() else {
+            continue;
+        };
         let day = compute_day(store, schedules, d.tenant, d.employee, date).await?;
         let stored = StoredDay {
             summary_json: serde_json::to_string(&day.summary).map_err(ApiError::internal)?,
@@ -57,16 +70,24 @@ pub async fn summarize_dirty(store: &Store, schedules: &ScheduleCache, settle_ms
     Ok(dirty.len())
 }
 
-/// Background work of the tracking engine: day summaries (every half second, once a day
-/// has been quiet for a second) and retention (hourly).
+/// Background work of the tracking engine: day summaries (polled every half second) and
+/// retention (hourly). Ends quietly when the database closes.
 pub fn spawn(store: Store, schedules: Arc<ScheduleCache>, retention_days: Option<u32>) {
     let s = store.clone();
     tokio::spawn(async move {
         loop {
-            match summarize_dirty(&s, &schedules, 1000).await {
+            if s.is_closed() {
+                return;
+            }
+            match summarize_dirty(&s, &schedules).await {
                 Ok(n) if n > 0 => continue,
                 Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e.message, "summarising days failed"),
+                Err(e) => {
+                    if s.is_closed() {
+                        return;
+                    }
+                    tracing::warn!(error = %e.message, "summarising days failed");
+                }
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
@@ -75,8 +96,13 @@ pub fn spawn(store: Store, schedules: Arc<ScheduleCache>, retention_days: Option
         tokio::spawn(async move {
             loop {
                 let cutoff = crate::now_ms() - i64::from(days) * 86_400_000;
+                if store.is_closed() {
+                    return;
+                }
                 match store.delete_fixes_before(cutoff).await {
-                    Ok(n) if n > 0 => tracing::info!(deleted = n, days, "retention removed old fixes"),
+                    Ok(n) if n > 0 => {
+                        tracing::info!(deleted = n, days, "retention removed old fixes")
+                    }
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "retention failed"),
                 }

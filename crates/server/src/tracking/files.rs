@@ -56,12 +56,26 @@ fn fix(t_ms: i64, lat: f64, lon: f64) -> track::Fix {
 pub fn read_csv(bytes: &[u8]) -> Result<(Devices, Vec<BadLine>), String> {
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let headers = rdr.headers().map_err(|e| format!("header: {e}"))?.clone();
-    let col = |name: &str| headers.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name);
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
+    };
     let need = |name: &str| col(name).ok_or_else(|| format!("header: column `{name}` is missing"));
-    let (c_dev, c_t, c_lat, c_lon) = (need("device_id")?, need("timestamp")?, need("lat")?, need("lon")?);
+    let (c_dev, c_t, c_lat, c_lon) = (
+        need("device_id")?,
+        need("timestamp")?,
+        need("lat")?,
+        need("lon")?,
+    );
     let c_acc = col("accuracy_m");
-    let (c_speed, c_bear, c_alt, c_prov, c_mock) =
-        (col("speed_mps"), col("bearing_deg"), col("altitude_m"), col("provider"), col("mock"));
+    let (c_speed, c_bear, c_alt, c_prov, c_mock) = (
+        col("speed_mps"),
+        col("bearing_deg"),
+        col("altitude_m"),
+        col("provider"),
+        col("mock"),
+    );
     let mut devices = Devices::new();
     let mut bad = Vec::new();
     let mut rec = csv::StringRecord::new();
@@ -71,17 +85,36 @@ pub fn read_csv(bytes: &[u8]) -> Result<(Devices, Vec<BadLine>), String> {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                bad.push(BadLine { line, column: "-".into(), problem: e.to_string() });
+                bad.push(BadLine {
+                    line,
+                    column: "-".into(),
+                    problem: e.to_string(),
+                });
                 continue;
             }
         }
         let line = rec.position().map(|p| p.line()).unwrap_or(line);
-        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).map(str::trim).filter(|s| !s.is_empty());
-        let mut problem = |column: &str, p: &str| bad.push(BadLine { line, column: column.into(), problem: p.into() });
+        let get = |c: Option<usize>| {
+            c.and_then(|c| rec.get(c))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+        };
+        let mut problem = |column: &str, p: &str| {
+            bad.push(BadLine {
+                line,
+                column: column.into(),
+                problem: p.into(),
+            })
+        };
         let num = |c: Option<usize>| -> Result<Option<f64>, ()> {
             match get(c) {
                 None => Ok(None),
-                Some(s) => s.parse::<f64>().ok().filter(|x| x.is_finite()).map(Some).ok_or(()),
+                Some(s) => s
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite())
+                    .map(Some)
+                    .ok_or(()),
             }
         };
         let Some(device) = get(Some(c_dev)) else {
@@ -110,7 +143,11 @@ pub fn read_csv(bytes: &[u8]) -> Result<(Devices, Vec<BadLine>), String> {
         let mut f = fix(t, lat, lon);
         let mut opt = |c: Option<usize>, name: &str, slot: &mut f32| match num(c) {
             Ok(v) => *slot = v.map(|x| x as f32).unwrap_or(f32::NAN),
-            Err(()) => bad.push(BadLine { line, column: name.into(), problem: "is not a number; ignored".into() }),
+            Err(()) => bad.push(BadLine {
+                line,
+                column: name.into(),
+                problem: "is not a number; ignored".into(),
+            }),
         };
         opt(c_acc, "accuracy_m", &mut f.accuracy_m);
         opt(c_speed, "speed_mps", &mut f.speed_mps);
@@ -122,7 +159,10 @@ pub fn read_csv(bytes: &[u8]) -> Result<(Devices, Vec<BadLine>), String> {
             Some("fused") => track::Provider::Fused,
             _ => track::Provider::Unknown,
         };
-        f.mock = matches!(get(c_mock).map(str::to_ascii_lowercase).as_deref(), Some("true" | "1"));
+        f.mock = matches!(
+            get(c_mock).map(str::to_ascii_lowercase).as_deref(),
+            Some("true" | "1")
+        );
         devices.entry(device.to_owned()).or_default().push(f);
     }
     Ok((devices, bad))
@@ -135,14 +175,23 @@ pub fn read_gpx(bytes: &[u8], default_device: &str) -> Result<(Devices, Vec<BadL
     let mut devices = Devices::new();
     let mut bad = Vec::new();
     for (ti, trk) in doc.tracks.iter().enumerate() {
-        let name = trk.name.clone().unwrap_or_else(|| default_device.to_owned());
+        let name = trk
+            .name
+            .clone()
+            .unwrap_or_else(|| default_device.to_owned());
         for (si, seg) in trk.segments.iter().enumerate() {
             for (pi, p) in seg.points.iter().enumerate() {
                 let Some(time) = p.time.and_then(|t| t.format().ok()) else {
-                    bad.push(BadLine { line: 0, column: format!("trk[{ti}].seg[{si}].pt[{pi}]"), problem: "has no time".into() });
+                    bad.push(BadLine {
+                        line: 0,
+                        column: format!("trk[{ti}].seg[{si}].pt[{pi}]"),
+                        problem: "has no time".into(),
+                    });
                     continue;
                 };
-                let Ok((t, _)) = parse_time_text(&time) else { continue };
+                let Ok((t, _)) = parse_time_text(&time) else {
+                    continue;
+                };
                 let pt = p.point();
                 let mut f = fix(t, pt.y(), pt.x());
                 if let Some(h) = p.hdop {
@@ -162,7 +211,8 @@ pub fn read_gpx(bytes: &[u8], default_device: &str) -> Result<(Devices, Vec<BadL
 /// GeoJSON: Point features with `properties.time`/`timestamp` (and optional `device_id`,
 /// `accuracy_m`), or LineString features with `properties.coordTimes`.
 pub fn read_geojson(bytes: &[u8], default_device: &str) -> Result<(Devices, Vec<BadLine>), String> {
-    let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
+    let v: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
     let features = match v["type"].as_str() {
         Some("FeatureCollection") => v["features"].as_array().cloned().unwrap_or_default(),
         Some("Feature") => vec![v.clone()],
@@ -172,7 +222,10 @@ pub fn read_geojson(bytes: &[u8], default_device: &str) -> Result<(Devices, Vec<
     let mut bad = Vec::new();
     for (i, feat) in features.iter().enumerate() {
         let props = &feat["properties"];
-        let device = props["device_id"].as_str().unwrap_or(default_device).to_owned();
+        let device = props["device_id"]
+            .as_str()
+            .unwrap_or(default_device)
+            .to_owned();
         let time_of = |t: &serde_json::Value| match t {
             serde_json::Value::String(s) => parse_time_text(s).ok().map(|x| x.0),
             serde_json::Value::Number(n) => parse_time_text(&n.to_string()).ok().map(|x| x.0),
@@ -185,26 +238,47 @@ pub fn read_geojson(bytes: &[u8], default_device: &str) -> Result<(Devices, Vec<
                 match (t, coord(&feat["geometry"]["coordinates"])) {
                     (Some(t), Some((lat, lon))) => {
                         let mut f = fix(t, lat, lon);
-                        f.accuracy_m = props["accuracy_m"].as_f64().map(|a| a as f32).unwrap_or(f32::NAN);
+                        f.accuracy_m = props["accuracy_m"]
+                            .as_f64()
+                            .map(|a| a as f32)
+                            .unwrap_or(f32::NAN);
                         devices.entry(device).or_default().push(f);
                     }
-                    _ => bad.push(BadLine { line: 0, column: format!("features[{i}]"), problem: "needs coordinates and a time".into() }),
+                    _ => bad.push(BadLine {
+                        line: 0,
+                        column: format!("features[{i}]"),
+                        problem: "needs coordinates and a time".into(),
+                    }),
                 }
             }
             Some("LineString") => {
-                let coords = feat["geometry"]["coordinates"].as_array().cloned().unwrap_or_default();
+                let coords = feat["geometry"]["coordinates"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
                 let times = props["coordTimes"].as_array().cloned().unwrap_or_default();
                 if times.len() != coords.len() {
-                    bad.push(BadLine { line: 0, column: format!("features[{i}]"), problem: "coordTimes must match coordinates".into() });
+                    bad.push(BadLine {
+                        line: 0,
+                        column: format!("features[{i}]"),
+                        problem: "coordTimes must match coordinates".into(),
+                    });
                     continue;
                 }
                 for (c, t) in coords.iter().zip(&times) {
                     if let (Some(t), Some((lat, lon))) = (time_of(t), coord(c)) {
-                        devices.entry(device.clone()).or_default().push(fix(t, lat, lon));
+                        devices
+                            .entry(device.clone())
+                            .or_default()
+                            .push(fix(t, lat, lon));
                     }
                 }
             }
-            _ => bad.push(BadLine { line: 0, column: format!("features[{i}]"), problem: "geometry must be Point or LineString".into() }),
+            _ => bad.push(BadLine {
+                line: 0,
+                column: format!("features[{i}]"),
+                problem: "geometry must be Point or LineString".into(),
+            }),
         }
     }
     Ok((devices, bad))
@@ -227,7 +301,11 @@ mod tests {
         assert!(devices["b"][0].accuracy_m.is_nan() && devices["b"][0].mock);
         let lines: Vec<(u64, &str)> = bad.iter().map(|b| (b.line, b.column.as_str())).collect();
         assert_eq!(lines, [(3, "timestamp"), (5, "lat/lon")]);
-        assert!(read_csv(b"device,timestamp,lat,lon\n").unwrap_err().contains("device_id"));
+        assert!(
+            read_csv(b"device,timestamp,lat,lon\n")
+                .unwrap_err()
+                .contains("device_id")
+        );
     }
 
     #[test]

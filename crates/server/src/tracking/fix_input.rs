@@ -35,13 +35,23 @@ pub fn parse_time_text(s: &str) -> Result<(i64, Option<i16>), String> {
             return Err("is not a time".into());
         }
         // Some clients send milliseconds in the seconds field; 1e11 s is the year 5138.
-        let ms = if secs.abs() > 1e11 { secs } else { secs * 1000.0 };
+        let ms = if secs.abs() > 1e11 {
+            secs
+        } else {
+            secs * 1000.0
+        };
         return Ok((ms.round() as i64, None));
     }
     let t: DateTime<FixedOffset> = DateTime::parse_from_rfc3339(s)
         .or_else(|_| DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z"))
-        .map_err(|_| "must be RFC 3339 with an offset (2026-11-27T09:30:00+08:00) or epoch seconds".to_owned())?;
-    Ok((t.timestamp_millis(), Some((t.offset().local_minus_utc() / 60) as i16)))
+        .map_err(|_| {
+            "must be RFC 3339 with an offset (2026-11-27T09:30:00+08:00) or epoch seconds"
+                .to_owned()
+        })?;
+    Ok((
+        t.timestamp_millis(),
+        Some((t.offset().local_minus_utc() / 60) as i16),
+    ))
 }
 
 /// One fix in `POST /api/v1/locations`.
@@ -75,7 +85,12 @@ pub struct FixInput {
 }
 
 /// Checks an optional measurement: finite and in range, else the field's problem.
-fn measure(v: Option<f64>, field: &'static str, lo: f64, hi: f64) -> Result<Option<f32>, (&'static str, String)> {
+fn measure(
+    v: Option<f64>,
+    field: &'static str,
+    lo: f64,
+    hi: f64,
+) -> Result<Option<f32>, (&'static str, String)> {
     match v {
         None => Ok(None),
         Some(x) if x.is_finite() && (lo..=hi).contains(&x) => Ok(Some(x as f32)),
@@ -96,12 +111,15 @@ impl FixInput {
         }
         let system = match self.coord_system.as_deref() {
             None => CoordSystem::Wgs84,
-            Some(s) => CoordSystem::parse(s).ok_or(("coord_system", "must be wgs84, gcj02 or bd09".to_owned()))?,
+            Some(s) => CoordSystem::parse(s)
+                .ok_or(("coord_system", "must be wgs84, gcj02 or bd09".to_owned()))?,
         };
-        let p = Wgs84::parse(self.lat, self.lon, system).map_err(|e| (e.field(), e.problem().to_owned()))?;
+        let p = Wgs84::parse(self.lat, self.lon, system)
+            .map_err(|e| (e.field(), e.problem().to_owned()))?;
         let provider = match self.provider.as_deref() {
             None => Provider::Unknown,
-            Some(s) => Provider::parse(s).ok_or(("provider", "must be gps, network or fused".to_owned()))?,
+            Some(s) => Provider::parse(s)
+                .ok_or(("provider", "must be gps, network or fused".to_owned()))?,
         };
         Ok(FixRecord {
             t_ms,
@@ -144,17 +162,32 @@ mod tests {
         let (ms, off) = parse_time_text("2026-11-27T09:30:00+08:00").unwrap();
         assert_eq!(ms, 1_795_743_000_000);
         assert_eq!(off, Some(480));
-        assert_eq!(parse_time_text("1764207000").unwrap(), (1_764_207_000_000, None));
-        assert_eq!(parse_time_text("1764207000123").unwrap(), (1_764_207_000_123, None));
+        assert_eq!(
+            parse_time_text("1764207000").unwrap(),
+            (1_764_207_000_000, None)
+        );
+        assert_eq!(
+            parse_time_text("1764207000123").unwrap(),
+            (1_764_207_000_123, None)
+        );
         assert!(parse_time_text("yesterday").is_err());
-        assert!(parse_time_text("2026-11-27 09:30").is_err(), "no offset, no instant");
+        assert!(
+            parse_time_text("2026-11-27 09:30").is_err(),
+            "no offset, no instant"
+        );
     }
 
     #[test]
     fn bad_values_name_their_field() {
         let now = 1_764_207_000_000;
         assert!(fix(Instant::Millis(now)).to_record(now).is_ok());
-        assert_eq!(fix(Instant::Millis(now + 600_000)).to_record(now).unwrap_err().0, "t");
+        assert_eq!(
+            fix(Instant::Millis(now + 600_000))
+                .to_record(now)
+                .unwrap_err()
+                .0,
+            "t"
+        );
         let mut f = fix(Instant::Millis(now));
         f.lat = 91.0;
         assert_eq!(f.to_record(now).unwrap_err().0, "lat");
@@ -172,6 +205,9 @@ mod tests {
         let mut f = fix(Instant::Millis(now));
         f.coord_system = Some("gcj02".into());
         let r = f.to_record(now).unwrap();
-        assert!(r.lon < 121.47, "GCJ-02 is shifted east of WGS-84 in Shanghai");
+        assert!(
+            r.lon < 121.47,
+            "GCJ-02 is shifted east of WGS-84 in Shanghai"
+        );
     }
 }

@@ -60,19 +60,36 @@ impl Tracking {
     ) -> Result<IngestOutcome, ApiError> {
         let applied = self.schedules.get(store, tenant, department).await?;
         let total = fixes.len() as u64;
-        let kept: Vec<FixRecord> = fixes.into_iter().filter(|f| applied.schedule.keeps(applied.tz, f.t_ms)).collect();
+        let kept: Vec<FixRecord> = fixes
+            .into_iter()
+            .filter(|f| applied.schedule.keeps(applied.tz, f.t_ms))
+            .collect();
         let outside_window = total - kept.len() as u64;
         if kept.is_empty() {
-            return Ok(IngestOutcome { accepted: 0, duplicates: 0, outside_window });
+            return Ok(IngestOutcome {
+                accepted: 0,
+                duplicates: 0,
+                outside_window,
+            });
         }
-        let mut days: Vec<String> = kept.iter().map(|f| local_date(applied.tz, f.t_ms).to_string()).collect();
+        let mut days: Vec<String> = kept
+            .iter()
+            .map(|f| local_date(applied.tz, f.t_ms).to_string())
+            .collect();
         days.sort_unstable();
         days.dedup();
         let newest = newest(&kept).cloned();
         let n = kept.len() as u64;
         let accepted = self
             .writer
-            .write(FixBatch { tenant, employee, device, source, fixes: kept, days })
+            .write(FixBatch {
+                tenant,
+                employee,
+                device,
+                source,
+                fixes: kept,
+                days,
+            })
             .await
             .map_err(ApiError::internal)?;
         if let (Some(f), true) = (newest, accepted > 0) {
@@ -86,6 +103,10 @@ impl Tracking {
                 speed_mps: f.speed_mps,
             });
         }
-        Ok(IngestOutcome { accepted, duplicates: n - accepted, outside_window })
+        Ok(IngestOutcome {
+            accepted,
+            duplicates: n - accepted,
+            outside_window,
+        })
     }
 }

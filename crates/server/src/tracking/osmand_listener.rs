@@ -15,14 +15,27 @@ pub fn router(state: AppState) -> Router {
     Router::new().fallback(receive).with_state(state)
 }
 
-fn parse(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8], now: i64) -> Result<OsmandFix, OsmandError> {
+fn parse(
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+    now: i64,
+) -> Result<OsmandFix, OsmandError> {
     let mut params: Vec<(String, String)> =
-        form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes()).into_owned().collect();
+        form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
     if method == Method::POST && !body.is_empty() {
-        let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let ct = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
         if ct.contains("json") || body.first() == Some(&b'{') {
-            let v: serde_json::Value = serde_json::from_slice(body)
-                .map_err(|e| OsmandError { field: "body", problem: format!("is not JSON: {e}") })?;
+            let v: serde_json::Value = serde_json::from_slice(body).map_err(|e| OsmandError {
+                field: "body",
+                problem: format!("is not JSON: {e}"),
+            })?;
             return osmand::from_json(&v, now);
         }
         params.extend(form_urlencoded::parse(body).into_owned());
@@ -30,17 +43,31 @@ fn parse(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8], now: i64)
     osmand::from_params(&params, now)
 }
 
-async fn receive(State(s): State<AppState>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> impl IntoResponse {
+async fn receive(
+    State(s): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> impl IntoResponse {
     if method != Method::GET && method != Method::POST {
         return (StatusCode::METHOD_NOT_ALLOWED, "use GET or POST".to_owned());
     }
     let now = crate::now_ms();
     let parsed = match parse(&method, &uri, &headers, &body, now) {
         Ok(p) => p,
-        Err(e) => return (StatusCode::BAD_REQUEST, format!("{}: {}", e.field, e.problem)),
+        Err(e) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                format!("{}: {}", e.field, e.problem),
+            );
+        }
     };
     if parsed.fix.t_ms > now + 5 * 60_000 {
-        return (StatusCode::BAD_REQUEST, "timestamp: is more than 5 minutes in the future".to_owned());
+        return (
+            StatusCode::BAD_REQUEST,
+            "timestamp: is more than 5 minutes in the future".to_owned(),
+        );
     }
     let owner = match s.store.device_owner(&parsed.identifier).await {
         Ok(Some(o)) => o,
@@ -56,7 +83,15 @@ async fn receive(State(s): State<AppState>, method: Method, uri: Uri, headers: H
     };
     let outcome = s
         .tracking
-        .ingest(&s.store, owner.tenant, owner.employee, owner.department, Some(owner.device), FixSource::Osmand, vec![parsed.fix])
+        .ingest(
+            &s.store,
+            owner.tenant,
+            owner.employee,
+            owner.department,
+            Some(owner.device),
+            FixSource::Osmand,
+            vec![parsed.fix],
+        )
         .await;
     match outcome {
         Ok(_) => (StatusCode::OK, String::new()),

@@ -30,23 +30,40 @@ pub fn parse_tz(name: &str) -> Tz {
 }
 
 impl ScheduleCache {
-    pub async fn get(&self, store: &Store, tenant: TenantId, dept: DepartmentId) -> Result<Applied, ApiError> {
-        if let Some((at, a)) = self.entries.lock().expect("cache lock").get(&(tenant, dept)) {
-            if at.elapsed() < TTL {
-                return Ok(a.clone());
-            }
+    pub async fn get(
+        &self,
+        store: &Store,
+        tenant: TenantId,
+        dept: DepartmentId,
+    ) -> Result<Applied, ApiError> {
+        let cached = self
+            .entries
+            .lock()
+            .expect("cache lock")
+            .get(&(tenant, dept))
+            .cloned();
+        if let Some((at, a)) = cached
+            && at.elapsed() < TTL
+        {
+            return Ok(a);
         }
         let rule = store.effective_tracking_rule(tenant, dept).await?;
         // Stored rules were validated on the way in; the default is valid by construction.
         let schedule = rule.validate().map_err(ApiError::internal)?;
         let tz = parse_tz(&store.tenant(tenant).await?.timezone);
         let applied = Applied { rule, schedule, tz };
-        self.entries.lock().expect("cache lock").insert((tenant, dept), (Instant::now(), applied.clone()));
+        self.entries
+            .lock()
+            .expect("cache lock")
+            .insert((tenant, dept), (Instant::now(), applied.clone()));
         Ok(applied)
     }
 
     /// Forgets a tenant's entries after its rules change.
     pub fn invalidate(&self, tenant: TenantId) {
-        self.entries.lock().expect("cache lock").retain(|(t, _), _| *t != tenant);
+        self.entries
+            .lock()
+            .expect("cache lock")
+            .retain(|(t, _), _| *t != tenant);
     }
 }

@@ -112,7 +112,11 @@ where
         trips: a
             .trips
             .iter()
-            .map(|t| TripOut { start: rfc3339(tz, t.start_ms), end: rfc3339(tz, t.end_ms), distance_m: t.distance_m })
+            .map(|t| TripOut {
+                start: rfc3339(tz, t.start_ms),
+                end: rfc3339(tz, t.end_ms),
+                distance_m: t.distance_m,
+            })
             .collect(),
         gaps: a
             .gaps

@@ -14,7 +14,7 @@ struct Job {
 
 #[derive(Clone)]
 pub struct FixWriter {
-    queue: mpsc::Sender<Job>,
+    queues: Vec<mpsc::Sender<Job>>,
 }
 
 /// Fixes per transaction before the writer stops gathering: big enough to amortise the
@@ -22,17 +22,35 @@ pub struct FixWriter {
 const MAX_FIXES_PER_COMMIT: usize = 20_000;
 
 impl FixWriter {
+    /// One writer on SQLite (it takes one writer at a time anyway); on PostgreSQL a few,
+    /// so one transaction's round trips overlap another's.
     pub fn start(store: Store) -> FixWriter {
-        let (queue, rx) = mpsc::channel::<Job>(1024);
-        tokio::spawn(run(store, rx));
-        FixWriter { queue }
+        let writers = match store.backend() {
+            storage::Backend::Sqlite => 1,
+            storage::Backend::Postgres => 4,
+        };
+        let queues = (0..writers)
+            .map(|_| {
+                let (queue, rx) = mpsc::channel::<Job>(1024);
+                tokio::spawn(run(store.clone(), rx));
+                queue
+            })
+            .collect();
+        FixWriter { queues }
     }
 
-    /// Stores a batch; resolves to how many fixes were new once they are committed.
+    /// Stores a batch; resolves to how many fixes were new once they are committed. A
+    /// person's batches always go to the same writer, so they never race each other.
     pub async fn write(&self, batch: FixBatch) -> Result<u64, String> {
         let (reply, answer) = oneshot::channel();
-        self.queue.send(Job { batch, reply }).await.map_err(|_| "the fix writer has stopped".to_owned())?;
-        answer.await.map_err(|_| "the fix writer dropped the batch".to_owned())?
+        let queue = &self.queues[(batch.employee.0.as_u128() % self.queues.len() as u128) as usize];
+        queue
+            .send(Job { batch, reply })
+            .await
+            .map_err(|_| "the fix writer has stopped".to_owned())?;
+        answer
+            .await
+            .map_err(|_| "the fix writer dropped the batch".to_owned())?
     }
 }
 
@@ -49,7 +67,8 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let (batches, replies): (Vec<FixBatch>, Vec<_>) = jobs.into_iter().map(|j| (j.batch, j.reply)).unzip();
+        let (batches, replies): (Vec<FixBatch>, Vec<_>) =
+            jobs.into_iter().map(|j| (j.batch, j.reply)).unzip();
         match store.insert_fix_batches(&batches).await {
             Ok(counts) => {
                 for (reply, n) in replies.into_iter().zip(counts) {

@@ -25,8 +25,10 @@ fn morning() -> Vec<Value> {
     let m_lon = 1.0 / (111_195.0 * (31.2304f64).to_radians().cos());
     let mut t = WED_0900;
     let mut push = |t: i64, x: f64, y: f64, speed: f64| {
-        out.push(json!({"t": t, "lat": lat0 + y * m_lat, "lon": lon0 + x * m_lon, "accuracy_m": 8.0,
-                        "speed_mps": speed, "provider": "gps"}));
+        out.push(
+            json!({"t": t, "lat": lat0 + y * m_lat, "lon": lon0 + x * m_lon, "accuracy_m": 8.0,
+                        "speed_mps": speed, "provider": "gps"}),
+        );
     };
     for i in 0..120 {
         // Parked: a few metres of wander.
@@ -56,9 +58,17 @@ async fn rep(app: &TestApp, t: &crate::harness::Tenant, name: &str) -> (String, 
 
 async fn wait_settled(app: &TestApp, token: &str, id: &str) -> Value {
     for _ in 0..100 {
-        let (s, days) = app.get(token, &format!("/api/v1/employees/{id}/days?from=2026-11-25&to=2026-11-25")).await;
+        let (s, days) = app
+            .get(
+                token,
+                &format!("/api/v1/employees/{id}/days?from=2026-11-25&to=2026-11-25"),
+            )
+            .await;
         assert_eq!(s, StatusCode::OK, "{days}");
-        if days["items"].as_array().is_some_and(|a| !a.is_empty() && a.iter().all(|d| d["pending"] == false)) {
+        if days["items"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty() && a.iter().all(|d| d["pending"] == false))
+        {
             return days;
         }
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
@@ -78,38 +88,87 @@ async fn ingest_is_idempotent_and_keeps_only_working_hours(app: &TestApp) {
     ]});
     let (s, a) = app.post(&token, "/api/v1/locations", batch.clone()).await;
     assert_eq!(s, StatusCode::OK, "{a}");
-    assert_eq!((a["accepted"].clone(), a["duplicates"].clone(), a["outside_window"].clone()), (json!(2), json!(0), json!(2)), "{a}");
-    assert_eq!(a["rejected"], json!([{"index": 2, "field": "fixes[2].lat", "problem": "must be a number between -90 and 90"}]));
+    assert_eq!(
+        (
+            a["accepted"].clone(),
+            a["duplicates"].clone(),
+            a["outside_window"].clone()
+        ),
+        (json!(2), json!(0), json!(2)),
+        "{a}"
+    );
+    assert_eq!(
+        a["rejected"],
+        json!([{"index": 2, "field": "fixes[2].lat", "problem": "must be a number between -90 and 90"}])
+    );
     // The phone never got the answer and sends the batch again: nothing is stored twice.
     let (_, b) = app.post(&token, "/api/v1/locations", batch).await;
-    assert_eq!((b["accepted"].clone(), b["duplicates"].clone()), (json!(0), json!(2)), "{b}");
+    assert_eq!(
+        (b["accepted"].clone(), b["duplicates"].clone()),
+        (json!(0), json!(2)),
+        "{b}"
+    );
 
-    let (s, e) = app.post(&token, "/api/v1/locations", json!({"fixes": vec![json!({"t": WED_0900, "lat": 31.0, "lon": 121.0}); 1001]})).await;
+    let (s, e) = app
+        .post(
+            &token,
+            "/api/v1/locations",
+            json!({"fixes": vec![json!({"t": WED_0900, "lat": 31.0, "lon": 121.0}); 1001]}),
+        )
+        .await;
     assert_error(s, &e, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(fields(&e), ["fixes"]);
-    let (s, e) = app.post(&token, "/api/v1/locations", json!({"fixes": [{"lat": 31.0, "lon": 121.0}]})).await;
+    let (s, e) = app
+        .post(
+            &token,
+            "/api/v1/locations",
+            json!({"fixes": [{"lat": 31.0, "lon": 121.0}]}),
+        )
+        .await;
     assert_error(s, &e, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
 
     // A rule that keeps fixes outside working hours (say, for a 24-hour service crew).
     let (s, p) = app.get(&token, "/api/v1/me/tracking-policy").await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!((p["timezone"].clone(), p["moving_interval_s"].clone()), (json!("Asia/Shanghai"), json!(10)));
+    assert_eq!(
+        (p["timezone"].clone(), p["moving_interval_s"].clone()),
+        (json!("Asia/Shanghai"), json!(10))
+    );
     let rule = json!({"weekdays": [1,2,3,4,5,6,7], "windows": [{"start": "00:00", "end": "00:00"}],
                       "moving_interval_s": 5, "stationary_interval_s": 60, "min_distance_m": 5, "desired_accuracy_m": 10,
                       "keep_outside_windows": false});
     let rule_again = rule.clone();
-    let (s, r) = app.put(&t.admin, "/api/v1/tracking-rules/tenant", rule).await;
+    let (s, r) = app
+        .put(&t.admin, "/api/v1/tracking-rules/tenant", rule)
+        .await;
     assert_eq!(s, StatusCode::OK, "{r}");
-    let (_, c) = app.post(&token, "/api/v1/locations", json!({"fixes": [{"t": "2026-11-21T10:00:00+08:00", "lat": 31.23, "lon": 121.47}]})).await;
-    assert_eq!(c["accepted"], 1, "a Saturday fix is kept under the all-week rule: {c}");
+    let (_, c) = app
+        .post(
+            &token,
+            "/api/v1/locations",
+            json!({"fixes": [{"t": "2026-11-21T10:00:00+08:00", "lat": 31.23, "lon": 121.47}]}),
+        )
+        .await;
+    assert_eq!(
+        c["accepted"], 1,
+        "a Saturday fix is kept under the all-week rule: {c}"
+    );
     let (_, p) = app.get(&token, "/api/v1/me/tracking-policy").await;
-    assert_eq!((p["collect"].clone(), p["moving_interval_s"].clone()), (json!(true), json!(5)));
+    assert_eq!(
+        (p["collect"].clone(), p["moving_interval_s"].clone()),
+        (json!(true), json!(5))
+    );
 
     let (s, e) = app.put(&t.admin, "/api/v1/tracking-rules/tenant", json!({"weekdays": [9], "windows": [{"start": "9am", "end": "18:00"}],
         "moving_interval_s": 0, "stationary_interval_s": 60, "min_distance_m": 5, "desired_accuracy_m": 10})).await;
     assert_error(s, &e, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
-    assert_eq!(fields(&e), ["weekdays", "windows[0].start", "moving_interval_s"]);
-    let (s, e) = app.put(&token, "/api/v1/tracking-rules/tenant", rule_again).await;
+    assert_eq!(
+        fields(&e),
+        ["weekdays", "windows[0].start", "moving_interval_s"]
+    );
+    let (s, e) = app
+        .put(&token, "/api/v1/tracking-rules/tenant", rule_again)
+        .await;
     assert_error(s, &e, StatusCode::FORBIDDEN, "forbidden");
 }
 
@@ -134,62 +193,168 @@ async fn day_summary_ignores_order_and_repetition(app: &TestApp) {
     let mut summaries = Vec::new();
     let mut ids = Vec::new();
     for (name, batches) in [
-        ("inorder", fixes.chunks(200).map(|c| c.to_vec()).collect::<Vec<_>>()),
-        ("shuffled", shuffled(&fixes).chunks(97).map(|c| c.to_vec()).collect()),
-        ("twice", fixes.chunks(300).chain(fixes.chunks(150)).map(|c| c.to_vec()).collect()),
+        (
+            "inorder",
+            fixes.chunks(200).map(|c| c.to_vec()).collect::<Vec<_>>(),
+        ),
+        (
+            "shuffled",
+            shuffled(&fixes).chunks(97).map(|c| c.to_vec()).collect(),
+        ),
+        (
+            "twice",
+            fixes
+                .chunks(300)
+                .chain(fixes.chunks(150))
+                .map(|c| c.to_vec())
+                .collect(),
+        ),
     ] {
         let (id, token) = rep(app, &t, name).await;
         for b in batches {
-            let (s, a) = app.post(&token, "/api/v1/locations", json!({"fixes": b})).await;
+            let (s, a) = app
+                .post(&token, "/api/v1/locations", json!({"fixes": b}))
+                .await;
             assert_eq!(s, StatusCode::OK, "{a}");
         }
-        let (s, day) = app.get(&t.admin, &format!("/api/v1/employees/{id}/track?date=2026-11-25")).await;
+        let (s, day) = app
+            .get(
+                &t.admin,
+                &format!("/api/v1/employees/{id}/track?date=2026-11-25"),
+            )
+            .await;
         assert_eq!(s, StatusCode::OK, "{day}");
         let stored = wait_settled(app, &t.admin, &id).await;
-        assert_eq!(stored["items"][0]["summary"]["mileage_m"], day["mileage_m"], "stored summary equals the fresh one");
+        assert_eq!(
+            stored["items"][0]["summary"]["mileage_m"], day["mileage_m"],
+            "stored summary equals the fresh one"
+        );
         summaries.push(day);
         ids.push(id);
     }
-    let core = |d: &Value| json!([d["mileage_m"], d["work_mileage_m"], d["stops"], d["trips"], d["gaps"], d["first_fix"], d["last_fix"], d["polyline"]]);
-    assert_eq!(core(&summaries[0]), core(&summaries[1]), "shuffled arrival gives the same day");
-    assert_eq!(core(&summaries[0]), core(&summaries[2]), "repeated arrival gives the same day");
+    let core = |d: &Value| {
+        json!([
+            d["mileage_m"],
+            d["work_mileage_m"],
+            d["stops"],
+            d["trips"],
+            d["gaps"],
+            d["first_fix"],
+            d["last_fix"],
+            d["polyline"]
+        ])
+    };
+    assert_eq!(
+        core(&summaries[0]),
+        core(&summaries[1]),
+        "shuffled arrival gives the same day"
+    );
+    assert_eq!(
+        core(&summaries[0]),
+        core(&summaries[2]),
+        "repeated arrival gives the same day"
+    );
 
     let d = &summaries[0];
     let mileage = d["mileage_m"].as_f64().unwrap();
-    assert!((4300.0..4500.0).contains(&mileage), "3.3 km + 1.1 km: {mileage}");
+    assert!(
+        (4300.0..4500.0).contains(&mileage),
+        "3.3 km + 1.1 km: {mileage}"
+    );
     assert_eq!(d["stops"].as_array().unwrap().len(), 2, "{}", d["stops"]);
-    assert!(d["polyline"].as_array().unwrap().len() < fixes.len() / 4, "the polyline is simplified");
+    assert!(
+        d["polyline"].as_array().unwrap().len() < fixes.len() / 4,
+        "the polyline is simplified"
+    );
     assert!(d["polyline_error_m"].as_f64().unwrap() <= 5.0);
 
     // Replay formats.
-    let gpx = app.client.get(format!("{}/api/v1/employees/{}/track?date=2026-11-25&format=gpx", app.base, ids[0]))
-        .bearer_auth(&t.admin).send().await.unwrap();
+    let gpx = app
+        .client
+        .get(format!(
+            "{}/api/v1/employees/{}/track?date=2026-11-25&format=gpx",
+            app.base, ids[0]
+        ))
+        .bearer_auth(&t.admin)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(gpx.headers()["content-type"], "application/gpx+xml");
     let doc = gpx::read(std::io::Cursor::new(gpx.bytes().await.unwrap())).expect("valid GPX");
     assert_eq!(doc.tracks[0].segments[0].points.len(), fixes.len());
     assert_eq!(doc.waypoints.len(), 2);
-    let (_, geo) = app.get(&t.admin, &format!("/api/v1/employees/{}/track?date=2026-11-25&format=geojson", ids[0])).await;
+    let (_, geo) = app
+        .get(
+            &t.admin,
+            &format!(
+                "/api/v1/employees/{}/track?date=2026-11-25&format=geojson",
+                ids[0]
+            ),
+        )
+        .await;
     assert_eq!(geo["type"], "FeatureCollection");
     assert_eq!(geo["features"][0]["geometry"]["type"], "LineString");
     let first = &geo["features"][0]["geometry"]["coordinates"][0];
-    assert!(first[0].as_f64().unwrap() > 121.0, "GeoJSON is longitude first");
-    let (_, gcj) = app.get(&t.admin, &format!("/api/v1/employees/{}/track?date=2026-11-25&coord_system=gcj02", ids[0])).await;
-    assert!(gcj["polyline"][0][1].as_f64().unwrap() > d["polyline"][0][1].as_f64().unwrap(), "GCJ-02 is east of WGS-84 here");
-    let (s, e) = app.get(&t.admin, &format!("/api/v1/employees/{}/track?date=25-11-2026", ids[0])).await;
-    assert_eq!((s, fields(&e)), (StatusCode::BAD_REQUEST, vec!["date".to_owned()]));
-    let (_, empty) = app.get(&t.admin, &format!("/api/v1/employees/{}/track?date=2026-11-20", ids[0])).await;
-    assert_eq!((empty["mileage_m"].clone(), empty["polyline"].clone()), (json!(0.0), json!([])));
+    assert!(
+        first[0].as_f64().unwrap() > 121.0,
+        "GeoJSON is longitude first"
+    );
+    let (_, gcj) = app
+        .get(
+            &t.admin,
+            &format!(
+                "/api/v1/employees/{}/track?date=2026-11-25&coord_system=gcj02",
+                ids[0]
+            ),
+        )
+        .await;
+    assert!(
+        gcj["polyline"][0][1].as_f64().unwrap() > d["polyline"][0][1].as_f64().unwrap(),
+        "GCJ-02 is east of WGS-84 here"
+    );
+    let (s, e) = app
+        .get(
+            &t.admin,
+            &format!("/api/v1/employees/{}/track?date=25-11-2026", ids[0]),
+        )
+        .await;
+    assert_eq!(
+        (s, fields(&e)),
+        (StatusCode::BAD_REQUEST, vec!["date".to_owned()])
+    );
+    let (_, empty) = app
+        .get(
+            &t.admin,
+            &format!("/api/v1/employees/{}/track?date=2026-11-20", ids[0]),
+        )
+        .await;
+    assert_eq!(
+        (empty["mileage_m"].clone(), empty["polyline"].clone()),
+        (json!(0.0), json!([]))
+    );
 }
 
 async fn osmand_clients_feed_registered_devices(app: &TestApp) {
     let t = app.tenant("acme").await;
     let (id, token) = rep(app, &t, "rep1").await;
-    let (s, dev) = app.post(&token, "/api/v1/devices", json!({"name": "Traccar Client", "platform": "android"})).await;
+    let (s, dev) = app
+        .post(
+            &token,
+            "/api/v1/devices",
+            json!({"name": "Traccar Client", "platform": "android"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{dev}");
     let ident = dev["identifier"].as_str().unwrap().to_owned();
     assert_eq!(ident.len(), 12);
     assert_eq!(dev["employee_id"], json!(id));
-    let (s, e) = app.post(&t.admin, "/api/v1/devices", json!({"employee_id": id, "identifier": ident})).await;
+    let (s, e) = app
+        .post(
+            &t.admin,
+            "/api/v1/devices",
+            json!({"employee_id": id, "identifier": ident}),
+        )
+        .await;
     assert_error(s, &e, StatusCode::CONFLICT, "conflict");
 
     let get = |q: String| {
@@ -197,36 +362,93 @@ async fn osmand_clients_feed_registered_devices(app: &TestApp) {
         async move { app.client.get(url).send().await.unwrap().status() }
     };
     // Traccar Client's query form: epoch seconds, speed in knots.
-    assert_eq!(get(format!("id={ident}&timestamp={}&lat=31.2304&lon=121.4737&speed=10&accuracy=6&batt=80", (WED_0900 + 3_600_000) / 1000)).await, StatusCode::OK);
-    assert_eq!(get(format!("id=999999999999&timestamp={}&lat=31.2&lon=121.4", WED_0900 / 1000)).await, StatusCode::NOT_FOUND);
-    assert_eq!(get(format!("id={ident}&lat=abc&lon=121.4")).await, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        get(format!(
+            "id={ident}&timestamp={}&lat=31.2304&lon=121.4737&speed=10&accuracy=6&batt=80",
+            (WED_0900 + 3_600_000) / 1000
+        ))
+        .await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(format!(
+            "id=999999999999&timestamp={}&lat=31.2&lon=121.4",
+            WED_0900 / 1000
+        ))
+        .await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(format!("id={ident}&lat=abc&lon=121.4")).await,
+        StatusCode::BAD_REQUEST
+    );
     // Form body, and the JSON body form of newer clients.
-    let form = app.client.post(format!("{}/", app.osmand))
+    let form = app
+        .client
+        .post(format!("{}/", app.osmand))
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("id={ident}&timestamp=2026-11-25T10:01:00%2B08:00&lat=31.2305&lon=121.4738&accuracy=7"))
-        .send().await.unwrap();
+        .body(format!(
+            "id={ident}&timestamp=2026-11-25T10:01:00%2B08:00&lat=31.2305&lon=121.4738&accuracy=7"
+        ))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(form.status(), StatusCode::OK);
     let body = json!({"device_id": ident, "location": {"timestamp": "2026-11-25T10:02:00+08:00",
         "coords": {"latitude": 31.2306, "longitude": 121.4739, "accuracy": 5, "speed": 0.5, "heading": 90, "altitude": 4},
         "battery": {"level": 0.7}, "mock": true}});
-    let j = app.client.post(format!("{}/", app.osmand)).json(&body).send().await.unwrap();
+    let j = app
+        .client
+        .post(format!("{}/", app.osmand))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(j.status(), StatusCode::OK);
 
-    let (_, day) = app.get(&t.admin, &format!("/api/v1/employees/{id}/track?date=2026-11-25&tolerance_m=0")).await;
+    let (_, day) = app
+        .get(
+            &t.admin,
+            &format!("/api/v1/employees/{id}/track?date=2026-11-25&tolerance_m=0"),
+        )
+        .await;
     assert_eq!(day["polyline"].as_array().unwrap().len(), 3, "{day}");
 
     // A revoked device is refused at once.
     let dev_id = dev["id"].as_str().unwrap();
-    assert_eq!(app.delete(&t.admin, &format!("/api/v1/devices/{dev_id}")).await.0, StatusCode::OK);
-    assert_eq!(get(format!("id={ident}&timestamp={}&lat=31.2&lon=121.4", (WED_0900 + 7_200_000) / 1000)).await, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.delete(&t.admin, &format!("/api/v1/devices/{dev_id}"))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(format!(
+            "id={ident}&timestamp={}&lat=31.2&lon=121.4",
+            (WED_0900 + 7_200_000) / 1000
+        ))
+        .await,
+        StatusCode::NOT_FOUND
+    );
 }
 
 async fn live_feed_streams_positions(app: &TestApp) {
     let t = app.tenant("acme").await;
     let (id, token) = rep(app, &t, "rep1").await;
-    let mut resp = app.client.get(format!("{}/api/v1/live", app.base)).bearer_auth(&t.admin).send().await.unwrap();
+    let mut resp = app
+        .client
+        .get(format!("{}/api/v1/live", app.base))
+        .bearer_auth(&t.admin)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
-    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
     let mut seen = String::new();
     // The snapshot names the rep (no fix yet).
     let deadline = std::time::Duration::from_secs(10);
@@ -254,7 +476,10 @@ async fn live_feed_streams_positions(app: &TestApp) {
         assert!(seen.contains("\"status\":\"moving\""), "{seen}");
     } else {
         assert_eq!(a["outside_window"], 1, "{a}");
-        assert!(seen.contains("off_shift") || seen.contains("offline"), "{seen}");
+        assert!(
+            seen.contains("off_shift") || seen.contains("offline"),
+            "{seen}"
+        );
     }
     let (s, e) = app.get(&token, "/api/v1/tracking-rules").await;
     assert_error(s, &e, StatusCode::FORBIDDEN, "forbidden");
@@ -268,22 +493,70 @@ async fn tracks_respect_tenants_and_roles(app: &TestApp) {
     let b1 = app.employee(&b.admin, &b.root_dept, "brep", "field").await;
     app.employee(&a.admin, &a.root_dept, "fin", "finance").await;
     let fin = app.token("acme", "fin").await;
-    for path in [format!("/api/v1/employees/{b1}/track?date=2026-11-25"), format!("/api/v1/employees/{b1}/days?from=2026-11-25&to=2026-11-25")] {
+    for path in [
+        format!("/api/v1/employees/{b1}/track?date=2026-11-25"),
+        format!("/api/v1/employees/{b1}/days?from=2026-11-25&to=2026-11-25"),
+    ] {
         let (s, e) = app.get(&a.admin, &path).await;
         assert_error(s, &e, StatusCode::NOT_FOUND, "not_found");
     }
-    assert_eq!(app.get(&a1_token, &format!("/api/v1/employees/{a1}/track?date=2026-11-25")).await.0, StatusCode::OK);
-    let (s, e) = app.get(&a1_token, &format!("/api/v1/employees/{a2}/track?date=2026-11-25")).await;
+    assert_eq!(
+        app.get(
+            &a1_token,
+            &format!("/api/v1/employees/{a1}/track?date=2026-11-25")
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+    let (s, e) = app
+        .get(
+            &a1_token,
+            &format!("/api/v1/employees/{a2}/track?date=2026-11-25"),
+        )
+        .await;
     assert_error(s, &e, StatusCode::NOT_FOUND, "not_found");
-    assert_eq!(app.get(&fin, &format!("/api/v1/employees/{a2}/days?from=2026-11-01&to=2026-11-30")).await.0, StatusCode::OK);
-    let (s, e) = app.get(&a.admin, &format!("/api/v1/employees/{a1}/days?from=2026-11-01&to=2027-11-30")).await;
-    assert_eq!((s, fields(&e)), (StatusCode::BAD_REQUEST, vec!["to".to_owned()]));
+    assert_eq!(
+        app.get(
+            &fin,
+            &format!("/api/v1/employees/{a2}/days?from=2026-11-01&to=2026-11-30")
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+    let (s, e) = app
+        .get(
+            &a.admin,
+            &format!("/api/v1/employees/{a1}/days?from=2026-11-01&to=2027-11-30"),
+        )
+        .await;
+    assert_eq!(
+        (s, fields(&e)),
+        (StatusCode::BAD_REQUEST, vec!["to".to_owned()])
+    );
     // A device cannot be registered to another tenant's person, nor an API key send fixes.
-    let (s, e) = app.post(&a.admin, "/api/v1/devices", json!({"employee_id": b1})).await;
-    assert_eq!((s, fields(&e)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["employee_id".to_owned()]));
-    let (_, key) = app.post(&a.admin, "/api/v1/api-keys", json!({"name": "k", "scopes": ["customers:read"]})).await;
+    let (s, e) = app
+        .post(&a.admin, "/api/v1/devices", json!({"employee_id": b1}))
+        .await;
+    assert_eq!(
+        (s, fields(&e)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["employee_id".to_owned()]
+        )
+    );
+    let (_, key) = app
+        .post(
+            &a.admin,
+            "/api/v1/api-keys",
+            json!({"name": "k", "scopes": ["customers:read"]}),
+        )
+        .await;
     let key = key["key"].as_str().unwrap();
-    let (s, e) = app.post(key, "/api/v1/locations", json!({"fixes": []})).await;
+    let (s, e) = app
+        .post(key, "/api/v1/locations", json!({"fixes": []}))
+        .await;
     assert_error(s, &e, StatusCode::FORBIDDEN, "forbidden");
     let (s, e) = app.get(key, "/api/v1/live").await;
     assert_error(s, &e, StatusCode::FORBIDDEN, "forbidden");

@@ -86,6 +86,9 @@ CREATE TABLE track_dirty (
     tenant_id    BLOB NOT NULL,
     employee_id  BLOB NOT NULL,
     day          TEXT NOT NULL,
+    -- The latest and the first mark since the last summary: a day is summarised once it
+    -- has been quiet for a moment, or at the latest a minute after its first mark.
     marked_ms    BIGINT NOT NULL,
+    first_marked_ms BIGINT NOT NULL,
     PRIMARY KEY (tenant_id, employee_id, day)
 );

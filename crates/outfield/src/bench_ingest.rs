@@ -256,7 +256,7 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         percentile(&lat, 0.99),
         lat.last().copied().unwrap_or(f64::NAN)
     );
-    store.close().await;
+    // The store stays open: the server's background tasks still hold it until exit.
     if let Some((u, schema)) = db.drop_schema {
         let admin = sqlx::PgPool::connect(&u).await?;
         sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))

@@ -52,7 +52,10 @@ pub struct Fence {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Shape {
-    Circle { center: Wgs84, radius_m: f64 },
+    Circle {
+        center: Wgs84,
+        radius_m: f64,
+    },
     /// One or more polygons; each is an outer ring followed by its holes.
     Polygons(Vec<Polygon>),
 }
@@ -111,7 +114,13 @@ pub fn judge(fence: &Fence, lat: f64, lon: f64, accuracy_m: f64) -> FenceJudgeme
 }
 
 /// A circle judged directly, for visit check-in radii around a customer.
-pub fn judge_circle(center: Wgs84, radius_m: f64, lat: f64, lon: f64, accuracy_m: f64) -> FenceJudgement {
+pub fn judge_circle(
+    center: Wgs84,
+    radius_m: f64,
+    lat: f64,
+    lon: f64,
+    accuracy_m: f64,
+) -> FenceJudgement {
     let d = coords::haversine_m(center.latlon(), LatLon { lat, lon }) - radius_m;
     FenceJudgement {
         judgement: classify(d, accuracy_m),
@@ -206,12 +215,18 @@ impl GeofenceInput {
                 None
             }
             (None, false) => {
-                bad.push("geojson", "give a circle (center, radius_m) or a polygon (geojson)");
+                bad.push(
+                    "geojson",
+                    "give a circle (center, radius_m) or a polygon (geojson)",
+                );
                 None
             }
             (None, true) => {
                 if self.coord_system.is_some() {
-                    bad.push("coord_system", "applies to geojson only; center carries its own");
+                    bad.push(
+                        "coord_system",
+                        "applies to geojson only; center carries its own",
+                    );
                 }
                 self.circle(&mut bad)
             }
@@ -290,7 +305,10 @@ pub fn parse_geojson(v: &Value, system: CoordSystem) -> Result<Vec<Polygon>, Inv
             .map(|(i, p)| (at(&format!(".coordinates[{i}]")), p))
             .collect(),
         (Some("Polygon" | "MultiPolygon"), _) => {
-            return Err(Invalid::one(at(".coordinates"), "must be an array of rings"));
+            return Err(Invalid::one(
+                at(".coordinates"),
+                "must be an array of rings",
+            ));
         }
         _ => {
             return Err(Invalid::one(
@@ -300,7 +318,10 @@ pub fn parse_geojson(v: &Value, system: CoordSystem) -> Result<Vec<Polygon>, Inv
         }
     };
     if polys_json.is_empty() {
-        return Err(Invalid::one(at(".coordinates"), "must hold at least one polygon"));
+        return Err(Invalid::one(
+            at(".coordinates"),
+            "must hold at least one polygon",
+        ));
     }
     let total: usize = polys_json
         .iter()
@@ -338,21 +359,37 @@ pub fn parse_geojson(v: &Value, system: CoordSystem) -> Result<Vec<Polygon>, Inv
 /// (only the first bad position, so 10,000 bad vertices are not 10,000 problems).
 fn parse_ring(r: &Value, system: CoordSystem) -> Result<Vec<LatLon>, (String, String)> {
     let Some(positions) = r.as_array() else {
-        return Err((String::new(), "must be an array of [lon, lat] positions".into()));
+        return Err((
+            String::new(),
+            "must be an array of [lon, lat] positions".into(),
+        ));
     };
     let mut ring: Vec<LatLon> = Vec::with_capacity(positions.len());
     for (k, pos) in positions.iter().enumerate() {
-        let nums = pos.as_array().map(|a| a.iter().map(Value::as_f64).collect::<Vec<_>>());
+        let nums = pos
+            .as_array()
+            .map(|a| a.iter().map(Value::as_f64).collect::<Vec<_>>());
         // A position may carry an altitude after lon and lat; it is ignored.
         let (lon, lat) = match nums.as_deref() {
             Some([Some(lon), Some(lat), ..]) => (*lon, *lat),
-            _ => return Err((format!("[{k}]"), "must be a [lon, lat] pair of numbers".into())),
+            _ => {
+                return Err((
+                    format!("[{k}]"),
+                    "must be a [lon, lat] pair of numbers".into(),
+                ));
+            }
         };
         if !(-180.0..=180.0).contains(&lon) {
-            return Err((format!("[{k}]"), "longitude must be between -180 and 180".into()));
+            return Err((
+                format!("[{k}]"),
+                "longitude must be between -180 and 180".into(),
+            ));
         }
         if !(-90.0..=90.0).contains(&lat) {
-            return Err((format!("[{k}]"), "latitude must be between -90 and 90".into()));
+            return Err((
+                format!("[{k}]"),
+                "latitude must be between -90 and 90".into(),
+            ));
         }
         let v = system.to_wgs84(LatLon { lat, lon });
         if ring.last() != Some(&v) {
@@ -363,14 +400,23 @@ fn parse_ring(r: &Value, system: CoordSystem) -> Result<Vec<LatLon>, (String, St
     while ring.len() > 1 && ring.first() == ring.last() {
         ring.pop();
     }
-    let mut distinct: Vec<(u64, u64)> = ring.iter().map(|p| (p.lat.to_bits(), p.lon.to_bits())).collect();
+    let mut distinct: Vec<(u64, u64)> = ring
+        .iter()
+        .map(|p| (p.lat.to_bits(), p.lon.to_bits()))
+        .collect();
     distinct.sort_unstable();
     distinct.dedup();
     if distinct.len() < 3 {
-        return Err((String::new(), "a ring needs at least 3 distinct vertices".into()));
+        return Err((
+            String::new(),
+            "a ring needs at least 3 distinct vertices".into(),
+        ));
     }
     if ring_area_m2(&ring) < 1.0 {
-        return Err((String::new(), "the ring encloses no area (its vertices are on a line)".into()));
+        return Err((
+            String::new(),
+            "the ring encloses no area (its vertices are on a line)".into(),
+        ));
     }
     Ok(ring)
 }
@@ -400,7 +446,10 @@ impl Fence {
             p.rings
                 .iter()
                 .map(|r| {
-                    let mut pts: Vec<Value> = r.iter().map(|v| serde_json::json!([v.lon, v.lat])).collect();
+                    let mut pts: Vec<Value> = r
+                        .iter()
+                        .map(|v| serde_json::json!([v.lon, v.lat]))
+                        .collect();
                     pts.push(serde_json::json!([r[0].lon, r[0].lat]));
                     Value::Array(pts)
                 })
@@ -434,13 +483,19 @@ mod tests {
 
     /// `[lon, lat]` of a square with corners at ±half metres around (cx, cy) metres.
     fn square(cx: f64, cy: f64, half: f64) -> Vec<Value> {
-        [(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0), (-1.0, -1.0)]
-            .iter()
-            .map(|(sx, sy)| {
-                let (lat, lon) = at(cx + sx * half, cy + sy * half);
-                json!([lon, lat])
-            })
-            .collect()
+        [
+            (-1.0, -1.0),
+            (1.0, -1.0),
+            (1.0, 1.0),
+            (-1.0, 1.0),
+            (-1.0, -1.0),
+        ]
+        .iter()
+        .map(|(sx, sy)| {
+            let (lat, lon) = at(cx + sx * half, cy + sy * half);
+            json!([lon, lat])
+        })
+        .collect()
     }
 
     fn polygon(geojson: Value) -> Fence {
@@ -562,7 +617,9 @@ mod tests {
         let a = polygon(json!({"type": "Polygon", "coordinates": [open]}));
         let b = polygon(json!({"type": "Polygon", "coordinates": [square(0.0, 0.0, 300.0)]}));
         assert_eq!(a, b);
-        let Shape::Polygons(p) = &a.shape else { panic!() };
+        let Shape::Polygons(p) = &a.shape else {
+            panic!()
+        };
         assert_eq!(p[0].rings[0].len(), 4);
     }
 
@@ -582,7 +639,13 @@ mod tests {
     }
 
     fn fields(input: GeofenceInput) -> Vec<String> {
-        input.validate().unwrap_err().problems.into_iter().map(|p| p.field).collect()
+        input
+            .validate()
+            .unwrap_err()
+            .problems
+            .into_iter()
+            .map(|p| p.field)
+            .collect()
     }
 
     #[test]
@@ -617,12 +680,18 @@ mod tests {
         bad_pos[2] = json!([200.0, 31.0]);
         assert_eq!(
             fields(GeofenceInput {
-                geojson: Some(json!({"type": "MultiPolygon", "coordinates": [[two], [square(0.0, 0.0, 10.0), bad_pos]]})),
+                geojson: Some(
+                    json!({"type": "MultiPolygon", "coordinates": [[two], [square(0.0, 0.0, 10.0), bad_pos]]})
+                ),
                 ..base.clone()
             }),
             ["geojson.coordinates[0][0]", "geojson.coordinates[1][1][2]"]
         );
-        let line = vec![json!([121.0, 31.0]), json!([121.001, 31.0]), json!([121.002, 31.0])];
+        let line = vec![
+            json!([121.0, 31.0]),
+            json!([121.001, 31.0]),
+            json!([121.002, 31.0]),
+        ];
         assert_eq!(
             fields(GeofenceInput {
                 geojson: Some(json!({"type": "Polygon", "coordinates": [line]})),
@@ -637,7 +706,9 @@ mod tests {
             }),
             ["geojson.type"]
         );
-        let many: Vec<Value> = (0..=MAX_VERTICES).map(|i| json!([121.0 + i as f64 * 1e-5, 31.0])).collect();
+        let many: Vec<Value> = (0..=MAX_VERTICES)
+            .map(|i| json!([121.0 + i as f64 * 1e-5, 31.0]))
+            .collect();
         assert_eq!(
             fields(GeofenceInput {
                 geojson: Some(json!({"type": "Polygon", "coordinates": [many]})),

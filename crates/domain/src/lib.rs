@@ -5,12 +5,15 @@
 //! returns values, so every rule here is unit-tested without a server.
 
 pub mod access;
+pub mod attendance;
+pub mod calendar;
 pub mod customer;
 pub mod customer_import;
 pub mod department;
 pub mod employee;
 pub mod field_ids;
 pub mod fix;
+pub mod forms;
 pub mod geofence;
 pub mod ids;
 pub mod invalid;
@@ -19,6 +22,7 @@ pub mod overrides;
 pub mod tenant;
 pub mod throttle;
 pub mod tracking;
+pub mod visit_rule;
 
 pub use coords::{CoordSystem, LatLon};
 pub use ids::{ApiKeyId, CustomerId, DepartmentId, DeviceId, EmployeeId, TenantId};

@@ -6,7 +6,7 @@ use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::process::Command;
 
-const PURE: &[&str] = &["coords", "domain", "tabular", "demo", "track"];
+const PURE: &[&str] = &["coords", "domain", "tabular", "demo", "track", "plan"];
 const BANNED: &[&str] = &[
     "tokio",
     "async-std",

@@ -71,29 +71,6 @@ pub struct Knot {
     pub odometer_m: f64,
 }
 
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Tune {
-    pub mode: u32,
-    pub sv: f64,
-    pub sb: f64,
-    pub pos_scale: f64,
-    pub q: f64,
-}
-
-pub(crate) fn tune() -> Tune {
-    static T: std::sync::OnceLock<Tune> = std::sync::OnceLock::new();
-    *T.get_or_init(|| {
-        let g = |k: &str, d: f64| std::env::var(k).ok().and_then(|s| s.parse().ok()).unwrap_or(d);
-        Tune {
-            mode: g("TRK_MODE", 0.0) as u32,
-            sv: g("TRK_SV", 0.4),
-            sb: g("TRK_SB", 5.0),
-            pos_scale: g("TRK_PS", 1.0),
-            q: g("TRK_Q", 2.0),
-        }
-    })
-}
-
 /// Prior speed uncertainty at the start of a trip (per axis).
 const V0_SIGMA: f64 = 30.0;
 
@@ -140,15 +117,7 @@ impl Smoother {
         };
 
         if !obs.is_empty() {
-            let tn = tune();
-            let vel = (tn.mode > 0).then_some(VelModel {
-                sv: tn.sv,
-                sb: tn.sb.to_radians(),
-                floor: cfg.speed_floor_mps,
-                pos_scale: tn.pos_scale,
-            });
-            let q = if tn.mode > 0 { tn.q } else { cfg.accel_psd.max(0.0) };
-            self.smooth(obs, q, vel);
+            self.smooth(obs, cfg.accel_psd.max(0.0));
             let min_step = cfg.min_step_m.max(0.0);
             let s0 = &self.states[0];
             total += leg(&prev, obs[0].t, s0.px, s0.py);
@@ -219,17 +188,7 @@ impl Smoother {
             if v >= floor { v } else { 0.0 }
         };
         let dt = (ob.t - oa.t) as f64 / 1000.0;
-        let tn = tune();
-        let s = if tn.mode >= 2 {
-            let e = (sb.px - sa.px).hypot(sb.py - sa.py);
-            let h = hermite_len((sa.px, sa.py), (sa.vx, sa.vy), (sb.px, sb.py), (sb.vx, sb.vy), dt);
-            if e > 1e-9 { h * c / e } else { h }
-        } else {
-            0.5 * (speed(oa.v) + speed(ob.v)) * dt
-        };
-        if tn.mode >= 3 {
-            return s;
-        }
+        let s = 0.5 * (speed(oa.v) + speed(ob.v)) * dt;
         let var = oa.sigma * oa.sigma + ob.sigma * ob.sigma;
         let slack = cfg.speed_bound_sigmas.max(0.0) * var.sqrt();
         if s < c - slack {
@@ -254,72 +213,46 @@ impl Smoother {
         if s <= longest + slack { s } else { longest }
     }
 
-    /// Forward Kalman filter then RTS smoothing; smoothed states end up in `states`.
-    ///
-    /// Each fix updates the state with its position (per-axis σ from the accuracy, times
-    /// `pos_scale`) and, when it reports a trusted speed, with its velocity: speed and
-    /// bearing give (vx, vy) with per-axis noise `sv² + (v·sb)²`; a speed without a bearing
-    /// (or below the floor) says |v| is about that small, read as a zero velocity with that
-    /// much noise. Isotropic noise keeps the x and y covariances identical.
-    fn smooth(&mut self, obs: &[Obs], q: f64, vel: Option<VelModel>) {
+    /// Forward Kalman filter then RTS smoothing; smoothed positions end up in `states`.
+    fn smooth(&mut self, obs: &[Obs], q: f64) {
         self.states.clear();
-        let mut p00 = 1e10;
-        let mut p01 = 0.0;
-        let mut p11 = V0_SIGMA * V0_SIGMA;
-        let mut q00 = p00;
-        let mut q01 = p01;
-        let mut q11 = p11;
-        let mut px = obs[0].x;
-        let mut py = obs[0].y;
-        let mut vx = 0.0;
-        let mut vy = 0.0;
-        let mut dt = 0.0;
-        for (k, o) in obs.iter().enumerate() {
-            if k > 0 {
-                dt = ((o.t - obs[k - 1].t) as f64 / 1000.0).max(0.0);
-                q00 = p00 + dt * (2.0 * p01 + dt * p11) + q * dt * dt * dt / 3.0;
-                q01 = p01 + dt * p11 + q * dt * dt / 2.0;
-                q11 = p11 + q * dt;
-                px += dt * vx;
-                py += dt * vy;
-                (p00, p01, p11) = (q00, q01, q11);
-            }
-            // Position update.
-            let sig = o.sigma * vel.map_or(1.0, |m| m.pos_scale);
-            let inv = 1.0 / (p00 + sig * sig);
-            let (k0, k1) = (p00 * inv, p01 * inv);
+        let o = &obs[0];
+        let r0 = o.sigma * o.sigma;
+        let mut s = State {
+            px: o.x,
+            py: o.y,
+            p00: r0,
+            p11: V0_SIGMA * V0_SIGMA,
+            ..State::default()
+        };
+        self.states.push(s);
+        for pair in obs.windows(2) {
+            let o = &pair[1];
+            let dt = ((o.t - pair[0].t) as f64 / 1000.0).max(0.0);
+            // Predict.
+            let q00 = s.p00 + dt * (2.0 * s.p01 + dt * s.p11) + q * dt * dt * dt / 3.0;
+            let q01 = s.p01 + dt * s.p11 + q * dt * dt / 2.0;
+            let q11 = s.p11 + q * dt;
+            let (px, py) = (s.px + dt * s.vx, s.py + dt * s.vy);
+            // Update with the fix.
+            let r = o.sigma * o.sigma;
+            let inv = 1.0 / (q00 + r);
+            let (k0, k1) = (q00 * inv, q01 * inv);
             let (ix, iy) = (o.x - px, o.y - py);
-            px += k0 * ix;
-            py += k0 * iy;
-            vx += k1 * ix;
-            vy += k1 * iy;
-            (p00, p01, p11) = ((1.0 - k0) * p00, (1.0 - k0) * p01, p11 - k1 * p01);
-            // Velocity update.
-            if let Some(m) = vel
-                && let Some((zx, zy, r)) = m.measure(o)
-            {
-                let inv = 1.0 / (p11 + r);
-                let (k0, k1) = (p01 * inv, p11 * inv);
-                let (ix, iy) = (zx - vx, zy - vy);
-                px += k0 * ix;
-                py += k0 * iy;
-                vx += k1 * ix;
-                vy += k1 * iy;
-                (p00, p01, p11) = (p00 - k0 * p01, p01 - k0 * p11, (1.0 - k1) * p11);
-            }
-            self.states.push(State {
+            s = State {
                 dt,
-                px,
-                vx,
-                py,
-                vy,
-                p00,
-                p01,
-                p11,
+                px: px + k0 * ix,
+                vx: s.vx + k1 * ix,
+                py: py + k0 * iy,
+                vy: s.vy + k1 * iy,
+                p00: (1.0 - k0) * q00,
+                p01: (1.0 - k0) * q01,
+                p11: q11 - k1 * q01,
                 q00,
                 q01,
                 q11,
-            });
+            };
+            self.states.push(s);
         }
         // Backward: x_s[k] = x_f[k] + C (x_s[k+1] − F x_f[k]), C = P_f Fᵀ P_pred⁻¹.
         for k in (0..self.states.len() - 1).rev() {
@@ -348,71 +281,6 @@ impl Smoother {
             f.vy += c10 * ey + c11 * evy;
         }
     }
-}
-
-/// How the smoother reads a fix's reported velocity.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct VelModel {
-    /// Per-axis noise of the reported speed (m/s).
-    pub sv: f64,
-    /// Bearing noise (radians): cross-track velocity noise v·sb.
-    pub sb: f64,
-    /// Below this speed the bearing is not used.
-    pub floor: f64,
-    /// Multiplier on the position σ.
-    pub pos_scale: f64,
-}
-
-impl VelModel {
-    #[inline]
-    fn measure(&self, o: &Obs) -> Option<(f64, f64, f64)> {
-        if !(o.v >= 0.0) {
-            return None;
-        }
-        let v = f64::from(o.v);
-        if v >= self.floor && o.brg.is_finite() {
-            let (sin, cos) = f64::from(o.brg).to_radians().sin_cos();
-            let cross = v * self.sb;
-            Some((v * sin, v * cos, self.sv * self.sv + cross * cross))
-        } else {
-            Some((0.0, 0.0, self.sv * self.sv + v * v))
-        }
-    }
-}
-
-/// Length of the cubic Hermite curve through (p0, v0) at 0 and (p1, v1) at `dt` seconds:
-/// the speed |p'(t)| integrated by 5-point Gauss–Legendre quadrature.
-#[inline]
-fn hermite_len(p0: (f64, f64), v0: (f64, f64), p1: (f64, f64), v1: (f64, f64), dt: f64) -> f64 {
-    if !(dt > 0.0) {
-        return 0.0;
-    }
-    const X: [f64; 5] = [
-        0.046_910_077_030_668,
-        0.230_765_344_947_158,
-        0.5,
-        0.769_234_655_052_842,
-        0.953_089_922_969_332,
-    ];
-    const W: [f64; 5] = [
-        0.118_463_442_528_095,
-        0.239_314_335_249_683,
-        0.284_444_444_444_444,
-        0.239_314_335_249_683,
-        0.118_463_442_528_095,
-    ];
-    let (dx, dy) = ((p1.0 - p0.0) / dt, (p1.1 - p0.1) / dt);
-    let mut len = 0.0;
-    for i in 0..5 {
-        let s = X[i];
-        let a = 6.0 * s * (1.0 - s);
-        let b = (3.0 * s - 1.0) * (s - 1.0);
-        let c = s * (3.0 * s - 2.0);
-        let vx = a * dx + b * v0.0 + c * v1.0;
-        let vy = a * dy + b * v0.1 + c * v1.1;
-        len += W[i] * vx.hypot(vy);
-    }
-    len * dt
 }
 
 /// Unit heading (east, north) of a fix moving at `v` ≥ `floor` with a known bearing.

@@ -49,6 +49,7 @@ fn diagnose() {
     let city = City::new(sim.seed);
     // bucket -> (estimated, true)
     let mut buckets: BTreeMap<(String, &str, &str), (f64, f64, usize)> = BTreeMap::new();
+    let mut per_day: Vec<(String, f64, f64, f64, f64, f64)> = Vec::new();
     let mut raw: BTreeMap<bool, (f64, f64, usize)> = BTreeMap::new();
     let (mut lost_in_stops, mut total_true, mut total_est) = (0.0, 0.0, 0.0);
     for r in 0..sim.reps {
@@ -74,6 +75,7 @@ fn diagnose() {
                 .iter()
                 .flat_map(|s| [s.start_ms, s.end_ms])
                 .collect();
+            let (mut de_edge, mut de_trip, mut de_stop, mut de_mm) = (0.0, 0.0, 0.0, 0.0);
             for w in a.odometer.windows(2) {
                 let (k0, k1) = (w[0], w[1]);
                 let dt = k1.t_ms - k0.t_ms;
@@ -82,6 +84,17 @@ fn diagnose() {
                 }
                 let e = k1.odometer_m - k0.odometer_m;
                 let t = track.odo_at(k1.t_ms) - track.odo_at(k0.t_ms);
+                // SHOW=min_metres prints every interval off by more than that.
+                if let Ok(m) = std::env::var("SHOW")
+                    && (e - t).abs() > m.parse::<f64>().unwrap_or(100.0)
+                {
+                    eprintln!(
+                        "    {} {date} {:.1} min after 9:00, {} s: est {e:.0} true {t:.0}",
+                        phone.device_id,
+                        (k0.t_ms - w0) as f64 / 60e3,
+                        dt / 1000
+                    );
+                }
                 let spd =
                     |t: i64| {
                         let i = fixes.partition_point(|f| f.t_ms < t);
@@ -111,6 +124,18 @@ fn diagnose() {
                         _ => "e: >5 min",
                     }
                 };
+                if b.starts_with('f') {
+                    if e == 0.0 {
+                        de_stop += e - t
+                    } else {
+                        de_edge += e - t
+                    }
+                } else {
+                    de_trip += e - t;
+                    if cls == " mm" {
+                        de_mm += e - t;
+                    }
+                }
                 let x = buckets
                     .entry((phone.sampling.describe(), b, cls))
                     .or_default();
@@ -136,6 +161,14 @@ fn diagnose() {
                 x.1 += t;
                 x.2 += 1;
             }
+            per_day.push((
+                phone.sampling.describe(),
+                (est - truth) / truth * 100.0,
+                de_trip / truth * 100.0,
+                de_edge / truth * 100.0,
+                de_stop / truth * 100.0,
+                de_mm / truth * 100.0,
+            ));
             let mut day_lost = 0.0;
             for s in &a.stops {
                 day_lost += track.odo_at(s.end_ms) - track.odo_at(s.start_ms);
@@ -190,6 +223,25 @@ fn diagnose() {
         (total_est - total_true) / total_true * 100.0,
         lost_in_stops / total_true * 100.0
     );
+    {
+        let sd = |f: &dyn Fn(&(String, f64, f64, f64, f64, f64)) -> f64| {
+            let n = per_day.len() as f64;
+            let m = per_day.iter().map(f).sum::<f64>() / n;
+            let v = per_day.iter().map(|d| (f(d) - m).powi(2)).sum::<f64>() / n;
+            (m, v.sqrt())
+        };
+        let show = |name: &str, (m, s): (f64, f64)| {
+            eprintln!("  per-day {name}: mean {m:+.2} % sd {s:.2} %")
+        };
+        show("total", sd(&|d| d.1));
+        show("trip intervals", sd(&|d| d.2));
+        show("trip intervals, speed at both ends", sd(&|d| d.5));
+        show("trip intervals, other", sd(&|d| d.2 - d.5));
+        show("stop edge legs", sd(&|d| d.3));
+        show("stop edge legs + inside stops", sd(&|d| d.3 + d.4));
+        show("inside stops", sd(&|d| d.4));
+        show("rest (window ends)", sd(&|d| d.1 - d.2 - d.3 - d.4));
+    }
     for (straight, (e, t, n)) in raw {
         eprintln!(
             "  raw trapezoid, dense, straight {straight}: {n} intervals, {e:.0} vs {t:.0} ({:+.2} %)",

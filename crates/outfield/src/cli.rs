@@ -57,6 +57,11 @@ pub enum Command {
         #[command(subcommand)]
         what: BenchCommand,
     },
+    /// Plan routes.
+    Plan {
+        #[command(subcommand)]
+        command: PlanCommand,
+    },
     /// Analyse GPS tracks from files.
     Track {
         #[command(subcommand)]
@@ -109,6 +114,44 @@ pub enum BenchCommand {
         /// Field reps sending (each request is one rep's batch).
         #[arg(long, default_value_t = 100)]
         reps: usize,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum InstanceFormat {
+    Solomon,
+    Vrplib,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PlanObjective {
+    /// Least total distance, any number of vehicles.
+    Distance,
+    /// Fewest vehicles first, then least distance (the literature's objective).
+    VehiclesThenDistance,
+}
+
+#[derive(Subcommand)]
+pub enum PlanCommand {
+    /// Solve a vehicle-routing instance with time windows (Solomon or VRPLIB text, read
+    /// unchanged) and print JSON: vehicles, distance, routes (customer numbers as in the
+    /// file), feasible, elapsed_ms.
+    Solve {
+        #[arg(long)]
+        instance: PathBuf,
+        /// From the content when absent (VRPLIB files have `KEY : value` lines).
+        #[arg(long, value_enum)]
+        format: Option<InstanceFormat>,
+        /// Wall-clock budget, e.g. 1s, 500ms, 10s.
+        #[arg(long, default_value = "1s")]
+        time_limit: String,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Stop after this many iterations too (for runs that do not depend on the machine).
+        #[arg(long)]
+        iterations: Option<u64>,
+        #[arg(long, value_enum, default_value = "vehicles-then-distance")]
+        objective: PlanObjective,
     },
 }
 

@@ -1,7 +1,8 @@
 //! What each command does.
 
 use crate::cli::{
-    BenchCommand, Cli, Command, ExportCommand, Format, ImportCommand, TenantCommand, TrackCommand,
+    BenchCommand, Cli, Command, ExportCommand, Format, ImportCommand, PlanCommand, TenantCommand,
+    TrackCommand,
 };
 use anyhow::{Context, anyhow};
 use domain::access::Reach;
@@ -69,6 +70,19 @@ async fn load_demo(store: &Store) -> anyhow::Result<()> {
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Plan {
+            command:
+                PlanCommand::Solve {
+                    instance,
+                    format,
+                    time_limit,
+                    seed,
+                    iterations,
+                    objective,
+                },
+        } => {
+            crate::plan_solve::run(&instance, format, &time_limit, seed, iterations, objective)?;
+        }
         Command::Bench {
             what:
                 BenchCommand::Ingest {

@@ -3,6 +3,7 @@
 mod bench_ingest;
 mod cli;
 mod commands;
+mod plan_solve;
 mod track_analyze;
 
 use clap::Parser;

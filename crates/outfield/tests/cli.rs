@@ -299,3 +299,62 @@ fn serve_stops_cleanly_on_sigterm() {
         "the database file was created on first run"
     );
 }
+
+#[test]
+fn plan_solve_reads_solomon_and_reports_bad_files() {
+    let s = Scratch::new();
+    let c101 = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/bench/vrptw/solomon/C101.txt"
+    );
+    let out = outfield(
+        &s.db(),
+        &[
+            "plan",
+            "solve",
+            "--instance",
+            c101,
+            "--time-limit",
+            "2s",
+            "--objective",
+            "distance",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["feasible"], true);
+    let d = v["distance"].as_f64().unwrap();
+    assert!((828.9..840.0).contains(&d), "C101's optimum is 828.94: {d}");
+    let mut served: Vec<u64> = v["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r.as_array().unwrap().iter().map(|c| c.as_u64().unwrap()))
+        .collect();
+    served.sort_unstable();
+    assert_eq!(
+        served,
+        (1..=100).collect::<Vec<u64>>(),
+        "every customer exactly once"
+    );
+
+    let bad = s.file(
+        "bad.txt",
+        "C999\n\nVEHICLE\nNUMBER CAPACITY\n 25 two hundred\n",
+    );
+    let out = outfield(
+        &s.db(),
+        &["plan", "solve", "--instance", bad.to_str().unwrap()],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("bad.txt"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = outfield(
+        &s.db(),
+        &["plan", "solve", "--instance", c101, "--time-limit", "soon"],
+    );
+    assert!(text(&out.stderr).contains("--time-limit"));
+}

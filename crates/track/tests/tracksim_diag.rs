@@ -11,6 +11,9 @@ use tracksim::{
     rng::Dice, rng::mix, simulate_day, working_day,
 };
 
+/// One day's figures: label, then the error shares printed per source.
+type DayRow = (String, f64, f64, f64, f64, f64);
+
 fn to_fix(f: &tracksim::fix::Fix) -> Fix {
     let opt = |x: Option<f64>| x.map_or(f32::NAN, |v| v as f32);
     Fix {
@@ -224,7 +227,7 @@ fn diagnose() {
         lost_in_stops / total_true * 100.0
     );
     {
-        let sd = |f: &dyn Fn(&(String, f64, f64, f64, f64, f64)) -> f64| {
+        let sd = |f: &dyn Fn(&DayRow) -> f64| {
             let n = per_day.len() as f64;
             let m = per_day.iter().map(f).sum::<f64>() / n;
             let v = per_day.iter().map(|d| (f(d) - m).powi(2)).sum::<f64>() / n;

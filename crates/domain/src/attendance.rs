@@ -9,8 +9,8 @@
 
 use crate::Invalid;
 use crate::calendar::{WorkCalendar, WorkWeek, is_workday};
-use crate::field_ids::GeofenceId;
 use crate::geofence::Judgement;
+use crate::ids::GeofenceId;
 use crate::tracking::Window;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;

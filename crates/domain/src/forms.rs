@@ -3,7 +3,7 @@
 
 use crate::Invalid;
 use crate::calendar::parse_date;
-use crate::field_ids::{FormId, PhotoId};
+use crate::ids::{FormId, PhotoId};
 use crate::tenant::{clean_name, clean_optional};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -3,7 +3,7 @@
 //! never a confident "inside".
 
 use crate::customer::{PointInput, parse_point};
-use crate::field_ids::GeofenceId;
+use crate::ids::GeofenceId;
 use crate::tenant::clean_name;
 use crate::{CoordSystem, Invalid, LatLon, Wgs84};
 use serde::{Deserialize, Serialize};

@@ -60,3 +60,15 @@ typed_id!(EmployeeId);
 typed_id!(CustomerId);
 typed_id!(ApiKeyId);
 typed_id!(DeviceId);
+typed_id!(
+    /// A named circle or polygon (电子围栏).
+    GeofenceId
+);
+typed_id!(
+    /// A tenant-defined visit report form (all its versions share the id).
+    FormId
+);
+typed_id!(
+    /// An uploaded photo.
+    PhotoId
+);

@@ -11,7 +11,6 @@ pub mod customer;
 pub mod customer_import;
 pub mod department;
 pub mod employee;
-pub mod field_ids;
 pub mod fix;
 pub mod forms;
 pub mod geofence;

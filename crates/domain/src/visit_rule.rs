@@ -3,8 +3,8 @@
 //! form applies to which customers.
 
 use crate::customer::Level;
-use crate::field_ids::FormId;
 use crate::geofence::{Judgement, judge_circle};
+use crate::ids::FormId;
 use crate::{CheckinRadius, Invalid, Wgs84};
 use serde::{Deserialize, Serialize};
 

@@ -3,7 +3,6 @@
 use crate::pool::on_pool;
 use crate::time::now_ms;
 use crate::{Store, StoreError};
-use domain::department::DepartmentLink;
 use domain::tracking::TrackingRule;
 use domain::{DepartmentId, TenantId};
 use std::collections::HashMap;
@@ -85,71 +84,6 @@ impl Store {
     ) -> Result<TrackingRule, StoreError> {
         let rules = self.tracking_rules(tenant).await?;
         let links = self.department_links(tenant).await?;
-        Ok(resolve(&rules, &links, dept))
-    }
-}
-
-pub(crate) fn resolve(
-    rules: &HashMap<Option<DepartmentId>, TrackingRule>,
-    links: &[DepartmentLink],
-    dept: DepartmentId,
-) -> TrackingRule {
-    let parent: HashMap<DepartmentId, Option<DepartmentId>> =
-        links.iter().map(|l| (l.id, l.parent)).collect();
-    let mut at = Some(dept);
-    // Bounded by the number of departments, so a corrupted cycle cannot loop forever.
-    for _ in 0..=links.len() {
-        let Some(d) = at else { break };
-        if let Some(r) = rules.get(&Some(d)) {
-            return r.clone();
-        }
-        at = parent.get(&d).copied().flatten();
-    }
-    rules.get(&None).cloned().unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nearest_ancestor_rule_wins() {
-        let (root, mid, leaf, other) = (
-            DepartmentId::new(),
-            DepartmentId::new(),
-            DepartmentId::new(),
-            DepartmentId::new(),
-        );
-        let links = vec![
-            DepartmentLink {
-                id: root,
-                parent: None,
-            },
-            DepartmentLink {
-                id: mid,
-                parent: Some(root),
-            },
-            DepartmentLink {
-                id: leaf,
-                parent: Some(mid),
-            },
-            DepartmentLink {
-                id: other,
-                parent: Some(root),
-            },
-        ];
-        let mid_rule = TrackingRule {
-            moving_interval_s: 5,
-            ..Default::default()
-        };
-        let tenant_rule = TrackingRule {
-            moving_interval_s: 20,
-            ..Default::default()
-        };
-        let mut rules = HashMap::from([(Some(mid), mid_rule.clone())]);
-        assert_eq!(resolve(&rules, &links, leaf), mid_rule);
-        assert_eq!(resolve(&rules, &links, other), TrackingRule::default());
-        rules.insert(None, tenant_rule.clone());
-        assert_eq!(resolve(&rules, &links, other), tenant_rule);
+        Ok(domain::overrides::resolve(&rules, &links, Some(dept)))
     }
 }

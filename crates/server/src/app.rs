@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::devices::router())
         .merge(routes::tracking::router())
         .merge(routes::live::router())
+        .merge(routes::geofences::router())
         .split_for_parts();
     Router::new()
         .merge(api)

@@ -7,6 +7,7 @@ pub mod customers;
 pub mod departments;
 pub mod devices;
 pub mod employees;
+pub mod geofences;
 pub mod health;
 pub mod live;
 pub mod locations;

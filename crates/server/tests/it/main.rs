@@ -7,6 +7,7 @@ mod customers;
 mod departments;
 mod employees;
 mod errors;
+mod geofences;
 mod import;
 mod isolation;
 mod roles;

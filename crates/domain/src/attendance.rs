@@ -292,8 +292,8 @@ pub enum Place {
     NotRequired,
 }
 
-/// The judgement of one clock-in or clock-out.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// The judgement of one clock-in or clock-out (stored with the punch and read back).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PunchJudgement {
     pub status: PunchStatus,

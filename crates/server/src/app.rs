@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::tracking::router())
         .merge(routes::live::router())
         .merge(routes::geofences::router())
+        .merge(routes::attendance::router())
         .split_for_parts();
     Router::new()
         .merge(api)

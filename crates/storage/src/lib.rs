@@ -7,6 +7,7 @@
 //! `ON CONFLICT`, `RETURNING`, `WITH RECURSIVE`); only the migrations differ.
 
 mod api_keys;
+mod attendance;
 mod cursor;
 mod customer_import;
 mod customer_write;
@@ -28,6 +29,7 @@ mod track_days;
 mod tracking_rules;
 
 pub use api_keys::{ApiKeyRecord, NewApiKey};
+pub use attendance::StoredPunch;
 pub use cursor::Page;
 pub use customer_import::{ImportItem, ImportOutcome, UpsertAction};
 pub use customers::{CustomerFilter, CustomerSort};

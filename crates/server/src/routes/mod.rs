@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per resource.
 
 pub mod api_keys;
+pub mod attendance;
 pub mod auth;
 pub mod customer_import;
 pub mod customers;

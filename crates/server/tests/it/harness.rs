@@ -91,7 +91,9 @@ impl TestApp {
         TestApp {
             base: format!("http://{addr}"),
             osmand: format!("http://{osmand_addr}"),
-            client: Client::new(),
+            // No pooled connections: after a refused oversized body the server closes the
+            // connection, and a pooled client could race to reuse it for the next request.
+            client: Client::builder().pool_max_idle_per_host(0).build().unwrap(),
             store,
             cleanup,
         }

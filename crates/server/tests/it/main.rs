@@ -2,6 +2,7 @@
 
 mod harness;
 
+mod attendance;
 mod auth;
 mod customers;
 mod departments;

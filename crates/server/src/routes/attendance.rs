@@ -1,0 +1,356 @@
+//! Attendance (考勤): rules per tenant/department, the work calendar, clock-in/out judged
+//! against shifts, grace and geofences (with the fix's accuracy), and daily records.
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{Json, Path, Query};
+use crate::state::AppState;
+use crate::tracking::fix_input::Instant;
+use crate::tracking::schedule_cache::parse_tz;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::access::{Action, Principal, Reach, Resource};
+use domain::attendance::{
+    AttendanceRule, DailyAttendance, Punch, PunchJudgement, PunchKind, daily_record, judge_punch,
+    local_instant,
+};
+use domain::calendar::{WorkCalendar, WorkCalendarInput};
+use domain::customer::{PointInput, parse_point};
+use domain::geofence::judge;
+use domain::{DepartmentId, EmployeeId, Invalid, TenantId};
+use serde::{Deserialize, Serialize};
+use storage::StoredPunch;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(put_rule))
+        .routes(routes!(get_calendar, put_calendar))
+        .routes(routes!(clock_in))
+        .routes(routes!(clock_out))
+        .routes(routes!(days))
+}
+
+const RULE: &str = "attendance";
+const CALENDAR: &str = "calendar";
+
+fn scope(raw: &str) -> ApiResult<Option<DepartmentId>> {
+    if raw == "tenant" {
+        return Ok(None);
+    }
+    raw.parse()
+        .map(Some)
+        .map_err(|_| ApiError::bad_request("scope", "must be `tenant` or a department id"))
+}
+
+/// Sets the attendance rule of the tenant (`scope` = `tenant`) or of a department.
+#[utoipa::path(put, path = "/api/v1/attendance-rules/{scope}", tag = "attendance", request_body = AttendanceRule,
+    params(("scope" = String, Path, description = "`tenant` or a department id")),
+    responses((status = 200, body = AttendanceRule), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_rule(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+    Json(rule): Json<AttendanceRule>,
+) -> ApiResult<Json<AttendanceRule>> {
+    caller.reach(Resource::Departments, Action::Write)?;
+    let dept = scope(&raw)?;
+    if let Some(d) = dept {
+        s.store
+            .department(caller.tenant(), d, &Reach::Tenant)
+            .await?;
+    }
+    rule.validate()?;
+    for (i, f) in rule.fence_ids.iter().enumerate() {
+        if s.store.geofence(caller.tenant(), *f).await.is_err() {
+            return Err(ApiError::invalid(Invalid::one(
+                format!("fence_ids[{i}]"),
+                "no such geofence",
+            )));
+        }
+    }
+    s.store
+        .put_rule(
+            caller.tenant(),
+            RULE,
+            dept,
+            &serde_json::to_string(&rule).map_err(ApiError::internal)?,
+        )
+        .await?;
+    Ok(Json(rule))
+}
+
+async fn calendar(s: &AppState, tenant: TenantId) -> ApiResult<(WorkCalendarInput, WorkCalendar)> {
+    let stored = s.store.rules(tenant, CALENDAR).await?.remove(&None);
+    let input: WorkCalendarInput = match stored {
+        Some(json) => serde_json::from_str(&json).map_err(ApiError::internal)?,
+        None => {
+            serde_json::from_value(serde_json::json!({"days": []})).map_err(ApiError::internal)?
+        }
+    };
+    let cal = input.validate()?;
+    Ok((input, cal))
+}
+
+#[utoipa::path(get, path = "/api/v1/calendar", tag = "attendance",
+    responses((status = 200, body = WorkCalendarInput), (status = 403, body = ErrorBody)))]
+async fn get_calendar(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<WorkCalendarInput>> {
+    caller.reach(Resource::Tracks, Action::Read)?;
+    Ok(Json(calendar(&s, caller.tenant()).await?.0))
+}
+
+/// Replaces the tenant's holidays and make-up working days (调休).
+#[utoipa::path(put, path = "/api/v1/calendar", tag = "attendance", request_body = WorkCalendarInput,
+    responses((status = 200, body = WorkCalendarInput), (status = 422, body = ErrorBody)))]
+async fn put_calendar(
+    State(s): State<AppState>,
+    caller: Caller,
+    Json(input): Json<WorkCalendarInput>,
+) -> ApiResult<Json<WorkCalendarInput>> {
+    caller.reach(Resource::Departments, Action::Write)?;
+    input.validate()?;
+    s.store
+        .put_rule(
+            caller.tenant(),
+            CALENDAR,
+            None,
+            &serde_json::to_string(&input).map_err(ApiError::internal)?,
+        )
+        .await?;
+    Ok(Json(input))
+}
+
+/// The attendance rule that applies to a department (its own, an ancestor's, the
+/// tenant's, or the default: weekdays 09:00–18:00 anywhere).
+async fn rule_for(s: &AppState, tenant: TenantId, dept: DepartmentId) -> ApiResult<AttendanceRule> {
+    let stored = s.store.rules(tenant, RULE).await?;
+    let mut rules = std::collections::HashMap::new();
+    for (scope, json) in stored {
+        rules.insert(
+            scope,
+            serde_json::from_str::<AttendanceRule>(&json).map_err(ApiError::internal)?,
+        );
+    }
+    let links = s.store.department_links(tenant).await?;
+    Ok(domain::overrides::resolve(&rules, &links, Some(dept)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PunchInput {
+    /// Client-generated id: a retried request returns the first answer and stores nothing.
+    pub id: Uuid,
+    /// When the person clocked in or out (device time, with its offset).
+    pub t: Instant,
+    pub lat: f64,
+    pub lon: f64,
+    #[serde(default)]
+    pub coord_system: Option<String>,
+    /// The fix's 68 % accuracy radius; without it, fence judgements are `uncertain`.
+    #[serde(default)]
+    pub accuracy_m: Option<f64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PunchAnswer {
+    pub id: Uuid,
+    pub kind: PunchKind,
+    pub t: DateTime<Utc>,
+    pub judgement: PunchJudgement,
+}
+
+async fn punch(
+    s: &AppState,
+    caller: &Caller,
+    kind: PunchKind,
+    input: PunchInput,
+) -> ApiResult<(StatusCode, Json<PunchAnswer>)> {
+    let Principal::User(u) = &caller.principal else {
+        return Err(ApiError::forbidden());
+    };
+    let (t_ms, offset_min) = input
+        .t
+        .resolve()
+        .map_err(|p| ApiError::invalid(Invalid::one("t", p)))?;
+    if t_ms > crate::now_ms() + 5 * 60_000 {
+        return Err(ApiError::invalid(Invalid::one(
+            "t",
+            "is more than 5 minutes in the future",
+        )));
+    }
+    let p = parse_point(&PointInput {
+        lat: input.lat,
+        lon: input.lon,
+        coord_system: input.coord_system.clone(),
+    })?;
+    let accuracy = match input.accuracy_m {
+        Some(a) if !a.is_finite() || a < 0.0 => {
+            return Err(ApiError::invalid(Invalid::one(
+                "accuracy_m",
+                "must be a number of metres, 0 or more",
+            )));
+        }
+        other => other,
+    };
+    let rule = rule_for(s, u.tenant, u.department).await?;
+    let schedule = rule.validate()?;
+    let (_, cal) = calendar(s, u.tenant).await?;
+    let tz = parse_tz(&s.store.tenant(u.tenant).await?.timezone);
+    let mut fences = Vec::new();
+    for id in &schedule.fence_ids {
+        if let Ok(f) = s.store.geofence(u.tenant, *id).await {
+            fences.push((
+                *id,
+                judge(&f.fence, p.lat(), p.lon(), accuracy.unwrap_or(f64::NAN)).judgement,
+            ));
+        }
+    }
+    // Photos arrive with the photo issue; until then a required photo is reported missing.
+    let judgement = judge_punch(&schedule, &cal, tz, kind, t_ms, &fences, false);
+    let kind_str = match kind {
+        PunchKind::ClockIn => "clock_in",
+        PunchKind::ClockOut => "clock_out",
+    };
+    let record = StoredPunch {
+        id: input.id,
+        employee: u.employee,
+        kind: kind_str.into(),
+        t_ms,
+        offset_min,
+        lat: Some(p.lat()),
+        lon: Some(p.lon()),
+        accuracy_m: accuracy.map(|a| a as f32),
+        judgement_json: serde_json::to_string(&judgement).map_err(ApiError::internal)?,
+    };
+    let (stored, created) = s.store.insert_punch(u.tenant, &record).await?;
+    // A retry answers with what was stored the first time, not with a new judgement.
+    let judgement: PunchJudgement =
+        serde_json::from_str(&stored.judgement_json).map_err(ApiError::internal)?;
+    let stored_kind = if stored.kind == "clock_in" {
+        PunchKind::ClockIn
+    } else {
+        PunchKind::ClockOut
+    };
+    Ok((
+        if created {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        },
+        Json(PunchAnswer {
+            id: stored.id,
+            kind: stored_kind,
+            t: DateTime::from_timestamp_millis(stored.t_ms).unwrap_or_default(),
+            judgement,
+        }),
+    ))
+}
+
+/// Clocks the signed-in person in, judged against their attendance rule: on time or late
+/// (after grace), on a work day or not, inside an allowed geofence, outside, or uncertain.
+#[utoipa::path(post, path = "/api/v1/attendance/clock-in", tag = "attendance", request_body = PunchInput,
+    responses((status = 201, body = PunchAnswer), (status = 200, body = PunchAnswer), (status = 422, body = ErrorBody)))]
+async fn clock_in(
+    State(s): State<AppState>,
+    caller: Caller,
+    Json(input): Json<PunchInput>,
+) -> ApiResult<(StatusCode, Json<PunchAnswer>)> {
+    punch(&s, &caller, PunchKind::ClockIn, input).await
+}
+
+/// Clocks the signed-in person out (early leave judged against the shift's end and grace).
+#[utoipa::path(post, path = "/api/v1/attendance/clock-out", tag = "attendance", request_body = PunchInput,
+    responses((status = 201, body = PunchAnswer), (status = 200, body = PunchAnswer), (status = 422, body = ErrorBody)))]
+async fn clock_out(
+    State(s): State<AppState>,
+    caller: Caller,
+    Json(input): Json<PunchInput>,
+) -> ApiResult<(StatusCode, Json<PunchAnswer>)> {
+    punch(&s, &caller, PunchKind::ClockOut, input).await
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DaysQuery {
+    pub employee_id: EmployeeId,
+    /// First local date, `YYYY-MM-DD`.
+    pub from: String,
+    /// Last local date (inclusive), at most 92 days after `from`.
+    pub to: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AttendanceDays {
+    pub employee_id: EmployeeId,
+    pub items: Vec<DailyAttendance>,
+}
+
+/// Daily attendance records (present, late, early leave, absent, on leave, day off),
+/// derived from the stored punches.
+#[utoipa::path(get, path = "/api/v1/attendance/days", tag = "attendance", params(DaysQuery),
+    responses((status = 200, body = AttendanceDays), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn days(
+    State(s): State<AppState>,
+    caller: Caller,
+    Query(q): Query<DaysQuery>,
+) -> ApiResult<Json<AttendanceDays>> {
+    let reach = caller.reach(Resource::Tracks, Action::Read)?;
+    let person = s
+        .store
+        .employee(caller.tenant(), q.employee_id, &reach)
+        .await?;
+    let parse = |field: &str, v: &str| {
+        v.parse::<NaiveDate>()
+            .map_err(|_| ApiError::bad_request(field, "must be YYYY-MM-DD"))
+    };
+    let (from, to) = (parse("from", &q.from)?, parse("to", &q.to)?);
+    if to < from || (to - from).num_days() > 92 {
+        return Err(ApiError::bad_request(
+            "to",
+            "must be on or after `from` and at most 92 days later",
+        ));
+    }
+    let schedule = rule_for(&s, caller.tenant(), person.department_id)
+        .await?
+        .validate()?;
+    let (_, cal) = calendar(&s, caller.tenant()).await?;
+    let tz = parse_tz(&s.store.tenant(caller.tenant()).await?.timezone);
+    // Night shifts reach into the next day, and early clock-ins into the day before.
+    let lo = local_instant(tz, from.pred_opt().unwrap_or(from), 0);
+    let hi = local_instant(
+        tz,
+        to.checked_add_days(chrono::Days::new(2)).unwrap_or(to),
+        0,
+    );
+    let punches: Vec<Punch> = s
+        .store
+        .punches_between(caller.tenant(), q.employee_id, lo, hi)
+        .await?
+        .into_iter()
+        .map(|p| Punch {
+            kind: if p.kind == "clock_in" {
+                PunchKind::ClockIn
+            } else {
+                PunchKind::ClockOut
+            },
+            t_ms: p.t_ms,
+        })
+        .collect();
+    let now = crate::now_ms();
+    let items = from
+        .iter_days()
+        .take_while(|d| *d <= to)
+        .map(|d| daily_record(&schedule, &cal, tz, d, &punches, &[], now))
+        .collect();
+    Ok(Json(AttendanceDays {
+        employee_id: q.employee_id,
+        items,
+    }))
+}

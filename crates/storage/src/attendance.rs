@@ -1,0 +1,178 @@
+//! Rules stored as JSON by kind and scope, and attendance punches.
+
+use crate::pool::on_pool;
+use crate::time::now_ms;
+use crate::{Store, StoreError};
+use domain::{DepartmentId, EmployeeId, TenantId};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+fn scope(dept: Option<DepartmentId>) -> String {
+    dept.map(|d| d.to_string())
+        .unwrap_or_else(|| "tenant".into())
+}
+
+/// A punch as stored: kind (`clock_in`/`clock_out`), instant, fix and judgement JSON.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredPunch {
+    pub id: Uuid,
+    pub employee: EmployeeId,
+    pub kind: String,
+    pub t_ms: i64,
+    pub offset_min: Option<i16>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub accuracy_m: Option<f32>,
+    pub judgement_json: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    employee_id: Uuid,
+    kind: String,
+    t_ms: i64,
+    offset_min: Option<i16>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    accuracy_m: Option<f32>,
+    judgement: String,
+}
+
+impl From<Row> for StoredPunch {
+    fn from(r: Row) -> Self {
+        StoredPunch {
+            id: r.id,
+            employee: EmployeeId(r.employee_id),
+            kind: r.kind,
+            t_ms: r.t_ms,
+            offset_min: r.offset_min,
+            lat: r.lat,
+            lon: r.lon,
+            accuracy_m: r.accuracy_m,
+            judgement_json: r.judgement,
+        }
+    }
+}
+
+const COLUMNS: &str = "id, employee_id, kind, t_ms, offset_min, lat, lon, accuracy_m, judgement";
+
+impl Store {
+    pub async fn put_rule(
+        &self,
+        tenant: TenantId,
+        kind: &str,
+        dept: Option<DepartmentId>,
+        body: &str,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, |p| {
+            sqlx::query(
+                "INSERT INTO rules (tenant_id, kind, scope, body, updated_at) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (tenant_id, kind, scope) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+            )
+            .bind(tenant.0)
+            .bind(kind)
+            .bind(scope(dept))
+            .bind(body)
+            .bind(now_ms())
+            .execute(p)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Every stored rule of a kind, by scope (`None` = the tenant's).
+    pub async fn rules(
+        &self,
+        tenant: TenantId,
+        kind: &str,
+    ) -> Result<HashMap<Option<DepartmentId>, String>, StoreError> {
+        let rows: Vec<(String, String)> = on_pool!(self, |p| {
+            sqlx::query_as("SELECT scope, body FROM rules WHERE tenant_id = $1 AND kind = $2")
+                .bind(tenant.0)
+                .bind(kind)
+                .fetch_all(p)
+                .await?
+        });
+        Ok(rows
+            .into_iter()
+            .filter_map(|(s, b)| {
+                let dept = if s == "tenant" {
+                    None
+                } else {
+                    Some(s.parse().ok()?)
+                };
+                Some((dept, b))
+            })
+            .collect())
+    }
+
+    /// Stores a punch unless its id exists; returns the stored punch and whether it is new.
+    pub async fn insert_punch(
+        &self,
+        tenant: TenantId,
+        p: &StoredPunch,
+    ) -> Result<(StoredPunch, bool), StoreError> {
+        let n = on_pool!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO attendance_punches (tenant_id, id, employee_id, kind, t_ms, offset_min, lat, lon, accuracy_m,
+                    judgement, received_ms)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                 ON CONFLICT (tenant_id, id) DO NOTHING",
+            )
+            .bind(tenant.0)
+            .bind(p.id)
+            .bind(p.employee.0)
+            .bind(&p.kind)
+            .bind(p.t_ms)
+            .bind(p.offset_min)
+            .bind(p.lat)
+            .bind(p.lon)
+            .bind(p.accuracy_m)
+            .bind(&p.judgement_json)
+            .bind(now_ms())
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        let sql =
+            format!("SELECT {COLUMNS} FROM attendance_punches WHERE tenant_id = $1 AND id = $2");
+        let row: Option<Row> = on_pool!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(tenant.0)
+                .bind(p.id)
+                .fetch_optional(pool)
+                .await?
+        });
+        let stored = row.map(StoredPunch::from).ok_or(StoreError::NotFound)?;
+        // An id reused by someone else is not a retry: it must not reveal their punch.
+        if stored.employee != p.employee {
+            return Err(StoreError::Conflict { field: "id" });
+        }
+        Ok((stored, n > 0))
+    }
+
+    /// A person's punches with `from_ms <= t < to_ms`, oldest first.
+    pub async fn punches_between(
+        &self,
+        tenant: TenantId,
+        employee: EmployeeId,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<StoredPunch>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM attendance_punches WHERE tenant_id = $1 AND employee_id = $2 AND t_ms >= $3 AND t_ms < $4
+             ORDER BY t_ms, id"
+        );
+        let rows: Vec<Row> = on_pool!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(tenant.0)
+                .bind(employee.0)
+                .bind(from_ms)
+                .bind(to_ms)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().map(StoredPunch::from).collect())
+    }
+}

@@ -4,6 +4,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
+use crate::routes::scope;
 use crate::state::AppState;
 use crate::tracking::fix_input::Instant;
 use crate::tracking::schedule_cache::parse_tz;
@@ -37,15 +38,6 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 const RULE: &str = "attendance";
 const CALENDAR: &str = "calendar";
-
-fn scope(raw: &str) -> ApiResult<Option<DepartmentId>> {
-    if raw == "tenant" {
-        return Ok(None);
-    }
-    raw.parse()
-        .map(Some)
-        .map_err(|_| ApiError::bad_request("scope", "must be `tenant` or a department id"))
-}
 
 /// Sets the attendance rule of the tenant (`scope` = `tenant`) or of a department.
 #[utoipa::path(put, path = "/api/v1/attendance-rules/{scope}", tag = "attendance", request_body = AttendanceRule,

@@ -19,3 +19,13 @@ pub mod tracking;
 pub(crate) fn default_limit() -> u32 {
     50
 }
+
+/// A rule's scope in a path: `tenant`, or the id of the department it applies to.
+pub(crate) fn scope(raw: &str) -> crate::error::ApiResult<Option<domain::DepartmentId>> {
+    if raw == "tenant" {
+        return Ok(None);
+    }
+    raw.parse().map(Some).map_err(|_| {
+        crate::error::ApiError::bad_request("scope", "must be `tenant` or a department id")
+    })
+}

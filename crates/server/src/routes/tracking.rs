@@ -5,6 +5,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
 use crate::routes::customers::output_system;
+use crate::routes::scope;
 use crate::state::AppState;
 use crate::tracking::days::compute_day;
 use crate::tracking::summary::{DaySummary, rfc3339};
@@ -14,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use domain::access::{Action, Principal, Reach, Resource};
 use domain::tracking::{TrackingPolicy, TrackingRule, policy_at};
-use domain::{CoordSystem, DepartmentId, EmployeeId, Wgs84};
+use domain::{CoordSystem, EmployeeId, Wgs84};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -56,15 +57,6 @@ async fn get_rules(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<
         departments,
         default: TrackingRule::default(),
     }))
-}
-
-fn scope(raw: &str) -> ApiResult<Option<DepartmentId>> {
-    if raw == "tenant" {
-        return Ok(None);
-    }
-    raw.parse()
-        .map(Some)
-        .map_err(|_| ApiError::bad_request("scope", "must be `tenant` or a department id"))
 }
 
 /// Sets the tenant's rule (`scope` = `tenant`) or a department's (`scope` = its id).

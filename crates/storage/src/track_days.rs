@@ -90,48 +90,62 @@ impl Store {
         Ok(())
     }
 
-    pub async fn day_summary(
+    /// Stored summaries of days `from..=to` (`YYYY-MM-DD`, which sorts as text), by day.
+    pub async fn days_between(
         &self,
         tenant: TenantId,
         employee: EmployeeId,
-        day: &str,
-    ) -> Result<Option<StoredDay>, StoreError> {
-        let row: Option<(String, f64, f64, i64)> = on_pool!(self, |p| {
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(String, StoredDay)>, StoreError> {
+        let rows: Vec<(String, String, f64, f64, i64)> = on_pool!(self, |p| {
             sqlx::query_as(
-                "SELECT summary, mileage_m, work_mileage_m, computed_ms FROM track_days
-                 WHERE tenant_id = $1 AND employee_id = $2 AND day = $3",
+                "SELECT day, summary, mileage_m, work_mileage_m, computed_ms FROM track_days
+                 WHERE tenant_id = $1 AND employee_id = $2 AND day >= $3 AND day <= $4 ORDER BY day",
             )
             .bind(tenant.0)
             .bind(employee.0)
-            .bind(day)
-            .fetch_optional(p)
+            .bind(from)
+            .bind(to)
+            .fetch_all(p)
             .await?
         });
-        Ok(row.map(
-            |(summary_json, mileage_m, work_mileage_m, computed_ms)| StoredDay {
-                summary_json,
-                mileage_m,
-                work_mileage_m,
-                computed_ms,
-            },
-        ))
+        Ok(rows
+            .into_iter()
+            .map(
+                |(day, summary_json, mileage_m, work_mileage_m, computed_ms)| {
+                    (
+                        day,
+                        StoredDay {
+                            summary_json,
+                            mileage_m,
+                            work_mileage_m,
+                            computed_ms,
+                        },
+                    )
+                },
+            )
+            .collect())
     }
 
-    /// Whether a day still waits for recomputation.
-    pub async fn day_is_dirty(
+    /// Days of `from..=to` still waiting for recomputation.
+    pub async fn dirty_between(
         &self,
         tenant: TenantId,
         employee: EmployeeId,
-        day: &str,
-    ) -> Result<bool, StoreError> {
-        let n: i64 = on_pool!(self, |p| {
-            sqlx::query_scalar("SELECT COUNT(*) FROM track_dirty WHERE tenant_id = $1 AND employee_id = $2 AND day = $3")
-                .bind(tenant.0)
-                .bind(employee.0)
-                .bind(day)
-                .fetch_one(p)
-                .await?
-        });
-        Ok(n > 0)
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_scalar(
+                "SELECT day FROM track_dirty WHERE tenant_id = $1 AND employee_id = $2 AND day >= $3 AND day <= $4",
+            )
+            .bind(tenant.0)
+            .bind(employee.0)
+            .bind(from)
+            .bind(to)
+            .fetch_all(p)
+            .await?
+        }))
     }
 }

@@ -11,7 +11,7 @@ use crate::tracking::schedule_cache::parse_tz;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::access::{Action, Principal, Reach, Resource};
+use domain::access::{Action, Principal, Resource};
 use domain::attendance::{
     AttendanceRule, DailyAttendance, Punch, PunchJudgement, PunchKind, daily_record, judge_punch,
     local_instant,
@@ -50,12 +50,7 @@ async fn put_rule(
     Json(rule): Json<AttendanceRule>,
 ) -> ApiResult<Json<AttendanceRule>> {
     caller.reach(Resource::Departments, Action::Write)?;
-    let dept = scope(&raw)?;
-    if let Some(d) = dept {
-        s.store
-            .department(caller.tenant(), d, &Reach::Tenant)
-            .await?;
-    }
+    let dept = scope(&s, caller.tenant(), &raw).await?;
     rule.validate()?;
     for (i, f) in rule.fence_ids.iter().enumerate() {
         if s.store.geofence(caller.tenant(), *f).await.is_err() {

@@ -20,12 +20,21 @@ pub(crate) fn default_limit() -> u32 {
     50
 }
 
-/// A rule's scope in a path: `tenant`, or the id of the department it applies to.
-pub(crate) fn scope(raw: &str) -> crate::error::ApiResult<Option<domain::DepartmentId>> {
+/// A rule's scope in a path: `tenant`, or the id of one of the caller's tenant's
+/// departments (404 when there is no such department).
+pub(crate) async fn scope(
+    s: &crate::state::AppState,
+    tenant: domain::TenantId,
+    raw: &str,
+) -> crate::error::ApiResult<Option<domain::DepartmentId>> {
     if raw == "tenant" {
         return Ok(None);
     }
-    raw.parse().map(Some).map_err(|_| {
+    let dept = raw.parse().map_err(|_| {
         crate::error::ApiError::bad_request("scope", "must be `tenant` or a department id")
-    })
+    })?;
+    s.store
+        .department(tenant, dept, &domain::access::Reach::Tenant)
+        .await?;
+    Ok(Some(dept))
 }

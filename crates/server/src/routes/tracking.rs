@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use domain::access::{Action, Principal, Reach, Resource};
+use domain::access::{Action, Principal, Resource};
 use domain::tracking::{TrackingPolicy, TrackingRule, policy_at};
 use domain::{CoordSystem, EmployeeId, Wgs84};
 use serde::{Deserialize, Serialize};
@@ -70,12 +70,7 @@ async fn put_rule(
     Json(rule): Json<TrackingRule>,
 ) -> ApiResult<Json<TrackingRule>> {
     caller.reach(Resource::Departments, Action::Write)?;
-    let dept = scope(&raw)?;
-    if let Some(d) = dept {
-        s.store
-            .department(caller.tenant(), d, &Reach::Tenant)
-            .await?;
-    }
+    let dept = scope(&s, caller.tenant(), &raw).await?;
     rule.validate()?;
     s.store
         .put_tracking_rule(caller.tenant(), dept, &rule)
@@ -95,7 +90,7 @@ async fn delete_rule(
     caller.reach(Resource::Departments, Action::Write)?;
     if !s
         .store
-        .delete_tracking_rule(caller.tenant(), scope(&raw)?)
+        .delete_tracking_rule(caller.tenant(), scope(&s, caller.tenant(), &raw).await?)
         .await?
     {
         return Err(ApiError::not_found());
@@ -318,28 +313,35 @@ async fn day_list(
             "must be on or after `from` and at most 92 days later",
         ));
     }
-    let mut items = Vec::new();
-    for date in from.iter_days().take_while(|d| *d <= to) {
-        let day = date.to_string();
-        let pending = s.store.day_is_dirty(caller.tenant(), id, &day).await?;
-        match s.store.day_summary(caller.tenant(), id, &day).await? {
-            Some(stored) => items.push(DayRow {
-                date: day,
-                mileage_m: stored.mileage_m,
-                work_mileage_m: stored.work_mileage_m,
-                pending,
-                summary: serde_json::from_str(&stored.summary_json).ok(),
-            }),
-            None if pending => items.push(DayRow {
-                date: day,
-                mileage_m: 0.0,
-                work_mileage_m: 0.0,
-                pending,
-                summary: None,
-            }),
-            None => {}
-        }
+    let (lo, hi) = (from.to_string(), to.to_string());
+    let dirty = s.store.dirty_between(caller.tenant(), id, &lo, &hi).await?;
+    let mut stored: BTreeMap<String, Option<storage::StoredDay>> =
+        dirty.iter().map(|d| (d.clone(), None)).collect();
+    for (day, st) in s.store.days_between(caller.tenant(), id, &lo, &hi).await? {
+        stored.insert(day, Some(st));
     }
+    let items: Vec<DayRow> = stored
+        .into_iter()
+        .map(|(day, st)| {
+            let pending = dirty.contains(&day);
+            match st {
+                Some(st) => DayRow {
+                    date: day,
+                    mileage_m: st.mileage_m,
+                    work_mileage_m: st.work_mileage_m,
+                    pending,
+                    summary: serde_json::from_str(&st.summary_json).ok(),
+                },
+                None => DayRow {
+                    date: day,
+                    mileage_m: 0.0,
+                    work_mileage_m: 0.0,
+                    pending,
+                    summary: None,
+                },
+            }
+        })
+        .collect();
     Ok(Json(DayList {
         employee_id: id,
         total_mileage_m: items.iter().map(|d| d.mileage_m).sum(),

@@ -226,6 +226,34 @@ impl CustomerInput {
     }
 }
 
+/// Whether a customer is in use, or a prospect a rep created on the spot that waits for a
+/// manager's approval.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerStatus {
+    #[default]
+    Active,
+    Pending,
+}
+
+impl CustomerStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CustomerStatus::Active => "active",
+            CustomerStatus::Pending => "pending",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<CustomerStatus, String> {
+        match s {
+            "active" => Ok(CustomerStatus::Active),
+            "pending" => Ok(CustomerStatus::Pending),
+            _ => Err("must be active or pending".into()),
+        }
+    }
+}
+
 /// A customer as stored and shown.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -241,6 +269,7 @@ pub struct Customer {
     pub contacts: Vec<Contact>,
     pub owner_id: Option<EmployeeId>,
     pub checkin_radius_m: Option<f64>,
+    pub status: CustomerStatus,
     /// Present in `near` searches: metres from the search centre.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub distance_m: Option<f64>,
@@ -349,6 +378,7 @@ mod tests {
             contacts: vec![],
             owner_id: None,
             checkin_radius_m: None,
+            status: CustomerStatus::Active,
             distance_m: None,
             created_at: Utc::now(),
             updated_at: Utc::now(),

@@ -11,6 +11,7 @@ pub mod customer;
 pub mod customer_import;
 pub mod department;
 pub mod employee;
+pub mod evidence;
 pub mod fix;
 pub mod forms;
 pub mod geofence;

@@ -6,7 +6,9 @@ use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::process::Command;
 
-const PURE: &[&str] = &["coords", "domain", "tabular", "demo", "track", "plan"];
+const PURE: &[&str] = &[
+    "coords", "domain", "tabular", "demo", "track", "plan", "photo",
+];
 const BANNED: &[&str] = &[
     "tokio",
     "async-std",

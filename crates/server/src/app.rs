@@ -35,6 +35,10 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::live::router())
         .merge(routes::geofences::router())
         .merge(routes::attendance::router())
+        .merge(routes::requests::router())
+        .merge(routes::forms::router())
+        .merge(routes::visits::router())
+        .merge(routes::photos::router(state.config.max_photo_bytes))
         .split_for_parts();
     Router::new()
         .merge(api)

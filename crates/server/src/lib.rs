@@ -6,6 +6,7 @@
 //! `domain::access` what the caller reaches, validate input with `domain`, and call
 //! `storage::Store` with the caller's tenant id.
 
+pub mod actions;
 pub mod app;
 pub mod auth;
 pub mod demo;
@@ -13,6 +14,7 @@ pub mod error;
 pub mod extract;
 pub mod import;
 pub mod openapi;
+pub mod photo_files;
 pub mod routes;
 pub mod state;
 pub mod tenants;

@@ -1,6 +1,8 @@
 //! What every handler shares.
 
+use crate::photo_files::PhotoFiles;
 use crate::tracking::Tracking;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use storage::Store;
@@ -16,7 +18,16 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Delete fixes older than this many days; `None` keeps them.
     pub retention_days: Option<u32>,
+    /// Where uploaded files (photos) are kept.
+    pub data_dir: PathBuf,
+    /// The TrueType font (collection) watermarks are drawn with; it must cover Chinese.
+    pub font_path: PathBuf,
+    /// Limit for one photo upload.
+    pub max_photo_bytes: usize,
 }
+
+/// Debian's `fonts-wqy-microhei`, which the set-up installs.
+pub const DEFAULT_FONT: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
 
 impl Default for Config {
     fn default() -> Self {
@@ -26,6 +37,9 @@ impl Default for Config {
             max_upload_bytes: 20 * 1024 * 1024,
             trust_forwarded_for: false,
             retention_days: None,
+            data_dir: PathBuf::from("outfield-data"),
+            font_path: PathBuf::from(DEFAULT_FONT),
+            max_photo_bytes: 10 * 1024 * 1024,
         }
     }
 }
@@ -35,6 +49,7 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
     pub tracking: Arc<Tracking>,
+    pub photos: Arc<PhotoFiles>,
 }
 
 impl AppState {
@@ -47,8 +62,10 @@ impl AppState {
             tracking.schedules.clone(),
             config.retention_days,
         );
+        let photos = Arc::new(PhotoFiles::open(&config.data_dir, &config.font_path));
         Self {
             store,
+            photos,
             config: Arc::new(config),
             tracking,
         }

@@ -24,6 +24,11 @@ pub struct StoredPunch {
     pub lon: Option<f64>,
     pub accuracy_m: Option<f32>,
     pub judgement_json: String,
+    /// SHA-256 of the request body: a replay under the same id must carry the same one.
+    pub digest: Option<String>,
+    pub device_json: Option<String>,
+    pub flags_json: String,
+    pub photo_id: Option<Uuid>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -37,6 +42,10 @@ struct Row {
     lon: Option<f64>,
     accuracy_m: Option<f32>,
     judgement: String,
+    digest: Option<String>,
+    device: Option<String>,
+    flags: String,
+    photo_id: Option<Uuid>,
 }
 
 impl From<Row> for StoredPunch {
@@ -51,11 +60,15 @@ impl From<Row> for StoredPunch {
             lon: r.lon,
             accuracy_m: r.accuracy_m,
             judgement_json: r.judgement,
+            digest: r.digest,
+            device_json: r.device,
+            flags_json: r.flags,
+            photo_id: r.photo_id,
         }
     }
 }
 
-const COLUMNS: &str = "id, employee_id, kind, t_ms, offset_min, lat, lon, accuracy_m, judgement";
+const COLUMNS: &str = "id, employee_id, kind, t_ms, offset_min, lat, lon, accuracy_m, judgement, digest, device, flags, photo_id";
 
 impl Store {
     pub async fn put_rule(
@@ -116,8 +129,8 @@ impl Store {
         let n = on_pool!(self, |pool| {
             sqlx::query(
                 "INSERT INTO attendance_punches (tenant_id, id, employee_id, kind, t_ms, offset_min, lat, lon, accuracy_m,
-                    judgement, received_ms)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                    judgement, received_ms, digest, device, flags, photo_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
                  ON CONFLICT (tenant_id, id) DO NOTHING",
             )
             .bind(tenant.0)
@@ -131,6 +144,10 @@ impl Store {
             .bind(p.accuracy_m)
             .bind(&p.judgement_json)
             .bind(now_ms())
+            .bind(&p.digest)
+            .bind(&p.device_json)
+            .bind(&p.flags_json)
+            .bind(p.photo_id)
             .execute(pool)
             .await?
             .rows_affected()

@@ -7,7 +7,7 @@ use crate::sql::{Arg, Sql, bind_all};
 use crate::time::from_ms;
 use crate::{Store, StoreError};
 use domain::access::Reach;
-use domain::customer::{Contact, Customer, Level, PointOutput};
+use domain::customer::{Contact, Customer, CustomerStatus, Level, PointOutput};
 use domain::{CoordSystem, CustomerId, EmployeeId, TenantId, Wgs84};
 use serde_json::Value;
 use uuid::Uuid;
@@ -26,6 +26,7 @@ pub(crate) struct Row {
     pub contacts: String,
     pub owner_id: Option<Uuid>,
     pub checkin_radius_m: Option<f64>,
+    pub status: String,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -51,6 +52,7 @@ impl From<Row> for Customer {
             contacts: serde_json::from_str::<Vec<Contact>>(&r.contacts).unwrap_or_default(),
             owner_id: r.owner_id.map(EmployeeId),
             checkin_radius_m: r.checkin_radius_m,
+            status: CustomerStatus::parse(&r.status).unwrap_or_default(),
             distance_m: None,
             created_at: from_ms(r.created_at),
             updated_at: from_ms(r.updated_at),
@@ -59,7 +61,7 @@ impl From<Row> for Customer {
 }
 
 pub(crate) const COLUMNS: &str = "c.id, c.name, c.code, c.external_id, c.address, c.lat, c.lon, c.level, c.tags, \
-                                  c.contacts, c.owner_id, c.checkin_radius_m, c.created_at, c.updated_at";
+                                  c.contacts, c.owner_id, c.checkin_radius_m, c.status, c.created_at, c.updated_at";
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum CustomerSort {
@@ -90,6 +92,7 @@ pub struct CustomerFilter {
     pub owner_id: Option<EmployeeId>,
     pub level: Option<Level>,
     pub tag: Option<String>,
+    pub status: Option<CustomerStatus>,
     /// Matches name, code, external id or address (substring, case-insensitive).
     pub q: Option<String>,
     /// Centre and radius in metres.
@@ -170,6 +173,10 @@ impl Store {
         if let Some(l) = f.level {
             sql.push(" AND c.level = ")
                 .bind(Arg::Text(l.as_str().into()));
+        }
+        if let Some(st) = f.status {
+            sql.push(" AND c.status = ")
+                .bind(Arg::Text(st.as_str().into()));
         }
         if let Some(t) = &f.tag {
             sql.push(" AND EXISTS (SELECT 1 FROM customer_tags t WHERE t.tenant_id = c.tenant_id AND t.customer_id = c.id AND t.tag = ")

@@ -17,9 +17,12 @@ mod devices;
 mod employees;
 mod error;
 mod fixes;
+mod forms;
 mod geofences;
+mod photos;
 mod pool;
 mod reach;
+mod requests;
 mod sessions;
 mod sql;
 mod tenants;
@@ -27,6 +30,7 @@ mod throttle;
 mod time;
 mod track_days;
 mod tracking_rules;
+mod visits;
 
 pub use api_keys::{ApiKeyRecord, NewApiKey};
 pub use attendance::StoredPunch;
@@ -38,7 +42,13 @@ pub use devices::{Device, DeviceOwner};
 pub use employees::{EmployeeFilter, LoginCandidate};
 pub use error::StoreError;
 pub use fixes::{FixBatch, LastFix};
+pub use forms::StoredForm;
 pub use geofences::StoredFence;
+pub use photos::StoredPhoto;
 pub use pool::{Backend, Store};
+pub use requests::StoredRequest;
 pub use tenants::{NewTenant, Tenant};
 pub use track_days::{DirtyDay, StoredDay};
+pub use visits::{
+    ActionFix, NewCheckin, NewProspect, StoredCheckout, StoredReport, VisitFilter, VisitRecord,
+};

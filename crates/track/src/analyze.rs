@@ -3,7 +3,8 @@
 use crate::clean::{accuracy, clean_into, origin};
 use crate::config::Config;
 use crate::fix::{Fix, Provider, Rejection};
-use crate::mileage::{Knot, Obs, Smoother};
+use crate::mileage::{End, Knot, Obs, Smoother};
+use crate::motion;
 use crate::project::Projection;
 use crate::stops::{Pt, Span, find_stops};
 
@@ -79,12 +80,9 @@ pub fn analyze(fixes: &[Fix], now_ms: i64, cfg: &Config) -> Analysis {
             _ => continue,
         };
         kept += usize::from(!presence);
-        let trusted = f.provider != Provider::Network
-            && f.accuracy_m > 0.0
-            && f.accuracy_m <= cfg.speed_max_accuracy_m
-            && f.speed_mps >= 0.0
-            && f64::from(f.speed_mps) <= cfg.max_speed_mps;
-        let v = if trusted { f.speed_mps } else { f32::NAN };
+        let speed = motion::trusted_speed(f, cfg);
+        let trusted = speed.is_some();
+        let v = speed.unwrap_or(f32::NAN);
         pts.push(Pt {
             t: f.t_ms,
             x,
@@ -164,15 +162,27 @@ fn trips(
     for k in 0..=spans.len() {
         let before = k.checked_sub(1).map(|i| &spans[i]);
         let after = spans.get(k);
-        let from = before.map(|s| (s.end_ms, s.cx, s.cy));
-        let to = after.map(|s| (s.start_ms, s.cx, s.cy));
+        // A stop centre averages its fixes, but indoor drift is correlated over minutes,
+        // so the average of a dwell holds about one independent error per correlation
+        // time (`stop_drift_tau_ms`), not one per fix.
+        let end = |t: i64, s: &Span| {
+            let n = ((s.end_ms - s.start_ms) as f64 / cfg.stop_drift_tau_ms.max(1) as f64).max(1.0);
+            End {
+                t,
+                x: s.cx,
+                y: s.cy,
+                var: s.ms / 2.0 / n,
+            }
+        };
+        let from = before.map(|s| end(s.end_ms, s));
+        let to = after.map(|s| end(s.start_ms, s));
         let lo = before.map_or(0, |s| s.last + 1);
         let hi = after.map_or(pts.len(), |s| s.first);
         obs.clear();
         for p in pts.get(lo..hi).unwrap_or(&[]) {
             // Stop edges sit strictly between fixes; the guard keeps that true whatever.
-            let after_from = from.is_none_or(|f| p.t > f.0);
-            let before_to = to.is_none_or(|t| p.t < t.0);
+            let after_from = from.is_none_or(|f| p.t > f.t);
+            let before_to = to.is_none_or(|e| p.t < e.t);
             if !p.presence && !p.network && after_from && before_to {
                 obs.push(Obs {
                     t: p.t,
@@ -188,8 +198,8 @@ fn trips(
         if obs.len() + ends < 2 {
             continue;
         }
-        let start_ms = from.map_or_else(|| obs[0].t, |f| f.0);
-        let end_ms = to.map_or_else(|| obs[obs.len() - 1].t, |t| t.0);
+        let start_ms = from.map_or_else(|| obs[0].t, |f| f.t);
+        let end_ms = to.map_or_else(|| obs[obs.len() - 1].t, |e| e.t);
         let d = smoother.distance(&obs, [from, to], proj, cfg, total, &mut knots);
         total += d;
         trips.push(Trip {

@@ -4,6 +4,7 @@
 
 use crate::config::Config;
 use crate::fix::{Fix, Rejection};
+use crate::motion;
 use crate::project::Projection;
 
 /// One verdict per fix of a prepared slice: `None` = kept.
@@ -112,21 +113,42 @@ fn context(
         };
         let ta = fixes[a].t_ms;
 
-        // Spike: leave by more than spike_min_m, come back near `a` within a few fixes.
-        let leave = excess(a, b);
-        if leave >= cfg.spike_min_m && fixes[b].t_ms - ta <= cfg.spike_max_span_ms {
+        // Spike: leave by more than spike_min_m, come back within a few fixes to where
+        // the track would have been without the excursion. "Where it would have been" is
+        // where it left plus the displacement dead-reckoned from the Doppler velocities
+        // (zero at rest), so a jump is caught while moving too; velocity is computed only
+        // for hops long enough to be one.
+        let speed =
+            |i: usize| motion::trusted_speed(&fixes[i], cfg).map_or(0.0, |v| f64::from(v).max(0.0));
+        let hop = |a: usize, b: usize| {
+            0.5 * (speed(a) + speed(b)) * (fixes[b].t_ms - fixes[a].t_ms) as f64 / 1000.0
+        };
+        // Distance from `to` to where dead reckoning along `path` from `from` puts it.
+        let off = |from: usize, to: usize, path: &mut dyn Iterator<Item = usize>| {
+            let (dx, dy) = motion::dead_reckon(fixes, cfg, path);
+            (xy[to].0 - xy[from].0 - dx).hypot(xy[to].1 - xy[from].1 - dy)
+        };
+        let accs = |a: usize, b: usize| accuracy(&fixes[a], cfg) + accuracy(&fixes[b], cfg);
+        if fixes[b].t_ms - ta <= cfg.spike_max_span_ms
+            && excess(a, b) + hop(a, b) >= cfg.spike_min_m
+        {
+            let leave = off(a, b, &mut [a, b].into_iter()) - accs(a, b);
             let end = (p + cfg.spike_max_fixes).min(m - 1);
             for q in p + 1..=end {
+                if leave < cfg.spike_min_m {
+                    break;
+                }
                 let c = cand[q] as usize;
                 if fixes[c].t_ms - ta > cfg.spike_max_span_ms {
                     break;
                 }
-                let back = excess(cand[q - 1] as usize, c);
-                // Back where it left: relative to the jump, or within the two fixes'
+                let prev = cand[q - 1] as usize;
+                let back = off(prev, c, &mut [prev, c].into_iter()) - accs(prev, c);
+                // Back where it would be: relative to the jump, or within the two fixes'
                 // accuracies (drift moves a phone at rest between fixes too).
-                let ret = proj.dist(xy[a], xy[c]);
-                let home = (cfg.spike_return_ratio * leave.min(back))
-                    .max(accuracy(&fixes[a], cfg) + accuracy(&fixes[c], cfg));
+                let mut path = std::iter::once(a).chain(cand[p..=q].iter().map(|&k| k as usize));
+                let ret = off(a, c, &mut path);
+                let home = (cfg.spike_return_ratio * leave.min(back)).max(accs(a, c));
                 if back >= cfg.spike_min_m && ret <= home {
                     for &s in &cand[p..q] {
                         out[s as usize] = Some(Rejection::Spike);
@@ -211,6 +233,40 @@ mod tests {
         let r = clean(&v, T0 + 1_000_000, &Config::default());
         assert_eq!(r[5], Some(Rejection::Spike));
         assert_eq!(r.iter().filter(|x| x.is_some()).count(), 1);
+    }
+
+    #[test]
+    fn multipath_spike_while_moving() {
+        // Driving east at 10 m/s, a fix every 5 s reporting speed and bearing; one fix
+        // 150 m north claiming ±8 m. The track does not come back to where it left, but
+        // to where the Doppler velocity says it would be by then.
+        let mut v: Vec<Fix> = line(12, 0.0005, 5000)
+            .into_iter()
+            .map(|f| Fix {
+                speed_mps: 10.0,
+                bearing_deg: 90.0,
+                ..f
+            })
+            .collect();
+        v[6].lat += 0.00135;
+        let r = clean(&v, T0 + 1_000_000, &Config::default());
+        assert_eq!(r[6], Some(Rejection::Spike));
+        assert_eq!(r.iter().filter(|x| x.is_some()).count(), 1, "{r:?}");
+    }
+
+    #[test]
+    fn steady_driving_is_no_spike() {
+        // 15 m/s with fixes 10 s apart: every hop is 150 m, all of it explained by speed.
+        let v: Vec<Fix> = line(20, 0.0015, 10_000)
+            .into_iter()
+            .map(|f| Fix {
+                speed_mps: 15.0,
+                bearing_deg: 90.0,
+                ..f
+            })
+            .collect();
+        let r = clean(&v, T0 + 1_000_000, &Config::default());
+        assert!(r.iter().all(|x| x.is_none()), "{r:?}");
     }
 
     #[test]

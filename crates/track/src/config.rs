@@ -18,8 +18,11 @@ pub struct Config {
     /// GPS (7–13 m) and Wi-Fi (40–90 m), so an unknown fix neither dominates nor vanishes.
     pub unknown_accuracy_m: f32,
     /// A spike leaves and returns by more than this each way, beyond what the fixes'
-    /// accuracies explain. Default 100 m: multipath jumps are 100–300 m, while GPS noise
-    /// is tens of metres.
+    /// accuracies explain (and, while moving, beyond where the Doppler velocity puts the
+    /// track). Default 60 m: multipath jumps are 100–300 m, and the accuracies already
+    /// allow for ordinary noise (an honest fix lies 60 m beyond two 68 % radii far less
+    /// than once a day). At 100 m, jumps of 100–150 m next to indoor fixes claiming 40 m
+    /// passed as travel.
     pub spike_min_m: f64,
     /// ... and after the spike the track is back within this fraction of the shorter leg
     /// of where it left (or within the two fixes' accuracies). Default 0.25: a genuine
@@ -67,6 +70,11 @@ pub struct Config {
     /// still prove presence: they extend a stop whose centre is within their accuracy
     /// circle. They never move a centre or add distance. Default 1000 m (cell fixes).
     pub presence_max_accuracy_m: f32,
+    /// Correlation time of a phone's position error at rest (indoor drift): a stop's
+    /// centre, the mean of its fixes, has about one independent error per this much
+    /// dwell, which sets how uncertain the centre is when a trip leg is measured from it.
+    /// Default 5 min (indoor fused-location drift decorrelates over minutes, not seconds).
+    pub stop_drift_tau_ms: i64,
 
     // ---- gaps ----
     /// No kept fix for longer than this is reported as a [`crate::Gap`]. Default 5 min.
@@ -107,6 +115,13 @@ pub struct Config {
     /// test, so noise alone rarely overrides a good speed, while a red light between
     /// sparse fixes (the integral off by tens to hundreds of metres) always is.
     pub speed_bound_sigmas: f64,
+    /// The largest speed change (m/s², speeding up or braking) a tracked vehicle makes.
+    /// Between two fixes with trusted speed, the path can be no longer than accelerating
+    /// from the first speed at this rate and braking to the second; a straight line
+    /// between the positions longer than that (beyond its noise) proves a position wrong
+    /// (multipath claiming good accuracy), and the speed integral stands. Default 4 m/s²:
+    /// above brisk urban driving (1.5–3), so real manoeuvres are never cut.
+    pub max_accel_mps2: f64,
 }
 
 impl Default for Config {
@@ -116,7 +131,7 @@ impl Default for Config {
             future_tolerance_ms: 5 * 60_000,
             max_accuracy_m: 100.0,
             unknown_accuracy_m: 25.0,
-            spike_min_m: 100.0,
+            spike_min_m: 60.0,
             spike_return_ratio: 0.25,
             spike_max_fixes: 3,
             spike_max_span_ms: 5 * 60_000,
@@ -130,6 +145,7 @@ impl Default for Config {
             excursion_radius_m: 200.0,
             merge_gap_ms: 5 * 60_000,
             presence_max_accuracy_m: 1000.0,
+            stop_drift_tau_ms: 5 * 60_000,
             gap_ms: 5 * 60_000,
             accel_psd: 2.0,
             min_step_m: 10.0,
@@ -138,6 +154,7 @@ impl Default for Config {
             speed_max_accuracy_m: 50.0,
             max_detour: std::f64::consts::SQRT_2,
             speed_bound_sigmas: 2.0,
+            max_accel_mps2: 4.0,
         }
     }
 }

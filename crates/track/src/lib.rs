@@ -5,7 +5,8 @@
 //!
 //! 1. [`prepare`] puts one device's fixes in a canonical order (sorted, one per instant),
 //! 2. [`clean`] judges each fix (invalid, duplicate, future, inaccurate, spike, teleport, mock),
-//! 3. [`analyze`] finds stops (stay points robust to indoor drift, gaps and multipath),
+//! 3. [`analyze`] finds stops (stay points robust to indoor drift, gaps and multipath;
+//!    Doppler speed tells a dwell from a walk that stays within the radius),
 //!    the trips between them and their distance (Kalman-smoothed, noise-gated, gaps bridged;
 //!    between fixes that report Doppler speed, the speed integrated within position bounds),
 //! 4. [`mileage_within`] clips that distance to working-hour windows,
@@ -28,6 +29,7 @@ mod clean;
 mod config;
 mod fix;
 mod mileage;
+mod motion;
 mod prepare;
 mod project;
 mod simplify;

@@ -19,7 +19,14 @@
 //! times the turn the reported headings allow, each up to the line's own noise
 //! (`Smoother::speed_leg`). Positions alone cannot see the corners a 30 s sampling
 //! interval cuts (≈ 3 % of the distance); the speed can. Intervals without speed on both
-//! ends keep the position rule above.
+//! ends keep the position rule above. A straight line longer than any vehicle could
+//! cover between the two reported speeds (`Config::max_accel_mps2`) proves a position
+//! wrong (multipath claiming good accuracy), and the speed integral stands.
+//!
+//! The straight legs joining a trip to a stop centre are shortened by their expected
+//! share of noise (the fix's and the centre's variance): most are a few metres' walk
+//! from the kerb measured against a centre that indoor drift puts metres to tens of
+//! metres off, and would otherwise add that noise at every stop.
 //!
 //! A signal gap is bridged by the straight line between
 //! the fixes on either side (× `gap_detour_factor`). x and y are independent with the same
@@ -39,6 +46,27 @@ pub(crate) struct Obs {
     pub v: f32,
     /// Reported bearing (degrees clockwise from north) when `v` is trusted; else NaN.
     pub brg: f32,
+}
+
+/// One end of a leg joining a trip to a stop: time, projected position and the per-axis
+/// variance of that position (a stop centre's, or a fix's).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct End {
+    pub t: i64,
+    pub x: f64,
+    pub y: f64,
+    pub var: f64,
+}
+
+impl End {
+    fn fix(o: &Obs, x: f64, y: f64) -> End {
+        End {
+            t: o.t,
+            x,
+            y,
+            var: o.sigma * o.sigma,
+        }
+    }
 }
 
 /// Filter state after a fix, and the predicted covariance that led to it.
@@ -85,7 +113,7 @@ impl Smoother {
     pub(crate) fn distance(
         &mut self,
         obs: &[Obs],
-        ends: [Option<(i64, f64, f64)>; 2],
+        ends: [Option<End>; 2],
         proj: &Projection,
         cfg: &Config,
         base: f64,
@@ -99,19 +127,25 @@ impl Smoother {
                 odometer_m: base + total,
             })
         };
-        let mut prev = from.map(|(t, x, y)| {
-            push(t, 0.0);
-            (t, x, y)
-        });
+        let mut prev = from.inspect(|e| push(e.t, 0.0));
         let factor = if cfg.gap_detour_factor.is_finite() {
             cfg.gap_detour_factor.max(1.0)
         } else {
             1.0
         };
-        let leg = |prev: &Option<(i64, f64, f64)>, t: i64, x: f64, y: f64| match prev {
-            Some((pt, px, py)) => {
-                let d = proj.dist((*px, *py), (x, y));
-                if t - pt > cfg.gap_ms { d * factor } else { d }
+        // A leg to or from a stop centre: the straight line less its expected share of
+        // the two ends' noise (E[line²] = true² + 2(σa² + σb²)). The legs are often a few
+        // metres (a walk from the kerb) against a centre that indoor drift puts 10–30 m
+        // off; counted raw, that noise is 20–40 m per stop, ~0.5 % of a day.
+        let leg = |prev: &Option<End>, e: End| match prev {
+            Some(p) => {
+                let c = proj.dist((p.x, p.y), (e.x, e.y));
+                let d = (c * c - 2.0 * (p.var + e.var)).max(0.0).sqrt();
+                if e.t - p.t > cfg.gap_ms {
+                    d * factor
+                } else {
+                    d
+                }
             }
             None => 0.0,
         };
@@ -120,7 +154,7 @@ impl Smoother {
             self.smooth(obs, cfg.accel_psd.max(0.0));
             let min_step = cfg.min_step_m.max(0.0);
             let s0 = &self.states[0];
-            total += leg(&prev, obs[0].t, s0.px, s0.py);
+            total += leg(&prev, End::fix(&obs[0], s0.px, s0.py));
             push(obs[0].t, total);
             let mut anchor = 0;
             let mut gap_since_anchor = false;
@@ -149,11 +183,11 @@ impl Smoother {
                 }
             }
             let s = &self.states[last];
-            prev = Some((obs[last].t, s.px, s.py));
+            prev = Some(End::fix(&obs[last], s.px, s.py));
         }
-        if let Some((t, x, y)) = to {
-            total += leg(&prev, t, x, y);
-            push(t, total);
+        if let Some(e) = to {
+            total += leg(&prev, e);
+            push(e.t, total);
         }
         total
     }
@@ -192,6 +226,11 @@ impl Smoother {
         let var = oa.sigma * oa.sigma + ob.sigma * ob.sigma;
         let slack = cfg.speed_bound_sigmas.max(0.0) * var.sqrt();
         if s < c - slack {
+            if c - slack > reach(speed(oa.v), speed(ob.v), dt, cfg) {
+                // No vehicle gets that far between these speeds: a position is wrong
+                // (multipath), the Doppler speeds are not.
+                return s;
+            }
             // Faster in between than at the ends: the straight line, less its expected
             // share of noise (E[line²] = true² + 2(σa² + σb²)).
             return (c * c - 2.0 * var).max(0.0).sqrt().max(s);
@@ -283,6 +322,27 @@ impl Smoother {
     }
 }
 
+/// The farthest a vehicle gets in `dt` seconds starting at speed `va` and ending at `vb`
+/// (m/s) when its speed changes by at most `cfg.max_accel_mps2`: speed up, then brake,
+/// never above `cfg.max_speed_mps`. Speeds the rate cannot join (a speed outlier) give
+/// infinity: no bound.
+pub(crate) fn reach(va: f64, vb: f64, dt: f64, cfg: &Config) -> f64 {
+    let a = cfg.max_accel_mps2;
+    if a.is_nan() || a <= 0.0 || dt <= 0.0 || (vb - va).abs() > a * dt {
+        return f64::INFINITY;
+    }
+    // Peak where the two ramps meet: va + a·t1 = vb + a·(dt − t1).
+    let t1 = (vb - va + a * dt) / (2.0 * a);
+    let peak = va + a * t1;
+    let cap = cfg.max_speed_mps.max(va.max(vb));
+    if peak <= cap {
+        return 0.5 * (va + peak) * t1 + 0.5 * (peak + vb) * (dt - t1);
+    }
+    // Ramp to the cap, cruise, ramp down.
+    let (up, down) = ((cap - va) / a, (cap - vb) / a);
+    0.5 * (va + cap) * up + cap * (dt - up - down) + 0.5 * (cap + vb) * down
+}
+
 /// Unit heading (east, north) of a fix moving at `v` ≥ `floor` with a known bearing.
 #[inline]
 fn heading(brg: f32, v: f32, floor: f64) -> Option<(f64, f64)> {
@@ -332,5 +392,87 @@ fn detour(d: (f64, f64), ha: Option<(f64, f64)>, hb: Option<(f64, f64)>, max: f6
         ratio.clamp(1.0, max)
     } else {
         max
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reach_is_the_speed_up_then_brake_profile() {
+        let cfg = Config::default(); // 4 m/s²
+        // 6 m/s at both ends over 5 s: up to 16 m/s half-way, 30 + 25 m.
+        assert!((reach(6.0, 6.0, 5.0, &cfg) - 55.0).abs() < 1e-9);
+        // From rest to rest in 10 s: peak 20 m/s, 100 m.
+        assert!((reach(0.0, 0.0, 10.0, &cfg) - 100.0).abs() < 1e-9);
+        // Capped at max_speed_mps over a long interval.
+        let long = reach(0.0, 0.0, 600.0, &cfg);
+        assert!(long < cfg.max_speed_mps * 600.0 && long > 0.9 * cfg.max_speed_mps * 600.0);
+        // Speeds no acceleration joins: no bound.
+        assert!(reach(0.0, 30.0, 2.0, &cfg).is_infinite());
+    }
+
+    #[test]
+    fn impossible_chord_between_doppler_fixes_counts_the_speed() {
+        // 10 m/s east for 5 s, but the second position 150 m away (multipath): no car gets
+        // there between those speeds, so the leg is the 50 m the speed integrates to.
+        let cfg = Config::default();
+        let proj = Projection::new(31.2, 121.4);
+        let o = |t: i64, x: f64| Obs {
+            t,
+            x,
+            y: 0.0,
+            sigma: 5.0,
+            v: 10.0,
+            brg: 90.0,
+        };
+        let obs = [o(0, 0.0), o(5000, 150.0)];
+        let mut sm = Smoother::default();
+        let mut knots = Vec::new();
+        let d = sm.distance(&obs, [None, None], &proj, &cfg, 0.0, &mut knots);
+        assert!((d - 50.0).abs() < 1.0, "{d}");
+    }
+
+    #[test]
+    fn legs_to_a_stop_centre_lose_their_noise() {
+        // A fix 10 m from a stop centre whose position is ±20 m uncertain: the straight
+        // line is mostly noise and counts (almost) nothing; a 300 m leg barely changes.
+        let cfg = Config::default();
+        let proj = Projection::new(31.2, 121.4);
+        let centre = End {
+            t: 0,
+            x: 0.0,
+            y: 0.0,
+            var: 400.0,
+        };
+        let o = |x: f64| Obs {
+            t: 60_000,
+            x,
+            y: 0.0,
+            sigma: 5.0,
+            v: f32::NAN,
+            brg: f32::NAN,
+        };
+        let mut sm = Smoother::default();
+        let mut knots = Vec::new();
+        let near = sm.distance(
+            &[o(10.0)],
+            [Some(centre), None],
+            &proj,
+            &cfg,
+            0.0,
+            &mut knots,
+        );
+        assert!(near < 1.0, "{near}");
+        let far = sm.distance(
+            &[o(300.0)],
+            [Some(centre), None],
+            &proj,
+            &cfg,
+            0.0,
+            &mut knots,
+        );
+        assert!((far - 300.0).abs() < 3.0, "{far}");
     }
 }

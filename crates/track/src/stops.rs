@@ -74,6 +74,16 @@ impl Cluster {
         c
     }
 
+    /// The moments of the points that pass `keep`; `None` if none does.
+    fn of(pts: &[Pt], keep: impl Fn(&Pt) -> bool) -> Option<Cluster> {
+        let mut it = pts.iter().filter(|p| keep(p));
+        let mut c = Cluster::new(it.next()?);
+        for p in it {
+            c.add(p);
+        }
+        Some(c)
+    }
+
     #[inline]
     fn add(&mut self, p: &Pt) {
         let w = weight(p);
@@ -167,12 +177,21 @@ pub(crate) fn find_stops(pts: &[Pt], cfg: &Config, out: &mut Vec<Span>) {
         }
 
         // Arrival and departure: the cluster also swallowed the approach and the drive-off
-        // that lie within the radius. Trim edge fixes far from the centre compared with
-        // the stop's own spread, so they count as travel and the times are the dwell's.
-        let (cx, cy) = c.centre();
-        let core = (2.0 * c.mean_square().sqrt()).max(cfg.stop_core_m);
+        // that lie within the radius. The dwell is where the fixes do not report
+        // movement; edge fixes that do, or that lie far from the dwell's centre compared
+        // with its own spread, are trimmed so they count as travel and the times are the
+        // dwell's. (Measured by the fixes alone, a walk up to the door sampled every 5 s
+        // outweighs a dwell sampled every minute and would set the spread.)
+        let Some(dwell) = Cluster::of(&pts[s..=last_in], |p| !p.presence && !moving(p, cfg)) else {
+            seed = untrimmed_next;
+            continue;
+        };
+        let (cx, cy) = dwell.centre();
+        let core = (2.0 * dwell.mean_square().sqrt()).max(cfg.stop_core_m);
         let core2 = core * core;
-        let outer = |p: &Pt| p.presence || (p.x - cx).powi(2) + (p.y - cy).powi(2) > core2;
+        let outer = |p: &Pt| {
+            p.presence || moving(p, cfg) || (p.x - cx).powi(2) + (p.y - cy).powi(2) > core2
+        };
         let mut first = s;
         while first < last_in && outer(&pts[first]) {
             first += 1;
@@ -184,6 +203,9 @@ pub(crate) fn find_stops(pts: &[Pt], cfg: &Config, out: &mut Vec<Span>) {
         if last < last_in {
             end_t = pts[last].t;
         }
+        // The centre and spread of what remains.
+        let c = Cluster::of(&pts[first..=last], |p| !p.presence && !moving(p, cfg)).unwrap_or(c);
+        let (cx, cy) = c.centre();
 
         // Half the silence on each side, rounded so neighbouring edges never touch.
         let start_pad = prev_kept(pts, first).map_or(0, |k| {
@@ -195,7 +217,10 @@ pub(crate) fn find_stops(pts: &[Pt], cfg: &Config, out: &mut Vec<Span>) {
         });
         let start_ms = pts[first].t - start_pad;
         let end_ms = end_t + end_pad;
-        if end_ms - start_ms >= cfg.min_stop_ms && !crawling(&pts[first..=last], cfg) {
+        if end_ms - start_ms >= cfg.min_stop_ms
+            && still_ms(&pts[first..=last], cfg) >= cfg.min_stop_ms - 2 * cfg.stop_edge_pad_ms
+            && !crawling(&pts[first..=last], cfg)
+        {
             out.push(Span {
                 first,
                 last,
@@ -213,6 +238,30 @@ pub(crate) fn find_stops(pts: &[Pt], cfg: &Config, out: &mut Vec<Span>) {
         }
     }
     merge(pts, cfg, out, first_out);
+}
+
+/// The fix reports moving: a trusted Doppler speed at least `speed_floor_mps` (at rest
+/// the reported speed is noise below it; walking and any vehicle are above).
+#[inline]
+fn moving(p: &Pt, cfg: &Config) -> bool {
+    f64::from(p.v) >= cfg.speed_floor_mps
+}
+
+/// Time between consecutive fixes not both reporting movement: what a stop really
+/// dwelt. An out-and-back walk, or traffic, that stays within the radius for minutes
+/// reports movement all along and is no stop, whatever its shape.
+fn still_ms(pts: &[Pt], cfg: &Config) -> i64 {
+    let mut prev: Option<&Pt> = None;
+    let mut still = 0;
+    for p in pts.iter().filter(|p| !p.presence) {
+        if let Some(a) = prev
+            && !(moving(a, cfg) && moving(p, cfg))
+        {
+            still += p.t - a.t;
+        }
+        prev = Some(p);
+    }
+    still
 }
 
 /// Slow traffic chains fixes along the road inside one radius (the running centre follows
@@ -320,5 +369,62 @@ fn combine(a: &Span, b: &Span) -> Span {
         ms: (spread(a) + spread(b)) / w,
         weight: w,
         fixes: a.fixes + b.fixes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fix `x`, `y` metres from the origin at second `s`, reporting `v` m/s.
+    fn pt(s: i64, x: f64, y: f64, v: f32) -> Pt {
+        Pt {
+            t: s * 1000,
+            x,
+            y,
+            acc: 8.0,
+            presence: false,
+            network: false,
+            v,
+            brg: if v >= 0.5 { 180.0 } else { f32::NAN },
+        }
+    }
+
+    fn stops(pts: &[Pt]) -> Vec<Span> {
+        let mut out = Vec::new();
+        find_stops(pts, &Config::default(), &mut out);
+        out
+    }
+
+    #[test]
+    fn out_and_back_walk_within_the_radius_is_no_stop() {
+        // 5.5 min walking 1.3 m/s: 107 m south and back, a fix every 7 s, each reporting
+        // its speed. Position alone sees a 6-minute cluster with a fixed centre.
+        let pts: Vec<Pt> = (0..48)
+            .map(|k| {
+                let s = k * 7;
+                let d = 1.3 * s as f64;
+                let y = if d <= 215.0 {
+                    -d / 2.0
+                } else {
+                    -(430.0 - d) / 2.0
+                };
+                pt(s, 0.0, y, 1.3)
+            })
+            .collect();
+        assert!(stops(&pts).is_empty());
+    }
+
+    #[test]
+    fn walk_to_the_door_is_trimmed_off_the_stop() {
+        // 80 s walking in from 100 m (every 5 s), then 10 min still (every 40 s).
+        let mut pts: Vec<Pt> = (0..16)
+            .map(|k| pt(k * 5, 0.0, 100.0 - 6.5 * k as f64, 1.3))
+            .collect();
+        pts.extend((0..16).map(|k| pt(80 + k * 40, (k % 3) as f64 * 5.0, 0.0, 0.1)));
+        let s = stops(&pts);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].first, 16, "starts at the first still fix");
+        assert!(s[0].cy.abs() < 5.0, "centre at the dwell: {}", s[0].cy);
     }
 }

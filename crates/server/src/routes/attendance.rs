@@ -1,6 +1,10 @@
 //! Attendance (考勤): rules per tenant/department, the work calendar, clock-in/out judged
 //! against shifts, grace and geofences (with the fix's accuracy), and daily records.
 
+use crate::actions::{
+    ActionFixInput, device_clock_ms, device_evidence, digest, from_json, id_reused, parse_fix,
+    to_json,
+};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
@@ -17,7 +21,7 @@ use domain::attendance::{
     local_instant,
 };
 use domain::calendar::{WorkCalendar, WorkCalendarInput};
-use domain::customer::{PointInput, parse_point};
+use domain::evidence::{DeviceFacts, Flag};
 use domain::geofence::judge;
 use domain::{DepartmentId, EmployeeId, Invalid, TenantId};
 use serde::{Deserialize, Serialize};
@@ -114,25 +118,17 @@ async fn put_calendar(
     Ok(Json(input))
 }
 
-/// The attendance rule that applies to a department (its own, an ancestor's, the
-/// tenant's, or the default: weekdays 09:00–18:00 anywhere).
+/// The attendance rule that applies to a department (default: weekdays 09:00–18:00
+/// anywhere).
 async fn rule_for(s: &AppState, tenant: TenantId, dept: DepartmentId) -> ApiResult<AttendanceRule> {
-    let stored = s.store.rules(tenant, RULE).await?;
-    let mut rules = std::collections::HashMap::new();
-    for (scope, json) in stored {
-        rules.insert(
-            scope,
-            serde_json::from_str::<AttendanceRule>(&json).map_err(ApiError::internal)?,
-        );
-    }
-    let links = s.store.department_links(tenant).await?;
-    Ok(domain::overrides::resolve(&rules, &links, Some(dept)))
+    crate::routes::rule_for(s, tenant, RULE, dept).await
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PunchInput {
-    /// Client-generated id: a retried request returns the first answer and stores nothing.
+    /// Client-generated id: a retried request returns the first answer and stores nothing;
+    /// the same id with a different body is a 409.
     pub id: Uuid,
     /// When the person clocked in or out (device time, with its offset).
     pub t: Instant,
@@ -143,6 +139,14 @@ pub struct PunchInput {
     /// The fix's 68 % accuracy radius; without it, fence judgements are `uncertain`.
     #[serde(default)]
     pub accuracy_m: Option<f64>,
+    /// The OS marked the fix as mocked.
+    #[serde(default)]
+    pub mock: Option<bool>,
+    /// A photo uploaded first with `POST /api/v1/photos` (purpose `attendance`).
+    #[serde(default)]
+    pub photo_id: Option<Uuid>,
+    #[serde(default)]
+    pub device: Option<DeviceFacts>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -151,6 +155,9 @@ pub struct PunchAnswer {
     pub kind: PunchKind,
     pub t: DateTime<Utc>,
     pub judgement: PunchJudgement,
+    pub photo_id: Option<Uuid>,
+    /// Evidence flags of the punch and of its photo.
+    pub flags: Vec<Flag>,
 }
 
 async fn punch(
@@ -162,30 +169,34 @@ async fn punch(
     let Principal::User(u) = &caller.principal else {
         return Err(ApiError::forbidden());
     };
-    let (t_ms, offset_min) = input
-        .t
-        .resolve()
-        .map_err(|p| ApiError::invalid(Invalid::one("t", p)))?;
-    if t_ms > crate::now_ms() + 5 * 60_000 {
-        return Err(ApiError::invalid(Invalid::one(
-            "t",
-            "is more than 5 minutes in the future",
-        )));
+    let digest = digest(&input);
+    let clock = device_clock_ms(input.device.as_ref())?;
+    let fix = parse_fix(
+        &ActionFixInput {
+            t: input.t.clone(),
+            lat: input.lat,
+            lon: input.lon,
+            coord_system: input.coord_system.clone(),
+            accuracy_m: input.accuracy_m,
+            mock: input.mock,
+        },
+        clock,
+    )?;
+    let (t_ms, offset_min, p, accuracy) = (fix.t_ms, fix.offset_min, fix.at, fix.accuracy_m);
+    let mut photo_flags = Vec::new();
+    if let Some(photo_id) = input.photo_id {
+        let photo = match s.store.photo(u.tenant, photo_id).await {
+            Ok(ph) if ph.employee_id == u.employee.0 && ph.purpose == "attendance" => ph,
+            Ok(_) | Err(storage::StoreError::NotFound) => {
+                return Err(ApiError::invalid(Invalid::one(
+                    "photo_id",
+                    "no such attendance photo of yours; upload it first",
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        photo_flags = from_json::<Vec<Flag>>(&photo.flags)?;
     }
-    let p = parse_point(&PointInput {
-        lat: input.lat,
-        lon: input.lon,
-        coord_system: input.coord_system.clone(),
-    })?;
-    let accuracy = match input.accuracy_m {
-        Some(a) if !a.is_finite() || a < 0.0 => {
-            return Err(ApiError::invalid(Invalid::one(
-                "accuracy_m",
-                "must be a number of metres, 0 or more",
-            )));
-        }
-        other => other,
-    };
     let rule = rule_for(s, u.tenant, u.department).await?;
     let schedule = rule.validate()?;
     let (_, cal) = calendar(s, u.tenant).await?;
@@ -199,8 +210,24 @@ async fn punch(
             ));
         }
     }
-    // Photos arrive with the photo issue; until then a required photo is reported missing.
-    let judgement = judge_punch(&schedule, &cal, tz, kind, t_ms, &fences, false);
+    let judgement = judge_punch(
+        &schedule,
+        &cal,
+        tz,
+        kind,
+        t_ms,
+        &fences,
+        input.photo_id.is_some(),
+    );
+    let flags = device_evidence(
+        s,
+        u.tenant,
+        u.employee,
+        input.device.as_ref(),
+        fix.mock,
+        t_ms,
+    )
+    .await?;
     let kind_str = match kind {
         PunchKind::ClockIn => "clock_in",
         PunchKind::ClockOut => "clock_out",
@@ -214,9 +241,16 @@ async fn punch(
         lat: Some(p.lat()),
         lon: Some(p.lon()),
         accuracy_m: accuracy.map(|a| a as f32),
-        judgement_json: serde_json::to_string(&judgement).map_err(ApiError::internal)?,
+        judgement_json: to_json(&judgement)?,
+        digest: Some(digest.clone()),
+        device_json: input.device.as_ref().map(to_json).transpose()?,
+        flags_json: to_json(&flags)?,
+        photo_id: input.photo_id,
     };
     let (stored, created) = s.store.insert_punch(u.tenant, &record).await?;
+    if stored.digest.as_deref() != Some(digest.as_str()) {
+        return Err(id_reused());
+    }
     // A retry answers with what was stored the first time, not with a new judgement.
     let judgement: PunchJudgement =
         serde_json::from_str(&stored.judgement_json).map_err(ApiError::internal)?;
@@ -236,6 +270,11 @@ async fn punch(
             kind: stored_kind,
             t: DateTime::from_timestamp_millis(stored.t_ms).unwrap_or_default(),
             judgement,
+            photo_id: stored.photo_id,
+            flags: from_json::<Vec<Flag>>(&stored.flags_json)?
+                .into_iter()
+                .chain(photo_flags)
+                .collect(),
         }),
     ))
 }

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::access::{Action, Reach, Resource};
-use domain::customer::{Customer, CustomerDraft, CustomerInput, Level};
+use domain::customer::{Customer, CustomerDraft, CustomerInput, CustomerStatus, Level};
 use domain::{CoordSystem, CustomerId, Invalid, Wgs84};
 use serde::{Deserialize, Serialize};
 use storage::{CustomerFilter, CustomerSort};
@@ -40,6 +40,8 @@ pub struct CustomerQuery {
     #[param(value_type = Option<Level>)]
     pub level: Option<String>,
     pub tag: Option<String>,
+    /// `active` or `pending` (prospects waiting for approval).
+    pub status: Option<String>,
     /// Substring of name, code, external id or address.
     pub q: Option<String>,
     /// `lat,lon,radius_m` (WGS-84 unless `coord_system` says otherwise), e.g. `31.23,121.47,2000`.
@@ -103,6 +105,12 @@ async fn list_customers(
             .transpose()
             .map_err(|p| ApiError::bad_request("level", p))?,
         tag: q.tag,
+        status: q
+            .status
+            .as_deref()
+            .map(CustomerStatus::parse)
+            .transpose()
+            .map_err(|p| ApiError::bad_request("status", p))?,
         q: q.q,
         near: q
             .near

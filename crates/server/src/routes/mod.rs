@@ -8,12 +8,16 @@ pub mod customers;
 pub mod departments;
 pub mod devices;
 pub mod employees;
+pub mod forms;
 pub mod geofences;
 pub mod health;
 pub mod live;
 pub mod locations;
 pub mod me;
+pub mod photos;
+pub mod requests;
 pub mod tracking;
+pub mod visits;
 
 /// Default page size of lists.
 pub(crate) fn default_limit() -> u32 {
@@ -37,4 +41,20 @@ pub(crate) async fn scope(
         .department(tenant, dept, &domain::access::Reach::Tenant)
         .await?;
     Ok(Some(dept))
+}
+
+/// The rule of `kind` that applies to a department: its own, the nearest ancestor's, the
+/// tenant's, or the default.
+pub(crate) async fn rule_for<T: Clone + Default + serde::de::DeserializeOwned>(
+    s: &crate::state::AppState,
+    tenant: domain::TenantId,
+    kind: &str,
+    dept: domain::DepartmentId,
+) -> crate::error::ApiResult<T> {
+    let mut rules = std::collections::HashMap::new();
+    for (scope, json) in s.store.rules(tenant, kind).await? {
+        rules.insert(scope, crate::actions::from_json::<T>(&json)?);
+    }
+    let links = s.store.department_links(tenant).await?;
+    Ok(domain::overrides::resolve(&rules, &links, Some(dept)))
 }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 /// An instant: RFC 3339 with the device's offset (kept), or epoch milliseconds.
-#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Deserialize, serde::Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum Instant {
     #[schema(example = "2026-11-27T09:30:00.000+08:00")]

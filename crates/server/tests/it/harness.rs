@@ -22,6 +22,8 @@ pub struct TestApp {
     pub client: Client,
     pub store: Store,
     cleanup: Cleanup,
+    /// The data directory (photos) of this app.
+    pub files: std::path::PathBuf,
 }
 
 enum Cleanup {
@@ -49,13 +51,15 @@ impl TestApp {
         Self::spawn_with(backend, Config::default()).await
     }
 
-    pub async fn spawn_with(backend: Backend, config: Config) -> TestApp {
+    pub async fn spawn_with(backend: Backend, mut config: Config) -> TestApp {
         // Server logs (internal errors included) show up in a failing test's output.
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
             .with_env_filter("warn,server=info")
             .try_init();
         let tag = uuid::Uuid::new_v4().simple().to_string();
+        let files = std::env::temp_dir().join(format!("outfield-it-{tag}-files"));
+        config.data_dir = files.clone();
         let (store, cleanup) = match backend {
             Backend::Sqlite => {
                 let path = std::env::temp_dir().join(format!("outfield-it-{tag}.db"));
@@ -96,11 +100,13 @@ impl TestApp {
             client: Client::builder().pool_max_idle_per_host(0).build().unwrap(),
             store,
             cleanup,
+            files,
         }
     }
 
     pub async fn cleanup(self) {
         self.store.close().await;
+        let _ = std::fs::remove_dir_all(&self.files);
         match self.cleanup {
             Cleanup::File(p) => {
                 for suffix in ["", "-wal", "-shm"] {
@@ -140,6 +146,53 @@ impl TestApp {
             status,
             serde_json::from_slice(&bytes).unwrap_or(Value::Null),
         )
+    }
+
+    /// Uploads a photo as the API takes it: a JSON `meta` part and the bytes as `file`.
+    pub async fn upload(
+        &self,
+        token: &str,
+        path: &str,
+        meta: Value,
+        file: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        let form = reqwest::multipart::Form::new()
+            .part(
+                "meta",
+                reqwest::multipart::Part::text(meta.to_string())
+                    .mime_str("application/json")
+                    .unwrap(),
+            )
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(file).file_name("photo.jpg"),
+            );
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .multipart(form)
+            .send()
+            .await
+            .expect("request is sent");
+        let status = resp.status();
+        let bytes = resp.bytes().await.unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    /// GETs raw bytes.
+    pub async fn bytes(&self, token: &str, path: &str) -> (StatusCode, Vec<u8>) {
+        let resp = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request is sent");
+        (resp.status(), resp.bytes().await.unwrap().to_vec())
     }
 
     pub async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {

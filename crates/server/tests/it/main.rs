@@ -13,3 +13,10 @@ mod import;
 mod isolation;
 mod roles;
 mod tracking;
+mod visit_replays;
+mod visits;
+
+/// Test images and hand-built EXIF blocks, shared with the photo crate's own tests.
+#[path = "../../../photo/tests/it/support.rs"]
+#[allow(dead_code)]
+mod photo_support;

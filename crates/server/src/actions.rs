@@ -1,0 +1,166 @@
+//! What every field action (clock-in/out, check-in/out, photo, report) shares: the fix it
+//! carries, its exactly-once digest, and the evidence flags from the device that sent it.
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::tracking::fix_input::{Instant, parse_time_text};
+use axum::http::StatusCode;
+use domain::customer::{PointInput, parse_point};
+use domain::evidence::{DeviceFacts, Flag, device_flags, shared_device_flag};
+use domain::{EmployeeId, Invalid, TenantId, Wgs84};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+/// The SHA-256 of a request body as parsed, so a replay can be told from a different body
+/// sent under the same client id.
+pub fn digest<T: Serialize>(body: &T) -> String {
+    sha256_hex(&serde_json::to_vec(body).unwrap_or_default())
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A client id reused for a different action or body.
+pub fn id_reused() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "id_reused",
+        "this id was already used for a different request; generate a new id per action",
+    )
+    .field("id", "already used with a different body")
+}
+
+/// Where and when an action happened, as the phone saw it.
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionFixInput {
+    /// When it happened (device time, with its offset), however late it is sent.
+    pub t: Instant,
+    pub lat: f64,
+    pub lon: f64,
+    /// `wgs84` (default), `gcj02` or `bd09`.
+    #[serde(default)]
+    pub coord_system: Option<String>,
+    /// The fix's 68 % accuracy radius; without it, place judgements are `uncertain`.
+    #[serde(default)]
+    pub accuracy_m: Option<f64>,
+    /// The OS marked this fix as coming from a mock location provider.
+    #[serde(default)]
+    pub mock: Option<bool>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct ActionFix {
+    pub t_ms: i64,
+    pub offset_min: Option<i16>,
+    pub at: Wgs84,
+    pub accuracy_m: Option<f64>,
+    pub mock: bool,
+}
+
+impl ActionFix {
+    pub fn stored(&self) -> storage::ActionFix {
+        storage::ActionFix {
+            t_ms: self.t_ms,
+            offset_min: self.offset_min,
+            lat: self.at.lat(),
+            lon: self.at.lon(),
+            accuracy_m: self.accuracy_m.map(|a| a as f32),
+        }
+    }
+}
+
+/// How far ahead of its sender's clock an action may claim to be.
+const MAX_AHEAD_MS: i64 = 5 * 60_000;
+
+/// Parses the action's time (refusing one ahead of the device's clock — or, without that
+/// clock, of the server's), position and accuracy.
+pub fn parse_fix(input: &ActionFixInput, device_clock_ms: Option<i64>) -> ApiResult<ActionFix> {
+    let (t_ms, offset_min) = parse_time(&input.t, "t")?;
+    if t_ms > device_clock_ms.unwrap_or_else(crate::now_ms) + MAX_AHEAD_MS {
+        return Err(ApiError::invalid(Invalid::one(
+            "t",
+            "is more than 5 minutes in the future",
+        )));
+    }
+    let at = parse_point(&PointInput {
+        lat: input.lat,
+        lon: input.lon,
+        coord_system: input.coord_system.clone(),
+    })?;
+    let accuracy_m = match input.accuracy_m {
+        Some(a) if !a.is_finite() || a < 0.0 => {
+            return Err(ApiError::invalid(Invalid::one(
+                "accuracy_m",
+                "must be a number of metres, 0 or more",
+            )));
+        }
+        other => other,
+    };
+    Ok(ActionFix {
+        t_ms,
+        offset_min,
+        at,
+        accuracy_m,
+        mock: input.mock.unwrap_or(false),
+    })
+}
+
+pub fn parse_time(t: &Instant, field: &str) -> ApiResult<(i64, Option<i16>)> {
+    t.resolve()
+        .map_err(|p| ApiError::invalid(Invalid::one(field, p)))
+}
+
+/// The device's clock when it sent the request, checked.
+pub fn device_clock_ms(device: Option<&DeviceFacts>) -> ApiResult<Option<i64>> {
+    let Some(d) = device else { return Ok(None) };
+    d.check()
+        .map_err(|(field, problem)| ApiError::invalid(Invalid::one(field, problem)))?;
+    d.clock
+        .as_deref()
+        .map(|c| {
+            parse_time_text(c)
+                .map(|(ms, _)| ms)
+                .map_err(|p| ApiError::invalid(Invalid::one("device.clock", p)))
+        })
+        .transpose()
+}
+
+/// Every flag the device and timing raise, including `device_shared` (which also records
+/// this use of the device).
+pub async fn device_evidence(
+    s: &AppState,
+    tenant: TenantId,
+    employee: EmployeeId,
+    device: Option<&DeviceFacts>,
+    fix_mock: bool,
+    happened_ms: i64,
+) -> ApiResult<Vec<Flag>> {
+    let facts = device.cloned().unwrap_or_default();
+    let clock = device_clock_ms(device)?;
+    let mut flags = device_flags(&facts, fix_mock, happened_ms, clock, crate::now_ms());
+    if let Some(key) = facts.key() {
+        let others: Vec<(String, i64)> = s
+            .store
+            .note_device_use(tenant, &key, employee, happened_ms)
+            .await?
+            .into_iter()
+            .map(|(e, t)| (e.to_string(), t))
+            .collect();
+        flags.extend(shared_device_flag(&key, happened_ms, &others));
+    }
+    Ok(flags)
+}
+
+pub fn to_json<T: Serialize>(v: &T) -> ApiResult<String> {
+    serde_json::to_string(v).map_err(ApiError::internal)
+}
+
+pub fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> ApiResult<T> {
+    serde_json::from_str(s).map_err(ApiError::internal)
+}

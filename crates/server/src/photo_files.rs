@@ -1,0 +1,86 @@
+//! Photo files on disk under the data directory: originals named by their SHA-256 (an
+//! identical re-upload shares one file), watermarked copies and thumbnails named by the
+//! photo id and body digest (so two racing uploads under one id never overwrite each
+//! other's copy). Files are written to a temporary name, synced and renamed, so a crash
+//! never leaves half a file under a real name.
+
+use domain::TenantId;
+use photo::Font;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub struct PhotoFiles {
+    root: PathBuf,
+    /// `None` when the configured font is missing or unreadable: uploads answer 503 until
+    /// it is installed, because an unwatermarked photo is not what was promised.
+    pub font: Option<Arc<Font>>,
+    pub font_problem: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Variant {
+    Original,
+    Watermarked,
+    Thumbnail,
+}
+
+impl PhotoFiles {
+    pub fn open(data_dir: &Path, font_path: &Path) -> Self {
+        let (font, font_problem) = match std::fs::read(font_path)
+            .map_err(|e| e.to_string())
+            .and_then(|b| Font::load(b).map_err(|e| e.to_string()))
+        {
+            Ok(f) => (Some(Arc::new(f)), None),
+            Err(e) => {
+                let problem = format!(
+                    "watermark font {} unusable ({e}); install fonts-wqy-microhei or pass --font",
+                    font_path.display()
+                );
+                tracing::warn!("{problem}; photo uploads will be refused");
+                (None, Some(problem))
+            }
+        };
+        Self {
+            root: data_dir.join("photos"),
+            font,
+            font_problem,
+        }
+    }
+
+    /// Where a variant of a photo lives.
+    pub fn path(
+        &self,
+        tenant: TenantId,
+        variant: Variant,
+        sha256: &str,
+        id: uuid::Uuid,
+        digest: &str,
+    ) -> PathBuf {
+        let dir = self.root.join(tenant.0.simple().to_string());
+        let tag = digest.get(..16).unwrap_or(digest);
+        match variant {
+            Variant::Original => dir.join(format!("{sha256}.orig")),
+            Variant::Watermarked => dir.join(format!("{}-{tag}.wm.jpg", id.simple())),
+            Variant::Thumbnail => dir.join(format!("{}-{tag}.thumb.jpg", id.simple())),
+        }
+    }
+}
+
+/// Writes `bytes` to `path` durably: temporary file, fsync, rename, fsync of the folder.
+pub fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("photo"),
+        uuid::Uuid::new_v4().simple()
+    ));
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    std::fs::File::open(dir)?.sync_all()
+}

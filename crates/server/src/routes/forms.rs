@@ -1,0 +1,147 @@
+//! Visit report forms (拜访报告模板): tenant-defined typed fields, versioned so an old
+//! report keeps the version it was filled in.
+
+use crate::actions::{from_json, to_json};
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{Json, Path, Query};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use domain::TenantId;
+use domain::access::{Action, Resource};
+use domain::forms::{FieldInput, Form, FormInput};
+use domain::ids::FormId;
+use serde::{Deserialize, Serialize};
+use storage::StoredForm;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_forms, create_form))
+        .routes(routes!(get_form, new_version))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FormView {
+    pub id: FormId,
+    pub version: u32,
+    pub name: String,
+    pub fields: Vec<FieldInput>,
+    pub created_at: DateTime<Utc>,
+}
+
+fn view(f: StoredForm) -> ApiResult<FormView> {
+    Ok(FormView {
+        id: FormId(f.id),
+        version: f.version as u32,
+        name: f.name,
+        fields: from_json(&f.fields)?,
+        created_at: DateTime::from_timestamp_millis(f.created_at).unwrap_or_default(),
+    })
+}
+
+/// A stored form version, validated again into its typed definition.
+pub(crate) async fn load_form(
+    s: &AppState,
+    tenant: TenantId,
+    id: FormId,
+    version: Option<u32>,
+) -> ApiResult<Form> {
+    let stored = s.store.form(tenant, id, version.map(|v| v as i32)).await?;
+    let input = FormInput {
+        id: Some(id),
+        name: stored.name,
+        fields: from_json(&stored.fields)?,
+    };
+    Ok(input
+        .validate()
+        .map_err(ApiError::internal)?
+        .into_form(id, stored.version as u32))
+}
+
+/// The latest version of every form.
+#[utoipa::path(get, path = "/api/v1/forms", tag = "visits",
+    responses((status = 200, body = [FormView])))]
+async fn list_forms(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<FormView>>> {
+    caller.reach(Resource::Customers, Action::Read)?;
+    let forms = s.store.forms(caller.tenant()).await?;
+    Ok(Json(forms.into_iter().map(view).collect::<ApiResult<_>>()?))
+}
+
+/// Creates a form (version 1). With a client-chosen `id` that exists, answers the stored
+/// version 1 (200) so a retried create stores nothing twice.
+#[utoipa::path(post, path = "/api/v1/forms", tag = "visits", request_body = FormInput,
+    responses((status = 201, body = FormView), (status = 200, body = FormView), (status = 422, body = ErrorBody)))]
+async fn create_form(
+    State(s): State<AppState>,
+    caller: Caller,
+    Json(input): Json<FormInput>,
+) -> ApiResult<(StatusCode, Json<FormView>)> {
+    caller.reach(Resource::Departments, Action::Write)?;
+    let draft = input.validate()?;
+    let id = input.id.unwrap_or_default();
+    let fields = to_json(&draft.clone().into_form(id, 1).output().fields)?;
+    let (stored, created) = s
+        .store
+        .create_form(caller.tenant(), id, &draft.name, &fields)
+        .await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(view(stored)?)))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct VersionQuery {
+    /// A past version; the latest without it.
+    pub version: Option<u32>,
+}
+
+#[utoipa::path(get, path = "/api/v1/forms/{id}", tag = "visits", params(VersionQuery),
+    responses((status = 200, body = FormView), (status = 404, body = ErrorBody)))]
+async fn get_form(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<FormId>,
+    Query(q): Query<VersionQuery>,
+) -> ApiResult<Json<FormView>> {
+    caller.reach(Resource::Customers, Action::Read)?;
+    let stored = s
+        .store
+        .form(caller.tenant(), id, q.version.map(|v| v as i32))
+        .await?;
+    Ok(Json(view(stored)?))
+}
+
+/// Changes a form by adding a version; reports filled in earlier keep theirs. Sending the
+/// latest version's content again adds nothing.
+#[utoipa::path(put, path = "/api/v1/forms/{id}", tag = "visits", request_body = FormInput,
+    responses((status = 200, body = FormView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn new_version(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<FormId>,
+    Json(input): Json<FormInput>,
+) -> ApiResult<Json<FormView>> {
+    caller.reach(Resource::Departments, Action::Write)?;
+    if input.id.is_some_and(|given| given != id) {
+        return Err(ApiError::bad_request(
+            "id",
+            "differs from the id in the path",
+        ));
+    }
+    let draft = input.validate()?;
+    let fields = to_json(&draft.clone().into_form(id, 1).output().fields)?;
+    let stored = s
+        .store
+        .add_form_version(caller.tenant(), id, &draft.name, &fields)
+        .await?;
+    Ok(Json(view(stored)?))
+}

@@ -1,0 +1,571 @@
+//! Live photos (现场拍照) for visits and attendance: checked (real image, size, no
+//! decompression bomb), fingerprinted (SHA-256, perceptual hash against the tenant's
+//! earlier photos), compared with their EXIF, watermarked with time, place, person and
+//! customer, and served only to callers who reach the person who took them.
+
+use crate::actions::{
+    ActionFixInput, device_clock_ms, device_evidence, digest, from_json, id_reused, parse_fix,
+    parse_time, to_json,
+};
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{Json, Path, Query, parse_json};
+use crate::photo_files::{Variant, write_durably};
+use crate::state::AppState;
+use crate::tracking::fix_input::Instant;
+use crate::tracking::schedule_cache::parse_tz;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
+use domain::access::{Action, Principal, Resource};
+use domain::evidence::{DeviceFacts, Flag, FlagCode, PhotoExif, photo_flags};
+use domain::{EmployeeId, Invalid, TenantId};
+use photo::{PHash, SAME_PHOTO_MAX_DISTANCE};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use storage::{StoreError, StoredPhoto};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+pub fn router(max_photo_bytes: usize) -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(upload_attendance_photo))
+        .routes(routes!(upload_visit_photo))
+        .layer(DefaultBodyLimit::max(max_photo_bytes + 64 * 1024))
+        .routes(routes!(photo_file))
+}
+
+/// The `meta` part of an upload.
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PhotoMeta {
+    /// Client-generated id: a retried upload answers the first result and stores nothing.
+    pub id: Uuid,
+    /// When the photo was taken (device time with offset).
+    pub t: Instant,
+    /// Where; optional, but without it the EXIF position cannot be compared.
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub lon: Option<f64>,
+    #[serde(default)]
+    pub coord_system: Option<String>,
+    #[serde(default)]
+    pub accuracy_m: Option<f64>,
+    #[serde(default)]
+    pub mock: Option<bool>,
+    #[serde(default)]
+    pub device: Option<DeviceFacts>,
+    /// Watermark language: `zh` or `en` (default: from `Accept-Language`).
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+/// The multipart form: a JSON `meta` part and the image as `file`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct PhotoForm {
+    meta: PhotoMeta,
+    #[schema(format = Binary, content_media_type = "application/octet-stream")]
+    file: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExifView {
+    /// As the camera recorded it (RFC 3339 when it wrote an offset).
+    pub taken_at: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PhotoView {
+    pub id: Uuid,
+    pub visit_id: Option<Uuid>,
+    pub purpose: String,
+    pub t: DateTime<Utc>,
+    pub format: String,
+    pub width: i32,
+    pub height: i32,
+    pub bytes: i64,
+    pub sha256: String,
+    pub exif: Option<ExifView>,
+    pub flags: Vec<Flag>,
+    /// The watermarked copy; add `?variant=original` or `thumbnail` for the others.
+    pub url: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredExif {
+    taken_at: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+}
+
+pub(crate) fn view(p: &StoredPhoto) -> ApiResult<PhotoView> {
+    let exif = p
+        .exif
+        .as_deref()
+        .map(from_json::<StoredExif>)
+        .transpose()?
+        .map(|e| ExifView {
+            taken_at: e.taken_at,
+            lat: e.lat,
+            lon: e.lon,
+        });
+    Ok(PhotoView {
+        id: p.id,
+        visit_id: p.visit_id,
+        purpose: p.purpose.clone(),
+        t: DateTime::from_timestamp_millis(p.t_ms).unwrap_or_default(),
+        format: p.format.clone(),
+        width: p.width,
+        height: p.height,
+        bytes: p.bytes,
+        sha256: p.sha256.clone(),
+        exif,
+        flags: from_json(&p.flags)?,
+        url: format!("/api/v1/photos/{}", p.id),
+    })
+}
+
+/// Uploads an attendance photo; send its id as `photo_id` with the clock-in or -out.
+#[utoipa::path(post, path = "/api/v1/photos", tag = "photos",
+    request_body(content = PhotoForm, content_type = "multipart/form-data"),
+    responses((status = 201, body = PhotoView), (status = 200, body = PhotoView), (status = 409, body = ErrorBody),
+              (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn upload_attendance_photo(
+    State(s): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<(StatusCode, Json<PhotoView>)> {
+    upload(&s, &caller, &headers, multipart, None).await
+}
+
+/// Uploads a live photo of a visit (the visit must be the caller's own).
+#[utoipa::path(post, path = "/api/v1/visits/{id}/photos", tag = "visits",
+    request_body(content = PhotoForm, content_type = "multipart/form-data"),
+    responses((status = 201, body = PhotoView), (status = 200, body = PhotoView), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn upload_visit_photo(
+    State(s): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(visit): Path<Uuid>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<(StatusCode, Json<PhotoView>)> {
+    upload(&s, &caller, &headers, multipart, Some(visit)).await
+}
+
+/// Reads the `meta` and `file` parts.
+async fn read_form(
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    limit: usize,
+) -> ApiResult<(PhotoMeta, Vec<u8>)> {
+    let mut multipart = multipart.map_err(|e| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            e.body_text(),
+        )
+        .field(
+            "body",
+            "send multipart/form-data with `meta` and `file` parts",
+        )
+    })?;
+    let (mut meta, mut file) = (None, None);
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(ApiError::too_large(limit));
+            }
+            Err(e) => return Err(ApiError::bad_request("body", e.body_text())),
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        let bytes = field.bytes().await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::too_large(limit)
+            } else {
+                ApiError::bad_request(&name, e.body_text())
+            }
+        })?;
+        match name.as_str() {
+            "meta" => meta = Some(parse_json::<PhotoMeta>(&bytes)?),
+            "file" => file = Some(bytes.to_vec()),
+            _ => {}
+        }
+    }
+    let meta = meta.ok_or_else(|| ApiError::bad_request("meta", "is missing from the form"))?;
+    let file = file.ok_or_else(|| ApiError::bad_request("file", "is missing from the form"))?;
+    if file.len() > limit {
+        return Err(ApiError::too_large(limit));
+    }
+    Ok((meta, file))
+}
+
+fn photo_error(e: photo::PhotoError) -> ApiError {
+    if !e.is_client_error() {
+        return ApiError::internal(e);
+    }
+    let status = if e.code() == "too_large" {
+        StatusCode::PAYLOAD_TOO_LARGE
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    ApiError::new(status, e.code(), e.to_string()).field("file", e.to_string())
+}
+
+async fn upload(
+    s: &AppState,
+    caller: &Caller,
+    headers: &HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    visit_id: Option<Uuid>,
+) -> ApiResult<(StatusCode, Json<PhotoView>)> {
+    let Principal::User(u) = &caller.principal else {
+        return Err(ApiError::forbidden());
+    };
+    let (tenant, employee) = (u.tenant, u.employee);
+    let limit = s.config.max_photo_bytes;
+    let (meta, file) = read_form(multipart, limit).await?;
+    let body_digest = digest(&(
+        &meta,
+        crate::actions::sha256_hex(&file),
+        visit_id.map(|v| v.to_string()),
+    ));
+
+    // A replay answers before any work; an id taken by another upload is refused.
+    match s.store.photo(tenant, meta.id).await {
+        Ok(stored) if stored.digest == body_digest && stored.employee_id == employee.0 => {
+            return Ok((StatusCode::OK, Json(view(&stored)?)));
+        }
+        Ok(_) => return Err(id_reused()),
+        Err(StoreError::NotFound) => {}
+        Err(e) => return Err(e.into()),
+    }
+
+    let visit = match visit_id {
+        Some(v) => {
+            let visit = s.store.visit(tenant, v).await?;
+            if visit.checkin.employee != employee {
+                return Err(ApiError::not_found());
+            }
+            Some(visit)
+        }
+        None => None,
+    };
+    let clock = device_clock_ms(meta.device.as_ref())?;
+    let (t_ms, offset_min) = parse_time(&meta.t, "meta.t")?;
+    let at = match (meta.lat, meta.lon) {
+        (Some(lat), Some(lon)) => Some(
+            parse_fix(
+                &ActionFixInput {
+                    t: meta.t.clone(),
+                    lat,
+                    lon,
+                    coord_system: meta.coord_system.clone(),
+                    accuracy_m: meta.accuracy_m,
+                    mock: meta.mock,
+                },
+                clock,
+            )?
+            .at,
+        ),
+        (None, None) => None,
+        _ => {
+            return Err(ApiError::invalid(Invalid::one(
+                "meta.lat",
+                "give both lat and lon, or neither",
+            )));
+        }
+    };
+    let font = s.photos.font.clone().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "watermark_font_missing",
+            s.photos.font_problem.clone().unwrap_or_default(),
+        )
+    })?;
+
+    let limits = photo::Limits {
+        max_bytes: limit,
+        ..Default::default()
+    };
+    let file_len = file.len();
+    let bytes = file.clone();
+    let facts = tokio::task::spawn_blocking(move || photo::inspect(&bytes, &limits))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(photo_error)?;
+
+    // Evidence: device, EXIF against the action, reuse within the tenant.
+    let mut flags = device_evidence(
+        s,
+        tenant,
+        employee,
+        meta.device.as_ref(),
+        meta.mock.unwrap_or(false),
+        t_ms,
+    )
+    .await?;
+    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+    let exif = PhotoExif {
+        taken_ms: facts
+            .exif
+            .taken_at
+            .and_then(|t| exif_instant(t, offset_min, tz)),
+        lat_lon: facts.exif.gps.map(|g| (g.lat, g.lon)),
+    };
+    flags.extend(photo_flags(&exif, t_ms, at.map(|p| (p.lat(), p.lon()))));
+    for (other, sha, hash) in s.store.photo_fingerprints(tenant).await? {
+        let distance = facts.phash.distance(PHash(hash as u64));
+        if sha == facts.sha256 || distance <= SAME_PHOTO_MAX_DISTANCE {
+            flags.push(Flag::new(
+                FlagCode::PhotoReused,
+                json!({"photo_id": other, "identical": sha == facts.sha256, "distance": distance}),
+            ));
+            break;
+        }
+    }
+
+    // The watermark: when, where, who, at which customer.
+    let person = s
+        .store
+        .employee(tenant, employee, &domain::access::Reach::Tenant)
+        .await?;
+    let customer = match &visit {
+        Some(v) => Some(
+            s.store
+                .customer(tenant, v.checkin.customer, &domain::access::Reach::Tenant)
+                .await?,
+        ),
+        None => None,
+    };
+    let zh = match meta.lang.as_deref() {
+        Some("zh") => true,
+        Some("en") => false,
+        Some(_) => {
+            return Err(ApiError::invalid(Invalid::one(
+                "meta.lang",
+                "must be zh or en",
+            )));
+        }
+        None => headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim_start().starts_with("zh")),
+    };
+    let place = customer
+        .as_ref()
+        .and_then(|c| c.address.clone())
+        .or_else(|| at.map(|p| format!("{:.6}, {:.6}", p.lat(), p.lon())));
+    let lines = watermark_lines(
+        zh,
+        t_ms,
+        offset_min,
+        tz,
+        place.as_deref(),
+        &person.name,
+        customer.as_ref().map(|c| c.name.as_str()),
+    );
+    let bytes = file.clone();
+    let (marked, thumb) = tokio::task::spawn_blocking(move || {
+        let marked = photo::watermark(&bytes, &lines, &font, &Default::default())?;
+        let thumb = photo::thumbnail(&marked, 320)?;
+        Ok::<_, photo::PhotoError>((marked, thumb))
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(photo_error)?;
+
+    let files = &s.photos;
+    let original = files.path(
+        tenant,
+        Variant::Original,
+        &facts.sha256,
+        meta.id,
+        &body_digest,
+    );
+    let wm = files.path(
+        tenant,
+        Variant::Watermarked,
+        &facts.sha256,
+        meta.id,
+        &body_digest,
+    );
+    let th = files.path(
+        tenant,
+        Variant::Thumbnail,
+        &facts.sha256,
+        meta.id,
+        &body_digest,
+    );
+    tokio::task::spawn_blocking(move || {
+        write_durably(&original, &file)?;
+        write_durably(&wm, &marked)?;
+        write_durably(&th, &thumb)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
+
+    let record = StoredPhoto {
+        id: meta.id,
+        employee_id: employee.0,
+        visit_id,
+        purpose: if visit_id.is_some() {
+            "visit"
+        } else {
+            "attendance"
+        }
+        .into(),
+        t_ms,
+        offset_min,
+        lat: at.map(|p| p.lat()),
+        lon: at.map(|p| p.lon()),
+        sha256: facts.sha256.clone(),
+        phash: facts.phash.0 as i64,
+        format: facts.format.as_str().into(),
+        width: facts.width as i32,
+        height: facts.height as i32,
+        bytes: file_len as i64,
+        exif: Some(to_json(&StoredExif {
+            taken_at: facts.exif.taken_at.map(|t| t.to_string()),
+            lat: exif.lat_lon.map(|p| p.0),
+            lon: exif.lat_lon.map(|p| p.1),
+        })?),
+        flags: to_json(&flags)?,
+        digest: body_digest.clone(),
+        received_ms: crate::now_ms(),
+    };
+    let (stored, created) = s.store.insert_photo(tenant, &record).await?;
+    if stored.digest != body_digest || stored.employee_id != employee.0 {
+        return Err(id_reused());
+    }
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(view(&stored)?)))
+}
+
+/// The EXIF capture time as an instant: with the camera's own offset when it wrote one,
+/// else in the action's offset, else in the tenant's zone.
+fn exif_instant(
+    t: photo::TakenAt,
+    action_offset_min: Option<i16>,
+    tz: chrono_tz::Tz,
+) -> Option<i64> {
+    let local = NaiveDate::from_ymd_opt(t.year.into(), t.month.into(), t.day.into())?.and_hms_opt(
+        t.hour.into(),
+        t.minute.into(),
+        t.second.into(),
+    )?;
+    match t.offset_minutes.or(action_offset_min) {
+        Some(m) => FixedOffset::east_opt(i32::from(m) * 60)?
+            .from_local_datetime(&local)
+            .single()
+            .map(|d| d.timestamp_millis()),
+        None => tz
+            .from_local_datetime(&local)
+            .earliest()
+            .map(|d| d.timestamp_millis()),
+    }
+}
+
+fn watermark_lines(
+    zh: bool,
+    t_ms: i64,
+    offset_min: Option<i16>,
+    tz: chrono_tz::Tz,
+    place: Option<&str>,
+    person: &str,
+    customer: Option<&str>,
+) -> Vec<String> {
+    let utc = DateTime::from_timestamp_millis(t_ms).unwrap_or_default();
+    let when = match offset_min.and_then(|m| FixedOffset::east_opt(i32::from(m) * 60)) {
+        Some(off) => utc
+            .with_timezone(&off)
+            .format("%Y-%m-%d %H:%M:%S %:z")
+            .to_string(),
+        None => utc
+            .with_timezone(&tz)
+            .format("%Y-%m-%d %H:%M:%S %Z")
+            .to_string(),
+    };
+    let (l_time, l_place, l_person, l_customer) = if zh {
+        ("时间", "地点", "人员", "客户")
+    } else {
+        ("Time", "Place", "By", "Customer")
+    };
+    let sep = if zh { "：" } else { ": " };
+    let mut lines = vec![format!("{l_time}{sep}{when}")];
+    if let Some(p) = place {
+        lines.push(format!("{l_place}{sep}{p}"));
+    }
+    lines.push(format!("{l_person}{sep}{person}"));
+    if let Some(c) = customer {
+        lines.push(format!("{l_customer}{sep}{c}"));
+    }
+    lines
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct FileQuery {
+    /// `watermarked` (default), `original` or `thumbnail`.
+    pub variant: Option<String>,
+}
+
+/// A photo's bytes, for callers who reach the person who took it.
+#[utoipa::path(get, path = "/api/v1/photos/{id}", tag = "photos", params(FileQuery),
+    responses((status = 200, content_type = "image/jpeg"), (status = 404, body = ErrorBody)))]
+async fn photo_file(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Query(q): Query<FileQuery>,
+) -> ApiResult<Response> {
+    let reach = caller.reach(Resource::Tracks, Action::Read)?;
+    let variant = match q.variant.as_deref() {
+        None | Some("watermarked") => Variant::Watermarked,
+        Some("original") => Variant::Original,
+        Some("thumbnail") => Variant::Thumbnail,
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "variant",
+                "must be watermarked, original or thumbnail",
+            ));
+        }
+    };
+    let tenant: TenantId = caller.tenant();
+    let p = s.store.photo(tenant, id).await?;
+    s.store
+        .employee(tenant, EmployeeId(p.employee_id), &reach)
+        .await?;
+    let path = s.photos.path(tenant, variant, &p.sha256, p.id, &p.digest);
+    let bytes = tokio::fs::read(&path).await.map_err(ApiError::internal)?;
+    let mime = match variant {
+        Variant::Original => match p.format.as_str() {
+            "png" => "image/png",
+            "webp" => "image/webp",
+            _ => "image/jpeg",
+        },
+        _ => "image/jpeg",
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "private, max-age=86400"),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,880 @@
+//! Visits (拜访): check in at a customer (planned, ad hoc, or a new prospect created on the
+//! spot) judged against the radius with the fix's accuracy; check out judged against the
+//! minimum duration; the report against its form version; lists for managers. Every
+//! action carries a client id: a replay answers the first result, a different body under
+//! the same id is a 409, an action arriving late is judged at the time it happened.
+
+use crate::actions::{
+    ActionFixInput, device_clock_ms, device_evidence, digest, from_json, id_reused, parse_fix,
+    parse_time, to_json,
+};
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{Json, Path, Query};
+use crate::routes::forms::load_form;
+use crate::routes::photos::{PhotoView, view as photo_view};
+use crate::routes::{default_limit, rule_for, scope};
+use crate::state::AppState;
+use crate::tracking::fix_input::Instant;
+use crate::tracking::schedule_cache::parse_tz;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::access::{Action, Principal, Reach, Resource};
+use domain::attendance::local_instant;
+use domain::customer::Customer;
+use domain::evidence::{DeviceFacts, Flag, FlagCode};
+use domain::forms::{NormalisedAnswers, validate_answers};
+use domain::ids::FormId;
+use domain::visit_rule::{CheckinStatus, VisitPolicy, VisitRule};
+use domain::{CheckinRadius, CustomerId, EmployeeId, Invalid, TenantId, Wgs84};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use storage::{NewCheckin, NewProspect, StoreError, StoredCheckout, StoredReport, VisitRecord};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_rule, put_rule))
+        .routes(routes!(list_visits, check_in))
+        .routes(routes!(get_visit))
+        .routes(routes!(check_out))
+        .routes(routes!(put_report))
+        .routes(routes!(approve_prospect))
+}
+
+const RULE: &str = "visit";
+
+// ---- rules ----
+
+/// The visit rule stored for the tenant (`scope` = `tenant`) or a department; the default
+/// (200 m, no minimum, no photos, no form) when none is stored there.
+#[utoipa::path(get, path = "/api/v1/visit-rules/{scope}", tag = "visits",
+    params(("scope" = String, Path, description = "`tenant` or a department id")),
+    responses((status = 200, body = VisitRule), (status = 404, body = ErrorBody)))]
+async fn get_rule(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<VisitRule>> {
+    caller.reach(Resource::Departments, Action::Read)?;
+    let dept = scope(&s, caller.tenant(), &raw).await?;
+    let stored = s.store.rules(caller.tenant(), RULE).await?.remove(&dept);
+    Ok(Json(match stored {
+        Some(json) => from_json(&json)?,
+        None => VisitRule::default(),
+    }))
+}
+
+/// Sets the visit rule of the tenant or of a department (its sub-departments inherit it
+/// unless they have their own).
+#[utoipa::path(put, path = "/api/v1/visit-rules/{scope}", tag = "visits", request_body = VisitRule,
+    params(("scope" = String, Path, description = "`tenant` or a department id")),
+    responses((status = 200, body = VisitRule), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_rule(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+    Json(rule): Json<VisitRule>,
+) -> ApiResult<Json<VisitRule>> {
+    caller.reach(Resource::Departments, Action::Write)?;
+    let dept = scope(&s, caller.tenant(), &raw).await?;
+    let policy = rule.validate()?;
+    let forms = policy
+        .forms
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (format!("forms[{i}].form_id"), m.form_id))
+        .chain(
+            policy
+                .default_form_id
+                .map(|f| ("default_form_id".to_owned(), f)),
+        );
+    for (field, form) in forms {
+        if let Err(StoreError::NotFound) = s.store.form(caller.tenant(), form, None).await {
+            return Err(ApiError::invalid(Invalid::one(field, "no such form")));
+        }
+    }
+    s.store
+        .put_rule(caller.tenant(), RULE, dept, &to_json(&rule)?)
+        .await?;
+    Ok(Json(rule))
+}
+
+async fn policy_for(
+    s: &AppState,
+    tenant: TenantId,
+    employee: EmployeeId,
+) -> ApiResult<VisitPolicy> {
+    let person = s.store.employee(tenant, employee, &Reach::Tenant).await?;
+    let rule: VisitRule = rule_for(s, tenant, RULE, person.department_id).await?;
+    Ok(rule.validate()?)
+}
+
+// ---- views ----
+
+#[derive(Serialize, Deserialize, ToSchema, Clone, Copy)]
+pub struct PlaceJudgement {
+    pub status: CheckinStatus,
+    /// Metres from the fix to the customer; null when the customer has no location.
+    pub distance_m: Option<f64>,
+    pub radius_m: f64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CheckinView {
+    pub t: DateTime<Utc>,
+    /// The device's UTC offset in minutes when it acted.
+    pub offset_min: Option<i16>,
+    pub lat: f64,
+    pub lon: f64,
+    pub accuracy_m: Option<f32>,
+    #[serde(flatten)]
+    pub judgement: PlaceJudgement,
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Clone, Copy)]
+pub struct CheckoutJudgementView {
+    pub duration_s: i64,
+    pub min_duration_s: i64,
+    pub too_short: bool,
+    pub distance_m: Option<f64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CheckoutView {
+    pub t: DateTime<Utc>,
+    pub offset_min: Option<i16>,
+    pub lat: f64,
+    pub lon: f64,
+    pub accuracy_m: Option<f32>,
+    #[serde(flatten)]
+    pub judgement: CheckoutJudgementView,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReportView {
+    pub form_id: FormId,
+    pub form_version: i32,
+    #[schema(value_type = Object)]
+    pub answers: serde_json::Value,
+    pub t: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VisitView {
+    pub id: Uuid,
+    pub employee_id: EmployeeId,
+    pub customer_id: CustomerId,
+    /// `planned`, `ad_hoc` or `prospect`.
+    pub kind: String,
+    pub check_in: CheckinView,
+    pub check_out: Option<CheckoutView>,
+    pub report: Option<ReportView>,
+    /// Present on a single visit; lists leave it out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub photos: Option<Vec<PhotoView>>,
+    /// Every flag of the check-in, check-out and (on a single visit) photos.
+    pub flags: Vec<Flag>,
+    pub received_at: DateTime<Utc>,
+}
+
+fn instant(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+/// Builds the view; with `photos`, their flags join the visit's, and a finished visit short
+/// of its rule's photo count is flagged.
+fn visit_view(
+    v: VisitRecord,
+    photos: Option<(Vec<storage::StoredPhoto>, &VisitPolicy)>,
+) -> ApiResult<VisitView> {
+    let c = &v.checkin;
+    let mut flags: Vec<Flag> = from_json(&c.flags_json)?;
+    let check_out = match &v.checkout {
+        Some(o) => {
+            flags.extend(from_json::<Vec<Flag>>(&o.flags_json)?);
+            Some(CheckoutView {
+                t: instant(o.fix.t_ms),
+                offset_min: o.fix.offset_min,
+                lat: o.fix.lat,
+                lon: o.fix.lon,
+                accuracy_m: o.fix.accuracy_m,
+                judgement: from_json(&o.judgement_json)?,
+            })
+        }
+        None => None,
+    };
+    let photos = match photos {
+        Some((list, policy)) => {
+            for p in &list {
+                flags.extend(from_json::<Vec<Flag>>(&p.flags)?);
+            }
+            let missing = policy.photos_missing(list.len());
+            if v.checkout.is_some() && missing > 0 {
+                flags.push(Flag::new(
+                    FlagCode::PhotosMissing,
+                    json!({"required": policy.required_photos, "missing": missing}),
+                ));
+            }
+            Some(list.iter().map(photo_view).collect::<ApiResult<Vec<_>>>()?)
+        }
+        None => None,
+    };
+    Ok(VisitView {
+        id: c.id,
+        employee_id: c.employee,
+        customer_id: c.customer,
+        kind: c.kind.clone(),
+        check_in: CheckinView {
+            t: instant(c.fix.t_ms),
+            offset_min: c.fix.offset_min,
+            lat: c.fix.lat,
+            lon: c.fix.lon,
+            accuracy_m: c.fix.accuracy_m,
+            judgement: from_json(&c.judgement_json)?,
+        },
+        check_out,
+        report: v
+            .report
+            .as_ref()
+            .map(|r| -> ApiResult<ReportView> {
+                Ok(ReportView {
+                    form_id: FormId(r.form_id),
+                    form_version: r.form_version,
+                    answers: from_json(&r.answers_json)?,
+                    t: instant(r.t_ms),
+                })
+            })
+            .transpose()?,
+        photos,
+        flags,
+        received_at: instant(v.received_ms),
+    })
+}
+
+async fn full_view(s: &AppState, tenant: TenantId, v: VisitRecord) -> ApiResult<VisitView> {
+    let policy = policy_for(s, tenant, v.checkin.employee).await?;
+    let photos = s.store.visit_photos(tenant, v.checkin.id).await?;
+    visit_view(v, Some((photos, &policy)))
+}
+
+// ---- check-in ----
+
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProspectInput {
+    pub name: String,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckinInput {
+    /// Client-generated visit id.
+    pub id: Uuid,
+    /// The customer visited; or give `prospect` for a new one created here.
+    #[serde(default)]
+    pub customer_id: Option<CustomerId>,
+    #[serde(default)]
+    pub prospect: Option<ProspectInput>,
+    /// The visit was on the rep's plan (planned) rather than ad hoc.
+    #[serde(default)]
+    pub planned: bool,
+    pub t: Instant,
+    pub lat: f64,
+    pub lon: f64,
+    #[serde(default)]
+    pub coord_system: Option<String>,
+    #[serde(default)]
+    pub accuracy_m: Option<f64>,
+    #[serde(default)]
+    pub mock: Option<bool>,
+    #[serde(default)]
+    pub device: Option<DeviceFacts>,
+}
+
+fn me(caller: &Caller) -> ApiResult<(TenantId, EmployeeId)> {
+    match &caller.principal {
+        Principal::User(u) => Ok((u.tenant, u.employee)),
+        _ => Err(ApiError::forbidden()),
+    }
+}
+
+/// The prospect's customer id follows from the visit id, so a replayed check-in finds
+/// the customer it created rather than making another.
+fn prospect_id(visit: Uuid) -> CustomerId {
+    let h = crate::actions::sha256_hex(format!("prospect:{visit}").as_bytes());
+    let mut b = [0u8; 16];
+    for (i, byte) in b.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&h[2 * i..2 * i + 2], 16).unwrap_or(0);
+    }
+    // Version 8 (custom), RFC 4122 variant.
+    b[6] = (b[6] & 0x0f) | 0x80;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    CustomerId(Uuid::from_bytes(b))
+}
+
+fn place_flags(j: &PlaceJudgement, at: &str) -> Option<Flag> {
+    let evidence =
+        json!({"at": at, "distance_m": j.distance_m.map(f64::round), "radius_m": j.radius_m});
+    match j.status {
+        CheckinStatus::Within => None,
+        CheckinStatus::Outside => Some(Flag::new(FlagCode::OutsideRadius, evidence)),
+        CheckinStatus::Uncertain => Some(Flag::new(FlagCode::UncertainLocation, evidence)),
+    }
+}
+
+fn judge_place(
+    policy: &VisitPolicy,
+    customer: &Customer,
+    at: Wgs84,
+    accuracy_m: Option<f64>,
+) -> PlaceJudgement {
+    let own = customer
+        .checkin_radius_m
+        .and_then(|r| CheckinRadius::parse(r).ok());
+    match &customer.location {
+        Some(loc) => {
+            let j = policy.judge_checkin(
+                Wgs84::from_stored(loc.lat, loc.lon),
+                own,
+                at.lat(),
+                at.lon(),
+                accuracy_m.unwrap_or(f64::NAN),
+            );
+            PlaceJudgement {
+                status: j.judgement,
+                distance_m: Some(j.distance_m),
+                radius_m: j.radius_m,
+            }
+        }
+        None => PlaceJudgement {
+            status: CheckinStatus::Uncertain,
+            distance_m: None,
+            radius_m: policy.radius_for(own).meters(),
+        },
+    }
+}
+
+/// Checks in at a customer. The answer carries the distance to the customer, the radius
+/// that applied and the judgement (`within`, `outside`, `uncertain` — never a confident
+/// answer from a poor fix), with evidence flags.
+#[utoipa::path(post, path = "/api/v1/visits", tag = "visits", request_body = CheckinInput,
+    responses((status = 201, body = VisitView), (status = 200, body = VisitView), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+async fn check_in(
+    State(s): State<AppState>,
+    caller: Caller,
+    Json(input): Json<CheckinInput>,
+) -> ApiResult<(StatusCode, Json<VisitView>)> {
+    let (tenant, employee) = me(&caller)?;
+    let body_digest = digest(&input);
+    // A replay answers before any judging, so it returns exactly the first answer.
+    match s.store.visit(tenant, input.id).await {
+        Ok(v) if v.checkin.digest == body_digest && v.checkin.employee == employee => {
+            return Ok((StatusCode::OK, Json(full_view(&s, tenant, v).await?)));
+        }
+        Ok(_) => return Err(id_reused()),
+        Err(StoreError::NotFound) => {}
+        Err(e) => return Err(e.into()),
+    }
+    let clock = device_clock_ms(input.device.as_ref())?;
+    let fix = parse_fix(
+        &ActionFixInput {
+            t: input.t.clone(),
+            lat: input.lat,
+            lon: input.lon,
+            coord_system: input.coord_system.clone(),
+            accuracy_m: input.accuracy_m,
+            mock: input.mock,
+        },
+        clock,
+    )?;
+    let policy = policy_for(&s, tenant, employee).await?;
+    let (customer_id, prospect, judgement, kind) = match (&input.customer_id, &input.prospect) {
+        (Some(id), None) => {
+            let reach = caller.reach(Resource::Customers, Action::Read)?;
+            let customer = match s.store.customer(tenant, *id, &reach).await {
+                Ok(c) => c,
+                Err(StoreError::NotFound) => {
+                    return Err(ApiError::invalid(Invalid::one(
+                        "customer_id",
+                        "no such customer",
+                    )));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let kind = if input.planned { "planned" } else { "ad_hoc" };
+            (
+                *id,
+                None,
+                judge_place(&policy, &customer, fix.at, fix.accuracy_m),
+                kind,
+            )
+        }
+        (None, Some(p)) => {
+            let name = domain::tenant::clean_name(&p.name, 100)
+                .map_err(|e| ApiError::invalid(Invalid::one("prospect.name", e)))?;
+            let address = domain::tenant::clean_optional(p.address.as_deref(), 300)
+                .map_err(|e| ApiError::invalid(Invalid::one("prospect.address", e)))?;
+            let phone = domain::tenant::clean_optional(p.phone.as_deref(), 40)
+                .map_err(|e| ApiError::invalid(Invalid::one("prospect.phone", e)))?;
+            let id = prospect_id(input.id);
+            let prospect = NewProspect {
+                id,
+                name,
+                address,
+                phone,
+                lat: fix.at.lat(),
+                lon: fix.at.lon(),
+            };
+            // The customer is placed where the rep stands: within by construction.
+            let judgement = PlaceJudgement {
+                status: CheckinStatus::Within,
+                distance_m: Some(0.0),
+                radius_m: policy.checkin_radius.meters(),
+            };
+            (id, Some(prospect), judgement, "prospect")
+        }
+        _ => {
+            return Err(ApiError::invalid(Invalid::one(
+                "customer_id",
+                "give either customer_id or prospect",
+            )));
+        }
+    };
+    let mut flags = device_evidence(
+        &s,
+        tenant,
+        employee,
+        input.device.as_ref(),
+        fix.mock,
+        fix.t_ms,
+    )
+    .await?;
+    flags.extend(place_flags(&judgement, "check_in"));
+    let status = match judgement.status {
+        CheckinStatus::Within => "within",
+        CheckinStatus::Outside => "outside",
+        CheckinStatus::Uncertain => "uncertain",
+    };
+    let record = NewCheckin {
+        id: input.id,
+        employee,
+        customer: customer_id,
+        kind: kind.into(),
+        fix: fix.stored(),
+        status: status.into(),
+        judgement_json: to_json(&judgement)?,
+        flags_json: to_json(&flags)?,
+        device_json: input.device.as_ref().map(to_json).transpose()?,
+        digest: body_digest.clone(),
+    };
+    let (stored, created) = s.store.check_in(tenant, &record, prospect.as_ref()).await?;
+    if stored.checkin.digest != body_digest || stored.checkin.employee != employee {
+        return Err(id_reused());
+    }
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(full_view(&s, tenant, stored).await?)))
+}
+
+/// The caller's own visit (404 for anyone else's: a guessed id reveals nothing).
+async fn own_visit(
+    s: &AppState,
+    tenant: TenantId,
+    me: EmployeeId,
+    id: Uuid,
+) -> ApiResult<VisitRecord> {
+    match s.store.visit(tenant, id).await {
+        Ok(v) if v.checkin.employee == me => Ok(v),
+        Ok(_) | Err(StoreError::NotFound) => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such visit of yours; if it was made offline, send its check-in first",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- check-out ----
+
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckoutInput {
+    /// Client-generated id of this check-out action.
+    pub id: Uuid,
+    pub t: Instant,
+    pub lat: f64,
+    pub lon: f64,
+    #[serde(default)]
+    pub coord_system: Option<String>,
+    #[serde(default)]
+    pub accuracy_m: Option<f64>,
+    #[serde(default)]
+    pub mock: Option<bool>,
+    #[serde(default)]
+    pub device: Option<DeviceFacts>,
+}
+
+/// Checks out of a visit; the duration is judged against the rule's minimum.
+#[utoipa::path(post, path = "/api/v1/visits/{id}/check-out", tag = "visits", request_body = CheckoutInput,
+    responses((status = 201, body = VisitView), (status = 200, body = VisitView), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn check_out(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Json(input): Json<CheckoutInput>,
+) -> ApiResult<(StatusCode, Json<VisitView>)> {
+    let (tenant, employee) = me(&caller)?;
+    let body_digest = digest(&input);
+    let visit = own_visit(&s, tenant, employee, id).await?;
+    if let Some(done) = &visit.checkout {
+        return replay_or_conflict(
+            &s,
+            tenant,
+            visit.clone(),
+            done.id,
+            &done.digest,
+            input.id,
+            &body_digest,
+        )
+        .await;
+    }
+    let clock = device_clock_ms(input.device.as_ref())?;
+    let fix = parse_fix(
+        &ActionFixInput {
+            t: input.t.clone(),
+            lat: input.lat,
+            lon: input.lon,
+            coord_system: input.coord_system.clone(),
+            accuracy_m: input.accuracy_m,
+            mock: input.mock,
+        },
+        clock,
+    )?;
+    let policy = policy_for(&s, tenant, employee).await?;
+    let judged = policy
+        .judge_checkout(visit.checkin.fix.t_ms, fix.t_ms)
+        .map_err(|_| ApiError::invalid(Invalid::one("t", "is before the visit's check-in")))?;
+    let customer = s
+        .store
+        .customer(tenant, visit.checkin.customer, &Reach::Tenant)
+        .await?;
+    let place = judge_place(&policy, &customer, fix.at, fix.accuracy_m);
+    let mut flags = device_evidence(
+        &s,
+        tenant,
+        employee,
+        input.device.as_ref(),
+        fix.mock,
+        fix.t_ms,
+    )
+    .await?;
+    flags.extend(place_flags(&place, "check_out"));
+    let too_short = judged.status == domain::visit_rule::CheckoutStatus::TooShort;
+    if too_short {
+        flags.push(Flag::new(
+            FlagCode::TooShort,
+            json!({"duration_s": judged.duration_s, "min_duration_s": judged.min_duration_s}),
+        ));
+    }
+    let judgement = CheckoutJudgementView {
+        duration_s: judged.duration_s,
+        min_duration_s: judged.min_duration_s,
+        too_short,
+        distance_m: place.distance_m,
+    };
+    let record = StoredCheckout {
+        id: input.id,
+        fix: fix.stored(),
+        judgement_json: to_json(&judgement)?,
+        flags_json: to_json(&flags)?,
+        digest: body_digest.clone(),
+    };
+    let (stored, created) = s.store.check_out(tenant, id, &record).await?;
+    if !created {
+        let done = stored
+            .checkout
+            .clone()
+            .ok_or_else(|| ApiError::internal("check-out vanished"))?;
+        return replay_or_conflict(
+            &s,
+            tenant,
+            stored,
+            done.id,
+            &done.digest,
+            input.id,
+            &body_digest,
+        )
+        .await;
+    }
+    Ok((
+        StatusCode::CREATED,
+        Json(full_view(&s, tenant, stored).await?),
+    ))
+}
+
+/// A part already written: the same action again answers it; another action is refused.
+async fn replay_or_conflict(
+    s: &AppState,
+    tenant: TenantId,
+    visit: VisitRecord,
+    stored_id: Uuid,
+    stored_digest: &str,
+    id: Uuid,
+    body_digest: &str,
+) -> ApiResult<(StatusCode, Json<VisitView>)> {
+    if stored_id != id {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "already_done",
+            "this visit was already checked out by another action",
+        ));
+    }
+    if stored_digest != body_digest {
+        return Err(id_reused());
+    }
+    Ok((StatusCode::OK, Json(full_view(s, tenant, visit).await?)))
+}
+
+// ---- report ----
+
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportInput {
+    /// Client-generated id of this submission; a new id replaces an earlier report.
+    pub id: Uuid,
+    /// The form filled in; the one the visit rule assigns to the customer when left out.
+    #[serde(default)]
+    pub form_id: Option<FormId>,
+    /// The version filled in; the latest when left out.
+    #[serde(default)]
+    pub form_version: Option<u32>,
+    /// Answers keyed by field key.
+    #[schema(value_type = Object)]
+    pub answers: serde_json::Value,
+    /// When the report was completed (device time).
+    pub t: Instant,
+}
+
+/// Submits the visit's report, validated against its form version; each problem names
+/// the field's key.
+#[utoipa::path(put, path = "/api/v1/visits/{id}/report", tag = "visits", request_body = ReportInput,
+    responses((status = 200, body = VisitView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+async fn put_report(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Json(input): Json<ReportInput>,
+) -> ApiResult<Json<VisitView>> {
+    let (tenant, employee) = me(&caller)?;
+    let body_digest = digest(&input);
+    let visit = own_visit(&s, tenant, employee, id).await?;
+    if let Some(r) = &visit.report
+        && r.id == input.id
+    {
+        if r.digest != body_digest {
+            return Err(id_reused());
+        }
+        return Ok(Json(full_view(&s, tenant, visit).await?));
+    }
+    let (t_ms, _) = parse_time(&input.t, "t")?;
+    let form_id = match input.form_id {
+        Some(f) => f,
+        None => {
+            let policy = policy_for(&s, tenant, employee).await?;
+            let customer = s
+                .store
+                .customer(tenant, visit.checkin.customer, &Reach::Tenant)
+                .await?;
+            policy
+                .form_for(customer.level, &customer.tags)
+                .ok_or_else(|| {
+                    ApiError::invalid(Invalid::one(
+                        "form_id",
+                        "no form applies to this customer; give form_id",
+                    ))
+                })?
+        }
+    };
+    let form = match load_form(&s, tenant, form_id, input.form_version).await {
+        Ok(f) => f,
+        Err(e) if e.status == StatusCode::NOT_FOUND => {
+            return Err(ApiError::invalid(Invalid::one(
+                "form_id",
+                "no such form or version",
+            )));
+        }
+        Err(e) => return Err(e),
+    };
+    let answers: NormalisedAnswers =
+        validate_answers(&form, &input.answers).map_err(|mut bad| {
+            for p in &mut bad.problems {
+                p.field = format!("answers.{}", p.field);
+            }
+            ApiError::invalid(bad)
+        })?;
+    let photo_ids = answers.photo_ids();
+    if !photo_ids.is_empty() {
+        let mine: std::collections::HashSet<Uuid> = s
+            .store
+            .visit_photos(tenant, id)
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        if let Some(bad) = photo_ids.iter().find(|p| !mine.contains(&p.0)) {
+            return Err(ApiError::invalid(Invalid::one(
+                "answers",
+                format!("photo {} is not a photo of this visit", bad.0),
+            )));
+        }
+    }
+    let record = StoredReport {
+        id: input.id,
+        form_id: form.id.0,
+        form_version: form.version as i32,
+        answers_json: to_json(&answers.answers)?,
+        t_ms,
+        digest: body_digest.clone(),
+    };
+    let (stored, _) = s.store.put_report(tenant, id, &record).await?;
+    match &stored.report {
+        Some(r) if r.id == input.id && r.digest == body_digest => {}
+        _ => return Err(id_reused()),
+    }
+    Ok(Json(full_view(&s, tenant, stored).await?))
+}
+
+// ---- reading ----
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct VisitQuery {
+    pub employee_id: Option<EmployeeId>,
+    pub customer_id: Option<CustomerId>,
+    /// First local date (tenant's zone), `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// Last local date, inclusive.
+    pub to: Option<String>,
+    /// Check-in judgement: `within`, `outside` or `uncertain`.
+    pub judgement: Option<String>,
+    /// A flag code, e.g. `mock_location`.
+    pub flag: Option<String>,
+    pub cursor: Option<String>,
+    #[serde(default = "default_limit")]
+    pub limit: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VisitPage {
+    pub items: Vec<VisitView>,
+    pub next_cursor: Option<String>,
+}
+
+/// Visits of the people the caller reaches (admins: all; managers: their department
+/// subtree; reps: their own), newest first.
+#[utoipa::path(get, path = "/api/v1/visits", tag = "visits", params(VisitQuery),
+    responses((status = 200, body = VisitPage), (status = 400, body = ErrorBody)))]
+async fn list_visits(
+    State(s): State<AppState>,
+    caller: Caller,
+    Query(q): Query<VisitQuery>,
+) -> ApiResult<Json<VisitPage>> {
+    let reach = caller.reach(Resource::Tracks, Action::Read)?;
+    let tenant = caller.tenant();
+    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+    let date = |field: &str, v: &Option<String>| -> ApiResult<Option<NaiveDate>> {
+        v.as_deref()
+            .map(|d| {
+                d.parse::<NaiveDate>()
+                    .map_err(|_| ApiError::bad_request(field, "must be YYYY-MM-DD"))
+            })
+            .transpose()
+    };
+    let from = date("from", &q.from)?.map(|d| local_instant(tz, d, 0));
+    let to = date("to", &q.to)?.map(|d| local_instant(tz, d.succ_opt().unwrap_or(d), 0));
+    if let Some(j) = &q.judgement
+        && !["within", "outside", "uncertain"].contains(&j.as_str())
+    {
+        return Err(ApiError::bad_request(
+            "judgement",
+            "must be within, outside or uncertain",
+        ));
+    }
+    if let Some(f) = &q.flag
+        && serde_json::from_value::<FlagCode>(json!(f)).is_err()
+    {
+        return Err(ApiError::bad_request("flag", "is not a flag code"));
+    }
+    let page = s
+        .store
+        .list_visits(
+            tenant,
+            &reach,
+            &storage::VisitFilter {
+                employee_id: q.employee_id,
+                customer_id: q.customer_id,
+                from_ms: from,
+                to_ms: to,
+                status: q.judgement,
+                flag: q.flag,
+                cursor: q.cursor,
+                limit: q.limit,
+            },
+        )
+        .await?;
+    Ok(Json(VisitPage {
+        items: page
+            .items
+            .into_iter()
+            .map(|v| visit_view(v, None))
+            .collect::<ApiResult<_>>()?,
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// One visit with its photos and every flag.
+#[utoipa::path(get, path = "/api/v1/visits/{id}", tag = "visits",
+    responses((status = 200, body = VisitView), (status = 404, body = ErrorBody)))]
+async fn get_visit(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<VisitView>> {
+    let reach = caller.reach(Resource::Tracks, Action::Read)?;
+    let tenant = caller.tenant();
+    let v = s.store.visit(tenant, id).await?;
+    s.store.employee(tenant, v.checkin.employee, &reach).await?;
+    Ok(Json(full_view(&s, tenant, v).await?))
+}
+
+/// Approves a prospect a rep created: it becomes an active customer.
+#[utoipa::path(post, path = "/api/v1/customers/{id}/approve", tag = "customers",
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+async fn approve_prospect(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<CustomerId>,
+) -> ApiResult<StatusCode> {
+    let reach = caller.reach(Resource::Customers, Action::Write)?;
+    if matches!(reach, Reach::Own(_)) {
+        return Err(ApiError::forbidden());
+    }
+    s.store.customer(caller.tenant(), id, &reach).await?;
+    s.store.approve_customer(caller.tenant(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

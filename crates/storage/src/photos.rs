@@ -1,0 +1,158 @@
+//! Photo records: what was learnt from the bytes (the files themselves live on disk, the
+//! server's business) and the flags raised; and which people used which device.
+
+use crate::pool::{on_pool, write_tx};
+use crate::{Store, StoreError};
+use domain::{EmployeeId, TenantId};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct StoredPhoto {
+    pub id: Uuid,
+    pub employee_id: Uuid,
+    pub visit_id: Option<Uuid>,
+    /// `visit` or `attendance`.
+    pub purpose: String,
+    pub t_ms: i64,
+    pub offset_min: Option<i16>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub sha256: String,
+    /// The 64-bit perceptual hash, its bits stored as a signed integer.
+    pub phash: i64,
+    pub format: String,
+    pub width: i32,
+    pub height: i32,
+    pub bytes: i64,
+    pub exif: Option<String>,
+    pub flags: String,
+    pub digest: String,
+    pub received_ms: i64,
+}
+
+const COLUMNS: &str = "id, employee_id, visit_id, purpose, t_ms, offset_min, lat, lon, sha256, phash, format, \
+                       width, height, bytes, exif, flags, digest, received_ms";
+
+impl Store {
+    /// Stores a photo record unless its id exists; returns the stored one and whether new.
+    pub async fn insert_photo(
+        &self,
+        tenant: TenantId,
+        p: &StoredPhoto,
+    ) -> Result<(StoredPhoto, bool), StoreError> {
+        let n = on_pool!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO photos (tenant_id, id, employee_id, visit_id, purpose, t_ms, offset_min, lat, lon, sha256,
+                    phash, format, width, height, bytes, exif, flags, digest, received_ms)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+                 ON CONFLICT (tenant_id, id) DO NOTHING",
+            )
+            .bind(tenant.0)
+            .bind(p.id)
+            .bind(p.employee_id)
+            .bind(p.visit_id)
+            .bind(&p.purpose)
+            .bind(p.t_ms)
+            .bind(p.offset_min)
+            .bind(p.lat)
+            .bind(p.lon)
+            .bind(&p.sha256)
+            .bind(p.phash)
+            .bind(&p.format)
+            .bind(p.width)
+            .bind(p.height)
+            .bind(p.bytes)
+            .bind(&p.exif)
+            .bind(&p.flags)
+            .bind(&p.digest)
+            .bind(p.received_ms)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok((self.photo(tenant, p.id).await?, n > 0))
+    }
+
+    pub async fn photo(&self, tenant: TenantId, id: Uuid) -> Result<StoredPhoto, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM photos WHERE tenant_id = $1 AND id = $2");
+        let row: Option<StoredPhoto> = on_pool!(self, |p| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(tenant.0)
+                .bind(id)
+                .fetch_optional(p)
+                .await?
+        });
+        row.ok_or(StoreError::NotFound)
+    }
+
+    /// A visit's photos, in the order they were taken.
+    pub async fn visit_photos(
+        &self,
+        tenant: TenantId,
+        visit: Uuid,
+    ) -> Result<Vec<StoredPhoto>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM photos WHERE tenant_id = $1 AND visit_id = $2 ORDER BY t_ms, id"
+        );
+        Ok(on_pool!(self, |p| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(tenant.0)
+                .bind(visit)
+                .fetch_all(p)
+                .await?
+        }))
+    }
+
+    /// Every earlier photo of the tenant as (id, SHA-256, perceptual hash), for reuse
+    /// checks. A scan: fine for the photo counts of one tenant's months; an index on hash
+    /// bands is the next step when it is not.
+    pub async fn photo_fingerprints(
+        &self,
+        tenant: TenantId,
+    ) -> Result<Vec<(Uuid, String, i64)>, StoreError> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_as("SELECT id, sha256, phash FROM photos WHERE tenant_id = $1")
+                .bind(tenant.0)
+                .fetch_all(p)
+                .await?
+        }))
+    }
+
+    /// Remembers that `employee` used the device at `t_ms` and returns the other people who
+    /// used it, with when they last did.
+    pub async fn note_device_use(
+        &self,
+        tenant: TenantId,
+        device_key: &str,
+        employee: EmployeeId,
+        t_ms: i64,
+    ) -> Result<Vec<(EmployeeId, i64)>, StoreError> {
+        let others: Vec<(Uuid, i64)> = write_tx!(self, |tx| {
+            sqlx::query(
+                "INSERT INTO device_users (tenant_id, device_key, employee_id, last_ms) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (tenant_id, device_key, employee_id)
+                 DO UPDATE SET last_ms = CASE WHEN excluded.last_ms > device_users.last_ms
+                     THEN excluded.last_ms ELSE device_users.last_ms END",
+            )
+            .bind(tenant.0)
+            .bind(device_key)
+            .bind(employee.0)
+            .bind(t_ms)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query_as(
+                "SELECT employee_id, last_ms FROM device_users
+                 WHERE tenant_id = $1 AND device_key = $2 AND employee_id <> $3",
+            )
+            .bind(tenant.0)
+            .bind(device_key)
+            .bind(employee.0)
+            .fetch_all(&mut *tx)
+            .await?
+        });
+        Ok(others
+            .into_iter()
+            .map(|(e, t)| (EmployeeId(e), t))
+            .collect())
+    }
+}

@@ -1,0 +1,91 @@
+//! Attendance corrections and leave as the employee asked for them. Approval comes with
+//! its own flow; until then a request is `pending` (a manager's own entry is `approved`).
+
+use crate::pool::on_pool;
+use crate::time::now_ms;
+use crate::{Store, StoreError};
+use domain::{EmployeeId, TenantId};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct StoredRequest {
+    pub id: Uuid,
+    pub employee_id: Uuid,
+    /// `correction` or `leave`.
+    pub kind: String,
+    /// `pending`, `approved` or `rejected`.
+    pub status: String,
+    /// Local dates `YYYY-MM-DD`, inclusive.
+    pub from_date: String,
+    pub to_date: String,
+    /// The request as sent (JSON).
+    pub body: String,
+    pub digest: String,
+    pub created_ms: i64,
+}
+
+const COLUMNS: &str = "id, employee_id, kind, status, from_date, to_date, body, digest, created_ms";
+
+impl Store {
+    /// Stores a request unless its id exists; returns the stored one and whether new.
+    pub async fn insert_request(
+        &self,
+        tenant: TenantId,
+        r: &StoredRequest,
+    ) -> Result<(StoredRequest, bool), StoreError> {
+        let n = on_pool!(self, |p| {
+            sqlx::query(
+                "INSERT INTO attendance_requests (tenant_id, id, employee_id, kind, status, from_date, to_date, body,
+                    digest, created_ms)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (tenant_id, id) DO NOTHING",
+            )
+            .bind(tenant.0)
+            .bind(r.id)
+            .bind(r.employee_id)
+            .bind(&r.kind)
+            .bind(&r.status)
+            .bind(&r.from_date)
+            .bind(&r.to_date)
+            .bind(&r.body)
+            .bind(&r.digest)
+            .bind(now_ms())
+            .execute(p)
+            .await?
+            .rows_affected()
+        });
+        let sql =
+            format!("SELECT {COLUMNS} FROM attendance_requests WHERE tenant_id = $1 AND id = $2");
+        let row: Option<StoredRequest> = on_pool!(self, |p| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(tenant.0)
+                .bind(r.id)
+                .fetch_optional(p)
+                .await?
+        });
+        Ok((row.ok_or(StoreError::NotFound)?, n > 0))
+    }
+
+    /// A person's requests overlapping `[from, to]` (dates as `YYYY-MM-DD`, which sort as text).
+    pub async fn requests_between(
+        &self,
+        tenant: TenantId,
+        employee: EmployeeId,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<StoredRequest>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM attendance_requests
+             WHERE tenant_id = $1 AND employee_id = $2 AND from_date <= $4 AND to_date >= $3
+             ORDER BY from_date, id"
+        );
+        Ok(on_pool!(self, |p| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(tenant.0)
+                .bind(employee.0)
+                .bind(from)
+                .bind(to)
+                .fetch_all(p)
+                .await?
+        }))
+    }
+}

@@ -1,0 +1,424 @@
+//! Visits: the check-in creates the row (and, for a prospect, its pending customer in the
+//! same transaction); check-out and report fill their parts. Each part keeps the client's
+//! action id and body digest, so the caller can tell a replay from a conflicting reuse.
+
+use crate::cursor::{self, MAX_LIMIT, Page};
+use crate::pool::{on_pool, write_tx};
+use crate::reach;
+use crate::sql::{Arg, Sql, bind_all};
+use crate::time::now_ms;
+use crate::{Store, StoreError};
+use domain::access::Reach;
+use domain::{CustomerId, EmployeeId, TenantId};
+use uuid::Uuid;
+
+/// A stored fix of an action: instant, device offset, WGS-84 position and accuracy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActionFix {
+    pub t_ms: i64,
+    pub offset_min: Option<i16>,
+    pub lat: f64,
+    pub lon: f64,
+    pub accuracy_m: Option<f32>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewCheckin {
+    pub id: Uuid,
+    pub employee: EmployeeId,
+    pub customer: CustomerId,
+    /// `planned`, `ad_hoc` or `prospect`.
+    pub kind: String,
+    pub fix: ActionFix,
+    /// `within`, `outside` or `uncertain`.
+    pub status: String,
+    pub judgement_json: String,
+    pub flags_json: String,
+    pub device_json: Option<String>,
+    pub digest: String,
+}
+
+/// A customer created at the rep's position, waiting for approval.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewProspect {
+    pub id: CustomerId,
+    pub name: String,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredCheckout {
+    pub id: Uuid,
+    pub fix: ActionFix,
+    pub judgement_json: String,
+    pub flags_json: String,
+    pub digest: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredReport {
+    pub id: Uuid,
+    pub form_id: Uuid,
+    pub form_version: i32,
+    pub answers_json: String,
+    pub t_ms: i64,
+    pub digest: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct VisitRecord {
+    pub checkin: NewCheckin,
+    pub received_ms: i64,
+    pub checkout: Option<StoredCheckout>,
+    pub report: Option<StoredReport>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    employee_id: Uuid,
+    customer_id: Uuid,
+    kind: String,
+    in_t_ms: i64,
+    in_offset_min: Option<i16>,
+    in_lat: f64,
+    in_lon: f64,
+    in_accuracy_m: Option<f32>,
+    in_status: String,
+    in_judgement: String,
+    in_flags: String,
+    in_device: Option<String>,
+    in_digest: String,
+    in_received_ms: i64,
+    out_id: Option<Uuid>,
+    out_t_ms: Option<i64>,
+    out_offset_min: Option<i16>,
+    out_lat: Option<f64>,
+    out_lon: Option<f64>,
+    out_accuracy_m: Option<f32>,
+    out_judgement: Option<String>,
+    out_flags: Option<String>,
+    out_digest: Option<String>,
+    report_id: Option<Uuid>,
+    report_form_id: Option<Uuid>,
+    report_form_version: Option<i32>,
+    report_answers: Option<String>,
+    report_t_ms: Option<i64>,
+    report_digest: Option<String>,
+}
+
+const COLUMNS: &str = "v.id, v.employee_id, v.customer_id, v.kind, v.in_t_ms, v.in_offset_min, v.in_lat, v.in_lon, \
+     v.in_accuracy_m, v.in_status, v.in_judgement, v.in_flags, v.in_device, v.in_digest, v.in_received_ms, \
+     v.out_id, v.out_t_ms, v.out_offset_min, v.out_lat, v.out_lon, v.out_accuracy_m, v.out_judgement, v.out_flags, \
+     v.out_digest, v.report_id, v.report_form_id, v.report_form_version, v.report_answers, v.report_t_ms, v.report_digest";
+
+impl From<Row> for VisitRecord {
+    fn from(r: Row) -> Self {
+        let checkout = match (r.out_id, r.out_t_ms, r.out_lat, r.out_lon) {
+            (Some(id), Some(t_ms), Some(lat), Some(lon)) => Some(StoredCheckout {
+                id,
+                fix: ActionFix {
+                    t_ms,
+                    offset_min: r.out_offset_min,
+                    lat,
+                    lon,
+                    accuracy_m: r.out_accuracy_m,
+                },
+                judgement_json: r.out_judgement.unwrap_or_default(),
+                flags_json: r.out_flags.unwrap_or_else(|| "[]".into()),
+                digest: r.out_digest.unwrap_or_default(),
+            }),
+            _ => None,
+        };
+        let report = match (r.report_id, r.report_form_id, r.report_form_version) {
+            (Some(id), Some(form_id), Some(form_version)) => Some(StoredReport {
+                id,
+                form_id,
+                form_version,
+                answers_json: r.report_answers.unwrap_or_default(),
+                t_ms: r.report_t_ms.unwrap_or_default(),
+                digest: r.report_digest.unwrap_or_default(),
+            }),
+            _ => None,
+        };
+        VisitRecord {
+            checkin: NewCheckin {
+                id: r.id,
+                employee: EmployeeId(r.employee_id),
+                customer: CustomerId(r.customer_id),
+                kind: r.kind,
+                fix: ActionFix {
+                    t_ms: r.in_t_ms,
+                    offset_min: r.in_offset_min,
+                    lat: r.in_lat,
+                    lon: r.in_lon,
+                    accuracy_m: r.in_accuracy_m,
+                },
+                status: r.in_status,
+                judgement_json: r.in_judgement,
+                flags_json: r.in_flags,
+                device_json: r.in_device,
+                digest: r.in_digest,
+            },
+            received_ms: r.in_received_ms,
+            checkout,
+            report,
+        }
+    }
+}
+
+/// What managers filter visit lists by.
+#[derive(Clone, Debug, Default)]
+pub struct VisitFilter {
+    pub employee_id: Option<EmployeeId>,
+    pub customer_id: Option<CustomerId>,
+    /// Check-in instant bounds, `from_ms <= t < to_ms`.
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+    /// Check-in status: `within`, `outside`, `uncertain`.
+    pub status: Option<String>,
+    /// A flag code raised by the check-in or the check-out.
+    pub flag: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: u32,
+}
+
+impl Store {
+    /// Stores a check-in (and its prospect customer) unless the id exists; returns the
+    /// stored visit and whether it is new.
+    pub async fn check_in(
+        &self,
+        tenant: TenantId,
+        v: &NewCheckin,
+        prospect: Option<&NewProspect>,
+    ) -> Result<(VisitRecord, bool), StoreError> {
+        let now = now_ms();
+        let created = write_tx!(self, |tx| {
+            if let Some(p) = prospect {
+                sqlx::query(
+                    "INSERT INTO customers (tenant_id, id, name, address, lat, lon, level, tags, contacts,
+                        owner_id, status, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, 'C', '[]', $7, $8, 'pending', $9, $9)
+                     ON CONFLICT (tenant_id, id) DO NOTHING",
+                )
+                .bind(tenant.0)
+                .bind(p.id.0)
+                .bind(&p.name)
+                .bind(&p.address)
+                .bind(p.lat)
+                .bind(p.lon)
+                .bind(match &p.phone {
+                    Some(ph) => serde_json::json!([{"name": "", "phone": ph}]).to_string(),
+                    None => "[]".into(),
+                })
+                .bind(v.employee.0)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query(
+                "INSERT INTO visits (tenant_id, id, employee_id, customer_id, kind, in_t_ms, in_offset_min, in_lat,
+                    in_lon, in_accuracy_m, in_status, in_judgement, in_flags, in_device, in_digest, in_received_ms)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                 ON CONFLICT (tenant_id, id) DO NOTHING",
+            )
+            .bind(tenant.0)
+            .bind(v.id)
+            .bind(v.employee.0)
+            .bind(v.customer.0)
+            .bind(&v.kind)
+            .bind(v.fix.t_ms)
+            .bind(v.fix.offset_min)
+            .bind(v.fix.lat)
+            .bind(v.fix.lon)
+            .bind(v.fix.accuracy_m)
+            .bind(&v.status)
+            .bind(&v.judgement_json)
+            .bind(&v.flags_json)
+            .bind(&v.device_json)
+            .bind(&v.digest)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                > 0
+        });
+        Ok((self.visit(tenant, v.id).await?, created))
+    }
+
+    /// One visit by id, whoever made it (the caller checks reach on its employee).
+    pub async fn visit(&self, tenant: TenantId, id: Uuid) -> Result<VisitRecord, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM visits v WHERE v.tenant_id = $1 AND v.id = $2");
+        let row: Option<Row> = on_pool!(self, |p| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(tenant.0)
+                .bind(id)
+                .fetch_optional(p)
+                .await?
+        });
+        row.map(VisitRecord::from).ok_or(StoreError::NotFound)
+    }
+
+    /// Records the check-out unless the visit has one; returns the visit and whether this
+    /// call wrote it.
+    pub async fn check_out(
+        &self,
+        tenant: TenantId,
+        visit: Uuid,
+        c: &StoredCheckout,
+    ) -> Result<(VisitRecord, bool), StoreError> {
+        let n = on_pool!(self, |p| {
+            sqlx::query(
+                "UPDATE visits SET out_id = $3, out_t_ms = $4, out_offset_min = $5, out_lat = $6, out_lon = $7,
+                    out_accuracy_m = $8, out_judgement = $9, out_flags = $10, out_digest = $11
+                 WHERE tenant_id = $1 AND id = $2 AND out_id IS NULL",
+            )
+            .bind(tenant.0)
+            .bind(visit)
+            .bind(c.id)
+            .bind(c.fix.t_ms)
+            .bind(c.fix.offset_min)
+            .bind(c.fix.lat)
+            .bind(c.fix.lon)
+            .bind(c.fix.accuracy_m)
+            .bind(&c.judgement_json)
+            .bind(&c.flags_json)
+            .bind(&c.digest)
+            .execute(p)
+            .await?
+            .rows_affected()
+        });
+        Ok((self.visit(tenant, visit).await?, n > 0))
+    }
+
+    /// Stores a report unless this action id already wrote it; a new action id replaces an
+    /// earlier report (an edit). Returns the visit and whether this call wrote it.
+    pub async fn put_report(
+        &self,
+        tenant: TenantId,
+        visit: Uuid,
+        r: &StoredReport,
+    ) -> Result<(VisitRecord, bool), StoreError> {
+        let n = on_pool!(self, |p| {
+            sqlx::query(
+                "UPDATE visits SET report_id = $3, report_form_id = $4, report_form_version = $5,
+                    report_answers = $6, report_t_ms = $7, report_digest = $8
+                 WHERE tenant_id = $1 AND id = $2 AND (report_id IS NULL OR report_id <> $3)",
+            )
+            .bind(tenant.0)
+            .bind(visit)
+            .bind(r.id)
+            .bind(r.form_id)
+            .bind(r.form_version)
+            .bind(&r.answers_json)
+            .bind(r.t_ms)
+            .bind(&r.digest)
+            .execute(p)
+            .await?
+            .rows_affected()
+        });
+        Ok((self.visit(tenant, visit).await?, n > 0))
+    }
+
+    /// Visits of the people the caller reaches, newest check-in first.
+    pub async fn list_visits(
+        &self,
+        tenant: TenantId,
+        reach: &Reach,
+        f: &VisitFilter,
+    ) -> Result<Page<VisitRecord>, StoreError> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {COLUMNS} FROM visits v JOIN employees e ON e.tenant_id = v.tenant_id AND e.id = v.employee_id
+             WHERE v.tenant_id = "
+        ));
+        sql.bind(Arg::Uuid(tenant.0));
+        reach::employees(&mut sql, tenant, reach);
+        if let Some(e) = f.employee_id {
+            sql.push(" AND v.employee_id = ").bind(Arg::Uuid(e.0));
+        }
+        if let Some(c) = f.customer_id {
+            sql.push(" AND v.customer_id = ").bind(Arg::Uuid(c.0));
+        }
+        if let Some(t) = f.from_ms {
+            sql.push(" AND v.in_t_ms >= ").bind(Arg::I64(t));
+        }
+        if let Some(t) = f.to_ms {
+            sql.push(" AND v.in_t_ms < ").bind(Arg::I64(t));
+        }
+        if let Some(s) = &f.status {
+            sql.push(" AND v.in_status = ").bind(Arg::Text(s.clone()));
+        }
+        if let Some(code) = &f.flag {
+            // Flags are JSON arrays of {"code": …}; codes are snake_case words, so the
+            // quoted pattern cannot match inside another code.
+            let pattern = format!("%\"code\":\"{code}\"%");
+            sql.push(" AND (v.in_flags LIKE ")
+                .bind(Arg::Text(pattern.clone()))
+                .push(" OR v.out_flags LIKE ")
+                .bind(Arg::Text(pattern))
+                .push(")");
+        }
+        if let Some(c) = &f.cursor {
+            let (v, id) = cursor::decode(c)?;
+            let t = v
+                .as_i64()
+                .ok_or_else(|| StoreError::invalid("cursor", "is not a visit list cursor"))?;
+            sql.push(" AND (v.in_t_ms < ")
+                .bind(Arg::I64(t))
+                .push(" OR (v.in_t_ms = ")
+                .bind(Arg::I64(t))
+                .push(" AND v.id < ")
+                .bind(Arg::Uuid(id))
+                .push("))");
+        }
+        let limit = f.limit.clamp(1, MAX_LIMIT);
+        sql.push(&format!(
+            " ORDER BY v.in_t_ms DESC, v.id DESC LIMIT {}",
+            limit + 1
+        ));
+        let Sql { text, args } = sql;
+        let mut rows: Vec<Row> = on_pool!(self, |p| {
+            bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text.as_str())), args)
+                .fetch_all(p)
+                .await?
+        });
+        let next_cursor = if rows.len() > limit as usize {
+            rows.truncate(limit as usize);
+            rows.last()
+                .map(|r| cursor::encode(serde_json::Value::from(r.in_t_ms), r.id))
+        } else {
+            None
+        };
+        Ok(Page {
+            items: rows.into_iter().map(VisitRecord::from).collect(),
+            next_cursor,
+        })
+    }
+
+    /// Marks a pending prospect active.
+    pub async fn approve_customer(
+        &self,
+        tenant: TenantId,
+        id: CustomerId,
+    ) -> Result<(), StoreError> {
+        let n = on_pool!(self, |p| {
+            sqlx::query(
+                "UPDATE customers SET status = 'active', updated_at = $3
+                 WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL",
+            )
+            .bind(tenant.0)
+            .bind(id.0)
+            .bind(now_ms())
+            .execute(p)
+            .await?
+            .rows_affected()
+        });
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+}

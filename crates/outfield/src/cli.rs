@@ -51,6 +51,15 @@ pub enum Command {
         /// Delete fixes older than this many days (kept forever when absent).
         #[arg(long, env = "OUTFIELD_RETENTION_DAYS")]
         retention_days: Option<u32>,
+        /// Where uploaded photos are kept.
+        #[arg(long, env = "OUTFIELD_DATA_DIR", default_value = "outfield-data")]
+        data_dir: std::path::PathBuf,
+        /// The font watermarks are drawn with (must cover Chinese).
+        #[arg(long, env = "OUTFIELD_FONT", default_value = server::state::DEFAULT_FONT)]
+        font: std::path::PathBuf,
+        /// The built web console and field app (`npm run build` in `web/`).
+        #[arg(long, env = "OUTFIELD_WEB_DIR", default_value = "web/dist")]
+        web_dir: std::path::PathBuf,
     },
     /// Measure Outfield on this machine.
     Bench {

@@ -123,6 +123,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             session_ttl_hours,
             osmand_listen,
             retention_days,
+            data_dir,
+            font,
+            web_dir,
         } => {
             let store = open(&db.database_url).await?;
             if demo {
@@ -132,6 +135,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 session_ttl: Duration::from_secs(session_ttl_hours.max(1) * 3600),
                 trust_forwarded_for,
                 retention_days,
+                data_dir,
+                font_path: font,
+                web_dir: Some(web_dir),
                 ..Default::default()
             };
             let listener = tokio::net::TcpListener::bind(listen)

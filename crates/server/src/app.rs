@@ -40,8 +40,10 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::visits::router())
         .merge(routes::photos::router(state.config.max_photo_bytes))
         .split_for_parts();
+    let web = state.config.web_dir.clone();
     Router::new()
         .merge(api)
+        .merge(crate::web::router(web.as_deref()))
         .merge(routes::health::router())
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
         .fallback(|| async { ApiError::not_found() })

@@ -19,6 +19,7 @@ pub mod routes;
 pub mod state;
 pub mod tenants;
 pub mod tracking;
+pub mod web;
 
 pub use app::{router, serve};
 pub use state::{AppState, Config};

@@ -24,6 +24,8 @@ pub struct Config {
     pub font_path: PathBuf,
     /// Limit for one photo upload.
     pub max_photo_bytes: usize,
+    /// The built web console (`/`) and field app (`/app/`); `None` serves the API only.
+    pub web_dir: Option<PathBuf>,
 }
 
 /// Debian's `fonts-wqy-microhei`, which the set-up installs.
@@ -40,6 +42,7 @@ impl Default for Config {
             data_dir: PathBuf::from("outfield-data"),
             font_path: PathBuf::from(DEFAULT_FONT),
             max_photo_bytes: 10 * 1024 * 1024,
+            web_dir: None,
         }
     }
 }

@@ -25,15 +25,22 @@
 //! assert_eq!(check(&instance, &solution.routes).unwrap(), solution.distance);
 //! ```
 
+pub mod baseline;
 mod candidate;
 mod check;
+pub mod date;
 mod eval;
+pub mod evaluate;
+pub mod fieldsales;
 mod ils;
 mod instance;
 mod ls;
 mod neighbours;
 mod parse;
 mod rng;
+pub mod schedule;
+pub mod territory;
+pub mod travel;
 mod tsptw;
 
 use std::time::{Duration, Instant};

@@ -89,3 +89,40 @@ impl Store {
         }))
     }
 }
+
+impl Store {
+    /// One request by id.
+    pub async fn request(&self, tenant: TenantId, id: Uuid) -> Result<StoredRequest, StoreError> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM attendance_requests WHERE tenant_id = $1 AND id = $2");
+        let row: Option<StoredRequest> = on_pool!(self, |p| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(tenant.0)
+                .bind(id)
+                .fetch_optional(p)
+                .await?
+        });
+        row.ok_or(StoreError::NotFound)
+    }
+
+    /// Decides a pending request; `false` when it was no longer pending.
+    pub async fn decide_request(
+        &self,
+        tenant: TenantId,
+        id: Uuid,
+        status: &str,
+    ) -> Result<bool, StoreError> {
+        let n = on_pool!(self, |p| {
+            sqlx::query(
+                "UPDATE attendance_requests SET status = $3 WHERE tenant_id = $1 AND id = $2 AND status = 'pending'",
+            )
+            .bind(tenant.0)
+            .bind(id)
+            .bind(status)
+            .execute(p)
+            .await?
+            .rows_affected()
+        });
+        Ok(n > 0)
+    }
+}

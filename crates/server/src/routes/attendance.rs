@@ -17,8 +17,8 @@ use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{Action, Principal, Resource};
 use domain::attendance::{
-    AttendanceRule, DailyAttendance, Punch, PunchJudgement, PunchKind, daily_record, judge_punch,
-    local_instant,
+    AttendanceRule, DailyAttendance, Leave, Punch, PunchJudgement, PunchKind, daily_record,
+    judge_punch, local_instant,
 };
 use domain::calendar::{WorkCalendar, WorkCalendarInput};
 use domain::evidence::{DeviceFacts, Flag};
@@ -369,11 +369,34 @@ async fn days(
             t_ms: p.t_ms,
         })
         .collect();
+    // Approved leave, as instants over whole local days.
+    let leaves: Vec<Leave> = s
+        .store
+        .requests_between(
+            caller.tenant(),
+            q.employee_id,
+            &from.to_string(),
+            &to.to_string(),
+        )
+        .await?
+        .into_iter()
+        .filter(|r| r.kind == "leave" && r.status == "approved")
+        .filter_map(|r| {
+            let (a, b) = (
+                r.from_date.parse::<NaiveDate>().ok()?,
+                r.to_date.parse::<NaiveDate>().ok()?,
+            );
+            Some(Leave {
+                start_ms: local_instant(tz, a, 0),
+                end_ms: local_instant(tz, b.succ_opt()?, 0),
+            })
+        })
+        .collect();
     let now = crate::now_ms();
     let items = from
         .iter_days()
         .take_while(|d| *d <= to)
-        .map(|d| daily_record(&schedule, &cal, tz, d, &punches, &[], now))
+        .map(|d| daily_record(&schedule, &cal, tz, d, &punches, &leaves, now))
         .collect();
     Ok(Json(AttendanceDays {
         employee_id: q.employee_id,

@@ -4,17 +4,18 @@
 use crate::actions::{digest, id_reused, to_json};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::Json;
+use crate::extract::{Json, Path, Query};
 use crate::state::AppState;
 use crate::tracking::fix_input::Instant;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use domain::Invalid;
-use domain::access::Principal;
+use domain::access::{Action, Principal, Resource};
+use domain::{EmployeeId, TenantId};
 use serde::{Deserialize, Serialize};
 use storage::StoredRequest;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -23,6 +24,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(request_correction))
         .routes(routes!(request_leave))
+        .routes(routes!(list_requests))
+        .routes(routes!(decide))
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
@@ -58,6 +61,17 @@ pub struct RequestView {
     pub to: String,
     #[schema(value_type = Object)]
     pub body: serde_json::Value,
+}
+
+fn view(r: StoredRequest) -> ApiResult<RequestView> {
+    Ok(RequestView {
+        id: r.id,
+        kind: r.kind,
+        status: r.status,
+        from: r.from_date,
+        to: r.to_date,
+        body: serde_json::from_str(&r.body).map_err(ApiError::internal)?,
+    })
 }
 
 async fn store(
@@ -98,14 +112,7 @@ async fn store(
         } else {
             StatusCode::OK
         },
-        Json(RequestView {
-            id: stored.id,
-            kind: stored.kind,
-            status: stored.status,
-            from: stored.from_date,
-            to: stored.to_date,
-            body: serde_json::from_str(&stored.body).map_err(ApiError::internal)?,
-        }),
+        Json(view(stored)?),
     ))
 }
 
@@ -182,4 +189,76 @@ async fn request_leave(
         d,
     )
     .await
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RequestQuery {
+    pub employee_id: EmployeeId,
+    /// First and last local day, `YYYY-MM-DD`.
+    pub from: String,
+    pub to: String,
+}
+
+/// A person's corrections and leave overlapping the days, for whoever reaches them.
+#[utoipa::path(get, path = "/api/v1/attendance/requests", tag = "attendance", params(RequestQuery),
+    responses((status = 200, body = [RequestView]), (status = 404, body = ErrorBody)))]
+async fn list_requests(
+    State(s): State<AppState>,
+    caller: Caller,
+    Query(q): Query<RequestQuery>,
+) -> ApiResult<Json<Vec<RequestView>>> {
+    let reach = caller.reach(Resource::Tracks, Action::Read)?;
+    s.store
+        .employee(caller.tenant(), q.employee_id, &reach)
+        .await?;
+    let rows = s
+        .store
+        .requests_between(caller.tenant(), q.employee_id, &q.from, &q.to)
+        .await?;
+    Ok(Json(rows.into_iter().map(view).collect::<ApiResult<_>>()?))
+}
+
+#[derive(Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// `approved` or `rejected`.
+    pub status: String,
+}
+
+/// A manager (or admin) who reaches the person approves or rejects a pending request;
+/// approved leave makes those days `on_leave`. Deciding again answers 409.
+#[utoipa::path(post, path = "/api/v1/attendance/requests/{id}/decision", tag = "attendance", request_body = Decision,
+    responses((status = 200, body = RequestView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn decide(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Json(d): Json<Decision>,
+) -> ApiResult<Json<RequestView>> {
+    let reach = caller.reach(Resource::Employees, Action::Write)?;
+    if !["approved", "rejected"].contains(&d.status.as_str()) {
+        return Err(ApiError::invalid(Invalid::one(
+            "status",
+            "must be approved or rejected",
+        )));
+    }
+    let tenant: TenantId = caller.tenant();
+    let r = s.store.request(tenant, id).await?;
+    s.store
+        .employee(tenant, EmployeeId(r.employee_id), &reach)
+        .await?;
+    if let Principal::User(u) = &caller.principal
+        && u.employee.0 == r.employee_id
+    {
+        return Err(ApiError::forbidden());
+    }
+    if !s.store.decide_request(tenant, id, &d.status).await? {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "already_decided",
+            "this request was already decided",
+        ));
+    }
+    Ok(Json(view(s.store.request(tenant, id).await?)?))
 }

@@ -472,7 +472,7 @@ async fn attendance_takes_a_photo_and_devices_are_remembered(app: &TestApp) {
              json!({"weekdays": [1, 2, 3, 4, 5, 6, 7], "shifts": [{"start": "00:00", "end": "23:59"}], "photo_required": true}))
         .await;
     assert_eq!(s, StatusCode::OK, "{r}");
-    app.employee(&t.admin, &t.root_dept, "rep1", "field").await;
+    let rep1 = app.employee(&t.admin, &t.root_dept, "rep1", "field").await;
     app.employee(&t.admin, &t.root_dept, "rep2", "field").await;
     let (one, two) = (
         app.token("acme", "rep1").await,

@@ -1,0 +1,144 @@
+// The JSON API client: bearer token, one error shape, nothing else. Both the console and
+// the field app use it; each keeps its own token under its own storage key.
+
+export interface FieldProblem {
+  field: string;
+  problem: string;
+}
+
+/** An answer from the server that was not 2xx, in the API's one error shape. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: FieldProblem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** The request never got an answer (offline, server down): worth retrying later. */
+export class NetworkError extends Error {}
+
+export class Api {
+  private token: string | null;
+  /** Called when the server says the session is gone, so the UI can show the login. */
+  onUnauthorized: () => void = () => {};
+
+  constructor(private readonly storageKey: string) {
+    this.token = localStorage.getItem(storageKey);
+  }
+
+  get signedIn(): boolean {
+    return this.token !== null;
+  }
+
+  async login(tenant: string, username: string, password: string): Promise<void> {
+    const r = await this.request<{ token: string }>('POST', '/auth/login', {
+      tenant,
+      username,
+      password,
+    });
+    this.token = r.token;
+    localStorage.setItem(this.storageKey, r.token);
+  }
+
+  async logout(): Promise<void> {
+    try {
+      await this.request('POST', '/auth/logout');
+    } catch {
+      // Signing out locally is what matters; the session expires on its own.
+    }
+    this.forget();
+  }
+
+  forget(): void {
+    this.token = null;
+    localStorage.removeItem(this.storageKey);
+  }
+
+  headers(): Record<string, string> {
+    return this.token ? { authorization: `Bearer ${this.token}` } : {};
+  }
+
+  get<T>(path: string, query?: Record<string, string | number | undefined>): Promise<T> {
+    return this.request<T>('GET', withQuery(path, query));
+  }
+
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('POST', path, body);
+  }
+
+  put<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('PUT', path, body);
+  }
+
+  /** Any request; `body` is sent as JSON unless it is FormData. */
+  async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers = this.headers();
+    let payload: BodyInit | undefined;
+    if (body instanceof FormData) payload = body;
+    else if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    let res: Response;
+    try {
+      res = await fetch('/api/v1' + path, { method, headers, body: payload });
+    } catch (e) {
+      throw new NetworkError(String(e));
+    }
+    if (!res.ok) throw await this.error(res);
+    if (res.status === 204) return undefined as T;
+    return (await res.json()) as T;
+  }
+
+  /** Bytes behind the bearer token (photos), as an object URL for an <img>. */
+  async objectUrl(path: string): Promise<string> {
+    let res: Response;
+    try {
+      res = await fetch('/api/v1' + path, { headers: this.headers() });
+    } catch (e) {
+      throw new NetworkError(String(e));
+    }
+    if (!res.ok) throw await this.error(res);
+    return URL.createObjectURL(await res.blob());
+  }
+
+  private async error(res: Response): Promise<ApiError> {
+    let code = 'http_' + res.status;
+    let message = res.statusText;
+    let fields: FieldProblem[] = [];
+    try {
+      const e = (await res.json()).error;
+      code = e.code ?? code;
+      message = e.message ?? message;
+      fields = e.fields ?? [];
+    } catch {
+      // Not our JSON (a proxy's page): keep the status.
+    }
+    if (res.status === 401) {
+      this.forget();
+      this.onUnauthorized();
+    }
+    return new ApiError(res.status, code, message, fields);
+  }
+}
+
+export function withQuery(path: string, query?: Record<string, string | number | undefined>): string {
+  if (!query) return path;
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+/** A readable one-liner for any error, naming the fields the server complained about. */
+export function describe(e: unknown): string {
+  if (e instanceof ApiError) {
+    const f = e.fields.map((p) => `${p.field}: ${p.problem}`).join('; ');
+    return f ? `${e.message} (${f})` : e.message;
+  }
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,86 @@
+// Two languages, chosen from the browser and switchable; the choice is remembered.
+// Dates, times, numbers and distances go through Intl for the chosen locale.
+import { messages, type MessageKey } from './messages';
+
+export type Lang = 'zh-CN' | 'en';
+export const LANGS: Lang[] = ['zh-CN', 'en'];
+const KEY = 'outfield.lang';
+
+function initial(): Lang {
+  const saved = localStorage.getItem(KEY);
+  if (saved === 'en' || saved === 'zh-CN') return saved;
+  const nav = navigator.languages?.length ? navigator.languages : [navigator.language];
+  return nav.some((l) => l.toLowerCase().startsWith('zh')) ? 'zh-CN' : 'en';
+}
+
+let lang: Lang = initial();
+const listeners = new Set<() => void>();
+document.documentElement.lang = lang;
+
+export function currentLang(): Lang {
+  return lang;
+}
+
+export function setLang(l: Lang): void {
+  lang = l;
+  localStorage.setItem(KEY, l);
+  document.documentElement.lang = l;
+  listeners.forEach((f) => f());
+}
+
+export function onLangChange(f: () => void): () => void {
+  listeners.add(f);
+  return () => listeners.delete(f);
+}
+
+/** The message for `key`, with `{name}` placeholders filled from `params`. */
+export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
+  const text = messages[lang][key] ?? messages.en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, k) => (k in params ? String(params[k]) : `{${k}}`));
+}
+
+export function fmtDateTime(iso: string | Date | null | undefined): string {
+  if (!iso) return '—';
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(
+    new Date(iso),
+  );
+}
+
+export function fmtTime(iso: string | Date | null | undefined): string {
+  if (!iso) return '—';
+  return new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+}
+
+export function fmtNumber(n: number, digits = 0): string {
+  return new Intl.NumberFormat(lang, { maximumFractionDigits: digits }).format(n);
+}
+
+/** Metres as "850 m" or "12.3 km", in the locale's digits and unit names. */
+export function fmtDistance(m: number | null | undefined): string {
+  if (m === null || m === undefined) return '—';
+  if (m < 1000)
+    return new Intl.NumberFormat(lang, { style: 'unit', unit: 'meter', maximumFractionDigits: 0 }).format(m);
+  return new Intl.NumberFormat(lang, {
+    style: 'unit',
+    unit: 'kilometer',
+    maximumFractionDigits: 1,
+  }).format(m / 1000);
+}
+
+export function fmtDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.round((seconds % 3600) / 60);
+  return h ? t('duration.hm', { h, m }) : t('duration.m', { m });
+}
+
+/** "3 minutes ago", in the locale. */
+export function fmtAgo(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '—';
+  const s = Math.round((new Date(iso).getTime() - now) / 1000);
+  const rtf = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+  const a = Math.abs(s);
+  if (a < 60) return rtf.format(s, 'second');
+  if (a < 3600) return rtf.format(Math.round(s / 60), 'minute');
+  if (a < 86400) return rtf.format(Math.round(s / 3600), 'hour');
+  return rtf.format(Math.round(s / 86400), 'day');
+}

@@ -1,0 +1,155 @@
+// The API's shapes the front end reads (see /api/openapi.json for the full document).
+
+export type Role = 'admin' | 'manager' | 'field' | 'finance';
+
+export interface Employee {
+  id: string;
+  name: string;
+  username: string | null;
+  phone: string | null;
+  employee_no: string | null;
+  department_id: string;
+  role: Role;
+  active: boolean;
+}
+
+export interface Me {
+  employee: Employee;
+  tenant: { id: string; slug: string; name: string; timezone?: string };
+}
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+export type LiveStatus = 'moving' | 'stopped' | 'offline' | 'off_shift';
+
+export interface LivePosition {
+  employee_id: string;
+  name: string;
+  status: LiveStatus;
+  t: string | null;
+  lat: number | null;
+  lon: number | null;
+  accuracy_m: number | null;
+  speed_mps: number | null;
+}
+
+export interface Stop {
+  start: string;
+  end: string;
+  lat: number;
+  lon: number;
+  duration_s: number;
+  radius_m: number;
+}
+
+export interface DayTrack {
+  date: string;
+  employee_id: string;
+  mileage_m: number;
+  work_mileage_m: number;
+  stops: Stop[];
+  trips: { start: string; end: string; distance_m: number }[];
+  gaps: { start: string; end: string; duration_s: number }[];
+  first_fix: string | null;
+  last_fix: string | null;
+  fixes_kept: number;
+  /** [lat, lon, epoch ms] */
+  polyline: [number, number, number][];
+}
+
+export interface Customer {
+  id: string;
+  name: string;
+  code: string | null;
+  address: string | null;
+  location: { lat: number; lon: number; coord_system: string } | null;
+  level: string;
+  tags: string[];
+  owner_id: string | null;
+  checkin_radius_m: number | null;
+  status: string;
+  distance_m?: number;
+}
+
+export interface Flag {
+  code: string;
+  evidence: unknown;
+}
+
+export type CheckinStatus = 'within' | 'outside' | 'uncertain';
+
+export interface Photo {
+  id: string;
+  visit_id: string | null;
+  purpose: string;
+  t: string;
+  width: number;
+  height: number;
+  flags: Flag[];
+  url: string;
+}
+
+export interface Visit {
+  id: string;
+  employee_id: string;
+  customer_id: string;
+  kind: 'planned' | 'ad_hoc' | 'prospect';
+  check_in: {
+    t: string;
+    lat: number;
+    lon: number;
+    accuracy_m: number | null;
+    judgement: { status: CheckinStatus; distance_m: number | null; radius_m: number };
+  };
+  check_out: {
+    t: string;
+    judgement: { duration_s: number; min_duration_s: number; too_short: boolean; distance_m: number | null };
+  } | null;
+  report: { form_id: string; form_version: number; answers: Record<string, unknown>; t: string } | null;
+  photos?: Photo[];
+  flags: Flag[];
+  received_at: string;
+}
+
+export type FieldType =
+  | 'text'
+  | 'number'
+  | 'single_select'
+  | 'multi_select'
+  | 'date'
+  | 'boolean'
+  | 'photo'
+  | 'signature';
+
+export interface FormField {
+  key: string;
+  label: string;
+  type: FieldType;
+  required?: boolean;
+  help?: string | null;
+  max_length?: number | null;
+  min?: number | null;
+  max?: number | null;
+  integer?: boolean;
+  options?: string[];
+  min_count?: number | null;
+  max_count?: number | null;
+}
+
+export interface Form {
+  id: string;
+  version: number;
+  name: string;
+  fields: FormField[];
+}
+
+export interface Punch {
+  id: string;
+  kind: string;
+  t: string;
+  judgement: Record<string, unknown>;
+  flags: Flag[];
+}

@@ -1,0 +1,51 @@
+// Two pages, one build: the console at / and the field app under /app/. Hashed assets
+// land in dist/assets/, which the server serves at /assets/.
+import { defineConfig, type Plugin } from 'vite';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+// The field app's service worker is a plain script (sw/sw.js) whose precache list must
+// name the hashed files of this very build; this plugin fills it in and emits app/sw.js.
+function serviceWorker(): Plugin {
+  return {
+    name: 'outfield-service-worker',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const files = Object.keys(bundle)
+        .filter((f) => f.startsWith('assets/'))
+        .map((f) => '/' + f);
+      const shell = ['/app/', '/app/manifest.webmanifest', '/app/icon.svg', ...files];
+      const version = shell.join('|').length.toString(36) + '-' + hash(shell.join('|'));
+      const source = readFileSync(resolve(__dirname, 'sw/sw.js'), 'utf8')
+        .replace('__SHELL__', JSON.stringify(shell))
+        .replace('__VERSION__', JSON.stringify(version));
+      this.emitFile({ type: 'asset', fileName: 'app/sw.js', source });
+    },
+  };
+}
+
+function hash(s: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return (h >>> 0).toString(36);
+}
+
+export default defineConfig({
+  base: '/',
+  plugins: [serviceWorker()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    rollupOptions: {
+      input: {
+        console: resolve(__dirname, 'index.html'),
+        app: resolve(__dirname, 'app/index.html'),
+      },
+    },
+  },
+  server: {
+    // `npm run dev` talks to a server started separately on the default port.
+    proxy: { '/api': 'http://127.0.0.1:8080' },
+  },
+});

@@ -1,7 +1,6 @@
 // The console's frame: sign-in, the top bar with its sections, and the section the hash
 // names. Sections still to come (people, rules, plans) have their place in NAV already.
 import { useEffect, useState } from 'preact/hooks';
-import { Api } from '../shared/api';
 import { t } from '../shared/i18n';
 import type { MessageKey } from '../shared/messages';
 import { chooseTiles, currentTiles, TILE_SOURCES } from '../shared/map';
@@ -11,10 +10,10 @@ import { LangSwitch, LoginForm, useLang } from '../shared/ui';
 import { Customers } from './Customers';
 import { Directory, DirectoryContext } from './directory';
 import { LiveMap } from './LiveMap';
+import { api } from './session';
 import { TrackReplay } from './TrackReplay';
 import { Visits } from './Visits';
 
-export const api = new Api('outfield.console.token');
 
 const NAV: { id: string; label: MessageKey; ready: boolean }[] = [
   { id: 'live', label: 'nav.live', ready: true },

@@ -3,6 +3,9 @@
 import { defineConfig, type Plugin } from 'vite';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
 
 // The field app's service worker is a plain script (sw/sw.js) whose precache list must
 // name the hashed files of this very build; this plugin fills it in and emits app/sw.js.
@@ -16,7 +19,7 @@ function serviceWorker(): Plugin {
         .map((f) => '/' + f);
       const shell = ['/app/', '/app/manifest.webmanifest', '/app/icon.svg', ...files];
       const version = shell.join('|').length.toString(36) + '-' + hash(shell.join('|'));
-      const source = readFileSync(resolve(__dirname, 'sw/sw.js'), 'utf8')
+      const source = readFileSync(resolve(here, 'sw/sw.js'), 'utf8')
         .replace('__SHELL__', JSON.stringify(shell))
         .replace('__VERSION__', JSON.stringify(version));
       this.emitFile({ type: 'asset', fileName: 'app/sw.js', source });
@@ -39,8 +42,8 @@ export default defineConfig({
     target: 'es2022',
     rollupOptions: {
       input: {
-        console: resolve(__dirname, 'index.html'),
-        app: resolve(__dirname, 'app/index.html'),
+        console: resolve(here, 'index.html'),
+        app: resolve(here, 'app/index.html'),
       },
     },
   },

@@ -162,6 +162,66 @@ pub enum PlanCommand {
         #[arg(long, value_enum, default_value = "vehicles-then-distance")]
         objective: PlanObjective,
     },
+    /// Plan each rep's visits over a horizon from visit frequencies and print JSON.
+    ///
+    /// Input JSON: {"start":"2026-12-28","days":28,"holidays":["2027-01-01"],
+    /// "travel":{"mode":"drive","detour":1.3,"speed_kmh":30},
+    /// "reps":[{"id","lat","lon","working_days":["mon",..],"shift":"09:00-17:00",
+    /// "max_visits","max_minutes"}], "customers":[{"id","lat","lon","level":"A|B|C" or
+    /// "frequency_days":7,"service_min":20,"last_visit":"2026-12-21","owner":"R01",
+    /// "hours":"10:00-21:00"}]}. Output JSON: "summary" (due visits met, breaches, travel,
+    /// balance), "days" (per rep and working day the ordered visits with planned times),
+    /// "customers" (each due visit: due date, window, reason, planned date or why not).
+    Schedule {
+        #[arg(long)]
+        input: PathBuf,
+        /// Customers from a CSV/XLSX sheet instead (columns id, lat, lon, level,
+        /// service_min, last_visit, owner).
+        #[arg(long)]
+        customers: Option<PathBuf>,
+        /// Wall-clock budget, e.g. 10s.
+        #[arg(long, default_value = "10s")]
+        time_limit: String,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Improvement rounds per rep (for runs that do not depend on the machine).
+        #[arg(long)]
+        iterations: Option<u64>,
+        /// Weight of even days against travel (0 packs days for the least travel).
+        #[arg(long, default_value_t = 1.0)]
+        day_balance: f64,
+        #[arg(long, value_enum, default_value = "outfield")]
+        method: crate::plan_schedule::ScheduleMethod,
+        /// Print only the summary.
+        #[arg(long)]
+        summary: bool,
+    },
+    /// Split customers among reps into balanced, compact territories and print JSON.
+    ///
+    /// Input: the `plan schedule` file (owners are fixed; --near-homes keeps territories
+    /// near the reps' homes). Output JSON: "stats" (workload per 28 days: max/min, CV;
+    /// mean km to the territory centre) and "territories" (rep, centre, workload, members).
+    Territories {
+        #[arg(long)]
+        input: PathBuf,
+        #[arg(long)]
+        customers: Option<PathBuf>,
+        /// Number of territories; the file's reps when absent.
+        #[arg(long)]
+        reps: Option<usize>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value = "2s")]
+        time_limit: String,
+        #[arg(long, value_enum, default_value = "balanced")]
+        method: crate::plan_territories::TerritoryMethod,
+        /// Keep each territory near its rep's home (the file must list --reps reps).
+        #[arg(long)]
+        near_homes: bool,
+        /// Print only the statistics.
+        #[arg(long)]
+        summary: bool,
+    },
 }
 
 #[derive(Subcommand)]

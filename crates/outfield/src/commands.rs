@@ -83,6 +83,50 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             crate::plan_solve::run(&instance, format, &time_limit, seed, iterations, objective)?;
         }
+        Command::Plan {
+            command:
+                PlanCommand::Schedule {
+                    input,
+                    customers,
+                    time_limit,
+                    seed,
+                    iterations,
+                    day_balance,
+                    method,
+                    summary,
+                },
+        } => crate::plan_schedule::run(&crate::plan_schedule::Args {
+            input: &input,
+            customers: customers.as_deref(),
+            time_limit: &time_limit,
+            seed,
+            iterations,
+            day_balance,
+            method,
+            summary_only: summary,
+        })?,
+        Command::Plan {
+            command:
+                PlanCommand::Territories {
+                    input,
+                    customers,
+                    reps,
+                    seed,
+                    time_limit,
+                    method,
+                    near_homes,
+                    summary,
+                },
+        } => crate::plan_territories::run(&crate::plan_territories::Args {
+            input: &input,
+            customers: customers.as_deref(),
+            reps,
+            seed,
+            time_limit: &time_limit,
+            method,
+            near_homes,
+            summary_only: summary,
+        })?,
         Command::Bench {
             what:
                 BenchCommand::Ingest {

@@ -3,7 +3,9 @@
 mod bench_ingest;
 mod cli;
 mod commands;
+mod plan_schedule;
 mod plan_solve;
+mod plan_territories;
 mod track_analyze;
 
 use clap::Parser;

@@ -2,7 +2,7 @@
 //! field-sales team, in process, and prints the figures (a quick look while tuning; the
 //! benchmark proper goes through the CLI, `bench/plan/run.sh`).
 //!
-//! `cargo run --release -p plan --example field_sales -- [SEED] [SECONDS]`
+//! `cargo run --release -p plan --example field_sales -- [SEED] [SECONDS] [CUSTOMERS]`
 
 use plan::evaluate::schedule_metrics;
 use plan::fieldsales::{Params, generate};
@@ -13,15 +13,17 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let seed = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1);
     let secs: f64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(10.0);
+    let customers = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(2000);
     let fs = generate(&Params {
         seed,
+        customers,
         ..Params::default()
     });
     let p = &fs.problem;
     let opts = schedule::Options {
         time_limit: Duration::from_secs_f64(secs),
         seed,
-        max_iterations: None,
+        ..schedule::Options::default()
     };
     let t = Instant::now();
     let ours = schedule::schedule(p, &fs.travel, &opts);
@@ -58,6 +60,7 @@ fn main() {
         fixed: vec![None; p.customers.len()],
         k: p.reps.len(),
         homes: None,
+        load_factor: None,
     };
     let t = Instant::now();
     let bal = territory::balance(

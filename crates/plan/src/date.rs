@@ -24,7 +24,7 @@ impl Date {
         Some(Date(era * 146_097 + doe - 719_468))
     }
 
-    /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD`, years 0 to 9999.
     pub fn parse(s: &str) -> Result<Date, String> {
         let bad = || format!("`{s}` is not a date like 2026-12-28");
         let mut parts = s.trim().splitn(3, '-');
@@ -91,7 +91,7 @@ mod tests {
             Date::parse("2024-02-29").unwrap().plus(1).to_string(),
             "2024-03-01"
         );
-        for n in -800_000..-799_000 {
+        for n in -700_000..-699_000 {
             assert_eq!(Date::parse(&Date(n).to_string()), Ok(Date(n)));
         }
         for n in (0..40_000).step_by(7) {

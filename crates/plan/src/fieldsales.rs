@@ -138,6 +138,7 @@ pub fn generate(p: &Params) -> FieldSales {
             reps,
             customers,
             holidays: vec![Date::from_ymd(2027, 1, 1).expect("a valid date")],
+            workdays: Vec::new(),
             start,
             days: 28,
         },

@@ -13,9 +13,25 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 /// The SHA-256 of a request body as parsed, so a replay can be told from a different body
-/// sent under the same client id.
+/// sent under the same client id. The device's clock is left out: it says when the request
+/// was *sent*, which differs on every retry of the same action.
 pub fn digest<T: Serialize>(body: &T) -> String {
-    sha256_hex(&serde_json::to_vec(body).unwrap_or_default())
+    let mut v = serde_json::to_value(body).unwrap_or_default();
+    strip_send_time(&mut v);
+    sha256_hex(&serde_json::to_vec(&v).unwrap_or_default())
+}
+
+fn strip_send_time(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::Object(device)) = map.get_mut("device") {
+                device.remove("clock");
+            }
+            map.values_mut().for_each(strip_send_time);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_send_time),
+        _ => {}
+    }
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {

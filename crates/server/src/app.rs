@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::requests::router())
         .merge(routes::forms::router())
         .merge(routes::visits::router())
+        .merge(routes::plans::router())
         .merge(routes::photos::router(state.config.max_photo_bytes))
         .split_for_parts();
     let web = state.config.web_dir.clone();

@@ -7,6 +7,7 @@ use domain::access::Reach;
 use domain::customer::{Contact, CustomerDraft, Level};
 use domain::customer_import::Column;
 use domain::employee::{EmployeeDraft, Role};
+use domain::forms::FormInput;
 use domain::tenant::Slug;
 use domain::{CoordSystem, DepartmentId, EmployeeId, TenantId, Wgs84};
 use storage::{ImportItem, NewTenant, Store};
@@ -154,9 +155,51 @@ pub async fn load_demo(store: &Store, password: &str) -> ApiResult<DemoLoad> {
             false,
         )
         .await?;
+    demo_rules(store, tenant).await?;
     Ok(DemoLoad {
         tenant,
         created: true,
         summary,
     })
+}
+
+/// The demo's field-execution set-up, so a first look shows the whole loop: office hours
+/// with a photo at clock-in, a 200 m check-in radius with one photo and a store report.
+async fn demo_rules(store: &Store, tenant: TenantId) -> ApiResult<()> {
+    let form: FormInput = serde_json::from_value(serde_json::json!({
+        "name": "门店拜访报告",
+        "fields": [
+            {"key": "facings", "label": "货架排面数", "type": "number", "required": true, "min": 0, "max": 200, "integer": true},
+            {"key": "out_of_stock", "label": "是否缺货", "type": "boolean", "required": true},
+            {"key": "competitors", "label": "竞品活动", "type": "multi_select", "options": ["促销", "堆头", "新品", "无"]},
+            {"key": "shelf_photo", "label": "货架照片", "type": "photo"},
+            {"key": "remark", "label": "备注", "type": "text", "max_length": 500}
+        ]
+    }))
+    .map_err(ApiError::internal)?;
+    let draft = form.validate()?;
+    let form_id = domain::ids::FormId::new();
+    let fields = serde_json::to_string(&draft.clone().into_form(form_id, 1).output().fields)
+        .map_err(ApiError::internal)?;
+    store
+        .create_form(tenant, form_id, &draft.name, &fields)
+        .await?;
+    let rules = [
+        (
+            "attendance",
+            serde_json::json!({"weekdays": [1, 2, 3, 4, 5], "shifts": [{"start": "09:00", "end": "18:00"}],
+                               "late_grace_min": 10, "early_leave_grace_min": 10, "photo_required": true}),
+        ),
+        (
+            "visit",
+            serde_json::json!({"checkin_radius_m": 200, "min_duration_min": 5, "required_photos": 1,
+                               "default_form_id": form_id}),
+        ),
+    ];
+    for (kind, body) in rules {
+        store
+            .put_rule(tenant, kind, None, &body.to_string())
+            .await?;
+    }
+    Ok(())
 }

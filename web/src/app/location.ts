@@ -33,7 +33,7 @@ export function currentFix(): Promise<Fix> {
     navigator.geolocation.getCurrentPosition(
       (p) => resolve(toFix(p)),
       (e) => reject(new Error(e.message || 'location unavailable')),
-      { enableHighAccuracy: true, timeout: 20_000, maximumAge: 10_000 },
+      { enableHighAccuracy: true, timeout: 15_000, maximumAge: 30_000 },
     );
   });
 }
@@ -61,6 +61,7 @@ export class Tracker {
   private timer: ReturnType<typeof setInterval> | null = null;
   /** The newest position seen, for distances on screen. */
   latest: Fix | null = null;
+  private latestAt = 0;
   onPosition: (f: Fix) => void = () => {};
 
   constructor(private readonly api: Api) {}
@@ -96,8 +97,25 @@ export class Tracker {
     }
   }
 
+  /** A fix for an action: the watch's if it is recent (the watch only reports changes,
+   * so a rep standing still gets no new one), else a fresh request; a fix up to five
+   * minutes old when the request fails (indoors), rather than no action at all. */
+  async fix(): Promise<Fix> {
+    if (this.latest && Date.now() - this.latestAt < 30_000) return this.latest;
+    try {
+      const f = await currentFix();
+      this.latest = f;
+      this.latestAt = Date.now();
+      return f;
+    } catch (e) {
+      if (this.latest && Date.now() - this.latestAt < 300_000) return this.latest;
+      throw e;
+    }
+  }
+
   private async seen(f: Fix): Promise<void> {
     this.latest = f;
+    this.latestAt = Date.now();
     this.onPosition(f);
     if (!this.policy.collect) return;
     const prev = this.last;

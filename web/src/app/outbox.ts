@@ -132,12 +132,9 @@ export class Outbox {
       }
       this.offline = false;
       if (e instanceof ApiError) {
-        // 409 on a resend: an earlier attempt reached the server but its answer was lost
-        // (the device clock in the body differs between attempts). It is stored.
-        if (e.status === 409 && item.attempts > 1) {
-          await this.confirm(item, null);
-          return 'sent';
-        }
+        // A resend whose first attempt was stored is answered 200 with the stored result
+        // (the device clock is not part of the digest), so a 409 `id_reused` is a real
+        // conflict: the same id with a different action. It is refused like any 4xx.
         // Not signed in, throttled or a server fault: keep it and try again later.
         if (e.status === 401 || e.status === 429 || e.status >= 500) {
           await this.put(item);

@@ -1,5 +1,5 @@
 // The console's frame: sign-in, the top bar with its sections, and the section the hash
-// names. Sections still to come (people, rules, plans) have their place in NAV already.
+// names. Each section is its own small module.
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../shared/i18n';
 import type { MessageKey } from '../shared/messages';
@@ -7,9 +7,13 @@ import { chooseTiles, currentTiles, TILE_SOURCES } from '../shared/map';
 import { go, useRoute } from '../shared/route';
 import type { Me } from '../shared/types';
 import { LangSwitch, LoginForm, useLang } from '../shared/ui';
+import { Attendance } from './Attendance';
 import { Customers } from './Customers';
 import { Directory, DirectoryContext } from './directory';
 import { LiveMap } from './LiveMap';
+import { People } from './People';
+import { Plans } from './Plans';
+import { Rules } from './Rules';
 import { api } from './session';
 import { TrackReplay } from './TrackReplay';
 import { Visits } from './Visits';
@@ -18,10 +22,11 @@ import { Visits } from './Visits';
 const NAV: { id: string; label: MessageKey; ready: boolean }[] = [
   { id: 'live', label: 'nav.live', ready: true },
   { id: 'visits', label: 'nav.visits', ready: true },
+  { id: 'plans', label: 'nav.plans', ready: true },
   { id: 'customers', label: 'nav.customers', ready: true },
-  { id: 'people', label: 'nav.people', ready: false },
-  { id: 'rules', label: 'nav.rules', ready: false },
-  { id: 'plans', label: 'nav.plans', ready: false },
+  { id: 'attendance', label: 'nav.attendance', ready: true },
+  { id: 'rules', label: 'nav.rules', ready: true },
+  { id: 'people', label: 'nav.people', ready: true },
 ];
 
 export function App() {
@@ -99,6 +104,10 @@ export function App() {
           {section === 'track' && <TrackReplay employeeId={route[1]} date={route[2]} />}
           {section === 'visits' && <Visits selected={route[1]} />}
           {section === 'customers' && <Customers />}
+          {section === 'plans' && <Plans />}
+          {section === 'attendance' && <Attendance />}
+          {section === 'rules' && <Rules />}
+          {section === 'people' && <People />}
         </main>
       </div>
     </DirectoryContext.Provider>

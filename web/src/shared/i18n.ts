@@ -39,6 +39,11 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
   return text.replace(/\{(\w+)\}/g, (_, k) => (k in params ? String(params[k]) : `{${k}}`));
 }
 
+/** The message for a key built at run time (a flag code), or `fallback`. */
+export function tOr(key: string, fallback: string): string {
+  return (messages[lang] as Record<string, string>)[key] ?? (messages.en as Record<string, string>)[key] ?? fallback;
+}
+
 export function fmtDateTime(iso: string | Date | null | undefined): string {
   if (!iso) return '—';
   return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(

@@ -72,6 +72,10 @@ export function createMap(el: HTMLElement, tiles: TileSource = currentTiles()): 
     attribution: tiles.attribution,
     maxZoom: 19,
   }).addTo(map);
+  // Side panels open and close beside maps: keep Leaflet's idea of the size right.
+  const resize = new ResizeObserver(() => map.invalidateSize());
+  resize.observe(el);
+  map.on('unload', () => resize.disconnect());
   const toMap = (lat: number, lon: number): L.LatLngExpression =>
     tiles.datum === 'gcj02' ? wgs84ToGcj02(lat, lon) : [lat, lon];
   return { map, toMap };

@@ -97,21 +97,30 @@ export interface Visit {
   employee_id: string;
   customer_id: string;
   kind: 'planned' | 'ad_hoc' | 'prospect';
+  /** Where and when, with the server's judgement of the place (flattened in). */
   check_in: {
     t: string;
     lat: number;
     lon: number;
     accuracy_m: number | null;
-    judgement: { status: CheckinStatus; distance_m: number | null; radius_m: number };
+    status: CheckinStatus;
+    distance_m: number | null;
+    radius_m: number;
   };
   check_out: {
     t: string;
-    judgement: { duration_s: number; min_duration_s: number; too_short: boolean; distance_m: number | null };
+    duration_s: number;
+    min_duration_s: number;
+    too_short: boolean;
+    distance_m: number | null;
   } | null;
   report: { form_id: string; form_version: number; answers: Record<string, unknown>; t: string } | null;
   photos?: Photo[];
   flags: Flag[];
   received_at: string;
+  /** The report form the visit rule assigns to this customer. */
+  form?: { id: string; version: number } | null;
+  required_photos?: number | null;
 }
 
 export type FieldType =
@@ -152,4 +161,118 @@ export interface Punch {
   t: string;
   judgement: Record<string, unknown>;
   flags: Flag[];
+}
+
+export interface Department {
+  id: string;
+  name: string;
+  parent_id: string | null;
+}
+
+export interface DueInfo {
+  reason: string;
+  interval_days?: number | null;
+  last_visit?: string | null;
+  due: string;
+  earliest: string;
+  latest: string;
+}
+
+export interface PlanStop {
+  customer_id: string;
+  arrival: string;
+  departure: string;
+  service_min: number;
+  due?: DueInfo | null;
+}
+
+export interface DayPlan {
+  employee_id: string;
+  date: string;
+  status: string;
+  km: number;
+  stops: PlanStop[];
+}
+
+export interface GenerateReport {
+  days_written: number;
+  due_visits: number;
+  placed_visits: number;
+  skipped_customers: number;
+  elapsed_ms: number;
+  plans: DayPlan[];
+  unplaced: { customer_id: string; due: string; reason: string }[];
+}
+
+export interface MyPlanStop extends PlanStop {
+  name: string;
+  address?: string | null;
+  lat?: number | null;
+  lon?: number | null;
+  visited: boolean;
+}
+
+export interface MyPlan {
+  date: string;
+  km: number;
+  status: string;
+  stops: MyPlanStop[];
+}
+
+export interface Geofence {
+  id: string;
+  name: string;
+  center?: { lat: number; lon: number; coord_system: string } | null;
+  radius_m?: number | null;
+  geojson?: { type: 'Polygon'; coordinates: number[][][] } | null;
+}
+
+export interface AttendanceRule {
+  weekdays: number[];
+  shifts: { start: string; end: string }[];
+  late_grace_min?: number;
+  early_leave_grace_min?: number;
+  clock_in_opens_min?: number;
+  clock_out_closes_min?: number;
+  fence_ids?: string[];
+  photo_required?: boolean;
+}
+
+export interface VisitRule {
+  checkin_radius_m?: number;
+  min_duration_min?: number;
+  required_photos?: number;
+  default_form_id?: string | null;
+  forms?: { form_id: string; level?: string | null; tag?: string | null }[];
+}
+
+export interface TrackingRule {
+  weekdays: number[];
+  windows: { start: string; end: string }[];
+  moving_interval_s: number;
+  stationary_interval_s: number;
+  min_distance_m: number;
+  desired_accuracy_m: number;
+  keep_outside_windows?: boolean;
+}
+
+export interface AttendanceDay {
+  date: string;
+  status: string;
+  worked_min: number;
+  late_min: number;
+  early_leave_min: number;
+  leave_min: number;
+  shifts: { clock_in?: string | null; clock_out?: string | null; start: string; end: string; status: string }[];
+}
+
+export interface ImportReport {
+  dry_run: boolean;
+  rows: number;
+  created: number;
+  updated: number;
+  format: string;
+  encoding: string;
+  ignored_columns: string[];
+  errors: { row: number; column: string; problem: string }[];
 }

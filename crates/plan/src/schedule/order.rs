@@ -14,6 +14,7 @@ use crate::{SolveOptions, solve_single_route};
 /// keep the local search's order, since the exact state space doubles per stop.
 const EXACT_STOPS: usize = 11;
 
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn finish(
     problem: &Problem,
     r: usize,
@@ -22,6 +23,7 @@ pub(crate) fn finish(
     routes: &[Vec<usize>],
     working: &[bool],
     deadline: Instant,
+    rough: bool,
 ) -> Vec<RepDay> {
     let mut out = Vec::new();
     for (d, route) in routes.iter().enumerate() {
@@ -35,7 +37,7 @@ pub(crate) fn finish(
         } else {
             8
         };
-        if route.len() >= 3 && route.len() <= limit {
+        if !rough && route.len() >= 3 && route.len() <= limit {
             exact_order(ctx, &mut route);
         }
         out.push(timed(problem, r, mine, ctx, d as u32, &route));

@@ -9,14 +9,19 @@ use super::{DueVisit, Problem, RepDay, Unplaced, order};
 use crate::rng::Rng;
 use crate::travel::{Matrix, Travel};
 
-/// Weight of a day's squared deviation from the rep's mean day (per minute of mean):
-/// moving a 20-minute visit from a day 40 minutes above the mean to one 40 below is
-/// worth about 5 minutes of extra driving.
-const BALANCE: f64 = 0.5;
 /// Minutes of travel one day away from the due date is worth.
 const DRIFT: f64 = 0.5;
 /// An unplaced visit outweighs any amount of travel.
 const UNPLACED: f64 = 1e6;
+
+/// Where a rep's search starts and how it ends.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Start<'a> {
+    /// An earlier plan of this rep to keep what still fits.
+    pub days: Option<&'a [RepDay]>,
+    /// Skip the exact ordering of each day (for trial plans).
+    pub rough: bool,
+}
 
 pub(crate) struct Planned {
     pub days: Vec<RepDay>,
@@ -49,10 +54,13 @@ struct Planner {
     working: Vec<bool>,
     /// The rep's mean day length in minutes, fixed after construction.
     mean_day: f64,
+    /// Weight of a day's squared deviation from the mean day, per minute of mean day.
+    balance: f64,
     /// Nodes by travel time from each node.
     near: Vec<Vec<usize>>,
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn plan_rep(
     problem: &Problem,
     travel: &dyn Travel,
@@ -60,7 +68,9 @@ pub(crate) fn plan_rep(
     mine: &[usize],
     seed: u64,
     deadline: Instant,
-    max_iterations: Option<u64>,
+    opts: &super::Options,
+    weights: &super::Weights,
+    start: Start,
 ) -> Planned {
     let rep = &problem.reps[r];
     let places: Vec<usize> = std::iter::once(rep.home)
@@ -124,6 +134,7 @@ pub(crate) fn plan_rep(
         visits,
         working,
         mean_day: 1.0,
+        balance: weights.day_balance,
         near,
     };
     let mut rng = Rng::new(seed);
@@ -132,6 +143,9 @@ pub(crate) fn plan_rep(
         cost: vec![p.ctx.measure(&[]); problem.days as usize],
         day_of: vec![None; p.visits.len()],
     };
+    if let Some(days) = start.days {
+        p.seed_from(&mut s, problem, mine, days);
+    }
     let mut order: Vec<usize> = (0..p.visits.len()).collect();
     p.sort_by_tightness(&mut order);
     p.recreate(&mut s, &order);
@@ -141,7 +155,7 @@ pub(crate) fn plan_rep(
     p.local_search(&mut s, &mut rng, deadline);
     let mut best = p.objective(&s);
     let mut iterations = 0;
-    while Instant::now() < deadline && max_iterations.is_none_or(|m| iterations < m) {
+    while Instant::now() < deadline && opts.max_iterations.is_none_or(|m| iterations < m) {
         if s.day_of.iter().all(Option::is_none) {
             break;
         }
@@ -165,7 +179,16 @@ pub(crate) fn plan_rep(
             s = trial;
         }
     }
-    let days = order::finish(problem, r, mine, &p.ctx, &s.routes, &p.working, deadline);
+    let days = order::finish(
+        problem,
+        r,
+        mine,
+        &p.ctx,
+        &s.routes,
+        &p.working,
+        deadline,
+        start.rough,
+    );
     let mut due = Vec::new();
     let mut v = 0;
     while v < p.visits.len() {
@@ -198,6 +221,45 @@ pub(crate) fn plan_rep(
 }
 
 impl Planner {
+    /// Starts from an earlier plan's days (customers it no longer has are skipped), so a
+    /// rep who gains or loses a customer keeps the rest of its plan.
+    fn seed_from(&self, s: &mut State, problem: &Problem, mine: &[usize], days: &[RepDay]) {
+        for day in days {
+            let d = day.date.0 - problem.start.0;
+            if d < 0 || d as usize >= s.routes.len() {
+                continue;
+            }
+            for stop in &day.stops {
+                let Some(node) = mine.iter().position(|&c| c == stop.customer).map(|i| i + 1)
+                else {
+                    continue;
+                };
+                let v = (0..self.visits.len()).find(|&v| {
+                    self.visits[v].node == node
+                        && s.day_of[v].is_none()
+                        && self.visits[v].impossible.is_none()
+                        && self.allowed(s, v, d)
+                });
+                if let Some(v) = v {
+                    s.routes[d as usize].push(node);
+                    s.day_of[v] = Some(d);
+                }
+            }
+            let du = d as usize;
+            if self.ctx.eval(&s.routes[du]).is_none() {
+                // Not expected (a plan that lost a stop stays feasible), but never keep a
+                // day that breaks the rules.
+                for v in 0..self.visits.len() {
+                    if s.day_of[v] == Some(d) {
+                        s.day_of[v] = None;
+                    }
+                }
+                s.routes[du].clear();
+            }
+            s.cost[du] = self.ctx.measure(&s.routes[du]);
+        }
+    }
+
     fn sort_by_tightness(&self, order: &mut [usize]) {
         order.sort_by_key(|&v| (self.visits[v].tightness, -(self.visits[v].gap)));
     }
@@ -205,7 +267,7 @@ impl Planner {
     /// What a day contributes to the objective.
     fn day_term(&self, c: DayCost) -> f64 {
         let dev = c.end - self.ctx.shift_start - self.mean_day;
-        c.travel + BALANCE * dev * dev / self.mean_day
+        c.travel + self.balance * dev * dev / self.mean_day
     }
 
     fn objective(&self, s: &State) -> f64 {

@@ -33,6 +33,7 @@ pub fn kmedoids_unbalanced(input: &Input, travel: &dyn Travel, seed: u64) -> Vec
     let ones = vec![1.0; n];
     let plain = Input {
         homes: None,
+        load_factor: None,
         ..input.clone()
     };
     let mut rng = Rng::new(seed);

@@ -11,6 +11,29 @@ const CAP: f64 = 1.03;
 /// Neighbours whose territories a customer may move to.
 const NEIGHBOURS: usize = 10;
 
+/// Visits a rep makes on a typical day, to share the commute among them.
+const VISITS_PER_DAY: f64 = 12.0;
+
+/// Customer `c`'s workload in territory `t`: its own minutes plus, when the rep's home is
+/// known, its share of the daily drive out to it and back.
+pub(super) fn load_of(input: &Input, travel: &dyn Travel, w: &[f64], c: usize, t: usize) -> f64 {
+    let commute = input
+        .homes
+        .as_ref()
+        .and_then(|h| h.get(t))
+        .map_or(0.0, |&h| {
+            let loc = input.locations[c];
+            (travel.minutes(h, loc) + travel.minutes(loc, h)) / VISITS_PER_DAY
+        });
+    let factor = input
+        .load_factor
+        .as_ref()
+        .and_then(|f| f.get(t))
+        .copied()
+        .unwrap_or(1.0);
+    factor * (w[c] + super::visits_per_period(input.interval_days[c]) * commute)
+}
+
 /// What serving customer `c` from territory `t` costs in distance: to the centre, and to
 /// the rep's home when known (the daily commute).
 fn reach(input: &Input, travel: &dyn Travel, centres: &[usize], c: usize, t: usize) -> f64 {
@@ -33,15 +56,23 @@ pub(super) fn capped_assign(
     k: usize,
 ) -> Vec<usize> {
     let n = input.locations.len();
-    let cap = w.iter().sum::<f64>() / k as f64 * CAP;
     let mut load = vec![0.0; k];
     let mut out: Vec<Option<usize>> = vec![None; n];
-    for c in 0..n {
+    for (c, slot) in out.iter_mut().enumerate() {
         if let Some(t) = input.fixed[c].filter(|&t| t < k) {
-            out[c] = Some(t);
-            load[t] += w[c];
+            *slot = Some(t);
+            load[t] += load_of(input, travel, w, c, t);
         }
     }
+    // The cap is set from each customer's cheapest placement, a lower bound of the total.
+    let least: f64 = (0..n)
+        .map(|c| {
+            (0..k)
+                .map(|t| load_of(input, travel, w, c, t))
+                .fold(f64::INFINITY, f64::min)
+        })
+        .sum();
+    let cap = least / k as f64 * CAP;
     let mut pairs: Vec<(f64, usize, usize)> = Vec::with_capacity(n * k);
     for c in (0..n).filter(|&c| out[c].is_none()) {
         for t in 0..k {
@@ -50,18 +81,18 @@ pub(super) fn capped_assign(
     }
     pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
     for &(_, c, t) in &pairs {
-        if out[c].is_none() && load[t] + w[c] <= cap {
+        if out[c].is_none() && load[t] + load_of(input, travel, w, c, t) <= cap {
             out[c] = Some(t);
-            load[t] += w[c];
+            load[t] += load_of(input, travel, w, c, t);
         }
     }
-    for c in 0..n {
-        if out[c].is_none() {
+    for (c, slot) in out.iter_mut().enumerate() {
+        if slot.is_none() {
             let t = (0..k)
                 .min_by(|&a, &b| load[a].total_cmp(&load[b]))
                 .unwrap_or(0);
-            out[c] = Some(t);
-            load[t] += w[c];
+            *slot = Some(t);
+            load[t] += load_of(input, travel, w, c, t);
         }
     }
     out.into_iter().map(|t| t.unwrap_or(0)).collect()
@@ -114,7 +145,6 @@ pub(super) fn improve(
 ) -> u64 {
     let n = input.locations.len();
     let loc = &input.locations;
-    let mean = w.iter().sum::<f64>() / k as f64;
     let near: Vec<Vec<usize>> = (0..n)
         .map(|c| {
             let mut best: Vec<(f64, usize)> = Vec::with_capacity(NEIGHBOURS + 1);
@@ -129,9 +159,10 @@ pub(super) fn improve(
             best.into_iter().map(|x| x.1).collect()
         })
         .collect();
+    let lw = |c: usize, t: usize| load_of(input, travel, w, c, t);
     let mut load = vec![0.0; k];
     for c in 0..n {
-        load[assignment[c]] += w[c];
+        load[assignment[c]] += lw(c, assignment[c]);
     }
     // Distances are divided by the mean so that both terms are in minutes of workload.
     let scale = {
@@ -140,12 +171,14 @@ pub(super) fn improve(
             .sum();
         (total / w.iter().sum::<f64>().max(1e-9)).max(1e-6)
     };
-    let imbalance = |l: f64| balance_weight * (l - mean) * (l - mean) / mean;
     let mut order: Vec<usize> = (0..n).filter(|&c| input.fixed[c].is_none()).collect();
     let mut passes = 0;
     loop {
         passes += 1;
         let mut improved = false;
+        // The mean moves a little as commutes change; it is refreshed every pass.
+        let mean = load.iter().sum::<f64>() / k as f64;
+        let imbalance = |l: f64| balance_weight * (l - mean) * (l - mean) / mean;
         rng.shuffle(&mut order);
         for &c in &order {
             let t = assignment[c];
@@ -158,9 +191,10 @@ pub(super) fn improve(
                     continue;
                 }
                 let there = w[c] * reach(input, travel, centres, c, u) / scale;
-                let delta = there - here + imbalance(load[t] - w[c]) + imbalance(load[u] + w[c])
-                    - imbalance(load[t])
-                    - imbalance(load[u]);
+                let delta =
+                    there - here + imbalance(load[t] - lw(c, t)) + imbalance(load[u] + lw(c, u))
+                        - imbalance(load[t])
+                        - imbalance(load[u]);
                 if best.is_none_or(|b| delta < b.0) {
                     best = Some((delta, u, None));
                 }
@@ -168,7 +202,8 @@ pub(super) fn improve(
                 if input.fixed[o].is_none() {
                     let o_here = w[o] * reach(input, travel, centres, o, u) / scale;
                     let o_there = w[o] * reach(input, travel, centres, o, t) / scale;
-                    let (lt, lu) = (load[t] - w[c] + w[o], load[u] + w[c] - w[o]);
+                    let lt = load[t] - lw(c, t) + lw(o, t);
+                    let lu = load[u] + lw(c, u) - lw(o, u);
                     let delta = there - here + o_there - o_here + imbalance(lt) + imbalance(lu)
                         - imbalance(load[t])
                         - imbalance(load[u]);
@@ -181,12 +216,12 @@ pub(super) fn improve(
                 && delta < -1e-9
             {
                 assignment[c] = u;
-                load[t] -= w[c];
-                load[u] += w[c];
+                load[t] -= lw(c, t);
+                load[u] += lw(c, u);
                 if let Some(o) = swap {
                     assignment[o] = t;
-                    load[u] -= w[o];
-                    load[t] += w[o];
+                    load[u] -= lw(o, u);
+                    load[t] += lw(o, t);
                 }
                 improved = true;
             }

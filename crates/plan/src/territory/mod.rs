@@ -37,6 +37,9 @@ pub struct Input {
     /// Where each territory's rep starts the day (a [`Travel`] index), when known: the
     /// territory is then kept near it.
     pub homes: Option<Vec<usize>>,
+    /// How much heavier than estimated each territory's work turns out (1 = as estimated),
+    /// when a trial plan has measured it; balancing then evens the corrected loads.
+    pub load_factor: Option<Vec<f64>>,
 }
 
 #[derive(Clone, Debug)]
@@ -53,7 +56,7 @@ impl Default for Options {
         Options {
             seed: 1,
             time_limit: Duration::from_secs(2),
-            balance_weight: 10.0,
+            balance_weight: 30.0,
         }
     }
 }
@@ -99,6 +102,21 @@ pub fn workloads(input: &Input, travel: &dyn Travel) -> Vec<f64> {
         .collect()
 }
 
+/// Each territory's load as the balancer estimates it (uncorrected): workload with the
+/// leg inside the territory, plus the share of the commute when homes are known.
+pub fn estimated_loads(input: &Input, travel: &dyn Travel, assignment: &[usize]) -> Vec<f64> {
+    let (w, _) = stats::member_workloads(input, travel, assignment);
+    let plain = Input {
+        load_factor: None,
+        ..input.clone()
+    };
+    let mut loads = vec![0.0; input.k.max(1)];
+    for (c, &t) in assignment.iter().enumerate() {
+        loads[t] += local::load_of(&plain, travel, &w, c, t);
+    }
+    loads
+}
+
 /// Splits the customers of `input` into `input.k` balanced, compact territories.
 pub fn balance(input: &Input, travel: &dyn Travel, opts: &Options) -> Territories {
     let started = Instant::now();
@@ -127,17 +145,30 @@ pub fn balance(input: &Input, travel: &dyn Travel, opts: &Options) -> Territorie
         }
         centres = moved;
     }
-    let passes = local::improve(
-        input,
-        travel,
-        &w,
-        &mut assignment,
-        &mut centres,
-        k,
-        opts.balance_weight,
-        &mut rng,
-        deadline,
-    );
+    let mut passes = 0;
+    let mut w = w;
+    // The neighbour-based leg is only an estimate; once territories exist, each
+    // customer's leg is re-measured inside its own territory and the search repeated.
+    for round in 0..3 {
+        if round > 0 {
+            let (inside, _) = stats::member_workloads(input, travel, &assignment);
+            w = inside;
+        }
+        passes += local::improve(
+            input,
+            travel,
+            &w,
+            &mut assignment,
+            &mut centres,
+            k,
+            opts.balance_weight,
+            &mut rng,
+            deadline,
+        );
+        if Instant::now() >= deadline {
+            break;
+        }
+    }
     let centres = (0..k)
         .map(|t| assignment.contains(&t).then_some(centres[t]))
         .collect();

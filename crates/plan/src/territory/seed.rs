@@ -42,8 +42,8 @@ pub(super) fn initial_centres(
     for &c in centres.iter().flatten() {
         update(&mut nearest, c);
     }
-    for t in 0..k {
-        if centres[t].is_some() {
+    for slot in centres.iter_mut() {
+        if slot.is_some() {
             continue;
         }
         let weights: Vec<f64> = (0..n)
@@ -71,7 +71,7 @@ pub(super) fn initial_centres(
         } else {
             rng.below(n)
         };
-        centres[t] = Some(pick);
+        *slot = Some(pick);
         update(&mut nearest, pick);
     }
     centres.into_iter().map(|c| c.unwrap_or(0)).collect()

@@ -33,7 +33,7 @@ use uuid::Uuid;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(put_rule))
+        .routes(routes!(get_rule, put_rule))
         .routes(routes!(get_calendar, put_calendar))
         .routes(routes!(clock_in))
         .routes(routes!(clock_out))
@@ -42,6 +42,26 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 const RULE: &str = "attendance";
 const CALENDAR: &str = "calendar";
+
+/// The attendance rule stored for the tenant (`scope` = `tenant`) or a department; the
+/// default (weekdays 09:00–18:00, anywhere) when none is stored there.
+#[utoipa::path(get, path = "/api/v1/attendance-rules/{scope}", tag = "attendance",
+    params(("scope" = String, Path, description = "`tenant` or a department id")),
+    responses((status = 200, body = AttendanceRule), (status = 404, body = ErrorBody)))]
+async fn get_rule(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<AttendanceRule>> {
+    caller.reach(Resource::Departments, Action::Read)?;
+    let dept = scope(&s, caller.tenant(), &raw).await?;
+    Ok(Json(
+        match s.store.rules(caller.tenant(), RULE).await?.remove(&dept) {
+            Some(json) => from_json(&json)?,
+            None => AttendanceRule::default(),
+        },
+    ))
+}
 
 /// Sets the attendance rule of the tenant (`scope` = `tenant`) or of a department.
 #[utoipa::path(put, path = "/api/v1/attendance-rules/{scope}", tag = "attendance", request_body = AttendanceRule,

@@ -15,6 +15,7 @@ pub mod live;
 pub mod locations;
 pub mod me;
 pub mod photos;
+pub mod plans;
 pub mod requests;
 pub mod tracking;
 pub mod visits;

@@ -165,6 +165,12 @@ pub struct ReportView {
 }
 
 #[derive(Serialize, ToSchema)]
+pub struct FormRef {
+    pub id: FormId,
+    pub version: i32,
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct VisitView {
     pub id: Uuid,
     pub employee_id: EmployeeId,
@@ -179,6 +185,12 @@ pub struct VisitView {
     pub photos: Option<Vec<PhotoView>>,
     /// Every flag of the check-in, check-out and (on a single visit) photos.
     pub flags: Vec<Flag>,
+    /// On a single visit: the report form the visit rule assigns to this customer (its
+    /// latest version), and how many photos the rule asks for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form: Option<FormRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_photos: Option<u32>,
     pub received_at: DateTime<Utc>,
 }
 
@@ -252,6 +264,8 @@ fn visit_view(
             .transpose()?,
         photos,
         flags,
+        form: None,
+        required_photos: None,
         received_at: instant(v.received_ms),
     })
 }
@@ -259,7 +273,32 @@ fn visit_view(
 async fn full_view(s: &AppState, tenant: TenantId, v: VisitRecord) -> ApiResult<VisitView> {
     let policy = policy_for(s, tenant, v.checkin.employee).await?;
     let photos = s.store.visit_photos(tenant, v.checkin.id).await?;
-    visit_view(v, Some((photos, &policy)))
+    // A customer deleted since the visit leaves the visit readable, without a form.
+    let customer = match s
+        .store
+        .customer(tenant, v.checkin.customer, &Reach::Tenant)
+        .await
+    {
+        Ok(c) => Some(c),
+        Err(StoreError::NotFound) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let assigned = customer.and_then(|c| policy.form_for(c.level, &c.tags));
+    let form = match assigned {
+        Some(id) => match s.store.form(tenant, id, None).await {
+            Ok(f) => Some(FormRef {
+                id,
+                version: f.version,
+            }),
+            Err(StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        },
+        None => None,
+    };
+    let mut view = visit_view(v, Some((photos, &policy)))?;
+    view.form = form;
+    view.required_photos = Some(policy.required_photos);
+    Ok(view)
 }
 
 // ---- check-in ----
@@ -667,6 +706,8 @@ pub struct ReportInput {
     pub answers: serde_json::Value,
     /// When the report was completed (device time).
     pub t: Instant,
+    #[serde(default)]
+    pub device: Option<DeviceFacts>,
 }
 
 /// Submits the visit's report, validated against its form version; each problem names

@@ -18,10 +18,14 @@ async fn clock_in_and_out_are_judged_and_summarised(app: &TestApp) {
         .await;
     let rule = json!({"weekdays": [1, 2, 3, 4, 5], "shifts": [{"start": "09:00", "end": "18:00"}],
                       "late_grace_min": 5, "early_leave_grace_min": 0, "fence_ids": [fence["id"]]});
+    let (_, default) = app.get(&t.admin, "/api/v1/attendance-rules/tenant").await;
+    assert_eq!(default["weekdays"], json!([1, 2, 3, 4, 5]), "{default}");
     let (s, r) = app
-        .put(&t.admin, "/api/v1/attendance-rules/tenant", rule)
+        .put(&t.admin, "/api/v1/attendance-rules/tenant", rule.clone())
         .await;
     assert_eq!(s, StatusCode::OK, "{r}");
+    let (_, stored) = app.get(&t.admin, "/api/v1/attendance-rules/tenant").await;
+    assert_eq!(stored["fence_ids"], rule["fence_ids"]);
     let (s, e) = app
         .put(&t.admin, "/api/v1/attendance-rules/tenant", json!({"weekdays": [1], "shifts": [{"start": "9", "end": "18:00"}], "fence_ids": [uuid::Uuid::now_v7()]}))
         .await;

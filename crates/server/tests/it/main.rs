@@ -11,6 +11,7 @@ mod errors;
 mod geofences;
 mod import;
 mod isolation;
+mod plans;
 mod roles;
 mod tracking;
 mod visit_replays;

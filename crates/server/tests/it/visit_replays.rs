@@ -124,6 +124,17 @@ async fn late_and_out_of_order_actions_are_judged_when_they_happened(app: &TestA
         v["check_in"]["t"].as_str().unwrap()[..16],
         then.to_rfc3339()[..16]
     );
+    // The phone retries a minute later: its clock moved on, the action is the same.
+    let retry_clock = (chrono::Utc::now() + chrono::Duration::minutes(1)).to_rfc3339();
+    let (s, again) = app
+        .post(&token, "/api/v1/visits", json!({"id": id, "customer_id": shop, "t": then.to_rfc3339(),
+            "lat": SHOP.0, "lon": SHOP.1, "accuracy_m": 10, "device": {"id": "p1", "clock": retry_clock}}))
+        .await;
+    assert_eq!(
+        (s, again["flags"].clone()),
+        (StatusCode::OK, v["flags"].clone()),
+        "{again}"
+    );
     let late = v["flags"]
         .as_array()
         .unwrap()

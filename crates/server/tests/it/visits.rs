@@ -134,6 +134,10 @@ async fn a_visit_from_check_in_to_check_out(app: &TestApp) {
     assert_eq!(v["check_in"]["radius_m"], 200.0);
     assert!((v["check_in"]["distance_m"].as_f64().unwrap() - 50.0).abs() < 1.0);
     assert_eq!(v["kind"], "ad_hoc");
+    assert_eq!(
+        (v["form"]["id"].clone(), v["required_photos"].clone()),
+        (json!(form), json!(1))
+    );
     assert_eq!(codes(&v), Vec::<String>::new());
 
     // A live photo, taken at the shop a minute after check-in.
@@ -534,6 +538,49 @@ async fn attendance_takes_a_photo_and_devices_are_remembered(app: &TestApp) {
     );
     let (s, _) = app.post(&one, "/api/v1/attendance/leave", leave).await;
     assert_eq!(s, StatusCode::OK);
+    // Not yet approved: the day is still a working day without punches.
+    let days = format!("/api/v1/attendance/days?employee_id={rep1}&from=2026-12-01&to=2026-12-03");
+    let (_, d) = app.get(&t.admin, &days).await;
+    assert_ne!(d["items"][0]["status"], "on_leave", "{d}");
+    // The rep cannot approve their own leave; the admin can, once.
+    let decision = format!(
+        "/api/v1/attendance/requests/{}/decision",
+        l["id"].as_str().unwrap()
+    );
+    let (s, _) = app
+        .post(&one, &decision, json!({"status": "approved"}))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, r) = app
+        .post(&t.admin, &decision, json!({"status": "approved"}))
+        .await;
+    assert_eq!(
+        (s, r["status"].clone()),
+        (StatusCode::OK, json!("approved")),
+        "{r}"
+    );
+    let (s, _) = app
+        .post(&t.admin, &decision, json!({"status": "rejected"}))
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    let (_, d) = app.get(&t.admin, &days).await;
+    let statuses: Vec<_> = d["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["status"].clone())
+        .collect();
+    assert_eq!(statuses[..2], [json!("on_leave"), json!("on_leave")], "{d}");
+    assert_ne!(statuses[2], json!("on_leave"));
+    let (_, listed) = app
+        .get(
+            &t.admin,
+            &format!(
+                "/api/v1/attendance/requests?employee_id={rep1}&from=2026-12-01&to=2026-12-31"
+            ),
+        )
+        .await;
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
     let (s, e) = app
         .post(
             &one,

@@ -1,0 +1,134 @@
+// Today at a glance: clock in/out (with a live photo and the place), the visit in
+// progress, visits done today, and the ways to start a visit.
+import { useState } from 'preact/hooks';
+import { describe } from '../../shared/api';
+import { fmtTime, t, tOr } from '../../shared/i18n';
+import { go } from '../../shared/route';
+import type { Me, Punch } from '../../shared/types';
+import { punch } from '../actions';
+import { takePhoto } from '../cameraHost';
+import { useDay } from '../day';
+import { useOutbox, useResult } from '../hooks';
+import { api, tracker } from '../session';
+
+export function Home({ me, onSignOut }: { me: Me | null; onSignOut: () => void }) {
+  const day = useDay();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+
+  const doPunch = async (kind: 'clock-in' | 'clock-out') => {
+    setBusy(true);
+    setError('');
+    try {
+      const fix = await tracker.fix();
+      const photo = await takePhoto();
+      if (!photo) return;
+      await punch(kind, fix, photo);
+    } catch (e) {
+      setError(describe(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!day) return null;
+  return (
+    <div class="stack">
+      <section class="card" data-testid="attendance">
+        <h2>{t('attendance.title')}</h2>
+        <PunchLine label={t('attendance.in')} at={day.clockIn} />
+        <PunchLine label={t('attendance.out')} at={day.clockOut} />
+        <div class="row">
+          {!day.clockIn && (
+            <button class="primary big" disabled={busy} onClick={() => doPunch('clock-in')} data-testid="clock-in">
+              {t('attendance.clock_in')}
+            </button>
+          )}
+          {day.clockIn && !day.clockOut && (
+            <button class="big" disabled={busy} onClick={() => doPunch('clock-out')} data-testid="clock-out">
+              {t('attendance.clock_out')}
+            </button>
+          )}
+        </div>
+        {error && <p class="error">{error}</p>}
+      </section>
+
+      {day.visit ? (
+        <section class="card accent" onClick={() => go('visit')} data-testid="current-visit">
+          <h2>{t('visit.in_progress')}</h2>
+          <p>
+            <strong>{day.visit.name}</strong> · {fmtTime(day.visit.t)}
+          </p>
+          <button class="primary">{t('visit.open')}</button>
+        </section>
+      ) : (
+        <section class="card">
+          <h2>{t('visit.start')}</h2>
+          <div class="row">
+            <button class="primary big" onClick={() => go('plan')} data-testid="go-plan">
+              {t('plan.today')}
+            </button>
+            <button class="big" onClick={() => go('customers')} data-testid="go-customers">
+              {t('customers.mine')}
+            </button>
+            <button class="big" onClick={() => go('prospect')} data-testid="go-prospect">
+              {t('prospect.title')}
+            </button>
+          </div>
+        </section>
+      )}
+
+      <section class="card">
+        <h2>
+          {t('visit.done_today')} ({day.done.length})
+        </h2>
+        <ul class="plain">
+          {day.done.map((v) => (
+            <li>
+              {fmtTime(v.t)}–{fmtTime(v.end)} {v.name}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <p class="muted small">
+        {me?.tenant.name} · {me?.employee.username}{' '}
+        <button
+          class="link"
+          onClick={async () => {
+            await api.logout();
+            onSignOut();
+          }}
+        >
+          {t('logout')}
+        </button>
+      </p>
+    </div>
+  );
+}
+
+function PunchLine({ label, at }: { label: string; at?: { id: string; t: string } }) {
+  const result = useResult<Punch>(at?.id);
+  const { items } = useOutbox();
+  const item = at && items.find((i) => i.id === at.id);
+  return (
+    <p class="punch">
+      <span>{label}</span>
+      <strong>{at ? fmtTime(at.t) : '—'}</strong>
+      {at && item?.status === 'waiting' && <span class="badge warn">{t('sync.pending')}</span>}
+      {at && item?.status === 'failed' && <span class="badge bad">{item.error}</span>}
+      {result && (
+        <span class="muted" data-testid="punch-judgement">
+          {judgementText(result.judgement)}
+        </span>
+      )}
+    </p>
+  );
+}
+
+/** The attendance judgement in words: time (on time, late…) and place (allowed…). */
+function judgementText(j: Record<string, unknown>): string {
+  return Object.values(j)
+    .filter((v) => typeof v === 'string')
+    .map((v) => tOr(`punch.${v}`, v as string))
+    .join(' · ');
+}

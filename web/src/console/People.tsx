@@ -1,0 +1,237 @@
+// People and departments: the department tree as a list, everyone in the company with
+// their role and department, and a form to create or edit either.
+import { useEffect, useState } from 'preact/hooks';
+import { describe } from '../shared/api';
+import { t } from '../shared/i18n';
+import type { MessageKey } from '../shared/messages';
+import type { Department, Employee, Page, Role } from '../shared/types';
+import { useLang } from '../shared/ui';
+import { useDirectory } from './directory';
+import { api } from './session';
+
+const ROLES: Role[] = ['field', 'manager', 'admin', 'finance'];
+
+type Editing = { kind: 'employee'; e: Partial<Employee> } | { kind: 'department'; d: Partial<Department> } | null;
+
+export function People() {
+  useLang();
+  const dir = useDirectory();
+  const [departments, setDepartments] = useState<Department[]>([]);
+  const [employees, setEmployees] = useState<Employee[]>([]);
+  const [filter, setFilter] = useState('');
+  const [editing, setEditing] = useState<Editing>(null);
+  const [error, setError] = useState('');
+
+  const load = async () => {
+    try {
+      const [d, e] = await Promise.all([
+        api.get<Page<Department>>('/departments', { limit: 500 }),
+        api.get<Page<Employee>>('/employees', { limit: 500 }),
+      ]);
+      setDepartments(d.items);
+      setEmployees(e.items);
+    } catch (err) {
+      setError(describe(err));
+    }
+  };
+  useEffect(() => void load(), []);
+
+  const deptName = (id: string | null | undefined) => departments.find((d) => d.id === id)?.name ?? '';
+  const shown = employees
+    .filter((e) => !filter || e.department_id === filter)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const saved = async () => {
+    setEditing(null);
+    await load();
+    void dir?.load();
+  };
+
+  return (
+    <div class="split wide">
+      <section class="panel list-panel">
+        {error && <p class="error">{error}</p>}
+        <div class="panel-head">
+          <h2>{t('people.departments')}</h2>
+          <button onClick={() => setEditing({ kind: 'department', d: {} })} data-testid="new-department">
+            {t('people.new_department')}
+          </button>
+        </div>
+        <table class="table" data-testid="departments">
+          <thead>
+            <tr>
+              <th>{t('name')}</th>
+              <th>{t('people.parent')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {departments.map((d) => (
+              <tr
+                class={filter === d.id ? 'selected' : ''}
+                onClick={() => {
+                  setFilter(filter === d.id ? '' : d.id);
+                  setEditing({ kind: 'department', d });
+                }}
+              >
+                <td>{d.name}</td>
+                <td>{deptName(d.parent_id)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <div class="panel-head">
+          <h2>{t('people.employees')}</h2>
+          <button onClick={() => setEditing({ kind: 'employee', e: { role: 'field', active: true, department_id: filter || departments[0]?.id } })} data-testid="new-employee">
+            {t('people.new_employee')}
+          </button>
+        </div>
+        <table class="table" data-testid="employees">
+          <thead>
+            <tr>
+              <th>{t('name')}</th>
+              <th>{t('people.username')}</th>
+              <th>{t('people.role')}</th>
+              <th>{t('plans.department')}</th>
+              <th>{t('people.active')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((e) => (
+              <tr onClick={() => setEditing({ kind: 'employee', e })} data-username={e.username ?? ''}>
+                <td>{e.name}</td>
+                <td>{e.username}</td>
+                <td>{t(`role.${e.role}` as MessageKey)}</td>
+                <td>{deptName(e.department_id)}</td>
+                <td>{e.active ? t('yes') : t('no')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      {editing?.kind === 'employee' && (
+        <EmployeeForm key={editing.e.id ?? 'new'} initial={editing.e} departments={departments} onSaved={saved} onClose={() => setEditing(null)} />
+      )}
+      {editing?.kind === 'department' && (
+        <DepartmentForm key={editing.d.id ?? 'new'} initial={editing.d} departments={departments} onSaved={saved} onClose={() => setEditing(null)} />
+      )}
+    </div>
+  );
+}
+
+function EmployeeForm(props: { initial: Partial<Employee>; departments: Department[]; onSaved: () => void; onClose: () => void }) {
+  const [e, setE] = useState<Partial<Employee>>(props.initial);
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState('');
+  const set = (k: keyof Employee, v: unknown) => setE((x) => ({ ...x, [k]: v }));
+  const submit = async (ev: Event) => {
+    ev.preventDefault();
+    const body = {
+      name: e.name,
+      username: e.username || null,
+      phone: e.phone || null,
+      employee_no: e.employee_no || null,
+      role: e.role,
+      department_id: e.department_id,
+      active: e.active ?? true,
+      ...(password ? { password } : {}),
+    };
+    try {
+      if (e.id) await api.put(`/employees/${e.id}`, body);
+      else await api.post('/employees', body);
+      props.onSaved();
+    } catch (err) {
+      setError(describe(err));
+    }
+  };
+  return (
+    <form class="panel detail form" onSubmit={submit} data-testid="employee-form">
+      <div class="panel-head">
+        <h2>{e.id ? t('edit') : t('people.new_employee')}</h2>
+        <button type="button" onClick={props.onClose} aria-label={t('close')}>×</button>
+      </div>
+      <label>
+        {t('name')}
+        <input name="name" required value={e.name ?? ''} onInput={(x) => set('name', x.currentTarget.value)} />
+      </label>
+      <label>
+        {t('people.username')}
+        <input name="username" value={e.username ?? ''} onInput={(x) => set('username', x.currentTarget.value)} />
+      </label>
+      <label>
+        {t('people.password')}
+        <input name="password" type="password" autocomplete="new-password" value={password} onInput={(x) => setPassword(x.currentTarget.value)} />
+      </label>
+      <label>
+        {t('people.phone')}
+        <input name="phone" value={e.phone ?? ''} onInput={(x) => set('phone', x.currentTarget.value)} />
+      </label>
+      <label>
+        {t('people.employee_no')}
+        <input name="employee_no" value={e.employee_no ?? ''} onInput={(x) => set('employee_no', x.currentTarget.value)} />
+      </label>
+      <label>
+        {t('people.role')}
+        <select name="role" value={e.role} onChange={(x) => set('role', x.currentTarget.value)}>
+          {ROLES.map((r) => (
+            <option value={r}>{t(`role.${r}` as MessageKey)}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('plans.department')}
+        <select name="department_id" value={e.department_id} onChange={(x) => set('department_id', x.currentTarget.value)}>
+          {props.departments.map((d) => (
+            <option value={d.id}>{d.name}</option>
+          ))}
+        </select>
+      </label>
+      <label class="check">
+        <input type="checkbox" checked={e.active ?? true} onChange={(x) => set('active', x.currentTarget.checked)} />
+        {t('people.active')}
+      </label>
+      {error && <p class="error" role="alert">{error}</p>}
+      <button class="primary" type="submit" data-testid="employee-save">{t('save')}</button>
+    </form>
+  );
+}
+
+function DepartmentForm(props: { initial: Partial<Department>; departments: Department[]; onSaved: () => void; onClose: () => void }) {
+  const [name, setName] = useState(props.initial.name ?? '');
+  const [parent, setParent] = useState(props.initial.parent_id ?? '');
+  const [error, setError] = useState('');
+  const submit = async (ev: Event) => {
+    ev.preventDefault();
+    const body = { name, parent_id: parent || null };
+    try {
+      if (props.initial.id) await api.put(`/departments/${props.initial.id}`, body);
+      else await api.post('/departments', body);
+      props.onSaved();
+    } catch (err) {
+      setError(describe(err));
+    }
+  };
+  return (
+    <form class="panel detail form" onSubmit={submit} data-testid="department-form">
+      <div class="panel-head">
+        <h2>{props.initial.id ? t('edit') : t('people.new_department')}</h2>
+        <button type="button" onClick={props.onClose} aria-label={t('close')}>×</button>
+      </div>
+      <label>
+        {t('name')}
+        <input name="name" required value={name} onInput={(x) => setName(x.currentTarget.value)} />
+      </label>
+      <label>
+        {t('people.parent')}
+        <select value={parent} onChange={(x) => setParent(x.currentTarget.value)}>
+          <option value="">{t('none')}</option>
+          {props.departments
+            .filter((d) => d.id !== props.initial.id)
+            .map((d) => (
+              <option value={d.id}>{d.name}</option>
+            ))}
+        </select>
+      </label>
+      {error && <p class="error" role="alert">{error}</p>}
+      <button class="primary" type="submit">{t('save')}</button>
+    </form>
+  );
+}

@@ -130,6 +130,8 @@ pub enum BenchCommand {
 pub enum InstanceFormat {
     Solomon,
     Vrplib,
+    /// Outfield's JSON: places in x/y or lat/lon, windows, service, demand (see `plan_json`).
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

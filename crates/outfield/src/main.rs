@@ -3,6 +3,7 @@
 mod bench_ingest;
 mod cli;
 mod commands;
+mod plan_json;
 mod plan_schedule;
 mod plan_solve;
 mod plan_territories;

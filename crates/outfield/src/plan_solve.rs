@@ -16,6 +16,9 @@ struct Output {
     feasible: bool,
     iterations: u64,
     elapsed_ms: u128,
+    /// With `--format json` and client ids: the routes as ids.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    route_ids: Option<Vec<Vec<Option<String>>>>,
 }
 
 /// `1s`, `500ms`, `2.5s` or a bare number of seconds.
@@ -48,21 +51,30 @@ pub fn run(
 ) -> anyhow::Result<()> {
     let shown = instance.display().to_string();
     let text = std::fs::read_to_string(instance).with_context(|| format!("reading {shown}"))?;
-    let format = format.unwrap_or(
-        if text
-            .lines()
-            .any(|l| l.trim_start().starts_with("DIMENSION"))
-        {
-            InstanceFormat::Vrplib
-        } else {
-            InstanceFormat::Solomon
-        },
-    );
-    let parsed = match format {
-        InstanceFormat::Solomon => plan::parse_solomon(&text),
-        InstanceFormat::Vrplib => plan::parse_vrplib(&text),
+    let format = format.unwrap_or(if text.trim_start().starts_with('{') {
+        InstanceFormat::Json
+    } else if text
+        .lines()
+        .any(|l| l.trim_start().starts_with("DIMENSION"))
+    {
+        InstanceFormat::Vrplib
+    } else {
+        InstanceFormat::Solomon
+    });
+    let (inst, ids) = match format {
+        InstanceFormat::Solomon => (
+            plan::parse_solomon(&text).map_err(|e| anyhow!("{shown}: {e}"))?,
+            None,
+        ),
+        InstanceFormat::Vrplib => (
+            plan::parse_vrplib(&text).map_err(|e| anyhow!("{shown}: {e}"))?,
+            None,
+        ),
+        InstanceFormat::Json => {
+            let j = crate::plan_json::parse(&text).map_err(|e| anyhow!("{shown}: {e}"))?;
+            (j.instance, Some(j.ids))
+        }
     };
-    let inst = parsed.map_err(|e| anyhow!("{shown}: {e}"))?;
     let opts = plan::SolveOptions {
         time_limit: parse_duration(time_limit)?,
         seed,
@@ -79,7 +91,20 @@ pub fn run(
         plan::check(&inst, &sol.routes)
             .map_err(|e| anyhow!("{shown}: the plan failed the independent check: {e}"))?;
     }
+    let route_ids = ids
+        .filter(|ids| ids.iter().any(Option::is_some))
+        .map(|ids| {
+            sol.routes
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|&c| ids.get(c - 1).cloned().flatten())
+                        .collect()
+                })
+                .collect()
+        });
     let out = Output {
+        route_ids,
         instance: inst.name.clone(),
         vehicles: sol.vehicles,
         distance: sol.distance,

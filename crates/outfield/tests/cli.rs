@@ -358,3 +358,61 @@ fn plan_solve_reads_solomon_and_reports_bad_files() {
     );
     assert!(text(&out.stderr).contains("--time-limit"));
 }
+
+#[test]
+fn plan_solve_reads_json_with_windows_and_ids() {
+    let s = Scratch::new();
+    // S3 may only be served 10:00–11:00, S1 09:00–12:00; the depot day is 08:00–18:00.
+    let day = s.file(
+        "day.json",
+        r#"{"name": "day", "vehicles": 2, "capacity": 10,
+            "depot": {"lat": 31.2304, "lon": 121.4737, "window": [480, 1080]},
+            "clients": [
+              {"id": "S1", "lat": 31.24, "lon": 121.48, "demand": 1, "window": [540, 720], "service": 20},
+              {"id": "S2", "lat": 31.25, "lon": 121.47, "demand": 1, "service": 20},
+              {"id": "S3", "lat": 31.22, "lon": 121.46, "demand": 1, "window": [600, 660], "service": 15},
+              {"id": "S4", "lat": 31.21, "lon": 121.49, "demand": 1, "service": 30}]}"#,
+    );
+    let out = outfield(
+        &s.db(),
+        &[
+            "plan",
+            "solve",
+            "--instance",
+            day.to_str().unwrap(),
+            "--time-limit",
+            "300ms",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["feasible"], true, "{v}");
+    let mut ids: Vec<String> = v["route_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            r.as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap().to_owned())
+        })
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["S1", "S2", "S3", "S4"]);
+
+    let bad = s.file(
+        "bad.json",
+        r#"{"vehicles": 1, "depot": {"x": 0, "y": 0}, "clients": [{"x": 1, "y": 1, "window": [9, 3]}]}"#,
+    );
+    let out = outfield(
+        &s.db(),
+        &["plan", "solve", "--instance", bad.to_str().unwrap()],
+    );
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("bad.json") && err.contains("clients[0].window"),
+        "{err}"
+    );
+}

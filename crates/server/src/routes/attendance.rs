@@ -423,3 +423,61 @@ async fn days(
         items,
     }))
 }
+
+/// Records the punch an approved correction asks for, judged at its time against the
+/// person's rule as if at an allowed place with a photo (the approver vouched for both).
+/// Its id is the request's, so deciding is the only way it appears and it appears once.
+pub(crate) async fn record_corrected_punch(
+    s: &AppState,
+    tenant: TenantId,
+    request: &storage::StoredRequest,
+) -> ApiResult<()> {
+    #[derive(Deserialize)]
+    struct Asked {
+        kind: String,
+        t: Instant,
+    }
+    let asked: Asked = from_json(&request.body)?;
+    let kind = match asked.kind.as_str() {
+        "clock_in" => PunchKind::ClockIn,
+        _ => PunchKind::ClockOut,
+    };
+    let (t_ms, offset_min) = crate::actions::parse_time(&asked.t, "t")?;
+    let employee = EmployeeId(request.employee_id);
+    let person = s
+        .store
+        .employee(tenant, employee, &domain::access::Reach::Tenant)
+        .await?;
+    let schedule = rule_for(s, tenant, person.department_id)
+        .await?
+        .validate()?;
+    let (_, cal) = calendar(s, tenant).await?;
+    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+    let vouched: Vec<_> = schedule
+        .fence_ids
+        .iter()
+        .map(|f| (*f, domain::geofence::Judgement::Inside))
+        .collect();
+    let judgement = judge_punch(&schedule, &cal, tz, kind, t_ms, &vouched, true);
+    s.store
+        .insert_punch(
+            tenant,
+            &StoredPunch {
+                id: request.id,
+                employee,
+                kind: asked.kind,
+                t_ms,
+                offset_min,
+                lat: None,
+                lon: None,
+                accuracy_m: None,
+                judgement_json: to_json(&judgement)?,
+                digest: Some(request.digest.clone()),
+                device_json: None,
+                flags_json: "[]".into(),
+                photo_id: None,
+            },
+        )
+        .await?;
+    Ok(())
+}

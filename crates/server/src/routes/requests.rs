@@ -253,6 +253,11 @@ async fn decide(
     {
         return Err(ApiError::forbidden());
     }
+    // The punch goes in first (idempotent by the request's id): a failure leaves the
+    // request pending to be approved again, never approved without its punch.
+    if d.status == "approved" && r.kind == "correction" && r.status == "pending" {
+        crate::routes::attendance::record_corrected_punch(&s, tenant, &r).await?;
+    }
     if !s.store.decide_request(tenant, id, &d.status).await? {
         return Err(ApiError::new(
             StatusCode::CONFLICT,

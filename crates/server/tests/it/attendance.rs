@@ -172,3 +172,72 @@ async fn clock_in_and_out_are_judged_and_summarised(app: &TestApp) {
         .await;
     assert_error(s, &e, StatusCode::FORBIDDEN, "forbidden");
 }
+
+both_backends!(an_approved_correction_adds_the_missing_punch);
+
+async fn an_approved_correction_adds_the_missing_punch(app: &TestApp) {
+    let t = app.tenant("acme").await;
+    app.put(
+        &t.admin,
+        "/api/v1/attendance-rules/tenant",
+        json!({"weekdays": [1, 2, 3, 4, 5], "shifts": [{"start": "09:00", "end": "18:00"}]}),
+    )
+    .await;
+    let rep = app.employee(&t.admin, &t.root_dept, "rep1", "field").await;
+    let token = app.token("acme", "rep1").await;
+    // Wednesday 2026-11-25: clocked out on time, forgot to clock in.
+    let (s, _) = app
+        .post(
+            &token,
+            "/api/v1/attendance/clock-out",
+            json!({"id": uuid::Uuid::now_v7(),
+            "t": "2026-11-25T18:02:00+08:00", "lat": 31.2304, "lon": 121.4737, "accuracy_m": 10}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let days = format!("/api/v1/attendance/days?employee_id={rep}&from=2026-11-25&to=2026-11-25");
+    let (_, before) = app.get(&t.admin, &days).await;
+    assert_eq!(before["items"][0]["missing_clock_in"], true, "{before}");
+    let (s, r) = app
+        .post(
+            &token,
+            "/api/v1/attendance/corrections",
+            json!({"id": uuid::Uuid::now_v7(),
+            "kind": "clock_in", "t": "2026-11-25T08:55:00+08:00", "reason": "phone was flat"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let decision = format!(
+        "/api/v1/attendance/requests/{}/decision",
+        r["id"].as_str().unwrap()
+    );
+    let (s, d) = app
+        .post(&t.admin, &decision, json!({"status": "approved"}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    let (_, after) = app.get(&t.admin, &days).await;
+    assert_eq!(after["items"][0]["missing_clock_in"], false, "{after}");
+    assert_eq!(after["items"][0]["status"], "present", "{after}");
+    // A rejected correction adds nothing.
+    let (_, r2) = app
+        .post(
+            &token,
+            "/api/v1/attendance/corrections",
+            json!({"id": uuid::Uuid::now_v7(),
+            "kind": "clock_in", "t": "2026-11-26T08:55:00+08:00", "reason": "again"}),
+        )
+        .await;
+    let decision = format!(
+        "/api/v1/attendance/requests/{}/decision",
+        r2["id"].as_str().unwrap()
+    );
+    app.post(&t.admin, &decision, json!({"status": "rejected"}))
+        .await;
+    let (_, next) = app
+        .get(
+            &t.admin,
+            &format!("/api/v1/attendance/days?employee_id={rep}&from=2026-11-26&to=2026-11-26"),
+        )
+        .await;
+    assert_eq!(next["items"][0]["status"], "absent", "{next}");
+}

@@ -31,7 +31,7 @@ for (const locale of ['zh-CN', 'en-US']) {
     await page.goto(BASE + '/app/');
     assert.equal(await overflowX(page), 0, 'login');
     await appLogin(page, rep.username);
-    for (const route of ['home', 'plan', 'customers', 'prospect', 'outbox', 'visit']) {
+    for (const route of ['home', 'plan', 'customers', 'prospect', 'outbox', 'visit', 'leave']) {
       await page.goto(`${BASE}/app/#/${route}`);
       await page.waitForSelector('.screen > *');
       await page.waitForTimeout(300);

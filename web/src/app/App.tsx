@@ -10,6 +10,7 @@ import { kvGet, kvSet } from './db';
 import { useOutbox } from './hooks';
 import { CustomerScreen, CustomersScreen } from './screens/Customers';
 import { Home } from './screens/Home';
+import { LeaveScreen } from './screens/Leave';
 import { OutboxScreen } from './screens/OutboxScreen';
 import { PlanScreen } from './screens/Plan';
 import { ProspectScreen } from './screens/Prospect';
@@ -72,6 +73,7 @@ export function App() {
         {screen === 'prospect' && <ProspectScreen />}
         {screen === 'visit' && <VisitScreen />}
         {screen === 'outbox' && <OutboxScreen />}
+        {screen === 'leave' && <LeaveScreen me={me} />}
       </main>
       <CameraHost />
     </div>

@@ -5,6 +5,7 @@ import { useState } from 'preact/hooks';
 import { t } from '../shared/i18n';
 import type { Form, FormField } from '../shared/types';
 import { LocalPhoto } from './Photos';
+import { SignaturePad } from './SignaturePad';
 
 type Answers = Record<string, unknown>;
 
@@ -12,11 +13,14 @@ export function ReportForm({
   form,
   onSubmit,
   onPhoto,
+  onSignature,
 }: {
   form: Form;
   onSubmit: (answers: Answers) => void;
   /** Takes a visit photo and resolves to its id. */
   onPhoto: () => Promise<string | null>;
+  /** Uploads a drawn signature (PNG) like a visit photo and resolves to its id. */
+  onSignature: (png: Blob) => Promise<string>;
 }) {
   const [answers, setAnswers] = useState<Answers>({});
   const [missing, setMissing] = useState<string[]>([]);
@@ -39,7 +43,7 @@ export function ReportForm({
       <h3>{form.name}</h3>
       {form.fields.map((f) => (
         <div class={missing.includes(f.key) ? 'field missing' : 'field'} data-field={f.key}>
-          <FieldInput field={f} value={answers[f.key]} set={(v) => set(f.key, v)} onPhoto={onPhoto} />
+          <FieldInput field={f} value={answers[f.key]} set={(v) => set(f.key, v)} onPhoto={onPhoto} onSignature={onSignature} />
           {f.help && <small class="muted">{f.help}</small>}
           {missing.includes(f.key) && <small class="error">{t('report.required')}</small>}
         </div>
@@ -60,11 +64,13 @@ function FieldInput({
   value,
   set,
   onPhoto,
+  onSignature,
 }: {
   field: FormField;
   value: unknown;
   set: (v: unknown) => void;
   onPhoto: () => Promise<string | null>;
+  onSignature: (png: Blob) => Promise<string>;
 }) {
   const label = (
     <span class="label">
@@ -184,6 +190,22 @@ function FieldInput({
         </fieldset>
       );
     }
+    case 'signature':
+      return (
+        <fieldset>
+          <legend>{label}</legend>
+          {typeof value === 'string' ? (
+            <div class="signed" data-testid={`signature-done-${f.key}`} data-photo={value}>
+              <LocalPhoto id={value} />
+              <button type="button" onClick={() => set(undefined)}>
+                {t('signature.redo')}
+              </button>
+            </div>
+          ) : (
+            <SignaturePad name={f.key} onDone={async (png) => set(await onSignature(png))} />
+          )}
+        </fieldset>
+      );
     default:
       return (
         <p class="muted">

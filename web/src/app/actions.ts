@@ -5,7 +5,7 @@
 import { currentLang } from '../shared/i18n';
 import { rfc3339, uuid } from '../shared/ids';
 import type { Customer } from '../shared/types';
-import { kvSet } from './db';
+import { kvGet, kvSet } from './db';
 import { updateDay } from './day';
 import type { Fix } from './location';
 import { outbox } from './session';
@@ -141,4 +141,32 @@ export async function checkOut(visitId: string, fix: Fix): Promise<void> {
       d.visit = undefined;
     }
   });
+}
+
+/** A signature drawn for a report field: uploaded as a photo of the visit (a PNG), but not
+ * one of the visit's counted photos on this screen. Resolves to its photo id. */
+export async function visitSignature(visitId: string, png: Blob, fix: Fix | null): Promise<string> {
+  return queuePhoto(png, fix, visitId);
+}
+
+export interface LeaveRequest {
+  from: string;
+  to: string;
+  leave_type: string;
+  reason: string;
+}
+
+export interface SentLeave extends LeaveRequest {
+  id: string;
+  at: string;
+}
+
+/** Asks for leave; queued like every other action, and remembered on the phone. */
+export async function requestLeave(leave: LeaveRequest): Promise<string> {
+  const id = uuid();
+  const at = rfc3339();
+  await outbox.add({ id, kind: 'leave', method: 'POST', path: '/attendance/leave', body: { id, ...leave }, at });
+  const mine = (await kvGet<SentLeave[]>('leaves')) ?? [];
+  await kvSet('leaves', [{ id, at, ...leave }, ...mine].slice(0, 50));
+  return id;
 }

@@ -8,7 +8,10 @@ import { done, tx } from '../shared/idb';
 import { db, kvSet } from './db';
 import { deviceFacts } from './device';
 
-export type ActionKind = 'photo' | 'clock-in' | 'clock-out' | 'check-in' | 'check-out' | 'report';
+export type ActionKind = 'photo' | 'clock-in' | 'clock-out' | 'check-in' | 'check-out' | 'report' | 'leave';
+
+/** Requests that take no device facts (their bodies are exactly what the rep asked). */
+const NO_DEVICE: ActionKind[] = ['leave'];
 
 export interface OutboxItem {
   seq?: number;
@@ -19,7 +22,7 @@ export interface OutboxItem {
   path: string;
   /** JSON body; for a photo, its `meta` part. `device` is added when sent. */
   body: Record<string, unknown>;
-  /** A photo's JPEG bytes. */
+  /** A photo's bytes (JPEG, or PNG for a signature). */
   blob?: Blob;
   /** The visit this action belongs to, so its check-in goes first. */
   visitId?: string;
@@ -111,12 +114,12 @@ export class Outbox {
 
   private async send(item: OutboxItem): Promise<'sent' | 'failed' | 'stop'> {
     item.attempts += 1;
-    const body = { ...item.body, device: deviceFacts() };
+    const body = NO_DEVICE.includes(item.kind) ? item.body : { ...item.body, device: deviceFacts() };
     let payload: unknown = body;
     if (item.kind === 'photo') {
       const form = new FormData();
       form.append('meta', new Blob([JSON.stringify(body)], { type: 'application/json' }));
-      form.append('file', item.blob!, `${item.id}.jpg`);
+      form.append('file', item.blob!, `${item.id}.${item.blob!.type === 'image/png' ? 'png' : 'jpg'}`);
       payload = form;
     }
     try {

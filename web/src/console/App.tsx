@@ -8,11 +8,13 @@ import { go, useRoute } from '../shared/route';
 import type { Me } from '../shared/types';
 import { LangSwitch, LoginForm, useLang } from '../shared/ui';
 import { Attendance } from './Attendance';
+import { Forms } from './Forms';
 import { Customers } from './Customers';
 import { Directory, DirectoryContext } from './directory';
 import { LiveMap } from './LiveMap';
 import { People } from './People';
 import { Plans } from './Plans';
+import { Requests } from './Requests';
 import { Rules } from './Rules';
 import { api } from './session';
 import { TrackReplay } from './TrackReplay';
@@ -25,6 +27,8 @@ const NAV: { id: string; label: MessageKey; ready: boolean }[] = [
   { id: 'plans', label: 'nav.plans', ready: true },
   { id: 'customers', label: 'nav.customers', ready: true },
   { id: 'attendance', label: 'nav.attendance', ready: true },
+  { id: 'requests', label: 'nav.requests', ready: true },
+  { id: 'forms', label: 'nav.forms', ready: true },
   { id: 'rules', label: 'nav.rules', ready: true },
   { id: 'people', label: 'nav.people', ready: true },
 ];
@@ -106,6 +110,8 @@ export function App() {
           {section === 'customers' && <Customers />}
           {section === 'plans' && <Plans />}
           {section === 'attendance' && <Attendance />}
+          {section === 'requests' && <Requests />}
+          {section === 'forms' && <Forms />}
           {section === 'rules' && <Rules />}
           {section === 'people' && <People />}
         </main>

@@ -1,4 +1,5 @@
-// Rules for the whole company: attendance (work days, shift, grace, photo, allowed
+// Rules for the company or one department (a department's rule overrides the company's
+// for its people and sub-departments): attendance (work days, shift, grace, photo, allowed
 // places), visits (radius, minimum minutes, photos, default report form) and tracking
 // (when and how often phones send fixes); geofences beside them on the map.
 import { useEffect, useState } from 'preact/hooks';
@@ -6,23 +7,39 @@ import type { ComponentChildren } from 'preact';
 import { describe } from '../shared/api';
 import { t } from '../shared/i18n';
 import type { MessageKey } from '../shared/messages';
-import type { AttendanceRule, Form, Geofence, Page, TrackingRule, VisitRule } from '../shared/types';
+import type { AttendanceRule, Department, Form, Geofence, Page, TrackingRule, VisitRule } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { Geofences } from './Geofences';
 import { api } from './session';
 
 const DAYS = [1, 2, 3, 4, 5, 6, 7];
-const ATTENDANCE_KEY = 'outfield.console.attendance-rule';
+
+/** `tenant` for the company, else a department id (as the API's `{scope}`). */
+type Scope = string;
 
 export function Rules() {
   useLang();
+  const [scope, setScope] = useState<Scope>('tenant');
+  const [departments, setDepartments] = useState<Department[]>([]);
+  useEffect(() => {
+    api.get<Page<Department>>('/departments', { limit: 500 }).then((p) => setDepartments(p.items), () => {});
+  }, []);
   return (
     <div class="split">
       <section class="panel rules" data-testid="rules">
-        <p class="muted small">{t('rules.tenant_scope')}</p>
-        <AttendanceForm />
-        <VisitForm />
-        <TrackingForm />
+        <label class="scope">
+          {t('rules.scope')}
+          <select value={scope} onChange={(e) => setScope(e.currentTarget.value)} data-testid="rules-scope">
+            <option value="tenant">{t('rules.scope_company')}</option>
+            {departments.map((d) => (
+              <option value={d.id}>{d.name}</option>
+            ))}
+          </select>
+        </label>
+        <p class="muted small">{scope === 'tenant' ? t('rules.tenant_scope') : t('rules.dept_scope')}</p>
+        <AttendanceForm key={`a-${scope}`} scope={scope} />
+        <VisitForm key={`v-${scope}`} scope={scope} />
+        <TrackingForm key={`t-${scope}`} scope={scope} />
       </section>
       <Geofences />
     </div>
@@ -30,7 +47,7 @@ export function Rules() {
 }
 
 /** A titled form with a save button and its outcome. */
-function RuleForm(props: { id: string; title: MessageKey; save: () => Promise<void>; children: ComponentChildren }) {
+function RuleForm(props: { id: string; title: MessageKey; save: () => Promise<void>; children: ComponentChildren; extra?: ComponentChildren }) {
   const [state, setState] = useState<{ ok?: boolean; error?: string }>({});
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -49,6 +66,7 @@ function RuleForm(props: { id: string; title: MessageKey; save: () => Promise<vo
       <div class="row">
         <button class="primary" type="submit">{t('save')}</button>
         {state.ok && <span class="badge ok" data-testid="saved">{t('saved')}</span>}
+        {props.extra}
       </div>
       {state.error && <p class="error" role="alert">{state.error}</p>}
     </form>
@@ -103,28 +121,22 @@ function TimeRange(props: { label: MessageKey; name: string; value: { start: str
   );
 }
 
-function AttendanceForm() {
-  const [rule, setRule] = useState<AttendanceRule>(() => {
-    try {
-      const saved = JSON.parse(localStorage.getItem(ATTENDANCE_KEY) ?? 'null');
-      if (saved) return saved;
-    } catch {
-      // fall through to the default
-    }
-    return { weekdays: [1, 2, 3, 4, 5], shifts: [{ start: '09:00', end: '18:00' }], late_grace_min: 0, early_leave_grace_min: 0, photo_required: true, fence_ids: [] };
-  });
+function AttendanceForm({ scope }: { scope: Scope }) {
+  const [rule, setRule] = useState<AttendanceRule | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    api.get<AttendanceRule>(`/attendance-rules/${scope}`).then(setRule, (e) => setError(describe(e)));
+  }, [scope]);
   const [fences, setFences] = useState<Geofence[]>([]);
   useEffect(() => {
     api.get<Page<Geofence>>('/geofences', { limit: 500 }).then((p) => setFences(p.items), () => {});
   }, []);
-  const set = (patch: Partial<AttendanceRule>) => setRule((r) => ({ ...r, ...patch }));
-  const save = async () => {
-    const r = await api.put<AttendanceRule>('/attendance-rules/tenant', rule);
-    localStorage.setItem(ATTENDANCE_KEY, JSON.stringify(r));
-  };
+  if (error) return <p class="error">{error}</p>;
+  if (!rule) return <p class="muted">{t('loading')}</p>;
+  const set = (patch: Partial<AttendanceRule>) => setRule((r) => ({ ...r!, ...patch }));
+  const save = async () => setRule(await api.put<AttendanceRule>(`/attendance-rules/${scope}`, rule));
   return (
     <RuleForm id="attendance-rule" title="rules.attendance" save={save}>
-      <p class="muted small">{t('rules.attendance_note')}</p>
       <Weekdays value={rule.weekdays} onChange={(weekdays) => set({ weekdays })} />
       <TimeRange label="rules.shift" name="shift" value={rule.shifts[0] ?? { start: '09:00', end: '18:00' }} onChange={(s) => set({ shifts: [s] })} />
       <div class="row">
@@ -160,16 +172,16 @@ function AttendanceForm() {
   );
 }
 
-function VisitForm() {
+function VisitForm({ scope }: { scope: Scope }) {
   const [rule, setRule] = useState<VisitRule | null>(null);
   const [forms, setForms] = useState<Form[]>([]);
   useEffect(() => {
-    api.get<VisitRule>('/visit-rules/tenant').then(setRule, () => setRule({}));
+    api.get<VisitRule>(`/visit-rules/${scope}`).then(setRule, () => setRule({}));
     api.get<Form[]>('/forms').then(setForms, () => {});
-  }, []);
+  }, [scope]);
   if (!rule) return <p class="muted">{t('loading')}</p>;
   const set = (patch: Partial<VisitRule>) => setRule((r) => ({ ...r, ...patch }));
-  const save = async () => setRule(await api.put<VisitRule>('/visit-rules/tenant', rule));
+  const save = async () => setRule(await api.put<VisitRule>(`/visit-rules/${scope}`, rule));
   return (
     <RuleForm id="visit-rule" title="rules.visit" save={save}>
       <div class="row">
@@ -190,18 +202,43 @@ function VisitForm() {
   );
 }
 
-function TrackingForm() {
+function TrackingForm({ scope }: { scope: Scope }) {
   const [rule, setRule] = useState<TrackingRule | null>(null);
+  /** Whether this scope has its own rule (a department without one inherits). */
+  const [own, setOwn] = useState(false);
+  const [tick, setTick] = useState(0);
   useEffect(() => {
     api
-      .get<{ tenant?: TrackingRule | null; default: TrackingRule }>('/tracking-rules')
-      .then((r) => setRule(r.tenant ?? r.default), () => {});
-  }, []);
+      .get<{ tenant?: TrackingRule | null; departments?: Record<string, TrackingRule>; default: TrackingRule }>('/tracking-rules')
+      .then((r) => {
+        const mine = scope === 'tenant' ? r.tenant : r.departments?.[scope];
+        setOwn(!!mine);
+        setRule(mine ?? r.tenant ?? r.default);
+      }, () => {});
+  }, [scope, tick]);
   if (!rule) return <p class="muted">{t('loading')}</p>;
   const set = (patch: Partial<TrackingRule>) => setRule((r) => ({ ...r!, ...patch }));
-  const save = async () => setRule(await api.put<TrackingRule>('/tracking-rules/tenant', rule));
+  const save = async () => {
+    setRule(await api.put<TrackingRule>(`/tracking-rules/${scope}`, rule));
+    setOwn(true);
+  };
+  const remove = async () => {
+    await api.request('DELETE', `/tracking-rules/${scope}`);
+    setTick((n) => n + 1);
+  };
+  const extra =
+    scope !== 'tenant' && own ? (
+      <button type="button" onClick={() => void remove()} data-testid="tracking-remove">
+        {t('rules.remove_override')}
+      </button>
+    ) : undefined;
   return (
-    <RuleForm id="tracking-rule" title="rules.tracking" save={save}>
+    <RuleForm id="tracking-rule" title="rules.tracking" save={save} extra={extra}>
+      {scope !== 'tenant' && (
+        <p class="muted small" data-testid="tracking-own" data-own={String(own)}>
+          {own ? t('rules.own_rule') : t('rules.inherited')}
+        </p>
+      )}
       <Weekdays value={rule.weekdays} onChange={(weekdays) => set({ weekdays })} />
       <TimeRange label="rules.windows" name="window" value={rule.windows[0] ?? { start: '09:00', end: '18:00' }} onChange={(w) => set({ windows: [w] })} />
       <div class="row">

@@ -1,5 +1,10 @@
 // Every user-visible string in English and Simplified Chinese. The English table defines
-// the keys; the Chinese one must have the same keys (the type checker says so).
+// the keys; the Chinese one must have the same keys (the type checker says so). Newer
+// screens keep their strings in msgs/ (one module each, same rule), merged here.
+import * as field from './msgs/field';
+import * as forms from './msgs/forms';
+import * as requests from './msgs/requests';
+import * as rules from './msgs/rules';
 
 const en = {
   language: 'Language',
@@ -231,7 +236,6 @@ const en = {
   'rules.early_grace': 'Early-leave grace (min)',
   'rules.photo_required': 'Photo required',
   'rules.fences': 'Allowed places',
-  'rules.attendance_note': 'The server cannot read the current attendance rule back yet; the form shows the last one saved here.',
   'rules.radius': 'Check-in radius (m)',
   'rules.min_minutes': 'Minimum visit (min)',
   'rules.photos': 'Required photos',
@@ -284,9 +288,11 @@ const en = {
   'role.finance': 'Finance',
 };
 
-export type MessageKey = keyof typeof en;
+const enAll = { ...en, ...requests.en, ...forms.en, ...rules.en, ...field.en };
 
-const zh: Record<MessageKey, string> = {
+export type MessageKey = keyof typeof enAll;
+
+const zh: Record<keyof typeof en, string> = {
   language: '语言',
   'console.title': 'Outfield 管理后台',
   'app.title': 'Outfield 外勤',
@@ -516,7 +522,6 @@ const zh: Record<MessageKey, string> = {
   'rules.early_grace': '早退宽限（分钟）',
   'rules.photo_required': '需要拍照',
   'rules.fences': '允许打卡地点',
-  'rules.attendance_note': '服务器暂不支持读取当前考勤规则；表单显示此处最后保存的内容。',
   'rules.radius': '签到半径（米）',
   'rules.min_minutes': '最短拜访时长（分钟）',
   'rules.photos': '必拍照片数',
@@ -569,4 +574,6 @@ const zh: Record<MessageKey, string> = {
   'role.finance': '财务',
 };
 
-export const messages: Record<'en' | 'zh-CN', Record<MessageKey, string>> = { en, 'zh-CN': zh };
+const zhAll: Record<MessageKey, string> = { ...zh, ...requests.zh, ...forms.zh, ...rules.zh, ...field.zh };
+
+export const messages: Record<'en' | 'zh-CN', Record<MessageKey, string>> = { en: enAll, 'zh-CN': zhAll };

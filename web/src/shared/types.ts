@@ -276,3 +276,17 @@ export interface ImportReport {
   ignored_columns: string[];
   errors: { row: number; column: string; problem: string }[];
 }
+
+/** A leave or attendance-correction request (`body` is what the rep sent). */
+export interface AttendanceRequest {
+  id: string;
+  kind: 'leave' | 'correction' | string;
+  status: 'pending' | 'approved' | 'rejected' | string;
+  from: string;
+  to: string;
+  body: { leave_type?: string; reason?: string; kind?: string; t?: string; [k: string]: unknown };
+}
+
+export interface FormVersion extends Form {
+  created_at?: string;
+}

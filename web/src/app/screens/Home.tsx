@@ -51,6 +51,9 @@ export function Home({ me, onSignOut }: { me: Me | null; onSignOut: () => void }
           )}
         </div>
         {error && <p class="error">{error}</p>}
+        <button class="link" onClick={() => go('leave')} data-testid="go-leave">
+          {t('leave.title')}
+        </button>
       </section>
 
       {day.visit ? (

@@ -6,7 +6,7 @@ import { describe } from '../../shared/api';
 import { fmtDistance, fmtTime, t } from '../../shared/i18n';
 import { go } from '../../shared/route';
 import type { Form, Visit } from '../../shared/types';
-import { checkOut, report, visitPhoto } from '../actions';
+import { checkOut, report, visitPhoto, visitSignature } from '../actions';
 import { takePhoto } from '../cameraHost';
 import { useDay } from '../day';
 import { kvGet, kvSet } from '../db';
@@ -172,6 +172,7 @@ export function VisitScreen() {
                 key={`${form.id}:${form.version}`}
                 form={form}
                 onPhoto={addPhoto}
+                onSignature={async (png) => visitSignature(visit.id, png, await fix().catch(() => null))}
                 onSubmit={(answers) => void report(visit.id, form.id, form.version, answers)}
               />
             )}

@@ -1,0 +1,38 @@
+// Strings of the field app's leave request and signature pad.
+export const en = {
+  'action.leave': 'Leave request',
+  'leave.title': 'Request leave',
+  'leave.from': 'First day',
+  'leave.to': 'Last day',
+  'leave.type': 'Kind of leave',
+  'leave.reason': 'Reason',
+  'leave.submit': 'Send request',
+  'leave.mine': 'My requests',
+  'leave.none': 'No requests sent from this phone.',
+  'leave.bad_range': 'The last day must be on or after the first.',
+  'leave.need_reason': 'Please give a reason.',
+  'signature.clear': 'Clear',
+  'signature.use': 'Use this signature',
+  'signature.redo': 'Sign again',
+  'signature.empty': 'Sign in the box first.',
+  'signature.hint': 'Sign with your finger in the box.',
+};
+
+export const zh: Record<keyof typeof en, string> = {
+  'action.leave': '请假申请',
+  'leave.title': '请假申请',
+  'leave.from': '开始日期',
+  'leave.to': '结束日期',
+  'leave.type': '请假类型',
+  'leave.reason': '事由',
+  'leave.submit': '提交申请',
+  'leave.mine': '我的申请',
+  'leave.none': '本机尚未提交申请。',
+  'leave.bad_range': '结束日期不能早于开始日期。',
+  'leave.need_reason': '请填写事由。',
+  'signature.clear': '清除',
+  'signature.use': '确认签名',
+  'signature.redo': '重新签名',
+  'signature.empty': '请先在框内签名。',
+  'signature.hint': '请用手指在框内签名。',
+};

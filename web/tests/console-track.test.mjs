@@ -64,11 +64,24 @@ test('track replay shows the day with its stop and mileage', async () => {
   assert.equal(await page.locator('.stop-marker').count(), 1);
 
   const slider = page.locator('[data-testid=replay-slider]');
-  const before = await page.locator('.replay-cursor').boundingBox();
+  const cursor = page.locator('.replay-cursor');
+  // The map may still be fitting the day's bounds: wait until the cursor stands still.
+  let before = await cursor.boundingBox();
+  for (let i = 0; i < 20; i++) {
+    await page.waitForTimeout(100);
+    const now = await cursor.boundingBox();
+    if (now.x === before.x && now.y === before.y) break;
+    before = now;
+  }
   await slider.fill('0');
   const atStart = await page.locator('[data-testid=replay-time]').innerText();
-  const after = await page.locator('.replay-cursor').boundingBox();
-  assert.ok(before.x !== after.x || before.y !== after.y, 'cursor moved with the slider');
+  let moved = false;
+  for (let i = 0; i < 50 && !moved; i++) {
+    const after = await cursor.boundingBox();
+    moved = after.x !== before.x || after.y !== before.y;
+    if (!moved) await page.waitForTimeout(100);
+  }
+  assert.ok(moved, 'cursor moved with the slider');
   assert.match(atStart, /09:0\d/);
   await shot(page, 'console-track-replay');
   await context.close();

@@ -94,6 +94,26 @@ impl Store {
         Ok(())
     }
 
+    /// Removes the rule of a kind stored for a scope (its scope then inherits); `false`
+    /// when none was stored.
+    pub async fn delete_rule(
+        &self,
+        tenant: TenantId,
+        kind: &str,
+        dept: Option<DepartmentId>,
+    ) -> Result<bool, StoreError> {
+        let n = on_pool!(self, |p| {
+            sqlx::query("DELETE FROM rules WHERE tenant_id = $1 AND kind = $2 AND scope = $3")
+                .bind(tenant.0)
+                .bind(kind)
+                .bind(scope(dept))
+                .execute(p)
+                .await?
+                .rows_affected()
+        });
+        Ok(n > 0)
+    }
+
     /// Every stored rule of a kind, by scope (`None` = the tenant's).
     pub async fn rules(
         &self,

@@ -33,7 +33,7 @@ use uuid::Uuid;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(get_rule, put_rule))
+        .routes(routes!(get_rule, put_rule, delete_rule))
         .routes(routes!(get_calendar, put_calendar))
         .routes(routes!(clock_in))
         .routes(routes!(clock_out))
@@ -61,6 +61,18 @@ async fn get_rule(
             None => AttendanceRule::default(),
         },
     ))
+}
+
+/// Removes the attendance rule stored for the tenant or a department; it then inherits.
+#[utoipa::path(delete, path = "/api/v1/attendance-rules/{scope}", tag = "attendance",
+    params(("scope" = String, Path, description = "`tenant` or a department id")),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+async fn delete_rule(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+) -> ApiResult<StatusCode> {
+    crate::routes::delete_rule(&s, &caller, RULE, &raw).await
 }
 
 /// Sets the attendance rule of the tenant (`scope` = `tenant`) or of a department.

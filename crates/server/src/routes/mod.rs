@@ -59,3 +59,23 @@ pub(crate) async fn rule_for<T: Clone + Default + serde::de::DeserializeOwned>(
     let links = s.store.department_links(tenant).await?;
     Ok(domain::overrides::resolve(&rules, &links, Some(dept)))
 }
+
+/// Deletes the rule of `kind` stored for a scope, so the scope inherits its parent's (or
+/// the default); 404 when none was stored there.
+pub(crate) async fn delete_rule(
+    s: &crate::state::AppState,
+    caller: &crate::auth::Caller,
+    kind: &str,
+    raw_scope: &str,
+) -> crate::error::ApiResult<axum::http::StatusCode> {
+    caller.reach(
+        domain::access::Resource::Departments,
+        domain::access::Action::Write,
+    )?;
+    let dept = scope(s, caller.tenant(), raw_scope).await?;
+    if s.store.delete_rule(caller.tenant(), kind, dept).await? {
+        Ok(axum::http::StatusCode::NO_CONTENT)
+    } else {
+        Err(crate::error::ApiError::not_found())
+    }
+}

@@ -38,7 +38,7 @@ use uuid::Uuid;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(get_rule, put_rule))
+        .routes(routes!(get_rule, put_rule, delete_rule))
         .routes(routes!(list_visits, check_in))
         .routes(routes!(get_visit))
         .routes(routes!(check_out))
@@ -102,6 +102,18 @@ async fn put_rule(
         .put_rule(caller.tenant(), RULE, dept, &to_json(&rule)?)
         .await?;
     Ok(Json(rule))
+}
+
+/// Removes the visit rule stored for the tenant or a department; it then inherits.
+#[utoipa::path(delete, path = "/api/v1/visit-rules/{scope}", tag = "visits",
+    params(("scope" = String, Path, description = "`tenant` or a department id")),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+async fn delete_rule(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+) -> ApiResult<StatusCode> {
+    crate::routes::delete_rule(&s, &caller, RULE, &raw).await
 }
 
 async fn policy_for(

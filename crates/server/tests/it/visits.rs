@@ -82,6 +82,16 @@ async fn a_visit_from_check_in_to_check_out(app: &TestApp) {
         .await;
     assert_error(s, &e, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(fields(&e), ["default_form_id"]);
+    // A department's own rule, then removed: the department inherits the tenant's again.
+    let dept_rule = format!("/api/v1/visit-rules/{}", t.root_dept);
+    let (s, _) = app
+        .put(&t.admin, &dept_rule, json!({"checkin_radius_m": 50}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = app.delete(&t.admin, &dept_rule).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _) = app.delete(&t.admin, &dept_rule).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
 
     let rep = app.employee(&t.admin, &t.root_dept, "rep1", "field").await;
     let token = app.token("acme", "rep1").await;

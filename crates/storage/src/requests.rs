@@ -126,3 +126,39 @@ impl Store {
         Ok(n > 0)
     }
 }
+
+impl Store {
+    /// The requests of everyone the caller reaches overlapping `[from, to]`, optionally of
+    /// one status, by day then person.
+    pub async fn requests_reached(
+        &self,
+        tenant: TenantId,
+        reach: &domain::access::Reach,
+        from: &str,
+        to: &str,
+        status: Option<&str>,
+    ) -> Result<Vec<StoredRequest>, StoreError> {
+        let mut sql = crate::sql::Sql::new(
+            "SELECT r.id, r.employee_id, r.kind, r.status, r.from_date, r.to_date, r.body, r.digest, r.created_ms
+             FROM attendance_requests r JOIN employees e ON e.tenant_id = r.tenant_id AND e.id = r.employee_id
+             WHERE r.tenant_id = ",
+        );
+        sql.bind(crate::sql::Arg::Uuid(tenant.0));
+        crate::reach::employees(&mut sql, tenant, reach);
+        sql.push(" AND r.from_date <= ")
+            .bind(crate::sql::Arg::Text(to.into()))
+            .push(" AND r.to_date >= ")
+            .bind(crate::sql::Arg::Text(from.into()));
+        if let Some(st) = status {
+            sql.push(" AND r.status = ")
+                .bind(crate::sql::Arg::Text(st.into()));
+        }
+        sql.push(" ORDER BY r.from_date, r.employee_id, r.id LIMIT 5000");
+        let crate::sql::Sql { text, args } = sql;
+        Ok(on_pool!(self, |p| {
+            crate::sql::bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text.as_str())), args)
+                .fetch_all(p)
+                .await?
+        }))
+    }
+}

@@ -55,6 +55,7 @@ pub struct LeaveInput {
 #[derive(Serialize, ToSchema)]
 pub struct RequestView {
     pub id: Uuid,
+    pub employee_id: EmployeeId,
     pub kind: String,
     pub status: String,
     pub from: String,
@@ -66,6 +67,7 @@ pub struct RequestView {
 fn view(r: StoredRequest) -> ApiResult<RequestView> {
     Ok(RequestView {
         id: r.id,
+        employee_id: EmployeeId(r.employee_id),
         kind: r.kind,
         status: r.status,
         from: r.from_date,
@@ -194,13 +196,17 @@ async fn request_leave(
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct RequestQuery {
-    pub employee_id: EmployeeId,
+    /// One person; everyone the caller reaches when left out.
+    pub employee_id: Option<EmployeeId>,
     /// First and last local day, `YYYY-MM-DD`.
     pub from: String,
     pub to: String,
+    /// `pending`, `approved` or `rejected`.
+    pub status: Option<String>,
 }
 
-/// A person's corrections and leave overlapping the days, for whoever reaches them.
+/// Corrections and leave overlapping the days: of one person, or of everyone the caller
+/// reaches (a manager's subtree, a rep's own), oldest first (at most 5,000).
 #[utoipa::path(get, path = "/api/v1/attendance/requests", tag = "attendance", params(RequestQuery),
     responses((status = 200, body = [RequestView]), (status = 404, body = ErrorBody)))]
 async fn list_requests(
@@ -209,13 +215,30 @@ async fn list_requests(
     Query(q): Query<RequestQuery>,
 ) -> ApiResult<Json<Vec<RequestView>>> {
     let reach = caller.reach(Resource::Tracks, Action::Read)?;
-    s.store
-        .employee(caller.tenant(), q.employee_id, &reach)
-        .await?;
-    let rows = s
-        .store
-        .requests_between(caller.tenant(), q.employee_id, &q.from, &q.to)
-        .await?;
+    if let Some(st) = q.status.as_deref()
+        && !["pending", "approved", "rejected"].contains(&st)
+    {
+        return Err(ApiError::bad_request(
+            "status",
+            "must be pending, approved or rejected",
+        ));
+    }
+    let rows = match q.employee_id {
+        Some(e) => {
+            s.store.employee(caller.tenant(), e, &reach).await?;
+            s.store
+                .requests_between(caller.tenant(), e, &q.from, &q.to)
+                .await?
+                .into_iter()
+                .filter(|r| q.status.as_deref().is_none_or(|st| r.status == st))
+                .collect()
+        }
+        None => {
+            s.store
+                .requests_reached(caller.tenant(), &reach, &q.from, &q.to, q.status.as_deref())
+                .await?
+        }
+    };
     Ok(Json(rows.into_iter().map(view).collect::<ApiResult<_>>()?))
 }
 

@@ -591,6 +591,29 @@ async fn attendance_takes_a_photo_and_devices_are_remembered(app: &TestApp) {
         )
         .await;
     assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    // Everyone the admin reaches, by status; a rep sees only their own.
+    let (_, approved) = app
+        .get(
+            &t.admin,
+            "/api/v1/attendance/requests?from=2026-11-01&to=2026-12-31&status=approved",
+        )
+        .await;
+    assert_eq!(approved.as_array().unwrap().len(), 1, "{approved}");
+    assert_eq!(approved[0]["employee_id"], json!(rep1));
+    let (_, theirs) = app
+        .get(
+            &two,
+            "/api/v1/attendance/requests?from=2026-11-01&to=2026-12-31",
+        )
+        .await;
+    assert_eq!(theirs.as_array().unwrap().len(), 0, "{theirs}");
+    let (s, _) = app
+        .get(
+            &t.admin,
+            "/api/v1/attendance/requests?from=2026-11-01&to=2026-12-31&status=maybe",
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
     let (s, e) = app
         .post(
             &one,

@@ -127,6 +127,25 @@ pub fn parse_fix(input: &ActionFixInput, device_clock_ms: Option<i64>) -> ApiRes
     })
 }
 
+/// Parses the fix of an action whose body carries it flat (`t`, `lat`, `lon`,
+/// `coord_system`, `accuracy_m`, `mock`) beside its `device`, as [`parse_fix`] does.
+macro_rules! action_fix {
+    ($input:expr) => {
+        $crate::actions::parse_fix(
+            &$crate::actions::ActionFixInput {
+                t: $input.t.clone(),
+                lat: $input.lat,
+                lon: $input.lon,
+                coord_system: $input.coord_system.clone(),
+                accuracy_m: $input.accuracy_m,
+                mock: $input.mock,
+            },
+            $crate::actions::device_clock_ms($input.device.as_ref())?,
+        )
+    };
+}
+pub(crate) use action_fix;
+
 pub fn parse_time(t: &Instant, field: &str) -> ApiResult<(i64, Option<i16>)> {
     t.resolve()
         .map_err(|p| ApiError::invalid(Invalid::one(field, p)))

@@ -21,6 +21,15 @@ impl Caller {
         self.principal.tenant()
     }
 
+    /// The signed-in person acting for themselves (clocking in, visiting, reading their own
+    /// plan); 403 for an integration key, which is nobody.
+    pub fn person(&self) -> Result<domain::EmployeeId, ApiError> {
+        match &self.principal {
+            Principal::User(u) => Ok(u.employee),
+            _ => Err(ApiError::forbidden()),
+        }
+    }
+
     /// The rows this caller reaches for `action` on `resource`; 403 when none.
     pub fn reach(&self, resource: Resource, action: Action) -> Result<Reach, ApiError> {
         match access::reach(&self.principal, resource, action) {

@@ -1,10 +1,7 @@
 //! Attendance (考勤): rules per tenant/department, the work calendar, clock-in/out judged
 //! against shifts, grace and geofences (with the fix's accuracy), and daily records.
 
-use crate::actions::{
-    ActionFixInput, device_clock_ms, device_evidence, digest, from_json, id_reused, parse_fix,
-    to_json,
-};
+use crate::actions::{action_fix, device_evidence, digest, from_json, id_reused, to_json};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
@@ -107,7 +104,10 @@ async fn put_rule(
     Ok(Json(rule))
 }
 
-async fn calendar(s: &AppState, tenant: TenantId) -> ApiResult<(WorkCalendarInput, WorkCalendar)> {
+pub(crate) async fn calendar(
+    s: &AppState,
+    tenant: TenantId,
+) -> ApiResult<(WorkCalendarInput, WorkCalendar)> {
     let stored = s.store.rules(tenant, CALENDAR).await?.remove(&None);
     let input: WorkCalendarInput = match stored {
         Some(json) => serde_json::from_str(&json).map_err(ApiError::internal)?,
@@ -202,18 +202,7 @@ async fn punch(
         return Err(ApiError::forbidden());
     };
     let digest = digest(&input);
-    let clock = device_clock_ms(input.device.as_ref())?;
-    let fix = parse_fix(
-        &ActionFixInput {
-            t: input.t.clone(),
-            lat: input.lat,
-            lon: input.lon,
-            coord_system: input.coord_system.clone(),
-            accuracy_m: input.accuracy_m,
-            mock: input.mock,
-        },
-        clock,
-    )?;
+    let fix = action_fix!(input)?;
     let (t_ms, offset_min, p, accuracy) = (fix.t_ms, fix.offset_min, fix.at, fix.accuracy_m);
     let mut photo_flags = Vec::new();
     if let Some(photo_id) = input.photo_id {

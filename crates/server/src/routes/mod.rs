@@ -44,20 +44,42 @@ pub(crate) async fn scope(
     Ok(Some(dept))
 }
 
-/// The rule of `kind` that applies to a department: its own, the nearest ancestor's, the
-/// tenant's, or the default.
+/// Every stored rule of one kind with the department tree, loaded once so the rule of
+/// many departments can be resolved without going back to the database.
+pub(crate) struct RuleBook<T> {
+    rules: std::collections::HashMap<Option<domain::DepartmentId>, T>,
+    links: Vec<domain::department::DepartmentLink>,
+}
+
+impl<T: Clone + Default> RuleBook<T> {
+    /// The rule that applies to a department: its own, the nearest ancestor's, the
+    /// tenant's, or the default.
+    pub(crate) fn for_dept(&self, dept: domain::DepartmentId) -> T {
+        domain::overrides::resolve(&self.rules, &self.links, Some(dept))
+    }
+}
+
+pub(crate) async fn rule_book<T: serde::de::DeserializeOwned>(
+    s: &crate::state::AppState,
+    tenant: domain::TenantId,
+    kind: &str,
+) -> crate::error::ApiResult<RuleBook<T>> {
+    let mut rules = std::collections::HashMap::new();
+    for (scope, json) in s.store.rules(tenant, kind).await? {
+        rules.insert(scope, crate::actions::from_json::<T>(&json)?);
+    }
+    let links = s.store.department_links(tenant).await?;
+    Ok(RuleBook { rules, links })
+}
+
+/// The rule of `kind` that applies to one department.
 pub(crate) async fn rule_for<T: Clone + Default + serde::de::DeserializeOwned>(
     s: &crate::state::AppState,
     tenant: domain::TenantId,
     kind: &str,
     dept: domain::DepartmentId,
 ) -> crate::error::ApiResult<T> {
-    let mut rules = std::collections::HashMap::new();
-    for (scope, json) in s.store.rules(tenant, kind).await? {
-        rules.insert(scope, crate::actions::from_json::<T>(&json)?);
-    }
-    let links = s.store.department_links(tenant).await?;
-    Ok(domain::overrides::resolve(&rules, &links, Some(dept)))
+    Ok(rule_book(s, tenant, kind).await?.for_dept(dept))
 }
 
 /// Deletes the rule of `kind` stored for a scope, so the scope inherits its parent's (or

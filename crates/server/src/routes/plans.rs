@@ -6,15 +6,15 @@ use crate::actions::{from_json, to_json};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
-use crate::routes::rule_for;
+use crate::routes::{RuleBook, rule_book, rule_for};
 use crate::state::AppState;
 use crate::tracking::schedule_cache::parse_tz;
 use axum::extract::State;
 use chrono::{NaiveDate, TimeZone};
 use chrono_tz::Tz;
-use domain::access::{Action, Principal, Reach, Resource};
+use domain::access::{Action, Reach, Resource};
 use domain::attendance::{AttendanceRule, local_date, local_instant};
-use domain::calendar::{DayKind, WorkCalendar, WorkCalendarInput};
+use domain::calendar::{DayKind, WorkCalendar};
 use domain::customer::{Customer, CustomerStatus};
 use domain::employee::{Employee, Role};
 use domain::{CustomerId, DepartmentId, EmployeeId, Invalid, TenantId};
@@ -137,13 +137,7 @@ struct WorkPattern {
     shift: (f64, f64),
 }
 
-async fn work_pattern(
-    s: &AppState,
-    tenant: TenantId,
-    dept: DepartmentId,
-    tz: Tz,
-) -> ApiResult<WorkPattern> {
-    let rule: AttendanceRule = rule_for(s, tenant, "attendance", dept).await?;
+fn work_pattern(rule: &AttendanceRule, tz: Tz) -> ApiResult<WorkPattern> {
     let schedule = rule.validate()?;
     // 2024-01-01 is a Monday; an empty calendar lets the week alone decide.
     let monday = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default();
@@ -166,13 +160,6 @@ async fn work_pattern(
         None => (9.0 * 60.0, 18.0 * 60.0),
     };
     Ok(WorkPattern { days, shift })
-}
-
-async fn calendar(s: &AppState, tenant: TenantId) -> ApiResult<WorkCalendar> {
-    match s.store.rules(tenant, "calendar").await?.remove(&None) {
-        Some(json) => Ok(from_json::<WorkCalendarInput>(&json)?.validate()?),
-        None => Ok(WorkCalendar::default()),
-    }
 }
 
 /// Where a rep's day starts: the centre of the customers they own (there is no home
@@ -288,7 +275,8 @@ async fn generate(
         )));
     }
     let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
-    let cal = calendar(&s, tenant).await?;
+    let (_, cal) = crate::routes::attendance::calendar(&s, tenant).await?;
+    let attendance: RuleBook<AttendanceRule> = rule_book(&s, tenant, "attendance").await?;
     let reps = reps_of(&s, tenant, input.department_id).await?;
     let customers: Vec<Customer> = s
         .store
@@ -321,7 +309,7 @@ async fn generate(
         let Some(home) = centre(&owned[i]) else {
             continue;
         };
-        let pattern = work_pattern(&s, tenant, r.department_id, tz).await?;
+        let pattern = work_pattern(&attendance.for_dept(r.department_id), tz)?;
         problem_reps.push(Rep {
             id: r.id.to_string(),
             home: points.len(),
@@ -551,32 +539,27 @@ pub struct DayEdit {
     pub service_min: Option<f64>,
 }
 
-/// A day to be timed: the rep, where and when it starts (the centre of its customers and
-/// the shift's start when not given), the visiting order, and the day's earlier stops
-/// (whose due reasons carry over).
+/// A day to be timed: whose and which day, where and when it starts (the centre of its
+/// customers when not given), the customers in visiting order with their positions, and
+/// the day's earlier stops (whose due reasons carry over).
 struct DayRoute<'a> {
-    rep: &'a Employee,
+    employee: EmployeeId,
     date: NaiveDate,
+    tz: Tz,
     start: Option<(f64, f64)>,
-    start_min: Option<f64>,
-    order: &'a [CustomerId],
+    start_min: f64,
+    stops: &'a [(CustomerId, (f64, f64))],
     previous: &'a [PlanStop],
     service: f64,
 }
 
-/// Times a day's route along its order.
-async fn timed_day(s: &AppState, tenant: TenantId, day: DayRoute<'_>) -> ApiResult<StoredPlan> {
-    let DayRoute {
-        rep,
-        date,
-        start,
-        start_min,
-        order,
-        previous,
-        service,
-    } = day;
-    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
-    let mut points = Vec::new();
+/// The customers of an edited day with their positions; each problem names its index.
+async fn locate(
+    s: &AppState,
+    tenant: TenantId,
+    order: &[CustomerId],
+) -> ApiResult<Vec<(CustomerId, (f64, f64))>> {
+    let mut out = Vec::with_capacity(order.len());
     for (i, id) in order.iter().enumerate() {
         let c = match s.store.customer(tenant, *id, &Reach::Tenant).await {
             Ok(c) => c,
@@ -594,40 +577,46 @@ async fn timed_day(s: &AppState, tenant: TenantId, day: DayRoute<'_>) -> ApiResu
                 "has no location to route to",
             ))
         })?;
-        points.push((loc.lat, loc.lon));
+        out.push((*id, (loc.lat, loc.lon)));
     }
+    Ok(out)
+}
+
+/// Times a day's route along its order.
+fn timed_day(day: DayRoute<'_>) -> ApiResult<StoredPlan> {
+    let points: Vec<(f64, f64)> = day.stops.iter().map(|(_, p)| *p).collect();
     // An empty day has no route; its start only needs to be a valid place.
-    let home = start.or_else(|| centre(&points)).unwrap_or((0.0, 0.0));
-    let pattern = work_pattern(s, tenant, rep.department_id, tz).await?;
+    let home = day.start.or_else(|| centre(&points)).unwrap_or((0.0, 0.0));
     let mut all = vec![home];
     all.extend(points.iter().copied());
     let travel = GreatCircle::new(all, Mode::Drive);
-    let reasons: HashMap<CustomerId, Option<DueInfo>> = previous
+    let reasons: HashMap<CustomerId, Option<DueInfo>> = day
+        .previous
         .iter()
         .map(|p| (p.customer_id, p.due.clone()))
         .collect();
-    let (mut at, mut now, mut km) = (0usize, start_min.unwrap_or(pattern.shift.0), 0.0);
+    let (mut at, mut now, mut km) = (0usize, day.start_min, 0.0);
     let mut stops = Vec::new();
-    for (i, id) in order.iter().enumerate() {
+    for (i, (id, _)) in day.stops.iter().enumerate() {
         km += travel.km(at, i + 1);
         now += travel.minutes(at, i + 1);
         let arrival = now;
-        now += service;
+        now += day.service;
         stops.push(PlanStop {
             customer_id: *id,
-            arrival: local_text(tz, date, arrival),
-            departure: local_text(tz, date, now),
-            service_min: service,
+            arrival: local_text(day.tz, day.date, arrival),
+            departure: local_text(day.tz, day.date, now),
+            service_min: day.service,
             due: reasons.get(id).cloned().flatten(),
         });
         at = i + 1;
     }
-    if !order.is_empty() {
+    if !day.stops.is_empty() {
         km += travel.km(at, 0);
     }
     Ok(StoredPlan {
-        employee_id: rep.id.0,
-        date: date.to_string(),
+        employee_id: day.employee.0,
+        date: day.date.to_string(),
         status: "draft".into(),
         stops: to_json(&stops)?,
         start_lat: home.0,
@@ -636,6 +625,12 @@ async fn timed_day(s: &AppState, tenant: TenantId, day: DayRoute<'_>) -> ApiResu
         updated_ms: 0,
         published_ms: None,
     })
+}
+
+/// When a rep's day starts: the first shift of their department's attendance rule.
+async fn shift_start(s: &AppState, tenant: TenantId, rep: &Employee, tz: Tz) -> ApiResult<f64> {
+    let rule: AttendanceRule = rule_for(s, tenant, "attendance", rep.department_id).await?;
+    Ok(work_pattern(&rule, tz)?.shift.0)
 }
 
 /// Replaces a day's stops in the given order and re-times it. A published day stays
@@ -669,21 +664,18 @@ async fn put_day(
         Some(p) => from_json(&p.stops)?,
         None => Vec::new(),
     };
-    let start = existing.as_ref().map(|p| (p.start_lat, p.start_lon));
-    let planned = timed_day(
-        &s,
-        tenant,
-        DayRoute {
-            rep: &rep,
-            date: day,
-            start,
-            start_min: None,
-            order: &edit.customer_ids,
-            previous: &previous,
-            service: edit.service_min.unwrap_or(DEFAULT_SERVICE_MIN),
-        },
-    )
-    .await?;
+    let stops = locate(&s, tenant, &edit.customer_ids).await?;
+    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+    let planned = timed_day(DayRoute {
+        employee,
+        date: day,
+        tz,
+        start: existing.as_ref().map(|p| (p.start_lat, p.start_lon)),
+        start_min: shift_start(&s, tenant, &rep, tz).await?,
+        stops: &stops,
+        previous: &previous,
+        service: edit.service_min.unwrap_or(DEFAULT_SERVICE_MIN),
+    })?;
     Ok(Json(day_view(&s.store.put_plan(tenant, &planned).await?)?))
 }
 
@@ -729,7 +721,7 @@ async fn publish(
     Ok(Json(PublishReport { days_published: n }))
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Clone, Serialize, ToSchema)]
 pub struct MyStop {
     #[serde(flatten)]
     pub stop: PlanStop,
@@ -757,29 +749,25 @@ pub struct MyPlanQuery {
     pub date: Option<String>,
 }
 
-fn me(caller: &Caller) -> ApiResult<(TenantId, EmployeeId)> {
-    match &caller.principal {
-        Principal::User(u) => Ok((u.tenant, u.employee)),
-        _ => Err(ApiError::forbidden()),
-    }
-}
-
+/// The rep's published day as shown, with the stored day it came from (`None` when
+/// nothing is published for the date).
 async fn my_day(
     s: &AppState,
     tenant: TenantId,
+    tz: Tz,
     me: EmployeeId,
     date: NaiveDate,
-) -> ApiResult<MyDay> {
-    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+) -> ApiResult<(MyDay, Option<StoredPlan>)> {
     let plan = match s.store.plan(tenant, me, &date.to_string()).await {
         Ok(p) if p.status == "published" => p,
         Ok(_) | Err(storage::StoreError::NotFound) => {
-            return Ok(MyDay {
+            let none = MyDay {
                 date: date.to_string(),
                 status: "none".into(),
                 km: 0.0,
                 stops: Vec::new(),
-            });
+            };
+            return Ok((none, None));
         }
         Err(e) => return Err(e.into()),
     };
@@ -824,12 +812,13 @@ async fn my_day(
             lon: loc.map(|l| l.1),
         });
     }
-    Ok(MyDay {
+    let day = MyDay {
         date: date.to_string(),
-        status: plan.status,
+        status: plan.status.clone(),
         km: (plan.km * 100.0).round() / 100.0,
         stops,
-    })
+    };
+    Ok((day, Some(plan)))
 }
 
 /// The signed-in rep's published plan for a day, in route order with planned times.
@@ -840,13 +829,13 @@ async fn my_plan(
     caller: Caller,
     Query(q): Query<MyPlanQuery>,
 ) -> ApiResult<Json<MyDay>> {
-    let (tenant, me) = me(&caller)?;
+    let (tenant, me) = (caller.tenant(), caller.person()?);
     let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
     let date = match q.date.as_deref() {
         Some(d) => parse_date("date", d)?,
         None => local_date(tz, crate::now_ms()),
     };
-    Ok(Json(my_day(&s, tenant, me, date).await?))
+    Ok(Json(my_day(&s, tenant, tz, me, date).await?.0))
 }
 
 #[derive(Deserialize, Serialize, ToSchema)]
@@ -866,20 +855,19 @@ async fn reoptimize(
     caller: Caller,
     Json(input): Json<ReoptimizeInput>,
 ) -> ApiResult<Json<MyDay>> {
-    let (tenant, me) = me(&caller)?;
+    let (tenant, me) = (caller.tenant(), caller.person()?);
     let here = domain::Wgs84::parse(input.lat, input.lon, domain::CoordSystem::Wgs84)
         .map_err(|b| ApiError::invalid(Invalid::one(b.field(), b.problem())))?;
     let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
     let now_ms = crate::now_ms();
     let date = local_date(tz, now_ms);
-    let today = my_day(&s, tenant, me, date).await?;
-    if today.status != "published" {
+    let (today, Some(plan)) = my_day(&s, tenant, tz, me, date).await? else {
         return Err(ApiError::new(
             axum::http::StatusCode::NOT_FOUND,
             "not_found",
             "no published plan for today",
         ));
-    }
+    };
     let (done, rest): (Vec<&MyStop>, Vec<&MyStop>) = today.stops.iter().partition(|s| s.visited);
     let rest: Vec<&MyStop> = rest.into_iter().filter(|s| s.lat.is_some()).collect();
     // A single-route TSP from here through the remaining stops (times in minutes).
@@ -924,52 +912,59 @@ async fn reoptimize(
     order.extend(route.order.iter().map(|&i| rest[i - 1].stop.customer_id));
     let previous: Vec<PlanStop> = today.stops.iter().map(|s| s.stop.clone()).collect();
     let rep = s.store.employee(tenant, me, &Reach::Tenant).await?;
-    let plan = s.store.plan(tenant, me, &date.to_string()).await?;
     let midnight = local_instant(tz, date, 0);
     let service = previous
         .first()
         .map(|p| p.service_min)
         .unwrap_or(DEFAULT_SERVICE_MIN);
+    let located = |stops: &[&MyStop]| -> Vec<(CustomerId, (f64, f64))> {
+        stops
+            .iter()
+            .filter_map(|s| Some((s.stop.customer_id, (s.lat?, s.lon?))))
+            .collect()
+    };
+    let rest_in_order: Vec<&MyStop> = route.order.iter().map(|&i| rest[i - 1]).collect();
     // The whole day's distance along the new order, from the day's start.
-    let mut timed = timed_day(
-        &s,
-        tenant,
-        DayRoute {
-            rep: &rep,
-            date,
-            start: Some((plan.start_lat, plan.start_lon)),
-            start_min: None,
-            order: &order,
-            previous: &previous,
-            service,
-        },
-    )
-    .await?;
+    let whole: Vec<&MyStop> = done.iter().chain(&rest_in_order).copied().collect();
+    let mut timed = timed_day(DayRoute {
+        employee: me,
+        date,
+        tz,
+        start: Some((plan.start_lat, plan.start_lon)),
+        start_min: shift_start(&s, tenant, &rep, tz).await?,
+        stops: &located(&whole),
+        previous: &previous,
+        service,
+    })?;
     // The visited stops keep their times; the rest run from now and from here.
-    let rest_ids: Vec<CustomerId> = order[done.len()..].to_vec();
-    let from_here = timed_day(
-        &s,
-        tenant,
-        DayRoute {
-            rep: &rep,
-            date,
-            start: Some((here.lat(), here.lon())),
-            start_min: Some((now_ms - midnight) as f64 / 60_000.0),
-            order: &rest_ids,
-            previous: &previous,
-            service,
-        },
-    )
-    .await?;
-    let mut stops: Vec<PlanStop> = previous
-        .iter()
-        .filter(|p| done.iter().any(|d| d.stop.customer_id == p.customer_id))
-        .cloned()
-        .collect();
-    stops.extend(from_json::<Vec<PlanStop>>(&from_here.stops)?);
+    let from_here = timed_day(DayRoute {
+        employee: me,
+        date,
+        tz,
+        start: Some((here.lat(), here.lon())),
+        start_min: (now_ms - midnight) as f64 / 60_000.0,
+        stops: &located(&rest_in_order),
+        previous: &previous,
+        service,
+    })?;
+    let mut stops: Vec<PlanStop> = done.iter().map(|d| d.stop.clone()).collect();
+    let retimed: Vec<PlanStop> = from_json(&from_here.stops)?;
+    stops.extend(retimed.iter().cloned());
     timed.stops = to_json(&stops)?;
-    timed.start_lat = plan.start_lat;
-    timed.start_lon = plan.start_lon;
     s.store.put_plan(tenant, &timed).await?;
-    Ok(Json(my_day(&s, tenant, me, date).await?))
+    // The answer is today's view in the new order; names and visits have not changed.
+    let shown: Vec<MyStop> = done
+        .iter()
+        .map(|d| (*d).clone())
+        .chain(rest_in_order.iter().zip(retimed).map(|(r, stop)| MyStop {
+            stop,
+            ..(*r).clone()
+        }))
+        .collect();
+    Ok(Json(MyDay {
+        date: today.date.clone(),
+        status: today.status.clone(),
+        km: (timed.km * 100.0).round() / 100.0,
+        stops: shown,
+    }))
 }

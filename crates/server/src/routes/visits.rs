@@ -5,8 +5,7 @@
 //! the same id is a 409, an action arriving late is judged at the time it happened.
 
 use crate::actions::{
-    ActionFixInput, device_clock_ms, device_evidence, digest, from_json, id_reused, parse_fix,
-    parse_time, to_json,
+    action_fix, device_evidence, digest, from_json, id_reused, parse_time, to_json,
 };
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -20,7 +19,7 @@ use crate::tracking::schedule_cache::parse_tz;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::access::{Action, Principal, Reach, Resource};
+use domain::access::{Action, Reach, Resource};
 use domain::attendance::local_instant;
 use domain::customer::Customer;
 use domain::evidence::{DeviceFacts, Flag, FlagCode};
@@ -351,13 +350,6 @@ pub struct CheckinInput {
     pub device: Option<DeviceFacts>,
 }
 
-fn me(caller: &Caller) -> ApiResult<(TenantId, EmployeeId)> {
-    match &caller.principal {
-        Principal::User(u) => Ok((u.tenant, u.employee)),
-        _ => Err(ApiError::forbidden()),
-    }
-}
-
 /// The prospect's customer id follows from the visit id, so a replayed check-in finds
 /// the customer it created rather than making another.
 fn prospect_id(visit: Uuid) -> CustomerId {
@@ -425,7 +417,7 @@ async fn check_in(
     caller: Caller,
     Json(input): Json<CheckinInput>,
 ) -> ApiResult<(StatusCode, Json<VisitView>)> {
-    let (tenant, employee) = me(&caller)?;
+    let (tenant, employee) = (caller.tenant(), caller.person()?);
     let body_digest = digest(&input);
     // A replay answers before any judging, so it returns exactly the first answer.
     match s.store.visit(tenant, input.id).await {
@@ -436,18 +428,7 @@ async fn check_in(
         Err(StoreError::NotFound) => {}
         Err(e) => return Err(e.into()),
     }
-    let clock = device_clock_ms(input.device.as_ref())?;
-    let fix = parse_fix(
-        &ActionFixInput {
-            t: input.t.clone(),
-            lat: input.lat,
-            lon: input.lon,
-            coord_system: input.coord_system.clone(),
-            accuracy_m: input.accuracy_m,
-            mock: input.mock,
-        },
-        clock,
-    )?;
+    let fix = action_fix!(input)?;
     let policy = policy_for(&s, tenant, employee).await?;
     let (customer_id, prospect, judgement, kind) = match (&input.customer_id, &input.prospect) {
         (Some(id), None) => {
@@ -588,7 +569,7 @@ async fn check_out(
     Path(id): Path<Uuid>,
     Json(input): Json<CheckoutInput>,
 ) -> ApiResult<(StatusCode, Json<VisitView>)> {
-    let (tenant, employee) = me(&caller)?;
+    let (tenant, employee) = (caller.tenant(), caller.person()?);
     let body_digest = digest(&input);
     let visit = own_visit(&s, tenant, employee, id).await?;
     if let Some(done) = &visit.checkout {
@@ -603,18 +584,7 @@ async fn check_out(
         )
         .await;
     }
-    let clock = device_clock_ms(input.device.as_ref())?;
-    let fix = parse_fix(
-        &ActionFixInput {
-            t: input.t.clone(),
-            lat: input.lat,
-            lon: input.lon,
-            coord_system: input.coord_system.clone(),
-            accuracy_m: input.accuracy_m,
-            mock: input.mock,
-        },
-        clock,
-    )?;
+    let fix = action_fix!(input)?;
     let policy = policy_for(&s, tenant, employee).await?;
     let judged = policy
         .judge_checkout(visit.checkin.fix.t_ms, fix.t_ms)
@@ -733,7 +703,7 @@ async fn put_report(
     Path(id): Path<Uuid>,
     Json(input): Json<ReportInput>,
 ) -> ApiResult<Json<VisitView>> {
-    let (tenant, employee) = me(&caller)?;
+    let (tenant, employee) = (caller.tenant(), caller.person()?);
     let body_digest = digest(&input);
     let visit = own_visit(&s, tenant, employee, id).await?;
     if let Some(r) = &visit.report

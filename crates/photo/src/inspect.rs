@@ -1,6 +1,6 @@
 //! `inspect`: everything the server stores about an uploaded photo, computed in one pass.
 
-use crate::decode::{Limits, decode};
+use crate::decode::{Decoded, Limits, decode};
 use crate::exif::{self, ExifFacts};
 use crate::phash::{PHash, phash};
 use crate::{Format, PhotoError};
@@ -25,16 +25,20 @@ pub struct Photo {
 
 /// Checks an upload against `limits`, decodes it fully and returns its facts.
 pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<Photo, PhotoError> {
-    let decoded = decode(bytes, limits)?;
+    Ok(facts(bytes, &decode(bytes, limits)?))
+}
+
+/// The facts of an upload already decoded (upright).
+pub(crate) fn facts(bytes: &[u8], decoded: &Decoded) -> Photo {
     let (width, height) = decoded.image.dimensions();
-    Ok(Photo {
+    Photo {
         format: decoded.format,
         width,
         height,
         sha256: sha256_hex(bytes),
         exif: exif::read(bytes),
         phash: phash(&decoded.image),
-    })
+    }
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {

@@ -9,7 +9,7 @@
 //! - [`PHash`] / [`hamming`] / [`SAME_PHOTO_MAX_DISTANCE`] flag a photo uploaded again after
 //!   being resized or re-encoded (a rep passing off an old visit photo as new).
 //! - [`watermark`] burns time, place and names into a JPEG copy; [`thumbnail`] makes list
-//!   images. Errors carry a stable [`PhotoError::code`] for the API's 4xx answers.
+//!   images; [`process`] does inspection, watermark and thumbnail from one decode. Errors carry a stable [`PhotoError::code`] for the API's 4xx answers.
 //!
 //! Dependencies, and why these:
 //! - `image` (default features off; only `jpeg`, `png`, `webp`): the standard Rust imaging
@@ -35,6 +35,7 @@ mod exif;
 mod font;
 mod inspect;
 mod phash;
+mod process;
 mod sniff;
 mod watermark;
 
@@ -45,5 +46,6 @@ pub use exif::{ExifFacts, GpsPoint, TakenAt};
 pub use font::Font;
 pub use inspect::{Photo, inspect};
 pub use phash::{PHash, SAME_PHOTO_MAX_DISTANCE, hamming};
+pub use process::{Processed, process};
 pub use sniff::{Format, sniff};
 pub use watermark::{WatermarkOptions, watermark};

@@ -49,13 +49,25 @@ pub fn watermark(
     font: &Font,
     opts: &WatermarkOptions,
 ) -> Result<Vec<u8>, PhotoError> {
-    let mut image = decode(bytes, &opts.limits)?.image;
+    jpeg(
+        &marked(decode(bytes, &opts.limits)?.image, lines, font, opts),
+        opts.quality,
+    )
+}
+
+/// The watermarked pixels of a decoded (upright) photo, scaled as `opts` says.
+pub(crate) fn marked(
+    mut image: image::DynamicImage,
+    lines: &[String],
+    font: &Font,
+    opts: &WatermarkOptions,
+) -> RgbImage {
     if let Some(side) = opts.max_side {
         image = fit(image, side.max(1));
     }
     let mut rgb = to_rgb(&image);
     draw(&mut rgb, lines, &font.inner, opts.band_opacity);
-    jpeg(&rgb, opts.quality)
+    rgb
 }
 
 /// The text laid out for one image: size, wrapped lines and the band they need.

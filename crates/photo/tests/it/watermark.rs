@@ -137,3 +137,24 @@ fn thumbnails_fit_the_requested_side() {
     let small = decode(&thumbnail(&jpeg(&scene(4, 90, 60), 85), 300).unwrap());
     assert_eq!(small.dimensions(), (90, 60), "never scaled up");
 }
+
+#[test]
+fn process_matches_inspect_watermark_and_thumbnail_from_one_decode() {
+    let bytes = jpeg(&scene(9, 800, 600), 85);
+    let lines = vec!["时间：2026-11-28 09:30".to_owned(), "客户：测试".to_owned()];
+    let (font, opts) = (font(), WatermarkOptions::default());
+    let done = photo::process(&bytes, &lines, &font, &opts, 320).unwrap();
+    assert_eq!(
+        done.photo,
+        photo::inspect(&bytes, &photo::Limits::default()).unwrap()
+    );
+    assert_eq!(
+        done.watermarked,
+        watermark(&bytes, &lines, &font, &opts).unwrap()
+    );
+    let thumb = decode(&done.thumbnail);
+    assert_eq!(thumb.dimensions(), (320, 240));
+    // Text was drawn on the copy.
+    assert!(ink(&decode(&done.watermarked), 500, 600) > 0);
+    assert!(photo::process(b"<html>", &lines, &font, &opts, 320).is_err());
+}

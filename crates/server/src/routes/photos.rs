@@ -293,48 +293,8 @@ async fn upload(
         )
     })?;
 
-    let limits = photo::Limits {
-        max_bytes: limit,
-        ..Default::default()
-    };
-    let file_len = file.len();
-    let bytes = file.clone();
-    let facts = tokio::task::spawn_blocking(move || photo::inspect(&bytes, &limits))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(photo_error)?;
-
-    // Evidence: device, EXIF against the action, reuse within the tenant.
-    let mut flags = device_evidence(
-        s,
-        tenant,
-        employee,
-        meta.device.as_ref(),
-        meta.mock.unwrap_or(false),
-        t_ms,
-    )
-    .await?;
-    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
-    let exif = PhotoExif {
-        taken_ms: facts
-            .exif
-            .taken_at
-            .and_then(|t| exif_instant(t, offset_min, tz)),
-        lat_lon: facts.exif.gps.map(|g| (g.lat, g.lon)),
-    };
-    flags.extend(photo_flags(&exif, t_ms, at.map(|p| (p.lat(), p.lon()))));
-    for (other, sha, hash) in s.store.photo_fingerprints(tenant).await? {
-        let distance = facts.phash.distance(PHash(hash as u64));
-        if sha == facts.sha256 || distance <= SAME_PHOTO_MAX_DISTANCE {
-            flags.push(Flag::new(
-                FlagCode::PhotoReused,
-                json!({"photo_id": other, "identical": sha == facts.sha256, "distance": distance}),
-            ));
-            break;
-        }
-    }
-
     // The watermark: when, where, who, at which customer.
+    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
     let person = s
         .store
         .employee(tenant, employee, &domain::access::Reach::Tenant)
@@ -374,15 +334,56 @@ async fn upload(
         &person.name,
         customer.as_ref().map(|c| c.name.as_str()),
     );
-    let bytes = file.clone();
-    let (marked, thumb) = tokio::task::spawn_blocking(move || {
-        let marked = photo::watermark(&bytes, &lines, &font, &Default::default())?;
-        let thumb = photo::thumbnail(&marked, 320)?;
-        Ok::<_, photo::PhotoError>((marked, thumb))
+
+    // One decode checks the bytes and makes both copies, off the async threads.
+    let opts = photo::WatermarkOptions {
+        limits: photo::Limits {
+            max_bytes: limit,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let file_len = file.len();
+    let (file, processed) = tokio::task::spawn_blocking(move || {
+        let processed = photo::process(&file, &lines, &font, &opts, 320);
+        (file, processed)
     })
     .await
-    .map_err(ApiError::internal)?
-    .map_err(photo_error)?;
+    .map_err(ApiError::internal)?;
+    let photo::Processed {
+        photo: facts,
+        watermarked: marked,
+        thumbnail: thumb,
+    } = processed.map_err(photo_error)?;
+
+    // Evidence: device, EXIF against the action, reuse within the tenant.
+    let mut flags = device_evidence(
+        s,
+        tenant,
+        employee,
+        meta.device.as_ref(),
+        meta.mock.unwrap_or(false),
+        t_ms,
+    )
+    .await?;
+    let exif = PhotoExif {
+        taken_ms: facts
+            .exif
+            .taken_at
+            .and_then(|t| exif_instant(t, offset_min, tz)),
+        lat_lon: facts.exif.gps.map(|g| (g.lat, g.lon)),
+    };
+    flags.extend(photo_flags(&exif, t_ms, at.map(|p| (p.lat(), p.lon()))));
+    for (other, sha, hash) in s.store.photo_fingerprints(tenant).await? {
+        let distance = facts.phash.distance(PHash(hash as u64));
+        if sha == facts.sha256 || distance <= SAME_PHOTO_MAX_DISTANCE {
+            flags.push(Flag::new(
+                FlagCode::PhotoReused,
+                json!({"photo_id": other, "identical": sha == facts.sha256, "distance": distance}),
+            ));
+            break;
+        }
+    }
 
     let files = &s.photos;
     let original = files.path(

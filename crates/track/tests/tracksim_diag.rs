@@ -5,33 +5,17 @@
 //! `SEED=1 DAYS=20 cargo test --release -p track --test tracksim_diag -- --ignored --nocapture`
 
 use std::collections::BTreeMap;
+mod common;
+
+use common::from_tracksim::to_fix;
 use track::{Config, Fix, Provider, analyze, mileage_within, prepare};
 use tracksim::{
-    Config as SimConfig, city::City, fix::Provider as SimProvider, local_ms, phone_for, plan::Rep,
-    rng::Dice, rng::mix, simulate_day, working_day,
+    Config as SimConfig, city::City, local_ms, phone_for, plan::Rep, rng::Dice, rng::mix,
+    simulate_day, working_day,
 };
 
 /// One day's figures: label, then the error shares printed per source.
 type DayRow = (String, f64, f64, f64, f64, f64);
-
-fn to_fix(f: &tracksim::fix::Fix) -> Fix {
-    let opt = |x: Option<f64>| x.map_or(f32::NAN, |v| v as f32);
-    Fix {
-        t_ms: f.t_ms,
-        lat: f.lat,
-        lon: f.lon,
-        accuracy_m: f.accuracy_m as f32,
-        speed_mps: opt(f.speed_mps),
-        bearing_deg: opt(f.bearing_deg),
-        altitude_m: opt(f.altitude_m),
-        provider: match f.provider {
-            SimProvider::Gps => Provider::Gps,
-            SimProvider::Network => Provider::Network,
-            SimProvider::Fused => Provider::Fused,
-        },
-        mock: f.mock,
-    }
-}
 
 #[test]
 #[ignore = "a diagnosis tool (error by interval kind), not a check; run with --ignored --nocapture"]

@@ -3,30 +3,14 @@
 //! computes them, and the worst days with their error split by where it arises.
 //! `SEEDS=1,2,3,4 DAYS=20 REPS=3 WORST=5 cargo test --release -p track --test tracksim_seeds -- --ignored --nocapture`
 
-use track::{Config, Fix, Provider, analyze, mileage_within, prepare};
-use tracksim::{
-    Config as SimConfig, city::City, fix::Provider as SimProvider, local_ms, phone_for, plan::Rep,
-    rng::Dice, rng::mix, simulate_day, working_day,
-};
+mod common;
 
-fn to_fix(f: &tracksim::fix::Fix) -> Fix {
-    let opt = |x: Option<f64>| x.map_or(f32::NAN, |v| v as f32);
-    Fix {
-        t_ms: f.t_ms,
-        lat: f.lat,
-        lon: f.lon,
-        accuracy_m: f.accuracy_m as f32,
-        speed_mps: opt(f.speed_mps),
-        bearing_deg: opt(f.bearing_deg),
-        altitude_m: opt(f.altitude_m),
-        provider: match f.provider {
-            SimProvider::Gps => Provider::Gps,
-            SimProvider::Network => Provider::Network,
-            SimProvider::Fused => Provider::Fused,
-        },
-        mock: f.mock,
-    }
-}
+use common::from_tracksim::to_fix;
+use track::{Config, Fix, analyze, mileage_within, prepare};
+use tracksim::{
+    Config as SimConfig, city::City, local_ms, phone_for, plan::Rep, rng::Dice, rng::mix,
+    simulate_day, working_day,
+};
 
 /// One rep-day: relative error, and its error in metres by where it arises.
 struct Row {

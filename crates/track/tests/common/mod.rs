@@ -1,1 +1,2 @@
+pub mod from_tracksim;
 pub mod sim;

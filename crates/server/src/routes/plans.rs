@@ -110,6 +110,11 @@ fn local_text(tz: Tz, date: NaiveDate, minutes: f64) -> String {
 
 /// The reps of a department subtree: active field employees.
 async fn reps_of(s: &AppState, tenant: TenantId, dept: DepartmentId) -> ApiResult<Vec<Employee>> {
+    field_reps(s, tenant, &Reach::Subtree(dept)).await
+}
+
+/// Active field employees within a reach.
+async fn field_reps(s: &AppState, tenant: TenantId, reach: &Reach) -> ApiResult<Vec<Employee>> {
     let mut out = Vec::new();
     let mut f = EmployeeFilter {
         role: Some(Role::Field),
@@ -118,10 +123,7 @@ async fn reps_of(s: &AppState, tenant: TenantId, dept: DepartmentId) -> ApiResul
         ..Default::default()
     };
     loop {
-        let page = s
-            .store
-            .list_employees(tenant, &Reach::Subtree(dept), &f)
-            .await?;
+        let page = s.store.list_employees(tenant, reach, &f).await?;
         out.extend(page.items);
         match page.next_cursor {
             Some(c) => f.cursor = Some(c),
@@ -480,17 +482,18 @@ async fn list_plans(
         .department(tenant, q.department_id, &Reach::Tenant)
         .await?;
     let (from, to) = (parse_date("from", &q.from)?, parse_date("to", &q.to)?);
-    let reps: Vec<EmployeeId> = reps_of(&s, tenant, q.department_id)
+    // The department's reps that the caller reaches: two lists, not a lookup per rep.
+    let reached: HashSet<EmployeeId> = field_reps(&s, tenant, &reach)
         .await?
         .into_iter()
         .map(|e| e.id)
         .collect();
-    let mut visible = Vec::new();
-    for r in reps {
-        if s.store.employee(tenant, r, &reach).await.is_ok() {
-            visible.push(r);
-        }
-    }
+    let visible: Vec<EmployeeId> = reps_of(&s, tenant, q.department_id)
+        .await?
+        .into_iter()
+        .map(|e| e.id)
+        .filter(|id| reached.contains(id))
+        .collect();
     let rows = s
         .store
         .plans_between(tenant, &visible, &from.to_string(), &to.to_string())

@@ -58,18 +58,17 @@ export function Requests() {
     if (!dir || !dir.employees.size) return;
     let live = true;
     setError('');
-    Promise.all(
-      people.map((employee) =>
-        api
-          .get<AttendanceRequest[]>('/attendance/requests', { employee_id: employee.id, from, to })
-          .then((list) => list.map((r) => ({ ...r, employee })))
-          // Someone out of reach (or gone) simply has nothing to show.
-          .catch((e) => (e instanceof ApiError && (e.status === 404 || e.status === 403) ? [] : Promise.reject(e))),
-      ),
-    ).then(
-      (lists) => {
+    // One list of everyone the caller reaches; the department filter is applied here.
+    const inScope = new Map(people.map((p) => [p.id, p]));
+    api.get<AttendanceRequest[]>('/attendance/requests', { from, to }).then(
+      (list) => {
         if (!live) return;
-        const all = lists.flat().sort((a, b) => a.from.localeCompare(b.from) || a.employee.name.localeCompare(b.employee.name, lang));
+        const all = list
+          .flatMap((r) => {
+            const employee = inScope.get(r.employee_id);
+            return employee ? [{ ...r, employee }] : [];
+          })
+          .sort((a, b) => a.from.localeCompare(b.from) || a.employee.name.localeCompare(b.employee.name, lang));
         setRows(all);
       },
       (e) => live && setError(describe(e)),

@@ -280,6 +280,7 @@ export interface ImportReport {
 /** A leave or attendance-correction request (`body` is what the rep sent). */
 export interface AttendanceRequest {
   id: string;
+  employee_id: string;
   kind: 'leave' | 'correction' | string;
   status: 'pending' | 'approved' | 'rejected' | string;
   from: string;

@@ -283,6 +283,16 @@ fn visit_view(
 
 async fn full_view(s: &AppState, tenant: TenantId, v: VisitRecord) -> ApiResult<VisitView> {
     let policy = policy_for(s, tenant, v.checkin.employee).await?;
+    full_view_under(s, tenant, v, &policy).await
+}
+
+/// [`full_view`] when the visit's rule is already at hand.
+async fn full_view_under(
+    s: &AppState,
+    tenant: TenantId,
+    v: VisitRecord,
+    policy: &VisitPolicy,
+) -> ApiResult<VisitView> {
     let photos = s.store.visit_photos(tenant, v.checkin.id).await?;
     // A customer deleted since the visit leaves the visit readable, without a form.
     let customer = match s
@@ -306,7 +316,7 @@ async fn full_view(s: &AppState, tenant: TenantId, v: VisitRecord) -> ApiResult<
         },
         None => None,
     };
-    let mut view = visit_view(v, Some((photos, &policy)))?;
+    let mut view = visit_view(v, Some((photos, policy)))?;
     view.form = form;
     view.required_photos = Some(policy.required_photos);
     Ok(view)
@@ -518,7 +528,10 @@ async fn check_in(
     } else {
         StatusCode::OK
     };
-    Ok((status, Json(full_view(&s, tenant, stored).await?)))
+    Ok((
+        status,
+        Json(full_view_under(&s, tenant, stored, &policy).await?),
+    ))
 }
 
 /// The caller's own visit (404 for anyone else's: a guessed id reveals nothing).
@@ -643,7 +656,7 @@ async fn check_out(
     }
     Ok((
         StatusCode::CREATED,
-        Json(full_view(&s, tenant, stored).await?),
+        Json(full_view_under(&s, tenant, stored, &policy).await?),
     ))
 }
 

@@ -44,16 +44,31 @@ export function tOr(key: string, fallback: string): string {
   return (messages[lang] as Record<string, string>)[key] ?? (messages.en as Record<string, string>)[key] ?? fallback;
 }
 
+// Times are shown in the tenant's time zone (set after sign-in from `/me`), not the
+// browser's: a manager in another zone still reads the rep's local working day.
+let timeZone: string | undefined;
+
+export function setTimeZone(tz: string | undefined): void {
+  timeZone = tz;
+  listeners.forEach((f) => f());
+}
+
+export function currentTimeZone(): string | undefined {
+  return timeZone;
+}
+
 export function fmtDateTime(iso: string | Date | null | undefined): string {
   if (!iso) return '—';
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(
     new Date(iso),
   );
 }
 
 export function fmtTime(iso: string | Date | null | undefined): string {
   if (!iso) return '—';
-  return new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', timeZone }).format(
+    new Date(iso),
+  );
 }
 
 export function fmtNumber(n: number, digits = 0): string {

@@ -30,7 +30,9 @@ const BANNED: &[&str] = &[
 fn pure_crates_have_no_io_dependencies() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--offline"])
+        // `--locked`, not `--offline`: metadata resolves every platform's packages, and a
+        // fresh clone has fetched only this platform's; cargo fetches the rest if needed.
+        .args(["metadata", "--format-version", "1", "--locked"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo metadata runs");

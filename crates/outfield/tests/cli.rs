@@ -305,7 +305,7 @@ fn plan_solve_reads_solomon_and_reports_bad_files() {
     let s = Scratch::new();
     let c101 = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/bench/vrptw/solomon/C101.txt"
+        "/../plan/tests/data/solomon/C101.txt"
     );
     let out = outfield(
         &s.db(),

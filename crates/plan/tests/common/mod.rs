@@ -5,7 +5,7 @@ use plan::{Instance, Node};
 
 pub fn solomon_path(name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/bench/vrptw/solomon")
+        .join("tests/data/solomon")
         .join(format!("{name}.txt"))
 }
 

@@ -3,7 +3,7 @@
 // evidence, so a manager can judge it without opening anything else.
 import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../shared/errors';
-import { flagLabel, flagSentence } from '../shared/flags';
+import { FLAG_CODES, flagLabel, flagSentence } from '../shared/flags';
 import { fmtDate, fmtDateTime, fmtDistance, fmtDuration, t, todayInZone } from '../shared/i18n';
 import { go } from '../shared/route';
 import type { Flag, Form, FormField, Page, Visit } from '../shared/types';
@@ -18,15 +18,16 @@ export function Visits({ selected }: { selected?: string }) {
   const [to, setTo] = useState(todayInZone());
   const [judgement, setJudgement] = useState('');
   const [employee, setEmployee] = useState('');
+  const [flag, setFlag] = useState('');
   const [page, setPage] = useState<Visit[] | null>(null);
   const [error, setError] = useState('');
 
   useEffect(() => {
     setError('');
     api
-      .get<Page<Visit>>('/visits', { from, to, judgement, employee_id: employee, limit: 200 })
+      .get<Page<Visit>>('/visits', { from, to, judgement, employee_id: employee, flag, limit: 200 })
       .then((p) => setPage(p.items), (e) => setError(errorText(e)));
-  }, [from, to, judgement, employee]);
+  }, [from, to, judgement, employee, flag]);
 
   const people = dir ? [...dir.employees.values()].filter((e) => e.role === 'field') : [];
   return (
@@ -57,6 +58,15 @@ export function Visits({ selected }: { selected?: string }) {
               <option value="within">{t('judgement.within')}</option>
               <option value="outside">{t('judgement.outside')}</option>
               <option value="uncertain">{t('judgement.uncertain')}</option>
+            </select>
+          </label>
+          <label>
+            {t('visits.flags')}
+            <select value={flag} onChange={(e) => setFlag(e.currentTarget.value)} data-testid="visits-flag">
+              <option value="">{t('all')}</option>
+              {FLAG_CODES.map((c) => (
+                <option value={c}>{flagLabel(c)}</option>
+              ))}
             </select>
           </label>
         </div>

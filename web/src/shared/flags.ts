@@ -16,7 +16,8 @@ export interface FlagContext {
   employeeName?: (id: string) => string | undefined;
 }
 
-const KNOWN = new Set([
+/** Every flag code the server raises (evidence.rs FlagCode, contract B). */
+export const FLAG_CODES = [
   'outside_radius',
   'uncertain_location',
   'mock_location',
@@ -34,7 +35,8 @@ const KNOWN = new Set([
   'report_missing',
   'no_fix',
   'stale_fix',
-]);
+];
+const KNOWN = new Set(FLAG_CODES);
 
 /** The flag's short name ("Outside the radius"); an unknown code reads as "Other check". */
 export function flagLabel(code: string): string {

@@ -71,7 +71,7 @@ test('a rep requests leave, the manager approves it, the day is on_leave', async
   assert.equal(after.find((r) => r.id === second.id).status, 'rejected');
 
   // Attendance: today is on leave, on screen and through the API.
-  await page.goto(`${BASE}/#/attendance`);
+  await page.goto(`${BASE}/#/attendance/person`);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=attendance-person] option').length > 5);
   await page.selectOption('[data-testid=attendance-person]', rep.id);
   await page.locator(`[data-testid=attendance-days] tr[data-date="${today}"][data-status=on_leave]`).waitFor();

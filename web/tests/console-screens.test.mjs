@@ -25,7 +25,7 @@ for (const locale of ['en-US', 'zh-CN']) {
     assert.equal((await admin('GET', `/employees/${rep.id}`)).phone, phone);
     await shot(page, `console-people-${locale}`);
 
-    await page.goto(page.url().replace(/#.*/, '#/attendance'));
+    await page.goto(page.url().replace(/#.*/, '#/attendance/person'));
     await page.waitForSelector('[data-testid=attendance-person]');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=attendance-person] option').length > 5);
     await page.selectOption('[data-testid=attendance-person]', rep.id);

@@ -1,17 +1,21 @@
 // The console's frame: sign-in, the top bar with its sections, and the section the hash
-// names. Each section is its own small module.
+// names. Each section is its own small module; the nav shows only the sections the
+// signed-in role may use (roles.ts), and a field rep is pointed to the field app.
 import { useEffect, useState } from 'preact/hooks';
-import { t } from '../shared/i18n';
+import { setTimeZone, t } from '../shared/i18n';
 import type { MessageKey } from '../shared/messages';
 import { chooseTiles, currentTiles, TILE_SOURCES } from '../shared/map';
 import { go, useRoute } from '../shared/route';
 import type { Me } from '../shared/types';
-import { LangSwitch, LoginForm, useLang } from '../shared/ui';
+import { LangSwitch, useLang } from '../shared/ui';
 import { Attendance } from './Attendance';
 import { Forms } from './Forms';
 import { Customers } from './Customers';
 import { Directory, DirectoryContext } from './directory';
 import { LiveMap } from './LiveMap';
+import { Login } from './Login';
+import { Mileage } from './Mileage';
+import { RoleContext, SelfContext, sections, type Section } from './roles';
 import { People } from './People';
 import { Plans } from './Plans';
 import { Requests } from './Requests';
@@ -21,16 +25,17 @@ import { TrackReplay } from './TrackReplay';
 import { Visits } from './Visits';
 
 
-const NAV: { id: string; label: MessageKey; ready: boolean }[] = [
-  { id: 'live', label: 'nav.live', ready: true },
-  { id: 'visits', label: 'nav.visits', ready: true },
-  { id: 'plans', label: 'nav.plans', ready: true },
-  { id: 'customers', label: 'nav.customers', ready: true },
-  { id: 'attendance', label: 'nav.attendance', ready: true },
-  { id: 'requests', label: 'nav.requests', ready: true },
-  { id: 'forms', label: 'nav.forms', ready: true },
-  { id: 'rules', label: 'nav.rules', ready: true },
-  { id: 'people', label: 'nav.people', ready: true },
+const NAV: { id: Section; label: MessageKey }[] = [
+  { id: 'live', label: 'nav.live' },
+  { id: 'visits', label: 'nav.visits' },
+  { id: 'plans', label: 'nav.plans' },
+  { id: 'customers', label: 'nav.customers' },
+  { id: 'attendance', label: 'nav.attendance' },
+  { id: 'mileage', label: 'nav.mileage' },
+  { id: 'requests', label: 'nav.requests' },
+  { id: 'forms', label: 'nav.forms' },
+  { id: 'rules', label: 'nav.rules' },
+  { id: 'people', label: 'nav.people' },
 ];
 
 export function App() {
@@ -46,34 +51,71 @@ export function App() {
 
   useEffect(() => {
     if (!signedIn) return;
-    api.get<Me>('/me').then(setMe, () => {});
-    const d = new Directory(api);
-    setDirectory(d);
-    void d.load();
+    setMe(null);
+    setDirectory(null);
+    api.get<Me>('/me').then(
+      (m) => {
+        // Every time on screen is the tenant's local time, whatever the browser's zone.
+        setTimeZone(m.tenant.timezone);
+        setMe(m);
+        if (m.employee.role === 'field') return;
+        const d = new Directory(api, m.employee.role);
+        setDirectory(d);
+        void d.load();
+      },
+      () => {},
+    );
   }, [signedIn]);
 
   if (!signedIn) {
     return (
       <div class="center">
-        <LoginForm api={api} title={t('console.title')} onDone={() => setSignedIn(true)} />
+        <Login api={api} onDone={() => setSignedIn(true)} />
       </div>
     );
   }
 
-  const section = route[0] ?? 'live';
+  const signOut = async () => {
+    await api.logout();
+    setSignedIn(false);
+    go('live');
+  };
+
+  if (!me) return <p class="center muted">{t('loading')}</p>;
+  const role = me.employee.role;
+  const allowed = sections(role);
+  if (allowed.length === 0) {
+    // Field reps have no console: say so politely and point to their app.
+    return (
+      <div class="center">
+        <section class="login" data-testid="field-only">
+          <div class="login-head">
+            <h1>{t('console.title')}</h1>
+            <LangSwitch />
+          </div>
+          <p>{t('console.field_only')}</p>
+          <a class="button primary" href="/app/" data-testid="open-app">
+            {t('console.open_app')}
+          </a>
+          <button onClick={signOut}>{t('logout')}</button>
+        </section>
+      </div>
+    );
+  }
+
+  const asked = route[0] === 'track' ? 'live' : (route[0] as Section | undefined);
+  const section: Section = asked && allowed.includes(asked) ? asked : allowed[0];
+  const showTrack = route[0] === 'track' && allowed.includes('live');
   return (
+    <RoleContext.Provider value={role}>
+    <SelfContext.Provider value={me.employee.id}>
     <DirectoryContext.Provider value={directory}>
       <div class="shell">
         <header class="topbar">
           <strong class="brand">Outfield</strong>
           <nav>
-            {NAV.map((n) => (
-              <a
-                href={n.ready ? `#/${n.id}` : undefined}
-                class={(section === n.id || (n.id === 'live' && section === 'track') ? 'active ' : '') + (n.ready ? '' : 'soon')}
-                title={n.ready ? undefined : t('soon')}
-                data-testid={`nav-${n.id}`}
-              >
+            {NAV.filter((n) => allowed.includes(n.id)).map((n) => (
+              <a href={`#/${n.id}`} class={section === n.id ? 'active' : ''} data-testid={`nav-${n.id}`}>
                 {t(n.label)}
               </a>
             ))}
@@ -93,23 +135,16 @@ export function App() {
           </select>
           <LangSwitch />
           <span class="who" data-testid="who">{me?.employee.name}</span>
-          <button
-            onClick={async () => {
-              await api.logout();
-              setSignedIn(false);
-              go('live');
-            }}
-          >
-            {t('logout')}
-          </button>
+          <button onClick={signOut}>{t('logout')}</button>
         </header>
         <main class="content">
-          {section === 'live' && <LiveMap />}
-          {section === 'track' && <TrackReplay employeeId={route[1]} date={route[2]} />}
+          {section === 'live' && !showTrack && <LiveMap />}
+          {showTrack && <TrackReplay employeeId={route[1]} date={route[2]} />}
           {section === 'visits' && <Visits selected={route[1]} />}
           {section === 'customers' && <Customers />}
           {section === 'plans' && <Plans />}
-          {section === 'attendance' && <Attendance />}
+          {section === 'attendance' && <Attendance view={route[1]} />}
+          {section === 'mileage' && <Mileage />}
           {section === 'requests' && <Requests />}
           {section === 'forms' && <Forms />}
           {section === 'rules' && <Rules />}
@@ -117,5 +152,7 @@ export function App() {
         </main>
       </div>
     </DirectoryContext.Provider>
+    </SelfContext.Provider>
+    </RoleContext.Provider>
   );
 }

@@ -1,20 +1,39 @@
-// Attendance: one person's daily records over a date range — the day's status, the
-// clock-in and clock-out times per shift, minutes worked, late and early.
+// Attendance: the team grid (TeamAttendance, the default view) or one person's daily
+// records over a date range — the day's status, the clock-in and clock-out times per
+// shift, minutes worked, late and early.
 import { useEffect, useState } from 'preact/hooks';
-import { describe } from '../shared/api';
-import { fmtDuration, fmtTime, t, tOr } from '../shared/i18n';
-import { localDate } from '../shared/ids';
+import { errorText } from '../shared/errors';
+import { fmtDate, fmtDuration, fmtTime, t, todayInZone } from '../shared/i18n';
 import type { AttendanceDay } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { useDirectory } from './directory';
 import { api } from './session';
+import { dayLabel, TeamAttendance } from './TeamAttendance';
 
-export function Attendance() {
+export function Attendance({ view }: { view?: string }) {
+  useLang();
+  const person = view === 'person';
+  return (
+    <section class="panel page" data-testid="attendance-page">
+      <div class="tabs">
+        <a href="#/attendance" class={person ? '' : 'active'} data-testid="attendance-team-tab">
+          {t('attendance.view_team')}
+        </a>
+        <a href="#/attendance/person" class={person ? 'active' : ''} data-testid="attendance-person-tab">
+          {t('attendance.view_person')}
+        </a>
+      </div>
+      {person ? <PersonAttendance /> : <TeamAttendance />}
+    </section>
+  );
+}
+
+function PersonAttendance() {
   const lang = useLang();
   const dir = useDirectory();
   const [employee, setEmployee] = useState('');
-  const [from, setFrom] = useState(localDate(new Date(Date.now() - 13 * 86400_000)));
-  const [to, setTo] = useState(localDate());
+  const [from, setFrom] = useState(todayInZone(-13));
+  const [to, setTo] = useState(todayInZone());
   const [days, setDays] = useState<AttendanceDay[] | null>(null);
   const [error, setError] = useState('');
 
@@ -23,14 +42,14 @@ export function Attendance() {
     setError('');
     api
       .get<{ items: AttendanceDay[] }>('/attendance/days', { employee_id: employee, from, to })
-      .then((r) => setDays(r.items), (e) => setError(describe(e)));
+      .then((r) => setDays(r.items), (e) => setError(errorText(e)));
   }, [employee, from, to]);
 
   const people = dir
     ? [...dir.employees.values()].filter((e) => e.active).sort((a, b) => a.name.localeCompare(b.name, lang))
     : [];
   return (
-    <section class="panel page" data-testid="attendance-page">
+    <div data-testid="person-attendance">
       <div class="filters">
         <label>
           {t('attendance.person')}
@@ -68,9 +87,9 @@ export function Attendance() {
           <tbody>
             {days.map((d) => (
               <tr data-date={d.date} data-status={d.status}>
-                <td>{d.date}</td>
+                <td>{fmtDate(d.date)}</td>
                 <td>
-                  <span class={`pill day-${d.status}`}>{tOr(`day.${d.status}`, d.status)}</span>
+                  <span class={`pill day-${d.status}`}>{dayLabel(d.status)}</span>
                 </td>
                 <td>{d.shifts.map((s) => fmtTime(s.clock_in)).join(', ') || '—'}</td>
                 <td>{d.shifts.map((s) => fmtTime(s.clock_out)).join(', ') || '—'}</td>
@@ -82,6 +101,6 @@ export function Attendance() {
           </tbody>
         </table>
       )}
-    </section>
+    </div>
   );
 }

@@ -1,7 +1,7 @@
 // Create or edit one customer. The location is set by clicking the map beside the form
 // (or typed); it is sent in the datum of the tiles on screen.
 import { useEffect, useState } from 'preact/hooks';
-import { describe } from '../shared/api';
+import { errorText } from '../shared/errors';
 import { t } from '../shared/i18n';
 import { uuid } from '../shared/ids';
 import type { Customer, Employee } from '../shared/types';
@@ -53,7 +53,7 @@ export function CustomerForm(props: {
         : await api.post<Customer>('/customers', { id: uuid(), ...body });
       props.onSaved(saved);
     } catch (err) {
-      setError(describe(err));
+      setError(errorText(err));
     }
   };
 

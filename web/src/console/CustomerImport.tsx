@@ -1,7 +1,7 @@
 // Import customers from Excel or CSV: check the file first (a dry run that saves nothing
 // and lists every bad row with its column and problem), then import the good rows.
 import { useState } from 'preact/hooks';
-import { describe } from '../shared/api';
+import { errorText } from '../shared/errors';
 import { t } from '../shared/i18n';
 import type { ImportReport } from '../shared/types';
 import { api } from './session';
@@ -23,7 +23,7 @@ export function CustomerImport({ onImported, onClose }: { onImported: () => void
       setReport(r);
       if (!dryRun) onImported();
     } catch (e) {
-      setError(describe(e));
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }

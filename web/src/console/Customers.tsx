@@ -2,7 +2,7 @@
 // on the map sets the location), import from Excel/CSV with its row-error report,
 // export, and the prospects reps created in the field waiting for approval.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { describe } from '../shared/api';
+import { errorText } from '../shared/errors';
 import { t } from '../shared/i18n';
 import { createMap, currentTiles, L, type OutfieldMap } from '../shared/map';
 import type { Customer, Page } from '../shared/types';
@@ -68,7 +68,7 @@ export function Customers() {
           setItems(list);
           setError('');
         },
-        (e) => setError(describe(e)),
+        (e) => setError(errorText(e)),
       );
     }, 250);
     return () => clearTimeout(timer);
@@ -91,7 +91,7 @@ export function Customers() {
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (e) {
-      setError(describe(e));
+      setError(errorText(e));
     }
   };
 
@@ -100,7 +100,7 @@ export function Customers() {
       await api.post(`/customers/${c.id}/approve`);
       setReload((n) => n + 1);
     } catch (e) {
-      setError(describe(e));
+      setError(errorText(e));
     }
   };
 

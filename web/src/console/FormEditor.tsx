@@ -3,7 +3,8 @@
 // next version with PUT. Older versions open read-only. The server's 422 names fields as
 // `fields[2].options`; each problem is shown beside that field.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, describe } from '../shared/api';
+import { ApiError } from '../shared/api';
+import { errorText } from '../shared/errors';
 import { t } from '../shared/i18n';
 import type { MessageKey } from '../shared/messages';
 import type { FieldType, FormField, FormVersion } from '../shared/types';
@@ -75,7 +76,16 @@ export function fieldPath(path: string): [number, string] | null {
   return m ? [Number(m[1]), m[2] ?? ''] : null;
 }
 
-export function FormEditor({ form, onSaved }: { form: FormVersion | null; onSaved: (f: FormVersion) => void }) {
+export function FormEditor({
+  form,
+  onSaved,
+  readOnly = false,
+}: {
+  form: FormVersion | null;
+  onSaved: (f: FormVersion) => void;
+  /** Shown but not editable (a manager reads forms; only an admin changes them). */
+  readOnly?: boolean;
+}) {
   const [name, setName] = useState(form?.name ?? '');
   const [fields, setFields] = useState<Draft[]>(() => (form ? form.fields.map(toDraft) : [blank(1)]));
   const [problems, setProblems] = useState<{ field: string; problem: string }[]>([]);
@@ -114,7 +124,7 @@ export function FormEditor({ form, onSaved }: { form: FormVersion | null; onSave
       if (err instanceof ApiError && err.fields.length) {
         setProblems(err.fields);
         setError(t('forms.fix_errors'));
-      } else setError(describe(err));
+      } else setError(errorText(err));
     } finally {
       setBusy(false);
     }
@@ -125,7 +135,7 @@ export function FormEditor({ form, onSaved }: { form: FormVersion | null; onSave
     try {
       setOld(await api.get<FormVersion>(`/forms/${form.id}`, { version: v }));
     } catch (err) {
-      setError(describe(err));
+      setError(errorText(err));
     }
   };
 
@@ -158,7 +168,7 @@ export function FormEditor({ form, onSaved }: { form: FormVersion | null; onSave
           </button>
         </p>
       )}
-      <fieldset class="plain-fieldset" disabled={!!old}>
+      <fieldset class="plain-fieldset" disabled={!!old || readOnly}>
         <label>
           {t('forms.name')}
           <input name="form-name" value={old ? old.name : name} onInput={(e) => setName(e.currentTarget.value)} />
@@ -182,7 +192,7 @@ export function FormEditor({ form, onSaved }: { form: FormVersion | null; onSave
             />
           ))}
         </ol>
-        {!old && (
+        {!old && !readOnly && (
           <div class="row">
             <button type="button" onClick={() => setFields((fs) => [...fs, blank(fs.length + 1)])} data-testid="add-field">
               + {t('forms.add_field')}
@@ -190,7 +200,7 @@ export function FormEditor({ form, onSaved }: { form: FormVersion | null; onSave
           </div>
         )}
       </fieldset>
-      {!old && (
+      {!old && !readOnly && (
         <div class="row">
           <button class="primary" type="submit" disabled={busy} data-testid="form-save">
             {form ? t('forms.save_version', { n: form.version + 1 }) : t('forms.save_new')}

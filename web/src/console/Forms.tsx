@@ -2,23 +2,25 @@
 // existing form makes a new version (visits keep the version they were filled with);
 // any older version can be opened read-only.
 import { useEffect, useState } from 'preact/hooks';
-import { describe } from '../shared/api';
+import { errorText } from '../shared/errors';
 import { fmtDateTime, t } from '../shared/i18n';
 import type { FormVersion } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { FormEditor } from './FormEditor';
+import { may, useRole } from './roles';
 import { api } from './session';
 
 export function Forms() {
-  useLang();
+  const lang = useLang();
+  const editable = may(useRole(), 'forms.edit');
   const [forms, setForms] = useState<FormVersion[] | null>(null);
   const [selected, setSelected] = useState<string | 'new' | null>(null);
   const [error, setError] = useState('');
 
   const load = () =>
     api.get<FormVersion[]>('/forms').then(
-      (f) => setForms([...f].sort((a, b) => a.name.localeCompare(b.name))),
-      (e) => setError(describe(e)),
+      (f) => setForms([...f].sort((a, b) => a.name.localeCompare(b.name, lang))),
+      (e) => setError(errorText(e)),
     );
   useEffect(() => void load(), []);
 
@@ -28,9 +30,11 @@ export function Forms() {
       <section class="panel" data-testid="forms-list">
         <div class="panel-head">
           <h2>{t('forms.title')}</h2>
-          <button class="primary" onClick={() => setSelected('new')} data-testid="form-new">
-            {t('forms.new')}
-          </button>
+          {editable && (
+            <button class="primary" onClick={() => setSelected('new')} data-testid="form-new">
+              {t('forms.new')}
+            </button>
+          )}
         </div>
         {error && <p class="error">{error}</p>}
         {forms && forms.length === 0 && <p class="muted">{t('forms.none')}</p>}
@@ -62,7 +66,10 @@ export function Forms() {
             }}
           />
         )}
-        {current && <FormEditor key={`${current.id}:${current.version}`} form={current} onSaved={() => void load()} />}
+        {!editable && <p class="muted small">{t('console.read_only')}</p>}
+        {current && (
+          <FormEditor key={`${current.id}:${current.version}`} form={current} readOnly={!editable} onSaved={() => void load()} />
+        )}
       </section>
     </div>
   );

@@ -3,7 +3,7 @@
 // are taken in the datum of the tiles on screen and sent with that coord_system, so a
 // fence drawn on AMap (GCJ-02) is stored right; stored fences come back as WGS-84.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { describe } from '../shared/api';
+import { errorText } from '../shared/errors';
 import { fmtDistance, t } from '../shared/i18n';
 import { uuid } from '../shared/ids';
 import { createMap, currentTiles, L, type OutfieldMap } from '../shared/map';
@@ -17,7 +17,7 @@ type Draft =
 
 const vertexIcon = () => L.divIcon({ className: 'vertex', iconSize: [12, 12] });
 
-export function Geofences() {
+export function Geofences({ readOnly = false }: { readOnly?: boolean }) {
   const el = useRef<HTMLDivElement>(null);
   const mapRef = useRef<OutfieldMap | null>(null);
   const fenceLayer = useRef<L.LayerGroup | null>(null);
@@ -35,7 +35,7 @@ export function Geofences() {
   const datum = currentTiles().datum;
 
   const load = () =>
-    api.get<Page<Geofence>>('/geofences', { limit: 500 }).then((p) => setFences(p.items), (e) => setError(describe(e)));
+    api.get<Page<Geofence>>('/geofences', { limit: 500 }).then((p) => setFences(p.items), (e) => setError(errorText(e)));
 
   useEffect(() => {
     const m = createMap(el.current!);
@@ -158,7 +158,7 @@ export function Geofences() {
       setNote(t('saved'));
       await load();
     } catch (e) {
-      setError(describe(e));
+      setError(errorText(e));
     }
   };
   const remove = async () => {
@@ -168,7 +168,7 @@ export function Geofences() {
       setDraft(null);
       await load();
     } catch (e) {
-      setError(describe(e));
+      setError(errorText(e));
     }
   };
 
@@ -176,12 +176,16 @@ export function Geofences() {
     <div class="geofences">
       <div class="toolbar" data-testid="geofence-tools">
         <strong>{t('rules.geofences')}</strong>
-        <button onClick={() => start('circle')} data-testid="draw-circle" class={drawing && draft?.kind === 'circle' ? 'on' : ''}>
-          {t('geofence.circle')}
-        </button>
-        <button onClick={() => start('polygon')} data-testid="draw-polygon" class={drawing && draft?.kind === 'polygon' ? 'on' : ''}>
-          {t('geofence.polygon')}
-        </button>
+        {!readOnly && (
+          <>
+            <button onClick={() => start('circle')} data-testid="draw-circle" class={drawing && draft?.kind === 'circle' ? 'on' : ''}>
+              {t('geofence.circle')}
+            </button>
+            <button onClick={() => start('polygon')} data-testid="draw-polygon" class={drawing && draft?.kind === 'polygon' ? 'on' : ''}>
+              {t('geofence.polygon')}
+            </button>
+          </>
+        )}
         {drawing && draft?.kind === 'polygon' && (
           <button disabled={draft.points.length < 3} onClick={() => setDrawing(false)} data-testid="draw-finish">
             {t('geofence.finish')}
@@ -235,7 +239,7 @@ export function Geofences() {
       <ul class="chips" data-testid="fence-list">
         {fences.map((f) => (
           <li>
-            <button class={'chip' + (draft?.id === f.id ? ' on' : '')} onClick={() => edit(f)}>
+            <button class={'chip' + (draft?.id === f.id ? ' on' : '')} disabled={readOnly} onClick={() => edit(f)}>
               {f.name} · {f.radius_m ? `${t('geofence.kind_circle')} ${fmtDistance(f.radius_m)}` : t('geofence.kind_polygon')}
             </button>
           </li>

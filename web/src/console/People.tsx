@@ -1,21 +1,26 @@
 // People and departments: the department tree as a list, everyone in the company with
 // their role and department, and a form to create or edit either.
 import { useEffect, useState } from 'preact/hooks';
-import { describe } from '../shared/api';
+import { errorText } from '../shared/errors';
 import { t } from '../shared/i18n';
 import type { MessageKey } from '../shared/messages';
 import type { Department, Employee, Page, Role } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { useDirectory } from './directory';
+import { assignableRoles, may, useRole } from './roles';
 import { api } from './session';
 
-const ROLES: Role[] = ['field', 'manager', 'admin', 'finance'];
 
 type Editing = { kind: 'employee'; e: Partial<Employee> } | { kind: 'department'; d: Partial<Department> } | null;
 
 export function People() {
-  useLang();
+  const lang = useLang();
   const dir = useDirectory();
+  const role = useRole();
+  // A manager edits field reps only (access.rs may_assign_role); finance reads.
+  const editsPeople = may(role, 'people.edit');
+  const editsDepartments = may(role, 'departments.edit');
+  const mayEdit = (e: Employee) => editsPeople && assignableRoles(role).includes(e.role);
   const [departments, setDepartments] = useState<Department[]>([]);
   const [employees, setEmployees] = useState<Employee[]>([]);
   const [filter, setFilter] = useState('');
@@ -31,7 +36,7 @@ export function People() {
       setDepartments(d.items);
       setEmployees(e.items);
     } catch (err) {
-      setError(describe(err));
+      setError(errorText(err));
     }
   };
   useEffect(() => void load(), []);
@@ -39,7 +44,7 @@ export function People() {
   const deptName = (id: string | null | undefined) => departments.find((d) => d.id === id)?.name ?? '';
   const shown = employees
     .filter((e) => !filter || e.department_id === filter)
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => a.name.localeCompare(b.name, lang));
   const saved = async () => {
     setEditing(null);
     await load();
@@ -52,9 +57,11 @@ export function People() {
         {error && <p class="error">{error}</p>}
         <div class="panel-head">
           <h2>{t('people.departments')}</h2>
-          <button onClick={() => setEditing({ kind: 'department', d: {} })} data-testid="new-department">
-            {t('people.new_department')}
-          </button>
+          {editsDepartments && (
+            <button onClick={() => setEditing({ kind: 'department', d: {} })} data-testid="new-department">
+              {t('people.new_department')}
+            </button>
+          )}
         </div>
         <table class="table" data-testid="departments">
           <thead>
@@ -69,7 +76,7 @@ export function People() {
                 class={filter === d.id ? 'selected' : ''}
                 onClick={() => {
                   setFilter(filter === d.id ? '' : d.id);
-                  setEditing({ kind: 'department', d });
+                  if (editsDepartments) setEditing({ kind: 'department', d });
                 }}
               >
                 <td>{d.name}</td>
@@ -80,10 +87,16 @@ export function People() {
         </table>
         <div class="panel-head">
           <h2>{t('people.employees')}</h2>
-          <button onClick={() => setEditing({ kind: 'employee', e: { role: 'field', active: true, department_id: filter || departments[0]?.id } })} data-testid="new-employee">
-            {t('people.new_employee')}
-          </button>
+          {editsPeople && (
+            <button
+              onClick={() => setEditing({ kind: 'employee', e: { role: 'field', active: true, department_id: filter || departments[0]?.id } })}
+              data-testid="new-employee"
+            >
+              {t('people.new_employee')}
+            </button>
+          )}
         </div>
+        {!editsPeople && <p class="muted small">{t('people.read_only')}</p>}
         <table class="table" data-testid="employees">
           <thead>
             <tr>
@@ -96,7 +109,11 @@ export function People() {
           </thead>
           <tbody>
             {shown.map((e) => (
-              <tr onClick={() => setEditing({ kind: 'employee', e })} data-username={e.username ?? ''}>
+              <tr
+                class={mayEdit(e) ? '' : 'static'}
+                onClick={() => mayEdit(e) && setEditing({ kind: 'employee', e })}
+                data-username={e.username ?? ''}
+              >
                 <td>{e.name}</td>
                 <td>{e.username}</td>
                 <td>{t(`role.${e.role}` as MessageKey)}</td>
@@ -108,7 +125,7 @@ export function People() {
         </table>
       </section>
       {editing?.kind === 'employee' && (
-        <EmployeeForm key={editing.e.id ?? 'new'} initial={editing.e} departments={departments} onSaved={saved} onClose={() => setEditing(null)} />
+        <EmployeeForm key={editing.e.id ?? 'new'} initial={editing.e} roles={assignableRoles(role)} departments={departments} onSaved={saved} onClose={() => setEditing(null)} />
       )}
       {editing?.kind === 'department' && (
         <DepartmentForm key={editing.d.id ?? 'new'} initial={editing.d} departments={departments} onSaved={saved} onClose={() => setEditing(null)} />
@@ -117,7 +134,7 @@ export function People() {
   );
 }
 
-function EmployeeForm(props: { initial: Partial<Employee>; departments: Department[]; onSaved: () => void; onClose: () => void }) {
+function EmployeeForm(props: { initial: Partial<Employee>; roles: Role[]; departments: Department[]; onSaved: () => void; onClose: () => void }) {
   const [e, setE] = useState<Partial<Employee>>(props.initial);
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
@@ -139,7 +156,7 @@ function EmployeeForm(props: { initial: Partial<Employee>; departments: Departme
       else await api.post('/employees', body);
       props.onSaved();
     } catch (err) {
-      setError(describe(err));
+      setError(errorText(err));
     }
   };
   return (
@@ -171,7 +188,7 @@ function EmployeeForm(props: { initial: Partial<Employee>; departments: Departme
       <label>
         {t('people.role')}
         <select name="role" value={e.role} onChange={(x) => set('role', x.currentTarget.value)}>
-          {ROLES.map((r) => (
+          {props.roles.map((r) => (
             <option value={r}>{t(`role.${r}` as MessageKey)}</option>
           ))}
         </select>
@@ -206,7 +223,7 @@ function DepartmentForm(props: { initial: Partial<Department>; departments: Depa
       else await api.post('/departments', body);
       props.onSaved();
     } catch (err) {
-      setError(describe(err));
+      setError(errorText(err));
     }
   };
   return (

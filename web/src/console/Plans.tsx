@@ -3,8 +3,8 @@
 // stop is due, reorder a day (drag, or the up/down buttons), move a stop to another day
 // or rep, and publish — then each rep's phone shows the day in that order.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { describe } from '../shared/api';
-import { fmtNumber, fmtTime, t, tOr } from '../shared/i18n';
+import { errorText } from '../shared/errors';
+import { fmtDate, fmtDateRange, fmtNumber, fmtTime, fmtWeekday, t, tOr } from '../shared/i18n';
 import { localDate } from '../shared/ids';
 import type { DayPlan, Department, GenerateReport, Page, PlanStop } from '../shared/types';
 import { useLang } from '../shared/ui';
@@ -65,7 +65,7 @@ export function Plans() {
       setDepartments(p.items);
       // The first department with a parent (a team) is the likeliest to plan.
       setDept((d) => d || (p.items.find((x) => x.parent_id) ?? p.items[0])?.id || '');
-    }, (e) => setError(describe(e)));
+    }, (e) => setError(errorText(e)));
   }, []);
 
   const load = async () => {
@@ -75,7 +75,7 @@ export function Plans() {
       setPlans(new Map(list.map((p) => [key(p.employee_id, p.date), p])));
       setError('');
     } catch (e) {
-      setError(describe(e));
+      setError(errorText(e));
     }
   };
   useEffect(() => {
@@ -97,7 +97,7 @@ export function Plans() {
     try {
       await what();
     } catch (e) {
-      setError(describe(e));
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }
@@ -194,9 +194,7 @@ export function Plans() {
                 <th>{t('plans.rep')}</th>
                 {days.map((d) => (
                   <th>
-                    {new Intl.DateTimeFormat(lang, { weekday: 'short', month: 'numeric', day: 'numeric' }).format(
-                      new Date(d + 'T12:00:00'),
-                    )}
+                    {fmtWeekday(d)} {fmtDate(d)}
                   </th>
                 ))}
               </tr>
@@ -228,7 +226,7 @@ export function Plans() {
             <ul class="plain small" data-testid="plan-unplaced">
               {report.unplaced.map((u) => (
                 <li>
-                  {dir?.customerName(u.customer_id)} · {u.due} · {tOr(`unplaced.${u.reason}`, u.reason)}
+                  {dir?.customerName(u.customer_id)} · {fmtDate(u.due)} · {tOr(`unplaced.${u.reason}`, t('plans.unplaced'))}
                 </li>
               ))}
             </ul>
@@ -289,12 +287,14 @@ function Cell(props: {
     const same = src.employee === employee && src.date === date;
     props.onMove(src, employee, date, same && index > src.index ? index - 1 : index);
   };
+  const onLeave = plan?.conflict?.code === 'on_leave';
   return (
     <td
-      class={'day ' + (plan?.status ?? '') + (over ? ' over' : '')}
+      class={'day ' + (plan?.status ?? '') + (over ? ' over' : '') + (onLeave ? ' conflict' : '')}
       data-employee={employee}
       data-date={date}
       data-status={plan?.status ?? ''}
+      data-conflict={plan?.conflict?.code ?? ''}
       onDragOver={(e) => {
         e.preventDefault();
         setOver(true);
@@ -302,10 +302,21 @@ function Cell(props: {
       onDragLeave={() => setOver(false)}
       onDrop={(e) => drop(e, stops.length)}
     >
-      {plan && (
+      {plan && stops.length > 0 && (
         <div class="day-head small muted">
           {t(plan.status === 'published' ? 'plans.status.published' : 'plans.status.draft')} ·{' '}
           {t('plans.km', { km: fmtNumber(plan.km, 1) })}
+          {plan.planned !== undefined && (
+            <span class="progress" data-testid="day-progress">
+              {' '}
+              · {t('plans.progress', { done: plan.done ?? 0, planned: plan.planned })}
+            </span>
+          )}
+        </div>
+      )}
+      {onLeave && (
+        <div class="conflict-note small" data-testid="day-conflict">
+          {t('plans.on_leave')}
         </div>
       )}
       <ol class="stops-list">
@@ -314,7 +325,8 @@ function Cell(props: {
           const selected = pick?.employee === employee && pick.date === date && pick.index === i;
           return (
             <li
-              class={selected ? 'selected' : ''}
+              class={(selected ? 'selected' : '') + (s.visit_id ? ' done' : '')}
+              data-visit={s.visit_id ?? ''}
               draggable
               data-customer={s.customer_id}
               title={dueTitle(s)}
@@ -327,6 +339,11 @@ function Cell(props: {
               onClick={() => props.onPick(here)}
             >
               <span class="stop-name">
+                {s.visit_id && (
+                  <span class="tick" title={t('plans.stop_done')} aria-label={t('plans.stop_done')}>
+                    ✓{' '}
+                  </span>
+                )}
                 {fmtTime(s.arrival)} {props.name(s.customer_id)}
               </span>
               <span class="stop-buttons">
@@ -368,9 +385,9 @@ function Cell(props: {
 /** A stop's due reason in one line, for the hover title. */
 function dueTitle(s: PlanStop): string {
   if (!s.due) return '';
-  const parts = [tOr(`due.${s.due.reason}`, s.due.reason), `${t('plans.due')} ${s.due.due}`];
+  const parts = [tOr(`due.${s.due.reason}`, t('plans.why')), `${t('plans.due')} ${fmtDate(s.due.due)}`];
   if (s.due.interval_days) parts.push(t('plans.interval', { n: s.due.interval_days }));
-  if (s.due.last_visit) parts.push(`${t('plans.last_visit')} ${s.due.last_visit}`);
+  if (s.due.last_visit) parts.push(`${t('plans.last_visit')} ${fmtDate(s.due.last_visit)}`);
   return parts.join(' · ');
 }
 
@@ -405,16 +422,24 @@ function StopDetail(props: {
         <dd>{fmtTime(stop.arrival)}</dd>
         <dt>{t('plans.service')}</dt>
         <dd>{t('duration.m', { m: Math.round(stop.service_min) })}</dd>
+        {stop.visit_id && (
+          <>
+            <dt>{t('plans.stop_done')}</dt>
+            <dd>
+              <a href={`#/visits/${stop.visit_id}`} data-testid="stop-visit">
+                {t('plans.open_visit')}
+              </a>
+            </dd>
+          </>
+        )}
         {stop.due && (
           <>
             <dt>{t('plans.why')}</dt>
-            <dd data-testid="due-reason">{tOr(`due.${stop.due.reason}`, stop.due.reason)}</dd>
+            <dd data-testid="due-reason">{tOr(`due.${stop.due.reason}`, t('plans.why'))}</dd>
             <dt>{t('plans.due')}</dt>
-            <dd>{stop.due.due}</dd>
+            <dd>{fmtDate(stop.due.due)}</dd>
             <dt>{t('plans.window')}</dt>
-            <dd>
-              {stop.due.earliest} – {stop.due.latest}
-            </dd>
+            <dd>{fmtDateRange(stop.due.earliest, stop.due.latest)}</dd>
             {stop.due.interval_days ? (
               <>
                 <dt />
@@ -424,7 +449,7 @@ function StopDetail(props: {
             {stop.due.last_visit && (
               <>
                 <dt>{t('plans.last_visit')}</dt>
-                <dd>{stop.due.last_visit}</dd>
+                <dd>{fmtDate(stop.due.last_visit)}</dd>
               </>
             )}
           </>
@@ -439,7 +464,9 @@ function StopDetail(props: {
         </select>
         <select value={date} onChange={(e) => setDate(e.currentTarget.value)} data-testid="move-date">
           {props.days.map((d) => (
-            <option value={d}>{d}</option>
+            <option value={d}>
+              {fmtWeekday(d)} {fmtDate(d)}
+            </option>
           ))}
         </select>
         <div class="row">

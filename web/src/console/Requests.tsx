@@ -3,12 +3,13 @@
 // person), each pending one with Approve / Reject. A request decided meanwhile by someone
 // else answers 409: that is said on its row and the list is reloaded.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, describe } from '../shared/api';
-import { fmtDateTime, t, tOr } from '../shared/i18n';
-import { localDate } from '../shared/ids';
+import { ApiError } from '../shared/api';
+import { errorText } from '../shared/errors';
+import { fmtDateRange, fmtDateTime, t, todayInZone, tOr } from '../shared/i18n';
 import type { AttendanceRequest, Department, Employee, Page } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { useDirectory } from './directory';
+import { may, useRole, useSelf } from './roles';
 import { api } from './session';
 
 interface Row extends AttendanceRequest {
@@ -35,8 +36,10 @@ export function Requests() {
   const [departments, setDepartments] = useState<Department[]>([]);
   const [dept, setDept] = useState('');
   const [status, setStatus] = useState('pending');
-  const [from, setFrom] = useState(localDate(new Date(Date.now() - 30 * 86400_000)));
-  const [to, setTo] = useState(localDate(new Date(Date.now() + 60 * 86400_000)));
+  const [from, setFrom] = useState(todayInZone(-30));
+  const [to, setTo] = useState(todayInZone(60));
+  const decides = may(useRole(), 'requests.decide');
+  const self = useSelf();
   const [rows, setRows] = useState<Row[] | null>(null);
   const [error, setError] = useState('');
   const [rowError, setRowError] = useState<Record<string, string>>({});
@@ -71,7 +74,7 @@ export function Requests() {
           .sort((a, b) => a.from.localeCompare(b.from) || a.employee.name.localeCompare(b.employee.name, lang));
         setRows(all);
       },
-      (e) => live && setError(describe(e)),
+      (e) => live && setError(errorText(e)),
     );
     return () => {
       live = false;
@@ -86,7 +89,7 @@ export function Requests() {
       const updated = await api.post<AttendanceRequest>(`/attendance/requests/${r.id}/decision`, { status: decision });
       setRows((rs) => rs?.map((x) => (x.id === r.id ? { ...x, ...updated } : x)) ?? null);
     } catch (e) {
-      const message = e instanceof ApiError && e.status === 409 ? t('requests.already_decided') : describe(e);
+      const message = e instanceof ApiError && e.status === 409 ? t('requests.already_decided') : errorText(e);
       setRowError((x) => ({ ...x, [r.id]: message }));
       if (e instanceof ApiError && e.status === 409) {
         // Show what it was decided as, keeping the message on the row.
@@ -159,7 +162,7 @@ export function Requests() {
               <tr data-request={r.id} data-status={r.status} class="static">
                 <td>{r.employee.name}</td>
                 <td>{tOr(`request.kind.${r.kind}`, r.kind)}</td>
-                <td>{r.from === r.to ? r.from : `${r.from} – ${r.to}`}</td>
+                <td>{fmtDateRange(r.from, r.to)}</td>
                 <td>
                   {r.kind === 'leave' && r.body.leave_type && <strong>{tOr(`leave.type.${r.body.leave_type}`, r.body.leave_type)} </strong>}
                   {r.kind === 'correction' && r.body.kind && (
@@ -176,7 +179,7 @@ export function Requests() {
                   )}
                 </td>
                 <td class="actions">
-                  {r.status === 'pending' && (
+                  {r.status === 'pending' && decides && r.employee_id !== self && (
                     <>
                       <button class="primary" disabled={busy === r.id} onClick={() => decide(r, 'approved')} data-testid="approve">
                         {t('requests.approve')}

@@ -4,12 +4,13 @@
 // (when and how often phones send fixes); geofences beside them on the map.
 import { useEffect, useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
-import { describe } from '../shared/api';
+import { errorText } from '../shared/errors';
 import { t } from '../shared/i18n';
 import type { MessageKey } from '../shared/messages';
 import type { AttendanceRule, Department, Form, Geofence, Page, TrackingRule, VisitRule } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { Geofences } from './Geofences';
+import { may, useRole } from './roles';
 import { api } from './session';
 
 const DAYS = [1, 2, 3, 4, 5, 6, 7];
@@ -19,6 +20,7 @@ type Scope = string;
 
 export function Rules() {
   useLang();
+  const role = useRole();
   const [scope, setScope] = useState<Scope>('tenant');
   const [departments, setDepartments] = useState<Department[]>([]);
   useEffect(() => {
@@ -37,17 +39,20 @@ export function Rules() {
           </select>
         </label>
         <p class="muted small">{scope === 'tenant' ? t('rules.tenant_scope') : t('rules.dept_scope')}</p>
+        {!may(role, 'rules.edit') && <p class="muted small" data-testid="read-only">{t('console.read_only')}</p>}
         <AttendanceForm key={`a-${scope}`} scope={scope} />
         <VisitForm key={`v-${scope}`} scope={scope} />
         <TrackingForm key={`t-${scope}`} scope={scope} />
       </section>
-      <Geofences />
+      <Geofences readOnly={!may(role, 'rules.edit')} />
     </div>
   );
 }
 
 /** A titled form with a save button and its outcome. */
 function RuleForm(props: { id: string; title: MessageKey; save: () => Promise<void>; children: ComponentChildren; extra?: ComponentChildren }) {
+  // Managers read rules; only an admin may change them (Departments/Write).
+  const readOnly = !may(useRole(), 'rules.edit');
   const [state, setState] = useState<{ ok?: boolean; error?: string }>({});
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -56,18 +61,22 @@ function RuleForm(props: { id: string; title: MessageKey; save: () => Promise<vo
       await props.save();
       setState({ ok: true });
     } catch (err) {
-      setState({ error: describe(err) });
+      setState({ error: errorText(err) });
     }
   };
   return (
     <form class="form rule-form" onSubmit={submit} data-testid={props.id}>
       <h2>{t(props.title)}</h2>
-      {props.children}
-      <div class="row">
-        <button class="primary" type="submit">{t('save')}</button>
-        {state.ok && <span class="badge ok" data-testid="saved">{t('saved')}</span>}
-        {props.extra}
-      </div>
+      <fieldset class="plain-fieldset" disabled={readOnly}>
+        {props.children}
+      </fieldset>
+      {!readOnly && (
+        <div class="row">
+          <button class="primary" type="submit">{t('save')}</button>
+          {state.ok && <span class="badge ok" data-testid="saved">{t('saved')}</span>}
+          {props.extra}
+        </div>
+      )}
       {state.error && <p class="error" role="alert">{state.error}</p>}
     </form>
   );
@@ -125,7 +134,7 @@ function AttendanceForm({ scope }: { scope: Scope }) {
   const [rule, setRule] = useState<AttendanceRule | null>(null);
   const [error, setError] = useState('');
   useEffect(() => {
-    api.get<AttendanceRule>(`/attendance-rules/${scope}`).then(setRule, (e) => setError(describe(e)));
+    api.get<AttendanceRule>(`/attendance-rules/${scope}`).then(setRule, (e) => setError(errorText(e)));
   }, [scope]);
   const [fences, setFences] = useState<Geofence[]>([]);
   useEffect(() => {

@@ -2,7 +2,7 @@
 // moves a marker along the path, and the day's mileage and working-hours mileage. The
 // visits of that day are listed beside it and open in the visits section.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { describe } from '../shared/api';
+import { errorText } from '../shared/errors';
 import { fmtDistance, fmtDuration, fmtNumber, fmtTime, t } from '../shared/i18n';
 import { localDate } from '../shared/ids';
 import { createMap, L, type OutfieldMap } from '../shared/map';
@@ -44,7 +44,7 @@ export function TrackReplay({ employeeId, date }: { employeeId?: string; date?: 
         setTrack(tr);
         setPos(Math.max(0, tr.polyline.length - 1));
       },
-      (e) => setError(describe(e)),
+      (e) => setError(errorText(e)),
     );
     api
       .get<Page<Visit>>('/visits', { employee_id: employeeId, from: day, to: day, limit: 200 })

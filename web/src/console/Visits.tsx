@@ -2,11 +2,11 @@
 // the watermarked photos, the report's answers and every authenticity flag with its
 // evidence, so a manager can judge it without opening anything else.
 import { useEffect, useState } from 'preact/hooks';
-import { describe } from '../shared/api';
-import { fmtDateTime, fmtDistance, fmtDuration, t, tOr } from '../shared/i18n';
-import { localDate } from '../shared/ids';
+import { errorText } from '../shared/errors';
+import { FLAG_CODES, flagLabel, flagSentence } from '../shared/flags';
+import { fmtDate, fmtDateTime, fmtDistance, fmtDuration, t, todayInZone } from '../shared/i18n';
 import { go } from '../shared/route';
-import type { Form, Page, Visit } from '../shared/types';
+import type { Flag, Form, FormField, Page, Visit } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { useDirectory } from './directory';
 import { api } from './session';
@@ -14,20 +14,20 @@ import { api } from './session';
 export function Visits({ selected }: { selected?: string }) {
   useLang();
   const dir = useDirectory();
-  const weekAgo = localDate(new Date(Date.now() - 6 * 86400_000));
-  const [from, setFrom] = useState(weekAgo);
-  const [to, setTo] = useState(localDate());
+  const [from, setFrom] = useState(todayInZone(-6));
+  const [to, setTo] = useState(todayInZone());
   const [judgement, setJudgement] = useState('');
   const [employee, setEmployee] = useState('');
+  const [flag, setFlag] = useState('');
   const [page, setPage] = useState<Visit[] | null>(null);
   const [error, setError] = useState('');
 
   useEffect(() => {
     setError('');
     api
-      .get<Page<Visit>>('/visits', { from, to, judgement, employee_id: employee, limit: 200 })
-      .then((p) => setPage(p.items), (e) => setError(describe(e)));
-  }, [from, to, judgement, employee]);
+      .get<Page<Visit>>('/visits', { from, to, judgement, employee_id: employee, flag, limit: 200 })
+      .then((p) => setPage(p.items), (e) => setError(errorText(e)));
+  }, [from, to, judgement, employee, flag]);
 
   const people = dir ? [...dir.employees.values()].filter((e) => e.role === 'field') : [];
   return (
@@ -60,6 +60,15 @@ export function Visits({ selected }: { selected?: string }) {
               <option value="uncertain">{t('judgement.uncertain')}</option>
             </select>
           </label>
+          <label>
+            {t('visits.flags')}
+            <select value={flag} onChange={(e) => setFlag(e.currentTarget.value)} data-testid="visits-flag">
+              <option value="">{t('all')}</option>
+              {FLAG_CODES.map((c) => (
+                <option value={c}>{flagLabel(c)}</option>
+              ))}
+            </select>
+          </label>
         </div>
         {error && <p class="error">{error}</p>}
         <table class="table" data-testid="visits">
@@ -83,7 +92,9 @@ export function Visits({ selected }: { selected?: string }) {
                   <Judgement status={v.check_in.status} />
                 </td>
                 <td>{v.check_out ? fmtDuration(v.check_out.duration_s) : t('visits.open')}</td>
-                <td>{v.flags.length || ''}</td>
+                <td class="small">
+                  <FlagLabels flags={v.flags} />
+                </td>
               </tr>
             ))}
           </tbody>
@@ -122,7 +133,7 @@ function VisitDetail({ id }: { id: string }) {
         );
         setPhotos(urls);
       },
-      (e) => setError(describe(e)),
+      (e) => setError(errorText(e)),
     );
     return () => urls.forEach((u) => u && URL.revokeObjectURL(u));
   }, [id]);
@@ -140,7 +151,7 @@ function VisitDetail({ id }: { id: string }) {
         <dt>{t('visits.person')}</dt>
         <dd>{dir?.employeeName(visit.employee_id)}</dd>
         <dt>{t('visits.kind')}</dt>
-        <dd>{t(`kind.${visit.kind}`)}</dd>
+        <dd>{t(`kind.${visit.kind}` as 'kind.planned')}</dd>
         <dt>{t('visits.check_in')}</dt>
         <dd>{fmtDateTime(visit.check_in.t)}</dd>
         <dt>{t('visits.judgement')}</dt>
@@ -156,18 +167,32 @@ function VisitDetail({ id }: { id: string }) {
       </dl>
       <h3>{t('visits.photos')}</h3>
       <div class="photos" data-testid="visit-photos">
-        {photos.map((u) => (u ? <img src={u} alt="" /> : null))}
+        {(visit.photos ?? []).map((p, i) =>
+          photos[i] ? (
+            <figure>
+              <img src={photos[i]} alt={t('visits.photo_n', { n: i + 1 })} />
+              <figcaption class="muted small">
+                {t('visits.photo_n', { n: i + 1 })} · {fmtDateTime(p.t)}
+              </figcaption>
+            </figure>
+          ) : null,
+        )}
         {(visit.photos ?? []).length === 0 && <p class="muted">—</p>}
       </div>
       <h3>{t('visits.report')}</h3>
       {visit.report ? (
         <dl class="facts" data-testid="visit-report">
-          {Object.entries(visit.report.answers).map(([k, v]) => (
-            <>
-              <dt>{form?.fields.find((f) => f.key === k)?.label ?? k}</dt>
-              <dd>{formatAnswer(v)}</dd>
-            </>
-          ))}
+          {Object.entries(visit.report.answers).map(([k, v]) => {
+            const field = form?.fields.find((f) => f.key === k);
+            return (
+              <>
+                <dt>{field?.label ?? k}</dt>
+                <dd>
+                  <Answer field={field} value={v} visit={visit} urls={photos} />
+                </dd>
+              </>
+            );
+          })}
         </dl>
       ) : (
         <p class="muted">—</p>
@@ -175,9 +200,17 @@ function VisitDetail({ id }: { id: string }) {
       <h3>{t('visits.flags')}</h3>
       <ul class="flags" data-testid="visit-flags">
         {visit.flags.map((f) => (
-          <li>
-            <strong>{tOr(`flag.${f.code}`, f.code)}</strong>
-            <code>{JSON.stringify(f.evidence)}</code>
+          <li data-flag={f.code}>
+            <strong>{flagLabel(f.code)}</strong>
+            <span class="flag-sentence">
+              {flagSentence(f, {
+                accuracy_m:
+                  (f.evidence as { at?: string } | null)?.at === 'check_out'
+                    ? visit.check_out?.accuracy_m
+                    : visit.check_in.accuracy_m,
+                employeeName: (id) => dir?.employees.get(id)?.name,
+              })}
+            </span>
           </li>
         ))}
         {visit.flags.length === 0 && <li class="muted">{t('visits.no_flags')}</li>}
@@ -186,8 +219,32 @@ function VisitDetail({ id }: { id: string }) {
   );
 }
 
-function formatAnswer(v: unknown): string {
-  if (typeof v === 'boolean') return v ? t('yes') : t('no');
-  if (Array.isArray(v)) return v.join(', ');
-  return String(v);
+/** The flags' short names, the same set the detail lists (the server sends one set). */
+export function FlagLabels({ flags }: { flags: Flag[] }) {
+  const codes = [...new Set(flags.map((f) => f.code))];
+  return <span data-testid="flag-labels">{codes.map(flagLabel).join(', ')}</span>;
+}
+
+/** One report answer: words for yes/no and dates, pictures for photo and signature fields
+ * (their answers are photo ids of this visit), never a raw id. */
+function Answer(props: { field?: FormField; value: unknown; visit: Visit; urls: string[] }) {
+  const { field, value } = props;
+  if (field?.type === 'photo' || field?.type === 'signature') {
+    const ids = (Array.isArray(value) ? value : [value]).map(String);
+    const list = props.visit.photos ?? [];
+    return (
+      <span class="answer-photos">
+        {ids.map((id) => {
+          const i = list.findIndex((p) => p.id === id);
+          const label = field.type === 'signature' ? t('visits.signature') : t('visits.photo_n', { n: i + 1 });
+          return i >= 0 && props.urls[i] ? <img src={props.urls[i]} alt={label} title={label} /> : <span>{label}</span>;
+        })}
+      </span>
+    );
+  }
+  if (typeof value === 'boolean') return <>{value ? t('yes') : t('no')}</>;
+  if (field?.type === 'date' && typeof value === 'string') return <>{fmtDate(value)}</>;
+  if (Array.isArray(value)) return <>{value.join(', ')}</>;
+  if (value === null || value === undefined || value === '') return <>—</>;
+  return <>{typeof value === 'object' ? '—' : String(value)}</>;
 }

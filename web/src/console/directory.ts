@@ -1,22 +1,43 @@
 // Names behind ids: the people and customers the signed-in manager can see, loaded once
-// so lists can show "王伟 at 全家 南京东路店" instead of UUIDs.
+// so lists can show "王伟 at 全家 南京东路店" instead of UUIDs. A name not loaded (a
+// customer outside the first pages, or made since) is fetched once on demand; until then,
+// and when it cannot be had, a neutral word stands in — never the id.
 import { createContext } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
 import type { Api } from '../shared/api';
-import type { Customer, Employee, Page } from '../shared/types';
+import { t } from '../shared/i18n';
+import type { Customer, Employee, Page, Role } from '../shared/types';
 
 export class Directory {
   employees = new Map<string, Employee>();
   customers = new Map<string, Customer>();
   private listeners = new Set<() => void>();
 
-  constructor(private readonly api: Api) {}
+  private asked = new Set<string>();
+  private loaded = false;
+
+  constructor(
+    private readonly api: Api,
+    private readonly role: Role = 'admin',
+  ) {}
+
+  /** Finance reads no customers (the server would answer 403), so it loads people only. */
+  get readsCustomers(): boolean {
+    return this.role === 'admin' || this.role === 'manager';
+  }
 
   async load(): Promise<void> {
     await Promise.all([
-      this.all<Employee>('/employees', (e) => this.employees.set(e.id, e)),
-      this.all<Customer>('/customers', (c) => this.customers.set(c.id, c)),
+      this.all<Employee>('/employees', (e) => this.employees.set(e.id, e)).catch(() => {}),
+      this.readsCustomers
+        ? this.all<Customer>('/customers', (c) => this.customers.set(c.id, c)).catch(() => {})
+        : Promise.resolve(),
     ]);
+    this.loaded = true;
+    this.notify();
+  }
+
+  private notify(): void {
     this.listeners.forEach((f) => f());
   }
 
@@ -35,11 +56,36 @@ export class Directory {
   }
 
   employeeName(id: string): string {
-    return this.employees.get(id)?.name ?? id.slice(0, 8);
+    const e = this.employees.get(id);
+    if (e) return e.name;
+    if (!this.loaded) return '…';
+    this.fetch(`/employees/${id}`, (x: Employee) => this.employees.set(x.id, x));
+    return this.asked.has(`/employees/${id}!`) ? '—' : '…';
   }
 
   customerName(id: string): string {
-    return this.customers.get(id)?.name ?? id.slice(0, 8);
+    const c = this.customers.get(id);
+    if (c) return c.name;
+    if (!this.readsCustomers) return t('visits.customer_gone');
+    if (!this.loaded) return '…';
+    this.fetch(`/customers/${id}`, (x: Customer) => this.customers.set(x.id, x));
+    return this.asked.has(`/customers/${id}!`) ? t('visits.customer_gone') : '…';
+  }
+
+  /** Asks once for one record; a failure is remembered so the stand-in word stays. */
+  private fetch<T>(path: string, keep: (x: T) => void): void {
+    if (this.asked.has(path)) return;
+    this.asked.add(path);
+    this.api.get<T>(path).then(
+      (x) => {
+        keep(x);
+        this.notify();
+      },
+      () => {
+        this.asked.add(path + '!');
+        this.notify();
+      },
+    );
   }
 }
 

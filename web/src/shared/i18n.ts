@@ -57,11 +57,56 @@ export function currentTimeZone(): string | undefined {
   return timeZone;
 }
 
+// One date style per locale ("Jun 3, 2024" / "2024年6月3日"): every date on screen, alone or
+// with a time, goes through these, never through toLocale*/toISOString or a raw API string.
+const DATE: Intl.DateTimeFormatOptions = { dateStyle: 'medium' };
+
+/** A calendar date as the API sends it (`YYYY-MM-DD`, already the tenant's local day). */
+function calendarDate(d: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
+  return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12)) : null;
+}
+
+/** A day: a `YYYY-MM-DD` calendar date as is, an instant in the tenant's time zone. */
+export function fmtDate(d: string | Date | null | undefined): string {
+  if (!d) return '—';
+  const day = typeof d === 'string' ? calendarDate(d) : null;
+  if (day) return new Intl.DateTimeFormat(lang, { ...DATE, timeZone: 'UTC' }).format(day);
+  return new Intl.DateTimeFormat(lang, { ...DATE, timeZone }).format(new Date(d));
+}
+
+/** "Jun 3, 2024 – Jun 5, 2024", or one date when both ends are the same day. */
+export function fmtDateRange(from: string, to: string): string {
+  return from === to ? fmtDate(from) : `${fmtDate(from)} – ${fmtDate(to)}`;
+}
+
+/** A calendar date's weekday ("Mon" / "周一"), for calendar headings beside the day number. */
+export function fmtWeekday(d: string): string {
+  const day = calendarDate(d);
+  return day ? new Intl.DateTimeFormat(lang, { weekday: 'short', timeZone: 'UTC' }).format(day) : d;
+}
+
+/** A calendar date's day of the month in the locale's digits ("3" / "3日"). */
+export function fmtDayOfMonth(d: string): string {
+  const day = calendarDate(d);
+  return day ? new Intl.DateTimeFormat(lang, { day: 'numeric', timeZone: 'UTC' }).format(day) : d;
+}
+
+/** A month `YYYY-MM` ("June 2024" / "2024年6月"). */
+export function fmtMonth(m: string): string {
+  const day = calendarDate(`${m}-01`);
+  return day ? new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(day) : m;
+}
+
 export function fmtDateTime(iso: string | Date | null | undefined): string {
   if (!iso) return '—';
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(
-    new Date(iso),
-  );
+  return new Intl.DateTimeFormat(lang, { ...DATE, timeStyle: 'short', timeZone }).format(new Date(iso));
+}
+
+/** Today's date (`YYYY-MM-DD`) in the tenant's time zone (the browser's before sign-in). */
+export function todayInZone(offsetDays = 0): string {
+  const d = new Date(Date.now() + offsetDays * 86400_000);
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
 }
 
 export function fmtTime(iso: string | Date | null | undefined): string {

@@ -90,6 +90,8 @@ export interface Photo {
   height: number;
   flags: Flag[];
   url: string;
+  /** `camera` or `gallery` (contract B.4). */
+  capture?: string;
 }
 
 export interface Visit {
@@ -109,6 +111,7 @@ export interface Visit {
   };
   check_out: {
     t: string;
+    accuracy_m?: number | null;
     duration_s: number;
     min_duration_s: number;
     too_short: boolean;
@@ -180,6 +183,8 @@ export interface DueInfo {
 
 export interface PlanStop {
   customer_id: string;
+  /** The visit that fulfilled this stop (same rep, customer and date), if any (B.7). */
+  visit_id?: string | null;
   arrival: string;
   departure: string;
   service_min: number;
@@ -192,6 +197,34 @@ export interface DayPlan {
   status: string;
   km: number;
   stops: PlanStop[];
+  /** Stops visited and planned on the day (B.7). */
+  done?: number;
+  planned?: number;
+  /** Set when the rep has approved leave on the day (B.7). */
+  conflict?: { code: string; request_id?: string } | null;
+}
+
+/** One row of `GET /attendance/team` (contract C.1). */
+export interface TeamRow {
+  employee: { id: string; name: string; department_id: string; department_name: string; start_date?: string | null };
+  days: {
+    date: string;
+    status: string;
+    clock_in_t?: string | null;
+    clock_out_t?: string | null;
+    late_min?: number | null;
+    early_min?: number | null;
+  }[];
+  totals: Record<string, number>;
+}
+
+/** One row of `GET /mileage/monthly` (contract C.2). */
+export interface MileageRow {
+  employee: { id: string; name: string; department_name: string };
+  days_tracked: number;
+  working_km: number;
+  total_km: number;
+  outside_km: number;
 }
 
 export interface GenerateReport {

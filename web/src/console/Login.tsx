@@ -1,0 +1,133 @@
+// The console's sign-in: company, username, password, and — when the server runs the demo
+// (`GET /demo/accounts` answers; 404 otherwise, and then nothing is shown) — the demo's
+// accounts by role, a click filling in the form.
+import { useEffect, useState } from 'preact/hooks';
+import type { Api } from '../shared/api';
+import { errorText } from '../shared/errors';
+import { t } from '../shared/i18n';
+import type { MessageKey } from '../shared/messages';
+import { LangSwitch, useLang } from '../shared/ui';
+
+export interface DemoAccount {
+  role: string;
+  username: string;
+  name: string;
+  tenant: string;
+}
+
+interface DemoAccounts {
+  items: DemoAccount[];
+  password_hint: string | null;
+}
+
+const ROLE_ORDER = ['admin', 'manager', 'finance', 'field'];
+
+export function Login({ api, onDone }: { api: Api; onDone: () => void }) {
+  useLang();
+  const [tenant, setTenant] = useState(localStorage.getItem('outfield.tenant') ?? 'demo');
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [demo, setDemo] = useState<DemoAccounts | null>(null);
+
+  useEffect(() => {
+    // Without auth; any failure (404 off the demo, an older server) just hides the list.
+    api.get<DemoAccounts>('/demo/accounts').then(
+      (d) => setDemo(d?.items?.length ? d : null),
+      () => setDemo(null),
+    );
+  }, []);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      await api.login(tenant.trim(), username.trim(), password);
+      localStorage.setItem('outfield.tenant', tenant.trim());
+      onDone();
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const fill = (a: DemoAccount) => {
+    setTenant(a.tenant);
+    setUsername(a.username);
+    if (demo?.password_hint) setPassword(demo.password_hint);
+  };
+
+  const accounts = [...(demo?.items ?? [])].sort(
+    (a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.username.localeCompare(b.username),
+  );
+  return (
+    <div class="login-wrap">
+      <form class="login" onSubmit={submit} data-testid="login">
+        <div class="login-head">
+          <h1>{t('console.title')}</h1>
+          <LangSwitch />
+        </div>
+        <label>
+          {t('login.tenant')}
+          <input name="tenant" value={tenant} onInput={(e) => setTenant(e.currentTarget.value)} required />
+        </label>
+        <label>
+          {t('login.username')}
+          <input
+            name="username"
+            autocomplete="username"
+            value={username}
+            onInput={(e) => setUsername(e.currentTarget.value)}
+            required
+          />
+        </label>
+        <label>
+          {t('login.password')}
+          <input
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+            required
+          />
+        </label>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" class="primary" disabled={busy}>
+          {t('login.submit')}
+        </button>
+      </form>
+      {demo && accounts.length > 0 && (
+        <section class="login demo-accounts" data-testid="demo-accounts">
+          <h2>{t('demo.accounts')}</h2>
+          <p class="muted small">
+            {t('demo.pick')} {demo.password_hint ? t('demo.password', { password: demo.password_hint }) : ''}
+          </p>
+          <ul class="plain">
+            {accounts.map((a) => (
+              <li>
+                <button type="button" class="link" data-username={a.username} onClick={() => fill(a)}>
+                  {a.name}
+                </button>{' '}
+                <span class="muted small">
+                  {roleLabel(a.role)} · {a.username}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}
+
+function roleLabel(role: string): string {
+  return ROLE_ORDER.includes(role) ? t(`role.${role}` as MessageKey) : role;
+}

@@ -1,6 +1,7 @@
 // Every user-visible string in English and Simplified Chinese. The English table defines
 // the keys; the Chinese one must have the same keys (the type checker says so). Newer
 // screens keep their strings in msgs/ (one module each, same rule), merged here.
+import * as app from './msgs/app';
 import * as field from './msgs/field';
 import * as forms from './msgs/forms';
 import * as requests from './msgs/requests';
@@ -288,7 +289,7 @@ const en = {
   'role.finance': 'Finance',
 };
 
-const enAll = { ...en, ...requests.en, ...forms.en, ...rules.en, ...field.en };
+const enAll = { ...en, ...requests.en, ...forms.en, ...rules.en, ...field.en, ...app.en };
 
 export type MessageKey = keyof typeof enAll;
 
@@ -574,6 +575,6 @@ const zh: Record<keyof typeof en, string> = {
   'role.finance': '财务',
 };
 
-const zhAll: Record<MessageKey, string> = { ...zh, ...requests.zh, ...forms.zh, ...rules.zh, ...field.zh };
+const zhAll: Record<MessageKey, string> = { ...zh, ...requests.zh, ...forms.zh, ...rules.zh, ...field.zh, ...app.zh };
 
 export const messages: Record<'en' | 'zh-CN', Record<MessageKey, string>> = { en: enAll, 'zh-CN': zhAll };

@@ -2,13 +2,15 @@
 // like every other action (it reaches the manager when the phone is online). Below, the
 // requests sent from this phone, with the manager's decision when the server says it.
 import { useEffect, useState } from 'preact/hooks';
-import { describe } from '../../shared/api';
+import { errorText } from '../../shared/errors';
 import { fmtDateTime, t, tOr } from '../../shared/i18n';
 import { localDate } from '../../shared/ids';
 import type { AttendanceRequest, Me } from '../../shared/types';
 import { requestLeave, type SentLeave } from '../actions';
 import { kvGet } from '../db';
 import { useOutbox } from '../hooks';
+import { refusalText } from '../refusal';
+import type { Today } from '../todayMerge';
 import { api } from '../session';
 
 const TYPES = ['annual', 'sick', 'personal'];
@@ -24,7 +26,24 @@ export function LeaveScreen({ me }: { me: Me | null }) {
   const [decided, setDecided] = useState<Record<string, string>>({});
   const { items } = useOutbox();
 
-  const reload = () => void kvGet<SentLeave[]>('leaves').then((l) => setMine(l ?? []));
+  // Requests sent from this phone, plus those the server says are waiting (sent from
+  // another phone, or before this phone was signed in again).
+  const reload = () =>
+    void Promise.all([kvGet<SentLeave[]>('leaves'), kvGet<Today>('today')]).then(([l, today]) => {
+      const local = l ?? [];
+      const server: SentLeave[] = (today?.pending_requests ?? [])
+        .filter((r) => r.kind === 'leave' && !local.some((x) => x.id === r.id))
+        .map((r) => ({
+          id: r.id,
+          at: '',
+          from: r.from,
+          to: r.to,
+          leave_type: String(r.body.leave_type ?? ''),
+          reason: String(r.body.reason ?? ''),
+        }));
+      setMine([...local, ...server]);
+      setDecided((d) => ({ ...Object.fromEntries(server.map((x) => [x.id, 'pending'])), ...d }));
+    });
   useEffect(reload, []);
 
   // The decisions, when the server lets the rep read their own requests.
@@ -47,7 +66,7 @@ export function LeaveScreen({ me }: { me: Me | null }) {
       setReason('');
       reload();
     } catch (err) {
-      setError(describe(err));
+      setError(errorText(err));
     }
   };
 
@@ -93,13 +112,13 @@ export function LeaveScreen({ me }: { me: Me | null }) {
               <li data-leave={l.id} data-status={status}>
                 <strong>{tOr(`leave.type.${l.leave_type}`, l.leave_type)}</strong> {l.from === l.to ? l.from : `${l.from} – ${l.to}`}{' '}
                 {status === 'waiting' && <span class="badge warn">{t('sync.pending')}</span>}
-                {status === 'failed' && <span class="badge bad">{item?.error}</span>}
+                {status === 'failed' && item && <span class="badge bad">{refusalText(item)}</span>}
                 {['pending', 'approved', 'rejected'].includes(status) && (
                   <span class={`badge ${status === 'approved' ? 'ok' : status === 'rejected' ? 'bad' : 'warn'}`}>
                     {tOr(`request.status.${status}`, status)}
                   </span>
                 )}
-                <div class="muted small">{fmtDateTime(l.at)}</div>
+                {l.at && <div class="muted small">{fmtDateTime(l.at)}</div>}
               </li>
             );
           })}

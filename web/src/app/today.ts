@@ -1,0 +1,69 @@
+// The server is the truth of the rep's day: `GET /api/v1/me/today` is read on sign-in, on
+// start when online, and whenever the outbox has sent or been refused something, and
+// merged into the day kept on the phone (todayMerge.ts). Its answers are also cached as
+// the screens' usual `result:<id>` and `plan:<date>` entries, so a visit opened on
+// another phone shows its judgement, form and required photos here too. A server
+// without the endpoint (404) leaves the phone's own day as it is.
+import type { Customer } from '../shared/types';
+import { kvGet, kvSet } from './db';
+import { undoRefused, updateDay } from './day';
+import { api, outbox, tracker } from './session';
+import { mergeToday, type Today } from './todayMerge';
+
+let running: Promise<void> | null = null;
+
+/** Reads the server's day and merges it in; one read at a time, never throws. */
+export function syncToday(): Promise<void> {
+  if (!api.signedIn) return Promise.resolve();
+  running ??= read().finally(() => {
+    running = null;
+  });
+  return running;
+}
+
+async function read(): Promise<void> {
+  const before = await outbox.items();
+  let today: Today;
+  try {
+    today = await api.get<Today>('/me/today');
+  } catch {
+    // A server without it (404) or no network: the phone's own day stands until the
+    // next read (after the outbox has sent something, or the next start).
+    return;
+  }
+  const after = await outbox.items();
+  const waiting = [...before, ...after].filter((i) => i.status === 'waiting');
+  await kvSet('today', today);
+  for (const p of today.punches) await kvSet(`result:${p.id}`, p);
+  if (today.open_visit) await kvSet(`result:${today.open_visit.id}`, today.open_visit);
+  if (today.plan) await kvSet(`plan:${today.date}`, today.plan);
+  if (today.last_fix) {
+    const f = today.last_fix;
+    await tracker.remember({ t: f.t, lat: f.lat, lon: f.lon, accuracy_m: f.accuracy_m ?? 0 });
+  }
+  const names = await customerNames([today.open_visit, ...today.visits].flatMap((v) => (v ? [v.customer_id] : [])), today);
+  await updateDay((d) => Object.assign(d, mergeToday(d, today, waiting, names)));
+}
+
+/** Names of customers by id: from the phone's cached customers and the plan, else asked. */
+async function customerNames(ids: string[], today: Today): Promise<Record<string, string>> {
+  const names: Record<string, string> = {};
+  for (const s of today.plan?.stops ?? []) names[s.customer_id] = s.name;
+  for (const c of (await kvGet<Customer[]>('customers')) ?? []) names[c.id] = c.name;
+  for (const id of new Set(ids)) {
+    if (names[id]) continue;
+    try {
+      names[id] = (await api.get<Customer>(`/customers/${id}`)).name;
+    } catch {
+      // Unknown here (e.g. a prospect not yet approved): the screen says "Customer".
+    }
+  }
+  return names;
+}
+
+/** Wires the outbox to the day: refused actions are undone on the phone, and the
+ * server's day is read again once the outbox has been through its queue. */
+export function connectToday(): void {
+  outbox.onRefused = (item) => undoRefused(item.kind, item.id, item.visitId);
+  outbox.onSettled = () => void syncToday();
+}

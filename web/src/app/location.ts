@@ -139,7 +139,7 @@ export class Tracker {
     return p.fix;
   }
 
-  /** The newest fix this phone (or, after a sign-in elsewhere, the server) has seen. */
+  /** The newest fix this phone has seen (kept across reloads). */
   private async lastKnown(): Promise<Fix | null> {
     const saved = (await kvGet<Fix>('lastFix')) ?? null;
     if (this.latest && (!saved || this.latest.t >= saved.t)) return this.latest;

@@ -3,11 +3,13 @@
 // merged into the day kept on the phone (todayMerge.ts). Its answers are also cached as
 // the screens' usual `result:<id>` and `plan:<date>` entries, so a visit opened on
 // another phone shows its judgement, form and required photos here too. A server
-// without the endpoint (404) leaves the phone's own day as it is.
+// without the endpoint (404) leaves the phone's own day as it is. The server's `last_fix`
+// is not used as this phone's position: another device's fix says nothing about where
+// this phone is.
 import type { Customer } from '../shared/types';
 import { kvGet, kvSet } from './db';
 import { undoRefused, updateDay } from './day';
-import { api, outbox, tracker } from './session';
+import { api, outbox } from './session';
 import { mergeToday, type Today } from './todayMerge';
 
 let running: Promise<void> | null = null;
@@ -37,10 +39,6 @@ async function read(): Promise<void> {
   for (const p of today.punches) await kvSet(`result:${p.id}`, p);
   if (today.open_visit) await kvSet(`result:${today.open_visit.id}`, today.open_visit);
   if (today.plan) await kvSet(`plan:${today.date}`, today.plan);
-  if (today.last_fix) {
-    const f = today.last_fix;
-    await tracker.remember({ t: f.t, lat: f.lat, lon: f.lon, accuracy_m: f.accuracy_m ?? 0 });
-  }
   const names = await customerNames([today.open_visit, ...today.visits].flatMap((v) => (v ? [v.customer_id] : [])), today);
   await updateDay((d) => Object.assign(d, mergeToday(d, today, waiting, names)));
 }

@@ -25,6 +25,7 @@ export function syncToday(): Promise<void> {
 
 async function read(): Promise<void> {
   const before = await outbox.items();
+  const since = Date.now() - 1000;
   let today: Today;
   try {
     today = await api.get<Today>('/me/today');
@@ -33,14 +34,14 @@ async function read(): Promise<void> {
     // next read (after the outbox has sent something, or the next start).
     return;
   }
-  const after = await outbox.items();
-  const waiting = [...before, ...after].filter((i) => i.status === 'waiting');
   await kvSet('today', today);
   for (const p of today.punches) await kvSet(`result:${p.id}`, p);
   if (today.open_visit) await kvSet(`result:${today.open_visit.id}`, today.open_visit);
   if (today.plan) await kvSet(`plan:${today.date}`, today.plan);
   const names = await customerNames([today.open_visit, ...today.visits].flatMap((v) => (v ? [v.customer_id] : [])), today);
-  await updateDay((d) => Object.assign(d, mergeToday(d, today, waiting, names)));
+  const after = await outbox.items();
+  const waiting = [...before, ...after].filter((i) => i.status === 'waiting');
+  await updateDay((d) => Object.assign(d, mergeToday(d, today, waiting, names, since)));
 }
 
 /** Names of customers by id: from the phone's cached customers and the plan, else asked. */
@@ -62,6 +63,9 @@ async function customerNames(ids: string[], today: Today): Promise<Record<string
 /** Wires the outbox to the day: refused actions are undone on the phone, and the
  * server's day is read again once the outbox has been through its queue. */
 export function connectToday(): void {
-  outbox.onRefused = (item) => undoRefused(item.kind, item.id, item.visitId);
+  // Refused by the server only: items failed here because their visit's check-in was
+  // refused are dropped with it (the next read of the server's day tidies the day).
+  outbox.onRefused = (item) =>
+    item.problem && 'local' in item.problem ? undefined : undoRefused(item.kind, item.id, item.visitId);
   outbox.onSettled = () => void syncToday();
 }

@@ -34,11 +34,22 @@ const isKind = (p: { kind: string }, k: 'in' | 'out') => p.kind === `clock_${k}`
 const byT = <T extends { t: string }>(a: T, b: T) => Date.parse(a.t) - Date.parse(b.t);
 
 /** The day to show: `server` plus the `waiting` outbox items (read before and after the
- * server answered, so an item sent meanwhile counts as not yet on the server). `names`
- * resolves customer ids to names for visits this phone did not start. */
-export function mergeToday(local: DayState, server: Today, waiting: OutboxItem[], names: Record<string, string>): DayState {
+ * server answered, so an item sent meanwhile counts as not yet on the server) and any
+ * action made on the phone since `since` (epoch ms, when the server was asked), which
+ * the answer cannot know yet. `names` resolves customer ids to names for visits this
+ * phone did not start. */
+export function mergeToday(
+  local: DayState,
+  server: Today,
+  waiting: OutboxItem[],
+  names: Record<string, string>,
+  since: number,
+): DayState {
+  const recent = (t: string) => Date.parse(t) >= since;
   const pending = new Set(waiting.map((i) => i.id));
+  for (const p of [local.clockIn, local.clockOut, local.visit]) if (p && recent(p.t)) pending.add(p.id);
   const checkingOut = new Set(waiting.filter((i) => i.kind === 'check-out').map((i) => i.visitId));
+  for (const d of local.done) if (recent(d.end)) checkingOut.add(d.id);
   const punches = [...server.punches].sort(byT);
   const serverIn = punches.find((p) => isKind(p, 'in'));
   const serverOut = punches.filter((p) => isKind(p, 'out')).pop();

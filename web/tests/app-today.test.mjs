@@ -66,7 +66,7 @@ test('another phone (or a re-login) restores the day from the server and checks 
     await two.waitForSelector('[data-testid=clock-out]');
     assert.equal(await two.locator('[data-testid=clock-in]').count(), 0, 'no second clock-in offered');
     await two.waitForSelector('[data-testid=current-visit]');
-    assert.match(await two.locator('[data-testid=current-visit]').innerText(), new RegExp(shop.name));
+    assert.ok((await two.locator('[data-testid=current-visit]').innerText()).includes(shop.name), 'the open visit names the shop');
     await shot(two, 'app-today-restored');
     await two.click('[data-testid=current-visit]');
     await two.waitForSelector('[data-testid=judgement][data-status=within]');

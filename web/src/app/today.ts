@@ -13,11 +13,22 @@ import { api, outbox } from './session';
 import { mergeToday, type Today } from './todayMerge';
 
 let running: Promise<void> | null = null;
+let again = false;
 
-/** Reads the server's day and merges it in; one read at a time, never throws. */
+/** Reads the server's day and merges it in; never throws. One read at a time: asked
+ * during a read, it reads once more after it (the outbox may have sent meanwhile). */
 export function syncToday(): Promise<void> {
   if (!api.signedIn) return Promise.resolve();
-  running ??= read().finally(() => {
+  if (running) {
+    again = true;
+    return running;
+  }
+  running = (async () => {
+    do {
+      again = false;
+      await read();
+    } while (again);
+  })().finally(() => {
     running = null;
   });
   return running;

@@ -24,10 +24,17 @@ export function refusalText(item: OutboxItem): string {
 export function missingText(item: OutboxItem): string[] {
   const p = item.problem;
   if (!p || 'local' in p || p.code !== 'checkout_requirements_unmet') return [];
+  // By problem code (contract: `photos_missing` with {required, have}, `report_missing`);
+  // a server that names only the field still gets a sentence, without the counts.
   return (p.fields as CodedProblem[]).flatMap((f) => {
-    if (f.code === 'photos_missing')
-      return [t('checkout.photos_missing', { have: Number(f.params?.have ?? 0), required: Number(f.params?.required ?? 0) })];
-    if (f.code === 'report_missing') return [t('checkout.report_missing')];
+    const code = f.code ?? `${f.field}_missing`;
+    if (code === 'photos_missing')
+      return [
+        f.params?.required !== undefined
+          ? t('checkout.photos_missing', { have: Number(f.params.have ?? 0), required: Number(f.params.required) })
+          : t('checkout.photos_short'),
+      ];
+    if (code === 'report_missing') return [t('checkout.report_missing')];
     return [];
   });
 }

@@ -1,13 +1,17 @@
 // The field app's frame: sign-in, then the screen the hash names, with the sync status
-// always visible at the top (how many actions are waiting, and whether we are offline).
+// always visible at the top (how many actions are waiting, and whether we are offline),
+// and below it the notes every screen shares (position used, actions refused). On
+// sign-in and on start the server's view of the day is merged in (today.ts).
 import { useEffect, useState } from 'preact/hooks';
-import { t } from '../shared/i18n';
+import { setTimeZone, t } from '../shared/i18n';
 import { go, useRoute } from '../shared/route';
 import type { Me } from '../shared/types';
-import { LangSwitch, LoginForm, useLang } from '../shared/ui';
+import { LangSwitch, useLang } from '../shared/ui';
 import { CameraHost } from './cameraHost';
 import { kvGet, kvSet } from './db';
 import { useOutbox } from './hooks';
+import { AppLogin } from './Login';
+import { Notes } from './Notes';
 import { CustomerScreen, CustomersScreen } from './screens/Customers';
 import { Home } from './screens/Home';
 import { LeaveScreen } from './screens/Leave';
@@ -16,6 +20,9 @@ import { PlanScreen } from './screens/Plan';
 import { ProspectScreen } from './screens/Prospect';
 import { VisitScreen } from './screens/Visit';
 import { api, outbox, tracker } from './session';
+import { connectToday, syncToday } from './today';
+
+connectToday();
 
 export function App() {
   useLang();
@@ -30,22 +37,28 @@ export function App() {
   useEffect(() => {
     if (!signedIn) return;
     // Who I am comes from the cache when offline.
+    const known = (m: Me) => {
+      setTimeZone(m.tenant.timezone);
+      setMe(m);
+    };
     api.get<Me>('/me').then(
       (m) => {
-        setMe(m);
+        known(m);
         void kvSet('me', m);
       },
-      () => void kvGet<Me>('me').then((m) => m && setMe(m)),
+      () => void kvGet<Me>('me').then((m) => m && known(m)),
     );
     void tracker.start();
+    // What is queued goes first; the server's day is read now and again once it is sent.
     void outbox.flush();
+    void syncToday();
     return () => tracker.stop();
   }, [signedIn]);
 
   if (!signedIn) {
     return (
       <div class="center">
-        <LoginForm api={api} title={t('app.title')} onDone={() => setSignedIn(true)} />
+        <AppLogin api={api} onDone={() => setSignedIn(true)} />
       </div>
     );
   }
@@ -66,6 +79,7 @@ export function App() {
         <LangSwitch />
       </header>
       <main class="screen">
+        <Notes />
         {screen === 'home' && <Home me={me} onSignOut={() => setSignedIn(false)} />}
         {screen === 'plan' && <PlanScreen />}
         {screen === 'customers' && <CustomersScreen />}

@@ -18,7 +18,7 @@ export function Camera({ onShot, onCancel }: { onShot: (b: Blob) => void; onCanc
         if (closed) closeCamera(s);
         else setReady(true);
       },
-      (e) => setError(t('camera.denied') + ' ' + (e?.message ?? '')),
+      () => setError(t('camera.denied')),
     );
     return () => {
       closed = true;

@@ -1,7 +1,26 @@
+import { useEffect, useState } from 'preact/hooks';
 import { useLocalPhoto } from './hooks';
+import { api } from './session';
 
-/** A thumbnail of a photo taken on this phone (uploaded or still waiting). */
-export function LocalPhoto({ id }: { id: string }) {
-  const url = useLocalPhoto(id);
-  return url ? <img class="thumb" src={url} alt="" data-photo={id} /> : <span class="thumb" />;
+/** A thumbnail of a photo of the visit: the bytes kept on this phone (uploaded or still
+ * waiting), else the server's copy when the photo was taken on another phone. */
+export function LocalPhoto({ id, url }: { id: string; url?: string }) {
+  const local = useLocalPhoto(id);
+  const [remote, setRemote] = useState<string | null>(null);
+  useEffect(() => {
+    if (local || !url) return;
+    let u: string | null = null;
+    let live = true;
+    // `url` is the API path (`/api/v1/photos/{id}`); objectUrl adds the prefix itself.
+    api.objectUrl(url.replace(/^\/api\/v1/, '')).then(
+      (x) => (live ? setRemote((u = x)) : URL.revokeObjectURL(x)),
+      () => {},
+    );
+    return () => {
+      live = false;
+      if (u) URL.revokeObjectURL(u);
+    };
+  }, [id, url, local]);
+  const src = local ?? remote;
+  return src ? <img class="thumb" src={src} alt="" data-photo={id} /> : <span class="thumb" data-photo={id} />;
 }

@@ -7,14 +7,25 @@ import { rfc3339, uuid } from '../shared/ids';
 import type { Customer } from '../shared/types';
 import { kvGet, kvSet } from './db';
 import { updateDay } from './day';
-import type { Fix } from './location';
+import type { ActionPlace, Fix } from './location';
+import { noteFix } from './notice';
 import { outbox } from './session';
 
-function where(fix: Fix) {
-  return { lat: fix.lat, lon: fix.lon, accuracy_m: fix.accuracy_m };
+/** The position fields of an action: a fresh fix as is; an older one with its instant
+ * (`fix_t`), so the server judges its age; none at all when the phone had none. */
+function where(place: ActionPlace, at: string) {
+  noteFix(place, at);
+  const f = place.fix;
+  if (!f) return {};
+  const base = { lat: f.lat, lon: f.lon, accuracy_m: f.accuracy_m };
+  return place.fresh ? base : { ...base, fix_t: f.t };
 }
 
-async function queuePhoto(blob: Blob, fix: Fix | null, visitId?: string): Promise<string> {
+/** How a photo was made: a frame from the in-app live camera, or a file the rep picked
+ * (the server judges a picked file's missing EXIF; a live frame never has any). */
+export type Capture = 'camera' | 'gallery';
+
+async function queuePhoto(blob: Blob, fix: Fix | null, capture: Capture | null, visitId?: string): Promise<string> {
   const id = uuid();
   const at = rfc3339();
   // Kept locally too, so the thumbnail shows before (and after) it is uploaded.
@@ -24,7 +35,13 @@ async function queuePhoto(blob: Blob, fix: Fix | null, visitId?: string): Promis
     kind: 'photo',
     method: 'POST',
     path: visitId ? `/visits/${visitId}/photos` : '/photos',
-    body: { id, t: at, ...(fix ? where(fix) : {}), lang: currentLang() === 'en' ? 'en' : 'zh' },
+    body: {
+      id,
+      t: at,
+      ...(fix ? { lat: fix.lat, lon: fix.lon, accuracy_m: fix.accuracy_m } : {}),
+      lang: currentLang() === 'en' ? 'en' : 'zh',
+      ...(capture ? { capture } : {}),
+    },
     blob,
     visitId,
     at,
@@ -32,8 +49,9 @@ async function queuePhoto(blob: Blob, fix: Fix | null, visitId?: string): Promis
   return id;
 }
 
-export async function punch(kind: 'clock-in' | 'clock-out', fix: Fix, photo: Blob | null): Promise<void> {
-  const photoId = photo ? await queuePhoto(photo, fix) : null;
+/** A clock-in or clock-out with its live photo (taken with the in-app camera). */
+export async function punch(kind: 'clock-in' | 'clock-out', place: ActionPlace, photo: Blob | null): Promise<void> {
+  const photoId = photo ? await queuePhoto(photo, place.fresh ? place.fix : null, 'camera') : null;
   const id = uuid();
   const at = rfc3339();
   await outbox.add({
@@ -41,7 +59,7 @@ export async function punch(kind: 'clock-in' | 'clock-out', fix: Fix, photo: Blo
     kind,
     method: 'POST',
     path: `/attendance/${kind}`,
-    body: { id, t: at, ...where(fix), ...(photoId ? { photo_id: photoId } : {}) },
+    body: { id, t: at, ...where(place, at), ...(photoId ? { photo_id: photoId } : {}) },
     at,
   });
   await updateDay((d) => {
@@ -61,14 +79,14 @@ export type Target = Pick<Customer, 'id' | 'name' | 'address'>;
 
 /** Checks in at a customer (`planned` when it is a stop of today's published plan) or at
  * a new prospect. */
-export async function checkIn(target: Target | Prospect, fix: Fix, planned = false): Promise<string> {
+export async function checkIn(target: Target | Prospect, place: ActionPlace, planned = false): Promise<string> {
   const id = uuid();
   const at = rfc3339();
   const known = 'id' in target;
   const body = {
     id,
     t: at,
-    ...where(fix),
+    ...where(place, at),
     ...(known && planned ? { planned: true } : {}),
     ...(known
       ? { customer_id: target.id }
@@ -88,8 +106,6 @@ export async function checkIn(target: Target | Prospect, fix: Fix, planned = fal
       name: target.name,
       address: target.address ?? null,
       t: at,
-      lat: fix.lat,
-      lon: fix.lon,
       photos: [],
       reported: false,
       planned: known && planned,
@@ -98,8 +114,9 @@ export async function checkIn(target: Target | Prospect, fix: Fix, planned = fal
   return id;
 }
 
+/** A photo of the visit from the in-app live camera. */
 export async function visitPhoto(visitId: string, blob: Blob, fix: Fix | null): Promise<string> {
-  const id = await queuePhoto(blob, fix, visitId);
+  const id = await queuePhoto(blob, fix, 'camera', visitId);
   await updateDay((d) => {
     if (d.visit?.id === visitId) d.visit.photos.push(id);
   });
@@ -123,7 +140,13 @@ export async function report(visitId: string, formId: string, version: number, a
   });
 }
 
-export async function checkOut(visitId: string, fix: Fix): Promise<void> {
+/** Checks out of the visit. A check-out of it the server refused before is dropped
+ * (this one replaces it); the visit moves to today's done list at once and comes back
+ * if the server refuses this one too. */
+export async function checkOut(visitId: string, place: ActionPlace): Promise<void> {
+  for (const old of await outbox.items()) {
+    if (old.kind === 'check-out' && old.visitId === visitId && old.status === 'failed') await outbox.dismiss(old.seq!);
+  }
   const id = uuid();
   const at = rfc3339();
   await outbox.add({
@@ -131,13 +154,13 @@ export async function checkOut(visitId: string, fix: Fix): Promise<void> {
     kind: 'check-out',
     method: 'POST',
     path: `/visits/${visitId}/check-out`,
-    body: { id, t: at, ...where(fix) },
+    body: { id, t: at, ...where(place, at) },
     visitId,
     at,
   });
   await updateDay((d) => {
     if (d.visit?.id === visitId) {
-      d.done.push({ id: visitId, customerId: d.visit.customerId, name: d.visit.name, t: d.visit.t, end: at });
+      d.done.push({ id: visitId, customerId: d.visit.customerId, name: d.visit.name, t: d.visit.t, end: at, was: d.visit });
       d.visit = undefined;
     }
   });
@@ -146,7 +169,8 @@ export async function checkOut(visitId: string, fix: Fix): Promise<void> {
 /** A signature drawn for a report field: uploaded as a photo of the visit (a PNG), but not
  * one of the visit's counted photos on this screen. Resolves to its photo id. */
 export async function visitSignature(visitId: string, png: Blob, fix: Fix | null): Promise<string> {
-  return queuePhoto(png, fix, visitId);
+  // Drawn on a canvas: neither a camera frame nor a picked file, so no capture is claimed.
+  return queuePhoto(png, fix, null, visitId);
 }
 
 export interface LeaveRequest {

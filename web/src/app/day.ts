@@ -1,6 +1,8 @@
 // The rep's day as this phone knows it, kept in IndexedDB so it survives reloads and
 // needs no network: whether they clocked in, the visit in progress, visits done today.
-// The server's answers (judgements) arrive later through the outbox as `result:<id>`.
+// The server's answers (judgements) arrive later through the outbox as `result:<id>`, and
+// the server's own view of the day (`/me/today`, see today.ts) is merged in whenever it
+// can be read, so a re-login or another phone shows the same day.
 import { useEffect, useState } from 'preact/hooks';
 import { localDate } from '../shared/ids';
 import { kvGet, kvSet } from './db';
@@ -11,10 +13,10 @@ export interface CurrentVisit {
   name: string;
   address: string | null;
   t: string;
-  lat: number;
-  lon: number;
   /** Photos taken during the visit, in order. */
   photos: string[];
+  /** Where photos not taken on this phone can be fetched (`/api/v1/photos/{id}`). */
+  photoUrls?: Record<string, string>;
   reported: boolean;
   /** Checked in from a stop of today's plan. */
   planned?: boolean;
@@ -25,7 +27,18 @@ export interface DayState {
   clockIn?: { id: string; t: string };
   clockOut?: { id: string; t: string };
   visit?: CurrentVisit;
-  done: { id: string; customerId?: string | null; name: string; t: string; end: string }[];
+  done: DoneVisit[];
+}
+
+export interface DoneVisit {
+  id: string;
+  customerId?: string | null;
+  name: string;
+  t: string;
+  end: string;
+  /** The visit as it was when this phone checked it out, to reopen it if the server
+   * refuses the check-out. */
+  was?: CurrentVisit;
 }
 
 const listeners = new Set<() => void>();
@@ -61,4 +74,21 @@ export function useDay(): DayState | null {
     return () => void listeners.delete(f);
   }, []);
   return day;
+}
+
+/** Undoes on the phone what an action the server refused had done: a refused punch is
+ * no longer shown as made (the rep can punch again), a refused check-out reopens its
+ * visit so the rep can add what is missing and check out again. */
+export async function undoRefused(kind: string, id: string, visitId?: string): Promise<void> {
+  await updateDay((d) => {
+    if (kind === 'clock-in' && d.clockIn?.id === id) d.clockIn = undefined;
+    if (kind === 'clock-out' && d.clockOut?.id === id) d.clockOut = undefined;
+    if (kind === 'check-out' && visitId && !d.visit) {
+      const done = d.done.find((v) => v.id === visitId);
+      if (done?.was) {
+        d.visit = done.was;
+        d.done = d.done.filter((v) => v !== done);
+      }
+    }
+  });
 }

@@ -26,17 +26,29 @@ export function toFix(p: GeolocationPosition): Fix {
   };
 }
 
-/** A fresh fix for an action (check-in, clock-in): high accuracy, not older than 10 s. */
-export function currentFix(): Promise<Fix> {
+/** A fresh fix: high accuracy, within `timeoutMs`, at most 30 s old. */
+export function currentFix(timeoutMs = 15_000): Promise<Fix> {
   return new Promise((resolve, reject) => {
     if (!navigator.geolocation) return reject(new Error('no geolocation'));
     navigator.geolocation.getCurrentPosition(
       (p) => resolve(toFix(p)),
       (e) => reject(new Error(e.message || 'location unavailable')),
-      { enableHighAccuracy: true, timeout: 15_000, maximumAge: 30_000 },
+      { enableHighAccuracy: true, timeout: timeoutMs, maximumAge: 30_000 },
     );
   });
 }
+
+/** Where an action happened, as well as the phone could tell: a fresh fix, the last one
+ * known (sent with its own instant, so the server can judge its age), or none at all. */
+export interface ActionPlace {
+  fix: Fix | null;
+  fresh: boolean;
+}
+
+/** How long an action waits for a fresh fix before it goes with what it has. */
+const ACTION_WAIT_MS = 4_000;
+/** A last known fix older than this says nothing useful about where the rep is now. */
+const LAST_KNOWN_MAX_MS = 60 * 60_000;
 
 export interface TrackingPolicy {
   collect: boolean;
@@ -97,25 +109,53 @@ export class Tracker {
     }
   }
 
-  /** A fix for an action: the watch's if it is recent (the watch only reports changes,
-   * so a rep standing still gets no new one), else a fresh request; a fix up to five
-   * minutes old when the request fails (indoors), rather than no action at all. */
-  async fix(): Promise<Fix> {
-    if (this.latest && Date.now() - this.latestAt < 30_000) return this.latest;
+  /** A fix for an action, never failing: the watch's if it is recent (the watch only
+   * reports changes, so a rep standing still gets no new one), else a fresh request that
+   * waits a few seconds; when that fails (indoors, permission denied), the last known fix
+   * up to an hour old, marked not fresh; else none. The action goes ahead in every case. */
+  async actionFix(waitMs = ACTION_WAIT_MS): Promise<ActionPlace> {
+    if (this.latest && Date.now() - this.latestAt < 30_000) return { fix: this.latest, fresh: true };
     try {
-      const f = await currentFix();
+      const f = await currentFix(waitMs);
       this.latest = f;
       this.latestAt = Date.now();
-      return f;
-    } catch (e) {
-      if (this.latest && Date.now() - this.latestAt < 300_000) return this.latest;
-      throw e;
+      void this.remember(f);
+      return { fix: f, fresh: true };
+    } catch {
+      const last = await this.lastKnown();
+      if (last && Date.now() - Date.parse(last.t) < LAST_KNOWN_MAX_MS) return { fix: last, fresh: false };
+      return { fix: null, fresh: false };
     }
+  }
+
+  /** The watch's position if it is recent, else nothing (photos take no waiting). */
+  recentFix(): Fix | null {
+    return this.latest && Date.now() - this.latestAt < 30_000 ? this.latest : null;
+  }
+
+  /** A position to show distances from: the newest seen, or null. */
+  async fix(): Promise<Fix | null> {
+    const p = await this.actionFix();
+    return p.fix;
+  }
+
+  /** The newest fix this phone has seen (kept across reloads). */
+  private async lastKnown(): Promise<Fix | null> {
+    const saved = (await kvGet<Fix>('lastFix')) ?? null;
+    if (this.latest && (!saved || this.latest.t >= saved.t)) return this.latest;
+    return saved;
+  }
+
+  /** Keeps `f` as the last known fix when it is newer than the one kept. */
+  async remember(f: Fix): Promise<void> {
+    const saved = await kvGet<Fix>('lastFix');
+    if (!saved || Date.parse(saved.t) < Date.parse(f.t)) await kvSet('lastFix', f);
   }
 
   private async seen(f: Fix): Promise<void> {
     this.latest = f;
     this.latestAt = Date.now();
+    void this.remember(f);
     this.onPosition(f);
     if (!this.policy.collect) return;
     const prev = this.last;

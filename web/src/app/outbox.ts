@@ -3,7 +3,7 @@
 // they were made (a check-in before its photos, report and check-out), each until the
 // server confirms it. The server stores an action once per UUID, so resending after a
 // lost answer is safe: that is how "exactly once" survives dead zones and reloads.
-import { ApiError, describe, NetworkError, type Api } from '../shared/api';
+import { ApiError, NetworkError, type Api } from '../shared/api';
 import { done, tx } from '../shared/idb';
 import { db, kvSet } from './db';
 import { deviceFacts } from './device';
@@ -30,8 +30,16 @@ export interface OutboxItem {
   at: string;
   status: 'waiting' | 'done' | 'failed';
   attempts: number;
+  /** Why the server refused it, kept as the server said it (its code and field
+   * problems) so it is put into words in whatever language the screen shows. */
+  problem?: Refusal;
+  /** Older items: the refusal as text. */
   error?: string;
 }
+
+export type Refusal =
+  | { status: number; code: string; message: string; fields: unknown[] }
+  | { local: 'checkin_failed' | 'unknown'; message?: string };
 
 type Listener = () => void;
 
@@ -40,6 +48,10 @@ export class Outbox {
   private flushing: Promise<void> | null = null;
   /** True while the last attempt could not reach the server. */
   offline = !navigator.onLine;
+  /** After a run that sent or refused something: the server's view of the day changed. */
+  onSettled: () => void = () => {};
+  /** When the server refuses an item, so the phone can undo what it assumed. */
+  onRefused: (item: OutboxItem) => void | Promise<void> = () => {};
 
   constructor(private readonly api: Api) {
     window.addEventListener('online', () => void this.flush());
@@ -98,18 +110,21 @@ export class Outbox {
     const failedVisits = new Set(
       all.filter((i) => i.status === 'failed' && i.kind === 'check-in').map((i) => i.id),
     );
+    let settled = false;
     for (const item of all) {
       if (item.status !== 'waiting') continue;
       // A visit whose check-in the server refused has nothing to attach the rest to.
       if (item.visitId && item.kind !== 'check-in' && failedVisits.has(item.visitId)) {
-        await this.fail(item, 'check-in failed');
+        await this.fail(item, { local: 'checkin_failed' });
         continue;
       }
       const outcome = await this.send(item);
       if (outcome === 'stop') break;
+      settled = true;
       if (outcome === 'failed' && item.kind === 'check-in') failedVisits.add(item.id);
     }
     this.changed();
+    if (settled) this.onSettled();
   }
 
   private async send(item: OutboxItem): Promise<'sent' | 'failed' | 'stop'> {
@@ -144,7 +159,12 @@ export class Outbox {
           return 'stop';
         }
       }
-      await this.fail(item, describe(e));
+      await this.fail(
+        item,
+        e instanceof ApiError
+          ? { status: e.status, code: e.code, message: e.message, fields: [...e.fields] }
+          : { local: 'unknown', message: e instanceof Error ? e.message : String(e) },
+      );
       return 'failed';
     }
   }
@@ -157,10 +177,11 @@ export class Outbox {
     this.changed();
   }
 
-  private async fail(item: OutboxItem, message: string): Promise<void> {
+  private async fail(item: OutboxItem, problem: Refusal): Promise<void> {
     item.status = 'failed';
-    item.error = message;
+    item.problem = problem;
     await this.put(item);
+    await this.onRefused(item);
     this.changed();
   }
 

@@ -1,6 +1,7 @@
 // Every user-visible string in English and Simplified Chinese. The English table defines
 // the keys; the Chinese one must have the same keys (the type checker says so). Newer
 // screens keep their strings in msgs/ (one module each, same rule), merged here.
+import * as app from './msgs/app';
 import * as consoleMsgs from './msgs/console';
 import * as field from './msgs/field';
 import * as flags from './msgs/flags';
@@ -278,7 +279,16 @@ const en = {
   'role.finance': 'Finance',
 };
 
-const enAll = { ...en, ...requests.en, ...forms.en, ...rules.en, ...field.en, ...flags.en, ...consoleMsgs.en };
+const enAll = {
+  ...en,
+  ...requests.en,
+  ...forms.en,
+  ...rules.en,
+  ...field.en,
+  ...flags.en,
+  ...consoleMsgs.en,
+  ...app.en,
+};
 
 export type MessageKey = keyof typeof enAll;
 
@@ -560,6 +570,7 @@ const zhAll: Record<MessageKey, string> = {
   ...field.zh,
   ...flags.zh,
   ...consoleMsgs.zh,
+  ...app.zh,
 };
 
 export const messages: Record<'en' | 'zh-CN', Record<MessageKey, string>> = { en: enAll, 'zh-CN': zhAll };

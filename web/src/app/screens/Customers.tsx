@@ -1,7 +1,7 @@
 // My customers, nearest first, with a navigation link; one customer with its distance
 // and the check-in button. The list is cached so it works in a dead zone.
 import { useEffect, useState } from 'preact/hooks';
-import { describe } from '../../shared/api';
+import { errorText } from '../../shared/errors';
 import { currentLang, fmtDistance, t } from '../../shared/i18n';
 import { distanceM } from '../../shared/geo';
 import { go } from '../../shared/route';
@@ -59,7 +59,7 @@ export function CustomersScreen() {
   const [error, setError] = useState('');
   const [q, setQ] = useState('');
   useEffect(() => {
-    myCustomers().then(setItems, (e) => setError(describe(e)));
+    myCustomers().then(setItems, (e) => setError(errorText(e)));
   }, []);
 
   const sorted = (items ?? [])
@@ -105,10 +105,10 @@ export function CustomerScreen({ id }: { id?: string }) {
     setBusy(true);
     setError('');
     try {
-      await checkIn(c, await tracker.fix());
+      await checkIn(c, await tracker.actionFix());
       go('visit');
     } catch (e) {
-      setError(describe(e));
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }

@@ -1,7 +1,7 @@
 // Today at a glance: clock in/out (with a live photo and the place), the visit in
 // progress, visits done today, and the ways to start a visit.
 import { useState } from 'preact/hooks';
-import { describe } from '../../shared/api';
+import { errorText } from '../../shared/errors';
 import { fmtTime, t, tOr } from '../../shared/i18n';
 import { go } from '../../shared/route';
 import type { Me, Punch } from '../../shared/types';
@@ -9,6 +9,7 @@ import { punch } from '../actions';
 import { takePhoto } from '../cameraHost';
 import { useDay } from '../day';
 import { useOutbox, useResult } from '../hooks';
+import { refusalText } from '../refusal';
 import { api, tracker } from '../session';
 
 export function Home({ me, onSignOut }: { me: Me | null; onSignOut: () => void }) {
@@ -20,12 +21,13 @@ export function Home({ me, onSignOut }: { me: Me | null; onSignOut: () => void }
     setBusy(true);
     setError('');
     try {
-      const fix = await tracker.fix();
+      // Never blocked for want of a fix: the place goes as well as the phone knows it.
+      const place = await tracker.actionFix();
       const photo = await takePhoto();
       if (!photo) return;
-      await punch(kind, fix, photo);
+      await punch(kind, place, photo);
     } catch (e) {
-      setError(describe(e));
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }
@@ -60,7 +62,7 @@ export function Home({ me, onSignOut }: { me: Me | null; onSignOut: () => void }
         <section class="card accent" onClick={() => go('visit')} data-testid="current-visit">
           <h2>{t('visit.in_progress')}</h2>
           <p>
-            <strong>{day.visit.name}</strong> · {fmtTime(day.visit.t)}
+            <strong>{day.visit.name || t('visit.customer')}</strong> · {fmtTime(day.visit.t)}
           </p>
           <button class="primary">{t('visit.open')}</button>
         </section>
@@ -85,10 +87,10 @@ export function Home({ me, onSignOut }: { me: Me | null; onSignOut: () => void }
         <h2>
           {t('visit.done_today')} ({day.done.length})
         </h2>
-        <ul class="plain">
+        <ul class="plain" data-testid="done-today">
           {day.done.map((v) => (
-            <li>
-              {fmtTime(v.t)}–{fmtTime(v.end)} {v.name}
+            <li data-visit={v.id}>
+              {fmtTime(v.t)}–{fmtTime(v.end)} {v.name || t('visit.customer')}
             </li>
           ))}
         </ul>
@@ -118,7 +120,7 @@ function PunchLine({ label, at }: { label: string; at?: { id: string; t: string 
       <span>{label}</span>
       <strong>{at ? fmtTime(at.t) : '—'}</strong>
       {at && item?.status === 'waiting' && <span class="badge warn">{t('sync.pending')}</span>}
-      {at && item?.status === 'failed' && <span class="badge bad">{item.error}</span>}
+      {at && item?.status === 'failed' && <span class="badge bad">{refusalText(item)}</span>}
       {result && (
         <span class="muted" data-testid="punch-judgement">
           {judgementText(result.judgement)}

@@ -2,16 +2,26 @@
 // like every other action (it reaches the manager when the phone is online). Below, the
 // requests sent from this phone, with the manager's decision when the server says it.
 import { useEffect, useState } from 'preact/hooks';
-import { describe } from '../../shared/api';
-import { fmtDateTime, t, tOr } from '../../shared/i18n';
+import { errorText } from '../../shared/errors';
+import { currentLang, fmtDateTime, t, tOr } from '../../shared/i18n';
 import { localDate } from '../../shared/ids';
 import type { AttendanceRequest, Me } from '../../shared/types';
 import { requestLeave, type SentLeave } from '../actions';
 import { kvGet } from '../db';
 import { useOutbox } from '../hooks';
+import { refusalText } from '../refusal';
+import type { Today } from '../todayMerge';
 import { api } from '../session';
 
 const TYPES = ['annual', 'sick', 'personal'];
+
+/** A `YYYY-MM-DD` day in the locale's date style (the API's string is never shown). */
+function fmtDay(d: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
+  if (!m) return d;
+  const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12));
+  return new Intl.DateTimeFormat(currentLang(), { dateStyle: 'medium', timeZone: 'UTC' }).format(day);
+}
 
 export function LeaveScreen({ me }: { me: Me | null }) {
   const tomorrow = localDate(new Date(Date.now() + 86400_000));
@@ -24,7 +34,16 @@ export function LeaveScreen({ me }: { me: Me | null }) {
   const [decided, setDecided] = useState<Record<string, string>>({});
   const { items } = useOutbox();
 
-  const reload = () => void kvGet<SentLeave[]>('leaves').then((l) => setMine(l ?? []));
+  const [elsewhere, setElsewhere] = useState<AttendanceRequest[]>([]);
+
+  // Requests sent from this phone; and, apart, those the server says are waiting that
+  // this phone did not send (another phone, or before signing in again).
+  const reload = () =>
+    void Promise.all([kvGet<SentLeave[]>('leaves'), kvGet<Today>('today')]).then(([l, today]) => {
+      const local = l ?? [];
+      setMine(local);
+      setElsewhere((today?.pending_requests ?? []).filter((r) => r.kind === 'leave' && !local.some((x) => x.id === r.id)));
+    });
   useEffect(reload, []);
 
   // The decisions, when the server lets the rep read their own requests.
@@ -47,7 +66,7 @@ export function LeaveScreen({ me }: { me: Me | null }) {
       setReason('');
       reload();
     } catch (err) {
-      setError(describe(err));
+      setError(errorText(err));
     }
   };
 
@@ -91,20 +110,34 @@ export function LeaveScreen({ me }: { me: Me | null }) {
             const status = item ? (item.status === 'failed' ? 'failed' : 'waiting') : (decided[l.id] ?? 'sent');
             return (
               <li data-leave={l.id} data-status={status}>
-                <strong>{tOr(`leave.type.${l.leave_type}`, l.leave_type)}</strong> {l.from === l.to ? l.from : `${l.from} – ${l.to}`}{' '}
+                <strong>{tOr(`leave.type.${l.leave_type}`, l.leave_type)}</strong> {l.from === l.to ? fmtDay(l.from) : `${fmtDay(l.from)} – ${fmtDay(l.to)}`}{' '}
                 {status === 'waiting' && <span class="badge warn">{t('sync.pending')}</span>}
-                {status === 'failed' && <span class="badge bad">{item?.error}</span>}
+                {status === 'failed' && item && <span class="badge bad">{refusalText(item)}</span>}
                 {['pending', 'approved', 'rejected'].includes(status) && (
                   <span class={`badge ${status === 'approved' ? 'ok' : status === 'rejected' ? 'bad' : 'warn'}`}>
                     {tOr(`request.status.${status}`, status)}
                   </span>
                 )}
-                <div class="muted small">{fmtDateTime(l.at)}</div>
+                {l.at && <div class="muted small">{fmtDateTime(l.at)}</div>}
               </li>
             );
           })}
         </ul>
       </section>
+      {elsewhere.length > 0 && (
+        <section class="card">
+          <h3>{t('leave.pending_server')}</h3>
+          <ul class="plain" data-testid="leave-pending">
+            {elsewhere.map((r) => (
+              <li data-leave={r.id}>
+                <strong>{tOr(`leave.type.${r.body.leave_type}`, String(r.body.leave_type ?? ''))}</strong>{' '}
+                {r.from === r.to ? fmtDay(r.from) : `${fmtDay(r.from)} – ${fmtDay(r.to)}`}{' '}
+                <span class="badge warn">{tOr(`request.status.${r.status}`, r.status)}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </div>
   );
 }

@@ -2,6 +2,7 @@
 // when), and what the server refused, with its reason.
 import { fmtDateTime, t } from '../../shared/i18n';
 import { useOutbox } from '../hooks';
+import { refusalText } from '../refusal';
 import { outbox } from '../session';
 
 export function OutboxScreen() {
@@ -22,7 +23,7 @@ export function OutboxScreen() {
               </span>
             </div>
             <div class="muted small">{fmtDateTime(i.at)}</div>
-            {i.error && <p class="error">{i.error}</p>}
+            {i.status === 'failed' && <p class="error">{refusalText(i)}</p>}
             {i.status === 'failed' && <button onClick={() => void outbox.dismiss(i.seq!)}>{t('dismiss')}</button>}
           </li>
         ))}

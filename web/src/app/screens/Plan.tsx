@@ -3,7 +3,8 @@
 // from a stop (a planned visit), or reorder the rest of the day from where I stand.
 // The plan is kept on the phone, so it still shows in a dead zone.
 import { useEffect, useState } from 'preact/hooks';
-import { describe, NetworkError } from '../../shared/api';
+import { NetworkError } from '../../shared/api';
+import { errorText } from '../../shared/errors';
 import { distanceM } from '../../shared/geo';
 import { fmtDistance, fmtNumber, fmtTime, t } from '../../shared/i18n';
 import { localDate } from '../../shared/ids';
@@ -45,7 +46,7 @@ export function PlanScreen() {
         setLoaded(true);
       },
       (e) => {
-        setError(describe(e));
+        setError(errorText(e));
         setLoaded(true);
       },
     );
@@ -58,12 +59,16 @@ export function PlanScreen() {
     setBusy(true);
     setError('');
     try {
-      const f = await tracker.fix();
+      const f = (await tracker.actionFix()).fix;
+      if (!f) {
+        setError(t('plan.no_position'));
+        return;
+      }
       const p = await api.post<MyPlan>('/me/plan/reoptimize', { lat: f.lat, lon: f.lon });
       setPlan(p);
       await kvSet(`plan:${date}`, p);
     } catch (e) {
-      setError(describe(e));
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }
@@ -73,10 +78,10 @@ export function PlanScreen() {
     setBusy(true);
     setError('');
     try {
-      await checkIn({ id: s.customer_id, name: s.name, address: s.address ?? null }, await tracker.fix(), true);
+      await checkIn({ id: s.customer_id, name: s.name, address: s.address ?? null }, await tracker.actionFix(), true);
       go('visit');
     } catch (e) {
-      setError(describe(e));
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }

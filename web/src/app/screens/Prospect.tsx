@@ -1,7 +1,7 @@
 // An ad-hoc visit to a shop that is not a customer yet: the server creates it at the
 // rep's position, pending a manager's approval.
 import { useState } from 'preact/hooks';
-import { describe } from '../../shared/api';
+import { errorText } from '../../shared/errors';
 import { t } from '../../shared/i18n';
 import { go } from '../../shared/route';
 import { checkIn } from '../actions';
@@ -19,10 +19,10 @@ export function ProspectScreen() {
     setBusy(true);
     setError('');
     try {
-      await checkIn({ name: name.trim(), address: address.trim(), phone: phone.trim() }, await tracker.fix());
+      await checkIn({ name: name.trim(), address: address.trim(), phone: phone.trim() }, await tracker.actionFix());
       go('visit');
     } catch (err) {
-      setError(describe(err));
+      setError(errorText(err));
     } finally {
       setBusy(false);
     }

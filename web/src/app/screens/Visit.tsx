@@ -1,8 +1,8 @@
 // The visit in progress: where the server judged the check-in (distance, within or
 // outside the radius — or "waiting to sync" until it has answered), photos, the report
-// and the check-out.
+// and the check-out, with what the rule asks before it (photos, report) said up front.
 import { useEffect, useState } from 'preact/hooks';
-import { describe } from '../../shared/api';
+import { errorText } from '../../shared/errors';
 import { fmtDistance, fmtTime, t } from '../../shared/i18n';
 import { go } from '../../shared/route';
 import type { Form, Visit } from '../../shared/types';
@@ -12,8 +12,10 @@ import { useDay } from '../day';
 import { kvGet, kvSet } from '../db';
 import { useOutbox, useResult } from '../hooks';
 import { LocalPhoto } from '../Photos';
+import { missingText, refusalText } from '../refusal';
 import { ReportForm } from '../ReportForm';
 import { api, tracker } from '../session';
+import type { ServerVisit } from '../todayMerge';
 
 async function loadForms(): Promise<Form[]> {
   try {
@@ -43,7 +45,7 @@ async function loadForm(id: string, version: number, forms: Form[]): Promise<For
 export function VisitScreen() {
   const day = useDay();
   const visit = day?.visit;
-  const answer = useResult<Visit>(visit?.id);
+  const answer = useResult<Visit & Pick<ServerVisit, 'checkout_requires'>>(visit?.id);
   const { items } = useOutbox();
   const [forms, setForms] = useState<Form[]>([]);
   const [formId, setFormId] = useState('');
@@ -81,24 +83,37 @@ export function VisitScreen() {
 
   const checkin = items.find((i) => i.id === visit.id);
   const failed = checkin?.status === 'failed';
-  const fix = () => tracker.fix();
+  // Photos take the watch's recent position if there is one; they never wait for a fix.
   const addPhoto = async (): Promise<string | null> => {
     const blob = await takePhoto();
     if (!blob) return null;
-    return visitPhoto(visit.id, blob, await fix().catch(() => null));
+    return visitPhoto(visit.id, blob, tracker.recentFix());
   };
   // The assigned form when the server has answered; until then (offline) the rep picks.
   const form = given ? assigned : forms.find((f) => f.id === formId);
   const required = answer?.required_photos ?? 0;
 
+  // What the rule asks before check-out and is still missing. When the server tells the
+  // rule (`checkout_requires`), a "block" stops the check-out here with the reason; a
+  // "warn" (the default) lets it go and the manager sees the flag.
+  const rule = answer?.checkout_requires ?? { photos: 'warn', report: 'warn' };
+  const photosShort = rule.photos !== 'off' && required > 0 && visit.photos.length < required;
+  const reportShort = rule.report !== 'off' && !visit.reported && !!form;
+  const blocked = (photosShort && rule.photos === 'block') || (reportShort && rule.report === 'block');
+  const refused = items.filter((i) => i.visitId === visit.id && i.kind === 'check-out' && i.status === 'failed');
+
   const finish = async () => {
-    setBusy(true);
     setError('');
+    if (blocked) {
+      setError(t('checkout.blocked'));
+      return;
+    }
+    setBusy(true);
     try {
-      await checkOut(visit.id, await tracker.fix());
+      await checkOut(visit.id, await tracker.actionFix());
       go('home');
     } catch (e) {
-      setError(describe(e));
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }
@@ -107,7 +122,7 @@ export function VisitScreen() {
   return (
     <div class="stack">
       <section class="card" data-testid="visit">
-        <h2>{visit.name}</h2>
+        <h2>{visit.name || t('visit.customer')}</h2>
         <p class="muted">
           {t('visit.checked_in_at', { time: fmtTime(visit.t) })}
           {visit.planned && <span class="badge ok" data-testid="planned"> {t('kind.planned')}</span>}
@@ -121,7 +136,7 @@ export function VisitScreen() {
             {t('visit.radius')} {fmtDistance(answer.check_in.radius_m)}
           </p>
         ) : failed ? (
-          <p class="error" data-testid="judgement">{checkin?.error}</p>
+          <p class="error" data-testid="judgement">{checkin && refusalText(checkin)}</p>
         ) : (
           <p data-testid="judgement" data-status="waiting">
             <span class="badge warn">{t('sync.pending')}</span>
@@ -145,7 +160,7 @@ export function VisitScreen() {
         </div>
         <div class="thumbs" data-testid="visit-photos">
           {visit.photos.map((id) => (
-            <LocalPhoto id={id} />
+            <LocalPhoto id={id} url={visit.photoUrls?.[id]} />
           ))}
         </div>
         <button onClick={() => void addPhoto()} data-testid="take-photo">
@@ -172,7 +187,7 @@ export function VisitScreen() {
                 key={`${form.id}:${form.version}`}
                 form={form}
                 onPhoto={addPhoto}
-                onSignature={async (png) => visitSignature(visit.id, png, await fix().catch(() => null))}
+                onSignature={async (png) => visitSignature(visit.id, png, tracker.recentFix())}
                 onSubmit={(answers) => void report(visit.id, form.id, form.version, answers)}
               />
             )}
@@ -180,10 +195,42 @@ export function VisitScreen() {
         )}
       </section>
 
+      {(photosShort || reportShort) && (
+        <section class={'card ' + (blocked ? 'note bad' : 'note warn')} data-testid="checkout-missing" data-blocked={String(blocked)}>
+          <div class="note-body">
+            <strong>{t('checkout.needs')}</strong>
+            <ul class="missing-list">
+              {photosShort && (
+                <li data-missing="photos">{t('checkout.photos_missing', { have: visit.photos.length, required })}</li>
+              )}
+              {reportShort && <li data-missing="report">{t('checkout.report_missing')}</li>}
+            </ul>
+            {blocked ? t('checkout.blocked') : t('checkout.warned')}
+          </div>
+        </section>
+      )}
+      {refused.map((i) => (
+        <div class="note bad" data-testid="checkout-refused" role="alert">
+          <div class="note-body">
+            {refusalText(i)}
+            {missingText(i).length > 0 && (
+              <ul class="missing-list">
+                {missingText(i).map((m) => (
+                  <li>{m}</li>
+                ))}
+              </ul>
+            )}
+          </div>
+        </div>
+      ))}
       <button class="primary big" disabled={busy} onClick={finish} data-testid="check-out">
         {t('visit.check_out')}
       </button>
-      {error && <p class="error">{error}</p>}
+      {error && (
+        <p class="error" role="alert" data-testid="checkout-error">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

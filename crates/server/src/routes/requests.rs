@@ -64,7 +64,7 @@ pub struct RequestView {
     pub body: serde_json::Value,
 }
 
-fn view(r: StoredRequest) -> ApiResult<RequestView> {
+pub(crate) fn view(r: StoredRequest) -> ApiResult<RequestView> {
     Ok(RequestView {
         id: r.id,
         employee_id: EmployeeId(r.employee_id),

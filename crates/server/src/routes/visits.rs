@@ -349,7 +349,21 @@ pub(crate) async fn refresh_flags(
     ))
 }
 
-async fn full_view(s: &AppState, tenant: TenantId, v: VisitRecord) -> ApiResult<VisitView> {
+/// A visit as lists show it (no photos), with the same flag set as its detail.
+pub(crate) async fn list_view(
+    s: &AppState,
+    tenant: TenantId,
+    v: VisitRecord,
+) -> ApiResult<VisitView> {
+    // A visit written before flag sets existed gets its set on first sight.
+    let v = match v.flags_json {
+        Some(_) => v,
+        None => refresh_flags(s, tenant, v.checkin.id).await?,
+    };
+    visit_view(v, None)
+}
+
+pub(crate) async fn full_view(s: &AppState, tenant: TenantId, v: VisitRecord) -> ApiResult<VisitView> {
     let policy = policy_for(s, tenant, v.checkin.employee).await?;
     full_view_under(s, tenant, v, &policy).await
 }
@@ -1020,12 +1034,7 @@ async fn list_visits(
         .await?;
     let mut items = Vec::with_capacity(page.items.len());
     for v in page.items {
-        // A visit written before flag sets existed gets its set on first sight.
-        let v = match v.flags_json {
-            Some(_) => v,
-            None => refresh_flags(&s, tenant, v.checkin.id).await?,
-        };
-        items.push(visit_view(v, None)?);
+        items.push(list_view(&s, tenant, v).await?);
     }
     Ok(Json(VisitPage {
         items,

@@ -15,6 +15,7 @@ mod plans;
 mod roles;
 mod tracking;
 mod visit_replays;
+mod visit_flags;
 mod visits;
 
 /// Test images and hand-built EXIF blocks, shared with the photo crate's own tests.

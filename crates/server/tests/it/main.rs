@@ -4,6 +4,7 @@ mod harness;
 
 mod attendance;
 mod auth;
+mod checkout_requirements;
 mod customers;
 mod departments;
 mod employees;
@@ -11,6 +12,7 @@ mod errors;
 mod geofences;
 mod import;
 mod isolation;
+mod no_fix;
 mod plans;
 mod roles;
 mod tracking;

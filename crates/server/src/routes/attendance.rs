@@ -346,6 +346,7 @@ async fn clock_out(
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct DaysQuery {
     pub employee_id: EmployeeId,
     /// First local date, `YYYY-MM-DD`.

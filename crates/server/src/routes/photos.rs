@@ -155,6 +155,7 @@ async fn upload_attendance_photo(
 
 /// Uploads a live photo of a visit (the visit must be the caller's own).
 #[utoipa::path(post, path = "/api/v1/visits/{id}/photos", tag = "visits",
+    params(("id" = Uuid, Path, description = "the visit")),
     request_body(content = PhotoForm, content_type = "multipart/form-data"),
     responses((status = 201, body = PhotoView), (status = 200, body = PhotoView), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -539,13 +540,15 @@ fn watermark_lines(
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct FileQuery {
     /// `watermarked` (default), `original` or `thumbnail`.
     pub variant: Option<String>,
 }
 
 /// A photo's bytes, for callers who reach the person who took it.
-#[utoipa::path(get, path = "/api/v1/photos/{id}", tag = "photos", params(FileQuery),
+#[utoipa::path(get, path = "/api/v1/photos/{id}", tag = "photos",
+    params(("id" = Uuid, Path, description = "the photo"), FileQuery),
     responses((status = 200, content_type = "image/jpeg"), (status = 404, body = ErrorBody)))]
 async fn photo_file(
     State(s): State<AppState>,

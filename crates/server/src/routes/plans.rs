@@ -890,6 +890,7 @@ pub struct MyDay {
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct MyPlanQuery {
     /// Local day; today when left out.
     pub date: Option<String>,

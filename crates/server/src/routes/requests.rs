@@ -195,6 +195,7 @@ async fn request_leave(
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct RequestQuery {
     /// One person; everyone the caller reaches when left out.
     pub employee_id: Option<EmployeeId>,

@@ -698,7 +698,8 @@ pub struct CheckoutInput {
 }
 
 /// Checks out of a visit; the duration is judged against the rule's minimum.
-#[utoipa::path(post, path = "/api/v1/visits/{id}/check-out", tag = "visits", request_body = CheckoutInput,
+#[utoipa::path(post, path = "/api/v1/visits/{id}/check-out", tag = "visits",
+    params(("id" = Uuid, Path, description = "the visit")), request_body = CheckoutInput,
     responses((status = 201, body = VisitView), (status = 200, body = VisitView), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn check_out(
@@ -861,7 +862,8 @@ pub struct ReportInput {
 
 /// Submits the visit's report, validated against its form version; each problem names
 /// the field's key.
-#[utoipa::path(put, path = "/api/v1/visits/{id}/report", tag = "visits", request_body = ReportInput,
+#[utoipa::path(put, path = "/api/v1/visits/{id}/report", tag = "visits",
+    params(("id" = Uuid, Path, description = "the visit")), request_body = ReportInput,
     responses((status = 200, body = VisitView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
 async fn put_report(
@@ -958,6 +960,7 @@ async fn put_report(
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct VisitQuery {
     pub employee_id: Option<EmployeeId>,
     pub customer_id: Option<CustomerId>,
@@ -1044,6 +1047,7 @@ async fn list_visits(
 
 /// One visit with its photos and every flag.
 #[utoipa::path(get, path = "/api/v1/visits/{id}", tag = "visits",
+    params(("id" = Uuid, Path, description = "the visit")),
     responses((status = 200, body = VisitView), (status = 404, body = ErrorBody)))]
 async fn get_visit(
     State(s): State<AppState>,
@@ -1059,6 +1063,7 @@ async fn get_visit(
 
 /// Approves a prospect a rep created: it becomes an active customer.
 #[utoipa::path(post, path = "/api/v1/customers/{id}/approve", tag = "customers",
+    params(("id" = Uuid, Path, description = "the customer")),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 async fn approve_prospect(
     State(s): State<AppState>,

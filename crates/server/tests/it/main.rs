@@ -11,6 +11,7 @@ mod employees;
 mod errors;
 mod geofences;
 mod import;
+mod me_today;
 mod isolation;
 mod no_fix;
 mod plans;

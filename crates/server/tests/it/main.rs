@@ -14,6 +14,7 @@ mod import;
 mod me_today;
 mod isolation;
 mod no_fix;
+mod plan_conflicts;
 mod plans;
 mod roles;
 mod tracking;

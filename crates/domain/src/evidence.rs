@@ -365,7 +365,12 @@ mod tests {
     #[test]
     fn photo_exif_is_compared_with_the_action() {
         assert_eq!(
-            codes(&photo_flags(&PhotoExif::default(), T, None, Capture::Gallery)),
+            codes(&photo_flags(
+                &PhotoExif::default(),
+                T,
+                None,
+                Capture::Gallery
+            )),
             [FlagCode::PhotoNoExif]
         );
         assert!(photo_flags(&PhotoExif::default(), T, None, Capture::Camera).is_empty());
@@ -395,6 +400,10 @@ mod tests {
         let stale = fix_flags(T, true, Some(T - 340_000)).unwrap();
         assert_eq!(stale.code, FlagCode::StaleFix);
         assert_eq!(stale.evidence["age_s"], 340);
-        assert_eq!(fix_flags(T, true, Some(T + 5_000)), None, "a fix after the action");
+        assert_eq!(
+            fix_flags(T, true, Some(T + 5_000)),
+            None,
+            "a fix after the action"
+        );
     }
 }

@@ -121,13 +121,19 @@ mod tests {
         // The first occurrence's evidence is kept.
         assert_eq!(got[0].evidence["n"], 1);
         assert_eq!(got[2].evidence["n"], 2);
-        assert_eq!(got[4].evidence, json!({"required": 2, "have": 1, "missing": 1}));
+        assert_eq!(
+            got[4].evidence,
+            json!({"required": 2, "have": 1, "missing": 1})
+        );
     }
 
     #[test]
     fn requirements_are_judged_only_once_checked_out() {
         let open = visit_flags(&facts(&[], None, &[]));
-        assert!(open.is_empty(), "an open visit may still get its photos: {open:?}");
+        assert!(
+            open.is_empty(),
+            "an open visit may still get its photos: {open:?}"
+        );
         let two = [vec![], vec![]];
         let done = VisitFacts {
             has_report: true,

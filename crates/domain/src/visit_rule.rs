@@ -461,7 +461,11 @@ mod tests {
             ]
         );
         assert_eq!(block.checkout_blockers(2, true, true), []);
-        assert_eq!(block.checkout_blockers(3, false, false), [], "no form applies");
+        assert_eq!(
+            block.checkout_blockers(3, false, false),
+            [],
+            "no form applies"
+        );
         let warn = rule(Requirement::Warn, Requirement::Warn);
         assert_eq!(warn.checkout_blockers(0, true, false), []);
         let mixed = rule(Requirement::Off, Requirement::Block);

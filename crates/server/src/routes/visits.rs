@@ -363,7 +363,11 @@ pub(crate) async fn list_view(
     visit_view(v, None)
 }
 
-pub(crate) async fn full_view(s: &AppState, tenant: TenantId, v: VisitRecord) -> ApiResult<VisitView> {
+pub(crate) async fn full_view(
+    s: &AppState,
+    tenant: TenantId,
+    v: VisitRecord,
+) -> ApiResult<VisitView> {
     let policy = policy_for(s, tenant, v.checkin.employee).await?;
     full_view_under(s, tenant, v, &policy).await
 }

@@ -11,15 +11,15 @@ mod employees;
 mod errors;
 mod geofences;
 mod import;
-mod me_today;
 mod isolation;
+mod me_today;
 mod no_fix;
 mod plan_conflicts;
 mod plans;
 mod roles;
 mod tracking;
-mod visit_replays;
 mod visit_flags;
+mod visit_replays;
 mod visits;
 
 /// Test images and hand-built EXIF blocks, shared with the photo crate's own tests.

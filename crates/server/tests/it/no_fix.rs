@@ -15,8 +15,11 @@ both_backends!(actions_without_a_fresh_fix_are_stored_and_flagged);
 async fn actions_without_a_fresh_fix_are_stored_and_flagged(app: &TestApp) {
     let t = app.tenant("acme").await;
     let (s, fence) = app
-        .post(&t.admin, "/api/v1/geofences",
-              json!({"name": "Office", "center": {"lat": SHOP.0, "lon": SHOP.1}, "radius_m": 300}))
+        .post(
+            &t.admin,
+            "/api/v1/geofences",
+            json!({"name": "Office", "center": {"lat": SHOP.0, "lon": SHOP.1}, "radius_m": 300}),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{fence}");
     let (s, r) = app
@@ -28,15 +31,20 @@ async fn actions_without_a_fresh_fix_are_stored_and_flagged(app: &TestApp) {
     let rep = app.employee(&t.admin, &t.root_dept, "rep1", "field").await;
     let token = app.token("acme", "rep1").await;
     let shop = app
-        .customer(&t.admin, json!({"name": "Shop", "owner_id": rep,
-                                   "location": {"lat": SHOP.0, "lon": SHOP.1}}))
+        .customer(
+            &t.admin,
+            json!({"name": "Shop", "owner_id": rep,
+                                   "location": {"lat": SHOP.0, "lon": SHOP.1}}),
+        )
         .await;
     let now = chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap());
     let at = |min_ago: i64| (now - chrono::Duration::minutes(min_ago)).to_rfc3339();
 
     // Clock-in with no position: stored, place uncertain, flagged; a retry is the same.
     let punch = json!({"id": Uuid::now_v7(), "t": at(20)});
-    let (s, p) = app.post(&token, "/api/v1/attendance/clock-in", punch.clone()).await;
+    let (s, p) = app
+        .post(&token, "/api/v1/attendance/clock-in", punch.clone())
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{p}");
     assert_eq!(p["judgement"]["place"], "uncertain", "{p}");
     assert_eq!(codes(&p), ["no_fix"]);
@@ -45,19 +53,29 @@ async fn actions_without_a_fresh_fix_are_stored_and_flagged(app: &TestApp) {
 
     // One coordinate without the other names the missing one; a fix time needs a fix.
     let (s, e) = app
-        .post(&token, "/api/v1/attendance/clock-out", json!({"id": Uuid::now_v7(), "t": at(1), "lat": SHOP.0}))
+        .post(
+            &token,
+            "/api/v1/attendance/clock-out",
+            json!({"id": Uuid::now_v7(), "t": at(1), "lat": SHOP.0}),
+        )
         .await;
     assert_error(s, &e, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(fields(&e), ["lon"]);
     let (s, e) = app
-        .post(&token, "/api/v1/visits",
-              json!({"id": Uuid::now_v7(), "customer_id": shop["id"], "t": at(1), "lon": SHOP.1}))
+        .post(
+            &token,
+            "/api/v1/visits",
+            json!({"id": Uuid::now_v7(), "customer_id": shop["id"], "t": at(1), "lon": SHOP.1}),
+        )
         .await;
     assert_error(s, &e, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(fields(&e), ["lat"]);
     let (s, e) = app
-        .post(&token, "/api/v1/visits",
-              json!({"id": Uuid::now_v7(), "customer_id": shop["id"], "t": at(1), "fix_t": at(3)}))
+        .post(
+            &token,
+            "/api/v1/visits",
+            json!({"id": Uuid::now_v7(), "customer_id": shop["id"], "t": at(1), "fix_t": at(3)}),
+        )
         .await;
     assert_error(s, &e, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(fields(&e), ["fix_t"]);
@@ -65,14 +83,23 @@ async fn actions_without_a_fresh_fix_are_stored_and_flagged(app: &TestApp) {
     // Check-in with no position: uncertain, no distance, flagged no_fix only.
     let visit = Uuid::now_v7();
     let (s, v) = app
-        .post(&token, "/api/v1/visits", json!({"id": visit, "customer_id": shop["id"], "t": at(15)}))
+        .post(
+            &token,
+            "/api/v1/visits",
+            json!({"id": visit, "customer_id": shop["id"], "t": at(15)}),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["check_in"]["status"], "uncertain");
     assert_eq!(v["check_in"]["distance_m"], Value::Null);
-    assert_eq!((v["check_in"]["lat"].clone(), v["check_in"]["lon"].clone()), (Value::Null, Value::Null));
+    assert_eq!(
+        (v["check_in"]["lat"].clone(), v["check_in"]["lon"].clone()),
+        (Value::Null, Value::Null)
+    );
     assert_eq!(codes(&v), ["no_fix"]);
-    let (_, found) = app.get(&t.admin, "/api/v1/visits?judgement=uncertain&flag=no_fix").await;
+    let (_, found) = app
+        .get(&t.admin, "/api/v1/visits?judgement=uncertain&flag=no_fix")
+        .await;
     assert_eq!(found["items"][0]["id"], json!(visit), "{found}");
 
     // Check-out with the last fix, five minutes old at the time: judged and stale.
@@ -81,8 +108,16 @@ async fn actions_without_a_fresh_fix_are_stored_and_flagged(app: &TestApp) {
               json!({"id": Uuid::now_v7(), "t": at(5), "fix_t": at(10), "lat": SHOP.0, "lon": SHOP.1, "accuracy_m": 10}))
         .await;
     assert_eq!(s, StatusCode::CREATED, "{out}");
-    assert!(out["check_out"]["distance_m"].as_f64().unwrap() < 1.0, "{out}");
-    let stale = out["flags"].as_array().unwrap().iter().find(|f| f["code"] == "stale_fix").unwrap();
+    assert!(
+        out["check_out"]["distance_m"].as_f64().unwrap() < 1.0,
+        "{out}"
+    );
+    let stale = out["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "stale_fix")
+        .unwrap();
     assert_eq!(stale["evidence"]["age_s"], 300);
     assert_eq!(codes(&out), ["no_fix", "stale_fix"]);
 
@@ -94,7 +129,11 @@ async fn actions_without_a_fresh_fix_are_stored_and_flagged(app: &TestApp) {
         .await;
     assert_eq!(s, StatusCode::CREATED);
     let (s, out) = app
-        .post(&token, &format!("/api/v1/visits/{second}/check-out"), json!({"id": Uuid::now_v7(), "t": at(2)}))
+        .post(
+            &token,
+            &format!("/api/v1/visits/{second}/check-out"),
+            json!({"id": Uuid::now_v7(), "t": at(2)}),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{out}");
     assert_eq!(out["check_out"]["distance_m"], Value::Null);

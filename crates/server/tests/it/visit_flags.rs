@@ -21,21 +21,33 @@ fn shanghai_now() -> chrono::DateTime<chrono::FixedOffset> {
 async fn setup(app: &TestApp) -> (String, String, String) {
     let t = app.tenant("acme").await;
     let (s, form) = app
-        .post(&t.admin, "/api/v1/forms",
-              json!({"name": "Check", "fields": [{"key": "ok", "label": "OK", "type": "boolean"}]}))
+        .post(
+            &t.admin,
+            "/api/v1/forms",
+            json!({"name": "Check", "fields": [{"key": "ok", "label": "OK", "type": "boolean"}]}),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{form}");
     let (s, r) = app
-        .put(&t.admin, "/api/v1/visit-rules/tenant",
-             json!({"required_photos": 3, "default_form_id": form["id"]}))
+        .put(
+            &t.admin,
+            "/api/v1/visit-rules/tenant",
+            json!({"required_photos": 3, "default_form_id": form["id"]}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{r}");
-    assert_eq!(r["checkout_requires"], json!({"photos": "warn", "report": "warn"}));
+    assert_eq!(
+        r["checkout_requires"],
+        json!({"photos": "warn", "report": "warn"})
+    );
     let rep = app.employee(&t.admin, &t.root_dept, "rep1", "field").await;
     let token = app.token("acme", "rep1").await;
     let shop = app
-        .customer(&t.admin, json!({"name": "Shop", "owner_id": rep,
-                                   "location": {"lat": SHOP.0, "lon": SHOP.1}}))
+        .customer(
+            &t.admin,
+            json!({"name": "Shop", "owner_id": rep,
+                                   "location": {"lat": SHOP.0, "lon": SHOP.1}}),
+        )
         .await;
     (t.admin, token, shop["id"].as_str().unwrap().to_owned())
 }
@@ -58,25 +70,37 @@ async fn list_detail_and_filter_agree_on_one_flag_set(app: &TestApp) {
         .post(&token, "/api/v1/visits",
               json!({"id": clean, "customer_id": shop, "t": at(25), "lat": SHOP.0, "lon": SHOP.1, "accuracy_m": 5}))
         .await;
-    assert_eq!((s, codes(&v)), (StatusCode::CREATED, Vec::<String>::new()), "{v}");
+    assert_eq!(
+        (s, codes(&v)),
+        (StatusCode::CREATED, Vec::<String>::new()),
+        "{v}"
+    );
 
     let id = Uuid::now_v7();
     let (s, v) = app
-        .post(&token, "/api/v1/visits",
-              json!({"id": id, "customer_id": shop, "t": at(20), "lat": SHOP.0, "lon": SHOP.1,
-                     "accuracy_m": 5, "device": risky}))
+        .post(
+            &token,
+            "/api/v1/visits",
+            json!({"id": id, "customer_id": shop, "t": at(20), "lat": SHOP.0, "lon": SHOP.1,
+                     "accuracy_m": 5, "device": risky}),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(codes(&v), ["developer_mode", "rooted"]);
     // The same picture twice: the second is a reused photo.
-    let taken = (now - chrono::Duration::minutes(19)).format("%Y:%m:%d %H:%M:%S").to_string();
+    let taken = (now - chrono::Duration::minutes(19))
+        .format("%Y:%m:%d %H:%M:%S")
+        .to_string();
     let bytes = camera_photo(11, &taken, SHOP);
     for _ in 0..2 {
         let (s, p) = app
-            .upload(&token, &format!("/api/v1/visits/{id}/photos"),
-                    json!({"id": Uuid::now_v7(), "t": at(19), "lat": SHOP.0, "lon": SHOP.1,
+            .upload(
+                &token,
+                &format!("/api/v1/visits/{id}/photos"),
+                json!({"id": Uuid::now_v7(), "t": at(19), "lat": SHOP.0, "lon": SHOP.1,
                            "capture": "camera", "device": risky}),
-                    bytes.clone())
+                bytes.clone(),
+            )
             .await;
         assert_eq!(s, StatusCode::CREATED, "{p}");
         assert_eq!(p["capture"], "camera");
@@ -107,14 +131,21 @@ async fn list_detail_and_filter_agree_on_one_flag_set(app: &TestApp) {
     let mut sorted = want.to_vec();
     sorted.sort();
     assert_eq!(got, sorted, "exactly these flags");
-    assert_eq!(codes(&out), codes(&detail), "the check-out answers the same set");
+    assert_eq!(
+        codes(&out),
+        codes(&detail),
+        "the check-out answers the same set"
+    );
     let missing = detail["flags"]
         .as_array()
         .unwrap()
         .iter()
         .find(|f| f["code"] == "photos_missing")
         .unwrap();
-    assert_eq!(missing["evidence"], json!({"required": 3, "have": 2, "missing": 1}));
+    assert_eq!(
+        missing["evidence"],
+        json!({"required": 3, "have": 2, "missing": 1})
+    );
 
     // The list shows exactly the detail's flags, evidence and all.
     let (_, list) = app.get(&admin, "/api/v1/visits").await;
@@ -128,9 +159,16 @@ async fn list_detail_and_filter_agree_on_one_flag_set(app: &TestApp) {
 
     // Every flag the visit shows finds it, and only it.
     for code in want {
-        let (s, found) = app.get(&admin, &format!("/api/v1/visits?flag={code}")).await;
+        let (s, found) = app
+            .get(&admin, &format!("/api/v1/visits?flag={code}"))
+            .await;
         assert_eq!(s, StatusCode::OK, "{found}");
-        let ids: Vec<&Value> = found["items"].as_array().unwrap().iter().map(|v| &v["id"]).collect();
+        let ids: Vec<&Value> = found["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| &v["id"])
+            .collect();
         assert_eq!(ids, [&json!(id)], "flag={code}");
     }
     let (_, none) = app.get(&admin, "/api/v1/visits?flag=too_short").await;
@@ -138,15 +176,20 @@ async fn list_detail_and_filter_agree_on_one_flag_set(app: &TestApp) {
 
     // A photo and the report after check-out: the set follows, in list and detail alike.
     let (s, _) = app
-        .put(&token, &format!("/api/v1/visits/{id}/report"),
-             json!({"id": Uuid::now_v7(), "answers": {"ok": true}, "t": at(1)}))
+        .put(
+            &token,
+            &format!("/api/v1/visits/{id}/report"),
+            json!({"id": Uuid::now_v7(), "answers": {"ok": true}, "t": at(1)}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
     let (_, gone) = app.get(&admin, "/api/v1/visits?flag=report_missing").await;
     assert_eq!(gone["items"].as_array().unwrap().len(), 0, "{gone}");
     let (_, detail) = app.get(&admin, &format!("/api/v1/visits/{id}")).await;
     assert_eq!(count(&codes(&detail), "report_missing"), 0);
-    let (_, list) = app.get(&admin, &format!("/api/v1/visits?flag=photos_missing")).await;
+    let (_, list) = app
+        .get(&admin, &format!("/api/v1/visits?flag=photos_missing"))
+        .await;
     assert_eq!(list["items"][0]["flags"], detail["flags"]);
 }
 
@@ -164,25 +207,49 @@ async fn live_captures_are_not_flagged_for_missing_exif(app: &TestApp) {
     let path = format!("/api/v1/visits/{id}/photos");
     // A canvas frame carries no EXIF: fine from the camera, flagged from the gallery.
     let (s, live) = app
-        .upload(&token, &path, json!({"id": Uuid::now_v7(), "t": t, "capture": "camera"}),
-                jpeg(&scene(1, 320, 240), 80))
+        .upload(
+            &token,
+            &path,
+            json!({"id": Uuid::now_v7(), "t": t, "capture": "camera"}),
+            jpeg(&scene(1, 320, 240), 80),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{live}");
-    assert_eq!((live["capture"].clone(), codes(&live)), (json!("camera"), Vec::<String>::new()));
+    assert_eq!(
+        (live["capture"].clone(), codes(&live)),
+        (json!("camera"), Vec::<String>::new())
+    );
     let (s, picked) = app
-        .upload(&token, &path, json!({"id": Uuid::now_v7(), "t": t}), jpeg(&scene(2, 320, 240), 80))
+        .upload(
+            &token,
+            &path,
+            json!({"id": Uuid::now_v7(), "t": t}),
+            jpeg(&scene(2, 320, 240), 80),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{picked}");
-    assert_eq!((picked["capture"].clone(), codes(&picked)), (json!("gallery"), vec!["photo_no_exif".to_owned()]));
+    assert_eq!(
+        (picked["capture"].clone(), codes(&picked)),
+        (json!("gallery"), vec!["photo_no_exif".to_owned()])
+    );
     let (s, e) = app
-        .upload(&token, &path, json!({"id": Uuid::now_v7(), "t": t, "capture": "selfie"}),
-                jpeg(&scene(3, 320, 240), 80))
+        .upload(
+            &token,
+            &path,
+            json!({"id": Uuid::now_v7(), "t": t, "capture": "selfie"}),
+            jpeg(&scene(3, 320, 240), 80),
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
     assert_eq!(e["error"]["fields"][0]["field"], "capture", "{e}");
     // The visit shows each photo's capture path, and the gallery photo's flag.
     let (_, v) = app.get(&admin, &format!("/api/v1/visits/{id}")).await;
-    let captures: Vec<&Value> = v["photos"].as_array().unwrap().iter().map(|p| &p["capture"]).collect();
+    let captures: Vec<&Value> = v["photos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["capture"])
+        .collect();
     assert_eq!(captures, [&json!("camera"), &json!("gallery")]);
     assert_eq!(codes(&v), ["photo_no_exif"]);
     let (_, found) = app.get(&admin, "/api/v1/visits?flag=photo_no_exif").await;

@@ -187,9 +187,7 @@ async fn list_detail_and_filter_agree_on_one_flag_set(app: &TestApp) {
     assert_eq!(gone["items"].as_array().unwrap().len(), 0, "{gone}");
     let (_, detail) = app.get(&admin, &format!("/api/v1/visits/{id}")).await;
     assert_eq!(count(&codes(&detail), "report_missing"), 0);
-    let (_, list) = app
-        .get(&admin, &format!("/api/v1/visits?flag=photos_missing"))
-        .await;
+    let (_, list) = app.get(&admin, "/api/v1/visits?flag=photos_missing").await;
     assert_eq!(list["items"][0]["flags"], detail["flags"]);
 }
 

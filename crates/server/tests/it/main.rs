@@ -13,6 +13,7 @@ mod geofences;
 mod import;
 mod isolation;
 mod me_today;
+mod migration_0008;
 mod no_fix;
 mod plan_conflicts;
 mod plans;

@@ -90,6 +90,12 @@ pub enum FlagCode {
     TooShort,
     /// A finished visit has fewer photos than its rule requires.
     PhotosMissing,
+    /// A finished visit has no report although a form applies to its customer.
+    ReportMissing,
+    /// The action came without any position (the phone had no fix to give).
+    NoFix,
+    /// The action's position is older than [`STALE_FIX_MS`] at the action's time.
+    StaleFix,
 }
 
 /// A raised flag with the facts that raised it.
@@ -108,6 +114,8 @@ impl Flag {
 }
 
 pub const MAX_CLOCK_OFFSET_MS: i64 = 5 * 60_000;
+/// A fix older than this when the action happened is `stale_fix`.
+pub const STALE_FIX_MS: i64 = 120_000;
 pub const LATE_SYNC_MS: i64 = 30 * 60_000;
 pub const DEVICE_SHARED_WINDOW_MS: i64 = 24 * 3_600_000;
 /// A photo's EXIF time may differ this much from the action before it is a mismatch
@@ -187,6 +195,51 @@ pub fn shared_device_flag(
     })
 }
 
+/// `no_fix` when the action carried no position; `stale_fix` when the position it carried
+/// was taken more than [`STALE_FIX_MS`] before the action (`fix_ms`, when the phone said
+/// so). An action is never refused for either: it is judged and flagged.
+pub fn fix_flags(action_ms: i64, has_fix: bool, fix_ms: Option<i64>) -> Option<Flag> {
+    if !has_fix {
+        return Some(Flag::new(FlagCode::NoFix, json!({})));
+    }
+    let age = action_ms - fix_ms?;
+    (age > STALE_FIX_MS).then(|| {
+        Flag::new(
+            FlagCode::StaleFix,
+            json!({"age_s": age / 1000, "limit_s": STALE_FIX_MS / 1000}),
+        )
+    })
+}
+
+/// How a photo came to the server: taken live in the app, or picked from the gallery.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Capture {
+    /// Drawn from the live camera inside the app; such frames carry no EXIF by nature.
+    Camera,
+    #[default]
+    Gallery,
+}
+
+impl Capture {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Capture::Camera => "camera",
+            Capture::Gallery => "gallery",
+        }
+    }
+
+    /// The stored word; anything unknown is the stricter `gallery`.
+    pub fn from_stored(s: &str) -> Capture {
+        if s == "camera" {
+            Capture::Camera
+        } else {
+            Capture::Gallery
+        }
+    }
+}
+
 /// What a photo's EXIF says, as far as the checks need it.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct PhotoExif {
@@ -197,9 +250,17 @@ pub struct PhotoExif {
 }
 
 /// Flags from comparing a photo's EXIF with the action's time and (when known) position.
-pub fn photo_flags(exif: &PhotoExif, action_ms: i64, action_at: Option<(f64, f64)>) -> Vec<Flag> {
+/// A live in-app capture has no EXIF by nature, so its absence is evidence only for
+/// gallery uploads.
+pub fn photo_flags(
+    exif: &PhotoExif,
+    action_ms: i64,
+    action_at: Option<(f64, f64)>,
+    capture: Capture,
+) -> Vec<Flag> {
     let mut flags = Vec::new();
     match exif.taken_ms {
+        None if capture == Capture::Camera => {}
         None => flags.push(Flag::new(
             FlagCode::PhotoNoExif,
             json!({"missing": "DateTimeOriginal"}),
@@ -304,24 +365,45 @@ mod tests {
     #[test]
     fn photo_exif_is_compared_with_the_action() {
         assert_eq!(
-            codes(&photo_flags(&PhotoExif::default(), T, None)),
+            codes(&photo_flags(
+                &PhotoExif::default(),
+                T,
+                None,
+                Capture::Gallery
+            )),
             [FlagCode::PhotoNoExif]
         );
+        assert!(photo_flags(&PhotoExif::default(), T, None, Capture::Camera).is_empty());
         let near = PhotoExif {
             taken_ms: Some(T - 60_000),
             lat_lon: Some((31.2, 121.4)),
         };
-        assert!(photo_flags(&near, T, Some((31.2005, 121.4))).is_empty());
+        assert!(photo_flags(&near, T, Some((31.2005, 121.4)), Capture::Gallery).is_empty());
         let old_far = PhotoExif {
             taken_ms: Some(T - 86_400_000),
             lat_lon: Some((31.3, 121.4)),
         };
-        let f = photo_flags(&old_far, T, Some((31.2, 121.4)));
+        let f = photo_flags(&old_far, T, Some((31.2, 121.4)), Capture::Camera);
         assert_eq!(
             codes(&f),
             [FlagCode::PhotoExifMismatch, FlagCode::PhotoExifMismatch]
         );
         assert_eq!(f[0].evidence["what"], "time");
         assert_eq!(f[1].evidence["what"], "place");
+    }
+
+    #[test]
+    fn missing_and_stale_fixes_are_flagged() {
+        assert_eq!(fix_flags(T, false, None).unwrap().code, FlagCode::NoFix);
+        assert_eq!(fix_flags(T, true, None), None, "a fix of the action's time");
+        assert_eq!(fix_flags(T, true, Some(T - 120_000)), None, "exactly 2 min");
+        let stale = fix_flags(T, true, Some(T - 340_000)).unwrap();
+        assert_eq!(stale.code, FlagCode::StaleFix);
+        assert_eq!(stale.evidence["age_s"], 340);
+        assert_eq!(
+            fix_flags(T, true, Some(T + 5_000)),
+            None,
+            "a fix after the action"
+        );
     }
 }

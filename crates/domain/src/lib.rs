@@ -22,6 +22,7 @@ pub mod overrides;
 pub mod tenant;
 pub mod throttle;
 pub mod tracking;
+pub mod visit_flags;
 pub mod visit_rule;
 
 pub use coords::{CoordSystem, LatLon};

@@ -22,6 +22,33 @@ pub struct FormRule {
     pub form_id: FormId,
 }
 
+/// What a rule does about a requirement a check-out has not met.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Requirement {
+    /// The check-out is refused (422) until it is met; nothing is stored.
+    Block,
+    /// The check-out is stored and the visit flagged.
+    #[default]
+    Warn,
+    /// Not checked at all.
+    Off,
+}
+
+/// What must be done before a visit is checked out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CheckoutRequires {
+    /// The rule's `required_photos` uploaded.
+    #[serde(default)]
+    pub photos: Requirement,
+    /// The report submitted, when a form applies to the customer.
+    #[serde(default)]
+    pub report: Requirement,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -42,6 +69,10 @@ pub struct VisitRule {
     /// The form when no rule matches; `null` means no report is required.
     #[serde(default)]
     pub default_form_id: Option<FormId>,
+    /// Whether missing photos or a missing report block the check-out (`block`), only
+    /// flag the visit (`warn`, the default) or are not checked (`off`).
+    #[serde(default)]
+    pub checkout_requires: CheckoutRequires,
 }
 
 fn default_radius_m() -> f64 {
@@ -56,6 +87,7 @@ impl Default for VisitRule {
             required_photos: 0,
             forms: Vec::new(),
             default_form_id: None,
+            checkout_requires: CheckoutRequires::default(),
         }
     }
 }
@@ -79,6 +111,7 @@ pub struct VisitPolicy {
     pub required_photos: u32,
     pub forms: Vec<FormMatch>,
     pub default_form_id: Option<FormId>,
+    pub checkout_requires: CheckoutRequires,
 }
 
 impl VisitRule {
@@ -128,6 +161,7 @@ impl VisitRule {
             required_photos: self.required_photos,
             forms,
             default_form_id: self.default_form_id,
+            checkout_requires: self.checkout_requires,
         })
     }
 }
@@ -212,6 +246,29 @@ impl VisitPolicy {
             .saturating_sub(photos.try_into().unwrap_or(u32::MAX))
     }
 
+    /// What a check-out would leave undone that the rule blocks on: photos short of the
+    /// required count, and the report when one is required (a form applies) but absent.
+    /// Empty means the check-out may be stored (warned-about gaps become flags).
+    pub fn checkout_blockers(
+        &self,
+        photos: usize,
+        report_required: bool,
+        has_report: bool,
+    ) -> Vec<Unmet> {
+        let mut out = Vec::new();
+        let have = u32::try_from(photos).unwrap_or(u32::MAX);
+        if self.checkout_requires.photos == Requirement::Block && have < self.required_photos {
+            out.push(Unmet::Photos {
+                required: self.required_photos,
+                have,
+            });
+        }
+        if self.checkout_requires.report == Requirement::Block && report_required && !has_report {
+            out.push(Unmet::Report);
+        }
+        out
+    }
+
     /// The report form for a customer: the first matching rule, else the default.
     pub fn form_for(&self, level: Level, tags: &[String]) -> Option<FormId> {
         self.forms
@@ -223,6 +280,13 @@ impl VisitPolicy {
             .map(|m| m.form_id)
             .or(self.default_form_id)
     }
+}
+
+/// A requirement a blocked check-out has not met.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unmet {
+    Photos { required: u32, have: u32 },
+    Report,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -371,6 +435,57 @@ mod tests {
                 p.photos_missing(5)
             ),
             (2, 1, 0)
+        );
+    }
+
+    #[test]
+    fn only_blocking_requirements_stop_a_check_out() {
+        let rule = |photos, report| {
+            VisitRule {
+                required_photos: 2,
+                checkout_requires: CheckoutRequires { photos, report },
+                ..Default::default()
+            }
+            .validate()
+            .unwrap()
+        };
+        let block = rule(Requirement::Block, Requirement::Block);
+        assert_eq!(
+            block.checkout_blockers(1, true, false),
+            [
+                Unmet::Photos {
+                    required: 2,
+                    have: 1
+                },
+                Unmet::Report
+            ]
+        );
+        assert_eq!(block.checkout_blockers(2, true, true), []);
+        assert_eq!(
+            block.checkout_blockers(3, false, false),
+            [],
+            "no form applies"
+        );
+        let warn = rule(Requirement::Warn, Requirement::Warn);
+        assert_eq!(warn.checkout_blockers(0, true, false), []);
+        let mixed = rule(Requirement::Off, Requirement::Block);
+        assert_eq!(mixed.checkout_blockers(0, true, false), [Unmet::Report]);
+        // Defaults warn; unknown words are refused by the parser.
+        let parsed: VisitRule =
+            serde_json::from_value(serde_json::json!({"checkout_requires": {"photos": "block"}}))
+                .unwrap();
+        assert_eq!(
+            parsed.checkout_requires,
+            CheckoutRequires {
+                photos: Requirement::Block,
+                report: Requirement::Warn
+            }
+        );
+        assert!(
+            serde_json::from_value::<VisitRule>(
+                serde_json::json!({"checkout_requires": {"photos": "sometimes"}})
+            )
+            .is_err()
         );
     }
 

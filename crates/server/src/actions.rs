@@ -6,7 +6,7 @@ use crate::state::AppState;
 use crate::tracking::fix_input::{Instant, parse_time_text};
 use axum::http::StatusCode;
 use domain::customer::{PointInput, parse_point};
-use domain::evidence::{DeviceFacts, Flag, device_flags, shared_device_flag};
+use domain::evidence::{DeviceFacts, Flag, device_flags, fix_flags, shared_device_flag};
 use domain::{EmployeeId, Invalid, TenantId, Wgs84};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -57,8 +57,16 @@ pub fn id_reused() -> ApiError {
 pub struct ActionFixInput {
     /// When it happened (device time, with its offset), however late it is sent.
     pub t: Instant,
-    pub lat: f64,
-    pub lon: f64,
+    /// Where, both or neither: an action without a position is still stored, judged
+    /// `uncertain` and flagged `no_fix`.
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub lon: Option<f64>,
+    /// When the position was taken, if earlier than `t` (the phone's last fix); a fix
+    /// more than 2 minutes older than `t` flags the action `stale_fix`.
+    #[serde(default)]
+    pub fix_t: Option<Instant>,
     /// `wgs84` (default), `gcj02` or `bd09`.
     #[serde(default)]
     pub coord_system: Option<String>,
@@ -74,9 +82,12 @@ pub struct ActionFixInput {
 pub struct ActionFix {
     pub t_ms: i64,
     pub offset_min: Option<i16>,
-    pub at: Wgs84,
+    /// `None`: the phone had no position to give.
+    pub at: Option<Wgs84>,
     pub accuracy_m: Option<f64>,
     pub mock: bool,
+    /// When the position was taken, when the phone said it was earlier than `t_ms`.
+    pub fix_ms: Option<i64>,
 }
 
 impl ActionFix {
@@ -84,10 +95,15 @@ impl ActionFix {
         storage::ActionFix {
             t_ms: self.t_ms,
             offset_min: self.offset_min,
-            lat: self.at.lat(),
-            lon: self.at.lon(),
+            lat: self.at.map(|p| p.lat()),
+            lon: self.at.map(|p| p.lon()),
             accuracy_m: self.accuracy_m.map(|a| a as f32),
         }
+    }
+
+    /// `no_fix` or `stale_fix`, when the position is missing or old.
+    pub fn fix_flag(&self) -> Option<Flag> {
+        fix_flags(self.t_ms, self.at.is_some(), self.fix_ms)
     }
 }
 
@@ -104,11 +120,36 @@ pub fn parse_fix(input: &ActionFixInput, device_clock_ms: Option<i64>) -> ApiRes
             "is more than 5 minutes in the future",
         )));
     }
-    let at = parse_point(&PointInput {
-        lat: input.lat,
-        lon: input.lon,
-        coord_system: input.coord_system.clone(),
-    })?;
+    let at = match (input.lat, input.lon) {
+        (Some(lat), Some(lon)) => Some(parse_point(&PointInput {
+            lat,
+            lon,
+            coord_system: input.coord_system.clone(),
+        })?),
+        (None, None) => None,
+        (Some(_), None) => {
+            return Err(ApiError::invalid(Invalid::one(
+                "lon",
+                "give lon together with lat, or neither",
+            )));
+        }
+        (None, Some(_)) => {
+            return Err(ApiError::invalid(Invalid::one(
+                "lat",
+                "give lat together with lon, or neither",
+            )));
+        }
+    };
+    let fix_ms = match &input.fix_t {
+        Some(_) if at.is_none() => {
+            return Err(ApiError::invalid(Invalid::one(
+                "fix_t",
+                "is the time of a position: give lat and lon with it",
+            )));
+        }
+        Some(f) => Some(parse_time(f, "fix_t")?.0),
+        None => None,
+    };
     let accuracy_m = match input.accuracy_m {
         Some(a) if !a.is_finite() || a < 0.0 => {
             return Err(ApiError::invalid(Invalid::one(
@@ -124,10 +165,11 @@ pub fn parse_fix(input: &ActionFixInput, device_clock_ms: Option<i64>) -> ApiRes
         at,
         accuracy_m,
         mock: input.mock.unwrap_or(false),
+        fix_ms,
     })
 }
 
-/// Parses the fix of an action whose body carries it flat (`t`, `lat`, `lon`,
+/// Parses the fix of an action whose body carries it flat (`t`, `lat`, `lon`, `fix_t`,
 /// `coord_system`, `accuracy_m`, `mock`) beside its `device`, as [`parse_fix`] does.
 macro_rules! action_fix {
     ($input:expr) => {
@@ -136,6 +178,7 @@ macro_rules! action_fix {
                 t: $input.t.clone(),
                 lat: $input.lat,
                 lon: $input.lon,
+                fix_t: $input.fix_t.clone(),
                 coord_system: $input.coord_system.clone(),
                 accuracy_m: $input.accuracy_m,
                 mock: $input.mock,

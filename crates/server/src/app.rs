@@ -22,6 +22,7 @@ pub fn router(state: AppState) -> Router {
     let (api, doc) = OpenApiRouter::with_openapi(openapi::base())
         .merge(routes::auth::router())
         .merge(routes::me::router())
+        .merge(routes::today::router())
         .merge(routes::departments::router())
         .merge(routes::employees::router())
         .merge(routes::customers::router())

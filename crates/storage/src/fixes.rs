@@ -273,6 +273,33 @@ impl Store {
             .collect())
     }
 
+    /// The newest fix of one person, if any.
+    pub async fn last_fix(
+        &self,
+        tenant: TenantId,
+        employee: EmployeeId,
+    ) -> Result<Option<LastFix>, StoreError> {
+        let row: Option<LastRow> = on_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT employee_id, t_ms, lat, lon, accuracy_m, speed_mps, received_ms FROM last_fixes
+                 WHERE tenant_id = $1 AND employee_id = $2",
+            )
+            .bind(tenant.0)
+            .bind(employee.0)
+            .fetch_optional(p)
+            .await?
+        });
+        Ok(row.map(|r| LastFix {
+            employee: EmployeeId(r.employee_id),
+            t_ms: r.t_ms,
+            lat: r.lat,
+            lon: r.lon,
+            accuracy_m: r.accuracy_m,
+            speed_mps: r.speed_mps,
+            received_ms: r.received_ms,
+        }))
+    }
+
     /// Deletes fixes older than `cutoff_ms` (retention); returns how many went.
     pub async fn delete_fixes_before(&self, cutoff_ms: i64) -> Result<u64, StoreError> {
         Ok(on_pool!(self, |p| {

@@ -52,5 +52,6 @@ pub use requests::StoredRequest;
 pub use tenants::{NewTenant, Tenant};
 pub use track_days::{DirtyDay, StoredDay};
 pub use visits::{
-    ActionFix, NewCheckin, NewProspect, StoredCheckout, StoredReport, VisitFilter, VisitRecord,
+    ActionFix, FlagBasis, NewCheckin, NewProspect, StoredCheckout, StoredReport, VisitFilter,
+    VisitRecord,
 };

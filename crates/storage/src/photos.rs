@@ -28,10 +28,12 @@ pub struct StoredPhoto {
     pub flags: String,
     pub digest: String,
     pub received_ms: i64,
+    /// `camera` (a live capture in the app) or `gallery`.
+    pub capture: String,
 }
 
 const COLUMNS: &str = "id, employee_id, visit_id, purpose, t_ms, offset_min, lat, lon, sha256, phash, format, \
-                       width, height, bytes, exif, flags, digest, received_ms";
+                       width, height, bytes, exif, flags, digest, received_ms, capture";
 
 impl Store {
     /// Stores a photo record unless its id exists; returns the stored one and whether new.
@@ -43,8 +45,8 @@ impl Store {
         let n = on_pool!(self, |pool| {
             sqlx::query(
                 "INSERT INTO photos (tenant_id, id, employee_id, visit_id, purpose, t_ms, offset_min, lat, lon, sha256,
-                    phash, format, width, height, bytes, exif, flags, digest, received_ms)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+                    phash, format, width, height, bytes, exif, flags, digest, received_ms, capture)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
                  ON CONFLICT (tenant_id, id) DO NOTHING",
             )
             .bind(tenant.0)
@@ -66,6 +68,7 @@ impl Store {
             .bind(&p.flags)
             .bind(&p.digest)
             .bind(p.received_ms)
+            .bind(&p.capture)
             .execute(pool)
             .await?
             .rows_affected()

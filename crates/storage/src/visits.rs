@@ -12,13 +12,14 @@ use domain::access::Reach;
 use domain::{CustomerId, EmployeeId, TenantId};
 use uuid::Uuid;
 
-/// A stored fix of an action: instant, device offset, WGS-84 position and accuracy.
+/// A stored fix of an action: instant, device offset, WGS-84 position and accuracy. The
+/// position is absent when the phone had no fix to give (the action is flagged `no_fix`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ActionFix {
     pub t_ms: i64,
     pub offset_min: Option<i16>,
-    pub lat: f64,
-    pub lon: f64,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
     pub accuracy_m: Option<f32>,
 }
 
@@ -45,8 +46,9 @@ pub struct NewProspect {
     pub name: String,
     pub address: Option<String>,
     pub phone: Option<String>,
-    pub lat: f64,
-    pub lon: f64,
+    /// Where the rep stood; unknown when the check-in had no fix.
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -74,6 +76,18 @@ pub struct VisitRecord {
     pub received_ms: i64,
     pub checkout: Option<StoredCheckout>,
     pub report: Option<StoredReport>,
+    /// The visit's one flag set (JSON), as last computed; `None` before the first time.
+    pub flags_json: Option<String>,
+}
+
+/// The parts of a visit a flag set was computed from. A flag set is written only if the
+/// visit still has exactly these parts, so a computation that raced another part's write
+/// never overwrites the newer set.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FlagBasis {
+    pub checkout_id: Option<Uuid>,
+    pub report_id: Option<Uuid>,
+    pub photos: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -84,8 +98,8 @@ struct Row {
     kind: String,
     in_t_ms: i64,
     in_offset_min: Option<i16>,
-    in_lat: f64,
-    in_lon: f64,
+    in_lat: Option<f64>,
+    in_lon: Option<f64>,
     in_accuracy_m: Option<f32>,
     in_status: String,
     in_judgement: String,
@@ -108,23 +122,24 @@ struct Row {
     report_answers: Option<String>,
     report_t_ms: Option<i64>,
     report_digest: Option<String>,
+    flags: Option<String>,
 }
 
 const COLUMNS: &str = "v.id, v.employee_id, v.customer_id, v.kind, v.in_t_ms, v.in_offset_min, v.in_lat, v.in_lon, \
      v.in_accuracy_m, v.in_status, v.in_judgement, v.in_flags, v.in_device, v.in_digest, v.in_received_ms, \
      v.out_id, v.out_t_ms, v.out_offset_min, v.out_lat, v.out_lon, v.out_accuracy_m, v.out_judgement, v.out_flags, \
-     v.out_digest, v.report_id, v.report_form_id, v.report_form_version, v.report_answers, v.report_t_ms, v.report_digest";
+     v.out_digest, v.report_id, v.report_form_id, v.report_form_version, v.report_answers, v.report_t_ms, v.report_digest, v.flags";
 
 impl From<Row> for VisitRecord {
     fn from(r: Row) -> Self {
-        let checkout = match (r.out_id, r.out_t_ms, r.out_lat, r.out_lon) {
-            (Some(id), Some(t_ms), Some(lat), Some(lon)) => Some(StoredCheckout {
+        let checkout = match (r.out_id, r.out_t_ms) {
+            (Some(id), Some(t_ms)) => Some(StoredCheckout {
                 id,
                 fix: ActionFix {
                     t_ms,
                     offset_min: r.out_offset_min,
-                    lat,
-                    lon,
+                    lat: r.out_lat,
+                    lon: r.out_lon,
                     accuracy_m: r.out_accuracy_m,
                 },
                 judgement_json: r.out_judgement.unwrap_or_default(),
@@ -166,6 +181,7 @@ impl From<Row> for VisitRecord {
             received_ms: r.in_received_ms,
             checkout,
             report,
+            flags_json: r.flags,
         }
     }
 }
@@ -180,7 +196,7 @@ pub struct VisitFilter {
     pub to_ms: Option<i64>,
     /// Check-in status: `within`, `outside`, `uncertain`.
     pub status: Option<String>,
-    /// A flag code raised by the check-in or the check-out.
+    /// A flag code of the visit's flag set.
     pub flag: Option<String>,
     pub cursor: Option<String>,
     pub limit: u32,
@@ -353,13 +369,16 @@ impl Store {
         }
         if let Some(code) = &f.flag {
             // Flags are JSON arrays of {"code": …}; codes are snake_case words, so the
-            // quoted pattern cannot match inside another code.
+            // quoted pattern cannot match inside another code. A row whose set was never
+            // computed (written before it existed) falls back to its parts' flags.
             let pattern = format!("%\"code\":\"{code}\"%");
-            sql.push(" AND (v.in_flags LIKE ")
+            sql.push(" AND (v.flags LIKE ")
+                .bind(Arg::Text(pattern.clone()))
+                .push(" OR (v.flags IS NULL AND (v.in_flags LIKE ")
                 .bind(Arg::Text(pattern.clone()))
                 .push(" OR v.out_flags LIKE ")
                 .bind(Arg::Text(pattern))
-                .push(")");
+                .push(")))");
         }
         if let Some(c) = &f.cursor {
             let (v, id) = cursor::decode(c)?;
@@ -396,6 +415,80 @@ impl Store {
             items: rows.into_iter().map(VisitRecord::from).collect(),
             next_cursor,
         })
+    }
+
+    /// Writes a visit's flag set if the visit still has the parts it was computed from;
+    /// `false` when a part changed meanwhile (the caller computes again).
+    pub async fn set_visit_flags(
+        &self,
+        tenant: TenantId,
+        visit: Uuid,
+        flags_json: &str,
+        basis: &FlagBasis,
+    ) -> Result<bool, StoreError> {
+        let n = on_pool!(self, |p| {
+            sqlx::query(
+                "UPDATE visits SET flags = $3
+                 WHERE tenant_id = $1 AND id = $2 AND out_id IS NOT DISTINCT FROM $4
+                   AND report_id IS NOT DISTINCT FROM $5
+                   AND (SELECT COUNT(*) FROM photos ph WHERE ph.tenant_id = $1 AND ph.visit_id = $2) = $6",
+            )
+            .bind(tenant.0)
+            .bind(visit)
+            .bind(flags_json)
+            .bind(basis.checkout_id)
+            .bind(basis.report_id)
+            .bind(basis.photos)
+            .execute(p)
+            .await?
+            .rows_affected()
+        });
+        Ok(n > 0)
+    }
+
+    /// The person's newest visit that is not checked out, whenever it began.
+    pub async fn open_visit(
+        &self,
+        tenant: TenantId,
+        employee: EmployeeId,
+    ) -> Result<Option<VisitRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM visits v WHERE v.tenant_id = $1 AND v.employee_id = $2 AND v.out_id IS NULL
+             ORDER BY v.in_t_ms DESC, v.id DESC LIMIT 1"
+        );
+        let row: Option<Row> = on_pool!(self, |p| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(tenant.0)
+                .bind(employee.0)
+                .fetch_optional(p)
+                .await?
+        });
+        Ok(row.map(VisitRecord::from))
+    }
+
+    /// Every check-in of the tenant with `from_ms <= t < to_ms` as (visit, person,
+    /// customer, instant), oldest first: what fulfils plan stops.
+    pub async fn checkins_between(
+        &self,
+        tenant: TenantId,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<(Uuid, EmployeeId, CustomerId, i64)>, StoreError> {
+        let rows: Vec<(Uuid, Uuid, Uuid, i64)> = on_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT id, employee_id, customer_id, in_t_ms FROM visits
+                 WHERE tenant_id = $1 AND in_t_ms >= $2 AND in_t_ms < $3 ORDER BY in_t_ms, id",
+            )
+            .bind(tenant.0)
+            .bind(from_ms)
+            .bind(to_ms)
+            .fetch_all(p)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(v, e, c, t)| (v, EmployeeId(e), CustomerId(c), t))
+            .collect())
     }
 
     /// Marks a pending prospect active.

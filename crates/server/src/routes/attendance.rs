@@ -164,8 +164,16 @@ pub struct PunchInput {
     pub id: Uuid,
     /// When the person clocked in or out (device time, with its offset).
     pub t: Instant,
-    pub lat: f64,
-    pub lon: f64,
+    /// Where, both or neither: without a position the punch is still stored, its place
+    /// judged `uncertain` and flagged `no_fix`.
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub lon: Option<f64>,
+    /// When the position was taken, if earlier than `t`; older than 2 minutes flags
+    /// `stale_fix`.
+    #[serde(default)]
+    pub fix_t: Option<Instant>,
     #[serde(default)]
     pub coord_system: Option<String>,
     /// The fix's 68 % accuracy radius; without it, fence judgements are `uncertain`.
@@ -204,10 +212,9 @@ async fn punch(
     let digest = digest(&input);
     let fix = action_fix!(input)?;
     let (t_ms, offset_min, p, accuracy) = (fix.t_ms, fix.offset_min, fix.at, fix.accuracy_m);
-    let mut photo_flags = Vec::new();
     if let Some(photo_id) = input.photo_id {
-        let photo = match s.store.photo(u.tenant, photo_id).await {
-            Ok(ph) if ph.employee_id == u.employee.0 && ph.purpose == "attendance" => ph,
+        match s.store.photo(u.tenant, photo_id).await {
+            Ok(ph) if ph.employee_id == u.employee.0 && ph.purpose == "attendance" => {}
             Ok(_) | Err(storage::StoreError::NotFound) => {
                 return Err(ApiError::invalid(Invalid::one(
                     "photo_id",
@@ -215,16 +222,16 @@ async fn punch(
                 )));
             }
             Err(e) => return Err(e.into()),
-        };
-        photo_flags = from_json::<Vec<Flag>>(&photo.flags)?;
+        }
     }
     let rule = rule_for(s, u.tenant, u.department).await?;
     let schedule = rule.validate()?;
     let (_, cal) = calendar(s, u.tenant).await?;
     let tz = parse_tz(&s.store.tenant(u.tenant).await?.timezone);
+    // Without a position no fence is judged, and the place is `uncertain`.
     let mut fences = Vec::new();
     for id in &schedule.fence_ids {
-        if let Ok(f) = s.store.geofence(u.tenant, *id).await {
+        if let (Some(p), Ok(f)) = (p, s.store.geofence(u.tenant, *id).await) {
             fences.push((
                 *id,
                 judge(&f.fence, p.lat(), p.lon(), accuracy.unwrap_or(f64::NAN)).judgement,
@@ -240,7 +247,7 @@ async fn punch(
         &fences,
         input.photo_id.is_some(),
     );
-    let flags = device_evidence(
+    let mut flags = device_evidence(
         s,
         u.tenant,
         u.employee,
@@ -249,6 +256,7 @@ async fn punch(
         t_ms,
     )
     .await?;
+    flags.extend(fix.fix_flag());
     let kind_str = match kind {
         PunchKind::ClockIn => "clock_in",
         PunchKind::ClockOut => "clock_out",
@@ -259,8 +267,8 @@ async fn punch(
         kind: kind_str.into(),
         t_ms,
         offset_min,
-        lat: Some(p.lat()),
-        lon: Some(p.lon()),
+        lat: p.map(|p| p.lat()),
+        lon: p.map(|p| p.lon()),
         accuracy_m: accuracy.map(|a| a as f32),
         judgement_json: to_json(&judgement)?,
         digest: Some(digest.clone()),
@@ -273,31 +281,44 @@ async fn punch(
         return Err(id_reused());
     }
     // A retry answers with what was stored the first time, not with a new judgement.
-    let judgement: PunchJudgement =
-        serde_json::from_str(&stored.judgement_json).map_err(ApiError::internal)?;
-    let stored_kind = if stored.kind == "clock_in" {
-        PunchKind::ClockIn
-    } else {
-        PunchKind::ClockOut
-    };
     Ok((
         if created {
             StatusCode::CREATED
         } else {
             StatusCode::OK
         },
-        Json(PunchAnswer {
-            id: stored.id,
-            kind: stored_kind,
-            t: DateTime::from_timestamp_millis(stored.t_ms).unwrap_or_default(),
-            judgement,
-            photo_id: stored.photo_id,
-            flags: from_json::<Vec<Flag>>(&stored.flags_json)?
-                .into_iter()
-                .chain(photo_flags)
-                .collect(),
-        }),
+        Json(punch_answer(s, u.tenant, &stored).await?),
     ))
+}
+
+/// A stored punch as the clock-in answer shows it, with its photo's flags.
+pub(crate) async fn punch_answer(
+    s: &AppState,
+    tenant: TenantId,
+    stored: &StoredPunch,
+) -> ApiResult<PunchAnswer> {
+    let judgement: PunchJudgement = from_json(&stored.judgement_json)?;
+    let kind = if stored.kind == "clock_in" {
+        PunchKind::ClockIn
+    } else {
+        PunchKind::ClockOut
+    };
+    let mut flags = from_json::<Vec<Flag>>(&stored.flags_json)?;
+    if let Some(photo_id) = stored.photo_id {
+        match s.store.photo(tenant, photo_id).await {
+            Ok(ph) => flags.extend(from_json::<Vec<Flag>>(&ph.flags)?),
+            Err(storage::StoreError::NotFound) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(PunchAnswer {
+        id: stored.id,
+        kind,
+        t: DateTime::from_timestamp_millis(stored.t_ms).unwrap_or_default(),
+        judgement,
+        photo_id: stored.photo_id,
+        flags,
+    })
 }
 
 /// Clocks the signed-in person in, judged against their attendance rule: on time or late
@@ -325,6 +346,7 @@ async fn clock_out(
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct DaysQuery {
     pub employee_id: EmployeeId,
     /// First local date, `YYYY-MM-DD`.

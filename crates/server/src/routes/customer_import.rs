@@ -21,6 +21,7 @@ pub fn router(max_upload_bytes: usize) -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// Check and report without writing anything.
     #[serde(default)]

@@ -35,6 +35,7 @@ pub(crate) fn output_system(s: Option<&str>) -> ApiResult<CoordSystem> {
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct CustomerQuery {
     pub owner_id: Option<domain::EmployeeId>,
     #[param(value_type = Option<Level>)]
@@ -142,6 +143,7 @@ async fn list_customers(
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct OutputQuery {
     /// Coordinate system of the answer's location: wgs84 (default), gcj02, bd09.
     pub coord_system: Option<String>,
@@ -258,6 +260,7 @@ async fn delete_customer(
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `csv` (UTF-8 with BOM, opens in Excel) or `xlsx`.
     pub format: Option<String>,

@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct EmployeeQuery {
     pub department_id: Option<DepartmentId>,
     #[param(value_type = Option<Role>)]

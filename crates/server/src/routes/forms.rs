@@ -99,6 +99,7 @@ async fn create_form(
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct VersionQuery {
     /// A past version; the latest without it.
     pub version: Option<u32>,

@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct LiveQuery {
     /// Coordinates of the events: wgs84 (default), gcj02, bd09.
     pub coord_system: Option<String>,

@@ -17,6 +17,7 @@ pub mod me;
 pub mod photos;
 pub mod plans;
 pub mod requests;
+pub mod today;
 pub mod tracking;
 pub mod visits;
 

@@ -19,7 +19,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use domain::access::{Action, Principal, Resource};
-use domain::evidence::{DeviceFacts, Flag, FlagCode, PhotoExif, photo_flags};
+use domain::evidence::{Capture, DeviceFacts, Flag, FlagCode, PhotoExif, photo_flags};
 use domain::{EmployeeId, Invalid, TenantId};
 use photo::{PHash, SAME_PHOTO_MAX_DISTANCE};
 use serde::{Deserialize, Serialize};
@@ -62,6 +62,10 @@ pub struct PhotoMeta {
     /// Watermark language: `zh` or `en` (default: from `Accept-Language`).
     #[serde(default)]
     pub lang: Option<String>,
+    /// `camera` for a live capture in the app (such frames carry no EXIF, so none is
+    /// expected), `gallery` (the default) for a picked file.
+    #[serde(default)]
+    pub capture: Option<Capture>,
 }
 
 /// The multipart form: a JSON `meta` part and the image as `file`.
@@ -93,6 +97,8 @@ pub struct PhotoView {
     pub bytes: i64,
     pub sha256: String,
     pub exif: Option<ExifView>,
+    /// `camera` (a live capture in the app) or `gallery`.
+    pub capture: Capture,
     pub flags: Vec<Flag>,
     /// The watermarked copy; add `?variant=original` or `thumbnail` for the others.
     pub url: String,
@@ -127,6 +133,7 @@ pub(crate) fn view(p: &StoredPhoto) -> ApiResult<PhotoView> {
         bytes: p.bytes,
         sha256: p.sha256.clone(),
         exif,
+        capture: Capture::from_stored(&p.capture),
         flags: from_json(&p.flags)?,
         url: format!("/api/v1/photos/{}", p.id),
     })
@@ -148,6 +155,7 @@ async fn upload_attendance_photo(
 
 /// Uploads a live photo of a visit (the visit must be the caller's own).
 #[utoipa::path(post, path = "/api/v1/visits/{id}/photos", tag = "visits",
+    params(("id" = Uuid, Path, description = "the visit")),
     request_body(content = PhotoForm, content_type = "multipart/form-data"),
     responses((status = 201, body = PhotoView), (status = 200, body = PhotoView), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -267,8 +275,9 @@ async fn upload(
             parse_fix(
                 &ActionFixInput {
                     t: meta.t.clone(),
-                    lat,
-                    lon,
+                    lat: Some(lat),
+                    lon: Some(lon),
+                    fix_t: None,
                     coord_system: meta.coord_system.clone(),
                     accuracy_m: meta.accuracy_m,
                     mock: meta.mock,
@@ -276,7 +285,8 @@ async fn upload(
                 clock,
             )?
             .at,
-        ),
+        )
+        .flatten(),
         (None, None) => None,
         _ => {
             return Err(ApiError::invalid(Invalid::one(
@@ -373,7 +383,13 @@ async fn upload(
             .and_then(|t| exif_instant(t, offset_min, tz)),
         lat_lon: facts.exif.gps.map(|g| (g.lat, g.lon)),
     };
-    flags.extend(photo_flags(&exif, t_ms, at.map(|p| (p.lat(), p.lon()))));
+    let capture = meta.capture.unwrap_or_default();
+    flags.extend(photo_flags(
+        &exif,
+        t_ms,
+        at.map(|p| (p.lat(), p.lon())),
+        capture,
+    ));
     for (other, sha, hash) in s.store.photo_fingerprints(tenant).await? {
         let distance = facts.phash.distance(PHash(hash as u64));
         if sha == facts.sha256 || distance <= SAME_PHOTO_MAX_DISTANCE {
@@ -444,10 +460,14 @@ async fn upload(
         flags: to_json(&flags)?,
         digest: body_digest.clone(),
         received_ms: crate::now_ms(),
+        capture: capture.as_str().into(),
     };
     let (stored, created) = s.store.insert_photo(tenant, &record).await?;
     if stored.digest != body_digest || stored.employee_id != employee.0 {
         return Err(id_reused());
+    }
+    if let (true, Some(v)) = (created, visit_id) {
+        crate::routes::visits::refresh_flags(s, tenant, v).await?;
     }
     let status = if created {
         StatusCode::CREATED
@@ -520,13 +540,15 @@ fn watermark_lines(
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct FileQuery {
     /// `watermarked` (default), `original` or `thumbnail`.
     pub variant: Option<String>,
 }
 
 /// A photo's bytes, for callers who reach the person who took it.
-#[utoipa::path(get, path = "/api/v1/photos/{id}", tag = "photos", params(FileQuery),
+#[utoipa::path(get, path = "/api/v1/photos/{id}", tag = "photos",
+    params(("id" = Uuid, Path, description = "the photo"), FileQuery),
     responses((status = 200, content_type = "image/jpeg"), (status = 404, body = ErrorBody)))]
 async fn photo_file(
     State(s): State<AppState>,

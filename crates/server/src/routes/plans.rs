@@ -27,6 +27,7 @@ use storage::{EmployeeFilter, StoredPlan};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use uuid::Uuid;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -65,6 +66,24 @@ pub struct PlanStop {
     pub due: Option<DueInfo>,
 }
 
+/// A stop as the calendar shows it: the plan's stop and the visit that fulfilled it.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PlanStopView {
+    #[serde(flatten)]
+    pub stop: PlanStop,
+    /// The rep's check-in at this customer on this local day; null while not visited.
+    pub visit_id: Option<Uuid>,
+}
+
+/// Why a planned day cannot be worked as planned. The stops stay: a manager moves them.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PlanConflict {
+    /// `on_leave`: the rep's leave covering this day was approved.
+    pub code: String,
+    /// The approved leave request.
+    pub request_id: Uuid,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct PlanDay {
     pub employee_id: EmployeeId,
@@ -72,17 +91,122 @@ pub struct PlanDay {
     /// `draft`, `published`, or `none` (no plan for the day).
     pub status: String,
     pub km: f64,
-    pub stops: Vec<PlanStop>,
+    pub stops: Vec<PlanStopView>,
+    /// Stops on the day, and how many of them were visited.
+    pub planned: usize,
+    pub done: usize,
+    /// Null, or why the day cannot be worked as planned (approved leave).
+    pub conflict: Option<PlanConflict>,
 }
 
-fn day_view(p: &StoredPlan) -> ApiResult<PlanDay> {
+/// What the calendar shows beside stored days: the approved leave of their reps and the
+/// check-ins that fulfilled their stops.
+#[derive(Default)]
+struct DayContext {
+    /// (rep, first day, last day, request) of approved leave.
+    leaves: Vec<(EmployeeId, NaiveDate, NaiveDate, Uuid)>,
+    /// The first check-in per (rep, customer, local day).
+    visits: HashMap<(EmployeeId, CustomerId, NaiveDate), Uuid>,
+}
+
+impl DayContext {
+    fn conflict(&self, rep: EmployeeId, date: NaiveDate) -> Option<PlanConflict> {
+        self.leaves
+            .iter()
+            .find(|(e, from, to, _)| *e == rep && *from <= date && date <= *to)
+            .map(|(_, _, _, id)| PlanConflict {
+                code: "on_leave".into(),
+                request_id: *id,
+            })
+    }
+
+    fn visit(&self, rep: EmployeeId, customer: CustomerId, date: NaiveDate) -> Option<Uuid> {
+        self.visits.get(&(rep, customer, date)).copied()
+    }
+}
+
+/// Loads the leave and check-ins of these reps over the local days `[from, to]`.
+async fn day_context(
+    s: &AppState,
+    tenant: TenantId,
+    tz: Tz,
+    reps: &[EmployeeId],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ApiResult<DayContext> {
+    let wanted: HashSet<EmployeeId> = reps.iter().copied().collect();
+    let leaves = s
+        .store
+        .requests_reached(
+            tenant,
+            &Reach::Tenant,
+            &from.to_string(),
+            &to.to_string(),
+            Some("approved"),
+        )
+        .await?
+        .into_iter()
+        .filter(|r| r.kind == "leave" && wanted.contains(&EmployeeId(r.employee_id)))
+        .filter_map(|r| {
+            Some((
+                EmployeeId(r.employee_id),
+                r.from_date.parse().ok()?,
+                r.to_date.parse().ok()?,
+                r.id,
+            ))
+        })
+        .collect();
+    let mut visits = HashMap::new();
+    let (lo, hi) = (
+        local_instant(tz, from, 0),
+        local_instant(tz, to.succ_opt().unwrap_or(to), 0),
+    );
+    for (visit, rep, customer, t_ms) in s.store.checkins_between(tenant, lo, hi).await? {
+        if wanted.contains(&rep) {
+            visits
+                .entry((rep, customer, local_date(tz, t_ms)))
+                .or_insert(visit);
+        }
+    }
+    Ok(DayContext { leaves, visits })
+}
+
+fn day_view(p: &StoredPlan, ctx: &DayContext) -> ApiResult<PlanDay> {
+    let rep = EmployeeId(p.employee_id);
+    let date = p.date.parse::<NaiveDate>().map_err(ApiError::internal)?;
+    let stops: Vec<PlanStopView> = from_json::<Vec<PlanStop>>(&p.stops)?
+        .into_iter()
+        .map(|stop| PlanStopView {
+            visit_id: ctx.visit(rep, stop.customer_id, date),
+            stop,
+        })
+        .collect();
     Ok(PlanDay {
-        employee_id: EmployeeId(p.employee_id),
+        employee_id: rep,
         date: p.date.clone(),
         status: p.status.clone(),
         km: (p.km * 100.0).round() / 100.0,
-        stops: from_json(&p.stops)?,
+        planned: stops.len(),
+        done: stops.iter().filter(|s| s.visit_id.is_some()).count(),
+        stops,
+        conflict: ctx.conflict(rep, date),
     })
+}
+
+/// Stored days as the plan views show them, with leave and fulfilled stops.
+async fn days_view(
+    s: &AppState,
+    tenant: TenantId,
+    tz: Tz,
+    plans: &[StoredPlan],
+) -> ApiResult<Vec<PlanDay>> {
+    let dates: Vec<NaiveDate> = plans.iter().filter_map(|p| p.date.parse().ok()).collect();
+    let (Some(from), Some(to)) = (dates.iter().min(), dates.iter().max()) else {
+        return Ok(Vec::new());
+    };
+    let reps: Vec<EmployeeId> = plans.iter().map(|p| EmployeeId(p.employee_id)).collect();
+    let ctx = day_context(s, tenant, tz, &reps, *from, *to).await?;
+    plans.iter().map(|p| day_view(p, &ctx)).collect()
 }
 
 fn parse_date(field: &str, v: &str) -> ApiResult<NaiveDate> {
@@ -455,20 +579,24 @@ async fn generate(
         placed_visits,
         unplaced,
         skipped_customers: skipped,
-        plans: stored.iter().map(day_view).collect::<ApiResult<_>>()?,
+        plans: days_view(&s, tenant, tz, &stored).await?,
         elapsed_ms: result.elapsed.as_millis(),
     }))
 }
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct PlansQuery {
     pub department_id: DepartmentId,
+    /// First and last local day, `YYYY-MM-DD`.
     pub from: String,
     pub to: String,
 }
 
-/// The department's rep-by-day calendar of plans (drafts and published).
+/// The department's rep-by-day calendar of plans (drafts and published): per day how
+/// many stops were planned and done, per stop the visit that fulfilled it, and a
+/// `conflict` when the rep's leave covering the day was approved.
 #[utoipa::path(get, path = "/api/v1/plans", tag = "plans", params(PlansQuery),
     responses((status = 200, body = [PlanDay]), (status = 404, body = ErrorBody)))]
 async fn list_plans(
@@ -498,7 +626,8 @@ async fn list_plans(
         .store
         .plans_between(tenant, &visible, &from.to_string(), &to.to_string())
         .await?;
-    Ok(Json(rows.iter().map(day_view).collect::<ApiResult<_>>()?))
+    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+    Ok(Json(days_view(&s, tenant, tz, &rows).await?))
 }
 
 async fn reachable_rep(
@@ -518,8 +647,11 @@ async fn reachable_rep(
     Ok(s.store.employee(caller.tenant(), employee, &reach).await?)
 }
 
+/// One rep's day (draft or published), with its fulfilled stops and any conflict.
 #[utoipa::path(get, path = "/api/v1/plans/{employee_id}/{date}", tag = "plans",
-    responses((status = 200, body = PlanDay), (status = 404, body = ErrorBody)))]
+    params(("employee_id" = EmployeeId, Path, description = "the rep"),
+           ("date" = String, Path, description = "local day, `YYYY-MM-DD`")),
+    responses((status = 200, body = PlanDay), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn get_day(
     State(s): State<AppState>,
     caller: Caller,
@@ -527,9 +659,11 @@ async fn get_day(
 ) -> ApiResult<Json<PlanDay>> {
     reachable_rep(&s, &caller, Action::Read, employee).await?;
     parse_date("date", &date)?;
-    Ok(Json(day_view(
-        &s.store.plan(caller.tenant(), employee, &date).await?,
-    )?))
+    let tenant = caller.tenant();
+    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+    let plan = s.store.plan(tenant, employee, &date).await?;
+    let mut days = days_view(&s, tenant, tz, std::slice::from_ref(&plan)).await?;
+    days.pop().map(Json).ok_or_else(ApiError::not_found)
 }
 
 #[derive(Deserialize, Serialize, ToSchema)]
@@ -639,6 +773,8 @@ async fn shift_start(s: &AppState, tenant: TenantId, rep: &Employee, tz: Tz) -> 
 /// Replaces a day's stops in the given order and re-times it. A published day stays
 /// published (the rep sees the change); a day without a plan becomes a draft.
 #[utoipa::path(put, path = "/api/v1/plans/{employee_id}/{date}", tag = "plans", request_body = DayEdit,
+    params(("employee_id" = EmployeeId, Path, description = "the rep"),
+           ("date" = String, Path, description = "local day, `YYYY-MM-DD`")),
     responses((status = 200, body = PlanDay), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn put_day(
     State(s): State<AppState>,
@@ -679,7 +815,9 @@ async fn put_day(
         previous: &previous,
         service: edit.service_min.unwrap_or(DEFAULT_SERVICE_MIN),
     })?;
-    Ok(Json(day_view(&s.store.put_plan(tenant, &planned).await?)?))
+    let stored = s.store.put_plan(tenant, &planned).await?;
+    let mut days = days_view(&s, tenant, tz, std::slice::from_ref(&stored)).await?;
+    days.pop().map(Json).ok_or_else(ApiError::not_found)
 }
 
 #[derive(Deserialize, Serialize, ToSchema)]
@@ -732,8 +870,10 @@ pub struct MyStop {
     pub address: Option<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
-    /// A visit to this customer was checked in today.
+    /// A visit to this customer was checked in on the day.
     pub visited: bool,
+    /// That visit (the first of the day).
+    pub visit_id: Option<Uuid>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -743,10 +883,14 @@ pub struct MyDay {
     pub status: String,
     pub km: f64,
     pub stops: Vec<MyStop>,
+    /// Null, or `{code: "on_leave", request_id}` when the rep's approved leave covers
+    /// the day (the stops stay until a manager moves them).
+    pub conflict: Option<PlanConflict>,
 }
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct MyPlanQuery {
     /// Local day; today when left out.
     pub date: Option<String>,
@@ -754,7 +898,7 @@ pub struct MyPlanQuery {
 
 /// The rep's published day as shown, with the stored day it came from (`None` when
 /// nothing is published for the date).
-async fn my_day(
+pub(crate) async fn my_day(
     s: &AppState,
     tenant: TenantId,
     tz: Tz,
@@ -769,33 +913,13 @@ async fn my_day(
                 status: "none".into(),
                 km: 0.0,
                 stops: Vec::new(),
+                conflict: None,
             };
             return Ok((none, None));
         }
         Err(e) => return Err(e.into()),
     };
-    let (lo, hi) = (
-        local_instant(tz, date, 0),
-        local_instant(tz, date.succ_opt().unwrap_or(date), 0),
-    );
-    let visited: HashSet<CustomerId> = s
-        .store
-        .list_visits(
-            tenant,
-            &Reach::Own(me),
-            &storage::VisitFilter {
-                employee_id: Some(me),
-                from_ms: Some(lo),
-                to_ms: Some(hi),
-                limit: 500,
-                ..Default::default()
-            },
-        )
-        .await?
-        .items
-        .into_iter()
-        .map(|v| v.checkin.customer)
-        .collect();
+    let ctx = day_context(s, tenant, tz, &[me], date, date).await?;
     let mut stops = Vec::new();
     for stop in from_json::<Vec<PlanStop>>(&plan.stops)? {
         let c = s
@@ -806,8 +930,10 @@ async fn my_day(
             Ok(c) => (c.name, c.address, c.location.map(|l| (l.lat, l.lon))),
             Err(_) => (String::new(), None, None),
         };
+        let visit_id = ctx.visit(me, stop.customer_id, date);
         stops.push(MyStop {
-            visited: visited.contains(&stop.customer_id),
+            visited: visit_id.is_some(),
+            visit_id,
             stop,
             name,
             address,
@@ -820,6 +946,7 @@ async fn my_day(
         status: plan.status.clone(),
         km: (plan.km * 100.0).round() / 100.0,
         stops,
+        conflict: ctx.conflict(me, date),
     };
     Ok((day, Some(plan)))
 }
@@ -969,5 +1096,6 @@ async fn reoptimize(
         status: today.status.clone(),
         km: (timed.km * 100.0).round() / 100.0,
         stops: shown,
+        conflict: today.conflict,
     }))
 }

@@ -64,7 +64,7 @@ pub struct RequestView {
     pub body: serde_json::Value,
 }
 
-fn view(r: StoredRequest) -> ApiResult<RequestView> {
+pub(crate) fn view(r: StoredRequest) -> ApiResult<RequestView> {
     Ok(RequestView {
         id: r.id,
         employee_id: EmployeeId(r.employee_id),
@@ -195,6 +195,7 @@ async fn request_leave(
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct RequestQuery {
     /// One person; everyone the caller reaches when left out.
     pub employee_id: Option<EmployeeId>,

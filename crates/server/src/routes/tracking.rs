@@ -116,6 +116,7 @@ async fn my_policy(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct TrackQuery {
     /// Local date `YYYY-MM-DD` in the tenant's time zone.
     pub date: String,
@@ -269,6 +270,7 @@ fn geojson(polyline: &[[f64; 3]], summary: &DaySummary) -> serde_json::Value {
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct DaysQuery {
     /// First local date, `YYYY-MM-DD`.
     pub from: String,

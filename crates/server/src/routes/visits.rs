@@ -5,7 +5,7 @@
 //! the same id is a 409, an action arriving late is judged at the time it happened.
 
 use crate::actions::{
-    action_fix, device_evidence, digest, from_json, id_reused, parse_time, to_json,
+    ActionFix, action_fix, device_evidence, digest, from_json, id_reused, parse_time, to_json,
 };
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -25,11 +25,15 @@ use domain::customer::Customer;
 use domain::evidence::{DeviceFacts, Flag, FlagCode};
 use domain::forms::{NormalisedAnswers, validate_answers};
 use domain::ids::FormId;
-use domain::visit_rule::{CheckinStatus, VisitPolicy, VisitRule};
+use domain::visit_flags::{VisitFacts, visit_flags};
+use domain::visit_rule::{CheckinStatus, CheckoutRequires, Unmet, VisitPolicy, VisitRule};
 use domain::{CheckinRadius, CustomerId, EmployeeId, Invalid, TenantId, Wgs84};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use storage::{NewCheckin, NewProspect, StoreError, StoredCheckout, StoredReport, VisitRecord};
+use storage::{
+    FlagBasis, NewCheckin, NewProspect, StoreError, StoredCheckout, StoredPhoto, StoredReport,
+    VisitRecord,
+};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -140,8 +144,9 @@ pub struct CheckinView {
     pub t: DateTime<Utc>,
     /// The device's UTC offset in minutes when it acted.
     pub offset_min: Option<i16>,
-    pub lat: f64,
-    pub lon: f64,
+    /// Null when the check-in came without a position (flagged `no_fix`).
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
     pub accuracy_m: Option<f32>,
     #[serde(flatten)]
     pub judgement: PlaceJudgement,
@@ -159,8 +164,9 @@ pub struct CheckoutJudgementView {
 pub struct CheckoutView {
     pub t: DateTime<Utc>,
     pub offset_min: Option<i16>,
-    pub lat: f64,
-    pub lon: f64,
+    /// Null when the check-out came without a position (flagged `no_fix`).
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
     pub accuracy_m: Option<f32>,
     #[serde(flatten)]
     pub judgement: CheckoutJudgementView,
@@ -194,14 +200,19 @@ pub struct VisitView {
     /// Present on a single visit; lists leave it out.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub photos: Option<Vec<PhotoView>>,
-    /// Every flag of the check-in, check-out and (on a single visit) photos.
+    /// The visit's flags, each code once: its check-in's, check-out's and photos' flags
+    /// and, once checked out, `photos_missing` / `report_missing` (`domain::visit_flags`).
+    /// Lists and the single visit show the same set; `?flag=` filters by it.
     pub flags: Vec<Flag>,
     /// On a single visit: the report form the visit rule assigns to this customer (its
-    /// latest version), and how many photos the rule asks for.
+    /// latest version), how many photos the rule asks for, and what it requires before
+    /// check-out.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form: Option<FormRef>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub required_photos: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkout_requires: Option<CheckoutRequires>,
     pub received_at: DateTime<Utc>,
 }
 
@@ -209,44 +220,28 @@ fn instant(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
-/// Builds the view; with `photos`, their flags join the visit's, and a finished visit short
-/// of its rule's photo count is flagged.
-fn visit_view(
-    v: VisitRecord,
-    photos: Option<(Vec<storage::StoredPhoto>, &VisitPolicy)>,
-) -> ApiResult<VisitView> {
+/// Builds the view from a visit whose flag set is computed ([`refresh_flags`]); with
+/// `photos`, the single-visit form.
+fn visit_view(v: VisitRecord, photos: Option<&[StoredPhoto]>) -> ApiResult<VisitView> {
     let c = &v.checkin;
-    let mut flags: Vec<Flag> = from_json(&c.flags_json)?;
+    let flags: Vec<Flag> = match &v.flags_json {
+        Some(json) => from_json(json)?,
+        None => return Err(ApiError::internal("a visit's flags were not computed")),
+    };
     let check_out = match &v.checkout {
-        Some(o) => {
-            flags.extend(from_json::<Vec<Flag>>(&o.flags_json)?);
-            Some(CheckoutView {
-                t: instant(o.fix.t_ms),
-                offset_min: o.fix.offset_min,
-                lat: o.fix.lat,
-                lon: o.fix.lon,
-                accuracy_m: o.fix.accuracy_m,
-                judgement: from_json(&o.judgement_json)?,
-            })
-        }
+        Some(o) => Some(CheckoutView {
+            t: instant(o.fix.t_ms),
+            offset_min: o.fix.offset_min,
+            lat: o.fix.lat,
+            lon: o.fix.lon,
+            accuracy_m: o.fix.accuracy_m,
+            judgement: from_json(&o.judgement_json)?,
+        }),
         None => None,
     };
-    let photos = match photos {
-        Some((list, policy)) => {
-            for p in &list {
-                flags.extend(from_json::<Vec<Flag>>(&p.flags)?);
-            }
-            let missing = policy.photos_missing(list.len());
-            if v.checkout.is_some() && missing > 0 {
-                flags.push(Flag::new(
-                    FlagCode::PhotosMissing,
-                    json!({"required": policy.required_photos, "missing": missing}),
-                ));
-            }
-            Some(list.iter().map(photo_view).collect::<ApiResult<Vec<_>>>()?)
-        }
-        None => None,
-    };
+    let photos = photos
+        .map(|list| list.iter().map(photo_view).collect::<ApiResult<Vec<_>>>())
+        .transpose()?;
     Ok(VisitView {
         id: c.id,
         employee_id: c.employee,
@@ -277,11 +272,102 @@ fn visit_view(
         flags,
         form: None,
         required_photos: None,
+        checkout_requires: None,
         received_at: instant(v.received_ms),
     })
 }
 
-async fn full_view(s: &AppState, tenant: TenantId, v: VisitRecord) -> ApiResult<VisitView> {
+/// Whether a report form applies to the visited customer (a deleted customer has none).
+async fn form_applies(
+    s: &AppState,
+    tenant: TenantId,
+    policy: &VisitPolicy,
+    customer: CustomerId,
+) -> ApiResult<bool> {
+    match s.store.customer(tenant, customer, &Reach::Tenant).await {
+        Ok(c) => Ok(policy.form_for(c.level, &c.tags).is_some()),
+        Err(StoreError::NotFound) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The visit's one flag set from its parts, as `domain::visit_flags` decides it.
+fn flags_of(
+    v: &VisitRecord,
+    photos: &[StoredPhoto],
+    policy: &VisitPolicy,
+    report_required: bool,
+) -> ApiResult<Vec<Flag>> {
+    let check_in: Vec<Flag> = from_json(&v.checkin.flags_json)?;
+    let check_out: Option<Vec<Flag>> = v
+        .checkout
+        .as_ref()
+        .map(|o| from_json(&o.flags_json))
+        .transpose()?;
+    let photo_flags: Vec<Vec<Flag>> = photos
+        .iter()
+        .map(|p| from_json(&p.flags))
+        .collect::<ApiResult<_>>()?;
+    Ok(visit_flags(&VisitFacts {
+        check_in: &check_in,
+        check_out: check_out.as_deref(),
+        photos: &photo_flags,
+        required_photos: policy.required_photos,
+        photos_rule: policy.checkout_requires.photos,
+        report_required,
+        report_rule: policy.checkout_requires.report,
+        has_report: v.report.is_some(),
+    }))
+}
+
+/// Recomputes and stores a visit's flag set after one of its parts changed, and returns
+/// the visit with it. The write only lands if no part changed meanwhile; otherwise the
+/// set is computed again from the newer parts.
+pub(crate) async fn refresh_flags(
+    s: &AppState,
+    tenant: TenantId,
+    id: Uuid,
+) -> ApiResult<VisitRecord> {
+    for _ in 0..8 {
+        let mut v = s.store.visit(tenant, id).await?;
+        let policy = policy_for(s, tenant, v.checkin.employee).await?;
+        let photos = s.store.visit_photos(tenant, id).await?;
+        let report_required = form_applies(s, tenant, &policy, v.checkin.customer).await?;
+        let json = to_json(&flags_of(&v, &photos, &policy, report_required)?)?;
+        let basis = FlagBasis {
+            checkout_id: v.checkout.as_ref().map(|c| c.id),
+            report_id: v.report.as_ref().map(|r| r.id),
+            photos: photos.len() as i64,
+        };
+        if s.store.set_visit_flags(tenant, id, &json, &basis).await? {
+            v.flags_json = Some(json);
+            return Ok(v);
+        }
+    }
+    Err(ApiError::internal(
+        "a visit kept changing while its flags were computed",
+    ))
+}
+
+/// A visit as lists show it (no photos), with the same flag set as its detail.
+pub(crate) async fn list_view(
+    s: &AppState,
+    tenant: TenantId,
+    v: VisitRecord,
+) -> ApiResult<VisitView> {
+    // A visit written before flag sets existed gets its set on first sight.
+    let v = match v.flags_json {
+        Some(_) => v,
+        None => refresh_flags(s, tenant, v.checkin.id).await?,
+    };
+    visit_view(v, None)
+}
+
+pub(crate) async fn full_view(
+    s: &AppState,
+    tenant: TenantId,
+    v: VisitRecord,
+) -> ApiResult<VisitView> {
     let policy = policy_for(s, tenant, v.checkin.employee).await?;
     full_view_under(s, tenant, v, &policy).await
 }
@@ -293,6 +379,10 @@ async fn full_view_under(
     v: VisitRecord,
     policy: &VisitPolicy,
 ) -> ApiResult<VisitView> {
+    let v = match v.flags_json {
+        Some(_) => v,
+        None => refresh_flags(s, tenant, v.checkin.id).await?,
+    };
     let photos = s.store.visit_photos(tenant, v.checkin.id).await?;
     // A customer deleted since the visit leaves the visit readable, without a form.
     let customer = match s
@@ -316,9 +406,10 @@ async fn full_view_under(
         },
         None => None,
     };
-    let mut view = visit_view(v, Some((photos, policy)))?;
+    let mut view = visit_view(v, Some(&photos))?;
     view.form = form;
     view.required_photos = Some(policy.required_photos);
+    view.checkout_requires = Some(policy.checkout_requires);
     Ok(view)
 }
 
@@ -348,8 +439,16 @@ pub struct CheckinInput {
     #[serde(default)]
     pub planned: bool,
     pub t: Instant,
-    pub lat: f64,
-    pub lon: f64,
+    /// Where, both or neither: without a position the action is still stored, judged
+    /// `uncertain` with no distance, and flagged `no_fix`.
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub lon: Option<f64>,
+    /// When the position was taken, if earlier than `t` (the phone's last fix); older
+    /// than 2 minutes flags `stale_fix` with its age.
+    #[serde(default)]
+    pub fix_t: Option<Instant>,
     #[serde(default)]
     pub coord_system: Option<String>,
     #[serde(default)]
@@ -384,17 +483,19 @@ fn place_flags(j: &PlaceJudgement, at: &str) -> Option<Flag> {
     }
 }
 
+/// Where an action was relative to the customer; `uncertain` with no distance when the
+/// action had no position or the customer has no location.
 fn judge_place(
     policy: &VisitPolicy,
     customer: &Customer,
-    at: Wgs84,
+    at: Option<Wgs84>,
     accuracy_m: Option<f64>,
 ) -> PlaceJudgement {
     let own = customer
         .checkin_radius_m
         .and_then(|r| CheckinRadius::parse(r).ok());
-    match &customer.location {
-        Some(loc) => {
+    match (&customer.location, at) {
+        (Some(loc), Some(at)) => {
             let j = policy.judge_checkin(
                 Wgs84::from_stored(loc.lat, loc.lon),
                 own,
@@ -408,12 +509,22 @@ fn judge_place(
                 radius_m: j.radius_m,
             }
         }
-        None => PlaceJudgement {
+        _ => PlaceJudgement {
             status: CheckinStatus::Uncertain,
             distance_m: None,
             radius_m: policy.radius_for(own).meters(),
         },
     }
+}
+
+/// The flags of an action's place: `no_fix`/`stale_fix` from the fix itself, then the
+/// judgement's (`no_fix` says why a judgement is uncertain, so it is not said twice).
+fn action_place_flags(fix: &ActionFix, place: &PlaceJudgement, at: &str) -> Vec<Flag> {
+    let mut flags: Vec<Flag> = fix.fix_flag().into_iter().collect();
+    if fix.at.is_some() {
+        flags.extend(place_flags(place, at));
+    }
+    flags
 }
 
 /// Checks in at a customer. The answer carries the distance to the customer, the radius
@@ -474,13 +585,18 @@ async fn check_in(
                 name,
                 address,
                 phone,
-                lat: fix.at.lat(),
-                lon: fix.at.lon(),
+                lat: fix.at.map(|p| p.lat()),
+                lon: fix.at.map(|p| p.lon()),
             };
-            // The customer is placed where the rep stands: within by construction.
+            // The customer is placed where the rep stands: within by construction, or
+            // unknown (and uncertain) when the rep had no position.
             let judgement = PlaceJudgement {
-                status: CheckinStatus::Within,
-                distance_m: Some(0.0),
+                status: if fix.at.is_some() {
+                    CheckinStatus::Within
+                } else {
+                    CheckinStatus::Uncertain
+                },
+                distance_m: fix.at.map(|_| 0.0),
                 radius_m: policy.checkin_radius.meters(),
             };
             (id, Some(prospect), judgement, "prospect")
@@ -501,7 +617,7 @@ async fn check_in(
         fix.t_ms,
     )
     .await?;
-    flags.extend(place_flags(&judgement, "check_in"));
+    flags.extend(action_place_flags(&fix, &judgement, "check_in"));
     let status = match judgement.status {
         CheckinStatus::Within => "within",
         CheckinStatus::Outside => "outside",
@@ -523,6 +639,11 @@ async fn check_in(
     if stored.checkin.digest != body_digest || stored.checkin.employee != employee {
         return Err(id_reused());
     }
+    let stored = if created {
+        refresh_flags(&s, tenant, stored.checkin.id).await?
+    } else {
+        stored
+    };
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -560,8 +681,16 @@ pub struct CheckoutInput {
     /// Client-generated id of this check-out action.
     pub id: Uuid,
     pub t: Instant,
-    pub lat: f64,
-    pub lon: f64,
+    /// Where, both or neither: without a position the action is still stored, judged
+    /// `uncertain` with no distance, and flagged `no_fix`.
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub lon: Option<f64>,
+    /// When the position was taken, if earlier than `t` (the phone's last fix); older
+    /// than 2 minutes flags `stale_fix` with its age.
+    #[serde(default)]
+    pub fix_t: Option<Instant>,
     #[serde(default)]
     pub coord_system: Option<String>,
     #[serde(default)]
@@ -573,7 +702,8 @@ pub struct CheckoutInput {
 }
 
 /// Checks out of a visit; the duration is judged against the rule's minimum.
-#[utoipa::path(post, path = "/api/v1/visits/{id}/check-out", tag = "visits", request_body = CheckoutInput,
+#[utoipa::path(post, path = "/api/v1/visits/{id}/check-out", tag = "visits",
+    params(("id" = Uuid, Path, description = "the visit")), request_body = CheckoutInput,
     responses((status = 201, body = VisitView), (status = 200, body = VisitView), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn check_out(
@@ -602,6 +732,15 @@ async fn check_out(
     let judged = policy
         .judge_checkout(visit.checkin.fix.t_ms, fix.t_ms)
         .map_err(|_| ApiError::invalid(Invalid::one("t", "is before the visit's check-in")))?;
+    // What the rule requires before check-out, checked before anything is written: a
+    // refused check-out leaves no trace, and the same action retried once the photo or
+    // report is in goes through.
+    let photos = s.store.visit_photos(tenant, id).await?;
+    let report_required = form_applies(&s, tenant, &policy, visit.checkin.customer).await?;
+    let blockers = policy.checkout_blockers(photos.len(), report_required, visit.report.is_some());
+    if !blockers.is_empty() {
+        return Err(requirements_unmet(&blockers));
+    }
     let customer = s
         .store
         .customer(tenant, visit.checkin.customer, &Reach::Tenant)
@@ -616,7 +755,7 @@ async fn check_out(
         fix.t_ms,
     )
     .await?;
-    flags.extend(place_flags(&place, "check_out"));
+    flags.extend(action_place_flags(&fix, &place, "check_out"));
     let too_short = judged.status == domain::visit_rule::CheckoutStatus::TooShort;
     if too_short {
         flags.push(Flag::new(
@@ -654,10 +793,30 @@ async fn check_out(
         )
         .await;
     }
+    let stored = refresh_flags(&s, tenant, id).await?;
     Ok((
         StatusCode::CREATED,
         Json(full_view_under(&s, tenant, stored, &policy).await?),
     ))
+}
+
+/// The 422 of a check-out the rule blocks, naming each requirement not met.
+fn requirements_unmet(unmet: &[Unmet]) -> ApiError {
+    let mut e = ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "checkout_requirements_unmet",
+        "the visit rule requires more before check-out",
+    );
+    for u in unmet {
+        e = match u {
+            Unmet::Photos { required, have } => e.field(
+                "photos",
+                format!("{have} of the {required} required photos taken"),
+            ),
+            Unmet::Report => e.field("report", "the visit report is not submitted yet"),
+        };
+    }
+    e
 }
 
 /// A part already written: the same action again answers it; another action is refused.
@@ -707,7 +866,8 @@ pub struct ReportInput {
 
 /// Submits the visit's report, validated against its form version; each problem names
 /// the field's key.
-#[utoipa::path(put, path = "/api/v1/visits/{id}/report", tag = "visits", request_body = ReportInput,
+#[utoipa::path(put, path = "/api/v1/visits/{id}/report", tag = "visits",
+    params(("id" = Uuid, Path, description = "the visit")), request_body = ReportInput,
     responses((status = 200, body = VisitView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
 async fn put_report(
@@ -787,11 +947,16 @@ async fn put_report(
         t_ms,
         digest: body_digest.clone(),
     };
-    let (stored, _) = s.store.put_report(tenant, id, &record).await?;
+    let (stored, written) = s.store.put_report(tenant, id, &record).await?;
     match &stored.report {
         Some(r) if r.id == input.id && r.digest == body_digest => {}
         _ => return Err(id_reused()),
     }
+    let stored = if written {
+        refresh_flags(&s, tenant, id).await?
+    } else {
+        stored
+    };
     Ok(Json(full_view(&s, tenant, stored).await?))
 }
 
@@ -799,6 +964,7 @@ async fn put_report(
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct VisitQuery {
     pub employee_id: Option<EmployeeId>,
     pub customer_id: Option<CustomerId>,
@@ -873,18 +1039,19 @@ async fn list_visits(
             },
         )
         .await?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for v in page.items {
+        items.push(list_view(&s, tenant, v).await?);
+    }
     Ok(Json(VisitPage {
-        items: page
-            .items
-            .into_iter()
-            .map(|v| visit_view(v, None))
-            .collect::<ApiResult<_>>()?,
+        items,
         next_cursor: page.next_cursor,
     }))
 }
 
 /// One visit with its photos and every flag.
 #[utoipa::path(get, path = "/api/v1/visits/{id}", tag = "visits",
+    params(("id" = Uuid, Path, description = "the visit")),
     responses((status = 200, body = VisitView), (status = 404, body = ErrorBody)))]
 async fn get_visit(
     State(s): State<AppState>,
@@ -900,6 +1067,7 @@ async fn get_visit(
 
 /// Approves a prospect a rep created: it becomes an active customer.
 #[utoipa::path(post, path = "/api/v1/customers/{id}/approve", tag = "customers",
+    params(("id" = Uuid, Path, description = "the customer")),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 async fn approve_prospect(
     State(s): State<AppState>,

@@ -4,6 +4,7 @@ mod harness;
 
 mod attendance;
 mod auth;
+mod checkout_requirements;
 mod customers;
 mod departments;
 mod employees;
@@ -11,9 +12,14 @@ mod errors;
 mod geofences;
 mod import;
 mod isolation;
+mod me_today;
+mod migration_0008;
+mod no_fix;
+mod plan_conflicts;
 mod plans;
 mod roles;
 mod tracking;
+mod visit_flags;
 mod visit_replays;
 mod visits;
 

@@ -7,7 +7,7 @@
 //! A shift that ends at or before its start crosses midnight and belongs to the day it
 //! starts.
 
-use crate::Invalid;
+use crate::{Format, Invalid, Problem};
 use crate::calendar::{WorkCalendar, WorkWeek, is_workday};
 use crate::geofence::Judgement;
 use crate::ids::GeofenceId;
@@ -85,9 +85,9 @@ pub struct AttendanceSchedule {
     pub photo_required: bool,
 }
 
-fn parse_hhmm(s: &str) -> Result<u32, String> {
+fn parse_hhmm(s: &str) -> Result<u32, Problem> {
     let t = NaiveTime::parse_from_str(s.trim(), "%H:%M")
-        .map_err(|_| format!("`{s}` is not a time like 09:00"))?;
+        .map_err(|_| Problem::format(Format::Time))?;
     Ok(t.hour() * 60 + t.minute())
 }
 
@@ -96,7 +96,13 @@ impl AttendanceRule {
         let mut bad = Invalid::default();
         let week = bad.check("weekdays", WorkWeek::parse(&self.weekdays));
         if self.shifts.is_empty() || self.shifts.len() > MAX_SHIFTS {
-            bad.push("shifts", format!("must have 1 to {MAX_SHIFTS} shifts"));
+            bad.push(
+                "shifts",
+                Problem::CountOutOfRange {
+                    min: 1,
+                    max: MAX_SHIFTS,
+                },
+            );
         }
         let mut shifts = Vec::new();
         for (i, w) in self.shifts.iter().enumerate() {
@@ -104,14 +110,19 @@ impl AttendanceRule {
             let e = bad.check(&format!("shifts[{i}].end"), parse_hhmm(&w.end));
             match (s, e) {
                 (Some(s), Some(e)) if s == e => {
-                    bad.push(format!("shifts[{i}].end"), "must differ from the start")
+                    bad.push(
+                    format!("shifts[{i}].end"),
+                    Problem::EqualsOther {
+                        other: format!("shifts[{i}].start"),
+                    },
+                )
                 }
                 (Some(s), Some(e)) => shifts.push((s, (e + 1440 - s) % 1440)),
                 _ => {}
             }
         }
         if shifts.len() == self.shifts.len() && overlapping(&shifts) {
-            bad.push("shifts", "must not overlap");
+            bad.push("shifts", Problem::Overlap);
         }
         for (field, v, max) in [
             ("late_grace_min", self.late_grace_min, MAX_GRACE_MIN),
@@ -132,14 +143,14 @@ impl AttendanceRule {
             ),
         ] {
             if v > max {
-                bad.push(field, format!("must be at most {max}"));
+                bad.push(field, Problem::range(0.0, f64::from(max), "min"));
             }
         }
         let mut fence_ids = self.fence_ids.clone();
         fence_ids.sort_unstable();
         fence_ids.dedup();
         if fence_ids.len() > MAX_FENCES {
-            bad.push("fence_ids", format!("at most {MAX_FENCES} geofences"));
+            bad.push("fence_ids", Problem::TooMany { max: MAX_FENCES });
         }
         bad.into_result(|| AttendanceSchedule {
             week: week.unwrap_or_default(),

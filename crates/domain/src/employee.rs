@@ -1,7 +1,7 @@
 //! People: roles, login names, passwords and contact details.
 
 use crate::tenant::{clean_name, clean_optional};
-use crate::{DepartmentId, EmployeeId, Invalid};
+use crate::{DepartmentId, EmployeeId, Format, Invalid, Problem};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -28,17 +28,17 @@ impl Role {
         }
     }
 
-    pub fn parse(s: &str) -> Result<Role, String> {
+    pub fn parse(s: &str) -> Result<Role, Problem> {
         Role::ALL
             .into_iter()
             .find(|r| r.as_str() == s.trim().to_ascii_lowercase())
-            .ok_or_else(|| "must be one of admin, manager, field, finance".into())
+            .ok_or_else(|| Problem::unknown_value(&["admin", "manager", "field", "finance"]))
     }
 }
 
 /// A login name, unique within a tenant. ASCII so it can be typed on any keyboard;
 /// compared case-insensitively by storing it lowercased.
-pub fn parse_username(s: &str) -> Result<String, String> {
+pub fn parse_username(s: &str) -> Result<String, Problem> {
     let s = s.trim().to_ascii_lowercase();
     let ok = (2..=64).contains(&s.len())
         && s.bytes()
@@ -46,35 +46,35 @@ pub fn parse_username(s: &str) -> Result<String, String> {
     if ok {
         Ok(s)
     } else {
-        Err("must be 2-64 characters of letters, digits, '.', '_', '-' or '@'".into())
+        Err(Problem::format(Format::Username))
     }
 }
 
 /// Passwords: long enough to resist guessing, short enough that hashing stays cheap.
-pub fn check_password(s: &str) -> Result<(), String> {
+pub fn check_password(s: &str) -> Result<(), Problem> {
     let n = s.chars().count();
     if n < 8 {
-        Err("must be at least 8 characters".into())
+        Err(Problem::TooShort { min: 8 })
     } else if n > 256 {
-        Err("must be at most 256 characters".into())
+        Err(Problem::TooLong { max: 256 })
     } else {
         Ok(())
     }
 }
 
-fn parse_email(s: Option<&str>) -> Result<Option<String>, String> {
+fn parse_email(s: Option<&str>) -> Result<Option<String>, Problem> {
     let Some(s) = clean_optional(s, 254)? else {
         return Ok(None);
     };
-    let (local, host) = s.split_once('@').ok_or("must be an email address")?;
+    let (local, host) = s.split_once('@').ok_or(Problem::format(Format::Email))?;
     if local.is_empty() || !host.contains('.') || host.starts_with('.') || s.contains(' ') {
-        return Err("must be an email address".into());
+        return Err(Problem::format(Format::Email));
     }
     Ok(Some(s))
 }
 
 /// A phone number as people write it: digits with optional leading '+', spaces and hyphens.
-pub fn parse_phone(s: Option<&str>) -> Result<Option<String>, String> {
+pub fn parse_phone(s: Option<&str>) -> Result<Option<String>, Problem> {
     let Some(s) = clean_optional(s, 32)? else {
         return Ok(None);
     };
@@ -85,7 +85,7 @@ pub fn parse_phone(s: Option<&str>) -> Result<Option<String>, String> {
     if allowed && (5..=20).contains(&digits) {
         Ok(Some(s))
     } else {
-        Err("must be a phone number (digits, optional leading +)".into())
+        Err(Problem::format(Format::Phone))
     }
 }
 
@@ -144,7 +144,12 @@ impl EmployeeInput {
         if let Some(p) = &self.password {
             bad.check("password", check_password(p));
             if self.username.is_none() {
-                bad.push("username", "is required when a password is set");
+                bad.push(
+                    "username",
+                    Problem::NeedsOther {
+                        other: "password".into(),
+                    },
+                );
             }
         }
         let phone = bad.check("phone", parse_phone(self.phone.as_deref()));

@@ -158,6 +158,16 @@ pub enum Problem {
     /// Must not exceed the field named `other` (min over max).
     AboveOther { other: String },
     Overlap,
+    /// A date range that ends before `other` (its start) or spans more than `max_days`.
+    BadRange { other: String, max_days: u32 },
+    /// A customer without a location cannot be routed to.
+    NoLocation,
+    /// People may not change their own role or deactivate themselves.
+    SelfChange,
+    /// A body id that differs from the id in the path.
+    DiffersFromPath,
+    /// A department placed below itself.
+    Cycle,
     NullIsland,
     /// Refers to a person who is deactivated.
     Deactivated,
@@ -183,6 +193,14 @@ pub enum Problem {
     ExclusiveWith { other: String },
     /// Does not apply to this kind of input (e.g. `coord_system` beside a center).
     NotApplicable,
+    /// A time further ahead than the device's (or server's) clock allows.
+    InFuture { max_ahead_min: u32 },
+    /// A time before the year 2000: a device without a clock.
+    TooOld,
+    /// An uploaded file larger than allowed.
+    FileTooLarge { max_bytes: usize },
+    /// An image with too many pixels to process.
+    ImageTooLarge,
     /// A file or value the server could not read; `detail` is English from a parser.
     Unreadable { detail: String },
 }
@@ -203,7 +221,7 @@ impl Problem {
     }
 
     /// Every code a problem can have, for the clients' translation tables.
-    pub const CODES: [&'static str; 33] = [
+    pub const CODES: [&'static str; 42] = [
         "required",
         "too_long",
         "too_short",
@@ -223,6 +241,11 @@ impl Problem {
         "before_other",
         "above_other",
         "overlap",
+        "bad_range",
+        "no_location",
+        "self_change",
+        "differs_from_path",
+        "cycle",
         "null_island",
         "deactivated",
         "not_allowed",
@@ -236,6 +259,10 @@ impl Problem {
         "degenerate_shape",
         "exclusive_with",
         "not_applicable",
+        "in_future",
+        "too_old",
+        "file_too_large",
+        "image_too_large",
         "unreadable",
     ];
 
@@ -260,6 +287,11 @@ impl Problem {
             Problem::BeforeOther { .. } => "before_other",
             Problem::AboveOther { .. } => "above_other",
             Problem::Overlap => "overlap",
+            Problem::BadRange { .. } => "bad_range",
+            Problem::NoLocation => "no_location",
+            Problem::SelfChange => "self_change",
+            Problem::DiffersFromPath => "differs_from_path",
+            Problem::Cycle => "cycle",
             Problem::NullIsland => "null_island",
             Problem::Deactivated => "deactivated",
             Problem::NotAllowed => "not_allowed",
@@ -273,6 +305,10 @@ impl Problem {
             Problem::DegenerateShape => "degenerate_shape",
             Problem::ExclusiveWith { .. } => "exclusive_with",
             Problem::NotApplicable => "not_applicable",
+            Problem::InFuture { .. } => "in_future",
+            Problem::TooOld => "too_old",
+            Problem::FileTooLarge { .. } => "file_too_large",
+            Problem::ImageTooLarge => "image_too_large",
             Problem::Unreadable { .. } => "unreadable",
         }
     }
@@ -290,6 +326,11 @@ impl Problem {
             Problem::AboveMax { max } => json!({ "max": num(*max) }),
             Problem::InvalidFormat { expected } => json!({ "expected": expected.code() }),
             Problem::DuplicateOfRow { row } => json!({ "row": row }),
+            Problem::BadRange { other, max_days } => {
+                json!({ "other": other, "max_days": max_days })
+            }
+            Problem::FileTooLarge { max_bytes } => json!({ "max_bytes": max_bytes }),
+            Problem::InFuture { max_ahead_min } => json!({ "max_ahead_min": max_ahead_min }),
             Problem::UnknownValue { allowed } => json!({ "allowed": allowed }),
             Problem::BeforeOther { other }
             | Problem::AboveOther { other }
@@ -339,6 +380,13 @@ impl Problem {
             Problem::BeforeOther { other } => format!("must not be before {other}"),
             Problem::AboveOther { other } => format!("must not exceed {other}"),
             Problem::Overlap => "must not overlap".into(),
+            Problem::BadRange { other, max_days } => {
+                format!("must be on or after {other} and at most {max_days} days later")
+            }
+            Problem::NoLocation => "has no location to route to".into(),
+            Problem::SelfChange => "you cannot change your own role or deactivate yourself".into(),
+            Problem::DiffersFromPath => "differs from the id in the path".into(),
+            Problem::Cycle => "a department cannot sit below itself".into(),
             Problem::NullIsland => "0,0 is not a real location".into(),
             Problem::Deactivated => "the person is deactivated".into(),
             Problem::NotAllowed => "is outside what you may change".into(),
@@ -356,6 +404,12 @@ impl Problem {
             }
             Problem::ExclusiveWith { other } => format!("must not be given together with {other}"),
             Problem::NotApplicable => "does not apply here".into(),
+            Problem::InFuture { max_ahead_min } => {
+                format!("is more than {max_ahead_min} minutes in the future")
+            }
+            Problem::TooOld => "is before the year 2000".into(),
+            Problem::FileTooLarge { max_bytes } => format!("is larger than {max_bytes} bytes"),
+            Problem::ImageTooLarge => "the image has too many pixels".into(),
             Problem::Unreadable { detail } => detail.clone(),
         }
     }
@@ -367,6 +421,13 @@ fn num(x: f64) -> Value {
         json!(x as i64)
     } else {
         json!(x)
+    }
+}
+
+/// For text-only protocols (the OsmAnd listener answers plain text).
+impl From<Problem> for String {
+    fn from(p: Problem) -> String {
+        p.english()
     }
 }
 

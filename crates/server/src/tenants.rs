@@ -1,5 +1,6 @@
 //! Creating a tenant with its first admin (CLI and demo).
 
+use domain::Problem;
 use crate::auth::passwords;
 use crate::error::ApiResult;
 use domain::employee::{check_password, parse_username};
@@ -22,7 +23,7 @@ pub async fn create_tenant(store: &Store, r: &TenantRequest<'_>) -> ApiResult<Te
     let username = bad.check("admin_username", parse_username(r.admin_username));
     bad.check("admin_password", check_password(r.admin_password));
     if r.timezone.trim().is_empty() {
-        bad.push("timezone", "must not be empty");
+        bad.push("timezone", Problem::Required);
     }
     let (Some(slug), Some(name), Some(username), true) = (slug, name, username, bad.is_empty())
     else {

@@ -28,7 +28,7 @@ pub struct ImportOutcome {
     /// Per accepted row: its number, what happened (or would, in a dry run), and the id.
     pub applied: Vec<(usize, UpsertAction, CustomerId)>,
     /// Rows refused because of what is already stored: (row, field, problem).
-    pub refused: Vec<(usize, &'static str, String)>,
+    pub refused: Vec<(usize, &'static str, domain::Problem)>,
 }
 
 struct Plan {
@@ -82,7 +82,7 @@ impl Store {
                 out.refused.push((
                     item.row,
                     "code",
-                    "is already used by another customer".into(),
+                    domain::Problem::AlreadyUsed,
                 ));
                 continue;
             }
@@ -92,7 +92,7 @@ impl Store {
                 out.refused.push((
                     item.row,
                     "code",
-                    "matches a customer you may not edit".into(),
+                    domain::Problem::NotAllowed,
                 ));
                 continue;
             }

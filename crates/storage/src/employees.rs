@@ -9,7 +9,7 @@ use crate::time::{from_ms, now_ms};
 use crate::{Store, StoreError};
 use domain::access::Reach;
 use domain::employee::{Employee, EmployeeDraft, Role};
-use domain::{DepartmentId, EmployeeId, TenantId};
+use domain::{DepartmentId, EmployeeId, Format, Problem, TenantId};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -119,7 +119,7 @@ impl Store {
         if let Some(c) = &f.cursor {
             let (v, id) = cursor::decode(c)?;
             let name = v.as_str().ok_or_else(|| {
-                StoreError::invalid("cursor", "is not a cursor returned by this list")
+                StoreError::invalid("cursor", Problem::format(Format::Cursor))
             })?;
             sql.push(" AND (e.name > ").bind(Arg::Text(name.into()));
             sql.push(" OR (e.name = ").bind(Arg::Text(name.into()));
@@ -289,7 +289,7 @@ impl Store {
         });
         found
             .map(|_| ())
-            .ok_or_else(|| StoreError::invalid("department_id", "no such department"))
+            .ok_or_else(|| StoreError::invalid("department_id", Problem::NotFound))
     }
 }
 

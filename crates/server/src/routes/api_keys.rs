@@ -1,5 +1,6 @@
 //! Integration API keys (admins only): created with scopes, shown once, revocable.
 
+use domain::Problem;
 use crate::auth::Caller;
 use crate::auth::tokens::{self, TokenKind};
 use crate::error::{ApiResult, ErrorBody};
@@ -101,7 +102,7 @@ async fn create_key(
     let mut bad = Invalid::default();
     let name = bad.check("name", clean_name(&req.name, 100));
     if req.scopes.is_empty() {
-        bad.push("scopes", "at least one scope is needed");
+        bad.push("scopes", Problem::Required);
     }
     let name = bad.into_result(|| name.unwrap_or_default())?;
     let key = tokens::new_token(TokenKind::ApiKey, caller.tenant());

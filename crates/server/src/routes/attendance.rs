@@ -1,6 +1,7 @@
 //! Attendance (考勤): rules per tenant/department, the work calendar, clock-in/out judged
 //! against shifts, grace and geofences (with the fix's accuracy), and daily records.
 
+use domain::{Format, Problem};
 use crate::actions::{action_fix, device_evidence, digest, from_json, id_reused, to_json};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -89,7 +90,7 @@ async fn put_rule(
         if s.store.geofence(caller.tenant(), *f).await.is_err() {
             return Err(ApiError::invalid(Invalid::one(
                 format!("fence_ids[{i}]"),
-                "no such geofence",
+                Problem::NotFound,
             )));
         }
     }
@@ -211,7 +212,7 @@ async fn punch(
             Ok(_) | Err(storage::StoreError::NotFound) => {
                 return Err(ApiError::invalid(Invalid::one(
                     "photo_id",
-                    "no such attendance photo of yours; upload it first",
+                    Problem::NotFound,
                 )));
             }
             Err(e) => return Err(e.into()),
@@ -355,13 +356,16 @@ async fn days(
         .await?;
     let parse = |field: &str, v: &str| {
         v.parse::<NaiveDate>()
-            .map_err(|_| ApiError::bad_request(field, "must be YYYY-MM-DD"))
+            .map_err(|_| ApiError::bad_request(field, Problem::format(Format::Date)))
     };
     let (from, to) = (parse("from", &q.from)?, parse("to", &q.to)?);
     if to < from || (to - from).num_days() > 92 {
         return Err(ApiError::bad_request(
             "to",
-            "must be on or after `from` and at most 92 days later",
+            Problem::BadRange {
+                other: "from".into(),
+                max_days: 92,
+            },
         ));
     }
     let schedule = rule_for(&s, caller.tenant(), person.department_id)

@@ -1,5 +1,6 @@
 //! Customers: list with filters and cursor pagination, create, read, replace, delete, export.
 
+use domain::{Format, Problem};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
@@ -29,7 +30,7 @@ pub(crate) fn output_system(s: Option<&str>) -> ApiResult<CoordSystem> {
     match s {
         None => Ok(CoordSystem::Wgs84),
         Some(v) => CoordSystem::parse(v)
-            .ok_or_else(|| ApiError::bad_request("coord_system", "must be wgs84, gcj02 or bd09")),
+            .ok_or_else(|| ApiError::bad_request("coord_system", domain::customer::coord_system_problem())),
     }
 }
 
@@ -66,7 +67,7 @@ fn parse_near(raw: &str, system: CoordSystem) -> ApiResult<(Wgs84, f64)> {
     let bad = || {
         ApiError::bad_request(
             "near",
-            "must be lat,lon,radius_m with a radius of 1 to 100000 metres",
+            Problem::format(Format::NearQuery),
         )
     };
     let parts: Vec<f64> = raw
@@ -122,7 +123,7 @@ async fn list_customers(
             Some(v) => CustomerSort::parse(v).ok_or_else(|| {
                 ApiError::bad_request(
                     "sort",
-                    "must be name, -name, created_at, -created_at or distance",
+                    Problem::unknown_value(&["name", "-name", "created_at", "-created_at", "distance"]),
                 )
             })?,
         },
@@ -176,13 +177,13 @@ pub(crate) async fn settle_owner(
         (Reach::Own(me), Some(o)) if o != *me => {
             return Err(ApiError::invalid(Invalid::one(
                 "owner_id",
-                "field reps can only own customers themselves",
+                Problem::NotAllowed,
             )));
         }
         (Reach::Subtree(_), None) => {
             return Err(ApiError::invalid(Invalid::one(
                 "owner_id",
-                "is required: choose someone in your department",
+                Problem::Required,
             )));
         }
         _ => {}
@@ -277,7 +278,7 @@ async fn export_customers(
     let format = match q.format.as_deref() {
         None => SheetFormat::Csv,
         Some(f) => SheetFormat::parse(f)
-            .ok_or_else(|| ApiError::bad_request("format", "must be csv or xlsx"))?,
+            .ok_or_else(|| ApiError::bad_request("format", Problem::unknown_value(&["csv", "xlsx"])))?,
     };
     let system = output_system(q.coord_system.as_deref())?;
     let bytes =

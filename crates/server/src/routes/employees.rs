@@ -1,5 +1,6 @@
 //! People: listing, creating, editing, deactivating.
 
+use domain::Problem;
 use crate::auth::{Caller, passwords};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
@@ -99,7 +100,7 @@ async fn check_placement(
     if !access::may_assign_role(&caller.principal, d.role) {
         return Err(ApiError::invalid(Invalid::one(
             "role",
-            "you may not give this role",
+            Problem::NotAllowed,
         )));
     }
     if let Reach::Subtree(root) = reach {
@@ -107,7 +108,7 @@ async fn check_placement(
         if !subtree(&links, *root).contains(&d.department_id) {
             return Err(ApiError::invalid(Invalid::one(
                 "department_id",
-                "is outside your department",
+                Problem::NotAllowed,
             )));
         }
     }
@@ -167,7 +168,7 @@ async fn update_employee(
     {
         return Err(ApiError::invalid(Invalid::one(
             if draft.active { "role" } else { "active" },
-            "you cannot change your own role or deactivate yourself",
+            Problem::SelfChange,
         )));
     }
     check_placement(&s, &caller, &reach, &draft).await?;

@@ -1,6 +1,7 @@
 //! Visit report forms (拜访报告模板): tenant-defined typed fields, versioned so an old
 //! report keeps the version it was filled in.
 
+use domain::Problem;
 use crate::actions::{from_json, to_json};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -134,7 +135,7 @@ async fn new_version(
     if input.id.is_some_and(|given| given != id) {
         return Err(ApiError::bad_request(
             "id",
-            "differs from the id in the path",
+            Problem::DiffersFromPath,
         ));
     }
     let draft = input.validate()?;

@@ -1,6 +1,7 @@
 //! Geofences (电子围栏): named circles and polygons that attendance and visits are judged
 //! against, and a judgement endpoint that says where a fix stands given its accuracy.
 
+use domain::Problem;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path};
@@ -191,7 +192,7 @@ async fn judge_fix(
     if fix.accuracy_m.is_some_and(|a| !a.is_finite() || a < 0.0) {
         return Err(ApiError::invalid(Invalid::one(
             "accuracy_m",
-            "must be a number of metres, 0 or more",
+            Problem::BelowMin { min: 0.0 },
         )));
     }
     Ok(Json(judge(

@@ -36,7 +36,7 @@ pub(crate) async fn scope(
         return Ok(None);
     }
     let dept = raw.parse().map_err(|_| {
-        crate::error::ApiError::bad_request("scope", "must be `tenant` or a department id")
+        crate::error::ApiError::bad_request("scope", domain::Problem::format(domain::Format::Id))
     })?;
     s.store
         .department(tenant, dept, &domain::access::Reach::Tenant)

@@ -3,6 +3,7 @@
 //! earlier photos), compared with their EXIF, watermarked with time, place, person and
 //! customer, and served only to callers who reach the person who took them.
 
+use domain::{Format, Problem};
 use crate::actions::{
     ActionFixInput, device_clock_ms, device_evidence, digest, from_json, id_reused, parse_fix,
     parse_time, to_json,
@@ -174,7 +175,7 @@ async fn read_form(
         )
         .field(
             "body",
-            "send multipart/form-data with `meta` and `file` parts",
+            Problem::format(Format::Multipart),
         )
     })?;
     let (mut meta, mut file) = (None, None);
@@ -185,14 +186,26 @@ async fn read_form(
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 return Err(ApiError::too_large(limit));
             }
-            Err(e) => return Err(ApiError::bad_request("body", e.body_text())),
+            Err(e) => {
+                return Err(ApiError::bad_request(
+                    "body",
+                    Problem::Unreadable {
+                        detail: e.body_text(),
+                    },
+                ));
+            }
         };
         let name = field.name().unwrap_or_default().to_owned();
         let bytes = field.bytes().await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::too_large(limit)
             } else {
-                ApiError::bad_request(&name, e.body_text())
+                ApiError::bad_request(
+                    &name,
+                    Problem::Unreadable {
+                        detail: e.body_text(),
+                    },
+                )
             }
         })?;
         match name.as_str() {
@@ -201,8 +214,8 @@ async fn read_form(
             _ => {}
         }
     }
-    let meta = meta.ok_or_else(|| ApiError::bad_request("meta", "is missing from the form"))?;
-    let file = file.ok_or_else(|| ApiError::bad_request("file", "is missing from the form"))?;
+    let meta = meta.ok_or_else(|| ApiError::bad_request("meta", Problem::Required))?;
+    let file = file.ok_or_else(|| ApiError::bad_request("file", Problem::Required))?;
     if file.len() > limit {
         return Err(ApiError::too_large(limit));
     }
@@ -218,7 +231,14 @@ fn photo_error(e: photo::PhotoError) -> ApiError {
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    ApiError::new(status, e.code(), e.to_string()).field("file", e.to_string())
+    let problem = match &e {
+        photo::PhotoError::TooLarge { max, .. } => Problem::FileTooLarge { max_bytes: *max },
+        photo::PhotoError::TooManyPixels { .. } | photo::PhotoError::SideTooLong { .. } => {
+            Problem::ImageTooLarge
+        }
+        _ => Problem::format(Format::Image),
+    };
+    ApiError::new(status, e.code(), e.to_string()).field("file", problem)
 }
 
 async fn upload(
@@ -281,7 +301,9 @@ async fn upload(
         _ => {
             return Err(ApiError::invalid(Invalid::one(
                 "meta.lat",
-                "give both lat and lon, or neither",
+                Problem::NeedsOther {
+                    other: "meta.lon".into(),
+                },
             )));
         }
     };
@@ -313,7 +335,7 @@ async fn upload(
         Some(_) => {
             return Err(ApiError::invalid(Invalid::one(
                 "meta.lang",
-                "must be zh or en",
+                Problem::unknown_value(&["zh", "en"]),
             )));
         }
         None => headers
@@ -542,7 +564,7 @@ async fn photo_file(
         Some(_) => {
             return Err(ApiError::bad_request(
                 "variant",
-                "must be watermarked, original or thumbnail",
+                Problem::unknown_value(&["watermarked", "original", "thumbnail"]),
             ));
         }
     };

@@ -4,6 +4,7 @@
 //! action carries a client id: a replay answers the first result, a different body under
 //! the same id is a 409, an action arriving late is judged at the time it happened.
 
+use domain::{Format, Problem};
 use crate::actions::{
     action_fix, device_evidence, digest, from_json, id_reused, parse_time, to_json,
 };
@@ -94,7 +95,7 @@ async fn put_rule(
         );
     for (field, form) in forms {
         if let Err(StoreError::NotFound) = s.store.form(caller.tenant(), form, None).await {
-            return Err(ApiError::invalid(Invalid::one(field, "no such form")));
+            return Err(ApiError::invalid(Invalid::one(field, Problem::NotFound)));
         }
     }
     s.store
@@ -448,7 +449,7 @@ async fn check_in(
                 Err(StoreError::NotFound) => {
                     return Err(ApiError::invalid(Invalid::one(
                         "customer_id",
-                        "no such customer",
+                        Problem::NotFound,
                     )));
                 }
                 Err(e) => return Err(e.into()),
@@ -488,7 +489,9 @@ async fn check_in(
         _ => {
             return Err(ApiError::invalid(Invalid::one(
                 "customer_id",
-                "give either customer_id or prospect",
+                Problem::NeedsOneOf {
+                    fields: vec!["customer_id".into(), "prospect".into()],
+                },
             )));
         }
     };
@@ -601,7 +604,9 @@ async fn check_out(
     let policy = policy_for(&s, tenant, employee).await?;
     let judged = policy
         .judge_checkout(visit.checkin.fix.t_ms, fix.t_ms)
-        .map_err(|_| ApiError::invalid(Invalid::one("t", "is before the visit's check-in")))?;
+        .map_err(|_| ApiError::invalid(Invalid::one("t", Problem::BeforeOther {
+                    other: "in_t".into(),
+                })))?;
     let customer = s
         .store
         .customer(tenant, visit.checkin.customer, &Reach::Tenant)
@@ -741,7 +746,7 @@ async fn put_report(
                 .ok_or_else(|| {
                     ApiError::invalid(Invalid::one(
                         "form_id",
-                        "no form applies to this customer; give form_id",
+                        Problem::Required,
                     ))
                 })?
         }
@@ -751,7 +756,7 @@ async fn put_report(
         Err(e) if e.status == StatusCode::NOT_FOUND => {
             return Err(ApiError::invalid(Invalid::one(
                 "form_id",
-                "no such form or version",
+                Problem::NotFound,
             )));
         }
         Err(e) => return Err(e),
@@ -772,10 +777,10 @@ async fn put_report(
             .into_iter()
             .map(|p| p.id)
             .collect();
-        if let Some(bad) = photo_ids.iter().find(|p| !mine.contains(&p.0)) {
+        if photo_ids.iter().any(|p| !mine.contains(&p.0)) {
             return Err(ApiError::invalid(Invalid::one(
                 "answers",
-                format!("photo {} is not a photo of this visit", bad.0),
+                Problem::NotFound,
             )));
         }
     }
@@ -837,7 +842,7 @@ async fn list_visits(
         v.as_deref()
             .map(|d| {
                 d.parse::<NaiveDate>()
-                    .map_err(|_| ApiError::bad_request(field, "must be YYYY-MM-DD"))
+                    .map_err(|_| ApiError::bad_request(field, Problem::format(Format::Date)))
             })
             .transpose()
     };
@@ -848,13 +853,13 @@ async fn list_visits(
     {
         return Err(ApiError::bad_request(
             "judgement",
-            "must be within, outside or uncertain",
+            Problem::unknown_value(&["within", "outside", "uncertain"]),
         ));
     }
     if let Some(f) = &q.flag
         && serde_json::from_value::<FlagCode>(json!(f)).is_err()
     {
-        return Err(ApiError::bad_request("flag", "is not a flag code"));
+        return Err(ApiError::bad_request("flag", Problem::UnknownValue { allowed: vec![] }));
     }
     let page = s
         .store

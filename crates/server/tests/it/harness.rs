@@ -289,6 +289,20 @@ pub fn assert_error(status: StatusCode, body: &Value, want: StatusCode, code: &s
         "message in {body}"
     );
     assert!(e["fields"].is_array(), "fields in {body}");
+    // Every code is one the clients can translate (contract A).
+    assert!(
+        server::error::ERROR_CODES.contains(&code),
+        "{code} is not in ERROR_CODES"
+    );
+    for f in e["fields"].as_array().unwrap() {
+        let c = f["code"].as_str().unwrap_or_default();
+        assert!(
+            domain::Problem::CODES.contains(&c),
+            "field problem without a known code: {f}"
+        );
+        assert!(f["params"].is_object(), "params in {f}");
+        assert!(f["problem"].as_str().is_some(), "problem in {f}");
+    }
     e.clone()
 }
 

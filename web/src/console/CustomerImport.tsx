@@ -2,6 +2,7 @@
 // and lists every bad row with its column and problem), then import the good rows.
 import { useState } from 'preact/hooks';
 import { describe } from '../shared/api';
+import { problemPhrase } from '../shared/errors';
 import { t } from '../shared/i18n';
 import type { ImportReport } from '../shared/types';
 import { api } from './session';
@@ -86,7 +87,7 @@ export function CustomerImport({ onImported, onClose }: { onImported: () => void
                   <tr data-row={e.row}>
                     <td>{e.row}</td>
                     <td>{e.column}</td>
-                    <td>{e.problem}</td>
+                    <td>{problemPhrase(e)}</td>
                   </tr>
                 ))}
               </tbody>

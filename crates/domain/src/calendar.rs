@@ -1,8 +1,8 @@
 //! The tenant's work calendar: public holidays that are days off even on a weekday, and
 //! make-up working days (调休) that are work days even on a weekend.
 
-use crate::{Format, Invalid, Problem};
 use crate::tenant::clean_optional;
+use crate::{Format, Invalid, Problem};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -57,7 +57,12 @@ impl WorkCalendarInput {
     pub fn validate(&self) -> Result<WorkCalendar, Invalid> {
         let mut bad = Invalid::default();
         if self.days.len() > MAX_CALENDAR_DAYS {
-            bad.push("days", Problem::TooMany { max: MAX_CALENDAR_DAYS });
+            bad.push(
+                "days",
+                Problem::TooMany {
+                    max: MAX_CALENDAR_DAYS,
+                },
+            );
         }
         let mut days = BTreeMap::new();
         for (i, d) in self.days.iter().enumerate() {
@@ -78,8 +83,7 @@ impl WorkCalendarInput {
 }
 
 pub fn parse_date(s: &str) -> Result<NaiveDate, Problem> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| Problem::format(Format::Date))
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| Problem::format(Format::Date))
 }
 
 /// The ordinary work days of the week.

@@ -1,10 +1,10 @@
 //! Visit report forms: tenant-defined typed fields, and the validation of a submitted
 //! report against the form version it was filled in, naming each bad field by its key.
 
-use crate::{Format, Invalid, Problem};
 use crate::calendar::parse_date;
 use crate::ids::{FormId, PhotoId};
 use crate::tenant::{clean_name, clean_optional};
+use crate::{Format, Invalid, Problem};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -274,10 +274,7 @@ impl GeofenceInput {
         let radius = match self.radius_m {
             Some(r) if r.is_finite() && (MIN_RADIUS_M..=MAX_RADIUS_M).contains(&r) => Some(r),
             _ => {
-                bad.push(
-                    "radius_m",
-                    Problem::range(MIN_RADIUS_M, MAX_RADIUS_M, "m"),
-                );
+                bad.push("radius_m", Problem::range(MIN_RADIUS_M, MAX_RADIUS_M, "m"));
                 None
             }
         };
@@ -312,10 +309,7 @@ pub fn parse_geojson(v: &Value, system: CoordSystem) -> Result<Vec<Polygon>, Inv
             ));
         }
         _ => {
-            return Err(Invalid::one(
-                at(".type"),
-                Problem::format(Format::GeoJson),
-            ));
+            return Err(Invalid::one(at(".type"), Problem::format(Format::GeoJson)));
         }
     };
     if polys_json.is_empty() {

@@ -131,35 +131,65 @@ impl Format {
 pub enum Problem {
     /// Missing or empty.
     Required,
-    TooLong { max: usize },
-    TooShort { min: usize },
+    TooLong {
+        max: usize,
+    },
+    TooShort {
+        min: usize,
+    },
     ControlCharacters,
     HasSpaces,
     /// A number outside `min..=max`; `unit` is e.g. `m`, `s`, `min`, `days` or empty.
-    OutOfRange { min: f64, max: f64, unit: &'static str },
+    OutOfRange {
+        min: f64,
+        max: f64,
+        unit: &'static str,
+    },
     /// A number below `min` (no upper bound).
-    BelowMin { min: f64 },
+    BelowMin {
+        min: f64,
+    },
     /// A number above `max` (no lower bound).
-    AboveMax { max: f64 },
+    AboveMax {
+        max: f64,
+    },
     /// A list longer than `max` entries.
-    TooMany { max: usize },
+    TooMany {
+        max: usize,
+    },
     /// A list whose length must lie in `min..=max`.
-    CountOutOfRange { min: usize, max: usize },
-    InvalidFormat { expected: Format },
-    UnknownValue { allowed: Vec<String> },
+    CountOutOfRange {
+        min: usize,
+        max: usize,
+    },
+    InvalidFormat {
+        expected: Format,
+    },
+    UnknownValue {
+        allowed: Vec<String>,
+    },
     NotFound,
     AlreadyUsed,
     /// The same value appears twice (a column, an option, a photo).
     Duplicate,
     /// Repeats the key of an earlier spreadsheet row.
-    DuplicateOfRow { row: usize },
+    DuplicateOfRow {
+        row: usize,
+    },
     /// Must not come before the field named `other` (dates, times, check-in).
-    BeforeOther { other: String },
+    BeforeOther {
+        other: String,
+    },
     /// Must not exceed the field named `other` (min over max).
-    AboveOther { other: String },
+    AboveOther {
+        other: String,
+    },
     Overlap,
     /// A date range that ends before `other` (its start) or spans more than `max_days`.
-    BadRange { other: String, max_days: u32 },
+    BadRange {
+        other: String,
+        max_days: u32,
+    },
     /// A customer without a location cannot be routed to.
     NoLocation,
     /// People may not change their own role or deactivate themselves.
@@ -178,31 +208,48 @@ pub enum Problem {
     /// The same client id was already used with a different body.
     IdReused,
     /// Must differ from the field named `other` (a shift's end from its start).
-    EqualsOther { other: String },
+    EqualsOther {
+        other: String,
+    },
     /// At least one of `fields` must be given.
-    NeedsOneOf { fields: Vec<String> },
+    NeedsOneOf {
+        fields: Vec<String>,
+    },
     /// Needs the field named `other` too (e.g. a username when a password is set).
-    NeedsOther { other: String },
+    NeedsOther {
+        other: String,
+    },
     /// Required photos missing at check-out.
-    PhotosMissing { required: usize, have: usize },
+    PhotosMissing {
+        required: usize,
+        have: usize,
+    },
     /// The visit report is missing at check-out.
     ReportMissing,
     /// A geofence ring with fewer than 3 distinct vertices or no area.
     DegenerateShape,
     /// Must not be given together with the field named `other`.
-    ExclusiveWith { other: String },
+    ExclusiveWith {
+        other: String,
+    },
     /// Does not apply to this kind of input (e.g. `coord_system` beside a center).
     NotApplicable,
     /// A time further ahead than the device's (or server's) clock allows.
-    InFuture { max_ahead_min: u32 },
+    InFuture {
+        max_ahead_min: u32,
+    },
     /// A time before the year 2000: a device without a clock.
     TooOld,
     /// An uploaded file larger than allowed.
-    FileTooLarge { max_bytes: usize },
+    FileTooLarge {
+        max_bytes: usize,
+    },
     /// An image with too many pixels to process.
     ImageTooLarge,
     /// A file or value the server could not read; `detail` is English from a parser.
-    Unreadable { detail: String },
+    Unreadable {
+        detail: String,
+    },
 }
 
 impl Problem {

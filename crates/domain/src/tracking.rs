@@ -65,8 +65,8 @@ pub struct Schedule {
 }
 
 fn parse_hhmm(s: &str) -> Result<u32, Problem> {
-    let t = NaiveTime::parse_from_str(s.trim(), "%H:%M")
-        .map_err(|_| Problem::format(Format::Time))?;
+    let t =
+        NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| Problem::format(Format::Time))?;
     Ok(t.hour_min())
 }
 
@@ -118,7 +118,13 @@ impl TrackingRule {
                 "s",
             ),
             ("min_distance_m", self.min_distance_m, 0.0, 1000.0, "m"),
-            ("desired_accuracy_m", self.desired_accuracy_m, 1.0, 1000.0, "m"),
+            (
+                "desired_accuracy_m",
+                self.desired_accuracy_m,
+                1.0,
+                1000.0,
+                "m",
+            ),
         ] {
             if !(lo..=hi).contains(&v) {
                 bad.push(field, Problem::range(lo, hi, unit));

@@ -101,7 +101,12 @@ impl VisitRule {
             );
         }
         if self.forms.len() > MAX_FORM_RULES {
-            bad.push("forms", Problem::TooMany { max: MAX_FORM_RULES });
+            bad.push(
+                "forms",
+                Problem::TooMany {
+                    max: MAX_FORM_RULES,
+                },
+            );
         }
         let mut forms = Vec::new();
         for (i, r) in self.forms.iter().enumerate() {

@@ -260,7 +260,10 @@ mod tests {
     #[test]
     fn every_code_in_the_source_is_listed() {
         let mut files = Vec::new();
-        rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        rust_files(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
         let mut found = 0;
         for f in files {
             let text = std::fs::read_to_string(&f).unwrap();
@@ -296,8 +299,8 @@ mod tests {
             "formats": Format::ALL.iter().map(|f| f.code()).collect::<Vec<_>>(),
         });
         let text = format!("{}\n", serde_json::to_string_pretty(&want).unwrap());
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../web/src/shared/error-codes.json");
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/src/shared/error-codes.json");
         if std::env::var_os("UPDATE_ERROR_CODES").is_some() {
             std::fs::write(&path, &text).unwrap();
         }

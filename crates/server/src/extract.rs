@@ -97,10 +97,7 @@ fn serde_problem(msg: &str) -> Problem {
         Problem::format(Format::List)
     } else if msg.contains("expected a map") || msg.contains("expected struct") {
         Problem::format(Format::Object)
-    } else if msg.contains("expected i")
-        || msg.contains("expected u")
-        || msg.contains("integer")
-    {
+    } else if msg.contains("expected i") || msg.contains("expected u") || msg.contains("integer") {
         Problem::format(Format::WholeNumber)
     } else if msg.contains("expected f") || msg.contains("number") {
         Problem::format(Format::Number)

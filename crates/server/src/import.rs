@@ -71,8 +71,10 @@ fn file_error(e: SheetError) -> ApiError {
         )
         .field("file", Problem::format(Format::Spreadsheet)),
         SheetError::Malformed { row, message } => {
-            ApiError::new(status, "malformed_file", format!("row {row}: {message}"))
-                .field(format!("row {row}"), Problem::Unreadable { detail: message })
+            ApiError::new(status, "malformed_file", format!("row {row}: {message}")).field(
+                format!("row {row}"),
+                Problem::Unreadable { detail: message },
+            )
         }
         SheetError::TooManyRows { limit } => ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -178,11 +180,9 @@ pub async fn import_customers(
                 draft.owner_id = o;
                 items.push(ImportItem { row: r.row, draft });
             }
-            Err(problem) => errors.push(RowError::new(
-                r.row,
-                mapped.header(Column::Owner),
-                &problem,
-            )),
+            Err(problem) => {
+                errors.push(RowError::new(r.row, mapped.header(Column::Owner), &problem))
+            }
         }
     }
     let mut present: HashSet<Column> = mapped.headers.keys().copied().collect();

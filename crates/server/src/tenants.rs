@@ -1,8 +1,8 @@
 //! Creating a tenant with its first admin (CLI and demo).
 
-use domain::Problem;
 use crate::auth::passwords;
 use crate::error::ApiResult;
+use domain::Problem;
 use domain::employee::{check_password, parse_username};
 use domain::tenant::{Slug, clean_name};
 use domain::{Invalid, TenantId};

@@ -79,21 +79,15 @@ impl Store {
             let by_c = d.code.as_ref().and_then(|c| by_code.get(c).copied());
             let target = if d.external_id.is_some() { by_e } else { by_c };
             if by_c.is_some() && by_c != target {
-                out.refused.push((
-                    item.row,
-                    "code",
-                    domain::Problem::AlreadyUsed,
-                ));
+                out.refused
+                    .push((item.row, "code", domain::Problem::AlreadyUsed));
                 continue;
             }
             if let (Some(t), Some(r)) = (target, &reachable)
                 && !r.contains(&t)
             {
-                out.refused.push((
-                    item.row,
-                    "code",
-                    domain::Problem::NotAllowed,
-                ));
+                out.refused
+                    .push((item.row, "code", domain::Problem::NotAllowed));
                 continue;
             }
             let (id, action) = match target {

@@ -118,9 +118,9 @@ impl Store {
         }
         if let Some(c) = &f.cursor {
             let (v, id) = cursor::decode(c)?;
-            let name = v.as_str().ok_or_else(|| {
-                StoreError::invalid("cursor", Problem::format(Format::Cursor))
-            })?;
+            let name = v
+                .as_str()
+                .ok_or_else(|| StoreError::invalid("cursor", Problem::format(Format::Cursor)))?;
             sql.push(" AND (e.name > ").bind(Arg::Text(name.into()));
             sql.push(" OR (e.name = ").bind(Arg::Text(name.into()));
             sql.push(" AND e.id > ").bind(Arg::Uuid(id)).push("))");

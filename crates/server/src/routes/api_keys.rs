@@ -1,6 +1,5 @@
 //! Integration API keys (admins only): created with scopes, shown once, revocable.
 
-use domain::Problem;
 use crate::auth::Caller;
 use crate::auth::tokens::{self, TokenKind};
 use crate::error::{ApiResult, ErrorBody};
@@ -9,6 +8,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use domain::Problem;
 use domain::access::{Action, ApiScope, Principal, Resource};
 use domain::tenant::clean_name;
 use domain::{ApiKeyId, EmployeeId, Invalid};

@@ -1,7 +1,6 @@
 //! Attendance (考勤): rules per tenant/department, the work calendar, clock-in/out judged
 //! against shifts, grace and geofences (with the fix's accuracy), and daily records.
 
-use domain::{Format, Problem};
 use crate::actions::{action_fix, device_evidence, digest, from_json, id_reused, to_json};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -15,13 +14,14 @@ use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{Action, Principal, Resource};
 use domain::attendance::{
-    AttendanceRule, DailyAttendance, Leave, Punch, PunchJudgement, PunchKind, daily_record,
-    judge_punch, local_instant,
+    AttendanceRule, DailyAttendance, Leave, Punch, PunchJudgement, PunchKind, judge_punch,
+    local_instant, person_record,
 };
 use domain::calendar::{WorkCalendar, WorkCalendarInput};
 use domain::evidence::{DeviceFacts, Flag};
 use domain::geofence::judge;
 use domain::{DepartmentId, EmployeeId, Invalid, TenantId};
+use domain::{Format, Problem};
 use serde::{Deserialize, Serialize};
 use storage::StoredPunch;
 use utoipa::{IntoParams, ToSchema};
@@ -153,7 +153,11 @@ async fn put_calendar(
 
 /// The attendance rule that applies to a department (default: weekdays 09:00–18:00
 /// anywhere).
-async fn rule_for(s: &AppState, tenant: TenantId, dept: DepartmentId) -> ApiResult<AttendanceRule> {
+pub(crate) async fn rule_for(
+    s: &AppState,
+    tenant: TenantId,
+    dept: DepartmentId,
+) -> ApiResult<AttendanceRule> {
     crate::routes::rule_for(s, tenant, RULE, dept).await
 }
 
@@ -373,6 +377,32 @@ async fn days(
         .validate()?;
     let (_, cal) = calendar(&s, caller.tenant()).await?;
     let tz = parse_tz(&s.store.tenant(caller.tenant()).await?.timezone);
+    let items = person_days(&s, caller.tenant(), tz, &schedule, &cal, &person, from, to).await?;
+    Ok(Json(AttendanceDays {
+        employee_id: q.employee_id,
+        items,
+    }))
+}
+
+/// The local date a person started: their `created_at` in the tenant's zone. Days
+/// before it are `not_started`, never `absent`.
+pub(crate) fn start_date(tz: chrono_tz::Tz, person: &domain::employee::Employee) -> NaiveDate {
+    person.created_at.with_timezone(&tz).date_naive()
+}
+
+/// One person's daily records over `from..=to` from their punches and approved leave.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn person_days(
+    s: &AppState,
+    tenant: TenantId,
+    tz: chrono_tz::Tz,
+    schedule: &domain::attendance::AttendanceSchedule,
+    cal: &WorkCalendar,
+    person: &domain::employee::Employee,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ApiResult<Vec<DailyAttendance>> {
+    let employee = person.id;
     // Night shifts reach into the next day, and early clock-ins into the day before.
     let lo = local_instant(tz, from.pred_opt().unwrap_or(from), 0);
     let hi = local_instant(
@@ -382,7 +412,7 @@ async fn days(
     );
     let punches: Vec<Punch> = s
         .store
-        .punches_between(caller.tenant(), q.employee_id, lo, hi)
+        .punches_between(tenant, employee, lo, hi)
         .await?
         .into_iter()
         .map(|p| Punch {
@@ -397,12 +427,7 @@ async fn days(
     // Approved leave, as instants over whole local days.
     let leaves: Vec<Leave> = s
         .store
-        .requests_between(
-            caller.tenant(),
-            q.employee_id,
-            &from.to_string(),
-            &to.to_string(),
-        )
+        .requests_between(tenant, employee, &from.to_string(), &to.to_string())
         .await?
         .into_iter()
         .filter(|r| r.kind == "leave" && r.status == "approved")
@@ -418,15 +443,12 @@ async fn days(
         })
         .collect();
     let now = crate::now_ms();
-    let items = from
+    let start = start_date(tz, person);
+    Ok(from
         .iter_days()
         .take_while(|d| *d <= to)
-        .map(|d| daily_record(&schedule, &cal, tz, d, &punches, &leaves, now))
-        .collect();
-    Ok(Json(AttendanceDays {
-        employee_id: q.employee_id,
-        items,
-    }))
+        .map(|d| person_record(schedule, cal, tz, start, d, &punches, &leaves, now))
+        .collect())
 }
 
 /// Records the punch an approved correction asks for, judged at its time against the

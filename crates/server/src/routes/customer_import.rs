@@ -95,8 +95,7 @@ async fn import_customers(
         })?;
         file = Some((name, bytes.to_vec()));
     }
-    let (name, bytes) =
-        file.ok_or_else(|| ApiError::bad_request("file", Problem::Required))?;
+    let (name, bytes) = file.ok_or_else(|| ApiError::bad_request("file", Problem::Required))?;
     let report = import::import_customers(
         &s.store,
         caller.tenant(),

@@ -1,6 +1,5 @@
 //! Customers: list with filters and cursor pagination, create, read, replace, delete, export.
 
-use domain::{Format, Problem};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
@@ -11,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use domain::access::{Action, Reach, Resource};
 use domain::customer::{Customer, CustomerDraft, CustomerInput, CustomerStatus, Level};
 use domain::{CoordSystem, CustomerId, Invalid, Wgs84};
+use domain::{Format, Problem};
 use serde::{Deserialize, Serialize};
 use storage::{CustomerFilter, CustomerSort};
 use tabular::SheetFormat;
@@ -29,8 +29,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub(crate) fn output_system(s: Option<&str>) -> ApiResult<CoordSystem> {
     match s {
         None => Ok(CoordSystem::Wgs84),
-        Some(v) => CoordSystem::parse(v)
-            .ok_or_else(|| ApiError::bad_request("coord_system", domain::customer::coord_system_problem())),
+        Some(v) => CoordSystem::parse(v).ok_or_else(|| {
+            ApiError::bad_request("coord_system", domain::customer::coord_system_problem())
+        }),
     }
 }
 
@@ -64,12 +65,7 @@ pub struct CustomerPage {
 }
 
 fn parse_near(raw: &str, system: CoordSystem) -> ApiResult<(Wgs84, f64)> {
-    let bad = || {
-        ApiError::bad_request(
-            "near",
-            Problem::format(Format::NearQuery),
-        )
-    };
+    let bad = || ApiError::bad_request("near", Problem::format(Format::NearQuery));
     let parts: Vec<f64> = raw
         .split(',')
         .map(|p| p.trim().parse::<f64>())
@@ -123,7 +119,13 @@ async fn list_customers(
             Some(v) => CustomerSort::parse(v).ok_or_else(|| {
                 ApiError::bad_request(
                     "sort",
-                    Problem::unknown_value(&["name", "-name", "created_at", "-created_at", "distance"]),
+                    Problem::unknown_value(&[
+                        "name",
+                        "-name",
+                        "created_at",
+                        "-created_at",
+                        "distance",
+                    ]),
                 )
             })?,
         },
@@ -277,8 +279,9 @@ async fn export_customers(
     let reach = caller.reach(Resource::Customers, Action::Read)?;
     let format = match q.format.as_deref() {
         None => SheetFormat::Csv,
-        Some(f) => SheetFormat::parse(f)
-            .ok_or_else(|| ApiError::bad_request("format", Problem::unknown_value(&["csv", "xlsx"])))?,
+        Some(f) => SheetFormat::parse(f).ok_or_else(|| {
+            ApiError::bad_request("format", Problem::unknown_value(&["csv", "xlsx"]))
+        })?,
     };
     let system = output_system(q.coord_system.as_deref())?;
     let bytes =

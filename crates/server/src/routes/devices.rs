@@ -1,7 +1,6 @@
 //! Devices registered to people, so OsmAnd-protocol clients (Traccar Client, OsmAnd,
 //! GPSLogger) can send fixes with nothing but their identifier.
 
-use domain::Problem;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path};
@@ -9,6 +8,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use domain::Problem;
 use domain::access::{Action, Reach, Resource};
 use domain::tenant::clean_optional;
 use domain::{DeviceId, EmployeeId, Invalid};

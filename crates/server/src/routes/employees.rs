@@ -1,12 +1,12 @@
 //! People: listing, creating, editing, deactivating.
 
-use domain::Problem;
 use crate::auth::{Caller, passwords};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
+use domain::Problem;
 use domain::access::{self, Action, Principal, Reach, Resource};
 use domain::department::subtree;
 use domain::employee::{Employee, EmployeeDraft, EmployeeInput, Role};
@@ -98,10 +98,7 @@ async fn check_placement(
     d: &EmployeeDraft,
 ) -> ApiResult<()> {
     if !access::may_assign_role(&caller.principal, d.role) {
-        return Err(ApiError::invalid(Invalid::one(
-            "role",
-            Problem::NotAllowed,
-        )));
+        return Err(ApiError::invalid(Invalid::one("role", Problem::NotAllowed)));
     }
     if let Reach::Subtree(root) = reach {
         let links = s.store.department_links(caller.tenant()).await?;

@@ -1,7 +1,6 @@
 //! Geofences (电子围栏): named circles and polygons that attendance and visits are judged
 //! against, and a judgement endpoint that says where a fix stands given its accuracy.
 
-use domain::Problem;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path};
@@ -9,6 +8,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use domain::Problem;
 use domain::access::{Action, Resource};
 use domain::customer::{PointInput, PointOutput, parse_point};
 use domain::geofence::{FenceJudgement, GeofenceInput, Shape, judge};

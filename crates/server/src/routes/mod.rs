@@ -16,6 +16,7 @@ pub mod locations;
 pub mod me;
 pub mod photos;
 pub mod plans;
+pub mod reports;
 pub mod requests;
 pub mod tracking;
 pub mod visits;

@@ -3,7 +3,6 @@
 //! earlier photos), compared with their EXIF, watermarked with time, place, person and
 //! customer, and served only to callers who reach the person who took them.
 
-use domain::{Format, Problem};
 use crate::actions::{
     ActionFixInput, device_clock_ms, device_evidence, digest, from_json, id_reused, parse_fix,
     parse_time, to_json,
@@ -22,6 +21,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use domain::access::{Action, Principal, Resource};
 use domain::evidence::{DeviceFacts, Flag, FlagCode, PhotoExif, photo_flags};
 use domain::{EmployeeId, Invalid, TenantId};
+use domain::{Format, Problem};
 use photo::{PHash, SAME_PHOTO_MAX_DISTANCE};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -173,10 +173,7 @@ async fn read_form(
             "unsupported_media_type",
             e.body_text(),
         )
-        .field(
-            "body",
-            Problem::format(Format::Multipart),
-        )
+        .field("body", Problem::format(Format::Multipart))
     })?;
     let (mut meta, mut file) = (None, None);
     loop {

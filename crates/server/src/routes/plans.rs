@@ -2,7 +2,6 @@
 //! (`plan::schedule`), let managers edit and publish them, and give a rep the published
 //! day in route order with planned arrival times — reordered from where they stand.
 
-use domain::{Format, Problem as Bad};
 use crate::actions::{from_json, to_json};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -19,6 +18,7 @@ use domain::calendar::{DayKind, WorkCalendar};
 use domain::customer::{Customer, CustomerStatus};
 use domain::employee::{Employee, Role};
 use domain::{CustomerId, DepartmentId, EmployeeId, Invalid, TenantId};
+use domain::{Format, Problem as Bad};
 use plan::schedule::{DueReason, Options, Problem, Rep, Unplaced};
 use plan::travel::{GreatCircle, Mode, Travel};
 use serde::{Deserialize, Serialize};
@@ -270,7 +270,10 @@ async fn generate(
     let mode = match input.mode.as_deref() {
         None => Mode::Drive,
         Some(m) => Mode::parse(m).ok_or_else(|| {
-            ApiError::invalid(Invalid::one("mode", Bad::unknown_value(&["drive", "ride", "walk"])))
+            ApiError::invalid(Invalid::one(
+                "mode",
+                Bad::unknown_value(&["drive", "ride", "walk"]),
+            ))
         })?,
     };
     let service = input.service_min.unwrap_or(DEFAULT_SERVICE_MIN);
@@ -579,10 +582,7 @@ async fn locate(
             Err(e) => return Err(e.into()),
         };
         let loc = c.location.as_ref().ok_or_else(|| {
-            ApiError::invalid(Invalid::one(
-                format!("customer_ids[{i}]"),
-                Bad::NoLocation,
-            ))
+            ApiError::invalid(Invalid::one(format!("customer_ids[{i}]"), Bad::NoLocation))
         })?;
         out.push((*id, (loc.lat, loc.lon)));
     }

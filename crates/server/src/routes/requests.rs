@@ -1,7 +1,6 @@
 //! Attendance corrections (补卡) and leave (请假), stored as asked and waiting for approval
 //! (the approval flow comes later). Approved leave makes the day `on_leave`.
 
-use domain::{Format, Problem};
 use crate::actions::{digest, id_reused, to_json};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -14,6 +13,7 @@ use chrono::NaiveDate;
 use domain::Invalid;
 use domain::access::{Action, Principal, Resource};
 use domain::{EmployeeId, TenantId};
+use domain::{Format, Problem};
 use serde::{Deserialize, Serialize};
 use storage::StoredRequest;
 use utoipa::{IntoParams, ToSchema};

@@ -1,7 +1,6 @@
 //! Tracking rules, the phone's policy, day tracks (replay, GPX, GeoJSON) and stored day
 //! summaries.
 
-use domain::{Format, Problem};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
@@ -17,6 +16,7 @@ use chrono::NaiveDate;
 use domain::access::{Action, Principal, Resource};
 use domain::tracking::{TrackingPolicy, TrackingRule, policy_at};
 use domain::{CoordSystem, EmployeeId, Wgs84};
+use domain::{Format, Problem};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};

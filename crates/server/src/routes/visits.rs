@@ -4,7 +4,6 @@
 //! action carries a client id: a replay answers the first result, a different body under
 //! the same id is a 409, an action arriving late is judged at the time it happened.
 
-use domain::{Format, Problem};
 use crate::actions::{
     action_fix, device_evidence, digest, from_json, id_reused, parse_time, to_json,
 };
@@ -28,6 +27,7 @@ use domain::forms::{NormalisedAnswers, validate_answers};
 use domain::ids::FormId;
 use domain::visit_rule::{CheckinStatus, VisitPolicy, VisitRule};
 use domain::{CheckinRadius, CustomerId, EmployeeId, Invalid, TenantId, Wgs84};
+use domain::{Format, Problem};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use storage::{NewCheckin, NewProspect, StoreError, StoredCheckout, StoredReport, VisitRecord};
@@ -604,9 +604,14 @@ async fn check_out(
     let policy = policy_for(&s, tenant, employee).await?;
     let judged = policy
         .judge_checkout(visit.checkin.fix.t_ms, fix.t_ms)
-        .map_err(|_| ApiError::invalid(Invalid::one("t", Problem::BeforeOther {
+        .map_err(|_| {
+            ApiError::invalid(Invalid::one(
+                "t",
+                Problem::BeforeOther {
                     other: "in_t".into(),
-                })))?;
+                },
+            ))
+        })?;
     let customer = s
         .store
         .customer(tenant, visit.checkin.customer, &Reach::Tenant)
@@ -743,12 +748,7 @@ async fn put_report(
                 .await?;
             policy
                 .form_for(customer.level, &customer.tags)
-                .ok_or_else(|| {
-                    ApiError::invalid(Invalid::one(
-                        "form_id",
-                        Problem::Required,
-                    ))
-                })?
+                .ok_or_else(|| ApiError::invalid(Invalid::one("form_id", Problem::Required)))?
         }
     };
     let form = match load_form(&s, tenant, form_id, input.form_version).await {
@@ -859,7 +859,10 @@ async fn list_visits(
     if let Some(f) = &q.flag
         && serde_json::from_value::<FlagCode>(json!(f)).is_err()
     {
-        return Err(ApiError::bad_request("flag", Problem::UnknownValue { allowed: vec![] }));
+        return Err(ApiError::bad_request(
+            "flag",
+            Problem::UnknownValue { allowed: vec![] },
+        ));
     }
     let page = s
         .store

@@ -111,15 +111,13 @@ impl FixInput {
             Some(s) => CoordSystem::parse(s)
                 .ok_or(("coord_system", domain::customer::coord_system_problem()))?,
         };
-        let p = Wgs84::parse(self.lat, self.lon, system)
-            .map_err(|e| (e.field(), e.problem()))?;
+        let p = Wgs84::parse(self.lat, self.lon, system).map_err(|e| (e.field(), e.problem()))?;
         let provider = match self.provider.as_deref() {
             None => Provider::Unknown,
-            Some(s) => Provider::parse(s)
-                .ok_or((
-                    "provider",
-                    Problem::unknown_value(&["gps", "network", "fused"]),
-                ))?,
+            Some(s) => Provider::parse(s).ok_or((
+                "provider",
+                Problem::unknown_value(&["gps", "network", "fused"]),
+            ))?,
         };
         Ok(FixRecord {
             t_ms,

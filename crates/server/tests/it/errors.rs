@@ -158,12 +158,18 @@ async fn problems_have_codes_and_params(app: &TestApp) {
     let level = by_field("level");
     assert_eq!(
         (&level["code"], &level["params"]),
-        (&json!("unknown_value"), &json!({"allowed": ["A", "B", "C"]}))
+        (
+            &json!("unknown_value"),
+            &json!({"allowed": ["A", "B", "C"]})
+        )
     );
     assert_eq!(by_field("code")["code"], "has_spaces");
 
     // A wrong password and an unknown tenant answer the same stable code.
-    for (tenant, pw) in [("acme", "wrong password"), ("nope", crate::harness::PASSWORD)] {
+    for (tenant, pw) in [
+        ("acme", "wrong password"),
+        ("nope", crate::harness::PASSWORD),
+    ] {
         let (s, b) = app.login(tenant, "admin", pw).await;
         let e = assert_error(s, &b, StatusCode::UNAUTHORIZED, "wrong_credentials");
         assert_eq!(e["fields"], json!([]));
@@ -186,7 +192,11 @@ async fn problems_have_codes_and_params(app: &TestApp) {
 
     // serde's own complaints are classified too.
     let (s, b) = app
-        .post(&t.admin, "/api/v1/customers", json!({"name": "x", "colour": 1}))
+        .post(
+            &t.admin,
+            "/api/v1/customers",
+            json!({"name": "x", "colour": 1}),
+        )
         .await;
     let e = assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(e["fields"][0]["code"], "unknown_field", "{e}");

@@ -117,7 +117,10 @@ async fn import_reports_bad_rows_and_upserts_good_ones(app: &TestApp) {
         codes,
         [
             (json!("required"), json!({})),
-            (json!("out_of_range"), json!({"min": -90, "max": 90, "unit": ""})),
+            (
+                json!("out_of_range"),
+                json!({"min": -90, "max": 90, "unit": ""})
+            ),
             (json!("invalid_format"), json!({"expected": "number"})),
             (json!("duplicate_of_row"), json!({"row": 2})),
             (json!("not_found"), json!({})),

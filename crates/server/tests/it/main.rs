@@ -12,6 +12,7 @@ mod geofences;
 mod import;
 mod isolation;
 mod plans;
+mod reports;
 mod roles;
 mod tracking;
 mod visit_replays;

@@ -19,6 +19,7 @@ use domain::employee::Employee;
 use domain::{DepartmentId, EmployeeId, Format, Problem, TenantId};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use storage::EmployeeFilter;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -245,21 +246,11 @@ async fn team_attendance(
     let mut schedules: HashMap<DepartmentId, AttendanceSchedule> = HashMap::new();
     let mut items = Vec::with_capacity(people.len());
     for p in people {
-        if !schedules.contains_key(&p.department_id) {
-            let sch = rule_for(&s, tenant, p.department_id).await?.validate()?;
-            schedules.insert(p.department_id, sch);
-        }
-        let records = person_days(
-            &s,
-            tenant,
-            tz,
-            &schedules[&p.department_id],
-            &cal,
-            &p,
-            from,
-            to,
-        )
-        .await?;
+        let schedule = match schedules.entry(p.department_id) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(rule_for(&s, tenant, p.department_id).await?.validate()?),
+        };
+        let records = person_days(&s, tenant, tz, schedule, &cal, &p, from, to).await?;
         let mut totals = StatusTotals::default();
         let days = records
             .into_iter()

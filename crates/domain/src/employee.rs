@@ -2,7 +2,7 @@
 
 use crate::tenant::{clean_name, clean_optional};
 use crate::{DepartmentId, EmployeeId, Format, Invalid, Problem};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// What a person may do; see [`crate::access`] for the rules.
@@ -113,6 +113,10 @@ pub struct EmployeeInput {
     pub role: Role,
     #[serde(default = "yes")]
     pub active: bool,
+    /// Hire date `YYYY-MM-DD`: attendance days before it are `not_started`. Default: the
+    /// day the person was added.
+    #[serde(default)]
+    pub start_date: Option<String>,
 }
 
 fn yes() -> bool {
@@ -131,6 +135,7 @@ pub struct EmployeeDraft {
     pub department_id: DepartmentId,
     pub role: Role,
     pub active: bool,
+    pub start_date: Option<NaiveDate>,
 }
 
 impl EmployeeInput {
@@ -158,6 +163,13 @@ impl EmployeeInput {
             "employee_no",
             clean_optional(self.employee_no.as_deref(), 64),
         );
+        let start_date = bad.check(
+            "start_date",
+            match self.start_date.as_deref().map(str::trim) {
+                None | Some("") => Ok(None),
+                Some(d) => crate::calendar::parse_date(d).map(Some),
+            },
+        );
         bad.into_result(|| EmployeeDraft {
             name: name.unwrap_or_default(),
             username: username.flatten(),
@@ -168,6 +180,7 @@ impl EmployeeInput {
             department_id: self.department_id,
             role: self.role,
             active: self.active,
+            start_date: start_date.flatten(),
         })
     }
 }
@@ -185,6 +198,8 @@ pub struct Employee {
     pub department_id: DepartmentId,
     pub role: Role,
     pub active: bool,
+    /// Hire date, when one was given.
+    pub start_date: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -205,7 +220,23 @@ mod tests {
             department_id: DepartmentId::new(),
             role: Role::Field,
             active: true,
+            start_date: None,
         }
+    }
+
+    #[test]
+    fn start_date_is_a_date() {
+        let mut i = input();
+        i.start_date = Some("2026-03-01".into());
+        assert_eq!(
+            i.validate().unwrap().start_date,
+            NaiveDate::from_ymd_opt(2026, 3, 1)
+        );
+        i.start_date = Some("March".into());
+        assert_eq!(
+            i.validate().unwrap_err().codes(),
+            [("start_date".to_owned(), "invalid_format")]
+        );
     }
 
     #[test]

@@ -384,10 +384,27 @@ async fn days(
     }))
 }
 
-/// The local date a person started: their `created_at` in the tenant's zone. Days
-/// before it are `not_started`, never `absent`.
-pub(crate) fn start_date(tz: chrono_tz::Tz, person: &domain::employee::Employee) -> NaiveDate {
-    person.created_at.with_timezone(&tz).date_naive()
+/// The local date a person started: their hire date when set, else their record's creation in the tenant's zone, or the
+/// day of their earliest punch when that is earlier (history kept from before the record
+/// existed). Days before it are `not_started`, never `absent`.
+pub(crate) async fn start_date(
+    s: &AppState,
+    tenant: TenantId,
+    tz: chrono_tz::Tz,
+    person: &domain::employee::Employee,
+) -> ApiResult<NaiveDate> {
+    if let Some(d) = person.start_date {
+        return Ok(d);
+    }
+    let created = person.created_at.with_timezone(&tz).date_naive();
+    let first = s
+        .store
+        .first_punch_ms(tenant, person.id)
+        .await?
+        .and_then(|ms| {
+            DateTime::<Utc>::from_timestamp_millis(ms).map(|t| t.with_timezone(&tz).date_naive())
+        });
+    Ok(first.map_or(created, |f| f.min(created)))
 }
 
 /// One person's daily records over `from..=to` from their punches and approved leave.
@@ -443,7 +460,7 @@ pub(crate) async fn person_days(
         })
         .collect();
     let now = crate::now_ms();
-    let start = start_date(tz, person);
+    let start = start_date(s, tenant, tz, person).await?;
     Ok(from
         .iter_days()
         .take_while(|d| *d <= to)

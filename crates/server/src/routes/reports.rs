@@ -251,6 +251,7 @@ async fn team_attendance(
             Entry::Vacant(e) => e.insert(rule_for(&s, tenant, p.department_id).await?.validate()?),
         };
         let records = person_days(&s, tenant, tz, schedule, &cal, &p, from, to).await?;
+        let start_date = start_date(&s, tenant, tz, &p).await?;
         let mut totals = StatusTotals::default();
         let days = records
             .into_iter()
@@ -271,7 +272,7 @@ async fn team_attendance(
                 id: p.id,
                 department_name: names.get(&p.department_id).cloned().unwrap_or_default(),
                 department_id: p.department_id,
-                start_date: start_date(tz, &p),
+                start_date,
                 name: p.name,
             },
             days,

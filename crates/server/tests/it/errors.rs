@@ -111,6 +111,31 @@ async fn health_and_openapi(app: &TestApp) {
         assert!(doc["paths"].get(p).is_some(), "{p} documented");
     }
     assert!(doc["components"]["schemas"].get("ErrorBody").is_some());
+    // Field problems are documented with their code and params (contract A).
+    let fp = &doc["components"]["schemas"]["FieldProblemBody"]["properties"];
+    for k in ["field", "code", "problem", "params"] {
+        assert!(fp.get(k).is_some(), "FieldProblemBody.{k}");
+    }
+    // The reports declare their query parameters as query parameters.
+    for (p, want) in [
+        (
+            "/api/v1/attendance/team",
+            ["from", "to", "department_id", "format", "lang"],
+        ),
+        (
+            "/api/v1/mileage/monthly",
+            ["month", "department_id", "format", "lang", "cursor"],
+        ),
+    ] {
+        let params = doc["paths"][p]["get"]["parameters"].as_array().expect(p);
+        for w in want {
+            let q = params
+                .iter()
+                .find(|x| x["name"] == w)
+                .unwrap_or_else(|| panic!("{p} {w}"));
+            assert_eq!(q["in"], "query", "{p} {w}");
+        }
+    }
     assert!(doc["components"]["securitySchemes"].get("bearer").is_some());
     let docs = app
         .client

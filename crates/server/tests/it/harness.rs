@@ -260,6 +260,21 @@ impl TestApp {
         b["id"].as_str().unwrap().to_owned()
     }
 
+    /// Gives a person a hire date, for tests whose history predates the person's record.
+    pub async fn set_start_date(&self, token: &str, id: &str, date: &str) {
+        let (_, e) = self.get(token, &format!("/api/v1/employees/{id}")).await;
+        let (s, b) = self
+            .put(
+                token,
+                &format!("/api/v1/employees/{id}"),
+                json!({"name": e["name"], "username": e["username"], "employee_no": e["employee_no"],
+                       "department_id": e["department_id"], "role": e["role"], "start_date": date}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        assert_eq!(b["start_date"], date, "{b}");
+    }
+
     pub async fn department(&self, token: &str, name: &str, parent: Option<&str>) -> String {
         let (s, b) = self
             .post(

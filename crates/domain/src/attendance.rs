@@ -7,11 +7,11 @@
 //! A shift that ends at or before its start crosses midnight and belongs to the day it
 //! starts.
 
-use crate::Invalid;
 use crate::calendar::{WorkCalendar, WorkWeek, is_workday};
 use crate::geofence::Judgement;
 use crate::ids::GeofenceId;
 use crate::tracking::Window;
+use crate::{Format, Invalid, Problem};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -85,9 +85,9 @@ pub struct AttendanceSchedule {
     pub photo_required: bool,
 }
 
-fn parse_hhmm(s: &str) -> Result<u32, String> {
-    let t = NaiveTime::parse_from_str(s.trim(), "%H:%M")
-        .map_err(|_| format!("`{s}` is not a time like 09:00"))?;
+fn parse_hhmm(s: &str) -> Result<u32, Problem> {
+    let t =
+        NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| Problem::format(Format::Time))?;
     Ok(t.hour() * 60 + t.minute())
 }
 
@@ -96,22 +96,31 @@ impl AttendanceRule {
         let mut bad = Invalid::default();
         let week = bad.check("weekdays", WorkWeek::parse(&self.weekdays));
         if self.shifts.is_empty() || self.shifts.len() > MAX_SHIFTS {
-            bad.push("shifts", format!("must have 1 to {MAX_SHIFTS} shifts"));
+            bad.push(
+                "shifts",
+                Problem::CountOutOfRange {
+                    min: 1,
+                    max: MAX_SHIFTS,
+                },
+            );
         }
         let mut shifts = Vec::new();
         for (i, w) in self.shifts.iter().enumerate() {
             let s = bad.check(&format!("shifts[{i}].start"), parse_hhmm(&w.start));
             let e = bad.check(&format!("shifts[{i}].end"), parse_hhmm(&w.end));
             match (s, e) {
-                (Some(s), Some(e)) if s == e => {
-                    bad.push(format!("shifts[{i}].end"), "must differ from the start")
-                }
+                (Some(s), Some(e)) if s == e => bad.push(
+                    format!("shifts[{i}].end"),
+                    Problem::EqualsOther {
+                        other: format!("shifts[{i}].start"),
+                    },
+                ),
                 (Some(s), Some(e)) => shifts.push((s, (e + 1440 - s) % 1440)),
                 _ => {}
             }
         }
         if shifts.len() == self.shifts.len() && overlapping(&shifts) {
-            bad.push("shifts", "must not overlap");
+            bad.push("shifts", Problem::Overlap);
         }
         for (field, v, max) in [
             ("late_grace_min", self.late_grace_min, MAX_GRACE_MIN),
@@ -132,14 +141,14 @@ impl AttendanceRule {
             ),
         ] {
             if v > max {
-                bad.push(field, format!("must be at most {max}"));
+                bad.push(field, Problem::range(0.0, f64::from(max), "min"));
             }
         }
         let mut fence_ids = self.fence_ids.clone();
         fence_ids.sort_unstable();
         fence_ids.dedup();
         if fence_ids.len() > MAX_FENCES {
-            bad.push("fence_ids", format!("at most {MAX_FENCES} geofences"));
+            bad.push("fence_ids", Problem::TooMany { max: MAX_FENCES });
         }
         bad.into_result(|| AttendanceSchedule {
             week: week.unwrap_or_default(),
@@ -420,6 +429,8 @@ pub enum DayStatus {
     DayOff,
     /// Nothing decided yet: no punch and a shift still open.
     Pending,
+    /// Before the person's start date: never counted as absent.
+    NotStarted,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -539,6 +550,72 @@ pub fn daily_record(
         missing_clock_out: shifts.iter().any(|s| s.missing_clock_out),
         settled,
         shifts,
+    }
+}
+
+/// The record of a day before the person started: nothing expected, nothing missed.
+pub fn not_started(date: NaiveDate) -> DailyAttendance {
+    DailyAttendance {
+        date,
+        status: DayStatus::NotStarted,
+        late_min: 0,
+        early_leave_min: 0,
+        leave_min: 0,
+        worked_min: 0,
+        missing_clock_in: false,
+        missing_clock_out: false,
+        settled: true,
+        shifts: Vec::new(),
+    }
+}
+
+/// The record of `date` for a person who started on `start`: [`not_started`] before it,
+/// else [`daily_record`].
+#[allow(clippy::too_many_arguments)]
+pub fn person_record(
+    schedule: &AttendanceSchedule,
+    calendar: &WorkCalendar,
+    tz: Tz,
+    start: NaiveDate,
+    date: NaiveDate,
+    punches: &[Punch],
+    leaves: &[Leave],
+    now_ms: i64,
+) -> DailyAttendance {
+    if date < start {
+        not_started(date)
+    } else {
+        daily_record(schedule, calendar, tz, date, punches, leaves, now_ms)
+    }
+}
+
+/// Counts of each status over some days (a row of the team report).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatusTotals {
+    pub present: u32,
+    pub late: u32,
+    pub early_leave: u32,
+    pub absent: u32,
+    pub on_leave: u32,
+    pub day_off: u32,
+    pub not_started: u32,
+    pub pending: u32,
+}
+
+impl StatusTotals {
+    pub fn add(&mut self, s: DayStatus) {
+        let n = match s {
+            DayStatus::Present => &mut self.present,
+            DayStatus::Late => &mut self.late,
+            DayStatus::EarlyLeave => &mut self.early_leave,
+            DayStatus::Absent => &mut self.absent,
+            DayStatus::OnLeave => &mut self.on_leave,
+            DayStatus::DayOff => &mut self.day_off,
+            DayStatus::NotStarted => &mut self.not_started,
+            DayStatus::Pending => &mut self.pending,
+        };
+        *n += 1;
     }
 }
 

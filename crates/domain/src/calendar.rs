@@ -1,8 +1,8 @@
 //! The tenant's work calendar: public holidays that are days off even on a weekday, and
 //! make-up working days (调休) that are work days even on a weekend.
 
-use crate::Invalid;
 use crate::tenant::clean_optional;
+use crate::{Format, Invalid, Problem};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -57,7 +57,12 @@ impl WorkCalendarInput {
     pub fn validate(&self) -> Result<WorkCalendar, Invalid> {
         let mut bad = Invalid::default();
         if self.days.len() > MAX_CALENDAR_DAYS {
-            bad.push("days", format!("at most {MAX_CALENDAR_DAYS} days"));
+            bad.push(
+                "days",
+                Problem::TooMany {
+                    max: MAX_CALENDAR_DAYS,
+                },
+            );
         }
         let mut days = BTreeMap::new();
         for (i, d) in self.days.iter().enumerate() {
@@ -69,7 +74,7 @@ impl WorkCalendarInput {
             if let (Some(date), Some(name)) = (date, name) {
                 let day = CalendarDay { kind: d.kind, name };
                 if days.insert(date, day).is_some() {
-                    bad.push(format!("days[{i}].date"), "appears more than once");
+                    bad.push(format!("days[{i}].date"), Problem::Duplicate);
                 }
             }
         }
@@ -77,9 +82,8 @@ impl WorkCalendarInput {
     }
 }
 
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("`{s}` is not a date like 2026-10-01"))
+pub fn parse_date(s: &str) -> Result<NaiveDate, Problem> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| Problem::format(Format::Date))
 }
 
 /// The ordinary work days of the week.
@@ -95,12 +99,12 @@ impl Default for WorkWeek {
 
 impl WorkWeek {
     /// From ISO weekday numbers, 1 = Monday … 7 = Sunday.
-    pub fn parse(days: &[u8]) -> Result<Self, String> {
+    pub fn parse(days: &[u8]) -> Result<Self, Problem> {
         let mut week = [false; 7];
         for &d in days {
             match d {
                 1..=7 => week[d as usize - 1] = true,
-                _ => return Err("must be numbers 1 (Monday) to 7 (Sunday)".into()),
+                _ => return Err(Problem::format(Format::Weekday)),
             }
         }
         Ok(Self(week))

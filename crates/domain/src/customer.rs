@@ -2,7 +2,7 @@
 
 use crate::location::{CheckinRadius, Wgs84};
 use crate::tenant::{clean_name, clean_optional};
-use crate::{CoordSystem, CustomerId, EmployeeId, Invalid};
+use crate::{CoordSystem, CustomerId, EmployeeId, Invalid, Problem};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -24,12 +24,12 @@ impl Level {
         }
     }
 
-    pub fn parse(s: &str) -> Result<Level, String> {
+    pub fn parse(s: &str) -> Result<Level, Problem> {
         match s.trim().to_ascii_uppercase().as_str() {
             "A" => Ok(Level::A),
             "B" => Ok(Level::B),
             "C" => Ok(Level::C),
-            _ => Err("must be A, B or C".into()),
+            _ => Err(Problem::unknown_value(&["A", "B", "C"])),
         }
     }
 }
@@ -68,11 +68,16 @@ impl PointOutput {
     }
 }
 
+/// The one answer to an unknown `coord_system`.
+pub fn coord_system_problem() -> Problem {
+    Problem::unknown_value(&["wgs84", "gcj02", "bd09"])
+}
+
 pub fn parse_point(p: &PointInput) -> Result<Wgs84, Invalid> {
     let system = match p.coord_system.as_deref() {
         None => CoordSystem::Wgs84,
         Some(s) => CoordSystem::parse(s)
-            .ok_or_else(|| Invalid::one("coord_system", "must be wgs84, gcj02 or bd09"))?,
+            .ok_or_else(|| Invalid::one("coord_system", coord_system_problem()))?,
     };
     Wgs84::parse(p.lat, p.lon, system).map_err(|e| Invalid::one(e.field(), e.problem()))
 }
@@ -140,24 +145,24 @@ pub const MAX_TAGS: usize = 20;
 pub const MAX_CONTACTS: usize = 20;
 
 /// Identifiers: no spaces or control characters, because ERPs compare them byte for byte.
-pub fn parse_key(raw: Option<&str>, max: usize) -> Result<Option<String>, String> {
+pub fn parse_key(raw: Option<&str>, max: usize) -> Result<Option<String>, Problem> {
     match clean_optional(raw, max)? {
-        Some(s) if s.chars().any(char::is_whitespace) => Err("must not contain spaces".into()),
+        Some(s) if s.chars().any(char::is_whitespace) => Err(Problem::HasSpaces),
         other => Ok(other),
     }
 }
 
 /// Tags are trimmed, de-duplicated and kept in the order given.
-pub fn parse_tags(raw: &[String]) -> Result<Vec<String>, String> {
+pub fn parse_tags(raw: &[String]) -> Result<Vec<String>, Problem> {
     let mut out: Vec<String> = Vec::new();
     for t in raw {
-        let t = clean_name(t, 30).map_err(|p| format!("tag {p}"))?;
+        let t = clean_name(t, 30)?;
         if !out.contains(&t) {
             out.push(t);
         }
     }
     if out.len() > MAX_TAGS {
-        return Err(format!("at most {MAX_TAGS} tags"));
+        return Err(Problem::TooMany { max: MAX_TAGS });
     }
     Ok(out)
 }
@@ -189,7 +194,7 @@ impl CustomerInput {
         let tags = bad.check("tags", parse_tags(&self.tags));
         let mut contacts = Vec::new();
         if self.contacts.len() > MAX_CONTACTS {
-            bad.push("contacts", format!("at most {MAX_CONTACTS} contacts"));
+            bad.push("contacts", Problem::TooMany { max: MAX_CONTACTS });
         }
         for (i, c) in self.contacts.iter().enumerate() {
             let prefix = format!("contacts[{i}].");
@@ -245,11 +250,11 @@ impl CustomerStatus {
         }
     }
 
-    pub fn parse(s: &str) -> Result<CustomerStatus, String> {
+    pub fn parse(s: &str) -> Result<CustomerStatus, Problem> {
         match s {
             "active" => Ok(CustomerStatus::Active),
             "pending" => Ok(CustomerStatus::Pending),
-            _ => Err("must be active or pending".into()),
+            _ => Err(Problem::unknown_value(&["active", "pending"])),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Turning spreadsheet rows into customer inputs, with every problem pinned to a row
 //! and a column as the user named it in their file.
 
+use crate::Problem;
 use crate::customer::{Contact, CustomerInput, PointInput};
 use std::collections::HashMap;
 
@@ -68,12 +69,12 @@ pub const EXPORT_HEADERS: [&str; 13] = [
     "contact_phone",
 ];
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RowProblem {
     /// The spreadsheet row number (header is row 1); 1 for problems with the header.
     pub row: usize,
     pub column: String,
-    pub problem: String,
+    pub problem: Problem,
 }
 
 /// One usable row: the customer input and how the owner was referred to (a username or
@@ -121,7 +122,7 @@ pub fn map_header(headers: &[String]) -> Result<HeaderMap, Vec<RowProblem>> {
         {
             Some((col, _)) => {
                 if found.insert(*col, i).is_some() {
-                    problems.push(header_problem(h, "appears twice"));
+                    problems.push(header_problem(h, Problem::Duplicate));
                 }
             }
             None if key.is_empty() => {}
@@ -129,19 +130,23 @@ pub fn map_header(headers: &[String]) -> Result<HeaderMap, Vec<RowProblem>> {
         }
     }
     if !found.contains_key(&Column::Name) {
-        problems.push(header_problem("name", "required column is missing"));
+        problems.push(header_problem("name", Problem::Required));
     }
     if !found.contains_key(&Column::Code) && !found.contains_key(&Column::ExternalId) {
         problems.push(header_problem(
             "code",
-            "a code or external_id column is required",
+            Problem::NeedsOneOf {
+                fields: vec!["code".into(), "external_id".into()],
+            },
         ));
     }
     if found.contains_key(&Column::Lat) != found.contains_key(&Column::Lon) {
-        problems.push(header_problem(
-            "lat/lon",
-            "both lat and lon columns are needed",
-        ));
+        let missing = if found.contains_key(&Column::Lat) {
+            "lon"
+        } else {
+            "lat"
+        };
+        problems.push(header_problem(missing, Problem::Required));
     }
     if problems.is_empty() {
         Ok((found, ignored))
@@ -150,11 +155,11 @@ pub fn map_header(headers: &[String]) -> Result<HeaderMap, Vec<RowProblem>> {
     }
 }
 
-fn header_problem(column: &str, problem: &str) -> RowProblem {
+fn header_problem(column: &str, problem: Problem) -> RowProblem {
     RowProblem {
         row: 1,
         column: column.into(),
-        problem: problem.into(),
+        problem,
     }
 }
 
@@ -196,23 +201,23 @@ pub fn map_rows<'a>(
             problems.push(RowProblem {
                 row,
                 column: format!("column {}", headers.len() + 1),
-                problem: "more cells than header columns".into(),
+                problem: Problem::TooMany { max: headers.len() },
             });
         }
-        let mut complain = |c: Column, p: &str| {
+        let mut complain = |c: Column, p: Problem| {
             problems.push(RowProblem {
                 row,
                 column: header_of(c),
-                problem: p.into(),
+                problem: p,
             })
         };
 
-        let number = |c: Column, complain: &mut dyn FnMut(Column, &str)| -> Option<f64> {
+        let number = |c: Column, complain: &mut dyn FnMut(Column, Problem)| -> Option<f64> {
             let v = cell(c)?;
             match v.parse::<f64>() {
                 Ok(x) if x.is_finite() => Some(x),
                 _ => {
-                    complain(c, "must be a number");
+                    complain(c, Problem::format(crate::Format::Number));
                     None
                 }
             }
@@ -228,11 +233,11 @@ pub fn map_rows<'a>(
             }),
             (None, None, None, None) => None,
             (_, _, Some(_), None) => {
-                complain(Column::Lon, "is required when lat is given");
+                complain(Column::Lon, Problem::Required);
                 None
             }
             (_, _, None, Some(_)) => {
-                complain(Column::Lat, "is required when lon is given");
+                complain(Column::Lat, Problem::Required);
                 None
             }
             _ => None,
@@ -244,10 +249,7 @@ pub fn map_rows<'a>(
                 title: None,
             }],
             None if cell(Column::ContactPhone).is_some() => {
-                complain(
-                    Column::ContactName,
-                    "is required when a contact phone is given",
-                );
+                complain(Column::ContactName, Problem::Required);
                 vec![]
             }
             None => vec![],
@@ -275,13 +277,15 @@ pub fn map_rows<'a>(
             };
             complain(
                 c,
-                "a code or external_id is needed to match the row on re-import",
+                Problem::NeedsOneOf {
+                    fields: vec!["code".into(), "external_id".into()],
+                },
             );
         }
         if let Err(bad) = input.validate() {
             for p in bad.problems {
                 // Field names from validation map back to the user's own column headings.
-                complain(field_column(&p.field), &p.problem);
+                complain(field_column(&p.field), p.problem);
             }
         }
         for (key, seen, col) in [
@@ -290,7 +294,7 @@ pub fn map_rows<'a>(
         ] {
             if let Some(k) = key {
                 if let Some(first) = seen.get(k) {
-                    complain(col, &format!("duplicate of row {first}"));
+                    complain(col, Problem::DuplicateOfRow { row: *first });
                 } else {
                     seen.insert(k.clone(), row);
                 }
@@ -404,6 +408,7 @@ mod tests {
                 (6, "lon")
             ]
         );
-        assert!(m.problems[4].problem.contains("row 2"));
+        assert_eq!(m.problems[4].problem, Problem::DuplicateOfRow { row: 2 });
+        assert_eq!(m.problems[4].problem.code(), "duplicate_of_row");
     }
 }

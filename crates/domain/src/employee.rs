@@ -1,8 +1,8 @@
 //! People: roles, login names, passwords and contact details.
 
 use crate::tenant::{clean_name, clean_optional};
-use crate::{DepartmentId, EmployeeId, Invalid};
-use chrono::{DateTime, Utc};
+use crate::{DepartmentId, EmployeeId, Format, Invalid, Problem};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// What a person may do; see [`crate::access`] for the rules.
@@ -28,17 +28,17 @@ impl Role {
         }
     }
 
-    pub fn parse(s: &str) -> Result<Role, String> {
+    pub fn parse(s: &str) -> Result<Role, Problem> {
         Role::ALL
             .into_iter()
             .find(|r| r.as_str() == s.trim().to_ascii_lowercase())
-            .ok_or_else(|| "must be one of admin, manager, field, finance".into())
+            .ok_or_else(|| Problem::unknown_value(&["admin", "manager", "field", "finance"]))
     }
 }
 
 /// A login name, unique within a tenant. ASCII so it can be typed on any keyboard;
 /// compared case-insensitively by storing it lowercased.
-pub fn parse_username(s: &str) -> Result<String, String> {
+pub fn parse_username(s: &str) -> Result<String, Problem> {
     let s = s.trim().to_ascii_lowercase();
     let ok = (2..=64).contains(&s.len())
         && s.bytes()
@@ -46,35 +46,35 @@ pub fn parse_username(s: &str) -> Result<String, String> {
     if ok {
         Ok(s)
     } else {
-        Err("must be 2-64 characters of letters, digits, '.', '_', '-' or '@'".into())
+        Err(Problem::format(Format::Username))
     }
 }
 
 /// Passwords: long enough to resist guessing, short enough that hashing stays cheap.
-pub fn check_password(s: &str) -> Result<(), String> {
+pub fn check_password(s: &str) -> Result<(), Problem> {
     let n = s.chars().count();
     if n < 8 {
-        Err("must be at least 8 characters".into())
+        Err(Problem::TooShort { min: 8 })
     } else if n > 256 {
-        Err("must be at most 256 characters".into())
+        Err(Problem::TooLong { max: 256 })
     } else {
         Ok(())
     }
 }
 
-fn parse_email(s: Option<&str>) -> Result<Option<String>, String> {
+fn parse_email(s: Option<&str>) -> Result<Option<String>, Problem> {
     let Some(s) = clean_optional(s, 254)? else {
         return Ok(None);
     };
-    let (local, host) = s.split_once('@').ok_or("must be an email address")?;
+    let (local, host) = s.split_once('@').ok_or(Problem::format(Format::Email))?;
     if local.is_empty() || !host.contains('.') || host.starts_with('.') || s.contains(' ') {
-        return Err("must be an email address".into());
+        return Err(Problem::format(Format::Email));
     }
     Ok(Some(s))
 }
 
 /// A phone number as people write it: digits with optional leading '+', spaces and hyphens.
-pub fn parse_phone(s: Option<&str>) -> Result<Option<String>, String> {
+pub fn parse_phone(s: Option<&str>) -> Result<Option<String>, Problem> {
     let Some(s) = clean_optional(s, 32)? else {
         return Ok(None);
     };
@@ -85,7 +85,7 @@ pub fn parse_phone(s: Option<&str>) -> Result<Option<String>, String> {
     if allowed && (5..=20).contains(&digits) {
         Ok(Some(s))
     } else {
-        Err("must be a phone number (digits, optional leading +)".into())
+        Err(Problem::format(Format::Phone))
     }
 }
 
@@ -113,6 +113,10 @@ pub struct EmployeeInput {
     pub role: Role,
     #[serde(default = "yes")]
     pub active: bool,
+    /// Hire date `YYYY-MM-DD`: attendance days before it are `not_started`. Default: the
+    /// day the person was added.
+    #[serde(default)]
+    pub start_date: Option<String>,
 }
 
 fn yes() -> bool {
@@ -131,6 +135,7 @@ pub struct EmployeeDraft {
     pub department_id: DepartmentId,
     pub role: Role,
     pub active: bool,
+    pub start_date: Option<NaiveDate>,
 }
 
 impl EmployeeInput {
@@ -144,7 +149,12 @@ impl EmployeeInput {
         if let Some(p) = &self.password {
             bad.check("password", check_password(p));
             if self.username.is_none() {
-                bad.push("username", "is required when a password is set");
+                bad.push(
+                    "username",
+                    Problem::NeedsOther {
+                        other: "password".into(),
+                    },
+                );
             }
         }
         let phone = bad.check("phone", parse_phone(self.phone.as_deref()));
@@ -152,6 +162,13 @@ impl EmployeeInput {
         let employee_no = bad.check(
             "employee_no",
             clean_optional(self.employee_no.as_deref(), 64),
+        );
+        let start_date = bad.check(
+            "start_date",
+            match self.start_date.as_deref().map(str::trim) {
+                None | Some("") => Ok(None),
+                Some(d) => crate::calendar::parse_date(d).map(Some),
+            },
         );
         bad.into_result(|| EmployeeDraft {
             name: name.unwrap_or_default(),
@@ -163,6 +180,7 @@ impl EmployeeInput {
             department_id: self.department_id,
             role: self.role,
             active: self.active,
+            start_date: start_date.flatten(),
         })
     }
 }
@@ -180,6 +198,8 @@ pub struct Employee {
     pub department_id: DepartmentId,
     pub role: Role,
     pub active: bool,
+    /// Hire date, when one was given.
+    pub start_date: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -200,7 +220,23 @@ mod tests {
             department_id: DepartmentId::new(),
             role: Role::Field,
             active: true,
+            start_date: None,
         }
+    }
+
+    #[test]
+    fn start_date_is_a_date() {
+        let mut i = input();
+        i.start_date = Some("2026-03-01".into());
+        assert_eq!(
+            i.validate().unwrap().start_date,
+            NaiveDate::from_ymd_opt(2026, 3, 1)
+        );
+        i.start_date = Some("March".into());
+        assert_eq!(
+            i.validate().unwrap_err().codes(),
+            [("start_date".to_owned(), "invalid_format")]
+        );
     }
 
     #[test]

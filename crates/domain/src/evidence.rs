@@ -37,7 +37,7 @@ pub const MAX_FACT_CHARS: usize = 100;
 
 impl DeviceFacts {
     /// Checks the free-text facts' length; returns the problem's field and message.
-    pub fn check(&self) -> Result<(), (&'static str, String)> {
+    pub fn check(&self) -> Result<(), (&'static str, crate::Problem)> {
         for (field, v) in [
             ("device.id", &self.id),
             ("device.platform", &self.platform),
@@ -46,7 +46,12 @@ impl DeviceFacts {
             if v.as_ref()
                 .is_some_and(|s| s.chars().count() > MAX_FACT_CHARS)
             {
-                return Err((field, format!("at most {MAX_FACT_CHARS} characters")));
+                return Err((
+                    field,
+                    crate::Problem::TooLong {
+                        max: MAX_FACT_CHARS,
+                    },
+                ));
             }
         }
         Ok(())

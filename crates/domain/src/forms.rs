@@ -1,10 +1,10 @@
 //! Visit report forms: tenant-defined typed fields, and the validation of a submitted
 //! report against the form version it was filled in, naming each bad field by its key.
 
-use crate::Invalid;
 use crate::calendar::parse_date;
 use crate::ids::{FormId, PhotoId};
 use crate::tenant::{clean_name, clean_optional};
+use crate::{Format, Invalid, Problem};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -154,7 +154,13 @@ impl FormInput {
         let mut bad = Invalid::default();
         let name = bad.check("name", clean_name(&self.name, 100));
         if self.fields.is_empty() || self.fields.len() > MAX_FIELDS {
-            bad.push("fields", format!("must have 1 to {MAX_FIELDS} fields"));
+            bad.push(
+                "fields",
+                Problem::CountOutOfRange {
+                    min: 1,
+                    max: MAX_FIELDS,
+                },
+            );
         }
         let mut keys = HashSet::new();
         let mut fields = Vec::new();
@@ -167,7 +173,7 @@ impl FormInput {
                     .extend(e.nest(&format!("fields[{i}].")).problems),
             }
             if duplicate {
-                bad.push(format!("fields[{i}].key"), "is used by another field");
+                bad.push(format!("fields[{i}].key"), Problem::Duplicate);
             }
         }
         bad.into_result(|| FormDraft {
@@ -177,7 +183,7 @@ impl FormInput {
     }
 }
 
-fn parse_field_key(s: &str) -> Result<String, String> {
+fn parse_field_key(s: &str) -> Result<String, Problem> {
     let mut chars = s.chars();
     let ok = chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
@@ -185,18 +191,24 @@ fn parse_field_key(s: &str) -> Result<String, String> {
     if ok {
         Ok(s.to_owned())
     } else {
-        Err("must be a lowercase letter followed by up to 39 letters, digits or _".into())
+        Err(Problem::format(Format::FieldKey))
     }
 }
 
 fn parse_options(raw: &[String], bad: &mut Invalid) -> Vec<String> {
     if raw.is_empty() || raw.len() > MAX_OPTIONS {
-        bad.push("options", format!("must have 1 to {MAX_OPTIONS} options"));
+        bad.push(
+            "options",
+            Problem::CountOutOfRange {
+                min: 1,
+                max: MAX_OPTIONS,
+            },
+        );
     }
     let mut out: Vec<String> = Vec::new();
     for (j, o) in raw.iter().enumerate() {
         match clean_name(o, 100) {
-            Ok(o) if out.contains(&o) => bad.push(format!("options[{j}]"), "appears twice"),
+            Ok(o) if out.contains(&o) => bad.push(format!("options[{j}]"), Problem::Duplicate),
             Ok(o) => out.push(o),
             Err(p) => bad.push(format!("options[{j}]"), p),
         }
@@ -215,10 +227,15 @@ fn counts(
     let max = max.unwrap_or(default_max);
     let min = min.unwrap_or(0);
     if !(1..=ceiling).contains(&max) {
-        bad.push("max_count", format!("must be between 1 and {ceiling}"));
+        bad.push("max_count", Problem::range(1.0, f64::from(ceiling), ""));
     }
     if min > max {
-        bad.push("min_count", "must not exceed max_count");
+        bad.push(
+            "min_count",
+            Problem::AboveOther {
+                other: "max_count".into(),
+            },
+        );
     }
     (min, max)
 }
@@ -255,7 +272,7 @@ impl FieldInput {
                 } else {
                     field
                 };
-                bad.push(field, format!("does not apply to a {} field", type_name(t)));
+                bad.push(field, Problem::NotApplicable);
             }
         }
         let kind = match t {
@@ -264,7 +281,7 @@ impl FieldInput {
                 if !(1..=MAX_TEXT_LENGTH).contains(&max_length) {
                     bad.push(
                         "max_length",
-                        format!("must be between 1 and {MAX_TEXT_LENGTH}"),
+                        Problem::range(1.0, f64::from(MAX_TEXT_LENGTH), ""),
                     );
                 }
                 FieldKind::Text { max_length }
@@ -272,13 +289,18 @@ impl FieldInput {
             T::Number => {
                 for (f, v) in [("min", self.min), ("max", self.max)] {
                     if v.is_some_and(|v| !v.is_finite()) {
-                        bad.push(f, "must be a finite number");
+                        bad.push(f, Problem::format(Format::Number));
                     }
                 }
                 if let (Some(lo), Some(hi)) = (self.min, self.max)
                     && lo > hi
                 {
-                    bad.push("max", "must not be below min");
+                    bad.push(
+                        "max",
+                        Problem::BeforeOther {
+                            other: "min".into(),
+                        },
+                    );
                 }
                 FieldKind::Number {
                     min: self.min,
@@ -324,19 +346,6 @@ impl FieldInput {
             help: help.flatten(),
             kind,
         })
-    }
-}
-
-fn type_name(t: FieldType) -> &'static str {
-    match t {
-        FieldType::Text => "text",
-        FieldType::Number => "number",
-        FieldType::SingleSelect => "single_select",
-        FieldType::MultiSelect => "multi_select",
-        FieldType::Date => "date",
-        FieldType::Boolean => "boolean",
-        FieldType::Photo => "photo",
-        FieldType::Signature => "signature",
     }
 }
 
@@ -455,10 +464,7 @@ impl NormalisedAnswers {
 /// `[]` mean "not answered".
 pub fn validate_answers(form: &Form, answers: &Value) -> Result<NormalisedAnswers, Invalid> {
     let Some(map) = answers.as_object() else {
-        return Err(Invalid::one(
-            "answers",
-            "must be an object keyed by field key",
-        ));
+        return Err(Invalid::one("answers", Problem::format(Format::Object)));
     };
     let mut bad = Invalid::default();
     let mut out = BTreeMap::new();
@@ -471,14 +477,14 @@ pub fn validate_answers(form: &Form, answers: &Value) -> Result<NormalisedAnswer
             Ok(Some(a)) => {
                 out.insert(f.key.clone(), a);
             }
-            Ok(None) if f.required => bad.push(&f.key, "is required"),
+            Ok(None) if f.required => bad.push(&f.key, Problem::Required),
             Ok(None) => {}
             Err(p) => bad.push(&f.key, p),
         }
     }
     for k in map.keys() {
         if !form.fields.iter().any(|f| &f.key == k) {
-            bad.push(k, "is not a field of this form");
+            bad.push(k, Problem::UnknownField);
         }
     }
     bad.into_result(|| NormalisedAnswers {
@@ -498,37 +504,40 @@ fn is_empty(v: &Value) -> bool {
 }
 
 /// One answer, `None` when not answered.
-fn answer(kind: &FieldKind, v: &Value) -> Result<Option<Answer>, String> {
+fn answer(kind: &FieldKind, v: &Value) -> Result<Option<Answer>, Problem> {
     if is_empty(v) {
         return Ok(None);
     }
     let a = match kind {
         FieldKind::Text { max_length } => {
-            let s = v.as_str().ok_or("must be text")?.trim();
+            let s = v.as_str().ok_or(Problem::format(Format::Text))?.trim();
             if s.chars().count() > *max_length as usize {
-                return Err(format!("must be at most {max_length} characters"));
+                return Err(Problem::TooLong {
+                    max: *max_length as usize,
+                });
             }
             // Line breaks and tabs are fine in a remark; other control characters corrupt exports.
             if s.chars()
                 .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
             {
-                return Err("must not contain control characters".into());
+                return Err(Problem::ControlCharacters);
             }
             Answer::Text(s.to_owned())
         }
         FieldKind::Number { min, max, integer } => {
-            let n = v.as_f64().ok_or("must be a number")?;
+            let n = v.as_f64().ok_or(Problem::format(Format::Number))?;
             if min.is_some_and(|lo| n < lo) || max.is_some_and(|hi| n > hi) {
-                let range = match (min, max) {
-                    (Some(lo), Some(hi)) => format!("between {lo} and {hi}"),
-                    (Some(lo), None) => format!("at least {lo}"),
-                    (_, hi) => format!("at most {}", hi.unwrap_or_default()),
-                };
-                return Err(format!("must be {range}"));
+                return Err(match (min, max) {
+                    (Some(lo), Some(hi)) => Problem::range(*lo, *hi, ""),
+                    (Some(lo), None) => Problem::BelowMin { min: *lo },
+                    (_, hi) => Problem::AboveMax {
+                        max: hi.unwrap_or_default(),
+                    },
+                });
             }
             if *integer {
                 if n.fract() != 0.0 || n.abs() > MAX_SAFE_INTEGER {
-                    return Err("must be a whole number".into());
+                    return Err(Problem::format(Format::WholeNumber));
                 }
                 Answer::Integer(n as i64)
             } else {
@@ -536,9 +545,16 @@ fn answer(kind: &FieldKind, v: &Value) -> Result<Option<Answer>, String> {
             }
         }
         FieldKind::SingleSelect { options } => {
-            let s = v.as_str().ok_or("must be one of the options")?.trim();
+            let s = v
+                .as_str()
+                .ok_or_else(|| Problem::UnknownValue {
+                    allowed: options.clone(),
+                })?
+                .trim();
             if !options.iter().any(|o| o == s) {
-                return Err(format!("`{s}` is not one of the options"));
+                return Err(Problem::UnknownValue {
+                    allowed: options.clone(),
+                });
             }
             Answer::Text(s.to_owned())
         }
@@ -547,39 +563,41 @@ fn answer(kind: &FieldKind, v: &Value) -> Result<Option<Answer>, String> {
             min_count,
             max_count,
         } => {
-            let items = v.as_array().ok_or("must be a list of options")?;
+            let items = v.as_array().ok_or(Problem::format(Format::List))?;
             let mut chosen: Vec<String> = Vec::new();
             for item in items {
-                let s = item.as_str().ok_or("must be a list of options")?.trim();
+                let s = item.as_str().ok_or(Problem::format(Format::List))?.trim();
                 if !options.iter().any(|o| o == s) {
-                    return Err(format!("`{s}` is not one of the options"));
+                    return Err(Problem::UnknownValue {
+                        allowed: options.clone(),
+                    });
                 }
                 if chosen.iter().any(|c| c == s) {
-                    return Err(format!("`{s}` is chosen twice"));
+                    return Err(Problem::Duplicate);
                 }
                 chosen.push(s.to_owned());
             }
-            count_within(chosen.len(), *min_count, *max_count, "options")?;
+            count_within(chosen.len(), *min_count, *max_count)?;
             Answer::Choices(chosen)
         }
         FieldKind::Date => Answer::Date(parse_date(
-            v.as_str().ok_or("must be a date like 2026-10-01")?,
+            v.as_str().ok_or(Problem::format(Format::Date))?,
         )?),
-        FieldKind::Boolean => Answer::Bool(v.as_bool().ok_or("must be true or false")?),
+        FieldKind::Boolean => Answer::Bool(v.as_bool().ok_or(Problem::format(Format::Boolean))?),
         FieldKind::Photo {
             min_count,
             max_count,
         } => {
-            let items = v.as_array().ok_or("must be a list of photo ids")?;
+            let items = v.as_array().ok_or(Problem::format(Format::List))?;
             let mut ids: Vec<PhotoId> = Vec::new();
             for item in items {
                 let id = photo_id(item)?;
                 if ids.contains(&id) {
-                    return Err(format!("photo {id} is given twice"));
+                    return Err(Problem::Duplicate);
                 }
                 ids.push(id);
             }
-            count_within(ids.len(), *min_count, *max_count, "photos")?;
+            count_within(ids.len(), *min_count, *max_count)?;
             Answer::Photos(ids)
         }
         FieldKind::Signature => Answer::Photo(photo_id(v)?),
@@ -587,15 +605,18 @@ fn answer(kind: &FieldKind, v: &Value) -> Result<Option<Answer>, String> {
     Ok(Some(a))
 }
 
-fn photo_id(v: &Value) -> Result<PhotoId, String> {
+fn photo_id(v: &Value) -> Result<PhotoId, Problem> {
     v.as_str()
         .and_then(|s| s.trim().parse().ok())
-        .ok_or_else(|| "must be the id of an uploaded photo".into())
+        .ok_or(Problem::format(Format::Id))
 }
 
-fn count_within(n: usize, min: u32, max: u32, what: &str) -> Result<(), String> {
+fn count_within(n: usize, min: u32, max: u32) -> Result<(), Problem> {
     if n < min as usize || n > max as usize {
-        Err(format!("must have {min} to {max} {what}"))
+        Err(Problem::CountOutOfRange {
+            min: min as usize,
+            max: max as usize,
+        })
     } else {
         Ok(())
     }

@@ -5,7 +5,7 @@
 use crate::customer::{PointInput, parse_point};
 use crate::ids::GeofenceId;
 use crate::tenant::clean_name;
-use crate::{CoordSystem, Invalid, LatLon, Wgs84};
+use crate::{CoordSystem, Format, Invalid, LatLon, Problem, Wgs84};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::f64::consts::PI;
@@ -210,23 +210,24 @@ impl GeofenceInput {
             (Some(_), true) => {
                 bad.push(
                     "geojson",
-                    "give either a circle (center, radius_m) or a polygon (geojson), not both",
+                    Problem::ExclusiveWith {
+                        other: "center".into(),
+                    },
                 );
                 None
             }
             (None, false) => {
                 bad.push(
                     "geojson",
-                    "give a circle (center, radius_m) or a polygon (geojson)",
+                    Problem::NeedsOneOf {
+                        fields: vec!["center".into(), "geojson".into()],
+                    },
                 );
                 None
             }
             (None, true) => {
                 if self.coord_system.is_some() {
-                    bad.push(
-                        "coord_system",
-                        "applies to geojson only; center carries its own",
-                    );
+                    bad.push("coord_system", Problem::NotApplicable);
                 }
                 self.circle(&mut bad)
             }
@@ -236,7 +237,7 @@ impl GeofenceInput {
                     Some(s) => {
                         let parsed = CoordSystem::parse(s);
                         if parsed.is_none() {
-                            bad.push("coord_system", "must be wgs84, gcj02 or bd09");
+                            bad.push("coord_system", crate::customer::coord_system_problem());
                         }
                         parsed
                     }
@@ -259,7 +260,7 @@ impl GeofenceInput {
     fn circle(&self, bad: &mut Invalid) -> Option<Shape> {
         let center = match &self.center {
             None => {
-                bad.push("center", "a circle needs a center");
+                bad.push("center", Problem::Required);
                 None
             }
             Some(p) => match parse_point(p) {
@@ -273,10 +274,7 @@ impl GeofenceInput {
         let radius = match self.radius_m {
             Some(r) if r.is_finite() && (MIN_RADIUS_M..=MAX_RADIUS_M).contains(&r) => Some(r),
             _ => {
-                bad.push(
-                    "radius_m",
-                    format!("must be between {MIN_RADIUS_M} and {MAX_RADIUS_M} metres"),
-                );
+                bad.push("radius_m", Problem::range(MIN_RADIUS_M, MAX_RADIUS_M, "m"));
                 None
             }
         };
@@ -307,21 +305,15 @@ pub fn parse_geojson(v: &Value, system: CoordSystem) -> Result<Vec<Polygon>, Inv
         (Some("Polygon" | "MultiPolygon"), _) => {
             return Err(Invalid::one(
                 at(".coordinates"),
-                "must be an array of rings",
+                Problem::format(Format::GeoJson),
             ));
         }
         _ => {
-            return Err(Invalid::one(
-                at(".type"),
-                "must be a GeoJSON Polygon or MultiPolygon (or a Feature holding one)",
-            ));
+            return Err(Invalid::one(at(".type"), Problem::format(Format::GeoJson)));
         }
     };
     if polys_json.is_empty() {
-        return Err(Invalid::one(
-            at(".coordinates"),
-            "must hold at least one polygon",
-        ));
+        return Err(Invalid::one(at(".coordinates"), Problem::Required));
     }
     let total: usize = polys_json
         .iter()
@@ -333,14 +325,14 @@ pub fn parse_geojson(v: &Value, system: CoordSystem) -> Result<Vec<Polygon>, Inv
     if total > MAX_VERTICES {
         return Err(Invalid::one(
             at(".coordinates"),
-            format!("at most {MAX_VERTICES} vertices in all ({total} given)"),
+            Problem::TooMany { max: MAX_VERTICES },
         ));
     }
     let mut bad = Invalid::default();
     let mut polys = Vec::new();
     for (path, p) in polys_json {
         let Some(rings_json) = p.as_array().filter(|r| !r.is_empty()) else {
-            bad.push(path, "must be a non-empty array of rings");
+            bad.push(path, Problem::format(Format::GeoJson));
             continue;
         };
         let mut rings = Vec::new();
@@ -357,12 +349,9 @@ pub fn parse_geojson(v: &Value, system: CoordSystem) -> Result<Vec<Polygon>, Inv
 
 /// One ring, open and without repeated vertices; on error the sub-path and the problem
 /// (only the first bad position, so 10,000 bad vertices are not 10,000 problems).
-fn parse_ring(r: &Value, system: CoordSystem) -> Result<Vec<LatLon>, (String, String)> {
+fn parse_ring(r: &Value, system: CoordSystem) -> Result<Vec<LatLon>, (String, Problem)> {
     let Some(positions) = r.as_array() else {
-        return Err((
-            String::new(),
-            "must be an array of [lon, lat] positions".into(),
-        ));
+        return Err((String::new(), Problem::format(Format::GeoJson)));
     };
     let mut ring: Vec<LatLon> = Vec::with_capacity(positions.len());
     for (k, pos) in positions.iter().enumerate() {
@@ -373,23 +362,14 @@ fn parse_ring(r: &Value, system: CoordSystem) -> Result<Vec<LatLon>, (String, St
         let (lon, lat) = match nums.as_deref() {
             Some([Some(lon), Some(lat), ..]) => (*lon, *lat),
             _ => {
-                return Err((
-                    format!("[{k}]"),
-                    "must be a [lon, lat] pair of numbers".into(),
-                ));
+                return Err((format!("[{k}]"), Problem::format(Format::GeoJson)));
             }
         };
         if !(-180.0..=180.0).contains(&lon) {
-            return Err((
-                format!("[{k}]"),
-                "longitude must be between -180 and 180".into(),
-            ));
+            return Err((format!("[{k}]"), Problem::range(-180.0, 180.0, "")));
         }
         if !(-90.0..=90.0).contains(&lat) {
-            return Err((
-                format!("[{k}]"),
-                "latitude must be between -90 and 90".into(),
-            ));
+            return Err((format!("[{k}]"), Problem::range(-90.0, 90.0, "")));
         }
         let v = system.to_wgs84(LatLon { lat, lon });
         if ring.last() != Some(&v) {
@@ -407,16 +387,10 @@ fn parse_ring(r: &Value, system: CoordSystem) -> Result<Vec<LatLon>, (String, St
     distinct.sort_unstable();
     distinct.dedup();
     if distinct.len() < 3 {
-        return Err((
-            String::new(),
-            "a ring needs at least 3 distinct vertices".into(),
-        ));
+        return Err((String::new(), Problem::DegenerateShape));
     }
     if ring_area_m2(&ring) < 1.0 {
-        return Err((
-            String::new(),
-            "the ring encloses no area (its vertices are on a line)".into(),
-        ));
+        return Err((String::new(), Problem::DegenerateShape));
     }
     Ok(ring)
 }

@@ -27,5 +27,5 @@ pub mod visit_rule;
 
 pub use coords::{CoordSystem, LatLon};
 pub use ids::{ApiKeyId, CustomerId, DepartmentId, DeviceId, EmployeeId, TenantId};
-pub use invalid::{FieldProblem, Invalid};
+pub use invalid::{FieldProblem, Format, Invalid, Problem};
 pub use location::{BadCoordinate, CheckinRadius, Meters, Wgs84};

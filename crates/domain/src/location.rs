@@ -78,11 +78,11 @@ impl BadCoordinate {
         }
     }
 
-    pub fn problem(self) -> &'static str {
+    pub fn problem(self) -> crate::Problem {
         match self {
-            BadCoordinate::Lat => "must be a number between -90 and 90",
-            BadCoordinate::Lon => "must be a number between -180 and 180",
-            BadCoordinate::NullIsland => "0,0 is not a real location",
+            BadCoordinate::Lat => crate::Problem::range(-90.0, 90.0, ""),
+            BadCoordinate::Lon => crate::Problem::range(-180.0, 180.0, ""),
+            BadCoordinate::NullIsland => crate::Problem::NullIsland,
         }
     }
 }
@@ -102,15 +102,11 @@ impl CheckinRadius {
     pub const MIN_M: f64 = 10.0;
     pub const MAX_M: f64 = 5000.0;
 
-    pub fn parse(m: f64) -> Result<Self, String> {
+    pub fn parse(m: f64) -> Result<Self, crate::Problem> {
         if m.is_finite() && (Self::MIN_M..=Self::MAX_M).contains(&m) {
             Ok(Self(Meters(m)))
         } else {
-            Err(format!(
-                "must be between {} and {} metres",
-                Self::MIN_M,
-                Self::MAX_M
-            ))
+            Err(crate::Problem::range(Self::MIN_M, Self::MAX_M, "m"))
         }
     }
 

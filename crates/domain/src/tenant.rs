@@ -1,5 +1,6 @@
 //! Tenants (companies) and the short slug people type at login.
 
+use crate::{Format, Problem};
 use serde::{Deserialize, Serialize};
 
 /// A tenant's login handle: 2–40 characters of lowercase ASCII letters, digits and
@@ -9,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub struct Slug(String);
 
 impl Slug {
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub fn parse(s: &str) -> Result<Self, Problem> {
         let ok_len = (2..=40).contains(&s.len());
         let ok_chars = s
             .bytes()
@@ -18,7 +19,7 @@ impl Slug {
         if ok_len && ok_chars && ok_ends {
             Ok(Self(s.to_owned()))
         } else {
-            Err("must be 2-40 lowercase letters, digits or inner hyphens".into())
+            Err(Problem::format(Format::Slug))
         }
     }
 
@@ -29,22 +30,22 @@ impl Slug {
 
 /// A free-text name (person, department, company, customer): trimmed, 1..=max characters,
 /// without control characters that would corrupt CSV exports and logs.
-pub fn clean_name(raw: &str, max_chars: usize) -> Result<String, String> {
+pub fn clean_name(raw: &str, max_chars: usize) -> Result<String, Problem> {
     let s = raw.trim();
     if s.is_empty() {
-        return Err("must not be empty".into());
+        return Err(Problem::Required);
     }
     if s.chars().count() > max_chars {
-        return Err(format!("must be at most {max_chars} characters"));
+        return Err(Problem::TooLong { max: max_chars });
     }
     if s.chars().any(|c| c.is_control()) {
-        return Err("must not contain control characters".into());
+        return Err(Problem::ControlCharacters);
     }
     Ok(s.to_owned())
 }
 
 /// Like [`clean_name`] but an empty or absent value means "none".
-pub fn clean_optional(raw: Option<&str>, max_chars: usize) -> Result<Option<String>, String> {
+pub fn clean_optional(raw: Option<&str>, max_chars: usize) -> Result<Option<String>, Problem> {
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
         Some(s) => clean_name(s, max_chars).map(Some),

@@ -2,7 +2,7 @@
 //! their phones should sample. Outside the working windows nothing is collected unless
 //! the rule says so — privacy by design.
 
-use crate::Invalid;
+use crate::{Format, Invalid, Problem};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -64,9 +64,9 @@ pub struct Schedule {
     pub keep_outside_windows: bool,
 }
 
-fn parse_hhmm(s: &str) -> Result<u32, String> {
-    let t = NaiveTime::parse_from_str(s.trim(), "%H:%M")
-        .map_err(|_| format!("`{s}` is not a time like 09:00"))?;
+fn parse_hhmm(s: &str) -> Result<u32, Problem> {
+    let t =
+        NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| Problem::format(Format::Time))?;
     Ok(t.hour_min())
 }
 
@@ -88,12 +88,12 @@ impl TrackingRule {
         for &d in &self.weekdays {
             match d {
                 1..=7 => weekdays[d as usize - 1] = true,
-                _ => bad.push("weekdays", "must be numbers 1 (Monday) to 7 (Sunday)"),
+                _ => bad.push("weekdays", Problem::format(Format::Weekday)),
             }
         }
         let mut windows = Vec::new();
         if self.windows.len() > 8 {
-            bad.push("windows", "at most 8 windows");
+            bad.push("windows", Problem::TooMany { max: 8 });
         }
         for (i, w) in self.windows.iter().enumerate() {
             let s = bad.check(&format!("windows[{i}].start"), parse_hhmm(&w.start));
@@ -102,24 +102,32 @@ impl TrackingRule {
                 windows.push((s, e));
             }
         }
-        for (field, v, lo, hi) in [
+        for (field, v, lo, hi, unit) in [
             (
                 "moving_interval_s",
                 self.moving_interval_s as f64,
                 1.0,
                 3600.0,
+                "s",
             ),
             (
                 "stationary_interval_s",
                 self.stationary_interval_s as f64,
                 1.0,
                 3600.0,
+                "s",
             ),
-            ("min_distance_m", self.min_distance_m, 0.0, 1000.0),
-            ("desired_accuracy_m", self.desired_accuracy_m, 1.0, 1000.0),
+            ("min_distance_m", self.min_distance_m, 0.0, 1000.0, "m"),
+            (
+                "desired_accuracy_m",
+                self.desired_accuracy_m,
+                1.0,
+                1000.0,
+                "m",
+            ),
         ] {
             if !(lo..=hi).contains(&v) {
-                bad.push(field, format!("must be between {lo} and {hi}"));
+                bad.push(field, Problem::range(lo, hi, unit));
             }
         }
         bad.into_result(|| Schedule {

@@ -5,7 +5,7 @@
 use crate::customer::Level;
 use crate::geofence::{Judgement, judge_circle};
 use crate::ids::FormId;
-use crate::{CheckinRadius, Invalid, Wgs84};
+use crate::{CheckinRadius, Invalid, Problem, Wgs84};
 use serde::{Deserialize, Serialize};
 
 /// Which form applies to customers of a level and/or carrying a tag (both must match
@@ -124,17 +124,22 @@ impl VisitRule {
         if self.min_duration_min > MAX_MIN_DURATION_MIN {
             bad.push(
                 "min_duration_min",
-                format!("must be at most {MAX_MIN_DURATION_MIN}"),
+                Problem::range(0.0, f64::from(MAX_MIN_DURATION_MIN), "min"),
             );
         }
         if self.required_photos > MAX_REQUIRED_PHOTOS {
             bad.push(
                 "required_photos",
-                format!("must be at most {MAX_REQUIRED_PHOTOS}"),
+                Problem::range(0.0, f64::from(MAX_REQUIRED_PHOTOS), ""),
             );
         }
         if self.forms.len() > MAX_FORM_RULES {
-            bad.push("forms", format!("at most {MAX_FORM_RULES} rules"));
+            bad.push(
+                "forms",
+                Problem::TooMany {
+                    max: MAX_FORM_RULES,
+                },
+            );
         }
         let mut forms = Vec::new();
         for (i, r) in self.forms.iter().enumerate() {
@@ -144,7 +149,12 @@ impl VisitRule {
             );
             let tag = r.tag.as_deref().map(str::trim).filter(|t| !t.is_empty());
             if r.level.is_none() && tag.is_none() {
-                bad.push(format!("forms[{i}]"), "give a level, a tag or both");
+                bad.push(
+                    format!("forms[{i}]"),
+                    Problem::NeedsOneOf {
+                        fields: vec!["level".into(), "tag".into()],
+                    },
+                );
             }
             if let Some(level) = level {
                 forms.push(FormMatch {
@@ -225,7 +235,12 @@ impl VisitPolicy {
         checked_out_ms: i64,
     ) -> Result<CheckoutJudgement, Invalid> {
         if checked_out_ms < checked_in_ms {
-            return Err(Invalid::one("at", "is before the visit's check-in"));
+            return Err(Invalid::one(
+                "at",
+                Problem::BeforeOther {
+                    other: "in_t".into(),
+                },
+            ));
         }
         let duration_s = (checked_out_ms - checked_in_ms) / 1000;
         let min_duration_s = self.min_duration_min as i64 * 60;

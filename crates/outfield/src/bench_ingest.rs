@@ -130,6 +130,7 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
             department_id: root,
             role: domain::employee::Role::Field,
             active: true,
+            start_date: None,
         };
         let (e, _) = store.create_employee(tenant, None, &draft, None).await?;
         let token = tokens::new_token(TokenKind::Session, tenant);

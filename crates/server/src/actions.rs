@@ -7,7 +7,7 @@ use crate::tracking::fix_input::{Instant, parse_time_text};
 use axum::http::StatusCode;
 use domain::customer::{PointInput, parse_point};
 use domain::evidence::{DeviceFacts, Flag, device_flags, fix_flags, shared_device_flag};
-use domain::{EmployeeId, Invalid, TenantId, Wgs84};
+use domain::{EmployeeId, Invalid, Problem, TenantId, Wgs84};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -48,7 +48,7 @@ pub fn id_reused() -> ApiError {
         "id_reused",
         "this id was already used for a different request; generate a new id per action",
     )
-    .field("id", "already used with a different body")
+    .field("id", Problem::IdReused)
 }
 
 /// Where and when an action happened, as the phone saw it.
@@ -115,10 +115,10 @@ const MAX_AHEAD_MS: i64 = 5 * 60_000;
 pub fn parse_fix(input: &ActionFixInput, device_clock_ms: Option<i64>) -> ApiResult<ActionFix> {
     let (t_ms, offset_min) = parse_time(&input.t, "t")?;
     if t_ms > device_clock_ms.unwrap_or_else(crate::now_ms) + MAX_AHEAD_MS {
-        return Err(ApiError::invalid(Invalid::one(
+        return Err(ApiError::invalid_one(
             "t",
-            "is more than 5 minutes in the future",
-        )));
+            Problem::InFuture { max_ahead_min: 5 },
+        ));
     }
     let at = match (input.lat, input.lon) {
         (Some(lat), Some(lon)) => Some(parse_point(&PointInput {
@@ -128,34 +128,40 @@ pub fn parse_fix(input: &ActionFixInput, device_clock_ms: Option<i64>) -> ApiRes
         })?),
         (None, None) => None,
         (Some(_), None) => {
-            return Err(ApiError::invalid(Invalid::one(
+            return Err(ApiError::invalid_one(
                 "lon",
-                "give lon together with lat, or neither",
-            )));
+                Problem::NeedsOther {
+                    other: "lat".into(),
+                },
+            ));
         }
         (None, Some(_)) => {
-            return Err(ApiError::invalid(Invalid::one(
+            return Err(ApiError::invalid_one(
                 "lat",
-                "give lat together with lon, or neither",
-            )));
+                Problem::NeedsOther {
+                    other: "lon".into(),
+                },
+            ));
         }
     };
     let fix_ms = match &input.fix_t {
         Some(_) if at.is_none() => {
-            return Err(ApiError::invalid(Invalid::one(
+            return Err(ApiError::invalid_one(
                 "fix_t",
-                "is the time of a position: give lat and lon with it",
-            )));
+                Problem::NeedsOther {
+                    other: "lat".into(),
+                },
+            ));
         }
         Some(f) => Some(parse_time(f, "fix_t")?.0),
         None => None,
     };
     let accuracy_m = match input.accuracy_m {
         Some(a) if !a.is_finite() || a < 0.0 => {
-            return Err(ApiError::invalid(Invalid::one(
+            return Err(ApiError::invalid_one(
                 "accuracy_m",
-                "must be a number of metres, 0 or more",
-            )));
+                Problem::BelowMin { min: 0.0 },
+            ));
         }
         other => other,
     };

@@ -37,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::geofences::router())
         .merge(routes::attendance::router())
         .merge(routes::requests::router())
+        .merge(routes::reports::router())
         .merge(routes::forms::router())
         .merge(routes::visits::router())
         .merge(routes::plans::router())

@@ -89,6 +89,7 @@ pub async fn load_demo(store: &Store, password: &str) -> ApiResult<DemoLoad> {
             department_id: dept_ids[e.department],
             role: role(e.role),
             active: true,
+            start_date: None,
         };
         let id = if e.role == DemoRole::Admin {
             store

@@ -1,12 +1,53 @@
 //! The API's one error type and its single mapping to HTTP: every failure answers
-//! `{"error":{"code","message","fields":[{"field","problem"}]}}` with a fitting status.
+//! `{"error":{"code","message","fields":[{"field","code","problem","params"}]}}` with a
+//! fitting status. `code` (top level and per field) is stable so clients translate it;
+//! `message` and `problem` are English for clients that only log them.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use domain::{FieldProblem, Invalid};
+use domain::{FieldProblem, Invalid, Problem};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use storage::StoreError;
 use utoipa::ToSchema;
+
+/// Every top-level `error.code` the API answers. A test checks that each code written in
+/// the server's source is listed here, and the web's translations cover this list.
+pub const ERROR_CODES: &[&str] = &[
+    "validation_failed",
+    "bad_request",
+    "malformed_json",
+    "unsupported_media_type",
+    "payload_too_large",
+    "method_not_allowed",
+    "unauthorized",
+    "wrong_credentials",
+    "too_many_attempts",
+    "forbidden",
+    "not_found",
+    "conflict",
+    "in_use",
+    "id_reused",
+    "already_decided",
+    "already_done",
+    "checkout_requirements_unmet",
+    "internal",
+    "watermark_font_missing",
+    "empty_file",
+    "not_a_spreadsheet",
+    "too_many_rows",
+    "unsupported_file",
+    "bad_header",
+    "malformed_file",
+    // photo::PhotoError::code() for refused uploads
+    "empty",
+    "not_an_image",
+    "unsupported_format",
+    "too_large",
+    "too_many_pixels",
+    "side_too_long",
+    "corrupt",
+];
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -25,20 +66,45 @@ pub struct ErrorBody {
 
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Stable machine-readable code, e.g. `validation_failed`, `not_found`.
+    /// Stable machine-readable code, e.g. `validation_failed`, `not_found`,
+    /// `wrong_credentials`; clients show their own sentence for it.
     pub code: String,
+    /// English; for logs and clients that do not translate.
     pub message: String,
     pub fields: Vec<FieldProblemBody>,
 }
 
+/// One problem with one input field.
 #[derive(Serialize, ToSchema)]
 pub struct FieldProblemBody {
+    /// The field as the request named it, e.g. `name`, `contacts[2].phone`, a spreadsheet
+    /// column heading, or `row 7` for an import row without a column.
     pub field: String,
+    /// Stable problem code, e.g. `required`, `too_long`, `out_of_range`, `invalid_format`,
+    /// `unknown_value`, `not_found`, `already_used`, `photos_missing`, `report_missing`.
+    pub code: String,
+    /// English sentence for the problem (e.g. "must be at most 200 characters").
     pub problem: String,
+    /// What a translation needs, e.g. `{"max": 200}`, `{"min": 10, "max": 5000, "unit": "m"}`,
+    /// `{"expected": "date"}`, `{"allowed": ["A","B","C"]}`; `{}` when nothing.
+    #[schema(value_type = Object)]
+    pub params: BTreeMap<String, serde_json::Value>,
+}
+
+impl FieldProblemBody {
+    pub fn from_problem(field: String, p: &Problem) -> Self {
+        Self {
+            field,
+            code: p.code().to_owned(),
+            problem: p.english(),
+            params: p.params().into_iter().collect(),
+        }
+    }
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        debug_assert!(ERROR_CODES.contains(&code), "unlisted error code {code}");
         Self {
             status,
             code,
@@ -48,16 +114,15 @@ impl ApiError {
         }
     }
 
-    pub fn field(mut self, field: impl Into<String>, problem: impl Into<String>) -> Self {
+    pub fn field(mut self, field: impl Into<String>, problem: Problem) -> Self {
         self.fields.push(FieldProblem {
             field: field.into(),
-            problem: problem.into(),
+            problem,
         });
         self
     }
 
-    pub fn bad_request(field: &str, problem: impl Into<String>) -> Self {
-        let problem = problem.into();
+    pub fn bad_request(field: &str, problem: Problem) -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,
             "bad_request",
@@ -76,8 +141,22 @@ impl ApiError {
         }
     }
 
+    /// 422 naming one field.
+    pub fn invalid_one(field: impl Into<String>, problem: Problem) -> Self {
+        Self::invalid(Invalid::one(field, problem))
+    }
+
     pub fn unauthorized(message: &str) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    }
+
+    /// A failed login; one answer whichever of the three was wrong.
+    pub fn wrong_credentials() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "wrong_credentials",
+            "wrong tenant, username or password",
+        )
     }
 
     pub fn forbidden() -> Self {
@@ -121,13 +200,13 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => ApiError::not_found(),
-            StoreError::InUse(why) => ApiError::new(StatusCode::CONFLICT, "conflict", why),
+            StoreError::InUse(why) => ApiError::new(StatusCode::CONFLICT, "in_use", why),
             StoreError::Conflict { field } => ApiError::new(
                 StatusCode::CONFLICT,
                 "conflict",
                 format!("{field} is already used"),
             )
-            .field(field, "is already used"),
+            .field(field, Problem::AlreadyUsed),
             StoreError::Invalid(bad) => ApiError::invalid(bad),
             other => ApiError::internal(other),
         }
@@ -143,10 +222,7 @@ impl IntoResponse for ApiError {
                 fields: self
                     .fields
                     .into_iter()
-                    .map(|p| FieldProblemBody {
-                        field: p.field,
-                        problem: p.problem,
-                    })
+                    .map(|p| FieldProblemBody::from_problem(p.field, &p.problem))
                     .collect(),
             },
         };
@@ -161,3 +237,78 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::ERROR_CODES;
+    use domain::{Format, Problem};
+    use std::path::{Path, PathBuf};
+
+    fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                rust_files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+
+    /// Every `ApiError::new(status, "code", …)` in the server's source uses a listed code,
+    /// so the web's translation table (checked against the list) covers it.
+    #[test]
+    fn every_code_in_the_source_is_listed() {
+        let mut files = Vec::new();
+        rust_files(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        let mut found = 0;
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            // Tests (like this one) mention the call in strings; only code counts.
+            let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for (i, _) in text.match_indices("ApiError::new(") {
+                let rest = &text[i..];
+                // The code is the first string literal; skip calls that pass a variable.
+                let Some(q) = rest.find('"') else { continue };
+                if rest[..q].contains(';') || rest[..q].matches(',').count() != 1 {
+                    continue;
+                }
+                let code = rest[q + 1..].split('"').next().unwrap();
+                assert!(
+                    ERROR_CODES.contains(&code),
+                    "{}: code {code} is not in ERROR_CODES",
+                    f.display()
+                );
+                found += 1;
+            }
+        }
+        assert!(found > 15, "only {found} codes found; the scan is broken");
+    }
+
+    /// `web/src/shared/error-codes.json` lists every code the server can answer; the web
+    /// build checks that both languages translate each. Regenerate with
+    /// `UPDATE_ERROR_CODES=1 cargo test -p server --lib error`.
+    #[test]
+    fn web_code_list_is_current() {
+        let want = serde_json::json!({
+            "error_codes": ERROR_CODES,
+            "problem_codes": Problem::CODES.to_vec(),
+            "formats": Format::ALL.iter().map(|f| f.code()).collect::<Vec<_>>(),
+        });
+        let text = format!("{}\n", serde_json::to_string_pretty(&want).unwrap());
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/src/shared/error-codes.json");
+        if std::env::var_os("UPDATE_ERROR_CODES").is_some() {
+            std::fs::write(&path, &text).unwrap();
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            have == text,
+            "{} is stale; run UPDATE_ERROR_CODES=1 cargo test -p server --lib error",
+            path.display()
+        );
+    }
+}

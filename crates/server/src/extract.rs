@@ -8,6 +8,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use domain::{Format, Problem};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -53,7 +54,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 "malformed_json",
                 format!("the body is not valid JSON: {inner}"),
             )
-            .field("body", inner.to_string())
+            .field("body", Problem::format(Format::Json))
         } else {
             let problem = inner.to_string();
             // serde's messages end with " at line 1 column 20"; the path says where already.
@@ -67,9 +68,44 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 "validation_failed",
                 format!("{field}: {problem}"),
             )
-            .field(field, problem)
+            .field(field, serde_problem(&problem))
         }
     })
+}
+
+/// Classifies serde's English message into the problem vocabulary, keeping the
+/// message itself as the English text when it fits no class.
+fn serde_problem(msg: &str) -> Problem {
+    if msg.starts_with("missing field") {
+        Problem::Required
+    } else if msg.starts_with("unknown field") {
+        Problem::UnknownField
+    } else if let Some(rest) = msg.strip_prefix("unknown variant") {
+        // "unknown variant `x`, expected one of `a`, `b`" (or "expected `a` or `b`")
+        let allowed: Vec<String> = rest
+            .split_once("expected")
+            .map(|(_, e)| e.split('`').skip(1).step_by(2).map(str::to_owned).collect())
+            .unwrap_or_default();
+        Problem::UnknownValue { allowed }
+    } else if msg.contains("UUID") || msg.contains("uuid") {
+        Problem::format(Format::Id)
+    } else if msg.contains("expected a string") {
+        Problem::format(Format::Text)
+    } else if msg.contains("expected a boolean") {
+        Problem::format(Format::Boolean)
+    } else if msg.contains("expected a sequence") {
+        Problem::format(Format::List)
+    } else if msg.contains("expected a map") || msg.contains("expected struct") {
+        Problem::format(Format::Object)
+    } else if msg.contains("expected i") || msg.contains("expected u") || msg.contains("integer") {
+        Problem::format(Format::WholeNumber)
+    } else if msg.contains("expected f") || msg.contains("number") {
+        Problem::format(Format::Number)
+    } else {
+        Problem::Unreadable {
+            detail: msg.to_owned(),
+        }
+    }
 }
 
 pub fn body_error(e: BytesRejection) -> ApiError {
@@ -99,7 +135,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
                 let field = e.path().to_string();
                 let problem = e.into_inner().to_string();
                 let field = if field == "." { "query".into() } else { field };
-                ApiError::bad_request(&field, problem)
+                ApiError::bad_request(&field, serde_problem(&problem))
             })
     }
 }
@@ -115,7 +151,12 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
             .await
             .map(|p| Path(p.0))
             .map_err(|e| {
-                ApiError::bad_request("id", format!("is not a valid id ({})", e.body_text()))
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    format!("id: is not a valid id ({})", e.body_text()),
+                )
+                .field("id", Problem::format(Format::Id))
             })
     }
 }

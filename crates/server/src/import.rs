@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use domain::access::Reach;
 use domain::customer_import::{self, Column, EXPORT_HEADERS};
 use domain::employee::Employee;
-use domain::{CoordSystem, EmployeeId, TenantId};
+use domain::{CoordSystem, EmployeeId, Format, Problem, TenantId};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use storage::{EmployeeFilter, ImportItem, Store, UpsertAction};
@@ -31,11 +31,28 @@ pub struct ImportReport {
     pub ignored_columns: Vec<String>,
 }
 
+/// One refused row: where, and the problem with a stable `code` and `params` as in
+/// every field problem, plus the English `problem`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RowError {
     pub row: usize,
     pub column: String,
+    pub code: String,
     pub problem: String,
+    #[schema(value_type = Object)]
+    pub params: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl RowError {
+    fn new(row: usize, column: String, p: &Problem) -> Self {
+        Self {
+            row,
+            column,
+            code: p.code().to_owned(),
+            problem: p.english(),
+            params: p.params().into_iter().collect(),
+        }
+    }
 }
 
 fn file_error(e: SheetError) -> ApiError {
@@ -46,16 +63,18 @@ fn file_error(e: SheetError) -> ApiError {
             "empty_file",
             "the file has no header row or no data",
         )
-        .field("file", "is empty"),
+        .field("file", Problem::Required),
         SheetError::NotASpreadsheet(why) => ApiError::new(
             status,
             "not_a_spreadsheet",
             format!("the file is not a CSV or XLSX spreadsheet: {why}"),
         )
-        .field("file", why),
+        .field("file", Problem::format(Format::Spreadsheet)),
         SheetError::Malformed { row, message } => {
-            ApiError::new(status, "malformed_file", format!("row {row}: {message}"))
-                .field(format!("row {row}"), message)
+            ApiError::new(status, "malformed_file", format!("row {row}: {message}")).field(
+                format!("row {row}"),
+                Problem::Unreadable { detail: message },
+            )
         }
         SheetError::TooManyRows { limit } => ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -101,7 +120,7 @@ pub async fn import_customers(
             "unsupported_file",
             "send a .csv or .xlsx file",
         )
-        .field("file", "is neither CSV nor XLSX")
+        .field("file", Problem::format(Format::Spreadsheet))
     })?;
     let sheet = tabular::read_sheet(bytes, format, &ReadOptions::default()).map_err(file_error)?;
     let mapped = customer_import::map_rows(
@@ -133,11 +152,7 @@ pub async fn import_customers(
     let mut errors: Vec<RowError> = mapped
         .problems
         .iter()
-        .map(|p| RowError {
-            row: p.row,
-            column: p.column.clone(),
-            problem: p.problem.clone(),
-        })
+        .map(|p| RowError::new(p.row, p.column.clone(), &p.problem))
         .collect();
     let mut items = Vec::new();
     for r in &mapped.rows {
@@ -145,17 +160,19 @@ pub async fn import_customers(
             Ok(d) => d,
             Err(_) => continue, // map_rows already reported it
         };
-        let owner: Result<Option<EmployeeId>, &str> = match (&r.owner_ref, reach) {
+        let owner: Result<Option<EmployeeId>, Problem> = match (&r.owner_ref, reach) {
             (None, Reach::Own(me)) => Ok(Some(*me)),
-            (None, Reach::Subtree(_)) => Err("is required: choose someone in your department"),
+            // A manager names someone in their department, or the row drops out of sight.
+            (None, Reach::Subtree(_)) => Err(Problem::Required),
             (None, _) => Ok(None),
             (Some(name), _) => match by_ref.get(&name.to_lowercase()) {
-                Some(e) if !e.active => Err("employee is deactivated"),
+                Some(e) if !e.active => Err(Problem::Deactivated),
+                // Field reps can only own customers themselves.
                 Some(e) if matches!(reach, Reach::Own(me) if *me != e.id) => {
-                    Err("field reps can only own customers themselves")
+                    Err(Problem::NotAllowed)
                 }
                 Some(e) => Ok(Some(e.id)),
-                None => Err("no employee with this username or employee number"),
+                None => Err(Problem::NotFound),
             },
         };
         match owner {
@@ -163,11 +180,9 @@ pub async fn import_customers(
                 draft.owner_id = o;
                 items.push(ImportItem { row: r.row, draft });
             }
-            Err(problem) => errors.push(RowError {
-                row: r.row,
-                column: mapped.header(Column::Owner),
-                problem: problem.into(),
-            }),
+            Err(problem) => {
+                errors.push(RowError::new(r.row, mapped.header(Column::Owner), &problem))
+            }
         }
     }
     let mut present: HashSet<Column> = mapped.headers.keys().copied().collect();
@@ -185,11 +200,7 @@ pub async fn import_customers(
         } else {
             Column::Code
         });
-        errors.push(RowError {
-            row,
-            column,
-            problem,
-        });
+        errors.push(RowError::new(row, column, &problem));
     }
     errors.sort_by_key(|e| e.row);
     let count = |a: UpsertAction| outcome.applied.iter().filter(|(_, x, _)| *x == a).count();

@@ -2,6 +2,7 @@
 
 use crate::auth::passwords;
 use crate::error::ApiResult;
+use domain::Problem;
 use domain::employee::{check_password, parse_username};
 use domain::tenant::{Slug, clean_name};
 use domain::{Invalid, TenantId};
@@ -22,7 +23,7 @@ pub async fn create_tenant(store: &Store, r: &TenantRequest<'_>) -> ApiResult<Te
     let username = bad.check("admin_username", parse_username(r.admin_username));
     bad.check("admin_password", check_password(r.admin_password));
     if r.timezone.trim().is_empty() {
-        bad.push("timezone", "must not be empty");
+        bad.push("timezone", Problem::Required);
     }
     let (Some(slug), Some(name), Some(username), true) = (slug, name, username, bad.is_empty())
     else {

@@ -212,4 +212,23 @@ impl Store {
         });
         Ok(rows.into_iter().map(StoredPunch::from).collect())
     }
+
+    /// The instant of a person's earliest punch, if any: a record that predates the
+    /// person's own (imported history) moves their start date back.
+    pub async fn first_punch_ms(
+        &self,
+        tenant: TenantId,
+        employee: EmployeeId,
+    ) -> Result<Option<i64>, StoreError> {
+        let row: (Option<i64>,) = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT MIN(t_ms) FROM attendance_punches WHERE tenant_id = $1 AND employee_id = $2",
+            )
+            .bind(tenant.0)
+            .bind(employee.0)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(row.0)
+    }
 }

@@ -2,6 +2,7 @@
 //! starts strictly after it however many rows are inserted meanwhile.
 
 use crate::StoreError;
+use domain::{Format, Problem};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -11,7 +12,7 @@ pub(crate) fn encode(sort_value: Value, id: Uuid) -> String {
 }
 
 pub(crate) fn decode(cursor: &str) -> Result<(Value, Uuid), StoreError> {
-    let bad = || StoreError::invalid("cursor", "is not a cursor returned by this list");
+    let bad = || StoreError::invalid("cursor", Problem::format(Format::Cursor));
     if !cursor.len().is_multiple_of(2) || cursor.len() > 2048 {
         return Err(bad());
     }

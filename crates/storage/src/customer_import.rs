@@ -28,7 +28,7 @@ pub struct ImportOutcome {
     /// Per accepted row: its number, what happened (or would, in a dry run), and the id.
     pub applied: Vec<(usize, UpsertAction, CustomerId)>,
     /// Rows refused because of what is already stored: (row, field, problem).
-    pub refused: Vec<(usize, &'static str, String)>,
+    pub refused: Vec<(usize, &'static str, domain::Problem)>,
 }
 
 struct Plan {
@@ -79,21 +79,15 @@ impl Store {
             let by_c = d.code.as_ref().and_then(|c| by_code.get(c).copied());
             let target = if d.external_id.is_some() { by_e } else { by_c };
             if by_c.is_some() && by_c != target {
-                out.refused.push((
-                    item.row,
-                    "code",
-                    "is already used by another customer".into(),
-                ));
+                out.refused
+                    .push((item.row, "code", domain::Problem::AlreadyUsed));
                 continue;
             }
             if let (Some(t), Some(r)) = (target, &reachable)
                 && !r.contains(&t)
             {
-                out.refused.push((
-                    item.row,
-                    "code",
-                    "matches a customer you may not edit".into(),
-                ));
+                out.refused
+                    .push((item.row, "code", domain::Problem::NotAllowed));
                 continue;
             }
             let (id, action) = match target {

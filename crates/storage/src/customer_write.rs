@@ -7,7 +7,7 @@ use crate::time::now_ms;
 use crate::{Store, StoreError};
 use domain::access::Reach;
 use domain::customer::{Customer, CustomerDraft};
-use domain::{CustomerId, EmployeeId, TenantId};
+use domain::{CustomerId, EmployeeId, Problem, TenantId};
 
 const UNIQUE: &[&str] = &["code", "external_id"];
 
@@ -48,8 +48,8 @@ impl Store {
     ) -> Result<(), StoreError> {
         match self.employee(tenant, owner, reach).await {
             Ok(e) if e.active => Ok(()),
-            Ok(_) => Err(StoreError::invalid("owner_id", "employee is deactivated")),
-            Err(StoreError::NotFound) => Err(StoreError::invalid("owner_id", "no such employee")),
+            Ok(_) => Err(StoreError::invalid("owner_id", Problem::Deactivated)),
+            Err(StoreError::NotFound) => Err(StoreError::invalid("owner_id", Problem::NotFound)),
             Err(e) => Err(e),
         }
     }

@@ -8,7 +8,7 @@ use crate::time::from_ms;
 use crate::{Store, StoreError};
 use domain::access::Reach;
 use domain::customer::{Contact, Customer, CustomerStatus, Level, PointOutput};
-use domain::{CoordSystem, CustomerId, EmployeeId, TenantId, Wgs84};
+use domain::{CoordSystem, CustomerId, EmployeeId, Format, Problem, TenantId, Wgs84};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -154,7 +154,12 @@ impl Store {
         f: &CustomerFilter,
     ) -> Result<Page<Customer>, StoreError> {
         if f.sort == CustomerSort::Distance && f.near.is_none() {
-            return Err(StoreError::invalid("sort", "distance needs a near filter"));
+            return Err(StoreError::invalid(
+                "sort",
+                Problem::NeedsOther {
+                    other: "near".into(),
+                },
+            ));
         }
         let mut sql = Sql::new(&format!("SELECT {COLUMNS}, "));
         match &f.near {
@@ -226,7 +231,7 @@ impl Store {
         };
         if let Some(c) = &f.cursor {
             let (v, id) = cursor::decode(c)?;
-            let bad = || StoreError::invalid("cursor", "does not belong to this sort order");
+            let bad = || StoreError::invalid("cursor", Problem::format(Format::Cursor));
             let arg = match f.sort {
                 CustomerSort::NameAsc | CustomerSort::NameDesc => {
                     Arg::Text(v.as_str().ok_or_else(bad)?.into())

@@ -7,7 +7,7 @@ use crate::{Store, StoreError};
 use domain::access::Reach;
 pub use domain::department::Department;
 use domain::department::{self, DepartmentLink};
-use domain::{DepartmentId, TenantId};
+use domain::{DepartmentId, Problem, TenantId};
 use uuid::Uuid;
 
 #[derive(sqlx::FromRow)]
@@ -113,7 +113,7 @@ impl Store {
         if let Some(parent) = parent {
             self.department(tenant, parent, &Reach::Tenant)
                 .await
-                .map_err(|_| StoreError::invalid("parent_id", "no such department"))?;
+                .map_err(|_| StoreError::invalid("parent_id", Problem::NotFound))?;
         }
         let now = now_ms();
         on_pool!(self, |p| {
@@ -146,13 +146,10 @@ impl Store {
         }
         if let Some(parent) = parent {
             if !links.iter().any(|l| l.id == parent) {
-                return Err(StoreError::invalid("parent_id", "no such department"));
+                return Err(StoreError::invalid("parent_id", Problem::NotFound));
             }
             if department::would_cycle(&links, id, parent) {
-                return Err(StoreError::invalid(
-                    "parent_id",
-                    "a department cannot sit below itself",
-                ));
+                return Err(StoreError::invalid("parent_id", Problem::Cycle));
             }
         }
         on_pool!(self, |p| {

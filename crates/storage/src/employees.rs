@@ -9,7 +9,7 @@ use crate::time::{from_ms, now_ms};
 use crate::{Store, StoreError};
 use domain::access::Reach;
 use domain::employee::{Employee, EmployeeDraft, Role};
-use domain::{DepartmentId, EmployeeId, TenantId};
+use domain::{DepartmentId, EmployeeId, Format, Problem, TenantId};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -24,6 +24,7 @@ struct Row {
     department_id: Uuid,
     role: String,
     active: bool,
+    start_date: Option<String>,
     created_at: i64,
     updated_at: i64,
 }
@@ -40,6 +41,7 @@ impl From<Row> for Employee {
             department_id: DepartmentId(r.department_id),
             role: Role::parse(&r.role).unwrap_or(Role::Field),
             active: r.active,
+            start_date: r.start_date.and_then(|d| d.parse().ok()),
             created_at: from_ms(r.created_at),
             updated_at: from_ms(r.updated_at),
         }
@@ -47,7 +49,7 @@ impl From<Row> for Employee {
 }
 
 const COLUMNS: &str = "e.id, e.name, e.username, e.phone, e.email, e.employee_no, e.department_id, e.role, \
-                       e.active, e.created_at, e.updated_at";
+                       e.active, e.start_date, e.created_at, e.updated_at";
 const UNIQUE: &[&str] = &["username", "employee_no"];
 
 #[derive(Clone, Debug, Default)]
@@ -118,9 +120,9 @@ impl Store {
         }
         if let Some(c) = &f.cursor {
             let (v, id) = cursor::decode(c)?;
-            let name = v.as_str().ok_or_else(|| {
-                StoreError::invalid("cursor", "is not a cursor returned by this list")
-            })?;
+            let name = v
+                .as_str()
+                .ok_or_else(|| StoreError::invalid("cursor", Problem::format(Format::Cursor)))?;
             sql.push(" AND (e.name > ").bind(Arg::Text(name.into()));
             sql.push(" OR (e.name = ").bind(Arg::Text(name.into()));
             sql.push(" AND e.id > ").bind(Arg::Uuid(id)).push("))");
@@ -207,8 +209,8 @@ impl Store {
         on_pool!(self, |p| {
             sqlx::query(
                 "INSERT INTO employees (tenant_id, id, department_id, name, username, password_hash, phone,
-                    email, employee_no, role, active, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
+                    email, employee_no, role, active, created_at, updated_at, start_date)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)",
             )
             .bind(tenant.0)
             .bind(id.0)
@@ -222,6 +224,7 @@ impl Store {
             .bind(d.role.as_str())
             .bind(d.active)
             .bind(now)
+            .bind(d.start_date.map(|x| x.to_string()))
             .execute(p)
             .await
             .map_err(|e| conflict_or(e, UNIQUE))?;
@@ -244,7 +247,7 @@ impl Store {
             let done = sqlx::query(
                 "UPDATE employees SET department_id = $3, name = $4, username = $5,
                     password_hash = COALESCE($6, password_hash), phone = $7, email = $8, employee_no = $9,
-                    role = $10, active = $11, updated_at = $12
+                    role = $10, active = $11, updated_at = $12, start_date = $13
                  WHERE tenant_id = $1 AND id = $2",
             )
             .bind(tenant.0)
@@ -259,6 +262,7 @@ impl Store {
             .bind(d.role.as_str())
             .bind(d.active)
             .bind(now)
+            .bind(d.start_date.map(|x| x.to_string()))
             .execute(&mut *tx)
             .await
             .map_err(|e| conflict_or(e, UNIQUE))?;
@@ -289,7 +293,7 @@ impl Store {
         });
         found
             .map(|_| ())
-            .ok_or_else(|| StoreError::invalid("department_id", "no such department"))
+            .ok_or_else(|| StoreError::invalid("department_id", Problem::NotFound))
     }
 }
 

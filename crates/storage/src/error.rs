@@ -1,6 +1,6 @@
 //! The storage layer's one error type; the server maps it to HTTP once.
 
-use domain::Invalid;
+use domain::{Invalid, Problem};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -23,7 +23,7 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    pub fn invalid(field: &str, problem: &str) -> Self {
+    pub fn invalid(field: &str, problem: Problem) -> Self {
         StoreError::Invalid(Invalid::one(field, problem))
     }
 }

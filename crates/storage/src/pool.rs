@@ -98,7 +98,7 @@ impl Store {
         } else {
             return Err(StoreError::invalid(
                 "database_url",
-                "must start with sqlite:// or postgres://",
+                domain::Problem::unknown_value(&["sqlite://", "postgres://"]),
             ));
         };
         Ok(Store { pool })

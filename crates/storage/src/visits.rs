@@ -9,7 +9,7 @@ use crate::sql::{Arg, Sql, bind_all};
 use crate::time::now_ms;
 use crate::{Store, StoreError};
 use domain::access::Reach;
-use domain::{CustomerId, EmployeeId, TenantId};
+use domain::{CustomerId, EmployeeId, Format, Problem, TenantId};
 use uuid::Uuid;
 
 /// A stored fix of an action: instant, device offset, WGS-84 position and accuracy. The
@@ -384,7 +384,7 @@ impl Store {
             let (v, id) = cursor::decode(c)?;
             let t = v
                 .as_i64()
-                .ok_or_else(|| StoreError::invalid("cursor", "is not a visit list cursor"))?;
+                .ok_or_else(|| StoreError::invalid("cursor", Problem::format(Format::Cursor)))?;
             sql.push(" AND (v.in_t_ms < ")
                 .bind(Arg::I64(t))
                 .push(" OR (v.in_t_ms = ")

@@ -1,7 +1,7 @@
 // Import customers from Excel or CSV: check the file first (a dry run that saves nothing
 // and lists every bad row with its column and problem), then import the good rows.
 import { useState } from 'preact/hooks';
-import { errorText } from '../shared/errors';
+import { errorText, problemPhrase } from '../shared/errors';
 import { t } from '../shared/i18n';
 import type { ImportReport } from '../shared/types';
 import { api } from './session';
@@ -86,7 +86,7 @@ export function CustomerImport({ onImported, onClose }: { onImported: () => void
                   <tr data-row={e.row}>
                     <td>{e.row}</td>
                     <td>{e.column}</td>
-                    <td>{e.problem}</td>
+                    <td>{problemPhrase(e)}</td>
                   </tr>
                 ))}
               </tbody>

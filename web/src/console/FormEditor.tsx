@@ -4,7 +4,7 @@
 // `fields[2].options`; each problem is shown beside that field.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../shared/api';
-import { errorText } from '../shared/errors';
+import { errorText, problemPhrase, problemText } from '../shared/errors';
 import { t } from '../shared/i18n';
 import type { MessageKey } from '../shared/messages';
 import type { FieldType, FormField, FormVersion } from '../shared/types';
@@ -175,7 +175,7 @@ export function FormEditor({
         </label>
         {top.map((p) => (
           <p class="error small" data-problem={p.field}>
-            {p.field}: {p.problem}
+            {problemText(p)}
           </p>
         ))}
         <h3>{t('forms.fields')}</h3>
@@ -237,7 +237,7 @@ function FieldEditor(props: {
       .filter((p) => subs.includes(fieldPath(p.field)?.[1] ?? '-'))
       .map((p) => (
         <small class="error field-problem" data-problem={p.field}>
-          {p.problem}
+          {problemPhrase(p)}
         </small>
       ));
   const text = (label: MessageKey, prop: keyof Draft, type = 'text') => (
@@ -303,7 +303,7 @@ function FieldEditor(props: {
         .filter((p) => !['', 'key', 'label', 'type', 'help', 'max_length', 'min', 'max', 'options', 'min_count', 'max_count'].includes(fieldPath(p.field)?.[1] ?? ''))
         .map((p) => (
           <small class="error field-problem" data-problem={p.field}>
-            {p.field}: {p.problem}
+            {problemText(p)}
           </small>
         ))}
       <div class="row field-buttons">

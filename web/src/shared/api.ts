@@ -1,25 +1,42 @@
 // The JSON API client: bearer token, one error shape, nothing else. Both the console and
-// the field app use it; each keeps its own token under its own storage key.
+// the field app use it; each keeps its own token under its own storage key. Errors carry
+// the server's codes and their `message` is already a sentence in the user's language
+// (shared/errors.ts), so a screen that shows `e.message` is translated.
+import { apiErrorText, errorText, networkText } from './errors';
 
 export interface FieldProblem {
   field: string;
+  /** Stable problem code, e.g. `too_long`; see shared/msgs/errors.ts. */
+  code?: string;
+  /** The server's English, for logs only. */
   problem: string;
+  params?: Record<string, unknown>;
 }
 
-/** An answer from the server that was not 2xx, in the API's one error shape. */
+/** An answer from the server that was not 2xx, in the API's one error shape. `message`
+ *  is the localized sentence; `serverMessage` keeps the server's English for logs. */
 export class ApiError extends Error {
+  readonly serverMessage: string;
   constructor(
     readonly status: number,
     readonly code: string,
-    message: string,
+    serverMessage: string,
     readonly fields: FieldProblem[] = [],
   ) {
-    super(message);
+    super(apiErrorText({ code, message: serverMessage, fields }));
+    this.name = 'ApiError';
+    this.serverMessage = serverMessage;
   }
 }
 
-/** The request never got an answer (offline, server down): worth retrying later. */
-export class NetworkError extends Error {}
+/** The request never got an answer (offline, server down): worth retrying later. `message`
+ *  is the localized "no connection" sentence; `cause` keeps the browser's words. */
+export class NetworkError extends Error {
+  constructor(readonly detail?: string) {
+    super(networkText());
+    this.name = 'NetworkError';
+  }
+}
 
 export class Api {
   private token: string | null;
@@ -134,11 +151,8 @@ export function withQuery(path: string, query?: Record<string, string | number |
   return s ? `${path}?${s}` : path;
 }
 
-/** A readable one-liner for any error, naming the fields the server complained about. */
+/** A readable one-liner for any error in the user's language, naming the fields the
+ *  server complained about (the same as `errorText`). */
 export function describe(e: unknown): string {
-  if (e instanceof ApiError) {
-    const f = e.fields.map((p) => `${p.field}: ${p.problem}`).join('; ');
-    return f ? `${e.message} (${f})` : e.message;
-  }
-  return e instanceof Error ? e.message : String(e);
+  return errorText(e);
 }

@@ -638,3 +638,42 @@ fn validation_names_fields() {
     let json = serde_json::json!({"weekdays": [1], "shifts": [], "grace": 5});
     assert!(serde_json::from_value::<AttendanceRule>(json).is_err());
 }
+
+#[test]
+fn days_before_the_start_date_are_not_started_never_absent() {
+    let s = office();
+    let cal = no_cal();
+    let later = sh(30, 12, 0, 0);
+    let start = date(2026, 11, 25);
+    let mut totals = StatusTotals::default();
+    // Mon 23 and Tue 24 are work days before the start; Wed 25 onwards count.
+    for d in 23..=27 {
+        let rec = person_record(
+            &s,
+            &cal,
+            Shanghai,
+            start,
+            date(2026, 11, d),
+            &[],
+            &[],
+            later,
+        );
+        totals.add(rec.status);
+    }
+    assert_eq!(
+        (totals.not_started, totals.absent, totals.present),
+        (2, 3, 0)
+    );
+    let before = person_record(
+        &s,
+        &cal,
+        Shanghai,
+        start,
+        date(2026, 11, 24),
+        &[],
+        &[],
+        later,
+    );
+    assert_eq!(before.status, DayStatus::NotStarted);
+    assert!(before.shifts.is_empty() && !before.missing_clock_in);
+}

@@ -141,7 +141,7 @@ fn each_bad_answer_is_named_by_its_key() {
             "colour"
         ]
     );
-    assert_eq!(e.problems[9].problem, "is not a field of this form");
+    assert_eq!(e.problems[9].problem.code(), "unknown_field");
 }
 
 #[test]
@@ -151,14 +151,14 @@ fn required_fields_and_empty_values() {
     let fields: Vec<_> = e
         .problems
         .iter()
-        .map(|p| (p.field.as_str(), p.problem.as_str()))
+        .map(|p| (p.field.as_str(), p.problem.code()))
         .collect();
     assert_eq!(
         fields,
         [
-            ("remark", "is required"),
-            ("promo", "is required"),
-            ("shelf_photos", "is required")
+            ("remark", "required"),
+            ("promo", "required"),
+            ("shelf_photos", "required")
         ]
     );
     assert_eq!(

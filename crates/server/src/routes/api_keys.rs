@@ -8,6 +8,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use domain::Problem;
 use domain::access::{Action, ApiScope, Principal, Resource};
 use domain::tenant::clean_name;
 use domain::{ApiKeyId, EmployeeId, Invalid};
@@ -101,7 +102,7 @@ async fn create_key(
     let mut bad = Invalid::default();
     let name = bad.check("name", clean_name(&req.name, 100));
     if req.scopes.is_empty() {
-        bad.push("scopes", "at least one scope is needed");
+        bad.push("scopes", Problem::Required);
     }
     let name = bad.into_result(|| name.unwrap_or_default())?;
     let key = tokens::new_token(TokenKind::ApiKey, caller.tenant());

@@ -14,13 +14,14 @@ use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{Action, Principal, Resource};
 use domain::attendance::{
-    AttendanceRule, DailyAttendance, Leave, Punch, PunchJudgement, PunchKind, daily_record,
-    judge_punch, local_instant,
+    AttendanceRule, DailyAttendance, Leave, Punch, PunchJudgement, PunchKind, judge_punch,
+    local_instant, person_record,
 };
 use domain::calendar::{WorkCalendar, WorkCalendarInput};
 use domain::evidence::{DeviceFacts, Flag};
 use domain::geofence::judge;
 use domain::{DepartmentId, EmployeeId, Invalid, TenantId};
+use domain::{Format, Problem};
 use serde::{Deserialize, Serialize};
 use storage::StoredPunch;
 use utoipa::{IntoParams, ToSchema};
@@ -89,7 +90,7 @@ async fn put_rule(
         if s.store.geofence(caller.tenant(), *f).await.is_err() {
             return Err(ApiError::invalid(Invalid::one(
                 format!("fence_ids[{i}]"),
-                "no such geofence",
+                Problem::NotFound,
             )));
         }
     }
@@ -152,7 +153,11 @@ async fn put_calendar(
 
 /// The attendance rule that applies to a department (default: weekdays 09:00–18:00
 /// anywhere).
-async fn rule_for(s: &AppState, tenant: TenantId, dept: DepartmentId) -> ApiResult<AttendanceRule> {
+pub(crate) async fn rule_for(
+    s: &AppState,
+    tenant: TenantId,
+    dept: DepartmentId,
+) -> ApiResult<AttendanceRule> {
     crate::routes::rule_for(s, tenant, RULE, dept).await
 }
 
@@ -218,7 +223,7 @@ async fn punch(
             Ok(_) | Err(storage::StoreError::NotFound) => {
                 return Err(ApiError::invalid(Invalid::one(
                     "photo_id",
-                    "no such attendance photo of yours; upload it first",
+                    Problem::NotFound,
                 )));
             }
             Err(e) => return Err(e.into()),
@@ -377,13 +382,16 @@ async fn days(
         .await?;
     let parse = |field: &str, v: &str| {
         v.parse::<NaiveDate>()
-            .map_err(|_| ApiError::bad_request(field, "must be YYYY-MM-DD"))
+            .map_err(|_| ApiError::bad_request(field, Problem::format(Format::Date)))
     };
     let (from, to) = (parse("from", &q.from)?, parse("to", &q.to)?);
     if to < from || (to - from).num_days() > 92 {
         return Err(ApiError::bad_request(
             "to",
-            "must be on or after `from` and at most 92 days later",
+            Problem::BadRange {
+                other: "from".into(),
+                max_days: 92,
+            },
         ));
     }
     let schedule = rule_for(&s, caller.tenant(), person.department_id)
@@ -391,6 +399,49 @@ async fn days(
         .validate()?;
     let (_, cal) = calendar(&s, caller.tenant()).await?;
     let tz = parse_tz(&s.store.tenant(caller.tenant()).await?.timezone);
+    let items = person_days(&s, caller.tenant(), tz, &schedule, &cal, &person, from, to).await?;
+    Ok(Json(AttendanceDays {
+        employee_id: q.employee_id,
+        items,
+    }))
+}
+
+/// The local date a person started: their hire date when set, else their record's creation in the tenant's zone, or the
+/// day of their earliest punch when that is earlier (history kept from before the record
+/// existed). Days before it are `not_started`, never `absent`.
+pub(crate) async fn start_date(
+    s: &AppState,
+    tenant: TenantId,
+    tz: chrono_tz::Tz,
+    person: &domain::employee::Employee,
+) -> ApiResult<NaiveDate> {
+    if let Some(d) = person.start_date {
+        return Ok(d);
+    }
+    let created = person.created_at.with_timezone(&tz).date_naive();
+    let first = s
+        .store
+        .first_punch_ms(tenant, person.id)
+        .await?
+        .and_then(|ms| {
+            DateTime::<Utc>::from_timestamp_millis(ms).map(|t| t.with_timezone(&tz).date_naive())
+        });
+    Ok(first.map_or(created, |f| f.min(created)))
+}
+
+/// One person's daily records over `from..=to` from their punches and approved leave.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn person_days(
+    s: &AppState,
+    tenant: TenantId,
+    tz: chrono_tz::Tz,
+    schedule: &domain::attendance::AttendanceSchedule,
+    cal: &WorkCalendar,
+    person: &domain::employee::Employee,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ApiResult<Vec<DailyAttendance>> {
+    let employee = person.id;
     // Night shifts reach into the next day, and early clock-ins into the day before.
     let lo = local_instant(tz, from.pred_opt().unwrap_or(from), 0);
     let hi = local_instant(
@@ -400,7 +451,7 @@ async fn days(
     );
     let punches: Vec<Punch> = s
         .store
-        .punches_between(caller.tenant(), q.employee_id, lo, hi)
+        .punches_between(tenant, employee, lo, hi)
         .await?
         .into_iter()
         .map(|p| Punch {
@@ -415,12 +466,7 @@ async fn days(
     // Approved leave, as instants over whole local days.
     let leaves: Vec<Leave> = s
         .store
-        .requests_between(
-            caller.tenant(),
-            q.employee_id,
-            &from.to_string(),
-            &to.to_string(),
-        )
+        .requests_between(tenant, employee, &from.to_string(), &to.to_string())
         .await?
         .into_iter()
         .filter(|r| r.kind == "leave" && r.status == "approved")
@@ -436,15 +482,12 @@ async fn days(
         })
         .collect();
     let now = crate::now_ms();
-    let items = from
+    let start = start_date(s, tenant, tz, person).await?;
+    Ok(from
         .iter_days()
         .take_while(|d| *d <= to)
-        .map(|d| daily_record(&schedule, &cal, tz, d, &punches, &leaves, now))
-        .collect();
-    Ok(Json(AttendanceDays {
-        employee_id: q.employee_id,
-        items,
-    }))
+        .map(|d| person_record(schedule, cal, tz, start, d, &punches, &leaves, now))
+        .collect())
 }
 
 /// Records the punch an approved correction asks for, judged at its time against the

@@ -111,7 +111,7 @@ async fn login(
     let ok = passwords::verify(req.password, stored).await;
     let (Some(tenant), Some(candidate), true) = (tenant, candidate, ok) else {
         throttle::record_failure(&s.store, &keys, now).await?;
-        return Err(ApiError::unauthorized("wrong tenant, username or password"));
+        return Err(ApiError::wrong_credentials());
     };
     s.store.clear_failures(&acct).await?;
 

@@ -8,6 +8,7 @@ use crate::state::AppState;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
 use domain::access::{Action, Resource};
+use domain::{Format, Problem};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -57,7 +58,7 @@ async fn import_customers(
             "unsupported_media_type",
             e.body_text(),
         )
-        .field("body", "send multipart/form-data with a `file` field")
+        .field("body", Problem::format(Format::Multipart))
     })?;
     let limit = s.config.max_upload_bytes;
     let mut file: Option<(Option<String>, Vec<u8>)> = None;
@@ -68,7 +69,14 @@ async fn import_customers(
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 return Err(ApiError::too_large(limit));
             }
-            Err(e) => return Err(ApiError::bad_request("file", e.body_text())),
+            Err(e) => {
+                return Err(ApiError::bad_request(
+                    "file",
+                    Problem::Unreadable {
+                        detail: e.body_text(),
+                    },
+                ));
+            }
         };
         if field.name() != Some("file") {
             continue;
@@ -78,13 +86,17 @@ async fn import_customers(
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::too_large(limit)
             } else {
-                ApiError::bad_request("file", e.body_text())
+                ApiError::bad_request(
+                    "file",
+                    Problem::Unreadable {
+                        detail: e.body_text(),
+                    },
+                )
             }
         })?;
         file = Some((name, bytes.to_vec()));
     }
-    let (name, bytes) =
-        file.ok_or_else(|| ApiError::bad_request("file", "is missing from the form"))?;
+    let (name, bytes) = file.ok_or_else(|| ApiError::bad_request("file", Problem::Required))?;
     let report = import::import_customers(
         &s.store,
         caller.tenant(),

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use domain::access::{Action, Reach, Resource};
 use domain::customer::{Customer, CustomerDraft, CustomerInput, CustomerStatus, Level};
 use domain::{CoordSystem, CustomerId, Invalid, Wgs84};
+use domain::{Format, Problem};
 use serde::{Deserialize, Serialize};
 use storage::{CustomerFilter, CustomerSort};
 use tabular::SheetFormat;
@@ -28,8 +29,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub(crate) fn output_system(s: Option<&str>) -> ApiResult<CoordSystem> {
     match s {
         None => Ok(CoordSystem::Wgs84),
-        Some(v) => CoordSystem::parse(v)
-            .ok_or_else(|| ApiError::bad_request("coord_system", "must be wgs84, gcj02 or bd09")),
+        Some(v) => CoordSystem::parse(v).ok_or_else(|| {
+            ApiError::bad_request("coord_system", domain::customer::coord_system_problem())
+        }),
     }
 }
 
@@ -64,12 +66,7 @@ pub struct CustomerPage {
 }
 
 fn parse_near(raw: &str, system: CoordSystem) -> ApiResult<(Wgs84, f64)> {
-    let bad = || {
-        ApiError::bad_request(
-            "near",
-            "must be lat,lon,radius_m with a radius of 1 to 100000 metres",
-        )
-    };
+    let bad = || ApiError::bad_request("near", Problem::format(Format::NearQuery));
     let parts: Vec<f64> = raw
         .split(',')
         .map(|p| p.trim().parse::<f64>())
@@ -123,7 +120,13 @@ async fn list_customers(
             Some(v) => CustomerSort::parse(v).ok_or_else(|| {
                 ApiError::bad_request(
                     "sort",
-                    "must be name, -name, created_at, -created_at or distance",
+                    Problem::unknown_value(&[
+                        "name",
+                        "-name",
+                        "created_at",
+                        "-created_at",
+                        "distance",
+                    ]),
                 )
             })?,
         },
@@ -178,13 +181,13 @@ pub(crate) async fn settle_owner(
         (Reach::Own(me), Some(o)) if o != *me => {
             return Err(ApiError::invalid(Invalid::one(
                 "owner_id",
-                "field reps can only own customers themselves",
+                Problem::NotAllowed,
             )));
         }
         (Reach::Subtree(_), None) => {
             return Err(ApiError::invalid(Invalid::one(
                 "owner_id",
-                "is required: choose someone in your department",
+                Problem::Required,
             )));
         }
         _ => {}
@@ -279,8 +282,9 @@ async fn export_customers(
     let reach = caller.reach(Resource::Customers, Action::Read)?;
     let format = match q.format.as_deref() {
         None => SheetFormat::Csv,
-        Some(f) => SheetFormat::parse(f)
-            .ok_or_else(|| ApiError::bad_request("format", "must be csv or xlsx"))?,
+        Some(f) => SheetFormat::parse(f).ok_or_else(|| {
+            ApiError::bad_request("format", Problem::unknown_value(&["csv", "xlsx"]))
+        })?,
     };
     let system = output_system(q.coord_system.as_deref())?;
     let bytes =

@@ -8,6 +8,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use domain::Problem;
 use domain::access::{Action, Reach, Resource};
 use domain::tenant::clean_optional;
 use domain::{DeviceId, EmployeeId, Invalid};
@@ -109,7 +110,7 @@ async fn create_device(
         (None, _) => {
             return Err(ApiError::invalid(Invalid::one(
                 "employee_id",
-                "is required",
+                Problem::Required,
             )));
         }
     };
@@ -118,13 +119,13 @@ async fn create_device(
         Ok(_) => {
             return Err(ApiError::invalid(Invalid::one(
                 "employee_id",
-                "employee is deactivated",
+                Problem::Deactivated,
             )));
         }
         Err(storage::StoreError::NotFound) => {
             return Err(ApiError::invalid(Invalid::one(
                 "employee_id",
-                "no such employee",
+                Problem::NotFound,
             )));
         }
         Err(e) => return Err(e.into()),
@@ -144,7 +145,7 @@ async fn create_device(
         .flatten();
     let Some(identifier) = identifier.filter(|_| bad.is_empty()) else {
         if bad.is_empty() {
-            bad.push("identifier", "must not be empty");
+            bad.push("identifier", Problem::Required);
         }
         return Err(bad.into());
     };

@@ -6,6 +6,7 @@ use crate::extract::{Json, Path, Query};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
+use domain::Problem;
 use domain::access::{self, Action, Principal, Reach, Resource};
 use domain::department::subtree;
 use domain::employee::{Employee, EmployeeDraft, EmployeeInput, Role};
@@ -98,17 +99,14 @@ async fn check_placement(
     d: &EmployeeDraft,
 ) -> ApiResult<()> {
     if !access::may_assign_role(&caller.principal, d.role) {
-        return Err(ApiError::invalid(Invalid::one(
-            "role",
-            "you may not give this role",
-        )));
+        return Err(ApiError::invalid(Invalid::one("role", Problem::NotAllowed)));
     }
     if let Reach::Subtree(root) = reach {
         let links = s.store.department_links(caller.tenant()).await?;
         if !subtree(&links, *root).contains(&d.department_id) {
             return Err(ApiError::invalid(Invalid::one(
                 "department_id",
-                "is outside your department",
+                Problem::NotAllowed,
             )));
         }
     }
@@ -168,7 +166,7 @@ async fn update_employee(
     {
         return Err(ApiError::invalid(Invalid::one(
             if draft.active { "role" } else { "active" },
-            "you cannot change your own role or deactivate yourself",
+            Problem::SelfChange,
         )));
     }
     check_placement(&s, &caller, &reach, &draft).await?;

@@ -9,6 +9,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use domain::Problem;
 use domain::TenantId;
 use domain::access::{Action, Resource};
 use domain::forms::{FieldInput, Form, FormInput};
@@ -133,10 +134,7 @@ async fn new_version(
 ) -> ApiResult<Json<FormView>> {
     caller.reach(Resource::Departments, Action::Write)?;
     if input.id.is_some_and(|given| given != id) {
-        return Err(ApiError::bad_request(
-            "id",
-            "differs from the id in the path",
-        ));
+        return Err(ApiError::bad_request("id", Problem::DiffersFromPath));
     }
     let draft = input.validate()?;
     let fields = to_json(&draft.clone().into_form(id, 1).output().fields)?;

@@ -8,6 +8,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use domain::Problem;
 use domain::access::{Action, Resource};
 use domain::customer::{PointInput, PointOutput, parse_point};
 use domain::geofence::{FenceJudgement, GeofenceInput, Shape, judge};
@@ -191,7 +192,7 @@ async fn judge_fix(
     if fix.accuracy_m.is_some_and(|a| !a.is_finite() || a < 0.0) {
         return Err(ApiError::invalid(Invalid::one(
             "accuracy_m",
-            "must be a number of metres, 0 or more",
+            Problem::BelowMin { min: 0.0 },
         )));
     }
     Ok(Json(judge(

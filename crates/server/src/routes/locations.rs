@@ -8,6 +8,7 @@ use crate::tracking::IngestOutcome;
 use crate::tracking::fix_input::FixInput;
 use axum::extract::State;
 use axum::http::StatusCode;
+use domain::Problem;
 use domain::access::Principal;
 use domain::fix::FixSource;
 use serde::{Deserialize, Serialize};
@@ -44,7 +45,11 @@ pub struct LocationAnswer {
 pub struct RejectedFix {
     pub index: usize,
     pub field: String,
+    /// Stable problem code and its params, as in error field problems.
+    pub code: String,
     pub problem: String,
+    #[schema(value_type = Object)]
+    pub params: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Stores the signed-in field rep's fixes. Answers once they are committed. Fixes outside
@@ -62,7 +67,7 @@ async fn post_locations(
     if batch.fixes.len() > MAX_BATCH {
         return Err(ApiError::invalid(domain::Invalid::one(
             "fixes",
-            format!("at most {MAX_BATCH} fixes per batch"),
+            Problem::TooMany { max: MAX_BATCH },
         )));
     }
     let device = match &batch.device {
@@ -71,7 +76,7 @@ async fn post_locations(
             _ => {
                 return Err(ApiError::invalid(domain::Invalid::one(
                     "device",
-                    "is not a device registered to you",
+                    Problem::NotFound,
                 )));
             }
         },
@@ -86,7 +91,9 @@ async fn post_locations(
             Err((field, problem)) => rejected.push(RejectedFix {
                 index,
                 field: format!("fixes[{index}].{field}"),
-                problem,
+                code: problem.code().to_owned(),
+                problem: problem.english(),
+                params: problem.params().into_iter().collect(),
             }),
         }
     }

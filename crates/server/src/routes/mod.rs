@@ -16,6 +16,7 @@ pub mod locations;
 pub mod me;
 pub mod photos;
 pub mod plans;
+pub mod reports;
 pub mod requests;
 pub mod today;
 pub mod tracking;
@@ -37,7 +38,7 @@ pub(crate) async fn scope(
         return Ok(None);
     }
     let dept = raw.parse().map_err(|_| {
-        crate::error::ApiError::bad_request("scope", "must be `tenant` or a department id")
+        crate::error::ApiError::bad_request("scope", domain::Problem::format(domain::Format::Id))
     })?;
     s.store
         .department(tenant, dept, &domain::access::Reach::Tenant)

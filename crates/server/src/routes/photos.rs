@@ -21,6 +21,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use domain::access::{Action, Principal, Resource};
 use domain::evidence::{Capture, DeviceFacts, Flag, FlagCode, PhotoExif, photo_flags};
 use domain::{EmployeeId, Invalid, TenantId};
+use domain::{Format, Problem};
 use photo::{PHash, SAME_PHOTO_MAX_DISTANCE};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -180,10 +181,7 @@ async fn read_form(
             "unsupported_media_type",
             e.body_text(),
         )
-        .field(
-            "body",
-            "send multipart/form-data with `meta` and `file` parts",
-        )
+        .field("body", Problem::format(Format::Multipart))
     })?;
     let (mut meta, mut file) = (None, None);
     loop {
@@ -193,14 +191,26 @@ async fn read_form(
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 return Err(ApiError::too_large(limit));
             }
-            Err(e) => return Err(ApiError::bad_request("body", e.body_text())),
+            Err(e) => {
+                return Err(ApiError::bad_request(
+                    "body",
+                    Problem::Unreadable {
+                        detail: e.body_text(),
+                    },
+                ));
+            }
         };
         let name = field.name().unwrap_or_default().to_owned();
         let bytes = field.bytes().await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::too_large(limit)
             } else {
-                ApiError::bad_request(&name, e.body_text())
+                ApiError::bad_request(
+                    &name,
+                    Problem::Unreadable {
+                        detail: e.body_text(),
+                    },
+                )
             }
         })?;
         match name.as_str() {
@@ -209,8 +219,8 @@ async fn read_form(
             _ => {}
         }
     }
-    let meta = meta.ok_or_else(|| ApiError::bad_request("meta", "is missing from the form"))?;
-    let file = file.ok_or_else(|| ApiError::bad_request("file", "is missing from the form"))?;
+    let meta = meta.ok_or_else(|| ApiError::bad_request("meta", Problem::Required))?;
+    let file = file.ok_or_else(|| ApiError::bad_request("file", Problem::Required))?;
     if file.len() > limit {
         return Err(ApiError::too_large(limit));
     }
@@ -226,7 +236,14 @@ fn photo_error(e: photo::PhotoError) -> ApiError {
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    ApiError::new(status, e.code(), e.to_string()).field("file", e.to_string())
+    let problem = match &e {
+        photo::PhotoError::TooLarge { max, .. } => Problem::FileTooLarge { max_bytes: *max },
+        photo::PhotoError::TooManyPixels { .. } | photo::PhotoError::SideTooLong { .. } => {
+            Problem::ImageTooLarge
+        }
+        _ => Problem::format(Format::Image),
+    };
+    ApiError::new(status, e.code(), e.to_string()).field("file", problem)
 }
 
 async fn upload(
@@ -291,7 +308,9 @@ async fn upload(
         _ => {
             return Err(ApiError::invalid(Invalid::one(
                 "meta.lat",
-                "give both lat and lon, or neither",
+                Problem::NeedsOther {
+                    other: "meta.lon".into(),
+                },
             )));
         }
     };
@@ -323,7 +342,7 @@ async fn upload(
         Some(_) => {
             return Err(ApiError::invalid(Invalid::one(
                 "meta.lang",
-                "must be zh or en",
+                Problem::unknown_value(&["zh", "en"]),
             )));
         }
         None => headers
@@ -564,7 +583,7 @@ async fn photo_file(
         Some(_) => {
             return Err(ApiError::bad_request(
                 "variant",
-                "must be watermarked, original or thumbnail",
+                Problem::unknown_value(&["watermarked", "original", "thumbnail"]),
             ));
         }
     };

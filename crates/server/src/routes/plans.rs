@@ -18,6 +18,7 @@ use domain::calendar::{DayKind, WorkCalendar};
 use domain::customer::{Customer, CustomerStatus};
 use domain::employee::{Employee, Role};
 use domain::{CustomerId, DepartmentId, EmployeeId, Invalid, TenantId};
+use domain::{Format, Problem as Bad};
 use plan::schedule::{DueReason, Options, Problem, Rep, Unplaced};
 use plan::travel::{GreatCircle, Mode, Travel};
 use serde::{Deserialize, Serialize};
@@ -211,7 +212,7 @@ async fn days_view(
 
 fn parse_date(field: &str, v: &str) -> ApiResult<NaiveDate> {
     v.parse::<NaiveDate>()
-        .map_err(|_| ApiError::invalid(Invalid::one(field, "must be YYYY-MM-DD")))
+        .map_err(|_| ApiError::invalid(Invalid::one(field, Bad::format(Format::Date))))
 }
 
 fn to_plan_date(d: NaiveDate) -> plan::date::Date {
@@ -384,20 +385,26 @@ async fn generate(
     if to < from || (to - from).num_days() >= MAX_HORIZON_DAYS {
         return Err(ApiError::invalid(Invalid::one(
             "to",
-            format!("must be on or after `from`, at most {MAX_HORIZON_DAYS} days in all"),
+            Bad::BadRange {
+                other: "from".into(),
+                max_days: MAX_HORIZON_DAYS as u32,
+            },
         )));
     }
     let mode = match input.mode.as_deref() {
         None => Mode::Drive,
         Some(m) => Mode::parse(m).ok_or_else(|| {
-            ApiError::invalid(Invalid::one("mode", "must be drive, ride or walk"))
+            ApiError::invalid(Invalid::one(
+                "mode",
+                Bad::unknown_value(&["drive", "ride", "walk"]),
+            ))
         })?,
     };
     let service = input.service_min.unwrap_or(DEFAULT_SERVICE_MIN);
     if !(1.0..=480.0).contains(&service) {
         return Err(ApiError::invalid(Invalid::one(
             "service_min",
-            "must be 1 to 480 minutes",
+            Bad::range(1.0, 480.0, "min"),
         )));
     }
     let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
@@ -703,16 +710,13 @@ async fn locate(
             Err(storage::StoreError::NotFound) => {
                 return Err(ApiError::invalid(Invalid::one(
                     format!("customer_ids[{i}]"),
-                    "no such customer",
+                    Bad::NotFound,
                 )));
             }
             Err(e) => return Err(e.into()),
         };
         let loc = c.location.as_ref().ok_or_else(|| {
-            ApiError::invalid(Invalid::one(
-                format!("customer_ids[{i}]"),
-                "has no location to route to",
-            ))
+            ApiError::invalid(Invalid::one(format!("customer_ids[{i}]"), Bad::NoLocation))
         })?;
         out.push((*id, (loc.lat, loc.lon)));
     }
@@ -789,7 +793,7 @@ async fn put_day(
         if !seen.insert(*c) {
             return Err(ApiError::invalid(Invalid::one(
                 format!("customer_ids[{i}]"),
-                "is already on the day",
+                Bad::Duplicate,
             )));
         }
     }

@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use domain::Invalid;
 use domain::access::{Action, Principal, Resource};
 use domain::{EmployeeId, TenantId};
+use domain::{Format, Problem};
 use serde::{Deserialize, Serialize};
 use storage::StoredRequest;
 use utoipa::{IntoParams, ToSchema};
@@ -134,7 +135,7 @@ async fn request_correction(
     if !["clock_in", "clock_out"].contains(&input.kind.as_str()) {
         return Err(ApiError::invalid(Invalid::one(
             "kind",
-            "must be clock_in or clock_out",
+            Problem::unknown_value(&["clock_in", "clock_out"]),
         )));
     }
     reason(&input.reason)?;
@@ -168,13 +169,16 @@ async fn request_leave(
 ) -> ApiResult<(StatusCode, Json<RequestView>)> {
     let parse = |field: &str, v: &str| {
         v.parse::<NaiveDate>()
-            .map_err(|_| ApiError::invalid(Invalid::one(field, "must be YYYY-MM-DD")))
+            .map_err(|_| ApiError::invalid(Invalid::one(field, Problem::format(Format::Date))))
     };
     let (from, to) = (parse("from", &input.from)?, parse("to", &input.to)?);
     if to < from || (to - from).num_days() > 366 {
         return Err(ApiError::invalid(Invalid::one(
             "to",
-            "must be on or after `from`, within a year",
+            Problem::BadRange {
+                other: "from".into(),
+                max_days: 366,
+            },
         )));
     }
     domain::tenant::clean_name(&input.leave_type, 40)
@@ -221,7 +225,7 @@ async fn list_requests(
     {
         return Err(ApiError::bad_request(
             "status",
-            "must be pending, approved or rejected",
+            Problem::unknown_value(&["pending", "approved", "rejected"]),
         ));
     }
     let rows = match q.employee_id {
@@ -264,7 +268,7 @@ async fn decide(
     if !["approved", "rejected"].contains(&d.status.as_str()) {
         return Err(ApiError::invalid(Invalid::one(
             "status",
-            "must be approved or rejected",
+            Problem::unknown_value(&["approved", "rejected"]),
         )));
     }
     let tenant: TenantId = caller.tenant();

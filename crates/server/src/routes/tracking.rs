@@ -16,6 +16,7 @@ use chrono::NaiveDate;
 use domain::access::{Action, Principal, Resource};
 use domain::tracking::{TrackingPolicy, TrackingRule, policy_at};
 use domain::{CoordSystem, EmployeeId, Wgs84};
+use domain::{Format, Problem};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -142,7 +143,7 @@ pub struct DayTrack {
 
 fn parse_date(s: &str) -> ApiResult<NaiveDate> {
     s.parse()
-        .map_err(|_| ApiError::bad_request("date", "must be YYYY-MM-DD"))
+        .map_err(|_| ApiError::bad_request("date", Problem::format(Format::Date)))
 }
 
 fn convert(lat: f64, lon: f64, system: CoordSystem) -> (f64, f64) {
@@ -168,7 +169,7 @@ async fn day_track(
     if !(0.0..=1000.0).contains(&tolerance) {
         return Err(ApiError::bad_request(
             "tolerance_m",
-            "must be between 0 and 1000",
+            Problem::range(0.0, 1000.0, "m"),
         ));
     }
     let day = compute_day(&s.store, &s.tracking.schedules, caller.tenant(), id, date).await?;
@@ -204,7 +205,7 @@ async fn day_track(
         "geojson" => Ok(Json(geojson(&polyline, &day.summary)).into_response()),
         _ => Err(ApiError::bad_request(
             "format",
-            "must be json, gpx or geojson",
+            Problem::unknown_value(&["json", "gpx", "geojson"]),
         )),
     }
 }
@@ -312,7 +313,10 @@ async fn day_list(
     if to < from || (to - from).num_days() > 92 {
         return Err(ApiError::bad_request(
             "to",
-            "must be on or after `from` and at most 92 days later",
+            Problem::BadRange {
+                other: "from".into(),
+                max_days: 92,
+            },
         ));
     }
     let (lo, hi) = (from.to_string(), to.to_string());

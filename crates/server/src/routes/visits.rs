@@ -28,6 +28,7 @@ use domain::ids::FormId;
 use domain::visit_flags::{VisitFacts, visit_flags};
 use domain::visit_rule::{CheckinStatus, CheckoutRequires, Unmet, VisitPolicy, VisitRule};
 use domain::{CheckinRadius, CustomerId, EmployeeId, Invalid, TenantId, Wgs84};
+use domain::{Format, Problem};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use storage::{
@@ -98,7 +99,7 @@ async fn put_rule(
         );
     for (field, form) in forms {
         if let Err(StoreError::NotFound) = s.store.form(caller.tenant(), form, None).await {
-            return Err(ApiError::invalid(Invalid::one(field, "no such form")));
+            return Err(ApiError::invalid(Invalid::one(field, Problem::NotFound)));
         }
     }
     s.store
@@ -559,7 +560,7 @@ async fn check_in(
                 Err(StoreError::NotFound) => {
                     return Err(ApiError::invalid(Invalid::one(
                         "customer_id",
-                        "no such customer",
+                        Problem::NotFound,
                     )));
                 }
                 Err(e) => return Err(e.into()),
@@ -604,7 +605,9 @@ async fn check_in(
         _ => {
             return Err(ApiError::invalid(Invalid::one(
                 "customer_id",
-                "give either customer_id or prospect",
+                Problem::NeedsOneOf {
+                    fields: vec!["customer_id".into(), "prospect".into()],
+                },
             )));
         }
     };
@@ -731,7 +734,14 @@ async fn check_out(
     let policy = policy_for(&s, tenant, employee).await?;
     let judged = policy
         .judge_checkout(visit.checkin.fix.t_ms, fix.t_ms)
-        .map_err(|_| ApiError::invalid(Invalid::one("t", "is before the visit's check-in")))?;
+        .map_err(|_| {
+            ApiError::invalid(Invalid::one(
+                "t",
+                Problem::BeforeOther {
+                    other: "in_t".into(),
+                },
+            ))
+        })?;
     // What the rule requires before check-out, checked before anything is written: a
     // refused check-out leaves no trace, and the same action retried once the photo or
     // report is in goes through.
@@ -811,9 +821,12 @@ fn requirements_unmet(unmet: &[Unmet]) -> ApiError {
         e = match u {
             Unmet::Photos { required, have } => e.field(
                 "photos",
-                format!("{have} of the {required} required photos taken"),
+                Problem::PhotosMissing {
+                    required: *required as usize,
+                    have: *have as usize,
+                },
             ),
-            Unmet::Report => e.field("report", "the visit report is not submitted yet"),
+            Unmet::Report => e.field("report", Problem::ReportMissing),
         };
     }
     e
@@ -898,12 +911,7 @@ async fn put_report(
                 .await?;
             policy
                 .form_for(customer.level, &customer.tags)
-                .ok_or_else(|| {
-                    ApiError::invalid(Invalid::one(
-                        "form_id",
-                        "no form applies to this customer; give form_id",
-                    ))
-                })?
+                .ok_or_else(|| ApiError::invalid(Invalid::one("form_id", Problem::Required)))?
         }
     };
     let form = match load_form(&s, tenant, form_id, input.form_version).await {
@@ -911,7 +919,7 @@ async fn put_report(
         Err(e) if e.status == StatusCode::NOT_FOUND => {
             return Err(ApiError::invalid(Invalid::one(
                 "form_id",
-                "no such form or version",
+                Problem::NotFound,
             )));
         }
         Err(e) => return Err(e),
@@ -932,10 +940,10 @@ async fn put_report(
             .into_iter()
             .map(|p| p.id)
             .collect();
-        if let Some(bad) = photo_ids.iter().find(|p| !mine.contains(&p.0)) {
+        if photo_ids.iter().any(|p| !mine.contains(&p.0)) {
             return Err(ApiError::invalid(Invalid::one(
                 "answers",
-                format!("photo {} is not a photo of this visit", bad.0),
+                Problem::NotFound,
             )));
         }
     }
@@ -1003,7 +1011,7 @@ async fn list_visits(
         v.as_deref()
             .map(|d| {
                 d.parse::<NaiveDate>()
-                    .map_err(|_| ApiError::bad_request(field, "must be YYYY-MM-DD"))
+                    .map_err(|_| ApiError::bad_request(field, Problem::format(Format::Date)))
             })
             .transpose()
     };
@@ -1014,13 +1022,16 @@ async fn list_visits(
     {
         return Err(ApiError::bad_request(
             "judgement",
-            "must be within, outside or uncertain",
+            Problem::unknown_value(&["within", "outside", "uncertain"]),
         ));
     }
     if let Some(f) = &q.flag
         && serde_json::from_value::<FlagCode>(json!(f)).is_err()
     {
-        return Err(ApiError::bad_request("flag", "is not a flag code"));
+        return Err(ApiError::bad_request(
+            "flag",
+            Problem::UnknownValue { allowed: vec![] },
+        ));
     }
     let page = s
         .store

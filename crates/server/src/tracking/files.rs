@@ -124,7 +124,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<(Devices, Vec<BadLine>), String> {
         let t = match get(Some(c_t)).map(parse_time_text) {
             Some(Ok((t, _))) => t,
             Some(Err(p)) => {
-                problem("timestamp", &p);
+                problem("timestamp", &p.english());
                 continue;
             }
             None => {

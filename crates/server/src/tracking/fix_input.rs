@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, FixedOffset};
 use domain::fix::{FixRecord, Provider};
-use domain::{CoordSystem, Wgs84};
+use domain::{CoordSystem, Format, Problem, Wgs84};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -18,7 +18,7 @@ pub enum Instant {
 
 impl Instant {
     /// Epoch ms and, for text with an offset, the offset in minutes.
-    pub fn resolve(&self) -> Result<(i64, Option<i16>), String> {
+    pub fn resolve(&self) -> Result<(i64, Option<i16>), Problem> {
         match self {
             Instant::Millis(ms) => Ok((*ms, None)),
             Instant::Text(s) => parse_time_text(s),
@@ -28,11 +28,11 @@ impl Instant {
 
 /// RFC 3339 / ISO 8601 with an offset, or a bare number of epoch seconds (OsmAnd clients
 /// send both forms).
-pub fn parse_time_text(s: &str) -> Result<(i64, Option<i16>), String> {
+pub fn parse_time_text(s: &str) -> Result<(i64, Option<i16>), Problem> {
     let s = s.trim();
     if let Ok(secs) = s.parse::<f64>() {
         if !secs.is_finite() {
-            return Err("is not a time".into());
+            return Err(Problem::format(Format::Instant));
         }
         // Some clients send milliseconds in the seconds field; 1e11 s is the year 5138.
         let ms = if secs.abs() > 1e11 {
@@ -44,10 +44,7 @@ pub fn parse_time_text(s: &str) -> Result<(i64, Option<i16>), String> {
     }
     let t: DateTime<FixedOffset> = DateTime::parse_from_rfc3339(s)
         .or_else(|_| DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z"))
-        .map_err(|_| {
-            "must be RFC 3339 with an offset (2026-11-27T09:30:00+08:00) or epoch seconds"
-                .to_owned()
-        })?;
+        .map_err(|_| Problem::format(Format::Instant))?;
     Ok((
         t.timestamp_millis(),
         Some((t.offset().local_minus_utc() / 60) as i16),
@@ -90,36 +87,37 @@ fn measure(
     field: &'static str,
     lo: f64,
     hi: f64,
-) -> Result<Option<f32>, (&'static str, String)> {
+) -> Result<Option<f32>, (&'static str, Problem)> {
     match v {
         None => Ok(None),
         Some(x) if x.is_finite() && (lo..=hi).contains(&x) => Ok(Some(x as f32)),
-        Some(_) => Err((field, format!("must be between {lo} and {hi}"))),
+        Some(_) => Err((field, Problem::range(lo, hi, ""))),
     }
 }
 
 impl FixInput {
     /// The stored form, or the first problem as (field, problem). `now_ms` bounds how far
     /// in the future a device clock may claim to be (5 minutes).
-    pub fn to_record(&self, now_ms: i64) -> Result<FixRecord, (&'static str, String)> {
+    pub fn to_record(&self, now_ms: i64) -> Result<FixRecord, (&'static str, Problem)> {
         let (t_ms, offset_min) = self.t.resolve().map_err(|p| ("t", p))?;
         if t_ms > now_ms + 5 * 60_000 {
-            return Err(("t", "is more than 5 minutes in the future".into()));
+            return Err(("t", Problem::InFuture { max_ahead_min: 5 }));
         }
         if t_ms < 946_684_800_000 {
-            return Err(("t", "is before the year 2000".into()));
+            return Err(("t", Problem::TooOld));
         }
         let system = match self.coord_system.as_deref() {
             None => CoordSystem::Wgs84,
             Some(s) => CoordSystem::parse(s)
-                .ok_or(("coord_system", "must be wgs84, gcj02 or bd09".to_owned()))?,
+                .ok_or(("coord_system", domain::customer::coord_system_problem()))?,
         };
-        let p = Wgs84::parse(self.lat, self.lon, system)
-            .map_err(|e| (e.field(), e.problem().to_owned()))?;
+        let p = Wgs84::parse(self.lat, self.lon, system).map_err(|e| (e.field(), e.problem()))?;
         let provider = match self.provider.as_deref() {
             None => Provider::Unknown,
-            Some(s) => Provider::parse(s)
-                .ok_or(("provider", "must be gps, network or fused".to_owned()))?,
+            Some(s) => Provider::parse(s).ok_or((
+                "provider",
+                Problem::unknown_value(&["gps", "network", "fused"]),
+            ))?,
         };
         Ok(FixRecord {
             t_ms,

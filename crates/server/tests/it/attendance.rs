@@ -33,6 +33,8 @@ async fn clock_in_and_out_are_judged_and_summarised(app: &TestApp) {
     assert!(fields(&e).iter().any(|f| f.starts_with("shifts[0]")), "{e}");
 
     let rep = app.employee(&t.admin, &t.root_dept, "rep1", "field").await;
+    // Hired before the days below; without it they would be `not_started`.
+    app.set_start_date(&t.admin, &rep, "2026-11-01").await;
     let token = app.token("acme", "rep1").await;
     // Wednesday 2026-11-25 in Shanghai.
     let punch = |path: &'static str, id: uuid::Uuid, t: &str, lat: f64, acc: f64| {

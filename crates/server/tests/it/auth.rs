@@ -50,7 +50,7 @@ async fn bad_credentials_are_indistinguishable(app: &TestApp) {
         ("nope", "admin", PASSWORD),
     ] {
         let (s, b) = app.login(tenant, user, pw).await;
-        let e = assert_error(s, &b, StatusCode::UNAUTHORIZED, "unauthorized");
+        let e = assert_error(s, &b, StatusCode::UNAUTHORIZED, "wrong_credentials");
         messages.push(e["message"].clone());
     }
     assert!(messages.windows(2).all(|w| w[0] == w[1]), "{messages:?}");

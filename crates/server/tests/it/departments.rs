@@ -68,12 +68,12 @@ async fn department_crud_and_tree_rules(app: &TestApp) {
     let (s, b) = app
         .delete(&t.admin, &format!("/api/v1/departments/{east}"))
         .await;
-    assert_error(s, &b, StatusCode::CONFLICT, "conflict");
+    assert_error(s, &b, StatusCode::CONFLICT, "in_use");
     app.employee(&t.admin, &north, "rep1", "field").await;
     let (s, b) = app
         .delete(&t.admin, &format!("/api/v1/departments/{north}"))
         .await;
-    assert_error(s, &b, StatusCode::CONFLICT, "conflict");
+    assert_error(s, &b, StatusCode::CONFLICT, "in_use");
     assert_eq!(
         app.delete(&t.admin, &format!("/api/v1/departments/{id}"))
             .await

@@ -2,9 +2,13 @@
 
 use crate::harness::{TestApp, assert_error, both_backends};
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 
-both_backends!(malformed_requests_get_the_error_shape, health_and_openapi);
+both_backends!(
+    malformed_requests_get_the_error_shape,
+    health_and_openapi,
+    problems_have_codes_and_params
+);
 
 async fn malformed_requests_get_the_error_shape(app: &TestApp) {
     let t = app.tenant("acme").await;
@@ -107,6 +111,31 @@ async fn health_and_openapi(app: &TestApp) {
         assert!(doc["paths"].get(p).is_some(), "{p} documented");
     }
     assert!(doc["components"]["schemas"].get("ErrorBody").is_some());
+    // Field problems are documented with their code and params (contract A).
+    let fp = &doc["components"]["schemas"]["FieldProblemBody"]["properties"];
+    for k in ["field", "code", "problem", "params"] {
+        assert!(fp.get(k).is_some(), "FieldProblemBody.{k}");
+    }
+    // The reports declare their query parameters as query parameters.
+    for (p, want) in [
+        (
+            "/api/v1/attendance/team",
+            ["from", "to", "department_id", "format", "lang"],
+        ),
+        (
+            "/api/v1/mileage/monthly",
+            ["month", "department_id", "format", "lang", "cursor"],
+        ),
+    ] {
+        let params = doc["paths"][p]["get"]["parameters"].as_array().expect(p);
+        for w in want {
+            let q = params
+                .iter()
+                .find(|x| x["name"] == w)
+                .unwrap_or_else(|| panic!("{p} {w}"));
+            assert_eq!(q["in"], "query", "{p} {w}");
+        }
+    }
     assert!(doc["components"]["securitySchemes"].get("bearer").is_some());
     let docs = app
         .client
@@ -122,4 +151,87 @@ async fn health_and_openapi(app: &TestApp) {
             .to_lowercase()
             .contains("swagger")
     );
+}
+
+/// Contract A: every field problem has a stable code and params, every top-level code
+/// is stable, whatever the English says.
+async fn problems_have_codes_and_params(app: &TestApp) {
+    let t = app.tenant("acme").await;
+    let (s, b) = app
+        .post(
+            &t.admin,
+            "/api/v1/customers",
+            json!({"name": "长".repeat(300), "level": "Z", "code": "a b"}),
+        )
+        .await;
+    let e = assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    let by_field = |f: &str| {
+        e["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["field"] == f)
+            .cloned()
+            .unwrap_or_else(|| panic!("{f} in {e}"))
+    };
+    let name = by_field("name");
+    assert_eq!(
+        (&name["code"], &name["params"]),
+        (&json!("too_long"), &json!({"max": 200}))
+    );
+    assert_eq!(name["problem"], "must be at most 200 characters");
+    let level = by_field("level");
+    assert_eq!(
+        (&level["code"], &level["params"]),
+        (
+            &json!("unknown_value"),
+            &json!({"allowed": ["A", "B", "C"]})
+        )
+    );
+    assert_eq!(by_field("code")["code"], "has_spaces");
+
+    // A wrong password and an unknown tenant answer the same stable code.
+    for (tenant, pw) in [
+        ("acme", "wrong password"),
+        ("nope", crate::harness::PASSWORD),
+    ] {
+        let (s, b) = app.login(tenant, "admin", pw).await;
+        let e = assert_error(s, &b, StatusCode::UNAUTHORIZED, "wrong_credentials");
+        assert_eq!(e["fields"], json!([]));
+    }
+
+    // Query parameters: a bad date names its expected format.
+    let (s, b) = app
+        .get(
+            &t.admin,
+            &format!(
+                "/api/v1/attendance/days?employee_id={}&from=yesterday&to=2026-01-02",
+                t.admin_id
+            ),
+        )
+        .await;
+    let e = assert_error(s, &b, StatusCode::BAD_REQUEST, "bad_request");
+    assert_eq!(e["fields"][0]["field"], "from");
+    assert_eq!(e["fields"][0]["code"], "invalid_format");
+    assert_eq!(e["fields"][0]["params"], json!({"expected": "date"}));
+
+    // serde's own complaints are classified too.
+    let (s, b) = app
+        .post(
+            &t.admin,
+            "/api/v1/customers",
+            json!({"name": "x", "colour": 1}),
+        )
+        .await;
+    let e = assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_eq!(e["fields"][0]["code"], "unknown_field", "{e}");
+    let (s, b) = app.post(&t.admin, "/api/v1/customers", json!({})).await;
+    let e = assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_eq!(e["fields"][0]["code"], "required", "{e}");
+
+    // A field rep may not read people: a stable forbidden.
+    app.employee(&t.admin, &t.root_dept, "rep1", "field").await;
+    let rep = app.token("acme", "rep1").await;
+    let (s, b) = app.get(&rep, "/api/v1/api-keys").await;
+    assert_error(s, &b, StatusCode::FORBIDDEN, "forbidden");
 }

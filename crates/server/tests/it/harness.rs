@@ -260,6 +260,21 @@ impl TestApp {
         b["id"].as_str().unwrap().to_owned()
     }
 
+    /// Gives a person a hire date, for tests whose history predates the person's record.
+    pub async fn set_start_date(&self, token: &str, id: &str, date: &str) {
+        let (_, e) = self.get(token, &format!("/api/v1/employees/{id}")).await;
+        let (s, b) = self
+            .put(
+                token,
+                &format!("/api/v1/employees/{id}"),
+                json!({"name": e["name"], "username": e["username"], "employee_no": e["employee_no"],
+                       "department_id": e["department_id"], "role": e["role"], "start_date": date}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        assert_eq!(b["start_date"], date, "{b}");
+    }
+
     pub async fn department(&self, token: &str, name: &str, parent: Option<&str>) -> String {
         let (s, b) = self
             .post(
@@ -289,6 +304,20 @@ pub fn assert_error(status: StatusCode, body: &Value, want: StatusCode, code: &s
         "message in {body}"
     );
     assert!(e["fields"].is_array(), "fields in {body}");
+    // Every code is one the clients can translate (contract A).
+    assert!(
+        server::error::ERROR_CODES.contains(&code),
+        "{code} is not in ERROR_CODES"
+    );
+    for f in e["fields"].as_array().unwrap() {
+        let c = f["code"].as_str().unwrap_or_default();
+        assert!(
+            domain::Problem::CODES.contains(&c),
+            "field problem without a known code: {f}"
+        );
+        assert!(f["params"].is_object(), "params in {f}");
+        assert!(f["problem"].as_str().is_some(), "problem in {f}");
+    }
     e.clone()
 }
 

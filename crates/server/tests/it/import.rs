@@ -106,6 +106,31 @@ async fn import_reports_bad_rows_and_upserts_good_ones(app: &TestApp) {
             .contains("row 2"),
         "{r}"
     );
+    // Each row problem carries a stable code and its params for translation.
+    let codes: Vec<(Value, Value)> = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["code"].clone(), e["params"].clone()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            (json!("required"), json!({})),
+            (
+                json!("out_of_range"),
+                json!({"min": -90, "max": 90, "unit": ""})
+            ),
+            (json!("invalid_format"), json!({"expected": "number"})),
+            (json!("duplicate_of_row"), json!({"row": 2})),
+            (json!("not_found"), json!({})),
+            (
+                json!("needs_one_of"),
+                json!({"fields": ["code", "external_id"]})
+            ),
+        ],
+        "{r}"
+    );
     assert_eq!(count(app, &t.admin).await, 2);
     let (_, good) = app.get(&t.admin, "/api/v1/customers?q=Good%20one").await;
     let good = &good["items"][0];

@@ -99,7 +99,8 @@ async fn ingest_is_idempotent_and_keeps_only_working_hours(app: &TestApp) {
     );
     assert_eq!(
         a["rejected"],
-        json!([{"index": 2, "field": "fixes[2].lat", "problem": "must be a number between -90 and 90"}])
+        json!([{"index": 2, "field": "fixes[2].lat", "code": "out_of_range",
+            "problem": "must be between -90 and 90", "params": {"min": -90, "max": 90, "unit": ""}}])
     );
     // The phone never got the answer and sends the batch again: nothing is stored twice.
     let (_, b) = app.post(&token, "/api/v1/locations", batch).await;

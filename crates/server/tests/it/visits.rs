@@ -488,6 +488,8 @@ async fn attendance_takes_a_photo_and_devices_are_remembered(app: &TestApp) {
     assert_eq!(s, StatusCode::OK, "{r}");
     let rep1 = app.employee(&t.admin, &t.root_dept, "rep1", "field").await;
     app.employee(&t.admin, &t.root_dept, "rep2", "field").await;
+    // Hired before the leave below; without it those days would be `not_started`.
+    app.set_start_date(&t.admin, &rep1, "2026-11-01").await;
     let (one, two) = (
         app.token("acme", "rep1").await,
         app.token("acme", "rep2").await,

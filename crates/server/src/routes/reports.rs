@@ -1,0 +1,503 @@
+//! Reports for managers and finance: the team's attendance (people × days with totals)
+//! and monthly mileage from the stored day summaries, as JSON or an XLSX download.
+//! Managers see their department subtree, finance and admins everyone; field reps and
+//! integration keys are refused.
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{Json, Query};
+use crate::routes::attendance::{calendar, person_days, rule_for, start_date};
+use crate::state::AppState;
+use crate::tracking::schedule_cache::parse_tz;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use domain::access::{Action, Reach, Resource};
+use domain::attendance::{AttendanceSchedule, DayStatus, StatusTotals};
+use domain::employee::Employee;
+use domain::{DepartmentId, EmployeeId, Format, Problem, TenantId};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use storage::EmployeeFilter;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(team_attendance))
+        .routes(routes!(monthly_mileage))
+}
+
+/// At most this many days in one attendance report (a quarter).
+const MAX_DAYS: i64 = 92;
+const DEFAULT_LIMIT: u32 = 50;
+const MAX_LIMIT: u32 = 200;
+
+/// Who the report covers: the caller's reach over people's records, narrowed to a
+/// department subtree when one is asked for. A department outside the caller's reach, or
+/// of another tenant, is a 404; field reps (who reach only themselves) get 403.
+async fn report_reach(
+    s: &AppState,
+    caller: &Caller,
+    department: Option<DepartmentId>,
+) -> ApiResult<Reach> {
+    let reach = caller.reach(Resource::Tracks, Action::Read)?;
+    if matches!(reach, Reach::Own(_)) {
+        return Err(ApiError::forbidden());
+    }
+    let Some(dept) = department else {
+        return Ok(reach);
+    };
+    let dept_reach = caller.reach(Resource::Departments, Action::Read)?;
+    s.store
+        .department(caller.tenant(), dept, &dept_reach)
+        .await?;
+    Ok(Reach::Subtree(dept))
+}
+
+/// Active people in `reach`, one page (`limit`, `cursor`) or all of them (`limit` 0).
+async fn people(
+    s: &AppState,
+    tenant: TenantId,
+    reach: &Reach,
+    cursor: Option<String>,
+    limit: u32,
+) -> ApiResult<(Vec<Employee>, Option<String>)> {
+    let mut f = EmployeeFilter {
+        active: Some(true),
+        cursor,
+        limit: if limit == 0 { MAX_LIMIT } else { limit },
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    loop {
+        let page = s.store.list_employees(tenant, reach, &f).await?;
+        out.extend(page.items);
+        match page.next_cursor {
+            Some(c) if limit == 0 => f.cursor = Some(c),
+            next => return Ok((out, next)),
+        }
+    }
+}
+
+async fn department_names(
+    s: &AppState,
+    tenant: TenantId,
+) -> ApiResult<HashMap<DepartmentId, String>> {
+    Ok(s.store
+        .list_departments(tenant, &Reach::Tenant)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect())
+}
+
+fn parse_date(field: &str, v: &str) -> ApiResult<NaiveDate> {
+    v.parse()
+        .map_err(|_| ApiError::bad_request(field, Problem::format(Format::Date)))
+}
+
+fn limit_of(limit: Option<u32>) -> ApiResult<u32> {
+    match limit {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        Some(_) => Err(ApiError::bad_request(
+            "limit",
+            Problem::range(1.0, f64::from(MAX_LIMIT), ""),
+        )),
+    }
+}
+
+/// Whether the answer is a spreadsheet, and in which language its headings are.
+fn wants_xlsx(format: Option<&str>) -> ApiResult<bool> {
+    match format {
+        None | Some("json") => Ok(false),
+        Some("xlsx") => Ok(true),
+        Some(_) => Err(ApiError::bad_request(
+            "format",
+            Problem::unknown_value(&["json", "xlsx"]),
+        )),
+    }
+}
+
+fn chinese(lang: Option<&str>) -> ApiResult<bool> {
+    match lang {
+        None | Some("en") => Ok(false),
+        Some("zh-CN") | Some("zh") => Ok(true),
+        Some(_) => Err(ApiError::bad_request(
+            "lang",
+            Problem::unknown_value(&["zh-CN", "en"]),
+        )),
+    }
+}
+
+fn xlsx_response(
+    name: &str,
+    sheet: &str,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> ApiResult<Response> {
+    let bytes = tabular::write_xlsx(sheet, headers, rows).map_err(ApiError::internal)?;
+    Ok((
+        StatusCode::OK,
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+// ---- attendance ----
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TeamQuery {
+    /// Only this department and those below it; default everyone the caller reaches.
+    pub department_id: Option<DepartmentId>,
+    /// First local date, `YYYY-MM-DD`.
+    pub from: String,
+    /// Last local date (inclusive), at most 92 days after `from`.
+    pub to: String,
+    /// `json` (default) or `xlsx` (every person, one row per person and day).
+    pub format: Option<String>,
+    /// Spreadsheet headings: `zh-CN` or `en` (default).
+    pub lang: Option<String>,
+    /// People per page (1–200, default 50); ignored for `xlsx`.
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReportEmployee {
+    pub id: EmployeeId,
+    pub name: String,
+    pub department_id: DepartmentId,
+    pub department_name: String,
+    /// The local date the person started (their record's creation); earlier days are
+    /// `not_started`.
+    pub start_date: NaiveDate,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TeamDay {
+    pub date: NaiveDate,
+    pub status: DayStatus,
+    /// The day's first clock-in and last clock-out, if any.
+    pub clock_in_t: Option<DateTime<Utc>>,
+    pub clock_out_t: Option<DateTime<Utc>>,
+    pub late_min: u32,
+    pub early_min: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TeamRow {
+    pub employee: ReportEmployee,
+    pub days: Vec<TeamDay>,
+    pub totals: StatusTotals,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TeamPage {
+    pub items: Vec<TeamRow>,
+    pub next_cursor: Option<String>,
+}
+
+/// The team's attendance: per person, every day of the range with its status, first
+/// clock-in, last clock-out, late and early minutes, and the totals of each status. Days
+/// before a person started are `not_started`, never `absent`.
+#[utoipa::path(get, path = "/api/v1/attendance/team", tag = "reports", params(TeamQuery),
+    responses((status = 200, body = TeamPage, description = "JSON, or with `format=xlsx` the spreadsheet"),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn team_attendance(
+    State(s): State<AppState>,
+    caller: Caller,
+    Query(q): Query<TeamQuery>,
+) -> ApiResult<Response> {
+    let (from, to) = (parse_date("from", &q.from)?, parse_date("to", &q.to)?);
+    if to < from || (to - from).num_days() > MAX_DAYS {
+        return Err(ApiError::bad_request(
+            "to",
+            Problem::BadRange {
+                other: "from".into(),
+                max_days: MAX_DAYS as u32,
+            },
+        ));
+    }
+    let xlsx = wants_xlsx(q.format.as_deref())?;
+    let zh = chinese(q.lang.as_deref())?;
+    let limit = if xlsx { 0 } else { limit_of(q.limit)? };
+    let reach = report_reach(&s, &caller, q.department_id).await?;
+    let tenant = caller.tenant();
+    let (people, next_cursor) = people(&s, tenant, &reach, q.cursor, limit).await?;
+    let names = department_names(&s, tenant).await?;
+    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+    let (_, cal) = calendar(&s, tenant).await?;
+    let mut schedules: HashMap<DepartmentId, AttendanceSchedule> = HashMap::new();
+    let mut items = Vec::with_capacity(people.len());
+    for p in people {
+        let schedule = match schedules.entry(p.department_id) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(rule_for(&s, tenant, p.department_id).await?.validate()?),
+        };
+        let records = person_days(&s, tenant, tz, schedule, &cal, &p, from, to).await?;
+        let start_date = start_date(&s, tenant, tz, &p).await?;
+        let mut totals = StatusTotals::default();
+        let days = records
+            .into_iter()
+            .map(|r| {
+                totals.add(r.status);
+                TeamDay {
+                    date: r.date,
+                    status: r.status,
+                    clock_in_t: r.shifts.iter().filter_map(|x| x.clock_in).min(),
+                    clock_out_t: r.shifts.iter().filter_map(|x| x.clock_out).max(),
+                    late_min: r.late_min,
+                    early_min: r.early_leave_min,
+                }
+            })
+            .collect();
+        items.push(TeamRow {
+            employee: ReportEmployee {
+                id: p.id,
+                department_name: names.get(&p.department_id).cloned().unwrap_or_default(),
+                department_id: p.department_id,
+                start_date,
+                name: p.name,
+            },
+            days,
+            totals,
+        });
+    }
+    if !xlsx {
+        return Ok(Json(TeamPage { items, next_cursor }).into_response());
+    }
+    let local = |t: Option<DateTime<Utc>>| {
+        t.map(|t| t.with_timezone(&tz).format("%H:%M").to_string())
+            .unwrap_or_default()
+    };
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .flat_map(|r| {
+            r.days.iter().map(move |d| {
+                vec![
+                    r.employee.name.clone(),
+                    r.employee.department_name.clone(),
+                    d.date.to_string(),
+                    status_word(d.status, zh).to_owned(),
+                    local(d.clock_in_t),
+                    local(d.clock_out_t),
+                    d.late_min.to_string(),
+                    d.early_min.to_string(),
+                ]
+            })
+        })
+        .collect();
+    let headers: [&str; 8] = if zh {
+        [
+            "姓名",
+            "部门",
+            "日期",
+            "状态",
+            "签到",
+            "签退",
+            "迟到(分钟)",
+            "早退(分钟)",
+        ]
+    } else {
+        [
+            "Name",
+            "Department",
+            "Date",
+            "Status",
+            "Clock-in",
+            "Clock-out",
+            "Late (min)",
+            "Early leave (min)",
+        ]
+    };
+    let sheet = if zh { "考勤" } else { "Attendance" };
+    xlsx_response(
+        &format!("attendance-{from}-{to}.xlsx"),
+        sheet,
+        &headers,
+        &rows,
+    )
+}
+
+fn status_word(s: DayStatus, zh: bool) -> &'static str {
+    match (s, zh) {
+        (DayStatus::Present, false) => "Present",
+        (DayStatus::Late, false) => "Late",
+        (DayStatus::EarlyLeave, false) => "Early leave",
+        (DayStatus::Absent, false) => "Absent",
+        (DayStatus::OnLeave, false) => "On leave",
+        (DayStatus::DayOff, false) => "Day off",
+        (DayStatus::Pending, false) => "Pending",
+        (DayStatus::NotStarted, false) => "Not started",
+        (DayStatus::Present, true) => "正常",
+        (DayStatus::Late, true) => "迟到",
+        (DayStatus::EarlyLeave, true) => "早退",
+        (DayStatus::Absent, true) => "缺勤",
+        (DayStatus::OnLeave, true) => "请假",
+        (DayStatus::DayOff, true) => "休息日",
+        (DayStatus::Pending, true) => "待定",
+        (DayStatus::NotStarted, true) => "未入职",
+    }
+}
+
+// ---- mileage ----
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MileageQuery {
+    /// The month, `YYYY-MM` (local days of the tenant).
+    pub month: String,
+    /// Only this department and those below it.
+    pub department_id: Option<DepartmentId>,
+    /// `json` (default) or `xlsx`.
+    pub format: Option<String>,
+    /// Spreadsheet headings: `zh-CN` or `en` (default).
+    pub lang: Option<String>,
+    /// People per page (1–200, default 50); ignored for `xlsx`.
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MileageEmployee {
+    pub id: EmployeeId,
+    pub name: String,
+    pub department_id: DepartmentId,
+    pub department_name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MileageRow {
+    pub employee: MileageEmployee,
+    /// Days of the month with a stored track summary.
+    pub days_tracked: u32,
+    /// Kilometres inside working windows (what reimbursement pays).
+    pub working_km: f64,
+    pub total_km: f64,
+    /// `total_km - working_km`: driven outside working hours.
+    pub outside_km: f64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MileagePage {
+    pub items: Vec<MileageRow>,
+    pub next_cursor: Option<String>,
+}
+
+fn parse_month(v: &str) -> ApiResult<(NaiveDate, NaiveDate)> {
+    let bad = || ApiError::bad_request("month", Problem::format(Format::Month));
+    let first =
+        NaiveDate::parse_from_str(&format!("{}-01", v.trim()), "%Y-%m-%d").map_err(|_| bad())?;
+    if v.trim().len() != 7 {
+        return Err(bad());
+    }
+    let next = if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+    }
+    .ok_or_else(bad)?;
+    Ok((first, next.pred_opt().ok_or_else(bad)?))
+}
+
+/// Metres as kilometres to 10 m; `+ 0.0` turns the empty sum's `-0.0` into `0`.
+fn km(m: f64) -> f64 {
+    (m / 10.0).round() / 100.0 + 0.0
+}
+
+/// Monthly mileage per person from the stored day summaries: days tracked, kilometres
+/// inside working windows, in all, and outside working hours.
+#[utoipa::path(get, path = "/api/v1/mileage/monthly", tag = "reports", params(MileageQuery),
+    responses((status = 200, body = MileagePage, description = "JSON, or with `format=xlsx` the spreadsheet"),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn monthly_mileage(
+    State(s): State<AppState>,
+    caller: Caller,
+    Query(q): Query<MileageQuery>,
+) -> ApiResult<Response> {
+    let (first, last) = parse_month(&q.month)?;
+    let xlsx = wants_xlsx(q.format.as_deref())?;
+    let zh = chinese(q.lang.as_deref())?;
+    let limit = if xlsx { 0 } else { limit_of(q.limit)? };
+    let reach = report_reach(&s, &caller, q.department_id).await?;
+    let tenant = caller.tenant();
+    let (people, next_cursor) = people(&s, tenant, &reach, q.cursor, limit).await?;
+    let names = department_names(&s, tenant).await?;
+    let (lo, hi) = (first.to_string(), last.to_string());
+    let mut items = Vec::with_capacity(people.len());
+    for p in people {
+        let days = s.store.days_between(tenant, p.id, &lo, &hi).await?;
+        let total_m: f64 = days.iter().map(|(_, d)| d.mileage_m).sum();
+        let work_m: f64 = days.iter().map(|(_, d)| d.work_mileage_m).sum();
+        items.push(MileageRow {
+            employee: MileageEmployee {
+                id: p.id,
+                department_name: names.get(&p.department_id).cloned().unwrap_or_default(),
+                department_id: p.department_id,
+                name: p.name,
+            },
+            days_tracked: days.len() as u32,
+            working_km: km(work_m),
+            total_km: km(total_m),
+            outside_km: km((total_m - work_m).max(0.0)),
+        });
+    }
+    if !xlsx {
+        return Ok(Json(MileagePage { items, next_cursor }).into_response());
+    }
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|r| {
+            vec![
+                r.employee.name.clone(),
+                r.employee.department_name.clone(),
+                r.days_tracked.to_string(),
+                r.working_km.to_string(),
+                r.total_km.to_string(),
+                r.outside_km.to_string(),
+            ]
+        })
+        .collect();
+    let headers: [&str; 6] = if zh {
+        [
+            "姓名",
+            "部门",
+            "有轨迹天数",
+            "工作时间里程(公里)",
+            "总里程(公里)",
+            "非工作时间里程(公里)",
+        ]
+    } else {
+        [
+            "Name",
+            "Department",
+            "Days tracked",
+            "Working km",
+            "Total km",
+            "Outside working hours km",
+        ]
+    };
+    let sheet = if zh { "里程" } else { "Mileage" };
+    xlsx_response(
+        &format!("mileage-{}.xlsx", q.month.trim()),
+        sheet,
+        &headers,
+        &rows,
+    )
+}

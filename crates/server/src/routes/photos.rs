@@ -17,7 +17,7 @@ use crate::tracking::schedule_cache::parse_tz;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Offset, TimeZone, Utc};
 use domain::access::{Action, Principal, Resource};
 use domain::evidence::{Capture, DeviceFacts, Flag, FlagCode, PhotoExif, photo_flags};
 use domain::{EmployeeId, Invalid, TenantId};
@@ -529,17 +529,18 @@ fn watermark_lines(
     person: &str,
     customer: Option<&str>,
 ) -> Vec<String> {
-    let utc = DateTime::from_timestamp_millis(t_ms).unwrap_or_default();
-    let when = match offset_min.and_then(|m| FixedOffset::east_opt(i32::from(m) * 60)) {
-        Some(off) => utc
-            .with_timezone(&off)
-            .format("%Y-%m-%d %H:%M:%S %:z")
-            .to_string(),
-        None => utc
-            .with_timezone(&tz)
-            .format("%Y-%m-%d %H:%M:%S %Z")
-            .to_string(),
-    };
+    // The manager reads the stamp in the tenant's zone (the working day's clock); a phone
+    // set to another zone is worth showing, so its own offset follows when it differs.
+    let local = DateTime::from_timestamp_millis(t_ms)
+        .unwrap_or_default()
+        .with_timezone(&tz);
+    let mut when = local.format("%Y-%m-%d %H:%M:%S %Z").to_string();
+    if let Some(device) = offset_min.and_then(|m| FixedOffset::east_opt(i32::from(m) * 60))
+        && device.local_minus_utc() != local.offset().fix().local_minus_utc()
+    {
+        let label = if zh { "设备" } else { "device" };
+        when.push_str(&format!(" ({label} UTC{device})"));
+    }
     let (l_time, l_place, l_person, l_customer) = if zh {
         ("时间", "地点", "人员", "客户")
     } else {
@@ -610,4 +611,43 @@ async fn photo_file(
         bytes,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::watermark_lines;
+
+    // 2026-12-06T23:16:57Z is 07:16:57 the next morning in Shanghai.
+    const T: i64 = 1_796_599_017_000;
+
+    #[test]
+    fn the_stamp_reads_in_the_tenant_zone() {
+        let tz = chrono_tz::Asia::Shanghai;
+        let same = watermark_lines(true, T, Some(480), tz, None, "王伟", None);
+        assert_eq!(same[0], "时间：2026-12-07 07:16:57 CST");
+        let unknown = watermark_lines(false, T, None, tz, None, "Wang Wei", None);
+        assert_eq!(unknown[0], "Time: 2026-12-07 07:16:57 CST");
+    }
+
+    #[test]
+    fn a_phone_in_another_zone_is_named() {
+        let lines = watermark_lines(
+            false,
+            T,
+            Some(0),
+            chrono_tz::Asia::Shanghai,
+            Some("People's Square"),
+            "Wang Wei",
+            Some("Shop 12"),
+        );
+        assert_eq!(
+            lines,
+            [
+                "Time: 2026-12-07 07:16:57 CST (device UTC+00:00)",
+                "Place: People's Square",
+                "By: Wang Wei",
+                "Customer: Shop 12",
+            ]
+        );
+    }
 }

@@ -81,6 +81,15 @@ pub enum Command {
     Demo {
         #[command(flatten)]
         db: Db,
+        /// Where the history's photos are kept (the server's data directory).
+        #[arg(long, env = "OUTFIELD_DATA_DIR", default_value = "outfield-data")]
+        data_dir: std::path::PathBuf,
+        /// The font watermarks are drawn with (must cover Chinese).
+        #[arg(long, env = "OUTFIELD_FONT", default_value = server::state::DEFAULT_FONT)]
+        font: std::path::PathBuf,
+        /// Calendar days of history to create, ending yesterday.
+        #[arg(long, default_value_t = 30)]
+        history_days: u32,
     },
     /// Manage tenants.
     Tenant {

@@ -4,12 +4,14 @@
 //! the seed and the last day; [`trace`] turns one working day into its GPS fixes and
 //! the instants and places of its field actions.
 
+mod live;
 mod routes;
 mod schedule;
 #[cfg(test)]
 mod tests;
 mod trace;
 
+pub use live::live_lap;
 pub use routes::RepRoutes;
 pub use trace::{Act, DayTrace, VisitAct, trace_day};
 

@@ -5,6 +5,7 @@ mod harness;
 mod attendance;
 mod auth;
 mod customers;
+mod demo;
 mod departments;
 mod employees;
 mod errors;

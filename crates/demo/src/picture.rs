@@ -140,9 +140,8 @@ fn shop_front(seed: u64, width: u32, height: u32) -> RgbImage {
     let mut noise = Dice::new(seed.rotate_left(17) ^ 0xA11CE);
     let mut img = RgbImage::from_fn(width, height, |_, y| {
         let f = y as f32 / height as f32;
-        Rgb([0, 1, 2].map(|i| {
-            (f32::from(sky_top[i]) * (1.0 - f) + f32::from(sky_bottom[i]) * f) as u8
-        }))
+        Rgb([0, 1, 2]
+            .map(|i| (f32::from(sky_top[i]) * (1.0 - f) + f32::from(sky_bottom[i]) * f) as u8))
     });
     for r in &rects {
         let (x0, x1) = (

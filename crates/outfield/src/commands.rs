@@ -64,7 +64,14 @@ async fn load_demo(
         if let Some(h) = &load.history {
             println!(
                 "history:     {} working days, {} fixes, {} visits, {} photos, {} punches, {} requests, {} plan days ({:.1} s)",
-                h.working_days, h.fixes, h.visits, h.photos, h.punches, h.requests, h.plan_days, h.seconds
+                h.working_days,
+                h.fixes,
+                h.visits,
+                h.photos,
+                h.punches,
+                h.requests,
+                h.plan_days,
+                h.seconds
             );
         }
         println!("demo loaded: log in with tenant `demo`, username `admin`, password `{password}`");
@@ -216,9 +223,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if osmand_listen != "off" {
                 spawn_osmand(&osmand_listen, state.clone(), stop_rx.clone()).await?;
             }
-            let movers = demo_tenant.map(|t| {
-                tokio::spawn(server::demo::live::run_movers(state.clone(), t, stop_rx))
-            });
+            let movers = demo_tenant
+                .map(|t| tokio::spawn(server::demo::live::run_movers(state.clone(), t, stop_rx)));
             server::serve(listener, state, shutdown_signal()).await?;
             let _ = stop_tx.send(true);
             if let Some(m) = movers {

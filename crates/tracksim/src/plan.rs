@@ -116,7 +116,8 @@ pub fn plan_route(city: &City, route: &RouteDay, knobs: &Knobs, seed: u64) -> Da
         gaps: Vec::new(),
         car: route.home.node,
     };
-    day.track.dwell(((route.depart_ms - t0) / 1000).max(60), home_env);
+    day.track
+        .dwell(((route.depart_ms - t0) / 1000).max(60), home_env);
     day.stop_since(t0, route.home.pos, StopKind::Home);
     day.walk_out(route.home);
     let mut lunched = route.lunch_at_ms.is_none();

@@ -2,12 +2,12 @@
 //! their shops with short stops and comes back, from any start instant, with a phone
 //! sampling every 5 seconds. The server drips the fixes out as their instants pass.
 
+use tracksim::Knobs;
 use tracksim::city::City;
 use tracksim::fix::{Fix, Provider};
 use tracksim::geo::LatLon;
 use tracksim::phone::{Phone, Sampling};
 use tracksim::plan::{Place, RouteDay, plan_route};
-use tracksim::Knobs;
 
 use super::RepRoutes;
 use super::schedule::mix;
@@ -52,7 +52,12 @@ pub fn live_lap(
         killed_p: 0.0,
         ..Knobs::default()
     };
-    let plan = plan_route(&city, &day, &knobs, mix(start_ms as u64, employee as u64, 0x11FE));
+    let plan = plan_route(
+        &city,
+        &day,
+        &knobs,
+        mix(start_ms as u64, employee as u64, 0x11FE),
+    );
     let phone = Phone {
         device_id: format!("demo-{}", company.employees[employee].username),
         sampling: Sampling::Fixed(5),

@@ -102,11 +102,9 @@ pub(crate) fn build(company: &DemoCompany, opts: &HistoryOptions) -> History {
             if ri == who % n && len > 2 {
                 let at = len.saturating_sub(2 + 2 * c).max(1);
                 let cheat = match cheat {
-                    Cheat::RemoteCheckin(_) => Cheat::RemoteCheckin(farthest_shop(
-                        company,
-                        &routes,
-                        &days[at].shops,
-                    )),
+                    Cheat::RemoteCheckin(_) => {
+                        Cheat::RemoteCheckin(farthest_shop(company, &routes, &days[at].shops))
+                    }
                     other => other,
                 };
                 days[at].cheat = Some(cheat);

@@ -129,7 +129,8 @@ pub fn trace_day(company: &DemoCompany, rep: &RepHistory, day: &WorkDay) -> DayT
     let track_from = clock_in_t - 1000 * dice.between(300, 1500) as i64;
     let shops = day.shops.len().max(1) as i64;
     // Time inside shops: the day minus lunch and about 12 minutes of driving per leg.
-    let inside_s = ((last_until - depart) / 1000 - 45 * 60 - 12 * 60 * (shops + 1)).max(shops * 600);
+    let inside_s =
+        ((last_until - depart) / 1000 - 45 * 60 - 12 * 60 * (shops + 1)).max(shops * 600);
     let stops: Vec<(Place, i64)> = day
         .shops
         .iter()
@@ -195,11 +196,7 @@ pub fn trace_day(company: &DemoCompany, rep: &RepHistory, day: &WorkDay) -> DayT
     }
 
     let clock_in = act_at(&fixes, clock_in_t, truth(clock_in_t));
-    let reused = rep
-        .days
-        .first()
-        .map(|d| photo_seed(d, 0))
-        .unwrap_or(0);
+    let reused = rep.days.first().map(|d| photo_seed(d, 0)).unwrap_or(0);
     let mut visits = Vec::with_capacity(visit_stops.len() + 1);
     for (k, (stop, &customer)) in visit_stops.iter().zip(&day.shops).enumerate() {
         let cin = stop.start_ms + 1000 * dice.between(20, 90) as i64;

@@ -85,7 +85,8 @@ impl Client {
 
     pub async fn post(&self, path: &str, body: &Value) -> ApiResult<Value> {
         let body = Body::from(serde_json::to_vec(body).map_err(ApiError::internal)?);
-        self.send(Method::POST, path, body, "application/json").await
+        self.send(Method::POST, path, body, "application/json")
+            .await
     }
 
     pub async fn put(&self, path: &str, body: &Value) -> ApiResult<Value> {

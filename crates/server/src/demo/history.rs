@@ -5,16 +5,16 @@
 //! days. The replayed clock ([`crate::clock`]) makes the server receive each action at
 //! the time it happened, so its judgements and evidence are the real ones.
 
+use super::DemoOptions;
 use super::client::Client;
 use super::company::Created;
-use super::DemoOptions;
 use crate::clock::{replaying, set_replay_now};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, SecondsFormat, Timelike, Datelike};
 use ::demo::history::{DayTrace, History, HistoryOptions, PendingRequest, trace_day};
 use ::demo::picture::{TakenAt, shop_front_jpeg};
 use ::demo::{DemoCompany, DemoRole};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, SecondsFormat, Timelike};
 use domain::EmployeeId;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -153,9 +153,9 @@ pub(super) async fn load(
     // The summaries of every day with fixes, now rather than in the background loop's
     // own time, so the demo is complete when the server starts answering.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    while crate::tracking::days::summarize_dirty(&state.store, &state.tracking.schedules).await?
-        > 0
-    {}
+    while crate::tracking::days::summarize_dirty(&state.store, &state.tracking.schedules).await? > 0
+    {
+    }
     counts.seconds = started.elapsed().as_secs_f64();
     tracing::info!(?counts, "demo history loaded");
     Ok(counts)
@@ -325,7 +325,12 @@ fn manager_of(company: &DemoCompany, employee: usize) -> usize {
         .employees
         .iter()
         .position(|e| e.role == DemoRole::Manager && e.department == dept)
-        .or_else(|| company.employees.iter().position(|e| e.role == DemoRole::Manager))
+        .or_else(|| {
+            company
+                .employees
+                .iter()
+                .position(|e| e.role == DemoRole::Manager)
+        })
         .expect("the demo has managers")
 }
 
@@ -356,7 +361,12 @@ async fn requests(s: &Shared) -> ApiResult<usize> {
     })
     .await?;
     rep.close().await?;
-    let boss = Client::new(state, tenant, person(manager_of(&s.company, leave.employee))).await?;
+    let boss = Client::new(
+        state,
+        tenant,
+        person(manager_of(&s.company, leave.employee)),
+    )
+    .await?;
     replaying(asked + 13 * 3_600_000, async {
         boss.post(
             &format!("/api/v1/attendance/requests/{request}/decision"),
@@ -417,7 +427,11 @@ async fn plans(s: &Shared) -> ApiResult<usize> {
     for r in &h.reps {
         for d in &r.days {
             let (path, body) = put(r.employee, d.date, &d.shops);
-            replaying(local_ms(d.date, 7, 30) - 86_400_000, client.put(&path, &body)).await?;
+            replaying(
+                local_ms(d.date, 7, 30) - 86_400_000,
+                client.put(&path, &body),
+            )
+            .await?;
             n += 1;
         }
     }

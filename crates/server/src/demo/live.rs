@@ -54,7 +54,11 @@ async fn mover(
 ) -> ApiResult<()> {
     let person = &company.employees[rep.employee];
     debug_assert_eq!(person.role, DemoRole::Field);
-    let Some(candidate) = state.store.login_candidate(tenant, &person.username).await? else {
+    let Some(candidate) = state
+        .store
+        .login_candidate(tenant, &person.username)
+        .await?
+    else {
         return Ok(());
     };
     let client = Client::new(state, tenant, candidate.id).await?;
@@ -94,7 +98,10 @@ async fn mover(
                            "provider": f.provider.as_str()})
                 })
                 .collect();
-            if let Err(e) = client.post("/api/v1/locations", &json!({"fixes": batch})).await {
+            if let Err(e) = client
+                .post("/api/v1/locations", &json!({"fixes": batch}))
+                .await
+            {
                 tracing::warn!(error = %e.message, "demo mover could not post its fixes");
             }
             next += due;

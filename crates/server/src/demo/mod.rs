@@ -58,7 +58,11 @@ pub struct DemoLoad {
 /// Loads the demo company unless a tenant with its slug exists. Every demo person can
 /// log in with `password`; it is hashed once and the hash shared, which is fine for
 /// throwaway demo accounts and keeps loading fast.
-pub async fn load_demo(state: &AppState, password: &str, opts: &DemoOptions) -> ApiResult<DemoLoad> {
+pub async fn load_demo(
+    state: &AppState,
+    password: &str,
+    opts: &DemoOptions,
+) -> ApiResult<DemoLoad> {
     let store = &state.store;
     let company: DemoCompany = ::demo::demo_company(::demo::DEFAULT_SEED);
     let summary = ::demo::summary(&company);

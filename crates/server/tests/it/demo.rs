@@ -49,16 +49,23 @@ async fn demo_loads_a_living_company(backend: Backend) {
     let (a, b) = (a.expect("first load"), b.expect("second load"));
     assert_eq!(a.tenant, b.tenant);
     assert!(a.created ^ b.created, "exactly one created the demo");
-    let history = a.history.or(b.history).expect("the creator loaded a history");
+    let history = a
+        .history
+        .or(b.history)
+        .expect("the creator loaded a history");
     assert!(history.visits > 0 && history.fixes > 0, "{history:?}");
 
     // The accounts, without authentication: the four roles, all in tenant `demo`.
-    let (status, accounts) = app.call(Method::GET, None, "/api/v1/demo/accounts", None).await;
+    let (status, accounts) = app
+        .call(Method::GET, None, "/api/v1/demo/accounts", None)
+        .await;
     assert_eq!(status, StatusCode::OK, "{accounts}");
     let items = accounts["items"].as_array().unwrap();
     for role in ["admin", "manager", "field", "finance"] {
         assert!(
-            items.iter().any(|i| i["role"] == role && i["tenant"] == "demo"),
+            items
+                .iter()
+                .any(|i| i["role"] == role && i["tenant"] == "demo"),
             "{role} missing: {accounts}"
         );
     }
@@ -87,10 +94,11 @@ async fn demo_loads_a_living_company(backend: Backend) {
     let photos = one["photos"].as_array().unwrap();
     assert!(!photos.is_empty(), "{one}");
     assert!(one["report"]["answers"]["facings"].is_number(), "{one}");
-    assert!(one["check_out"]["duration_s"].as_i64().unwrap() > 0, "{one}");
-    let (status, jpeg) = app
-        .bytes(admin, photos[0]["url"].as_str().unwrap())
-        .await;
+    assert!(
+        one["check_out"]["duration_s"].as_i64().unwrap() > 0,
+        "{one}"
+    );
+    let (status, jpeg) = app.bytes(admin, photos[0]["url"].as_str().unwrap()).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(&jpeg[..2], &[0xFF, 0xD8]);
 
@@ -99,7 +107,10 @@ async fn demo_loads_a_living_company(backend: Backend) {
     let from = (chrono::Utc::now() - chrono::Duration::days(5)).date_naive();
     let to = chrono::Utc::now().date_naive();
     let (_, days) = app
-        .get(admin, &format!("/api/v1/employees/{rep}/days?from={from}&to={to}"))
+        .get(
+            admin,
+            &format!("/api/v1/employees/{rep}/days?from={from}&to={to}"),
+        )
         .await;
     let km: f64 = days["items"]
         .as_array()
@@ -140,7 +151,8 @@ async fn demo_loads_a_living_company(backend: Backend) {
         other => other["items"].as_array().cloned().unwrap_or_default(),
     };
     assert!(
-        pending.iter().any(|r| r["kind"] == "correction") && pending.iter().any(|r| r["kind"] == "leave"),
+        pending.iter().any(|r| r["kind"] == "correction")
+            && pending.iter().any(|r| r["kind"] == "leave"),
         "{pending:?}"
     );
 

@@ -46,14 +46,29 @@ fn colour(d: &mut Dice) -> [u8; 3] {
 /// The scene as rectangles in fractions of the frame, drawn back to front.
 fn layout(d: &mut Dice) -> Vec<Rect> {
     let mut r = Vec::new();
-    let roof = 0.1 + 0.25 * d.unit() as f32;
-    let facade = colour(d);
+    // The shop's front fills a random part of the frame, neighbours' walls and awnings
+    // the rest: big blocks that differ per photo, so perceptual hashes (which see only
+    // the coarse picture) differ too.
+    let roof = 0.05 + 0.3 * d.unit() as f32;
+    let left = 0.25 * d.unit() as f32;
+    let right = 0.75 + 0.25 * d.unit() as f32;
+    for _ in 0..10 {
+        let (x, y) = (d.unit() as f32, d.unit() as f32);
+        let (w, h) = (0.2 + 0.5 * d.unit() as f32, 0.2 + 0.5 * d.unit() as f32);
+        r.push(Rect {
+            x0: x - w / 2.0,
+            y0: y - h / 2.0,
+            x1: x + w / 2.0,
+            y1: y + h / 2.0,
+            colour: colour(d),
+        });
+    }
     r.push(Rect {
-        x0: 0.0,
+        x0: left,
         y0: roof,
-        x1: 1.0,
+        x1: right,
         y1: 1.0,
-        colour: facade,
+        colour: colour(d),
     });
     // The signboard: a wide band in a brand colour with a few light "letters".
     let sign_h = 0.08 + 0.1 * d.unit() as f32;

@@ -137,7 +137,7 @@ pub(super) async fn load(
     // simulation and photos are drawn off the async threads.
     let mut counts = HistoryCounts::default();
     let mut tasks = tokio::task::JoinSet::new();
-    let permits = Arc::new(tokio::sync::Semaphore::new(4));
+    let permits = Arc::new(tokio::sync::Semaphore::new(8));
     for ri in 0..shared.history.reps.len() {
         let (s, permits) = (shared.clone(), permits.clone());
         tasks.spawn(async move {
@@ -173,18 +173,11 @@ async fn rep_history(s: Arc<Shared>, ri: usize) -> ApiResult<HistoryCounts> {
             let rep = &sim.history.reps[ri];
             let trace = trace_day(&sim.company, rep, &rep.days[di]);
             let (w, h) = sim.photo_size;
-            let mut photos: Vec<Vec<u8>> = trace
+            let photos: Vec<Vec<u8>> = trace
                 .visits
                 .iter()
                 .map(|v| shop_front_jpeg(v.photo_seed, w, h, taken(v.photo.t_ms)))
                 .collect();
-            // The clock-in selfie stands in as one more drawn picture.
-            photos.push(shop_front_jpeg(
-                rep.days[di].seed ^ 0x5E1F,
-                w / 2,
-                h / 2,
-                taken(trace.clock_in.t_ms),
-            ));
             (trace, photos)
         })
         .await
@@ -207,7 +200,7 @@ async fn play_day(
     username: &str,
     key: &str,
     trace: DayTrace,
-    mut photos: Vec<Vec<u8>>,
+    photos: Vec<Vec<u8>>,
 ) -> ApiResult<HistoryCounts> {
     let mut c = HistoryCounts {
         working_days: 1,
@@ -231,26 +224,14 @@ async fn play_day(
         c.fixes += answer["accepted"].as_u64().unwrap_or(0);
     }
 
-    // Clock in with a photo, where the rep is.
+    // Clock in where the rep is.
     let ci = trace.clock_in;
     set_replay_now(ci.t_ms + 2_000);
-    let selfie = photos.pop().unwrap_or_default();
-    let photo_id = id(&format!("{key}:clock-in-photo"));
-    client
-        .upload(
-            "/api/v1/photos",
-            &json!({"id": photo_id, "t": text(ci.t_ms), "lat": ci.lat, "lon": ci.lon,
-                    "accuracy_m": ci.accuracy_m, "device": device(username, ci.t_ms + 2_000, false),
-                    "lang": "zh"}),
-            selfie,
-        )
-        .await?;
-    c.photos += 1;
     client
         .post(
             "/api/v1/attendance/clock-in",
             &json!({"id": id(&format!("{key}:clock-in")), "t": text(ci.t_ms), "lat": ci.lat,
-                    "lon": ci.lon, "accuracy_m": ci.accuracy_m, "photo_id": photo_id,
+                    "lon": ci.lon, "accuracy_m": ci.accuracy_m,
                     "device": device(username, ci.t_ms + 2_000, false)}),
         )
         .await?;

@@ -41,7 +41,7 @@ impl Default for DemoOptions {
         Self {
             history_days: 30,
             history_reps: usize::MAX,
-            photo_size: (640, 480),
+            photo_size: (240, 180),
         }
     }
 }

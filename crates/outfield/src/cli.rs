@@ -38,6 +38,9 @@ pub enum Command {
         /// Load the demo company first if it is not there yet.
         #[arg(long)]
         demo: bool,
+        /// With --demo: calendar days of history to create when the demo is first loaded.
+        #[arg(long, env = "OUTFIELD_DEMO_HISTORY_DAYS", default_value_t = 30)]
+        demo_history_days: u32,
         /// Take client addresses from X-Forwarded-For (only behind a trusted proxy).
         #[arg(long, env = "OUTFIELD_TRUST_FORWARDED_FOR")]
         trust_forwarded_for: bool,

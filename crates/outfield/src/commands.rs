@@ -188,6 +188,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             listen,
             db,
             demo,
+            demo_history_days,
             trust_forwarded_for,
             session_ttl_hours,
             osmand_listen,
@@ -215,7 +216,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tracing::info!(address = %listener.local_addr()?, database = %redact(&db.database_url), "outfield serving; API docs at /api/docs");
             let state = server::AppState::new(store.clone(), config);
             let demo_tenant = if demo {
-                Some(load_demo(&state, &Default::default()).await?)
+                let opts = server::demo::DemoOptions {
+                    history_days: demo_history_days,
+                    ..Default::default()
+                };
+                Some(load_demo(&state, &opts).await?)
             } else {
                 None
             };

@@ -42,9 +42,10 @@ async fn demo_loads_a_living_company(backend: Backend) {
     .await;
 
     // Two servers starting with --demo at once: both succeed, one creates it.
+    let opts = small();
     let (a, b) = tokio::join!(
-        load_demo(&app.state, PASSWORD, &small()),
-        load_demo(&app.state, PASSWORD, &small())
+        load_demo(&app.state, PASSWORD, &opts),
+        load_demo(&app.state, PASSWORD, &opts)
     );
     let (a, b) = (a.expect("first load"), b.expect("second load"));
     assert_eq!(a.tenant, b.tenant);

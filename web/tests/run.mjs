@@ -33,6 +33,8 @@ const server = spawn(
   bin,
   [
     'serve', '--demo',
+    // A debug build would take minutes to play the demo's 30-day history.
+    '--demo-history-days', process.env.OUTFIELD_DEMO_HISTORY_DAYS ?? '0',
     '--listen', `127.0.0.1:${port}`,
     '--database-url', `sqlite://${join(tmp, 'test.db')}`,
     '--web-dir', join(web, 'dist'),

@@ -4,9 +4,11 @@
 //! Pure data: the caller writes it to the database.
 
 mod assign;
+pub mod history;
 mod names;
 mod org;
 mod people;
+pub mod picture;
 mod places;
 mod rng;
 mod shops;
@@ -25,7 +27,7 @@ pub struct DemoCompany {
     pub timezone: &'static str,
     /// Exactly 3, forming a tree rooted at index 0.
     pub departments: Vec<DemoDepartment>,
-    /// Admin, 3 managers, then 25 field reps.
+    /// Admin, 3 managers, 25 field reps, then a finance clerk.
     pub employees: Vec<DemoEmployee>,
     /// Exactly 600.
     pub customers: Vec<DemoCustomer>,
@@ -43,6 +45,7 @@ pub enum DemoRole {
     Admin,
     Manager,
     Field,
+    Finance,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,7 +92,11 @@ pub fn demo_company(seed: u64) -> DemoCompany {
     let mut dice = rng::Dice::new(seed);
     let mut registry = people::Registry::default();
     let employees = org::employees(&mut dice, &mut registry);
+    let mut employees = employees;
     let mut customers = shops::customers(&mut dice, &mut registry);
+    // Drawn after the shops so adding the finance clerk left every other name and shop
+    // of a seed as it was.
+    employees.push(org::finance_clerk(&mut dice, &mut registry, &employees));
     assign::deal(
         &mut customers,
         &employees,
@@ -138,11 +145,12 @@ pub fn summary(company: &DemoCompany) -> String {
     let _ = writeln!(out, "departments: {} ({})", names.len(), names.join(", "));
     let _ = writeln!(
         out,
-        "employees:   {} ({} admin, {} managers, {} field reps)",
+        "employees:   {} ({} admin, {} managers, {} field reps, {} finance)",
         company.employees.len(),
         count_role(DemoRole::Admin),
         count_role(DemoRole::Manager),
-        count_role(DemoRole::Field)
+        count_role(DemoRole::Field),
+        count_role(DemoRole::Finance)
     );
     let _ = write!(
         out,

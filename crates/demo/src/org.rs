@@ -71,3 +71,28 @@ pub(crate) fn employees(dice: &mut Dice, registry: &mut Registry) -> Vec<DemoEmp
         })
         .collect()
 }
+
+/// The finance clerk of 上海销售部, who reads attendance and mileage.
+pub(crate) fn finance_clerk(
+    dice: &mut Dice,
+    registry: &mut Registry,
+    others: &[DemoEmployee],
+) -> DemoEmployee {
+    let person = registry.unique_person(dice);
+    let username = (1..)
+        .map(|n| match n {
+            1 => person.pinyin.clone(),
+            n => format!("{}{n}", person.pinyin),
+        })
+        .find(|u| u != "admin" && !others.iter().any(|e| &e.username == u))
+        .expect("an unbounded counter finds a free name");
+    DemoEmployee {
+        name: person.name,
+        email: format!("{username}@{EMAIL_DOMAIN}"),
+        username,
+        phone: registry.unique_phone(dice),
+        employee_no: format!("E{:04}", others.len() + 1),
+        department: ROOT,
+        role: DemoRole::Finance,
+    }
+}

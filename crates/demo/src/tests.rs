@@ -23,11 +23,12 @@ fn counts() {
     assert_eq!(c.timezone, "Asia/Shanghai");
     assert_eq!(c.departments.len(), 3);
     assert_eq!(c.customers.len(), 600);
-    assert_eq!(c.employees.len(), 29);
+    assert_eq!(c.employees.len(), 30);
     let role = |r| c.employees.iter().filter(|e| e.role == r).count();
     assert_eq!(role(DemoRole::Admin), 1);
     assert_eq!(role(DemoRole::Manager), 3);
     assert_eq!(role(DemoRole::Field), 25);
+    assert_eq!(role(DemoRole::Finance), 1);
     let admin = c
         .employees
         .iter()

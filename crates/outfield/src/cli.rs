@@ -38,6 +38,9 @@ pub enum Command {
         /// Load the demo company first if it is not there yet.
         #[arg(long)]
         demo: bool,
+        /// With --demo: calendar days of history to create when the demo is first loaded.
+        #[arg(long, env = "OUTFIELD_DEMO_HISTORY_DAYS", default_value_t = 30)]
+        demo_history_days: u32,
         /// Take client addresses from X-Forwarded-For (only behind a trusted proxy).
         #[arg(long, env = "OUTFIELD_TRUST_FORWARDED_FOR")]
         trust_forwarded_for: bool,
@@ -81,6 +84,15 @@ pub enum Command {
     Demo {
         #[command(flatten)]
         db: Db,
+        /// Where the history's photos are kept (the server's data directory).
+        #[arg(long, env = "OUTFIELD_DATA_DIR", default_value = "outfield-data")]
+        data_dir: std::path::PathBuf,
+        /// The font watermarks are drawn with (must cover Chinese).
+        #[arg(long, env = "OUTFIELD_FONT", default_value = server::state::DEFAULT_FONT)]
+        font: std::path::PathBuf,
+        /// Calendar days of history to create, ending yesterday.
+        #[arg(long, default_value_t = 30)]
+        history_days: u32,
     },
     /// Manage tenants.
     Tenant {

@@ -49,23 +49,48 @@ fn demo_password() -> String {
         .unwrap_or_else(|| server::auth::tokens::random_secret()[..16].to_owned())
 }
 
-async fn load_demo(store: &Store) -> anyhow::Result<()> {
+/// Loads the demo (company and history) into the database behind `state`; answers the
+/// demo tenant.
+async fn load_demo(
+    state: &server::AppState,
+    opts: &server::demo::DemoOptions,
+) -> anyhow::Result<domain::TenantId> {
     let password = demo_password();
-    let load = server::demo::load_demo(store, &password)
+    let load = server::demo::load_demo(state, &password, opts)
         .await
         .map_err(cli_error)?;
     if load.created {
         println!("{}", load.summary);
+        if let Some(h) = &load.history {
+            println!(
+                "history:     {} working days, {} fixes, {} visits, {} photos, {} punches, {} requests, {} plan days ({:.1} s)",
+                h.working_days,
+                h.fixes,
+                h.visits,
+                h.photos,
+                h.punches,
+                h.requests,
+                h.plan_days,
+                h.seconds
+            );
+        }
         println!("demo loaded: log in with tenant `demo`, username `admin`, password `{password}`");
         println!(
-            "(managers and field reps use the same password; usernames via GET /api/v1/employees)"
+            "(managers, field reps and finance use the same password; usernames via GET /api/v1/demo/accounts)"
         );
     } else {
         println!(
             "demo tenant already present; its admin password is the one printed when it was loaded"
         );
     }
-    Ok(())
+    Ok(load.tenant)
+}
+
+/// The demo password to show on login screens: only one chosen by the operator.
+fn demo_password_hint() -> Option<String> {
+    std::env::var("OUTFIELD_DEMO_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -163,6 +188,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             listen,
             db,
             demo,
+            demo_history_days,
             trust_forwarded_for,
             session_ttl_hours,
             osmand_listen,
@@ -172,9 +198,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             web_dir,
         } => {
             let store = open(&db.database_url).await?;
-            if demo {
-                load_demo(&store).await?;
-            }
             let config = server::Config {
                 session_ttl: Duration::from_secs(session_ttl_hours.max(1) * 3600),
                 trust_forwarded_for,
@@ -182,6 +205,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 data_dir,
                 font_path: font,
                 web_dir: Some(web_dir),
+                demo: demo.then(|| server::demo::DemoInfo {
+                    password_hint: demo_password_hint(),
+                }),
                 ..Default::default()
             };
             let listener = tokio::net::TcpListener::bind(listen)
@@ -189,16 +215,49 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("listening on {listen}"))?;
             tracing::info!(address = %listener.local_addr()?, database = %redact(&db.database_url), "outfield serving; API docs at /api/docs");
             let state = server::AppState::new(store.clone(), config);
+            let demo_tenant = if demo {
+                let opts = server::demo::DemoOptions {
+                    history_days: demo_history_days,
+                    ..Default::default()
+                };
+                Some(load_demo(&state, &opts).await?)
+            } else {
+                None
+            };
             let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
             if osmand_listen != "off" {
-                spawn_osmand(&osmand_listen, state.clone(), stop_rx).await?;
+                spawn_osmand(&osmand_listen, state.clone(), stop_rx.clone()).await?;
             }
+            let movers = demo_tenant
+                .map(|t| tokio::spawn(server::demo::live::run_movers(state.clone(), t, stop_rx)));
             server::serve(listener, state, shutdown_signal()).await?;
             let _ = stop_tx.send(true);
+            if let Some(m) = movers {
+                let _ = m.await;
+            }
             store.close().await;
             tracing::info!("stopped");
         }
-        Command::Demo { db } => load_demo(&open(&db.database_url).await?).await?,
+        Command::Demo {
+            db,
+            data_dir,
+            font,
+            history_days,
+        } => {
+            let store = open(&db.database_url).await?;
+            let config = server::Config {
+                data_dir,
+                font_path: font,
+                ..Default::default()
+            };
+            let state = server::AppState::new(store.clone(), config);
+            let opts = server::demo::DemoOptions {
+                history_days,
+                ..Default::default()
+            };
+            load_demo(&state, &opts).await?;
+            store.close().await;
+        }
         Command::Tenant {
             command:
                 TenantCommand::Create {

@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::visits::router())
         .merge(routes::plans::router())
         .merge(routes::photos::router(state.config.max_photo_bytes))
+        .merge(crate::demo::accounts::router())
         .split_for_parts();
     let web = state.config.web_dir.clone();
     Router::new()

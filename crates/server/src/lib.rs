@@ -9,6 +9,7 @@
 pub mod actions;
 pub mod app;
 pub mod auth;
+pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod extract;
@@ -25,6 +26,7 @@ pub use app::{router, serve};
 pub use state::{AppState, Config};
 
 /// Milliseconds since the Unix epoch, UTC: how instants are compared and stored.
+/// Inside a replay of the demo's history it is the replayed instant ([`clock`]).
 pub fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
+    clock::now_ms()
 }

@@ -47,6 +47,38 @@ impl City {
         }
     }
 
+    /// The same grid centred on `centre` instead of central Puxi, for traces around any
+    /// part of a real city (the demo company's territories).
+    pub fn centred(seed: u64, centre: LatLon) -> City {
+        let mut city = City::new(seed);
+        let half = f64::from(city.size) * city.spacing / 2.0;
+        city.origin = offset(centre, -half, -half);
+        city
+    }
+
+    /// The intersection closest to `p` (checked among the grid neighbours of its cell,
+    /// since lines are shifted and side streets wiggle).
+    pub fn nearest_node(&self, p: LatLon) -> Node {
+        let north = (p.lat - self.origin.lat) * 111_195.08;
+        let east = (p.lon - self.origin.lon) * 111_195.08 * self.origin.lat.to_radians().cos();
+        let (ci, cj) = (
+            (east / self.spacing).round() as i32,
+            (north / self.spacing).round() as i32,
+        );
+        let mut best = self.clamp(ci, cj);
+        let mut best_d = crate::geo::haversine_m(self.node(best), p);
+        for di in -2..=2 {
+            for dj in -2..=2 {
+                let n = self.clamp(ci + di, cj + dj);
+                let d = crate::geo::haversine_m(self.node(n), p);
+                if d < best_d {
+                    (best, best_d) = (n, d);
+                }
+            }
+        }
+        best
+    }
+
     pub fn is_arterial_col(&self, i: i32) -> bool {
         i % ARTERIAL_EVERY == 0
     }
@@ -207,6 +239,8 @@ mod tests {
             let r = city.route(a, b, &mut dice);
             assert_eq!(r[0], a);
             assert_eq!(*r.last().unwrap(), b);
+            let n = city.nearest_node(city.node(b));
+            assert_eq!(n, b);
             for w in r.windows(2) {
                 assert_eq!(
                     (w[0].i - w[1].i).abs() + (w[0].j - w[1].j).abs(),

@@ -72,6 +72,106 @@ impl Place {
     }
 }
 
+impl Place {
+    /// A place at an exact position (a real shop's coordinates): the car parks at the
+    /// nearest intersection and the person walks the rest in a straight line.
+    pub fn at(city: &City, pos: LatLon) -> Place {
+        let node = city.nearest_node(pos);
+        Place {
+            node,
+            pos,
+            walk: vec![city.node(node), pos],
+        }
+    }
+}
+
+/// A day through given places in a given order, for callers that decide the route
+/// themselves (the demo company's reps visiting their own shops).
+pub struct RouteDay<'a> {
+    pub home: &'a Place,
+    /// Each shop with the seconds spent inside.
+    pub shops: &'a [(Place, i64)],
+    /// Tracking starts at home at this instant.
+    pub track_from_ms: i64,
+    /// The rep leaves home at this instant.
+    pub depart_ms: i64,
+    /// Lunch (30–60 min near where the rep is) once this instant has passed.
+    pub lunch_at_ms: Option<i64>,
+    /// The last visit lasts at least until this instant.
+    pub last_until_ms: i64,
+}
+
+/// Simulates a [`RouteDay`]: home → every shop in order (walking to close ones) with
+/// lunch → home. The `Visit` stops of the answer are the shops, in order.
+pub fn plan_route(city: &City, route: &RouteDay, knobs: &Knobs, seed: u64) -> DayPlan {
+    let mut dice = Dice::new(seed);
+    let home_env = indoor(&mut dice, knobs);
+    let t0 = route.track_from_ms;
+    let mut day = Day {
+        city,
+        knobs,
+        track: Track::new(t0, route.home.pos, home_env),
+        dice,
+        stops: Vec::new(),
+        gaps: Vec::new(),
+        car: route.home.node,
+    };
+    day.track
+        .dwell(((route.depart_ms - t0) / 1000).max(60), home_env);
+    day.stop_since(t0, route.home.pos, StopKind::Home);
+    day.walk_out(route.home);
+    let mut lunched = route.lunch_at_ms.is_none();
+    for (k, (shop, secs)) in route.shops.iter().enumerate() {
+        if !lunched && day.track.now_ms() >= route.lunch_at_ms.unwrap_or(i64::MAX) {
+            let n = city.clamp(
+                day.car.i + day.dice.int(-3, 3) as i32,
+                day.car.j + day.dice.int(-3, 3) as i32,
+            );
+            let restaurant = Place::near(city, n, &mut day.dice);
+            let secs = day.dice.int(30 * 60, 60 * 60);
+            day.visit(&restaurant, secs, StopKind::Lunch, false);
+            lunched = true;
+        }
+        let until = if k + 1 == route.shops.len() {
+            route.last_until_ms
+        } else {
+            0
+        };
+        let here = city.node(day.car);
+        let close = crate::geo::haversine_m(here, shop.pos) < 700.0 && shop.node != day.car;
+        if close && day.dice.chance(0.4) {
+            day.visit_on_foot(shop, *secs, until);
+        } else {
+            let basement = day.dice.chance(day.knobs.basement_p);
+            day.visit_inner(shop, *secs, until, StopKind::Visit, basement);
+        }
+    }
+    day.drive_to(route.home.node);
+    day.walk_in(route.home);
+    let arrived = day.track.now_ms();
+    let secs = day.dice.int(10 * 60, 30 * 60);
+    day.track.dwell(secs, home_env);
+    day.stops.push(TrueStop {
+        start_ms: arrived,
+        end_ms: day.track.now_ms(),
+        pos: route.home.pos,
+        kind: StopKind::Home,
+    });
+    if day.dice.chance(knobs.killed_p) {
+        day.kill_app_while_driving(route.depart_ms, route.last_until_ms);
+    }
+    for &(a, b) in &day.gaps {
+        for s in &mut day.track.samples[a..b] {
+            s.no_signal = true;
+        }
+    }
+    DayPlan {
+        track: day.track,
+        stops: day.stops,
+        gaps: day.gaps,
+    }
+}
+
 /// A field rep: where they live and whom they visit.
 pub struct Rep {
     pub device_id: String,

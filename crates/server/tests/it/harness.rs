@@ -24,6 +24,8 @@ pub struct TestApp {
     cleanup: Cleanup,
     /// The data directory (photos) of this app.
     pub files: std::path::PathBuf,
+    /// The running app's state, for services the CLI calls directly (the demo loader).
+    pub state: AppState,
 }
 
 enum Cleanup {
@@ -91,7 +93,11 @@ impl TestApp {
         let osmand_addr = osmand.local_addr().unwrap();
         let osmand_app = server::tracking::osmand_listener::router(state.clone());
         tokio::spawn(async move { axum::serve(osmand, osmand_app).await });
-        tokio::spawn(server::serve(listener, state, std::future::pending()));
+        tokio::spawn(server::serve(
+            listener,
+            state.clone(),
+            std::future::pending(),
+        ));
         TestApp {
             base: format!("http://{addr}"),
             osmand: format!("http://{osmand_addr}"),
@@ -101,6 +107,7 @@ impl TestApp {
             store,
             cleanup,
             files,
+            state,
         }
     }
 

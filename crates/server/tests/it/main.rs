@@ -6,6 +6,7 @@ mod attendance;
 mod auth;
 mod checkout_requirements;
 mod customers;
+mod demo;
 mod departments;
 mod employees;
 mod errors;

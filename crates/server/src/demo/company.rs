@@ -1,22 +1,23 @@
-//! Loading the demo company (`outfield demo`, `outfield serve --demo`).
+//! The demo company itself: tenant, departments, people, shops and rules.
 
-use crate::auth::passwords;
 use crate::error::{ApiError, ApiResult};
-use demo::{DemoCompany, DemoRole};
+use ::demo::{DemoCompany, DemoRole};
 use domain::access::Reach;
 use domain::customer::{Contact, CustomerDraft, Level};
 use domain::customer_import::Column;
 use domain::employee::{EmployeeDraft, Role};
 use domain::forms::FormInput;
 use domain::tenant::Slug;
-use domain::{CoordSystem, DepartmentId, EmployeeId, TenantId, Wgs84};
-use storage::{ImportItem, NewTenant, Store};
+use domain::tracking::{TrackingRule, Window};
+use domain::{CoordSystem, CustomerId, DepartmentId, EmployeeId, TenantId, Wgs84};
+use storage::{ImportItem, NewTenant, Store, StoreError};
 
-pub struct DemoLoad {
+/// What was created, by the demo crate's indices.
+pub struct Created {
     pub tenant: TenantId,
-    /// False when the demo tenant already existed and nothing was written.
-    pub created: bool,
-    pub summary: String,
+    pub departments: Vec<DepartmentId>,
+    pub people: Vec<EmployeeId>,
+    pub customers: Vec<CustomerId>,
 }
 
 fn role(r: DemoRole) -> Role {
@@ -24,25 +25,17 @@ fn role(r: DemoRole) -> Role {
         DemoRole::Admin => Role::Admin,
         DemoRole::Manager => Role::Manager,
         DemoRole::Field => Role::Field,
+        DemoRole::Finance => Role::Finance,
     }
 }
 
-/// Loads the demo company unless a tenant with its slug exists. Every demo person can
-/// log in with `password`; it is hashed once and the hash shared, which is fine for
-/// throwaway demo accounts and keeps loading fast.
-pub async fn load_demo(store: &Store, password: &str) -> ApiResult<DemoLoad> {
-    let company: DemoCompany = demo::demo_company(demo::DEFAULT_SEED);
-    let summary = demo::summary(&company);
-    if let Some(t) = store.tenant_by_slug(company.tenant_slug).await? {
-        return Ok(DemoLoad {
-            tenant: t.id,
-            created: false,
-            summary,
-        });
-    }
-    domain::employee::check_password(password)
-        .map_err(|p| ApiError::invalid(domain::Invalid::one("password", p)))?;
-    let hash = passwords::hash(password.to_owned()).await?;
+/// Creates the company; `None` when its tenant slug was taken meanwhile (another
+/// server started with `--demo` on the same database won the race).
+pub async fn create(
+    store: &Store,
+    company: &DemoCompany,
+    hash: &str,
+) -> ApiResult<Option<Created>> {
     let admin = company
         .employees
         .iter()
@@ -53,7 +46,7 @@ pub async fn load_demo(store: &Store, password: &str) -> ApiResult<DemoLoad> {
         .iter()
         .position(|d| d.parent.is_none())
         .expect("the demo has a root department");
-    let (tenant, root_id, admin_id) = store
+    let made = store
         .create_tenant(&NewTenant {
             slug: Slug::parse(company.tenant_slug).map_err(ApiError::internal)?,
             name: company.tenant_name.clone(),
@@ -61,9 +54,14 @@ pub async fn load_demo(store: &Store, password: &str) -> ApiResult<DemoLoad> {
             root_department: company.departments[root].name.clone(),
             admin_name: admin.name.clone(),
             admin_username: admin.username.clone(),
-            admin_password_hash: hash.clone(),
+            admin_password_hash: hash.to_owned(),
         })
-        .await?;
+        .await;
+    let (tenant, root_id, admin_id) = match made {
+        Ok(m) => m,
+        Err(StoreError::Conflict { field: "slug" }) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
 
     let mut dept_ids: Vec<DepartmentId> = vec![root_id; company.departments.len()];
     for (i, d) in company.departments.iter().enumerate() {
@@ -98,7 +96,7 @@ pub async fn load_demo(store: &Store, password: &str) -> ApiResult<DemoLoad> {
             admin_id
         } else {
             store
-                .create_employee(tenant, None, &draft, Some(&hash))
+                .create_employee(tenant, None, &draft, Some(hash))
                 .await?
                 .0
                 .id
@@ -147,7 +145,7 @@ pub async fn load_demo(store: &Store, password: &str) -> ApiResult<DemoLoad> {
         Column::Owner,
         Column::ContactName,
     ];
-    store
+    let outcome = store
         .import_customers(
             tenant,
             &Reach::Tenant,
@@ -156,17 +154,23 @@ pub async fn load_demo(store: &Store, password: &str) -> ApiResult<DemoLoad> {
             false,
         )
         .await?;
+    let mut customers = vec![CustomerId(uuid::Uuid::nil()); company.customers.len()];
+    for (row, _, id) in outcome.applied {
+        customers[row - 2] = id;
+    }
     demo_rules(store, tenant).await?;
-    Ok(DemoLoad {
+    Ok(Some(Created {
         tenant,
-        created: true,
-        summary,
-    })
+        departments: dept_ids,
+        people,
+        customers,
+    }))
 }
 
 /// The demo's field-execution set-up, so a first look shows the whole loop: office hours
-/// with a photo at clock-in, a 200 m check-in radius with one photo and a store report.
-async fn demo_rules(store: &Store, tenant: TenantId) -> ApiResult<()> {
+/// (no photo at clock-in: a month of selfies would double the demo's loading time), a
+/// 200 m check-in radius with one photo and a store report.
+pub(super) async fn demo_rules(store: &Store, tenant: TenantId) -> ApiResult<()> {
     let form: FormInput = serde_json::from_value(serde_json::json!({
         "name": "门店拜访报告",
         "fields": [
@@ -189,7 +193,7 @@ async fn demo_rules(store: &Store, tenant: TenantId) -> ApiResult<()> {
         (
             "attendance",
             serde_json::json!({"weekdays": [1, 2, 3, 4, 5], "shifts": [{"start": "09:00", "end": "18:00"}],
-                               "late_grace_min": 10, "early_leave_grace_min": 10, "photo_required": true}),
+                               "late_grace_min": 10, "early_leave_grace_min": 10, "photo_required": false}),
         ),
         (
             "visit",
@@ -202,5 +206,17 @@ async fn demo_rules(store: &Store, tenant: TenantId) -> ApiResult<()> {
             .put_rule(tenant, kind, None, &body.to_string())
             .await?;
     }
+    // Tracked around the clock, every day: the demo's live map shows people moving at
+    // whatever hour someone tries it, and no posted fix is dropped as off-shift.
+    let always = TrackingRule {
+        weekdays: (1..=7).collect(),
+        windows: vec![Window {
+            start: "00:00".into(),
+            end: "00:00".into(),
+        }],
+        ..TrackingRule::default()
+    };
+    always.validate()?;
+    store.put_tracking_rule(tenant, None, &always).await?;
     Ok(())
 }

@@ -698,26 +698,22 @@ struct DayRoute<'a> {
 }
 
 /// The customers of an edited day with their positions; each problem names its index.
+/// Every id is resolved within what the caller reaches: a customer of another department
+/// answers like a missing one, so it can never be published to a rep's day.
 async fn locate(
     s: &AppState,
     tenant: TenantId,
+    reach: &Reach,
     order: &[CustomerId],
 ) -> ApiResult<Vec<(CustomerId, (f64, f64))>> {
     let mut out = Vec::with_capacity(order.len());
     for (i, id) in order.iter().enumerate() {
-        let c = match s.store.customer(tenant, *id, &Reach::Tenant).await {
-            Ok(c) => c,
-            Err(storage::StoreError::NotFound) => {
-                return Err(ApiError::invalid(Invalid::one(
-                    format!("customer_ids[{i}]"),
-                    Bad::NotFound,
-                )));
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let loc = c.location.as_ref().ok_or_else(|| {
-            ApiError::invalid(Invalid::one(format!("customer_ids[{i}]"), Bad::NoLocation))
-        })?;
+        let field = format!("customer_ids[{i}]");
+        let c = crate::refs::customer(s, tenant, reach, field.clone(), *id).await?;
+        let loc = c
+            .location
+            .as_ref()
+            .ok_or_else(|| ApiError::invalid(Invalid::one(field, Bad::NoLocation)))?;
         out.push((*id, (loc.lat, loc.lon)));
     }
     Ok(out)
@@ -807,7 +803,8 @@ async fn put_day(
         Some(p) => from_json(&p.stops)?,
         None => Vec::new(),
     };
-    let stops = locate(&s, tenant, &edit.customer_ids).await?;
+    let customers = caller.reach(Resource::Customers, Action::Read)?;
+    let stops = locate(&s, tenant, &customers, &edit.customer_ids).await?;
     let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
     let planned = timed_day(DayRoute {
         employee,

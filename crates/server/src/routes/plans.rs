@@ -367,7 +367,7 @@ fn due_info(
 /// and holidays, and writes the days as drafts. The report says which visits were due,
 /// which found a day and why the others did not.
 #[utoipa::path(post, path = "/api/v1/plans/generate", tag = "plans", request_body = GenerateInput,
-    responses((status = 200, body = GenerateReport), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = GenerateReport), (status = 422, body = ErrorBody)))]
 async fn generate(
     State(s): State<AppState>,
     caller: Caller,
@@ -375,9 +375,7 @@ async fn generate(
 ) -> ApiResult<Json<GenerateReport>> {
     let reach = caller.reach(Resource::Employees, Action::Write)?;
     let tenant = caller.tenant();
-    s.store
-        .department(tenant, input.department_id, &reach)
-        .await?;
+    crate::refs::department(&s, tenant, &reach, "department_id", input.department_id).await?;
     let (from, to) = (
         parse_date("from", &input.from)?,
         parse_date("to", &input.to)?,
@@ -836,7 +834,7 @@ pub struct PublishReport {
 
 /// Publishes the department's draft days in the range; reps see published days only.
 #[utoipa::path(post, path = "/api/v1/plans/publish", tag = "plans", request_body = PublishInput,
-    responses((status = 200, body = PublishReport), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = PublishReport), (status = 422, body = ErrorBody)))]
 async fn publish(
     State(s): State<AppState>,
     caller: Caller,
@@ -844,9 +842,7 @@ async fn publish(
 ) -> ApiResult<Json<PublishReport>> {
     let reach = caller.reach(Resource::Employees, Action::Write)?;
     let tenant = caller.tenant();
-    s.store
-        .department(tenant, input.department_id, &reach)
-        .await?;
+    crate::refs::department(&s, tenant, &reach, "department_id", input.department_id).await?;
     let (from, to) = (
         parse_date("from", &input.from)?,
         parse_date("to", &input.to)?,

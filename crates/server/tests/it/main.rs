@@ -17,6 +17,7 @@ mod migration_0008;
 mod no_fix;
 mod plan_conflicts;
 mod plans;
+mod reach_walker;
 mod reports;
 mod roles;
 mod tracking;

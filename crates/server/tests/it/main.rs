@@ -9,6 +9,7 @@ mod customers;
 mod departments;
 mod employees;
 mod errors;
+mod finance;
 mod geofences;
 mod import;
 mod isolation;

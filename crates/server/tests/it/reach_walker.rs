@@ -350,10 +350,10 @@ fn resolve<'a>(doc: &'a Value, mut s: &'a Value) -> &'a Value {
     while let Some(r) = s.get("$ref").and_then(Value::as_str) {
         s = &doc["components"]["schemas"][r.rsplit('/').next().unwrap()];
     }
-    if let Some(one) = s.get("oneOf").and_then(Value::as_array) {
-        if let Some(x) = one.iter().find(|x| x.get("type") != Some(&json!("null"))) {
-            return resolve(doc, x);
-        }
+    if let Some(one) = s.get("oneOf").and_then(Value::as_array)
+        && let Some(x) = one.iter().find(|x| x.get("type") != Some(&json!("null")))
+    {
+        return resolve(doc, x);
     }
     s
 }
@@ -438,6 +438,14 @@ fn leaks(v: &Value, markers: &[&str]) -> Option<String> {
         .map(|m| (*m).to_owned())
 }
 
+/// Who calls, their token, the objects out of their reach with their name marker, admin.
+type Caller<'a> = (
+    &'a str,
+    String,
+    Vec<(&'a HashMap<Kind, String>, &'a str)>,
+    bool,
+);
+
 both_backends!(no_write_reaches_past_the_callers_reach);
 
 async fn no_write_reaches_past_the_callers_reach(app: &TestApp) {
@@ -449,7 +457,7 @@ async fn no_write_reaches_past_the_callers_reach(app: &TestApp) {
     );
     let (s, doc) = app.call(Method::GET, None, "/api/openapi.json", None).await;
     assert_eq!(s, StatusCode::OK);
-    let callers: [(&str, String, Vec<(&HashMap<Kind, String>, &str)>, bool); 2] = [
+    let callers: [Caller; 2] = [
         (
             "manager",
             w.mgr_east.clone(),
@@ -494,10 +502,11 @@ async fn no_write_reaches_past_the_callers_reach(app: &TestApp) {
             for (who, token, foreign, as_admin) in &callers {
                 let mut base = body_for(&w, &method, path);
                 // A replace names its object in the path; its body carries no id.
-                if method == Method::PUT && path.ends_with("/{id}") {
-                    if let Some(b) = base.as_mut().and_then(Value::as_object_mut) {
-                        b.remove("id");
-                    }
+                if method == Method::PUT
+                    && path.ends_with("/{id}")
+                    && let Some(b) = base.as_mut().and_then(Value::as_object_mut)
+                {
+                    b.remove("id");
                 }
                 if schema.is_some() && base.is_none() {
                     panic!("{m} {path} takes a JSON body: add a valid one to body_for");

@@ -101,8 +101,20 @@ pub enum Resource {
     ApiKeys,
     /// Phones and GPS clients registered to people.
     Devices,
-    /// Fixes, day summaries, replay, the live map, tracking rules.
+    /// The evidence of field work: fixes, day summaries, replay, the live map, mileage,
+    /// attendance days and the team report, visits and their photos, plans.
     Tracks,
+}
+
+impl Resource {
+    pub const ALL: [Resource; 6] = [
+        Resource::Customers,
+        Resource::Employees,
+        Resource::Departments,
+        Resource::ApiKeys,
+        Resource::Devices,
+        Resource::Tracks,
+    ];
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,8 +137,11 @@ pub enum Reach {
     None,
 }
 
-/// The single table of role rules. Managers run their department subtree; field reps
-/// see themselves and the customers they own; finance reads people, nothing else.
+/// The single table of role rules. Admins run the tenant; managers run their department
+/// subtree; field reps see themselves and the customers they own. Finance verifies claims,
+/// which needs the day's evidence: it reads people, the department tree, attendance,
+/// tracks and mileage, visits and their photos tenant-wide, read-only, and writes no
+/// master data (customers, people, departments, rules, forms, plans, keys, devices).
 pub fn reach(principal: &Principal, resource: Resource, action: Action) -> Reach {
     use Action::*;
     use Resource::*;
@@ -146,8 +161,8 @@ pub fn reach(principal: &Principal, resource: Resource, action: Action) -> Reach
             (Role::Manager, Departments, Read) => Reach::Subtree(u.department),
             (Role::Field, Customers | Devices, _) => Reach::Own(u.employee),
             (Role::Field, Employees | Tracks, Read) => Reach::Own(u.employee),
-            // Finance approves mileage, so it reads every day summary, but changes nothing.
             (Role::Finance, Employees | Departments | Tracks, Read) => Reach::Tenant,
+            (Role::Finance, _, _) => Reach::None,
             _ => Reach::None,
         },
     }
@@ -215,6 +230,26 @@ mod tests {
 
         let (p, _) = user(Role::Admin);
         assert_eq!(reach(&p, Resource::ApiKeys, Action::Write), Reach::Tenant);
+    }
+
+    /// The decided finance policy, exhaustively: tenant-wide reads of people, departments
+    /// and the evidence (`Tracks`), nothing else, and no write of anything.
+    #[test]
+    fn finance_reads_the_evidence_tenant_wide_and_writes_nothing() {
+        let (p, _) = user(Role::Finance);
+        for r in Resource::ALL {
+            let read = reach(&p, r, Action::Read);
+            let want = match r {
+                Resource::Employees | Resource::Departments | Resource::Tracks => Reach::Tenant,
+                _ => Reach::None,
+            };
+            assert_eq!(read, want, "finance reads {r:?}");
+            assert_eq!(
+                reach(&p, r, Action::Write),
+                Reach::None,
+                "finance writes {r:?}"
+            );
+        }
     }
 
     #[test]

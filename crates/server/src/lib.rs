@@ -16,6 +16,7 @@ pub mod extract;
 pub mod import;
 pub mod openapi;
 pub mod photo_files;
+pub(crate) mod refs;
 pub mod routes;
 pub mod state;
 pub mod tenants;

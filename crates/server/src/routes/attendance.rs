@@ -87,12 +87,7 @@ async fn put_rule(
     let dept = scope(&s, caller.tenant(), &raw).await?;
     rule.validate()?;
     for (i, f) in rule.fence_ids.iter().enumerate() {
-        if s.store.geofence(caller.tenant(), *f).await.is_err() {
-            return Err(ApiError::invalid(Invalid::one(
-                format!("fence_ids[{i}]"),
-                Problem::NotFound,
-            )));
-        }
+        crate::refs::geofence(&s, caller.tenant(), format!("fence_ids[{i}]"), *f).await?;
     }
     s.store
         .put_rule(

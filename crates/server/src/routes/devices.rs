@@ -114,21 +114,14 @@ async fn create_device(
             )));
         }
     };
-    match s.store.employee(caller.tenant(), employee, &reach).await {
-        Ok(e) if e.active => {}
-        Ok(_) => {
-            return Err(ApiError::invalid(Invalid::one(
-                "employee_id",
-                Problem::Deactivated,
-            )));
-        }
-        Err(storage::StoreError::NotFound) => {
-            return Err(ApiError::invalid(Invalid::one(
-                "employee_id",
-                Problem::NotFound,
-            )));
-        }
-        Err(e) => return Err(e.into()),
+    if !crate::refs::employee(&s, caller.tenant(), &reach, "employee_id", employee)
+        .await?
+        .active
+    {
+        return Err(ApiError::invalid(Invalid::one(
+            "employee_id",
+            Problem::Deactivated,
+        )));
     }
     let mut bad = Invalid::default();
     let identifier = match &req.identifier {

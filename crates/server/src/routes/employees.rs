@@ -8,7 +8,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use domain::Problem;
 use domain::access::{self, Action, Principal, Reach, Resource};
-use domain::department::subtree;
 use domain::employee::{Employee, EmployeeDraft, EmployeeInput, Role};
 use domain::{DepartmentId, EmployeeId, Invalid};
 use serde::{Deserialize, Serialize};
@@ -101,14 +100,10 @@ async fn check_placement(
     if !access::may_assign_role(&caller.principal, d.role) {
         return Err(ApiError::invalid(Invalid::one("role", Problem::NotAllowed)));
     }
-    if let Reach::Subtree(root) = reach {
-        let links = s.store.department_links(caller.tenant()).await?;
-        if !subtree(&links, *root).contains(&d.department_id) {
-            return Err(ApiError::invalid(Invalid::one(
-                "department_id",
-                Problem::NotAllowed,
-            )));
-        }
+    // A department outside a manager's subtree answers like a missing one.
+    if let Reach::Subtree(_) = reach {
+        crate::refs::department(s, caller.tenant(), reach, "department_id", d.department_id)
+            .await?;
     }
     Ok(())
 }

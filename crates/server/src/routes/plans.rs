@@ -367,7 +367,7 @@ fn due_info(
 /// and holidays, and writes the days as drafts. The report says which visits were due,
 /// which found a day and why the others did not.
 #[utoipa::path(post, path = "/api/v1/plans/generate", tag = "plans", request_body = GenerateInput,
-    responses((status = 200, body = GenerateReport), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = GenerateReport), (status = 422, body = ErrorBody)))]
 async fn generate(
     State(s): State<AppState>,
     caller: Caller,
@@ -375,9 +375,7 @@ async fn generate(
 ) -> ApiResult<Json<GenerateReport>> {
     let reach = caller.reach(Resource::Employees, Action::Write)?;
     let tenant = caller.tenant();
-    s.store
-        .department(tenant, input.department_id, &reach)
-        .await?;
+    crate::refs::department(&s, tenant, &reach, "department_id", input.department_id).await?;
     let (from, to) = (
         parse_date("from", &input.from)?,
         parse_date("to", &input.to)?,
@@ -698,26 +696,22 @@ struct DayRoute<'a> {
 }
 
 /// The customers of an edited day with their positions; each problem names its index.
+/// Every id is resolved within what the caller reaches: a customer of another department
+/// answers like a missing one, so it can never be published to a rep's day.
 async fn locate(
     s: &AppState,
     tenant: TenantId,
+    reach: &Reach,
     order: &[CustomerId],
 ) -> ApiResult<Vec<(CustomerId, (f64, f64))>> {
     let mut out = Vec::with_capacity(order.len());
     for (i, id) in order.iter().enumerate() {
-        let c = match s.store.customer(tenant, *id, &Reach::Tenant).await {
-            Ok(c) => c,
-            Err(storage::StoreError::NotFound) => {
-                return Err(ApiError::invalid(Invalid::one(
-                    format!("customer_ids[{i}]"),
-                    Bad::NotFound,
-                )));
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let loc = c.location.as_ref().ok_or_else(|| {
-            ApiError::invalid(Invalid::one(format!("customer_ids[{i}]"), Bad::NoLocation))
-        })?;
+        let field = format!("customer_ids[{i}]");
+        let c = crate::refs::customer(s, tenant, reach, field.clone(), *id).await?;
+        let loc = c
+            .location
+            .as_ref()
+            .ok_or_else(|| ApiError::invalid(Invalid::one(field, Bad::NoLocation)))?;
         out.push((*id, (loc.lat, loc.lon)));
     }
     Ok(out)
@@ -807,7 +801,8 @@ async fn put_day(
         Some(p) => from_json(&p.stops)?,
         None => Vec::new(),
     };
-    let stops = locate(&s, tenant, &edit.customer_ids).await?;
+    let customers = caller.reach(Resource::Customers, Action::Read)?;
+    let stops = locate(&s, tenant, &customers, &edit.customer_ids).await?;
     let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
     let planned = timed_day(DayRoute {
         employee,
@@ -839,7 +834,7 @@ pub struct PublishReport {
 
 /// Publishes the department's draft days in the range; reps see published days only.
 #[utoipa::path(post, path = "/api/v1/plans/publish", tag = "plans", request_body = PublishInput,
-    responses((status = 200, body = PublishReport), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = PublishReport), (status = 422, body = ErrorBody)))]
 async fn publish(
     State(s): State<AppState>,
     caller: Caller,
@@ -847,9 +842,7 @@ async fn publish(
 ) -> ApiResult<Json<PublishReport>> {
     let reach = caller.reach(Resource::Employees, Action::Write)?;
     let tenant = caller.tenant();
-    s.store
-        .department(tenant, input.department_id, &reach)
-        .await?;
+    crate::refs::department(&s, tenant, &reach, "department_id", input.department_id).await?;
     let (from, to) = (
         parse_date("from", &input.from)?,
         parse_date("to", &input.to)?,

@@ -98,9 +98,7 @@ async fn put_rule(
                 .map(|f| ("default_form_id".to_owned(), f)),
         );
     for (field, form) in forms {
-        if let Err(StoreError::NotFound) = s.store.form(caller.tenant(), form, None).await {
-            return Err(ApiError::invalid(Invalid::one(field, Problem::NotFound)));
-        }
+        crate::refs::form(&s, caller.tenant(), field, form).await?;
     }
     s.store
         .put_rule(caller.tenant(), RULE, dept, &to_json(&rule)?)
@@ -555,16 +553,7 @@ async fn check_in(
     let (customer_id, prospect, judgement, kind) = match (&input.customer_id, &input.prospect) {
         (Some(id), None) => {
             let reach = caller.reach(Resource::Customers, Action::Read)?;
-            let customer = match s.store.customer(tenant, *id, &reach).await {
-                Ok(c) => c,
-                Err(StoreError::NotFound) => {
-                    return Err(ApiError::invalid(Invalid::one(
-                        "customer_id",
-                        Problem::NotFound,
-                    )));
-                }
-                Err(e) => return Err(e.into()),
-            };
+            let customer = crate::refs::customer(&s, tenant, &reach, "customer_id", *id).await?;
             let kind = if input.planned { "planned" } else { "ad_hoc" };
             (
                 *id,

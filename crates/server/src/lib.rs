@@ -12,6 +12,7 @@ pub mod auth;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod idem;
 pub mod import;
 pub mod openapi;
 pub mod photo_files;

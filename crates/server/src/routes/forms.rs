@@ -5,7 +5,9 @@ use crate::actions::{from_json, to_json};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
+use crate::idem::{self, CreateJson};
 use crate::state::AppState;
+use storage::CreateKind;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
@@ -80,22 +82,23 @@ async fn list_forms(State(s): State<AppState>, caller: Caller) -> ApiResult<Json
 async fn create_form(
     State(s): State<AppState>,
     caller: Caller,
-    Json(input): Json<FormInput>,
+    CreateJson { body: input, digest }: CreateJson<FormInput>,
 ) -> ApiResult<(StatusCode, Json<FormView>)> {
     caller.reach(Resource::Departments, Action::Write)?;
     let draft = input.validate()?;
+    let tenant = caller.tenant();
     let id = input.id.unwrap_or_default();
     let fields = to_json(&draft.clone().into_form(id, 1).output().fields)?;
-    let (stored, created) = s
-        .store
-        .create_form(caller.tenant(), id, &draft.name, &fields)
-        .await?;
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
+    let insert = async {
+        let stored = s
+            .store
+            .create_form(tenant, id, Some(&digest), &draft.name, &fields)
+            .await?;
+        stored.map(view).transpose()
     };
-    Ok((status, Json(view(stored)?)))
+    let read = |_| async { view(s.store.form(tenant, id, Some(1)).await?) };
+    let client_id = input.id.map(|i| i.0);
+    idem::create_once(&s.store, tenant, CreateKind::Form, client_id, &digest, insert, read).await
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -99,7 +99,9 @@ where
         // Without a client id every call is a new row; `None` cannot happen.
         return match insert.await? {
             Some(row) => Ok((StatusCode::CREATED, Json(row))),
-            None => Err(ApiError::internal("a create without a client id found its id taken")),
+            None => Err(ApiError::internal(
+                "a create without a client id found its id taken",
+            )),
         };
     };
     // A replay answers before anything is judged again (state may have moved on).

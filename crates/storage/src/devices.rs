@@ -96,7 +96,7 @@ impl Store {
             if n == 0 {
                 false
             } else {
-            sqlx::query("INSERT INTO device_identifiers (identifier, tenant_id, device_id) VALUES ($1, $2, $3)")
+                sqlx::query("INSERT INTO device_identifiers (identifier, tenant_id, device_id) VALUES ($1, $2, $3)")
                 .bind(identifier)
                 .bind(tenant.0)
                 .bind(id.0)
@@ -106,7 +106,7 @@ impl Store {
                     StoreError::Conflict { .. } => StoreError::Conflict { field: "identifier" },
                     other => other,
                 })?;
-            true
+                true
             }
         });
         if !created {

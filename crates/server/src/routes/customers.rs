@@ -207,7 +207,10 @@ pub(crate) async fn settle_owner(
 async fn create_customer(
     State(s): State<AppState>,
     caller: Caller,
-    CreateJson { body: input, digest }: CreateJson<CustomerInput>,
+    CreateJson {
+        body: input,
+        digest,
+    }: CreateJson<CustomerInput>,
 ) -> ApiResult<(StatusCode, Json<Customer>)> {
     let reach = caller.reach(Resource::Customers, Action::Write)?;
     let mut draft = input.validate()?;
@@ -225,7 +228,16 @@ async fn create_customer(
         async move { Ok(s.store.customer(tenant, CustomerId(id), reach).await?) }
     };
     let id = input.id.map(|i| i.0);
-    idem::create_once(&s.store, tenant, CreateKind::Customer, id, &digest, insert, read).await
+    idem::create_once(
+        &s.store,
+        tenant,
+        CreateKind::Customer,
+        id,
+        &digest,
+        insert,
+        read,
+    )
+    .await
 }
 
 /// Replaces every field of a customer.

@@ -57,7 +57,10 @@ async fn list_departments(
 async fn create_department(
     State(s): State<AppState>,
     caller: Caller,
-    CreateJson { body: input, digest }: CreateJson<DepartmentInput>,
+    CreateJson {
+        body: input,
+        digest,
+    }: CreateJson<DepartmentInput>,
 ) -> ApiResult<(StatusCode, Json<Department>)> {
     let reach = caller.reach(Resource::Departments, Action::Write)?;
     let name = input.validate()?;
@@ -74,7 +77,16 @@ async fn create_department(
         async move { Ok(s.store.department(tenant, DepartmentId(id), reach).await?) }
     };
     let id = input.id.map(|i| i.0);
-    idem::create_once(&s.store, tenant, CreateKind::Department, id, &digest, insert, read).await
+    idem::create_once(
+        &s.store,
+        tenant,
+        CreateKind::Department,
+        id,
+        &digest,
+        insert,
+        read,
+    )
+    .await
 }
 
 #[utoipa::path(get, path = "/api/v1/departments/{id}", tag = "departments",

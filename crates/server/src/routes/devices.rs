@@ -6,7 +6,6 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path};
 use crate::idem::{self, CreateJson};
 use crate::state::AppState;
-use storage::CreateKind;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
@@ -15,6 +14,7 @@ use domain::access::{Action, Reach, Resource};
 use domain::tenant::clean_optional;
 use domain::{DeviceId, EmployeeId, Invalid};
 use serde::{Deserialize, Serialize};
+use storage::CreateKind;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -176,7 +176,16 @@ async fn create_device(
         async move { Ok(s.store.device(tenant, DeviceId(id), reach).await?.into()) }
     };
     let id = req.id.map(|i| i.0);
-    idem::create_once(&s.store, tenant, CreateKind::Device, id, &digest, insert, read).await
+    idem::create_once(
+        &s.store,
+        tenant,
+        CreateKind::Device,
+        id,
+        &digest,
+        insert,
+        read,
+    )
+    .await
 }
 
 /// Revokes a device: its identifier is refused from now on (and may be registered again).

@@ -122,7 +122,10 @@ async fn check_placement(
 async fn create_employee(
     State(s): State<AppState>,
     caller: Caller,
-    CreateJson { body: input, digest }: CreateJson<EmployeeInput>,
+    CreateJson {
+        body: input,
+        digest,
+    }: CreateJson<EmployeeInput>,
 ) -> ApiResult<(StatusCode, Json<Employee>)> {
     let reach = caller.reach(Resource::Employees, Action::Write)?;
     let draft = input.validate()?;
@@ -144,7 +147,16 @@ async fn create_employee(
         async move { Ok(s.store.employee(tenant, EmployeeId(id), reach).await?) }
     };
     let id = input.id.map(|i| i.0);
-    idem::create_once(&s.store, tenant, CreateKind::Employee, id, &digest, insert, read).await
+    idem::create_once(
+        &s.store,
+        tenant,
+        CreateKind::Employee,
+        id,
+        &digest,
+        insert,
+        read,
+    )
+    .await
 }
 
 /// Replaces a person's details. `active: false` deactivates them: they can no longer log

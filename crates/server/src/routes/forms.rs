@@ -7,7 +7,6 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
 use crate::idem::{self, CreateJson};
 use crate::state::AppState;
-use storage::CreateKind;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
@@ -17,6 +16,7 @@ use domain::access::{Action, Resource};
 use domain::forms::{FieldInput, Form, FormInput};
 use domain::ids::FormId;
 use serde::{Deserialize, Serialize};
+use storage::CreateKind;
 use storage::StoredForm;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -82,7 +82,10 @@ async fn list_forms(State(s): State<AppState>, caller: Caller) -> ApiResult<Json
 async fn create_form(
     State(s): State<AppState>,
     caller: Caller,
-    CreateJson { body: input, digest }: CreateJson<FormInput>,
+    CreateJson {
+        body: input,
+        digest,
+    }: CreateJson<FormInput>,
 ) -> ApiResult<(StatusCode, Json<FormView>)> {
     caller.reach(Resource::Departments, Action::Write)?;
     let draft = input.validate()?;
@@ -98,7 +101,16 @@ async fn create_form(
     };
     let read = |_| async { view(s.store.form(tenant, id, Some(1)).await?) };
     let client_id = input.id.map(|i| i.0);
-    idem::create_once(&s.store, tenant, CreateKind::Form, client_id, &digest, insert, read).await
+    idem::create_once(
+        &s.store,
+        tenant,
+        CreateKind::Form,
+        client_id,
+        &digest,
+        insert,
+        read,
+    )
+    .await
 }
 
 #[derive(Deserialize, IntoParams)]

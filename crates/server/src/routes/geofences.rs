@@ -6,7 +6,6 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path};
 use crate::idem::{self, CreateJson};
 use crate::state::AppState;
-use storage::CreateKind;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
@@ -17,6 +16,7 @@ use domain::geofence::{FenceJudgement, GeofenceInput, Shape, judge};
 use domain::ids::GeofenceId;
 use domain::{CoordSystem, Invalid};
 use serde::{Deserialize, Serialize};
+use storage::CreateKind;
 use storage::StoredFence;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -100,7 +100,10 @@ async fn list_fences(State(s): State<AppState>, caller: Caller) -> ApiResult<Jso
 async fn create_fence(
     State(s): State<AppState>,
     caller: Caller,
-    CreateJson { body: input, digest }: CreateJson<GeofenceInput>,
+    CreateJson {
+        body: input,
+        digest,
+    }: CreateJson<GeofenceInput>,
 ) -> ApiResult<(StatusCode, Json<Geofence>)> {
     caller.reach(Resource::Departments, Action::Write)?;
     let fence = input.validate()?;
@@ -117,7 +120,16 @@ async fn create_fence(
         async move { Ok(s.store.geofence(tenant, GeofenceId(id)).await?.into()) }
     };
     let id = input.id.map(|i| i.0);
-    idem::create_once(&s.store, tenant, CreateKind::Geofence, id, &digest, insert, read).await
+    idem::create_once(
+        &s.store,
+        tenant,
+        CreateKind::Geofence,
+        id,
+        &digest,
+        insert,
+        read,
+    )
+    .await
 }
 
 #[utoipa::path(get, path = "/api/v1/geofences/{id}", tag = "geofences", params(("id" = GeofenceId, Path)),

@@ -10,6 +10,7 @@ mod departments;
 mod employees;
 mod errors;
 mod geofences;
+mod idempotent_creates;
 mod import;
 mod isolation;
 mod me_today;

@@ -132,7 +132,7 @@ async fn list_customers(
             })?,
         },
         cursor: q.cursor,
-        limit: q.limit,
+        limit: super::page_limit(q.limit)?,
     };
     let mut page = s
         .store

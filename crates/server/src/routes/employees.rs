@@ -68,7 +68,7 @@ async fn list_employees(
         active: q.active,
         q: q.q,
         cursor: q.cursor,
-        limit: q.limit,
+        limit: super::page_limit(q.limit)?,
     };
     let page = s
         .store

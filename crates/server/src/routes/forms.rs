@@ -52,9 +52,9 @@ pub(crate) async fn load_form(
     s: &AppState,
     tenant: TenantId,
     id: FormId,
-    version: Option<u32>,
+    version: Option<i32>,
 ) -> ApiResult<Form> {
-    let stored = s.store.form(tenant, id, version.map(|v| v as i32)).await?;
+    let stored = s.store.form(tenant, id, version).await?;
     let input = FormInput {
         id: Some(id),
         name: stored.name,
@@ -130,10 +130,8 @@ async fn get_form(
     Query(q): Query<VersionQuery>,
 ) -> ApiResult<Json<FormView>> {
     caller.reach(Resource::Customers, Action::Read)?;
-    let stored = s
-        .store
-        .form(caller.tenant(), id, q.version.map(|v| v as i32))
-        .await?;
+    let version = super::form_version("version", q.version)?;
+    let stored = s.store.form(caller.tenant(), id, version).await?;
     Ok(Json(view(stored)?))
 }
 

@@ -426,9 +426,15 @@ fn serve_removes_leftovers_of_interrupted_uploads() {
     use std::io::{Read, Write};
     let s = Scratch::new();
     let data = s.0.join("data");
-    let tenant_dir = data.join("photos").join(uuid::Uuid::new_v4().simple().to_string());
+    let tenant_dir = data
+        .join("photos")
+        .join(uuid::Uuid::new_v4().simple().to_string());
     std::fs::create_dir_all(&tenant_dir).unwrap();
-    let leftover = tenant_dir.join(format!(".{}.orig.{}.tmp", "ab".repeat(32), uuid::Uuid::new_v4().simple()));
+    let leftover = tenant_dir.join(format!(
+        ".{}.orig.{}.tmp",
+        "ab".repeat(32),
+        uuid::Uuid::new_v4().simple()
+    ));
     std::fs::write(&leftover, b"half a photo").unwrap();
     let complete = tenant_dir.join(format!("{}.orig", "cd".repeat(32)));
     std::fs::write(&complete, b"a whole photo").unwrap();
@@ -460,6 +466,9 @@ fn serve_removes_leftovers_of_interrupted_uploads() {
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(ready, "the server answered /readyz");
-    assert!(!leftover.exists(), "the interrupted upload's temporary file is gone");
+    assert!(
+        !leftover.exists(),
+        "the interrupted upload's temporary file is gone"
+    );
     assert_eq!(std::fs::read(&complete).unwrap(), b"a whole photo");
 }

@@ -44,7 +44,10 @@ impl PhotoFiles {
         let root = data_dir.join("photos");
         let removed = remove_leftovers(&root);
         if removed > 0 {
-            tracing::info!(removed, "removed temporary files of interrupted photo uploads");
+            tracing::info!(
+                removed,
+                "removed temporary files of interrupted photo uploads"
+            );
         }
         Self {
             root,
@@ -94,7 +97,9 @@ pub fn remove_leftovers(root: &Path) -> usize {
             if temp && f.path().is_file() {
                 match std::fs::remove_file(f.path()) {
                     Ok(()) => removed += 1,
-                    Err(e) => tracing::warn!(path = %f.path().display(), %e, "cannot remove a leftover temporary file"),
+                    Err(e) => {
+                        tracing::warn!(path = %f.path().display(), %e, "cannot remove a leftover temporary file")
+                    }
                 }
             }
         }
@@ -126,7 +131,8 @@ mod tests {
 
     #[test]
     fn leftovers_of_interrupted_writes_go_and_real_files_stay() {
-        let root = std::env::temp_dir().join(format!("outfield-pf-{}", uuid::Uuid::new_v4().simple()));
+        let root =
+            std::env::temp_dir().join(format!("outfield-pf-{}", uuid::Uuid::new_v4().simple()));
         let tenant = root.join("photos").join("t1");
         std::fs::create_dir_all(&tenant).unwrap();
         let real = tenant.join("abc.orig");

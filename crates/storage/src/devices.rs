@@ -59,17 +59,31 @@ pub struct DeviceOwner {
     pub department: domain::DepartmentId,
 }
 
+/// A device to register; `digest` is the request body's (see `idem`).
+#[derive(Clone, Copy, Debug)]
+pub struct NewDevice<'a> {
+    pub id: Option<DeviceId>,
+    pub digest: Option<&'a str>,
+    pub employee: EmployeeId,
+    pub identifier: &'a str,
+    pub name: Option<&'a str>,
+    pub platform: Option<&'a str>,
+}
+
 impl Store {
     pub async fn create_device(
         &self,
         tenant: TenantId,
-        id: Option<DeviceId>,
-        digest: Option<&str>,
-        employee: EmployeeId,
-        identifier: &str,
-        name: Option<&str>,
-        platform: Option<&str>,
+        d: &NewDevice<'_>,
     ) -> Result<Option<Device>, StoreError> {
+        let NewDevice {
+            id,
+            digest,
+            employee,
+            identifier,
+            name,
+            platform,
+        } = *d;
         let id = id.unwrap_or_default();
         let now = now_ms();
         let created = write_tx!(self, |tx| {

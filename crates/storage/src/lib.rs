@@ -40,7 +40,7 @@ pub use cursor::Page;
 pub use customer_import::{ImportItem, ImportOutcome, UpsertAction};
 pub use customers::{CustomerFilter, CustomerSort};
 pub use departments::Department;
-pub use devices::{Device, DeviceOwner};
+pub use devices::{Device, DeviceOwner, NewDevice};
 pub use employees::{EmployeeFilter, LoginCandidate};
 pub use error::StoreError;
 pub use fixes::{FixBatch, LastFix};

@@ -161,12 +161,14 @@ async fn create_device(
             .store
             .create_device(
                 tenant,
-                req.id,
-                Some(&digest),
-                employee,
-                &identifier,
-                name.as_deref(),
-                platform.as_deref(),
+                &storage::NewDevice {
+                    id: req.id,
+                    digest: Some(&digest),
+                    employee,
+                    identifier: &identifier,
+                    name: name.as_deref(),
+                    platform: platform.as_deref(),
+                },
             )
             .await?;
         Ok(d.map(Device::from))

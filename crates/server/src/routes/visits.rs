@@ -918,7 +918,11 @@ async fn put_report(
     let form = match load_form(&s, tenant, form_id, version).await {
         Ok(f) => f,
         Err(e) if e.status == StatusCode::NOT_FOUND => {
-            let field = if version.is_some() { "form_version" } else { "form_id" };
+            let field = if version.is_some() {
+                "form_version"
+            } else {
+                "form_id"
+            };
             return Err(ApiError::invalid(Invalid::one(field, Problem::NotFound)));
         }
         Err(e) => return Err(e),

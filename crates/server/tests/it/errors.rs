@@ -251,11 +251,20 @@ async fn edges_answer_the_error_shape(app: &TestApp) {
     assert_error(s, &b, StatusCode::URI_TOO_LONG, "uri_too_long");
     // Unauthenticated too: the address is refused before anything else is read.
     let (s, b) = app
-        .call(reqwest::Method::GET, None, &format!("/api/v1/me?{long}"), None)
+        .call(
+            reqwest::Method::GET,
+            None,
+            &format!("/api/v1/me?{long}"),
+            None,
+        )
         .await;
     assert_error(s, &b, StatusCode::URI_TOO_LONG, "uri_too_long");
 
-    for path in ["/api/v2/customers", "/api/v1/customers/x/y/z", "/api/nothing"] {
+    for path in [
+        "/api/v2/customers",
+        "/api/v1/customers/x/y/z",
+        "/api/nothing",
+    ] {
         let (s, b) = app.get(&t.admin, path).await;
         assert_error(s, &b, StatusCode::NOT_FOUND, "not_found");
         let (s, b) = app.post(&t.admin, path, json!({})).await;
@@ -264,7 +273,12 @@ async fn edges_answer_the_error_shape(app: &TestApp) {
     let (s, b) = app.delete(&t.admin, "/api/v1/departments").await;
     assert_error(s, &b, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
     let (s, b) = app
-        .call(reqwest::Method::PUT, Some(&t.admin), "/api/v1/me", Some(&json!({})))
+        .call(
+            reqwest::Method::PUT,
+            Some(&t.admin),
+            "/api/v1/me",
+            Some(&json!({})),
+        )
         .await;
     assert_error(s, &b, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
 

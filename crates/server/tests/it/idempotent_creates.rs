@@ -41,12 +41,15 @@ fn client_id_creates(doc: &Value) -> Vec<String> {
     out
 }
 
+/// The body for an id; `variant` 1 is a different body than 0.
+type BodyFn = Box<dyn Fn(Uuid, u8) -> Value + Send + Sync>;
+
 struct Case {
     token: String,
     /// The path to POST to (path parameters filled in).
     path: String,
     /// The body for an id; `variant` 1 is a different body than 0.
-    body: Box<dyn Fn(Uuid, u8) -> Value + Send + Sync>,
+    body: BodyFn,
     /// A list whose `items` (or array) must hold the id exactly once.
     list: Option<String>,
 }
@@ -109,11 +112,7 @@ async fn every_create_is_idempotent_under_concurrency(app: &TestApp) {
     let admin = t.admin.clone();
     let case = |path: &str| -> Option<Case> {
         let name = |v: u8| if v == 0 { "First" } else { "Second" };
-        let (token, body, list): (
-            &str,
-            Box<dyn Fn(Uuid, u8) -> Value + Send + Sync>,
-            Option<&str>,
-        ) = match path {
+        let (token, body, list): (&str, BodyFn, Option<&str>) = match path {
             "/api/v1/customers" => {
                 let rep = rep2.clone();
                 (

@@ -132,7 +132,10 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
             active: true,
             start_date: None,
         };
-        let (e, _) = store.create_employee(tenant, None, &draft, None).await?;
+        let e = store
+            .create_employee(tenant, None, None, &draft, None)
+            .await?
+            .expect("a new id is free");
         let token = tokens::new_token(TokenKind::Session, tenant);
         store
             .create_session(

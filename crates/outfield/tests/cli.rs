@@ -416,3 +416,59 @@ fn plan_solve_reads_json_with_windows_and_ids() {
         "{err}"
     );
 }
+
+/// A crash mid-upload leaves `.<name>.<uuid>.tmp` beside the photos (the file is renamed to
+/// its real name only once complete, and the photo row is written after that): the next
+/// start removes it and keeps the complete files.
+#[cfg(unix)]
+#[test]
+fn serve_removes_leftovers_of_interrupted_uploads() {
+    use std::io::{Read, Write};
+    let s = Scratch::new();
+    let data = s.0.join("data");
+    let tenant_dir = data
+        .join("photos")
+        .join(uuid::Uuid::new_v4().simple().to_string());
+    std::fs::create_dir_all(&tenant_dir).unwrap();
+    let leftover = tenant_dir.join(format!(
+        ".{}.orig.{}.tmp",
+        "ab".repeat(32),
+        uuid::Uuid::new_v4().simple()
+    ));
+    std::fs::write(&leftover, b"half a photo").unwrap();
+    let complete = tenant_dir.join(format!("{}.orig", "cd".repeat(32)));
+    std::fs::write(&complete, b"a whole photo").unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_outfield"))
+        .args(["serve", "--listen", &listen, "--osmand-listen", "off"])
+        .arg("--data-dir")
+        .arg(&data)
+        .env("OUTFIELD_DATABASE_URL", s.db())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut ready = false;
+    for _ in 0..100 {
+        if let Ok(mut conn) = std::net::TcpStream::connect(&listen) {
+            conn.write_all(b"GET /readyz HTTP/1.0\r\n\r\n").unwrap();
+            let mut resp = String::new();
+            conn.read_to_string(&mut resp).unwrap();
+            ready = resp.starts_with("HTTP/1.0 200") || resp.starts_with("HTTP/1.1 200");
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(ready, "the server answered /readyz");
+    assert!(
+        !leftover.exists(),
+        "the interrupted upload's temporary file is gone"
+    );
+    assert_eq!(std::fs::read(&complete).unwrap(), b"a whole photo");
+}

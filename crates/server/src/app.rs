@@ -5,8 +5,9 @@ use crate::openapi;
 use crate::routes;
 use crate::state::AppState;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::future::Future;
 use std::net::SocketAddr;
@@ -45,12 +46,18 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::demo::accounts::router())
         .split_for_parts();
     let web = state.config.web_dir.clone();
-    Router::new()
+    let app = Router::new()
         .merge(api)
         .merge(crate::web::router(web.as_deref()))
         .merge(routes::health::router())
-        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
-        .fallback(|| async { ApiError::not_found() })
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc));
+    with_error_layers(app, json_limit).with_state(state)
+}
+
+/// What answers the errors no handler produces — unknown paths, wrong methods, long
+/// addresses, bodies over the limit, panics — each in the API's error shape.
+fn with_error_layers(app: Router<AppState>, json_limit: usize) -> Router<AppState> {
+    app.fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -59,11 +66,29 @@ pub fn router(state: AppState) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(json_limit))
+        .layer(axum::middleware::from_fn(refuse_long_uri))
         .layer(CatchPanicLayer::custom(|_| -> Response {
             ApiError::internal("handler panicked").into_response()
         }))
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
+}
+
+/// The longest request target (path and query) the API reads. Far below hyper's own limit
+/// (64 KiB, answered by hyper with an empty 414 before any of this code runs), so every
+/// over-long address a client can plausibly send gets the error shape.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
+async fn refuse_long_uri(req: Request, next: Next) -> Response {
+    let len = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
+    if len > MAX_URI_BYTES {
+        return ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            format!("the request address is longer than {MAX_URI_BYTES} bytes"),
+        )
+        .into_response();
+    }
+    next.run(req).await
 }
 
 /// Serves until `shutdown` resolves, then lets requests in flight finish.
@@ -76,4 +101,41 @@ pub async fn serve(
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_the_error_shape() {
+        let state = AppState::new(
+            storage::Store::connect("sqlite::memory:").await.unwrap(),
+            crate::Config::default(),
+        );
+        let app = Router::new().route(
+            "/boom",
+            get(|| async {
+                if true {
+                    panic!("a bug");
+                }
+                ""
+            }),
+        );
+        let app = with_error_layers(app, 1024).with_state(state);
+        let resp = app
+            .oneshot(Request::get("/boom").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let bytes = axum::body::to_bytes(resp.into_body(), 10_000)
+            .await
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(v["error"]["code"], "internal", "{v}");
+        assert!(v["error"]["fields"].is_array(), "{v}");
+    }
 }

@@ -20,6 +20,7 @@ pub const ERROR_CODES: &[&str] = &[
     "unsupported_media_type",
     "payload_too_large",
     "method_not_allowed",
+    "uri_too_long",
     "unauthorized",
     "wrong_credentials",
     "too_many_attempts",

@@ -135,6 +135,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
                 let field = e.path().to_string();
                 let problem = e.into_inner().to_string();
                 let field = if field == "." { "query".into() } else { field };
+                // A well-formed number the parameter's type cannot hold (`limit=99999999999`)
+                // is out of range, like one the handler refuses: 422 naming it.
+                if problem.contains("too large") || problem.contains("too small") {
+                    return ApiError::invalid_one(
+                        field,
+                        Problem::Unreadable {
+                            detail: problem.clone(),
+                        },
+                    );
+                }
                 ApiError::bad_request(&field, serde_problem(&problem))
             })
     }

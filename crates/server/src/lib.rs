@@ -13,6 +13,7 @@ pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod idem;
 pub mod import;
 pub mod openapi;
 pub mod photo_files;

@@ -41,8 +41,16 @@ impl PhotoFiles {
                 (None, Some(problem))
             }
         };
+        let root = data_dir.join("photos");
+        let removed = remove_leftovers(&root);
+        if removed > 0 {
+            tracing::info!(
+                removed,
+                "removed temporary files of interrupted photo uploads"
+            );
+        }
         Self {
-            root: data_dir.join("photos"),
+            root,
             font,
             font_problem,
         }
@@ -67,6 +75,38 @@ impl PhotoFiles {
     }
 }
 
+/// Whether a file name is one [`write_durably`] writes before its rename.
+fn is_temp_name(name: &str) -> bool {
+    name.starts_with('.') && name.ends_with(".tmp")
+}
+
+/// Removes the temporary files a crash left mid-write (they never got their real name, so
+/// no photo row points at them) from every tenant folder under `root`; returns how many.
+/// Runs at start-up, before any upload can be writing one.
+pub fn remove_leftovers(root: &Path) -> usize {
+    let Ok(tenants) = std::fs::read_dir(root) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for dir in tenants.flatten().filter(|d| d.path().is_dir()) {
+        let Ok(files) = std::fs::read_dir(dir.path()) else {
+            continue;
+        };
+        for f in files.flatten() {
+            let temp = f.file_name().to_str().is_some_and(is_temp_name);
+            if temp && f.path().is_file() {
+                match std::fs::remove_file(f.path()) {
+                    Ok(()) => removed += 1,
+                    Err(e) => {
+                        tracing::warn!(path = %f.path().display(), %e, "cannot remove a leftover temporary file")
+                    }
+                }
+            }
+        }
+    }
+    removed
+}
+
 /// Writes `bytes` to `path` durably: temporary file, fsync, rename, fsync of the folder.
 pub fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -83,4 +123,28 @@ pub fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
     std::fs::rename(&tmp, path)?;
     std::fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leftovers_of_interrupted_writes_go_and_real_files_stay() {
+        let root =
+            std::env::temp_dir().join(format!("outfield-pf-{}", uuid::Uuid::new_v4().simple()));
+        let tenant = root.join("photos").join("t1");
+        std::fs::create_dir_all(&tenant).unwrap();
+        let real = tenant.join("abc.orig");
+        write_durably(&real, b"photo").unwrap();
+        // What write_durably leaves when the process dies between create and rename.
+        let tmp = tenant.join(format!(".abc.orig.{}.tmp", uuid::Uuid::new_v4().simple()));
+        std::fs::write(&tmp, b"half a pho").unwrap();
+        let files = PhotoFiles::open(&root, Path::new("/no/such/font.ttf"));
+        assert!(!tmp.exists(), "the temporary file is removed at start-up");
+        assert_eq!(std::fs::read(&real).unwrap(), b"photo");
+        assert_eq!(remove_leftovers(&root.join("photos")), 0);
+        drop(files);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 }

@@ -54,31 +54,24 @@ impl Store {
         }
     }
 
-    /// Creates a customer; with a client-chosen id that exists, returns the existing one
-    /// and `false`. The caller has checked the owner.
+    /// Creates a customer with `digest` (of the request body) kept beside it; with a
+    /// client-chosen id that exists, inserts nothing and returns `None` (the caller
+    /// compares digests). The caller has checked the owner.
     pub async fn create_customer(
         &self,
         tenant: TenantId,
         id: Option<CustomerId>,
+        digest: Option<&str>,
         d: &CustomerDraft,
-    ) -> Result<(Customer, bool), StoreError> {
+    ) -> Result<Option<Customer>, StoreError> {
         let id = id.unwrap_or_default();
-        let existing: Option<(i64,)> = on_pool!(self, |p| {
-            sqlx::query_as("SELECT created_at FROM customers WHERE tenant_id = $1 AND id = $2")
-                .bind(tenant.0)
-                .bind(id.0)
-                .fetch_optional(p)
-                .await?
-        });
-        if existing.is_some() {
-            return Ok((self.customer(tenant, id, &Reach::Tenant).await?, false));
-        }
         let now = now_ms();
-        write_tx!(self, |tx| {
-            sqlx::query(
+        let created = write_tx!(self, |tx| {
+            let n = sqlx::query(
                 "INSERT INTO customers (tenant_id, id, name, code, external_id, address, lat, lon, level,
-                    tags, contacts, owner_id, checkin_radius_m, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
+                    tags, contacts, owner_id, checkin_radius_m, created_at, updated_at, body_digest)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15)
+                 ON CONFLICT (tenant_id, id) DO NOTHING",
             )
             .bind(tenant.0)
             .bind(id.0)
@@ -94,12 +87,20 @@ impl Store {
             .bind(d.owner_id.map(|o| o.0))
             .bind(d.checkin_radius.map(|r| r.meters()))
             .bind(now)
+            .bind(digest)
             .execute(&mut *tx)
             .await
-            .map_err(|e| conflict_or(e, UNIQUE))?;
-            replace_tags!(tx, tenant, id, &d.tags);
+            .map_err(|e| conflict_or(e, UNIQUE))?
+            .rows_affected();
+            if n > 0 {
+                replace_tags!(tx, tenant, id, &d.tags);
+            }
+            n > 0
         });
-        Ok((self.customer(tenant, id, &Reach::Tenant).await?, true))
+        if !created {
+            return Ok(None);
+        }
+        Ok(Some(self.customer(tenant, id, &Reach::Tenant).await?))
     }
 
     /// Replaces every field of a customer the caller reaches.

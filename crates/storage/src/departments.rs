@@ -103,34 +103,37 @@ impl Store {
         &self,
         tenant: TenantId,
         id: Option<DepartmentId>,
+        digest: Option<&str>,
         name: &str,
         parent: Option<DepartmentId>,
-    ) -> Result<(Department, bool), StoreError> {
+    ) -> Result<Option<Department>, StoreError> {
         let id = id.unwrap_or_default();
-        if let Ok(existing) = self.department(tenant, id, &Reach::Tenant).await {
-            return Ok((existing, false));
-        }
         if let Some(parent) = parent {
             self.department(tenant, parent, &Reach::Tenant)
                 .await
                 .map_err(|_| StoreError::invalid("parent_id", Problem::NotFound))?;
         }
         let now = now_ms();
-        on_pool!(self, |p| {
+        let n = on_pool!(self, |p| {
             sqlx::query(
-                "INSERT INTO departments (tenant_id, id, parent_id, name, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $5)",
+                "INSERT INTO departments (tenant_id, id, parent_id, name, created_at, updated_at, body_digest)
+                 VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT (tenant_id, id) DO NOTHING",
             )
             .bind(tenant.0)
             .bind(id.0)
             .bind(parent.map(|d| d.0))
             .bind(name)
             .bind(now)
+            .bind(digest)
             .execute(p)
             .await
-            .map_err(|e| conflict_or(e, &[]))?;
+            .map_err(|e| conflict_or(e, &[]))?
+            .rows_affected()
         });
-        Ok((self.department(tenant, id, &Reach::Tenant).await?, true))
+        if n == 0 {
+            return Ok(None);
+        }
+        Ok(Some(self.department(tenant, id, &Reach::Tenant).await?))
     }
 
     pub async fn update_department(

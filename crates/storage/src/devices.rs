@@ -59,19 +59,58 @@ pub struct DeviceOwner {
     pub department: domain::DepartmentId,
 }
 
+/// A device to register; `digest` is the request body's (see `idem`).
+#[derive(Clone, Copy, Debug)]
+pub struct NewDevice<'a> {
+    pub id: Option<DeviceId>,
+    pub digest: Option<&'a str>,
+    pub employee: EmployeeId,
+    pub identifier: &'a str,
+    pub name: Option<&'a str>,
+    pub platform: Option<&'a str>,
+}
+
 impl Store {
     pub async fn create_device(
         &self,
         tenant: TenantId,
-        employee: EmployeeId,
-        identifier: &str,
-        name: Option<&str>,
-        platform: Option<&str>,
-    ) -> Result<Device, StoreError> {
-        let id = DeviceId::new();
+        d: &NewDevice<'_>,
+    ) -> Result<Option<Device>, StoreError> {
+        let NewDevice {
+            id,
+            digest,
+            employee,
+            identifier,
+            name,
+            platform,
+        } = *d;
+        let id = id.unwrap_or_default();
         let now = now_ms();
-        write_tx!(self, |tx| {
-            sqlx::query("INSERT INTO device_identifiers (identifier, tenant_id, device_id) VALUES ($1, $2, $3)")
+        let created = write_tx!(self, |tx| {
+            // The row under the id first: a copy that finds it taken writes nothing.
+            let n = sqlx::query(
+                "INSERT INTO devices (tenant_id, id, employee_id, identifier, name, platform, created_at, body_digest)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (tenant_id, id) DO NOTHING",
+            )
+            .bind(tenant.0)
+            .bind(id.0)
+            .bind(employee.0)
+            .bind(identifier)
+            .bind(name)
+            .bind(platform)
+            .bind(now)
+            .bind(digest)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match crate::error::conflict_or(e, &["identifier"]) {
+                StoreError::Conflict { .. } => StoreError::Conflict { field: "identifier" },
+                other => other,
+            })?
+            .rows_affected();
+            if n == 0 {
+                false
+            } else {
+                sqlx::query("INSERT INTO device_identifiers (identifier, tenant_id, device_id) VALUES ($1, $2, $3)")
                 .bind(identifier)
                 .bind(tenant.0)
                 .bind(id.0)
@@ -81,21 +120,13 @@ impl Store {
                     StoreError::Conflict { .. } => StoreError::Conflict { field: "identifier" },
                     other => other,
                 })?;
-            sqlx::query(
-                "INSERT INTO devices (tenant_id, id, employee_id, identifier, name, platform, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(tenant.0)
-            .bind(id.0)
-            .bind(employee.0)
-            .bind(identifier)
-            .bind(name)
-            .bind(platform)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+                true
+            }
         });
-        self.device(tenant, id, &Reach::Tenant).await
+        if !created {
+            return Ok(None);
+        }
+        Ok(Some(self.device(tenant, id, &Reach::Tenant).await?))
     }
 
     pub async fn device(

@@ -197,20 +197,19 @@ impl Store {
         &self,
         tenant: TenantId,
         id: Option<EmployeeId>,
+        digest: Option<&str>,
         d: &EmployeeDraft,
         password_hash: Option<&str>,
-    ) -> Result<(Employee, bool), StoreError> {
+    ) -> Result<Option<Employee>, StoreError> {
         let id = id.unwrap_or_default();
-        if let Ok(e) = self.employee(tenant, id, &Reach::Tenant).await {
-            return Ok((e, false));
-        }
         self.check_department(tenant, d.department_id).await?;
         let now = now_ms();
-        on_pool!(self, |p| {
+        let n = on_pool!(self, |p| {
             sqlx::query(
                 "INSERT INTO employees (tenant_id, id, department_id, name, username, password_hash, phone,
-                    email, employee_no, role, active, created_at, updated_at, start_date)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)",
+                    email, employee_no, role, active, created_at, updated_at, start_date, body_digest)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14)
+                 ON CONFLICT (tenant_id, id) DO NOTHING",
             )
             .bind(tenant.0)
             .bind(id.0)
@@ -225,11 +224,16 @@ impl Store {
             .bind(d.active)
             .bind(now)
             .bind(d.start_date.map(|x| x.to_string()))
+            .bind(digest)
             .execute(p)
             .await
-            .map_err(|e| conflict_or(e, UNIQUE))?;
+            .map_err(|e| conflict_or(e, UNIQUE))?
+            .rows_affected()
         });
-        Ok((self.employee(tenant, id, &Reach::Tenant).await?, true))
+        if n == 0 {
+            return Ok(None);
+        }
+        Ok(Some(self.employee(tenant, id, &Reach::Tenant).await?))
     }
 
     /// Replaces an employee's fields; a new password hash replaces the old one, `None`

@@ -19,30 +19,35 @@ pub struct StoredForm {
 }
 
 impl Store {
-    /// Creates version 1 of a form unless the id exists; returns the first version and
-    /// whether this call created it.
+    /// Creates version 1 of a form unless the id exists; returns it, or `None` when the id
+    /// was taken (the caller compares `digest`s).
     pub async fn create_form(
         &self,
         tenant: TenantId,
         id: FormId,
+        digest: Option<&str>,
         name: &str,
         fields_json: &str,
-    ) -> Result<(StoredForm, bool), StoreError> {
+    ) -> Result<Option<StoredForm>, StoreError> {
         let n = on_pool!(self, |p| {
             sqlx::query(
-                "INSERT INTO forms (tenant_id, id, version, name, fields, created_at) VALUES ($1, $2, 1, $3, $4, $5)
-                 ON CONFLICT (tenant_id, id, version) DO NOTHING",
+                "INSERT INTO forms (tenant_id, id, version, name, fields, created_at, body_digest)
+                 VALUES ($1, $2, 1, $3, $4, $5, $6) ON CONFLICT (tenant_id, id, version) DO NOTHING",
             )
             .bind(tenant.0)
             .bind(id.0)
             .bind(name)
             .bind(fields_json)
             .bind(now_ms())
+            .bind(digest)
             .execute(p)
             .await?
             .rows_affected()
         });
-        Ok((self.form(tenant, id, Some(1)).await?, n > 0))
+        if n == 0 {
+            return Ok(None);
+        }
+        Ok(Some(self.form(tenant, id, Some(1)).await?))
     }
 
     /// Adds a version after the latest one, unless the latest already says the same (a

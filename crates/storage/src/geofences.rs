@@ -77,17 +77,15 @@ impl Store {
         &self,
         tenant: TenantId,
         id: Option<GeofenceId>,
+        digest: Option<&str>,
         f: &Fence,
-    ) -> Result<(StoredFence, bool), StoreError> {
+    ) -> Result<Option<StoredFence>, StoreError> {
         let id = id.unwrap_or_default();
-        if let Ok(existing) = self.geofence(tenant, id).await {
-            return Ok((existing, false));
-        }
         let (lat, lon, r, g) = columns(f);
-        on_pool!(self, |p| {
+        let n = on_pool!(self, |p| {
             sqlx::query(
-                "INSERT INTO geofences (tenant_id, id, name, center_lat, center_lon, radius_m, geojson, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+                "INSERT INTO geofences (tenant_id, id, name, center_lat, center_lon, radius_m, geojson, created_at, updated_at, body_digest)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) ON CONFLICT (tenant_id, id) DO NOTHING",
             )
             .bind(tenant.0)
             .bind(id.0)
@@ -97,10 +95,15 @@ impl Store {
             .bind(r)
             .bind(g)
             .bind(now_ms())
+            .bind(digest)
             .execute(p)
-            .await?;
+            .await?
+            .rows_affected()
         });
-        Ok((self.geofence(tenant, id).await?, true))
+        if n == 0 {
+            return Ok(None);
+        }
+        Ok(Some(self.geofence(tenant, id).await?))
     }
 
     pub async fn update_geofence(

@@ -69,9 +69,10 @@ pub async fn create(
             continue;
         }
         let parent = d.parent.map(|p| dept_ids[p]);
-        let (made, _) = store
-            .create_department(tenant, None, &d.name, parent)
-            .await?;
+        let made = store
+            .create_department(tenant, None, None, &d.name, parent)
+            .await?
+            .ok_or_else(|| ApiError::internal("a new department id was taken"))?;
         dept_ids[i] = made.id;
     }
 
@@ -96,9 +97,9 @@ pub async fn create(
             admin_id
         } else {
             store
-                .create_employee(tenant, None, &draft, Some(hash))
+                .create_employee(tenant, None, None, &draft, Some(&hash))
                 .await?
-                .0
+                .ok_or_else(|| ApiError::internal("a new employee id was taken"))?
                 .id
         };
         people.push(id);
@@ -187,7 +188,7 @@ pub(super) async fn demo_rules(store: &Store, tenant: TenantId) -> ApiResult<()>
     let fields = serde_json::to_string(&draft.clone().into_form(form_id, 1).output().fields)
         .map_err(ApiError::internal)?;
     store
-        .create_form(tenant, form_id, &draft.name, &fields)
+        .create_form(tenant, form_id, None, &draft.name, &fields)
         .await?;
     let rules = [
         (

@@ -3,6 +3,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
+use crate::idem::{self, CreateJson};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -12,7 +13,7 @@ use domain::customer::{Customer, CustomerDraft, CustomerInput, CustomerStatus, L
 use domain::{CoordSystem, CustomerId, Invalid, Wgs84};
 use domain::{Format, Problem};
 use serde::{Deserialize, Serialize};
-use storage::{CustomerFilter, CustomerSort};
+use storage::{CreateKind, CustomerFilter, CustomerSort};
 use tabular::SheetFormat;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -131,7 +132,7 @@ async fn list_customers(
             })?,
         },
         cursor: q.cursor,
-        limit: q.limit,
+        limit: super::page_limit(q.limit)?,
     };
     let mut page = s
         .store
@@ -206,24 +207,37 @@ pub(crate) async fn settle_owner(
 async fn create_customer(
     State(s): State<AppState>,
     caller: Caller,
-    Json(input): Json<CustomerInput>,
+    CreateJson {
+        body: input,
+        digest,
+    }: CreateJson<CustomerInput>,
 ) -> ApiResult<(StatusCode, Json<Customer>)> {
     let reach = caller.reach(Resource::Customers, Action::Write)?;
     let mut draft = input.validate()?;
-    if let Some(id) = input.id
-        && let Ok(existing) = s.store.customer(caller.tenant(), id, &reach).await
-    {
-        return Ok((StatusCode::OK, Json(existing)));
-    }
-    settle_owner(&s, &caller, &reach, &mut draft).await?;
-    let (c, created) = s
-        .store
-        .create_customer(caller.tenant(), input.id, &draft)
-        .await?;
-    if !created {
-        return Err(ApiError::not_found());
-    }
-    Ok((StatusCode::CREATED, Json(c)))
+    let tenant = caller.tenant();
+    let insert = async {
+        settle_owner(&s, &caller, &reach, &mut draft).await?;
+        idem::stored(
+            s.store
+                .create_customer(tenant, input.id, Some(&digest), &draft)
+                .await,
+        )
+    };
+    let read = |id| {
+        let (s, reach) = (&s, &reach);
+        async move { Ok(s.store.customer(tenant, CustomerId(id), reach).await?) }
+    };
+    let id = input.id.map(|i| i.0);
+    idem::create_once(
+        &s.store,
+        tenant,
+        CreateKind::Customer,
+        id,
+        &digest,
+        insert,
+        read,
+    )
+    .await
 }
 
 /// Replaces every field of a customer.

@@ -4,6 +4,7 @@ use crate::auth::Caller;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::Json;
 use crate::extract::Path;
+use crate::idem::{self, CreateJson};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -11,6 +12,7 @@ use domain::DepartmentId;
 use domain::access::{Action, Resource};
 use domain::department::{Department, DepartmentInput};
 use serde::Serialize;
+use storage::CreateKind;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -55,22 +57,36 @@ async fn list_departments(
 async fn create_department(
     State(s): State<AppState>,
     caller: Caller,
-    Json(input): Json<DepartmentInput>,
+    CreateJson {
+        body: input,
+        digest,
+    }: CreateJson<DepartmentInput>,
 ) -> ApiResult<(StatusCode, Json<Department>)> {
-    caller.reach(Resource::Departments, Action::Write)?;
+    let reach = caller.reach(Resource::Departments, Action::Write)?;
     let name = input.validate()?;
-    let (d, created) = s
-        .store
-        .create_department(caller.tenant(), input.id, &name, input.parent_id)
-        .await?;
-    Ok((
-        if created {
-            StatusCode::CREATED
-        } else {
-            StatusCode::OK
-        },
-        Json(d),
-    ))
+    let tenant = caller.tenant();
+    let insert = async {
+        idem::stored(
+            s.store
+                .create_department(tenant, input.id, Some(&digest), &name, input.parent_id)
+                .await,
+        )
+    };
+    let read = |id| {
+        let (s, reach) = (&s, &reach);
+        async move { Ok(s.store.department(tenant, DepartmentId(id), reach).await?) }
+    };
+    let id = input.id.map(|i| i.0);
+    idem::create_once(
+        &s.store,
+        tenant,
+        CreateKind::Department,
+        id,
+        &digest,
+        insert,
+        read,
+    )
+    .await
 }
 
 #[utoipa::path(get, path = "/api/v1/departments/{id}", tag = "departments",

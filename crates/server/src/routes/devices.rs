@@ -4,6 +4,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path};
+use crate::idem::{self, CreateJson};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -13,6 +14,7 @@ use domain::access::{Action, Reach, Resource};
 use domain::tenant::clean_optional;
 use domain::{DeviceId, EmployeeId, Invalid};
 use serde::{Deserialize, Serialize};
+use storage::CreateKind;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -52,6 +54,10 @@ impl From<storage::Device> for Device {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewDevice {
+    /// A client-generated id: a retry with it answers 200 with the device the first
+    /// request registered (409 `id_reused` when the body differs).
+    #[serde(default)]
+    pub id: Option<DeviceId>,
     /// Whose device it is; a field rep registers their own (may be omitted).
     #[serde(default)]
     pub employee_id: Option<EmployeeId>,
@@ -97,11 +103,11 @@ async fn list_devices(State(s): State<AppState>, caller: Caller) -> ApiResult<Js
 /// Registers a device to a person the caller reaches. Identifiers are unique across all
 /// tenants (409 when taken).
 #[utoipa::path(post, path = "/api/v1/devices", tag = "tracking", request_body = NewDevice,
-    responses((status = 201, body = Device), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Device), (status = 200, body = Device), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_device(
     State(s): State<AppState>,
     caller: Caller,
-    Json(req): Json<NewDevice>,
+    CreateJson { body: req, digest }: CreateJson<NewDevice>,
 ) -> ApiResult<(StatusCode, Json<Device>)> {
     let reach = caller.reach(Resource::Devices, Action::Write)?;
     let employee = match (req.employee_id, &reach) {
@@ -142,17 +148,39 @@ async fn create_device(
         }
         return Err(bad.into());
     };
-    let d = s
-        .store
-        .create_device(
-            caller.tenant(),
-            employee,
-            &identifier,
-            name.as_deref(),
-            platform.as_deref(),
-        )
-        .await?;
-    Ok((StatusCode::CREATED, Json(d.into())))
+    let tenant = caller.tenant();
+    let insert = async {
+        let d = s
+            .store
+            .create_device(
+                tenant,
+                &storage::NewDevice {
+                    id: req.id,
+                    digest: Some(&digest),
+                    employee,
+                    identifier: &identifier,
+                    name: name.as_deref(),
+                    platform: platform.as_deref(),
+                },
+            )
+            .await?;
+        Ok(d.map(Device::from))
+    };
+    let read = |id| {
+        let (s, reach) = (&s, &reach);
+        async move { Ok(s.store.device(tenant, DeviceId(id), reach).await?.into()) }
+    };
+    let id = req.id.map(|i| i.0);
+    idem::create_once(
+        &s.store,
+        tenant,
+        CreateKind::Device,
+        id,
+        &digest,
+        insert,
+        read,
+    )
+    .await
 }
 
 /// Revokes a device: its identifier is refused from now on (and may be registered again).

@@ -3,6 +3,7 @@
 use crate::auth::{Caller, passwords};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
+use crate::idem::{self, CreateJson};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -11,7 +12,7 @@ use domain::access::{self, Action, Principal, Reach, Resource};
 use domain::employee::{Employee, EmployeeDraft, EmployeeInput, Role};
 use domain::{DepartmentId, EmployeeId, Invalid};
 use serde::{Deserialize, Serialize};
-use storage::EmployeeFilter;
+use storage::{CreateKind, EmployeeFilter};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -66,7 +67,7 @@ async fn list_employees(
         active: q.active,
         q: q.q,
         cursor: q.cursor,
-        limit: q.limit,
+        limit: super::page_limit(q.limit)?,
     };
     let page = s
         .store
@@ -116,29 +117,41 @@ async fn check_placement(
 async fn create_employee(
     State(s): State<AppState>,
     caller: Caller,
-    Json(input): Json<EmployeeInput>,
+    CreateJson {
+        body: input,
+        digest,
+    }: CreateJson<EmployeeInput>,
 ) -> ApiResult<(StatusCode, Json<Employee>)> {
     let reach = caller.reach(Resource::Employees, Action::Write)?;
     let draft = input.validate()?;
-    if let Some(id) = input.id
-        && let Ok(existing) = s.store.employee(caller.tenant(), id, &reach).await
-    {
-        return Ok((StatusCode::OK, Json(existing)));
-    }
-    check_placement(&s, &caller, &reach, &draft).await?;
-    let hash = match draft.password.clone() {
-        Some(p) => Some(passwords::hash(p).await?),
-        None => None,
+    let tenant = caller.tenant();
+    let insert = async {
+        check_placement(&s, &caller, &reach, &draft).await?;
+        let hash = match draft.password.clone() {
+            Some(p) => Some(passwords::hash(p).await?),
+            None => None,
+        };
+        idem::stored(
+            s.store
+                .create_employee(tenant, input.id, Some(&digest), &draft, hash.as_deref())
+                .await,
+        )
     };
-    let (e, created) = s
-        .store
-        .create_employee(caller.tenant(), input.id, &draft, hash.as_deref())
-        .await?;
-    if !created {
-        // The id exists but outside the caller's reach: answer as if it did not.
-        return Err(ApiError::not_found());
-    }
-    Ok((StatusCode::CREATED, Json(e)))
+    let read = |id| {
+        let (s, reach) = (&s, &reach);
+        async move { Ok(s.store.employee(tenant, EmployeeId(id), reach).await?) }
+    };
+    let id = input.id.map(|i| i.0);
+    idem::create_once(
+        &s.store,
+        tenant,
+        CreateKind::Employee,
+        id,
+        &digest,
+        insert,
+        read,
+    )
+    .await
 }
 
 /// Replaces a person's details. `active: false` deactivates them: they can no longer log

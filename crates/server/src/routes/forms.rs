@@ -5,6 +5,7 @@ use crate::actions::{from_json, to_json};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
+use crate::idem::{self, CreateJson};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -15,6 +16,7 @@ use domain::access::{Action, Resource};
 use domain::forms::{FieldInput, Form, FormInput};
 use domain::ids::FormId;
 use serde::{Deserialize, Serialize};
+use storage::CreateKind;
 use storage::StoredForm;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -50,9 +52,9 @@ pub(crate) async fn load_form(
     s: &AppState,
     tenant: TenantId,
     id: FormId,
-    version: Option<u32>,
+    version: Option<i32>,
 ) -> ApiResult<Form> {
-    let stored = s.store.form(tenant, id, version.map(|v| v as i32)).await?;
+    let stored = s.store.form(tenant, id, version).await?;
     let input = FormInput {
         id: Some(id),
         name: stored.name,
@@ -80,22 +82,35 @@ async fn list_forms(State(s): State<AppState>, caller: Caller) -> ApiResult<Json
 async fn create_form(
     State(s): State<AppState>,
     caller: Caller,
-    Json(input): Json<FormInput>,
+    CreateJson {
+        body: input,
+        digest,
+    }: CreateJson<FormInput>,
 ) -> ApiResult<(StatusCode, Json<FormView>)> {
     caller.reach(Resource::Departments, Action::Write)?;
     let draft = input.validate()?;
+    let tenant = caller.tenant();
     let id = input.id.unwrap_or_default();
     let fields = to_json(&draft.clone().into_form(id, 1).output().fields)?;
-    let (stored, created) = s
-        .store
-        .create_form(caller.tenant(), id, &draft.name, &fields)
-        .await?;
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
+    let insert = async {
+        let stored = s
+            .store
+            .create_form(tenant, id, Some(&digest), &draft.name, &fields)
+            .await?;
+        stored.map(view).transpose()
     };
-    Ok((status, Json(view(stored)?)))
+    let read = |_| async { view(s.store.form(tenant, id, Some(1)).await?) };
+    let client_id = input.id.map(|i| i.0);
+    idem::create_once(
+        &s.store,
+        tenant,
+        CreateKind::Form,
+        client_id,
+        &digest,
+        insert,
+        read,
+    )
+    .await
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -115,10 +130,8 @@ async fn get_form(
     Query(q): Query<VersionQuery>,
 ) -> ApiResult<Json<FormView>> {
     caller.reach(Resource::Customers, Action::Read)?;
-    let stored = s
-        .store
-        .form(caller.tenant(), id, q.version.map(|v| v as i32))
-        .await?;
+    let version = super::form_version("version", q.version)?;
+    let stored = s.store.form(caller.tenant(), id, version).await?;
     Ok(Json(view(stored)?))
 }
 

@@ -4,6 +4,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path};
+use crate::idem::{self, CreateJson};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -15,6 +16,7 @@ use domain::geofence::{FenceJudgement, GeofenceInput, Shape, judge};
 use domain::ids::GeofenceId;
 use domain::{CoordSystem, Invalid};
 use serde::{Deserialize, Serialize};
+use storage::CreateKind;
 use storage::StoredFence;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -98,22 +100,36 @@ async fn list_fences(State(s): State<AppState>, caller: Caller) -> ApiResult<Jso
 async fn create_fence(
     State(s): State<AppState>,
     caller: Caller,
-    Json(input): Json<GeofenceInput>,
+    CreateJson {
+        body: input,
+        digest,
+    }: CreateJson<GeofenceInput>,
 ) -> ApiResult<(StatusCode, Json<Geofence>)> {
     caller.reach(Resource::Departments, Action::Write)?;
     let fence = input.validate()?;
-    let (stored, created) = s
-        .store
-        .create_geofence(caller.tenant(), input.id, &fence)
-        .await?;
-    Ok((
-        if created {
-            StatusCode::CREATED
-        } else {
-            StatusCode::OK
-        },
-        Json(stored.into()),
-    ))
+    let tenant = caller.tenant();
+    let insert = async {
+        let stored = s
+            .store
+            .create_geofence(tenant, input.id, Some(&digest), &fence)
+            .await?;
+        Ok(stored.map(Geofence::from))
+    };
+    let read = |id| {
+        let s = &s;
+        async move { Ok(s.store.geofence(tenant, GeofenceId(id)).await?.into()) }
+    };
+    let id = input.id.map(|i| i.0);
+    idem::create_once(
+        &s.store,
+        tenant,
+        CreateKind::Geofence,
+        id,
+        &digest,
+        insert,
+        read,
+    )
+    .await
 }
 
 #[utoipa::path(get, path = "/api/v1/geofences/{id}", tag = "geofences", params(("id" = GeofenceId, Path)),

@@ -27,6 +27,36 @@ pub(crate) fn default_limit() -> u32 {
     50
 }
 
+/// The largest page a list answers.
+pub(crate) const MAX_PAGE: u32 = 500;
+
+/// A page size as asked: 1–[`MAX_PAGE`], else 422 naming `limit` (never silently clamped).
+pub(crate) fn page_limit(limit: u32) -> crate::error::ApiResult<u32> {
+    if (1..=MAX_PAGE).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(crate::error::ApiError::invalid_one(
+            "limit",
+            domain::Problem::range(1.0, f64::from(MAX_PAGE), ""),
+        ))
+    }
+}
+
+/// A form version as stored (1 to 2^31-1), else 422 naming `field`: a number beyond that
+/// must not wrap around to "the latest version".
+pub(crate) fn form_version(field: &str, v: Option<u32>) -> crate::error::ApiResult<Option<i32>> {
+    match v {
+        None => Ok(None),
+        Some(n) => match i32::try_from(n) {
+            Ok(n) if n >= 1 => Ok(Some(n)),
+            _ => Err(crate::error::ApiError::invalid_one(
+                field,
+                domain::Problem::range(1.0, f64::from(i32::MAX), ""),
+            )),
+        },
+    }
+}
+
 /// A rule's scope in a path: `tenant`, or the id of one of the caller's tenant's
 /// departments (404 when there is no such department).
 pub(crate) async fn scope(

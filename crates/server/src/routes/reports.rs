@@ -104,7 +104,7 @@ fn limit_of(limit: Option<u32>) -> ApiResult<u32> {
     match limit {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        Some(_) => Err(ApiError::bad_request(
+        Some(_) => Err(ApiError::invalid_one(
             "limit",
             Problem::range(1.0, f64::from(MAX_LIMIT), ""),
         )),

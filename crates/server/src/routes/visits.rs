@@ -903,13 +903,16 @@ async fn put_report(
                 .ok_or_else(|| ApiError::invalid(Invalid::one("form_id", Problem::Required)))?
         }
     };
-    let form = match load_form(&s, tenant, form_id, input.form_version).await {
+    let version = crate::routes::form_version("form_version", input.form_version)?;
+    let form = match load_form(&s, tenant, form_id, version).await {
         Ok(f) => f,
         Err(e) if e.status == StatusCode::NOT_FOUND => {
-            return Err(ApiError::invalid(Invalid::one(
-                "form_id",
-                Problem::NotFound,
-            )));
+            let field = if version.is_some() {
+                "form_version"
+            } else {
+                "form_id"
+            };
+            return Err(ApiError::invalid(Invalid::one(field, Problem::NotFound)));
         }
         Err(e) => return Err(e),
     };
@@ -1035,7 +1038,7 @@ async fn list_visits(
                 status: q.judgement,
                 flag: q.flag,
                 cursor: q.cursor,
-                limit: q.limit,
+                limit: crate::routes::page_limit(q.limit)?,
             },
         )
         .await?;

@@ -7,7 +7,9 @@ use serde_json::{Value, json};
 both_backends!(
     malformed_requests_get_the_error_shape,
     health_and_openapi,
-    problems_have_codes_and_params
+    problems_have_codes_and_params,
+    edges_answer_the_error_shape,
+    integers_out_of_range_are_422_naming_the_field
 );
 
 async fn malformed_requests_get_the_error_shape(app: &TestApp) {
@@ -234,4 +236,151 @@ async fn problems_have_codes_and_params(app: &TestApp) {
     let rep = app.token("acme", "rep1").await;
     let (s, b) = app.get(&rep, "/api/v1/api-keys").await;
     assert_error(s, &b, StatusCode::FORBIDDEN, "forbidden");
+}
+
+/// What the layers answer before or around a handler: each in the error shape, with a
+/// stable code.
+async fn edges_answer_the_error_shape(app: &TestApp) {
+    let t = app.tenant("acme").await;
+    let long = "x".repeat(server::app::MAX_URI_BYTES + 1);
+    let (s, b) = app
+        .get(&t.admin, &format!("/api/v1/customers?q={long}"))
+        .await;
+    assert_error(s, &b, StatusCode::URI_TOO_LONG, "uri_too_long");
+    let (s, b) = app.get(&t.admin, &format!("/api/v1/{long}")).await;
+    assert_error(s, &b, StatusCode::URI_TOO_LONG, "uri_too_long");
+    // Unauthenticated too: the address is refused before anything else is read.
+    let (s, b) = app
+        .call(
+            reqwest::Method::GET,
+            None,
+            &format!("/api/v1/me?{long}"),
+            None,
+        )
+        .await;
+    assert_error(s, &b, StatusCode::URI_TOO_LONG, "uri_too_long");
+
+    for path in [
+        "/api/v2/customers",
+        "/api/v1/customers/x/y/z",
+        "/api/nothing",
+    ] {
+        let (s, b) = app.get(&t.admin, path).await;
+        assert_error(s, &b, StatusCode::NOT_FOUND, "not_found");
+        let (s, b) = app.post(&t.admin, path, json!({})).await;
+        assert_error(s, &b, StatusCode::NOT_FOUND, "not_found");
+    }
+    let (s, b) = app.delete(&t.admin, "/api/v1/departments").await;
+    assert_error(s, &b, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+    let (s, b) = app
+        .call(
+            reqwest::Method::PUT,
+            Some(&t.admin),
+            "/api/v1/me",
+            Some(&json!({})),
+        )
+        .await;
+    assert_error(s, &b, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+
+    // 415 on a JSON create and on a multipart upload sent as JSON.
+    for (path, ct) in [
+        ("/api/v1/departments", "text/plain"),
+        ("/api/v1/geofences", "application/xml"),
+        ("/api/v1/customers/import", "application/json"),
+    ] {
+        let r = app
+            .client
+            .post(format!("{}{path}", app.base))
+            .bearer_auth(&t.admin)
+            .header("content-type", ct)
+            .body("{}")
+            .send()
+            .await
+            .unwrap();
+        let s = r.status();
+        let b: Value = r.json().await.unwrap_or(Value::Null);
+        assert!(
+            s == StatusCode::UNSUPPORTED_MEDIA_TYPE || s == StatusCode::BAD_REQUEST,
+            "{path} {ct}: {s} {b}"
+        );
+        assert!(b["error"]["code"].is_string(), "{path} {ct}: {b}");
+    }
+    // Over the body limit on a create that keeps a digest: 413, nothing stored.
+    let big = json!({"name": "x".repeat(2 * 1024 * 1024)});
+    let (s, b) = app.post(&t.admin, "/api/v1/departments", big).await;
+    assert_error(s, &b, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+}
+
+async fn integers_out_of_range_are_422_naming_the_field(app: &TestApp) {
+    let t = app.tenant("acme").await;
+    for path in [
+        "/api/v1/customers?limit=999999",
+        "/api/v1/customers?limit=0",
+        "/api/v1/employees?limit=999999",
+        "/api/v1/visits?limit=999999",
+        "/api/v1/customers?limit=99999999999",
+        "/api/v1/attendance/team?from=2026-01-01&to=2026-01-02&limit=999999",
+    ] {
+        let (s, b) = app.get(&t.admin, path).await;
+        assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+        assert_eq!(crate::harness::fields(&b), ["limit"], "{path}: {b}");
+    }
+    let (s, b) = app.get(&t.admin, "/api/v1/customers?limit=500").await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+
+    let (s, f) = app
+        .post(
+            &t.admin,
+            "/api/v1/forms",
+            json!({"name": "Shelf", "fields": [{"key": "note", "label": "Note", "type": "text"}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{f}");
+    let form = f["id"].as_str().unwrap();
+    for v in ["4294967295", "2147483648", "0"] {
+        let (s, b) = app
+            .get(&t.admin, &format!("/api/v1/forms/{form}?version={v}"))
+            .await;
+        assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+        assert_eq!(crate::harness::fields(&b), ["version"], "{v}: {b}");
+    }
+    let (s, _) = app
+        .get(&t.admin, &format!("/api/v1/forms/{form}?version=1"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+
+    // A report naming version 4294967295 is refused, not filed against version 1.
+    let rep = app.employee(&t.admin, &t.root_dept, "rep1", "field").await;
+    let token = app.token("acme", "rep1").await;
+    let shop = app
+        .customer(
+            &t.admin,
+            json!({"name": "Shop", "owner_id": rep, "location": {"lat": 31.2304, "lon": 121.4737}}),
+        )
+        .await;
+    let now = chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap());
+    let visit = uuid::Uuid::now_v7();
+    let (s, b) = app
+        .post(
+            &token,
+            "/api/v1/visits",
+            json!({"id": visit, "customer_id": shop["id"], "t": (now - chrono::Duration::minutes(10)).to_rfc3339(),
+                   "lat": 31.2304, "lon": 121.4737, "accuracy_m": 10}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    for v in [json!(4294967295u64), json!(2), json!(99999999999u64)] {
+        let (s, b) = app
+            .put(
+                &token,
+                &format!("/api/v1/visits/{visit}/report"),
+                json!({"id": uuid::Uuid::now_v7(), "form_id": form, "form_version": v,
+                       "answers": {"note": "ok"}, "t": now.to_rfc3339()}),
+            )
+            .await;
+        assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+        assert_eq!(crate::harness::fields(&b), ["form_version"], "{v}: {b}");
+    }
+    let (_, v) = app.get(&t.admin, &format!("/api/v1/visits/{visit}")).await;
+    assert!(v["report"].is_null(), "nothing filed: {v}");
 }

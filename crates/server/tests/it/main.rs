@@ -12,6 +12,7 @@ mod employees;
 mod errors;
 mod finance;
 mod geofences;
+mod idempotent_creates;
 mod import;
 mod isolation;
 mod me_today;

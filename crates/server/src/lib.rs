@@ -9,6 +9,7 @@
 pub mod actions;
 pub mod app;
 pub mod auth;
+pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod extract;

@@ -26,6 +26,8 @@ pub struct Config {
     pub max_photo_bytes: usize,
     /// The built web console (`/`) and field app (`/app/`); `None` serves the API only.
     pub web_dir: Option<PathBuf>,
+    /// The time login throttling reads (the system clock unless a test sets one).
+    pub clock: crate::clock::Clock,
 }
 
 /// Debian's `fonts-wqy-microhei`, which the set-up installs.
@@ -43,6 +45,7 @@ impl Default for Config {
             font_path: PathBuf::from(DEFAULT_FONT),
             max_photo_bytes: 10 * 1024 * 1024,
             web_dir: None,
+            clock: crate::clock::Clock::default(),
         }
     }
 }

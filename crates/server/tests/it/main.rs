@@ -19,6 +19,7 @@ mod plan_conflicts;
 mod plans;
 mod reports;
 mod roles;
+mod throttle;
 mod tracking;
 mod visit_flags;
 mod visit_replays;

@@ -6,8 +6,8 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::Json;
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
-use axum::http::{HeaderMap, HeaderName, StatusCode, header};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderName, StatusCode, header};
 use chrono::{DateTime, Utc};
 use domain::TenantId;
 use domain::employee::Employee;
@@ -114,9 +114,7 @@ async fn login(
         tenant.as_ref().map(|t| t.id),
         candidate.as_ref().map(|c| c.id),
     );
-    let source = attempt
-        .source(&s.store, presented.as_deref(), now)
-        .await?;
+    let source = attempt.source(&s.store, presented.as_deref(), now).await?;
     attempt.check(&s.store, source, now).await?;
 
     let stored = candidate
@@ -157,19 +155,25 @@ async fn login(
         .store
         .employee(tenant.id, candidate.id, &domain::access::Reach::Tenant)
         .await?;
-    let cookie = [(header::SET_COOKIE, throttle::device_set_cookie(&device_token))];
-    Ok((cookie, Json(LoginResponse {
-        token,
-        device_token,
-        expires_at: DateTime::from_timestamp_millis(expires).unwrap_or_default(),
-        tenant: TenantSummary {
-            id: tenant.id,
-            slug: tenant.slug,
-            name: tenant.name,
-            timezone: tenant.timezone,
-        },
-        employee,
-    })))
+    let cookie = [(
+        header::SET_COOKIE,
+        throttle::device_set_cookie(&device_token),
+    )];
+    Ok((
+        cookie,
+        Json(LoginResponse {
+            token,
+            device_token,
+            expires_at: DateTime::from_timestamp_millis(expires).unwrap_or_default(),
+            tenant: TenantSummary {
+                id: tenant.id,
+                slug: tenant.slug,
+                name: tenant.name,
+                timezone: tenant.timezone,
+            },
+            employee,
+        }),
+    ))
 }
 
 /// Ends the session of the token sent.

@@ -108,7 +108,12 @@ async fn spraying_never_refuses_the_owner(app: &TestApp, clock: Clock) {
         if i % 10 == 9 {
             let phone = (i / 10 % 2 == 0).then_some(device.as_str());
             let (s, b, _) = login_from(app, USUAL, "acme", "rep", PASSWORD, phone).await;
-            assert_eq!(s, StatusCode::OK, "minute {}: the owner was refused: {b}", i / 10);
+            assert_eq!(
+                s,
+                StatusCode::OK,
+                "minute {}: the owner was refused: {b}",
+                i / 10
+            );
         }
     }
     // The attacker was slowed to a trickle: the free tries, then a doubling delay.
@@ -121,14 +126,26 @@ async fn spraying_never_refuses_the_owner(app: &TestApp, clock: Clock) {
     // The rep's phone, carried to an attacker's address, still gets in with its token…
     let (s, b, _) = login_from(app, &attackers[3], "acme", "rep", PASSWORD, Some(&device)).await;
     assert_eq!(s, StatusCode::OK, "known device refused: {b}");
-    assert_eq!(b["device_token"], device.as_str(), "a known device keeps its token");
+    assert_eq!(
+        b["device_token"],
+        device.as_str(),
+        "a known device keeps its token"
+    );
     // …and a typo on it costs nothing.
     let (s, _, _) = login_from(app, &attackers[3], "acme", "rep", "oops", Some(&device)).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     let (s, _, _) = login_from(app, &attackers[3], "acme", "rep", PASSWORD, Some(&device)).await;
     assert_eq!(s, StatusCode::OK);
     // A device token the account was never given does not pass as known.
-    let (s, b, _) = login_from(app, "192.0.2.50", "acme", "rep", PASSWORD, Some("ofd_forged")).await;
+    let (s, b, _) = login_from(
+        app,
+        "192.0.2.50",
+        "acme",
+        "rep",
+        PASSWORD,
+        Some("ofd_forged"),
+    )
+    .await;
     assert_error(s, &b, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts");
     // Browsers carry the token as a cookie instead of a field.
     let resp = app

@@ -56,6 +56,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub tracking: Arc<Tracking>,
     pub photos: Arc<PhotoFiles>,
+    /// Login attempts on one account, one at a time.
+    pub logins: Arc<crate::auth::login_queue::LoginQueue>,
 }
 
 impl AppState {
@@ -74,6 +76,7 @@ impl AppState {
             photos,
             config: Arc::new(config),
             tracking,
+            logins: Arc::default(),
         }
     }
 }

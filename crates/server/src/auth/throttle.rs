@@ -78,6 +78,11 @@ impl Attempt {
         Ok(Source::Stranger)
     }
 
+    /// The account this attempt names, as typed: what attempts queue on.
+    pub fn account_key(&self) -> String {
+        self.key(Scope::Account)
+    }
+
     /// The storage key of a counter. Every key names the tenant; addresses of tenants that
     /// do not exist share one budget, so inventing tenant names buys no extra guesses.
     fn key(&self, scope: Scope) -> String {

@@ -96,7 +96,6 @@ async fn login(
     headers: HeaderMap,
     Json(req): Json<LoginRequest>,
 ) -> ApiResult<([(HeaderName, String); 1], Json<LoginResponse>)> {
-    let now = s.config.clock.now_ms();
     let tenant = s.store.tenant_by_slug(req.tenant.trim()).await?;
     let username = req.username.trim().to_ascii_lowercase();
     let candidate = match &tenant {
@@ -114,6 +113,8 @@ async fn login(
         tenant.as_ref().map(|t| t.id),
         candidate.as_ref().map(|c| c.id),
     );
+    let _turn = s.logins.turn(attempt.account_key()).await;
+    let now = s.config.clock.now_ms();
     let source = attempt.source(&s.store, presented.as_deref(), now).await?;
     attempt.check(&s.store, source, now).await?;
 

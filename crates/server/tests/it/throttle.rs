@@ -32,6 +32,7 @@ macro_rules! both_backends_with_clock {
 both_backends_with_clock!(
     spraying_never_refuses_the_owner,
     success_is_never_counted_and_clears_its_address,
+    a_parallel_burst_gets_no_more_guesses,
     nat_address_carries_thousands_and_is_per_tenant
 );
 
@@ -207,6 +208,36 @@ async fn success_is_never_counted_and_clears_its_address(app: &TestApp, clock: C
         let (s, b, _) = login_from(app, office, "acme", "admin", PASSWORD, None).await;
         assert_eq!(s, StatusCode::OK, "success {i}: {b}");
     }
+}
+
+async fn a_parallel_burst_gets_no_more_guesses(app: &TestApp, _clock: Clock) {
+    app.tenant("acme").await;
+    // 40 guesses at once from one address: attempts on an account take turns, so each
+    // sees the failures before it — the five free ones and one more are checked, the
+    // rest wait, exactly as if they had come one by one.
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let (client, base) = (app.client.clone(), app.base.clone());
+        set.spawn(async move {
+            client
+                .post(format!("{base}/api/v1/auth/login"))
+                .header("x-forwarded-for", "198.18.0.1")
+                .json(&json!({"tenant": "acme", "username": "admin", "password": format!("g{i}")}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        });
+    }
+    let mut checked = 0;
+    while let Some(s) = set.join_next().await {
+        match s.unwrap() {
+            StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("{other}"),
+        }
+    }
+    assert_eq!(checked, 6);
 }
 
 async fn nat_address_carries_thousands_and_is_per_tenant(app: &TestApp, _clock: Clock) {

@@ -28,6 +28,8 @@ pub struct Config {
     pub web_dir: Option<PathBuf>,
     /// Set when serving with `--demo`: the demo accounts are listed for login screens.
     pub demo: Option<crate::demo::DemoInfo>,
+    /// The time login throttling reads (the system clock unless a test sets one).
+    pub clock: crate::clock::Clock,
 }
 
 /// Debian's `fonts-wqy-microhei`, which the set-up installs.
@@ -46,6 +48,7 @@ impl Default for Config {
             max_photo_bytes: 10 * 1024 * 1024,
             web_dir: None,
             demo: None,
+            clock: crate::clock::Clock::default(),
         }
     }
 }
@@ -56,6 +59,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub tracking: Arc<Tracking>,
     pub photos: Arc<PhotoFiles>,
+    /// Login attempts on one account, one at a time.
+    pub logins: Arc<crate::auth::login_queue::LoginQueue>,
 }
 
 impl AppState {
@@ -74,6 +79,7 @@ impl AppState {
             photos,
             config: Arc::new(config),
             tracking,
+            logins: Arc::default(),
         }
     }
 }

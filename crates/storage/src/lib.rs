@@ -52,6 +52,7 @@ pub use plans::StoredPlan;
 pub use pool::{Backend, Store};
 pub use requests::StoredRequest;
 pub use tenants::{NewTenant, Tenant};
+pub use throttle::KnownKind;
 pub use track_days::{DirtyDay, StoredDay};
 pub use visits::{
     ActionFix, FlagBasis, NewCheckin, NewProspect, StoredCheckout, StoredReport, VisitFilter,

@@ -1,6 +1,7 @@
 //! Authentication: passwords, bearer tokens, login throttling and the [`Caller`] extractor.
 
 mod caller;
+pub mod login_queue;
 pub mod passwords;
 pub mod throttle;
 pub mod tokens;

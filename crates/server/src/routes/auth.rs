@@ -6,12 +6,11 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::Json;
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderName, StatusCode, header};
 use chrono::{DateTime, Utc};
 use domain::TenantId;
 use domain::employee::Employee;
-use domain::throttle::ThrottlePolicy;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use utoipa::ToSchema;
@@ -31,11 +30,17 @@ pub struct LoginRequest {
     pub tenant: String,
     pub username: String,
     pub password: String,
+    /// The `device_token` an earlier login on this device answered (browsers send it as
+    /// the `outfield_device` cookie instead). A known device is not slowed by failures
+    /// made elsewhere.
+    pub device_token: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct LoginResponse {
     pub token: String,
+    /// Keep it and send it with later logins from this device (see `LoginRequest`).
+    pub device_token: String,
     pub expires_at: DateTime<Utc>,
     pub tenant: TenantSummary,
     pub employee: Employee,
@@ -74,55 +79,75 @@ impl FromRequestParts<AppState> for ClientAddr {
     }
 }
 
-/// Exchanges a username and password for a bearer token. Five wrong passwords for one
-/// account, or thirty from one address, within 15 minutes lock further tries for 15
-/// minutes (429 with `Retry-After`).
+/// Exchanges a username and password for a bearer token. Failed logins slow further
+/// tries with a doubling delay (429 with `Retry-After`), never a lockout: the account's
+/// known devices (the `device_token`, also kept in the `outfield_device` cookie) and
+/// addresses are held back only by their own failures. See README, "Throttling".
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", security(()),
     request_body = LoginRequest,
     responses(
         (status = 200, body = LoginResponse),
         (status = 401, description = "wrong tenant, username or password", body = ErrorBody),
-        (status = 429, description = "too many failed attempts", body = ErrorBody),
+        (status = 429, description = "too many failed attempts; wait `Retry-After` seconds", body = ErrorBody),
     ))]
 async fn login(
     State(s): State<AppState>,
     ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
     Json(req): Json<LoginRequest>,
-) -> ApiResult<Json<LoginResponse>> {
-    let now = crate::now_ms();
-    let acct = throttle::account_key(&req.tenant, &req.username);
-    let addr_key = throttle::address_key(&addr);
-    let keys = [
-        (acct.as_str(), ThrottlePolicy::ACCOUNT),
-        (addr_key.as_str(), ThrottlePolicy::ADDRESS),
-    ];
-    throttle::check(&s.store, &keys, now).await?;
-
+) -> ApiResult<([(HeaderName, String); 1], Json<LoginResponse>)> {
     let tenant = s.store.tenant_by_slug(req.tenant.trim()).await?;
     let username = req.username.trim().to_ascii_lowercase();
     let candidate = match &tenant {
         Some(t) => s.store.login_candidate(t.id, &username).await?,
         None => None,
     };
+    let presented = req
+        .device_token
+        .clone()
+        .or_else(|| throttle::device_cookie(&headers));
+    let mut attempt = throttle::Attempt::new(
+        &req.tenant,
+        &username,
+        &addr,
+        tenant.as_ref().map(|t| t.id),
+        candidate.as_ref().map(|c| c.id),
+    );
+    let _turn = s.logins.turn(attempt.account_key()).await;
+    let now = s.config.clock.now_ms();
+    let source = attempt.source(&s.store, presented.as_deref(), now).await?;
+    attempt.check(&s.store, source, now).await?;
+
     let stored = candidate
         .as_ref()
         .filter(|c| c.active)
         .and_then(|c| c.password_hash.clone());
     let ok = passwords::verify(req.password, stored).await;
     let (Some(tenant), Some(candidate), true) = (tenant, candidate, ok) else {
-        throttle::record_failure(&s.store, &keys, now).await?;
+        attempt.record_failure(&s.store, source, now).await?;
         return Err(ApiError::wrong_credentials());
     };
-    s.store.clear_failures(&acct).await?;
+    let device_token = attempt
+        .record_success(
+            &s.store,
+            source,
+            tenant.id,
+            candidate.id,
+            presented.as_deref(),
+            now,
+        )
+        .await?;
 
+    // Sessions live on the system clock; the throttle's clock may be a test's.
+    let issued = crate::now_ms();
     let token = tokens::new_token(TokenKind::Session, tenant.id);
-    let expires = now + s.config.session_ttl.as_millis() as i64;
+    let expires = issued + s.config.session_ttl.as_millis() as i64;
     s.store
         .create_session(
             tenant.id,
             &tokens::hash(&token),
             candidate.id,
-            now,
+            issued,
             expires,
             Some(&addr),
         )
@@ -131,17 +156,25 @@ async fn login(
         .store
         .employee(tenant.id, candidate.id, &domain::access::Reach::Tenant)
         .await?;
-    Ok(Json(LoginResponse {
-        token,
-        expires_at: DateTime::from_timestamp_millis(expires).unwrap_or_default(),
-        tenant: TenantSummary {
-            id: tenant.id,
-            slug: tenant.slug,
-            name: tenant.name,
-            timezone: tenant.timezone,
-        },
-        employee,
-    }))
+    let cookie = [(
+        header::SET_COOKIE,
+        throttle::device_set_cookie(&device_token),
+    )];
+    Ok((
+        cookie,
+        Json(LoginResponse {
+            token,
+            device_token,
+            expires_at: DateTime::from_timestamp_millis(expires).unwrap_or_default(),
+            tenant: TenantSummary {
+                id: tenant.id,
+                slug: tenant.slug,
+                name: tenant.name,
+                timezone: tenant.timezone,
+            },
+            employee,
+        }),
+    ))
 }
 
 /// Ends the session of the token sent.

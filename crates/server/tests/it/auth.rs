@@ -1,4 +1,4 @@
-//! Login, logout, token expiry, throttling, API keys.
+//! Login, logout, token expiry, API keys (throttling: throttle.rs).
 
 use crate::harness::{PASSWORD, TestApp, assert_error, both_backends};
 use reqwest::{Method, StatusCode};
@@ -8,8 +8,6 @@ both_backends!(
     login_me_logout,
     bad_credentials_are_indistinguishable,
     expired_and_garbage_tokens,
-    account_throttling,
-    address_throttling,
     api_keys_scoped_shown_once_revocable
 );
 
@@ -95,56 +93,6 @@ async fn expired_and_garbage_tokens(app: &TestApp) {
     }
     let (s, b) = app.call(Method::GET, None, "/api/v1/customers", None).await;
     assert_error(s, &b, StatusCode::UNAUTHORIZED, "unauthorized");
-}
-
-async fn account_throttling(app: &TestApp) {
-    let t = app.tenant("acme").await;
-    app.employee(&t.admin, &t.root_dept, "other", "field").await;
-    for _ in 0..5 {
-        assert_eq!(
-            app.login("acme", "admin", "wrong password").await.0,
-            StatusCode::UNAUTHORIZED
-        );
-    }
-    // Locked now, even with the right password, and told when to come back.
-    let resp = app
-        .client
-        .post(format!("{}/api/v1/auth/login", app.base))
-        .json(&json!({"tenant": "acme", "username": "admin", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
-    let retry: u64 = resp.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!((1..=900).contains(&retry), "{retry}");
-    let b: serde_json::Value = resp.json().await.unwrap();
-    assert_error(
-        StatusCode::TOO_MANY_REQUESTS,
-        &b,
-        StatusCode::TOO_MANY_REQUESTS,
-        "too_many_attempts",
-    );
-    // Another account from the same address is not locked by one account's failures.
-    assert_eq!(app.login("acme", "other", PASSWORD).await.0, StatusCode::OK);
-}
-
-async fn address_throttling(app: &TestApp) {
-    app.tenant("acme").await;
-    // Guessing across many accounts from one address: 30 failures lock the address.
-    for i in 0..30 {
-        assert_eq!(
-            app.login("acme", &format!("user{i}"), "wrong password")
-                .await
-                .0,
-            StatusCode::UNAUTHORIZED
-        );
-    }
-    let (s, b) = app.login("acme", "admin", PASSWORD).await;
-    assert_error(s, &b, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts");
 }
 
 async fn api_keys_scoped_shown_once_revocable(app: &TestApp) {

@@ -23,6 +23,7 @@ mod plans;
 mod reach_walker;
 mod reports;
 mod roles;
+mod throttle;
 mod tracking;
 mod visit_flags;
 mod visit_replays;

@@ -198,6 +198,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             store.close().await;
             tracing::info!("stopped");
         }
+        Command::Openapi => println!(
+            "{}",
+            server::app::document()
+                .to_pretty_json()
+                .context("serialising the OpenAPI document")?
+        ),
         Command::Demo { db } => load_demo(&open(&db.database_url).await?).await?,
         Command::Tenant {
             command:

@@ -43,7 +43,7 @@ const CALENDAR: &str = "calendar";
 
 /// The attendance rule stored for the tenant (`scope` = `tenant`) or a department; the
 /// default (weekdays 09:00–18:00, anywhere) when none is stored there.
-#[utoipa::path(get, path = "/api/v1/attendance-rules/{scope}", tag = "attendance",
+#[utoipa::path(get, path = "/api/v1/attendance-rules/{scope}", operation_id = "get_attendance_rule", tag = "attendance",
     params(("scope" = String, Path, description = "`tenant` or a department id")),
     responses((status = 200, body = AttendanceRule), (status = 404, body = ErrorBody)))]
 async fn get_rule(
@@ -62,7 +62,7 @@ async fn get_rule(
 }
 
 /// Removes the attendance rule stored for the tenant or a department; it then inherits.
-#[utoipa::path(delete, path = "/api/v1/attendance-rules/{scope}", tag = "attendance",
+#[utoipa::path(delete, path = "/api/v1/attendance-rules/{scope}", operation_id = "delete_attendance_rule", tag = "attendance",
     params(("scope" = String, Path, description = "`tenant` or a department id")),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 async fn delete_rule(
@@ -74,7 +74,7 @@ async fn delete_rule(
 }
 
 /// Sets the attendance rule of the tenant (`scope` = `tenant`) or of a department.
-#[utoipa::path(put, path = "/api/v1/attendance-rules/{scope}", tag = "attendance", request_body = AttendanceRule,
+#[utoipa::path(put, path = "/api/v1/attendance-rules/{scope}", operation_id = "put_attendance_rule", tag = "attendance", request_body = AttendanceRule,
     params(("scope" = String, Path, description = "`tenant` or a department id")),
     responses((status = 200, body = AttendanceRule), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn put_rule(

@@ -106,7 +106,8 @@ pub struct VersionQuery {
     pub version: Option<u32>,
 }
 
-#[utoipa::path(get, path = "/api/v1/forms/{id}", tag = "visits", params(VersionQuery),
+#[utoipa::path(get, path = "/api/v1/forms/{id}", tag = "visits",
+    params(("id" = FormId, Path, description = "the form"), VersionQuery),
     responses((status = 200, body = FormView), (status = 404, body = ErrorBody)))]
 async fn get_form(
     State(s): State<AppState>,
@@ -125,6 +126,7 @@ async fn get_form(
 /// Changes a form by adding a version; reports filled in earlier keep theirs. Sending the
 /// latest version's content again adds nothing.
 #[utoipa::path(put, path = "/api/v1/forms/{id}", tag = "visits", request_body = FormInput,
+    params(("id" = FormId, Path, description = "the form")),
     responses((status = 200, body = FormView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn new_version(
     State(s): State<AppState>,

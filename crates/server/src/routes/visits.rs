@@ -56,7 +56,7 @@ const RULE: &str = "visit";
 
 /// The visit rule stored for the tenant (`scope` = `tenant`) or a department; the default
 /// (200 m, no minimum, no photos, no form) when none is stored there.
-#[utoipa::path(get, path = "/api/v1/visit-rules/{scope}", tag = "visits",
+#[utoipa::path(get, path = "/api/v1/visit-rules/{scope}", operation_id = "get_visit_rule", tag = "visits",
     params(("scope" = String, Path, description = "`tenant` or a department id")),
     responses((status = 200, body = VisitRule), (status = 404, body = ErrorBody)))]
 async fn get_rule(
@@ -75,7 +75,7 @@ async fn get_rule(
 
 /// Sets the visit rule of the tenant or of a department (its sub-departments inherit it
 /// unless they have their own).
-#[utoipa::path(put, path = "/api/v1/visit-rules/{scope}", tag = "visits", request_body = VisitRule,
+#[utoipa::path(put, path = "/api/v1/visit-rules/{scope}", operation_id = "put_visit_rule", tag = "visits", request_body = VisitRule,
     params(("scope" = String, Path, description = "`tenant` or a department id")),
     responses((status = 200, body = VisitRule), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn put_rule(
@@ -109,7 +109,7 @@ async fn put_rule(
 }
 
 /// Removes the visit rule stored for the tenant or a department; it then inherits.
-#[utoipa::path(delete, path = "/api/v1/visit-rules/{scope}", tag = "visits",
+#[utoipa::path(delete, path = "/api/v1/visit-rules/{scope}", operation_id = "delete_visit_rule", tag = "visits",
     params(("scope" = String, Path, description = "`tenant` or a department id")),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 async fn delete_rule(

@@ -68,9 +68,18 @@ impl Store {
         name: Option<&str>,
         platform: Option<&str>,
     ) -> Result<Device, StoreError> {
-        let id = DeviceId::new();
         let now = now_ms();
-        write_tx!(self, |tx| {
+        // Revoking frees the identifier but keeps the device's row (and its UNIQUE
+        // identifier); registering the identifier again revives that row for its new holder.
+        let id = write_tx!(self, |tx| {
+            let revoked: Option<Uuid> = sqlx::query_scalar(
+                "SELECT id FROM devices WHERE tenant_id = $1 AND identifier = $2 AND revoked_at IS NOT NULL",
+            )
+            .bind(tenant.0)
+            .bind(identifier)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let id = revoked.map(DeviceId).unwrap_or_else(DeviceId::new);
             sqlx::query("INSERT INTO device_identifiers (identifier, tenant_id, device_id) VALUES ($1, $2, $3)")
                 .bind(identifier)
                 .bind(tenant.0)
@@ -81,19 +90,25 @@ impl Store {
                     StoreError::Conflict { .. } => StoreError::Conflict { field: "identifier" },
                     other => other,
                 })?;
-            sqlx::query(
+            let sql = if revoked.is_some() {
+                "UPDATE devices SET employee_id = $3, name = $5, platform = $6, created_at = $7,
+                        revoked_at = NULL
+                 WHERE tenant_id = $1 AND id = $2 AND identifier = $4"
+            } else {
                 "INSERT INTO devices (tenant_id, id, employee_id, identifier, name, platform, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(tenant.0)
-            .bind(id.0)
-            .bind(employee.0)
-            .bind(identifier)
-            .bind(name)
-            .bind(platform)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            };
+            sqlx::query(sql)
+                .bind(tenant.0)
+                .bind(id.0)
+                .bind(employee.0)
+                .bind(identifier)
+                .bind(name)
+                .bind(platform)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            id
         });
         self.device(tenant, id, &Reach::Tenant).await
     }

@@ -54,7 +54,10 @@ fn error_description(status: &str) -> Option<&'static str> {
              department's id answers the same)"
         }
         "405" => "This path does not take that method",
-        "409" => "Conflicts with the current state (see `error.code`)",
+        "409" => {
+            "Conflicts with the current state (see `error.code`), e.g. a client id already \
+             used with a different body (`id_reused`)"
+        }
         "413" => "The body is larger than the server accepts",
         "415" => "The body is not in a content type this operation takes",
         "422" => "The input parses but is not valid; `error.fields` names each problem",
@@ -79,7 +82,7 @@ fn error_response(description: &str) -> Response {
 
 /// The shared error responses, registered once under `components.responses` as `E<status>`
 /// and referred to by every operation that can answer them.
-pub const SHARED: [&str; 7] = ["400", "401", "403", "404", "413", "415", "422"];
+pub const SHARED: [&str; 8] = ["400", "401", "403", "404", "409", "413", "415", "422"];
 
 pub fn register(components: &mut utoipa::openapi::Components) {
     for status in SHARED.into_iter().chain(["500"]) {
@@ -104,6 +107,10 @@ pub fn complete(op: &mut Operation) {
     }
     if op.request_body.is_some() {
         implied.extend(["400", "413", "415", "422"]);
+    }
+    // A create that answers a retry (200 beside 201) refuses its id with another body.
+    if op.responses.responses.contains_key("201") && op.responses.responses.contains_key("200") {
+        implied.push("409");
     }
     let responses = &mut op.responses.responses;
     for status in implied {

@@ -150,7 +150,8 @@ async fn create_employee(
 /// in, their sessions end, and their history stays. A password resets it.
 #[utoipa::path(put, path = "/api/v1/employees/{id}", tag = "employees", request_body = EmployeeInput,
     params(("id" = EmployeeId, Path)),
-    responses((status = 200, body = Employee), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Employee), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
 async fn update_employee(
     State(s): State<AppState>,
     caller: Caller,

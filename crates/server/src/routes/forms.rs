@@ -127,7 +127,8 @@ async fn get_form(
 /// latest version's content again adds nothing.
 #[utoipa::path(put, path = "/api/v1/forms/{id}", tag = "visits", request_body = FormInput,
     params(("id" = FormId, Path, description = "the form")),
-    responses((status = 200, body = FormView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = FormView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
 async fn new_version(
     State(s): State<AppState>,
     caller: Caller,

@@ -431,6 +431,27 @@ async fn osmand_clients_feed_registered_devices(app: &TestApp) {
         .await,
         StatusCode::NOT_FOUND
     );
+
+    // Its identifier may be registered again (it was a 500): the device comes back to life.
+    let (s, again) = app
+        .post(
+            &t.admin,
+            "/api/v1/devices",
+            json!({"employee_id": id, "identifier": ident, "name": "reinstalled"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{again}");
+    assert_eq!(again["identifier"], json!(ident));
+    assert_eq!(again["name"], "reinstalled");
+    assert_eq!(again["revoked_at"], Value::Null, "{again}");
+    assert_eq!(
+        get(format!(
+            "id={ident}&timestamp={}&lat=31.2&lon=121.4",
+            (WED_0900 + 7_300_000) / 1000
+        ))
+        .await,
+        StatusCode::OK
+    );
 }
 
 async fn live_feed_streams_positions(app: &TestApp) {

@@ -53,3 +53,19 @@ pub fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     }
     doc
 }
+
+// Documentation only: fields keep the string so that a wrong name is answered with the
+// field named, and `wgs-84` style spellings still parse.
+/// A coordinate system: `wgs84` (GPS), `gcj02` (Amap, Tencent) or `bd09` (Baidu).
+#[derive(utoipa::ToSchema)]
+#[schema(as = CoordSystem)]
+#[allow(dead_code)]
+#[allow(clippy::enum_variant_names)]
+pub enum CoordSystemName {
+    #[schema(rename = "wgs84")]
+    Wgs84,
+    #[schema(rename = "gcj02")]
+    Gcj02,
+    #[schema(rename = "bd09")]
+    Bd09,
+}

@@ -79,7 +79,7 @@ impl Store {
             .bind(identifier)
             .fetch_optional(&mut *tx)
             .await?;
-            let id = revoked.map(DeviceId).unwrap_or_else(DeviceId::new);
+            let id = revoked.map(DeviceId).unwrap_or_default();
             sqlx::query("INSERT INTO device_identifiers (identifier, tenant_id, device_id) VALUES ($1, $2, $3)")
                 .bind(identifier)
                 .bind(tenant.0)

@@ -172,14 +172,17 @@ pub struct PunchInput {
     /// Where, both or neither: without a position the punch is still stored, its place
     /// judged `uncertain` and flagged `no_fix`.
     #[serde(default)]
+    #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: Option<f64>,
     #[serde(default)]
+    #[schema(minimum = -180.0, maximum = 180.0)]
     pub lon: Option<f64>,
     /// When the position was taken, if earlier than `t`; older than 2 minutes flags
     /// `stale_fix`.
     #[serde(default)]
     pub fix_t: Option<Instant>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::CoordSystemName>)]
     pub coord_system: Option<String>,
     /// The fix's 68 % accuracy radius; without it, fence judgements are `uncertain`.
     #[serde(default)]

@@ -36,6 +36,7 @@ pub struct EmployeeQuery {
     pub cursor: Option<String>,
     /// 1–500, default 50.
     #[serde(default = "super::default_limit")]
+    #[param(minimum = 1, maximum = 500)]
     pub limit: u32,
 }
 

@@ -103,6 +103,7 @@ async fn create_form(
 #[into_params(parameter_in = Query)]
 pub struct VersionQuery {
     /// A past version; the latest without it.
+    #[param(minimum = 1, maximum = 2147483647)]
     pub version: Option<u32>,
 }
 
@@ -116,10 +117,16 @@ async fn get_form(
     Query(q): Query<VersionQuery>,
 ) -> ApiResult<Json<FormView>> {
     caller.reach(Resource::Customers, Action::Read)?;
-    let stored = s
-        .store
-        .form(caller.tenant(), id, q.version.map(|v| v as i32))
-        .await?;
+    // Versions are stored as i32; a larger number must not wrap into an existing one.
+    let version = q
+        .version
+        .map(|v| {
+            i32::try_from(v).ok().filter(|v| *v >= 1).ok_or_else(|| {
+                ApiError::invalid_one("version", Problem::range(1.0, f64::from(i32::MAX), ""))
+            })
+        })
+        .transpose()?;
+    let stored = s.store.form(caller.tenant(), id, version).await?;
     Ok(Json(view(stored)?))
 }
 

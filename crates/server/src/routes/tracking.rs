@@ -126,6 +126,7 @@ pub struct TrackQuery {
     /// Simplification tolerance of the polyline in metres (default 5, 0 keeps every fix).
     pub tolerance_m: Option<f64>,
     /// Coordinates of the answer: wgs84 (default), gcj02, bd09.
+    #[param(value_type = Option<crate::openapi::CoordSystemName>)]
     pub coord_system: Option<String>,
 }
 

@@ -443,14 +443,17 @@ pub struct CheckinInput {
     /// Where, both or neither: without a position the action is still stored, judged
     /// `uncertain` with no distance, and flagged `no_fix`.
     #[serde(default)]
+    #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: Option<f64>,
     #[serde(default)]
+    #[schema(minimum = -180.0, maximum = 180.0)]
     pub lon: Option<f64>,
     /// When the position was taken, if earlier than `t` (the phone's last fix); older
     /// than 2 minutes flags `stale_fix` with its age.
     #[serde(default)]
     pub fix_t: Option<Instant>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::CoordSystemName>)]
     pub coord_system: Option<String>,
     #[serde(default)]
     pub accuracy_m: Option<f64>,
@@ -687,14 +690,17 @@ pub struct CheckoutInput {
     /// Where, both or neither: without a position the action is still stored, judged
     /// `uncertain` with no distance, and flagged `no_fix`.
     #[serde(default)]
+    #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: Option<f64>,
     #[serde(default)]
+    #[schema(minimum = -180.0, maximum = 180.0)]
     pub lon: Option<f64>,
     /// When the position was taken, if earlier than `t` (the phone's last fix); older
     /// than 2 minutes flags `stale_fix` with its age.
     #[serde(default)]
     pub fix_t: Option<Instant>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::CoordSystemName>)]
     pub coord_system: Option<String>,
     #[serde(default)]
     pub accuracy_m: Option<f64>,
@@ -986,6 +992,7 @@ pub struct VisitQuery {
     pub flag: Option<String>,
     pub cursor: Option<String>,
     #[serde(default = "default_limit")]
+    #[param(minimum = 1, maximum = 500)]
     pub limit: u32,
 }
 

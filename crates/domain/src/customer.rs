@@ -39,7 +39,9 @@ impl Level {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PointInput {
+    #[cfg_attr(feature = "openapi", schema(minimum = -90.0, maximum = 90.0))]
     pub lat: f64,
+    #[cfg_attr(feature = "openapi", schema(minimum = -180.0, maximum = 180.0))]
     pub lon: f64,
     /// `wgs84` (default), `gcj02` (Amap, Tencent) or `bd09` (Baidu).
     #[serde(default)]

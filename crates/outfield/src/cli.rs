@@ -64,6 +64,8 @@ pub enum Command {
         #[arg(long, env = "OUTFIELD_WEB_DIR", default_value = "web/dist")]
         web_dir: std::path::PathBuf,
     },
+    /// Print the OpenAPI document (JSON) the server serves at `/api/openapi.json`.
+    Openapi,
     /// Measure Outfield on this machine.
     Bench {
         #[command(subcommand)]

@@ -238,6 +238,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             store.close().await;
             tracing::info!("stopped");
         }
+        Command::Openapi => println!(
+            "{}",
+            server::app::document()
+                .to_pretty_json()
+                .context("serialising the OpenAPI document")?
+        ),
         Command::Demo {
             db,
             data_dir,

@@ -60,8 +60,10 @@ pub struct ActionFixInput {
     /// Where, both or neither: an action without a position is still stored, judged
     /// `uncertain` and flagged `no_fix`.
     #[serde(default)]
+    #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: Option<f64>,
     #[serde(default)]
+    #[schema(minimum = -180.0, maximum = 180.0)]
     pub lon: Option<f64>,
     /// When the position was taken, if earlier than `t` (the phone's last fix); a fix
     /// more than 2 minutes older than `t` flags the action `stale_fix`.
@@ -69,6 +71,7 @@ pub struct ActionFixInput {
     pub fix_t: Option<Instant>,
     /// `wgs84` (default), `gcj02` or `bd09`.
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::CoordSystemName>)]
     pub coord_system: Option<String>,
     /// The fix's 68 % accuracy radius; without it, place judgements are `uncertain`.
     #[serde(default)]

@@ -3,7 +3,7 @@
 use crate::error::ApiError;
 use crate::openapi;
 use crate::routes;
-use crate::state::AppState;
+use crate::state::{AppState, Config};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::StatusCode;
@@ -20,31 +20,7 @@ use utoipa_swagger_ui::SwaggerUi;
 /// The whole application: API, OpenAPI document and docs, health checks.
 pub fn router(state: AppState) -> Router {
     let json_limit = state.config.max_json_bytes;
-    let (api, doc) = OpenApiRouter::with_openapi(openapi::base())
-        .merge(routes::auth::router())
-        .merge(routes::me::router())
-        .merge(routes::today::router())
-        .merge(routes::departments::router())
-        .merge(routes::employees::router())
-        .merge(routes::customers::router())
-        .merge(routes::customer_import::router(
-            state.config.max_upload_bytes,
-        ))
-        .merge(routes::api_keys::router())
-        .merge(routes::locations::router())
-        .merge(routes::devices::router())
-        .merge(routes::tracking::router())
-        .merge(routes::live::router())
-        .merge(routes::geofences::router())
-        .merge(routes::attendance::router())
-        .merge(routes::requests::router())
-        .merge(routes::reports::router())
-        .merge(routes::forms::router())
-        .merge(routes::visits::router())
-        .merge(routes::plans::router())
-        .merge(routes::photos::router(state.config.max_photo_bytes))
-        .merge(crate::demo::accounts::router())
-        .split_for_parts();
+    let (api, doc) = parts(&state.config);
     let web = state.config.web_dir.clone();
     let app = Router::new()
         .merge(api)
@@ -89,6 +65,44 @@ async fn refuse_long_uri(req: Request, next: Next) -> Response {
         .into_response();
     }
     next.run(req).await
+}
+
+/// The API's routes with their OpenAPI annotations.
+fn api(config: &Config) -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::base())
+        .merge(routes::auth::router())
+        .merge(routes::me::router())
+        .merge(routes::today::router())
+        .merge(routes::departments::router())
+        .merge(routes::employees::router())
+        .merge(routes::customers::router())
+        .merge(routes::customer_import::router(config.max_upload_bytes))
+        .merge(routes::api_keys::router())
+        .merge(routes::locations::router())
+        .merge(routes::devices::router())
+        .merge(routes::tracking::router())
+        .merge(routes::live::router())
+        .merge(routes::geofences::router())
+        .merge(routes::attendance::router())
+        .merge(routes::requests::router())
+        .merge(routes::reports::router())
+        .merge(routes::forms::router())
+        .merge(routes::visits::router())
+        .merge(routes::plans::router())
+        .merge(routes::photos::router(config.max_photo_bytes))
+        .merge(crate::demo::accounts::router())
+}
+
+/// The OpenAPI document as `/api/openapi.json` serves it (the limits in `config` shape
+/// only the routes, not the document), for `outfield openapi` and the document's tests.
+pub fn document() -> utoipa::openapi::OpenApi {
+    parts(&Config::default()).1
+}
+
+/// The routes and their finished document (see `openapi::finish`).
+fn parts(config: &Config) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (api, doc) = api(config).split_for_parts();
+    (api, openapi::finish(doc))
 }
 
 /// Serves until `shutdown` resolves, then lets requests in flight finish.

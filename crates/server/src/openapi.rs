@@ -1,6 +1,10 @@
 //! The OpenAPI document's frame: title, security scheme and shared schemas. Paths are
 //! collected from the handlers' `#[utoipa::path]` annotations.
 
+mod errors;
+#[cfg(test)]
+mod tests;
+
 use crate::error::ErrorBody;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -35,4 +39,33 @@ impl Modify for Bearer {
 
 pub fn base() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
+}
+
+/// Passes over the assembled document (all paths present): each operation lists the error
+/// statuses its extractors and the auth layer can answer, so they are not repeated (and
+/// forgotten) in every annotation; see `errors`.
+pub fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    errors::register(doc.components.get_or_insert_with(Default::default));
+    for item in doc.paths.paths.values_mut() {
+        for op in errors::operations_mut(item) {
+            errors::complete(op);
+        }
+    }
+    doc
+}
+
+// Documentation only: fields keep the string so that a wrong name is answered with the
+// field named, and `wgs-84` style spellings still parse.
+/// A coordinate system: `wgs84` (GPS), `gcj02` (Amap, Tencent) or `bd09` (Baidu).
+#[derive(utoipa::ToSchema)]
+#[schema(as = CoordSystem)]
+#[allow(dead_code)]
+#[allow(clippy::enum_variant_names)]
+pub enum CoordSystemName {
+    #[schema(rename = "wgs84")]
+    Wgs84,
+    #[schema(rename = "gcj02")]
+    Gcj02,
+    #[schema(rename = "bd09")]
+    Bd09,
 }

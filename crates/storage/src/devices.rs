@@ -87,6 +87,18 @@ impl Store {
         let id = id.unwrap_or_default();
         let now = now_ms();
         let created = write_tx!(self, |tx| {
+            // Revoking frees an identifier but keeps its device row (who held it, when); a
+            // new registration of the identifier renames that old row's copy out of the way
+            // of the UNIQUE key, so history stays and the new holder gets a fresh device.
+            sqlx::query(
+                "UPDATE devices SET identifier = identifier || ' (revoked ' || $3 || ')'
+                 WHERE tenant_id = $1 AND identifier = $2 AND revoked_at IS NOT NULL",
+            )
+            .bind(tenant.0)
+            .bind(identifier)
+            .bind(now.to_string())
+            .execute(&mut *tx)
+            .await?;
             // The row under the id first: a copy that finds it taken writes nothing.
             let n = sqlx::query(
                 "INSERT INTO devices (tenant_id, id, employee_id, identifier, name, platform, created_at, body_digest)

@@ -43,7 +43,7 @@ const CALENDAR: &str = "calendar";
 
 /// The attendance rule stored for the tenant (`scope` = `tenant`) or a department; the
 /// default (weekdays 09:00–18:00, anywhere) when none is stored there.
-#[utoipa::path(get, path = "/api/v1/attendance-rules/{scope}", tag = "attendance",
+#[utoipa::path(get, path = "/api/v1/attendance-rules/{scope}", operation_id = "get_attendance_rule", tag = "attendance",
     params(("scope" = String, Path, description = "`tenant` or a department id")),
     responses((status = 200, body = AttendanceRule), (status = 404, body = ErrorBody)))]
 async fn get_rule(
@@ -62,7 +62,7 @@ async fn get_rule(
 }
 
 /// Removes the attendance rule stored for the tenant or a department; it then inherits.
-#[utoipa::path(delete, path = "/api/v1/attendance-rules/{scope}", tag = "attendance",
+#[utoipa::path(delete, path = "/api/v1/attendance-rules/{scope}", operation_id = "delete_attendance_rule", tag = "attendance",
     params(("scope" = String, Path, description = "`tenant` or a department id")),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 async fn delete_rule(
@@ -74,7 +74,7 @@ async fn delete_rule(
 }
 
 /// Sets the attendance rule of the tenant (`scope` = `tenant`) or of a department.
-#[utoipa::path(put, path = "/api/v1/attendance-rules/{scope}", tag = "attendance", request_body = AttendanceRule,
+#[utoipa::path(put, path = "/api/v1/attendance-rules/{scope}", operation_id = "put_attendance_rule", tag = "attendance", request_body = AttendanceRule,
     params(("scope" = String, Path, description = "`tenant` or a department id")),
     responses((status = 200, body = AttendanceRule), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn put_rule(
@@ -167,14 +167,17 @@ pub struct PunchInput {
     /// Where, both or neither: without a position the punch is still stored, its place
     /// judged `uncertain` and flagged `no_fix`.
     #[serde(default)]
+    #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: Option<f64>,
     #[serde(default)]
+    #[schema(minimum = -180.0, maximum = 180.0)]
     pub lon: Option<f64>,
     /// When the position was taken, if earlier than `t`; older than 2 minutes flags
     /// `stale_fix`.
     #[serde(default)]
     pub fix_t: Option<Instant>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::CoordSystemName>)]
     pub coord_system: Option<String>,
     /// The fix's 68 % accuracy radius; without it, fence judgements are `uncertain`.
     #[serde(default)]

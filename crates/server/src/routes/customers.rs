@@ -45,6 +45,7 @@ pub struct CustomerQuery {
     pub level: Option<String>,
     pub tag: Option<String>,
     /// `active` or `pending` (prospects waiting for approval).
+    #[param(value_type = Option<domain::customer::CustomerStatus>)]
     pub status: Option<String>,
     /// Substring of name, code, external id or address.
     pub q: Option<String>,
@@ -53,10 +54,12 @@ pub struct CustomerQuery {
     /// `name` (default), `-name`, `created_at`, `-created_at`, or `distance` (with `near`).
     pub sort: Option<String>,
     /// Coordinate system of `near` and of the answer's locations: wgs84 (default), gcj02, bd09.
+    #[param(value_type = Option<crate::openapi::CoordSystemName>)]
     pub coord_system: Option<String>,
     pub cursor: Option<String>,
     /// 1–500, default 50.
     #[serde(default = "super::default_limit")]
+    #[param(minimum = 1, maximum = 500)]
     pub limit: u32,
 }
 
@@ -150,6 +153,7 @@ async fn list_customers(
 #[into_params(parameter_in = Query)]
 pub struct OutputQuery {
     /// Coordinate system of the answer's location: wgs84 (default), gcj02, bd09.
+    #[param(value_type = Option<crate::openapi::CoordSystemName>)]
     pub coord_system: Option<String>,
 }
 
@@ -282,6 +286,7 @@ pub struct ExportQuery {
     /// `csv` (UTF-8 with BOM, opens in Excel) or `xlsx`.
     pub format: Option<String>,
     /// Coordinate system of the exported lat/lon: wgs84 (default), gcj02, bd09.
+    #[param(value_type = Option<crate::openapi::CoordSystemName>)]
     pub coord_system: Option<String>,
 }
 

@@ -36,6 +36,7 @@ pub struct EmployeeQuery {
     pub cursor: Option<String>,
     /// 1–500, default 50.
     #[serde(default = "super::default_limit")]
+    #[param(minimum = 1, maximum = 500)]
     pub limit: u32,
 }
 
@@ -158,7 +159,8 @@ async fn create_employee(
 /// in, their sessions end, and their history stays. A password resets it.
 #[utoipa::path(put, path = "/api/v1/employees/{id}", tag = "employees", request_body = EmployeeInput,
     params(("id" = EmployeeId, Path)),
-    responses((status = 200, body = Employee), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Employee), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
 async fn update_employee(
     State(s): State<AppState>,
     caller: Caller,

@@ -118,10 +118,12 @@ async fn create_form(
 #[into_params(parameter_in = Query)]
 pub struct VersionQuery {
     /// A past version; the latest without it.
+    #[param(minimum = 1, maximum = 2147483647)]
     pub version: Option<u32>,
 }
 
-#[utoipa::path(get, path = "/api/v1/forms/{id}", tag = "visits", params(VersionQuery),
+#[utoipa::path(get, path = "/api/v1/forms/{id}", tag = "visits",
+    params(("id" = FormId, Path, description = "the form"), VersionQuery),
     responses((status = 200, body = FormView), (status = 404, body = ErrorBody)))]
 async fn get_form(
     State(s): State<AppState>,
@@ -138,7 +140,9 @@ async fn get_form(
 /// Changes a form by adding a version; reports filled in earlier keep theirs. Sending the
 /// latest version's content again adds nothing.
 #[utoipa::path(put, path = "/api/v1/forms/{id}", tag = "visits", request_body = FormInput,
-    responses((status = 200, body = FormView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    params(("id" = FormId, Path, description = "the form")),
+    responses((status = 200, body = FormView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
 async fn new_version(
     State(s): State<AppState>,
     caller: Caller,

@@ -177,10 +177,13 @@ async fn delete_fence(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixToJudge {
+    #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: f64,
+    #[schema(minimum = -180.0, maximum = 180.0)]
     pub lon: f64,
     /// `wgs84` (default), `gcj02` or `bd09`.
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::CoordSystemName>)]
     pub coord_system: Option<String>,
     /// The fix's 68 % accuracy radius in metres; without it the answer is `uncertain`.
     #[serde(default)]

@@ -35,6 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct LiveQuery {
     /// Coordinates of the events: wgs84 (default), gcj02, bd09.
+    #[param(value_type = Option<crate::openapi::CoordSystemName>)]
     pub coord_system: Option<String>,
 }
 

@@ -49,10 +49,13 @@ pub struct PhotoMeta {
     pub t: Instant,
     /// Where; optional, but without it the EXIF position cannot be compared.
     #[serde(default)]
+    #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: Option<f64>,
     #[serde(default)]
+    #[schema(minimum = -180.0, maximum = 180.0)]
     pub lon: Option<f64>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::CoordSystemName>)]
     pub coord_system: Option<String>,
     #[serde(default)]
     pub accuracy_m: Option<f64>,

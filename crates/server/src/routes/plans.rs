@@ -969,7 +969,9 @@ async fn my_plan(
 #[serde(deny_unknown_fields)]
 pub struct ReoptimizeInput {
     /// Where the rep is now (WGS-84).
+    #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: f64,
+    #[schema(minimum = -180.0, maximum = 180.0)]
     pub lon: f64,
 }
 

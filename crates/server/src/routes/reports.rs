@@ -174,6 +174,7 @@ pub struct TeamQuery {
     /// Spreadsheet headings: `zh-CN` or `en` (default).
     pub lang: Option<String>,
     /// People per page (1–200, default 50); ignored for `xlsx`.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }
@@ -370,6 +371,7 @@ pub struct MileageQuery {
     /// Spreadsheet headings: `zh-CN` or `en` (default).
     pub lang: Option<String>,
     /// People per page (1–200, default 50); ignored for `xlsx`.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }

@@ -257,6 +257,7 @@ pub struct Decision {
 /// A manager (or admin) who reaches the person approves or rejects a pending request;
 /// approved leave makes those days `on_leave`. Deciding again answers 409.
 #[utoipa::path(post, path = "/api/v1/attendance/requests/{id}/decision", tag = "attendance", request_body = Decision,
+    params(("id" = Uuid, Path, description = "the request")),
     responses((status = 200, body = RequestView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn decide(
     State(s): State<AppState>,

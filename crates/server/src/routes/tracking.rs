@@ -61,7 +61,7 @@ async fn get_rules(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<
 }
 
 /// Sets the tenant's rule (`scope` = `tenant`) or a department's (`scope` = its id).
-#[utoipa::path(put, path = "/api/v1/tracking-rules/{scope}", tag = "tracking", request_body = TrackingRule,
+#[utoipa::path(put, path = "/api/v1/tracking-rules/{scope}", operation_id = "put_tracking_rule", tag = "tracking", request_body = TrackingRule,
     params(("scope" = String, Path, description = "`tenant` or a department id")),
     responses((status = 200, body = TrackingRule), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn put_rule(
@@ -80,7 +80,7 @@ async fn put_rule(
     Ok(Json(rule))
 }
 
-#[utoipa::path(delete, path = "/api/v1/tracking-rules/{scope}", tag = "tracking",
+#[utoipa::path(delete, path = "/api/v1/tracking-rules/{scope}", operation_id = "delete_tracking_rule", tag = "tracking",
     params(("scope" = String, Path, description = "`tenant` or a department id")),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 async fn delete_rule(
@@ -126,6 +126,7 @@ pub struct TrackQuery {
     /// Simplification tolerance of the polyline in metres (default 5, 0 keeps every fix).
     pub tolerance_m: Option<f64>,
     /// Coordinates of the answer: wgs84 (default), gcj02, bd09.
+    #[param(value_type = Option<crate::openapi::CoordSystemName>)]
     pub coord_system: Option<String>,
 }
 

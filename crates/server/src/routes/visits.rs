@@ -56,7 +56,7 @@ const RULE: &str = "visit";
 
 /// The visit rule stored for the tenant (`scope` = `tenant`) or a department; the default
 /// (200 m, no minimum, no photos, no form) when none is stored there.
-#[utoipa::path(get, path = "/api/v1/visit-rules/{scope}", tag = "visits",
+#[utoipa::path(get, path = "/api/v1/visit-rules/{scope}", operation_id = "get_visit_rule", tag = "visits",
     params(("scope" = String, Path, description = "`tenant` or a department id")),
     responses((status = 200, body = VisitRule), (status = 404, body = ErrorBody)))]
 async fn get_rule(
@@ -75,7 +75,7 @@ async fn get_rule(
 
 /// Sets the visit rule of the tenant or of a department (its sub-departments inherit it
 /// unless they have their own).
-#[utoipa::path(put, path = "/api/v1/visit-rules/{scope}", tag = "visits", request_body = VisitRule,
+#[utoipa::path(put, path = "/api/v1/visit-rules/{scope}", operation_id = "put_visit_rule", tag = "visits", request_body = VisitRule,
     params(("scope" = String, Path, description = "`tenant` or a department id")),
     responses((status = 200, body = VisitRule), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn put_rule(
@@ -107,7 +107,7 @@ async fn put_rule(
 }
 
 /// Removes the visit rule stored for the tenant or a department; it then inherits.
-#[utoipa::path(delete, path = "/api/v1/visit-rules/{scope}", tag = "visits",
+#[utoipa::path(delete, path = "/api/v1/visit-rules/{scope}", operation_id = "delete_visit_rule", tag = "visits",
     params(("scope" = String, Path, description = "`tenant` or a department id")),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 async fn delete_rule(
@@ -441,14 +441,17 @@ pub struct CheckinInput {
     /// Where, both or neither: without a position the action is still stored, judged
     /// `uncertain` with no distance, and flagged `no_fix`.
     #[serde(default)]
+    #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: Option<f64>,
     #[serde(default)]
+    #[schema(minimum = -180.0, maximum = 180.0)]
     pub lon: Option<f64>,
     /// When the position was taken, if earlier than `t` (the phone's last fix); older
     /// than 2 minutes flags `stale_fix` with its age.
     #[serde(default)]
     pub fix_t: Option<Instant>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::CoordSystemName>)]
     pub coord_system: Option<String>,
     #[serde(default)]
     pub accuracy_m: Option<f64>,
@@ -676,14 +679,17 @@ pub struct CheckoutInput {
     /// Where, both or neither: without a position the action is still stored, judged
     /// `uncertain` with no distance, and flagged `no_fix`.
     #[serde(default)]
+    #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: Option<f64>,
     #[serde(default)]
+    #[schema(minimum = -180.0, maximum = 180.0)]
     pub lon: Option<f64>,
     /// When the position was taken, if earlier than `t` (the phone's last fix); older
     /// than 2 minutes flags `stale_fix` with its age.
     #[serde(default)]
     pub fix_t: Option<Instant>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::CoordSystemName>)]
     pub coord_system: Option<String>,
     #[serde(default)]
     pub accuracy_m: Option<f64>,
@@ -978,6 +984,7 @@ pub struct VisitQuery {
     pub flag: Option<String>,
     pub cursor: Option<String>,
     #[serde(default = "default_limit")]
+    #[param(minimum = 1, maximum = 500)]
     pub limit: u32,
 }
 

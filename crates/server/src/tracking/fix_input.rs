@@ -56,10 +56,13 @@ pub fn parse_time_text(s: &str) -> Result<(i64, Option<i16>), Problem> {
 pub struct FixInput {
     /// When the fix was taken.
     pub t: Instant,
+    #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: f64,
+    #[schema(minimum = -180.0, maximum = 180.0)]
     pub lon: f64,
     /// `wgs84` (default), `gcj02` or `bd09`: what the phone's location SDK returned.
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::CoordSystemName>)]
     pub coord_system: Option<String>,
     /// Radius in metres with 68 % confidence, as Android and iOS report it.
     #[serde(default)]

@@ -431,6 +431,40 @@ async fn osmand_clients_feed_registered_devices(app: &TestApp) {
         .await,
         StatusCode::NOT_FOUND
     );
+
+    // Its identifier may be registered again (it was a 500): a new device, while the
+    // revoked one keeps its history.
+    let (s, again) = app
+        .post(
+            &t.admin,
+            "/api/v1/devices",
+            json!({"employee_id": id, "identifier": ident, "name": "reinstalled"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{again}");
+    assert_eq!(again["identifier"], json!(ident));
+    assert_eq!(again["name"], "reinstalled");
+    assert_eq!(again["revoked_at"], Value::Null, "{again}");
+    assert_ne!(again["id"], dev["id"], "{again}");
+    let (_, old) = app
+        .get(&t.admin, "/api/v1/devices")
+        .await;
+    let old = old["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == dev["id"])
+        .cloned()
+        .unwrap_or_else(|| panic!("the revoked device is still listed: {old}"));
+    assert!(old["revoked_at"].is_string(), "{old}");
+    assert_eq!(
+        get(format!(
+            "id={ident}&timestamp={}&lat=31.2&lon=121.4",
+            (WED_0900 + 7_300_000) / 1000
+        ))
+        .await,
+        StatusCode::OK
+    );
 }
 
 async fn live_feed_streams_positions(app: &TestApp) {

@@ -320,6 +320,14 @@ async fn forms_are_versioned_and_old_reports_keep_theirs(app: &TestApp) {
         .await;
     assert_eq!(old["fields"].as_array().unwrap().len(), 2);
     assert_eq!(old["fields"][1]["key"], "shelf_photo");
+    // A version past i32 used to wrap into version 1; out of range is refused, naming it.
+    for bad in ["4294967295", "2147483648", "0"] {
+        let (s, e) = app
+            .get(&t.admin, &format!("/api/v1/forms/{form}?version={bad}"))
+            .await;
+        assert_error(s, &e, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+        assert_eq!(fields(&e), ["version"], "{bad}");
+    }
     let (_, list) = app.get(&t.admin, "/api/v1/forms").await;
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["version"], 2);

@@ -1,0 +1,124 @@
+//! The served document is valid and truthful in what can be checked without a server:
+//! every response described, parameters in the place their path says.
+
+use serde_json::Value;
+
+fn document() -> Value {
+    serde_json::to_value(crate::app::document()).unwrap()
+}
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "patch", "head", "options", "trace",
+];
+
+/// (path, method, operation) for every operation in the document.
+fn operations(doc: &Value) -> Vec<(String, String, Value)> {
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for m in METHODS {
+            if let Some(op) = item.get(m) {
+                out.push((path.clone(), m.to_owned(), op.clone()));
+            }
+        }
+    }
+    assert!(out.len() > 50, "the document lists the API's operations");
+    out
+}
+
+fn template_names(path: &str) -> Vec<String> {
+    path.split('{')
+        .skip(1)
+        .map(|s| s.split('}').next().unwrap().to_owned())
+        .collect()
+}
+
+/// A response, or the shared one its `$ref` names.
+fn resolve<'a>(doc: &'a Value, r: &'a Value) -> &'a Value {
+    match r["$ref"].as_str() {
+        Some(at) => {
+            let name = at.strip_prefix("#/components/responses/").unwrap();
+            &doc["components"]["responses"][name]
+        }
+        None => r,
+    }
+}
+
+#[test]
+fn every_response_has_a_description() {
+    let doc = document();
+    let mut missing = Vec::new();
+    for (path, method, op) in operations(&doc) {
+        for (status, r) in op["responses"].as_object().unwrap() {
+            if resolve(&doc, r)["description"]
+                .as_str()
+                .unwrap_or("")
+                .is_empty()
+            {
+                missing.push(format!("{method} {path} {status}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "responses without description: {missing:#?}"
+    );
+}
+
+#[test]
+fn path_parameters_are_exactly_the_paths_placeholders() {
+    let doc = document();
+    let mut wrong = Vec::new();
+    for (path, method, op) in operations(&doc) {
+        let in_template = template_names(&path);
+        let params = op["parameters"].as_array().cloned().unwrap_or_default();
+        let declared: Vec<String> = params
+            .iter()
+            .filter(|p| p["in"] == "path")
+            .map(|p| p["name"].as_str().unwrap().to_owned())
+            .collect();
+        // A query struct declared `in: path` shows up as names the path does not have.
+        for name in &declared {
+            if !in_template.contains(name) {
+                wrong.push(format!("{method} {path}: `{name}` is declared in path"));
+            }
+        }
+        for name in &in_template {
+            if !declared.contains(name) {
+                wrong.push(format!("{method} {path}: `{{{name}}}` is not declared"));
+            }
+        }
+        for p in params.iter().filter(|p| p["in"] == "path") {
+            if p["required"] != true {
+                wrong.push(format!("{method} {path}: `{}` not required", p["name"]));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+#[test]
+fn errors_are_listed_with_the_error_body() {
+    let doc = document();
+    for (path, method, op) in operations(&doc) {
+        let responses = op["responses"].as_object().unwrap();
+        let authenticated = op.get("security") != Some(&serde_json::json!([{}]));
+        if authenticated {
+            for s in ["401", "403"] {
+                assert!(responses.contains_key(s), "{method} {path} lists {s}");
+            }
+        }
+        if path.contains('{') {
+            assert!(responses.contains_key("404"), "{method} {path} lists 404");
+        }
+        for (status, r) in responses {
+            let r = resolve(&doc, r);
+            if status.starts_with('4') || status.starts_with('5') {
+                assert_eq!(
+                    r["content"]["application/json"]["schema"]["$ref"],
+                    "#/components/schemas/ErrorBody",
+                    "{method} {path} {status} answers the error shape"
+                );
+            }
+        }
+    }
+}

@@ -229,8 +229,11 @@ fn demo_loads_once_with_the_given_password() {
     let s = Scratch::new();
     let db = s.db();
     let run = || {
+        // One day of history keeps a debug build quick; the full month is the server
+        // suite's and the benchmark's business.
         Command::new(env!("CARGO_BIN_EXE_outfield"))
-            .args(["demo"])
+            .args(["demo", "--history-days", "1", "--data-dir"])
+            .arg(s.0.join("data"))
             .env("OUTFIELD_DATABASE_URL", &db)
             .env("OUTFIELD_DEMO_PASSWORD", "demo password 1")
             .env("OUTFIELD_LOG", "warn")

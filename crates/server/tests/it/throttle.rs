@@ -328,7 +328,7 @@ async fn many_people(app: &TestApp, t: &crate::harness::Tenant, n: usize) -> Vec
             start_date: None,
         };
         app.store
-            .create_employee(t.id, None, &draft, Some(&cheap))
+            .create_employee(t.id, None, None, &draft, Some(&cheap))
             .await
             .unwrap();
         names.push(username);

@@ -446,9 +446,7 @@ async fn osmand_clients_feed_registered_devices(app: &TestApp) {
     assert_eq!(again["name"], "reinstalled");
     assert_eq!(again["revoked_at"], Value::Null, "{again}");
     assert_ne!(again["id"], dev["id"], "{again}");
-    let (_, old) = app
-        .get(&t.admin, "/api/v1/devices")
-        .await;
+    let (_, old) = app.get(&t.admin, "/api/v1/devices").await;
     let old = old["items"]
         .as_array()
         .unwrap()

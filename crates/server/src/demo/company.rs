@@ -97,7 +97,7 @@ pub async fn create(
             admin_id
         } else {
             store
-                .create_employee(tenant, None, None, &draft, Some(&hash))
+                .create_employee(tenant, None, None, &draft, Some(hash))
                 .await?
                 .ok_or_else(|| ApiError::internal("a new employee id was taken"))?
                 .id

@@ -118,6 +118,8 @@ before(async () => {
     ...departments.map((d) => d.name),
     ...forms.flatMap((f) => [f.name, ...f.fields.flatMap((x) => [x.label, x.help, ...(x.options ?? [])])]),
     ...fences.map((f) => f.name),
+    // The demo password the sign-in screens show is typed data too.
+    (await A('GET', '/demo/accounts')).password_hint,
   ]
     .filter((s) => typeof s === 'string' && s.trim())
     .sort((a, b) => b.length - a.length);

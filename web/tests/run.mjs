@@ -35,6 +35,8 @@ const server = spawn(
     'serve', '--demo',
     // A debug build would take minutes to play the demo's 30-day history.
     '--demo-history-days', process.env.OUTFIELD_DEMO_HISTORY_DAYS ?? '0',
+    // Live movers clock in reps the tests drive themselves.
+    '--demo-live-reps', process.env.OUTFIELD_DEMO_LIVE_REPS ?? '0',
     '--listen', `127.0.0.1:${port}`,
     '--database-url', `sqlite://${join(tmp, 'test.db')}`,
     '--web-dir', join(web, 'dist'),

@@ -41,6 +41,9 @@ pub enum Command {
         /// With --demo: calendar days of history to create when the demo is first loaded.
         #[arg(long, env = "OUTFIELD_DEMO_HISTORY_DAYS", default_value_t = 30)]
         demo_history_days: u32,
+        /// With --demo: how many reps drive on the live map while serving (0 for none).
+        #[arg(long, env = "OUTFIELD_DEMO_LIVE_REPS", default_value_t = 5)]
+        demo_live_reps: usize,
         /// Take client addresses from X-Forwarded-For (only behind a trusted proxy).
         #[arg(long, env = "OUTFIELD_TRUST_FORWARDED_FOR")]
         trust_forwarded_for: bool,

@@ -189,6 +189,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             db,
             demo,
             demo_history_days,
+            demo_live_reps,
             trust_forwarded_for,
             session_ttl_hours,
             osmand_listen,
@@ -228,8 +229,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if osmand_listen != "off" {
                 spawn_osmand(&osmand_listen, state.clone(), stop_rx.clone()).await?;
             }
-            let movers = demo_tenant
-                .map(|t| tokio::spawn(server::demo::live::run_movers(state.clone(), t, stop_rx)));
+            let movers = demo_tenant.filter(|_| demo_live_reps > 0).map(|t| {
+                tokio::spawn(server::demo::live::run_movers(
+                    state.clone(),
+                    t,
+                    demo_live_reps,
+                    stop_rx,
+                ))
+            });
             server::serve(listener, state, shutdown_signal()).await?;
             let _ = stop_tx.send(true);
             if let Some(m) = movers {

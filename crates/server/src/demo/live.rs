@@ -13,13 +13,16 @@ use serde_json::json;
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// How many reps move.
-pub const MOVERS: usize = 5;
 /// How often each phone posts what it recorded since its last post.
 const EVERY: Duration = Duration::from_secs(5);
 
 /// Starts the movers of the demo tenant; returns when they have all stopped.
-pub async fn run_movers(state: AppState, tenant: TenantId, stop: watch::Receiver<bool>) {
+pub async fn run_movers(
+    state: AppState,
+    tenant: TenantId,
+    reps: usize,
+    stop: watch::Receiver<bool>,
+) {
     let company = ::demo::demo_company(::demo::DEFAULT_SEED);
     let tz = crate::tracking::schedule_cache::parse_tz(company.timezone);
     let today = domain::tracking::local_date(tz, crate::now_ms());
@@ -30,7 +33,7 @@ pub async fn run_movers(state: AppState, tenant: TenantId, stop: watch::Receiver
             seed: ::demo::DEFAULT_SEED,
             last_day: today,
             days: 1,
-            reps: MOVERS,
+            reps,
         },
     );
     let mut tasks = tokio::task::JoinSet::new();

@@ -10,7 +10,7 @@ import { LangSwitch, useLang } from '../shared/ui';
 import { CameraHost } from './cameraHost';
 import { kvGet, kvSet } from './db';
 import { useOutbox } from './hooks';
-import { AppLogin } from './Login';
+import { SignIn } from '../shared/SignIn';
 import { Notes } from './Notes';
 import { CustomerScreen, CustomersScreen } from './screens/Customers';
 import { Home } from './screens/Home';
@@ -58,7 +58,7 @@ export function App() {
   if (!signedIn) {
     return (
       <div class="center">
-        <AppLogin api={api} onDone={() => setSignedIn(true)} />
+        <SignIn api={api} title={t('app.title')} roles={['field']} class="stack app-login" onDone={() => setSignedIn(true)} />
       </div>
     );
   }

@@ -13,7 +13,7 @@ import { Forms } from './Forms';
 import { Customers } from './Customers';
 import { Directory, DirectoryContext } from './directory';
 import { LiveMap } from './LiveMap';
-import { Login } from './Login';
+import { SignIn } from '../shared/SignIn';
 import { Mileage } from './Mileage';
 import { RoleContext, SelfContext, sections, type Section } from './roles';
 import { People } from './People';
@@ -70,7 +70,7 @@ export function App() {
   if (!signedIn) {
     return (
       <div class="center">
-        <Login api={api} onDone={() => setSignedIn(true)} />
+        <SignIn api={api} title={t('console.title')} class="login-wrap" onDone={() => setSignedIn(true)} />
       </div>
     );
   }

@@ -2,7 +2,7 @@
 // the field app use it; each keeps its own token under its own storage key. Errors carry
 // the server's codes and their `message` is already a sentence in the user's language
 // (shared/errors.ts), so a screen that shows `e.message` is translated.
-import { apiErrorText, errorText, networkText } from './errors';
+import { apiErrorText, networkText } from './errors';
 
 export interface FieldProblem {
   field: string;
@@ -149,10 +149,4 @@ export function withQuery(path: string, query?: Record<string, string | number |
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') q.set(k, String(v));
   const s = q.toString();
   return s ? `${path}?${s}` : path;
-}
-
-/** A readable one-liner for any error in the user's language, naming the fields the
- *  server complained about (the same as `errorText`). */
-export function describe(e: unknown): string {
-  return errorText(e);
 }

@@ -173,6 +173,40 @@ async fn demo_loads_a_living_company(backend: Backend) {
     assert_eq!(body["accepted"], 1, "{body}");
     assert_eq!(body["outside_window"], 0, "{body}");
 
+    // While the server runs, reps move on the live map at any hour: movers post fixes
+    // through the ingest path and each one's newest position changes between posts.
+    let tenant = a.tenant;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let movers = tokio::spawn(server::demo::live::run_movers(
+        app.state.clone(),
+        tenant,
+        2,
+        stop_rx,
+    ));
+    let started = server::now_ms();
+    let mut seen: std::collections::HashMap<_, Vec<(f64, f64)>> = Default::default();
+    let moving = |seen: &std::collections::HashMap<_, Vec<(f64, f64)>>| {
+        seen.values().filter(|p: &&Vec<_>| p.len() >= 2).count()
+    };
+    for _ in 0..120 {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        for f in app.state.store.last_fixes(tenant).await.unwrap() {
+            if f.received_ms < started {
+                continue;
+            }
+            let places: &mut Vec<(f64, f64)> = seen.entry(f.employee).or_default();
+            if places.last() != Some(&(f.lat, f.lon)) {
+                places.push((f.lat, f.lon));
+            }
+        }
+        if moving(&seen) >= 2 {
+            break;
+        }
+    }
+    stop_tx.send(true).unwrap();
+    movers.await.unwrap();
+    assert_eq!(moving(&seen), 2, "two reps moved: {seen:?}");
+
     // Loading again finds it there and writes nothing.
     let again = load_demo(&app.state, PASSWORD, &small()).await.unwrap();
     assert!(!again.created);

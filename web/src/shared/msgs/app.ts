@@ -14,9 +14,6 @@ export const en = {
   'checkout.warned': 'You can check out, but the manager will see what is missing.',
   'visit.customer': 'Customer',
   'leave.pending_server': 'Waiting for approval',
-  'login.demo': 'Demo accounts',
-  'login.demo_hint': 'Tap one to fill in the form.',
-  'login.demo_password': 'Password: {password}',
   'plan.no_position': 'No position yet; try again in the open.',
 };
 
@@ -34,8 +31,5 @@ export const zh: Record<keyof typeof en, string> = {
   'checkout.warned': '可以签退，但主管会看到缺少的内容。',
   'visit.customer': '客户',
   'leave.pending_server': '待审批',
-  'login.demo': '演示账号',
-  'login.demo_hint': '点击一个账号即可填入。',
-  'login.demo_password': '密码：{password}',
   'plan.no_position': '暂时没有定位，请到开阔处再试。',
 };

@@ -1,11 +1,13 @@
-// The field app's sign-in: company, username, password; errors in the screen's language.
-// A server started with `--demo` lists its field-rep demo accounts below the form (a tap
-// fills it in); any other server answers 404 and the list stays hidden.
+// The sign-in of both front ends: company, username, password, errors in the screen's
+// language, and — when the server runs the demo (`GET /demo/accounts` answers; 404
+// otherwise, and then nothing is shown) — the demo's accounts of the given roles, a click
+// filling in the form.
 import { useEffect, useState } from 'preact/hooks';
-import type { Api } from '../shared/api';
-import { errorText } from '../shared/errors';
-import { t } from '../shared/i18n';
-import { LangSwitch, useLang } from '../shared/ui';
+import type { Api } from './api';
+import { errorText } from './errors';
+import { t } from './i18n';
+import type { MessageKey } from './messages';
+import { LangSwitch, useLang } from './ui';
 
 interface DemoAccount {
   role: string;
@@ -19,7 +21,22 @@ interface DemoAccounts {
   password_hint: string | null;
 }
 
-export function AppLogin({ api, onDone }: { api: Api; onDone: () => void }) {
+const ROLE_ORDER = ['admin', 'manager', 'finance', 'field'];
+
+export function SignIn({
+  api,
+  title,
+  roles = ROLE_ORDER,
+  class: wrapClass,
+  onDone,
+}: {
+  api: Api;
+  title: string;
+  /** Which demo accounts to list (the field app lists only field reps). */
+  roles?: string[];
+  class: string;
+  onDone: () => void;
+}) {
   useLang();
   const [tenant, setTenant] = useState(localStorage.getItem('outfield.tenant') ?? 'demo');
   const [username, setUsername] = useState('');
@@ -29,8 +46,9 @@ export function AppLogin({ api, onDone }: { api: Api; onDone: () => void }) {
   const [demo, setDemo] = useState<DemoAccounts | null>(null);
 
   useEffect(() => {
+    // Without auth; any failure (404 off the demo, an older server) just hides the list.
     api.get<DemoAccounts>('/demo/accounts').then(
-      (d) => setDemo({ ...d, items: d.items.filter((a) => a.role === 'field') }),
+      (d) => setDemo(d?.items?.length ? d : null),
       () => setDemo(null),
     );
   }, []);
@@ -50,17 +68,20 @@ export function AppLogin({ api, onDone }: { api: Api; onDone: () => void }) {
     }
   };
 
-  const pick = (a: DemoAccount) => {
+  const fill = (a: DemoAccount) => {
     setTenant(a.tenant);
     setUsername(a.username);
     if (demo?.password_hint) setPassword(demo.password_hint);
   };
 
+  const accounts = (demo?.items ?? [])
+    .filter((a) => roles.includes(a.role))
+    .sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.username.localeCompare(b.username));
   return (
-    <div class="stack app-login">
+    <div class={wrapClass}>
       <form class="login" onSubmit={submit} data-testid="login">
         <div class="login-head">
-          <h1>{t('app.title')}</h1>
+          <h1>{title}</h1>
           <LangSwitch />
         </div>
         <label>
@@ -97,19 +118,21 @@ export function AppLogin({ api, onDone }: { api: Api; onDone: () => void }) {
           {t('login.submit')}
         </button>
       </form>
-      {demo && demo.items.length > 0 && (
+      {demo && accounts.length > 0 && (
         <section class="login demo-accounts" data-testid="demo-accounts">
-          <h2>{t('login.demo')}</h2>
+          <h2>{t('demo.accounts')}</h2>
           <p class="muted small">
-            {t('login.demo_hint')}
-            {demo.password_hint && <> {t('login.demo_password', { password: demo.password_hint })}</>}
+            {t('demo.pick')} {demo.password_hint ? t('demo.password', { password: demo.password_hint }) : ''}
           </p>
           <ul class="plain">
-            {demo.items.map((a) => (
+            {accounts.map((a) => (
               <li>
-                <button type="button" class="link" data-username={a.username} onClick={() => pick(a)}>
-                  {a.name} · {a.username}
-                </button>
+                <button type="button" class="link" data-username={a.username} onClick={() => fill(a)}>
+                  {a.name}
+                </button>{' '}
+                <span class="muted small">
+                  {roleLabel(a.role)} · {a.username}
+                </span>
               </li>
             ))}
           </ul>
@@ -117,4 +140,8 @@ export function AppLogin({ api, onDone }: { api: Api; onDone: () => void }) {
       )}
     </div>
   );
+}
+
+function roleLabel(role: string): string {
+  return ROLE_ORDER.includes(role) ? t(`role.${role}` as MessageKey) : role;
 }

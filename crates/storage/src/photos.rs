@@ -109,12 +109,26 @@ impl Store {
     /// Every earlier photo of the tenant as (id, SHA-256, perceptual hash), for reuse
     /// checks. A scan: fine for the photo counts of one tenant's months; an index on hash
     /// bands is the next step when it is not.
-    pub async fn photo_fingerprints(
+    /// A stored photo of the tenant with exactly these bytes (the indexed SHA-256), if any.
+    pub async fn photo_with_sha256(
         &self,
         tenant: TenantId,
-    ) -> Result<Vec<(Uuid, String, i64)>, StoreError> {
+        sha256: &str,
+    ) -> Result<Option<Uuid>, StoreError> {
         Ok(on_pool!(self, |p| {
-            sqlx::query_as("SELECT id, sha256, phash FROM photos WHERE tenant_id = $1")
+            sqlx::query_scalar("SELECT id FROM photos WHERE tenant_id = $1 AND sha256 = $2 LIMIT 1")
+                .bind(tenant.0)
+                .bind(sha256)
+                .fetch_optional(p)
+                .await?
+        }))
+    }
+
+    /// Every photo's perceptual hash in the tenant, for near-duplicate search. Only the
+    /// id and the 64-bit hash travel: this runs on every upload.
+    pub async fn photo_phashes(&self, tenant: TenantId) -> Result<Vec<(Uuid, i64)>, StoreError> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_as("SELECT id, phash FROM photos WHERE tenant_id = $1")
                 .bind(tenant.0)
                 .fetch_all(p)
                 .await?

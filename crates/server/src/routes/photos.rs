@@ -412,15 +412,24 @@ async fn upload(
         at.map(|p| (p.lat(), p.lon())),
         capture,
     ));
-    for (other, sha, hash) in s.store.photo_fingerprints(tenant).await? {
-        let distance = facts.phash.distance(PHash(hash as u64));
-        if sha == facts.sha256 || distance <= SAME_PHOTO_MAX_DISTANCE {
-            flags.push(Flag::new(
-                FlagCode::PhotoReused,
-                json!({"photo_id": other, "identical": sha == facts.sha256, "distance": distance}),
-            ));
-            break;
-        }
+    // The same bytes are found by their indexed digest; a resized or re-encoded copy by
+    // the perceptual hash, compared in memory.
+    let reused = match s.store.photo_with_sha256(tenant, &facts.sha256).await? {
+        Some(other) => Some((other, true, 0)),
+        None => s
+            .store
+            .photo_phashes(tenant)
+            .await?
+            .into_iter()
+            .map(|(other, hash)| (other, facts.phash.distance(PHash(hash as u64))))
+            .find(|(_, distance)| *distance <= SAME_PHOTO_MAX_DISTANCE)
+            .map(|(other, distance)| (other, false, distance)),
+    };
+    if let Some((other, identical, distance)) = reused {
+        flags.push(Flag::new(
+            FlagCode::PhotoReused,
+            json!({"photo_id": other, "identical": identical, "distance": distance}),
+        ));
     }
 
     let files = &s.photos;

@@ -337,6 +337,25 @@ async fn a_reused_photo_is_recognised_even_resized_and_re_encoded(app: &TestApp)
     assert_eq!(reused["evidence"]["identical"], false);
     assert!(codes(&p).contains(&"photo_no_exif".to_owned()));
 
+    // The very same bytes again are found by their digest, and said to be identical.
+    let (s, p) = app
+        .upload(
+            &token,
+            &format!("/api/v1/visits/{}/photos", visits[1]),
+            json!({"id": Uuid::now_v7(), "t": now.to_rfc3339(), "lat": SHOP.0, "lon": SHOP.1}),
+            camera_photo(21, &taken, SHOP),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    let reused = p["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "photo_reused")
+        .expect("photo_reused");
+    assert_eq!(reused["evidence"]["photo_id"], json!(first), "{p}");
+    assert_eq!(reused["evidence"]["identical"], true, "{p}");
+
     // A different scene is not a reuse; an old photo (EXIF a day earlier) is a mismatch.
     let yesterday = (now - chrono::Duration::days(1))
         .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())

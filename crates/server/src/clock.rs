@@ -23,6 +23,11 @@ pub fn now_ms() -> i64 {
         .unwrap_or_else(|_| chrono::Utc::now().timestamp_millis())
 }
 
+/// Whether the calling task replays a past (the demo's history).
+pub fn in_replay() -> bool {
+    REPLAY_NOW.try_with(|_| ()).is_ok()
+}
+
 /// Runs `f` with a replayed clock starting at `start_ms`.
 pub async fn replaying<F: Future>(start_ms: i64, f: F) -> F::Output {
     REPLAY_NOW.scope(Cell::new(start_ms), f).await

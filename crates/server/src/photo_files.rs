@@ -56,6 +56,11 @@ impl PhotoFiles {
         }
     }
 
+    /// The folder all photo files live under.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// Where a variant of a photo lives.
     pub fn path(
         &self,
@@ -75,7 +80,7 @@ impl PhotoFiles {
     }
 }
 
-/// Whether a file name is one [`write_durably`] writes before its rename.
+/// Whether a file name is one [`write_photo_file`] writes before its rename.
 fn is_temp_name(name: &str) -> bool {
     name.starts_with('.') && name.ends_with(".tmp")
 }
@@ -107,8 +112,10 @@ pub fn remove_leftovers(root: &Path) -> usize {
     removed
 }
 
-/// Writes `bytes` to `path` durably: temporary file, fsync, rename, fsync of the folder.
-pub fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes `bytes` to `path` under a temporary name and renames it, so a crash never leaves
+/// half a file under a real name; with `sync`, the file and its folder are fsynced first
+/// (durable when this returns). Without it the caller syncs later ([`sync_filesystem`]).
+pub fn write_photo_file(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let tmp = dir.join(format!(
@@ -119,32 +126,58 @@ pub fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
+        if sync {
+            f.sync_all()?;
+        }
     }
     std::fs::rename(&tmp, path)?;
-    std::fs::File::open(dir)?.sync_all()
+    if sync {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
+}
+
+/// Makes every photo file under `dir` durable after a bulk load that skipped per-file
+/// syncs: one `syncfs` of its filesystem on Linux, else a sync of each file and folder.
+pub fn sync_filesystem(dir: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        let d = std::fs::File::open(dir)?;
+        nix::unistd::syncfs(&d).map_err(std::io::Error::from)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                sync_filesystem(&path)?;
+            } else {
+                std::fs::File::open(&path)?.sync_all()?;
+            }
+        }
+        std::fs::File::open(dir)?.sync_all()
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{sync_filesystem, write_photo_file};
 
     #[test]
-    fn leftovers_of_interrupted_writes_go_and_real_files_stay() {
-        let root =
-            std::env::temp_dir().join(format!("outfield-pf-{}", uuid::Uuid::new_v4().simple()));
-        let tenant = root.join("photos").join("t1");
-        std::fs::create_dir_all(&tenant).unwrap();
-        let real = tenant.join("abc.orig");
-        write_durably(&real, b"photo").unwrap();
-        // What write_durably leaves when the process dies between create and rename.
-        let tmp = tenant.join(format!(".abc.orig.{}.tmp", uuid::Uuid::new_v4().simple()));
-        std::fs::write(&tmp, b"half a pho").unwrap();
-        let files = PhotoFiles::open(&root, Path::new("/no/such/font.ttf"));
-        assert!(!tmp.exists(), "the temporary file is removed at start-up");
-        assert_eq!(std::fs::read(&real).unwrap(), b"photo");
-        assert_eq!(remove_leftovers(&root.join("photos")), 0);
-        drop(files);
-        std::fs::remove_dir_all(&root).unwrap();
+    fn unsynced_writes_land_whole_and_one_sync_covers_them() {
+        let dir = std::env::temp_dir().join(format!("outfield-pf-{}", uuid::Uuid::new_v4()));
+        let a = dir.join("t1").join("a.wm.jpg");
+        let b = dir.join("t1").join("b.thumb.jpg");
+        write_photo_file(&a, b"first", false).unwrap();
+        write_photo_file(&b, b"second", true).unwrap();
+        sync_filesystem(&dir).unwrap();
+        assert_eq!(std::fs::read(&a).unwrap(), b"first");
+        assert_eq!(std::fs::read(&b).unwrap(), b"second");
+        let names: Vec<_> = std::fs::read_dir(dir.join("t1"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names.len(), 2, "no temporary file is left: {names:?}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -148,6 +148,15 @@ pub(super) async fn load(
     while let Some(done) = tasks.join_next().await {
         counts.add(&done.map_err(ApiError::internal)??);
     }
+    // The replay wrote photo files without a sync each; one sync makes them all durable.
+    let photos = state.photos.clone();
+    tokio::task::spawn_blocking(move || {
+        std::fs::create_dir_all(photos.root())?;
+        crate::photo_files::sync_filesystem(photos.root())
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
     counts.requests = requests(&shared).await?;
     counts.plan_days = plans(&shared).await?;
     // The summaries of every day with fixes, now rather than in the background loop's

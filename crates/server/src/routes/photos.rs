@@ -10,7 +10,7 @@ use crate::actions::{
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query, parse_json};
-use crate::photo_files::{Variant, write_durably};
+use crate::photo_files::{Variant, write_photo_file};
 use crate::state::AppState;
 use crate::tracking::fix_input::Instant;
 use crate::tracking::schedule_cache::parse_tz;
@@ -454,10 +454,12 @@ async fn upload(
         meta.id,
         &body_digest,
     );
+    // A replayed past (the demo's history) syncs all its files once when it ends.
+    let sync = !crate::clock::in_replay();
     tokio::task::spawn_blocking(move || {
-        write_durably(&original, &file)?;
-        write_durably(&wm, &marked)?;
-        write_durably(&th, &thumb)
+        write_photo_file(&original, &file, sync)?;
+        write_photo_file(&wm, &marked, sync)?;
+        write_photo_file(&th, &thumb, sync)
     })
     .await
     .map_err(ApiError::internal)?

@@ -264,6 +264,8 @@ async fn play_day(
         let mut meta = act(&v.photo, false);
         meta["id"] = json!(photo);
         meta["lang"] = json!("zh");
+        // Taken with the app's camera, as the field app marks its live captures.
+        meta["capture"] = json!("camera");
         client
             .upload(&format!("/api/v1/visits/{visit}/photos"), &meta, jpeg)
             .await?;

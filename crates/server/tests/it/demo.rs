@@ -94,6 +94,7 @@ async fn demo_loads_a_living_company(backend: Backend) {
     let (_, one) = app.get(admin, &format!("/api/v1/visits/{first}")).await;
     let photos = one["photos"].as_array().unwrap();
     assert!(!photos.is_empty(), "{one}");
+    assert_eq!(photos[0]["capture"], "camera", "{one}");
     assert!(one["report"]["answers"]["facings"].is_number(), "{one}");
     assert!(
         one["check_out"]["duration_s"].as_i64().unwrap() > 0,

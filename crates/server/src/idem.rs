@@ -6,10 +6,9 @@
 
 use crate::actions::{id_reused, sha256_hex};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Json, body_error, parse_json};
-use axum::body::Bytes;
+use crate::extract::{Json, json_bytes, parse_json};
 use axum::extract::{FromRequest, Request};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use domain::TenantId;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -28,19 +27,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CreateJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
-        if !is_json {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "send the body as application/json",
-            ));
-        }
-        let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
+        let bytes = json_bytes(req, state).await?;
         let body = parse_json(&bytes)?;
         let value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         Ok(CreateJson {

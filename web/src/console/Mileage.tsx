@@ -2,57 +2,31 @@
 // kilometres inside and outside working hours and in all, with a total row and the same
 // table as an Excel file. On a server without the report (404) the screen says so.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../shared/api';
 import { errorText } from '../shared/errors';
 import { fmtMonth, fmtNumber, t, todayInZone } from '../shared/i18n';
 import type { Department, MileageRow, Page } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { download } from './download';
+import { useReportRows } from './reportRows';
 import { useRole } from './roles';
 import { go } from '../shared/route';
 import { api } from './session';
 
 export function Mileage() {
-  const lang = useLang();
+  useLang();
   const role = useRole();
   const [month, setMonth] = useState(todayInZone().slice(0, 7));
   const [departments, setDepartments] = useState<Department[]>([]);
   const [dept, setDept] = useState('');
-  const [rows, setRows] = useState<MileageRow[] | null>(null);
-  const [error, setError] = useState('');
-  const [missing, setMissing] = useState(false);
+  const { rows, error, setError, missing } = useReportRows<MileageRow>(
+    '/mileage/monthly',
+    { month, department_id: dept || undefined },
+    /^\d{4}-\d{2}$/.test(month),
+  );
 
   useEffect(() => {
     api.get<Page<Department>>('/departments', { limit: 500 }).then((p) => setDepartments(p.items), () => {});
   }, []);
-
-  useEffect(() => {
-    if (!/^\d{4}-\d{2}$/.test(month)) return;
-    setError('');
-    setRows(null);
-    let live = true;
-    (async () => {
-      const all: MileageRow[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await api.get<Page<MileageRow>>('/mileage/monthly', { month, department_id: dept || undefined, cursor });
-        all.push(...page.items);
-        cursor = page.next_cursor ?? undefined;
-      } while (cursor);
-      return all;
-    })().then(
-      (all) => live && setRows(all.sort((a, b) => a.employee.name.localeCompare(b.employee.name, lang))),
-      (e) => {
-        if (!live) return;
-        const gone = e instanceof ApiError && e.status === 404;
-        setMissing(gone);
-        setError(gone ? t('console.unavailable') : errorText(e));
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [month, dept]);
 
   const exportXlsx = () =>
     download('/mileage/monthly', { month, department_id: dept || undefined, format: 'xlsx' }, `mileage-${month}.xlsx`).catch((e) =>

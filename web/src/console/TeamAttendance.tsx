@@ -3,13 +3,13 @@
 // as an Excel file. Days before someone started read "not started" (grey, never absent).
 // On a server without the report (404) the screen says so instead of failing.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../shared/api';
 import { errorText } from '../shared/errors';
 import { fmtDate, fmtDateRange, fmtDayOfMonth, fmtTime, fmtWeekday, t, tOr, todayInZone } from '../shared/i18n';
 import type { MessageKey } from '../shared/messages';
 import type { Department, Page, TeamRow } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { download } from './download';
+import { useReportRows } from './reportRows';
 import { api } from './session';
 
 /** The statuses in the totals, in the order their columns are shown. */
@@ -20,50 +20,20 @@ export function dayLabel(status: string): string {
 }
 
 export function TeamAttendance() {
-  const lang = useLang();
+  useLang();
   const [departments, setDepartments] = useState<Department[]>([]);
   const [dept, setDept] = useState('');
   const [from, setFrom] = useState(todayInZone(-13));
   const [to, setTo] = useState(todayInZone());
-  const [rows, setRows] = useState<TeamRow[] | null>(null);
-  const [error, setError] = useState('');
-  const [missing, setMissing] = useState(false);
+  const { rows, error, setError, missing } = useReportRows<TeamRow>(
+    '/attendance/team',
+    { department_id: dept || undefined, from, to },
+    Boolean(from && to),
+  );
 
   useEffect(() => {
     api.get<Page<Department>>('/departments', { limit: 500 }).then((p) => setDepartments(p.items), () => {});
   }, []);
-
-  useEffect(() => {
-    if (!from || !to) return;
-    setError('');
-    setRows(null);
-    let live = true;
-    (async () => {
-      const all: TeamRow[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await api.get<Page<TeamRow>>('/attendance/team', {
-          department_id: dept || undefined,
-          from,
-          to,
-          cursor,
-        });
-        all.push(...page.items);
-        cursor = page.next_cursor ?? undefined;
-      } while (cursor);
-      return all;
-    })().then(
-      (all) => live && setRows(all.sort((a, b) => a.employee.name.localeCompare(b.employee.name, lang))),
-      (e) => {
-        if (!live) return;
-        if (e instanceof ApiError && e.status === 404) setMissing(true);
-        setError(e instanceof ApiError && e.status === 404 ? t('console.unavailable') : errorText(e));
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [dept, from, to]);
 
   const exportXlsx = () =>
     download('/attendance/team', { department_id: dept || undefined, from, to, format: 'xlsx' }, `attendance-${from}-${to}.xlsx`).catch(

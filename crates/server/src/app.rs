@@ -43,6 +43,9 @@ fn with_error_layers(app: Router<AppState>, json_limit: usize) -> Router<AppStat
         })
         .layer(DefaultBodyLimit::max(json_limit))
         .layer(axum::middleware::from_fn(refuse_long_uri))
+        .layer(axum::middleware::from_fn(
+            crate::linger::linger_after_client_errors,
+        ))
         .layer(CatchPanicLayer::custom(|_| -> Response {
             ApiError::internal("handler panicked").into_response()
         }))

@@ -309,6 +309,22 @@ async fn edges_answer_the_error_shape(app: &TestApp) {
     let big = json!({"name": "x".repeat(2 * 1024 * 1024)});
     let (s, b) = app.post(&t.admin, "/api/v1/departments", big).await;
     assert_error(s, &b, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+
+    // Refused before its body is read (no token), a big upload still gets its answer
+    // rather than a reset connection, every time (see `server::linger`).
+    for _ in 0..3 {
+        let r = app
+            .client
+            .post(format!("{}/api/v1/photos", app.base))
+            .header("content-type", "multipart/form-data; boundary=x")
+            .body(vec![b'x'; 30 * 1024 * 1024])
+            .send()
+            .await
+            .expect("the early answer is readable");
+        let s = r.status();
+        let b: Value = r.json().await.unwrap_or(Value::Null);
+        assert_error(s, &b, StatusCode::UNAUTHORIZED, "unauthorized");
+    }
 }
 
 async fn integers_out_of_range_are_422_naming_the_field(app: &TestApp) {

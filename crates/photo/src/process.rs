@@ -34,8 +34,14 @@ pub fn process(
     let photo = facts(bytes, &decoded);
     let rgb = marked(decoded.image, lines, font, opts);
     let watermarked = jpeg(&rgb, opts.quality)?;
-    let small = fit(DynamicImage::ImageRgb8(rgb), thumbnail_side.max(1));
-    let thumbnail = jpeg(&small.to_rgb8(), 80)?;
+    let thumbnail = if rgb.width().max(rgb.height()) <= thumbnail_side.max(1) {
+        // Already small enough: the watermarked copy serves as the thumbnail, and the
+        // second JPEG encode (the costliest step for a small photo) is saved.
+        watermarked.clone()
+    } else {
+        let small = fit(DynamicImage::ImageRgb8(rgb), thumbnail_side.max(1));
+        jpeg(&small.to_rgb8(), 80)?
+    };
     Ok(Processed {
         photo,
         watermarked,

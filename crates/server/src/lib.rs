@@ -18,6 +18,7 @@ pub mod import;
 pub mod linger;
 pub mod openapi;
 pub mod photo_files;
+pub mod photo_index;
 pub(crate) mod refs;
 pub mod routes;
 pub mod state;

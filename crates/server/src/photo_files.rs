@@ -137,6 +137,27 @@ pub fn write_photo_file(path: &Path, bytes: &[u8], sync: bool) -> std::io::Resul
     Ok(())
 }
 
+/// Gives the file at `existing` a second name, `path` (a small photo's thumbnail is its
+/// watermarked copy): a hard link costs no new inode or data blocks. Where links are not
+/// supported the bytes are copied.
+pub fn link_photo_file(existing: &Path, path: &Path, sync: bool) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("photo"),
+        uuid::Uuid::new_v4().simple()
+    ));
+    if std::fs::hard_link(existing, &tmp).is_err() {
+        return write_photo_file(path, &std::fs::read(existing)?, sync);
+    }
+    std::fs::rename(&tmp, path)?;
+    if sync {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
+}
+
 /// Makes every photo file under `dir` durable after a bulk load that skipped per-file
 /// syncs: one `syncfs` of its filesystem on Linux, else a sync of each file and folder.
 pub fn sync_filesystem(dir: &Path) -> std::io::Result<()> {

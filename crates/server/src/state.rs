@@ -59,6 +59,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub tracking: Arc<Tracking>,
     pub photos: Arc<PhotoFiles>,
+    /// Perceptual hashes of stored photos, for near-duplicate search on upload.
+    pub photo_index: Arc<crate::photo_index::PhotoIndex>,
     /// Login attempts on one account, one at a time.
     pub logins: Arc<crate::auth::login_queue::LoginQueue>,
 }
@@ -77,6 +79,7 @@ impl AppState {
         Self {
             store,
             photos,
+            photo_index: Arc::default(),
             config: Arc::new(config),
             tracking,
             logins: Arc::default(),

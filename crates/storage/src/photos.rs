@@ -1,7 +1,7 @@
 //! Photo records: what was learnt from the bytes (the files themselves live on disk, the
 //! server's business) and the flags raised; and which people used which device.
 
-use crate::pool::{on_pool, write_tx};
+use crate::pool::{Pool, on_pool, write_tx};
 use crate::{Store, StoreError};
 use domain::{EmployeeId, TenantId};
 use uuid::Uuid;
@@ -124,15 +124,35 @@ impl Store {
         }))
     }
 
-    /// Every photo's perceptual hash in the tenant, for near-duplicate search. Only the
-    /// id and the 64-bit hash travel: this runs on every upload.
-    pub async fn photo_phashes(&self, tenant: TenantId) -> Result<Vec<(Uuid, i64)>, StoreError> {
-        Ok(on_pool!(self, |p| {
-            sqlx::query_as("SELECT id, phash FROM photos WHERE tenant_id = $1")
+    /// The perceptual hashes of the tenant's photos stored after position `after`, with
+    /// their positions, oldest first. Positions grow with each insert (SQLite's rowid,
+    /// PostgreSQL's `seq`); on PostgreSQL two inserts may commit out of order, so a
+    /// caller keeping up incrementally re-reads a margin behind its last position.
+    pub async fn photo_phashes_after(
+        &self,
+        tenant: TenantId,
+        after: i64,
+    ) -> Result<Vec<(i64, Uuid, i64)>, StoreError> {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => {
+                sqlx::query_as(
+                    "SELECT rowid, id, phash FROM photos WHERE tenant_id = $1 AND rowid > $2 ORDER BY rowid",
+                )
                 .bind(tenant.0)
+                .bind(after)
                 .fetch_all(p)
                 .await?
-        }))
+            }
+            Pool::Postgres(p) => {
+                sqlx::query_as(
+                    "SELECT seq, id, phash FROM photos WHERE tenant_id = $1 AND seq > $2 ORDER BY seq",
+                )
+                .bind(tenant.0)
+                .bind(after)
+                .fetch_all(p)
+                .await?
+            }
+        })
     }
 
     /// Remembers that `employee` used the device at `t_ms` and returns the other people who

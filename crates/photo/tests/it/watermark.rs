@@ -157,4 +157,10 @@ fn process_matches_inspect_watermark_and_thumbnail_from_one_decode() {
     // Text was drawn on the copy.
     assert!(ink(&decode(&done.watermarked), 500, 600) > 0);
     assert!(photo::process(b"<html>", &lines, &font, &opts, 320).is_err());
+
+    // A photo that already fits is its own thumbnail (the watermarked copy, not scaled up).
+    let small = jpeg(&scene(9, 240, 180), 85);
+    let done = photo::process(&small, &lines, &font, &opts, 320).unwrap();
+    assert_eq!(done.thumbnail, done.watermarked);
+    assert_eq!(decode(&done.thumbnail).dimensions(), (240, 180));
 }

@@ -83,7 +83,11 @@ impl Client {
         serde_json::from_slice(&bytes).map_err(ApiError::internal)
     }
 
-    pub async fn post(&self, path: &str, body: &Value) -> ApiResult<Value> {
+    pub async fn post<T: serde::Serialize + ?Sized>(
+        &self,
+        path: &str,
+        body: &T,
+    ) -> ApiResult<Value> {
         let body = Body::from(serde_json::to_vec(body).map_err(ApiError::internal)?);
         self.send(Method::POST, path, body, "application/json")
             .await

@@ -203,6 +203,26 @@ async fn rep_history(s: Arc<Shared>, ri: usize) -> ApiResult<HistoryCounts> {
     Ok(counts)
 }
 
+/// A fix as the field app uploads it (typed rather than a JSON map per fix: the history
+/// sends 700,000 of them).
+#[derive(serde::Serialize)]
+struct FixJson {
+    t: i64,
+    lat: f64,
+    lon: f64,
+    accuracy_m: f64,
+    speed_mps: Option<f64>,
+    bearing_deg: Option<f64>,
+    altitude_m: Option<f64>,
+    provider: &'static str,
+    mock: bool,
+}
+
+#[derive(serde::Serialize)]
+struct FixUpload<'a> {
+    fixes: &'a [FixJson],
+}
+
 async fn play_day(
     client: &Client,
     s: &Shared,
@@ -219,16 +239,22 @@ async fn play_day(
     for chunk in trace.fixes.chunks(1000) {
         let last = chunk.last().map_or(0, |f| f.t_ms);
         set_replay_now(last + 5_000);
-        let fixes: Vec<Value> = chunk
+        let fixes: Vec<FixJson> = chunk
             .iter()
-            .map(|f| {
-                json!({"t": f.t_ms, "lat": f.lat, "lon": f.lon, "accuracy_m": f.accuracy_m,
-                       "speed_mps": f.speed_mps, "bearing_deg": f.bearing_deg,
-                       "altitude_m": f.altitude_m, "provider": f.provider.as_str(), "mock": f.mock})
+            .map(|f| FixJson {
+                t: f.t_ms,
+                lat: f.lat,
+                lon: f.lon,
+                accuracy_m: f.accuracy_m,
+                speed_mps: f.speed_mps,
+                bearing_deg: f.bearing_deg,
+                altitude_m: f.altitude_m,
+                provider: f.provider.as_str(),
+                mock: f.mock,
             })
             .collect();
         let answer = client
-            .post("/api/v1/locations", &json!({"fixes": fixes}))
+            .post("/api/v1/locations", &FixUpload { fixes: &fixes })
             .await?;
         c.fixes += answer["accepted"].as_u64().unwrap_or(0);
     }

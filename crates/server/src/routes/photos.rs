@@ -10,7 +10,7 @@ use crate::actions::{
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query, parse_json};
-use crate::photo_files::{Variant, write_photo_file};
+use crate::photo_files::{Variant, link_photo_file, write_photo_file};
 use crate::state::AppState;
 use crate::tracking::fix_input::Instant;
 use crate::tracking::schedule_cache::parse_tz;
@@ -22,7 +22,7 @@ use domain::access::{Action, Principal, Resource};
 use domain::evidence::{Capture, DeviceFacts, Flag, FlagCode, PhotoExif, photo_flags};
 use domain::{EmployeeId, Invalid, TenantId};
 use domain::{Format, Problem};
-use photo::{PHash, SAME_PHOTO_MAX_DISTANCE};
+use photo::SAME_PHOTO_MAX_DISTANCE;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use storage::{StoreError, StoredPhoto};
@@ -417,12 +417,9 @@ async fn upload(
     let reused = match s.store.photo_with_sha256(tenant, &facts.sha256).await? {
         Some(other) => Some((other, true, 0)),
         None => s
-            .store
-            .photo_phashes(tenant)
+            .photo_index
+            .nearest(&s.store, tenant, facts.phash, SAME_PHOTO_MAX_DISTANCE)
             .await?
-            .into_iter()
-            .map(|(other, hash)| (other, facts.phash.distance(PHash(hash as u64))))
-            .find(|(_, distance)| *distance <= SAME_PHOTO_MAX_DISTANCE)
             .map(|(other, distance)| (other, false, distance)),
     };
     if let Some((other, identical, distance)) = reused {
@@ -459,7 +456,10 @@ async fn upload(
     tokio::task::spawn_blocking(move || {
         write_photo_file(&original, &file, sync)?;
         write_photo_file(&wm, &marked, sync)?;
-        write_photo_file(&th, &thumb, sync)
+        match thumb == marked {
+            true => link_photo_file(&wm, &th, sync),
+            false => write_photo_file(&th, &thumb, sync),
+        }
     })
     .await
     .map_err(ApiError::internal)?

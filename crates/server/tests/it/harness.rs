@@ -155,9 +155,35 @@ impl TestApp {
         )
     }
 
+    /// A second server on the same database and data directory, as behind a load
+    /// balancer; answers its base address.
+    pub async fn another_server(&self) -> String {
+        let config = Config {
+            data_dir: self.files.clone(),
+            ..Config::default()
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = AppState::new(self.store.clone(), config);
+        tokio::spawn(server::serve(listener, state, std::future::pending()));
+        format!("http://{addr}")
+    }
+
     /// Uploads a photo as the API takes it: a JSON `meta` part and the bytes as `file`.
     pub async fn upload(
         &self,
+        token: &str,
+        path: &str,
+        meta: Value,
+        file: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        self.upload_at(&self.base, token, path, meta, file).await
+    }
+
+    /// [`TestApp::upload`] to the server at `base`.
+    pub async fn upload_at(
+        &self,
+        base: &str,
         token: &str,
         path: &str,
         meta: Value,
@@ -176,7 +202,7 @@ impl TestApp {
             );
         let resp = self
             .client
-            .post(format!("{}{path}", self.base))
+            .post(format!("{base}{path}"))
             .bearer_auth(token)
             .multipart(form)
             .send()

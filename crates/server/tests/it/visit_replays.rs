@@ -281,7 +281,10 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
-both_backends!(a_reused_photo_is_recognised_even_resized_and_re_encoded);
+both_backends!(
+    a_reused_photo_is_recognised_even_resized_and_re_encoded,
+    a_reused_photo_is_recognised_across_servers
+);
 
 async fn a_reused_photo_is_recognised_even_resized_and_re_encoded(app: &TestApp) {
     let (_, token, shop) = rep_and_shop(app).await;
@@ -370,4 +373,98 @@ async fn a_reused_photo_is_recognised_even_resized_and_re_encoded(app: &TestApp)
         )
         .await;
     assert_eq!(codes(&p), ["photo_exif_mismatch"], "{p}");
+}
+
+/// Each server keeps its own index of photo hashes (`server::photo_index`) and catches up
+/// from the shared database: a copy uploaded to one server of a photo stored through the
+/// other is found in both directions.
+async fn a_reused_photo_is_recognised_across_servers(app: &TestApp) {
+    let (_, token, shop) = rep_and_shop(app).await;
+    let other = app.another_server().await;
+    let now = chrono::Utc::now();
+    let taken = now
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .format("%Y:%m:%d %H:%M:%S")
+        .to_string();
+    let mut visits = Vec::new();
+    for _ in 0..4 {
+        let id = Uuid::now_v7();
+        app.post(&token, "/api/v1/visits", json!({"id": id, "customer_id": shop, "t": now.to_rfc3339(), "lat": SHOP.0, "lon": SHOP.1}))
+            .await;
+        visits.push(id);
+    }
+    let meta_with =
+        |id: Uuid| json!({"id": id, "t": now.to_rfc3339(), "lat": SHOP.0, "lon": SHOP.1});
+    let meta = || meta_with(Uuid::now_v7());
+    let reused_from = |p: &serde_json::Value| {
+        p["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == "photo_reused")
+            .map(|f| f["evidence"]["photo_id"].clone())
+    };
+    let copy_of = |seed: u64| {
+        png(&half(
+            &image::load_from_memory(&jpeg(&scene(seed, 640, 480), 70))
+                .unwrap()
+                .to_rgb8(),
+        ))
+    };
+    // Both servers have looked before either photo exists.
+    for (base, seed) in [(&app.base, 31), (&other, 32)] {
+        let (s, p) = app
+            .upload_at(
+                base,
+                &token,
+                &format!("/api/v1/visits/{}/photos", visits[0]),
+                meta(),
+                camera_photo(seed, &taken, SHOP),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{p}");
+    }
+    let first_id = Uuid::now_v7();
+    let (_, first) = app
+        .upload_at(
+            &app.base,
+            &token,
+            &format!("/api/v1/visits/{}/photos", visits[1]),
+            meta_with(first_id),
+            camera_photo(41, &taken, SHOP),
+        )
+        .await;
+    assert_eq!(reused_from(&first), None, "{first}");
+    let (_, copy) = app
+        .upload_at(
+            &other,
+            &token,
+            &format!("/api/v1/visits/{}/photos", visits[2]),
+            meta(),
+            copy_of(41),
+        )
+        .await;
+    assert_eq!(reused_from(&copy), Some(json!(first_id)), "{copy}");
+
+    let second_id = Uuid::now_v7();
+    let (_, second) = app
+        .upload_at(
+            &other,
+            &token,
+            &format!("/api/v1/visits/{}/photos", visits[3]),
+            meta_with(second_id),
+            camera_photo(51, &taken, SHOP),
+        )
+        .await;
+    assert_eq!(reused_from(&second), None, "{second}");
+    let (_, copy) = app
+        .upload_at(
+            &app.base,
+            &token,
+            &format!("/api/v1/visits/{}/photos", visits[3]),
+            meta(),
+            copy_of(51),
+        )
+        .await;
+    assert_eq!(reused_from(&copy), Some(json!(second_id)), "{copy}");
 }

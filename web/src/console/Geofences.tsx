@@ -239,7 +239,11 @@ export function Geofences({ readOnly = false }: { readOnly?: boolean }) {
             </button>
           </>
         )}
-        {note && <span class="badge ok">{note}</span>}
+        {note && (
+          <span class="badge ok" data-testid="fence-note">
+            {note}
+          </span>
+        )}
       </div>
       <p class="muted small hint">
         {drawing

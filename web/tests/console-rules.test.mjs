@@ -1,6 +1,7 @@
 // Rules in the console: the visit and tracking rule forms save what the manager typed
 // (checked through the API), the attendance rule saves; a polygon and a circle drawn on
-// the map are saved as geofences, and a circle's radius is edited.
+// the map are saved as geofences, and a circle's radius is edited; a fence of several
+// polygons made through the API is drawn but not edited.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { FORM_ID, consoleLogin, launch, login, newContext, shot } from './helpers.mjs';
@@ -83,6 +84,31 @@ test('rule forms save, geofences drawn on the map are saved', async () => {
   const circle = fences.find((f) => f.name === '测试圆形');
   assert.equal(circle?.radius_m, 321);
   assert.ok(circle.center);
+
+  // A fence of two polygons, made through the API (a GeoJSON MultiPolygon), is drawn whole
+  // and is not opened in the one-polygon editor, which would drop a part on saving.
+  const square = (lat, lon) => [[[lon, lat], [lon + 0.01, lat], [lon + 0.01, lat + 0.01], [lon, lat + 0.01], [lon, lat]]];
+  const multi = await admin('POST', '/geofences', {
+    id: crypto.randomUUID(),
+    name: '测试双区',
+    geojson: { type: 'MultiPolygon', coordinates: [square(31.2, 121.45), square(31.25, 121.5)] },
+  });
+  assert.equal(multi.geojson.type, 'MultiPolygon');
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const shapes = () =>
+    page.$$eval('[data-testid=geofence-map] path[stroke="#2563eb"]', (ps) => ps.map((p) => (p.getAttribute('d').match(/M/g) ?? []).length));
+  const drawn = (await shapes()).length;
+  await page.reload();
+  await page.locator('[data-testid=fence-list] button', { hasText: '测试双区' }).waitFor();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=geofence-map] path[stroke="#2563eb"]').length > n, drawn);
+  assert.ok((await shapes()).includes(2), 'one shape of two polygons on the map');
+  await page.locator('[data-testid=fence-list] button', { hasText: '测试双区' }).click();
+  await page.waitForSelector('[data-testid=fence-note]');
+  assert.equal(await page.locator('[data-testid=fence-name]').count(), 0, 'not opened in the editor');
+  await shot(page, 'console-geofence-multipolygon');
+  assert.deepEqual(errors, []);
+  await admin('DELETE', `/geofences/${multi.id}`);
 
   await admin('PUT', '/visit-rules/tenant', before);
   await context.close();

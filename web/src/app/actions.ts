@@ -4,7 +4,17 @@
 // that names it, check-in before the visit's photos, report and check-out.
 import { currentLang } from '../shared/i18n';
 import { rfc3339, uuid } from '../shared/ids';
-import type { Customer } from '../shared/types';
+import type {
+  Capture,
+  CheckinInput,
+  CheckoutInput,
+  Customer,
+  LeaveInput,
+  PhotoMeta,
+  ProspectInput,
+  PunchInput,
+  ReportInput,
+} from '../shared/types';
 import { kvGet, kvSet } from './db';
 import { updateDay } from './day';
 import type { ActionPlace, Fix } from './location';
@@ -20,10 +30,6 @@ function where(place: ActionPlace, at: string) {
   const base = { lat: f.lat, lon: f.lon, accuracy_m: f.accuracy_m };
   return place.fresh ? base : { ...base, fix_t: f.t };
 }
-
-/** How a photo was made: a frame from the in-app live camera, or a file the rep picked
- * (the server judges a picked file's missing EXIF; a live frame never has any). */
-export type Capture = 'camera' | 'gallery';
 
 async function queuePhoto(blob: Blob, fix: Fix | null, capture: Capture | null, visitId?: string): Promise<string> {
   const id = uuid();
@@ -41,7 +47,7 @@ async function queuePhoto(blob: Blob, fix: Fix | null, capture: Capture | null, 
       ...(fix ? { lat: fix.lat, lon: fix.lon, accuracy_m: fix.accuracy_m } : {}),
       lang: currentLang() === 'en' ? 'en' : 'zh',
       ...(capture ? { capture } : {}),
-    },
+    } satisfies PhotoMeta,
     blob,
     visitId,
     at,
@@ -59,7 +65,7 @@ export async function punch(kind: 'clock-in' | 'clock-out', place: ActionPlace, 
     kind,
     method: 'POST',
     path: `/attendance/${kind}`,
-    body: { id, t: at, ...where(place, at), ...(photoId ? { photo_id: photoId } : {}) },
+    body: { id, t: at, ...where(place, at), ...(photoId ? { photo_id: photoId } : {}) } satisfies PunchInput,
     at,
   });
   await updateDay((d) => {
@@ -68,11 +74,8 @@ export async function punch(kind: 'clock-in' | 'clock-out', place: ActionPlace, 
   });
 }
 
-export interface Prospect {
-  name: string;
-  address?: string;
-  phone?: string;
-}
+/** A new shop checked in at on the spot. */
+export type Prospect = ProspectInput;
 
 /** A customer to check in at: from my customers, or a stop of today's plan. */
 export type Target = Pick<Customer, 'id' | 'name' | 'address'>;
@@ -83,7 +86,7 @@ export async function checkIn(target: Target | Prospect, place: ActionPlace, pla
   const id = uuid();
   const at = rfc3339();
   const known = 'id' in target;
-  const body = {
+  const body: CheckinInput = {
     id,
     t: at,
     ...where(place, at),
@@ -131,7 +134,7 @@ export async function report(visitId: string, formId: string, version: number, a
     kind: 'report',
     method: 'PUT',
     path: `/visits/${visitId}/report`,
-    body: { id, form_id: formId, form_version: version, answers, t: at },
+    body: { id, form_id: formId, form_version: version, answers, t: at } satisfies ReportInput,
     visitId,
     at,
   });
@@ -154,7 +157,7 @@ export async function checkOut(visitId: string, place: ActionPlace): Promise<voi
     kind: 'check-out',
     method: 'POST',
     path: `/visits/${visitId}/check-out`,
-    body: { id, t: at, ...where(place, at) },
+    body: { id, t: at, ...where(place, at) } satisfies CheckoutInput,
     visitId,
     at,
   });
@@ -173,12 +176,8 @@ export async function visitSignature(visitId: string, png: Blob, fix: Fix | null
   return queuePhoto(png, fix, null, visitId);
 }
 
-export interface LeaveRequest {
-  from: string;
-  to: string;
-  leave_type: string;
-  reason: string;
-}
+/** What the rep asks for; the id is given when it is queued. */
+export type LeaveRequest = Omit<LeaveInput, 'id'>;
 
 export interface SentLeave extends LeaveRequest {
   id: string;
@@ -189,7 +188,8 @@ export interface SentLeave extends LeaveRequest {
 export async function requestLeave(leave: LeaveRequest): Promise<string> {
   const id = uuid();
   const at = rfc3339();
-  await outbox.add({ id, kind: 'leave', method: 'POST', path: '/attendance/leave', body: { id, ...leave }, at });
+  const body: LeaveInput = { id, ...leave };
+  await outbox.add({ id, kind: 'leave', method: 'POST', path: '/attendance/leave', body, at });
   const mine = (await kvGet<SentLeave[]>('leaves')) ?? [];
   await kvSet('leaves', [{ id, at, ...leave }, ...mine].slice(0, 50));
   return id;

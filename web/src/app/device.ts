@@ -2,6 +2,7 @@
 // (so a phone shared between reps can be flagged), platform and version, and the
 // device clock at send time (so clock tampering shows as an offset against server time).
 import { uuid, rfc3339 } from '../shared/ids';
+import type { DeviceFacts } from '../shared/types';
 
 export const APP_VERSION = '0.1.0';
 const KEY = 'outfield.device';
@@ -13,13 +14,6 @@ export function deviceId(): string {
     localStorage.setItem(KEY, id);
   }
   return id;
-}
-
-export interface DeviceFacts {
-  id: string;
-  platform: string;
-  app_version: string;
-  clock: string;
 }
 
 export function deviceFacts(): DeviceFacts {

@@ -6,6 +6,7 @@ import { NetworkError } from '../shared/api';
 import { done, tx } from '../shared/idb';
 import { rfc3339 } from '../shared/ids';
 import { distanceM } from '../shared/geo';
+import type { LocationBatch, TrackingPolicy as ServerPolicy } from '../shared/types';
 import { db, kvGet, kvSet } from './db';
 
 export interface Fix {
@@ -50,13 +51,11 @@ const ACTION_WAIT_MS = 4_000;
 /** A last known fix older than this says nothing useful about where the rep is now. */
 const LAST_KNOWN_MAX_MS = 60 * 60_000;
 
-export interface TrackingPolicy {
-  collect: boolean;
-  moving_interval_s: number;
-  stationary_interval_s: number;
-  min_distance_m: number;
-  desired_accuracy_m: number;
-}
+/** The part of the server's tracking policy the watch follows (all of it is cached). */
+type TrackingPolicy = Pick<
+  ServerPolicy,
+  'collect' | 'moving_interval_s' | 'stationary_interval_s' | 'min_distance_m' | 'desired_accuracy_m'
+>;
 
 const FALLBACK: TrackingPolicy = {
   collect: true,
@@ -102,7 +101,7 @@ export class Tracker {
 
   private async refreshPolicy(): Promise<void> {
     try {
-      this.policy = await this.api.get<TrackingPolicy>('/me/tracking-policy');
+      this.policy = await this.api.get<ServerPolicy>('/me/tracking-policy');
       await kvSet('policy', this.policy);
     } catch {
       this.policy = (await kvGet<TrackingPolicy>('policy')) ?? FALLBACK;
@@ -180,7 +179,7 @@ export class Tracker {
       try {
         await this.api.post('/locations', {
           fixes: batch.map((f) => ({ ...f, provider: 'fused' })),
-        });
+        } satisfies LocationBatch);
       } catch (e) {
         if (e instanceof NetworkError) return;
         // A refused batch would block every later one; it is dropped (the server said why).

@@ -4,6 +4,7 @@
 // server confirms it. The server stores an action once per UUID, so resending after a
 // lost answer is safe: that is how "exactly once" survives dead zones and reloads.
 import { ApiError, NetworkError, type Api } from '../shared/api';
+import type { ProblemBody } from '../shared/errors';
 import { done, tx } from '../shared/idb';
 import { db, kvSet } from './db';
 import { deviceFacts } from './device';
@@ -38,7 +39,7 @@ export interface OutboxItem {
 }
 
 export type Refusal =
-  | { status: number; code: string; message: string; fields: unknown[] }
+  | { status: number; code: string; message: string; fields: ProblemBody[] }
   | { local: 'checkin_failed' | 'unknown'; message?: string };
 
 type Listener = () => void;

@@ -6,12 +6,6 @@ import { errorText } from '../shared/errors';
 import { t } from '../shared/i18n';
 import type { OutboxItem } from './outbox';
 
-interface CodedProblem {
-  field: string;
-  code?: string;
-  params?: Record<string, unknown>;
-}
-
 /** The refusal as one sentence (or the old stored text of items from before). */
 export function refusalText(item: OutboxItem): string {
   const p = item.problem;
@@ -26,7 +20,7 @@ export function missingText(item: OutboxItem): string[] {
   if (!p || 'local' in p || p.code !== 'checkout_requirements_unmet') return [];
   // By problem code (contract: `photos_missing` with {required, have}, `report_missing`);
   // a server that names only the field still gets a sentence, without the counts.
-  return (p.fields as CodedProblem[]).flatMap((f) => {
+  return p.fields.flatMap((f) => {
     const code = f.code ?? `${f.field}_missing`;
     if (code === 'photos_missing')
       return [

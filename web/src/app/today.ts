@@ -6,11 +6,11 @@
 // without the endpoint (404) leaves the phone's own day as it is. The server's `last_fix`
 // is not used as this phone's position: another device's fix says nothing about where
 // this phone is.
-import type { Customer } from '../shared/types';
+import type { Customer, Today } from '../shared/types';
 import { kvGet, kvSet } from './db';
 import { undoRefused, updateDay } from './day';
 import { api, outbox } from './session';
-import { mergeToday, type Today } from './todayMerge';
+import { mergeToday } from './todayMerge';
 
 let running: Promise<void> | null = null;
 let again = false;

@@ -1,34 +1,9 @@
 // The server's day merged with what this phone still has to send. The server is the
 // truth for everything it has stored (punches, the open visit, visits done); an action
 // still waiting in the outbox is not on the server yet and must still show.
-import type { AttendanceRequest, MyPlan, Punch, Visit } from '../shared/types';
+import type { Today, Visit } from '../shared/types';
 import type { CurrentVisit, DayState, DoneVisit } from './day';
 import type { OutboxItem } from './outbox';
-
-/** What the server says the rule asks before check-out (when it tells the app). */
-export interface CheckoutRequires {
-  photos: 'block' | 'warn' | 'off';
-  report: 'block' | 'warn' | 'off';
-}
-
-/** A visit as the server shows it, with the optional extras the app can use. */
-export type ServerVisit = Omit<Visit, 'check_in'> & {
-  check_in: Omit<Visit['check_in'], 'lat' | 'lon'> & { lat: number | null; lon: number | null };
-  customer_name?: string | null;
-  checkout_requires?: CheckoutRequires | null;
-};
-
-/** `GET /api/v1/me/today`. */
-export interface Today {
-  date: string;
-  timezone: string;
-  punches: (Punch & { kind: string })[];
-  open_visit: ServerVisit | null;
-  visits: ServerVisit[];
-  plan: MyPlan | null;
-  pending_requests: AttendanceRequest[];
-  last_fix: { t: string; lat: number; lon: number; accuracy_m: number | null } | null;
-}
 
 const isKind = (p: { kind: string }, k: 'in' | 'out') => p.kind === `clock_${k}` || p.kind === `clock-${k}`;
 const byT = <T extends { t: string }>(a: T, b: T) => Date.parse(a.t) - Date.parse(b.t);
@@ -55,8 +30,7 @@ export function mergeToday(
   const serverOut = punches.filter((p) => isKind(p, 'out')).pop();
   const keep = (p?: { id: string; t: string }) => (p && pending.has(p.id) ? p : undefined);
 
-  const nameOf = (v: ServerVisit, prev?: { name: string }) =>
-    v.customer_name ?? names[v.customer_id] ?? prev?.name ?? '';
+  const nameOf = (v: Visit, prev?: { name: string }) => names[v.customer_id] ?? prev?.name ?? '';
 
   // The visit in progress: one started here and not yet sent, else the server's open one
   // (unless this phone is already sending its check-out).

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../shared/errors';
 import { fmtDate, fmtDuration, fmtTime, t, todayInZone } from '../shared/i18n';
-import type { AttendanceDay } from '../shared/types';
+import type { AttendanceDay, AttendanceDays } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { useDirectory } from './directory';
 import { api } from './session';
@@ -41,7 +41,7 @@ function PersonAttendance() {
     if (!employee) return;
     setError('');
     api
-      .get<{ items: AttendanceDay[] }>('/attendance/days', { employee_id: employee, from, to })
+      .get<AttendanceDays>('/attendance/days', { employee_id: employee, from, to })
       .then((r) => setDays(r.items), (e) => setError(errorText(e)));
   }, [employee, from, to]);
 

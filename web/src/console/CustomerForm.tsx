@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../shared/errors';
 import { t } from '../shared/i18n';
 import { uuid } from '../shared/ids';
-import type { Customer, Employee } from '../shared/types';
+import type { Customer, CustomerInput, Employee, Level } from '../shared/types';
 import { api } from './session';
 
 export interface LocationPick {
@@ -24,7 +24,7 @@ export function CustomerForm(props: {
   const [name, setName] = useState(c0.name ?? '');
   const [code, setCode] = useState(c0.code ?? '');
   const [address, setAddress] = useState(c0.address ?? '');
-  const [level, setLevel] = useState(c0.level ?? 'C');
+  const [level, setLevel] = useState<Level>(c0.level ?? 'C');
   const [owner, setOwner] = useState(c0.owner_id ?? '');
   const [radius, setRadius] = useState(c0.checkin_radius_m?.toString() ?? '');
   const [tags, setTags] = useState((c0.tags ?? []).join(', '));
@@ -37,7 +37,7 @@ export function CustomerForm(props: {
   const submit = async (e: Event) => {
     e.preventDefault();
     setError('');
-    const body = {
+    const body: CustomerInput = {
       name,
       code: code || null,
       address: address || null,
@@ -78,7 +78,7 @@ export function CustomerForm(props: {
       <div class="row">
         <label>
           {t('customers.level')}
-          <select name="level" value={level} onChange={(e) => setLevel(e.currentTarget.value)}>
+          <select name="level" value={level} onChange={(e) => setLevel(e.currentTarget.value as Level)}>
             <option>A</option>
             <option>B</option>
             <option>C</option>

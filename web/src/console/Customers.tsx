@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorText } from '../shared/errors';
 import { t } from '../shared/i18n';
 import { createMap, currentTiles, L, type OutfieldMap } from '../shared/map';
-import type { Customer, Page } from '../shared/types';
+import type { Customer, CustomerPage } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { CustomerForm, type LocationPick } from './CustomerForm';
 import { CustomerImport } from './CustomerImport';
@@ -18,7 +18,7 @@ async function allPages(query: Record<string, string | undefined>): Promise<Cust
   const out: Customer[] = [];
   let cursor: string | undefined;
   do {
-    const p = await api.get<Page<Customer>>('/customers', { ...query, limit: 500, cursor });
+    const p = await api.get<CustomerPage>('/customers', { ...query, limit: 500, cursor });
     out.push(...p.items);
     cursor = p.next_cursor ?? undefined;
   } while (cursor && out.length < 5000);

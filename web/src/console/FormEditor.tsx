@@ -7,7 +7,7 @@ import { ApiError } from '../shared/api';
 import { errorText, problemPhrase, problemText } from '../shared/errors';
 import { t } from '../shared/i18n';
 import type { MessageKey } from '../shared/messages';
-import type { FieldType, FormField, FormVersion } from '../shared/types';
+import type { FieldType, Form, FormField, FormInput } from '../shared/types';
 import { api } from './session';
 
 const TYPES: FieldType[] = ['text', 'number', 'single_select', 'multi_select', 'date', 'boolean', 'photo', 'signature'];
@@ -81,8 +81,8 @@ export function FormEditor({
   onSaved,
   readOnly = false,
 }: {
-  form: FormVersion | null;
-  onSaved: (f: FormVersion) => void;
+  form: Form | null;
+  onSaved: (f: Form) => void;
   /** Shown but not editable (a manager reads forms; only an admin changes them). */
   readOnly?: boolean;
 }) {
@@ -93,7 +93,7 @@ export function FormEditor({
   const [saved, setSaved] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   /** An older version being looked at (read-only), or null for the editable current one. */
-  const [old, setOld] = useState<FormVersion | null>(null);
+  const [old, setOld] = useState<Form | null>(null);
 
   useEffect(() => setOld(null), [form?.id, form?.version]);
 
@@ -114,10 +114,10 @@ export function FormEditor({
     setProblems([]);
     setSaved(null);
     try {
-      const body = { name: name.trim(), fields: fields.map(toField) };
+      const body: FormInput = { name: name.trim(), fields: fields.map(toField) };
       const f = form
-        ? await api.put<FormVersion>(`/forms/${form.id}`, body)
-        : await api.post<FormVersion>('/forms', body);
+        ? await api.put<Form>(`/forms/${form.id}`, body)
+        : await api.post<Form>('/forms', body);
       setSaved(f.version);
       onSaved(f);
     } catch (err) {
@@ -133,7 +133,7 @@ export function FormEditor({
   const viewVersion = async (v: number) => {
     if (!form || v === form.version) return setOld(null);
     try {
-      setOld(await api.get<FormVersion>(`/forms/${form.id}`, { version: v }));
+      setOld(await api.get<Form>(`/forms/${form.id}`, { version: v }));
     } catch (err) {
       setError(errorText(err));
     }

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../shared/errors';
 import { fmtDateTime, t } from '../shared/i18n';
-import type { FormVersion } from '../shared/types';
+import type { Form } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { FormEditor } from './FormEditor';
 import { may, useRole } from './roles';
@@ -13,12 +13,12 @@ import { api } from './session';
 export function Forms() {
   const lang = useLang();
   const editable = may(useRole(), 'forms.edit');
-  const [forms, setForms] = useState<FormVersion[] | null>(null);
+  const [forms, setForms] = useState<Form[] | null>(null);
   const [selected, setSelected] = useState<string | 'new' | null>(null);
   const [error, setError] = useState('');
 
   const load = () =>
-    api.get<FormVersion[]>('/forms').then(
+    api.get<Form[]>('/forms').then(
       (f) => setForms([...f].sort((a, b) => a.name.localeCompare(b.name, lang))),
       (e) => setError(errorText(e)),
     );

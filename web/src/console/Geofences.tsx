@@ -7,13 +7,19 @@ import { errorText } from '../shared/errors';
 import { fmtDistance, t } from '../shared/i18n';
 import { uuid } from '../shared/ids';
 import { createMap, currentTiles, L, type OutfieldMap } from '../shared/map';
-import type { Geofence, Page } from '../shared/types';
+import type { FenceGeometry, Geofence, GeofenceInput, GeofenceList } from '../shared/types';
 import { api } from './session';
 
 type LatLon = [number, number];
 type Draft =
   | { id?: string; name: string; kind: 'circle'; center: LatLon | null; radius: number }
   | { id?: string; name: string; kind: 'polygon'; points: LatLon[] };
+
+/** A stored fence's polygons, each as rings of `[lon, lat]` (a fence made through the API
+ * may have several, as a GeoJSON `MultiPolygon`). */
+function polygons(g: FenceGeometry): number[][][][] {
+  return g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
+}
 
 const vertexIcon = () => L.divIcon({ className: 'vertex', iconSize: [12, 12] });
 
@@ -35,7 +41,7 @@ export function Geofences({ readOnly = false }: { readOnly?: boolean }) {
   const datum = currentTiles().datum;
 
   const load = () =>
-    api.get<Page<Geofence>>('/geofences', { limit: 500 }).then((p) => setFences(p.items), (e) => setError(errorText(e)));
+    api.get<GeofenceList>('/geofences', { limit: 500 }).then((p) => setFences(p.items), (e) => setError(errorText(e)));
 
   useEffect(() => {
     const m = createMap(el.current!);
@@ -71,7 +77,10 @@ export function Geofences({ readOnly = false }: { readOnly?: boolean }) {
         f.center && f.radius_m
           ? L.circle(m.toMap(f.center.lat, f.center.lon), { ...style, radius: f.radius_m })
           : f.geojson
-            ? L.polygon(f.geojson.coordinates[0].map(([lon, lat]) => m.toMap(lat, lon)), style)
+            ? L.polygon(
+                polygons(f.geojson).map((rings) => rings.map((ring) => ring.map(([lon, lat]) => m.toMap(lat, lon)))),
+                style,
+              )
             : null;
       layer?.bindTooltip(f.name).on('click', () => !drawingRef.current && edit(f)).addTo(g);
     }
@@ -121,6 +130,10 @@ export function Geofences({ readOnly = false }: { readOnly?: boolean }) {
     if (f.center && f.radius_m) {
       const c = at(f.center.lat, f.center.lon);
       setDraft({ id: f.id, name: f.name, kind: 'circle', center: [c.lat, c.lng], radius: f.radius_m });
+    } else if (f.geojson?.type === 'MultiPolygon') {
+      // The editor draws one polygon; saving a part would drop the others.
+      setDraft(null);
+      setNote(t('geofence.multi_part'));
     } else if (f.geojson) {
       const ring = f.geojson.coordinates[0].slice(0, -1).map(([lon, lat]) => at(lat, lon));
       setDraft({ id: f.id, name: f.name, kind: 'polygon', points: ring.map((p) => [p.lat, p.lng]) });
@@ -142,7 +155,7 @@ export function Geofences({ readOnly = false }: { readOnly?: boolean }) {
   const save = async () => {
     if (!draft || !ready) return;
     setError('');
-    const body =
+    const body: GeofenceInput =
       draft.kind === 'circle'
         ? { name: draft.name, center: { lat: draft.center![0], lon: draft.center![1], coord_system: datum }, radius_m: draft.radius }
         : {
@@ -226,7 +239,11 @@ export function Geofences({ readOnly = false }: { readOnly?: boolean }) {
             </button>
           </>
         )}
-        {note && <span class="badge ok">{note}</span>}
+        {note && (
+          <span class="badge ok" data-testid="fence-note">
+            {note}
+          </span>
+        )}
       </div>
       <p class="muted small hint">
         {drawing

@@ -35,9 +35,9 @@ export function LiveMap() {
         const p = JSON.parse(ev.data) as LivePosition;
         setPeople((prev) => new Map(prev).set(p.employee_id, p));
         place(m, markers.current, p);
-        if (!fitted && p.lat !== null) {
+        if (!fitted && p.lat != null && p.lon != null) {
           fitted = true;
-          m.map.setView(m.toMap(p.lat, p.lon!), 12);
+          m.map.setView(m.toMap(p.lat, p.lon), 12);
         }
       },
       setConnected,
@@ -82,7 +82,7 @@ export function LiveMap() {
               data-employee={p.employee_id}
               onClick={() => go('track', p.employee_id, localDate())}
               onMouseEnter={() => {
-                if (p.lat !== null) mapRef.current?.map.panTo(mapRef.current.toMap(p.lat, p.lon!));
+                if (p.lat != null && p.lon != null) mapRef.current?.map.panTo(mapRef.current.toMap(p.lat, p.lon));
               }}
             >
               <span class={`dot ${p.status}`} />
@@ -102,7 +102,7 @@ export function LiveMap() {
 /** Puts (or moves) one person's marker; its element carries the position for tests and
  * for styling by status. */
 function place(m: OutfieldMap, markers: Map<string, L.Marker>, p: LivePosition): void {
-  if (p.lat === null || p.lon === null) return;
+  if (p.lat == null || p.lon == null) return;
   const at = m.toMap(p.lat, p.lon);
   let marker = markers.get(p.employee_id);
   const icon = L.divIcon({

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../shared/errors';
 import { fmtMonth, fmtNumber, t, todayInZone } from '../shared/i18n';
-import type { Department, MileageRow, Page } from '../shared/types';
+import type { Department, DepartmentList, MileagePage } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { download } from './download';
 import { useReportRows } from './reportRows';
@@ -18,14 +18,14 @@ export function Mileage() {
   const [month, setMonth] = useState(todayInZone().slice(0, 7));
   const [departments, setDepartments] = useState<Department[]>([]);
   const [dept, setDept] = useState('');
-  const { rows, error, setError, missing } = useReportRows<MileageRow>(
+  const { rows, error, setError, missing } = useReportRows<MileagePage>(
     '/mileage/monthly',
     { month, department_id: dept || undefined },
     /^\d{4}-\d{2}$/.test(month),
   );
 
   useEffect(() => {
-    api.get<Page<Department>>('/departments', { limit: 500 }).then((p) => setDepartments(p.items), () => {});
+    api.get<DepartmentList>('/departments', { limit: 500 }).then((p) => setDepartments(p.items), () => {});
   }, []);
 
   const exportXlsx = () =>

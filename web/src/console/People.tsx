@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../shared/errors';
 import { t } from '../shared/i18n';
 import type { MessageKey } from '../shared/messages';
-import type { Department, Employee, Page, Role } from '../shared/types';
+import type { Department, DepartmentInput, DepartmentList, Employee, EmployeeInput, EmployeePage, Role } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { useDirectory } from './directory';
 import { assignableRoles, may, useRole } from './roles';
@@ -30,8 +30,8 @@ export function People() {
   const load = async () => {
     try {
       const [d, e] = await Promise.all([
-        api.get<Page<Department>>('/departments', { limit: 500 }),
-        api.get<Page<Employee>>('/employees', { limit: 500 }),
+        api.get<DepartmentList>('/departments', { limit: 500 }),
+        api.get<EmployeePage>('/employees', { limit: 500 }),
       ]);
       setDepartments(d.items);
       setEmployees(e.items);
@@ -141,7 +141,8 @@ function EmployeeForm(props: { initial: Partial<Employee>; roles: Role[]; depart
   const set = (k: keyof Employee, v: unknown) => setE((x) => ({ ...x, [k]: v }));
   const submit = async (ev: Event) => {
     ev.preventDefault();
-    const body = {
+    // Left-out required fields are the server's to refuse (422, shown by the field).
+    const body: Partial<EmployeeInput> = {
       name: e.name,
       username: e.username || null,
       phone: e.phone || null,
@@ -217,7 +218,7 @@ function DepartmentForm(props: { initial: Partial<Department>; departments: Depa
   const [error, setError] = useState('');
   const submit = async (ev: Event) => {
     ev.preventDefault();
-    const body = { name, parent_id: parent || null };
+    const body: DepartmentInput = { name, parent_id: parent || null };
     try {
       if (props.initial.id) await api.put(`/departments/${props.initial.id}`, body);
       else await api.post('/departments', body);

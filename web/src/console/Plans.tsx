@@ -6,7 +6,17 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { errorText } from '../shared/errors';
 import { fmtDate, fmtDateRange, fmtNumber, fmtTime, fmtWeekday, t, tOr } from '../shared/i18n';
 import { localDate } from '../shared/ids';
-import type { DayPlan, Department, GenerateReport, Page, PlanStop } from '../shared/types';
+import type {
+  DayEdit,
+  DayPlan,
+  Department,
+  DepartmentList,
+  GenerateInput,
+  GenerateReport,
+  PlanStop,
+  PublishInput,
+  PublishReport,
+} from '../shared/types';
 import { useLang } from '../shared/ui';
 import { useDirectory } from './directory';
 import { api } from './session';
@@ -61,7 +71,7 @@ export function Plans() {
   const to = days[6];
 
   useEffect(() => {
-    api.get<Page<Department>>('/departments', { limit: 500 }).then((p) => {
+    api.get<DepartmentList>('/departments', { limit: 500 }).then((p) => {
       setDepartments(p.items);
       // The first department with a parent (a team) is the likeliest to plan.
       setDept((d) => d || (p.items.find((x) => x.parent_id) ?? p.items[0])?.id || '');
@@ -106,7 +116,8 @@ export function Plans() {
   const generate = () =>
     run(async () => {
       setNote(t('plans.generating'));
-      const r = await api.post<GenerateReport>('/plans/generate', { department_id: dept, from, to, time_limit_s: 2 });
+      const body: GenerateInput = { department_id: dept, from, to, time_limit_s: 2 };
+      const r = await api.post<GenerateReport>('/plans/generate', body);
       setReport(r);
       setNote('');
       await load();
@@ -114,14 +125,14 @@ export function Plans() {
 
   const publish = () =>
     run(async () => {
-      const r = await api.post<{ days_published: number }>('/plans/publish', { department_id: dept, from, to });
+      const r = await api.post<PublishReport>('/plans/publish', { department_id: dept, from, to } satisfies PublishInput);
       setNote(t('plans.published', { n: r.days_published }));
       await load();
     });
 
   /** Replaces one rep-day's order on the server and on screen. */
   const save = async (employee: string, date: string, ids: string[]) => {
-    const p = await api.put<DayPlan>(`/plans/${employee}/${date}`, { customer_ids: ids });
+    const p = await api.put<DayPlan>(`/plans/${employee}/${date}`, { customer_ids: ids } satisfies DayEdit);
     setPlans((m) => new Map(m).set(key(employee, date), p));
   };
   const ids = (employee: string, date: string) =>

@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../shared/api';
 import { errorText } from '../shared/errors';
 import { fmtDateRange, fmtDateTime, t, todayInZone, tOr } from '../shared/i18n';
-import type { AttendanceRequest, Department, Employee, Page } from '../shared/types';
+import type { AttendanceRequest, Decision, Department, DepartmentList, Employee } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { useDirectory } from './directory';
 import { may, useRole, useSelf } from './roles';
@@ -49,7 +49,7 @@ export function Requests() {
   const [kept, setKept] = useState<Set<string>>(new Set());
 
   useEffect(() => {
-    api.get<Page<Department>>('/departments', { limit: 500 }).then((p) => setDepartments(p.items), () => {});
+    api.get<DepartmentList>('/departments', { limit: 500 }).then((p) => setDepartments(p.items), () => {});
   }, []);
 
   const people = dir
@@ -86,7 +86,8 @@ export function Requests() {
     setKept((k) => new Set(k).add(r.id));
     setRowError((x) => ({ ...x, [r.id]: '' }));
     try {
-      const updated = await api.post<AttendanceRequest>(`/attendance/requests/${r.id}/decision`, { status: decision });
+      const body: Decision = { status: decision };
+      const updated = await api.post<AttendanceRequest>(`/attendance/requests/${r.id}/decision`, body);
       setRows((rs) => rs?.map((x) => (x.id === r.id ? { ...x, ...updated } : x)) ?? null);
     } catch (e) {
       const message = e instanceof ApiError && e.status === 409 ? t('requests.already_decided') : errorText(e);
@@ -164,9 +165,9 @@ export function Requests() {
                 <td>{tOr(`request.kind.${r.kind}`, r.kind)}</td>
                 <td>{fmtDateRange(r.from, r.to)}</td>
                 <td>
-                  {r.kind === 'leave' && r.body.leave_type && <strong>{tOr(`leave.type.${r.body.leave_type}`, r.body.leave_type)} </strong>}
-                  {r.kind === 'correction' && r.body.kind && (
-                    <strong>{tOr(`correction.${r.body.kind}`, r.body.kind).replace('{time}', fmtDateTime(r.body.t))} </strong>
+                  {'leave_type' in r.body && <strong>{tOr(`leave.type.${r.body.leave_type}`, r.body.leave_type)} </strong>}
+                  {'kind' in r.body && (
+                    <strong>{tOr(`correction.${r.body.kind}`, r.body.kind).replace('{time}', fmtDateTime(new Date(r.body.t)))} </strong>
                   )}
                   <span class="muted">{r.body.reason}</span>
                 </td>

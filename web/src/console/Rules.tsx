@@ -7,7 +7,17 @@ import type { ComponentChildren } from 'preact';
 import { errorText } from '../shared/errors';
 import { t } from '../shared/i18n';
 import type { MessageKey } from '../shared/messages';
-import type { AttendanceRule, Department, Form, Geofence, Page, TrackingRule, VisitRule } from '../shared/types';
+import type {
+  AttendanceRule,
+  Department,
+  DepartmentList,
+  Form,
+  Geofence,
+  GeofenceList,
+  TrackingRule,
+  TrackingRuleSet,
+  VisitRule,
+} from '../shared/types';
 import { useLang } from '../shared/ui';
 import { Geofences } from './Geofences';
 import { may, useRole } from './roles';
@@ -24,7 +34,7 @@ export function Rules() {
   const [scope, setScope] = useState<Scope>('tenant');
   const [departments, setDepartments] = useState<Department[]>([]);
   useEffect(() => {
-    api.get<Page<Department>>('/departments', { limit: 500 }).then((p) => setDepartments(p.items), () => {});
+    api.get<DepartmentList>('/departments', { limit: 500 }).then((p) => setDepartments(p.items), () => {});
   }, []);
   return (
     <div class="split">
@@ -138,7 +148,7 @@ function AttendanceForm({ scope }: { scope: Scope }) {
   }, [scope]);
   const [fences, setFences] = useState<Geofence[]>([]);
   useEffect(() => {
-    api.get<Page<Geofence>>('/geofences', { limit: 500 }).then((p) => setFences(p.items), () => {});
+    api.get<GeofenceList>('/geofences', { limit: 500 }).then((p) => setFences(p.items), () => {});
   }, []);
   if (error) return <p class="error">{error}</p>;
   if (!rule) return <p class="muted">{t('loading')}</p>;
@@ -218,9 +228,9 @@ function TrackingForm({ scope }: { scope: Scope }) {
   const [tick, setTick] = useState(0);
   useEffect(() => {
     api
-      .get<{ tenant?: TrackingRule | null; departments?: Record<string, TrackingRule>; default: TrackingRule }>('/tracking-rules')
+      .get<TrackingRuleSet>('/tracking-rules')
       .then((r) => {
-        const mine = scope === 'tenant' ? r.tenant : r.departments?.[scope];
+        const mine = scope === 'tenant' ? r.tenant : r.departments[scope];
         setOwn(!!mine);
         setRule(mine ?? r.tenant ?? r.default);
       }, () => {});

@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../shared/errors';
 import { fmtDate, fmtDateRange, fmtDayOfMonth, fmtTime, fmtWeekday, t, tOr, todayInZone } from '../shared/i18n';
 import type { MessageKey } from '../shared/messages';
-import type { Department, Page, TeamRow } from '../shared/types';
+import type { Department, DepartmentList, TeamPage, TeamRow } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { download } from './download';
 import { useReportRows } from './reportRows';
@@ -25,14 +25,14 @@ export function TeamAttendance() {
   const [dept, setDept] = useState('');
   const [from, setFrom] = useState(todayInZone(-13));
   const [to, setTo] = useState(todayInZone());
-  const { rows, error, setError, missing } = useReportRows<TeamRow>(
+  const { rows, error, setError, missing } = useReportRows<TeamPage>(
     '/attendance/team',
     { department_id: dept || undefined, from, to },
     Boolean(from && to),
   );
 
   useEffect(() => {
-    api.get<Page<Department>>('/departments', { limit: 500 }).then((p) => setDepartments(p.items), () => {});
+    api.get<DepartmentList>('/departments', { limit: 500 }).then((p) => setDepartments(p.items), () => {});
   }, []);
 
   const exportXlsx = () =>

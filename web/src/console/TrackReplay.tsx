@@ -7,7 +7,7 @@ import { fmtDistance, fmtDuration, fmtNumber, fmtTime, t } from '../shared/i18n'
 import { localDate } from '../shared/ids';
 import { createMap, L, type OutfieldMap } from '../shared/map';
 import { go } from '../shared/route';
-import type { DayTrack, Page, Visit } from '../shared/types';
+import type { DayTrack, Visit, VisitPage } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { useDirectory } from './directory';
 import { api } from './session';
@@ -47,7 +47,7 @@ export function TrackReplay({ employeeId, date }: { employeeId?: string; date?: 
       (e) => setError(errorText(e)),
     );
     api
-      .get<Page<Visit>>('/visits', { employee_id: employeeId, from: day, to: day, limit: 200 })
+      .get<VisitPage>('/visits', { employee_id: employeeId, from: day, to: day, limit: 200 })
       .then((p) => setVisits(p.items), () => setVisits([]));
   }, [employeeId, day]);
 
@@ -75,7 +75,10 @@ export function TrackReplay({ employeeId, date }: { employeeId?: string; date?: 
         .addTo(g);
     });
     visits.forEach((v) => {
-      L.circleMarker(m.toMap(v.check_in.lat, v.check_in.lon), {
+      // A check-in made without a position (flagged `no_fix`) has no place on the map.
+      const { lat, lon } = v.check_in;
+      if (lat == null || lon == null) return;
+      L.circleMarker(m.toMap(lat, lon), {
         radius: 6,
         color: '#047857',
         fillColor: '#10b981',

@@ -6,7 +6,7 @@ import { errorText } from '../shared/errors';
 import { FLAG_CODES, flagLabel, flagSentence } from '../shared/flags';
 import { fmtDate, fmtDateTime, fmtDistance, fmtDuration, t, todayInZone } from '../shared/i18n';
 import { go } from '../shared/route';
-import type { Flag, Form, FormField, Page, Visit } from '../shared/types';
+import type { Flag, Form, FormField, Visit, VisitPage } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { useDirectory } from './directory';
 import { api } from './session';
@@ -25,7 +25,7 @@ export function Visits({ selected }: { selected?: string }) {
   useEffect(() => {
     setError('');
     api
-      .get<Page<Visit>>('/visits', { from, to, judgement, employee_id: employee, flag, limit: 200 })
+      .get<VisitPage>('/visits', { from, to, judgement, employee_id: employee, flag, limit: 200 })
       .then((p) => setPage(p.items), (e) => setError(errorText(e)));
   }, [from, to, judgement, employee, flag]);
 

@@ -6,7 +6,7 @@ import { createContext } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
 import type { Api } from '../shared/api';
 import { t } from '../shared/i18n';
-import type { Customer, Employee, Page, Role } from '../shared/types';
+import type { Customer, CustomerPage, Employee, EmployeePage, Pages, Role } from '../shared/types';
 
 export class Directory {
   employees = new Map<string, Employee>();
@@ -28,9 +28,9 @@ export class Directory {
 
   async load(): Promise<void> {
     await Promise.all([
-      this.all<Employee>('/employees', (e) => this.employees.set(e.id, e)).catch(() => {}),
+      this.all<EmployeePage>('/employees', (e) => this.employees.set(e.id, e)).catch(() => {}),
       this.readsCustomers
-        ? this.all<Customer>('/customers', (c) => this.customers.set(c.id, c)).catch(() => {})
+        ? this.all<CustomerPage>('/customers', (c) => this.customers.set(c.id, c)).catch(() => {})
         : Promise.resolve(),
     ]);
     this.loaded = true;
@@ -41,11 +41,11 @@ export class Directory {
     this.listeners.forEach((f) => f());
   }
 
-  private async all<T>(path: string, keep: (x: T) => void): Promise<void> {
+  private async all<P extends Pages>(path: string, keep: (x: P['items'][number]) => void): Promise<void> {
     let cursor: string | undefined;
     do {
-      const page = await this.api.get<Page<T>>(path, { limit: 500, cursor });
-      page.items.forEach(keep);
+      const page = await this.api.get<P>(path, { limit: 500, cursor });
+      (page.items as P['items'][number][]).forEach(keep);
       cursor = page.next_cursor ?? undefined;
     } while (cursor);
   }

@@ -5,17 +5,21 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../shared/api';
 import { errorText } from '../shared/errors';
 import { t } from '../shared/i18n';
-import type { Page } from '../shared/types';
+import type { MileagePage, TeamPage } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { api } from './session';
 
-export function useReportRows<T extends { employee: { name: string } }>(
+/** The per-person reports' pages; `P['items']` are their rows. */
+type ReportPage = TeamPage | MileagePage;
+
+export function useReportRows<P extends ReportPage>(
   path: string,
   query: Record<string, string | undefined>,
   ready: boolean,
 ) {
   const lang = useLang();
-  const [rows, setRows] = useState<T[] | null>(null);
+  type Row = P['items'][number];
+  const [rows, setRows] = useState<Row[] | null>(null);
   const [error, setError] = useState('');
   const [missing, setMissing] = useState(false);
   const key = JSON.stringify(query);
@@ -26,11 +30,11 @@ export function useReportRows<T extends { employee: { name: string } }>(
     setRows(null);
     let live = true;
     (async () => {
-      const all: T[] = [];
+      const all: Row[] = [];
       let cursor: string | undefined;
       do {
-        const page = await api.get<Page<T>>(path, { ...query, cursor });
-        all.push(...page.items);
+        const page = await api.get<P>(path, { ...query, cursor });
+        all.push(...(page.items as Row[]));
         cursor = page.next_cursor ?? undefined;
       } while (cursor);
       return all;

@@ -7,19 +7,8 @@ import type { Api } from './api';
 import { errorText } from './errors';
 import { t } from './i18n';
 import type { MessageKey } from './messages';
+import type { DemoAccount, DemoAccounts } from './types';
 import { LangSwitch, useLang } from './ui';
-
-interface DemoAccount {
-  role: string;
-  username: string;
-  name: string;
-  tenant: string;
-}
-
-interface DemoAccounts {
-  items: DemoAccount[];
-  password_hint: string | null;
-}
 
 const ROLE_ORDER = ['admin', 'manager', 'finance', 'field'];
 

@@ -3,15 +3,9 @@
 // the server's codes and their `message` is already a sentence in the user's language
 // (shared/errors.ts), so a screen that shows `e.message` is translated.
 import { apiErrorText, networkText } from './errors';
+import type { FieldProblem, LoginRequest, LoginResponse } from './types';
 
-export interface FieldProblem {
-  field: string;
-  /** Stable problem code, e.g. `too_long`; see shared/msgs/errors.ts. */
-  code?: string;
-  /** The server's English, for logs only. */
-  problem: string;
-  params?: Record<string, unknown>;
-}
+export type { FieldProblem };
 
 /** An answer from the server that was not 2xx, in the API's one error shape. `message`
  *  is the localized sentence; `serverMessage` keeps the server's English for logs. */
@@ -52,11 +46,11 @@ export class Api {
   }
 
   async login(tenant: string, username: string, password: string): Promise<void> {
-    const r = await this.request<{ token: string }>('POST', '/auth/login', {
+    const r = await this.request<LoginResponse>('POST', '/auth/login', {
       tenant,
       username,
       password,
-    });
+    } satisfies LoginRequest);
     this.token = r.token;
     localStorage.setItem(this.storageKey, r.token);
   }

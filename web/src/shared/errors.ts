@@ -5,30 +5,21 @@
 // This module imports nothing from api.ts at run time (api.ts calls it when it throws).
 import { currentLang } from './i18n';
 import { en, zh, type ErrorTable } from './msgs/errors';
+import type { ErrorBody, FieldProblem, RowError } from './types';
 
-/** One field problem as the server answers it (contract A). */
-export interface ProblemBody {
-  field: string;
-  code?: string;
-  problem?: string;
-  params?: Record<string, unknown>;
-}
+// What these functions read: the API's shapes (contract A), with only what places a
+// problem required (a problem's field, a row's row and column, an error's code), since
+// refusals kept on a phone by older versions of the app may lack the rest.
 
-/** A spreadsheet import's refused row. */
-export interface RowProblemBody {
-  row: number;
-  column: string;
-  code?: string;
-  problem?: string;
-  params?: Record<string, unknown>;
-}
+/** One field problem (`FieldProblemBody`). */
+export type ProblemBody = Pick<FieldProblem, 'field'> & Partial<FieldProblem>;
 
-/** The `error` object of an error answer. */
-export interface ApiErrorBody {
-  code: string;
-  message?: string;
-  fields?: ProblemBody[];
-}
+/** A spreadsheet import's refused row (`RowError`). */
+export type RowProblemBody = Pick<RowError, 'row' | 'column'> & Partial<RowError>;
+
+/** The `error` object of an error answer (`ErrorBody.error`). */
+export type ApiErrorBody = Pick<ErrorBody['error'], 'code'> &
+  Partial<Pick<ErrorBody['error'], 'message'>> & { fields?: ProblemBody[] };
 
 function table(): ErrorTable {
   return currentLang() === 'zh-CN' ? zh : en;

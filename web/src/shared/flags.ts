@@ -4,6 +4,7 @@
 // the same everywhere and no evidence JSON reaches the screen.
 import { fmtDistance, fmtDuration, t, tOr } from './i18n';
 import type { MessageKey } from './messages';
+import type { FlagCode } from './types';
 
 export interface FlagLike {
   code: string;
@@ -16,27 +17,29 @@ export interface FlagContext {
   employeeName?: (id: string) => string | undefined;
 }
 
-/** Every flag code the server raises (evidence.rs FlagCode, contract B). */
-export const FLAG_CODES = [
-  'outside_radius',
-  'uncertain_location',
-  'mock_location',
-  'developer_mode',
-  'rooted',
-  'emulator',
-  'clock_offset',
-  'late_sync',
-  'device_shared',
-  'photo_reused',
-  'photo_exif_mismatch',
-  'photo_no_exif',
-  'too_short',
-  'photos_missing',
-  'report_missing',
-  'no_fix',
-  'stale_fix',
-];
-const KNOWN = new Set(FLAG_CODES);
+/** Every flag code the server raises (the document's `FlagCode`, contract B), in the order
+ * the visit filter lists them; a code added to or dropped from the document fails the build. */
+const CODES: { [C in FlagCode]: true } = {
+  outside_radius: true,
+  uncertain_location: true,
+  mock_location: true,
+  developer_mode: true,
+  rooted: true,
+  emulator: true,
+  clock_offset: true,
+  late_sync: true,
+  device_shared: true,
+  photo_reused: true,
+  photo_exif_mismatch: true,
+  photo_no_exif: true,
+  too_short: true,
+  photos_missing: true,
+  report_missing: true,
+  no_fix: true,
+  stale_fix: true,
+};
+export const FLAG_CODES = Object.keys(CODES) as FlagCode[];
+const KNOWN = new Set<string>(FLAG_CODES);
 
 /** The flag's short name ("Outside the radius"); an unknown code reads as "Other check". */
 export function flagLabel(code: string): string {

@@ -122,3 +122,23 @@ fn errors_are_listed_with_the_error_body() {
         }
     }
 }
+
+/// `web/openapi.json` is the document the web build generates its API types from
+/// (`web/src/shared/api.gen.ts`), so the console and the field app are type-checked against
+/// what the server answers. It must equal `outfield openapi`'s output; regenerate with
+/// `UPDATE_OPENAPI=1 cargo test -p server --lib openapi`.
+#[test]
+fn web_copy_is_current() {
+    let text = format!("{}\n", crate::app::document().to_pretty_json().unwrap());
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/openapi.json");
+    if std::env::var_os("UPDATE_OPENAPI").is_some() {
+        std::fs::write(&path, &text).unwrap();
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        have == text,
+        "{} is not the server's document; run UPDATE_OPENAPI=1 cargo test -p server --lib openapi \
+         (then `npm run build` in web/ to check the front end against it)",
+        path.display()
+    );
+}

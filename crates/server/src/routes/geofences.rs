@@ -37,10 +37,27 @@ pub struct Geofence {
     pub center: Option<PointOutput>,
     pub radius_m: Option<f64>,
     /// The polygons as a GeoJSON geometry (WGS-84, `[lon, lat]`); null for circles.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<FenceGeometry>)]
     pub geojson: Option<serde_json::Value>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+// Documentation only: the shape of what `Fence::geojson` answers.
+/// A polygon fence as a GeoJSON geometry: a `Polygon` for one polygon, a `MultiPolygon` for
+/// several. Rings are closed (the first position repeated last); holes follow their outer ring.
+#[derive(Serialize, ToSchema)]
+#[serde(tag = "type")]
+#[allow(dead_code)]
+enum FenceGeometry {
+    Polygon {
+        /// Rings of `[lon, lat]` positions, the outer ring first.
+        coordinates: Vec<Vec<[f64; 2]>>,
+    },
+    MultiPolygon {
+        /// Polygons, each as a `Polygon`'s `coordinates`.
+        coordinates: Vec<Vec<Vec<[f64; 2]>>>,
+    },
 }
 
 impl From<StoredFence> for Geofence {

@@ -61,8 +61,19 @@ pub struct RequestView {
     pub status: String,
     pub from: String,
     pub to: String,
-    #[schema(value_type = Object)]
+    /// What the rep sent: a `LeaveInput` for `leave`, a `CorrectionInput` for `correction`.
+    #[schema(value_type = RequestBody)]
     pub body: serde_json::Value,
+}
+
+// Documentation only: the shape of `RequestView::body`.
+/// The input a request was made with, as stored.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum RequestBody {
+    Leave(LeaveInput),
+    Correction(CorrectionInput),
 }
 
 pub(crate) fn view(r: StoredRequest) -> ApiResult<RequestView> {

@@ -136,10 +136,30 @@ pub struct DayTrack {
     pub summary: DaySummary,
     pub employee_id: EmployeeId,
     /// Simplified path: `[lat, lon, epoch_ms]` per kept point.
+    #[schema(schema_with = polyline_schema)]
     pub polyline: Vec<[f64; 3]>,
     /// Largest distance of a dropped fix from the simplified path, metres.
     pub polyline_error_m: f64,
     pub coord_system: String,
+}
+
+/// `[[lat, lon, epoch_ms], …]`: each point exactly three numbers, which utoipa does not
+/// say of a Rust array by itself (the web's generated types read it as a tuple).
+fn polyline_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type};
+    let number = ObjectBuilder::new()
+        .schema_type(Type::Number)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Double)));
+    let point = ArrayBuilder::new()
+        .items(number)
+        .min_items(Some(3))
+        .max_items(Some(3));
+    ArrayBuilder::new()
+        .items(point)
+        .description(Some(
+            "Simplified path: `[lat, lon, epoch_ms]` per kept point.",
+        ))
+        .build()
 }
 
 fn parse_date(s: &str) -> ApiResult<NaiveDate> {

@@ -5,7 +5,7 @@ import { errorText } from '../../shared/errors';
 import { currentLang, fmtDistance, t } from '../../shared/i18n';
 import { distanceM } from '../../shared/geo';
 import { go } from '../../shared/route';
-import type { Customer, Page } from '../../shared/types';
+import type { Customer, CustomerPage } from '../../shared/types';
 import { checkIn } from '../actions';
 import { kvGet, kvSet } from '../db';
 import type { Fix } from '../location';
@@ -16,7 +16,7 @@ export async function myCustomers(): Promise<Customer[]> {
     const all: Customer[] = [];
     let cursor: string | undefined;
     do {
-      const p = await api.get<Page<Customer>>('/customers', { limit: 500, cursor });
+      const p = await api.get<CustomerPage>('/customers', { limit: 500, cursor });
       all.push(...p.items);
       cursor = p.next_cursor ?? undefined;
     } while (cursor);

@@ -5,12 +5,11 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../../shared/errors';
 import { currentLang, fmtDateTime, t, tOr } from '../../shared/i18n';
 import { localDate } from '../../shared/ids';
-import type { AttendanceRequest, Me } from '../../shared/types';
+import type { AttendanceRequest, Me, Today } from '../../shared/types';
 import { requestLeave, type SentLeave } from '../actions';
 import { kvGet } from '../db';
 import { useOutbox } from '../hooks';
 import { refusalText } from '../refusal';
-import type { Today } from '../todayMerge';
 import { api } from '../session';
 
 const TYPES = ['annual', 'sick', 'personal'];
@@ -130,7 +129,7 @@ export function LeaveScreen({ me }: { me: Me | null }) {
           <ul class="plain" data-testid="leave-pending">
             {elsewhere.map((r) => (
               <li data-leave={r.id}>
-                <strong>{tOr(`leave.type.${r.body.leave_type}`, String(r.body.leave_type ?? ''))}</strong>{' '}
+                <strong>{'leave_type' in r.body ? tOr(`leave.type.${r.body.leave_type}`, r.body.leave_type) : ''}</strong>{' '}
                 {r.from === r.to ? fmtDay(r.from) : `${fmtDay(r.from)} – ${fmtDay(r.to)}`}{' '}
                 <span class="badge warn">{tOr(`request.status.${r.status}`, r.status)}</span>
               </li>

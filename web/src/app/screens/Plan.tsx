@@ -9,7 +9,7 @@ import { distanceM } from '../../shared/geo';
 import { fmtDistance, fmtNumber, fmtTime, t } from '../../shared/i18n';
 import { localDate } from '../../shared/ids';
 import { go } from '../../shared/route';
-import type { MyPlan, MyPlanStop } from '../../shared/types';
+import type { MyPlan, MyPlanStop, ReoptimizeInput } from '../../shared/types';
 import { checkIn } from '../actions';
 import { useDay } from '../day';
 import { kvGet, kvSet } from '../db';
@@ -64,7 +64,7 @@ export function PlanScreen() {
         setError(t('plan.no_position'));
         return;
       }
-      const p = await api.post<MyPlan>('/me/plan/reoptimize', { lat: f.lat, lon: f.lon });
+      const p = await api.post<MyPlan>('/me/plan/reoptimize', { lat: f.lat, lon: f.lon } satisfies ReoptimizeInput);
       setPlan(p);
       await kvSet(`plan:${date}`, p);
     } catch (e) {

@@ -15,7 +15,6 @@ import { LocalPhoto } from '../Photos';
 import { missingText, refusalText } from '../refusal';
 import { ReportForm } from '../ReportForm';
 import { api, tracker } from '../session';
-import type { ServerVisit } from '../todayMerge';
 
 async function loadForms(): Promise<Form[]> {
   try {
@@ -45,7 +44,7 @@ async function loadForm(id: string, version: number, forms: Form[]): Promise<For
 export function VisitScreen() {
   const day = useDay();
   const visit = day?.visit;
-  const answer = useResult<Visit & Pick<ServerVisit, 'checkout_requires'>>(visit?.id);
+  const answer = useResult<Visit>(visit?.id);
   const { items } = useOutbox();
   const [forms, setForms] = useState<Form[]>([]);
   const [formId, setFormId] = useState('');

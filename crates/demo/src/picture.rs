@@ -4,7 +4,7 @@
 //! far apart in perceptual hash, and the same seed always gives the same bytes (a reused
 //! photo is the same file).
 
-use image::{ImageEncoder, Rgb, RgbImage};
+use image::{Rgb, RgbImage};
 
 use crate::rng::Dice;
 
@@ -25,8 +25,15 @@ pub struct TakenAt {
 pub fn shop_front_jpeg(seed: u64, width: u32, height: u32, taken: TakenAt) -> Vec<u8> {
     let img = shop_front(seed, width, height);
     let mut jpeg = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 82)
-        .write_image(img.as_raw(), width, height, image::ExtendedColorType::Rgb8)
+    let side =
+        |n: u32| u16::try_from(n).expect("a demo photo is smaller than 65,536 pixels a side");
+    jpeg_encoder::Encoder::new(&mut jpeg, 82)
+        .encode(
+            img.as_raw(),
+            side(width),
+            side(height),
+            jpeg_encoder::ColorType::Rgb,
+        )
         .expect("encoding an in-memory RGB image cannot fail");
     with_exif(&jpeg, &exif_block(taken))
 }

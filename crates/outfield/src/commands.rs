@@ -198,6 +198,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             font,
             web_dir,
         } => {
+            let _claim = match server::startup::sqlite_file(&db.database_url) {
+                Some(file) => {
+                    Some(server::startup::claim_sqlite(&file).map_err(anyhow::Error::msg)?)
+                }
+                None => None,
+            };
+            server::startup::check_data_dir(&data_dir).map_err(anyhow::Error::msg)?;
             let store = open(&db.database_url).await?;
             let config = server::Config {
                 session_ttl: Duration::from_secs(session_ttl_hours.max(1) * 3600),

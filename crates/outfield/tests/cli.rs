@@ -475,3 +475,59 @@ fn serve_removes_leftovers_of_interrupted_uploads() {
     );
     assert_eq!(std::fs::read(&complete).unwrap(), b"a whole photo");
 }
+
+/// SQLite takes one server: a second `serve` on the same file says so and exits, and a
+/// data directory that cannot be written stops the server at start, naming it.
+#[cfg(target_os = "linux")]
+#[test]
+fn serve_refuses_a_second_server_on_one_sqlite_file_and_an_unwritable_data_dir() {
+    let s = Scratch::new();
+    let port = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    };
+    let data = s.0.join("data");
+    let serve = |data: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_outfield"))
+            .args([
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{}", port()),
+                "--osmand-listen",
+                "off",
+                "--data-dir",
+                data.to_str().unwrap(),
+            ])
+            .env("OUTFIELD_DATABASE_URL", s.db())
+            .env("OUTFIELD_LOG", "warn")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut first = serve(&data);
+    // The first server holds its claim once its database file exists.
+    for _ in 0..100 {
+        if s.0.join("t.db").exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let second = serve(&data).wait_with_output().unwrap();
+    assert!(!second.status.success());
+    let err = text(&second.stderr);
+    assert!(err.contains("another Outfield server"), "{err}");
+    let _ = first.kill();
+    let _ = first.wait();
+
+    let blocker = s.file("not-a-dir", "x");
+    let out = serve(&blocker.join("photos")).wait_with_output().unwrap();
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("not-a-dir/photos") && err.contains("not writable"),
+        "{err}"
+    );
+}

@@ -26,9 +26,18 @@ pub(crate) fn to_rgb(image: &DynamicImage) -> RgbImage {
 
 /// Encodes as baseline JPEG.
 pub(crate) fn jpeg(rgb: &RgbImage, quality: u8) -> Result<Vec<u8>, PhotoError> {
+    let too_big = || {
+        PhotoError::Encode(format!(
+            "{}×{} is too large for JPEG",
+            rgb.width(),
+            rgb.height()
+        ))
+    };
+    let width = u16::try_from(rgb.width()).map_err(|_| too_big())?;
+    let height = u16::try_from(rgb.height()).map_err(|_| too_big())?;
     let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality.clamp(1, 100))
-        .encode_image(rgb)
+    jpeg_encoder::Encoder::new(&mut out, quality.clamp(1, 100))
+        .encode(rgb.as_raw(), width, height, jpeg_encoder::ColorType::Rgb)
         .map_err(|e| PhotoError::Encode(e.to_string()))?;
     Ok(out)
 }

@@ -21,6 +21,7 @@ pub mod photo_files;
 pub mod photo_index;
 pub(crate) mod refs;
 pub mod routes;
+pub mod startup;
 pub mod state;
 pub mod tenants;
 pub mod tracking;

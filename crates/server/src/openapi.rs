@@ -2,6 +2,7 @@
 //! collected from the handlers' `#[utoipa::path]` annotations.
 
 mod errors;
+pub mod query_params;
 #[cfg(test)]
 mod tests;
 

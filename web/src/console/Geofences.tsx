@@ -35,7 +35,7 @@ export function Geofences({ readOnly = false }: { readOnly?: boolean }) {
   const datum = currentTiles().datum;
 
   const load = () =>
-    api.get<Page<Geofence>>('/geofences', { limit: 500 }).then((p) => setFences(p.items), (e) => setError(errorText(e)));
+    api.get<Page<Geofence>>('/geofences').then((p) => setFences(p.items), (e) => setError(errorText(e)));
 
   useEffect(() => {
     const m = createMap(el.current!);

@@ -25,7 +25,7 @@ export function Mileage() {
   );
 
   useEffect(() => {
-    api.get<Page<Department>>('/departments', { limit: 500 }).then((p) => setDepartments(p.items), () => {});
+    api.get<Page<Department>>('/departments').then((p) => setDepartments(p.items), () => {});
   }, []);
 
   const exportXlsx = () =>

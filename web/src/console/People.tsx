@@ -30,7 +30,7 @@ export function People() {
   const load = async () => {
     try {
       const [d, e] = await Promise.all([
-        api.get<Page<Department>>('/departments', { limit: 500 }),
+        api.get<Page<Department>>('/departments'),
         api.get<Page<Employee>>('/employees', { limit: 500 }),
       ]);
       setDepartments(d.items);

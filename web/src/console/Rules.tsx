@@ -24,7 +24,7 @@ export function Rules() {
   const [scope, setScope] = useState<Scope>('tenant');
   const [departments, setDepartments] = useState<Department[]>([]);
   useEffect(() => {
-    api.get<Page<Department>>('/departments', { limit: 500 }).then((p) => setDepartments(p.items), () => {});
+    api.get<Page<Department>>('/departments').then((p) => setDepartments(p.items), () => {});
   }, []);
   return (
     <div class="split">
@@ -138,7 +138,7 @@ function AttendanceForm({ scope }: { scope: Scope }) {
   }, [scope]);
   const [fences, setFences] = useState<Geofence[]>([]);
   useEffect(() => {
-    api.get<Page<Geofence>>('/geofences', { limit: 500 }).then((p) => setFences(p.items), () => {});
+    api.get<Page<Geofence>>('/geofences').then((p) => setFences(p.items), () => {});
   }, []);
   if (error) return <p class="error">{error}</p>;
   if (!rule) return <p class="muted">{t('loading')}</p>;

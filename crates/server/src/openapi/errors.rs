@@ -1,6 +1,7 @@
-//! The error statuses an operation can answer, derived from what it takes: every
-//! authenticated operation can answer 401 and 403, one with path parameters 400 and 404,
-//! one with query parameters or a body 400 and 422, one with a body 413 and 415. Statuses
+//! The error statuses an operation can answer, derived from what it takes: every operation
+//! can answer 422 (a query parameter it does not declare, see `query_params`), every
+//! authenticated operation 401 and 403, one with path parameters 400 and 404, one with
+//! query parameters or a body 400, one with a body 413 and 415. Statuses
 //! only a handler knows (409, 429, …) stay in its annotation. Every response gets a
 //! description (OpenAPI 3.1 requires one).
 
@@ -60,7 +61,10 @@ fn error_description(status: &str) -> Option<&'static str> {
         }
         "413" => "The body is larger than the server accepts",
         "415" => "The body is not in a content type this operation takes",
-        "422" => "The input parses but is not valid; `error.fields` names each problem",
+        "422" => {
+            "The input parses but is not valid, or a query parameter is not one the \
+             operation declares (`unknown_field`); `error.fields` names each problem"
+        }
         "429" => "Too many attempts; retry after the `Retry-After` seconds",
         "500" => "Unexpected server failure",
         "503" => "A dependency of this operation is unavailable",
@@ -95,7 +99,7 @@ pub fn register(components: &mut utoipa::openapi::Components) {
 
 /// Adds the statuses the operation's shape implies and fills missing descriptions.
 pub fn complete(op: &mut Operation) {
-    let mut implied: Vec<&str> = vec!["500"];
+    let mut implied: Vec<&str> = vec!["500", "422"];
     if authenticated(op) {
         implied.extend(["401", "403"]);
     }
@@ -103,7 +107,7 @@ pub fn complete(op: &mut Operation) {
         implied.extend(["400", "404"]);
     }
     if has_param(op, ParameterIn::Query) {
-        implied.extend(["400", "422"]);
+        implied.push("400");
     }
     if op.request_body.is_some() {
         implied.extend(["400", "413", "415", "422"]);

@@ -20,6 +20,7 @@ mod migration_0008;
 mod no_fix;
 mod plan_conflicts;
 mod plans;
+mod query_contract;
 mod reach_walker;
 mod reports;
 mod roles;

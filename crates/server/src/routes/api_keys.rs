@@ -55,8 +55,10 @@ impl From<ApiKeyRecord> for ApiKey {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewKeyRequest {
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     /// e.g. `["customers:read", "customers:write"]`
+    #[schema(min_items = 1)]
     pub scopes: Vec<ApiScope>,
 }
 

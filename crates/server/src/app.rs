@@ -5,6 +5,7 @@ use crate::openapi;
 use crate::openapi::query_params::{self, DeclaredQueries};
 use crate::routes;
 use crate::state::{AppState, Config};
+use crate::timeout::Timed;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::StatusCode;
@@ -105,15 +106,22 @@ pub fn document() -> utoipa::openapi::OpenApi {
 }
 
 /// The routes and their finished document (see `openapi::finish`); every route takes only
-/// the query parameters the document declares for it (see `openapi::query_params`).
+/// the query parameters the document declares for it (see `openapi::query_params`), and
+/// all but streams and uploads are bounded in time (see `timeout`).
 fn parts(config: &Config) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (api, doc) = api(config).split_for_parts();
     let doc = openapi::finish(doc);
     let declared = Arc::new(DeclaredQueries::from_document(&doc));
-    let api = api.route_layer(axum::middleware::from_fn_with_state(
-        declared,
-        query_params::refuse_undeclared,
-    ));
+    let timed = Arc::new(Timed::from_document(&doc, config.request_timeout));
+    let api = api
+        .route_layer(axum::middleware::from_fn_with_state(
+            timed,
+            crate::timeout::time_out,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            declared,
+            query_params::refuse_undeclared,
+        ));
     (api, doc)
 }
 

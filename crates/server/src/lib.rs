@@ -22,6 +22,7 @@ pub(crate) mod refs;
 pub mod routes;
 pub mod state;
 pub mod tenants;
+pub mod timeout;
 pub mod tracking;
 pub mod web;
 

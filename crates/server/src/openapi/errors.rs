@@ -1,7 +1,8 @@
 //! The error statuses an operation can answer, derived from what it takes: every operation
 //! can answer 422 (a query parameter it does not declare, see `query_params`), every
 //! authenticated operation 401 and 403, one with path parameters 400 and 404, one with
-//! query parameters or a body 400, one with a body 413 and 415. Statuses
+//! query parameters or a body 400, one with a body 413 and 415, one bounded by the request
+//! time-out 503 (`crate::timeout`). Statuses
 //! only a handler knows (409, 429, …) stay in its annotation. Every response gets a
 //! description (OpenAPI 3.1 requires one).
 
@@ -67,7 +68,10 @@ fn error_description(status: &str) -> Option<&'static str> {
         }
         "429" => "Too many attempts; retry after the `Retry-After` seconds",
         "500" => "Unexpected server failure",
-        "503" => "A dependency of this operation is unavailable",
+        "503" => {
+            "A dependency of this operation is unavailable, or the operation took longer than \
+             the server's request time-out (`timed_out`); retry after `Retry-After` seconds"
+        }
         _ => return None,
     })
 }
@@ -86,7 +90,9 @@ fn error_response(description: &str) -> Response {
 
 /// The shared error responses, registered once under `components.responses` as `E<status>`
 /// and referred to by every operation that can answer them.
-pub const SHARED: [&str; 8] = ["400", "401", "403", "404", "409", "413", "415", "422"];
+pub const SHARED: [&str; 9] = [
+    "400", "401", "403", "404", "409", "413", "415", "422", "503",
+];
 
 pub fn register(components: &mut utoipa::openapi::Components) {
     for status in SHARED.into_iter().chain(["500"]) {
@@ -111,6 +117,9 @@ pub fn complete(op: &mut Operation) {
     }
     if op.request_body.is_some() {
         implied.extend(["400", "413", "415", "422"]);
+    }
+    if crate::timeout::applies(op) {
+        implied.push("503");
     }
     // A create that answers a retry (200 beside 201) refuses its id with another body.
     if op.responses.responses.contains_key("201") && op.responses.responses.contains_key("200") {

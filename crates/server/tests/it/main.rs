@@ -25,6 +25,7 @@ mod reach_walker;
 mod reports;
 mod roles;
 mod throttle;
+mod timeouts;
 mod tracking;
 mod visit_flags;
 mod visit_replays;

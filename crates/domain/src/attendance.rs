@@ -24,18 +24,23 @@ pub struct AttendanceRule {
     /// holidays and make-up days override them.
     pub weekdays: Vec<u8>,
     /// 1–4 non-overlapping shifts a day; `22:00`–`06:00` crosses midnight.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 4))]
     pub shifts: Vec<Window>,
     /// Minutes after a shift's start that still count as on time.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 240))]
     pub late_grace_min: u32,
     /// Minutes before a shift's end that still count as on time.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 240))]
     pub early_leave_grace_min: u32,
     /// How long before a shift's start a clock-in counts for that shift.
     #[serde(default = "default_window_min")]
+    #[cfg_attr(feature = "openapi", schema(maximum = 720))]
     pub clock_in_opens_min: u32,
     /// How long after a shift's end a clock-out counts for that shift.
     #[serde(default = "default_window_min")]
+    #[cfg_attr(feature = "openapi", schema(maximum = 720))]
     pub clock_out_closes_min: u32,
     /// Geofences inside which clocking in/out is allowed; empty means anywhere.
     #[serde(default)]

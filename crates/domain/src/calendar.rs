@@ -21,11 +21,12 @@ pub enum DayKind {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CalendarDayInput {
-    #[cfg_attr(feature = "openapi", schema(example = "2026-10-01"))]
+    #[cfg_attr(feature = "openapi", schema(example = "2026-10-01", format = Date))]
     pub date: String,
     pub kind: DayKind,
     /// What the day is, for display (国庆节, 国庆调休).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 50))]
     pub name: Option<String>,
 }
 
@@ -34,6 +35,7 @@ pub struct CalendarDayInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WorkCalendarInput {
+    #[cfg_attr(feature = "openapi", schema(max_items = 2000))]
     pub days: Vec<CalendarDayInput>,
 }
 

@@ -39,6 +39,8 @@ impl Level {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PointInput {
+    /// Degrees; `lat` = `lon` = 0 ("null island", what broken GPS stacks report for
+    /// "unknown") is refused (`null_island`).
     #[cfg_attr(feature = "openapi", schema(minimum = -90.0, maximum = 90.0))]
     pub lat: f64,
     #[cfg_attr(feature = "openapi", schema(minimum = -180.0, maximum = 180.0))]
@@ -88,10 +90,13 @@ pub fn parse_point(p: &PointInput) -> Result<Wgs84, Invalid> {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 32))]
     pub phone: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub title: Option<String>,
 }
 
@@ -103,13 +108,17 @@ pub struct CustomerInput {
     /// Client-generated id: a retried create with the same id returns the first result.
     #[serde(default)]
     pub id: Option<CustomerId>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
     pub code: Option<String>,
     /// The id in the tenant's ERP/CRM; unique per tenant, used for upserts.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 128))]
     pub external_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 300))]
     pub address: Option<String>,
     #[serde(default)]
     pub location: Option<PointInput>,
@@ -118,13 +127,16 @@ pub struct CustomerInput {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Level>))]
     pub level: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub tags: Vec<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub contacts: Vec<Contact>,
     #[serde(default)]
     pub owner_id: Option<EmployeeId>,
     /// Overrides the tenant's visit check-in radius for this customer.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 10.0, maximum = 5000.0))]
     pub checkin_radius_m: Option<f64>,
 }
 

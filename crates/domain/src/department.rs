@@ -26,6 +26,7 @@ pub struct DepartmentInput {
     /// Client-generated id: a retried create with the same id returns the first result.
     #[serde(default)]
     pub id: Option<DepartmentId>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
     #[serde(default)]
     pub parent_id: Option<DepartmentId>,

@@ -97,17 +97,23 @@ pub struct EmployeeInput {
     /// Client-generated id: a retried create with the same id returns the first result.
     #[serde(default)]
     pub id: Option<EmployeeId>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9._@-]{2,64}$"))]
     pub username: Option<String>,
     /// Only on create or to reset; never returned.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 256))]
     pub password: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 32))]
     pub phone: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
     pub email: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
     pub employee_no: Option<String>,
     pub department_id: DepartmentId,
     pub role: Role,
@@ -116,6 +122,7 @@ pub struct EmployeeInput {
     /// Hire date `YYYY-MM-DD`: attendance days before it are `not_started`. Default: the
     /// day the person was added.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub start_date: Option<String>,
 }
 

@@ -34,8 +34,12 @@ pub enum FieldType {
 #[serde(deny_unknown_fields)]
 pub struct FieldInput {
     /// The answer's key: a lowercase letter, then letters, digits or `_` (at most 40).
-    #[cfg_attr(feature = "openapi", schema(example = "shelf_facings"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "shelf_facings", pattern = r"^[a-z][a-z0-9_]{0,39}$")
+    )]
     pub key: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub label: String,
     #[serde(rename = "type")]
     pub field_type: FieldType,
@@ -43,9 +47,11 @@ pub struct FieldInput {
     #[serde(default)]
     pub required: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub help: Option<String>,
     /// Text: at most this many characters (default 200).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5000))]
     pub max_length: Option<u32>,
     /// Number: bounds, inclusive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -57,11 +63,14 @@ pub struct FieldInput {
     pub integer: bool,
     /// Single and multi select: the choices.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub options: Vec<String>,
     /// Multi select and photo: how many may be given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(maximum = 100))]
     pub min_count: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
     pub max_count: Option<u32>,
 }
 
@@ -72,7 +81,9 @@ pub struct FormInput {
     /// Client-generated id: a retried create with the same id returns the first result.
     #[serde(default)]
     pub id: Option<FormId>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 100))]
     pub fields: Vec<FieldInput>,
 }
 

@@ -19,12 +19,14 @@ pub struct GeofenceInput {
     /// Client-generated id: a retried create with the same id returns the first result.
     #[serde(default)]
     pub id: Option<GeofenceId>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
     /// The centre of a circular fence.
     #[serde(default)]
     pub center: Option<PointInput>,
     /// The radius of a circular fence, 10–50,000 m.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 10.0, maximum = 50000.0))]
     pub radius_m: Option<f64>,
     /// A GeoJSON `Polygon` or `MultiPolygon` geometry (or a `Feature` holding one), with
     /// positions in `[lon, lat]` order and holes as inner rings.

@@ -25,14 +25,19 @@ pub struct Window {
 pub struct TrackingRule {
     /// ISO weekdays on which tracking runs: 1 = Monday … 7 = Sunday.
     pub weekdays: Vec<u8>,
+    #[cfg_attr(feature = "openapi", schema(max_items = 8))]
     pub windows: Vec<Window>,
     /// Seconds between fixes while moving.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 3600))]
     pub moving_interval_s: u32,
     /// Seconds between fixes while stationary.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 3600))]
     pub stationary_interval_s: u32,
     /// Metres to move before a new fix is worth sending.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.0, maximum = 1000.0))]
     pub min_distance_m: f64,
     /// The accuracy the client should ask its location provider for.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1.0, maximum = 1000.0))]
     pub desired_accuracy_m: f64,
     /// Keep fixes that arrive outside the working windows (off by default).
     #[serde(default)]

@@ -56,15 +56,19 @@ pub struct VisitRule {
     /// Metres around the customer within which a check-in counts (a customer's own
     /// `checkin_radius_m` overrides it).
     #[serde(default = "default_radius_m")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 10.0, maximum = 5000.0))]
     pub checkin_radius_m: f64,
     /// A visit shorter than this is flagged `too_short`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 1440))]
     pub min_duration_min: u32,
     /// Photos a visit must carry.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 20))]
     pub required_photos: u32,
     /// Tried in order; the first match decides the report form.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub forms: Vec<FormRule>,
     /// The form when no rule matches; `null` means no report is required.
     #[serde(default)]

@@ -66,6 +66,10 @@ pub enum Command {
         /// The built web console and field app (`npm run build` in `web/`).
         #[arg(long, env = "OUTFIELD_WEB_DIR", default_value = "web/dist")]
         web_dir: std::path::PathBuf,
+        /// Seconds an API request may take before it answers 503 `timed_out` (the live
+        /// stream and uploads excepted).
+        #[arg(long, env = "OUTFIELD_REQUEST_TIMEOUT_S", default_value_t = 90)]
+        request_timeout_s: u64,
     },
     /// Print the OpenAPI document (JSON) the server serves at `/api/openapi.json`.
     Openapi,

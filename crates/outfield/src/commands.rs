@@ -197,6 +197,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             data_dir,
             font,
             web_dir,
+            request_timeout_s,
         } => {
             let _claim = match server::startup::sqlite_file(&db.database_url) {
                 Some(file) => {
@@ -208,6 +209,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = open(&db.database_url).await?;
             let config = server::Config {
                 session_ttl: Duration::from_secs(session_ttl_hours.max(1) * 3600),
+                request_timeout: Duration::from_secs(request_timeout_s.max(1)),
                 trust_forwarded_for,
                 retention_days,
                 data_dir,

@@ -60,6 +60,8 @@ pub struct ActionFixInput {
     /// Where, both or neither: an action without a position is still stored, judged
     /// `uncertain` and flagged `no_fix`.
     #[serde(default)]
+    /// Degrees; `lat` = `lon` = 0 ("null island", what broken GPS stacks report for
+    /// "unknown") is refused (`null_island`).
     #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: Option<f64>,
     #[serde(default)]

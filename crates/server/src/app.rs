@@ -2,8 +2,10 @@
 
 use crate::error::ApiError;
 use crate::openapi;
+use crate::openapi::query_params::{self, DeclaredQueries};
 use crate::routes;
 use crate::state::{AppState, Config};
+use crate::timeout::Timed;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::StatusCode;
@@ -11,6 +13,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
@@ -102,10 +105,24 @@ pub fn document() -> utoipa::openapi::OpenApi {
     parts(&Config::default()).1
 }
 
-/// The routes and their finished document (see `openapi::finish`).
+/// The routes and their finished document (see `openapi::finish`); every route takes only
+/// the query parameters the document declares for it (see `openapi::query_params`), and
+/// all but streams and uploads are bounded in time (see `timeout`).
 fn parts(config: &Config) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (api, doc) = api(config).split_for_parts();
-    (api, openapi::finish(doc))
+    let doc = openapi::finish(doc);
+    let declared = Arc::new(DeclaredQueries::from_document(&doc));
+    let timed = Arc::new(Timed::from_document(&doc, config.request_timeout));
+    let api = api
+        .route_layer(axum::middleware::from_fn_with_state(
+            timed,
+            crate::timeout::time_out,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            declared,
+            query_params::refuse_undeclared,
+        ));
+    (api, doc)
 }
 
 /// Serves until `shutdown` resolves, then lets requests in flight finish.

@@ -34,6 +34,7 @@ pub const ERROR_CODES: &[&str] = &[
     "checkout_requirements_unmet",
     "internal",
     "watermark_font_missing",
+    "timed_out",
     "empty_file",
     "not_a_spreadsheet",
     "too_many_rows",

@@ -12,6 +12,9 @@ use domain::{Format, Problem};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+mod query_fields;
+pub use query_fields::{QueryProbe, field_names};
+
 /// JSON body. Syntax errors are 400; a wrong type or missing field is 422 with the path.
 pub struct Json<T>(pub T);
 
@@ -124,13 +127,20 @@ pub fn body_error(e: BytesRejection) -> ApiError {
     }
 }
 
-/// Query string, with the offending parameter named on failure.
+/// Query string, with the offending parameter named on failure. The only way handlers read
+/// a query string (clippy's `disallowed-types` keeps axum's `Query`/`RawQuery` out), so
+/// the names `T` reads are the names the operation reads: see `openapi::query_params`
+/// for how they are held to the document.
 pub struct Query<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        if let Some(probe) = parts.extensions.get::<QueryProbe>() {
+            probe.record(field_names::<T>(), std::any::type_name::<T>());
+        }
+        #[allow(clippy::disallowed_methods)] // this is the one reader
         let q = parts.uri.query().unwrap_or_default();
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(q.as_bytes()));
         serde_path_to_error::deserialize(de)

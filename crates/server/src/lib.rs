@@ -24,6 +24,7 @@ pub mod routes;
 pub mod startup;
 pub mod state;
 pub mod tenants;
+pub mod timeout;
 pub mod tracking;
 pub mod web;
 

@@ -1,9 +1,12 @@
 //! The OpenAPI document's frame: title, security scheme and shared schemas. Paths are
 //! collected from the handlers' `#[utoipa::path]` annotations.
 
+pub mod bodies;
 mod errors;
+pub mod query_params;
 #[cfg(test)]
 mod tests;
+pub mod values;
 
 use crate::error::ErrorBody;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -21,7 +24,25 @@ use utoipa::{Modify, OpenApi};
     ),
     modifiers(&Bearer),
     security(("bearer" = [])),
-    components(schemas(ErrorBody))
+    // The closed sets are listed here because query parameters refer to them and utoipa
+    // collects only the schemas that bodies refer to.
+    components(schemas(
+        ErrorBody,
+        values::PunchKind,
+        values::DecisionStatus,
+        values::RequestStatus,
+        values::Judgement,
+        values::SheetFormat,
+        values::ReportFormat,
+        values::ReportLang,
+        values::TrackFormat,
+        values::PhotoVariant,
+        values::CustomerSort,
+        values::TravelMode,
+        values::WatermarkLang,
+        values::FixProvider,
+        CoordSystemName
+    ))
 )]
 struct ApiDoc;
 

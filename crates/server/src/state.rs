@@ -30,6 +30,9 @@ pub struct Config {
     pub demo: Option<crate::demo::DemoInfo>,
     /// The time login throttling reads (the system clock unless a test sets one).
     pub clock: crate::clock::Clock,
+    /// How long an operation may take before it answers 503 `timed_out` (streams and
+    /// uploads excepted, see `timeout`). Above plan generation's 60 s budget.
+    pub request_timeout: Duration,
 }
 
 /// Debian's `fonts-wqy-microhei`, which the set-up installs.
@@ -49,6 +52,7 @@ impl Default for Config {
             web_dir: None,
             demo: None,
             clock: crate::clock::Clock::default(),
+            request_timeout: Duration::from_secs(90),
         }
     }
 }

@@ -62,17 +62,21 @@ impl From<Row> for ApiKeyRecord {
 const COLUMNS: &str = "id, name, prefix, scopes, created_by, created_at, last_used_at, revoked_at";
 
 impl Store {
+    /// Stores a new key under `id` (a client id) or a fresh one; `None` when the tenant
+    /// already has a key under that id (one statement, so concurrent copies insert once).
     pub async fn create_api_key(
         &self,
         tenant: TenantId,
+        id: Option<ApiKeyId>,
+        digest: Option<&str>,
         k: &NewApiKey<'_>,
-    ) -> Result<ApiKeyRecord, StoreError> {
-        let id = ApiKeyId::new();
+    ) -> Result<Option<ApiKeyRecord>, StoreError> {
+        let id = id.unwrap_or_default();
         let scopes: Vec<&str> = k.scopes.iter().map(|s| s.as_str()).collect();
-        on_pool!(self, |p| {
+        let n = on_pool!(self, |p| {
             sqlx::query(
-                "INSERT INTO api_keys (tenant_id, id, name, prefix, key_hash, scopes, created_by, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                "INSERT INTO api_keys (tenant_id, id, name, prefix, key_hash, scopes, created_by, created_at, body_digest)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (tenant_id, id) DO NOTHING",
             )
             .bind(tenant.0)
             .bind(id.0)
@@ -82,10 +86,15 @@ impl Store {
             .bind(scopes.join(" "))
             .bind(k.created_by.map(|e| e.0))
             .bind(now_ms())
+            .bind(digest)
             .execute(p)
-            .await?;
+            .await?
+            .rows_affected()
         });
-        self.api_key(tenant, id).await
+        if n == 0 {
+            return Ok(None);
+        }
+        Ok(Some(self.api_key(tenant, id).await?))
     }
 
     pub async fn api_key(

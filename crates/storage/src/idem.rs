@@ -18,6 +18,7 @@ pub enum CreateKind {
     Geofence,
     Form,
     Device,
+    ApiKey,
 }
 
 impl CreateKind {
@@ -41,6 +42,9 @@ impl CreateKind {
             }
             CreateKind::Device => {
                 "SELECT body_digest FROM devices WHERE tenant_id = $1 AND id = $2"
+            }
+            CreateKind::ApiKey => {
+                "SELECT body_digest FROM api_keys WHERE tenant_id = $1 AND id = $2"
             }
         }
     }

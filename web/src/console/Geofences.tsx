@@ -41,7 +41,7 @@ export function Geofences({ readOnly = false }: { readOnly?: boolean }) {
   const datum = currentTiles().datum;
 
   const load = () =>
-    api.get<GeofenceList>('/geofences', { limit: 500 }).then((p) => setFences(p.items), (e) => setError(errorText(e)));
+    api.get<GeofenceList>('/geofences').then((p) => setFences(p.items), (e) => setError(errorText(e)));
 
   useEffect(() => {
     const m = createMap(el.current!);

@@ -25,7 +25,7 @@ export function Mileage() {
   );
 
   useEffect(() => {
-    api.get<DepartmentList>('/departments', { limit: 500 }).then((p) => setDepartments(p.items), () => {});
+    api.get<DepartmentList>('/departments').then((p) => setDepartments(p.items), () => {});
   }, []);
 
   const exportXlsx = () =>

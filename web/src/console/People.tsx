@@ -30,7 +30,7 @@ export function People() {
   const load = async () => {
     try {
       const [d, e] = await Promise.all([
-        api.get<DepartmentList>('/departments', { limit: 500 }),
+        api.get<DepartmentList>('/departments'),
         api.get<EmployeePage>('/employees', { limit: 500 }),
       ]);
       setDepartments(d.items);

@@ -71,7 +71,7 @@ export function Plans() {
   const to = days[6];
 
   useEffect(() => {
-    api.get<DepartmentList>('/departments', { limit: 500 }).then((p) => {
+    api.get<DepartmentList>('/departments').then((p) => {
       setDepartments(p.items);
       // The first department with a parent (a team) is the likeliest to plan.
       setDept((d) => d || (p.items.find((x) => x.parent_id) ?? p.items[0])?.id || '');

@@ -49,7 +49,7 @@ export function Requests() {
   const [kept, setKept] = useState<Set<string>>(new Set());
 
   useEffect(() => {
-    api.get<DepartmentList>('/departments', { limit: 500 }).then((p) => setDepartments(p.items), () => {});
+    api.get<DepartmentList>('/departments').then((p) => setDepartments(p.items), () => {});
   }, []);
 
   const people = dir

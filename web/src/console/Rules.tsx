@@ -34,7 +34,7 @@ export function Rules() {
   const [scope, setScope] = useState<Scope>('tenant');
   const [departments, setDepartments] = useState<Department[]>([]);
   useEffect(() => {
-    api.get<DepartmentList>('/departments', { limit: 500 }).then((p) => setDepartments(p.items), () => {});
+    api.get<DepartmentList>('/departments').then((p) => setDepartments(p.items), () => {});
   }, []);
   return (
     <div class="split">
@@ -148,7 +148,7 @@ function AttendanceForm({ scope }: { scope: Scope }) {
   }, [scope]);
   const [fences, setFences] = useState<Geofence[]>([]);
   useEffect(() => {
-    api.get<GeofenceList>('/geofences', { limit: 500 }).then((p) => setFences(p.items), () => {});
+    api.get<GeofenceList>('/geofences').then((p) => setFences(p.items), () => {});
   }, []);
   if (error) return <p class="error">{error}</p>;
   if (!rule) return <p class="muted">{t('loading')}</p>;

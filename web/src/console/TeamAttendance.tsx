@@ -32,7 +32,7 @@ export function TeamAttendance() {
   );
 
   useEffect(() => {
-    api.get<DepartmentList>('/departments', { limit: 500 }).then((p) => setDepartments(p.items), () => {});
+    api.get<DepartmentList>('/departments').then((p) => setDepartments(p.items), () => {});
   }, []);
 
   const exportXlsx = () =>

@@ -1,6 +1,8 @@
-//! The error statuses an operation can answer, derived from what it takes: every
-//! authenticated operation can answer 401 and 403, one with path parameters 400 and 404,
-//! one with query parameters or a body 400 and 422, one with a body 413 and 415. Statuses
+//! The error statuses an operation can answer, derived from what it takes: every operation
+//! can answer 422 (a query parameter it does not declare, see `query_params`), every
+//! authenticated operation 401 and 403, one with path parameters 400 and 404, one with
+//! query parameters or a body 400, one with a body 413 and 415, one bounded by the request
+//! time-out 503 (`crate::timeout`). Statuses
 //! only a handler knows (409, 429, …) stay in its annotation. Every response gets a
 //! description (OpenAPI 3.1 requires one).
 
@@ -60,10 +62,16 @@ fn error_description(status: &str) -> Option<&'static str> {
         }
         "413" => "The body is larger than the server accepts",
         "415" => "The body is not in a content type this operation takes",
-        "422" => "The input parses but is not valid; `error.fields` names each problem",
+        "422" => {
+            "The input parses but is not valid, or a query parameter is not one the \
+             operation declares (`unknown_field`); `error.fields` names each problem"
+        }
         "429" => "Too many attempts; retry after the `Retry-After` seconds",
         "500" => "Unexpected server failure",
-        "503" => "A dependency of this operation is unavailable",
+        "503" => {
+            "A dependency of this operation is unavailable, or the operation took longer than \
+             the server's request time-out (`timed_out`); retry after `Retry-After` seconds"
+        }
         _ => return None,
     })
 }
@@ -82,7 +90,9 @@ fn error_response(description: &str) -> Response {
 
 /// The shared error responses, registered once under `components.responses` as `E<status>`
 /// and referred to by every operation that can answer them.
-pub const SHARED: [&str; 8] = ["400", "401", "403", "404", "409", "413", "415", "422"];
+pub const SHARED: [&str; 9] = [
+    "400", "401", "403", "404", "409", "413", "415", "422", "503",
+];
 
 pub fn register(components: &mut utoipa::openapi::Components) {
     for status in SHARED.into_iter().chain(["500"]) {
@@ -95,7 +105,7 @@ pub fn register(components: &mut utoipa::openapi::Components) {
 
 /// Adds the statuses the operation's shape implies and fills missing descriptions.
 pub fn complete(op: &mut Operation) {
-    let mut implied: Vec<&str> = vec!["500"];
+    let mut implied: Vec<&str> = vec!["500", "422"];
     if authenticated(op) {
         implied.extend(["401", "403"]);
     }
@@ -103,10 +113,13 @@ pub fn complete(op: &mut Operation) {
         implied.extend(["400", "404"]);
     }
     if has_param(op, ParameterIn::Query) {
-        implied.extend(["400", "422"]);
+        implied.push("400");
     }
     if op.request_body.is_some() {
         implied.extend(["400", "413", "415", "422"]);
+    }
+    if crate::timeout::applies(op) {
+        implied.push("503");
     }
     // A create that answers a retry (200 beside 201) refuses its id with another body.
     if op.responses.responses.contains_key("201") && op.responses.responses.contains_key("200") {

@@ -4,6 +4,7 @@ use crate::auth::Caller;
 use crate::auth::tokens::{self, TokenKind};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Json, Path};
+use crate::idem::{self, CreateJson};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -13,7 +14,7 @@ use domain::access::{Action, ApiScope, Principal, Resource};
 use domain::tenant::clean_name;
 use domain::{ApiKeyId, EmployeeId, Invalid};
 use serde::{Deserialize, Serialize};
-use storage::{ApiKeyRecord, NewApiKey};
+use storage::{ApiKeyRecord, CreateKind, NewApiKey};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -55,15 +56,24 @@ impl From<ApiKeyRecord> for ApiKey {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewKeyRequest {
+    /// Client-generated id: a retry with it and the same body answers 200 with the key
+    /// the first request made (without the key itself), never a second key; another body
+    /// under it is 409 `id_reused`.
+    #[serde(default)]
+    pub id: Option<ApiKeyId>,
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     /// e.g. `["customers:read", "customers:write"]`
+    #[schema(min_items = 1)]
     pub scopes: Vec<ApiScope>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct NewKeyResponse {
-    /// The key: send it as `Authorization: Bearer <key>`. Shown only in this response.
-    pub key: String,
+    /// The key: send it as `Authorization: Bearer <key>`. Shown only in the first
+    /// answer (201); it is stored hashed, so a retry's answer (200) has `null` here —
+    /// if the first answer was lost, revoke this key and create another.
+    pub key: Option<String>,
     pub api_key: ApiKey,
 }
 
@@ -91,12 +101,14 @@ async fn list_keys(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<
 }
 
 /// Creates a key with the given scopes. The key is in this response only; it is stored hashed.
+/// Idempotent with a client `id` (see `idem::create_once`).
 #[utoipa::path(post, path = "/api/v1/api-keys", tag = "api-keys", request_body = NewKeyRequest,
-    responses((status = 201, body = NewKeyResponse), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = NewKeyResponse), (status = 200, body = NewKeyResponse),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn create_key(
     State(s): State<AppState>,
     caller: Caller,
-    Json(req): Json<NewKeyRequest>,
+    CreateJson { body: req, digest }: CreateJson<NewKeyRequest>,
 ) -> ApiResult<(StatusCode, Json<NewKeyResponse>)> {
     caller.reach(Resource::ApiKeys, Action::Write)?;
     let mut bad = Invalid::default();
@@ -112,26 +124,48 @@ async fn create_key(
         Principal::User(u) => Some(u.employee),
         Principal::ApiKey(_) => None,
     };
-    let rec = s
-        .store
-        .create_api_key(
-            caller.tenant(),
-            &NewApiKey {
-                name: &name,
-                prefix: &prefix,
-                key_hash: &tokens::hash(&key),
-                scopes: &req.scopes,
-                created_by,
-            },
-        )
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(NewKeyResponse {
-            key,
+    let tenant = caller.tenant();
+    let insert = async {
+        let rec = s
+            .store
+            .create_api_key(
+                tenant,
+                req.id,
+                Some(&digest),
+                &NewApiKey {
+                    name: &name,
+                    prefix: &prefix,
+                    key_hash: &tokens::hash(&key),
+                    scopes: &req.scopes,
+                    created_by,
+                },
+            )
+            .await?;
+        Ok(rec.map(|rec| NewKeyResponse {
+            key: Some(key.clone()),
             api_key: rec.into(),
-        }),
-    ))
+        }))
+    };
+    // A retry answers the stored key without the secret, which only the first answer had.
+    let read = |id| {
+        let s = &s;
+        async move {
+            Ok(NewKeyResponse {
+                key: None,
+                api_key: s.store.api_key(tenant, ApiKeyId(id)).await?.into(),
+            })
+        }
+    };
+    idem::create_once(
+        &s.store,
+        tenant,
+        CreateKind::ApiKey,
+        req.id.map(|i| i.0),
+        &digest,
+        insert,
+        read,
+    )
+    .await
 }
 
 /// Revokes a key at once; requests with it answer 401 from then on.

@@ -44,7 +44,7 @@ const CALENDAR: &str = "calendar";
 /// The attendance rule stored for the tenant (`scope` = `tenant`) or a department; the
 /// default (weekdays 09:00–18:00, anywhere) when none is stored there.
 #[utoipa::path(get, path = "/api/v1/attendance-rules/{scope}", operation_id = "get_attendance_rule", tag = "attendance",
-    params(("scope" = String, Path, description = "`tenant` or a department id")),
+    params(("scope" = String, Path, pattern = r"^(tenant|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$", description = "`tenant` or a department id")),
     responses((status = 200, body = AttendanceRule), (status = 404, body = ErrorBody)))]
 async fn get_rule(
     State(s): State<AppState>,
@@ -63,7 +63,7 @@ async fn get_rule(
 
 /// Removes the attendance rule stored for the tenant or a department; it then inherits.
 #[utoipa::path(delete, path = "/api/v1/attendance-rules/{scope}", operation_id = "delete_attendance_rule", tag = "attendance",
-    params(("scope" = String, Path, description = "`tenant` or a department id")),
+    params(("scope" = String, Path, pattern = r"^(tenant|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$", description = "`tenant` or a department id")),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 async fn delete_rule(
     State(s): State<AppState>,
@@ -75,7 +75,7 @@ async fn delete_rule(
 
 /// Sets the attendance rule of the tenant (`scope` = `tenant`) or of a department.
 #[utoipa::path(put, path = "/api/v1/attendance-rules/{scope}", operation_id = "put_attendance_rule", tag = "attendance", request_body = AttendanceRule,
-    params(("scope" = String, Path, description = "`tenant` or a department id")),
+    params(("scope" = String, Path, pattern = r"^(tenant|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$", description = "`tenant` or a department id")),
     responses((status = 200, body = AttendanceRule), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn put_rule(
     State(s): State<AppState>,
@@ -167,6 +167,8 @@ pub struct PunchInput {
     /// Where, both or neither: without a position the punch is still stored, its place
     /// judged `uncertain` and flagged `no_fix`.
     #[serde(default)]
+    /// Degrees; `lat` = `lon` = 0 ("null island", what broken GPS stacks report for
+    /// "unknown") is refused (`null_island`).
     #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: Option<f64>,
     #[serde(default)]
@@ -353,8 +355,10 @@ async fn clock_out(
 pub struct DaysQuery {
     pub employee_id: EmployeeId,
     /// First local date, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub from: String,
     /// Last local date (inclusive), at most 92 days after `from`.
+    #[param(format = Date)]
     pub to: String,
 }
 

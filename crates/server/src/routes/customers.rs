@@ -52,6 +52,7 @@ pub struct CustomerQuery {
     /// `lat,lon,radius_m` (WGS-84 unless `coord_system` says otherwise), e.g. `31.23,121.47,2000`.
     pub near: Option<String>,
     /// `name` (default), `-name`, `created_at`, `-created_at`, or `distance` (with `near`).
+    #[param(value_type = Option<crate::openapi::values::CustomerSort>)]
     pub sort: Option<String>,
     /// Coordinate system of `near` and of the answer's locations: wgs84 (default), gcj02, bd09.
     #[param(value_type = Option<crate::openapi::CoordSystemName>)]
@@ -284,6 +285,7 @@ async fn delete_customer(
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `csv` (UTF-8 with BOM, opens in Excel) or `xlsx`.
+    #[param(value_type = Option<crate::openapi::values::SheetFormat>)]
     pub format: Option<String>,
     /// Coordinate system of the exported lat/lon: wgs84 (default), gcj02, bd09.
     #[param(value_type = Option<crate::openapi::CoordSystemName>)]
@@ -292,7 +294,9 @@ pub struct ExportQuery {
 
 /// Every customer the caller reaches as a spreadsheet that `POST /customers/import` takes back.
 #[utoipa::path(get, path = "/api/v1/customers/export", tag = "customers", params(ExportQuery),
-    responses((status = 200, description = "the file", content_type = "text/csv"), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "the file", content(
+            (crate::openapi::bodies::Binary = "text/csv"), (crate::openapi::bodies::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 400, body = ErrorBody)))]
 async fn export_customers(
     State(s): State<AppState>,
     caller: Caller,

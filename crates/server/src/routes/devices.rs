@@ -64,10 +64,13 @@ pub struct NewDevice {
     /// The client's identifier; a random 12-digit one is made when absent (type it into
     /// Traccar Client's "Device identifier").
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 64)]
     pub identifier: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub name: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 50)]
     pub platform: Option<String>,
 }
 

@@ -194,6 +194,8 @@ async fn delete_fence(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixToJudge {
+    /// Degrees; `lat` = `lon` = 0 ("null island", what broken GPS stacks report for
+    /// "unknown") is refused (`null_island`).
     #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: f64,
     #[schema(minimum = -180.0, maximum = 180.0)]

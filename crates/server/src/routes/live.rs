@@ -62,7 +62,8 @@ struct Person {
 
 /// Server-sent events: `position` events with [`LivePosition`] data.
 #[utoipa::path(get, path = "/api/v1/live", tag = "tracking", params(LiveQuery),
-    responses((status = 200, description = "text/event-stream of `position` events", body = LivePosition),
+    responses((status = 200, description = "text/event-stream of `position` events", body = LivePosition,
+               content_type = "text/event-stream"),
               (status = 403, body = ErrorBody)))]
 async fn live(
     State(s): State<AppState>,

@@ -27,6 +27,7 @@ pub const MAX_BATCH: usize = 1000;
 pub struct LocationBatch {
     /// Up to 1,000 fixes, in any order; a fix already stored (same person and instant) is
     /// ignored, so a batch can be re-sent safely after a lost answer.
+    #[schema(max_items = 1000)]
     pub fixes: Vec<FixInput>,
     /// The sending device's registered identifier, if it has one.
     #[serde(default)]

@@ -49,6 +49,8 @@ pub struct PhotoMeta {
     pub t: Instant,
     /// Where; optional, but without it the EXIF position cannot be compared.
     #[serde(default)]
+    /// Degrees; `lat` = `lon` = 0 ("null island", what broken GPS stacks report for
+    /// "unknown") is refused (`null_island`).
     #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: Option<f64>,
     #[serde(default)]
@@ -65,6 +67,7 @@ pub struct PhotoMeta {
     pub device: Option<DeviceFacts>,
     /// Watermark language: `zh` or `en` (default: from `Accept-Language`).
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::values::WatermarkLang>)]
     pub lang: Option<String>,
     /// `camera` for a live capture in the app (such frames carry no EXIF, so none is
     /// expected), `gallery` (the default) for a picked file.
@@ -577,13 +580,17 @@ fn watermark_lines(
 #[into_params(parameter_in = Query)]
 pub struct FileQuery {
     /// `watermarked` (default), `original` or `thumbnail`.
+    #[param(value_type = Option<crate::openapi::values::PhotoVariant>)]
     pub variant: Option<String>,
 }
 
 /// A photo's bytes, for callers who reach the person who took it.
 #[utoipa::path(get, path = "/api/v1/photos/{id}", tag = "photos",
     params(("id" = Uuid, Path, description = "the photo"), FileQuery),
-    responses((status = 200, content_type = "image/jpeg"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "JPEG; an `original` is in the format it was uploaded in", content(
+            (crate::openapi::bodies::Binary = "image/jpeg"), (crate::openapi::bodies::Binary = "image/png"),
+            (crate::openapi::bodies::Binary = "image/webp"))),
+        (status = 404, body = ErrorBody)))]
 async fn photo_file(
     State(s): State<AppState>,
     caller: Caller,

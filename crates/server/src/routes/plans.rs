@@ -41,6 +41,19 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 const DEFAULT_SERVICE_MIN: f64 = 20.0;
+
+/// Minutes at each customer: 1–480, 20 when not given.
+fn service_minutes(v: Option<f64>) -> ApiResult<f64> {
+    let service = v.unwrap_or(DEFAULT_SERVICE_MIN);
+    if (1.0..=480.0).contains(&service) {
+        Ok(service)
+    } else {
+        Err(ApiError::invalid_one(
+            "service_min",
+            Bad::range(1.0, 480.0, "min"),
+        ))
+    }
+}
 const MAX_HORIZON_DAYS: i64 = 62;
 
 /// Why a customer is on a day.
@@ -306,16 +319,21 @@ fn centre(points: &[(f64, f64)]) -> Option<(f64, f64)> {
 pub struct GenerateInput {
     pub department_id: DepartmentId,
     /// First and last local day, `YYYY-MM-DD` (at most 62 days).
+    #[schema(format = Date)]
     pub from: String,
+    #[schema(format = Date)]
     pub to: String,
     /// `drive` (default), `ride` or `walk`.
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::values::TravelMode>)]
     pub mode: Option<String>,
     /// Minutes at each customer (default 20).
     #[serde(default)]
+    #[schema(minimum = 1.0, maximum = 480.0)]
     pub service_min: Option<f64>,
     /// Seconds the planner may take (default 5, at most 60).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 60)]
     pub time_limit_s: Option<u64>,
 }
 
@@ -398,12 +416,13 @@ async fn generate(
             ))
         })?,
     };
-    let service = input.service_min.unwrap_or(DEFAULT_SERVICE_MIN);
-    if !(1.0..=480.0).contains(&service) {
-        return Err(ApiError::invalid(Invalid::one(
-            "service_min",
-            Bad::range(1.0, 480.0, "min"),
-        )));
+    let service = service_minutes(input.service_min)?;
+    let time_limit_s = input.time_limit_s.unwrap_or(5);
+    if !(1..=60).contains(&time_limit_s) {
+        return Err(ApiError::invalid_one(
+            "time_limit_s",
+            Bad::range(1.0, 60.0, "s"),
+        ));
     }
     let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
     let (_, cal) = crate::routes::attendance::calendar(&s, tenant).await?;
@@ -503,7 +522,7 @@ async fn generate(
     };
     let travel = GreatCircle::new(points.clone(), mode);
     let opts = Options {
-        time_limit: Duration::from_secs(input.time_limit_s.unwrap_or(5).clamp(1, 60)),
+        time_limit: Duration::from_secs(time_limit_s),
         seed: 1,
         max_iterations: None,
     };
@@ -595,7 +614,9 @@ async fn generate(
 pub struct PlansQuery {
     pub department_id: DepartmentId,
     /// First and last local day, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub from: String,
+    #[param(format = Date)]
     pub to: String,
 }
 
@@ -655,7 +676,7 @@ async fn reachable_rep(
 /// One rep's day (draft or published), with its fulfilled stops and any conflict.
 #[utoipa::path(get, path = "/api/v1/plans/{employee_id}/{date}", tag = "plans",
     params(("employee_id" = EmployeeId, Path, description = "the rep"),
-           ("date" = String, Path, description = "local day, `YYYY-MM-DD`")),
+           ("date" = String, Path, format = Date, description = "local day, `YYYY-MM-DD`")),
     responses((status = 200, body = PlanDay), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn get_day(
     State(s): State<AppState>,
@@ -678,6 +699,7 @@ pub struct DayEdit {
     /// here from another day or rep (remove it there with another edit).
     pub customer_ids: Vec<CustomerId>,
     #[serde(default)]
+    #[schema(minimum = 1.0, maximum = 480.0)]
     pub service_min: Option<f64>,
 }
 
@@ -772,7 +794,7 @@ async fn shift_start(s: &AppState, tenant: TenantId, rep: &Employee, tz: Tz) -> 
 /// published (the rep sees the change); a day without a plan becomes a draft.
 #[utoipa::path(put, path = "/api/v1/plans/{employee_id}/{date}", tag = "plans", request_body = DayEdit,
     params(("employee_id" = EmployeeId, Path, description = "the rep"),
-           ("date" = String, Path, description = "local day, `YYYY-MM-DD`")),
+           ("date" = String, Path, format = Date, description = "local day, `YYYY-MM-DD`")),
     responses((status = 200, body = PlanDay), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn put_day(
     State(s): State<AppState>,
@@ -812,7 +834,7 @@ async fn put_day(
         start_min: shift_start(&s, tenant, &rep, tz).await?,
         stops: &stops,
         previous: &previous,
-        service: edit.service_min.unwrap_or(DEFAULT_SERVICE_MIN),
+        service: service_minutes(edit.service_min)?,
     })?;
     let stored = s.store.put_plan(tenant, &planned).await?;
     let mut days = days_view(&s, tenant, tz, std::slice::from_ref(&stored)).await?;
@@ -823,7 +845,9 @@ async fn put_day(
 #[serde(deny_unknown_fields)]
 pub struct PublishInput {
     pub department_id: DepartmentId,
+    #[schema(format = Date)]
     pub from: String,
+    #[schema(format = Date)]
     pub to: String,
 }
 
@@ -890,6 +914,7 @@ pub struct MyDay {
 #[into_params(parameter_in = Query)]
 pub struct MyPlanQuery {
     /// Local day; today when left out.
+    #[param(format = Date)]
     pub date: Option<String>,
 }
 
@@ -969,6 +994,8 @@ async fn my_plan(
 #[serde(deny_unknown_fields)]
 pub struct ReoptimizeInput {
     /// Where the rep is now (WGS-84).
+    /// Degrees; `lat` = `lon` = 0 ("null island", what broken GPS stacks report for
+    /// "unknown") is refused (`null_island`).
     #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: f64,
     #[schema(minimum = -180.0, maximum = 180.0)]

@@ -166,12 +166,16 @@ pub struct TeamQuery {
     /// Only this department and those below it; default everyone the caller reaches.
     pub department_id: Option<DepartmentId>,
     /// First local date, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub from: String,
     /// Last local date (inclusive), at most 92 days after `from`.
+    #[param(format = Date)]
     pub to: String,
     /// `json` (default) or `xlsx` (every person, one row per person and day).
+    #[param(value_type = Option<crate::openapi::values::ReportFormat>)]
     pub format: Option<String>,
     /// Spreadsheet headings: `zh-CN` or `en` (default).
+    #[param(value_type = Option<crate::openapi::values::ReportLang>)]
     pub lang: Option<String>,
     /// People per page (1–200, default 50); ignored for `xlsx`.
     #[param(minimum = 1, maximum = 200)]
@@ -218,7 +222,8 @@ pub struct TeamPage {
 /// clock-in, last clock-out, late and early minutes, and the totals of each status. Days
 /// before a person started are `not_started`, never `absent`.
 #[utoipa::path(get, path = "/api/v1/attendance/team", tag = "reports", params(TeamQuery),
-    responses((status = 200, body = TeamPage, description = "JSON, or with `format=xlsx` the spreadsheet"),
+    responses((status = 200, description = "JSON, or with `format=xlsx` the spreadsheet", content(
+            (TeamPage = "application/json"), (crate::openapi::bodies::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn team_attendance(
     State(s): State<AppState>,
@@ -363,12 +368,15 @@ fn status_word(s: DayStatus, zh: bool) -> &'static str {
 #[into_params(parameter_in = Query)]
 pub struct MileageQuery {
     /// The month, `YYYY-MM` (local days of the tenant).
+    #[param(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$", example = "2026-11")]
     pub month: String,
     /// Only this department and those below it.
     pub department_id: Option<DepartmentId>,
     /// `json` (default) or `xlsx`.
+    #[param(value_type = Option<crate::openapi::values::ReportFormat>)]
     pub format: Option<String>,
     /// Spreadsheet headings: `zh-CN` or `en` (default).
+    #[param(value_type = Option<crate::openapi::values::ReportLang>)]
     pub lang: Option<String>,
     /// People per page (1–200, default 50); ignored for `xlsx`.
     #[param(minimum = 1, maximum = 200)]
@@ -426,7 +434,8 @@ fn km(m: f64) -> f64 {
 /// Monthly mileage per person from the stored day summaries: days tracked, kilometres
 /// inside working windows, in all, and outside working hours.
 #[utoipa::path(get, path = "/api/v1/mileage/monthly", tag = "reports", params(MileageQuery),
-    responses((status = 200, body = MileagePage, description = "JSON, or with `format=xlsx` the spreadsheet"),
+    responses((status = 200, description = "JSON, or with `format=xlsx` the spreadsheet", content(
+            (MileagePage = "application/json"), (crate::openapi::bodies::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn monthly_mileage(
     State(s): State<AppState>,

@@ -35,9 +35,11 @@ pub struct CorrectionInput {
     /// Client-generated id.
     pub id: Uuid,
     /// `clock_in` or `clock_out`: the punch that should have been recorded.
+    #[schema(value_type = crate::openapi::values::PunchKind)]
     pub kind: String,
     /// When it should have been (with offset).
     pub t: Instant,
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 
@@ -46,10 +48,14 @@ pub struct CorrectionInput {
 pub struct LeaveInput {
     pub id: Uuid,
     /// First and last local day, `YYYY-MM-DD`.
+    #[schema(format = Date)]
     pub from: String,
+    #[schema(format = Date)]
     pub to: String,
     /// E.g. `annual`, `sick`, `personal`.
+    #[schema(min_length = 1, max_length = 40)]
     pub leave_type: String,
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 
@@ -215,9 +221,12 @@ pub struct RequestQuery {
     /// One person; everyone the caller reaches when left out.
     pub employee_id: Option<EmployeeId>,
     /// First and last local day, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub from: String,
+    #[param(format = Date)]
     pub to: String,
     /// `pending`, `approved` or `rejected`.
+    #[param(value_type = Option<crate::openapi::values::RequestStatus>)]
     pub status: Option<String>,
 }
 
@@ -262,6 +271,7 @@ async fn list_requests(
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     /// `approved` or `rejected`.
+    #[schema(value_type = crate::openapi::values::DecisionStatus)]
     pub status: String,
 }
 

@@ -62,7 +62,7 @@ async fn get_rules(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<
 
 /// Sets the tenant's rule (`scope` = `tenant`) or a department's (`scope` = its id).
 #[utoipa::path(put, path = "/api/v1/tracking-rules/{scope}", operation_id = "put_tracking_rule", tag = "tracking", request_body = TrackingRule,
-    params(("scope" = String, Path, description = "`tenant` or a department id")),
+    params(("scope" = String, Path, pattern = r"^(tenant|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$", description = "`tenant` or a department id")),
     responses((status = 200, body = TrackingRule), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn put_rule(
     State(s): State<AppState>,
@@ -81,7 +81,7 @@ async fn put_rule(
 }
 
 #[utoipa::path(delete, path = "/api/v1/tracking-rules/{scope}", operation_id = "delete_tracking_rule", tag = "tracking",
-    params(("scope" = String, Path, description = "`tenant` or a department id")),
+    params(("scope" = String, Path, pattern = r"^(tenant|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$", description = "`tenant` or a department id")),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 async fn delete_rule(
     State(s): State<AppState>,
@@ -120,10 +120,13 @@ async fn my_policy(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<
 #[into_params(parameter_in = Query)]
 pub struct TrackQuery {
     /// Local date `YYYY-MM-DD` in the tenant's time zone.
+    #[param(format = Date)]
     pub date: String,
     /// `json` (default), `gpx` or `geojson`.
+    #[param(value_type = Option<crate::openapi::values::TrackFormat>)]
     pub format: Option<String>,
     /// Simplification tolerance of the polyline in metres (default 5, 0 keeps every fix).
+    #[param(minimum = 0.0, maximum = 1000.0)]
     pub tolerance_m: Option<f64>,
     /// Coordinates of the answer: wgs84 (default), gcj02, bd09.
     #[param(value_type = Option<crate::openapi::CoordSystemName>)]
@@ -162,6 +165,15 @@ fn polyline_schema() -> utoipa::openapi::schema::Array {
         .build()
 }
 
+/// Documentation only: the JSON answers of `GET /employees/{id}/track`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+#[serde(untagged)]
+enum TrackAnswer {
+    Day(DayTrack),
+    GeoJson(crate::openapi::bodies::TrackGeoJson),
+}
+
 fn parse_date(s: &str) -> ApiResult<NaiveDate> {
     s.parse()
         .map_err(|_| ApiError::bad_request("date", Problem::format(Format::Date)))
@@ -175,7 +187,9 @@ fn convert(lat: f64, lon: f64, system: CoordSystem) -> (f64, f64) {
 /// One person's day: summary (mileage, working-hours mileage, stops, trips, gaps) and the
 /// simplified path for replay; or the day as GPX or GeoJSON.
 #[utoipa::path(get, path = "/api/v1/employees/{id}/track", tag = "tracking", params(("id" = EmployeeId, Path), TrackQuery),
-    responses((status = 200, body = DayTrack), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The day (`format=json`), GeoJSON or GPX", content(
+            (TrackAnswer = "application/json"), (crate::openapi::bodies::GpxDocument = "application/gpx+xml"))),
+        (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn day_track(
     State(s): State<AppState>,
     caller: Caller,
@@ -295,8 +309,10 @@ fn geojson(polyline: &[[f64; 3]], summary: &DaySummary) -> serde_json::Value {
 #[into_params(parameter_in = Query)]
 pub struct DaysQuery {
     /// First local date, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub from: String,
     /// Last local date (inclusive); at most 92 days after `from`.
+    #[param(format = Date)]
     pub to: String,
 }
 

@@ -57,7 +57,7 @@ const RULE: &str = "visit";
 /// The visit rule stored for the tenant (`scope` = `tenant`) or a department; the default
 /// (200 m, no minimum, no photos, no form) when none is stored there.
 #[utoipa::path(get, path = "/api/v1/visit-rules/{scope}", operation_id = "get_visit_rule", tag = "visits",
-    params(("scope" = String, Path, description = "`tenant` or a department id")),
+    params(("scope" = String, Path, pattern = r"^(tenant|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$", description = "`tenant` or a department id")),
     responses((status = 200, body = VisitRule), (status = 404, body = ErrorBody)))]
 async fn get_rule(
     State(s): State<AppState>,
@@ -76,7 +76,7 @@ async fn get_rule(
 /// Sets the visit rule of the tenant or of a department (its sub-departments inherit it
 /// unless they have their own).
 #[utoipa::path(put, path = "/api/v1/visit-rules/{scope}", operation_id = "put_visit_rule", tag = "visits", request_body = VisitRule,
-    params(("scope" = String, Path, description = "`tenant` or a department id")),
+    params(("scope" = String, Path, pattern = r"^(tenant|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$", description = "`tenant` or a department id")),
     responses((status = 200, body = VisitRule), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn put_rule(
     State(s): State<AppState>,
@@ -108,7 +108,7 @@ async fn put_rule(
 
 /// Removes the visit rule stored for the tenant or a department; it then inherits.
 #[utoipa::path(delete, path = "/api/v1/visit-rules/{scope}", operation_id = "delete_visit_rule", tag = "visits",
-    params(("scope" = String, Path, description = "`tenant` or a department id")),
+    params(("scope" = String, Path, pattern = r"^(tenant|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$", description = "`tenant` or a department id")),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 async fn delete_rule(
     State(s): State<AppState>,
@@ -417,10 +417,13 @@ async fn full_view_under(
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProspectInput {
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     #[serde(default)]
+    #[schema(max_length = 300)]
     pub address: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 40)]
     pub phone: Option<String>,
 }
 
@@ -441,6 +444,8 @@ pub struct CheckinInput {
     /// Where, both or neither: without a position the action is still stored, judged
     /// `uncertain` with no distance, and flagged `no_fix`.
     #[serde(default)]
+    /// Degrees; `lat` = `lon` = 0 ("null island", what broken GPS stacks report for
+    /// "unknown") is refused (`null_island`).
     #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: Option<f64>,
     #[serde(default)]
@@ -679,6 +684,8 @@ pub struct CheckoutInput {
     /// Where, both or neither: without a position the action is still stored, judged
     /// `uncertain` with no distance, and flagged `no_fix`.
     #[serde(default)]
+    /// Degrees; `lat` = `lon` = 0 ("null island", what broken GPS stacks report for
+    /// "unknown") is refused (`null_island`).
     #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: Option<f64>,
     #[serde(default)]
@@ -862,6 +869,7 @@ pub struct ReportInput {
     pub form_id: Option<FormId>,
     /// The version filled in; the latest when left out.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 2147483647)]
     pub form_version: Option<u32>,
     /// Answers keyed by field key.
     #[schema(value_type = Object)]
@@ -975,10 +983,13 @@ pub struct VisitQuery {
     pub employee_id: Option<EmployeeId>,
     pub customer_id: Option<CustomerId>,
     /// First local date (tenant's zone), `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub from: Option<String>,
     /// Last local date, inclusive.
+    #[param(format = Date)]
     pub to: Option<String>,
     /// Check-in judgement: `within`, `outside` or `uncertain`.
+    #[param(value_type = Option<crate::openapi::values::Judgement>)]
     pub judgement: Option<String>,
     /// A flag code, e.g. `mock_location`.
     pub flag: Option<String>,

@@ -56,6 +56,8 @@ pub fn parse_time_text(s: &str) -> Result<(i64, Option<i16>), Problem> {
 pub struct FixInput {
     /// When the fix was taken.
     pub t: Instant,
+    /// Degrees; `lat` = `lon` = 0 ("null island", what broken GPS stacks report for
+    /// "unknown") is refused (`null_island`).
     #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: f64,
     #[schema(minimum = -180.0, maximum = 180.0)]
@@ -66,21 +68,27 @@ pub struct FixInput {
     pub coord_system: Option<String>,
     /// Radius in metres with 68 % confidence, as Android and iOS report it.
     #[serde(default)]
+    #[schema(minimum = 0.0, maximum = 100000.0)]
     pub accuracy_m: Option<f64>,
     #[serde(default)]
+    #[schema(minimum = 0.0, maximum = 350.0)]
     pub speed_mps: Option<f64>,
     #[serde(default)]
+    #[schema(minimum = 0.0, maximum = 360.0)]
     pub bearing_deg: Option<f64>,
     #[serde(default)]
+    #[schema(minimum = -1000.0, maximum = 20000.0)]
     pub altitude_m: Option<f64>,
     /// `gps`, `network` or `fused`.
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::values::FixProvider>)]
     pub provider: Option<String>,
     /// The OS said a mock-location app produced this fix.
     #[serde(default)]
     pub mock: bool,
     /// Battery level 0–1.
     #[serde(default)]
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub battery: Option<f64>,
 }
 

@@ -22,6 +22,8 @@ fn parse(
     body: &[u8],
     now: i64,
 ) -> Result<OsmandFix, OsmandError> {
+    // Its own listener with its own protocol, outside the API and its document.
+    #[allow(clippy::disallowed_methods)]
     let mut params: Vec<(String, String)> =
         form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
             .into_owned()

@@ -1,0 +1,75 @@
+//! Closed sets of values that the server checks in plain `String` fields (kept as strings
+//! so a wrong value is answered naming the field and the allowed values, not a serde
+//! error). Documentation only: named with `value_type = ..` so the document lists exactly
+//! what the handler accepts, and the field keeps its own description.
+
+/// A documentation-only enum whose variants are the accepted spellings.
+macro_rules! closed_set {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $value:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(utoipa::ToSchema)]
+        #[allow(dead_code)]
+        pub enum $name {
+            $(#[schema(rename = $value)] $variant),+
+        }
+    };
+}
+
+closed_set!(
+    /// The punch a correction asks for.
+    PunchKind { ClockIn = "clock_in", ClockOut = "clock_out" }
+);
+closed_set!(
+    /// A manager's decision on a request.
+    DecisionStatus { Approved = "approved", Rejected = "rejected" }
+);
+closed_set!(
+    /// Where a request stands.
+    RequestStatus { Pending = "pending", Approved = "approved", Rejected = "rejected" }
+);
+closed_set!(
+    /// A check-in's place judgement.
+    Judgement { Within = "within", Outside = "outside", Uncertain = "uncertain" }
+);
+closed_set!(
+    /// A spreadsheet's file format.
+    SheetFormat { Csv = "csv", Xlsx = "xlsx" }
+);
+closed_set!(
+    /// A report as JSON or as a spreadsheet.
+    ReportFormat { Json = "json", Xlsx = "xlsx" }
+);
+closed_set!(
+    /// A spreadsheet's heading language (`zh` means `zh-CN`).
+    ReportLang { ZhCn = "zh-CN", Zh = "zh", En = "en" }
+);
+closed_set!(
+    /// A day's track as JSON, GPX or GeoJSON.
+    TrackFormat { Json = "json", Gpx = "gpx", Geojson = "geojson" }
+);
+closed_set!(
+    /// Which rendition of a photo.
+    PhotoVariant { Watermarked = "watermarked", Original = "original", Thumbnail = "thumbnail" }
+);
+closed_set!(
+    /// A customer list's order.
+    CustomerSort {
+        Name = "name",
+        NameDesc = "-name",
+        CreatedAt = "created_at",
+        CreatedAtDesc = "-created_at",
+        Distance = "distance",
+    }
+);
+closed_set!(
+    /// How a rep travels between customers.
+    TravelMode { Drive = "drive", Ride = "ride", Walk = "walk" }
+);
+closed_set!(
+    /// A photo watermark's language.
+    WatermarkLang { Zh = "zh", En = "en" }
+);
+closed_set!(
+    /// Where a fix came from.
+    FixProvider { Gps = "gps", Network = "network", Fused = "fused" }
+);

@@ -11,13 +11,21 @@ export function LocalPhoto({ id, url }: { id: string; url?: string }) {
     if (local || !url) return;
     let u: string | null = null;
     let live = true;
-    // `url` is the API path (`/api/v1/photos/{id}`); objectUrl adds the prefix itself.
-    api.objectUrl(url.replace(/^\/api\/v1/, '')).then(
-      (x) => (live ? setRemote((u = x)) : URL.revokeObjectURL(x)),
-      () => {},
-    );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // `url` is the API path (`/api/v1/photos/{id}`); objectUrl adds the prefix itself. A
+    // phone's connection drops now and then: a failed fetch is tried again, waiting 1, 2,
+    // 4 and 8 s, before the empty frame stays.
+    const fetchPhoto = (attempt: number) =>
+      api.objectUrl(url.replace(/^\/api\/v1/, '')).then(
+        (x) => (live ? setRemote((u = x)) : URL.revokeObjectURL(x)),
+        () => {
+          if (live && attempt < 4) timer = setTimeout(() => void fetchPhoto(attempt + 1), 1000 * 2 ** attempt);
+        },
+      );
+    void fetchPhoto(0);
     return () => {
       live = false;
+      if (timer) clearTimeout(timer);
       if (u) URL.revokeObjectURL(u);
     };
   }, [id, url, local]);

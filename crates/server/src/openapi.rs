@@ -9,6 +9,8 @@ mod tests;
 pub mod values;
 
 use crate::error::ErrorBody;
+use axum::http::Method;
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -89,4 +91,22 @@ pub enum CoordSystemName {
     Gcj02,
     #[schema(rename = "bd09")]
     Bd09,
+}
+
+/// Every operation of `doc` with its method and path template, for the layers that take
+/// their behaviour from the document (query parameters, time-outs).
+pub fn operations(
+    doc: &utoipa::openapi::OpenApi,
+) -> impl Iterator<Item = (Method, &String, &Operation)> {
+    doc.paths.paths.iter().flat_map(|(path, item)| {
+        [
+            (Method::GET, &item.get),
+            (Method::PUT, &item.put),
+            (Method::POST, &item.post),
+            (Method::DELETE, &item.delete),
+            (Method::PATCH, &item.patch),
+        ]
+        .into_iter()
+        .filter_map(move |(method, op)| op.as_ref().map(|op| (method, path, op)))
+    })
 }

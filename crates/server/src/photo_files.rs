@@ -118,11 +118,7 @@ pub fn remove_leftovers(root: &Path) -> usize {
 pub fn write_photo_file(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("photo"),
-        uuid::Uuid::new_v4().simple()
-    ));
+    let tmp = temp_name(dir, path);
     {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -137,17 +133,23 @@ pub fn write_photo_file(path: &Path, bytes: &[u8], sync: bool) -> std::io::Resul
     Ok(())
 }
 
+/// A unique hidden name beside `path` for writing before the rename (and what
+/// [`remove_leftovers`] looks for after a crash).
+fn temp_name(dir: &Path, path: &Path) -> std::path::PathBuf {
+    dir.join(format!(
+        ".{}.{}.tmp",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("photo"),
+        uuid::Uuid::new_v4().simple()
+    ))
+}
+
 /// Gives the file at `existing` a second name, `path` (a small photo's thumbnail is its
 /// watermarked copy): a hard link costs no new inode or data blocks. Where links are not
 /// supported the bytes are copied.
 pub fn link_photo_file(existing: &Path, path: &Path, sync: bool) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("photo"),
-        uuid::Uuid::new_v4().simple()
-    ));
+    let tmp = temp_name(dir, path);
     if std::fs::hard_link(existing, &tmp).is_err() {
         return write_photo_file(path, &std::fs::read(existing)?, sync);
     }

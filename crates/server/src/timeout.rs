@@ -44,21 +44,10 @@ pub struct Timed {
 
 impl Timed {
     pub fn from_document(doc: &OpenApi, limit: Duration) -> Self {
-        let mut ops = HashSet::new();
-        for (path, item) in &doc.paths.paths {
-            let methods = [
-                (Method::GET, &item.get),
-                (Method::PUT, &item.put),
-                (Method::POST, &item.post),
-                (Method::DELETE, &item.delete),
-                (Method::PATCH, &item.patch),
-            ];
-            for (method, op) in methods {
-                if op.as_ref().is_some_and(applies) {
-                    ops.insert((method, path.clone()));
-                }
-            }
-        }
+        let ops = crate::openapi::operations(doc)
+            .filter(|(_, _, op)| applies(op))
+            .map(|(method, path, _)| (method, path.clone()))
+            .collect();
         Timed { ops, limit }
     }
 

@@ -29,27 +29,17 @@ pub struct DeclaredQueries(HashMap<(Method, String), BTreeSet<String>>);
 impl DeclaredQueries {
     pub fn from_document(doc: &OpenApi) -> Self {
         let mut ops = HashMap::new();
-        for (path, item) in &doc.paths.paths {
-            let methods = [
-                (Method::GET, &item.get),
-                (Method::PUT, &item.put),
-                (Method::POST, &item.post),
-                (Method::DELETE, &item.delete),
-                (Method::PATCH, &item.patch),
-            ];
-            for (method, op) in methods {
-                let Some(op) = op else { continue };
-                let names = op
-                    .parameters
-                    .iter()
-                    .flatten()
-                    .filter_map(|p| match p {
-                        RefOr::T(p) if p.parameter_in == ParameterIn::Query => Some(p.name.clone()),
-                        _ => None,
-                    })
-                    .collect();
-                ops.insert((method, path.clone()), names);
-            }
+        for (method, path, op) in super::operations(doc) {
+            let names = op
+                .parameters
+                .iter()
+                .flatten()
+                .filter_map(|p| match p {
+                    RefOr::T(p) if p.parameter_in == ParameterIn::Query => Some(p.name.clone()),
+                    _ => None,
+                })
+                .collect();
+            ops.insert((method, path.clone()), names);
         }
         DeclaredQueries(ops)
     }

@@ -281,6 +281,31 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
+/// `now` as a Shanghai camera writes it into EXIF.
+fn exif_time(now: chrono::DateTime<chrono::Utc>) -> String {
+    now.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .format("%Y:%m:%d %H:%M:%S")
+        .to_string()
+}
+
+/// `n` visits checked in at the shop at `now`, their ids.
+async fn open_visits(
+    app: &TestApp,
+    token: &str,
+    shop: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    n: usize,
+) -> Vec<Uuid> {
+    let mut visits = Vec::new();
+    for _ in 0..n {
+        let id = Uuid::now_v7();
+        app.post(token, "/api/v1/visits", json!({"id": id, "customer_id": shop, "t": now.to_rfc3339(), "lat": SHOP.0, "lon": SHOP.1}))
+            .await;
+        visits.push(id);
+    }
+    visits
+}
+
 both_backends!(
     a_reused_photo_is_recognised_even_resized_and_re_encoded,
     a_reused_photo_is_recognised_across_servers
@@ -289,17 +314,8 @@ both_backends!(
 async fn a_reused_photo_is_recognised_even_resized_and_re_encoded(app: &TestApp) {
     let (_, token, shop) = rep_and_shop(app).await;
     let now = chrono::Utc::now();
-    let taken = now
-        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
-        .format("%Y:%m:%d %H:%M:%S")
-        .to_string();
-    let mut visits = Vec::new();
-    for _ in 0..3 {
-        let id = Uuid::now_v7();
-        app.post(&token, "/api/v1/visits", json!({"id": id, "customer_id": shop, "t": now.to_rfc3339(), "lat": SHOP.0, "lon": SHOP.1}))
-            .await;
-        visits.push(id);
-    }
+    let taken = exif_time(now);
+    let visits = open_visits(app, &token, &shop, now, 3).await;
     let first = Uuid::now_v7();
     let (s, p) = app
         .upload(
@@ -360,10 +376,7 @@ async fn a_reused_photo_is_recognised_even_resized_and_re_encoded(app: &TestApp)
     assert_eq!(reused["evidence"]["identical"], true, "{p}");
 
     // A different scene is not a reuse; an old photo (EXIF a day earlier) is a mismatch.
-    let yesterday = (now - chrono::Duration::days(1))
-        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
-        .format("%Y:%m:%d %H:%M:%S")
-        .to_string();
+    let yesterday = exif_time(now - chrono::Duration::days(1));
     let (_, p) = app
         .upload(
             &token,
@@ -382,17 +395,8 @@ async fn a_reused_photo_is_recognised_across_servers(app: &TestApp) {
     let (_, token, shop) = rep_and_shop(app).await;
     let other = app.another_server().await;
     let now = chrono::Utc::now();
-    let taken = now
-        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
-        .format("%Y:%m:%d %H:%M:%S")
-        .to_string();
-    let mut visits = Vec::new();
-    for _ in 0..4 {
-        let id = Uuid::now_v7();
-        app.post(&token, "/api/v1/visits", json!({"id": id, "customer_id": shop, "t": now.to_rfc3339(), "lat": SHOP.0, "lon": SHOP.1}))
-            .await;
-        visits.push(id);
-    }
+    let taken = exif_time(now);
+    let visits = open_visits(app, &token, &shop, now, 4).await;
     let meta_with =
         |id: Uuid| json!({"id": id, "t": now.to_rfc3339(), "lat": SHOP.0, "lon": SHOP.1});
     let meta = || meta_with(Uuid::now_v7());

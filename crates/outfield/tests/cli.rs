@@ -41,6 +41,15 @@ fn outfield(db: &str, args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// A port nothing listens on right now.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -258,11 +267,7 @@ fn demo_loads_once_with_the_given_password() {
 fn serve_stops_cleanly_on_sigterm() {
     use std::io::{Read, Write};
     let s = Scratch::new();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let listen = format!("127.0.0.1:{port}");
     let mut child = Command::new(env!("CARGO_BIN_EXE_outfield"))
         .args([
@@ -441,11 +446,7 @@ fn serve_removes_leftovers_of_interrupted_uploads() {
     std::fs::write(&leftover, b"half a photo").unwrap();
     let complete = tenant_dir.join(format!("{}.orig", "cd".repeat(32)));
     std::fs::write(&complete, b"a whole photo").unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let listen = format!("127.0.0.1:{port}");
     let mut child = Command::new(env!("CARGO_BIN_EXE_outfield"))
         .args(["serve", "--listen", &listen, "--osmand-listen", "off"])
@@ -482,20 +483,13 @@ fn serve_removes_leftovers_of_interrupted_uploads() {
 #[test]
 fn serve_refuses_a_second_server_on_one_sqlite_file_and_an_unwritable_data_dir() {
     let s = Scratch::new();
-    let port = || {
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    };
     let data = s.0.join("data");
     let serve = |data: &Path| {
         Command::new(env!("CARGO_BIN_EXE_outfield"))
             .args([
                 "serve",
                 "--listen",
-                &format!("127.0.0.1:{}", port()),
+                &format!("127.0.0.1:{}", free_port()),
                 "--osmand-listen",
                 "off",
                 "--data-dir",

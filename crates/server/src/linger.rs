@@ -11,7 +11,7 @@
 
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::Request;
-use axum::http::header::{CONTENT_LENGTH, EXPECT};
+use axum::http::header::{CONTENT_LENGTH, EXPECT, TRANSFER_ENCODING};
 use axum::middleware::Next;
 use axum::response::Response;
 use futures_util::StreamExt;
@@ -48,7 +48,8 @@ pub async fn linger_after_client_errors(req: Request, next: Next) -> Response {
     resp
 }
 
-/// A client that asked `Expect: 100-continue` has not sent its body yet and reads the
+/// Only requests that carry a body (most, like GETs, do not: they pass untouched). A
+/// client that asked `Expect: 100-continue` has not sent its body yet and reads the
 /// answer first; one that announced more than we would read is better closed at once.
 fn worth_lingering(req: &Request) -> bool {
     if req.headers().contains_key(EXPECT) {
@@ -59,7 +60,10 @@ fn worth_lingering(req: &Request) -> bool {
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    announced.is_none_or(|n| n > 0 && n <= MAX_LINGER_BYTES)
+    match announced {
+        Some(n) => n > 0 && n <= MAX_LINGER_BYTES,
+        None => req.headers().contains_key(TRANSFER_ENCODING),
+    }
 }
 
 async fn discard(body: Body) {

@@ -415,60 +415,42 @@ async fn a_reused_photo_is_recognised_across_servers(app: &TestApp) {
                 .to_rgb8(),
         ))
     };
+    let upload = async |base: &str, visit: Uuid, meta: serde_json::Value, bytes: Vec<u8>| {
+        app.upload_at(
+            base,
+            &token,
+            &format!("/api/v1/visits/{visit}/photos"),
+            meta,
+            bytes,
+        )
+        .await
+    };
     // Both servers have looked before either photo exists.
     for (base, seed) in [(&app.base, 31), (&other, 32)] {
-        let (s, p) = app
-            .upload_at(
-                base,
-                &token,
-                &format!("/api/v1/visits/{}/photos", visits[0]),
-                meta(),
-                camera_photo(seed, &taken, SHOP),
-            )
-            .await;
+        let (s, p) = upload(base, visits[0], meta(), camera_photo(seed, &taken, SHOP)).await;
         assert_eq!(s, StatusCode::CREATED, "{p}");
     }
     let first_id = Uuid::now_v7();
-    let (_, first) = app
-        .upload_at(
-            &app.base,
-            &token,
-            &format!("/api/v1/visits/{}/photos", visits[1]),
-            meta_with(first_id),
-            camera_photo(41, &taken, SHOP),
-        )
-        .await;
+    let (_, first) = upload(
+        &app.base,
+        visits[1],
+        meta_with(first_id),
+        camera_photo(41, &taken, SHOP),
+    )
+    .await;
     assert_eq!(reused_from(&first), None, "{first}");
-    let (_, copy) = app
-        .upload_at(
-            &other,
-            &token,
-            &format!("/api/v1/visits/{}/photos", visits[2]),
-            meta(),
-            copy_of(41),
-        )
-        .await;
+    let (_, copy) = upload(&other, visits[2], meta(), copy_of(41)).await;
     assert_eq!(reused_from(&copy), Some(json!(first_id)), "{copy}");
 
     let second_id = Uuid::now_v7();
-    let (_, second) = app
-        .upload_at(
-            &other,
-            &token,
-            &format!("/api/v1/visits/{}/photos", visits[3]),
-            meta_with(second_id),
-            camera_photo(51, &taken, SHOP),
-        )
-        .await;
+    let (_, second) = upload(
+        &other,
+        visits[3],
+        meta_with(second_id),
+        camera_photo(51, &taken, SHOP),
+    )
+    .await;
     assert_eq!(reused_from(&second), None, "{second}");
-    let (_, copy) = app
-        .upload_at(
-            &app.base,
-            &token,
-            &format!("/api/v1/visits/{}/photos", visits[3]),
-            meta(),
-            copy_of(51),
-        )
-        .await;
+    let (_, copy) = upload(&app.base, visits[3], meta(), copy_of(51)).await;
     assert_eq!(reused_from(&copy), Some(json!(second_id)), "{copy}");
 }

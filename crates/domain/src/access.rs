@@ -104,16 +104,19 @@ pub enum Resource {
     /// The evidence of field work: fixes, day summaries, replay, the live map, mileage,
     /// attendance days and the team report, visits and their photos, plans.
     Tracks,
+    /// The server's background work: the job queue (admins only).
+    Jobs,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 6] = [
+    pub const ALL: [Resource; 7] = [
         Resource::Customers,
         Resource::Employees,
         Resource::Departments,
         Resource::ApiKeys,
         Resource::Devices,
         Resource::Tracks,
+        Resource::Jobs,
     ];
 }
 

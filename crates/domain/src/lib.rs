@@ -17,6 +17,7 @@ pub mod forms;
 pub mod geofence;
 pub mod ids;
 pub mod invalid;
+pub mod jobs;
 pub mod location;
 pub mod overrides;
 pub mod tenant;

@@ -95,6 +95,7 @@ fn api(config: &Config) -> OpenApiRouter<AppState> {
         .merge(routes::forms::router())
         .merge(routes::visits::router())
         .merge(routes::plans::router())
+        .merge(routes::jobs::router())
         .merge(routes::photos::router(config.max_photo_bytes))
         .merge(crate::demo::accounts::router())
 }

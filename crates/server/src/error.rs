@@ -28,6 +28,7 @@ pub const ERROR_CODES: &[&str] = &[
     "not_found",
     "conflict",
     "in_use",
+    "job_not_dead",
     "id_reused",
     "already_decided",
     "already_done",

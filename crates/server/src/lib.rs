@@ -15,6 +15,7 @@ pub mod error;
 pub mod extract;
 pub mod idem;
 pub mod import;
+pub mod jobs;
 pub mod linger;
 pub mod openapi;
 pub mod photo_files;

@@ -33,6 +33,9 @@ pub struct Config {
     /// How long an operation may take before it answers 503 `timed_out` (streams and
     /// uploads excepted, see `timeout`). Above plan generation's 60 s budget.
     pub request_timeout: Duration,
+    /// How long a job stays with the server that claimed it before another server may
+    /// take it over (a server killed mid-job is noticed after this).
+    pub job_lease: Duration,
 }
 
 /// Debian's `fonts-wqy-microhei`, which the set-up installs.
@@ -53,6 +56,7 @@ impl Default for Config {
             demo: None,
             clock: crate::clock::Clock::default(),
             request_timeout: Duration::from_secs(90),
+            job_lease: Duration::from_secs(60),
         }
     }
 }
@@ -67,26 +71,26 @@ pub struct AppState {
     pub photo_index: Arc<crate::photo_index::PhotoIndex>,
     /// Login attempts on one account, one at a time.
     pub logins: Arc<crate::auth::login_queue::LoginQueue>,
+    /// This server's job worker.
+    pub jobs: Arc<crate::jobs::Jobs>,
 }
 
 impl AppState {
-    /// Builds the state and starts its background work (the fix writer, day summaries,
-    /// retention); call it inside a Tokio runtime.
+    /// Builds the state and starts its background work (the fix writer, the job
+    /// worker); call it inside a Tokio runtime.
     pub fn new(store: Store, config: Config) -> Self {
         let tracking = Arc::new(Tracking::start(store.clone()));
-        crate::tracking::days::spawn(
-            store.clone(),
-            tracking.schedules.clone(),
-            config.retention_days,
-        );
         let photos = Arc::new(PhotoFiles::open(&config.data_dir, &config.font_path));
-        Self {
+        let state = Self {
             store,
             photos,
             photo_index: Arc::default(),
+            jobs: Arc::new(crate::jobs::Jobs::new(config.job_lease)),
             config: Arc::new(config),
             tracking,
             logins: Arc::default(),
-        }
+        };
+        crate::jobs::spawn(state.clone());
+        state
     }
 }

@@ -119,17 +119,8 @@ macro_rules! side_writes {
                 .await?;
             }
             for day in &b.days {
-                sqlx::query(
-                    "INSERT INTO track_dirty (tenant_id, employee_id, day, marked_ms, first_marked_ms)
-                     VALUES ($1, $2, $3, $4, $4)
-                     ON CONFLICT (tenant_id, employee_id, day) DO UPDATE SET marked_ms = excluded.marked_ms",
-                )
-                .bind(b.tenant.0)
-                .bind(b.employee.0)
-                .bind(day)
-                .bind($now)
-                .execute(&mut *$tx)
-                .await?;
+                let job = $crate::track_days::day_job(b.tenant, b.employee, day);
+                $crate::jobs::enqueue_job!($tx, &job);
             }
         }
     }};
@@ -301,9 +292,15 @@ impl Store {
     }
 
     /// Deletes fixes older than `cutoff_ms` (retention); returns how many went.
-    pub async fn delete_fixes_before(&self, cutoff_ms: i64) -> Result<u64, StoreError> {
+    /// Retention: deletes a tenant's fixes taken before `cutoff_ms`.
+    pub async fn delete_tenant_fixes_before(
+        &self,
+        tenant: TenantId,
+        cutoff_ms: i64,
+    ) -> Result<u64, StoreError> {
         Ok(on_pool!(self, |p| {
-            sqlx::query("DELETE FROM fixes WHERE t_ms < $1")
+            sqlx::query("DELETE FROM fixes WHERE tenant_id = $1 AND t_ms < $2")
+                .bind(tenant.0)
                 .bind(cutoff_ms)
                 .execute(p)
                 .await?

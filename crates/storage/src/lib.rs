@@ -20,6 +20,7 @@ mod fixes;
 mod forms;
 mod geofences;
 mod idem;
+mod jobs;
 mod photos;
 mod plans;
 mod pool;
@@ -47,13 +48,14 @@ pub use fixes::{FixBatch, LastFix};
 pub use forms::StoredForm;
 pub use geofences::StoredFence;
 pub use idem::{CreateKind, StoredCreate};
+pub use jobs::{ClaimedJob, Coalesce, JobCount, JobRecord, NewJob};
 pub use photos::StoredPhoto;
 pub use plans::StoredPlan;
 pub use pool::{Backend, Store};
 pub use requests::StoredRequest;
 pub use tenants::{NewTenant, Tenant};
 pub use throttle::KnownKind;
-pub use track_days::{DirtyDay, StoredDay};
+pub use track_days::{StoredDay, TRACK_DAY_JOB, day_job};
 pub use visits::{
     ActionFix, FlagBasis, NewCheckin, NewProspect, StoredCheckout, StoredReport, VisitFilter,
     VisitRecord,

@@ -1,18 +1,25 @@
-//! Per-day track summaries and the queue of days whose summary must be recomputed.
+//! Per-day track summaries, and the `track_day` jobs that keep them current.
 
+use crate::jobs::NewJob;
 use crate::pool::on_pool;
-use crate::time::now_ms;
 use crate::{Store, StoreError};
 use domain::{EmployeeId, TenantId};
-use uuid::Uuid;
 
-/// A day waiting for its summary, with the mark time that must still hold when clearing.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DirtyDay {
-    pub tenant: TenantId,
-    pub employee: EmployeeId,
-    pub day: String,
-    pub marked_ms: i64,
+/// The job kind that recomputes one person's day summary.
+pub const TRACK_DAY_JOB: &str = "track_day";
+
+/// The `track_day` job for a day (`YYYY-MM-DD`) whose fixes changed: keyed by person and
+/// day so it waits once, run when the day has been quiet for a second or at the latest a
+/// minute after it was first queued.
+pub fn day_job(tenant: TenantId, employee: EmployeeId, day: &str) -> NewJob {
+    let payload = serde_json::json!({ "employee_id": employee.0, "day": day }).to_string();
+    NewJob::new(tenant, TRACK_DAY_JOB, payload)
+        .keyed(day_key(employee, day))
+        .debounced(1000, 60_000)
+}
+
+fn day_key(employee: EmployeeId, day: &str) -> String {
+    format!("{}/{day}", employee.0)
 }
 
 /// A stored summary: its JSON and the two figures reports filter and sum on.
@@ -25,41 +32,14 @@ pub struct StoredDay {
 }
 
 impl Store {
-    /// Days quiet for `settle_ms`, or first marked more than `max_delay_ms` ago (so a
-    /// person sending all day still gets a fresh summary every so often).
-    pub async fn dirty_days(
+    /// Stores a recomputed summary of a day (`YYYY-MM-DD`).
+    pub async fn save_day(
         &self,
-        settle_ms: i64,
-        max_delay_ms: i64,
-        limit: i64,
-    ) -> Result<Vec<DirtyDay>, StoreError> {
-        let now = now_ms();
-        let rows: Vec<(Uuid, Uuid, String, i64)> = on_pool!(self, |p| {
-            sqlx::query_as(
-                "SELECT tenant_id, employee_id, day, marked_ms FROM track_dirty
-                 WHERE marked_ms <= $1 OR first_marked_ms <= $2
-                 ORDER BY first_marked_ms LIMIT $3",
-            )
-            .bind(now - settle_ms)
-            .bind(now - max_delay_ms)
-            .bind(limit)
-            .fetch_all(p)
-            .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(|(t, e, day, marked_ms)| DirtyDay {
-                tenant: TenantId(t),
-                employee: EmployeeId(e),
-                day,
-                marked_ms,
-            })
-            .collect())
-    }
-
-    /// Stores a recomputed summary and clears the mark unless it was renewed meanwhile
-    /// (then the day is recomputed again on the next round).
-    pub async fn save_day(&self, d: &DirtyDay, day: &StoredDay) -> Result<(), StoreError> {
+        tenant: TenantId,
+        employee: EmployeeId,
+        day: &str,
+        stored: &StoredDay,
+    ) -> Result<(), StoreError> {
         on_pool!(self, |p| {
             sqlx::query(
                 "INSERT INTO track_days (tenant_id, employee_id, day, summary, mileage_m, work_mileage_m, computed_ms)
@@ -68,24 +48,15 @@ impl Store {
                     mileage_m = excluded.mileage_m, work_mileage_m = excluded.work_mileage_m,
                     computed_ms = excluded.computed_ms",
             )
-            .bind(d.tenant.0)
-            .bind(d.employee.0)
-            .bind(&d.day)
-            .bind(&day.summary_json)
-            .bind(day.mileage_m)
-            .bind(day.work_mileage_m)
-            .bind(day.computed_ms)
+            .bind(tenant.0)
+            .bind(employee.0)
+            .bind(day)
+            .bind(&stored.summary_json)
+            .bind(stored.mileage_m)
+            .bind(stored.work_mileage_m)
+            .bind(stored.computed_ms)
             .execute(p)
             .await?;
-        });
-        on_pool!(self, |p| {
-            sqlx::query("DELETE FROM track_dirty WHERE tenant_id = $1 AND employee_id = $2 AND day = $3 AND marked_ms = $4")
-                .bind(d.tenant.0)
-                .bind(d.employee.0)
-                .bind(&d.day)
-                .bind(d.marked_ms)
-                .execute(p)
-                .await?;
         });
         Ok(())
     }
@@ -128,7 +99,7 @@ impl Store {
             .collect())
     }
 
-    /// Days of `from..=to` still waiting for recomputation.
+    /// Days of `from..=to` whose summary is waiting for (or in) recomputation.
     pub async fn dirty_between(
         &self,
         tenant: TenantId,
@@ -136,16 +107,13 @@ impl Store {
         from: &str,
         to: &str,
     ) -> Result<Vec<String>, StoreError> {
-        Ok(on_pool!(self, |p| {
-            sqlx::query_scalar(
-                "SELECT day FROM track_dirty WHERE tenant_id = $1 AND employee_id = $2 AND day >= $3 AND day <= $4",
-            )
-            .bind(tenant.0)
-            .bind(employee.0)
-            .bind(from)
-            .bind(to)
-            .fetch_all(p)
-            .await?
-        }))
+        let (lo, hi) = (day_key(employee, from), day_key(employee, to));
+        let keys = self
+            .pending_job_keys(tenant, TRACK_DAY_JOB, &lo, &hi)
+            .await?;
+        Ok(keys
+            .iter()
+            .filter_map(|k| k.rsplit_once('/').map(|(_, d)| d.to_owned()))
+            .collect())
     }
 }

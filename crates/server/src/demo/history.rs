@@ -159,12 +159,9 @@ pub(super) async fn load(
     .map_err(ApiError::internal)?;
     counts.requests = requests(&shared).await?;
     counts.plan_days = plans(&shared).await?;
-    // The summaries of every day with fixes, now rather than in the background loop's
-    // own time, so the demo is complete when the server starts answering.
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    while crate::tracking::days::summarize_dirty(&state.store, &state.tracking.schedules).await? > 0
-    {
-    }
+    // The summaries of every day with fixes, now rather than when their jobs fall due,
+    // so the demo is complete when the server starts answering.
+    crate::jobs::drain(state, std::time::Duration::from_secs(120)).await?;
     counts.seconds = started.elapsed().as_secs_f64();
     tracing::info!(?counts, "demo history loaded");
     Ok(counts)

@@ -73,3 +73,7 @@ closed_set!(
     /// Where a fix came from.
     FixProvider { Gps = "gps", Network = "network", Fused = "fused" }
 );
+closed_set!(
+    /// Where a background job stands.
+    JobState { Queued = "queued", Running = "running", Done = "done", Dead = "dead" }
+);

@@ -11,6 +11,7 @@ pub mod employees;
 pub mod forms;
 pub mod geofences;
 pub mod health;
+pub mod jobs;
 pub mod live;
 pub mod locations;
 pub mod me;

@@ -1,18 +1,17 @@
-//! Computing a person's day from the stored fixes, and the background loop that keeps
+//! Computing a person's day from the stored fixes, and the `track_day` job that keeps
 //! stored day summaries current as fixes arrive (in any order, late or twice): a day is
 //! always recomputed from everything stored for it, so arrival order cannot matter.
 
 use super::schedule_cache::ScheduleCache;
 use super::summary::{DaySummary, summarize, to_track_fix};
 use crate::error::ApiError;
+use crate::state::AppState;
 use chrono::NaiveDate;
 use domain::access::Reach;
 use domain::fix::FixRecord;
 use domain::tracking::day_start;
 use domain::{EmployeeId, TenantId};
-use std::sync::Arc;
-use std::time::Duration;
-use storage::{DirtyDay, Store, StoredDay};
+use storage::{Store, StoredDay};
 
 pub struct ComputedDay {
     pub summary: DaySummary,
@@ -50,64 +49,38 @@ pub async fn compute_day(
     })
 }
 
-/// Recomputes up to a hundred days that have been quiet for a second, or waited a
-/// minute; returns how many.
-pub async fn summarize_dirty(store: &Store, schedules: &ScheduleCache) -> Result<usize, ApiError> {
-    let dirty: Vec<DirtyDay> = store.dirty_days(1000, 60_000, 100).await?;
-    for d in &dirty {
-        let Ok(date) = d.day.parse::<NaiveDate>() else {
-            continue;
-        };
-        let day = compute_day(store, schedules, d.tenant, d.employee, date).await?;
-        let stored = StoredDay {
-            summary_json: serde_json::to_string(&day.summary).map_err(ApiError::internal)?,
-            mileage_m: day.summary.mileage_m,
-            work_mileage_m: day.summary.work_mileage_m,
-            computed_ms: crate::now_ms(),
-        };
-        store.save_day(d, &stored).await?;
-    }
-    Ok(dirty.len())
+#[derive(serde::Deserialize)]
+struct DayJob {
+    employee_id: uuid::Uuid,
+    day: NaiveDate,
 }
 
-/// Background work of the tracking engine: day summaries (polled every half second) and
-/// retention (hourly). Ends quietly when the database closes.
-pub fn spawn(store: Store, schedules: Arc<ScheduleCache>, retention_days: Option<u32>) {
-    let s = store.clone();
-    tokio::spawn(async move {
-        loop {
-            if s.is_closed() {
-                return;
-            }
-            match summarize_dirty(&s, &schedules).await {
-                Ok(n) if n > 0 => continue,
-                Ok(_) => {}
-                Err(e) => {
-                    if s.is_closed() {
-                        return;
-                    }
-                    tracing::warn!(error = %e.message, "summarising days failed");
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(500)).await;
-        }
-    });
-    if let Some(days) = retention_days {
-        tokio::spawn(async move {
-            loop {
-                let cutoff = crate::now_ms() - i64::from(days) * 86_400_000;
-                if store.is_closed() {
-                    return;
-                }
-                match store.delete_fixes_before(cutoff).await {
-                    Ok(n) if n > 0 => {
-                        tracing::info!(deleted = n, days, "retention removed old fixes")
-                    }
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "retention failed"),
-                }
-                tokio::time::sleep(Duration::from_secs(3600)).await;
-            }
-        });
-    }
+/// The `track_day` job: recomputes one person's day from everything stored for it and
+/// stores the summary (idempotent: running it twice stores the same summary).
+pub async fn run_day_job(
+    state: &AppState,
+    tenant: TenantId,
+    payload: &str,
+) -> Result<(), ApiError> {
+    let job: DayJob = serde_json::from_str(payload).map_err(ApiError::internal)?;
+    let employee = EmployeeId(job.employee_id);
+    let day = compute_day(
+        &state.store,
+        &state.tracking.schedules,
+        tenant,
+        employee,
+        job.day,
+    )
+    .await?;
+    let stored = StoredDay {
+        summary_json: serde_json::to_string(&day.summary).map_err(ApiError::internal)?,
+        mileage_m: day.summary.mileage_m,
+        work_mileage_m: day.summary.work_mileage_m,
+        computed_ms: crate::now_ms(),
+    };
+    state
+        .store
+        .save_day(tenant, employee, &job.day.to_string(), &stored)
+        .await?;
+    Ok(())
 }

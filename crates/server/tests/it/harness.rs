@@ -155,6 +155,44 @@ impl TestApp {
         )
     }
 
+    /// Runs one SQL statement on this app's database behind the store's back (a test
+    /// that tampers with rows or moves time-driven state).
+    pub async fn exec_sql(&self, sql: &str) -> u64 {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        match &self.cleanup {
+            Cleanup::File(path) => {
+                let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+                    .await
+                    .unwrap();
+                let n = sqlx::query(sql)
+                    .execute(&pool)
+                    .await
+                    .unwrap()
+                    .rows_affected();
+                pool.close().await;
+                n
+            }
+            Cleanup::Schema(schema) => {
+                let pool = sqlx::PgPool::connect(&postgres_url()).await.unwrap();
+                let mut tx = pool.begin().await.unwrap();
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SET LOCAL search_path TO {schema}"
+                )))
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+                let n = sqlx::query(sql)
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap()
+                    .rows_affected();
+                tx.commit().await.unwrap();
+                pool.close().await;
+                n
+            }
+        }
+    }
+
     /// A second server on the same database and data directory, as behind a load
     /// balancer; answers its base address.
     pub async fn another_server(&self) -> String {

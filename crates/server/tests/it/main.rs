@@ -15,6 +15,7 @@ mod geofences;
 mod idempotent_creates;
 mod import;
 mod isolation;
+mod jobs;
 mod me_today;
 mod migration_0008;
 mod no_fix;

@@ -5,7 +5,7 @@ use crate::harness::{TestApp, assert_error, both_backends};
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use storage::{DirtyDay, StoredDay};
+use storage::StoredDay;
 
 both_backends!(
     team_attendance_reach_and_not_started,
@@ -191,12 +191,9 @@ async fn monthly_mileage_from_track_days(app: &TestApp) {
     ] {
         app.store
             .save_day(
-                &DirtyDay {
-                    tenant: t.id,
-                    employee: domain::EmployeeId(who.parse().unwrap()),
-                    day: day.into(),
-                    marked_ms: 0,
-                },
+                t.id,
+                domain::EmployeeId(who.parse().unwrap()),
+                day,
                 &StoredDay {
                     summary_json: "{}".into(),
                     mileage_m: total,

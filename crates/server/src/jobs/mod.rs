@@ -1,0 +1,145 @@
+//! Running the durable jobs (`storage::jobs`): each server runs one worker that claims
+//! due jobs under a lease, runs each through its kind's handler and records the outcome,
+//! and moves the tenants' schedules forward. Handlers must be idempotent: a job may run
+//! again after a crash (its lease expires) or a failure (it is retried with back-off).
+
+mod scheduled;
+
+pub use scheduled::enqueue_due as enqueue_scheduled;
+
+use crate::state::AppState;
+use std::time::Duration;
+use storage::{ClaimedJob, Store};
+use tokio::sync::Notify;
+
+/// How often an idle worker looks for due jobs, and how often it moves schedules on.
+const IDLE_POLL: Duration = Duration::from_secs(1);
+const SCHEDULE_EVERY_MS: i64 = 30_000;
+/// Jobs taken per claim: enough to amortise the claim, few enough that a stopped server
+/// strands little work until its leases expire.
+const CLAIM_BATCH: i64 = 16;
+
+/// This server's worker: its name in leases, and a bell the code that enqueues rings.
+pub struct Jobs {
+    pub worker: String,
+    wake: Notify,
+    lease: Duration,
+}
+
+impl Jobs {
+    pub fn new(lease: Duration) -> Jobs {
+        Jobs {
+            worker: format!("{}-{}", hostname(), uuid::Uuid::now_v7().simple()),
+            wake: Notify::new(),
+            lease,
+        }
+    }
+
+    /// Asks the worker to look for jobs now rather than at its next poll.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "outfield".into())
+}
+
+/// Starts the worker; it ends when the database closes.
+pub fn spawn(state: AppState) {
+    tokio::spawn(async move {
+        let mut next_schedule_ms = 0;
+        loop {
+            if state.store.is_closed() {
+                return;
+            }
+            let now = crate::now_ms();
+            if now >= next_schedule_ms {
+                next_schedule_ms = now + SCHEDULE_EVERY_MS;
+                if let Err(e) = scheduled::enqueue_due(&state.store).await {
+                    log_unless_closed(&state.store, "moving schedules on failed", &e);
+                }
+            }
+            match run_due(&state, now).await {
+                Ok(n) if n > 0 => continue,
+                Ok(_) => {}
+                Err(e) => log_unless_closed(&state.store, "claiming jobs failed", &e),
+            }
+            let _ = tokio::time::timeout(IDLE_POLL, state.jobs.wake.notified()).await;
+        }
+    });
+}
+
+fn log_unless_closed(store: &Store, what: &str, e: &dyn std::fmt::Display) {
+    if !store.is_closed() {
+        tracing::warn!(error = %e, "{what}");
+    }
+}
+
+/// Claims and runs the jobs due by `due_by`; returns how many ran.
+pub async fn run_due(state: &AppState, due_by: i64) -> Result<usize, storage::StoreError> {
+    let jobs = &state.jobs;
+    let lease_ms = i64::try_from(jobs.lease.as_millis()).unwrap_or(i64::MAX);
+    let claimed = state
+        .store
+        .claim_jobs(&jobs.worker, due_by, lease_ms, CLAIM_BATCH)
+        .await?;
+    for job in &claimed {
+        run_one(state, job).await?;
+    }
+    Ok(claimed.len())
+}
+
+/// Runs every job due within `ahead`, until none is left (the demo loader, tests).
+pub async fn drain(state: &AppState, ahead: Duration) -> Result<usize, storage::StoreError> {
+    let mut total = 0;
+    loop {
+        let due_by = crate::now_ms() + i64::try_from(ahead.as_millis()).unwrap_or(0);
+        match run_due(state, due_by).await? {
+            0 => return Ok(total),
+            n => total += n,
+        }
+    }
+}
+
+async fn run_one(state: &AppState, job: &ClaimedJob) -> Result<(), storage::StoreError> {
+    let worker = &state.jobs.worker;
+    // A job taken over from a server that died holding it has used up its attempts there.
+    let outcome = if job.attempts > job.max_attempts {
+        Err("its last attempt never finished (the server running it stopped)".to_owned())
+    } else {
+        handle(state, job).await
+    };
+    match outcome {
+        Ok(()) => {
+            state.store.finish_job(job, worker).await?;
+        }
+        Err(error) => {
+            let retry_at = (job.attempts < job.max_attempts).then(|| {
+                let unit = getrandom::u64().unwrap_or(0) as f64 / u64::MAX as f64;
+                crate::now_ms() + domain::jobs::retry_delay_ms(job.attempts, unit)
+            });
+            tracing::warn!(kind = %job.kind, id = %job.id, attempt = job.attempts, %error,
+                dead = retry_at.is_none(), "job failed");
+            state.store.fail_job(job, worker, &error, retry_at).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The handlers, by kind. An unknown kind fails (and ends dead), so a job written by a
+/// newer server is kept for it rather than lost.
+async fn handle(state: &AppState, job: &ClaimedJob) -> Result<(), String> {
+    let tenant = domain::TenantId(job.tenant);
+    match job.kind.as_str() {
+        storage::TRACK_DAY_JOB => crate::tracking::days::run_day_job(state, tenant, &job.payload)
+            .await
+            .map_err(|e| e.message),
+        scheduled::RETENTION_JOB => scheduled::retention(state, tenant).await,
+        other => Err(format!("no handler for jobs of kind {other}")),
+    }
+}

@@ -1,0 +1,63 @@
+//! Recurring work per tenant, run at a fixed hour of the tenant's wall clock: retention
+//! at 03:00, when a field team sleeps.
+
+use crate::state::AppState;
+use chrono::NaiveTime;
+use chrono_tz::Tz;
+use domain::TenantId;
+use storage::{NewJob, Store, StoreError};
+
+pub const RETENTION_JOB: &str = "retention";
+
+/// Finished jobs are kept this long for the admin list, then forgotten.
+const KEEP_DONE_JOBS_MS: i64 = 7 * 86_400_000;
+
+fn three_am() -> NaiveTime {
+    NaiveTime::from_hms_opt(3, 0, 0).unwrap_or_default()
+}
+
+fn zone(name: &str) -> Tz {
+    name.parse().unwrap_or(chrono_tz::Asia::Shanghai)
+}
+
+/// Gives every tenant a retention schedule, and enqueues each occurrence that is due
+/// (once across servers: the schedule is moved with a compare-and-set).
+pub async fn enqueue_due(store: &Store) -> Result<(), StoreError> {
+    let now = crate::now_ms();
+    store
+        .ensure_schedules(RETENTION_JOB, |tz| {
+            domain::jobs::next_daily(now, zone(tz), three_am())
+        })
+        .await?;
+    for (tenant, tz, due) in store.due_schedules(RETENTION_JOB, now).await? {
+        let next = domain::jobs::next_daily(now.max(due), zone(&tz), three_am());
+        let job = NewJob::new(tenant, RETENTION_JOB, "{}".into()).keyed(format!("{due}"));
+        store
+            .advance_schedule(RETENTION_JOB, tenant, due, next, &job)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Deletes the tenant's fixes older than the configured retention, and its finished jobs
+/// older than a week.
+pub async fn retention(state: &AppState, tenant: TenantId) -> Result<(), String> {
+    let now = crate::now_ms();
+    if let Some(days) = state.config.retention_days {
+        let cutoff = now - i64::from(days) * 86_400_000;
+        let n = state
+            .store
+            .delete_tenant_fixes_before(tenant, cutoff)
+            .await
+            .map_err(|e| e.to_string())?;
+        if n > 0 {
+            tracing::info!(deleted = n, days, tenant = %tenant.0, "retention removed old fixes");
+        }
+    }
+    state
+        .store
+        .purge_done_jobs(tenant, now - KEEP_DONE_JOBS_MS)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}

@@ -52,16 +52,20 @@ pub enum ApiScope {
     DepartmentsRead,
     #[serde(rename = "departments:write")]
     DepartmentsWrite,
+    /// The change feed (`GET /api/v1/events`).
+    #[serde(rename = "events:read")]
+    EventsRead,
 }
 
 impl ApiScope {
-    pub const ALL: [ApiScope; 6] = [
+    pub const ALL: [ApiScope; 7] = [
         ApiScope::CustomersRead,
         ApiScope::CustomersWrite,
         ApiScope::EmployeesRead,
         ApiScope::EmployeesWrite,
         ApiScope::DepartmentsRead,
         ApiScope::DepartmentsWrite,
+        ApiScope::EventsRead,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -72,6 +76,7 @@ impl ApiScope {
             ApiScope::EmployeesWrite => "employees:write",
             ApiScope::DepartmentsRead => "departments:read",
             ApiScope::DepartmentsWrite => "departments:write",
+            ApiScope::EventsRead => "events:read",
         }
     }
 
@@ -88,6 +93,7 @@ impl ApiScope {
             ApiScope::EmployeesWrite => (Resource::Employees, true),
             ApiScope::DepartmentsRead => (Resource::Departments, false),
             ApiScope::DepartmentsWrite => (Resource::Departments, true),
+            ApiScope::EventsRead => (Resource::Events, false),
         };
         r == resource && (writes || action == Action::Read)
     }
@@ -106,10 +112,12 @@ pub enum Resource {
     Tracks,
     /// The server's background work: the job queue (admins only).
     Jobs,
+    /// The change feed of domain events (admins, and keys with `events:read`).
+    Events,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 7] = [
+    pub const ALL: [Resource; 8] = [
         Resource::Customers,
         Resource::Employees,
         Resource::Departments,
@@ -117,6 +125,7 @@ impl Resource {
         Resource::Devices,
         Resource::Tracks,
         Resource::Jobs,
+        Resource::Events,
     ];
 }
 

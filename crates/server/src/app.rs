@@ -96,6 +96,7 @@ fn api(config: &Config) -> OpenApiRouter<AppState> {
         .merge(routes::visits::router())
         .merge(routes::plans::router())
         .merge(routes::jobs::router())
+        .merge(routes::events::router())
         .merge(routes::photos::router(config.max_photo_bytes))
         .merge(crate::demo::accounts::router())
 }

@@ -1,7 +1,8 @@
 //! Per-day track summaries, and the `track_day` jobs that keep them current.
 
+use crate::events::{NewEvent, record_event};
 use crate::jobs::NewJob;
-use crate::pool::on_pool;
+use crate::pool::{on_pool, write_tx};
 use crate::{Store, StoreError};
 use domain::{EmployeeId, TenantId};
 
@@ -32,7 +33,8 @@ pub struct StoredDay {
 }
 
 impl Store {
-    /// Stores a recomputed summary of a day (`YYYY-MM-DD`).
+    /// Stores a recomputed summary of a day (`YYYY-MM-DD`) and, when it differs from
+    /// the stored one, records `track_day.updated` with it.
     pub async fn save_day(
         &self,
         tenant: TenantId,
@@ -40,13 +42,14 @@ impl Store {
         day: &str,
         stored: &StoredDay,
     ) -> Result<(), StoreError> {
-        on_pool!(self, |p| {
-            sqlx::query(
+        write_tx!(self, |tx| {
+            let changed = sqlx::query(
                 "INSERT INTO track_days (tenant_id, employee_id, day, summary, mileage_m, work_mileage_m, computed_ms)
                  VALUES ($1, $2, $3, $4, $5, $6, $7)
                  ON CONFLICT (tenant_id, employee_id, day) DO UPDATE SET summary = excluded.summary,
                     mileage_m = excluded.mileage_m, work_mileage_m = excluded.work_mileage_m,
-                    computed_ms = excluded.computed_ms",
+                    computed_ms = excluded.computed_ms
+                 WHERE track_days.summary <> excluded.summary",
             )
             .bind(tenant.0)
             .bind(employee.0)
@@ -55,8 +58,20 @@ impl Store {
             .bind(stored.mileage_m)
             .bind(stored.work_mileage_m)
             .bind(stored.computed_ms)
-            .execute(p)
-            .await?;
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                > 0;
+            if changed {
+                let payload = serde_json::json!({
+                    "employee_id": employee.0, "day": day,
+                    "mileage_m": stored.mileage_m, "work_mileage_m": stored.work_mileage_m,
+                });
+                record_event!(
+                    tx,
+                    &NewEvent::new(tenant, "track_day.updated", employee.0, payload)
+                );
+            }
         });
         Ok(())
     }

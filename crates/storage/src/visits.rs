@@ -3,6 +3,7 @@
 //! action id and body digest, so the caller can tell a replay from a conflicting reuse.
 
 use crate::cursor::{self, MAX_LIMIT, Page};
+use crate::events::{NewEvent, record_event};
 use crate::pool::{on_pool, write_tx};
 use crate::reach;
 use crate::sql::{Arg, Sql, bind_all};
@@ -213,6 +214,7 @@ impl Store {
     ) -> Result<(VisitRecord, bool), StoreError> {
         let now = now_ms();
         let created = write_tx!(self, |tx| {
+            let created;
             if let Some(p) = prospect {
                 sqlx::query(
                     "INSERT INTO customers (tenant_id, id, name, address, lat, lon, level, tags, contacts,
@@ -235,7 +237,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            sqlx::query(
+            created = sqlx::query(
                 "INSERT INTO visits (tenant_id, id, employee_id, customer_id, kind, in_t_ms, in_offset_min, in_lat,
                     in_lon, in_accuracy_m, in_status, in_judgement, in_flags, in_device, in_digest, in_received_ms)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
@@ -260,7 +262,18 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected()
-                > 0
+                > 0;
+            if created {
+                let payload = serde_json::json!({
+                    "visit_id": v.id, "employee_id": v.employee.0, "customer_id": v.customer.0,
+                    "kind": v.kind, "at": crate::time::from_ms(v.fix.t_ms), "status": v.status,
+                });
+                record_event!(
+                    tx,
+                    &NewEvent::new(tenant, "visit.checked_in", v.id, payload)
+                );
+            }
+            created
         });
         Ok((self.visit(tenant, v.id).await?, created))
     }

@@ -77,3 +77,30 @@ closed_set!(
     /// Where a background job stands.
     JobState { Queued = "queued", Running = "running", Done = "done", Dead = "dead" }
 );
+closed_set!(
+    /// A domain event's type, and what its payload holds:
+    /// `visit.checked_in` {visit_id, employee_id, customer_id, kind, at, status};
+    /// `visit.checked_out` {visit_id, employee_id, customer_id, at};
+    /// `visit.reported` {visit_id, employee_id, form_id, form_version};
+    /// `attendance.punched` {punch_id, employee_id, kind, at};
+    /// `customer.created`, `customer.updated`, `customer.approved`, `customer.deleted` {customer_id};
+    /// `employee.created`, `employee.updated` {employee_id};
+    /// `request.created` {request_id, employee_id, kind}; `request.decided` {request_id, status};
+    /// `plan.published` {employee_id, days}; `track_day.updated` {employee_id, day, mileage_m, work_mileage_m}.
+    EventType {
+        VisitCheckedIn = "visit.checked_in",
+        VisitCheckedOut = "visit.checked_out",
+        VisitReported = "visit.reported",
+        AttendancePunched = "attendance.punched",
+        CustomerCreated = "customer.created",
+        CustomerUpdated = "customer.updated",
+        CustomerApproved = "customer.approved",
+        CustomerDeleted = "customer.deleted",
+        EmployeeCreated = "employee.created",
+        EmployeeUpdated = "employee.updated",
+        RequestCreated = "request.created",
+        RequestDecided = "request.decided",
+        PlanPublished = "plan.published",
+        TrackDayUpdated = "track_day.updated",
+    }
+);

@@ -8,6 +8,7 @@ pub mod customers;
 pub mod departments;
 pub mod devices;
 pub mod employees;
+pub mod events;
 pub mod forms;
 pub mod geofences;
 pub mod health;

@@ -10,6 +10,7 @@ mod demo;
 mod departments;
 mod employees;
 mod errors;
+mod events;
 mod finance;
 mod geofences;
 mod idempotent_creates;

@@ -214,7 +214,6 @@ impl Store {
     ) -> Result<(VisitRecord, bool), StoreError> {
         let now = now_ms();
         let created = write_tx!(self, |tx| {
-            let created;
             if let Some(p) = prospect {
                 sqlx::query(
                     "INSERT INTO customers (tenant_id, id, name, address, lat, lon, level, tags, contacts,
@@ -237,7 +236,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            created = sqlx::query(
+            let created = sqlx::query(
                 "INSERT INTO visits (tenant_id, id, employee_id, customer_id, kind, in_t_ms, in_offset_min, in_lat,
                     in_lon, in_accuracy_m, in_status, in_judgement, in_flags, in_device, in_digest, in_received_ms)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)

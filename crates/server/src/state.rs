@@ -33,6 +33,8 @@ pub struct Config {
     /// How long an operation may take before it answers 503 `timed_out` (streams and
     /// uploads excepted, see `timeout`). Above plan generation's 60 s budget.
     pub request_timeout: Duration,
+    /// The bearer token `GET /metrics` requires; `None` answers loopback clients only.
+    pub metrics_token: Option<crate::routes::metrics::MetricsToken>,
 }
 
 /// Debian's `fonts-wqy-microhei`, which the set-up installs.
@@ -53,6 +55,7 @@ impl Default for Config {
             demo: None,
             clock: crate::clock::Clock::default(),
             request_timeout: Duration::from_secs(90),
+            metrics_token: None,
         }
     }
 }
@@ -73,6 +76,7 @@ impl AppState {
     /// Builds the state and starts its background work (the fix writer, day summaries,
     /// retention); call it inside a Tokio runtime.
     pub fn new(store: Store, config: Config) -> Self {
+        crate::metrics::install();
         let tracking = Arc::new(Tracking::start(store.clone()));
         crate::tracking::days::spawn(
             store.clone(),

@@ -49,7 +49,7 @@ pub use geofences::StoredFence;
 pub use idem::{CreateKind, StoredCreate};
 pub use photos::StoredPhoto;
 pub use plans::StoredPlan;
-pub use pool::{Backend, Store};
+pub use pool::{Backend, PoolStats, Store};
 pub use requests::StoredRequest;
 pub use tenants::{NewTenant, Tenant};
 pub use throttle::KnownKind;

@@ -14,6 +14,7 @@ pub mod health;
 pub mod live;
 pub mod locations;
 pub mod me;
+pub mod metrics;
 pub mod photos;
 pub mod plans;
 pub mod reports;

@@ -16,6 +16,7 @@ mod idempotent_creates;
 mod import;
 mod isolation;
 mod me_today;
+mod metrics;
 mod migration_0008;
 mod no_fix;
 mod plan_conflicts;

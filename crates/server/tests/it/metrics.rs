@@ -5,6 +5,7 @@
 //! counters are compared before and after, never against absolute values.
 
 use crate::harness::{Backend, TestApp, assert_error, both_backends};
+use crate::visits::camera_photo;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use server::Config;
@@ -14,6 +15,8 @@ both_backends!(
     a_scrape_shows_requests_by_route_and_the_fixes_stored,
     requests_carry_an_id,
 );
+
+const SHOP: (f64, f64) = (31.2304, 121.4737);
 
 /// Scrapes `/metrics` as a local client without a token.
 async fn scrape(app: &TestApp) -> String {
@@ -47,7 +50,6 @@ async fn a_scrape_shows_requests_by_route_and_the_fixes_stored(app: &TestApp) {
     let t = app.tenant("acme").await;
     let rep = app.employee(&t.admin, &t.root_dept, "rep1", "field").await;
     let rep_token = app.token("acme", "rep1").await;
-    assert!(!rep.is_empty());
 
     let before = scrape(app).await;
     let (s, _) = app.get(&t.admin, "/api/v1/customers").await;
@@ -74,6 +76,26 @@ async fn a_scrape_shows_requests_by_route_and_the_fixes_stored(app: &TestApp) {
         (StatusCode::OK, json!(2)),
         "{a}"
     );
+    // A visit with a photo: the photo is processed (decoded, watermarked, thumbnailed).
+    let shop = app
+        .customer(
+            &t.admin,
+            json!({"name": "Shop", "owner_id": rep, "location": {"lat": SHOP.0, "lon": SHOP.1}}),
+        )
+        .await;
+    let at = chrono::Utc::now() - chrono::Duration::minutes(10);
+    let visit = uuid::Uuid::now_v7();
+    let (s, v) = app
+        .post(&rep_token, "/api/v1/visits",
+              json!({"id": visit, "customer_id": shop["id"], "t": at.to_rfc3339(), "lat": SHOP.0, "lon": SHOP.1, "accuracy_m": 5}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (s, photo) = app
+        .upload(&rep_token, &format!("/api/v1/visits/{visit}/photos"),
+                json!({"id": uuid::Uuid::now_v7(), "t": at.to_rfc3339(), "lat": SHOP.0, "lon": SHOP.1, "capture": "camera"}),
+                camera_photo(3, &at.format("%Y:%m:%d %H:%M:%S").to_string(), SHOP))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{photo}");
     let unknown = app
         .client
         .get(format!(
@@ -131,6 +153,10 @@ async fn a_scrape_shows_requests_by_route_and_the_fixes_stored(app: &TestApp) {
     );
     assert!(
         grew("outfield_osmand_unknown_devices_total", &[]) >= 1.0,
+        "{after}"
+    );
+    assert!(
+        grew("outfield_photo_processing_seconds_count", &[]) >= 1.0,
         "{after}"
     );
     for state in ["in_use", "idle"] {

@@ -70,6 +70,10 @@ pub enum Command {
         /// stream and uploads excepted).
         #[arg(long, env = "OUTFIELD_REQUEST_TIMEOUT_S", default_value_t = 90)]
         request_timeout_s: u64,
+        /// The bearer token `GET /metrics` requires; without one only loopback clients
+        /// may scrape it.
+        #[arg(long, env = "OUTFIELD_METRICS_TOKEN", hide_env_values = true)]
+        metrics_token: Option<String>,
     },
     /// Print the OpenAPI document (JSON) the server serves at `/api/openapi.json`.
     Openapi,

@@ -198,6 +198,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             font,
             web_dir,
             request_timeout_s,
+            metrics_token,
         } => {
             let _claim = match server::startup::sqlite_file(&db.database_url) {
                 Some(file) => {
@@ -210,6 +211,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = server::Config {
                 session_ttl: Duration::from_secs(session_ttl_hours.max(1) * 3600),
                 request_timeout: Duration::from_secs(request_timeout_s.max(1)),
+                // An empty variable (`OUTFIELD_METRICS_TOKEN=`) means no token, not "".
+                metrics_token: metrics_token
+                    .filter(|t| !t.trim().is_empty())
+                    .map(server::routes::metrics::MetricsToken::new),
                 trust_forwarded_for,
                 retention_days,
                 data_dir,

@@ -308,6 +308,73 @@ fn serve_stops_cleanly_on_sigterm() {
     );
 }
 
+/// `OUTFIELD_LOG_FORMAT=json`: every stderr line is a JSON object, and a request's lines
+/// name its request id.
+#[cfg(unix)]
+#[test]
+fn serve_writes_json_logs_with_the_request_id() {
+    use std::io::{Read, Write};
+    let s = Scratch::new();
+    let listen = format!("127.0.0.1:{}", free_port());
+    let data = s.0.join("data");
+    let child = Command::new(env!("CARGO_BIN_EXE_outfield"))
+        .args(["serve", "--listen", &listen, "--osmand-listen", "off"])
+        .arg("--data-dir")
+        .arg(&data)
+        .env("OUTFIELD_DATABASE_URL", s.db())
+        .env("OUTFIELD_LOG_FORMAT", "json")
+        // tower_http at debug writes a line when each request starts and ends.
+        .env("OUTFIELD_LOG", "info,tower_http=debug")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut answered = String::new();
+    for _ in 0..100 {
+        if let Ok(mut conn) = std::net::TcpStream::connect(&listen) {
+            conn.write_all(b"GET /healthz HTTP/1.0\r\nX-Request-Id: cli-req-1\r\n\r\n")
+                .unwrap();
+            conn.read_to_string(&mut answered).unwrap();
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(
+        answered
+            .to_ascii_lowercase()
+            .contains("x-request-id: cli-req-1"),
+        "{answered}"
+    );
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = child.wait_with_output().unwrap();
+    let lines: Vec<serde_json::Value> = text(&out.stderr)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    assert!(
+        lines.iter().any(|l| l["fields"]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("outfield serving"))),
+        "{lines:?}"
+    );
+    let of_request: Vec<_> = lines
+        .iter()
+        .filter(|l| l["spans"][0]["request_id"] == "cli-req-1")
+        .collect();
+    assert!(!of_request.is_empty(), "{lines:?}");
+    assert!(
+        of_request
+            .iter()
+            .all(|l| l["spans"][0]["route"] == "/healthz" && l["spans"][0]["method"] == "GET"),
+        "{of_request:?}"
+    );
+}
+
 #[test]
 fn plan_solve_reads_solomon_and_reports_bad_files() {
     let s = Scratch::new();

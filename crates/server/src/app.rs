@@ -5,6 +5,7 @@ use crate::openapi;
 use crate::openapi::query_params::{self, DeclaredQueries};
 use crate::routes;
 use crate::state::{AppState, Config};
+use crate::telemetry;
 use crate::timeout::Timed;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
@@ -16,6 +17,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
@@ -29,12 +31,15 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(crate::web::router(web.as_deref()))
         .merge(routes::health::router())
+        .merge(routes::metrics::router())
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc));
     with_error_layers(app, json_limit).with_state(state)
 }
 
 /// What answers the errors no handler produces — unknown paths, wrong methods, long
-/// addresses, bodies over the limit, panics — each in the API's error shape.
+/// addresses, bodies over the limit, panics — each in the API's error shape; and what
+/// every request passes through: its id, its log span, its metrics (these layers are
+/// applied after routing, so they see the route template).
 fn with_error_layers(app: Router<AppState>, json_limit: usize) -> Router<AppState> {
     app.fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async {
@@ -52,7 +57,14 @@ fn with_error_layers(app: Router<AppState>, json_limit: usize) -> Router<AppStat
         .layer(CatchPanicLayer::custom(|_| -> Response {
             ApiError::internal("handler panicked").into_response()
         }))
-        .layer(TraceLayer::new_for_http())
+        // Outside the panic catcher, so a panic counts as the 500 it answers.
+        .layer(axum::middleware::from_fn(crate::metrics::track_http))
+        .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span))
+        .layer(PropagateRequestIdLayer::new(telemetry::REQUEST_ID))
+        .layer(SetRequestIdLayer::new(
+            telemetry::REQUEST_ID,
+            MakeRequestUuid,
+        ))
 }
 
 /// The longest request target (path and query) the API reads. Far below hyper's own limit

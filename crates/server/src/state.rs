@@ -36,6 +36,8 @@ pub struct Config {
     /// How long a job stays with the server that claimed it before another server may
     /// take it over (a server killed mid-job is noticed after this).
     pub job_lease: Duration,
+    /// The bearer token `GET /metrics` requires; `None` answers loopback clients only.
+    pub metrics_token: Option<crate::routes::metrics::MetricsToken>,
 }
 
 /// Debian's `fonts-wqy-microhei`, which the set-up installs.
@@ -57,6 +59,7 @@ impl Default for Config {
             clock: crate::clock::Clock::default(),
             request_timeout: Duration::from_secs(90),
             job_lease: Duration::from_secs(60),
+            metrics_token: None,
         }
     }
 }
@@ -79,6 +82,7 @@ impl AppState {
     /// Builds the state and starts its background work (the fix writer, the job
     /// worker); call it inside a Tokio runtime.
     pub fn new(store: Store, config: Config) -> Self {
+        crate::metrics::install();
         let tracking = Arc::new(Tracking::start(store.clone()));
         let photos = Arc::new(PhotoFiles::open(&config.data_dir, &config.font_path));
         let state = Self {

@@ -53,7 +53,7 @@ pub use idem::{CreateKind, StoredCreate};
 pub use jobs::{ClaimedJob, Coalesce, JobCount, JobRecord, NewJob};
 pub use photos::StoredPhoto;
 pub use plans::StoredPlan;
-pub use pool::{Backend, Store};
+pub use pool::{Backend, PoolStats, Store};
 pub use requests::StoredRequest;
 pub use tenants::{NewTenant, Tenant};
 pub use throttle::KnownKind;

@@ -15,6 +15,22 @@ pub enum Backend {
     Postgres,
 }
 
+/// A snapshot of the connection pool, for monitoring.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Connections open, idle or in use.
+    pub open: u32,
+    /// Open connections no query holds.
+    pub idle: u32,
+}
+
+impl PoolStats {
+    /// Connections a query holds right now.
+    pub fn in_use(self) -> u32 {
+        self.open.saturating_sub(self.idle)
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(crate) enum Pool {
     Sqlite(SqlitePool),
@@ -136,6 +152,14 @@ impl Store {
     /// Whether the database answers a trivial query.
     pub async fn ping(&self) -> bool {
         on_pool!(self, |p| sqlx::query("SELECT 1").execute(p).await.is_ok())
+    }
+
+    /// The pool's connections now: how many are open and how many of those wait idle.
+    pub fn pool_stats(&self) -> PoolStats {
+        on_pool!(self, |p| PoolStats {
+            open: p.size(),
+            idle: u32::try_from(p.num_idle()).unwrap_or(u32::MAX),
+        })
     }
 
     pub fn is_closed(&self) -> bool {

@@ -12,6 +12,9 @@ use std::time::Duration;
 use storage::{ClaimedJob, Store};
 use tokio::sync::Notify;
 
+/// The kinds this server runs.
+pub const KINDS: [&str; 2] = [storage::TRACK_DAY_JOB, scheduled::RETENTION_JOB];
+
 /// How often an idle worker looks for due jobs, and how often it moves schedules on.
 const IDLE_POLL: Duration = Duration::from_secs(1);
 const SCHEDULE_EVERY_MS: i64 = 30_000;

@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod live;
 pub mod locations;
 pub mod me;
+pub mod metrics;
 pub mod photos;
 pub mod plans;
 pub mod reports;

@@ -380,7 +380,10 @@ async fn upload(
     };
     let file_len = file.len();
     let (file, processed) = tokio::task::spawn_blocking(move || {
+        // Timed here, not around the await: the wait for a blocking thread is not processing.
+        let started = std::time::Instant::now();
         let processed = photo::process(&file, &lines, &font, &opts, 320);
+        crate::metrics::photo_processed(started.elapsed());
         (file, processed)
     })
     .await

@@ -44,6 +44,7 @@ impl Tracking {
     }
 
     pub fn count_unknown_device(&self) -> u64 {
+        crate::metrics::osmand_unknown_device();
         self.unknown_devices.fetch_add(1, Ordering::Relaxed) + 1
     }
 

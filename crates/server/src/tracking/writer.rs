@@ -71,7 +71,8 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
             jobs.into_iter().map(|j| (j.batch, j.reply)).unzip();
         match store.insert_fix_batches(&batches).await {
             Ok(counts) => {
-                for (reply, n) in replies.into_iter().zip(counts) {
+                for ((reply, n), batch) in replies.into_iter().zip(counts).zip(&batches) {
+                    crate::metrics::fixes_ingested(batch.source.as_str(), n);
                     let _ = reply.send(Ok(n));
                 }
             }

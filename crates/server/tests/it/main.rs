@@ -18,6 +18,7 @@ mod import;
 mod isolation;
 mod jobs;
 mod me_today;
+mod metrics;
 mod migration_0008;
 mod no_fix;
 mod plan_conflicts;

@@ -724,12 +724,12 @@ async fn jobs_survive_kill_9() {
         let (queued, running, done, _) = counts(admin.clone()).await;
         if done > 0 && queued + running > 0 {
             killed_at = Some(done);
-            server.kill().unwrap(); // SIGKILL
-            server.wait().unwrap();
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
+    server.kill().unwrap(); // SIGKILL
+    server.wait().unwrap();
     let killed_at = killed_at.expect("caught the server part-way through its jobs");
     assert!(killed_at < total);
 

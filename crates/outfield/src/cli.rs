@@ -152,6 +152,10 @@ pub enum BenchCommand {
         /// Field reps sending (each request is one rep's batch).
         #[arg(long, default_value_t = 100)]
         reps: usize,
+        /// Servers on the one database, each with its own connection pool and job
+        /// worker, taking requests in turn as behind a load balancer (PostgreSQL only).
+        #[arg(long, default_value_t = 1)]
+        servers: usize,
     },
 }
 

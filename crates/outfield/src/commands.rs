@@ -161,6 +161,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     concurrency,
                     rate,
                     reps,
+                    servers,
                 },
         } => {
             crate::bench_ingest::run(crate::bench_ingest::Options {
@@ -170,6 +171,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 concurrency,
                 rate,
                 reps,
+                servers,
             })
             .await?;
         }

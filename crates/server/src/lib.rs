@@ -3,8 +3,9 @@
 //! customer import).
 //!
 //! Architecture invariant: handlers never build SQL. They authenticate the caller, ask
-//! `domain::access` what the caller reaches, validate input with `domain`, and call
-//! `storage::Store` with the caller's tenant id.
+//! `domain::access` what the caller reaches, and call one use case in [`services`] with
+//! the caller's tenant id; use cases validate input with `domain` and call
+//! `storage::Store`. Route modules never import each other, and services know no HTTP.
 
 pub mod actions;
 pub mod app;
@@ -23,6 +24,7 @@ pub mod photo_files;
 pub mod photo_index;
 pub(crate) mod refs;
 pub mod routes;
+pub mod services;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

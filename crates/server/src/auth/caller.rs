@@ -30,6 +30,15 @@ impl Caller {
         }
     }
 
+    /// The signed-in person with their tenant, role and department, as use cases take
+    /// them; 403 for an integration key.
+    pub fn user(&self) -> Result<&access::UserPrincipal, ApiError> {
+        match &self.principal {
+            Principal::User(u) => Ok(u),
+            _ => Err(ApiError::forbidden()),
+        }
+    }
+
     /// The rows this caller reaches for `action` on `resource`; 403 when none.
     pub fn reach(&self, resource: Resource, action: Action) -> Result<Reach, ApiError> {
         match access::reach(&self.principal, resource, action) {

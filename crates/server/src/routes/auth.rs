@@ -4,12 +4,12 @@ use crate::auth::tokens::{self, TokenKind};
 use crate::auth::{Caller, passwords, throttle};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::Json;
+use crate::services::me::TenantSummary;
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, StatusCode, header};
 use chrono::{DateTime, Utc};
-use domain::TenantId;
 use domain::employee::Employee;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
@@ -44,14 +44,6 @@ pub struct LoginResponse {
     pub expires_at: DateTime<Utc>,
     pub tenant: TenantSummary,
     pub employee: Employee,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct TenantSummary {
-    pub id: TenantId,
-    pub slug: String,
-    pub name: String,
-    pub timezone: String,
 }
 
 /// The client's address: the TCP peer, or the first `X-Forwarded-For` hop when the
@@ -166,12 +158,7 @@ async fn login(
             token,
             device_token,
             expires_at: DateTime::from_timestamp_millis(expires).unwrap_or_default(),
-            tenant: TenantSummary {
-                id: tenant.id,
-                slug: tenant.slug,
-                name: tenant.name,
-                timezone: tenant.timezone,
-            },
+            tenant: TenantSummary::from(tenant),
             employee,
         }),
     ))

@@ -26,16 +26,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_customer, update_customer, delete_customer))
 }
 
-/// Parses `?coord_system=` for answers; WGS-84 when absent.
-pub(crate) fn output_system(s: Option<&str>) -> ApiResult<CoordSystem> {
-    match s {
-        None => Ok(CoordSystem::Wgs84),
-        Some(v) => CoordSystem::parse(v).ok_or_else(|| {
-            ApiError::bad_request("coord_system", domain::customer::coord_system_problem())
-        }),
-    }
-}
-
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -98,7 +88,7 @@ async fn list_customers(
     Query(q): Query<CustomerQuery>,
 ) -> ApiResult<Json<CustomerPage>> {
     let reach = caller.reach(Resource::Customers, Action::Read)?;
-    let system = output_system(q.coord_system.as_deref())?;
+    let system = super::output_system(q.coord_system.as_deref())?;
     let filter = CustomerFilter {
         owner_id: q.owner_id,
         level: q
@@ -168,7 +158,7 @@ async fn get_customer(
     Query(q): Query<OutputQuery>,
 ) -> ApiResult<Json<Customer>> {
     let reach = caller.reach(Resource::Customers, Action::Read)?;
-    let system = output_system(q.coord_system.as_deref())?;
+    let system = super::output_system(q.coord_system.as_deref())?;
     let mut c = s.store.customer(caller.tenant(), id, &reach).await?;
     c.express_in(system);
     Ok(Json(c))
@@ -309,7 +299,7 @@ async fn export_customers(
             ApiError::bad_request("format", Problem::unknown_value(&["csv", "xlsx"]))
         })?,
     };
-    let system = output_system(q.coord_system.as_deref())?;
+    let system = super::output_system(q.coord_system.as_deref())?;
     let bytes =
         crate::import::export_customers(&s.store, caller.tenant(), &reach, format, system).await?;
     let name = format!("customers.{}", format.extension());

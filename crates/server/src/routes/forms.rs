@@ -11,9 +11,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use domain::Problem;
-use domain::TenantId;
 use domain::access::{Action, Resource};
-use domain::forms::{FieldInput, Form, FormInput};
+use domain::forms::{FieldInput, FormInput};
 use domain::ids::FormId;
 use serde::{Deserialize, Serialize};
 use storage::CreateKind;
@@ -45,25 +44,6 @@ fn view(f: StoredForm) -> ApiResult<FormView> {
         fields: from_json(&f.fields)?,
         created_at: DateTime::from_timestamp_millis(f.created_at).unwrap_or_default(),
     })
-}
-
-/// A stored form version, validated again into its typed definition.
-pub(crate) async fn load_form(
-    s: &AppState,
-    tenant: TenantId,
-    id: FormId,
-    version: Option<i32>,
-) -> ApiResult<Form> {
-    let stored = s.store.form(tenant, id, version).await?;
-    let input = FormInput {
-        id: Some(id),
-        name: stored.name,
-        fields: from_json(&stored.fields)?,
-    };
-    Ok(input
-        .validate()
-        .map_err(ApiError::internal)?
-        .into_form(id, stored.version as u32))
 }
 
 /// The latest version of every form.
@@ -132,7 +112,7 @@ async fn get_form(
     Query(q): Query<VersionQuery>,
 ) -> ApiResult<Json<FormView>> {
     caller.reach(Resource::Customers, Action::Read)?;
-    let version = super::form_version("version", q.version)?;
+    let version = crate::services::forms::form_version("version", q.version)?;
     let stored = s.store.form(caller.tenant(), id, version).await?;
     Ok(Json(view(stored)?))
 }

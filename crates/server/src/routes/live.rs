@@ -5,7 +5,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::Query;
-use crate::routes::customers::output_system;
+use crate::routes::output_system;
 use crate::state::AppState;
 use crate::tracking::summary::rfc3339;
 use axum::extract::State;

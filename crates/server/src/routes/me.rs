@@ -1,12 +1,11 @@
 //! The signed-in person.
 
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::Json;
-use crate::routes::auth::TenantSummary;
+use crate::services::me::{self, TenantSummary};
 use crate::state::AppState;
 use axum::extract::State;
-use domain::access::{Principal, Reach};
 use domain::employee::Employee;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -27,21 +26,6 @@ pub struct MeResponse {
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth",
     responses((status = 200, body = MeResponse), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn me(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<MeResponse>> {
-    let Principal::User(u) = &caller.principal else {
-        return Err(ApiError::forbidden());
-    };
-    let employee = s
-        .store
-        .employee(u.tenant, u.employee, &Reach::Tenant)
-        .await?;
-    let t = s.store.tenant(u.tenant).await?;
-    Ok(Json(MeResponse {
-        employee,
-        tenant: TenantSummary {
-            id: t.id,
-            slug: t.slug,
-            name: t.name,
-            timezone: t.timezone,
-        },
-    }))
+    let (employee, tenant) = me::me(&s, caller.user()?).await?;
+    Ok(Json(MeResponse { employee, tenant }))
 }

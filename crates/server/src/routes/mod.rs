@@ -1,4 +1,6 @@
-//! HTTP handlers, one module per resource.
+//! HTTP handlers, one module per resource. A handler parses and authenticates, calls one
+//! use case in [`crate::services`] and maps its answer; route modules never import each
+//! other (`services::tests::routes_do_not_import_each_other` checks it).
 
 pub mod api_keys;
 pub mod attendance;
@@ -45,94 +47,28 @@ pub(crate) fn page_limit(limit: u32) -> crate::error::ApiResult<u32> {
     }
 }
 
-/// A form version as stored (1 to 2^31-1), else 422 naming `field`: a number beyond that
-/// must not wrap around to "the latest version".
-pub(crate) fn form_version(field: &str, v: Option<u32>) -> crate::error::ApiResult<Option<i32>> {
-    match v {
-        None => Ok(None),
-        Some(n) => match i32::try_from(n) {
-            Ok(n) if n >= 1 => Ok(Some(n)),
-            _ => Err(crate::error::ApiError::invalid_one(
-                field,
-                domain::Problem::range(1.0, f64::from(i32::MAX), ""),
-            )),
-        },
+/// Parses `?coord_system=` for answers; WGS-84 when absent.
+pub(crate) fn output_system(s: Option<&str>) -> crate::error::ApiResult<domain::CoordSystem> {
+    match s {
+        None => Ok(domain::CoordSystem::Wgs84),
+        Some(v) => domain::CoordSystem::parse(v).ok_or_else(|| {
+            crate::error::ApiError::bad_request(
+                "coord_system",
+                domain::customer::coord_system_problem(),
+            )
+        }),
     }
 }
 
-/// A rule's scope in a path: `tenant`, or the id of one of the caller's tenant's
-/// departments (404 when there is no such department).
-pub(crate) async fn scope(
-    s: &crate::state::AppState,
-    tenant: domain::TenantId,
-    raw: &str,
-) -> crate::error::ApiResult<Option<domain::DepartmentId>> {
-    if raw == "tenant" {
-        return Ok(None);
-    }
-    let dept = raw.parse().map_err(|_| {
-        crate::error::ApiError::bad_request("scope", domain::Problem::format(domain::Format::Id))
-    })?;
-    s.store
-        .department(tenant, dept, &domain::access::Reach::Tenant)
-        .await?;
-    Ok(Some(dept))
-}
-
-/// Every stored rule of one kind with the department tree, loaded once so the rule of
-/// many departments can be resolved without going back to the database.
-pub(crate) struct RuleBook<T> {
-    rules: std::collections::HashMap<Option<domain::DepartmentId>, T>,
-    links: Vec<domain::department::DepartmentLink>,
-}
-
-impl<T: Clone + Default> RuleBook<T> {
-    /// The rule that applies to a department: its own, the nearest ancestor's, the
-    /// tenant's, or the default.
-    pub(crate) fn for_dept(&self, dept: domain::DepartmentId) -> T {
-        domain::overrides::resolve(&self.rules, &self.links, Some(dept))
-    }
-}
-
-pub(crate) async fn rule_book<T: serde::de::DeserializeOwned>(
-    s: &crate::state::AppState,
-    tenant: domain::TenantId,
-    kind: &str,
-) -> crate::error::ApiResult<RuleBook<T>> {
-    let mut rules = std::collections::HashMap::new();
-    for (scope, json) in s.store.rules(tenant, kind).await? {
-        rules.insert(scope, crate::actions::from_json::<T>(&json)?);
-    }
-    let links = s.store.department_links(tenant).await?;
-    Ok(RuleBook { rules, links })
-}
-
-/// The rule of `kind` that applies to one department.
-pub(crate) async fn rule_for<T: Clone + Default + serde::de::DeserializeOwned>(
-    s: &crate::state::AppState,
-    tenant: domain::TenantId,
-    kind: &str,
-    dept: domain::DepartmentId,
-) -> crate::error::ApiResult<T> {
-    Ok(rule_book(s, tenant, kind).await?.for_dept(dept))
-}
-
-/// Deletes the rule of `kind` stored for a scope, so the scope inherits its parent's (or
-/// the default); 404 when none was stored there.
-pub(crate) async fn delete_rule(
-    s: &crate::state::AppState,
-    caller: &crate::auth::Caller,
-    kind: &str,
-    raw_scope: &str,
-) -> crate::error::ApiResult<axum::http::StatusCode> {
-    caller.reach(
-        domain::access::Resource::Departments,
-        domain::access::Action::Write,
-    )?;
-    let dept = scope(s, caller.tenant(), raw_scope).await?;
-    if s.store.delete_rule(caller.tenant(), kind, dept).await? {
-        Ok(axum::http::StatusCode::NO_CONTENT)
+/// A create's answer: 201 when this request stored it, 200 when an earlier one with the
+/// same id and body did (the retry answers what was stored the first time).
+pub(crate) fn created_or_ok<T>(
+    saved: crate::services::Saved<T>,
+) -> (axum::http::StatusCode, crate::extract::Json<T>) {
+    let status = if saved.created {
+        axum::http::StatusCode::CREATED
     } else {
-        Err(crate::error::ApiError::not_found())
-    }
+        axum::http::StatusCode::OK
+    };
+    (status, crate::extract::Json(saved.item))
 }

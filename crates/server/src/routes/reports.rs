@@ -6,7 +6,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Query};
-use crate::routes::attendance::{calendar, person_days, rule_for, start_date};
+use crate::services::attendance::{calendar, person_days, rule_for, start_date};
 use crate::state::AppState;
 use crate::tracking::schedule_cache::parse_tz;
 use axum::extract::State;

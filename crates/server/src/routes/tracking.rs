@@ -4,8 +4,8 @@
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
-use crate::routes::customers::output_system;
-use crate::routes::scope;
+use crate::routes::output_system;
+use crate::services::rules::scope;
 use crate::state::AppState;
 use crate::tracking::days::compute_day;
 use crate::tracking::summary::{DaySummary, rfc3339};

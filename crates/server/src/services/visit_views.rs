@@ -1,0 +1,403 @@
+//! What a visit looks like to its readers: the views the check-in answer, the detail, the
+//! lists and the rep's day show, and the one flag set they all read, recomputed after
+//! every part's write (`domain::visit_flags`).
+
+use crate::actions::{from_json, to_json};
+use crate::error::{ApiError, ApiResult};
+use crate::services::photos::{PhotoView, view as photo_view};
+use crate::state::AppState;
+use crate::tracking::schedule_cache::parse_tz;
+use chrono::NaiveDate;
+use chrono::{DateTime, Utc};
+use domain::access::Reach;
+use domain::attendance::local_instant;
+use domain::evidence::Flag;
+use domain::evidence::FlagCode;
+use domain::ids::FormId;
+use domain::visit_flags::{VisitFacts, visit_flags};
+use domain::visit_rule::{CheckinStatus, CheckoutRequires, VisitPolicy, VisitRule};
+use domain::{CustomerId, EmployeeId, Format, Problem, TenantId};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use storage::{FlagBasis, StoreError, StoredPhoto, VisitRecord};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// The kind under which visit rules are stored.
+pub(crate) const RULE: &str = "visit";
+
+/// The visit rule that applies to a person's department, validated.
+pub(crate) async fn policy_for(
+    s: &AppState,
+    tenant: TenantId,
+    employee: EmployeeId,
+) -> ApiResult<VisitPolicy> {
+    let person = s.store.employee(tenant, employee, &Reach::Tenant).await?;
+    let rule: VisitRule = super::rules::rule_for(s, tenant, RULE, person.department_id).await?;
+    Ok(rule.validate()?)
+}
+
+// ---- views ----
+
+#[derive(Serialize, Deserialize, ToSchema, Clone, Copy)]
+pub struct PlaceJudgement {
+    pub status: CheckinStatus,
+    /// Metres from the fix to the customer; null when the customer has no location.
+    pub distance_m: Option<f64>,
+    pub radius_m: f64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CheckinView {
+    pub t: DateTime<Utc>,
+    /// The device's UTC offset in minutes when it acted.
+    pub offset_min: Option<i16>,
+    /// Null when the check-in came without a position (flagged `no_fix`).
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub accuracy_m: Option<f32>,
+    #[serde(flatten)]
+    pub judgement: PlaceJudgement,
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Clone, Copy)]
+pub struct CheckoutJudgementView {
+    pub duration_s: i64,
+    pub min_duration_s: i64,
+    pub too_short: bool,
+    pub distance_m: Option<f64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CheckoutView {
+    pub t: DateTime<Utc>,
+    pub offset_min: Option<i16>,
+    /// Null when the check-out came without a position (flagged `no_fix`).
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub accuracy_m: Option<f32>,
+    #[serde(flatten)]
+    pub judgement: CheckoutJudgementView,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReportView {
+    pub form_id: FormId,
+    pub form_version: i32,
+    #[schema(value_type = Object)]
+    pub answers: serde_json::Value,
+    pub t: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FormRef {
+    pub id: FormId,
+    pub version: i32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VisitView {
+    pub id: Uuid,
+    pub employee_id: EmployeeId,
+    pub customer_id: CustomerId,
+    /// `planned`, `ad_hoc` or `prospect`.
+    pub kind: String,
+    pub check_in: CheckinView,
+    pub check_out: Option<CheckoutView>,
+    pub report: Option<ReportView>,
+    /// Present on a single visit; lists leave it out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub photos: Option<Vec<PhotoView>>,
+    /// The visit's flags, each code once: its check-in's, check-out's and photos' flags
+    /// and, once checked out, `photos_missing` / `report_missing` (`domain::visit_flags`).
+    /// Lists and the single visit show the same set; `?flag=` filters by it.
+    pub flags: Vec<Flag>,
+    /// On a single visit: the report form the visit rule assigns to this customer (its
+    /// latest version), how many photos the rule asks for, and what it requires before
+    /// check-out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form: Option<FormRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_photos: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkout_requires: Option<CheckoutRequires>,
+    pub received_at: DateTime<Utc>,
+}
+
+pub(crate) fn instant(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+/// Builds the view from a visit whose flag set is computed ([`refresh_flags`]); with
+/// `photos`, the single-visit form.
+fn visit_view(v: VisitRecord, photos: Option<&[StoredPhoto]>) -> ApiResult<VisitView> {
+    let c = &v.checkin;
+    let flags: Vec<Flag> = match &v.flags_json {
+        Some(json) => from_json(json)?,
+        None => return Err(ApiError::internal("a visit's flags were not computed")),
+    };
+    let check_out = match &v.checkout {
+        Some(o) => Some(CheckoutView {
+            t: instant(o.fix.t_ms),
+            offset_min: o.fix.offset_min,
+            lat: o.fix.lat,
+            lon: o.fix.lon,
+            accuracy_m: o.fix.accuracy_m,
+            judgement: from_json(&o.judgement_json)?,
+        }),
+        None => None,
+    };
+    let photos = photos
+        .map(|list| list.iter().map(photo_view).collect::<ApiResult<Vec<_>>>())
+        .transpose()?;
+    Ok(VisitView {
+        id: c.id,
+        employee_id: c.employee,
+        customer_id: c.customer,
+        kind: c.kind.clone(),
+        check_in: CheckinView {
+            t: instant(c.fix.t_ms),
+            offset_min: c.fix.offset_min,
+            lat: c.fix.lat,
+            lon: c.fix.lon,
+            accuracy_m: c.fix.accuracy_m,
+            judgement: from_json(&c.judgement_json)?,
+        },
+        check_out,
+        report: v
+            .report
+            .as_ref()
+            .map(|r| -> ApiResult<ReportView> {
+                Ok(ReportView {
+                    form_id: FormId(r.form_id),
+                    form_version: r.form_version,
+                    answers: from_json(&r.answers_json)?,
+                    t: instant(r.t_ms),
+                })
+            })
+            .transpose()?,
+        photos,
+        flags,
+        form: None,
+        required_photos: None,
+        checkout_requires: None,
+        received_at: instant(v.received_ms),
+    })
+}
+
+/// Whether a report form applies to the visited customer (a deleted customer has none).
+pub(crate) async fn form_applies(
+    s: &AppState,
+    tenant: TenantId,
+    policy: &VisitPolicy,
+    customer: CustomerId,
+) -> ApiResult<bool> {
+    match s.store.customer(tenant, customer, &Reach::Tenant).await {
+        Ok(c) => Ok(policy.form_for(c.level, &c.tags).is_some()),
+        Err(StoreError::NotFound) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The visit's one flag set from its parts, as `domain::visit_flags` decides it.
+fn flags_of(
+    v: &VisitRecord,
+    photos: &[StoredPhoto],
+    policy: &VisitPolicy,
+    report_required: bool,
+) -> ApiResult<Vec<Flag>> {
+    let check_in: Vec<Flag> = from_json(&v.checkin.flags_json)?;
+    let check_out: Option<Vec<Flag>> = v
+        .checkout
+        .as_ref()
+        .map(|o| from_json(&o.flags_json))
+        .transpose()?;
+    let photo_flags: Vec<Vec<Flag>> = photos
+        .iter()
+        .map(|p| from_json(&p.flags))
+        .collect::<ApiResult<_>>()?;
+    Ok(visit_flags(&VisitFacts {
+        check_in: &check_in,
+        check_out: check_out.as_deref(),
+        photos: &photo_flags,
+        required_photos: policy.required_photos,
+        photos_rule: policy.checkout_requires.photos,
+        report_required,
+        report_rule: policy.checkout_requires.report,
+        has_report: v.report.is_some(),
+    }))
+}
+
+/// Recomputes and stores a visit's flag set after one of its parts changed, and returns
+/// the visit with it. The write only lands if no part changed meanwhile; otherwise the
+/// set is computed again from the newer parts.
+pub(crate) async fn refresh_flags(
+    s: &AppState,
+    tenant: TenantId,
+    id: Uuid,
+) -> ApiResult<VisitRecord> {
+    for _ in 0..8 {
+        let mut v = s.store.visit(tenant, id).await?;
+        let policy = policy_for(s, tenant, v.checkin.employee).await?;
+        let photos = s.store.visit_photos(tenant, id).await?;
+        let report_required = form_applies(s, tenant, &policy, v.checkin.customer).await?;
+        let json = to_json(&flags_of(&v, &photos, &policy, report_required)?)?;
+        let basis = FlagBasis {
+            checkout_id: v.checkout.as_ref().map(|c| c.id),
+            report_id: v.report.as_ref().map(|r| r.id),
+            photos: photos.len() as i64,
+        };
+        if s.store.set_visit_flags(tenant, id, &json, &basis).await? {
+            v.flags_json = Some(json);
+            return Ok(v);
+        }
+    }
+    Err(ApiError::internal(
+        "a visit kept changing while its flags were computed",
+    ))
+}
+
+/// A visit as lists show it (no photos), with the same flag set as its detail.
+pub(crate) async fn list_view(
+    s: &AppState,
+    tenant: TenantId,
+    v: VisitRecord,
+) -> ApiResult<VisitView> {
+    // A visit written before flag sets existed gets its set on first sight.
+    let v = match v.flags_json {
+        Some(_) => v,
+        None => refresh_flags(s, tenant, v.checkin.id).await?,
+    };
+    visit_view(v, None)
+}
+
+pub(crate) async fn full_view(
+    s: &AppState,
+    tenant: TenantId,
+    v: VisitRecord,
+) -> ApiResult<VisitView> {
+    let policy = policy_for(s, tenant, v.checkin.employee).await?;
+    full_view_under(s, tenant, v, &policy).await
+}
+
+/// [`full_view`] when the visit's rule is already at hand.
+pub(crate) async fn full_view_under(
+    s: &AppState,
+    tenant: TenantId,
+    v: VisitRecord,
+    policy: &VisitPolicy,
+) -> ApiResult<VisitView> {
+    let v = match v.flags_json {
+        Some(_) => v,
+        None => refresh_flags(s, tenant, v.checkin.id).await?,
+    };
+    let photos = s.store.visit_photos(tenant, v.checkin.id).await?;
+    // A customer deleted since the visit leaves the visit readable, without a form.
+    let customer = match s
+        .store
+        .customer(tenant, v.checkin.customer, &Reach::Tenant)
+        .await
+    {
+        Ok(c) => Some(c),
+        Err(StoreError::NotFound) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let assigned = customer.and_then(|c| policy.form_for(c.level, &c.tags));
+    let form = match assigned {
+        Some(id) => match s.store.form(tenant, id, None).await {
+            Ok(f) => Some(FormRef {
+                id,
+                version: f.version,
+            }),
+            Err(StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        },
+        None => None,
+    };
+    let mut view = visit_view(v, Some(&photos))?;
+    view.form = form;
+    view.required_photos = Some(policy.required_photos);
+    view.checkout_requires = Some(policy.checkout_requires);
+    Ok(view)
+}
+
+/// One visit with its photos and every flag, for a caller who reaches its rep.
+pub async fn get(s: &AppState, tenant: TenantId, reach: &Reach, id: Uuid) -> ApiResult<VisitView> {
+    let v = s.store.visit(tenant, id).await?;
+    s.store.employee(tenant, v.checkin.employee, reach).await?;
+    full_view(s, tenant, v).await
+}
+
+/// Which visits to list: by rep, customer, local dates (tenant's zone, `YYYY-MM-DD`,
+/// inclusive), check-in judgement or flag code, a page at a time.
+pub struct VisitSearch {
+    pub employee_id: Option<EmployeeId>,
+    pub customer_id: Option<CustomerId>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub judgement: Option<String>,
+    pub flag: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: u32,
+}
+
+/// Visits of the people the reach covers, newest first, as lists show them.
+pub async fn list(
+    s: &AppState,
+    tenant: TenantId,
+    reach: &Reach,
+    q: VisitSearch,
+) -> ApiResult<storage::Page<VisitView>> {
+    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+    let date = |field: &str, v: &Option<String>| -> ApiResult<Option<NaiveDate>> {
+        v.as_deref()
+            .map(|d| {
+                d.parse::<NaiveDate>()
+                    .map_err(|_| ApiError::bad_request(field, Problem::format(Format::Date)))
+            })
+            .transpose()
+    };
+    let from = date("from", &q.from)?.map(|d| local_instant(tz, d, 0));
+    let to = date("to", &q.to)?.map(|d| local_instant(tz, d.succ_opt().unwrap_or(d), 0));
+    if let Some(j) = &q.judgement
+        && !["within", "outside", "uncertain"].contains(&j.as_str())
+    {
+        return Err(ApiError::bad_request(
+            "judgement",
+            Problem::unknown_value(&["within", "outside", "uncertain"]),
+        ));
+    }
+    if let Some(f) = &q.flag
+        && serde_json::from_value::<FlagCode>(json!(f)).is_err()
+    {
+        return Err(ApiError::bad_request(
+            "flag",
+            Problem::UnknownValue { allowed: vec![] },
+        ));
+    }
+    let page = s
+        .store
+        .list_visits(
+            tenant,
+            reach,
+            &storage::VisitFilter {
+                employee_id: q.employee_id,
+                customer_id: q.customer_id,
+                from_ms: from,
+                to_ms: to,
+                status: q.judgement,
+                flag: q.flag,
+                cursor: q.cursor,
+                limit: q.limit,
+            },
+        )
+        .await?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for v in page.items {
+        items.push(list_view(s, tenant, v).await?);
+    }
+    Ok(storage::Page {
+        items,
+        next_cursor: page.next_cursor,
+    })
+}

@@ -41,10 +41,7 @@ impl Caller {
 
     /// The rows this caller reaches for `action` on `resource`; 403 when none.
     pub fn reach(&self, resource: Resource, action: Action) -> Result<Reach, ApiError> {
-        match access::reach(&self.principal, resource, action) {
-            Reach::None => Err(ApiError::forbidden()),
-            r => Ok(r),
-        }
+        crate::services::reach(&self.principal, resource, action)
     }
 }
 

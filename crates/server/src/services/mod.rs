@@ -11,6 +11,7 @@ pub mod me;
 pub mod photos;
 pub mod plan_days;
 pub mod plans;
+pub mod reports;
 pub mod requests;
 pub mod rules;
 pub mod today;

@@ -24,7 +24,6 @@ const OSMAND_UNKNOWN: &str = "outfield_osmand_unknown_devices_total";
 const PHOTO_PROCESSING: &str = "outfield_photo_processing_seconds";
 const DB_POOL: &str = "outfield_db_pool_connections";
 const JOBS: &str = "outfield_jobs";
-const OUTBOX_LAG: &str = "outfield_outbox_lag_seconds";
 
 /// From a cached read (a few ms) to the plan solver's 60 s budget.
 const HTTP_BUCKETS: &[f64] = &[
@@ -33,8 +32,6 @@ const HTTP_BUCKETS: &[f64] = &[
 /// A thumbnail-sized photo decodes in tens of ms; a 12-megapixel one with its watermark
 /// takes seconds on a small machine.
 const PHOTO_BUCKETS: &[f64] = &[0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0];
-/// Events are normally delivered within a second; minutes mean a stuck consumer.
-const OUTBOX_BUCKETS: &[f64] = &[0.1, 0.5, 1.0, 5.0, 15.0, 60.0, 300.0, 900.0, 3600.0];
 
 /// The route label of a request no route matched: never the raw path, which a client
 /// chooses freely and would make a new series per address.
@@ -50,9 +47,6 @@ pub fn install() -> &'static PrometheusHandle {
             .set_buckets_for_metric(Matcher::Full(HTTP_DURATION.into()), HTTP_BUCKETS)
             .and_then(|b| {
                 b.set_buckets_for_metric(Matcher::Full(PHOTO_PROCESSING.into()), PHOTO_BUCKETS)
-            })
-            .and_then(|b| {
-                b.set_buckets_for_metric(Matcher::Full(OUTBOX_LAG.into()), OUTBOX_BUCKETS)
             })
             .expect("bucket lists are not empty")
             .build_recorder();
@@ -96,11 +90,6 @@ fn describe() {
     describe_gauge!(
         JOBS,
         "Background jobs by kind and state (queued, running, failed)."
-    );
-    describe_histogram!(
-        OUTBOX_LAG,
-        Unit::Seconds,
-        "Time from an event's commit to its delivery from the outbox."
     );
 }
 
@@ -206,12 +195,6 @@ pub fn set_job_gauges(counts: &[storage::JobCount]) {
             set_job_counts(kind, state, u64::try_from(n).unwrap_or(0));
         }
     }
-}
-
-/// Records, once per delivered event, the seconds from the event's commit to its delivery,
-/// as the histogram `outfield_outbox_lag_seconds` (buckets up to an hour).
-pub fn observe_outbox_lag(seconds: f64) {
-    histogram!(OUTBOX_LAG).record(seconds);
 }
 
 #[cfg(test)]

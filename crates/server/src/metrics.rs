@@ -24,6 +24,7 @@ const OSMAND_UNKNOWN: &str = "outfield_osmand_unknown_devices_total";
 const PHOTO_PROCESSING: &str = "outfield_photo_processing_seconds";
 const DB_POOL: &str = "outfield_db_pool_connections";
 const JOBS: &str = "outfield_jobs";
+const OUTBOX_LAG: &str = "outfield_outbox_lag_seconds";
 
 /// From a cached read (a few ms) to the plan solver's 60 s budget.
 const HTTP_BUCKETS: &[f64] = &[
@@ -89,7 +90,12 @@ fn describe() {
     );
     describe_gauge!(
         JOBS,
-        "Background jobs by kind and state (queued, running, failed)."
+        "Background jobs by kind and state (queued, running, dead)."
+    );
+    describe_gauge!(
+        OUTBOX_LAG,
+        Unit::Seconds,
+        "How long the oldest committed event has waited for change-feed readers to see it."
     );
 }
 
@@ -177,6 +183,12 @@ pub fn photo_processed(elapsed: Duration) {
 /// state it knows, including zeros, so that an emptied state does not keep its last value.
 pub fn set_job_counts(kind: &str, state: &str, n: u64) {
     gauge!(JOBS, "kind" => kind.to_owned(), "state" => state.to_owned()).set(n as f64);
+}
+
+/// Sets `outfield_outbox_lag_seconds`: how long the oldest committed event has waited
+/// for change-feed readers to see it.
+pub fn set_outbox_lag(ms: i64) {
+    gauge!(OUTBOX_LAG).set(ms.max(0) as f64 / 1000.0);
 }
 
 /// Sets `outfield_jobs` from a count of the queue (every tenant): each kind the server

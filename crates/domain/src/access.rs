@@ -104,16 +104,19 @@ pub enum Resource {
     /// The evidence of field work: fixes, day summaries, replay, the live map, mileage,
     /// attendance days and the team report, visits and their photos, plans.
     Tracks,
+    /// The audit log and its retention: admins only (no other role or scope grants it).
+    Audit,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 6] = [
+    pub const ALL: [Resource; 7] = [
         Resource::Customers,
         Resource::Employees,
         Resource::Departments,
         Resource::ApiKeys,
         Resource::Devices,
         Resource::Tracks,
+        Resource::Audit,
     ];
 }
 
@@ -230,6 +233,11 @@ mod tests {
 
         let (p, _) = user(Role::Admin);
         assert_eq!(reach(&p, Resource::ApiKeys, Action::Write), Reach::Tenant);
+        assert_eq!(reach(&p, Resource::Audit, Action::Read), Reach::Tenant);
+        for role in [Role::Manager, Role::Field, Role::Finance] {
+            let (p, _) = user(role);
+            assert_eq!(reach(&p, Resource::Audit, Action::Read), Reach::None, "{role:?}");
+        }
     }
 
     /// The decided finance policy, exhaustively: tenant-wide reads of people, departments

@@ -79,6 +79,7 @@ impl AppState {
             tracking.schedules.clone(),
             config.retention_days,
         );
+        crate::audit::retention::spawn(store.clone());
         let photos = Arc::new(PhotoFiles::open(&config.data_dir, &config.font_path));
         Self {
             store,

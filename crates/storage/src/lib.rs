@@ -7,6 +7,7 @@
 //! `ON CONFLICT`, `RETURNING`, `WITH RECURSIVE`); only the migrations differ.
 
 mod api_keys;
+mod audit;
 mod attendance;
 mod cursor;
 mod customer_import;
@@ -36,6 +37,7 @@ mod visits;
 
 pub use api_keys::{ApiKeyRecord, NewApiKey};
 pub use attendance::StoredPunch;
+pub use audit::{AuditEntry, AuditFilter, AuditVerdict, NewAuditEntry};
 pub use cursor::Page;
 pub use customer_import::{ImportItem, ImportOutcome, UpsertAction};
 pub use customers::{CustomerFilter, CustomerSort};

@@ -1,7 +1,7 @@
 //! What each command does.
 
 use crate::cli::{
-    BenchCommand, Cli, Command, ExportCommand, Format, ImportCommand, PlanCommand, TenantCommand,
+    AuditCommand, BenchCommand, Cli, Command, ExportCommand, Format, ImportCommand, PlanCommand, TenantCommand,
     TrackCommand,
 };
 use anyhow::{Context, anyhow};
@@ -351,6 +351,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             if !report.errors.is_empty() {
                 return Ok(ExitCode::from(2));
+            }
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { tenant, db },
+        } => {
+            let store = open(&db.database_url).await?;
+            let t = store
+                .tenant_by_slug(&tenant)
+                .await?
+                .ok_or_else(|| anyhow!("no tenant `{tenant}`"))?;
+            let verdict = store.verify_audit(t.id).await?;
+            store.close().await;
+            match verdict {
+                storage::AuditVerdict::Intact { entries, head } => {
+                    println!("ok: {entries} entries, chain intact (head {head})");
+                }
+                storage::AuditVerdict::Broken(b) => {
+                    println!("{b}");
+                    return Ok(ExitCode::from(1));
+                }
             }
         }
         Command::Export {

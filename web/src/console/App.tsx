@@ -9,6 +9,7 @@ import { go, useRoute } from '../shared/route';
 import type { Me } from '../shared/types';
 import { LangSwitch, useLang } from '../shared/ui';
 import { Attendance } from './Attendance';
+import { Audit } from './Audit';
 import { Forms } from './Forms';
 import { Customers } from './Customers';
 import { Directory, DirectoryContext } from './directory';
@@ -36,6 +37,7 @@ const NAV: { id: Section; label: MessageKey }[] = [
   { id: 'forms', label: 'nav.forms' },
   { id: 'rules', label: 'nav.rules' },
   { id: 'people', label: 'nav.people' },
+  { id: 'audit', label: 'nav.audit' },
 ];
 
 export function App() {
@@ -148,6 +150,7 @@ export function App() {
           {section === 'requests' && <Requests />}
           {section === 'forms' && <Forms />}
           {section === 'rules' && <Rules />}
+          {section === 'audit' && <Audit />}
           {section === 'people' && <People />}
         </main>
       </div>

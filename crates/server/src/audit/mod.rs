@@ -5,8 +5,12 @@
 //!
 //! The diff needs no help from the handlers: when the changed object has a GET at its
 //! path (`target`), it is read through the API itself, as the same caller, just before
-//! and just after the change; a create's state after is its answer. So a concurrent
+//! the change, and after it unless the answer has the same fields as that GET (then the
+//! answer is the state after); a create's state after is its answer. So a concurrent
 //! change to the same object between those reads shows in this entry's diff too.
+//!
+//! The layer authenticates the caller once and leaves it in the request's extensions for
+//! the handler, so requests that are not recorded (a rep's fixes) cost no extra lookup.
 //!
 //! The entry is appended after the handler's answer and before it is sent; a failed
 //! append is logged (the change itself stands).
@@ -90,6 +94,7 @@ async fn record(State(rec): State<Arc<Recorder>>, req: Request, next: Next) -> R
         // The handler answers 401 itself.
         return next.run(Request::from_parts(parts, body)).await;
     };
+    parts.extensions.insert(caller.clone());
     let Some((actor_kind, actor_id, actor_role)) = actor(&caller.principal) else {
         return next.run(Request::from_parts(parts, body)).await;
     };
@@ -128,6 +133,9 @@ async fn record(State(rec): State<Arc<Recorder>>, req: Request, next: Next) -> R
     };
     let answered: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
     let after = match &target.object_path {
+        // An answer shaped like the object's GET (same fields) is its state after; reading
+        // it again would cost a request for nothing.
+        Some(_) if same_shape(&before, &answered) => answered.clone(),
         Some(p) => rec.read_state(&headers, p).await,
         None if answered.is_object() => answered.clone(),
         None => Value::Null,
@@ -210,6 +218,14 @@ async fn read_json_body(
     Ok((Body::from(bytes), sent))
 }
 
+/// Whether two states are objects with the same fields (values aside).
+fn same_shape(a: &Value, b: &Value) -> bool {
+    match (a.as_object(), b.as_object()) {
+        (Some(a), Some(b)) => a.len() == b.len() && a.keys().all(|k| b.contains_key(k)),
+        _ => false,
+    }
+}
+
 /// The id of what a create answered: its `id`, or that of the one object it wraps
 /// (`{"key": …, "api_key": {"id": …}}`).
 fn created_id(answered: &Value) -> Option<String> {
@@ -227,6 +243,13 @@ fn created_id(answered: &Value) -> Option<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn only_an_answer_with_the_same_fields_stands_for_the_state_after() {
+        assert!(same_shape(&json!({"a": 1, "b": 2}), &json!({"b": 3, "a": 4})));
+        assert!(!same_shape(&json!({"a": 1}), &json!({"a": 1, "b": 2})));
+        assert!(!same_shape(&Value::Null, &json!({"a": 1})));
+    }
 
     #[test]
     fn created_ids_are_found_at_the_top_or_one_level_down() {

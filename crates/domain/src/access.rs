@@ -236,7 +236,11 @@ mod tests {
         assert_eq!(reach(&p, Resource::Audit, Action::Read), Reach::Tenant);
         for role in [Role::Manager, Role::Field, Role::Finance] {
             let (p, _) = user(role);
-            assert_eq!(reach(&p, Resource::Audit, Action::Read), Reach::None, "{role:?}");
+            assert_eq!(
+                reach(&p, Resource::Audit, Action::Read),
+                Reach::None,
+                "{role:?}"
+            );
         }
     }
 

@@ -1,8 +1,8 @@
 //! What each command does.
 
 use crate::cli::{
-    AuditCommand, BenchCommand, Cli, Command, ExportCommand, Format, ImportCommand, PlanCommand, TenantCommand,
-    TrackCommand,
+    AuditCommand, BenchCommand, Cli, Command, ExportCommand, Format, ImportCommand, PlanCommand,
+    TenantCommand, TrackCommand,
 };
 use anyhow::{Context, anyhow};
 use domain::access::Reach;

@@ -63,7 +63,10 @@ pub struct AuditFilter {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AuditVerdict {
     /// Every kept entry checked; `head` is the newest hash (worth keeping elsewhere).
-    Intact { entries: u64, head: String },
+    Intact {
+        entries: u64,
+        head: String,
+    },
     Broken(Break),
 }
 
@@ -211,7 +214,9 @@ impl Store {
         tenant: TenantId,
         f: &AuditFilter,
     ) -> Result<Page<AuditEntry>, StoreError> {
-        let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM {FROM} WHERE a.tenant_id = "));
+        let mut sql = Sql::new(&format!(
+            "SELECT {COLUMNS} FROM {FROM} WHERE a.tenant_id = "
+        ));
         sql.bind(Arg::Uuid(tenant.0));
         if let Some(r) = &f.resource {
             sql.push(" AND a.resource = ").bind(Arg::Text(r.clone()));
@@ -255,7 +260,8 @@ impl Store {
     }
 
     /// Walks the tenant's chain from the oldest kept entry to the head, a batch at a time,
-    /// and answers the first break (see `domain::audit::chain::Verifier`).
+    /// and answers the first break (see `domain::audit::chain::Verifier`). Entries appended
+    /// after the head was read are left for the next run.
     pub async fn verify_audit(&self, tenant: TenantId) -> Result<AuditVerdict, StoreError> {
         const BATCH: i64 = 1000;
         let head: Option<(i64, String, i64)> = on_pool!(self, |p| {
@@ -271,13 +277,14 @@ impl Store {
         let mut after = first_seq - 1;
         loop {
             let sql = format!(
-                "SELECT {COLUMNS} FROM {FROM} WHERE a.tenant_id = $1 AND a.seq > $2
+                "SELECT {COLUMNS} FROM {FROM} WHERE a.tenant_id = $1 AND a.seq > $2 AND a.seq <= $3
                  ORDER BY a.seq LIMIT {BATCH}"
             );
             let rows: Vec<Row> = on_pool!(self, |p| {
                 sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
                     .bind(tenant.0)
                     .bind(after)
+                    .bind(head_seq)
                     .fetch_all(p)
                     .await?
             });

@@ -7,8 +7,8 @@
 //! `ON CONFLICT`, `RETURNING`, `WITH RECURSIVE`); only the migrations differ.
 
 mod api_keys;
-mod audit;
 mod attendance;
+mod audit;
 mod cursor;
 mod customer_import;
 mod customer_write;

@@ -74,26 +74,26 @@ fn walk(path: &str, before: &Value, after: &Value, out: &mut Map<String, Value>)
         Value::Null => Some(Map::new()),
         _ => None,
     };
-    if before.is_object() || after.is_object() {
-        if let (Some(b), Some(a)) = (fields(before), fields(after)) {
-            let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
-            keys.sort();
-            keys.dedup();
-            for k in keys {
-                let name = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
-                walk(
-                    &name,
-                    b.get(k).unwrap_or(&Value::Null),
-                    a.get(k).unwrap_or(&Value::Null),
-                    out,
-                );
-            }
-            return;
+    if (before.is_object() || after.is_object())
+        && let (Some(b), Some(a)) = (fields(before), fields(after))
+    {
+        let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            let name = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            walk(
+                &name,
+                b.get(k).unwrap_or(&Value::Null),
+                a.get(k).unwrap_or(&Value::Null),
+                out,
+            );
         }
+        return;
     }
     if before != after && !path.is_empty() {
         let mut change = Map::new();
@@ -130,7 +130,10 @@ mod tests {
     #[test]
     fn creation_and_deletion_and_fields_coming_and_going() {
         assert_eq!(
-            diff(&Value::Null, &json!({"name": "A", "location": {"lat": 1.0}})),
+            diff(
+                &Value::Null,
+                &json!({"name": "A", "location": {"lat": 1.0}})
+            ),
             json!({"name": {"new": "A"}, "location.lat": {"new": 1.0}})
         );
         assert_eq!(
@@ -139,7 +142,10 @@ mod tests {
         );
         // An object that becomes null is walked, a scalar that becomes an object is one change.
         assert_eq!(
-            diff(&json!({"location": {"lat": 1.0}}), &json!({"location": null})),
+            diff(
+                &json!({"location": {"lat": 1.0}}),
+                &json!({"location": null})
+            ),
             json!({"location.lat": {"old": 1.0}})
         );
         assert_eq!(
@@ -154,7 +160,10 @@ mod tests {
                              "nested": [{"password": "pw", "device_token": null}]});
         let d = diff(&Value::Null, &created);
         let text = d.to_string();
-        assert!(!text.contains("ofk_abc") && !text.contains("\"pw\""), "{text}");
+        assert!(
+            !text.contains("ofk_abc") && !text.contains("\"pw\""),
+            "{text}"
+        );
         assert_eq!(d["key"], json!({"new": REDACTED}));
         assert_eq!(d["api_key.id"], json!({"new": "k1"}));
         assert!(is_secret("Password") && is_secret("token") && is_secret("client_secret"));

@@ -78,88 +78,137 @@ fn actor(p: &Principal) -> Option<(ActorKind, uuid::Uuid, &'static str)> {
 }
 
 async fn record(State(rec): State<Arc<Recorder>>, req: Request, next: Next) -> Response {
-    let mutating = matches!(
-        *req.method(),
-        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
-    );
-    let template = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_owned());
-    let Some(template) = template.filter(|t| mutating && !t.starts_with("/api/v1/auth/")) else {
-        return next.run(req).await;
-    };
-    let (mut parts, body) = req.into_parts();
-    let Ok(caller) = Caller::from_request_parts(&mut parts, &rec.state).await else {
-        // The handler answers 401 itself.
-        return next.run(Request::from_parts(parts, body)).await;
-    };
-    parts.extensions.insert(caller.clone());
-    let Some((actor_kind, actor_id, actor_role)) = actor(&caller.principal) else {
-        return next.run(Request::from_parts(parts, body)).await;
-    };
-    let Some(target) = target::target(&parts.method, &template, parts.uri.path(), &rec.gets)
-    else {
-        return next.run(Request::from_parts(parts, body)).await;
-    };
-    let address = match ClientAddr::from_request_parts(&mut parts, &rec.state).await {
-        Ok(ClientAddr(a)) => a,
-        Err(e) => return e.into_response(),
-    };
-    let request_id = parts
-        .headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let headers = parts.headers.clone();
-    let (body, sent) = match read_json_body(&parts.headers, body, &rec.state).await {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
-    let before = match &target.object_path {
-        Some(p) => rec.read_state(&headers, p).await,
-        None => Value::Null,
-    };
+    match rec.prepare(req).await {
+        Prepared::Skip(req) => next.run(req).await,
+        Prepared::Refused(resp) => resp,
+        Prepared::Audited(req, change) => {
+            let resp = next.run(req).await;
+            change.finish(&rec, resp).await
+        }
+    }
+}
 
-    let resp = next.run(Request::from_parts(parts, body)).await;
-    let status = resp.status();
-    if !status.is_success() || (target.collection_create && status == StatusCode::OK) {
-        return resp;
+enum Prepared {
+    /// Not recorded: not a change, a field rep's, or not authenticated (the handler
+    /// answers 401 itself).
+    Skip(Request),
+    /// The request could not be read.
+    Refused(Response),
+    Audited(Request, Box<Change>),
+}
+
+/// What is known of a change before the handler runs.
+struct Change {
+    tenant: domain::TenantId,
+    actor: (ActorKind, uuid::Uuid, &'static str),
+    target: target::Target,
+    address: String,
+    request_id: Option<String>,
+    /// The caller's headers, to read the object's state after as them.
+    headers: HeaderMap,
+    /// The JSON body sent (only to mark the secrets it set).
+    sent: Value,
+    before: Value,
+}
+
+impl Recorder {
+    async fn prepare(&self, req: Request) -> Prepared {
+        let mutating = matches!(
+            *req.method(),
+            Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+        );
+        let template = req
+            .extensions()
+            .get::<MatchedPath>()
+            .map(|p| p.as_str().to_owned());
+        let Some(template) = template.filter(|t| mutating && !t.starts_with("/api/v1/auth/"))
+        else {
+            return Prepared::Skip(req);
+        };
+        let (mut parts, body) = req.into_parts();
+        let Ok(caller) = Caller::from_request_parts(&mut parts, &self.state).await else {
+            return Prepared::Skip(Request::from_parts(parts, body));
+        };
+        parts.extensions.insert(caller.clone());
+        let target = target::target(&parts.method, &template, parts.uri.path(), &self.gets);
+        let (Some(actor), Some(target)) = (actor(&caller.principal), target) else {
+            return Prepared::Skip(Request::from_parts(parts, body));
+        };
+        let address = match ClientAddr::from_request_parts(&mut parts, &self.state).await {
+            Ok(ClientAddr(a)) => a,
+            Err(e) => return Prepared::Refused(e.into_response()),
+        };
+        let (body, sent) = match read_json_body(&parts.headers, body, &self.state).await {
+            Ok(b) => b,
+            Err(e) => return Prepared::Refused(e.into_response()),
+        };
+        let before = match &target.object_path {
+            Some(p) => self.read_state(&parts.headers, p).await,
+            None => Value::Null,
+        };
+        let change = Change {
+            tenant: caller.tenant(),
+            actor,
+            target,
+            address,
+            request_id: parts
+                .headers
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            headers: parts.headers.clone(),
+            sent,
+            before,
+        };
+        Prepared::Audited(Request::from_parts(parts, body), Box::new(change))
     }
-    let (rparts, rbody) = resp.into_parts();
-    let bytes = match axum::body::to_bytes(rbody, usize::MAX).await {
-        Ok(b) => b,
-        Err(e) => return crate::error::ApiError::internal(e).into_response(),
-    };
-    let answered: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    let after = match &target.object_path {
-        // An answer shaped like the object's GET (same fields) is its state after; reading
-        // it again would cost a request for nothing.
-        Some(_) if same_shape(&before, &answered) => answered.clone(),
-        Some(p) => rec.read_state(&headers, p).await,
-        None if answered.is_object() => answered.clone(),
-        None => Value::Null,
-    };
-    let mut change = diff::diff(&before, &after);
-    diff::mark_secrets_set(&mut change, &sent);
-    let resource_id = target.id.clone().or_else(|| created_id(&answered));
-    let entry = NewAuditEntry {
-        at_ms: crate::now_ms(),
-        actor_kind,
-        actor_id,
-        actor_role,
-        resource: &target.resource,
-        resource_id: resource_id.as_deref(),
-        action: &target.action,
-        diff: &change.to_string(),
-        address: Some(&address),
-        request_id: request_id.as_deref(),
-    };
-    if let Err(e) = rec.state.store.append_audit(caller.tenant(), &entry).await {
-        tracing::error!(error = %e, resource = %target.resource, action = %target.action,
-            "the audit entry of a completed change could not be written");
+}
+
+impl Change {
+    /// Appends the entry when the handler succeeded; answers its response unchanged.
+    async fn finish(self, rec: &Recorder, resp: Response) -> Response {
+        let status = resp.status();
+        // A create answered 200 found an earlier copy's row: nothing changed.
+        if !status.is_success() || (self.target.collection_create && status == StatusCode::OK) {
+            return resp;
+        }
+        let (rparts, rbody) = resp.into_parts();
+        let bytes = match axum::body::to_bytes(rbody, usize::MAX).await {
+            Ok(b) => b,
+            Err(e) => return crate::error::ApiError::internal(e).into_response(),
+        };
+        let answered: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        let after = match &self.target.object_path {
+            // An answer shaped like the object's GET (same fields) is its state after;
+            // reading it again would cost a request for nothing.
+            Some(_) if same_shape(&self.before, &answered) => answered.clone(),
+            Some(p) => rec.read_state(&self.headers, p).await,
+            None if answered.is_object() => answered.clone(),
+            None => Value::Null,
+        };
+        let mut change = diff::diff(&self.before, &after);
+        diff::mark_secrets_set(&mut change, &self.sent);
+        let resource_id = self.target.id.clone().or_else(|| created_id(&answered));
+        let (actor_kind, actor_id, actor_role) = self.actor;
+        let entry = NewAuditEntry {
+            at_ms: crate::now_ms(),
+            actor_kind,
+            actor_id,
+            actor_role,
+            resource: &self.target.resource,
+            resource_id: resource_id.as_deref(),
+            action: &self.target.action,
+            diff: &change.to_string(),
+            address: Some(&self.address),
+            request_id: self.request_id.as_deref(),
+        };
+        if let Err(e) = rec.state.store.append_audit(self.tenant, &entry).await {
+            tracing::error!(error = %e, resource = %self.target.resource,
+                action = %self.target.action,
+                "the audit entry of a completed change could not be written");
+        }
+        Response::from_parts(rparts, Body::from(bytes))
     }
-    Response::from_parts(rparts, Body::from(bytes))
 }
 
 impl Recorder {
@@ -246,7 +295,10 @@ mod tests {
 
     #[test]
     fn only_an_answer_with_the_same_fields_stands_for_the_state_after() {
-        assert!(same_shape(&json!({"a": 1, "b": 2}), &json!({"b": 3, "a": 4})));
+        assert!(same_shape(
+            &json!({"a": 1, "b": 2}),
+            &json!({"b": 3, "a": 4})
+        ));
         assert!(!same_shape(&json!({"a": 1}), &json!({"a": 1, "b": 2})));
         assert!(!same_shape(&Value::Null, &json!({"a": 1})));
     }

@@ -27,7 +27,12 @@ pub struct Target {
 }
 
 /// `None` for paths outside the API. `gets` holds the templates that answer GET.
-pub fn target(method: &Method, template: &str, path: &str, gets: &HashSet<String>) -> Option<Target> {
+pub fn target(
+    method: &Method,
+    template: &str,
+    path: &str,
+    gets: &HashSet<String>,
+) -> Option<Target> {
     let t: Vec<&str> = template.strip_prefix(PREFIX)?.split('/').collect();
     let p: Vec<&str> = path.strip_prefix(PREFIX)?.split('/').collect();
     if t.len() != p.len() {
@@ -104,18 +109,44 @@ mod tests {
     fn creates_updates_deletes_and_actions() {
         let c = t(Method::POST, "/api/v1/customers", "/api/v1/customers");
         assert_eq!(
-            (c.resource.as_str(), c.action.as_str(), c.id, c.object_path, c.collection_create),
+            (
+                c.resource.as_str(),
+                c.action.as_str(),
+                c.id,
+                c.object_path,
+                c.collection_create
+            ),
             ("customers", "create", None, None, true)
         );
-        let u = t(Method::PUT, "/api/v1/customers/{id}", "/api/v1/customers/c1");
+        let u = t(
+            Method::PUT,
+            "/api/v1/customers/{id}",
+            "/api/v1/customers/c1",
+        );
         assert_eq!(
             (u.action.as_str(), u.id.as_deref(), u.object_path.as_deref()),
             ("update", Some("c1"), Some("/api/v1/customers/c1"))
         );
-        assert_eq!(t(Method::DELETE, "/api/v1/customers/{id}", "/api/v1/customers/c1").action, "delete");
-        let a = t(Method::POST, "/api/v1/customers/{id}/approve", "/api/v1/customers/c1/approve");
         assert_eq!(
-            (a.resource.as_str(), a.action.as_str(), a.object_path.as_deref()),
+            t(
+                Method::DELETE,
+                "/api/v1/customers/{id}",
+                "/api/v1/customers/c1"
+            )
+            .action,
+            "delete"
+        );
+        let a = t(
+            Method::POST,
+            "/api/v1/customers/{id}/approve",
+            "/api/v1/customers/c1/approve",
+        );
+        assert_eq!(
+            (
+                a.resource.as_str(),
+                a.action.as_str(),
+                a.object_path.as_deref()
+            ),
             ("customers", "approve", Some("/api/v1/customers/c1"))
         );
         let d = t(
@@ -127,24 +158,46 @@ mod tests {
             (d.resource.as_str(), d.action.as_str(), d.object_path),
             ("attendance/requests", "decision", None)
         );
-        let p = t(Method::POST, "/api/v1/plans/publish", "/api/v1/plans/publish");
-        assert_eq!((p.resource.as_str(), p.action.as_str(), p.collection_create), ("plans", "publish", false));
+        let p = t(
+            Method::POST,
+            "/api/v1/plans/publish",
+            "/api/v1/plans/publish",
+        );
+        assert_eq!(
+            (p.resource.as_str(), p.action.as_str(), p.collection_create),
+            ("plans", "publish", false)
+        );
         let day = t(
             Method::PUT,
             "/api/v1/plans/{employee_id}/{date}",
             "/api/v1/plans/e1/2026-12-01",
         );
         assert_eq!(
-            (day.resource.as_str(), day.id.as_deref(), day.object_path.as_deref()),
-            ("plans", Some("e1/2026-12-01"), Some("/api/v1/plans/e1/2026-12-01"))
+            (
+                day.resource.as_str(),
+                day.id.as_deref(),
+                day.object_path.as_deref()
+            ),
+            (
+                "plans",
+                Some("e1/2026-12-01"),
+                Some("/api/v1/plans/e1/2026-12-01")
+            )
         );
         let cal = t(Method::PUT, "/api/v1/calendar", "/api/v1/calendar");
         assert_eq!(
-            (cal.resource.as_str(), cal.action.as_str(), cal.object_path.as_deref()),
+            (
+                cal.resource.as_str(),
+                cal.action.as_str(),
+                cal.object_path.as_deref()
+            ),
             ("calendar", "update", Some("/api/v1/calendar"))
         );
         let loc = t(Method::POST, "/api/v1/locations", "/api/v1/locations");
-        assert_eq!((loc.resource.as_str(), loc.action.as_str()), ("locations", "create"));
+        assert_eq!(
+            (loc.resource.as_str(), loc.action.as_str()),
+            ("locations", "create")
+        );
         assert_eq!(target(&Method::POST, "/health", "/health", &gets()), None);
     }
 }

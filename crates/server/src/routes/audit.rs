@@ -62,10 +62,8 @@ pub struct AuditActor {
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct FieldChange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
     pub old: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
     pub new: Option<Value>,
 }
 

@@ -42,8 +42,10 @@ async fn changes_are_recorded_with_their_diff_and_actor(app: &TestApp) {
         .put(format!("{}/api/v1/customers/{id}", app.base))
         .bearer_auth(&t.admin)
         .header("x-request-id", "req-42")
-        .json(&json!({"name": "联华超市 (南京路)", "code": "C1", "owner_id": rep,
-                      "location": {"lat": SHOP.0, "lon": SHOP.1}}))
+        .json(
+            &json!({"name": "联华超市 (南京路)", "code": "C1", "owner_id": rep,
+                      "location": {"lat": SHOP.0, "lon": SHOP.1}}),
+        )
         .send()
         .await
         .unwrap();
@@ -53,7 +55,11 @@ async fn changes_are_recorded_with_their_diff_and_actor(app: &TestApp) {
     assert_eq!(items.len(), 2, "{items:?}");
     let (update, create) = (&items[0], &items[1]);
     assert_eq!(
-        (&update["action"], &update["resource_id"], &update["request_id"]),
+        (
+            &update["action"],
+            &update["resource_id"],
+            &update["request_id"]
+        ),
         (&json!("update"), &json!(id), &json!("req-42")),
         "{update}"
     );
@@ -62,7 +68,10 @@ async fn changes_are_recorded_with_their_diff_and_actor(app: &TestApp) {
         json!({"old": "联华超市", "new": "联华超市 (南京路)"}),
         "{update}"
     );
-    assert!(update["diff"].get("code").is_none(), "unchanged fields are left out: {update}");
+    assert!(
+        update["diff"].get("code").is_none(),
+        "unchanged fields are left out: {update}"
+    );
     assert_eq!(
         update["actor"],
         json!({"kind": "user", "id": t.admin_id, "name": "Administrator", "role": "admin"}),
@@ -70,7 +79,11 @@ async fn changes_are_recorded_with_their_diff_and_actor(app: &TestApp) {
     );
     assert_eq!(update["address"], "127.0.0.1");
     assert_eq!(
-        (&create["action"], &create["resource_id"], &create["diff"]["name"]),
+        (
+            &create["action"],
+            &create["resource_id"],
+            &create["diff"]["name"]
+        ),
         (&json!("create"), &json!(id), &json!({"new": "联华超市"})),
         "{create}"
     );
@@ -88,15 +101,22 @@ async fn changes_are_recorded_with_their_diff_and_actor(app: &TestApp) {
 
     // Secrets: a password set is marked, never shown; an API key never appears.
     let (s, key) = app
-        .post(&t.admin, "/api/v1/api-keys",
-              json!({"name": "ERP sync", "scopes": ["customers:write"]}))
+        .post(
+            &t.admin,
+            "/api/v1/api-keys",
+            json!({"name": "ERP sync", "scopes": ["customers:write"]}),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{key}");
     let secret = key["key"].as_str().unwrap();
     let all = Value::Array(audit(app, &t.admin, "").await).to_string();
     assert!(!all.contains(secret) && !all.contains(PASSWORD), "{all}");
     let people = audit(app, &t.admin, "?resource=employees").await;
-    assert_eq!(people[0]["diff"]["password"], json!({"new": "[redacted]"}), "{people:?}");
+    assert_eq!(
+        people[0]["diff"]["password"],
+        json!({"new": "[redacted]"}),
+        "{people:?}"
+    );
     let keys = audit(app, &t.admin, "?resource=api-keys").await;
     assert_eq!(keys[0]["resource_id"], key["api_key"]["id"]);
     assert_eq!(keys[0]["diff"]["key"], json!({"new": "[redacted]"}));
@@ -106,11 +126,14 @@ async fn changes_are_recorded_with_their_diff_and_actor(app: &TestApp) {
         .post(secret, "/api/v1/customers", json!({"name": "From the ERP"}))
         .await;
     assert_eq!(s, StatusCode::CREATED);
-    let by_key = audit(app, &t.admin, &format!("?actor={}", key["api_key"]["id"].as_str().unwrap())).await;
+    let by_key = audit(
+        app,
+        &t.admin,
+        &format!("?actor={}", key["api_key"]["id"].as_str().unwrap()),
+    )
+    .await;
     assert_eq!(by_key.len(), 1, "{by_key:?}");
-    assert_eq!(
-        by_key[0]["actor"]["kind"], "api_key", "{by_key:?}"
-    );
+    assert_eq!(by_key[0]["actor"]["kind"], "api_key", "{by_key:?}");
     assert_eq!(by_key[0]["actor"]["name"], "ERP sync");
 
     // A rep's check-in and a refused change are not recorded.
@@ -118,28 +141,53 @@ async fn changes_are_recorded_with_their_diff_and_actor(app: &TestApp) {
     let rep_token = app.token("acme", "rep1").await;
     let at = chrono::Utc::now() - chrono::Duration::minutes(5);
     let (s, v) = app
-        .post(&rep_token, "/api/v1/visits",
-              json!({"id": uuid::Uuid::now_v7(), "customer_id": id, "t": at.to_rfc3339(),
-                     "lat": SHOP.0, "lon": SHOP.1, "accuracy_m": 5}))
+        .post(
+            &rep_token,
+            "/api/v1/visits",
+            json!({"id": uuid::Uuid::now_v7(), "customer_id": id, "t": at.to_rfc3339(),
+                     "lat": SHOP.0, "lon": SHOP.1, "accuracy_m": 5}),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let (s, _) = app
-        .put(&t.admin, &format!("/api/v1/customers/{id}"), json!({"name": ""}))
+        .put(
+            &t.admin,
+            &format!("/api/v1/customers/{id}"),
+            json!({"name": ""}),
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(audit(app, &t.admin, "").await.len(), before);
 
     // A deletion keeps what was there.
-    let (s, _) = app.delete(&t.admin, &format!("/api/v1/departments/{}", app.department(&t.admin, "Gone", Some(&t.root_dept)).await)).await;
+    let (s, _) = app
+        .delete(
+            &t.admin,
+            &format!(
+                "/api/v1/departments/{}",
+                app.department(&t.admin, "Gone", Some(&t.root_dept)).await
+            ),
+        )
+        .await;
     assert!(s.is_success(), "{s}");
     let gone = &audit(app, &t.admin, "?resource=departments").await[0];
-    assert_eq!((&gone["action"], &gone["diff"]["name"]), (&json!("delete"), &json!({"old": "Gone"})), "{gone}");
+    assert_eq!(
+        (&gone["action"], &gone["diff"]["name"]),
+        (&json!("delete"), &json!({"old": "Gone"})),
+        "{gone}"
+    );
 
     // Time filters are instants.
     let future = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
-    assert!(audit(app, &t.admin, &format!("?from={}", urlencode(&future))).await.is_empty());
+    assert!(
+        audit(app, &t.admin, &format!("?from={}", urlencode(&future)))
+            .await
+            .is_empty()
+    );
     assert_eq!(
-        audit(app, &t.admin, &format!("?to={}", urlencode(&future))).await.len(),
+        audit(app, &t.admin, &format!("?to={}", urlencode(&future)))
+            .await
+            .len(),
         before + 2
     );
     let (s, b) = app.get(&t.admin, "/api/v1/audit?from=yesterday").await;
@@ -154,24 +202,35 @@ fn urlencode(s: &str) -> String {
 async fn only_admins_read_only_their_tenants_log(app: &TestApp) {
     let a = app.tenant("acme").await;
     let b = app.tenant("beta").await;
-    app.employee(&a.admin, &a.root_dept, "boss", "manager").await;
+    app.employee(&a.admin, &a.root_dept, "boss", "manager")
+        .await;
     app.employee(&a.admin, &a.root_dept, "fin", "finance").await;
     let rep = app.employee(&a.admin, &a.root_dept, "rep", "field").await;
     let manager = app.token("acme", "boss").await;
     // The manager's own change is recorded, as a manager's.
-    app.customer(&manager, json!({"name": "Managed", "owner_id": rep})).await;
+    app.customer(&manager, json!({"name": "Managed", "owner_id": rep}))
+        .await;
     app.customer(&b.admin, json!({"name": "Beta's"})).await;
 
     for who in ["boss", "fin", "rep"] {
         let token = app.token("acme", who).await;
         let (s, body) = app.get(&token, "/api/v1/audit").await;
         assert_error(s, &body, StatusCode::FORBIDDEN, "forbidden");
-        let (s, body) = app.put(&token, "/api/v1/audit/settings", json!({"retention_days": 1})).await;
+        let (s, body) = app
+            .put(
+                &token,
+                "/api/v1/audit/settings",
+                json!({"retention_days": 1}),
+            )
+            .await;
         assert_error(s, &body, StatusCode::FORBIDDEN, "forbidden");
     }
     let mine = audit(app, &a.admin, "?resource=customers").await;
     assert_eq!(mine.len(), 1, "{mine:?}");
-    assert_eq!((&mine[0]["actor"]["role"], &mine[0]["diff"]["name"]["new"]), (&json!("manager"), &json!("Managed")));
+    assert_eq!(
+        (&mine[0]["actor"]["role"], &mine[0]["diff"]["name"]["new"]),
+        (&json!("manager"), &json!("Managed"))
+    );
     let theirs = audit(app, &b.admin, "").await;
     assert!(!theirs.is_empty());
     assert!(
@@ -184,15 +243,38 @@ async fn only_admins_read_only_their_tenants_log(app: &TestApp) {
     // Retention is a tenant setting, recorded like any change.
     let (s, got) = app.get(&a.admin, "/api/v1/audit/settings").await;
     assert_eq!((s, got), (StatusCode::OK, json!({"retention_days": null})));
-    let (s, got) = app.put(&a.admin, "/api/v1/audit/settings", json!({"retention_days": 400})).await;
+    let (s, got) = app
+        .put(
+            &a.admin,
+            "/api/v1/audit/settings",
+            json!({"retention_days": 400}),
+        )
+        .await;
     assert_eq!((s, &got), (StatusCode::OK, &json!({"retention_days": 400})));
     let set = &audit(app, &a.admin, "?resource=audit/settings").await[0];
     assert_eq!(set["diff"]["retention_days"], json!({"new": 400}), "{set}");
-    let (s, body) = app.put(&a.admin, "/api/v1/audit/settings", json!({"retention_days": 0})).await;
-    assert_error(s, &body, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    let (s, body) = app
+        .put(
+            &a.admin,
+            "/api/v1/audit/settings",
+            json!({"retention_days": 0}),
+        )
+        .await;
+    assert_error(
+        s,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
     // The API offers no way to change or delete an entry.
-    for method in [reqwest::Method::DELETE, reqwest::Method::PUT, reqwest::Method::PATCH] {
-        let (s, _) = app.call(method, Some(&a.admin), "/api/v1/audit", Some(&json!({}))).await;
+    for method in [
+        reqwest::Method::DELETE,
+        reqwest::Method::PUT,
+        reqwest::Method::PATCH,
+    ] {
+        let (s, _) = app
+            .call(method, Some(&a.admin), "/api/v1/audit", Some(&json!({})))
+            .await;
         assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED);
     }
 }
@@ -200,7 +282,8 @@ async fn only_admins_read_only_their_tenants_log(app: &TestApp) {
 async fn pages_follow_the_cursor_newest_first(app: &TestApp) {
     let t = app.tenant("acme").await;
     for i in 0..5 {
-        app.department(&t.admin, &format!("D{i}"), Some(&t.root_dept)).await;
+        app.department(&t.admin, &format!("D{i}"), Some(&t.root_dept))
+            .await;
     }
     let mut seqs = Vec::new();
     let mut cursor: Option<String> = None;
@@ -235,9 +318,14 @@ async fn tampering_breaks_the_chain_at_its_seq(app: &TestApp) {
     )
     .await;
     let intact = app.store.verify_audit(t.id).await.unwrap();
-    assert!(matches!(intact, AuditVerdict::Intact { entries: 4, .. }), "{intact:?}");
+    assert!(
+        matches!(intact, AuditVerdict::Intact { entries: 4, .. }),
+        "{intact:?}"
+    );
 
-    let n = app.raw_sql("UPDATE audit_log SET diff = '{}' WHERE seq = 2").await;
+    let n = app
+        .raw_sql("UPDATE audit_log SET diff = '{}' WHERE seq = 2")
+        .await;
     assert_eq!(n, 1);
     assert_eq!(
         app.store.verify_audit(t.id).await.unwrap(),
@@ -258,7 +346,8 @@ async fn tampering_breaks_the_chain_at_its_seq(app: &TestApp) {
     // Retention deletes a prefix and records the cut, so what is kept still verifies.
     let other = app.tenant("beta").await;
     for i in 0..3 {
-        app.department(&other.admin, &format!("D{i}"), Some(&other.root_dept)).await;
+        app.department(&other.admin, &format!("D{i}"), Some(&other.root_dept))
+            .await;
     }
     let later = server::now_ms() + 60_000;
     assert_eq!(app.store.prune_audit(other.id, later).await.unwrap(), 3);
@@ -266,7 +355,8 @@ async fn tampering_breaks_the_chain_at_its_seq(app: &TestApp) {
         app.store.verify_audit(other.id).await.unwrap(),
         AuditVerdict::Intact { entries: 0, .. }
     ));
-    app.department(&other.admin, "After", Some(&other.root_dept)).await;
+    app.department(&other.admin, "After", Some(&other.root_dept))
+        .await;
     assert!(matches!(
         app.store.verify_audit(other.id).await.unwrap(),
         AuditVerdict::Intact { entries: 1, .. }

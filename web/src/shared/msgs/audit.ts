@@ -1,7 +1,7 @@
 // Strings of the console's Audit log screen: resources and actions as entries name them
 // (`crates/server/src/audit/target.rs`), and the fields diffs most often carry.
 export const en = {
-  'nav.audit': 'Audit log',
+  'nav.audit': 'Audit',
   'audit.resource_filter': 'Resource',
   'audit.all_resources': 'All resources',
   'audit.when': 'When',
@@ -9,7 +9,7 @@ export const en = {
   'audit.action': 'Action',
   'audit.resource': 'Resource',
   'audit.changes': 'Changes',
-  'audit.changes_n': '{n} fields',
+  'audit.changes_n': '{n} changed',
   'audit.no_changes': 'No field changed',
   'audit.show': 'Show',
   'audit.hide': 'Hide',
@@ -84,7 +84,7 @@ export const en = {
 };
 
 export const zh: Record<keyof typeof en, string> = {
-  'nav.audit': '审计日志',
+  'nav.audit': '审计',
   'audit.resource_filter': '对象',
   'audit.all_resources': '全部对象',
   'audit.when': '时间',
@@ -92,7 +92,7 @@ export const zh: Record<keyof typeof en, string> = {
   'audit.action': '操作',
   'audit.resource': '对象',
   'audit.changes': '变更',
-  'audit.changes_n': '{n} 个字段',
+  'audit.changes_n': '{n} 项变更',
   'audit.no_changes': '无字段变更',
   'audit.show': '展开',
   'audit.hide': '收起',

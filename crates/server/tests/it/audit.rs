@@ -14,6 +14,7 @@ both_backends!(
     only_admins_read_only_their_tenants_log,
     pages_follow_the_cursor_newest_first,
     tampering_breaks_the_chain_at_its_seq,
+    retention_cuts_the_oldest_entries_and_the_rest_verifies,
 );
 
 const SHOP: (f64, f64) = (31.2304, 121.4737);
@@ -363,4 +364,47 @@ async fn tampering_breaks_the_chain_at_its_seq(app: &TestApp) {
     ));
     let kept = audit(app, &other.admin, "").await;
     assert_eq!(kept[0]["seq"], 4, "numbering goes on after a cut");
+}
+
+async fn retention_cuts_the_oldest_entries_and_the_rest_verifies(app: &TestApp) {
+    let t = app.tenant("acme").await;
+    for i in 0..3 {
+        app.department(&t.admin, &format!("D{i}"), Some(&t.root_dept))
+            .await;
+    }
+    let (s, _) = app
+        .put(
+            &t.admin,
+            "/api/v1/audit/settings",
+            json!({"retention_days": 1}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    // Nothing is old enough yet.
+    assert_eq!(
+        server::audit::retention::prune_all(&app.store)
+            .await
+            .unwrap(),
+        0
+    );
+    // The first two entries as if made three days ago (which also breaks their hashes:
+    // retention must remove them whole, and what is left must verify).
+    app.raw_sql("UPDATE audit_log SET at_ms = at_ms - 259200000 WHERE seq <= 2")
+        .await;
+    assert_eq!(
+        server::audit::retention::prune_all(&app.store)
+            .await
+            .unwrap(),
+        2
+    );
+    assert!(matches!(
+        app.store.verify_audit(t.id).await.unwrap(),
+        AuditVerdict::Intact { entries: 2, .. }
+    ));
+    let seqs: Vec<i64> = audit(app, &t.admin, "")
+        .await
+        .iter()
+        .map(|e| e["seq"].as_i64().unwrap())
+        .collect();
+    assert_eq!(seqs, [4, 3]);
 }

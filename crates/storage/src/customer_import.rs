@@ -170,7 +170,9 @@ impl Store {
                     }
                 } > 0;
                 let id = CustomerId(plan.id);
-                if changed && (plan.action == UpsertAction::Created || present.contains(&Column::Tags)) {
+                if changed
+                    && (plan.action == UpsertAction::Created || present.contains(&Column::Tags))
+                {
                     replace_tags!(tx, tenant, id, &d.tags);
                 }
                 if changed {

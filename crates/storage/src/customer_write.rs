@@ -183,5 +183,10 @@ impl Store {
 
 /// A `customer.*` event: its payload is the customer's id alone (readers fetch the rest).
 pub(crate) fn customer_event(tenant: TenantId, kind: &'static str, id: CustomerId) -> NewEvent {
-    NewEvent::new(tenant, kind, id.0, serde_json::json!({ "customer_id": id.0 }))
+    NewEvent::new(
+        tenant,
+        kind,
+        id.0,
+        serde_json::json!({ "customer_id": id.0 }),
+    )
 }

@@ -337,5 +337,10 @@ pub(crate) fn like_pattern(q: &str) -> String {
 
 /// An `employee.*` event: its payload is the employee's id alone (readers fetch the rest).
 pub(crate) fn employee_event(tenant: TenantId, kind: &'static str, id: EmployeeId) -> NewEvent {
-    NewEvent::new(tenant, kind, id.0, serde_json::json!({ "employee_id": id.0 }))
+    NewEvent::new(
+        tenant,
+        kind,
+        id.0,
+        serde_json::json!({ "employee_id": id.0 }),
+    )
 }

@@ -170,10 +170,7 @@ impl Store {
                 days.sort();
                 n += days.len() as u64;
                 let payload = serde_json::json!({ "employee_id": e.0, "days": days });
-                record_event!(
-                    tx,
-                    &NewEvent::new(tenant, "plan.published", e.0, payload)
-                );
+                record_event!(tx, &NewEvent::new(tenant, "plan.published", e.0, payload));
             }
             n
         }))

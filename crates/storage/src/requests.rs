@@ -58,10 +58,7 @@ impl Store {
                 let payload = serde_json::json!({
                     "request_id": r.id, "employee_id": r.employee_id, "kind": r.kind,
                 });
-                record_event!(
-                    tx,
-                    &NewEvent::new(tenant, "request.created", r.id, payload)
-                );
+                record_event!(tx, &NewEvent::new(tenant, "request.created", r.id, payload));
             }
             created
         });
@@ -137,10 +134,7 @@ impl Store {
                 > 0;
             if decided {
                 let payload = serde_json::json!({ "request_id": id, "status": status });
-                record_event!(
-                    tx,
-                    &NewEvent::new(tenant, "request.decided", id, payload)
-                );
+                record_event!(tx, &NewEvent::new(tenant, "request.decided", id, payload));
             }
             decided
         }))

@@ -372,10 +372,7 @@ impl Store {
                     "visit_id": visit, "employee_id": employee,
                     "form_id": r.form_id, "form_version": r.form_version,
                 });
-                record_event!(
-                    tx,
-                    &NewEvent::new(tenant, "visit.reported", visit, payload)
-                );
+                record_event!(tx, &NewEvent::new(tenant, "visit.reported", visit, payload));
             }
             employee.is_some()
         });

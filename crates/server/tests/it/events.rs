@@ -188,22 +188,46 @@ async fn every_change_writes_its_event_once(app: &TestApp) {
     send(&t.admin, "POST", "/api/v1/customers".into(), shop_body).await;
     let shop_edit = json!({"name": "Corner Shop 2", "code": "C1", "owner_id": rep,
                            "location": {"lat": shop_at.0, "lon": shop_at.1}});
-    send(&t.admin, "PUT", format!("/api/v1/customers/{shop}"), shop_edit).await;
+    send(
+        &t.admin,
+        "PUT",
+        format!("/api/v1/customers/{shop}"),
+        shop_edit,
+    )
+    .await;
 
     let punch = Uuid::now_v7();
-    let clock_in = json!({"id": punch, "t": at(0), "lat": shop_at.0, "lon": shop_at.1, "accuracy_m": 10});
-    send(&phone, "POST", "/api/v1/attendance/clock-in".into(), clock_in).await;
+    let clock_in =
+        json!({"id": punch, "t": at(0), "lat": shop_at.0, "lon": shop_at.1, "accuracy_m": 10});
+    send(
+        &phone,
+        "POST",
+        "/api/v1/attendance/clock-in".into(),
+        clock_in,
+    )
+    .await;
     let visit = Uuid::now_v7();
-    let fix = |id: Uuid, min: i64| {
-        json!({"id": id, "t": at(min), "lat": shop_at.0, "lon": shop_at.1, "accuracy_m": 10})
-    };
+    let fix = |id: Uuid, min: i64| json!({"id": id, "t": at(min), "lat": shop_at.0, "lon": shop_at.1, "accuracy_m": 10});
     let mut check_in = fix(visit, 5);
     check_in["customer_id"] = json!(shop);
     send(&phone, "POST", "/api/v1/visits".into(), check_in).await;
-    let report = json!({"id": Uuid::now_v7(), "form_id": form, "answers": {"facings": 4}, "t": at(10)});
-    send(&phone, "PUT", format!("/api/v1/visits/{visit}/report"), report).await;
+    let report =
+        json!({"id": Uuid::now_v7(), "form_id": form, "answers": {"facings": 4}, "t": at(10)});
+    send(
+        &phone,
+        "PUT",
+        format!("/api/v1/visits/{visit}/report"),
+        report,
+    )
+    .await;
     let out = fix(Uuid::now_v7(), 20);
-    let checked_out = send(&phone, "POST", format!("/api/v1/visits/{visit}/check-out"), out).await;
+    let checked_out = send(
+        &phone,
+        "POST",
+        format!("/api/v1/visits/{visit}/check-out"),
+        out,
+    )
+    .await;
     assert_eq!(checked_out["customer_id"], shop.to_string());
 
     let leave = Uuid::now_v7();
@@ -237,7 +261,11 @@ async fn every_change_writes_its_event_once(app: &TestApp) {
     // Failed changes write nothing: a refused body, a code another customer has (the
     // insert fails inside its transaction), a reused visit id with another body.
     let (s, b) = app
-        .post(&t.admin, "/api/v1/customers", json!({"name": "", "level": "Z"}))
+        .post(
+            &t.admin,
+            "/api/v1/customers",
+            json!({"name": "", "level": "Z"}),
+        )
         .await;
     assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     let taken = json!({"id": Uuid::now_v7(), "name": "Copy", "code": "C1"});
@@ -353,5 +381,64 @@ async fn every_change_writes_its_event_once(app: &TestApp) {
         payload("plan.published"),
         json!({"employee_id": rep, "days": [today]})
     );
-    assert_eq!(payload("customer.approved"), json!({"customer_id": prospect}));
+    assert_eq!(
+        payload("customer.approved"),
+        json!({"customer_id": prospect})
+    );
+}
+
+both_backends!(an_import_writes_an_event_per_changed_row);
+
+async fn an_import_writes_an_event_per_changed_row(app: &TestApp) {
+    let t = app.tenant("acme").await;
+    let import = async |csv: &str| {
+        let (s, r) =
+            crate::import::upload(app, &t.admin, "c.csv", csv.as_bytes().to_vec(), false).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+    };
+    import("name,code,level\nFirst,C1,A\nSecond,C2,B\n").await;
+    // The same file again, then one row changed: only that row is an update.
+    import("name,code,level\nFirst,C1,A\nSecond,C2,B\n").await;
+    import("name,code,level\nFirst,C1,A\nSecond renamed,C2,B\n").await;
+    let (s, _) = app
+        .post(&t.admin, "/api/v1/customers", json!({"name": "Marker"}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (_, list) = app.get(&t.admin, "/api/v1/customers?limit=500").await;
+    let by_name = |name: &str| -> String {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    let (first, second, marker) = (
+        by_name("First"),
+        by_name("Second renamed"),
+        by_name("Marker"),
+    );
+    let events = feed_through(app, &t.admin, &marker).await;
+    let seen: Vec<(&str, &str)> = events
+        .iter()
+        .filter(|e| e["type"].as_str().unwrap().starts_with("customer."))
+        .map(|e| {
+            let subject = e["subject_id"].as_str().unwrap();
+            let name = [(&first, "C1"), (&second, "C2"), (&marker, "marker")]
+                .iter()
+                .find(|(id, _)| id.as_str() == subject)
+                .map_or("another", |(_, n)| n);
+            (e["type"].as_str().unwrap(), name)
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("customer.created", "C1"),
+            ("customer.created", "C2"),
+            ("customer.updated", "C2"),
+            ("customer.created", "marker"),
+        ]
+    );
 }

@@ -17,6 +17,7 @@ pub struct Options {
     pub concurrency: usize,
     pub rate: Option<f64>,
     pub reps: usize,
+    pub servers: usize,
 }
 
 struct Db {
@@ -150,18 +151,36 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         tokens_by_rep.push(token);
         rep_ids.push(e.id);
     }
-    let state = server::AppState::new(store.clone(), server::Config::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}/api/v1/locations", listener.local_addr()?);
-    tokio::spawn(server::serve(listener, state, std::future::pending()));
+    // Each server has its own pool and job worker, as separate processes would.
+    let mut urls = Vec::new();
+    for i in 0..o.servers.max(1) {
+        let own = match (&db.drop_schema, i) {
+            (_, 0) => store.clone(),
+            (Some((u, schema)), _) => Store::connect_postgres_schema(u, schema).await?,
+            (None, _) => {
+                return Err(anyhow!(
+                    "several servers need PostgreSQL (SQLite serves one)"
+                ));
+            }
+        };
+        let state = server::AppState::new(own, server::Config::default());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        urls.push(format!(
+            "http://{}/api/v1/locations",
+            listener.local_addr()?
+        ));
+        tokio::spawn(server::serve(listener, state, std::future::pending()));
+    }
+    let outbox = OutboxLag::start(store.clone(), tenant);
 
     // Every request carries fresh instants (a day ago onwards), so nothing is a duplicate.
     let start_t = now - 86_400_000;
-    let bodies: Vec<(String, Vec<u8>)> = (0..o.requests)
+    let bodies: Vec<(String, String, Vec<u8>)> = (0..o.requests)
         .map(|i| {
             let rep = i % o.reps;
             let round = i / o.reps;
             (
+                urls[i % urls.len()].clone(),
                 tokens_by_rep[rep].clone(),
                 body(rep, start_t + (round * o.batch) as i64 * 1000, o.batch),
             )
@@ -181,14 +200,13 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     let mut tasks = tokio::task::JoinSet::new();
     let t0 = Instant::now();
     let gap = o.rate.map(|r| Duration::from_secs_f64(o.batch as f64 / r));
-    for (i, (token, b)) in bodies.into_iter().enumerate() {
+    for (i, (url, token, b)) in bodies.into_iter().enumerate() {
         if let Some(gap) = gap {
             tokio::time::sleep_until(tokio::time::Instant::from_std(t0 + gap * i as u32)).await;
         }
         let permit = limit.clone().acquire_owned().await?;
-        let (client, url, lat, acc, fail) = (
+        let (client, lat, acc, fail) = (
             client.clone(),
-            url.clone(),
             sent.clone(),
             accepted.clone(),
             failures.clone(),
@@ -240,7 +258,12 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         Some(r) => format!("open loop at {r:.0} fixes/s"),
         None => format!("{} requests in flight", o.concurrency),
     };
-    println!("outfield bench ingest — {}, {mode}", db.label);
+    let lag = outbox.finish().await;
+    let servers = match urls.len() {
+        1 => "one server".to_owned(),
+        n => format!("{n} servers"),
+    };
+    println!("outfield bench ingest — {}, {servers}, {mode}", db.label);
     println!(
         "  requests: {} × {} fixes, {} reps, {} failed",
         o.requests,
@@ -260,6 +283,13 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         percentile(&lat, 0.99),
         lat.last().copied().unwrap_or(f64::NAN)
     );
+    println!(
+        "  outbox: {} track_day.updated events; lag from commit to a reader ms: p50 {:.0}  p99 {:.0}  max {:.0}",
+        lag.len(),
+        percentile(&lag, 0.50),
+        percentile(&lag, 0.99),
+        lag.last().copied().unwrap_or(f64::NAN)
+    );
     // The store stays open: the server's background tasks still hold it until exit.
     if let Some((u, schema)) = db.drop_schema {
         let admin = sqlx::PgPool::connect(&u).await?;
@@ -273,4 +303,52 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// A reader of the tenant's change feed, as a consumer would follow it: polls every 20 ms
+/// and notes, for each event, how long after its commit it became readable. Summaries
+/// fall due a second after a day's last fix, so most events come after the load.
+struct OutboxLag {
+    done: Arc<std::sync::atomic::AtomicBool>,
+    task: tokio::task::JoinHandle<anyhow::Result<Vec<f64>>>,
+}
+
+impl OutboxLag {
+    fn start(store: Store, tenant: domain::TenantId) -> OutboxLag {
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop = done.clone();
+        let task = tokio::spawn(async move {
+            let mut at = storage::EventPosition::default();
+            let mut lags = Vec::new();
+            let mut quiet_since: Option<Instant> = None;
+            loop {
+                let got = store.events_after(tenant, at, None, 500).await?;
+                let now = server::now_ms();
+                for e in &got {
+                    lags.push((now - e.occurred_ms) as f64);
+                    at = e.position();
+                }
+                let stopping = stop.load(std::sync::atomic::Ordering::Relaxed);
+                // After the load: read on until two seconds pass without an event.
+                match (stopping, got.is_empty(), quiet_since) {
+                    (true, true, None) => quiet_since = Some(Instant::now()),
+                    (true, true, Some(q)) if q.elapsed() > Duration::from_secs(2) => break,
+                    (_, false, _) => quiet_since = None,
+                    _ => {}
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            lags.sort_by(f64::total_cmp);
+            Ok(lags)
+        });
+        OutboxLag { done, task }
+    }
+
+    async fn finish(self) -> Vec<f64> {
+        self.done.store(true, std::sync::atomic::Ordering::Relaxed);
+        match self.task.await {
+            Ok(Ok(l)) => l,
+            _ => Vec::new(),
+        }
+    }
 }

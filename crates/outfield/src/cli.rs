@@ -74,6 +74,10 @@ pub enum Command {
         /// may scrape it.
         #[arg(long, env = "OUTFIELD_METRICS_TOKEN", hide_env_values = true)]
         metrics_token: Option<String>,
+        /// Seconds a claimed background job stays with this server; a server that dies
+        /// holding jobs leaves them to another (or to itself restarted) after this.
+        #[arg(long, env = "OUTFIELD_JOB_LEASE_S", default_value_t = 60)]
+        job_lease_s: u64,
     },
     /// Print the OpenAPI document (JSON) the server serves at `/api/openapi.json`.
     Openapi,
@@ -148,6 +152,10 @@ pub enum BenchCommand {
         /// Field reps sending (each request is one rep's batch).
         #[arg(long, default_value_t = 100)]
         reps: usize,
+        /// Servers on the one database, each with its own connection pool and job
+        /// worker, taking requests in turn as behind a load balancer (PostgreSQL only).
+        #[arg(long, default_value_t = 1)]
+        servers: usize,
     },
 }
 

@@ -161,6 +161,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     concurrency,
                     rate,
                     reps,
+                    servers,
                 },
         } => {
             crate::bench_ingest::run(crate::bench_ingest::Options {
@@ -170,6 +171,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 concurrency,
                 rate,
                 reps,
+                servers,
             })
             .await?;
         }
@@ -199,6 +201,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             web_dir,
             request_timeout_s,
             metrics_token,
+            job_lease_s,
         } => {
             let _claim = match server::startup::sqlite_file(&db.database_url) {
                 Some(file) => {
@@ -211,6 +214,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = server::Config {
                 session_ttl: Duration::from_secs(session_ttl_hours.max(1) * 3600),
                 request_timeout: Duration::from_secs(request_timeout_s.max(1)),
+                job_lease: Duration::from_secs(job_lease_s.max(1)),
                 // An empty variable (`OUTFIELD_METRICS_TOKEN=`) means no token, not "".
                 metrics_token: metrics_token
                     .filter(|t| !t.trim().is_empty())

@@ -592,3 +592,202 @@ fn serve_refuses_a_second_server_on_one_sqlite_file_and_an_unwritable_data_dir()
         "{err}"
     );
 }
+
+/// `kill -9` in the middle of the jobs: after a restart every job ends done, none is
+/// lost or dead, and only the few the dead server held ran a second time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jobs_survive_kill_9() {
+    use serde_json::{Value, json};
+    let s = Scratch::new();
+    create_tenant(&s.db());
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let serve = || {
+        Command::new(env!("CARGO_BIN_EXE_outfield"))
+            .args([
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--osmand-listen",
+                "off",
+                "--job-lease-s",
+                "2",
+                "--data-dir",
+                s.0.join("data").to_str().unwrap(),
+            ])
+            .env("OUTFIELD_DATABASE_URL", s.db())
+            .env("OUTFIELD_LOG", "warn")
+            .spawn()
+            .unwrap()
+    };
+    let http = reqwest::Client::new();
+    let wait_ready = || async {
+        for _ in 0..200 {
+            if let Ok(r) = http.get(format!("{base}/readyz")).send().await
+                && r.status().is_success()
+            {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the server never became ready");
+    };
+    let call = |method: reqwest::Method, path: &str, token: Option<&str>, body: Option<Value>| {
+        let mut req = http.request(method, format!("{base}{path}"));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        async move {
+            let resp = req.send().await.unwrap();
+            let status = resp.status();
+            let body: Value = resp.json().await.unwrap_or(Value::Null);
+            assert!(status.is_success(), "{status}: {body}");
+            body
+        }
+    };
+    let login = |user: &'static str, pw: &'static str| {
+        call(
+            reqwest::Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"tenant": "acme", "username": user, "password": pw})),
+        )
+    };
+
+    let mut server = serve();
+    wait_ready().await;
+    let admin = login("boss", "long enough pw").await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let me = call(reqwest::Method::GET, "/api/v1/me", Some(&admin), None).await;
+    let dept = me["employee"]["department_id"].clone();
+    // Three reps, each with a fix on every weekday of 2026 up to November: one summary
+    // job per rep and day.
+    for i in 0..3 {
+        let user = format!("rep{i}");
+        call(
+            reqwest::Method::POST,
+            "/api/v1/employees",
+            Some(&admin),
+            Some(
+                json!({"name": user, "username": user, "password": "long enough pw",
+                "department_id": dept, "role": "field"}),
+            ),
+        )
+        .await;
+        let token = login(["rep0", "rep1", "rep2"][i], "long enough pw").await["token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let fixes: Vec<Value> = (0..300)
+            .map(|d| {
+                let day = chrono_day(d);
+                json!({"t": format!("{day}T10:00:00+08:00"), "lat": 31.23, "lon": 121.47, "accuracy_m": 8})
+            })
+            .collect();
+        call(
+            reqwest::Method::POST,
+            "/api/v1/locations",
+            Some(&token),
+            Some(json!({"fixes": fixes})),
+        )
+        .await;
+    }
+    let counts = |token: String| async move {
+        let b = call(
+            reqwest::Method::GET,
+            "/api/v1/admin/jobs/counts",
+            Some(&token),
+            None,
+        )
+        .await;
+        let n = |state: &str| {
+            b["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|r| r["kind"] == "track_day" && r["state"] == state)
+                .map(|r| r["count"].as_i64().unwrap())
+                .sum::<i64>()
+        };
+        (n("queued"), n("running"), n("done"), n("dead"))
+    };
+    let (total, _, _, _) = counts(admin.clone()).await;
+    assert!(total > 400, "weekday jobs queued: {total}");
+    // Kill it hard once it is part-way through.
+    let mut killed_at = None;
+    for _ in 0..2000 {
+        let (queued, running, done, _) = counts(admin.clone()).await;
+        if done > 0 && queued + running > 0 {
+            killed_at = Some(done);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    server.kill().unwrap(); // SIGKILL
+    server.wait().unwrap();
+    let killed_at = killed_at.expect("caught the server part-way through its jobs");
+    assert!(killed_at < total);
+
+    let mut server = serve();
+    wait_ready().await;
+    let mut finished = false;
+    for _ in 0..600 {
+        let (queued, running, done, dead) = counts(admin.clone()).await;
+        assert_eq!(dead, 0);
+        if queued == 0 && running == 0 {
+            assert_eq!(done, total, "every job done once");
+            finished = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(finished, "the restarted server finished the jobs");
+    let jobs = call(
+        reqwest::Method::GET,
+        "/api/v1/admin/jobs?kind=track_day&state=done&limit=500",
+        Some(&admin),
+        None,
+    )
+    .await;
+    let mut page = jobs;
+    let mut retried = 0;
+    loop {
+        retried += page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|j| j["attempts"].as_i64().unwrap() > 1)
+            .count();
+        let Some(c) = page["next_cursor"].as_str() else {
+            break;
+        };
+        page = call(
+            reqwest::Method::GET,
+            &format!("/api/v1/admin/jobs?kind=track_day&state=done&limit=500&cursor={c}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    }
+    eprintln!("jobs: {total}, done when killed: {killed_at}, ran again: {retried}");
+    // Only what the killed server had claimed (one claim batch) ran twice.
+    assert!(retried <= 16, "{retried} jobs ran again");
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+/// The `d`-th day of 2026 as `YYYY-MM-DD` (0 = January 1st).
+fn chrono_day(d: u32) -> String {
+    let days_in = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let (mut month, mut day) = (0, d);
+    while day >= days_in[month] {
+        day -= days_in[month];
+        month += 1;
+    }
+    format!("2026-{:02}-{:02}", month + 1, day + 1)
+}

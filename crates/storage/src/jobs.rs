@@ -91,6 +91,7 @@ pub struct JobRecord {
     pub attempts: i32,
     pub max_attempts: i32,
     pub run_at_ms: i64,
+    pub locked_by: Option<String>,
     pub last_error: Option<String>,
     pub created_ms: i64,
     pub updated_ms: i64,
@@ -147,7 +148,7 @@ pub struct JobCount {
 }
 
 const COLUMNS: &str = "id, kind, unique_key, payload, state, attempts, max_attempts, run_at_ms,
-    last_error, created_ms, updated_ms, finished_ms";
+    locked_by, last_error, created_ms, updated_ms, finished_ms";
 const CLAIMED: &str = "tenant_id, id, kind, unique_key, payload, attempts, max_attempts";
 
 /// Which jobs a claim may take: due queued ones and running ones whose lease ran out,
@@ -199,12 +200,12 @@ impl Store {
     }
 
     /// Marks a job done if `worker` still holds it (a worker whose lease ran out and was
-    /// taken over does not overwrite the new holder's outcome).
+    /// taken over does not overwrite the new holder's outcome); `locked_by` keeps who ran it.
     pub async fn finish_job(&self, job: &ClaimedJob, worker: &str) -> Result<bool, StoreError> {
         let now = now_ms();
         Ok(on_pool!(self, |p| {
             sqlx::query(
-                "UPDATE jobs SET state = 'done', locked_by = NULL, locked_until_ms = NULL,
+                "UPDATE jobs SET state = 'done', locked_until_ms = NULL,
                     updated_ms = $4, finished_ms = $4
                  WHERE tenant_id = $1 AND id = $2 AND locked_by = $3 AND state = 'running'",
             )

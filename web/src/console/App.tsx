@@ -10,6 +10,7 @@ import type { Me } from '../shared/types';
 import { LangSwitch, useLang } from '../shared/ui';
 import { Attendance } from './Attendance';
 import { Forms } from './Forms';
+import { Jobs } from './Jobs';
 import { Customers } from './Customers';
 import { Directory, DirectoryContext } from './directory';
 import { LiveMap } from './LiveMap';
@@ -36,6 +37,7 @@ const NAV: { id: Section; label: MessageKey }[] = [
   { id: 'forms', label: 'nav.forms' },
   { id: 'rules', label: 'nav.rules' },
   { id: 'people', label: 'nav.people' },
+  { id: 'jobs', label: 'nav.jobs' },
 ];
 
 export function App() {
@@ -149,6 +151,7 @@ export function App() {
           {section === 'forms' && <Forms />}
           {section === 'rules' && <Rules />}
           {section === 'people' && <People />}
+          {section === 'jobs' && <Jobs />}
         </main>
       </div>
     </DirectoryContext.Provider>

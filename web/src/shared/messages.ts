@@ -6,6 +6,7 @@ import * as consoleMsgs from './msgs/console';
 import * as field from './msgs/field';
 import * as flags from './msgs/flags';
 import * as forms from './msgs/forms';
+import * as jobs from './msgs/jobs';
 import * as requests from './msgs/requests';
 import * as rules from './msgs/rules';
 
@@ -289,6 +290,7 @@ const enAll = {
   ...flags.en,
   ...consoleMsgs.en,
   ...app.en,
+  ...jobs.en,
 };
 
 export type MessageKey = keyof typeof enAll;
@@ -573,6 +575,7 @@ const zhAll: Record<MessageKey, string> = {
   ...flags.zh,
   ...consoleMsgs.zh,
   ...app.zh,
+  ...jobs.zh,
 };
 
 export const messages: Record<'en' | 'zh-CN', Record<MessageKey, string>> = { en: enAll, 'zh-CN': zhAll };

@@ -40,6 +40,8 @@ pub struct Job {
     pub max_attempts: i32,
     /// When it is (or was) due.
     pub run_at: DateTime<Utc>,
+    /// The server running it (`running`) or that finished it (`done`).
+    pub worker: Option<String>,
     /// The last failure, for an operator; `null` when no attempt failed.
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -64,6 +66,7 @@ impl From<JobRecord> for Job {
             attempts: r.attempts,
             max_attempts: r.max_attempts,
             run_at: at(r.run_at_ms),
+            worker: r.locked_by,
             last_error: r.last_error,
             created_at: at(r.created_ms),
             updated_at: at(r.updated_ms),

@@ -35,9 +35,11 @@ pub struct IngestOutcome {
 
 impl Tracking {
     pub fn start(store: Store) -> Tracking {
+        let live = LiveHub::default();
+        super::relay::spawn(store.clone(), live.clone());
         Tracking {
             writer: FixWriter::start(store),
-            live: LiveHub::default(),
+            live,
             schedules: Default::default(),
             unknown_devices: AtomicU64::new(0),
         }

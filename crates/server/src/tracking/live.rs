@@ -1,6 +1,6 @@
 //! The live feed: every committed batch publishes its newest fix on a broadcast channel;
-//! each `GET /api/v1/live` subscriber filters it to the people it may see. One process
-//! only for now; several servers would fan out through PostgreSQL LISTEN/NOTIFY.
+//! each `GET /api/v1/live` subscriber filters it to the people it may see. Positions
+//! stored through other servers on the same PostgreSQL arrive through `relay`.
 
 use domain::{EmployeeId, TenantId};
 use tokio::sync::broadcast;

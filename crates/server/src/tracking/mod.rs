@@ -8,6 +8,7 @@ pub mod ingest;
 pub mod live;
 pub mod osmand;
 pub mod osmand_listener;
+pub mod relay;
 pub mod schedule_cache;
 pub mod summary;
 pub mod writer;

@@ -207,6 +207,33 @@ impl TestApp {
         format!("http://{addr}")
     }
 
+    /// A second server on the same database with its own connection pool (so stopping
+    /// one, by closing its pool, leaves the other running); answers its base address and
+    /// state.
+    pub async fn independent_server(&self) -> (String, AppState) {
+        let store = match &self.cleanup {
+            Cleanup::File(p) => Store::connect(&format!("sqlite://{}", p.display()))
+                .await
+                .unwrap(),
+            Cleanup::Schema(schema) => Store::connect_postgres_schema(&postgres_url(), schema)
+                .await
+                .unwrap(),
+        };
+        let config = Config {
+            data_dir: self.files.clone(),
+            ..Config::default()
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = AppState::new(store, config);
+        tokio::spawn(server::serve(
+            listener,
+            state.clone(),
+            std::future::pending(),
+        ));
+        (format!("http://{addr}"), state)
+    }
+
     /// Uploads a photo as the API takes it: a JSON `meta` part and the bytes as `file`.
     pub async fn upload(
         &self,

@@ -27,6 +27,7 @@ mod query_contract;
 mod reach_walker;
 mod reports;
 mod roles;
+mod servers;
 mod throttle;
 mod timeouts;
 mod tracking;

@@ -58,6 +58,9 @@ CREATE TABLE events (
 );
 CREATE INDEX events_in_commit_order ON events (tenant_id, tx, seq);
 CREATE UNIQUE INDEX events_by_id ON events (tenant_id, id);
+-- The outbox lag (`Store::outbox_lag_ms`): committed events still held back by an older
+-- running transaction.
+CREATE INDEX events_by_tx ON events (tx);
 
 -- How far each consumer has read each tenant's events.
 CREATE TABLE event_cursors (
@@ -68,3 +71,18 @@ CREATE TABLE event_cursors (
     updated_ms BIGINT NOT NULL,
     PRIMARY KEY (tenant_id, consumer)
 );
+
+-- Several servers, one live map: every newer position of a person is announced on the
+-- channel `outfield_live` when its transaction commits, and each server's relay hands it
+-- to its own live-feed subscribers. A trigger, so the fix writer pays no extra round trip.
+CREATE FUNCTION outfield_announce_position() RETURNS trigger AS $$
+BEGIN
+    PERFORM pg_notify('outfield_live', json_build_object(
+        't', NEW.tenant_id, 'e', NEW.employee_id, 'ms', NEW.t_ms, 'lat', NEW.lat,
+        'lon', NEW.lon, 'acc', NEW.accuracy_m, 'spd', NEW.speed_mps)::text);
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER last_fixes_announce AFTER INSERT OR UPDATE ON last_fixes
+    FOR EACH ROW EXECUTE FUNCTION outfield_announce_position();

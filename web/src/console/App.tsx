@@ -9,6 +9,7 @@ import { go, useRoute } from '../shared/route';
 import type { Me } from '../shared/types';
 import { LangSwitch, useLang } from '../shared/ui';
 import { Attendance } from './Attendance';
+import { Audit } from './Audit';
 import { Forms } from './Forms';
 import { Jobs } from './Jobs';
 import { Customers } from './Customers';
@@ -38,6 +39,7 @@ const NAV: { id: Section; label: MessageKey }[] = [
   { id: 'rules', label: 'nav.rules' },
   { id: 'people', label: 'nav.people' },
   { id: 'jobs', label: 'nav.jobs' },
+  { id: 'audit', label: 'nav.audit' },
 ];
 
 export function App() {
@@ -150,6 +152,7 @@ export function App() {
           {section === 'requests' && <Requests />}
           {section === 'forms' && <Forms />}
           {section === 'rules' && <Rules />}
+          {section === 'audit' && <Audit />}
           {section === 'people' && <People />}
           {section === 'jobs' && <Jobs />}
         </main>

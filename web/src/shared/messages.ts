@@ -2,6 +2,7 @@
 // the keys; the Chinese one must have the same keys (the type checker says so). Newer
 // screens keep their strings in msgs/ (one module each, same rule), merged here.
 import * as app from './msgs/app';
+import * as audit from './msgs/audit';
 import * as consoleMsgs from './msgs/console';
 import * as field from './msgs/field';
 import * as flags from './msgs/flags';
@@ -291,6 +292,7 @@ const enAll = {
   ...consoleMsgs.en,
   ...app.en,
   ...jobs.en,
+  ...audit.en,
 };
 
 export type MessageKey = keyof typeof enAll;
@@ -576,6 +578,7 @@ const zhAll: Record<MessageKey, string> = {
   ...consoleMsgs.zh,
   ...app.zh,
   ...jobs.zh,
+  ...audit.zh,
 };
 
 export const messages: Record<'en' | 'zh-CN', Record<MessageKey, string>> = { en: enAll, 'zh-CN': zhAll };

@@ -297,6 +297,7 @@ fn body_for(w: &World, method: &Method, path: &str) -> Option<Value> {
         ("POST", "/api/v1/attendance/leave") => json!({"id": Uuid::now_v7(), "from": "2030-02-04",
             "to": "2030-02-05", "leave_type": "annual", "reason": "rest"}),
         ("POST", "/api/v1/attendance/requests/{id}/decision") => json!({"status": "approved"}),
+        ("PUT", "/api/v1/audit/settings") => json!({"retention_days": 365}),
         ("PUT", "/api/v1/calendar") => json!({"days": []}),
         ("POST" | "PUT", "/api/v1/customers" | "/api/v1/customers/{id}") => {
             json!({"id": Uuid::now_v7(), "name": "new shop", "owner_id": w.rep_east})

@@ -243,6 +243,8 @@ const READY = {
   forms: '[data-testid=forms-list] li[data-form]',
   rules: '[data-testid=tracking-rule]',
   people: '[data-testid=employees] tbody tr',
+  jobs: '[data-testid=job-counts], [data-testid=jobs-page] p.muted',
+  audit: '[data-testid=audit] tbody tr, [data-testid=audit-page] p.muted',
 };
 
 async function consoleSignIn(page, username) {
@@ -275,7 +277,7 @@ for (const lang of LANGS) {
       await consoleSignIn(page, people[role].username);
       const nav = await page.$$eval('.topbar nav a', (as) => as.map((a) => a.dataset.testid.replace('nav-', '')));
       const expected = {
-        admin: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'requests', 'forms', 'rules', 'people'],
+        admin: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'requests', 'forms', 'rules', 'people', 'jobs', 'audit'],
         manager: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'requests', 'forms', 'rules', 'people'],
         finance: ['attendance', 'mileage', 'people'],
       }[role];

@@ -114,10 +114,12 @@ pub enum Resource {
     Jobs,
     /// The change feed of domain events (admins, and keys with `events:read`).
     Events,
+    /// The audit log and its retention: admins only (no other role or scope grants it).
+    Audit,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 8] = [
+    pub const ALL: [Resource; 9] = [
         Resource::Customers,
         Resource::Employees,
         Resource::Departments,
@@ -126,6 +128,7 @@ impl Resource {
         Resource::Tracks,
         Resource::Jobs,
         Resource::Events,
+        Resource::Audit,
     ];
 }
 
@@ -242,6 +245,15 @@ mod tests {
 
         let (p, _) = user(Role::Admin);
         assert_eq!(reach(&p, Resource::ApiKeys, Action::Write), Reach::Tenant);
+        assert_eq!(reach(&p, Resource::Audit, Action::Read), Reach::Tenant);
+        for role in [Role::Manager, Role::Field, Role::Finance] {
+            let (p, _) = user(role);
+            assert_eq!(
+                reach(&p, Resource::Audit, Action::Read),
+                Reach::None,
+                "{role:?}"
+            );
+        }
     }
 
     /// The decided finance policy, exhaustively: tenant-wide reads of people, departments

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod attendance;
+pub mod audit;
 pub mod calendar;
 pub mod customer;
 pub mod customer_import;

@@ -126,6 +126,11 @@ pub enum Command {
         #[command(subcommand)]
         what: ExportCommand,
     },
+    /// Check the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -330,6 +335,19 @@ pub enum ExportCommand {
         /// File to write; standard output when absent.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Walk the tenant's audit chain from its oldest kept entry to the newest and report
+    /// the first broken link (exit status 1), or the number of entries and the newest
+    /// hash (keep it elsewhere: a later run must still end at or after it).
+    Verify {
+        #[arg(long)]
+        tenant: String,
         #[command(flatten)]
         db: Db,
     },

@@ -1,8 +1,8 @@
 //! What each command does.
 
 use crate::cli::{
-    BenchCommand, Cli, Command, ExportCommand, Format, ImportCommand, PlanCommand, TenantCommand,
-    TrackCommand,
+    AuditCommand, BenchCommand, Cli, Command, ExportCommand, Format, ImportCommand, PlanCommand,
+    TenantCommand, TrackCommand,
 };
 use anyhow::{Context, anyhow};
 use domain::access::Reach;
@@ -360,6 +360,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             if !report.errors.is_empty() {
                 return Ok(ExitCode::from(2));
+            }
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { tenant, db },
+        } => {
+            let store = open(&db.database_url).await?;
+            let t = store
+                .tenant_by_slug(&tenant)
+                .await?
+                .ok_or_else(|| anyhow!("no tenant `{tenant}`"))?;
+            let verdict = store.verify_audit(t.id).await?;
+            store.close().await;
+            match verdict {
+                storage::AuditVerdict::Intact { entries, head } => {
+                    println!("ok: {entries} entries, chain intact (head {head})");
+                }
+                storage::AuditVerdict::Broken(b) => {
+                    println!("{b}");
+                    return Ok(ExitCode::from(1));
+                }
             }
         }
         Command::Export {

@@ -260,6 +260,36 @@ fn demo_loads_once_with_the_given_password() {
     assert!(text(&second.stdout).contains("already present"));
     let export = outfield(&db, &["export", "customers", "--tenant", "demo"]);
     assert_eq!(text(&export.stdout).lines().count(), 601);
+
+    // The demo's managers and admin acted through the API, so their changes are in the
+    // audit log, chained; an edited entry is reported at its seq with a failing status.
+    let verify = || outfield(&db, &["audit", "verify", "--tenant", "demo"]);
+    let ok = verify();
+    let said = text(&ok.stdout);
+    assert!(ok.status.success(), "{said}{}", text(&ok.stderr));
+    let entries: u64 = said
+        .strip_prefix("ok: ")
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{said}"));
+    assert!(entries > 10 && said.contains("chain intact"), "{said}");
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+        sqlx::query("UPDATE audit_log SET diff = '{}' WHERE seq = 2")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    });
+    let broken = verify();
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(
+        text(&broken.stdout).starts_with("broken at seq 2:"),
+        "{}",
+        text(&broken.stdout)
+    );
+    let out = outfield(&db, &["audit", "verify", "--tenant", "nope"]);
+    assert!(!out.status.success() && text(&out.stderr).contains("no tenant `nope`"));
 }
 
 #[cfg(unix)]

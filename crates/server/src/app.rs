@@ -26,6 +26,7 @@ use utoipa_swagger_ui::SwaggerUi;
 pub fn router(state: AppState) -> Router {
     let json_limit = state.config.max_json_bytes;
     let (api, doc) = parts(&state.config);
+    let api = crate::audit::layer(api, &doc, &state);
     let web = state.config.web_dir.clone();
     let app = Router::new()
         .merge(api)
@@ -96,6 +97,7 @@ fn api(config: &Config) -> OpenApiRouter<AppState> {
         .merge(routes::customers::router())
         .merge(routes::customer_import::router(config.max_upload_bytes))
         .merge(routes::api_keys::router())
+        .merge(routes::audit::router())
         .merge(routes::locations::router())
         .merge(routes::devices::router())
         .merge(routes::tracking::router())
@@ -111,6 +113,12 @@ fn api(config: &Config) -> OpenApiRouter<AppState> {
         .merge(routes::events::router())
         .merge(routes::photos::router(config.max_photo_bytes))
         .merge(crate::demo::accounts::router())
+}
+
+/// The API's routes without the audit layer, through which the audit layer reads an
+/// object's state before and after a change (see `audit`).
+pub(crate) fn reader(state: &AppState) -> Router {
+    parts(&state.config).0.with_state(state.clone())
 }
 
 /// The OpenAPI document as `/api/openapi.json` serves it (the limits in `config` shape

@@ -9,6 +9,7 @@
 
 pub mod actions;
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod demo;

@@ -33,8 +33,6 @@ const HTTP_BUCKETS: &[f64] = &[
 /// A thumbnail-sized photo decodes in tens of ms; a 12-megapixel one with its watermark
 /// takes seconds on a small machine.
 const PHOTO_BUCKETS: &[f64] = &[0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0];
-/// Events are normally delivered within a second; minutes mean a stuck consumer.
-const OUTBOX_BUCKETS: &[f64] = &[0.1, 0.5, 1.0, 5.0, 15.0, 60.0, 300.0, 900.0, 3600.0];
 
 /// The route label of a request no route matched: never the raw path, which a client
 /// chooses freely and would make a new series per address.
@@ -50,9 +48,6 @@ pub fn install() -> &'static PrometheusHandle {
             .set_buckets_for_metric(Matcher::Full(HTTP_DURATION.into()), HTTP_BUCKETS)
             .and_then(|b| {
                 b.set_buckets_for_metric(Matcher::Full(PHOTO_PROCESSING.into()), PHOTO_BUCKETS)
-            })
-            .and_then(|b| {
-                b.set_buckets_for_metric(Matcher::Full(OUTBOX_LAG.into()), OUTBOX_BUCKETS)
             })
             .expect("bucket lists are not empty")
             .build_recorder();
@@ -95,12 +90,12 @@ fn describe() {
     );
     describe_gauge!(
         JOBS,
-        "Background jobs by kind and state (queued, running, failed)."
+        "Background jobs by kind and state (queued, running, dead)."
     );
-    describe_histogram!(
+    describe_gauge!(
         OUTBOX_LAG,
         Unit::Seconds,
-        "Time from an event's commit to its delivery from the outbox."
+        "How long the oldest committed event has waited for change-feed readers to see it."
     );
 }
 
@@ -190,6 +185,12 @@ pub fn set_job_counts(kind: &str, state: &str, n: u64) {
     gauge!(JOBS, "kind" => kind.to_owned(), "state" => state.to_owned()).set(n as f64);
 }
 
+/// Sets `outfield_outbox_lag_seconds`: how long the oldest committed event has waited
+/// for change-feed readers to see it.
+pub fn set_outbox_lag(ms: i64) {
+    gauge!(OUTBOX_LAG).set(ms.max(0) as f64 / 1000.0);
+}
+
 /// Sets `outfield_jobs` from a count of the queue (every tenant): each kind the server
 /// runs and each unfinished state, zeros included.
 pub fn set_job_gauges(counts: &[storage::JobCount]) {
@@ -206,12 +207,6 @@ pub fn set_job_gauges(counts: &[storage::JobCount]) {
             set_job_counts(kind, state, u64::try_from(n).unwrap_or(0));
         }
     }
-}
-
-/// Records, once per delivered event, the seconds from the event's commit to its delivery,
-/// as the histogram `outfield_outbox_lag_seconds` (buckets up to an hour).
-pub fn observe_outbox_lag(seconds: f64) {
-    histogram!(OUTBOX_LAG).record(seconds);
 }
 
 #[cfg(test)]

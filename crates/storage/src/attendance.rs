@@ -1,6 +1,7 @@
 //! Rules stored as JSON by kind and scope, and attendance punches.
 
-use crate::pool::on_pool;
+use crate::events::{NewEvent, record_event};
+use crate::pool::{on_pool, write_tx};
 use crate::time::now_ms;
 use crate::{Store, StoreError};
 use domain::{DepartmentId, EmployeeId, TenantId};
@@ -146,8 +147,8 @@ impl Store {
         tenant: TenantId,
         p: &StoredPunch,
     ) -> Result<(StoredPunch, bool), StoreError> {
-        let n = on_pool!(self, |pool| {
-            sqlx::query(
+        let created = write_tx!(self, |tx| {
+            let created = sqlx::query(
                 "INSERT INTO attendance_punches (tenant_id, id, employee_id, kind, t_ms, offset_min, lat, lon, accuracy_m,
                     judgement, received_ms, digest, device, flags, photo_id)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
@@ -168,9 +169,21 @@ impl Store {
             .bind(&p.device_json)
             .bind(&p.flags_json)
             .bind(p.photo_id)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?
             .rows_affected()
+                > 0;
+            if created {
+                let payload = serde_json::json!({
+                    "punch_id": p.id, "employee_id": p.employee.0, "kind": p.kind,
+                    "at": crate::time::from_ms(p.t_ms),
+                });
+                record_event!(
+                    tx,
+                    &NewEvent::new(tenant, "attendance.punched", p.id, payload)
+                );
+            }
+            created
         });
         let sql =
             format!("SELECT {COLUMNS} FROM attendance_punches WHERE tenant_id = $1 AND id = $2");
@@ -186,7 +199,7 @@ impl Store {
         if stored.employee != p.employee {
             return Err(StoreError::Conflict { field: "id" });
         }
-        Ok((stored, n > 0))
+        Ok((stored, created))
     }
 
     /// A person's punches with `from_ms <= t < to_ms`, oldest first.

@@ -1,7 +1,8 @@
 //! Bulk upsert of customers from an import: every row is matched and checked first, then
 //! all valid rows are written in one transaction, so an import is never half-applied.
 
-use crate::customer_write::{json, replace_tags};
+use crate::customer_write::{customer_event, json, replace_tags};
+use crate::events::record_event;
 use crate::pool::{on_pool, write_tx};
 use crate::time::now_ms;
 use crate::{Store, StoreError};
@@ -120,7 +121,7 @@ impl Store {
             for plan in &plans {
                 let d = drafts[&plan.row];
                 let (lat, lon) = (d.location.map(|l| l.lat()), d.location.map(|l| l.lon()));
-                match plan.action {
+                let changed = match plan.action {
                     UpsertAction::Created => {
                         sqlx::query(
                             "INSERT INTO customers (tenant_id, id, name, code, external_id, address, lat, lon, level,
@@ -143,7 +144,8 @@ impl Store {
                         .bind(now)
                         .execute(&mut *tx)
                         .await
-                        .map_err(|e| crate::error::conflict_or(e, &["code", "external_id"]))?;
+                        .map_err(|e| crate::error::conflict_or(e, &["code", "external_id"]))?
+                        .rows_affected()
                     }
                     UpsertAction::Updated => {
                         sqlx::query(sqlx::AssertSqlSafe(update_sql.as_str()))
@@ -163,12 +165,22 @@ impl Store {
                             .bind(d.checkin_radius.map(|r| r.meters()))
                             .execute(&mut *tx)
                             .await
-                            .map_err(|e| crate::error::conflict_or(e, &["code", "external_id"]))?;
+                            .map_err(|e| crate::error::conflict_or(e, &["code", "external_id"]))?
+                            .rows_affected()
                     }
-                }
-                if plan.action == UpsertAction::Created || present.contains(&Column::Tags) {
-                    let id = CustomerId(plan.id);
+                } > 0;
+                let id = CustomerId(plan.id);
+                if changed
+                    && (plan.action == UpsertAction::Created || present.contains(&Column::Tags))
+                {
                     replace_tags!(tx, tenant, id, &d.tags);
+                }
+                if changed {
+                    let kind = match plan.action {
+                        UpsertAction::Created => "customer.created",
+                        UpsertAction::Updated => "customer.updated",
+                    };
+                    record_event!(tx, &customer_event(tenant, kind, id));
                 }
             }
         });
@@ -193,10 +205,12 @@ impl Store {
     }
 }
 
-/// `UPDATE` that sets only the fields the file has columns for. Every value is bound
-/// (at fixed positions $4…$14) whether used or not, so one bind sequence fits any shape.
+/// `UPDATE` that sets only the fields the file has columns for, and only on a row where
+/// one of them differs (or that was deleted), so an unchanged row is not touched and
+/// records no `customer.updated`. Every value is bound (at fixed positions $4…$14)
+/// whether used or not, so one bind sequence fits any shape.
 fn update_statement(present: &HashSet<Column>) -> String {
-    let mut sets = vec!["updated_at = $3", "deleted_at = NULL", "name = $4"];
+    let mut sets = vec!["name = $4"];
     let optional: [(&[Column], &[&str]); 9] = [
         (&[Column::Code], &["code = $5"]),
         (&[Column::ExternalId], &["external_id = $6"]),
@@ -213,8 +227,14 @@ fn update_statement(present: &HashSet<Column>) -> String {
             sets.extend_from_slice(assignments);
         }
     }
+    let differs: Vec<String> = sets
+        .iter()
+        .map(|set| set.replacen(" = ", " IS DISTINCT FROM ", 1))
+        .collect();
     format!(
-        "UPDATE customers SET {} WHERE tenant_id = $1 AND id = $2",
-        sets.join(", ")
+        "UPDATE customers SET updated_at = $3, deleted_at = NULL, {}
+         WHERE tenant_id = $1 AND id = $2 AND (deleted_at IS NOT NULL OR {})",
+        sets.join(", "),
+        differs.join(" OR ")
     )
 }

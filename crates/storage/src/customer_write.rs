@@ -2,7 +2,8 @@
 //! reading and as `customer_tags` rows for filtering — and are always written together here.
 
 use crate::error::conflict_or;
-use crate::pool::{on_pool, write_tx};
+use crate::events::{NewEvent, record_event};
+use crate::pool::write_tx;
 use crate::time::now_ms;
 use crate::{Store, StoreError};
 use domain::access::Reach;
@@ -94,6 +95,7 @@ impl Store {
             .rows_affected();
             if n > 0 {
                 replace_tags!(tx, tenant, id, &d.tags);
+                record_event!(tx, &customer_event(tenant, "customer.created", id));
             }
             n > 0
         });
@@ -103,7 +105,8 @@ impl Store {
         Ok(Some(self.customer(tenant, id, &Reach::Tenant).await?))
     }
 
-    /// Replaces every field of a customer the caller reaches.
+    /// Replaces every field of a customer the caller reaches. A replacement equal to the
+    /// stored customer changes nothing, not even `updated_at`, and records no event.
     pub async fn update_customer(
         &self,
         tenant: TenantId,
@@ -113,10 +116,14 @@ impl Store {
     ) -> Result<Customer, StoreError> {
         self.customer(tenant, id, reach).await?;
         write_tx!(self, |tx| {
-            sqlx::query(
+            let changed = sqlx::query(
                 "UPDATE customers SET name = $3, code = $4, external_id = $5, address = $6, lat = $7, lon = $8,
                     level = $9, tags = $10, contacts = $11, owner_id = $12, checkin_radius_m = $13, updated_at = $14
-                 WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL",
+                 WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL
+                   AND (name IS DISTINCT FROM $3 OR code IS DISTINCT FROM $4 OR external_id IS DISTINCT FROM $5
+                     OR address IS DISTINCT FROM $6 OR lat IS DISTINCT FROM $7 OR lon IS DISTINCT FROM $8
+                     OR level IS DISTINCT FROM $9 OR tags IS DISTINCT FROM $10 OR contacts IS DISTINCT FROM $11
+                     OR owner_id IS DISTINCT FROM $12 OR checkin_radius_m IS DISTINCT FROM $13)",
             )
             .bind(tenant.0)
             .bind(id.0)
@@ -134,8 +141,13 @@ impl Store {
             .bind(now_ms())
             .execute(&mut *tx)
             .await
-            .map_err(|e| conflict_or(e, UNIQUE))?;
-            replace_tags!(tx, tenant, id, &d.tags);
+            .map_err(|e| conflict_or(e, UNIQUE))?
+            .rows_affected()
+                > 0;
+            if changed {
+                replace_tags!(tx, tenant, id, &d.tags);
+                record_event!(tx, &customer_event(tenant, "customer.updated", id));
+            }
         });
         self.customer(tenant, id, reach).await
     }
@@ -149,14 +161,32 @@ impl Store {
         id: CustomerId,
     ) -> Result<(), StoreError> {
         self.customer(tenant, id, reach).await?;
-        on_pool!(self, |p| {
-            sqlx::query("UPDATE customers SET deleted_at = $3, updated_at = $3 WHERE tenant_id = $1 AND id = $2")
-                .bind(tenant.0)
-                .bind(id.0)
-                .bind(now_ms())
-                .execute(p)
-                .await?;
+        write_tx!(self, |tx| {
+            let deleted = sqlx::query(
+                "UPDATE customers SET deleted_at = $3, updated_at = $3
+                 WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL",
+            )
+            .bind(tenant.0)
+            .bind(id.0)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                > 0;
+            if deleted {
+                record_event!(tx, &customer_event(tenant, "customer.deleted", id));
+            }
         });
         Ok(())
     }
+}
+
+/// A `customer.*` event: its payload is the customer's id alone (readers fetch the rest).
+pub(crate) fn customer_event(tenant: TenantId, kind: &'static str, id: CustomerId) -> NewEvent {
+    NewEvent::new(
+        tenant,
+        kind,
+        id.0,
+        serde_json::json!({ "customer_id": id.0 }),
+    )
 }

@@ -2,6 +2,7 @@
 
 use crate::cursor::{self, MAX_LIMIT, Page};
 use crate::error::conflict_or;
+use crate::events::{NewEvent, record_event};
 use crate::pool::{on_pool, write_tx};
 use crate::reach;
 use crate::sql::{Arg, Sql, bind_all};
@@ -204,8 +205,8 @@ impl Store {
         let id = id.unwrap_or_default();
         self.check_department(tenant, d.department_id).await?;
         let now = now_ms();
-        let n = on_pool!(self, |p| {
-            sqlx::query(
+        let created = write_tx!(self, |tx| {
+            let created = sqlx::query(
                 "INSERT INTO employees (tenant_id, id, department_id, name, username, password_hash, phone,
                     email, employee_no, role, active, created_at, updated_at, start_date, body_digest)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14)
@@ -225,19 +226,26 @@ impl Store {
             .bind(now)
             .bind(d.start_date.map(|x| x.to_string()))
             .bind(digest)
-            .execute(p)
+            .execute(&mut *tx)
             .await
             .map_err(|e| conflict_or(e, UNIQUE))?
             .rows_affected()
+                > 0;
+            if created {
+                record_event!(tx, &employee_event(tenant, "employee.created", id));
+            }
+            created
         });
-        if n == 0 {
+        if !created {
             return Ok(None);
         }
         Ok(Some(self.employee(tenant, id, &Reach::Tenant).await?))
     }
 
     /// Replaces an employee's fields; a new password hash replaces the old one, `None`
-    /// keeps it. Deactivating someone ends their sessions; their history stays.
+    /// keeps it. Deactivating someone ends their sessions; their history stays. A
+    /// replacement equal to the stored employee (and no new password) changes nothing,
+    /// not even `updated_at`, and records no event.
     pub async fn update_employee(
         &self,
         tenant: TenantId,
@@ -248,11 +256,15 @@ impl Store {
         self.check_department(tenant, d.department_id).await?;
         let now = now_ms();
         write_tx!(self, |tx| {
-            let done = sqlx::query(
+            let changed = sqlx::query(
                 "UPDATE employees SET department_id = $3, name = $4, username = $5,
                     password_hash = COALESCE($6, password_hash), phone = $7, email = $8, employee_no = $9,
                     role = $10, active = $11, updated_at = $12, start_date = $13
-                 WHERE tenant_id = $1 AND id = $2",
+                 WHERE tenant_id = $1 AND id = $2
+                   AND ($6 IS NOT NULL OR department_id IS DISTINCT FROM $3 OR name IS DISTINCT FROM $4
+                     OR username IS DISTINCT FROM $5 OR phone IS DISTINCT FROM $7 OR email IS DISTINCT FROM $8
+                     OR employee_no IS DISTINCT FROM $9 OR role IS DISTINCT FROM $10
+                     OR active IS DISTINCT FROM $11 OR start_date IS DISTINCT FROM $13)",
             )
             .bind(tenant.0)
             .bind(id.0)
@@ -269,9 +281,21 @@ impl Store {
             .bind(d.start_date.map(|x| x.to_string()))
             .execute(&mut *tx)
             .await
-            .map_err(|e| conflict_or(e, UNIQUE))?;
-            if done.rows_affected() == 0 {
-                return Err(StoreError::NotFound);
+            .map_err(|e| conflict_or(e, UNIQUE))?
+            .rows_affected()
+                > 0;
+            if changed {
+                record_event!(tx, &employee_event(tenant, "employee.updated", id));
+            } else {
+                let exists: Option<(Uuid,)> =
+                    sqlx::query_as("SELECT id FROM employees WHERE tenant_id = $1 AND id = $2")
+                        .bind(tenant.0)
+                        .bind(id.0)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if exists.is_none() {
+                    return Err(StoreError::NotFound);
+                }
             }
             if !d.active || password_hash.is_some() {
                 sqlx::query(
@@ -309,4 +333,14 @@ pub(crate) fn like_pattern(q: &str) -> String {
         .replace('%', "\\%")
         .replace('_', "\\_");
     format!("%{escaped}%")
+}
+
+/// An `employee.*` event: its payload is the employee's id alone (readers fetch the rest).
+pub(crate) fn employee_event(tenant: TenantId, kind: &'static str, id: EmployeeId) -> NewEvent {
+    NewEvent::new(
+        tenant,
+        kind,
+        id.0,
+        serde_json::json!({ "employee_id": id.0 }),
+    )
 }

@@ -147,4 +147,20 @@ impl Store {
                 .await?
         }))
     }
+
+    /// How long the oldest committed event has been waiting for readers to see it (an
+    /// older transaction still running holds it back), in milliseconds; 0 when none waits.
+    /// SQLite commits in order, so nothing ever waits there. Across tenants: a system read.
+    pub async fn outbox_lag_ms(&self) -> Result<i64, StoreError> {
+        match &self.pool {
+            Pool::Sqlite(_) => Ok(0),
+            Pool::Postgres(p) => Ok(sqlx::query_scalar(
+                "SELECT COALESCE(MAX($1 - occurred_ms), 0)::bigint FROM events
+                 WHERE tx >= pg_snapshot_xmin(pg_current_snapshot())",
+            )
+            .bind(crate::time::now_ms())
+            .fetch_one(p)
+            .await?),
+        }
+    }
 }

@@ -8,6 +8,7 @@
 
 mod api_keys;
 mod attendance;
+mod audit;
 mod cursor;
 mod customer_import;
 mod customer_write;
@@ -39,6 +40,7 @@ mod visits;
 
 pub use api_keys::{ApiKeyRecord, NewApiKey};
 pub use attendance::StoredPunch;
+pub use audit::{AuditEntry, AuditFilter, AuditVerdict, NewAuditEntry};
 pub use cursor::Page;
 pub use customer_import::{ImportItem, ImportOutcome, UpsertAction};
 pub use customers::{CustomerFilter, CustomerSort};

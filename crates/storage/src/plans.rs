@@ -1,5 +1,6 @@
 //! Visit plans by rep and local day. A generated plan never replaces a published one.
 
+use crate::events::{NewEvent, record_event};
 use crate::pool::{on_pool, write_tx};
 use crate::time::now_ms;
 use crate::{Store, StoreError};
@@ -137,7 +138,8 @@ impl Store {
             .collect())
     }
 
-    /// Publishes the draft days of these people in `[from, to]`; returns how many.
+    /// Publishes the draft days of these people in `[from, to]` and records
+    /// `plan.published` for each person who had any; returns how many days.
     pub async fn publish_plans(
         &self,
         tenant: TenantId,
@@ -149,18 +151,26 @@ impl Store {
         Ok(write_tx!(self, |tx| {
             let mut n = 0;
             for e in employees {
-                n += sqlx::query(
+                let rows: Vec<(String,)> = sqlx::query_as(
                     "UPDATE plans SET status = 'published', published_ms = $5
-                     WHERE tenant_id = $1 AND employee_id = $2 AND date >= $3 AND date <= $4 AND status = 'draft'",
+                     WHERE tenant_id = $1 AND employee_id = $2 AND date >= $3 AND date <= $4 AND status = 'draft'
+                     RETURNING date",
                 )
                 .bind(tenant.0)
                 .bind(e.0)
                 .bind(from)
                 .bind(to)
                 .bind(now)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+                .fetch_all(&mut *tx)
+                .await?;
+                if rows.is_empty() {
+                    continue;
+                }
+                let mut days: Vec<String> = rows.into_iter().map(|(d,)| d).collect();
+                days.sort();
+                n += days.len() as u64;
+                let payload = serde_json::json!({ "employee_id": e.0, "days": days });
+                record_event!(tx, &NewEvent::new(tenant, "plan.published", e.0, payload));
             }
             n
         }))

@@ -1,7 +1,8 @@
 //! Attendance corrections and leave as the employee asked for them. Approval comes with
 //! its own flow; until then a request is `pending` (a manager's own entry is `approved`).
 
-use crate::pool::on_pool;
+use crate::events::{NewEvent, record_event};
+use crate::pool::{on_pool, write_tx};
 use crate::time::now_ms;
 use crate::{Store, StoreError};
 use domain::{EmployeeId, TenantId};
@@ -33,8 +34,8 @@ impl Store {
         tenant: TenantId,
         r: &StoredRequest,
     ) -> Result<(StoredRequest, bool), StoreError> {
-        let n = on_pool!(self, |p| {
-            sqlx::query(
+        let created = write_tx!(self, |tx| {
+            let created = sqlx::query(
                 "INSERT INTO attendance_requests (tenant_id, id, employee_id, kind, status, from_date, to_date, body,
                     digest, created_ms)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (tenant_id, id) DO NOTHING",
@@ -49,9 +50,17 @@ impl Store {
             .bind(&r.body)
             .bind(&r.digest)
             .bind(now_ms())
-            .execute(p)
+            .execute(&mut *tx)
             .await?
             .rows_affected()
+                > 0;
+            if created {
+                let payload = serde_json::json!({
+                    "request_id": r.id, "employee_id": r.employee_id, "kind": r.kind,
+                });
+                record_event!(tx, &NewEvent::new(tenant, "request.created", r.id, payload));
+            }
+            created
         });
         let sql =
             format!("SELECT {COLUMNS} FROM attendance_requests WHERE tenant_id = $1 AND id = $2");
@@ -62,7 +71,7 @@ impl Store {
                 .fetch_optional(p)
                 .await?
         });
-        Ok((row.ok_or(StoreError::NotFound)?, n > 0))
+        Ok((row.ok_or(StoreError::NotFound)?, created))
     }
 
     /// A person's requests overlapping `[from, to]` (dates as `YYYY-MM-DD`, which sort as text).
@@ -112,18 +121,23 @@ impl Store {
         id: Uuid,
         status: &str,
     ) -> Result<bool, StoreError> {
-        let n = on_pool!(self, |p| {
-            sqlx::query(
+        Ok(write_tx!(self, |tx| {
+            let decided = sqlx::query(
                 "UPDATE attendance_requests SET status = $3 WHERE tenant_id = $1 AND id = $2 AND status = 'pending'",
             )
             .bind(tenant.0)
             .bind(id)
             .bind(status)
-            .execute(p)
+            .execute(&mut *tx)
             .await?
             .rows_affected()
-        });
-        Ok(n > 0)
+                > 0;
+            if decided {
+                let payload = serde_json::json!({ "request_id": id, "status": status });
+                record_event!(tx, &NewEvent::new(tenant, "request.decided", id, payload));
+            }
+            decided
+        }))
     }
 }
 

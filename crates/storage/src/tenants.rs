@@ -98,6 +98,8 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            let created = crate::employees::employee_event(tenant, "employee.created", admin);
+            crate::events::record_event!(tx, &created);
         });
         Ok((tenant, dept, admin))
     }

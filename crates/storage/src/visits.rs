@@ -215,7 +215,7 @@ impl Store {
         let now = now_ms();
         let created = write_tx!(self, |tx| {
             if let Some(p) = prospect {
-                sqlx::query(
+                let new_customer = sqlx::query(
                     "INSERT INTO customers (tenant_id, id, name, address, lat, lon, level, tags, contacts,
                         owner_id, status, created_at, updated_at)
                      VALUES ($1, $2, $3, $4, $5, $6, 'C', '[]', $7, $8, 'pending', $9, $9)
@@ -234,7 +234,16 @@ impl Store {
                 .bind(v.employee.0)
                 .bind(now)
                 .execute(&mut *tx)
-                .await?;
+                .await?
+                .rows_affected()
+                    > 0;
+                if new_customer {
+                    let payload = serde_json::json!({ "customer_id": p.id.0 });
+                    record_event!(
+                        tx,
+                        &NewEvent::new(tenant, "customer.created", p.id.0, payload)
+                    );
+                }
             }
             let created = sqlx::query(
                 "INSERT INTO visits (tenant_id, id, employee_id, customer_id, kind, in_t_ms, in_offset_min, in_lat,
@@ -298,11 +307,12 @@ impl Store {
         visit: Uuid,
         c: &StoredCheckout,
     ) -> Result<(VisitRecord, bool), StoreError> {
-        let n = on_pool!(self, |p| {
-            sqlx::query(
+        let written = write_tx!(self, |tx| {
+            let parties: Option<(Uuid, Uuid)> = sqlx::query_as(
                 "UPDATE visits SET out_id = $3, out_t_ms = $4, out_offset_min = $5, out_lat = $6, out_lon = $7,
                     out_accuracy_m = $8, out_judgement = $9, out_flags = $10, out_digest = $11
-                 WHERE tenant_id = $1 AND id = $2 AND out_id IS NULL",
+                 WHERE tenant_id = $1 AND id = $2 AND out_id IS NULL
+                 RETURNING employee_id, customer_id",
             )
             .bind(tenant.0)
             .bind(visit)
@@ -315,11 +325,21 @@ impl Store {
             .bind(&c.judgement_json)
             .bind(&c.flags_json)
             .bind(&c.digest)
-            .execute(p)
-            .await?
-            .rows_affected()
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((employee, customer)) = parties {
+                let payload = serde_json::json!({
+                    "visit_id": visit, "employee_id": employee, "customer_id": customer,
+                    "at": crate::time::from_ms(c.fix.t_ms),
+                });
+                record_event!(
+                    tx,
+                    &NewEvent::new(tenant, "visit.checked_out", visit, payload)
+                );
+            }
+            parties.is_some()
         });
-        Ok((self.visit(tenant, visit).await?, n > 0))
+        Ok((self.visit(tenant, visit).await?, written))
     }
 
     /// Stores a report unless this action id already wrote it; a new action id replaces an
@@ -330,11 +350,12 @@ impl Store {
         visit: Uuid,
         r: &StoredReport,
     ) -> Result<(VisitRecord, bool), StoreError> {
-        let n = on_pool!(self, |p| {
-            sqlx::query(
+        let written = write_tx!(self, |tx| {
+            let employee: Option<(Uuid,)> = sqlx::query_as(
                 "UPDATE visits SET report_id = $3, report_form_id = $4, report_form_version = $5,
                     report_answers = $6, report_t_ms = $7, report_digest = $8
-                 WHERE tenant_id = $1 AND id = $2 AND (report_id IS NULL OR report_id <> $3)",
+                 WHERE tenant_id = $1 AND id = $2 AND (report_id IS NULL OR report_id <> $3)
+                 RETURNING employee_id",
             )
             .bind(tenant.0)
             .bind(visit)
@@ -344,11 +365,18 @@ impl Store {
             .bind(&r.answers_json)
             .bind(r.t_ms)
             .bind(&r.digest)
-            .execute(p)
-            .await?
-            .rows_affected()
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((employee,)) = employee {
+                let payload = serde_json::json!({
+                    "visit_id": visit, "employee_id": employee,
+                    "form_id": r.form_id, "form_version": r.form_version,
+                });
+                record_event!(tx, &NewEvent::new(tenant, "visit.reported", visit, payload));
+            }
+            employee.is_some()
         });
-        Ok((self.visit(tenant, visit).await?, n > 0))
+        Ok((self.visit(tenant, visit).await?, written))
     }
 
     /// Visits of the people the caller reaches, newest check-in first.
@@ -503,27 +531,44 @@ impl Store {
             .collect())
     }
 
-    /// Marks a pending prospect active.
+    /// Marks a pending prospect active; `false` when it already was (nothing changed).
     pub async fn approve_customer(
         &self,
         tenant: TenantId,
         id: CustomerId,
-    ) -> Result<(), StoreError> {
-        let n = on_pool!(self, |p| {
-            sqlx::query(
+    ) -> Result<bool, StoreError> {
+        let now = now_ms();
+        Ok(write_tx!(self, |tx| {
+            let approved = sqlx::query(
                 "UPDATE customers SET status = 'active', updated_at = $3
-                 WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL",
+                 WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL AND status = 'pending'",
             )
             .bind(tenant.0)
             .bind(id.0)
-            .bind(now_ms())
-            .execute(p)
+            .bind(now)
+            .execute(&mut *tx)
             .await?
             .rows_affected()
-        });
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+                > 0;
+            if approved {
+                let payload = serde_json::json!({ "customer_id": id.0 });
+                record_event!(
+                    tx,
+                    &NewEvent::new(tenant, "customer.approved", id.0, payload)
+                );
+            } else {
+                let exists: Option<(Uuid,)> = sqlx::query_as(
+                    "SELECT id FROM customers WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL",
+                )
+                .bind(tenant.0)
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if exists.is_none() {
+                    return Err(StoreError::NotFound);
+                }
+            }
+            approved
+        }))
     }
 }

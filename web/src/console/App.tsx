@@ -9,7 +9,9 @@ import { go, useRoute } from '../shared/route';
 import type { Me } from '../shared/types';
 import { LangSwitch, useLang } from '../shared/ui';
 import { Attendance } from './Attendance';
+import { Audit } from './Audit';
 import { Forms } from './Forms';
+import { Jobs } from './Jobs';
 import { Customers } from './Customers';
 import { Directory, DirectoryContext } from './directory';
 import { LiveMap } from './LiveMap';
@@ -36,6 +38,8 @@ const NAV: { id: Section; label: MessageKey }[] = [
   { id: 'forms', label: 'nav.forms' },
   { id: 'rules', label: 'nav.rules' },
   { id: 'people', label: 'nav.people' },
+  { id: 'jobs', label: 'nav.jobs' },
+  { id: 'audit', label: 'nav.audit' },
 ];
 
 export function App() {
@@ -148,7 +152,9 @@ export function App() {
           {section === 'requests' && <Requests />}
           {section === 'forms' && <Forms />}
           {section === 'rules' && <Rules />}
+          {section === 'audit' && <Audit />}
           {section === 'people' && <People />}
+          {section === 'jobs' && <Jobs />}
         </main>
       </div>
     </DirectoryContext.Provider>

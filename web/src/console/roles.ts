@@ -1,7 +1,7 @@
 // What each role may open and do in the console, mirroring the server's rules
 // (crates/domain/src/access.rs `reach` and each route's check), so a screen never offers a
 // button whose call would answer 403:
-// - admin: everything.
+// - admin: everything, including the background jobs, and only the admin reads the audit log.
 // - manager: customers, people (field reps only), devices and tracks in their department
 //   subtree; reads departments, rules, forms and geofences but changes none of them
 //   (those writes need Departments/Write, which only an admin holds).
@@ -22,7 +22,9 @@ export type Section =
   | 'requests'
   | 'forms'
   | 'rules'
-  | 'people';
+  | 'people'
+  | 'jobs'
+  | 'audit';
 
 export type Action =
   | 'plans.edit'
@@ -34,7 +36,7 @@ export type Action =
   | 'departments.edit';
 
 const SECTIONS: Record<Role, Section[]> = {
-  admin: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'requests', 'forms', 'rules', 'people'],
+  admin: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'requests', 'forms', 'rules', 'people', 'jobs', 'audit'],
   manager: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'requests', 'forms', 'rules', 'people'],
   finance: ['attendance', 'mileage', 'people'],
   field: [],

@@ -2,10 +2,12 @@
 // the keys; the Chinese one must have the same keys (the type checker says so). Newer
 // screens keep their strings in msgs/ (one module each, same rule), merged here.
 import * as app from './msgs/app';
+import * as audit from './msgs/audit';
 import * as consoleMsgs from './msgs/console';
 import * as field from './msgs/field';
 import * as flags from './msgs/flags';
 import * as forms from './msgs/forms';
+import * as jobs from './msgs/jobs';
 import * as requests from './msgs/requests';
 import * as rules from './msgs/rules';
 
@@ -289,6 +291,8 @@ const enAll = {
   ...flags.en,
   ...consoleMsgs.en,
   ...app.en,
+  ...jobs.en,
+  ...audit.en,
 };
 
 export type MessageKey = keyof typeof enAll;
@@ -573,6 +577,8 @@ const zhAll: Record<MessageKey, string> = {
   ...flags.zh,
   ...consoleMsgs.zh,
   ...app.zh,
+  ...jobs.zh,
+  ...audit.zh,
 };
 
 export const messages: Record<'en' | 'zh-CN', Record<MessageKey, string>> = { en: enAll, 'zh-CN': zhAll };

@@ -28,10 +28,15 @@ export type RowError = S['RowError'];
 export type CustomerPage = S['CustomerPage'];
 export type EmployeePage = S['EmployeePage'];
 export type DepartmentList = S['DepartmentList'];
+export type AuditPage = S['AuditPage'];
+export type AuditEntry = S['AuditEntryView'];
 export type GeofenceList = S['GeofenceList'];
 export type VisitPage = S['VisitPage'];
 export type TeamPage = S['TeamPage'];
 export type MileagePage = S['MileagePage'];
+export type Job = S['Job'];
+export type JobPage = S['JobPage'];
+export type JobCountList = S['JobCountList'];
 /** Any of the lists above, for code that reads every page of one. */
 export type Pages = CustomerPage | EmployeePage | DepartmentList | GeofenceList | VisitPage | TeamPage | MileagePage;
 

@@ -9,7 +9,10 @@ use axum::http::request::Parts;
 use domain::access::{self, Action, Principal, Reach, Resource};
 
 /// Who is calling; extracting it fails with 401 when the token is missing, unknown,
-/// expired or revoked.
+/// expired or revoked. A layer that authenticated the request already (the audit layer)
+/// leaves the caller in the request's extensions, which only in-process code can set, so
+/// the handler does not look the token up a second time.
+#[derive(Clone)]
 pub struct Caller {
     pub principal: Principal,
     /// The raw token, kept so logout can revoke exactly this session.
@@ -49,6 +52,9 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(known) = parts.extensions.get::<Caller>() {
+            return Ok(known.clone());
+        }
         let token = parts
             .headers
             .get(header::AUTHORIZATION)

@@ -1,5 +1,6 @@
 //! Recurring work per tenant, run at a fixed hour of the tenant's wall clock: retention
-//! at 03:00, when a field team sleeps.
+//! (old fixes, audit entries past the tenant's audit retention, finished jobs) at 03:00,
+//! when a field team sleeps.
 
 use crate::state::AppState;
 use chrono::NaiveTime;
@@ -39,8 +40,8 @@ pub async fn enqueue_due(store: &Store) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Deletes the tenant's fixes older than the configured retention, and its finished jobs
-/// older than a week.
+/// Deletes the tenant's fixes older than the configured retention, its audit entries
+/// older than its own audit retention, and its finished jobs older than a week.
 pub async fn retention(state: &AppState, tenant: TenantId) -> Result<(), String> {
     let now = crate::now_ms();
     if let Some(days) = state.config.retention_days {
@@ -54,6 +55,9 @@ pub async fn retention(state: &AppState, tenant: TenantId) -> Result<(), String>
             tracing::info!(deleted = n, days, tenant = %tenant.0, "retention removed old fixes");
         }
     }
+    crate::audit::retention::prune(&state.store, tenant)
+        .await
+        .map_err(|e| e.to_string())?;
     state
         .store
         .purge_done_jobs(tenant, now - KEEP_DONE_JOBS_MS)

@@ -83,10 +83,13 @@ closed_set!(
     /// `visit.checked_out` {visit_id, employee_id, customer_id, at};
     /// `visit.reported` {visit_id, employee_id, form_id, form_version};
     /// `attendance.punched` {punch_id, employee_id, kind, at};
-    /// `customer.created`, `customer.updated`, `customer.approved`, `customer.deleted` {customer_id};
-    /// `employee.created`, `employee.updated` {employee_id};
+    /// `customer.created` (also for a prospect a check-in created, and per imported row),
+    /// `customer.updated` (only when a field changed), `customer.approved`, `customer.deleted` {customer_id};
+    /// `employee.created`, `employee.updated` (only when a field or the password changed) {employee_id};
     /// `request.created` {request_id, employee_id, kind}; `request.decided` {request_id, status};
-    /// `plan.published` {employee_id, days}; `track_day.updated` {employee_id, day, mileage_m, work_mileage_m}.
+    /// `plan.published` {employee_id, days: the dates newly published, `YYYY-MM-DD`};
+    /// `track_day.updated` {employee_id, day, mileage_m, work_mileage_m}. Instants (`at`) are
+    /// RFC 3339 in UTC. A replayed request that changes nothing writes no event.
     EventType {
         VisitCheckedIn = "visit.checked_in",
         VisitCheckedOut = "visit.checked_out",

@@ -27,8 +27,8 @@ pub struct Event {
     #[serde(rename = "type")]
     #[schema(value_type = crate::openapi::values::EventType)]
     pub kind: String,
-    /// The id of what changed: the visit, punch, customer, employee, request, plan or
-    /// person (for `track_day.updated`).
+    /// The id of what changed: the visit, punch, customer, employee or request; the
+    /// person for `plan.published` and `track_day.updated`.
     pub subject_id: Option<Uuid>,
     pub occurred_at: DateTime<Utc>,
     /// What changed; its fields per type are listed under `EventType`.

@@ -186,6 +186,7 @@ async fn retry_job(
             "only a dead job can be retried, and only while no job of its kind and key waits",
         ));
     }
+    let job = Job::from(s.store.job(tenant, id).await?);
     s.jobs.wake();
-    Ok(Json(Job::from(s.store.job(tenant, id).await?)))
+    Ok(Json(job))
 }

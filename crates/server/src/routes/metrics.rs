@@ -44,6 +44,7 @@ async fn scrape(State(s): State<AppState>, req: Request) -> Result<Response, Api
         .map(|c| c.0.ip());
     allowed(s.config.metrics_token.as_ref(), req.headers(), peer)?;
     crate::metrics::set_job_gauges(&s.store.job_counts_all().await?);
+    crate::metrics::set_outbox_lag(s.store.outbox_lag_ms().await?);
     Ok((
         StatusCode::OK,
         [(

@@ -4,6 +4,7 @@
 
 pub mod api_keys;
 pub mod attendance;
+pub mod audit;
 pub mod auth;
 pub mod customer_import;
 pub mod customers;

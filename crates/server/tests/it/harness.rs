@@ -131,6 +131,34 @@ impl TestApp {
         }
     }
 
+    /// Runs one statement directly on this app's database, bypassing the store (for tests
+    /// that tamper with rows the API never changes).
+    pub async fn raw_sql(&self, statement: &str) -> u64 {
+        let statement = sqlx::AssertSqlSafe(statement.to_owned());
+        match &self.cleanup {
+            Cleanup::File(p) => {
+                let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", p.display()))
+                    .await
+                    .unwrap();
+                let n = sqlx::query(statement).execute(&pool).await.unwrap();
+                pool.close().await;
+                n.rows_affected()
+            }
+            Cleanup::Schema(s) => {
+                let pool = sqlx::PgPool::connect(&postgres_url()).await.unwrap();
+                let mut tx = pool.begin().await.unwrap();
+                sqlx::query(sqlx::AssertSqlSafe(format!("SET LOCAL search_path TO {s}")))
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                let n = sqlx::query(statement).execute(&mut *tx).await.unwrap();
+                tx.commit().await.unwrap();
+                pool.close().await;
+                n.rows_affected()
+            }
+        }
+    }
+
     /// Sends a request; returns the status and the JSON body (Null when empty or not JSON).
     pub async fn call(
         &self,
@@ -153,44 +181,6 @@ impl TestApp {
             status,
             serde_json::from_slice(&bytes).unwrap_or(Value::Null),
         )
-    }
-
-    /// Runs one SQL statement on this app's database behind the store's back (a test
-    /// that tampers with rows or moves time-driven state).
-    pub async fn exec_sql(&self, sql: &str) -> u64 {
-        let sql = sqlx::AssertSqlSafe(sql.to_owned());
-        match &self.cleanup {
-            Cleanup::File(path) => {
-                let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
-                    .await
-                    .unwrap();
-                let n = sqlx::query(sql)
-                    .execute(&pool)
-                    .await
-                    .unwrap()
-                    .rows_affected();
-                pool.close().await;
-                n
-            }
-            Cleanup::Schema(schema) => {
-                let pool = sqlx::PgPool::connect(&postgres_url()).await.unwrap();
-                let mut tx = pool.begin().await.unwrap();
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "SET LOCAL search_path TO {schema}"
-                )))
-                .execute(&mut *tx)
-                .await
-                .unwrap();
-                let n = sqlx::query(sql)
-                    .execute(&mut *tx)
-                    .await
-                    .unwrap()
-                    .rows_affected();
-                tx.commit().await.unwrap();
-                pool.close().await;
-                n
-            }
-        }
     }
 
     /// A second server on the same database and data directory, as behind a load

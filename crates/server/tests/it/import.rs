@@ -12,7 +12,7 @@ both_backends!(
     export_then_reimport_changes_nothing
 );
 
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     token: &str,
     name: &str,

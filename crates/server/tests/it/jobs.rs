@@ -155,7 +155,7 @@ async fn a_scheduled_occurrence_is_enqueued_once(app: &TestApp) {
     let t = app.tenant("acme").await;
     server::jobs::enqueue_scheduled(&app.store).await.unwrap();
     // Its 03:00 is due: two servers move the schedule at once.
-    app.exec_sql("UPDATE job_schedules SET next_run_ms = 1000")
+    app.raw_sql("UPDATE job_schedules SET next_run_ms = 1000")
         .await;
     let (a, b) = tokio::join!(
         server::jobs::enqueue_scheduled(&app.store),

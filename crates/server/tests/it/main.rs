@@ -3,6 +3,7 @@
 mod harness;
 
 mod attendance;
+mod audit;
 mod auth;
 mod checkout_requirements;
 mod customers;

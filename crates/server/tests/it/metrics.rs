@@ -163,6 +163,7 @@ async fn a_scrape_shows_requests_by_route_and_the_fixes_stored(app: &TestApp) {
         let series = format!(r#"outfield_db_pool_connections{{state="{state}"}}"#);
         assert!(after.contains(&series), "{after}");
     }
+    assert!(after.contains("outfield_outbox_lag_seconds "), "{after}");
     // The job queue's gauges, per kind and unfinished state, zeros included.
     for state in ["queued", "running", "dead"] {
         let series = format!(r#"outfield_jobs{{kind="retention",state="{state}"}}"#);

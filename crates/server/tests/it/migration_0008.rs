@@ -2,8 +2,7 @@
 //! nullable): every row written under 0007 survives it, whole, and its flag set is
 //! computed on first read. PostgreSQL changes the column in place.
 
-use domain::CustomerId;
-use server::tenants::{TenantRequest, create_tenant};
+use domain::{CustomerId, EmployeeId, TenantId};
 use storage::{ActionFix, Store, VisitFilter};
 use uuid::Uuid;
 
@@ -11,6 +10,7 @@ use uuid::Uuid;
 async fn sqlite_visits_survive_the_rebuild() {
     let path = std::env::temp_dir().join(format!("outfield-m8-{}.db", Uuid::new_v4().simple()));
     let url = format!("sqlite://{}?mode=rwc", path.display());
+    let (tenant, dept, admin) = (TenantId::new(), Uuid::now_v7(), EmployeeId::new());
     // The schema as version 0007 left it.
     {
         let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
@@ -27,29 +27,35 @@ async fn sqlite_visits_survive_the_rebuild() {
             .cloned()
             .collect();
         m.run(&pool).await.unwrap();
+        // The tenant and its admin as the 0007 code wrote them (today's `create_tenant`
+        // also writes to tables that came later, such as `events`).
+        sqlx::query("INSERT INTO tenants (id, slug, name, timezone, created_at) VALUES ($1, 'acme', 'Acme', 'Asia/Shanghai', 1)")
+            .bind(tenant.0)
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO departments (tenant_id, id, parent_id, name, created_at, updated_at)
+             VALUES ($1, $2, NULL, 'Acme', 1, 1)",
+        )
+        .bind(tenant.0)
+        .bind(dept)
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO employees (tenant_id, id, department_id, name, username, role, active, created_at, updated_at)
+             VALUES ($1, $2, $3, 'Admin', 'admin', 'admin', TRUE, 1, 1)",
+        )
+        .bind(tenant.0)
+        .bind(admin.0)
+        .bind(dept)
+        .execute(&pool)
+        .await
+        .unwrap();
         pool.close().await;
     }
-    let old = Store::open(&url).await.unwrap();
-    let tenant = create_tenant(
-        &old,
-        &TenantRequest {
-            slug: "acme",
-            name: "Acme",
-            timezone: "Asia/Shanghai",
-            admin_username: "admin",
-            admin_password: crate::harness::PASSWORD,
-        },
-    )
-    .await
-    .unwrap();
-    let admin = old
-        .login_candidate(tenant, "admin")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
     let (visit, customer, out_id) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
-    old.close().await;
     // Rows as the 0007 code wrote them: a customer, and a visit checked in and out.
     let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
     sqlx::query(

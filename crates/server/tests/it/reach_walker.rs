@@ -34,6 +34,7 @@ enum Kind {
     Device,
     ApiKey,
     Request,
+    Job,
 }
 
 /// What kind of object an id-typed name refers to, given the operation's path. `None`
@@ -51,6 +52,7 @@ fn kind_of(path: &str, method: &Method, name: &str) -> Option<Option<Kind>> {
             "devices" => Kind::Device,
             "api-keys" => Kind::ApiKey,
             "requests" | "leave" | "corrections" => Kind::Request,
+            "jobs" => Kind::Job,
             _ => return None,
         })
     };
@@ -203,10 +205,25 @@ async fn populate(
     m
 }
 
+/// A job of the tenant that waits a day (no worker takes it during the walk).
+async fn dead_job(app: &TestApp, tenant: domain::TenantId) -> String {
+    let job = storage::NewJob::new(tenant, "reach_walk", "{}".into())
+        .keyed(Uuid::now_v7().to_string())
+        .debounced(86_400_000, 86_400_000);
+    app.store.enqueue(&job).await.unwrap();
+    let page = app
+        .store
+        .list_jobs(tenant, None, Some("reach_walk"), None, 10)
+        .await
+        .unwrap();
+    page.items[0].id.to_string()
+}
+
 async fn world(app: &TestApp) -> World {
     let a = app.tenant("reacha").await;
     let b = app.tenant("reachb").await;
-    let other = populate(app, "reachb", &b.admin, &b.root_dept, OTHER_TENANT, true).await;
+    let mut other = populate(app, "reachb", &b.admin, &b.root_dept, OTHER_TENANT, true).await;
+    other.insert(Kind::Job, dead_job(app, b.id).await);
     let west = populate(app, "reacha", &a.admin, &a.root_dept, WEST, false).await;
     // Tenant A's own side: the East department and the tenant-wide objects the admin owns.
     let east = app.department(&a.admin, "East", Some(&a.root_dept)).await;
@@ -256,6 +273,7 @@ async fn world(app: &TestApp) -> World {
     let r = ok(app, &rep_east_token, Method::POST, "/api/v1/attendance/leave",
         json!({"id": Uuid::now_v7(), "from": "2030-01-07", "to": "2030-01-08", "leave_type": "annual", "reason": "rest"})).await;
     let mut own = HashMap::new();
+    own.insert(Kind::Job, dead_job(app, a.id).await);
     own.insert(Kind::Customer, id(&c));
     own.insert(Kind::Employee, rep_east.clone());
     own.insert(Kind::Department, east.clone());
@@ -297,6 +315,7 @@ fn body_for(w: &World, method: &Method, path: &str) -> Option<Value> {
         ("POST", "/api/v1/attendance/leave") => json!({"id": Uuid::now_v7(), "from": "2030-02-04",
             "to": "2030-02-05", "leave_type": "annual", "reason": "rest"}),
         ("POST", "/api/v1/attendance/requests/{id}/decision") => json!({"status": "approved"}),
+        ("PUT", "/api/v1/audit/settings") => json!({"retention_days": 365}),
         ("PUT", "/api/v1/calendar") => json!({"days": []}),
         ("POST" | "PUT", "/api/v1/customers" | "/api/v1/customers/{id}") => {
             json!({"id": Uuid::now_v7(), "name": "new shop", "owner_id": w.rep_east})

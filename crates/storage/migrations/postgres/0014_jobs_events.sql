@@ -58,6 +58,9 @@ CREATE TABLE events (
 );
 CREATE INDEX events_in_commit_order ON events (tenant_id, tx, seq);
 CREATE UNIQUE INDEX events_by_id ON events (tenant_id, id);
+-- The outbox lag (`Store::outbox_lag_ms`): committed events still held back by an older
+-- running transaction.
+CREATE INDEX events_by_tx ON events (tx);
 
 -- How far each consumer has read each tenant's events.
 CREATE TABLE event_cursors (

@@ -377,19 +377,4 @@ impl Store {
         });
         Ok(())
     }
-
-    /// Every tenant that keeps audit entries for a limited time, with its days.
-    pub async fn audit_retentions(&self) -> Result<Vec<(TenantId, u32)>, StoreError> {
-        let rows: Vec<(Uuid, i64)> = on_pool!(self, |p| {
-            sqlx::query_as(
-                "SELECT id, audit_retention_days FROM tenants WHERE audit_retention_days IS NOT NULL",
-            )
-            .fetch_all(p)
-            .await?
-        });
-        Ok(rows
-            .into_iter()
-            .filter_map(|(t, d)| Some((TenantId(t), u32::try_from(d).ok()?)))
-            .collect())
-    }
 }

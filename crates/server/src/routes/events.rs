@@ -4,6 +4,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Query};
+use crate::services::visit_views::instant;
 use crate::state::AppState;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
@@ -110,7 +111,7 @@ async fn list_events(
             id: e.id,
             kind: e.kind,
             subject_id: e.subject_id,
-            occurred_at: DateTime::from_timestamp_millis(e.occurred_ms).unwrap_or_default(),
+            occurred_at: instant(e.occurred_ms),
             payload: serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null),
         })
         .collect();
@@ -123,6 +124,19 @@ async fn list_events(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The document's `EventType` lists exactly the types storage writes.
+    #[test]
+    fn the_documented_types_are_the_written_ones() {
+        let doc = serde_json::to_value(crate::app::document()).unwrap();
+        let listed: Vec<&str> = doc["components"]["schemas"]["EventType"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|v| v.as_str())
+            .collect();
+        assert_eq!(listed, storage::EVENT_TYPES);
+    }
 
     #[test]
     fn cursors_round_trip_and_refuse_garbage() {

@@ -4,6 +4,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
+use crate::services::visit_views::instant as at;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -50,10 +51,6 @@ pub struct Job {
     /// The job's input.
     #[schema(value_type = Object)]
     pub payload: serde_json::Value,
-}
-
-fn at(ms: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
 impl From<JobRecord> for Job {

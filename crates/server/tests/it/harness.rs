@@ -184,23 +184,9 @@ impl TestApp {
     }
 
     /// A second server on the same database and data directory, as behind a load
-    /// balancer; answers its base address.
-    pub async fn another_server(&self) -> String {
-        let config = Config {
-            data_dir: self.files.clone(),
-            ..Config::default()
-        };
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let state = AppState::new(self.store.clone(), config);
-        tokio::spawn(server::serve(listener, state, std::future::pending()));
-        format!("http://{addr}")
-    }
-
-    /// A second server on the same database with its own connection pool (so stopping
-    /// one, by closing its pool, leaves the other running); answers its base address and
-    /// state.
-    pub async fn independent_server(&self) -> (String, AppState) {
+    /// balancer, with its own connection pool (so stopping one, by closing its pool,
+    /// leaves the other running); answers its base address and state.
+    pub async fn another_server(&self) -> (String, AppState) {
         let store = match &self.cleanup {
             Cleanup::File(p) => Store::connect(&format!("sqlite://{}", p.display()))
                 .await

@@ -43,7 +43,7 @@ async fn read_until(stream: &mut reqwest::Response, seen: &mut String, needle: &
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_position_stored_through_one_server_streams_on_another() {
     let app = TestApp::spawn(Backend::Postgres).await;
-    let (b, _) = app.independent_server().await;
+    let (b, _) = app.another_server().await;
     let t = app.tenant("acme").await;
     track_all_day(&app, &t.admin).await;
     let rep = app.employee(&t.admin, &t.root_dept, "rep1", "field").await;
@@ -78,7 +78,7 @@ async fn a_position_stored_through_one_server_streams_on_another() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_day_summary_is_computed_once_across_servers() {
     let app = TestApp::spawn(Backend::Postgres).await;
-    let (b, _) = app.independent_server().await;
+    let (b, _) = app.another_server().await;
     let t = app.tenant("acme").await;
     track_all_day(&app, &t.admin).await;
     let mut reps = Vec::new();
@@ -141,8 +141,8 @@ async fn each_day_summary_is_computed_once_across_servers() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_queued_through_a_stopped_server_is_run_by_another() {
     let app = TestApp::spawn(Backend::Postgres).await;
-    let (a, a_state) = app.independent_server().await;
-    let (_, b_state) = app.independent_server().await;
+    let (a, a_state) = app.another_server().await;
+    let (_, b_state) = app.another_server().await;
     let t = app.tenant("acme").await;
     track_all_day(&app, &t.admin).await;
     let rep = app.employee(&t.admin, &t.root_dept, "rep1", "field").await;

@@ -393,7 +393,7 @@ async fn a_reused_photo_is_recognised_even_resized_and_re_encoded(app: &TestApp)
 /// other is found in both directions.
 async fn a_reused_photo_is_recognised_across_servers(app: &TestApp) {
     let (_, token, shop) = rep_and_shop(app).await;
-    let other = app.another_server().await;
+    let (other, _) = app.another_server().await;
     let now = chrono::Utc::now();
     let taken = exif_time(now);
     let visits = open_visits(app, &token, &shop, now, 4).await;

@@ -54,6 +54,9 @@ test('another phone (or a re-login) restores the day from the server and checks 
     await one.waitForSelector('[data-testid=judgement][data-status=within]');
     await one.click('[data-testid=take-photo]');
     await camera(one);
+    // The photo is queued once its thumbnail shows; "synced" before that would be the
+    // moment between the shutter and the queue, with the photo not yet on its way.
+    await one.waitForSelector('[data-testid=visit-photos] img');
     await synced(one);
     const open = await newVisits(asRep, rep, seen);
     assert.equal(open.length, 1);

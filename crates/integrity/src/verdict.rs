@@ -67,9 +67,32 @@ impl ReasonCode {
         ReasonCode::CheckInWithoutTrack,
     ];
 
-    /// The weight a finding counts with unless the tenant set another.
+    /// The weight a finding counts with unless the tenant set another. A day is
+    /// `review` at 1 and `likely_cheat` at 3 (the default thresholds): a claim that only
+    /// makes cheating possible (root, developer mode, a lent phone) stays below review
+    /// on its own; what is close to proof on its own (the OS's mock flag, a replayed
+    /// track, a colleague's phone) reaches likely on its own or with one more finding.
     pub fn default_weight(self) -> f32 {
-        1.0
+        use ReasonCode::*;
+        match self {
+            MockLocation => 3.0,
+            Rooted => 0.5,
+            Emulator => 2.0,
+            DeveloperMode => 0.3,
+            ImpossibleSpeed => 1.5,
+            Teleport => 2.0,
+            SyntheticTrack => 2.0,
+            FrozenPosition => 1.5,
+            PinDrop => 2.0,
+            ReplayedTrack => 3.0,
+            ClockTampered => 1.5,
+            ProxyPunch => 2.0,
+            DeviceShared => 0.4,
+            PhotoReused => 2.0,
+            PhotoExifMismatch => 1.0,
+            TrackingOff => 1.0,
+            CheckInWithoutTrack => 0.5,
+        }
     }
 }
 
@@ -117,6 +140,9 @@ pub struct Evidence {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Reason {
     pub code: ReasonCode,
+    /// What the finding adds to the score: the code's weight (the tenant's or the
+    /// default) times the finding's strength (1 typically; 1.5–2 when the evidence is
+    /// overwhelming, e.g. several teleported check-ins).
     pub weight: f32,
     pub evidence: Evidence,
 }

@@ -47,7 +47,8 @@ pub fn assess(day: &RepDay, history: &History, settings: &Settings) -> Verdict {
         })
         .collect();
     reasons.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.code.cmp(&b.code)));
-    let score = (reasons.iter().map(|r| r.weight).sum::<f32>() * 100.0).round() / 100.0;
+    // `+ 0.0`: an empty float sum is -0.0.
+    let score = (reasons.iter().map(|r| r.weight).sum::<f32>() * 100.0).round() / 100.0 + 0.0;
     let mut signature = checks::replay::signature_of(&prepared.analysis.stops);
     signature.day = day.date.map(|date| DayRef {
         employee: day.employee,

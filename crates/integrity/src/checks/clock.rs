@@ -1,10 +1,11 @@
 //! Clock tampering. A phone's clock is set by the network and agrees with the server's
 //! within seconds; a rep who sets it back to clock in "on time" leaves one of three
 //! marks: the device clock differs from the server's when it sends (set back and sent
-//! at once); the action arrives long after it claims to have happened although the
-//! fixes recorded around that claimed time came in promptly (set back offline, restored
-//! before syncing: the phone was online then, so why was the action late?); or the
-//! phone's own actions, sent in order, carry times that run backwards.
+//! at once); the action arrives long after it claims to have happened although fixes
+//! recorded after that claimed time came in promptly (set back offline, restored before
+//! syncing: the phone was online in between, so why was the action late? An honest
+//! offline phone queues its fixes too); or the phone's own actions, sent in order, carry
+//! times that run backwards.
 
 use std::collections::BTreeMap;
 
@@ -17,10 +18,12 @@ use crate::verdict::{Evidence, ReasonCode};
 const CLOCK_OFFSET_MS: i64 = 5 * 60_000;
 /// An action this late ...
 const LATE_MS: i64 = 30 * 60_000;
-/// ... while at least two fixes recorded within this of its claimed time ...
-const AROUND_MS: i64 = 10 * 60_000;
-/// ... reached the server within this of being recorded.
+/// ... while fixes recorded between its claimed time and its sending reached the server
+/// within this of being recorded ...
 const PROMPT_MS: i64 = 5 * 60_000;
+/// ... at least this many of them, spread over at least this long.
+const PROMPT_FIXES: usize = 3;
+const ONLINE_SPAN_MS: i64 = 10 * 60_000;
 /// An action sent after another from the same device but claiming to be this much
 /// earlier runs backwards.
 const BACKWARDS_MS: i64 = 2 * 60_000;
@@ -46,13 +49,21 @@ pub(crate) fn check(day: &Day, out: &mut Vec<Finding>) {
         }
         let delay = a.received_ms - a.t_ms;
         if delay > LATE_MS {
-            let prompt = day
+            // Online in between: prompt fixes recorded after the claimed time and well
+            // before the action was sent.
+            let online: Vec<i64> = day
                 .fixes
                 .iter()
                 .zip(&day.received)
-                .filter(|(f, r)| (f.t_ms - a.t_ms).abs() <= AROUND_MS && **r - f.t_ms <= PROMPT_MS)
-                .count();
-            if prompt >= 2 {
+                .filter(|(f, r)| {
+                    f.t_ms > a.t_ms
+                        && f.t_ms < a.received_ms - PROMPT_MS
+                        && **r - f.t_ms <= PROMPT_MS
+                })
+                .map(|(f, _)| f.t_ms)
+                .collect();
+            let spread = online.last().zip(online.first()).map_or(0, |(l, f)| l - f);
+            if online.len() >= PROMPT_FIXES && spread >= ONLINE_SPAN_MS {
                 e.actions.push(a.id);
                 late_online += 1;
                 figure(&mut e, "delay_s", (delay / 1000) as f64);

@@ -87,11 +87,11 @@ impl ReasonCode {
             ReplayedTrack => 3.0,
             ClockTampered => 1.5,
             ProxyPunch => 2.0,
-            DeviceShared => 0.4,
+            DeviceShared => 0.3,
             PhotoReused => 2.0,
             PhotoExifMismatch => 1.0,
             TrackingOff => 1.0,
-            CheckInWithoutTrack => 0.5,
+            CheckInWithoutTrack => 0.4,
         }
     }
 }

@@ -8,17 +8,24 @@ use crate::day::{Day, action_point};
 use crate::input::ActionKind;
 use crate::verdict::{Evidence, Point, ReasonCode};
 
-/// Silences up to this long are signal losses, not tracking switched off.
+/// Silences up to this long are signal losses, not tracking switched off ...
 const GAP_FORGIVEN_MS: i64 = 10 * 60_000;
+/// ... and up to this long when the phone is where it was when the signal went (a
+/// basement shop, an underground car park: up to 20 min a visit, many visits a day).
+const STAYED_FORGIVEN_MS: i64 = 25 * 60_000;
+const STAYED_M: f64 = 250.0;
 /// Tracking is off when this much working time is uncovered ...
 const OFF_MIN_MS: i64 = 2 * 3_600_000;
+/// ... or this much counting the silences at one place as uncovered too (however many
+/// basements a day holds, they do not add up to this).
+const OFF_RAW_MS: i64 = 150 * 60_000;
 /// ... or when less than this share of it is covered (short working days).
 const MIN_COVERAGE: f64 = 0.6;
 /// A check-in with no fix within this (either side) has no track around it.
 const AROUND_MS: i64 = 15 * 60_000;
 
 pub(crate) fn check(day: &Day, out: &mut Vec<Finding>) {
-    let times: Vec<i64> = (0..day.fixes.len())
+    let seen: Vec<usize> = (0..day.fixes.len())
         .filter(|&i| {
             !matches!(
                 day.verdicts[i],
@@ -29,15 +36,30 @@ pub(crate) fn check(day: &Day, out: &mut Vec<Finding>) {
                 )
             )
         })
-        .map(|i| day.fixes[i].t_ms)
         .collect();
-    coverage(day, &times, out);
+    let times: Vec<i64> = seen.iter().map(|&i| day.fixes[i].t_ms).collect();
+    coverage(day, &seen, &times, out);
     no_track(day, &times, out);
 }
 
-fn coverage(day: &Day, times: &[i64], out: &mut Vec<Finding>) {
+fn coverage(day: &Day, seen: &[usize], times: &[i64], out: &mut Vec<Finding>) {
+    // A silence between two fixes at the same place, short enough for a signal loss there.
+    let stayed = |a: i64, b: i64| {
+        if b.saturating_sub(a) > STAYED_FORGIVEN_MS {
+            return false;
+        }
+        let (ka, kb) = (
+            times.partition_point(|&x| x < a),
+            times.partition_point(|&x| x < b),
+        );
+        let (Some(&i), Some(&j)) = (seen.get(ka), seen.get(kb)) else {
+            return false;
+        };
+        day.dist(day.xy[i], day.xy[j]) - day.accuracy(i) - day.accuracy(j) <= STAYED_M
+    };
     let mut work_ms = 0;
     let mut uncovered_ms = 0;
+    let mut raw_ms = 0;
     let mut gaps: Vec<(i64, i64)> = Vec::new();
     for &(s, t) in &day.input.work_windows {
         if t <= s {
@@ -63,6 +85,12 @@ fn coverage(day: &Day, times: &[i64], out: &mut Vec<Finding>) {
             }
             let (ca, cb) = (a.max(s), b.min(t));
             if cb > ca {
+                raw_ms += cb - ca;
+            }
+            if stayed(a, b) {
+                continue;
+            }
+            if cb > ca {
                 uncovered_ms += cb - ca;
                 gaps.push((ca, cb));
             }
@@ -72,7 +100,7 @@ fn coverage(day: &Day, times: &[i64], out: &mut Vec<Finding>) {
         return;
     }
     let cover = 1.0 - uncovered_ms as f64 / work_ms as f64;
-    if uncovered_ms < OFF_MIN_MS && cover >= MIN_COVERAGE {
+    if uncovered_ms < OFF_MIN_MS && cover >= MIN_COVERAGE && raw_ms < OFF_RAW_MS {
         return;
     }
     let mut e = Evidence::default();
@@ -125,6 +153,7 @@ fn no_track(day: &Day, times: &[i64], out: &mut Vec<Finding>) {
 mod tests {
     use super::*;
     use crate::checks::testkit::*;
+    use crate::input::ActionKind;
 
     #[test]
     fn an_honest_day_with_a_basement_is_covered() {
@@ -134,6 +163,44 @@ mod tests {
         d.fixes
             .retain(|f| !(t..t + 9 * 60_000).contains(&f.fix.t_ms));
         assert!(findings(&d, check).is_empty());
+    }
+
+    #[test]
+    fn basements_at_three_visits_are_signal_losses() {
+        let mut d = honest_day();
+        // 20 minutes without signal at each of the first three visits, in a working
+        // window that is just those visits: more than half of it silent.
+        let ins: Vec<i64> = d
+            .actions
+            .iter()
+            .filter(|a| a.kind == ActionKind::CheckIn)
+            .map(|a| a.t_ms)
+            .collect();
+        for &t in &ins[..3] {
+            d.fixes
+                .retain(|f| !(t..t + 20 * 60_000).contains(&f.fix.t_ms));
+        }
+        let out = d
+            .actions
+            .iter()
+            .filter(|a| a.kind == ActionKind::CheckOut)
+            .nth(2)
+            .unwrap()
+            .t_ms;
+        d.work_windows = vec![(ins[0], out)];
+        assert!(findings(&d, check).is_empty());
+        // The same silences while the phone moved elsewhere are tracking off.
+        let (lat, lon) = ll(20_000.0, 20_000.0);
+        for &t in &ins[..3] {
+            let after = d
+                .fixes
+                .iter_mut()
+                .find(|f| f.fix.t_ms >= t + 20 * 60_000)
+                .unwrap();
+            (after.fix.lat, after.fix.lon) = (lat, lon);
+        }
+        let f = findings(&d, check);
+        assert_eq!(codes(&f), vec![ReasonCode::TrackingOff]);
     }
 
     #[test]

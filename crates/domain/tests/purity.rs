@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::process::Command;
 
 const PURE: &[&str] = &[
-    "coords", "domain", "tabular", "demo", "track", "plan", "photo",
+    "coords", "domain", "tabular", "demo", "track", "plan", "photo", "integrity",
 ];
 const BANNED: &[&str] = &[
     "tokio",

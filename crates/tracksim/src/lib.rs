@@ -59,6 +59,9 @@ pub struct Knobs {
     pub late_p: f64,
     /// Per day: a burst of 3–8 mock-location fixes (flagged `mock=true`).
     pub mock_day_p: f64,
+    /// Per visit to a shop closer than `walk_max_m`: the rep walks there, leaving the car.
+    pub on_foot_p: f64,
+    pub walk_max_m: f64,
 }
 
 impl Default for Knobs {
@@ -74,6 +77,8 @@ impl Default for Knobs {
             duplicate_p: 0.004,
             late_p: 0.002,
             mock_day_p: 0.08,
+            on_foot_p: 0.4,
+            walk_max_m: 700.0,
         }
     }
 }

@@ -138,8 +138,9 @@ pub fn plan_route(city: &City, route: &RouteDay, knobs: &Knobs, seed: u64) -> Da
             0
         };
         let here = city.node(day.car);
-        let close = crate::geo::haversine_m(here, shop.pos) < 700.0 && shop.node != day.car;
-        if close && day.dice.chance(0.4) {
+        let close =
+            crate::geo::haversine_m(here, shop.pos) < knobs.walk_max_m && shop.node != day.car;
+        if close && day.dice.chance(knobs.on_foot_p) {
             day.visit_on_foot(shop, *secs, until);
         } else {
             let basement = day.dice.chance(day.knobs.basement_p);
@@ -280,8 +281,9 @@ pub fn plan_day(city: &City, rep: &Rep, date: NaiveDate, knobs: &Knobs, seed: u6
         } else {
             0
         };
-        let close = crate::geo::haversine_m(here, shop.pos) < 700.0 && shop.node != day.car;
-        if close && day.dice.chance(0.4) {
+        let close =
+            crate::geo::haversine_m(here, shop.pos) < knobs.walk_max_m && shop.node != day.car;
+        if close && day.dice.chance(knobs.on_foot_p) {
             day.visit_on_foot(shop, secs, until);
         } else {
             let basement = day.dice.chance(day.knobs.basement_p);

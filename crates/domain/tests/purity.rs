@@ -7,7 +7,14 @@ use std::collections::{HashMap, HashSet};
 use std::process::Command;
 
 const PURE: &[&str] = &[
-    "coords", "domain", "tabular", "demo", "track", "plan", "photo", "integrity",
+    "coords",
+    "domain",
+    "tabular",
+    "demo",
+    "track",
+    "plan",
+    "photo",
+    "integrity",
 ];
 const BANNED: &[&str] = &[
     "tokio",

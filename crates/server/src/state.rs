@@ -76,6 +76,8 @@ pub struct AppState {
     pub logins: Arc<crate::auth::login_queue::LoginQueue>,
     /// This server's job worker.
     pub jobs: Arc<crate::jobs::Jobs>,
+    /// Sessions looked up in the last few seconds.
+    pub sessions: Arc<crate::auth::session_cache::SessionCache>,
 }
 
 impl AppState {
@@ -93,6 +95,7 @@ impl AppState {
             config: Arc::new(config),
             tracking,
             logins: Arc::default(),
+            sessions: Arc::default(),
         };
         crate::jobs::spawn(state.clone());
         state

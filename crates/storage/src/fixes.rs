@@ -1,11 +1,14 @@
 //! The append-only fix log, written in batches: one transaction per batch of requests
 //! (group commit), multi-row inserts, and a re-sent fix ignored by its key.
 
+use crate::fix_group::{FixKey, Group, GroupRow, SideWrites};
+use crate::job_batch;
 use crate::pool::{Pool, on_pool};
 use crate::time::now_ms;
 use crate::{Store, StoreError};
 use domain::fix::{FixRecord, FixSource, Provider};
 use domain::{DeviceId, EmployeeId, TenantId};
+use std::collections::HashSet;
 use uuid::Uuid;
 
 /// One request's fixes for one person, with the local days they fall on (whose
@@ -22,18 +25,19 @@ pub struct FixBatch {
 /// Rows per SQLite INSERT: 1,000 rows × 16 values stays under its 32,766 parameters.
 const ROWS_PER_STATEMENT: usize = 1000;
 
-/// A multi-row INSERT of one chunk for SQLite, with anonymous `?` placeholders and the
-/// receive time bound on every row: SQLite looks named parameters (`$n`) up by a linear
-/// scan, which made a 1,000-row statement with 16,000 of them take ~400 ms to bind.
-fn sqlite_insert<'a>(b: &'a FixBatch, chunk: &'a [FixRecord], now: i64) -> SqliteQuery<'a> {
-    let mut sql = String::from(
-        "INSERT INTO fixes (tenant_id, employee_id, t_ms, offset_min, lat, lon, accuracy_m, speed_mps, \
-         bearing_deg, altitude_m, provider, mock, battery, source, device_id, received_ms) VALUES ",
-    );
+const INSERT_COLUMNS: &str = "INSERT INTO fixes (tenant_id, employee_id, t_ms, offset_min, lat, lon, accuracy_m, \
+    speed_mps, bearing_deg, altitude_m, provider, mock, battery, source, device_id, received_ms)";
+
+/// A multi-row INSERT of one chunk of a group for SQLite, with anonymous `?` placeholders:
+/// SQLite looks named parameters (`$n`) up by a linear scan, which made a 1,000-row
+/// statement with 16,000 of them take ~400 ms to bind. It answers the keys it stored.
+fn sqlite_insert<'a>(chunk: &'a [GroupRow<'a>], now: i64) -> SqliteQuery<'a> {
+    let mut sql = format!("{INSERT_COLUMNS} VALUES ");
     sql.push_str(&vec!["(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"; chunk.len()].join(","));
-    sql.push_str(" ON CONFLICT (tenant_id, employee_id, t_ms) DO NOTHING");
+    sql.push_str(" ON CONFLICT (tenant_id, employee_id, t_ms) DO NOTHING RETURNING tenant_id, employee_id, t_ms");
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for f in chunk {
+    for r in chunk {
+        let (b, f) = (r.batch, r.fix);
         q = q
             .bind(b.tenant.0)
             .bind(b.employee.0)
@@ -60,70 +64,86 @@ type SqliteQuery<'a> =
 type PgQuery<'a> =
     sqlx::query::Query<'a, sqlx::Postgres, <sqlx::Postgres as sqlx::Database>::Arguments>;
 
-/// The PostgreSQL insert of one batch in one statement: per-fix values as arrays that
-/// UNNEST turns into rows, per-batch values as scalars. Parsing a VALUES list with 16,000
-/// placeholders cost PostgreSQL more than the insert itself.
-fn pg_unnest(b: &FixBatch, now: i64) -> PgQuery<'static> {
-    let col = |f: fn(&FixRecord) -> Option<f32>| b.fixes.iter().map(f).collect::<Vec<_>>();
+/// The PostgreSQL insert of a whole group in one statement: per-row values as arrays
+/// that UNNEST turns into rows. Parsing a VALUES list with 16,000 placeholders cost
+/// PostgreSQL more than the insert itself. It answers the keys it stored.
+fn pg_unnest(rows: &[GroupRow<'_>], now: i64) -> PgQuery<'static> {
+    fn col<T>(rows: &[GroupRow<'_>], f: impl Fn(&GroupRow<'_>) -> T) -> Vec<T> {
+        rows.iter().map(f).collect()
+    }
     sqlx::query(
         "INSERT INTO fixes (tenant_id, employee_id, t_ms, offset_min, lat, lon, accuracy_m, speed_mps,
             bearing_deg, altitude_m, provider, mock, battery, source, device_id, received_ms)
-         SELECT $1, $2, u.t, u.o, u.lat, u.lon, u.acc, u.speed, u.bearing, u.alt, u.prov, u.mock, u.batt, $14, $15, $16
-         FROM UNNEST($3::int8[], $4::int2[], $5::float8[], $6::float8[], $7::float4[], $8::float4[], $9::float4[],
-                     $10::float4[], $11::text[], $12::bool[], $13::float4[])
-              AS u(t, o, lat, lon, acc, speed, bearing, alt, prov, mock, batt)
-         ON CONFLICT (tenant_id, employee_id, t_ms) DO NOTHING",
+         SELECT u.tenant, u.employee, u.t, u.o, u.lat, u.lon, u.acc, u.speed, u.bearing, u.alt, u.prov,
+                u.mock, u.batt, u.source, u.device, $16
+         FROM UNNEST($1::uuid[], $2::uuid[], $3::int8[], $4::int2[], $5::float8[], $6::float8[], $7::float4[],
+                     $8::float4[], $9::float4[], $10::float4[], $11::text[], $12::bool[], $13::float4[],
+                     $14::text[], $15::uuid[])
+              AS u(tenant, employee, t, o, lat, lon, acc, speed, bearing, alt, prov, mock, batt, source, device)
+         ON CONFLICT (tenant_id, employee_id, t_ms) DO NOTHING
+         RETURNING tenant_id, employee_id, t_ms",
     )
-    .bind(b.tenant.0)
-    .bind(b.employee.0)
-    .bind(b.fixes.iter().map(|f| f.t_ms).collect::<Vec<_>>())
-    .bind(b.fixes.iter().map(|f| f.offset_min).collect::<Vec<_>>())
-    .bind(b.fixes.iter().map(|f| f.lat).collect::<Vec<_>>())
-    .bind(b.fixes.iter().map(|f| f.lon).collect::<Vec<_>>())
-    .bind(col(|f| f.accuracy_m))
-    .bind(col(|f| f.speed_mps))
-    .bind(col(|f| f.bearing_deg))
-    .bind(col(|f| f.altitude_m))
-    .bind(b.fixes.iter().map(|f| f.provider.as_str().to_owned()).collect::<Vec<_>>())
-    .bind(b.fixes.iter().map(|f| f.mock).collect::<Vec<_>>())
-    .bind(col(|f| f.battery))
-    .bind(b.source.as_str())
-    .bind(b.device.map(|d| d.0))
+    .bind(col(rows, |r| r.batch.tenant.0))
+    .bind(col(rows, |r| r.batch.employee.0))
+    .bind(col(rows, |r| r.fix.t_ms))
+    .bind(col(rows, |r| r.fix.offset_min))
+    .bind(col(rows, |r| r.fix.lat))
+    .bind(col(rows, |r| r.fix.lon))
+    .bind(col(rows, |r| r.fix.accuracy_m))
+    .bind(col(rows, |r| r.fix.speed_mps))
+    .bind(col(rows, |r| r.fix.bearing_deg))
+    .bind(col(rows, |r| r.fix.altitude_m))
+    .bind(col(rows, |r| r.fix.provider.as_str()))
+    .bind(col(rows, |r| r.fix.mock))
+    .bind(col(rows, |r| r.fix.battery))
+    .bind(col(rows, |r| r.batch.source.as_str()))
+    .bind(col(rows, |r| r.batch.device.map(|d| d.0)))
     .bind(now)
 }
 
-/// After a batch's fixes: the newest position for the live map and the days to summarise.
-/// Written the same way on both engines, inside the batch's transaction.
-macro_rules! side_writes {
-    ($tx:ident, $b:expr, $n:expr, $now:expr) => {{
-        let b: &FixBatch = $b;
-        if $n > 0 {
-            if let Some(last) = b.fixes.iter().max_by_key(|f| f.t_ms) {
-                sqlx::query(
-                    "INSERT INTO last_fixes (tenant_id, employee_id, t_ms, lat, lon, accuracy_m, speed_mps, received_ms)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                     ON CONFLICT (tenant_id, employee_id) DO UPDATE SET t_ms = excluded.t_ms, lat = excluded.lat,
-                        lon = excluded.lon, accuracy_m = excluded.accuracy_m, speed_mps = excluded.speed_mps,
-                        received_ms = excluded.received_ms
-                     WHERE excluded.t_ms > last_fixes.t_ms",
-                )
-                .bind(b.tenant.0)
-                .bind(b.employee.0)
-                .bind(last.t_ms)
-                .bind(last.lat)
-                .bind(last.lon)
-                .bind(last.accuracy_m)
-                .bind(last.speed_mps)
-                .bind($now)
-                .execute(&mut *$tx)
-                .await?;
-            }
-            for day in &b.days {
-                let job = $crate::track_days::day_job(b.tenant, b.employee, day);
-                $crate::jobs::enqueue_job!($tx, &job);
-            }
-        }
-    }};
+/// Each person's newest position for the live map, in one upsert (the group holds each
+/// person once). Kept only when newer than the stored one: batches arrive out of order.
+const LAST_FIXES_UPSERT: &str = " ON CONFLICT (tenant_id, employee_id) DO UPDATE SET t_ms = excluded.t_ms, \
+    lat = excluded.lat, lon = excluded.lon, accuracy_m = excluded.accuracy_m, speed_mps = excluded.speed_mps, \
+    received_ms = excluded.received_ms WHERE excluded.t_ms > last_fixes.t_ms";
+
+fn sqlite_last_fixes<'a>(newest: &'a [(&'a FixBatch, &'a FixRecord)], now: i64) -> SqliteQuery<'a> {
+    let mut sql = String::from(
+        "INSERT INTO last_fixes (tenant_id, employee_id, t_ms, lat, lon, accuracy_m, speed_mps, received_ms) VALUES ",
+    );
+    sql.push_str(&vec!["(?,?,?,?,?,?,?,?)"; newest.len()].join(","));
+    sql.push_str(LAST_FIXES_UPSERT);
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for (b, f) in newest {
+        q = q
+            .bind(b.tenant.0)
+            .bind(b.employee.0)
+            .bind(f.t_ms)
+            .bind(f.lat)
+            .bind(f.lon)
+            .bind(f.accuracy_m)
+            .bind(f.speed_mps)
+            .bind(now);
+    }
+    q
+}
+
+fn pg_last_fixes(newest: &[(&FixBatch, &FixRecord)], now: i64) -> PgQuery<'static> {
+    let sql = format!(
+        "INSERT INTO last_fixes (tenant_id, employee_id, t_ms, lat, lon, accuracy_m, speed_mps, received_ms)
+         SELECT u.tenant, u.employee, u.t, u.lat, u.lon, u.acc, u.speed, $7
+         FROM UNNEST($1::uuid[], $2::uuid[], $3::int8[], $4::float8[], $5::float8[], $6::float4[], $8::float4[])
+              AS u(tenant, employee, t, lat, lon, acc, speed){LAST_FIXES_UPSERT}"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(newest.iter().map(|(b, _)| b.tenant.0).collect::<Vec<_>>())
+        .bind(newest.iter().map(|(b, _)| b.employee.0).collect::<Vec<_>>())
+        .bind(newest.iter().map(|(_, f)| f.t_ms).collect::<Vec<_>>())
+        .bind(newest.iter().map(|(_, f)| f.lat).collect::<Vec<_>>())
+        .bind(newest.iter().map(|(_, f)| f.lon).collect::<Vec<_>>())
+        .bind(newest.iter().map(|(_, f)| f.accuracy_m).collect::<Vec<_>>())
+        .bind(now)
+        .bind(newest.iter().map(|(_, f)| f.speed_mps).collect::<Vec<_>>())
 }
 
 #[derive(sqlx::FromRow)]
@@ -164,42 +184,64 @@ pub struct LastFix {
     pub received_ms: i64,
 }
 
+/// A stored fix's key as an insert's RETURNING answers it.
+fn key_of<'r, R>(row: &'r R) -> FixKey
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    Uuid: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    // The columns are ours and typed by the table: a decoding failure is a bug.
+    (
+        row.get::<Uuid, _>(0),
+        row.get::<Uuid, _>(1),
+        row.get::<i64, _>(2),
+    )
+}
+
 impl Store {
     /// Writes every batch in one transaction and returns, per batch, how many fixes were
-    /// new (the rest were already stored). Nothing is acknowledged before the commit.
+    /// new (the rest were already stored, or carried by an earlier batch of the same
+    /// group). Nothing is acknowledged before the commit.
     pub async fn insert_fix_batches(&self, batches: &[FixBatch]) -> Result<Vec<u64>, StoreError> {
         let now = now_ms();
-        let mut inserted = Vec::with_capacity(batches.len());
+        let group = Group::new(batches);
+        let mut stored: HashSet<FixKey> = HashSet::with_capacity(group.rows.len());
         match &self.pool {
             Pool::Sqlite(p) => {
                 let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
-                for b in batches {
-                    let mut n = 0;
-                    for chunk in b.fixes.chunks(ROWS_PER_STATEMENT) {
-                        n += sqlite_insert(b, chunk, now)
-                            .execute(&mut *tx)
-                            .await?
-                            .rows_affected();
-                    }
-                    side_writes!(tx, b, n, now);
-                    inserted.push(n);
+                for chunk in group.rows.chunks(ROWS_PER_STATEMENT) {
+                    let rows = sqlite_insert(chunk, now).fetch_all(&mut *tx).await?;
+                    stored.extend(rows.iter().map(key_of));
                 }
+                let counts = group.new_per_batch(&stored);
+                let side = SideWrites::of(batches, &counts);
+                if !side.newest.is_empty() {
+                    sqlite_last_fixes(&side.newest, now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                job_batch::sqlite(&mut tx, &side.day_jobs).await?;
                 tx.commit().await?;
+                Ok(counts)
             }
             Pool::Postgres(p) => {
                 let mut tx = p.begin().await?;
-                for b in batches {
-                    let n = match b.fixes.is_empty() {
-                        true => 0,
-                        false => pg_unnest(b, now).execute(&mut *tx).await?.rows_affected(),
-                    };
-                    side_writes!(tx, b, n, now);
-                    inserted.push(n);
+                if !group.rows.is_empty() {
+                    let rows = pg_unnest(&group.rows, now).fetch_all(&mut *tx).await?;
+                    stored.extend(rows.iter().map(key_of));
                 }
+                let counts = group.new_per_batch(&stored);
+                let side = SideWrites::of(batches, &counts);
+                if !side.newest.is_empty() {
+                    pg_last_fixes(&side.newest, now).execute(&mut *tx).await?;
+                }
+                job_batch::postgres(&mut tx, &side.day_jobs).await?;
                 tx.commit().await?;
+                Ok(counts)
             }
         }
-        Ok(inserted)
     }
 
     /// A person's fixes with `from_ms <= t < to_ms`, oldest first.

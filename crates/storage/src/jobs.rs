@@ -137,6 +137,8 @@ macro_rules! enqueue_job {
         .await?;
     }};
 }
+// For other modules that enqueue inside their own transactions.
+#[allow(unused_imports)]
 pub(crate) use enqueue_job;
 
 /// Counts of one kind in one state.

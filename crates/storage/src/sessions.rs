@@ -12,6 +12,7 @@ struct SessionRow {
     employee_id: Uuid,
     role: String,
     department_id: Uuid,
+    expires_at: i64,
 }
 
 impl Store {
@@ -57,10 +58,10 @@ impl Store {
         tenant: TenantId,
         token_hash: &[u8],
         now_ms: i64,
-    ) -> Result<Option<UserPrincipal>, StoreError> {
+    ) -> Result<Option<(UserPrincipal, i64)>, StoreError> {
         let row: Option<SessionRow> = on_pool!(self, |p| {
             sqlx::query_as(
-                "SELECT e.id AS employee_id, e.role, e.department_id
+                "SELECT e.id AS employee_id, e.role, e.department_id, s.expires_at
                  FROM sessions s
                  JOIN employees e ON e.tenant_id = s.tenant_id AND e.id = s.employee_id
                  WHERE s.tenant_id = $1 AND s.token_hash = $2
@@ -73,12 +74,15 @@ impl Store {
             .await?
         });
         Ok(row.and_then(|r| {
-            Some(UserPrincipal {
-                tenant,
-                employee: EmployeeId(r.employee_id),
-                role: Role::parse(&r.role).ok()?,
-                department: DepartmentId(r.department_id),
-            })
+            Some((
+                UserPrincipal {
+                    tenant,
+                    employee: EmployeeId(r.employee_id),
+                    role: Role::parse(&r.role).ok()?,
+                    department: DepartmentId(r.department_id),
+                },
+                r.expires_at,
+            ))
         }))
     }
 

@@ -69,11 +69,19 @@ impl FromRequestParts<AppState> for Caller {
             tokens::parse(token).ok_or_else(|| ApiError::unauthorized("the token is not valid"))?;
         let hash = tokens::hash(token);
         let principal = match kind {
-            TokenKind::Session => state
-                .store
-                .session_principal(tenant, &hash, crate::now_ms())
-                .await?
-                .map(Principal::User),
+            TokenKind::Session => match state.sessions.get(&hash) {
+                Some(known) => Some(Principal::User(known)),
+                None => {
+                    let now = crate::now_ms();
+                    let found = state.store.session_principal(tenant, &hash, now).await?;
+                    found.map(|(user, expires_ms)| {
+                        let left =
+                            std::time::Duration::from_millis((expires_ms - now).max(0) as u64);
+                        state.sessions.put(hash.to_vec(), user.clone(), left);
+                        Principal::User(user)
+                    })
+                }
+            },
             TokenKind::ApiKey => state
                 .store
                 .api_key_principal(tenant, &hash)

@@ -3,6 +3,7 @@
 mod caller;
 pub mod login_queue;
 pub mod passwords;
+pub mod session_cache;
 pub mod throttle;
 pub mod tokens;
 

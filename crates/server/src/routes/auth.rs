@@ -169,9 +169,11 @@ async fn login(
     responses((status = 204), (status = 401, body = ErrorBody)))]
 async fn logout(State(s): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
     if let Some((TokenKind::Session, tenant)) = tokens::parse(&caller.token) {
+        let hash = tokens::hash(&caller.token);
         s.store
-            .revoke_session(tenant, &tokens::hash(&caller.token), crate::now_ms())
+            .revoke_session(tenant, &hash, crate::now_ms())
             .await?;
+        s.sessions.forget(&hash);
     }
     Ok(StatusCode::NO_CONTENT)
 }

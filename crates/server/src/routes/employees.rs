@@ -184,9 +184,10 @@ async fn update_employee(
         Some(p) => Some(passwords::hash(p).await?),
         None => None,
     };
-    Ok(Json(
-        s.store
-            .update_employee(caller.tenant(), id, &draft, hash.as_deref())
-            .await?,
-    ))
+    let updated = s
+        .store
+        .update_employee(caller.tenant(), id, &draft, hash.as_deref())
+        .await?;
+    s.sessions.forget_tenant(caller.tenant());
+    Ok(Json(updated))
 }

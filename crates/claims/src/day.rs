@@ -96,7 +96,10 @@ impl DayInput {
 
     pub(crate) fn validate(&self) -> Result<(), ClaimError> {
         let date = Some(self.date);
-        for (field, m) in [("working_m", self.working_m), ("outside_m", self.outside_m)] {
+        for (field, m) in [
+            ("days.working_m", self.working_m),
+            ("days.outside_m", self.outside_m),
+        ] {
             if m.0 < 0 {
                 return Err(ClaimError::BadDistance { field, date });
             }
@@ -113,22 +116,22 @@ impl DayInput {
         }
         if self.trips > MAX_TRIPS {
             return Err(ClaimError::TooMany {
-                field: "trips",
+                field: "days.trips",
                 max: MAX_TRIPS as usize,
             });
         }
         if self.visits.len() > MAX_VISITS {
             return Err(ClaimError::TooMany {
-                field: "visits",
+                field: "days.visits",
                 max: MAX_VISITS,
             });
         }
         let names = self
             .visits
             .iter()
-            .map(|n| ("visits", n))
-            .chain(self.start_place.iter().map(|n| ("start_place", n)))
-            .chain(self.end_place.iter().map(|n| ("end_place", n)));
+            .map(|n| ("days.visits", n))
+            .chain(self.start_place.iter().map(|n| ("days.start_place", n)))
+            .chain(self.end_place.iter().map(|n| ("days.end_place", n)));
         for (field, name) in names {
             if name.chars().count() > MAX_NAME_CHARS {
                 return Err(ClaimError::BadText {
@@ -138,5 +141,23 @@ impl DayInput {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coverage_from_a_fraction() {
+        let cases = [(0.0, 0), (0.875_04, 8_750), (1.0, 10_000), (0.000_05, 1)];
+        for (f, want) in cases {
+            assert_eq!(Coverage::from_fraction(f), Ok(Coverage(want)), "{f}");
+        }
+        for bad in [-0.01, 1.000_1, f64::NAN] {
+            assert!(Coverage::from_fraction(bad).is_err(), "{bad}");
+        }
+        assert_eq!(Coverage(8_754).percent_tenths(), 875);
+        assert_eq!(Coverage(8_755).percent_tenths(), 876);
     }
 }

@@ -2,7 +2,7 @@
 //! has a stable code a server can map to a 422 and a translated message.
 
 use crate::rate::RateProblem;
-use crate::{Currency, Period};
+use crate::{Currency, Period, RateTableId};
 use chrono::NaiveDate;
 use domain::EmployeeId;
 use thiserror::Error;
@@ -48,8 +48,13 @@ pub enum ClaimError {
         date: NaiveDate,
         period: Period,
     },
-    #[error("rate version {version}: {problem:?}")]
-    BadRate { version: u32, problem: RateProblem },
+    #[error("rate table {table:?}, version {version}: {problem:?}")]
+    BadRate {
+        /// `None` when a version is checked on its own.
+        table: Option<RateTableId>,
+        version: u32,
+        problem: RateProblem,
+    },
     #[error("adjustments: {date} is not a working day of the claim")]
     AdjustmentNotOnWorkingDay { date: NaiveDate },
     #[error("{field} must be more than zero")]
@@ -67,6 +72,44 @@ pub enum ClaimError {
 }
 
 impl ClaimError {
+    /// The input field at fault (a path such as `days.working_m`), when one is.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            ClaimError::BadDistance { field, .. }
+            | ClaimError::AbsurdDistance { field, .. }
+            | ClaimError::TooMany { field, .. }
+            | ClaimError::BadText { field, .. }
+            | ClaimError::DuplicateDate { field, .. }
+            | ClaimError::DateOutsidePeriod { field, .. }
+            | ClaimError::AmountNotPositive { field }
+            | ClaimError::AbsurdAmount { field, .. } => Some(field),
+            ClaimError::CoverageOutOfRange { .. } => Some("days.coverage"),
+            ClaimError::AdjustmentNotOnWorkingDay { .. } => Some("adjustments.date"),
+            ClaimError::BadReceiptHash => Some("expenses.receipt_hash"),
+            ClaimError::BadPeriod { .. } => Some("period"),
+            ClaimError::UnsupportedCurrency { .. } => Some("currency"),
+            ClaimError::BadRate { .. } => Some("rates"),
+            ClaimError::CurrencyMismatch { .. }
+            | ClaimError::Overflow
+            | ClaimError::EmptyBatch
+            | ClaimError::BatchMixesPeriods { .. }
+            | ClaimError::RepTwiceInBatch { .. } => None,
+        }
+    }
+
+    /// The day at fault, when one is.
+    pub fn date(&self) -> Option<NaiveDate> {
+        match self {
+            ClaimError::BadDistance { date, .. }
+            | ClaimError::AbsurdDistance { date, .. }
+            | ClaimError::CoverageOutOfRange { date } => *date,
+            ClaimError::DuplicateDate { date, .. }
+            | ClaimError::DateOutsidePeriod { date, .. }
+            | ClaimError::AdjustmentNotOnWorkingDay { date } => Some(*date),
+            _ => None,
+        }
+    }
+
     /// Stable code for clients to translate.
     pub fn code(&self) -> &'static str {
         match self {

@@ -50,7 +50,8 @@ pub struct RateVersion {
     /// At most this much for one day's mileage.
     #[serde(default)]
     pub daily_cap: Option<Money>,
-    /// At most this much mileage in one period (a month unless the tenant says otherwise).
+    /// At most this much mileage in one period (a month unless the tenant says otherwise),
+    /// counting what the period paid before the day under any table.
     #[serde(default)]
     pub period_cap: Option<Money>,
     #[serde(default)]
@@ -61,6 +62,7 @@ impl RateVersion {
     pub(crate) fn validate(&self, currency: Currency) -> Result<(), ClaimError> {
         let bad = |problem| {
             Err(ClaimError::BadRate {
+                table: None,
                 version: self.version,
                 problem,
             })
@@ -271,6 +273,7 @@ mod tests {
                 Some(p) => assert_eq!(
                     got,
                     Err(ClaimError::BadRate {
+                        table: None,
                         version: 1,
                         problem: p
                     }),

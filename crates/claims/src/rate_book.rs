@@ -43,6 +43,7 @@ impl RateTable {
     fn validate(&self) -> Result<(), ClaimError> {
         for w in self.versions.windows(2) {
             let bad = |problem| ClaimError::BadRate {
+                table: Some(self.id),
                 version: w[1].version,
                 problem,
             };
@@ -53,9 +54,18 @@ impl RateTable {
                 return Err(bad(RateProblem::EffectiveDatesGoBack));
             }
         }
-        self.versions
-            .iter()
-            .try_for_each(|v| v.validate(self.currency))
+        self.versions.iter().try_for_each(|v| {
+            v.validate(self.currency).map_err(|e| match e {
+                ClaimError::BadRate {
+                    version, problem, ..
+                } => ClaimError::BadRate {
+                    table: Some(self.id),
+                    version,
+                    problem,
+                },
+                other => other,
+            })
+        })
     }
 }
 
@@ -94,6 +104,7 @@ impl RateBook {
             t.validate()?;
             if tables[..i].iter().any(|o| o.scope == t.scope) {
                 return Err(ClaimError::BadRate {
+                    table: Some(t.id),
                     version: t.versions.first().map_or(0, |v| v.version),
                     problem: RateProblem::DuplicateScope,
                 });
@@ -306,17 +317,33 @@ mod tests {
 
     #[test]
     fn bad_books_are_refused() {
+        let second = table(None, None, vec![flat(1, "2026-01-01", 90)]);
+        let second_id = second.id;
         let dup = RateBook::new(vec![
             table(None, None, vec![flat(1, "2026-01-01", 80)]),
-            table(None, None, vec![flat(1, "2026-01-01", 90)]),
+            second,
         ]);
-        assert!(matches!(
+        assert_eq!(
             dup,
             Err(ClaimError::BadRate {
+                table: Some(second_id),
+                version: 1,
                 problem: RateProblem::DuplicateScope,
-                ..
             })
-        ));
+        );
+        // A version's own fault is reported with its table.
+        let mut bad = flat(3, "2026-01-01", 80);
+        bad.tiers.clear();
+        let t = table(None, None, vec![bad]);
+        let id = t.id;
+        assert_eq!(
+            RateBook::new(vec![t]),
+            Err(ClaimError::BadRate {
+                table: Some(id),
+                version: 3,
+                problem: RateProblem::NoTiers,
+            })
+        );
         let back = RateBook::new(vec![table(
             None,
             None,
@@ -326,7 +353,8 @@ mod tests {
             back,
             Err(ClaimError::BadRate {
                 problem: RateProblem::EffectiveDatesGoBack,
-                version: 2
+                version: 2,
+                ..
             })
         ));
         let order = RateBook::new(vec![table(

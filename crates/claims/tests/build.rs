@@ -567,6 +567,12 @@ fn bad_inputs_are_refused_with_typed_errors() {
         mutate(&mut input);
         let err = build_claim(&input, &rates).expect_err(what);
         assert_eq!(err.code(), code, "{what}: {err}");
+        // A server can name the field at fault in its 422 (the currency one is the
+        // claim's, not a field's).
+        assert!(
+            err.field().is_some() || code == "currency_mismatch",
+            "{what}: {err}"
+        );
     }
 }
 
@@ -616,4 +622,21 @@ fn a_month_of_days_matches_a_hand_computed_total() {
     // 13 days × 37.5 = 487.5 km before the 14th working day (Nov 19): 12.5 + 25 km.
     assert_eq!(crossing.date, d("2026-11-02") + Days::new(17));
     assert_eq!(crossing.amount.minor, 1_000 + 1_500);
+}
+
+#[test]
+fn errors_name_the_field_and_the_day() {
+    let rates = tenant_wide(vec![flat(1, "2026-01-01", 100)]);
+    let mut input = november(&[10_000, 20_000]);
+    input.days[1].outside_m = WholeMeters(-5);
+    let err = build_claim(&input, &rates).unwrap_err();
+    assert_eq!(err.field(), Some("days.outside_m"));
+    assert_eq!(err.date(), Some(d("2026-11-03")));
+    input.days[1].outside_m = WholeMeters::ZERO;
+    input.days[0].coverage = Coverage(10_001);
+    let err = build_claim(&input, &rates).unwrap_err();
+    assert_eq!(
+        (err.field(), err.date()),
+        (Some("days.coverage"), Some(d("2026-11-02")))
+    );
 }

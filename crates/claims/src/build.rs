@@ -9,7 +9,7 @@ use crate::day::{DayInput, DayKind};
 use crate::distance::MAX_DAY_M;
 use crate::expense::{MAX_EXPENSES, totals_by_category};
 use crate::money::MilliMinor;
-use crate::{ClaimError, Money, RateBook, WholeMeters};
+use crate::{ClaimError, Money, RateBook, VehicleKind, WholeMeters};
 use chrono::NaiveDate;
 use integrity::Level;
 use std::collections::HashMap;
@@ -40,7 +40,7 @@ pub fn build_claim(input: &ClaimInput, rates: &RateBook) -> Result<Claim, ClaimE
     let mut paid_so_far = Money::zero(currency);
     for day in days {
         let vehicle = input.vehicles.on(day.date);
-        let kind = vehicle.map_or(crate::VehicleKind::None, |v| v.kind);
+        let kind = vehicle.map_or(VehicleKind::None, |v| v.kind);
         let adjustment = adjustments.get(&day.date).map(|a| (*a).clone());
         let basis = adjustment.as_ref().map_or(day.working_m, |a| a.meters);
         let mut line = ClaimLine {
@@ -81,8 +81,8 @@ pub fn build_claim(input: &ClaimInput, rates: &RateBook) -> Result<Claim, ClaimE
             DayKind::DayOff => Err(ZeroReason::DayOff),
             DayKind::WorkingDay if day.cheat_confirmed => Err(ZeroReason::ConfirmedCheat),
             DayKind::WorkingDay => match kind {
-                crate::VehicleKind::CompanyCar => Err(ZeroReason::CompanyCar),
-                crate::VehicleKind::None => Err(ZeroReason::NoVehicle),
+                VehicleKind::CompanyCar => Err(ZeroReason::CompanyCar),
+                VehicleKind::None => Err(ZeroReason::NoVehicle),
                 _ => rates
                     .rate_for(day.date, &input.departments, kind)
                     .ok_or(ZeroReason::NoRate),

@@ -3,7 +3,7 @@
 //! amount, so the rows add up to the claims' totals to the fen.
 
 use crate::claim::{Claim, LineFlag, ZeroReason};
-use crate::day::DayKind;
+use crate::day::{Coverage, DayKind};
 use crate::expense::{ExpenseCategory, ExpenseId};
 use crate::rate_book::RateRef;
 use crate::{ClaimError, Currency, Money, Period, VehicleKind, WholeMeters};
@@ -19,8 +19,11 @@ pub struct SummaryRow {
     pub employee: EmployeeId,
     pub working_days: u32,
     pub paid_days: u32,
+    pub excluded_days: u32,
+    pub flagged_days: u32,
     pub recorded_m: WholeMeters,
     pub paid_m: WholeMeters,
+    pub cut_by_caps: Money,
     pub mileage: Money,
     pub expenses: Money,
     pub total: Money,
@@ -38,6 +41,12 @@ pub struct LineRow {
     pub adjustment_reason: Option<String>,
     pub paid_m: WholeMeters,
     pub outside_m: WholeMeters,
+    /// Stops and customers in visiting order, by name.
+    pub visits: Vec<String>,
+    pub start_place: Option<String>,
+    pub end_place: Option<String>,
+    pub trips: u32,
+    pub coverage: Coverage,
     pub anti_cheat: Option<Level>,
     pub rate: Option<RateRef>,
     pub amount: Money,
@@ -120,8 +129,11 @@ pub fn payout_export(reference: &str, claims: &[Claim]) -> Result<PayoutExport, 
             employee: c.employee,
             working_days: t.working_days,
             paid_days: t.paid_days,
+            excluded_days: t.excluded_days,
+            flagged_days: t.flagged_days,
             recorded_m: t.recorded_m,
             paid_m: t.paid_m,
+            cut_by_caps: t.cut_by_daily_cap.checked_add(t.cut_by_period_cap)?,
             mileage: t.mileage,
             expenses: t.expenses,
             total: t.total,
@@ -137,6 +149,11 @@ pub fn payout_export(reference: &str, claims: &[Claim]) -> Result<PayoutExport, 
             adjustment_reason: l.adjustment.as_ref().map(|a| a.reason.clone()),
             paid_m: l.paid_m,
             outside_m: l.outside_m,
+            visits: l.visits.clone(),
+            start_place: l.start_place.clone(),
+            end_place: l.end_place.clone(),
+            trips: l.trips,
+            coverage: l.coverage,
             anti_cheat: l.anti_cheat,
             rate: l.rate,
             amount: l.amount,

@@ -77,6 +77,17 @@ fn the_rows_add_up_to_the_claims_to_the_fen() {
             .sum();
         assert_eq!(rep_lines, s.mileage.minor);
     }
+    for (s, c) in export.summary.iter().zip(&claims) {
+        assert_eq!(s.employee, c.employee);
+        let cuts: i64 = c
+            .lines
+            .iter()
+            .flat_map(|l| &l.cuts)
+            .map(|x| x.cut.minor)
+            .sum();
+        assert_eq!(s.cut_by_caps.minor, cuts);
+    }
+    assert_eq!(export.lines[0].visits, claims[0].lines[0].visits);
 
     // As text (what CSV and XLSX carry), the figures still add up exactly.
     let text_sum: i64 = export

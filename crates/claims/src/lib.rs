@@ -14,6 +14,50 @@
 //! already paid in the period, rounding, the daily cap, then the period cap. Each line
 //! records the rate version it used; a submitted claim is a [`ClaimSnapshot`] that
 //! recomputes exactly and [`diff`]s against a claim rebuilt from newer data.
+//!
+//! ```
+//! use claims::*;
+//! use domain::{EmployeeId, Meters};
+//!
+//! let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+//! // ¥0.80/km for the first 1,000 km of the month, ¥0.60 beyond, at most ¥150 a day.
+//! let rates = RateBook::new(vec![RateTable {
+//!     id: RateTableId(uuid::Uuid::nil()),
+//!     scope: RateScope::default(),
+//!     currency: Currency::CNY,
+//!     versions: vec![RateVersion {
+//!         version: 1,
+//!         effective_from: d("2026-01-01"),
+//!         tiers: vec![
+//!             Tier { up_to: Some(WholeMeters::km(1000)), rate: MinorPerKm(80) },
+//!             Tier { up_to: None, rate: MinorPerKm(60) },
+//!         ],
+//!         daily_cap: Some(Money::cny(15_000)),
+//!         period_cap: None,
+//!         rounding: Rounding::default(),
+//!     }],
+//! }])?;
+//! // One row of `track_days`: working-hours mileage in floating-point metres.
+//! let working_m = WholeMeters::from_meters(Meters(42_317.6))?;
+//! let input = ClaimInput {
+//!     employee: EmployeeId::new(),
+//!     period: "2026-11".parse()?,
+//!     currency: Currency::CNY,
+//!     departments: vec![],
+//!     vehicles: VehicleHistory::new(vec![VehicleAssignment {
+//!         from: d("2026-01-01"),
+//!         kind: VehicleKind::PrivateCar,
+//!         plate: None,
+//!     }])?,
+//!     days: vec![DayInput::working(d("2026-11-02"), working_m)],
+//!     adjustments: vec![],
+//!     expenses: vec![],
+//! };
+//! let claim = build_claim(&input, &rates)?;
+//! // 42.318 km × 80 fen = 3385.44 fen, rounded half up to the fen.
+//! assert_eq!(claim.totals.total, Money::cny(3_385));
+//! # Ok::<(), ClaimError>(())
+//! ```
 
 mod build;
 mod claim;

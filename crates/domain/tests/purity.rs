@@ -15,6 +15,7 @@ const PURE: &[&str] = &[
     "plan",
     "photo",
     "integrity",
+    "claims",
 ];
 const BANNED: &[&str] = &[
     "tokio",

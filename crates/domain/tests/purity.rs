@@ -15,6 +15,7 @@ const PURE: &[&str] = &[
     "plan",
     "photo",
     "integrity",
+    "approvals",
 ];
 const BANNED: &[&str] = &[
     "tokio",

@@ -603,7 +603,7 @@ fn resubmission_checks_type_and_version() {
 fn instance_and_events_round_trip_through_json() {
     let w = World::company();
     let mut facts = with_field("days", FieldValue::Number(1.5));
-    facts.amount = Some(Fen(123_45));
+    facts.amount = Some(Fen(12_345));
     let t = submit(
         &w,
         "rep_w",

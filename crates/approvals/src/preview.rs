@@ -77,12 +77,12 @@ pub fn describe_step(step: &StepDef, lang: Lang, names: &NameBook) -> String {
         },
         None => who,
     };
+    // "finance" reads as any one of them (或签); the other modes are said.
     if may_name_several(&step.approvers) {
         text.push_str(match (step.mode, lang) {
-            (Mode::Any, Lang::Zh) => "（或签）",
+            (Mode::Any, _) => "",
             (Mode::All, Lang::Zh) => "（会签）",
             (Mode::Sequential, Lang::Zh) => "（依次审批）",
-            (Mode::Any, Lang::En) => " (any one)",
             (Mode::All, Lang::En) => " (all)",
             (Mode::Sequential, Lang::En) => " (one after another)",
         });

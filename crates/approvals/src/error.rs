@@ -134,6 +134,17 @@ impl TransitionError {
             TransitionError::Route(e) => e.code(),
         }
     }
+
+    /// The command's field at fault, as a validation problem (comments and choices).
+    pub fn to_invalid(&self) -> Option<Invalid> {
+        match self {
+            TransitionError::CommentTooLong { max } => {
+                Some(Invalid::one("comment", Problem::TooLong { max: *max }))
+            }
+            TransitionError::Route(e) => e.to_invalid(),
+            _ => None,
+        }
+    }
 }
 
 /// An event log that does not describe a possible history.

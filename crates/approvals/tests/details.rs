@@ -481,6 +481,14 @@ fn comments_are_trimmed_and_bounded() {
             max: MAX_COMMENT_CHARS
         }
     );
+    let err = t
+        .instance
+        .approve(pid("sh_boss"), Some(&long), at_min(1), &ok())
+        .unwrap_err();
+    assert_eq!(
+        err.to_invalid().unwrap().codes(),
+        vec![("comment".to_string(), "too_long")]
+    );
     let t = t
         .instance
         .approve(pid("sh_boss"), Some("   "), at_min(1), &ok())

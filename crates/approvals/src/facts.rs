@@ -51,3 +51,52 @@ fn compare(actual: &FieldValue, op: Op, expected: &FieldValue) -> bool {
         _ => op == Op::Ne,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_values_compare_by_kind() {
+        use FieldValue::*;
+        let n = |x: f64| Number(x);
+        let t = |s: &str| Text(s.into());
+        let cases = [
+            (n(3.0), Op::Ge, n(3.0), true),
+            (n(2.5), Op::Gt, n(3.0), false),
+            (n(2.5), Op::Lt, n(3.0), true),
+            (n(3.0), Op::Eq, n(3.0), true),
+            (t("fuel"), Op::Eq, t("fuel"), true),
+            (t("fuel"), Op::Ne, t("toll"), true),
+            (t("b"), Op::Gt, t("a"), false),
+            (Bool(true), Op::Eq, Bool(true), true),
+            (Bool(true), Op::Ge, Bool(false), false),
+            (t("3"), Op::Eq, n(3.0), false),
+            (t("3"), Op::Ne, n(3.0), true),
+            (Bool(false), Op::Lt, n(1.0), false),
+        ];
+        for (actual, op, expected, holds) in cases {
+            assert_eq!(
+                compare(&actual, op, &expected),
+                holds,
+                "{actual:?} {op:?} {expected:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn facts_and_rules_read_from_sparse_json() {
+        let facts: RequestFacts = serde_json::from_str(
+            r#"{"amount": 250000, "fields": {"days": 1.5, "kind": "annual", "paid": true}}"#,
+        )
+        .unwrap();
+        assert_eq!(facts.amount, Some(Fen(250_000)));
+        assert_eq!(facts.fields["days"], FieldValue::Number(1.5));
+        assert_eq!(facts.fields["kind"], FieldValue::Text("annual".into()));
+        assert_eq!(facts.fields["paid"], FieldValue::Bool(true));
+        let rules: crate::ExceptionRules =
+            serde_json::from_str(r#"{"no_approver": "skip"}"#).unwrap();
+        assert_eq!(rules.no_approver, crate::NoApprover::Skip);
+        assert!(rules.skip_submitter && rules.decide_once);
+    }
+}

@@ -193,6 +193,16 @@ fn timeline_of_a_withdrawn_then_resubmitted_request() {
             reason: SkipReason::ConditionNotMet { condition: 0 }
         }
     );
+    let json = serde_json::to_value(&view).unwrap();
+    let skipped = &json["rounds"][0]["steps"][2];
+    assert_eq!(skipped["state"], "skipped");
+    assert_eq!(skipped["reason"]["kind"], "condition_not_met");
+    assert_eq!(json["rounds"][0]["steps"][1]["state"], "cancelled");
+    assert_eq!(
+        json["rounds"][0]["steps"][0]["approvers"][0]["state"],
+        "approved"
+    );
+    assert_eq!(json["status"], "withdrawn");
     let ended = r1.ended.as_ref().unwrap();
     assert_eq!(
         (ended.status, ended.by, ended.comment.as_deref()),

@@ -16,6 +16,7 @@ const PURE: &[&str] = &[
     "photo",
     "integrity",
     "claims",
+    "approvals",
 ];
 const BANNED: &[&str] = &[
     "tokio",

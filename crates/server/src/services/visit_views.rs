@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use domain::access::Reach;
 use domain::attendance::local_instant;
+use domain::customer::Customer;
 use domain::evidence::Flag;
 use domain::evidence::FlagCode;
 use domain::ids::FormId;
@@ -185,16 +186,45 @@ fn visit_view(v: VisitRecord, photos: Option<&[StoredPhoto]>) -> ApiResult<Visit
     })
 }
 
-/// Whether a report form applies to the visited customer (a deleted customer has none).
-pub(crate) async fn form_applies(
+/// What a visit's flag set and full view read besides the visit: its rule, its photos
+/// and its customer (none when deleted since). Read once per write and shared by both.
+pub(crate) struct VisitParts {
+    pub policy: VisitPolicy,
+    pub photos: Vec<StoredPhoto>,
+    pub customer: Option<Customer>,
+}
+
+impl VisitParts {
+    async fn read(
+        s: &AppState,
+        tenant: TenantId,
+        v: &VisitRecord,
+        policy: VisitPolicy,
+    ) -> ApiResult<VisitParts> {
+        Ok(VisitParts {
+            policy,
+            photos: s.store.visit_photos(tenant, v.checkin.id).await?,
+            customer: optional_customer(s, tenant, v.checkin.customer).await?,
+        })
+    }
+
+    /// Whether a report form applies to the visited customer (a deleted one has none).
+    pub fn report_required(&self) -> bool {
+        self.customer
+            .as_ref()
+            .is_some_and(|c| self.policy.form_for(c.level, &c.tags).is_some())
+    }
+}
+
+/// The visited customer, or none when it was deleted since: the visit stays readable.
+pub(crate) async fn optional_customer(
     s: &AppState,
     tenant: TenantId,
-    policy: &VisitPolicy,
-    customer: CustomerId,
-) -> ApiResult<bool> {
-    match s.store.customer(tenant, customer, &Reach::Tenant).await {
-        Ok(c) => Ok(policy.form_for(c.level, &c.tags).is_some()),
-        Err(StoreError::NotFound) => Ok(false),
+    id: CustomerId,
+) -> ApiResult<Option<Customer>> {
+    match s.store.customer(tenant, id, &Reach::Tenant).await {
+        Ok(c) => Ok(Some(c)),
+        Err(StoreError::NotFound) => Ok(None),
         Err(e) => Err(e.into()),
     }
 }
@@ -229,32 +259,62 @@ fn flags_of(
 }
 
 /// Recomputes and stores a visit's flag set after one of its parts changed, and returns
-/// the visit with it. The write only lands if no part changed meanwhile; otherwise the
-/// set is computed again from the newer parts.
+/// the visit with it and the parts it was computed from. The write only lands if no part
+/// changed meanwhile; otherwise the set is computed again from the newer parts. `policy`
+/// is the visit rule when the caller has it at hand.
+pub(crate) async fn refresh_under(
+    s: &AppState,
+    tenant: TenantId,
+    id: Uuid,
+    policy: Option<&VisitPolicy>,
+) -> ApiResult<(VisitRecord, VisitParts)> {
+    let mut v = s.store.visit(tenant, id).await?;
+    let policy = match policy {
+        Some(p) => p.clone(),
+        None => policy_for(s, tenant, v.checkin.employee).await?,
+    };
+    for _ in 0..8 {
+        let parts = VisitParts::read(s, tenant, &v, policy.clone()).await?;
+        let json = to_json(&flags_of(
+            &v,
+            &parts.photos,
+            &parts.policy,
+            parts.report_required(),
+        )?)?;
+        let basis = FlagBasis {
+            checkout_id: v.checkout.as_ref().map(|c| c.id),
+            report_id: v.report.as_ref().map(|r| r.id),
+            photos: parts.photos.len() as i64,
+        };
+        if s.store.set_visit_flags(tenant, id, &json, &basis).await? {
+            v.flags_json = Some(json);
+            return Ok((v, parts));
+        }
+        v = s.store.visit(tenant, id).await?;
+    }
+    Err(ApiError::internal(
+        "a visit kept changing while its flags were computed",
+    ))
+}
+
+/// [`refresh_under`] for callers that need only the visit.
 pub(crate) async fn refresh_flags(
     s: &AppState,
     tenant: TenantId,
     id: Uuid,
 ) -> ApiResult<VisitRecord> {
-    for _ in 0..8 {
-        let mut v = s.store.visit(tenant, id).await?;
-        let policy = policy_for(s, tenant, v.checkin.employee).await?;
-        let photos = s.store.visit_photos(tenant, id).await?;
-        let report_required = form_applies(s, tenant, &policy, v.checkin.customer).await?;
-        let json = to_json(&flags_of(&v, &photos, &policy, report_required)?)?;
-        let basis = FlagBasis {
-            checkout_id: v.checkout.as_ref().map(|c| c.id),
-            report_id: v.report.as_ref().map(|r| r.id),
-            photos: photos.len() as i64,
-        };
-        if s.store.set_visit_flags(tenant, id, &json, &basis).await? {
-            v.flags_json = Some(json);
-            return Ok(v);
-        }
-    }
-    Err(ApiError::internal(
-        "a visit kept changing while its flags were computed",
-    ))
+    Ok(refresh_under(s, tenant, id, None).await?.0)
+}
+
+/// The full view of a visit right after one of its parts was written.
+pub(crate) async fn refreshed_view(
+    s: &AppState,
+    tenant: TenantId,
+    id: Uuid,
+    policy: Option<&VisitPolicy>,
+) -> ApiResult<VisitView> {
+    let (v, parts) = refresh_under(s, tenant, id, policy).await?;
+    view_of(s, tenant, v, &parts).await
 }
 
 /// A visit as lists show it (no photos), with the same flag set as its detail.
@@ -287,22 +347,25 @@ pub(crate) async fn full_view_under(
     v: VisitRecord,
     policy: &VisitPolicy,
 ) -> ApiResult<VisitView> {
-    let v = match v.flags_json {
-        Some(_) => v,
-        None => refresh_flags(s, tenant, v.checkin.id).await?,
-    };
-    let photos = s.store.visit_photos(tenant, v.checkin.id).await?;
-    // A customer deleted since the visit leaves the visit readable, without a form.
-    let customer = match s
-        .store
-        .customer(tenant, v.checkin.customer, &Reach::Tenant)
-        .await
-    {
-        Ok(c) => Some(c),
-        Err(StoreError::NotFound) => None,
-        Err(e) => return Err(e.into()),
-    };
-    let assigned = customer.and_then(|c| policy.form_for(c.level, &c.tags));
+    if v.flags_json.is_none() {
+        return refreshed_view(s, tenant, v.checkin.id, Some(policy)).await;
+    }
+    let parts = VisitParts::read(s, tenant, &v, policy.clone()).await?;
+    view_of(s, tenant, v, &parts).await
+}
+
+/// The single-visit view from a visit with its flag set and its parts.
+async fn view_of(
+    s: &AppState,
+    tenant: TenantId,
+    v: VisitRecord,
+    parts: &VisitParts,
+) -> ApiResult<VisitView> {
+    let policy = &parts.policy;
+    let assigned = parts
+        .customer
+        .as_ref()
+        .and_then(|c| policy.form_for(c.level, &c.tags));
     let form = match assigned {
         Some(id) => match s.store.form(tenant, id, None).await {
             Ok(f) => Some(FormRef {
@@ -314,7 +377,7 @@ pub(crate) async fn full_view_under(
         },
         None => None,
     };
-    let mut view = visit_view(v, Some(&photos))?;
+    let mut view = visit_view(v, Some(&parts.photos))?;
     view.form = form;
     view.required_photos = Some(policy.required_photos);
     view.checkout_requires = Some(policy.checkout_requires);

@@ -7,8 +7,8 @@
 
 use super::Saved;
 use super::visit_views::{
-    CheckoutJudgementView, PlaceJudgement, VisitView, form_applies, full_view, full_view_under,
-    policy_for, refresh_flags,
+    CheckoutJudgementView, PlaceJudgement, VisitParts, VisitView, full_view, full_view_under,
+    optional_customer, policy_for, refreshed_view,
 };
 use crate::actions::{
     ActionFix, action_fix, device_evidence, digest, id_reused, parse_time, to_json,
@@ -260,15 +260,11 @@ pub async fn check_in(
     if stored.checkin.digest != body_digest || stored.checkin.employee != employee {
         return Err(id_reused());
     }
-    let stored = if created {
-        refresh_flags(s, tenant, stored.checkin.id).await?
-    } else {
-        stored
+    let item = match created {
+        true => refreshed_view(s, tenant, stored.checkin.id, Some(&policy)).await?,
+        false => full_view_under(s, tenant, stored, &policy).await?,
     };
-    Ok(Saved {
-        item: full_view_under(s, tenant, stored, &policy).await?,
-        created,
-    })
+    Ok(Saved { item, created })
 }
 
 /// The caller's own visit (404 for anyone else's: a guessed id reveals nothing).
@@ -359,16 +355,23 @@ pub async fn check_out(
     // What the rule requires before check-out, checked before anything is written: a
     // refused check-out leaves no trace, and the same action retried once the photo or
     // report is in goes through.
-    let photos = s.store.visit_photos(tenant, id).await?;
-    let report_required = form_applies(s, tenant, &policy, visit.checkin.customer).await?;
-    let blockers = policy.checkout_blockers(photos.len(), report_required, visit.report.is_some());
+    let parts = VisitParts {
+        photos: s.store.visit_photos(tenant, id).await?,
+        customer: optional_customer(s, tenant, visit.checkin.customer).await?,
+        policy,
+    };
+    let blockers = parts.policy.checkout_blockers(
+        parts.photos.len(),
+        parts.report_required(),
+        visit.report.is_some(),
+    );
     if !blockers.is_empty() {
         return Err(requirements_unmet(&blockers));
     }
-    let customer = s
-        .store
-        .customer(tenant, visit.checkin.customer, &Reach::Tenant)
-        .await?;
+    let (policy, customer) = match parts.customer {
+        Some(c) => (parts.policy, c),
+        None => return Err(StoreError::NotFound.into()),
+    };
     let place = judge_place(&policy, &customer, fix.at, fix.accuracy_m);
     let mut flags = device_evidence(
         s,
@@ -417,9 +420,8 @@ pub async fn check_out(
         )
         .await;
     }
-    let stored = refresh_flags(s, tenant, id).await?;
     Ok(Saved {
-        item: full_view_under(s, tenant, stored, &policy).await?,
+        item: refreshed_view(s, tenant, id, Some(&policy)).await?,
         created: true,
     })
 }
@@ -513,16 +515,16 @@ pub async fn put_report(
         return full_view(s, tenant, visit).await;
     }
     let (t_ms, _) = parse_time(&input.t, "t")?;
+    let mut policy = None;
     let form_id = match input.form_id {
         Some(f) => f,
         None => {
-            let policy = policy_for(s, tenant, employee).await?;
+            let rule = policy.insert(policy_for(s, tenant, employee).await?);
             let customer = s
                 .store
                 .customer(tenant, visit.checkin.customer, &Reach::Tenant)
                 .await?;
-            policy
-                .form_for(customer.level, &customer.tags)
+            rule.form_for(customer.level, &customer.tags)
                 .ok_or_else(|| ApiError::invalid(Invalid::one("form_id", Problem::Required)))?
         }
     };
@@ -575,12 +577,10 @@ pub async fn put_report(
         Some(r) if r.id == input.id && r.digest == body_digest => {}
         _ => return Err(id_reused()),
     }
-    let stored = if written {
-        refresh_flags(s, tenant, id).await?
-    } else {
-        stored
-    };
-    full_view(s, tenant, stored).await
+    match written {
+        true => refreshed_view(s, tenant, id, policy.as_ref()).await,
+        false => full_view(s, tenant, stored).await,
+    }
 }
 
 /// Approves a prospect a rep created: it becomes an active customer. Reps, who reach

@@ -91,6 +91,22 @@ impl<'a> SideWrites<'a> {
     }
 }
 
+/// Splits rows into chunks of a few fixed sizes (256, 64, 16, 4, 1), largest first, so
+/// a multi-row statement built per chunk has one of five texts and stays in the driver's
+/// statement cache instead of being prepared anew for every group's row count.
+pub(crate) fn cacheable_chunks<T>(rows: &[T]) -> Vec<&[T]> {
+    let mut chunks = Vec::new();
+    let mut rest = rows;
+    for size in [256, 64, 16, 4, 1] {
+        while rest.len() >= size {
+            let (chunk, tail) = rest.split_at(size);
+            chunks.push(chunk);
+            rest = tail;
+        }
+    }
+    chunks
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +160,21 @@ mod tests {
             .into_iter()
             .collect();
         assert_eq!(group.new_per_batch(&stored), vec![2, 1, 1]);
+    }
+
+    #[test]
+    fn cacheable_chunks_cover_every_row_once_in_five_sizes() {
+        for n in [0usize, 1, 3, 4, 17, 255, 256, 1000, 1337] {
+            let rows: Vec<usize> = (0..n).collect();
+            let chunks = cacheable_chunks(&rows);
+            let flat: Vec<usize> = chunks.iter().flat_map(|c| c.iter().copied()).collect();
+            assert_eq!(flat, rows);
+            assert!(
+                chunks
+                    .iter()
+                    .all(|c| [256, 64, 16, 4, 1].contains(&c.len()))
+            );
+        }
     }
 
     #[test]

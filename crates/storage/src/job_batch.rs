@@ -2,27 +2,25 @@
 //! twin of `enqueue_job!` for writers that cause hundreds of jobs at once (a group commit
 //! of fixes). Same rows, same coalescing, one round trip.
 
+use crate::fix_group::cacheable_chunks;
 use crate::jobs::{Coalesce, NewJob};
 use crate::time::now_ms;
 use std::collections::HashSet;
 
-/// The coalescing clause with its figures written in: they are our own integers, and
-/// inlining them keeps the statement's placeholders to the per-row values.
-fn on_conflict(coalesce: Coalesce, now: i64) -> String {
+/// The coalescing clause. "Now" and "now + settle" come from the new row (`updated_ms`,
+/// `run_at_ms`) and the delay cap is the kind's constant, so the statement's text is the
+/// same on every call and stays in the driver's statement cache.
+fn on_conflict(coalesce: Coalesce) -> String {
     let run_at = match coalesce {
         Coalesce::Keep => "jobs.run_at_ms".to_owned(),
-        Coalesce::Debounce {
-            settle_ms,
-            max_delay_ms,
-        } => format!(
-            "CASE WHEN {settled} < jobs.created_ms + {max_delay_ms} THEN {settled} \
-             ELSE jobs.created_ms + {max_delay_ms} END",
-            settled = now + settle_ms
+        Coalesce::Debounce { max_delay_ms, .. } => format!(
+            "CASE WHEN excluded.run_at_ms < jobs.created_ms + {max_delay_ms} THEN excluded.run_at_ms \
+             ELSE jobs.created_ms + {max_delay_ms} END"
         ),
     };
     format!(
         " ON CONFLICT (tenant_id, kind, unique_key) WHERE state = 'queued' DO UPDATE SET \
-         run_at_ms = {run_at}, updated_ms = {now}"
+         run_at_ms = {run_at}, updated_ms = excluded.updated_ms"
     )
 }
 
@@ -51,15 +49,13 @@ pub(crate) async fn sqlite(
 ) -> Result<(), sqlx::Error> {
     let now = now_ms();
     for (coalesce, group) in by_coalesce(jobs) {
-        // 7 values a row: 500 rows stay far below SQLite's parameter limit.
-        for chunk in group.chunks(500) {
+        for chunk in cacheable_chunks(&group) {
             let mut sql = String::from(
                 "INSERT INTO jobs (tenant_id, id, kind, unique_key, payload, state, attempts, max_attempts,
                     run_at_ms, created_ms, updated_ms) VALUES ",
             );
-            let row = format!("(?,?,?,?,?,'queued',0,?,?,{now},{now})");
-            sql.push_str(&vec![row.as_str(); chunk.len()].join(","));
-            sql.push_str(&on_conflict(coalesce, now));
+            sql.push_str(&vec!["(?,?,?,?,?,'queued',0,?,?,?,?)"; chunk.len()].join(","));
+            sql.push_str(&on_conflict(coalesce));
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for job in chunk {
                 q = q
@@ -69,7 +65,9 @@ pub(crate) async fn sqlite(
                     .bind(job.unique_key.as_deref())
                     .bind(&job.payload)
                     .bind(job.max_attempts)
-                    .bind(job.run_at_ms);
+                    .bind(run_at(job, now))
+                    .bind(now)
+                    .bind(now);
             }
             q.execute(&mut *tx).await?;
         }
@@ -86,10 +84,10 @@ pub(crate) async fn postgres(
         let sql = format!(
             "INSERT INTO jobs (tenant_id, id, kind, unique_key, payload, state, attempts, max_attempts,
                 run_at_ms, created_ms, updated_ms)
-             SELECT u.tenant, u.id, u.kind, u.key, u.payload, 'queued', 0, u.attempts, u.run_at, {now}, {now}
+             SELECT u.tenant, u.id, u.kind, u.key, u.payload, 'queued', 0, u.attempts, u.run_at, $8, $8
              FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::int4[], $7::int8[])
                   AS u(tenant, id, kind, key, payload, attempts, run_at){}",
-            on_conflict(coalesce, now)
+            on_conflict(coalesce)
         );
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(group.iter().map(|j| j.tenant.0).collect::<Vec<_>>())
@@ -108,11 +106,21 @@ pub(crate) async fn postgres(
             )
             .bind(group.iter().map(|j| j.payload.clone()).collect::<Vec<_>>())
             .bind(group.iter().map(|j| j.max_attempts).collect::<Vec<_>>())
-            .bind(group.iter().map(|j| j.run_at_ms).collect::<Vec<_>>())
+            .bind(group.iter().map(|j| run_at(j, now)).collect::<Vec<_>>())
+            .bind(now)
             .execute(&mut *tx)
             .await?;
     }
     Ok(())
+}
+
+/// When a new job is due: a debounced one `settle` after now (a queued twin moves there
+/// too, capped), any other at the time it asked for.
+fn run_at(job: &NewJob, now: i64) -> i64 {
+    match job.coalesce {
+        Coalesce::Keep => job.run_at_ms,
+        Coalesce::Debounce { settle_ms, .. } => now + settle_ms,
+    }
 }
 
 #[cfg(test)]

@@ -35,18 +35,24 @@ pub async fn compute_day(
     let stored: Vec<FixRecord> = store.fixes_between(tenant, employee, from, to).await?;
     let mut fixes: Vec<track::Fix> = stored.iter().map(to_track_fix).collect();
     let windows = applied.schedule.windows_touching(tz, date);
-    let (summary, analysis) = summarize(
-        &date.to_string(),
-        &mut fixes,
-        &windows,
-        &tz,
-        crate::now_ms(),
-    );
-    Ok(ComputedDay {
-        summary,
-        analysis,
-        fixes,
+    // Analysing a day is milliseconds of CPU: off the async threads, so the job worker
+    // can analyse several days at once and requests are not held behind it.
+    tokio::task::spawn_blocking(move || {
+        let (summary, analysis) = summarize(
+            &date.to_string(),
+            &mut fixes,
+            &windows,
+            &tz,
+            crate::now_ms(),
+        );
+        ComputedDay {
+            summary,
+            analysis,
+            fixes,
+        }
     })
+    .await
+    .map_err(ApiError::internal)
 }
 
 #[derive(serde::Deserialize)]

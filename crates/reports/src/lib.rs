@@ -4,6 +4,7 @@ pub mod detour;
 pub mod directory;
 pub mod facts;
 pub mod period;
+pub mod report;
 pub mod rollup;
 pub mod stats;
 mod track_day;

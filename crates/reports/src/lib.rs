@@ -3,6 +3,7 @@
 pub mod detour;
 pub mod directory;
 pub mod facts;
+pub mod insights;
 pub mod period;
 pub mod report;
 pub mod rollup;

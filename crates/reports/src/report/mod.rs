@@ -11,9 +11,9 @@
 
 mod approvals;
 mod attendance;
-mod coverage;
+pub(crate) mod coverage;
 mod mileage;
-mod people;
+pub(crate) mod people;
 mod prospects;
 mod ranking;
 mod table;

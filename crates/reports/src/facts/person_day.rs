@@ -8,6 +8,7 @@ use crate::track_day::{Interval, TrackDay};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use domain::attendance::{DailyAttendance, DayStatus, ShiftStatus, local_date};
+use domain::calendar::{DayKind as CalendarKind, WorkCalendar, WorkWeek, is_workday};
 use domain::visit_rule::CheckinStatus;
 use domain::{CustomerId, DepartmentId, EmployeeId};
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,17 @@ pub enum DayType {
     DayOff,
     /// A public holiday in the tenant's calendar.
     Holiday,
+}
+
+impl DayType {
+    /// The day type of `date` under the tenant's calendar and the rule's week.
+    pub fn of(calendar: &WorkCalendar, week: &WorkWeek, date: NaiveDate) -> DayType {
+        match calendar.days.get(&date).map(|d| d.kind) {
+            Some(CalendarKind::Holiday) => DayType::Holiday,
+            _ if is_workday(calendar, week, date) => DayType::Workday,
+            _ => DayType::DayOff,
+        }
+    }
 }
 
 /// How the visit came about, as the check-in recorded it.

@@ -170,9 +170,9 @@ fn low_visits_needs_consecutive_weeks() {
     let weeks = |ann: [u32; 3]| {
         let mut facts = Vec::new();
         for (i, m) in mondays.iter().enumerate() {
-            facts.push(with_visits(ANN, *m, ann[i]));
-            facts.push(with_visits(BO, *m, 10));
-            facts.push(with_visits(CY, *m, 10));
+            facts.push(with_visits(ANN, m, ann[i]));
+            facts.push(with_visits(BO, m, 10));
+            facts.push(with_visits(CY, m, 10));
         }
         run(&facts, &[], &Filter::period(three), &s)
     };

@@ -49,8 +49,8 @@ fn ann_monday_by_hand() {
     let det = f.detour.as_ref().unwrap();
     assert_eq!((det.places, det.exact), (3, true));
     close(det.driven_m, 14_000.0);
-    close(det.best_m, 4.0 * step_km() * 1000.0);
-    close(det.ratio, 14_000.0 / (4.0 * step_km() * 1000.0));
+    assert_eq!(det.best_m, best_m(4.0));
+    close(det.ratio, 14_000.0 / best_m(4.0));
     assert_eq!(f.integrity, Some(integrity::Level::Clean));
 }
 
@@ -81,7 +81,7 @@ fn a_late_sync_recomputes_to_the_fact_of_the_full_set() {
     // against 3 steps (k 0 → 3).
     let det = early.detour.as_ref().unwrap();
     close(det.driven_m, 4000.0);
-    close(det.best_m, 3.0 * step_km() * 1000.0);
+    assert_eq!(det.best_m, best_m(3.0));
 
     // After it, whatever order the rows come in, the fact is that of the full set.
     let mut after = thu.input();
@@ -92,7 +92,7 @@ fn a_late_sync_recomputes_to_the_fact_of_the_full_set() {
     assert_eq!((late.visits, late.ad_hoc_visits), (3, 1));
     let det = late.detour.as_ref().unwrap();
     close(det.driven_m, 13_000.0);
-    close(det.best_m, 7.0 * step_km() * 1000.0);
+    assert_eq!(det.best_m, best_m(7.0));
     // 40 + 180 minutes of trips.
     assert_eq!(late.travel_s, Some(13_200));
     // A repeated row (a retried sync) changes nothing.

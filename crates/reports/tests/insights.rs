@@ -87,7 +87,7 @@ fn the_week_with_the_published_defaults() {
         }]
     );
     let ratio = det.figure("detour_ratio").unwrap();
-    assert!((ratio - 32.0 / (14.0 * step_km())).abs() < 1e-9);
+    assert!((ratio - 32_000.0 / (best_m(4.0) + best_m(3.0) + best_m(7.0))).abs() < 1e-12);
     assert_eq!(det.figure("days"), Some(3.0));
     // A customer insight links to the person-days that visited it.
     let c9 = got.last().unwrap();

@@ -431,7 +431,7 @@ fn team_ranking_against_the_previous_week() {
     assert_eq!(num(&r, det, "percentile_rank"), Some(50.0));
     close(
         num(&r, det, "value").unwrap(),
-        32_000.0 / (14.0 * step_km() * 1000.0),
+        32_000.0 / (best_m(4.0) + best_m(3.0) + best_m(7.0)),
     );
     // A person filter shows their rows, ranked against the whole team.
     let one = w.report(

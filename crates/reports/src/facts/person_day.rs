@@ -447,7 +447,9 @@ fn detour_of(visits: &[&VisitInput], tracks: &[&TrackDay]) -> Option<Detour> {
         return None;
     }
     let (best_km, exact) = detour::best_open_path_km(&places);
-    let best_m = best_km * 1000.0;
+    // To the millimetre: the exact method keeps labels within 1e-9 of each other in the
+    // order a hash map yields them, so the last digits are not reproducible.
+    let best_m = (best_km * 1e6).round() / 1000.0;
     if best_m < MIN_BEST_PATH_M {
         return None;
     }

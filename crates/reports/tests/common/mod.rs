@@ -77,6 +77,11 @@ pub fn step_km() -> f64 {
     reports::detour::leg_km(north(0.0), north(1.0))
 }
 
+/// The best path of `steps` meridian steps as a fact keeps it, to the millimetre.
+pub fn best_m(steps: f64) -> f64 {
+    (steps * step_km() * 1e6).round() / 1000.0
+}
+
 pub fn level_of(k: u128) -> Level {
     match k {
         0..=3 | 10 | 11 => Level::A,

@@ -345,11 +345,26 @@ pub(super) fn territory_overloaded(ctx: &Context<'_>) -> Vec<Insight> {
 /// Per customer with an outcome tracked: at least `no_outcome_min_visits` visits and an
 /// outcome sum of zero or less.
 pub(super) fn visits_without_outcome(ctx: &Context<'_>) -> Vec<Insight> {
-    ctx.customers
+    let flagged: Vec<&CustomerPeriod> = ctx
+        .customers
         .iter()
         .filter(|c| {
             c.visits >= ctx.s.no_outcome_min_visits && c.outcome_sum.is_some_and(|s| s <= 0.0)
         })
+        .copied()
+        .collect();
+    // The person-days that visited each flagged customer, in one pass over the facts.
+    let mut days: BTreeMap<CustomerId, Vec<PersonDayRef>> =
+        flagged.iter().map(|c| (c.customer, Vec::new())).collect();
+    for f in ctx.team.iter().flat_map(|g| &g.facts) {
+        for c in &f.customers {
+            if let Some(v) = days.get_mut(c) {
+                v.push(day_ref(f));
+            }
+        }
+    }
+    flagged
+        .into_iter()
         .map(|c| {
             insight(
                 InsightCode::VisitsWithoutOutcome,
@@ -359,12 +374,7 @@ pub(super) fn visits_without_outcome(ctx: &Context<'_>) -> Vec<Insight> {
                     ("outcome_sum", c.outcome_sum.unwrap_or(0.0)),
                     ("threshold", ctx.s.no_outcome_min_visits as f64),
                 ],
-                ctx.team
-                    .iter()
-                    .flat_map(|g| &g.facts)
-                    .filter(|f| f.customers.binary_search(&c.customer).is_ok())
-                    .map(|f| day_ref(f))
-                    .collect(),
+                days.remove(&c.customer).unwrap_or_default(),
                 vec![c.customer],
             )
         })

@@ -79,17 +79,18 @@ pub(crate) fn new_prospects(sources: &Sources<'_>, scope: &Scope<'_>) -> Report 
             }
         }
     }
+    // Each finder's latest fact in scope (they have the prospect visit's, at least).
+    let mut latest: BTreeMap<EmployeeId, &crate::facts::PersonDay> = BTreeMap::new();
+    for f in &facts {
+        let l = latest.entry(f.employee).or_insert(f);
+        if f.date > l.date {
+            *l = f;
+        }
+    }
     for (c, (e, _)) in &found_by {
-        // The finder has the fact of the prospect visit, so a latest fact exists.
-        let Some(latest) = facts
-            .iter()
-            .filter(|f| f.employee == *e)
-            .max_by_key(|f| f.date)
-        else {
-            continue;
-        };
+        let Some(l) = latest.get(e) else { continue };
         rows.entry(*e)
-            .or_insert_with(|| (Row::default(), latest.department, latest.date))
+            .or_insert_with(|| (Row::default(), l.department, l.date))
             .0
             .created
             .insert(*c);

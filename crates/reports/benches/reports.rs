@@ -66,6 +66,20 @@ fn main() {
         let facts: Vec<PersonDay> = t.inputs.iter().map(person_day).collect();
         time("person-day facts, all days", s.elapsed());
 
+        // The part of the facts spent in plan's exact best path (the detour ratio).
+        let s = Instant::now();
+        for i in &t.inputs {
+            let mut seen = BTreeSet::new();
+            let places: Vec<(f64, f64)> = i
+                .visits
+                .iter()
+                .filter(|v| seen.insert(v.customer))
+                .filter_map(|v| v.place)
+                .collect();
+            black_box(reports::detour::best_open_path_km(&places));
+        }
+        time("  of which best visiting orders", s.elapsed());
+
         let s = Instant::now();
         let customers: Vec<CustomerPeriod> = customer_inputs.iter().map(customer_period).collect();
         time(&format!("customer facts, {month}"), s.elapsed());

@@ -192,7 +192,8 @@ pub struct Rollup {
 /// Rolls person-days up into every department above the day's department (its subtree's
 /// totals) for each period of `grain`. A person who moved department mid-period counts
 /// in each department for the days spent there. Rows are ordered by department id, then
-/// period.
+/// period. Reach is not applied: a department's row is its whole subtree, and the caller
+/// shows the departments the viewer reaches.
 pub fn rollup(facts: &[PersonDay], directory: &Directory, grain: Grain) -> Vec<Rollup> {
     type Acc = (Totals, BTreeSet<EmployeeId>, BTreeSet<CustomerId>);
     let mut acc: BTreeMap<(DepartmentId, PeriodKey), Acc> = BTreeMap::new();

@@ -1,5 +1,7 @@
 //! Approval turnaround: per request kind, how many were submitted and decided, and how
-//! long a decision took (median and p90 by nearest rank, in hours).
+//! long a decision took (median and p90 by nearest rank, in hours). The period filter
+//! applies to the submission date, the department filter to the submitter's current
+//! department.
 
 use super::table::{Cell, ColumnType, Report, Unit, col};
 use super::{ReportName, Scope, Sources};

@@ -538,3 +538,17 @@ fn a_report_as_json() {
     }
     assert_eq!(ReportName::parse("payroll"), None);
 }
+
+#[test]
+fn a_filter_from_a_client_is_checked() {
+    let f: Filter = serde_json::from_value(serde_json::json!({
+        "period": {"from": "2026-11-30", "to": "2026-11-01"},
+        "department": null, "employee": null, "customer_level": "A", "customer_tag": null
+    }))
+    .unwrap();
+    assert_eq!(f.customer_level, Some(Level::A));
+    let err = f.validate(366).unwrap_err();
+    assert_eq!(err.codes(), [("period.to".to_owned(), "bad_range")]);
+    assert!(Filter::period(week()).validate(7).is_ok());
+    assert!(Filter::period(week()).validate(6).is_err());
+}

@@ -462,3 +462,36 @@ fn detour_of(visits: &[&VisitInput], tracks: &[&TrackDay]) -> Option<Detour> {
         exact,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::calendar::{CalendarDayInput, WorkCalendarInput};
+
+    #[test]
+    fn day_types_from_the_calendar_and_the_week() {
+        let cal = WorkCalendarInput {
+            days: vec![
+                CalendarDayInput {
+                    date: "2026-10-01".into(),
+                    kind: CalendarKind::Holiday,
+                    name: None,
+                },
+                // A make-up working Sunday (调休).
+                CalendarDayInput {
+                    date: "2026-09-27".into(),
+                    kind: CalendarKind::Workday,
+                    name: None,
+                },
+            ],
+        }
+        .validate()
+        .unwrap();
+        let week = WorkWeek::parse(&[1, 2, 3, 4, 5]).unwrap();
+        let of = |s: &str| DayType::of(&cal, &week, s.parse().unwrap());
+        assert_eq!(of("2026-10-01"), DayType::Holiday);
+        assert_eq!(of("2026-09-27"), DayType::Workday);
+        assert_eq!(of("2026-09-26"), DayType::DayOff);
+        assert_eq!(of("2026-09-28"), DayType::Workday);
+    }
+}

@@ -128,6 +128,22 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// Checks a filter a client sent: the period ends on or after its start and spans at
+    /// most `max_days` days (the error names `period.to`).
+    pub fn validate(&self, max_days: u32) -> Result<(), domain::Invalid> {
+        let p = self.period;
+        if p.to < p.from || p.days() > i64::from(max_days) {
+            return Err(domain::Invalid::one(
+                "period.to",
+                domain::Problem::BadRange {
+                    other: "period.from".into(),
+                    max_days,
+                },
+            ));
+        }
+        Ok(())
+    }
+
     pub fn period(period: DateRange) -> Filter {
         Filter {
             period,

@@ -17,6 +17,7 @@ const PURE: &[&str] = &[
     "integrity",
     "claims",
     "approvals",
+    "reports",
 ];
 const BANNED: &[&str] = &[
     "tokio",

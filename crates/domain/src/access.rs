@@ -116,10 +116,19 @@ pub enum Resource {
     Events,
     /// The audit log and its retention: admins only (no other role or scope grants it).
     Audit,
+    /// Mileage and expense claims (开车报销). Reading and preparing a claim (draft,
+    /// adjustments, expenses, submission) follow the person: a rep their own, a manager
+    /// their subtree, finance reads every claim.
+    Claims,
+    /// Deciding a submitted claim: a manager who reaches the rep (never the rep).
+    ClaimDecisions,
+    /// Payout batches and their exports, and the tenant's mileage rate tables: finance
+    /// and admins.
+    Payouts,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 9] = [
+    pub const ALL: [Resource; 12] = [
         Resource::Customers,
         Resource::Employees,
         Resource::Departments,
@@ -129,6 +138,9 @@ impl Resource {
         Resource::Jobs,
         Resource::Events,
         Resource::Audit,
+        Resource::Claims,
+        Resource::ClaimDecisions,
+        Resource::Payouts,
     ];
 }
 
@@ -155,8 +167,9 @@ pub enum Reach {
 /// The single table of role rules. Admins run the tenant; managers run their department
 /// subtree; field reps see themselves and the customers they own. Finance verifies claims,
 /// which needs the day's evidence: it reads people, the department tree, attendance,
-/// tracks and mileage, visits and their photos tenant-wide, read-only, and writes no
-/// master data (customers, people, departments, rules, forms, plans, keys, devices).
+/// tracks and mileage, visits and their photos and claims tenant-wide, read-only, writes
+/// no master data (customers, people, departments, rules, forms, plans, keys, devices),
+/// and runs payouts and the mileage rate tables.
 pub fn reach(principal: &Principal, resource: Resource, action: Action) -> Reach {
     use Action::*;
     use Resource::*;
@@ -174,9 +187,11 @@ pub fn reach(principal: &Principal, resource: Resource, action: Action) -> Reach
                 Reach::Subtree(u.department)
             }
             (Role::Manager, Departments, Read) => Reach::Subtree(u.department),
-            (Role::Field, Customers | Devices, _) => Reach::Own(u.employee),
+            (Role::Manager, Claims | ClaimDecisions, _) => Reach::Subtree(u.department),
+            (Role::Field, Customers | Devices | Claims, _) => Reach::Own(u.employee),
             (Role::Field, Employees | Tracks, Read) => Reach::Own(u.employee),
-            (Role::Finance, Employees | Departments | Tracks, Read) => Reach::Tenant,
+            (Role::Finance, Employees | Departments | Tracks | Claims, Read) => Reach::Tenant,
+            (Role::Finance, Payouts, _) => Reach::Tenant,
             (Role::Finance, _, _) => Reach::None,
             _ => Reach::None,
         },
@@ -256,24 +271,56 @@ mod tests {
         }
     }
 
-    /// The decided finance policy, exhaustively: tenant-wide reads of people, departments
-    /// and the evidence (`Tracks`), nothing else, and no write of anything.
+    /// The decided finance policy, exhaustively: tenant-wide reads of people, departments,
+    /// the evidence (`Tracks`) and claims, payouts read and written, nothing else, and no
+    /// other write.
     #[test]
-    fn finance_reads_the_evidence_tenant_wide_and_writes_nothing() {
+    fn finance_reads_the_evidence_tenant_wide_and_writes_only_payouts() {
         let (p, _) = user(Role::Finance);
         for r in Resource::ALL {
             let read = reach(&p, r, Action::Read);
             let want = match r {
-                Resource::Employees | Resource::Departments | Resource::Tracks => Reach::Tenant,
+                Resource::Employees
+                | Resource::Departments
+                | Resource::Tracks
+                | Resource::Claims
+                | Resource::Payouts => Reach::Tenant,
                 _ => Reach::None,
             };
             assert_eq!(read, want, "finance reads {r:?}");
-            assert_eq!(
-                reach(&p, r, Action::Write),
-                Reach::None,
-                "finance writes {r:?}"
-            );
+            let want = match r {
+                Resource::Payouts => Reach::Tenant,
+                _ => Reach::None,
+            };
+            assert_eq!(reach(&p, r, Action::Write), want, "finance writes {r:?}");
         }
+    }
+
+    /// Claims follow the person; deciding one is a manager's (or admin's), never the rep's.
+    #[test]
+    fn claim_reach() {
+        let (p, u) = user(Role::Field);
+        assert_eq!(
+            reach(&p, Resource::Claims, Action::Write),
+            Reach::Own(u.employee)
+        );
+        assert_eq!(
+            reach(&p, Resource::ClaimDecisions, Action::Write),
+            Reach::None
+        );
+        assert_eq!(reach(&p, Resource::Payouts, Action::Read), Reach::None);
+        let (p, u) = user(Role::Manager);
+        assert_eq!(
+            reach(&p, Resource::ClaimDecisions, Action::Write),
+            Reach::Subtree(u.department)
+        );
+        assert_eq!(reach(&p, Resource::Payouts, Action::Write), Reach::None);
+        let (p, _) = user(Role::Finance);
+        assert_eq!(reach(&p, Resource::Claims, Action::Write), Reach::None);
+        assert_eq!(
+            reach(&p, Resource::ClaimDecisions, Action::Write),
+            Reach::None
+        );
     }
 
     #[test]

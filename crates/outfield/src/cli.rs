@@ -131,6 +131,27 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Mileage claims (开车报销).
+    Claims {
+        #[command(subcommand)]
+        command: ClaimsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ClaimsCommand {
+    /// Draft (or bring up to date) the claim of every active rep for a period, as the
+    /// scheduled job does on the first day of the next one; submitted claims are left as
+    /// they are.
+    Generate {
+        #[arg(long)]
+        tenant: String,
+        /// `2026-11` (or `2026-11-H1`, `2026-W47`).
+        #[arg(long)]
+        period: String,
+        #[command(flatten)]
+        db: Db,
+    },
 }
 
 #[derive(Subcommand)]

@@ -1,8 +1,8 @@
 //! What each command does.
 
 use crate::cli::{
-    AuditCommand, BenchCommand, Cli, Command, ExportCommand, Format, ImportCommand, PlanCommand,
-    TenantCommand, TrackCommand,
+    AuditCommand, BenchCommand, ClaimsCommand, Cli, Command, ExportCommand, Format, ImportCommand,
+    PlanCommand, TenantCommand, TrackCommand,
 };
 use anyhow::{Context, anyhow};
 use domain::access::Reach;
@@ -360,6 +360,36 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             if !report.errors.is_empty() {
                 return Ok(ExitCode::from(2));
+            }
+        }
+        Command::Claims {
+            command: ClaimsCommand::Generate { tenant, period, db },
+        } => {
+            let store = open(&db.database_url).await?;
+            let t = store
+                .tenant_by_slug(&tenant)
+                .await?
+                .ok_or_else(|| anyhow!("no tenant `{tenant}`"))?;
+            let period: claims::Period = period
+                .parse()
+                .map_err(|e: claims::ClaimError| anyhow!("{e}"))?;
+            let state = server::AppState::new(store.clone(), server::Config::default());
+            let started = std::time::Instant::now();
+            let done = server::services::claims::generate(&state, t.id, period)
+                .await
+                .map_err(|e| anyhow!("{}", e.message))?;
+            store.close().await;
+            println!(
+                "{period}: {} reps, {} drafts created, {} updated, {} frozen left as they are, {} failed ({:.2} s)",
+                done.reps,
+                done.created,
+                done.updated,
+                done.frozen,
+                done.failed,
+                started.elapsed().as_secs_f64()
+            );
+            if done.failed > 0 {
+                return Ok(ExitCode::FAILURE);
             }
         }
         Command::Audit {

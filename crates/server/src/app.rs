@@ -112,6 +112,10 @@ fn api(config: &Config) -> OpenApiRouter<AppState> {
         .merge(routes::jobs::router())
         .merge(routes::events::router())
         .merge(routes::photos::router(config.max_photo_bytes))
+        .merge(routes::claims::router())
+        .merge(routes::vehicles::router())
+        .merge(routes::rates::router())
+        .merge(routes::payouts::router())
         .merge(crate::demo::accounts::router())
 }
 

@@ -50,6 +50,31 @@ pub const ERROR_CODES: &[&str] = &[
     "too_many_pixels",
     "side_too_long",
     "corrupt",
+    // claims::ClaimError::code() for refused claim input
+    "unsupported_currency",
+    "currency_mismatch",
+    "amount_overflow",
+    "bad_distance",
+    "absurd_distance",
+    "coverage_out_of_range",
+    "too_many",
+    "bad_text",
+    "bad_period",
+    "duplicate_date",
+    "date_outside_period",
+    "bad_rate",
+    "adjustment_not_on_working_day",
+    "amount_not_positive",
+    "absurd_amount",
+    "bad_receipt_hash",
+    "empty_batch",
+    "batch_mixes_periods",
+    "rep_twice_in_batch",
+    // claim lifecycle
+    "claim_not_editable",
+    "claim_not_submitted",
+    "claim_not_approved",
+    "rate_version_immutable",
 ];
 
 #[derive(Debug)]
@@ -213,6 +238,67 @@ impl From<StoreError> for ApiError {
             StoreError::Invalid(bad) => ApiError::invalid(bad),
             other => ApiError::internal(other),
         }
+    }
+}
+
+/// A claim the money rules refuse: 422 with the rule's stable code, naming the field the
+/// crate names (services rename it to the request's own field where they differ).
+impl From<claims::ClaimError> for ApiError {
+    fn from(e: claims::ClaimError) -> Self {
+        use claims::ClaimError as E;
+        let problem = match &e {
+            E::UnsupportedCurrency { .. } => Problem::unknown_value(&["CNY"]),
+            E::BadDistance { .. } | E::AmountNotPositive { .. } => Problem::BelowMin { min: 0.0 },
+            E::AbsurdDistance { meters, .. } => Problem::AboveMax {
+                max: *meters as f64,
+            },
+            E::AbsurdAmount { max_minor, .. } => Problem::AboveMax {
+                max: *max_minor as f64,
+            },
+            E::CoverageOutOfRange { .. } => Problem::range(0.0, 100.0, "%"),
+            E::TooMany { max, .. } => Problem::TooMany { max: *max },
+            E::BadText { max_chars, .. } => Problem::TooLong { max: *max_chars },
+            E::BadPeriod { .. } => Problem::format(domain::Format::Month),
+            E::DuplicateDate { .. } | E::RepTwiceInBatch { .. } => Problem::Duplicate,
+            E::DateOutsidePeriod { .. } | E::AdjustmentNotOnWorkingDay { .. } => {
+                Problem::NotApplicable
+            }
+            E::BadReceiptHash => Problem::format(domain::Format::Text),
+            E::EmptyBatch => Problem::Required,
+            E::BadRate { problem, .. } => Problem::Unreadable {
+                detail: serde_json::to_value(problem)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+            },
+            E::CurrencyMismatch { .. } | E::Overflow | E::BatchMixesPeriods { .. } => {
+                Problem::NotAllowed
+            }
+        };
+        let mut err = ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: e.code(),
+            message: e.to_string(),
+            fields: Vec::new(),
+            retry_after_s: None,
+        };
+        if let Some(field) = e.field() {
+            err = err.field(field, problem);
+        }
+        err
+    }
+}
+
+impl ApiError {
+    /// Renames a field the money rules named (`adjustments.meters`) to the request's own
+    /// (`meters`).
+    pub fn renamed(mut self, from: &str, to: &str) -> Self {
+        for f in &mut self.fields {
+            if f.field == from {
+                f.field = to.to_owned();
+            }
+        }
+        self
     }
 }
 

@@ -30,6 +30,9 @@ pub const EVENT_TYPES: &[&str] = &[
     "request.decided",
     "plan.published",
     "track_day.updated",
+    "claim.submitted",
+    "claim.decided",
+    "payout.created",
 ];
 
 /// An event to record with a change.

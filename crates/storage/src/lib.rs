@@ -9,6 +9,8 @@
 mod api_keys;
 mod attendance;
 mod audit;
+mod claim_setup;
+mod claims;
 mod cursor;
 mod customer_import;
 mod customer_write;
@@ -26,6 +28,7 @@ mod idem;
 mod job_batch;
 mod jobs;
 mod notify;
+mod payouts;
 mod photos;
 mod plans;
 mod pool;
@@ -43,6 +46,10 @@ mod visits;
 pub use api_keys::{ApiKeyRecord, NewApiKey};
 pub use attendance::StoredPunch;
 pub use audit::{AuditEntry, AuditFilter, AuditVerdict, NewAuditEntry};
+pub use claim_setup::{RatesRefused, StoredRateTable, StoredRateVersion, StoredVehicle};
+pub use claims::{
+    ClaimFigures, ClaimFilter, ReceiptSeen, StoredAdjustment, StoredClaim, StoredExpense,
+};
 pub use cursor::Page;
 pub use customer_import::{ImportItem, ImportOutcome, UpsertAction};
 pub use customers::{CustomerFilter, CustomerSort};
@@ -57,6 +64,7 @@ pub use geofences::StoredFence;
 pub use idem::{CreateKind, StoredCreate};
 pub use jobs::{ClaimedJob, Coalesce, JobCount, JobRecord, NewJob};
 pub use notify::{AnnouncedPosition, LIVE_CHANNEL, Listener};
+pub use payouts::{PayoutRefused, StoredPayout};
 pub use photos::StoredPhoto;
 pub use plans::StoredPlan;
 pub use pool::{Backend, PoolStats, Store};

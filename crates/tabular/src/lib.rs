@@ -9,11 +9,13 @@ mod csv_write;
 mod decode;
 mod format;
 mod guard;
+mod workbook;
 mod xlsx_read;
 mod xlsx_write;
 
 pub use csv_write::write_csv;
 pub use format::SheetFormat;
+pub use workbook::{Cell, Column, ColumnKind, SheetData, write_workbook};
 pub use xlsx_write::write_xlsx;
 
 /// What a CSV was decoded from. XLSX is always reported as [`TextEncoding::Utf8`].

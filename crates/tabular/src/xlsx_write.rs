@@ -60,7 +60,7 @@ pub fn write_xlsx(
             written.map_err(|e| write_error(number, e))?;
         }
     }
-    set_widths(sheet, headers, rows)?;
+    column_widths(sheet, headers, rows)?;
 
     workbook
         .save_to_buffer()
@@ -91,7 +91,7 @@ fn as_number(cell: &str) -> Option<f64> {
 /// Excel refuses sheet names with `[]:*?/\`, longer than 31 UTF-16 units, blank, starting or
 /// ending with an apostrophe, or named "History" (reserved). The caller's name is a label, so it
 /// is repaired rather than rejected.
-fn valid_sheet_name(name: &str) -> String {
+pub(crate) fn valid_sheet_name(name: &str) -> String {
     let mut out = String::new();
     let mut units = 0;
     for c in name.trim().chars() {
@@ -118,7 +118,7 @@ fn valid_sheet_name(name: &str) -> String {
 
 /// Rough column widths in Excel's character units. rust_xlsxwriter's autofit counts a Chinese
 /// character as narrow as a Latin one, which leaves Chinese names and addresses cut off.
-fn set_widths(
+pub(crate) fn column_widths(
     sheet: &mut Worksheet,
     headers: &[&str],
     rows: &[Vec<String>],

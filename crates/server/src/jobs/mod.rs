@@ -13,7 +13,11 @@ use storage::{ClaimedJob, Store};
 use tokio::sync::Notify;
 
 /// The kinds this server runs.
-pub const KINDS: [&str; 2] = [storage::TRACK_DAY_JOB, scheduled::RETENTION_JOB];
+pub const KINDS: [&str; 3] = [
+    storage::TRACK_DAY_JOB,
+    scheduled::RETENTION_JOB,
+    scheduled::CLAIMS_JOB,
+];
 
 /// How often an idle worker looks for due jobs, and how often it moves schedules on.
 const IDLE_POLL: Duration = Duration::from_secs(1);
@@ -144,6 +148,7 @@ async fn handle(state: &AppState, job: &ClaimedJob) -> Result<(), String> {
             .await
             .map_err(|e| e.message),
         scheduled::RETENTION_JOB => scheduled::retention(state, tenant).await,
+        scheduled::CLAIMS_JOB => scheduled::claims(state, tenant).await,
         other => Err(format!("no handler for jobs of kind {other}")),
     }
 }

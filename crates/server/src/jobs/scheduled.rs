@@ -1,6 +1,7 @@
 //! Recurring work per tenant, run at a fixed hour of the tenant's wall clock: retention
 //! (old fixes, audit entries past the tenant's audit retention, finished jobs) at 03:00,
-//! when a field team sleeps.
+//! when a field team sleeps; and at 01:00 on the first day of a month, the mileage claim
+//! drafts of the month that ended, for every active rep.
 
 use crate::state::AppState;
 use chrono::NaiveTime;
@@ -9,12 +10,17 @@ use domain::TenantId;
 use storage::{NewJob, Store, StoreError};
 
 pub const RETENTION_JOB: &str = "retention";
+pub const CLAIMS_JOB: &str = "claims_generate";
 
 /// Finished jobs are kept this long for the admin list, then forgotten.
 const KEEP_DONE_JOBS_MS: i64 = 7 * 86_400_000;
 
 fn three_am() -> NaiveTime {
     NaiveTime::from_hms_opt(3, 0, 0).unwrap_or_default()
+}
+
+fn one_am() -> NaiveTime {
+    NaiveTime::from_hms_opt(1, 0, 0).unwrap_or_default()
 }
 
 fn zone(name: &str) -> Tz {
@@ -25,18 +31,41 @@ fn zone(name: &str) -> Tz {
 /// (once across servers: the schedule is moved with a compare-and-set).
 pub async fn enqueue_due(store: &Store) -> Result<(), StoreError> {
     let now = crate::now_ms();
-    store
-        .ensure_schedules(RETENTION_JOB, |tz| {
-            domain::jobs::next_daily(now, zone(tz), three_am())
-        })
-        .await?;
-    for (tenant, tz, due) in store.due_schedules(RETENTION_JOB, now).await? {
-        let next = domain::jobs::next_daily(now.max(due), zone(&tz), three_am());
-        let job = NewJob::new(tenant, RETENTION_JOB, "{}".into()).keyed(format!("{due}"));
+    for (name, at) in [(RETENTION_JOB, three_am()), (CLAIMS_JOB, one_am())] {
         store
-            .advance_schedule(RETENTION_JOB, tenant, due, next, &job)
+            .ensure_schedules(name, |tz| domain::jobs::next_daily(now, zone(tz), at))
             .await?;
+        for (tenant, tz, due) in store.due_schedules(name, now).await? {
+            let next = domain::jobs::next_daily(now.max(due), zone(&tz), at);
+            let job = NewJob::new(tenant, name, "{}".into()).keyed(format!("{due}"));
+            store
+                .advance_schedule(name, tenant, due, next, &job)
+                .await?;
+        }
     }
+    Ok(())
+}
+
+/// The daily claims job: on the first day of a month (tenant's zone), drafts for every
+/// active rep for the month that ended. Idempotent: a second run updates the same drafts.
+pub async fn claims(state: &AppState, tenant: TenantId) -> Result<(), String> {
+    let tz = zone(
+        &state
+            .store
+            .tenant(tenant)
+            .await
+            .map_err(|e| e.to_string())?
+            .timezone,
+    );
+    let today = chrono::Utc::now().with_timezone(&tz).date_naive();
+    let current = claims::Period::containing(claims::PeriodKind::Month, today);
+    if current.first() != today {
+        return Ok(());
+    }
+    let done = crate::services::claims::generate(state, tenant, current.previous())
+        .await
+        .map_err(|e| e.message)?;
+    tracing::info!(tenant = %tenant.0, ?done, "claim drafts generated");
     Ok(())
 }
 

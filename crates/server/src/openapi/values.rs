@@ -24,6 +24,23 @@ closed_set!(
     DecisionStatus { Approved = "approved", Rejected = "rejected" }
 );
 closed_set!(
+    /// Where a mileage claim stands: the rep edits a `draft` (and a `rejected` one) and
+    /// submits it; a manager approves or rejects it; finance pays approved claims.
+    ClaimStatus { Draft = "draft", Submitted = "submitted", Approved = "approved", Rejected = "rejected", Paid = "paid" }
+);
+closed_set!(
+    /// The vehicle a person works with.
+    VehicleKind { PrivateCar = "private_car", CompanyCar = "company_car", Motorbike = "motorbike", None = "none" }
+);
+closed_set!(
+    /// A claim expense's category.
+    ExpenseCategory { Toll = "toll", Parking = "parking", Fuel = "fuel", Other = "other" }
+);
+closed_set!(
+    /// A payout export's format.
+    PayoutFormat { Xlsx = "xlsx", Csv = "csv", Json = "json" }
+);
+closed_set!(
     /// Where a request stands.
     RequestStatus { Pending = "pending", Approved = "approved", Rejected = "rejected" }
 );
@@ -88,7 +105,9 @@ closed_set!(
     /// `employee.created`, `employee.updated` (only when a field or the password changed) {employee_id};
     /// `request.created` {request_id, employee_id, kind}; `request.decided` {request_id, status};
     /// `plan.published` {employee_id, days: the dates newly published, `YYYY-MM-DD`};
-    /// `track_day.updated` {employee_id, day, mileage_m, work_mileage_m}. Instants (`at`) are
+    /// `track_day.updated` {employee_id, day, mileage_m, work_mileage_m};
+    /// `claim.submitted` {claim_id, total_minor, currency}; `claim.decided` {claim_id, status};
+    /// `payout.created` {payout_id, reference, claim_ids, total_minor, currency}. Instants (`at`) are
     /// RFC 3339 in UTC. A replayed request that changes nothing writes no event.
     EventType {
         VisitCheckedIn = "visit.checked_in",
@@ -105,5 +124,8 @@ closed_set!(
         RequestDecided = "request.decided",
         PlanPublished = "plan.published",
         TrackDayUpdated = "track_day.updated",
+        ClaimSubmitted = "claim.submitted",
+        ClaimDecided = "claim.decided",
+        PayoutCreated = "payout.created",
     }
 );

@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod attendance;
 pub mod audit;
 pub mod auth;
+pub mod claims;
 pub mod customer_import;
 pub mod customers;
 pub mod departments;
@@ -20,12 +21,15 @@ pub mod live;
 pub mod locations;
 pub mod me;
 pub mod metrics;
+pub mod payouts;
 pub mod photos;
 pub mod plans;
+pub mod rates;
 pub mod reports;
 pub mod requests;
 pub mod today;
 pub mod tracking;
+pub mod vehicles;
 pub mod visits;
 
 /// Default page size of lists.

@@ -6,8 +6,13 @@
 //! an extractor or a response: `routes/` turns HTTP into calls here and answers back.
 
 pub mod attendance;
+pub mod claim_input;
+pub mod claim_setup;
+pub mod claim_views;
+pub mod claims;
 pub mod forms;
 pub mod me;
+pub mod payouts;
 pub mod photos;
 pub mod plan_days;
 pub mod plans;

@@ -88,5 +88,7 @@ pub async fn run_day_job(
         .store
         .save_day(tenant, employee, &job.day.to_string(), &stored)
         .await?;
+    // A draft claim of the month follows its days (a submitted one never changes).
+    crate::services::claims::day_changed(state, tenant, employee, job.day).await?;
     Ok(())
 }

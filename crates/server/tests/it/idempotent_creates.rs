@@ -82,6 +82,41 @@ async fn every_create_is_idempotent_under_concurrency(app: &TestApp) {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
 
+    // A draft claim to add expenses to, and an approved one to pay.
+    let (s, draft) = app
+        .post(
+            &t.admin,
+            "/api/v1/claims",
+            json!({"employee_id": rep, "period": "2026-08"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{draft}");
+    let draft = draft["id"].as_str().unwrap().to_owned();
+    let (_, approved) = app
+        .post(
+            &t.admin,
+            "/api/v1/claims",
+            json!({"employee_id": rep, "period": "2026-09"}),
+        )
+        .await;
+    let approved = approved["id"].as_str().unwrap().to_owned();
+    let (s, b) = app
+        .post(
+            &t.admin,
+            &format!("/api/v1/claims/{approved}/submit"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (s, b) = app
+        .post(
+            &t.admin,
+            &format!("/api/v1/claims/{approved}/decision"),
+            json!({"decision": "approved"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+
     let doc: Value = app
         .client
         .get(format!("{}/api/openapi.json", app.base))
@@ -233,6 +268,28 @@ async fn every_create_is_idempotent_under_concurrency(app: &TestApp) {
                 ),
                 Some("/api/v1/api-keys"),
             ),
+            "/api/v1/claims/{id}/expenses" => {
+                return Some(Case {
+                    token: admin.clone(),
+                    path: format!("/api/v1/claims/{draft}/expenses"),
+                    body: Box::new(move |id, v| {
+                        json!({"id": id, "category": "toll", "amount_minor": 100 + i64::from(v),
+                        "date": "2026-08-03"})
+                    }),
+                    list: None,
+                    first_only: None,
+                });
+            }
+            "/api/v1/payouts" => {
+                let claim = approved.clone();
+                (
+                    &admin,
+                    Box::new(
+                        move |id, v| json!({"id": id, "reference": format!("REF-{v}"), "claim_ids": [claim]}),
+                    ),
+                    None,
+                )
+            }
             _ => return None,
         };
         Some(Case {

@@ -6,6 +6,7 @@ mod attendance;
 mod audit;
 mod auth;
 mod checkout_requirements;
+mod claims;
 mod customers;
 mod demo;
 mod departments;

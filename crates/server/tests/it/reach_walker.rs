@@ -35,6 +35,7 @@ enum Kind {
     ApiKey,
     Request,
     Job,
+    Claim,
 }
 
 /// What kind of object an id-typed name refers to, given the operation's path. `None`
@@ -53,6 +54,7 @@ fn kind_of(path: &str, method: &Method, name: &str) -> Option<Option<Kind>> {
             "api-keys" => Kind::ApiKey,
             "requests" | "leave" | "corrections" => Kind::Request,
             "jobs" => Kind::Job,
+            "claims" => Kind::Claim,
             _ => return None,
         })
     };
@@ -70,6 +72,7 @@ fn kind_of(path: &str, method: &Method, name: &str) -> Option<Option<Kind>> {
         "fence_ids" => Kind::Geofence,
         "form_id" | "default_form_id" => Kind::Form,
         "photo_id" => Kind::Photo,
+        "claim_ids" => Kind::Claim,
         // A path `{id}` names the object of the segment before it.
         "{id}" => {
             let before = path.split("/{id}").next()?.rsplit('/').next()?;
@@ -185,6 +188,15 @@ async fn populate(
     let r = ok(app, &rep_token, Method::POST, "/api/v1/attendance/leave",
         json!({"id": Uuid::now_v7(), "from": "2030-01-07", "to": "2030-01-08", "leave_type": tag, "reason": format!("{tag} reason")})).await;
     m.insert(Kind::Request, id(&r));
+    let c = ok(
+        app,
+        admin,
+        Method::POST,
+        "/api/v1/claims",
+        json!({"employee_id": m[&Kind::Employee], "period": "2030-01"}),
+    )
+    .await;
+    m.insert(Kind::Claim, id(&c));
     if tenant_wide {
         let g = ok(app, admin, Method::POST, "/api/v1/geofences",
             json!({"name": format!("{tag} fence"), "center": {"lat": SHOP.0, "lon": SHOP.1}, "radius_m": 150})).await;
@@ -282,6 +294,15 @@ async fn world(app: &TestApp) -> World {
     own.insert(Kind::ApiKey, id(&k["api_key"]));
     own.insert(Kind::Device, id(&d));
     own.insert(Kind::Request, id(&r));
+    let claim = ok(
+        app,
+        &a.admin,
+        Method::POST,
+        "/api/v1/claims",
+        json!({"employee_id": rep_east, "period": "2030-01"}),
+    )
+    .await;
+    own.insert(Kind::Claim, id(&claim));
     let admin_visit = visit(app, &a.admin, &id(&c)).await;
     World {
         admin_a: a.admin,
@@ -360,6 +381,21 @@ fn body_for(w: &World, method: &Method, path: &str) -> Option<Value> {
         ("PUT", "/api/v1/visits/{id}/report") => {
             json!({"id": Uuid::now_v7(), "form_id": w.form_a, "answers": {"ok": true}, "t": t})
         }
+        ("POST", "/api/v1/claims") => json!({"period": "2030-01"}),
+        ("POST", "/api/v1/claims/{id}/lines/{date}/adjust") => {
+            json!({"meters": 1000, "reason": "detour"})
+        }
+        ("POST", "/api/v1/claims/{id}/expenses") => json!({"id": Uuid::now_v7(),
+            "category": "toll", "amount_minor": 500, "date": w.date}),
+        ("POST", "/api/v1/claims/{id}/decision") => json!({"decision": "approved"}),
+        ("PUT", "/api/v1/employees/{id}/vehicles") => {
+            json!({"items": [{"from": "2026-01-01", "kind": "private_car"}]})
+        }
+        ("PUT", "/api/v1/mileage-rates") => json!({"tables": [{"id": Uuid::now_v7(),
+            "department_id": w.east, "versions": [{"version": 1, "effective_from": "2026-01-01",
+            "tiers": [{"rate": 80}]}]}]}),
+        ("POST", "/api/v1/payouts") => json!({"id": Uuid::now_v7(), "reference": "R-1",
+            "claim_ids": [w.own[&Kind::Claim]]}),
         // No body, or multipart (its path ids are still walked).
         _ => return None,
     })

@@ -1,0 +1,721 @@
+//! Mileage and expense claims (开车报销): drafts built from the stored day data, the rep's
+//! adjustments and expenses, submission (a frozen snapshot), the decision, and the drafts
+//! a period's end generates for every active rep.
+//!
+//! Lifecycle: `draft` → `submitted` → `approved` | `rejected` → `paid`. A draft (and a
+//! rejected claim being reworked) follows the day data: it is recomputed when read and
+//! when one of its days changes. A submitted claim never changes; reading it shows the
+//! difference against a recomputation instead. The single-step decision (a manager who
+//! reaches the rep) is what the approval engine will replace: `approval_id` links the
+//! claim to its request then, and the statuses stay.
+
+use super::Saved;
+use super::claim_input::{self, TenantBasis, claim_input};
+use super::claim_views::{self, ClaimSummary, ClaimView, ExpenseView};
+use crate::actions::{digest, id_reused};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use claims::{
+    Claim, ClaimSnapshot, EarlierReceipt, ExpenseId, Period, PeriodKind, ReceiptHash, build_claim,
+    reused_receipts,
+};
+use domain::access::{Action, Principal, Reach, Resource};
+use domain::employee::{Employee, Role};
+use domain::{DepartmentId, EmployeeId, Invalid, Problem, TenantId};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use storage::{
+    ClaimFigures, ClaimFilter, EmployeeFilter, Page, StoredAdjustment, StoredClaim, StoredExpense,
+};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+const EDITABLE: [&str; 2] = ["draft", "rejected"];
+const STATUSES: [&str; 5] = ["draft", "submitted", "approved", "rejected", "paid"];
+
+fn not_editable() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "claim_not_editable",
+        "the claim is submitted or decided; it can no longer change",
+    )
+}
+
+fn caller_id(p: &Principal) -> Option<Uuid> {
+    match p {
+        Principal::User(u) => Some(u.employee.0),
+        Principal::ApiKey(_) => None,
+    }
+}
+
+pub(crate) fn parse_period(field: &str, text: &str) -> ApiResult<Period> {
+    text.trim()
+        .parse::<Period>()
+        .map_err(|e| ApiError::from(e).renamed("period", field))
+}
+
+/// The figures stored beside a computed claim.
+pub(crate) fn figures(c: &Claim) -> ApiResult<ClaimFigures> {
+    Ok(ClaimFigures {
+        currency: c.currency.to_string(),
+        mileage_minor: c.totals.mileage.minor,
+        expenses_minor: c.totals.expenses.minor,
+        total_minor: c.totals.total.minor,
+        paid_m: c.totals.paid_m.0,
+        rate_refs: serde_json::to_string(&c.rates_used()).map_err(ApiError::internal)?,
+        claim: serde_json::to_string(c).map_err(ApiError::internal)?,
+    })
+}
+
+pub(crate) fn stored_claim(row: &StoredClaim) -> ApiResult<Claim> {
+    serde_json::from_str(&row.claim).map_err(ApiError::internal)
+}
+
+/// A claim row with its freshest figures: an editable claim is recomputed from the current
+/// data (and stored when that changed it); any other answers what it froze.
+async fn current(
+    s: &AppState,
+    basis: &mut TenantBasis,
+    tenant: TenantId,
+    mut row: StoredClaim,
+    person: &Employee,
+) -> ApiResult<(StoredClaim, Claim)> {
+    if !EDITABLE.contains(&row.status.as_str()) {
+        let claim = stored_claim(&row)?;
+        return Ok((row, claim));
+    }
+    let period = parse_period("period", &row.period)?;
+    let input = claim_input(s, basis, tenant, person, period, Some(row.id)).await?;
+    let claim = build_claim(&input, &basis.rates)?;
+    let f = figures(&claim)?;
+    if f.claim != row.claim && s.store.update_editable_claim(tenant, row.id, &f).await? {
+        row = s.store.claim(tenant, row.id, &Reach::Tenant).await?;
+    }
+    Ok((row, claim))
+}
+
+async fn full_view(
+    s: &AppState,
+    basis: &mut TenantBasis,
+    tenant: TenantId,
+    row: StoredClaim,
+    person: &Employee,
+) -> ApiResult<ClaimView> {
+    let (row, claim) = current(s, basis, tenant, row, person).await?;
+    let adjustments = s.store.claim_adjustments(tenant, row.id).await?;
+    let hashes: Vec<String> = claim
+        .expenses
+        .iter()
+        .filter_map(|e| e.receipt_hash.as_ref().map(|h| h.as_str().to_owned()))
+        .collect();
+    let earlier: Vec<EarlierReceipt> = s
+        .store
+        .receipts_seen(tenant, &hashes)
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            Some(EarlierReceipt {
+                hash: ReceiptHash::parse(&r.receipt_hash).ok()?,
+                expense: ExpenseId(r.id),
+            })
+        })
+        .collect();
+    let reuse = reused_receipts(&claim.expenses, &earlier);
+    let diff = match row.snapshot.as_deref() {
+        Some(snap) if !EDITABLE.contains(&row.status.as_str()) => {
+            let snapshot: ClaimSnapshot = serde_json::from_str(snap).map_err(ApiError::internal)?;
+            let period = parse_period("period", &row.period)?;
+            let mut input = claim_input(s, basis, tenant, person, period, Some(row.id)).await?;
+            // The frozen adjustments and expenses are the claim's; only the day data moves.
+            input.adjustments = snapshot
+                .input
+                .adjustments
+                .iter()
+                .filter(|a| input.days.iter().any(|d| d.date == a.date))
+                .cloned()
+                .collect();
+            input.expenses = snapshot.input.expenses.clone();
+            build_claim(&input, &basis.rates)
+                .ok()
+                .map(|now| snapshot.compare(&now))
+        }
+        _ => None,
+    };
+    let summary = claim_views::summary(&row, person.name.clone(), person.department_id);
+    claim_views::view(summary, &claim, &adjustments, &reuse, diff.as_ref())
+}
+
+async fn reached_claim(
+    s: &AppState,
+    principal: &Principal,
+    action: Action,
+    id: Uuid,
+) -> ApiResult<(StoredClaim, Employee, Reach)> {
+    let tenant = principal.tenant();
+    let reach = super::reach(principal, Resource::Claims, action)?;
+    let row = s.store.claim(tenant, id, &reach).await?;
+    let person = s
+        .store
+        .employee(tenant, EmployeeId(row.employee_id), &Reach::Tenant)
+        .await?;
+    Ok((row, person, reach))
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewClaim {
+    /// The rep; the caller when left out (a rep creates their own).
+    pub employee_id: Option<EmployeeId>,
+    /// `2026-11`; also `2026-11-H1`/`H2` or `2026-W47`.
+    pub period: String,
+}
+
+/// The rep's draft for the period: created from the day data, or the one that exists
+/// (one claim per rep and period, however many times and concurrently it is asked for).
+pub async fn create(
+    s: &AppState,
+    principal: &Principal,
+    input: NewClaim,
+) -> ApiResult<Saved<ClaimView>> {
+    let tenant = principal.tenant();
+    let reach = super::reach(principal, Resource::Claims, Action::Write)?;
+    let period = parse_period("period", &input.period)?;
+    let employee = match (input.employee_id, caller_id(principal)) {
+        (Some(e), _) => e,
+        (None, Some(me)) => EmployeeId(me),
+        (None, None) => {
+            return Err(ApiError::invalid_one("employee_id", Problem::Required));
+        }
+    };
+    let person = crate::refs::employee(s, tenant, &reach, "employee_id", employee).await?;
+    let mut basis = TenantBasis::load(s, tenant).await?;
+    let (row, created) = match s
+        .store
+        .claim_of(tenant, person.id, &period.to_string())
+        .await?
+    {
+        Some(row) => (row, false),
+        None => {
+            let input = claim_input(s, &mut basis, tenant, &person, period, None).await?;
+            let claim = build_claim(&input, &basis.rates)?;
+            s.store
+                .create_draft_claim(
+                    tenant,
+                    person.id,
+                    &period.to_string(),
+                    caller_id(principal),
+                    &figures(&claim)?,
+                )
+                .await?
+        }
+    };
+    Ok(Saved {
+        item: full_view(s, &mut basis, tenant, row, &person).await?,
+        created,
+    })
+}
+
+/// One claim the caller reaches.
+pub async fn get(s: &AppState, principal: &Principal, id: Uuid) -> ApiResult<ClaimView> {
+    let (row, person, _) = reached_claim(s, principal, Action::Read, id).await?;
+    let tenant = principal.tenant();
+    let mut basis = TenantBasis::load(s, tenant).await?;
+    full_view(s, &mut basis, tenant, row, &person).await
+}
+
+/// Which claims to list.
+pub struct ClaimQuery {
+    pub period: Option<String>,
+    pub employee_id: Option<EmployeeId>,
+    pub department_id: Option<DepartmentId>,
+    pub status: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: u32,
+}
+
+/// The claims the caller reaches (a rep's own, a manager's subtree, everyone for finance
+/// and admins), oldest first. Figures are as last computed.
+pub async fn list(
+    s: &AppState,
+    principal: &Principal,
+    q: ClaimQuery,
+) -> ApiResult<Page<ClaimSummary>> {
+    let tenant = principal.tenant();
+    let reach = super::reach(principal, Resource::Claims, Action::Read)?;
+    if let Some(st) = q.status.as_deref()
+        && !STATUSES.contains(&st)
+    {
+        return Err(ApiError::bad_request(
+            "status",
+            Problem::unknown_value(&STATUSES),
+        ));
+    }
+    let period = match q.period.as_deref() {
+        Some(p) => Some(
+            p.trim()
+                .parse::<Period>()
+                .map_err(|_| {
+                    ApiError::bad_request("period", Problem::format(domain::Format::Month))
+                })?
+                .to_string(),
+        ),
+        None => None,
+    };
+    let page = s
+        .store
+        .list_claims(
+            tenant,
+            &reach,
+            &ClaimFilter {
+                period,
+                employee_id: q.employee_id,
+                department_id: q.department_id,
+                status: q.status,
+                cursor: q.cursor,
+                limit: q.limit,
+            },
+        )
+        .await?;
+    let mut people: HashMap<Uuid, (String, DepartmentId)> = HashMap::new();
+    let mut items = Vec::with_capacity(page.items.len());
+    for row in page.items {
+        if let std::collections::hash_map::Entry::Vacant(slot) = people.entry(row.employee_id) {
+            let p = s
+                .store
+                .employee(tenant, EmployeeId(row.employee_id), &Reach::Tenant)
+                .await?;
+            slot.insert((p.name, p.department_id));
+        }
+        let (name, dept) = people[&row.employee_id].clone();
+        items.push(claim_views::summary(&row, name, dept));
+    }
+    Ok(Page {
+        items,
+        next_cursor: page.next_cursor,
+    })
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineAdjustment {
+    /// The distance the rep drove for work that day, in metres.
+    pub meters: i64,
+    #[schema(min_length = 1, max_length = 500)]
+    pub reason: String,
+}
+
+/// The rep (or a manager for them) replaces one working day's distance, with a reason;
+/// the recorded distance stays on the line beside it.
+pub async fn adjust(
+    s: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    date: &str,
+    a: LineAdjustment,
+) -> ApiResult<ClaimView> {
+    let tenant = principal.tenant();
+    let date: NaiveDate = date
+        .parse()
+        .map_err(|_| ApiError::bad_request("date", Problem::format(domain::Format::Date)))?;
+    let (row, person, _) = reached_claim(s, principal, Action::Write, id).await?;
+    if !EDITABLE.contains(&row.status.as_str()) {
+        return Err(not_editable());
+    }
+    let period = parse_period("period", &row.period)?;
+    let mut basis = TenantBasis::load(s, tenant).await?;
+    let mut input = claim_input(s, &mut basis, tenant, &person, period, Some(row.id)).await?;
+    let adjustment = claims::Adjustment {
+        date,
+        meters: claims::WholeMeters(a.meters),
+        reason: a.reason.trim().to_owned(),
+    };
+    input.adjustments.retain(|x| x.date != date);
+    input.adjustments.push(adjustment.clone());
+    build_claim(&input, &basis.rates).map_err(|e| {
+        ApiError::from(e)
+            .renamed("adjustments.meters", "meters")
+            .renamed("adjustments.reason", "reason")
+            .renamed("adjustments.date", "date")
+    })?;
+    let stored = StoredAdjustment {
+        day: date.to_string(),
+        meters: a.meters,
+        reason: adjustment.reason,
+        by_id: caller_id(principal),
+        at_ms: crate::now_ms(),
+    };
+    if !s.store.put_adjustment(tenant, row.id, &stored).await? {
+        return Err(not_editable());
+    }
+    full_view(s, &mut basis, tenant, row, &person).await
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewExpense {
+    /// Client-generated id: a retry answers the stored expense.
+    pub id: Uuid,
+    #[schema(value_type = crate::openapi::values::ExpenseCategory)]
+    pub category: String,
+    /// In minor units (fen).
+    pub amount_minor: i64,
+    /// ISO 4217; the claim's currency (CNY) when left out.
+    pub currency: Option<String>,
+    #[schema(format = Date)]
+    pub date: String,
+    /// The receipt photo (uploaded by the rep through `POST /api/v1/photos`); a receipt
+    /// already claimed anywhere in the tenant is flagged (`duplicate_of`).
+    pub photo_id: Option<Uuid>,
+    #[schema(max_length = 500)]
+    pub note: Option<String>,
+}
+
+/// Adds an expense to an editable claim; idempotent by its client id.
+pub async fn add_expense(
+    s: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    e: NewExpense,
+) -> ApiResult<Saved<ExpenseView>> {
+    let tenant = principal.tenant();
+    let body_digest = digest(&e);
+    let (row, person, _) = reached_claim(s, principal, Action::Write, id).await?;
+    if let Some(stored) = s.store.expense(tenant, e.id).await? {
+        if stored.digest != body_digest || stored.claim_id != row.id {
+            return Err(id_reused());
+        }
+        return Ok(Saved {
+            item: expense_view(s, tenant, &stored).await?,
+            created: false,
+        });
+    }
+    if !EDITABLE.contains(&row.status.as_str()) {
+        return Err(not_editable());
+    }
+    let category: claims::ExpenseCategory =
+        serde_json::from_value(serde_json::Value::String(e.category.clone())).map_err(|_| {
+            ApiError::invalid_one(
+                "category",
+                Problem::unknown_value(&["toll", "parking", "fuel", "other"]),
+            )
+        })?;
+    let currency: claims::Currency = match &e.currency {
+        Some(c) => c
+            .parse()
+            .map_err(|err| ApiError::from(err).renamed("currency", "currency"))?,
+        None => claims::Currency::CNY,
+    };
+    let date: NaiveDate = e
+        .date
+        .parse()
+        .map_err(|_| ApiError::invalid_one("date", Problem::format(domain::Format::Date)))?;
+    let receipt_hash = match e.photo_id {
+        Some(photo) => {
+            let p = match s.store.photo(tenant, photo).await {
+                Ok(p) if p.employee_id == person.id.0 => p,
+                Ok(_) | Err(storage::StoreError::NotFound) => {
+                    return Err(ApiError::invalid_one("photo_id", Problem::NotFound));
+                }
+                Err(err) => return Err(err.into()),
+            };
+            Some(p.sha256)
+        }
+        None => None,
+    };
+    let expense = claims::Expense {
+        id: ExpenseId(e.id),
+        category,
+        amount: claims::Money::new(e.amount_minor, currency),
+        date,
+        receipt_photo: e.photo_id.map(domain::ids::PhotoId),
+        receipt_hash: receipt_hash
+            .as_deref()
+            .map(ReceiptHash::parse)
+            .transpose()
+            .map_err(ApiError::internal)?,
+        note: e.note.as_deref().map(str::trim).map(str::to_owned),
+    };
+    let period = parse_period("period", &row.period)?;
+    let mut basis = TenantBasis::load(s, tenant).await?;
+    let mut input = claim_input(s, &mut basis, tenant, &person, period, Some(row.id)).await?;
+    input.expenses.push(expense.clone());
+    build_claim(&input, &basis.rates).map_err(|err| {
+        ApiError::from(err)
+            .renamed("expenses.amount", "amount_minor")
+            .renamed("expenses.date", "date")
+            .renamed("expenses.note", "note")
+    })?;
+    let stored = StoredExpense {
+        id: e.id,
+        claim_id: row.id,
+        employee_id: person.id.0,
+        category: e.category.clone(),
+        amount_minor: e.amount_minor,
+        currency: currency.to_string(),
+        day: date.to_string(),
+        photo_id: e.photo_id,
+        receipt_hash,
+        note: expense.note,
+        digest: body_digest.clone(),
+        created_by: caller_id(principal),
+        created_ms: 0,
+    };
+    let Some((stored, created)) = s.store.insert_expense(tenant, &stored).await? else {
+        return Err(not_editable());
+    };
+    if stored.digest != body_digest || stored.claim_id != row.id {
+        return Err(id_reused());
+    }
+    // The claim follows its new expense at once.
+    current(s, &mut basis, tenant, row, &person).await?;
+    Ok(Saved {
+        item: expense_view(s, tenant, &stored).await?,
+        created,
+    })
+}
+
+async fn expense_view(
+    s: &AppState,
+    tenant: TenantId,
+    stored: &StoredExpense,
+) -> ApiResult<ExpenseView> {
+    let e = claim_input::expense(stored)?;
+    let earlier: Vec<EarlierReceipt> = match &stored.receipt_hash {
+        None => Vec::new(),
+        Some(h) => s
+            .store
+            .receipts_seen(tenant, std::slice::from_ref(h))
+            .await?
+            .into_iter()
+            .filter_map(|r| {
+                Some(EarlierReceipt {
+                    hash: ReceiptHash::parse(&r.receipt_hash).ok()?,
+                    expense: ExpenseId(r.id),
+                })
+            })
+            .collect(),
+    };
+    let reuse = reused_receipts(std::slice::from_ref(&e), &earlier);
+    Ok(claim_views::expense(&e, &reuse))
+}
+
+/// Freezes the claim as submitted: its input and the rate versions it used become the
+/// snapshot, which recomputes exactly whatever changes afterwards.
+pub async fn submit(s: &AppState, principal: &Principal, id: Uuid) -> ApiResult<ClaimView> {
+    let tenant = principal.tenant();
+    let (row, person, _) = reached_claim(s, principal, Action::Write, id).await?;
+    if !EDITABLE.contains(&row.status.as_str()) {
+        return Err(not_editable());
+    }
+    let period = parse_period("period", &row.period)?;
+    let mut basis = TenantBasis::load(s, tenant).await?;
+    let input = claim_input(s, &mut basis, tenant, &person, period, Some(row.id)).await?;
+    let snapshot = ClaimSnapshot::freeze(input, &basis.rates)?;
+    let f = figures(&snapshot.claim)?;
+    let text = serde_json::to_string(&snapshot).map_err(ApiError::internal)?;
+    if !s
+        .store
+        .submit_claim(tenant, row.id, caller_id(principal), &f, &text)
+        .await?
+    {
+        return Err(not_editable());
+    }
+    let row = s.store.claim(tenant, row.id, &Reach::Tenant).await?;
+    full_view(s, &mut basis, tenant, row, &person).await
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimDecision {
+    #[schema(value_type = crate::openapi::values::DecisionStatus)]
+    pub decision: String,
+    #[schema(max_length = 500)]
+    pub comment: Option<String>,
+}
+
+/// A manager who reaches the rep (or an admin) approves or rejects a submitted claim;
+/// nobody decides their own.
+pub async fn decide(
+    s: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    d: ClaimDecision,
+) -> ApiResult<ClaimView> {
+    let tenant = principal.tenant();
+    if !["approved", "rejected"].contains(&d.decision.as_str()) {
+        return Err(ApiError::invalid_one(
+            "decision",
+            Problem::unknown_value(&["approved", "rejected"]),
+        ));
+    }
+    let comment = match d.comment.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(c) => Some(
+            domain::tenant::clean_name(c, 500)
+                .map_err(|p| ApiError::invalid(Invalid::one("comment", p)))?,
+        ),
+    };
+    let reach = super::reach(principal, Resource::ClaimDecisions, Action::Write)?;
+    let row = s.store.claim(tenant, id, &reach).await?;
+    if caller_id(principal) == Some(row.employee_id) {
+        return Err(ApiError::forbidden());
+    }
+    if row.status != "submitted" {
+        return Err(
+            if EDITABLE.contains(&row.status.as_str()) && row.decided_ms.is_none() {
+                ApiError::new(
+                    StatusCode::CONFLICT,
+                    "claim_not_submitted",
+                    "the claim has not been submitted",
+                )
+            } else {
+                ApiError::new(
+                    StatusCode::CONFLICT,
+                    "already_decided",
+                    "this claim was already decided",
+                )
+            },
+        );
+    }
+    if !s
+        .store
+        .decide_claim(
+            tenant,
+            id,
+            &d.decision,
+            caller_id(principal),
+            comment.as_deref(),
+        )
+        .await?
+    {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "already_decided",
+            "this claim was already decided",
+        ));
+    }
+    get(s, principal, id).await
+}
+
+/// What a generation run did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Generated {
+    pub reps: usize,
+    pub created: usize,
+    pub updated: usize,
+    /// Submitted or decided claims, left as they are.
+    pub frozen: usize,
+    pub failed: usize,
+}
+
+/// Drafts for every active field rep of the tenant for `period` (existing drafts are
+/// brought up to date; submitted claims are left alone). Idempotent.
+pub async fn generate(s: &AppState, tenant: TenantId, period: Period) -> ApiResult<Generated> {
+    let mut basis = TenantBasis::load(s, tenant).await?;
+    let mut out = Generated::default();
+    let mut cursor = None;
+    loop {
+        let page = s
+            .store
+            .list_employees(
+                tenant,
+                &Reach::Tenant,
+                &EmployeeFilter {
+                    role: Some(Role::Field),
+                    active: Some(true),
+                    cursor: cursor.take(),
+                    limit: 500,
+                    ..EmployeeFilter::default()
+                },
+            )
+            .await?;
+        for person in &page.items {
+            out.reps += 1;
+            match generate_one(s, &mut basis, tenant, person, period).await {
+                Ok(Outcome::Created) => out.created += 1,
+                Ok(Outcome::Updated) => out.updated += 1,
+                Ok(Outcome::Frozen) => out.frozen += 1,
+                Err(e) => {
+                    out.failed += 1;
+                    tracing::warn!(employee = %person.id.0, error = %e.message, "claim generation failed");
+                }
+            }
+        }
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    Ok(out)
+}
+
+enum Outcome {
+    Created,
+    Updated,
+    Frozen,
+}
+
+async fn generate_one(
+    s: &AppState,
+    basis: &mut TenantBasis,
+    tenant: TenantId,
+    person: &Employee,
+    period: Period,
+) -> ApiResult<Outcome> {
+    let existing = s
+        .store
+        .claim_of(tenant, person.id, &period.to_string())
+        .await?;
+    match existing {
+        Some(row) if !EDITABLE.contains(&row.status.as_str()) => Ok(Outcome::Frozen),
+        Some(row) => {
+            current(s, basis, tenant, row, person).await?;
+            Ok(Outcome::Updated)
+        }
+        None => {
+            let input = claim_input(s, basis, tenant, person, period, None).await?;
+            let claim = build_claim(&input, &basis.rates)?;
+            let (_, created) = s
+                .store
+                .create_draft_claim(
+                    tenant,
+                    person.id,
+                    &period.to_string(),
+                    None,
+                    &figures(&claim)?,
+                )
+                .await?;
+            Ok(if created {
+                Outcome::Created
+            } else {
+                Outcome::Updated
+            })
+        }
+    }
+}
+
+/// After a day's summary changed: the rep's editable claim of the month follows it.
+pub async fn day_changed(
+    s: &AppState,
+    tenant: TenantId,
+    employee: EmployeeId,
+    date: NaiveDate,
+) -> ApiResult<()> {
+    let period = Period::containing(PeriodKind::Month, date);
+    let Some(row) = s
+        .store
+        .claim_of(tenant, employee, &period.to_string())
+        .await?
+    else {
+        return Ok(());
+    };
+    if !EDITABLE.contains(&row.status.as_str()) {
+        return Ok(());
+    }
+    let person = s.store.employee(tenant, employee, &Reach::Tenant).await?;
+    let mut basis = TenantBasis::load(s, tenant).await?;
+    current(s, &mut basis, tenant, row, &person).await?;
+    Ok(())
+}

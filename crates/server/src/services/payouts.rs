@@ -1,0 +1,411 @@
+//! Finance: payout batches of approved claims, and their exports (XLSX, CSV, JSON for an
+//! ERP) whose totals equal the claims' totals to the fen — every figure comes from
+//! `claims::payout_export` over the claims as frozen.
+
+use super::Saved;
+use super::claims::stored_claim;
+use crate::actions::{digest, id_reused};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use claims::{Claim, PayoutExport, payout_export};
+use domain::access::{Action, Principal, Reach, Resource};
+use domain::{EmployeeId, Problem, TenantId};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use storage::{PayoutRefused, StoredPayout};
+use tabular::{Cell, Column, ColumnKind, SheetData};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPayout {
+    /// Client-generated id: a retry answers the stored batch.
+    pub id: Uuid,
+    /// The bank or ERP reference, unique in the tenant.
+    #[schema(min_length = 1, max_length = 100)]
+    pub reference: String,
+    /// Approved claims of one period, at most one per rep.
+    pub claim_ids: Vec<Uuid>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PayoutView {
+    pub id: Uuid,
+    pub reference: String,
+    pub period: String,
+    pub currency: String,
+    pub total_minor: i64,
+    pub claim_ids: Vec<Uuid>,
+    pub paid_by: Option<Uuid>,
+    pub paid_at: DateTime<Utc>,
+}
+
+fn view(p: &StoredPayout) -> ApiResult<PayoutView> {
+    Ok(PayoutView {
+        id: p.id,
+        reference: p.reference.clone(),
+        period: p.period.clone(),
+        currency: p.currency.clone(),
+        total_minor: p.total_minor,
+        claim_ids: serde_json::from_str(&p.claim_ids).map_err(ApiError::internal)?,
+        paid_by: p.paid_by,
+        paid_at: super::claim_views::instant(p.paid_ms),
+    })
+}
+
+fn not_approved(field: String) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "claim_not_approved",
+        "only approved claims can be paid",
+    )
+    .field(field, Problem::NotAllowed)
+}
+
+/// Marks approved claims paid under one reference, all or none; idempotent by client id.
+pub async fn create(
+    s: &AppState,
+    principal: &Principal,
+    input: NewPayout,
+) -> ApiResult<Saved<PayoutView>> {
+    let tenant = principal.tenant();
+    super::reach(principal, Resource::Payouts, Action::Write)?;
+    let body_digest = digest(&input);
+    if let Some(p) = s.store.payout(tenant, input.id).await? {
+        if p.digest != body_digest {
+            return Err(id_reused());
+        }
+        return Ok(Saved {
+            item: view(&p)?,
+            created: false,
+        });
+    }
+    let mut rows = Vec::with_capacity(input.claim_ids.len());
+    for (i, id) in input.claim_ids.iter().enumerate() {
+        rows.push(crate::refs::found(
+            format!("claim_ids[{i}]"),
+            s.store.claim(tenant, *id, &Reach::Tenant).await,
+        )?);
+    }
+    if let Some(i) = rows.iter().position(|r| r.status != "approved") {
+        return Err(not_approved(format!("claim_ids[{i}]")));
+    }
+    let claims: Vec<Claim> = rows.iter().map(stored_claim).collect::<ApiResult<_>>()?;
+    let export = payout_export(&input.reference, &claims)
+        .map_err(|e| ApiError::from(e).renamed("reference", "reference"))
+        .map_err(|e| {
+            if e.fields.is_empty() {
+                let field = "claim_ids".to_owned();
+                e.field(field, Problem::NotAllowed)
+            } else {
+                e
+            }
+        })?;
+    let stored = StoredPayout {
+        id: input.id,
+        reference: export.reference.clone(),
+        period: export.period.to_string(),
+        currency: export.currency.to_string(),
+        total_minor: export.total.minor,
+        claim_ids: serde_json::to_string(&input.claim_ids).map_err(ApiError::internal)?,
+        digest: body_digest.clone(),
+        paid_by: match principal {
+            Principal::User(u) => Some(u.employee.0),
+            Principal::ApiKey(_) => None,
+        },
+        paid_ms: 0,
+    };
+    match s
+        .store
+        .create_payout(tenant, &stored, &input.claim_ids)
+        .await?
+    {
+        Ok((p, created)) => {
+            if p.digest != body_digest {
+                return Err(id_reused());
+            }
+            Ok(Saved {
+                item: view(&p)?,
+                created,
+            })
+        }
+        Err(PayoutRefused::NotApproved) => Err(not_approved("claim_ids".into())),
+        Err(PayoutRefused::ReferenceTaken) => Err(ApiError::from(storage::StoreError::Conflict {
+            field: "reference",
+        })),
+    }
+}
+
+/// One batch.
+pub async fn get(s: &AppState, principal: &Principal, id: Uuid) -> ApiResult<PayoutView> {
+    super::reach(principal, Resource::Payouts, Action::Read)?;
+    let p = s
+        .store
+        .payout(principal.tenant(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    view(&p)
+}
+
+/// A batch's export as the claims froze it.
+pub struct Exported {
+    pub export: PayoutExport,
+    /// Name, employee number and department name of each rep.
+    pub people: HashMap<EmployeeId, (String, String, String)>,
+}
+
+pub async fn export(s: &AppState, principal: &Principal, id: Uuid) -> ApiResult<Exported> {
+    super::reach(principal, Resource::Payouts, Action::Read)?;
+    let tenant: TenantId = principal.tenant();
+    let p = s
+        .store
+        .payout(tenant, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let rows = s.store.payout_claims(tenant, p.id).await?;
+    let claims: Vec<Claim> = rows.iter().map(stored_claim).collect::<ApiResult<_>>()?;
+    let export = payout_export(&p.reference, &claims).map_err(ApiError::internal)?;
+    let names: HashMap<_, _> = s
+        .store
+        .list_departments(tenant, &Reach::Tenant)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+    let mut people = HashMap::new();
+    for c in &claims {
+        let e = s.store.employee(tenant, c.employee, &Reach::Tenant).await?;
+        let dept = names.get(&e.department_id).cloned().unwrap_or_default();
+        people.insert(
+            c.employee,
+            (e.name, e.employee_no.unwrap_or_default(), dept),
+        );
+    }
+    Ok(Exported { export, people })
+}
+
+fn km(m: i64) -> Cell {
+    Cell::Decimal(m, 3)
+}
+
+fn money(minor: i64) -> Cell {
+    Cell::Money(minor)
+}
+
+/// The workbook: a summary sheet (one row per rep, then the total) and the day lines and
+/// expenses, each with its header row, frozen panes, autofilter and CNY formats.
+pub fn workbook(x: &Exported, zh: bool) -> Vec<SheetData> {
+    let e = &x.export;
+    let who = |id: &EmployeeId| x.people.get(id).cloned().unwrap_or_default();
+    let t = |en: &'static str, cn: &'static str| if zh { cn } else { en };
+    let col = |h: &'static str, c: &'static str, kind| Column {
+        header: t(h, c).to_owned(),
+        kind,
+    };
+    use ColumnKind::{Money as M, Number as N, Text as T};
+    let summary_cols = vec![
+        col("Name", "姓名", T),
+        col("Employee no.", "工号", T),
+        col("Department", "部门", T),
+        col("Working days", "工作日", N(0)),
+        col("Paid days", "计费天数", N(0)),
+        col("Excluded days", "不计天数", N(0)),
+        col("Flagged days", "待核查天数", N(0)),
+        col("Recorded km", "记录里程(km)", N(3)),
+        col("Paid km", "计费里程(km)", N(3)),
+        col("Cut by caps", "封顶扣减", M),
+        col("Mileage", "里程金额", M),
+        col("Expenses", "其他费用", M),
+        col("Total", "合计", M),
+    ];
+    let mut summary: Vec<Vec<Cell>> = e
+        .summary
+        .iter()
+        .map(|r| {
+            let (name, no, dept) = who(&r.employee);
+            vec![
+                Cell::Text(name),
+                Cell::Text(no),
+                Cell::Text(dept),
+                Cell::Decimal(i64::from(r.working_days), 0),
+                Cell::Decimal(i64::from(r.paid_days), 0),
+                Cell::Decimal(i64::from(r.excluded_days), 0),
+                Cell::Decimal(i64::from(r.flagged_days), 0),
+                km(r.recorded_m.0),
+                km(r.paid_m.0),
+                money(r.cut_by_caps.minor),
+                money(r.mileage.minor),
+                money(r.expenses.minor),
+                money(r.total.minor),
+            ]
+        })
+        .collect();
+    let mut total_row = vec![Cell::Text(t("Total", "合计").to_owned())];
+    total_row.extend(std::iter::repeat_n(Cell::Empty, 9));
+    total_row.extend([
+        money(e.mileage.minor),
+        money(e.expenses_total.minor),
+        money(e.total.minor),
+    ]);
+    summary.push(total_row);
+    let line_cols = vec![
+        col("Name", "姓名", T),
+        col("Date", "日期", T),
+        col("Day", "日类型", T),
+        col("Vehicle", "车辆", T),
+        col("Plate", "车牌", T),
+        col("Recorded km", "记录里程(km)", N(3)),
+        col("Adjusted km", "调整里程(km)", N(3)),
+        col("Adjustment reason", "调整原因", T),
+        col("Paid km", "计费里程(km)", N(3)),
+        col("Outside hours km", "工作时间外里程(km)", N(3)),
+        col("Visits", "拜访", T),
+        col("Start", "起点", T),
+        col("End", "终点", T),
+        col("Trips", "行程数", N(0)),
+        col("Coverage %", "轨迹覆盖率%", N(1)),
+        col("Anti-cheat", "防作弊", T),
+        col("Amount", "金额", M),
+        col("Not paid because", "不计原因", T),
+    ];
+    let lines = e
+        .lines
+        .iter()
+        .map(|l| {
+            vec![
+                Cell::Text(who(&l.employee).0),
+                Cell::Text(l.date.to_string()),
+                Cell::Text(super::claim_views::word(&l.kind)),
+                Cell::Text(super::claim_views::word(&l.vehicle)),
+                Cell::Text(l.plate.clone().unwrap_or_default()),
+                km(l.recorded_m.0),
+                l.adjusted_m.map_or(Cell::Empty, |m| km(m.0)),
+                Cell::Text(l.adjustment_reason.clone().unwrap_or_default()),
+                km(l.paid_m.0),
+                km(l.outside_m.0),
+                Cell::Text(l.visits.join(" → ")),
+                Cell::Text(l.start_place.clone().unwrap_or_default()),
+                Cell::Text(l.end_place.clone().unwrap_or_default()),
+                Cell::Decimal(i64::from(l.trips), 0),
+                Cell::Decimal(i64::from(l.coverage.percent_tenths()), 1),
+                Cell::Text(
+                    l.anti_cheat
+                        .map(|v| v.as_str().to_owned())
+                        .unwrap_or_default(),
+                ),
+                money(l.amount.minor),
+                Cell::Text(
+                    l.zero_reason
+                        .as_ref()
+                        .map(super::claim_views::word)
+                        .unwrap_or_default(),
+                ),
+            ]
+        })
+        .collect();
+    let expense_cols = vec![
+        col("Name", "姓名", T),
+        col("Date", "日期", T),
+        col("Category", "类别", T),
+        col("Amount", "金额", M),
+        col("Receipt photo", "票据照片", T),
+    ];
+    let expenses = e
+        .expenses
+        .iter()
+        .map(|x| {
+            vec![
+                Cell::Text(who(&x.employee).0),
+                Cell::Text(x.date.to_string()),
+                Cell::Text(super::claim_views::word(&x.category)),
+                money(x.amount.minor),
+                Cell::Text(x.receipt_photo.map(|p| p.0.to_string()).unwrap_or_default()),
+            ]
+        })
+        .collect();
+    vec![
+        SheetData {
+            name: t("Summary", "汇总").to_owned(),
+            columns: summary_cols,
+            rows: summary,
+        },
+        SheetData {
+            name: t("Lines", "里程明细").to_owned(),
+            columns: line_cols,
+            rows: lines,
+        },
+        SheetData {
+            name: t("Expenses", "费用明细").to_owned(),
+            columns: expense_cols,
+            rows: expenses,
+        },
+    ]
+}
+
+/// The summary as CSV: one row per rep, then the total; amounts as exact decimals.
+pub fn csv_rows(x: &Exported, zh: bool) -> (Vec<&'static str>, Vec<Vec<String>>) {
+    let e = &x.export;
+    let headers = if zh {
+        vec![
+            "姓名",
+            "工号",
+            "部门",
+            "工作日",
+            "计费天数",
+            "计费里程(km)",
+            "里程金额",
+            "其他费用",
+            "合计",
+            "币种",
+        ]
+    } else {
+        vec![
+            "name",
+            "employee_no",
+            "department",
+            "working_days",
+            "paid_days",
+            "paid_km",
+            "mileage",
+            "expenses",
+            "total",
+            "currency",
+        ]
+    };
+    let money = |m: claims::Money| m.to_decimal_string();
+    let mut rows: Vec<Vec<String>> = e
+        .summary
+        .iter()
+        .map(|r| {
+            let (name, no, dept) = x.people.get(&r.employee).cloned().unwrap_or_default();
+            vec![
+                name,
+                no,
+                dept,
+                r.working_days.to_string(),
+                r.paid_days.to_string(),
+                format!("{}.{:03}", r.paid_m.0 / 1000, r.paid_m.0 % 1000),
+                money(r.mileage),
+                money(r.expenses),
+                money(r.total),
+                e.currency.to_string(),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        if zh { "合计" } else { "total" }.to_owned(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        money(e.mileage),
+        money(e.expenses_total),
+        money(e.total),
+        e.currency.to_string(),
+    ]);
+    (headers, rows)
+}

@@ -1,0 +1,442 @@
+//! Mileage claims end to end on both engines: day summaries → draft → adjust → expense
+//! (receipt reuse flagged) → submit (frozen) → approve → payout → export read back to the
+//! fen; a rate change mid-month; a late fix that moves a draft but not a submitted claim;
+//! role scoping and another tenant's ids; idempotent retries.
+
+use crate::harness::{TestApp, assert_error, both_backends};
+use crate::visits::camera_photo;
+use calamine::{Data, Reader, Xlsx};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+const SHOP: (f64, f64) = (31.2304, 121.4737);
+
+/// Stores a day summary as the `track_day` job would: `work_km` inside working hours,
+/// `total_km` in all.
+async fn day(
+    app: &TestApp,
+    tenant: domain::TenantId,
+    rep: &str,
+    date: &str,
+    work_km: f64,
+    total_km: f64,
+) {
+    let summary = json!({
+        "date": date, "mileage_m": total_km * 1000.0, "work_mileage_m": work_km * 1000.0,
+        "stops": [{"start": format!("{date}T09:00:00+08:00"), "end": format!("{date}T09:30:00+08:00"),
+                   "lat": SHOP.0, "lon": SHOP.1, "duration_s": 1800.0, "radius_m": 20.0}],
+        "trips": [{"start": format!("{date}T09:30:00+08:00"), "end": format!("{date}T10:00:00+08:00"),
+                   "distance_m": work_km * 1000.0}],
+        "gaps": [], "first_fix": format!("{date}T09:00:00+08:00"), "last_fix": format!("{date}T18:00:00+08:00"),
+        "fixes_kept": 100, "fixes_rejected": 0,
+    });
+    app.store
+        .save_day(
+            tenant,
+            domain::EmployeeId(rep.parse().unwrap()),
+            date,
+            &storage::StoredDay {
+                summary_json: summary.to_string(),
+                mileage_m: total_km * 1000.0,
+                work_mileage_m: work_km * 1000.0,
+                computed_ms: 0,
+            },
+        )
+        .await
+        .unwrap();
+}
+
+fn line<'a>(claim: &'a Value, date: &str) -> &'a Value {
+    claim["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["date"] == date)
+        .unwrap_or_else(|| panic!("no line {date} in {claim}"))
+}
+
+fn rates_body(table: Uuid) -> Value {
+    json!({"tables": [{"id": table, "versions": [
+        {"version": 1, "effective_from": "2026-01-01", "tiers": [{"rate": 80}]},
+        {"version": 2, "effective_from": "2026-09-02", "tiers": [{"rate": 100}]},
+    ]}]})
+}
+
+both_backends!(a_month_from_day_summaries_to_an_exported_payout);
+
+async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
+    let t = app.tenant("acme").await;
+    let east = app.department(&t.admin, "East", Some(&t.root_dept)).await;
+    let west = app.department(&t.admin, "West", Some(&t.root_dept)).await;
+    let rep = app.employee(&t.admin, &east, "rep1", "field").await;
+    let other_rep = app.employee(&t.admin, &west, "rep2", "field").await;
+    app.employee(&t.admin, &east, "mgr", "manager").await;
+    app.employee(&t.admin, &west, "wmgr", "manager").await;
+    app.employee(&t.admin, &t.root_dept, "fin", "finance").await;
+    app.set_start_date(&t.admin, &rep, "2026-01-01").await;
+    let rep_t = app.token("acme", "rep1").await;
+    let rep2_t = app.token("acme", "rep2").await;
+    let mgr = app.token("acme", "mgr").await;
+    let wmgr = app.token("acme", "wmgr").await;
+    let fin = app.token("acme", "fin").await;
+
+    // Vehicles and rates: a rep may not set either; a manager sets their rep's vehicle.
+    let vehicles =
+        json!({"items": [{"from": "2026-01-01", "kind": "private_car", "plate": "沪A·12345"}]});
+    let path = format!("/api/v1/employees/{rep}/vehicles");
+    let (s, _) = app.put(&rep_t, &path, vehicles.clone()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = app.put(&wmgr, &path, vehicles.clone()).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, b) = app.put(&mgr, &path, vehicles).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (s, b) = app.get(&rep_t, &path).await;
+    assert_eq!(
+        (s, b["items"][0]["kind"].clone()),
+        (StatusCode::OK, json!("private_car")),
+        "{b}"
+    );
+    let table = Uuid::now_v7();
+    let (s, _) = app
+        .put(&mgr, "/api/v1/mileage-rates", rates_body(table))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let bad = json!({"tables": [{"id": table, "versions": [
+        {"version": 1, "effective_from": "2026-01-01", "tiers": [{"up_to": 5000, "rate": 80}]}]}]});
+    let (s, b) = app.put(&fin, "/api/v1/mileage-rates", bad).await;
+    let e = assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "bad_rate");
+    assert_eq!(e["fields"][0]["field"], "tables[0].versions[0]", "{b}");
+    let (s, b) = app
+        .put(&fin, "/api/v1/mileage-rates", rates_body(table))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    // Stored versions are immutable.
+    let mut changed = rates_body(table);
+    changed["tables"][0]["versions"][1]["tiers"][0]["rate"] = json!(90);
+    let (s, b) = app.put(&fin, "/api/v1/mileage-rates", changed).await;
+    let e = assert_error(s, &b, StatusCode::CONFLICT, "rate_version_immutable");
+    assert_eq!(e["fields"][0]["field"], "tables[0].versions[1]", "{b}");
+
+    // Three working days of September 2026 (Tue–Thu) and a Saturday with mileage.
+    day(app, t.id, &rep, "2026-09-01", 10.0, 12.5).await;
+    day(app, t.id, &rep, "2026-09-02", 20.0, 20.0).await;
+    day(app, t.id, &rep, "2026-09-03", 5.0, 5.0).await;
+    day(app, t.id, &rep, "2026-09-05", 40.0, 40.0).await;
+
+    // The rep creates their own draft; asking again answers the same claim.
+    let (s, draft) = app
+        .post(&rep_t, "/api/v1/claims", json!({"period": "2026-09"}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{draft}");
+    let id = draft["id"].as_str().unwrap().to_owned();
+    let (s, again) = app
+        .post(&rep_t, "/api/v1/claims", json!({"period": "2026-09"}))
+        .await;
+    assert_eq!((s, again["id"].clone()), (StatusCode::OK, json!(id)));
+    // Another rep cannot create one for them; a bad period names the field.
+    let (s, b) = app
+        .post(
+            &rep2_t,
+            "/api/v1/claims",
+            json!({"employee_id": rep, "period": "2026-09"}),
+        )
+        .await;
+    let e = assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_eq!(e["fields"][0]["field"], "employee_id");
+    let (s, b) = app
+        .post(&rep_t, "/api/v1/claims", json!({"period": "2026-13"}))
+        .await;
+    let e = assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "bad_period");
+    assert_eq!(e["fields"][0]["field"], "period");
+
+    // Each day at the version in force: 10 km × 0.80, 20 km × 1.00, 5 km × 1.00.
+    assert_eq!(draft["lines"].as_array().unwrap().len(), 30, "{draft}");
+    let l1 = line(&draft, "2026-09-01");
+    assert_eq!(
+        (l1["amount_minor"].clone(), l1["rate"]["version"].clone()),
+        (json!(800), json!(1))
+    );
+    assert_eq!(
+        (l1["working_m"].clone(), l1["outside_m"].clone()),
+        (json!(10_000), json!(2_500))
+    );
+    assert_eq!(
+        (l1["plate"].clone(), l1["trips"].clone()),
+        (json!("沪A·12345"), json!(1))
+    );
+    assert_eq!(line(&draft, "2026-09-02")["rate"]["version"], 2);
+    let sat = line(&draft, "2026-09-05");
+    assert_eq!(
+        (sat["kind"].clone(), sat["amount_minor"].clone()),
+        (json!("day_off"), json!(0))
+    );
+    assert_eq!(draft["total_minor"], 800 + 2000 + 500, "{draft}");
+
+    // A late fix moves the draft.
+    day(app, t.id, &rep, "2026-09-01", 12.0, 14.0).await;
+    let (_, d) = app.get(&rep_t, &format!("/api/v1/claims/{id}")).await;
+    assert_eq!(d["total_minor"], 960 + 2000 + 500, "{d}");
+
+    // Adjust a day: the recorded figure stays beside the adjusted one.
+    let adjust = format!("/api/v1/claims/{id}/lines/2026-09-03/adjust");
+    let (s, b) = app
+        .post(&rep_t, &adjust, json!({"meters": 7000, "reason": ""}))
+        .await;
+    let e = assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "bad_text");
+    assert_eq!(e["fields"][0]["field"], "reason", "{b}");
+    let (s, b) = app
+        .post(
+            &rep_t,
+            &format!("/api/v1/claims/{id}/lines/2026-09-05/adjust"),
+            json!({"meters": 1000, "reason": "x"}),
+        )
+        .await;
+    assert_error(
+        s,
+        &b,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "adjustment_not_on_working_day",
+    );
+    let (s, d) = app
+        .post(
+            &rep_t,
+            &adjust,
+            json!({"meters": 7000, "reason": "detour to the depot"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    let l3 = line(&d, "2026-09-03");
+    assert_eq!(
+        (
+            l3["working_m"].clone(),
+            l3["adjusted_m"].clone(),
+            l3["amount_minor"].clone()
+        ),
+        (json!(5000), json!(7000), json!(700)),
+        "{l3}"
+    );
+    assert!(l3["flags"].as_array().unwrap().contains(&json!("adjusted")));
+
+    // Expenses: the receipt photo's reuse is flagged; a retried id stores one row.
+    let at = chrono::Utc::now() - chrono::Duration::minutes(5);
+    let (s, photo) = app
+        .upload(&rep_t, "/api/v1/photos",
+            json!({"id": Uuid::now_v7(), "t": at.to_rfc3339(), "lat": SHOP.0, "lon": SHOP.1, "capture": "camera"}),
+            camera_photo(21, &at.format("%Y:%m:%d %H:%M:%S").to_string(), SHOP))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{photo}");
+    let expenses = format!("/api/v1/claims/{id}/expenses");
+    let first = json!({"id": Uuid::now_v7(), "category": "toll", "amount_minor": 1500, "date": "2026-09-02",
+                       "photo_id": photo["id"]});
+    let (a, b) = tokio::join!(
+        app.post(&rep_t, &expenses, first.clone()),
+        app.post(&rep_t, &expenses, first.clone())
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::CREATED],
+        "{} {}",
+        a.1,
+        b.1
+    );
+    assert_eq!(a.1["duplicate_of"], Value::Null);
+    let mut changed = first.clone();
+    changed["amount_minor"] = json!(1600);
+    let (s, b) = app.post(&rep_t, &expenses, changed).await;
+    assert_error(s, &b, StatusCode::CONFLICT, "id_reused");
+    let second = json!({"id": Uuid::now_v7(), "category": "parking", "amount_minor": 1500, "date": "2026-09-03",
+                        "photo_id": photo["id"]});
+    let (s, dup) = app.post(&rep_t, &expenses, second).await;
+    assert_eq!(s, StatusCode::CREATED, "{dup}");
+    assert_eq!(dup["duplicate_of"], first["id"], "{dup}");
+    let (s, b) = app
+        .post(&rep_t, &expenses, json!({"id": Uuid::now_v7(), "category": "fuel", "amount_minor": 0, "date": "2026-09-02"}))
+        .await;
+    let e = assert_error(
+        s,
+        &b,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "amount_not_positive",
+    );
+    assert_eq!(e["fields"][0]["field"], "amount_minor");
+
+    // Scoping: the rep, their manager and finance read it; others answer 404.
+    for token in [&rep2_t, &wmgr] {
+        let (s, _) = app.get(token, &format!("/api/v1/claims/{id}")).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+    let (s, list) = app.get(&fin, "/api/v1/claims?period=2026-09").await;
+    assert_eq!(
+        (s, list["items"].as_array().map(Vec::len)),
+        (StatusCode::OK, Some(1)),
+        "{list}"
+    );
+    let (_, list) = app.get(&wmgr, "/api/v1/claims?period=2026-09").await;
+    assert_eq!(list["items"], json!([]), "{list}");
+    let (_, list) = app.get(&rep2_t, "/api/v1/claims").await;
+    assert_eq!(list["items"], json!([]));
+    let other = app.tenant("other").await;
+    let (s, _) = app.get(&other.admin, &format!("/api/v1/claims/{id}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = app
+        .post(
+            &other.admin,
+            &format!("/api/v1/claims/{id}/submit"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, b) = app
+        .post(&fin, &format!("/api/v1/claims/{id}/submit"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
+    let (s, b) = app
+        .post(
+            &mgr,
+            &format!("/api/v1/claims/{id}/decision"),
+            json!({"decision": "approved"}),
+        )
+        .await;
+    assert_error(s, &b, StatusCode::CONFLICT, "claim_not_submitted");
+
+    // Submit: frozen. Mileage 960 + 2000 + 700, expenses 3000.
+    let (s, sub) = app
+        .post(&rep_t, &format!("/api/v1/claims/{id}/submit"), json!({}))
+        .await;
+    assert_eq!(
+        (s, sub["status"].clone()),
+        (StatusCode::OK, json!("submitted")),
+        "{sub}"
+    );
+    assert_eq!(sub["total_minor"], 3660 + 3000, "{sub}");
+    assert_eq!(sub["diff"]["lines"], json!([]), "{sub}");
+    let (s, b) = app
+        .post(&rep_t, &adjust, json!({"meters": 9000, "reason": "more"}))
+        .await;
+    assert_error(s, &b, StatusCode::CONFLICT, "claim_not_editable");
+    // A late fix shows as a difference, never as a change.
+    day(app, t.id, &rep, "2026-09-02", 30.0, 30.0).await;
+    let (_, now) = app.get(&fin, &format!("/api/v1/claims/{id}")).await;
+    assert_eq!(now["total_minor"], 6660, "{now}");
+    assert_eq!(line(&now, "2026-09-02")["amount_minor"], 2000);
+    assert_eq!(now["diff"]["lines"][0]["date"], "2026-09-02", "{now}");
+    assert_eq!(now["diff"]["total_after"]["minor"], 6660 + 1000, "{now}");
+
+    // Decision: not the rep, not finance, not another department's manager.
+    let decision = format!("/api/v1/claims/{id}/decision");
+    let (s, _) = app
+        .post(&rep_t, &decision, json!({"decision": "approved"}))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = app
+        .post(&fin, &decision, json!({"decision": "approved"}))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = app
+        .post(&wmgr, &decision, json!({"decision": "approved"}))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, ok) = app
+        .post(
+            &mgr,
+            &decision,
+            json!({"decision": "approved", "comment": "fine"}),
+        )
+        .await;
+    assert_eq!(
+        (s, ok["status"].clone()),
+        (StatusCode::OK, json!("approved")),
+        "{ok}"
+    );
+    let (s, b) = app
+        .post(&mgr, &decision, json!({"decision": "rejected"}))
+        .await;
+    assert_error(s, &b, StatusCode::CONFLICT, "already_decided");
+
+    // A draft is not payable; the payout is finance's, idempotent, all or nothing.
+    let (_, draft2) = app
+        .post(
+            &t.admin,
+            "/api/v1/claims",
+            json!({"employee_id": other_rep, "period": "2026-09"}),
+        )
+        .await;
+    let pay = json!({"id": Uuid::now_v7(), "reference": "BANK-2026-09-001", "claim_ids": [id, draft2["id"]]});
+    let (s, b) = app.post(&fin, "/api/v1/payouts", pay).await;
+    let e = assert_error(s, &b, StatusCode::CONFLICT, "claim_not_approved");
+    assert_eq!(e["fields"][0]["field"], "claim_ids[1]");
+    let pay = json!({"id": Uuid::now_v7(), "reference": "BANK-2026-09-001", "claim_ids": [id]});
+    let (s, _) = app.post(&mgr, "/api/v1/payouts", pay.clone()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, p) = app.post(&fin, "/api/v1/payouts", pay.clone()).await;
+    assert_eq!(
+        (s, p["total_minor"].clone()),
+        (StatusCode::CREATED, json!(6660)),
+        "{p}"
+    );
+    let (s, _) = app.post(&fin, "/api/v1/payouts", pay).await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, paid) = app.get(&rep_t, &format!("/api/v1/claims/{id}")).await;
+    assert_eq!(paid["status"], "paid", "{paid}");
+
+    // The export, read back: totals equal the claim's to the fen.
+    let pid = p["id"].as_str().unwrap();
+    let (s, bytes) = app
+        .bytes(
+            &fin,
+            &format!("/api/v1/payouts/{pid}/export?format=xlsx&lang=zh-CN"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(book.sheet_names(), ["汇总", "里程明细", "费用明细"]);
+    let fen = |d: &Data| match d {
+        Data::Float(f) => (f * 100.0).round() as i64,
+        Data::Int(i) => i * 100,
+        other => panic!("not a number: {other:?}"),
+    };
+    let summary: Vec<Vec<Data>> = book
+        .worksheet_range("汇总")
+        .unwrap()
+        .rows()
+        .map(<[Data]>::to_vec)
+        .collect();
+    assert_eq!(summary[1][0], Data::String("rep1 name".into()));
+    assert_eq!(fen(&summary[1][12]), 6660);
+    assert_eq!(fen(&summary[2][12]), 6660, "the total row");
+    let lines: Vec<Vec<Data>> = book
+        .worksheet_range("里程明细")
+        .unwrap()
+        .rows()
+        .map(<[Data]>::to_vec)
+        .collect();
+    let mileage: i64 = lines[1..].iter().map(|r| fen(&r[16])).sum();
+    assert_eq!(mileage, 3660);
+    let expenses: Vec<Vec<Data>> = book
+        .worksheet_range("费用明细")
+        .unwrap()
+        .rows()
+        .map(<[Data]>::to_vec)
+        .collect();
+    assert_eq!(expenses[1..].iter().map(|r| fen(&r[3])).sum::<i64>(), 3000);
+    let (s, csv) = app
+        .bytes(&fin, &format!("/api/v1/payouts/{pid}/export?format=csv"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&csv).contains("66.60"));
+    let (s, j) = app
+        .get(&fin, &format!("/api/v1/payouts/{pid}/export?format=json"))
+        .await;
+    assert_eq!(
+        (s, j["total"]["minor"].clone()),
+        (StatusCode::OK, json!(6660)),
+        "{j}"
+    );
+    let (s, _) = app
+        .get(&other.admin, &format!("/api/v1/payouts/{pid}/export"))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}

@@ -240,6 +240,7 @@ const READY = {
   attendance: '[data-testid=team-grid], [data-testid=team-attendance] [role=alert], [data-testid=team-attendance] p.muted',
   mileage: '[data-testid=mileage], [data-testid=mileage-page] [role=alert], [data-testid=mileage-page] p.muted',
   requests: '[data-testid=requests], [data-testid=requests-page] p.muted',
+  integrity: '[data-testid=integrity-days], [data-testid=integrity-empty], [data-testid=integrity-queue] [role=alert]',
   forms: '[data-testid=forms-list] li[data-form]',
   rules: '[data-testid=tracking-rule]',
   people: '[data-testid=employees] tbody tr',
@@ -277,8 +278,8 @@ for (const lang of LANGS) {
       await consoleSignIn(page, people[role].username);
       const nav = await page.$$eval('.topbar nav a', (as) => as.map((a) => a.dataset.testid.replace('nav-', '')));
       const expected = {
-        admin: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'requests', 'forms', 'rules', 'people', 'jobs', 'audit'],
-        manager: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'requests', 'forms', 'rules', 'people'],
+        admin: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'requests', 'integrity', 'forms', 'rules', 'people', 'jobs', 'audit'],
+        manager: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'requests', 'integrity', 'forms', 'rules', 'people'],
         finance: ['attendance', 'mileage', 'people'],
       }[role];
       assert.deepEqual(nav, expected, `${role} sees exactly its sections`);
@@ -343,7 +344,7 @@ for (const lang of LANGS) {
     await page.fill('input[name=password]', PASSWORD);
     await page.click('button[type=submit]');
     await page.waitForSelector('[data-testid=attendance]');
-    for (const screen of ['home', 'plan', 'customers', 'visit', 'leave', 'outbox']) {
+    for (const screen of ['home', 'plan', 'customers', 'visit', 'leave', 'checks', 'outbox']) {
       await page.goto(`${BASE}/app/#/${screen}`);
       await page.waitForFunction(() => document.body.innerText.trim().length > 0);
       await judge(page, problems, lang, `${lang}-app-${screen}`, report);

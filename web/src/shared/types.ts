@@ -109,3 +109,14 @@ export type ReportInput = S['ReportInput'];
 export type LeaveInput = S['LeaveInput'];
 export type FixInput = S['FixInput'];
 export type LocationBatch = S['LocationBatch'];
+
+// The anti-cheat centre.
+export type {
+  IntegrityAppeal,
+  IntegrityDayDetail,
+  IntegrityDayItem,
+  IntegrityDayPage,
+  IntegrityReview,
+  IntegritySettings,
+} from './integrityTypes';
+export type PhotoView = S['PhotoView'];

@@ -227,7 +227,7 @@ function Queue() {
                   <LevelPill level={d.level} />
                 </td>
                 <td class="num">{fmtScore(d.score)}</td>
-                <td class="reason-labels">{joinLabels([...new Set(d.reason_codes)].map(reasonLabel))}</td>
+                <td class="reason-labels">{joinLabels([...new Set(d.reasons)].map(reasonLabel))}</td>
                 <td>
                   <StatusPill status={d.status} />
                 </td>

@@ -1,25 +1,33 @@
 // One rep-day in the anti-cheat centre: the verdict and its reasons in words (what each
-// means, what was measured, who else is involved), the track on the map with the
-// check-ins, their shops and distances, and each reason's evidence drawn (evidenceMap.ts)
-// — a reused photo beside its original, a replayed day's track beside today's. Below, the
-// rep's appeal if any and the review: confirm or dismiss with a note, once per verdict.
+// means, what was measured, who else is involved), the day on the map — every stored fix
+// as a faint dot, the track, the shops' stored pins and the check-ins joined to them —
+// with each reason's evidence drawn on top (evidenceMap.ts); a reused photo beside its
+// original and a replayed day's track beside this one's. Below, the rep's appeal if any
+// and the review: confirm or dismiss with a note, once per verdict version.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../shared/api';
 import { errorText } from '../shared/errors';
+import { distanceM } from '../shared/geo';
 import { fmtDate, fmtDateTime, fmtDistance, fmtTime, t } from '../shared/i18n';
-import { fmtScore, reasonExplain, reasonFacts, reasonLabel, type ReasonLike } from '../shared/integrity';
+import { fmtScore, reasonExplain, reasonFacts, reasonLabel } from '../shared/integrity';
+import type { MessageKey } from '../shared/messages';
 import { createMap, L, type OutfieldMap } from '../shared/map';
-import type { DayTrack, IntegrityDayDetail, IntegrityReview, Visit, VisitPage } from '../shared/types';
+import type { DayTrack, IntegrityDayDetail, IntegrityReason, IntegrityReview } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { useDirectory } from './directory';
 import { drawEvidence, EVIDENCE_COLOURS, type EvidenceContext } from './evidenceMap';
 import { LevelPill, StatusPill } from './Integrity';
-import { useRole, useSelf } from './roles';
 import { api } from './session';
 
 const TRACK = '#2563eb';
+const FIX = '#64748b';
 const CHECKIN = '#047857';
 const SHOP = '#92400e';
+
+type Action = IntegrityDayDetail['day']['actions'][number];
+
+/** The API's links are absolute paths; the client adds `/api/v1` itself. */
+const apiPath = (url: string) => url.replace(/^\/api\/v1/, '');
 
 export function IntegrityDay({ employeeId, date }: { employeeId: string; date: string }) {
   useLang();
@@ -27,14 +35,12 @@ export function IntegrityDay({ employeeId, date }: { employeeId: string; date: s
   const [day, setDay] = useState<IntegrityDayDetail | null>(null);
   const [track, setTrack] = useState<DayTrack | null>(null);
   const [trackError, setTrackError] = useState(false);
-  const [visits, setVisits] = useState<Visit[]>([]);
   const [error, setError] = useState('');
   const [focus, setFocus] = useState<number | null>(null);
   const el = useRef<HTMLDivElement>(null);
   const mapRef = useRef<OutfieldMap | null>(null);
   const base = useRef<L.LayerGroup | null>(null);
   const evidence = useRef<L.LayerGroup | null>(null);
-  const drawnRef = useRef<[number, number][][]>([]);
 
   const load = () =>
     api.get<IntegrityDayDetail>(`/integrity/days/${employeeId}/${date}`).then(setDay, (e) => setError(errorText(e)));
@@ -43,15 +49,17 @@ export function IntegrityDay({ employeeId, date }: { employeeId: string; date: s
     setDay(null);
     setTrack(null);
     setTrackError(false);
-    setVisits([]);
     setError('');
     setFocus(null);
     void load();
-    api.get<DayTrack>(`/employees/${employeeId}/track`, { date }).then(setTrack, () => setTrackError(true));
-    api
-      .get<VisitPage>('/visits', { employee_id: employeeId, from: date, to: date, limit: 200 })
-      .then((p) => setVisits(p.items), () => setVisits([]));
   }, [employeeId, date]);
+
+  // The simplified track and its stops come from the day's replay.
+  const trackUrl = day?.day.track_url;
+  useEffect(() => {
+    if (!trackUrl) return;
+    api.get<DayTrack>(apiPath(trackUrl)).then(setTrack, () => setTrackError(true));
+  }, [trackUrl]);
 
   useEffect(() => {
     const m = createMap(el.current!);
@@ -61,99 +69,108 @@ export function IntegrityDay({ employeeId, date }: { employeeId: string; date: s
     return () => m.map.remove();
   }, []);
 
-  /** The shops of the day's check-ins and the ones the verdict names, with positions. */
-  const pins = useMemo(() => {
-    const out = new Map<string, { id: string; name: string; lat: number; lon: number }>();
-    for (const c of day?.customers ?? [])
-      if (c.lat != null && c.lon != null) out.set(c.id, { id: c.id, name: c.name, lat: c.lat, lon: c.lon });
-    for (const v of visits) {
-      const c = dir?.customers.get(v.customer_id);
-      if (!out.has(v.customer_id) && c?.location)
-        out.set(v.customer_id, { id: c.id, name: c.name, lat: c.location.lat, lon: c.location.lon });
-    }
-    return [...out.values()];
-  }, [day, visits, dir]);
+  const name = (id: string | null | undefined): string =>
+    !id ? '' : (day?.people.find((p) => p.id === id)?.name ?? dir?.employeeName(id) ?? '');
+
+  const pins = useMemo(
+    () =>
+      (day?.day.customers ?? []).flatMap((c) =>
+        c.lat != null && c.lon != null ? [{ id: c.id, name: c.name, lat: c.lat, lon: c.lon }] : [],
+      ),
+    [day],
+  );
 
   const ctx: EvidenceContext = useMemo(() => {
     const actions = new Map<string, { lat: number; lon: number; t: string }>();
-    for (const a of day?.actions ?? []) if (a.lat != null && a.lon != null) actions.set(a.id, { lat: a.lat, lon: a.lon, t: a.t });
-    for (const v of visits) {
-      const c = v.check_in;
-      if (c.lat != null && c.lon != null && !actions.has(v.id)) actions.set(v.id, { lat: c.lat, lon: c.lon, t: c.t });
-    }
+    for (const a of day?.day.actions ?? []) if (a.lat != null && a.lon != null) actions.set(a.id, { lat: a.lat, lon: a.lon, t: a.t });
     return { actions, pins };
-  }, [day, visits, pins]);
+  }, [day, pins]);
 
-  // The day underneath: track, stops, shops and check-ins joined to their shop.
+  /** A check-in's shop and how far from its stored pin it was made. */
+  const shopOf = (a: Action) => {
+    const shop = a.customer_id ? day?.day.customers.find((c) => c.id === a.customer_id) : undefined;
+    const d =
+      shop && shop.lat != null && shop.lon != null && a.lat != null && a.lon != null
+        ? distanceM(shop.lat, shop.lon, a.lat, a.lon)
+        : null;
+    return { shop, d };
+  };
+
+  const actionLine = (a: Action) => {
+    const time = fmtTime(a.t);
+    const kind = t(`integrity.action.${a.kind}` as MessageKey);
+    if (a.kind !== 'check_in' && a.kind !== 'check_out') return `${time} · ${kind}`;
+    const { shop, d } = shopOf(a);
+    const customer = shop?.name ?? t('visit.customer');
+    return d === null
+      ? t('integrity.checkin_line_nofix', { time, kind, customer })
+      : t('integrity.checkin_line', { time, kind, customer, distance: fmtDistance(d) });
+  };
+
+  // The day underneath: every fix, the track, the shops' pins and the actions.
   useEffect(() => {
     const m = mapRef.current;
     const g = base.current;
-    if (!m || !g) return;
+    if (!m || !g || !day) return;
     g.clearLayers();
-    const all: [number, number][] = [];
-    if (track && track.polyline.length > 1) {
+    const canvas = L.canvas({ padding: 0.2 });
+    for (const f of day.day.fixes)
+      L.circleMarker(m.toMap(f.lat, f.lon), { renderer: canvas, radius: 2, stroke: false, fillColor: FIX, fillOpacity: 0.5 }).addTo(g);
+    if (track && track.polyline.length > 1)
       L.polyline(
         track.polyline.map(([lat, lon]) => m.toMap(lat, lon)),
         { color: TRACK, weight: 4, opacity: 0.7, className: 'day-track' },
       ).addTo(g);
-      track.polyline.forEach(([lat, lon]) => all.push([lat, lon]));
-    }
-    for (const p of pins) {
+    for (const p of pins)
       L.circleMarker(m.toMap(p.lat, p.lon), { radius: 6, color: SHOP, weight: 2, fillColor: '#fde68a', fillOpacity: 1, className: 'shop-pin' })
         .bindTooltip(t('integrity.shop_pin', { customer: p.name }))
         .addTo(g);
-    }
-    for (const v of visits) {
-      const c = v.check_in;
-      if (c.lat == null || c.lon == null) continue;
-      const shop = pins.find((p) => p.id === v.customer_id);
-      if (shop)
-        L.polyline([m.toMap(shop.lat, shop.lon), m.toMap(c.lat, c.lon)], { color: CHECKIN, weight: 2, dashArray: '3 5' }).addTo(g);
-      L.circleMarker(m.toMap(c.lat, c.lon), { radius: 6, color: '#fff', weight: 2, fillColor: CHECKIN, fillOpacity: 1, className: 'checkin-marker' })
-        .bindTooltip(checkinLine(v))
+    for (const a of day.day.actions) {
+      if (a.lat == null || a.lon == null) continue;
+      const { shop } = shopOf(a);
+      if (shop && shop.lat != null && shop.lon != null)
+        L.polyline([m.toMap(shop.lat, shop.lon), m.toMap(a.lat, a.lon)], { color: CHECKIN, weight: 2, dashArray: '3 5' }).addTo(g);
+      L.circleMarker(m.toMap(a.lat, a.lon), {
+        radius: 6,
+        color: '#fff',
+        weight: 2,
+        fillColor: a.kind.startsWith('clock') ? '#1e3a8a' : CHECKIN,
+        fillOpacity: 1,
+        className: 'action-marker',
+      })
+        .bindTooltip(actionLine(a))
         .addTo(g);
-      all.push([c.lat, c.lon]);
     }
-    if (focus === null && all.length)
-      m.map.fitBounds(L.latLngBounds(all.map(([a, b]) => m.toMap(a, b))), { padding: [30, 30], animate: false, maxZoom: 16 });
-  }, [track, visits, pins]);
+  }, [day, track, pins]);
 
-  // The evidence of every reason on top; the focused one is fitted into view.
+  // The evidence on top: every reason's, or the one in focus with its labels open. The
+  // view fits what is drawn (with the day's fixes and actions when nothing is in focus).
   useEffect(() => {
     const m = mapRef.current;
     const g = evidence.current;
     if (!m || !g) return;
     g.clearLayers();
-    drawnRef.current = (day?.reasons ?? []).map((r) => drawEvidence(m, g, r as ReasonLike, ctx));
-    fit(focus);
-  }, [day, ctx]);
+    const reasons = day?.reasons ?? [];
+    const drawn = reasons.flatMap((r, i) => (focus === null || focus === i ? drawEvidence(m, g, r, ctx, focus === i) : []));
+    if (focus === null) {
+      day?.day.fixes.forEach((f) => drawn.push([f.lat, f.lon]));
+      ctx.actions.forEach((a) => drawn.push([a.lat, a.lon]));
+    }
+    if (drawn.length)
+      m.map.fitBounds(L.latLngBounds(drawn.map(([a, b]) => m.toMap(a, b))), {
+        padding: [60, 60],
+        animate: false,
+        maxZoom: focus === null ? 16 : 17,
+      });
+  }, [day, ctx, focus]);
 
-  const fit = (i: number | null) => {
-    const m = mapRef.current;
-    const pts = i === null ? [] : (drawnRef.current[i] ?? []);
-    if (!m || pts.length === 0) return;
-    m.map.fitBounds(L.latLngBounds(pts.map(([a, b]) => m.toMap(a, b))), { padding: [60, 60], animate: false, maxZoom: 17 });
-  };
-
-  const showOnMap = (i: number) => {
-    setFocus(i);
-    fit(i);
-  };
-
-  const checkinLine = (v: Visit) => {
-    const customer = dir?.customerName(v.customer_id) ?? '';
-    const time = fmtTime(v.check_in.t);
-    return v.check_in.distance_m == null
-      ? t('integrity.checkin_line_nofix', { time, customer })
-      : t('integrity.checkin_line', { time, customer, distance: fmtDistance(v.check_in.distance_m) });
-  };
-
-  const name = day?.employee_name ?? dir?.employeeName(employeeId) ?? '';
+  const title = day?.employee_name ?? dir?.employeeName(employeeId) ?? '';
+  const actions = (day?.day.actions ?? []).filter((a) => a.kind !== 'check_out');
   return (
     <div class="split integrity-day">
       <aside class="panel integrity-panel" data-testid="integrity-day">
         <div class="panel-head">
-          <h2>{t('integrity.day_title', { name, date: fmtDate(date) })}</h2>
+          <h2>{t('integrity.day_title', { name: title, date: fmtDate(date) })}</h2>
           <a href="#/integrity" data-testid="integrity-back">
             {t('integrity.back')}
           </a>
@@ -179,29 +196,29 @@ export function IntegrityDay({ employeeId, date }: { employeeId: string; date: s
             <ol class="reasons" data-testid="reasons">
               {day.reasons.map((r, i) => (
                 <ReasonCard
-                  reason={r as ReasonLike}
-                  employeeId={employeeId}
-                  date={date}
+                  reason={r}
+                  trackUrl={day.day.track_url}
+                  name={name}
                   focused={focus === i}
-                  onShow={() => showOnMap(i)}
+                  onShow={() => setFocus(focus === i ? null : i)}
                 />
               ))}
             </ol>
             <h3>{t('integrity.checkins')}</h3>
-            {visits.length === 0 ? (
+            {actions.length === 0 ? (
               <p class="muted">{t('integrity.no_checkins')}</p>
             ) : (
-              <ul class="plain checkins" data-testid="integrity-checkins">
-                {visits.map((v) => (
-                  <li data-visit={v.id}>
-                    <a href={`#/visits/${v.id}`}>{checkinLine(v)}</a>
+              <ul class="plain checkins" data-testid="integrity-actions">
+                {actions.map((a) => (
+                  <li data-action={a.id} data-kind={a.kind}>
+                    {a.kind === 'check_in' ? <a href={`#/visits/${a.id}`}>{actionLine(a)}</a> : actionLine(a)}
                   </li>
                 ))}
               </ul>
             )}
             {trackError && <p class="muted small">{t('integrity.track_unavailable')}</p>}
             <Appeal day={day} />
-            <Review day={day} onChanged={setDay} reload={load} />
+            <Review day={day} name={name} onChanged={setDay} reload={load} />
           </>
         )}
       </aside>
@@ -209,7 +226,10 @@ export function IntegrityDay({ employeeId, date }: { employeeId: string; date: s
         <div class="map" ref={el} data-testid="integrity-map" />
         <ul class="legend map-legend">
           <li>
-            <span class="swatch" style={{ background: TRACK }} /> {t('integrity.legend.track')}
+            <span class="swatch" style={{ background: TRACK, borderColor: TRACK }} /> {t('integrity.legend.track')}
+          </li>
+          <li>
+            <span class="swatch round" style={{ background: FIX }} /> {t('integrity.legend.fix')}
           </li>
           <li>
             <span class="swatch round" style={{ background: CHECKIN }} /> {t('integrity.legend.checkin')}
@@ -217,24 +237,36 @@ export function IntegrityDay({ employeeId, date }: { employeeId: string; date: s
           <li>
             <span class="swatch round" style={{ background: '#fde68a', borderColor: SHOP }} /> {t('integrity.legend.shop')}
           </li>
-          {[...new Set((day?.reasons ?? []).map((r) => r.code))].map((c) => (
+          {[...new Set((day?.reasons ?? []).filter((_, i) => focus === null || focus === i).map((r) => r.code))].map((c) => (
             <li>
               <span class="swatch dashed" style={{ borderColor: EVIDENCE_COLOURS[c] ?? '#dc2626' }} /> {reasonLabel(c)}
             </li>
           ))}
+          {focus !== null && (
+            <li>
+              <button class="link small" onClick={() => setFocus(null)} data-testid="show-all">
+                {t('integrity.show_all')}
+              </button>
+            </li>
+          )}
         </ul>
       </div>
     </div>
   );
 }
 
-function ReasonCard(props: { reason: ReasonLike; employeeId: string; date: string; focused: boolean; onShow: () => void }) {
-  const dir = useDirectory();
+function ReasonCard(props: {
+  reason: IntegrityReason;
+  trackUrl: string;
+  name: (id: string | null | undefined) => string;
+  focused: boolean;
+  onShow: () => void;
+}) {
   const { reason } = props;
-  const e = reason.evidence ?? {};
+  const e = reason.evidence;
   const facts = reasonFacts(reason);
-  const other = e.other_employee ? dir?.employeeName(e.other_employee) : null;
-  const drawable = (e.points?.length ?? 0) > 0 || (e.actions?.length ?? 0) > 0;
+  const other = props.name(e.other_employee_id);
+  const drawable = e.points.length > 0 || e.action_ids.length > 0;
   return (
     <li class={`reason${props.focused ? ' focused' : ''}`} data-reason={reason.code}>
       <div class="reason-head">
@@ -251,9 +283,13 @@ function ReasonCard(props: { reason: ReasonLike; employeeId: string; date: strin
         </ul>
       )}
       {other && <p class="small">{t('integrity.other_person', { name: other })}</p>}
-      {(e.photos?.length ?? 0) > 0 && <PhotoPairs photos={e.photos ?? []} originals={e.matched_photos ?? []} />}
-      {reason.code === 'replayed_track' && e.matched_day && (
-        <ReplayPair employeeId={props.employeeId} date={props.date} original={e.matched_day} />
+      {e.photo_ids.length > 0 && <PhotoPairs photos={e.photo_ids} originals={e.matched_photo_ids} />}
+      {e.matched_day && (
+        <ReplayPair
+          trackUrl={props.trackUrl}
+          original={e.matched_day}
+          otherName={e.matched_day.employee_id === e.other_employee_id ? other : ''}
+        />
       )}
       {drawable && (
         <button class="link small" onClick={props.onShow} data-testid="show-on-map">
@@ -293,7 +329,7 @@ function Thumb({ id, caption }: { id: string; caption: string }) {
     return () => made && URL.revokeObjectURL(made);
   }, [id]);
   return (
-    <figure class="thumb-fig" data-photo={id}>
+    <figure class="thumb-fig" data-photo={id} data-loaded={url ? 'yes' : 'no'}>
       {url ? <img src={url} alt={caption} /> : <div class="thumb-missing">{failed ? t('integrity.photo.unavailable') : '…'}</div>}
       <figcaption class="muted small">{caption}</figcaption>
     </figure>
@@ -301,9 +337,8 @@ function Thumb({ id, caption }: { id: string; caption: string }) {
 }
 
 /** This day's track beside the earlier day it repeats, on two small maps at one scale. */
-function ReplayPair(props: { employeeId: string; date: string; original: { employee: string; date: string } }) {
-  const dir = useDirectory();
-  const { employeeId, date, original } = props;
+function ReplayPair(props: { trackUrl: string; original: { employee_id: string; date: string; track_url: string }; otherName: string }) {
+  const { trackUrl, original } = props;
   const left = useRef<HTMLDivElement>(null);
   const right = useRef<HTMLDivElement>(null);
   const [tracks, setTracks] = useState<[DayTrack | null, DayTrack | null] | null>(null);
@@ -311,44 +346,42 @@ function ReplayPair(props: { employeeId: string; date: string; original: { emplo
   useEffect(() => {
     let live = true;
     Promise.all([
-      api.get<DayTrack>(`/employees/${employeeId}/track`, { date }).catch(() => null),
-      api.get<DayTrack>(`/employees/${original.employee}/track`, { date: original.date }).catch(() => null),
+      api.get<DayTrack>(apiPath(trackUrl)).catch(() => null),
+      api.get<DayTrack>(apiPath(original.track_url)).catch(() => null),
     ]).then((x) => live && setTracks(x));
     return () => {
       live = false;
     };
-  }, [employeeId, date, original.employee, original.date]);
+  }, [trackUrl, original.track_url]);
 
   useEffect(() => {
     if (!tracks) return;
+    const lines: (L.Polyline | null)[] = [];
     const maps = [left.current, right.current].map((el, k) => {
       const m = createMap(el!);
+      m.map.zoomControl.remove();
       const tr = tracks[k];
       const colour = k === 0 ? TRACK : EVIDENCE_COLOURS.replayed_track;
+      let line: L.Polyline | null = null;
       if (tr && tr.polyline.length > 1) {
-        const line = L.polyline(
+        line = L.polyline(
           tr.polyline.map(([lat, lon]) => m.toMap(lat, lon)),
           { color: colour, weight: 3, className: k === 0 ? 'replay-today' : 'replay-original' },
         ).addTo(m.map);
         tr.stops.forEach((s) => L.circleMarker(m.toMap(s.lat, s.lon), { radius: 4, color: colour }).addTo(m.map));
-        m.map.fitBounds(line.getBounds(), { padding: [10, 10], animate: false });
       }
+      lines.push(line);
       return m;
     });
-    // One view for both, so the shapes compare at a glance.
-    const b = maps.map((m) => {
-      const layers: L.LatLngBounds[] = [];
-      m.map.eachLayer((l) => {
-        if (l instanceof L.Polyline) layers.push(l.getBounds());
-      });
-      return layers[0];
-    });
-    const union = b[0] && b[1] ? b[0].extend(b[1]) : (b[0] ?? b[1]);
-    if (union) maps.forEach((m) => m.map.fitBounds(union, { padding: [10, 10], animate: false }));
+    // One view for both, so the two shapes compare at a glance.
+    const bounds = lines.flatMap((l) => (l ? [l.getBounds()] : []));
+    if (bounds.length) {
+      const union = bounds.reduce((a, b) => L.latLngBounds(a.getSouthWest(), a.getNorthEast()).extend(b));
+      maps.forEach((m) => m.map.fitBounds(union, { padding: [10, 10], animate: false }));
+    }
     return () => maps.forEach((m) => m.map.remove());
   }, [tracks]);
 
-  const otherName = original.employee !== employeeId ? dir?.employeeName(original.employee) : null;
   return (
     <div class="replay-pair" data-testid="replay-pair">
       <figure>
@@ -358,8 +391,8 @@ function ReplayPair(props: { employeeId: string; date: string; original: { emplo
       <figure>
         <div class="mini-map" ref={right} />
         <figcaption class="small">
-          {otherName
-            ? t('integrity.replay.original', { name: otherName, date: fmtDate(original.date) })
+          {props.otherName
+            ? t('integrity.replay.original', { name: props.otherName, date: fmtDate(original.date) })
             : t('integrity.replay.original_self', { date: fmtDate(original.date) })}
         </figcaption>
       </figure>
@@ -378,9 +411,11 @@ function Appeal({ day }: { day: IntegrityDayDetail }) {
       ) : (
         <>
           <p class="muted small">{t('integrity.appeal.by_rep', { time: fmtDateTime(a.at) })}</p>
-          <blockquote class="appeal-text">{a.text}</blockquote>
-          {(a.photo_ids?.length ?? 0) > 0 && (
-            <div class="photo-pairs">
+          <blockquote class="appeal-text" data-testid="appeal-text">
+            {a.text}
+          </blockquote>
+          {a.photo_ids.length > 0 && (
+            <div class="photo-pair">
               {a.photo_ids.map((p) => (
                 <Thumb id={p} caption={t('integrity.appeal.photos')} />
               ))}
@@ -392,19 +427,18 @@ function Appeal({ day }: { day: IntegrityDayDetail }) {
   );
 }
 
-function Review(props: { day: IntegrityDayDetail; onChanged: (d: IntegrityDayDetail) => void; reload: () => void }) {
-  const dir = useDirectory();
-  const role = useRole();
-  const self = useSelf();
+function Review(props: {
+  day: IntegrityDayDetail;
+  name: (id: string | null | undefined) => string;
+  onChanged: (d: IntegrityDayDetail) => void;
+  reload: () => void;
+}) {
   const { day } = props;
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const [notice, setNotice] = useState('');
   const r = day.review;
-  const current = r && r.revision === day.revision;
-  const own = day.employee_id === self;
-  const mayReview = (role === 'admin' || role === 'manager') && !own && !current;
 
   const decide = async (decision: 'confirmed' | 'dismissed') => {
     if (!note.trim()) {
@@ -415,7 +449,7 @@ function Review(props: { day: IntegrityDayDetail; onChanged: (d: IntegrityDayDet
     setError('');
     setNotice('');
     try {
-      const body: IntegrityReview = { decision, note: note.trim(), revision: day.revision };
+      const body: IntegrityReview = { decision, note: note.trim() };
       const after = await api.post<IntegrityDayDetail>(`/integrity/days/${day.employee_id}/${day.date}/review`, body);
       props.onChanged(after);
       setNote('');
@@ -438,23 +472,23 @@ function Review(props: { day: IntegrityDayDetail; onChanged: (d: IntegrityDayDet
           <p>
             {t('integrity.review.done', {
               decision: t(r.decision === 'confirmed' ? 'integrity.status.confirmed' : 'integrity.status.dismissed'),
-              name: r.by_name ?? dir?.employeeName(r.by) ?? '',
+              name: props.name(r.reviewer_id),
               time: fmtDateTime(r.at),
             })}
           </p>
           {r.note && <blockquote class="review-note">{r.note}</blockquote>}
-          {!current && <p class="muted small">{t('integrity.review.stale')}</p>}
+          {r.version !== day.version && <p class="muted small">{t('integrity.review.stale')}</p>}
         </div>
       )}
-      {own && <p class="muted">{t('integrity.review.self')}</p>}
-      {mayReview && (
+      {!r && !day.may_review && day.level !== 'clean' && <p class="muted">{t('integrity.review.self')}</p>}
+      {day.may_review && (
         <div class="stack-form">
           <label>
             {t('integrity.review.note')}
             <textarea
               rows={3}
               name="note"
-              maxLength={2000}
+              maxLength={1000}
               value={note}
               data-testid="review-note"
               onInput={(e) => setNote(e.currentTarget.value)}

@@ -8,11 +8,12 @@ import { errorText, problemText } from '../shared/errors';
 import { t } from '../shared/i18n';
 import type { MessageKey } from '../shared/messages';
 import { DEFAULT_WEIGHTS, fmtScore, levelLabel, REASON_CODES, reasonLabel } from '../shared/integrity';
-import type { IntegritySettings as Settings } from '../shared/types';
+import type { IntegritySettings as Settings, IntegritySettingsInput as SettingsInput } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { api } from './session';
 
 interface Draft {
+  defaults: Record<string, number>;
   weights: Record<string, string>;
   review_at: string;
   likely_at: string;
@@ -27,6 +28,7 @@ function toDraft(s: Settings): Draft {
   const weights: Record<string, string> = {};
   for (const [code, w] of Object.entries(s.weights ?? {})) if (typeof w === 'number') weights[code] = String(w);
   return {
+    defaults: s.default_weights ?? {},
     weights,
     review_at: String(s.review_at),
     likely_at: String(s.likely_at),
@@ -42,7 +44,7 @@ const number = (s: string): number | null => {
 };
 
 /** The problems of a draft by field path (the server's names), or the settings to send. */
-export function validate(d: Draft): { problems: Record<string, MessageKey>; body: Settings | null } {
+export function validate(d: Draft): { problems: Record<string, MessageKey>; body: SettingsInput | null } {
   const problems: Record<string, MessageKey> = {};
   const weights: Record<string, number> = {};
   for (const code of REASON_CODES) {
@@ -54,16 +56,17 @@ export function validate(d: Draft): { problems: Record<string, MessageKey>; body
   }
   const review = number(d.review_at);
   const likely = number(d.likely_at);
-  if (review === null || review <= 0) problems.review_at = 'integrity.settings.bad_threshold';
-  if (likely === null || likely <= 0) problems.likely_at = 'integrity.settings.bad_threshold';
-  else if (review !== null && review > 0 && likely <= review) problems.likely_at = 'integrity.settings.bad_order';
+  const threshold = (x: number | null) => x !== null && x >= 0.1 && x <= 100;
+  if (!threshold(review)) problems.review_at = 'integrity.settings.bad_threshold';
+  if (!threshold(likely)) problems.likely_at = 'integrity.settings.bad_threshold';
+  else if (threshold(review) && likely! < review!) problems.likely_at = 'integrity.settings.bad_order';
   const days = number(d.appeal_days);
-  if (days === null || !Number.isInteger(days) || days < 0 || days > 365) problems.appeal_days = 'integrity.settings.bad_days';
+  if (days === null || !Number.isInteger(days) || days < 0 || days > 90) problems.appeal_days = 'integrity.settings.bad_days';
   const devices = d.shared_devices
     .split('\n')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (devices.some((x) => x.length > 200)) problems.shared_devices = 'integrity.settings.bad_device';
+  if (devices.some((x) => x.length > 100) || devices.length > 500) problems.shared_devices = 'integrity.settings.bad_device';
   if (Object.keys(problems).length) return { problems, body: null };
   return {
     problems,
@@ -74,7 +77,7 @@ export function validate(d: Draft): { problems: Record<string, MessageKey>; body
       notify: NOTIFY_LEVELS.filter((l) => d.notify.has(l)),
       shared_devices: [...new Set(devices)],
       appeal_days: days!,
-    } as Settings,
+    },
   };
 }
 
@@ -207,11 +210,11 @@ export function IntegritySettings() {
                 <input
                   name={`weight-${code}`}
                   inputMode="decimal"
-                  placeholder={fmtScore(DEFAULT_WEIGHTS[code])}
+                  placeholder={fmtScore(draft.defaults[code] ?? DEFAULT_WEIGHTS[code])}
                   value={draft.weights[code] ?? ''}
                   onInput={(e) => edit({ weights: { ...draft.weights, [code]: e.currentTarget.value } })}
                 />
-                <span class="muted small">{t('integrity.settings.default', { weight: fmtScore(DEFAULT_WEIGHTS[code]) })}</span>
+                <span class="muted small">{t('integrity.settings.default', { weight: fmtScore(draft.defaults[code] ?? DEFAULT_WEIGHTS[code]) })}</span>
                 {problem(`weights.${code}`)}
               </label>
             ))}

@@ -7,7 +7,7 @@
 // it can be found (and tested) by its kind.
 import { distanceM } from '../shared/geo';
 import { fmtDistance, fmtTime, t } from '../shared/i18n';
-import { type EvidencePoint, pointTime, type ReasonLike } from '../shared/integrity';
+import { type EvidencePoint, fmtNear, pointMs, pointTime, type ReasonLike } from '../shared/integrity';
 import { L, type OutfieldMap } from '../shared/map';
 
 /** What the day view knows beside the evidence. */
@@ -50,26 +50,30 @@ export function drawEvidence(
   group: L.LayerGroup,
   reason: ReasonLike,
   ctx: EvidenceContext,
+  /** Labels stay open (one reason in focus) instead of showing on hover. */
+  labelled = false,
 ): [number, number][] {
   const e = reason.evidence ?? {};
   const code = reason.code;
   const colour = EVIDENCE_COLOURS[code] ?? '#dc2626';
   const cls = `evidence evidence-${code}`;
-  const points = [...(e.points ?? [])].sort((a, b) => a.t_ms - b.t_ms);
+  const points = [...(e.points ?? [])].sort((a, b) => pointMs(a) - pointMs(b));
   const drawn: [number, number][] = [];
   const at = (p: { lat: number; lon: number }) => {
     drawn.push([p.lat, p.lon]);
     return m.toMap(p.lat, p.lon);
   };
-  const dot = (p: EvidencePoint | { lat: number; lon: number }, tip: string, radius = 7) =>
-    L.circleMarker(at(p), { radius, color: colour, weight: 3, fillColor: '#fff', fillOpacity: 0.9, className: cls })
-      .bindTooltip(tip)
+  // Rings are hollow where what lies underneath matters (the shop's pin under a pin drop).
+  const fill = code === 'pin_drop' ? 0 : 0.9;
+  const dot = (p: EvidencePoint | { lat: number; lon: number }, tip: string, radius = 7, label = false) =>
+    L.circleMarker(at(p), { radius, color: colour, weight: 3, fillColor: '#fff', fillOpacity: fill, className: cls })
+      .bindTooltip(tip, labelled && label ? { permanent: true, direction: 'right', className: 'evidence-label' } : {})
       .addTo(group);
-  const leg = (a: { lat: number; lon: number }, b: { lat: number; lon: number }, tip: string) =>
+  const leg = (a: { lat: number; lon: number }, b: { lat: number; lon: number }, tip: string, label = false) =>
     L.polyline([at(a), at(b)], { color: colour, weight: 4, dashArray: '8 8', className: cls })
-      .bindTooltip(tip, { sticky: true })
+      .bindTooltip(tip, labelled && label ? { permanent: true, direction: 'center', className: 'evidence-label' } : { sticky: true })
       .addTo(group);
-  const actionPoints = [...(e.actions ?? [])].flatMap((id) => {
+  const actionPoints = [...(e.action_ids ?? [])].flatMap((id) => {
     const a = ctx.actions.get(id);
     return a ? [a] : [];
   });
@@ -82,12 +86,16 @@ export function drawEvidence(
         const p = points[i];
         if (!isAction(p)) continue;
         const sides = [points.slice(0, i).reverse().find((q) => !isAction(q)), points.slice(i + 1).find((q) => !isAction(q))];
+        let nearest = Infinity;
         for (const s of sides) {
           if (!s) continue;
-          leg(s, p, t('integrity.map.teleport', { distance: fmtDistance(distanceM(s.lat, s.lon, p.lat, p.lon)) }));
-          dot(s, t('integrity.map.point', { time: pointTime(s) }), 5);
+          const d = distanceM(s.lat, s.lon, p.lat, p.lon);
+          nearest = Math.min(nearest, d);
+          leg(s, p, t('integrity.map.teleport', { distance: fmtDistance(d) }));
+          dot(s, t('integrity.map.point', { time: pointTime(s) }), 5, true);
         }
-        dot(p, `${t('integrity.legend.checkin')} ${pointTime(p)}`, 9);
+        const away = Number.isFinite(nearest) ? ` · ${t('integrity.map.teleport', { distance: fmtDistance(nearest) })}` : '';
+        dot(p, `${t('integrity.legend.checkin')} ${pointTime(p)}${away}`, 9, true);
       }
       // Without the actions' places, the points in time order still show the jump.
       if (!points.some(isAction)) drawJumps(points, 0);
@@ -102,16 +110,20 @@ export function drawEvidence(
         const a = points[i];
         const b = points[i + 1] ?? a;
         L.circleMarker(at(a), { radius: 14, color: colour, weight: 4, fillColor: colour, fillOpacity: 0.25, className: cls })
-          .bindTooltip(t('integrity.map.frozen', { from: pointTime(a), to: pointTime(b) }))
+          .bindTooltip(
+            t('integrity.map.frozen', { from: pointTime(a), to: pointTime(b) }),
+            labelled ? { permanent: true, direction: 'right', className: 'evidence-label' } : {},
+          )
           .addTo(group);
       }
       break;
     }
     case 'pin_drop':
+      // The check-in sits on the pin: a ring around the shop's point says which and how close.
       for (const p of points) {
         const pin = nearestPin(p, ctx);
-        if (pin) leg(pin, p, `${pin.name}: ${fmtDistance(distanceM(pin.lat, pin.lon, p.lat, p.lon))}`);
-        dot(p, t('integrity.map.on_pin', { time: pointTime(p) }), 9);
+        const near = pin ? ` · ${pin.name} · ${fmtNear(distanceM(pin.lat, pin.lon, p.lat, p.lon))}` : '';
+        dot(p, t('integrity.map.on_pin', { time: pointTime(p) }) + near, 11, true);
       }
       break;
     case 'replayed_track':
@@ -129,8 +141,8 @@ export function drawEvidence(
       for (let i = 0; i + 1 < points.length; i += 2) {
         const [a, b] = [points[i], points[i + 1]];
         leg(a, b, t('integrity.fact.gap', { from: pointTime(a), to: pointTime(b) }));
-        dot(a, t('integrity.map.gap', { time: pointTime(a) }));
-        dot(b, t('integrity.map.gap', { time: pointTime(b) }));
+        dot(a, t('integrity.map.gap', { time: pointTime(a) }), 7, true);
+        dot(b, t('integrity.map.gap', { time: pointTime(b) }), 7, true);
       }
       break;
     case 'clock_tampered':
@@ -148,13 +160,17 @@ export function drawEvidence(
     if (!points.some((p) => same(a, p))) dot(a, `${t('integrity.legend.checkin')} ${fmtTime(a.t)}`, 9);
   return drawn;
 
+  // The legs between consecutive points faster than `minMps`; all of them when none is
+  // (the crate judged the jumps with the positions' accuracies, which may say otherwise).
   function drawJumps(ps: EvidencePoint[], minMps: number) {
+    const fast = (a: EvidencePoint, b: EvidencePoint) =>
+      distanceM(a.lat, a.lon, b.lat, b.lon) / Math.max(1, (pointMs(b) - pointMs(a)) / 1000) >= minMps;
+    const any = ps.some((p, i) => i > 0 && fast(ps[i - 1], p));
     for (let i = 1; i < ps.length; i++) {
       const [a, b] = [ps[i - 1], ps[i]];
       const d = distanceM(a.lat, a.lon, b.lat, b.lon);
-      const s = Math.max(1, (b.t_ms - a.t_ms) / 1000);
-      if (d / s < minMps) continue;
-      leg(a, b, t('integrity.map.jump', { distance: fmtDistance(d) }));
+      if (any && !fast(a, b)) continue;
+      leg(a, b, t('integrity.map.jump', { distance: fmtDistance(d) }), true);
       dot(a, t('integrity.map.point', { time: pointTime(a) }), 5);
       dot(b, t('integrity.map.point', { time: pointTime(b) }), 5);
     }

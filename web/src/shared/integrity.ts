@@ -53,22 +53,22 @@ export const DEFAULT_WEIGHTS: Record<ReasonCode, number> = {
 export const LEVELS = ['clean', 'review', 'likely_cheat'] as const;
 export const STATUSES = ['open', 'appealed', 'confirmed', 'dismissed'] as const;
 
-/** A point of the evidence: a fix or an action's position, `t_ms` in epoch milliseconds. */
+/** A point of the evidence: a fix or an action's position, `t` an RFC 3339 instant. */
 export interface EvidencePoint {
-  t_ms: number;
+  t: string;
   lat: number;
   lon: number;
   accuracy_m?: number | null;
 }
 
-/** What a reason rests on, as the crate writes it; every part may be missing. */
+/** What a reason rests on (the API's `ReasonEvidence`); every part may be empty. */
 export interface EvidenceLike {
   points?: EvidencePoint[] | null;
-  actions?: string[] | null;
-  photos?: string[] | null;
-  matched_photos?: string[] | null;
-  other_employee?: string | null;
-  matched_day?: { employee: string; date: string } | null;
+  action_ids?: string[] | null;
+  photo_ids?: string[] | null;
+  matched_photo_ids?: string[] | null;
+  other_employee_id?: string | null;
+  matched_day?: { employee_id: string; date: string; track_url?: string } | null;
   figures?: Record<string, number> | null;
 }
 
@@ -76,6 +76,11 @@ export interface ReasonLike {
   code: string;
   weight: number;
   evidence?: EvidenceLike | null;
+}
+
+/** Milliseconds of an evidence point's instant, for ordering and speeds. */
+export function pointMs(p: EvidencePoint): number {
+  return Date.parse(p.t);
 }
 
 const key = (prefix: string, code: string): string => `integrity.${prefix}.${KNOWN.has(code) ? code : 'other'}`;
@@ -102,9 +107,15 @@ export function statusLabel(status: string): string {
   return tOr(`integrity.status.${status}`, t('integrity.status.open'));
 }
 
-/** A score or weight: "2.5" / "2.5". */
+/** A score or weight with one decimal: "2.0", "16.5". */
 export function fmtScore(n: number): string {
-  return fmtNumber(n, 1);
+  return new Intl.NumberFormat(currentLang(), { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(n);
+}
+
+/** A distance that may be tiny (a check-in on the pin): "0.4 m" below 10 m, else as usual. */
+export function fmtNear(m: number): string {
+  if (m >= 10) return fmtDistance(m);
+  return new Intl.NumberFormat(currentLang(), { style: 'unit', unit: 'meter', maximumFractionDigits: 1 }).format(m);
 }
 
 /** A share (0–1) as "42%". */
@@ -123,7 +134,7 @@ export function fmtSpeed(mps: number): string {
 
 /** The time of an evidence point in the tenant's zone. */
 export function pointTime(p: EvidencePoint): string {
-  return fmtTime(new Date(p.t_ms));
+  return fmtTime(p.t);
 }
 
 const SYNTHETIC_SIGNS = [
@@ -146,12 +157,12 @@ export function reasonFacts(reason: ReasonLike): string[] {
   switch (reason.code) {
     case 'mock_location':
       if (n('mock_fixes') > 0) say('integrity.fact.mock_fixes', { n: fmtNumber(n('mock_fixes')) });
-      if (e.actions?.length) say('integrity.fact.actions', { n: fmtNumber(e.actions.length) });
+      if (e.action_ids?.length) say('integrity.fact.actions', { n: fmtNumber(e.action_ids.length) });
       break;
     case 'rooted':
     case 'emulator':
     case 'developer_mode':
-      if (e.actions?.length) say('integrity.fact.actions', { n: fmtNumber(e.actions.length) });
+      if (e.action_ids?.length) say('integrity.fact.actions', { n: fmtNumber(e.action_ids.length) });
       break;
     case 'impossible_speed':
       if (has('speed_mps') || has('distance_m'))
@@ -160,7 +171,7 @@ export function reasonFacts(reason: ReasonLike): string[] {
       break;
     case 'teleport':
       say('integrity.fact.teleport', {
-        n: fmtNumber(n('count') || e.actions?.length || 1),
+        n: fmtNumber(n('count') || e.action_ids?.length || 1),
         distance: fmtDistance(n('distance_m')),
       });
       break;
@@ -176,7 +187,7 @@ export function reasonFacts(reason: ReasonLike): string[] {
       say('integrity.fact.pin_drop', {
         n: fmtNumber(n('on_pin')),
         share: fmtShare(n('share')),
-        distance: fmtDistance(n('distance_m')),
+        distance: fmtNear(n('distance_m')),
       });
       break;
     case 'replayed_track':
@@ -199,7 +210,7 @@ export function reasonFacts(reason: ReasonLike): string[] {
       break;
     case 'photo_reused':
       say('integrity.fact.photo_reused', {
-        n: fmtNumber(n('count') || e.photos?.length || 1),
+        n: fmtNumber(n('count') || e.photo_ids?.length || 1),
         identical: fmtNumber(n('identical')),
       });
       break;
@@ -215,7 +226,7 @@ export function reasonFacts(reason: ReasonLike): string[] {
       break;
     }
     case 'check_in_without_track':
-      say('integrity.fact.no_track', { n: fmtNumber(n('count') || e.actions?.length || 1) });
+      say('integrity.fact.no_track', { n: fmtNumber(n('count') || e.action_ids?.length || 1) });
       break;
   }
   return out;

@@ -112,11 +112,12 @@ export type LocationBatch = S['LocationBatch'];
 
 // The anti-cheat centre.
 export type {
-  IntegrityAppeal,
-  IntegrityDayDetail,
+  AppealInput as IntegrityAppeal,
   IntegrityDayItem,
   IntegrityDayPage,
-  IntegrityReview,
-  IntegritySettings,
+  IntegrityDayView as IntegrityDayDetail,
+  IntegritySettingsInput,
+  IntegritySettingsView as IntegritySettings,
+  ReasonView as IntegrityReason,
+  ReviewInput as IntegrityReview,
 } from './integrityTypes';
-export type PhotoView = S['PhotoView'];

@@ -8,7 +8,7 @@ import { errorText } from '../../shared/errors';
 import { fmtDate, fmtDateTime, t } from '../../shared/i18n';
 import { uuid, rfc3339 } from '../../shared/ids';
 import { reasonForRep } from '../../shared/integrity';
-import type { IntegrityAppeal, IntegrityDayDetail, IntegrityDayItem, IntegrityDayPage, PhotoMeta, PhotoView } from '../../shared/types';
+import type { IntegrityAppeal, IntegrityDayDetail, IntegrityDayItem, IntegrityDayPage, Photo, PhotoMeta } from '../../shared/types';
 import { useOutbox } from '../hooks';
 import { api } from '../session';
 
@@ -49,7 +49,7 @@ export function ChecksScreen() {
 
 function CheckDay({ item, onChanged }: { item: IntegrityDayItem; onChanged: () => void }) {
   const [open, setOpen] = useState(false);
-  const codes = [...new Set(item.reason_codes)];
+  const codes = [...new Set(item.reasons)];
   return (
     <li class={`card check-day level-${item.level}`} data-date={item.date} data-status={item.status}>
       <div class="row between">
@@ -68,7 +68,7 @@ function CheckDay({ item, onChanged }: { item: IntegrityDayItem; onChanged: () =
       </p>
       {!open ? (
         <button class="link" onClick={() => setOpen(true)} data-testid="check-open">
-          {t('integrity.rep.appeal')}
+          {item.status === 'open' ? t('integrity.rep.appeal') : t('integrity.rep.details')}
         </button>
       ) : (
         <AppealForm item={item} onChanged={onChanged} />
@@ -90,14 +90,16 @@ function AppealForm({ item, onChanged }: { item: IntegrityDayItem; onChanged: ()
   }, [item.employee_id, item.date]);
 
   if (!day) return error ? <p class="error">{error}</p> : <p class="muted">{t('loading')}</p>;
-  if (day.appeal)
-    return (
-      <div class="appeal-sent" data-testid="appeal-sent">
-        <p class="muted small">{t('integrity.rep.appeal_sent', { time: fmtDateTime(day.appeal.at) })}</p>
-        <blockquote>{day.appeal.text}</blockquote>
-      </div>
-    );
-  if (!day.appeal_open) return <p class="muted small">{t('integrity.rep.appeal_closed')}</p>;
+  // An appeal of this version of the verdict is final; one of an earlier version is shown
+  // above the form when the verdict changed since.
+  const sent = day.appeal && (
+    <div class="appeal-sent" data-testid="appeal-sent">
+      <p class="muted small">{t('integrity.rep.appeal_sent', { time: fmtDateTime(day.appeal.at) })}</p>
+      <blockquote>{day.appeal.text}</blockquote>
+    </div>
+  );
+  if (!day.may_appeal)
+    return sent || <p class="muted small" data-testid="appeal-closed">{t('integrity.rep.appeal_closed')}</p>;
 
   const send = async (e: Event) => {
     e.preventDefault();
@@ -121,7 +123,8 @@ function AppealForm({ item, onChanged }: { item: IntegrityDayItem; onChanged: ()
 
   return (
     <form class="report appeal-form" onSubmit={send} noValidate data-testid="appeal-form">
-      {day.appeal_until && <p class="muted small">{t('integrity.rep.appeal_until', { date: fmtDate(day.appeal_until) })}</p>}
+      {sent}
+      <p class="muted small">{t('integrity.rep.appeal_until', { date: fmtDateTime(day.appeal_until) })}</p>
       <label>
         {t('integrity.rep.appeal_text')}
         <textarea name="appeal" rows={4} maxLength={2000} value={text} onInput={(e) => setText(e.currentTarget.value)} />
@@ -146,6 +149,6 @@ async function upload(file: File): Promise<string> {
   const fd = new FormData();
   fd.append('meta', JSON.stringify(meta));
   fd.append('file', file, file.name || 'photo.jpg');
-  const saved = await api.post<PhotoView>('/photos', fd);
+  const saved = await api.post<Photo>('/photos', fd);
   return saved.id;
 }

@@ -130,9 +130,16 @@ function AppealForm({ item, onChanged }: { item: IntegrityDayItem; onChanged: ()
         <textarea name="appeal" rows={4} maxLength={2000} value={text} onInput={(e) => setText(e.currentTarget.value)} />
         <span class="muted small">{t('integrity.rep.appeal_help')}</span>
       </label>
-      <label>
-        {t('integrity.rep.appeal_photo')}
-        <input type="file" accept="image/*" name="photo" onChange={(e) => setPhoto(e.currentTarget.files?.[0] ?? null)} />
+      {/* The browser's own file button speaks the browser's language: ours speaks the app's. */}
+      <label class="button file-pick">
+        {photo ? t('integrity.rep.appeal_photo_chosen') : t('integrity.rep.appeal_photo')}
+        <input
+          type="file"
+          accept="image/*"
+          name="photo"
+          class="visually-hidden"
+          onChange={(e) => setPhoto(e.currentTarget.files?.[0] ?? null)}
+        />
       </label>
       {error && <p class="error">{error}</p>}
       <button type="submit" class="primary big" disabled={busy} data-testid="appeal-send">

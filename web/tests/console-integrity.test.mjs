@@ -151,7 +151,7 @@ test('a manager finds the flagged day, sees its evidence and confirms it with a 
   assert.match(await card.innerText(), /签到位置与手机同一时刻的轨迹相距很远/);
   assert.match(await card.locator('[data-testid=reason-facts]').innerText(), /公里/);
   // On the map: the teleport legs, the shop's pin and the check-in.
-  await page.waitForSelector('[data-testid=integrity-map] path.evidence-teleport');
+  await page.waitForSelector('[data-testid=integrity-map] path.evidence-teleport', { state: 'attached' });
   assert.ok((await page.locator('[data-testid=integrity-map] path.evidence-teleport').count()) >= 2, 'legs and rings drawn');
   assert.ok((await page.locator('[data-testid=integrity-map] path.shop-pin').count()) >= 1, "the shop's pin drawn");
   assert.ok((await page.locator('[data-testid=integrity-map] path.action-marker').count()) >= 1, 'the check-in drawn');
@@ -239,8 +239,7 @@ test('the rep reads the verdict in the field app and appeals with a photo', asyn
   assert.equal(stored.appeal.photo_ids.length, 1);
 
   // The same screen in English.
-  await app.evaluate(() => localStorage.setItem('outfield.lang', 'en'));
-  await app.reload();
+  await app.selectOption('[data-testid=lang]', 'en');
   const again = app.locator(`li.check-day[data-date="${date}"][data-status=appealed]`);
   await again.waitFor();
   assert.match(await again.innerText(), /A check-in was made far from where your phone/);
@@ -292,8 +291,7 @@ test('the admin sets the anti-cheat settings: a bad threshold is refused beside 
   await shot(page, 'integrity-settings-en');
 
   // In Chinese too.
-  await page.evaluate(() => localStorage.setItem('outfield.lang', 'zh-CN'));
-  await page.reload();
+  await page.selectOption('[data-testid=lang]', 'zh-CN');
   await page.waitForSelector('[data-testid=settings-save]');
   assert.deepEqual(await judged(page, 'zh-CN'), [], 'the settings read in Chinese');
   await shot(page, 'integrity-settings-zh');

@@ -437,7 +437,7 @@ function Review(props: {
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
-  const [notice, setNotice] = useState('');
+  const [saved, setSaved] = useState(false);
   const r = day.review;
 
   const decide = async (decision: 'confirmed' | 'dismissed') => {
@@ -447,13 +447,13 @@ function Review(props: {
     }
     setBusy(true);
     setError('');
-    setNotice('');
+    setSaved(false);
     try {
       const body: IntegrityReview = { decision, note: note.trim() };
       const after = await api.post<IntegrityDayDetail>(`/integrity/days/${day.employee_id}/${day.date}/review`, body);
       props.onChanged(after);
       setNote('');
-      setNotice(t('integrity.review.saved'));
+      setSaved(true);
     } catch (e) {
       if (e instanceof ApiError && e.status === 409) {
         setError(t('integrity.review.already'));
@@ -510,9 +510,9 @@ function Review(props: {
           {error}
         </p>
       )}
-      {notice && (
+      {saved && (
         <p class="muted" role="status">
-          {notice}
+          {t('integrity.review.saved')}
         </p>
       )}
     </section>

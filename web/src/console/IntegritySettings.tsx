@@ -87,7 +87,8 @@ export function IntegritySettings() {
   const [local, setLocal] = useState<Record<string, MessageKey>>({});
   const [server, setServer] = useState<Record<string, string>>({});
   const [error, setError] = useState('');
-  const [notice, setNotice] = useState('');
+  // Kept as a fact, not as words, so it follows a change of language.
+  const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -103,7 +104,7 @@ export function IntegritySettings() {
 
   const edit = (patch: Partial<Draft>) => {
     setDraft({ ...draft, ...patch });
-    setNotice('');
+    setSaved(false);
   };
   const problem = (field: string) => {
     const text = local[field] ? t(local[field]) : server[field];
@@ -120,13 +121,13 @@ export function IntegritySettings() {
     setLocal(problems);
     setServer({});
     setError('');
-    setNotice('');
+    setSaved(false);
     if (!body) return;
     setBusy(true);
     try {
       const saved = await api.put<Settings>('/integrity/settings', body);
       setDraft(toDraft(saved));
-      setNotice(t('integrity.settings.saved'));
+      setSaved(true);
     } catch (e) {
       if (e instanceof ApiError && e.fields.length) {
         const byField: Record<string, string> = {};
@@ -238,9 +239,9 @@ export function IntegritySettings() {
             {error}
           </p>
         )}
-        {notice && (
+        {saved && (
           <p class="muted" role="status" data-testid="settings-saved">
-            {notice}
+            {t('integrity.settings.saved')}
           </p>
         )}
         <div>

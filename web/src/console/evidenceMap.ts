@@ -92,7 +92,7 @@ export function drawEvidence(
           const d = distanceM(s.lat, s.lon, p.lat, p.lon);
           nearest = Math.min(nearest, d);
           leg(s, p, t('integrity.map.teleport', { distance: fmtDistance(d) }));
-          dot(s, t('integrity.map.point', { time: pointTime(s) }), 5, true);
+          dot(s, t('integrity.map.track_at', { time: pointTime(s) }), 5, true);
         }
         const away = Number.isFinite(nearest) ? ` · ${t('integrity.map.teleport', { distance: fmtDistance(nearest) })}` : '';
         dot(p, `${t('integrity.legend.checkin')} ${pointTime(p)}${away}`, 9, true);

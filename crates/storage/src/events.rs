@@ -30,6 +30,9 @@ pub const EVENT_TYPES: &[&str] = &[
     "request.decided",
     "plan.published",
     "track_day.updated",
+    "integrity.verdict_changed",
+    "integrity.reviewed",
+    "integrity.appealed",
 ];
 
 /// An event to record with a change.

@@ -22,6 +22,7 @@ mod fixes;
 mod forms;
 mod geofences;
 mod idem;
+mod integrity;
 mod jobs;
 mod notify;
 mod photos;
@@ -53,6 +54,10 @@ pub use fixes::{FixBatch, LastFix};
 pub use forms::StoredForm;
 pub use geofences::StoredFence;
 pub use idem::{CreateKind, StoredCreate};
+pub use integrity::{
+    BandPhoto, CustomerPinRow, DayAction, DayRecords, INTEGRITY_DAY_JOB, NewVerdict, ReceivedFix,
+    Refusal, StoredDeviceUse, StoredSignature, StoredVerdict, VerdictFilter, integrity_job,
+};
 pub use jobs::{ClaimedJob, Coalesce, JobCount, JobRecord, NewJob};
 pub use notify::{AnnouncedPosition, LIVE_CHANNEL, Listener};
 pub use photos::StoredPhoto;

@@ -13,7 +13,11 @@ use storage::{ClaimedJob, Store};
 use tokio::sync::Notify;
 
 /// The kinds this server runs.
-pub const KINDS: [&str; 2] = [storage::TRACK_DAY_JOB, scheduled::RETENTION_JOB];
+pub const KINDS: [&str; 3] = [
+    storage::TRACK_DAY_JOB,
+    storage::INTEGRITY_DAY_JOB,
+    scheduled::RETENTION_JOB,
+];
 
 /// How often an idle worker looks for due jobs, and how often it moves schedules on.
 const IDLE_POLL: Duration = Duration::from_secs(1);
@@ -142,6 +146,11 @@ async fn handle(state: &AppState, job: &ClaimedJob) -> Result<(), String> {
         storage::TRACK_DAY_JOB => crate::tracking::days::run_day_job(state, tenant, &job.payload)
             .await
             .map_err(|e| e.message),
+        storage::INTEGRITY_DAY_JOB => {
+            crate::services::integrity_day::run_day_job(state, tenant, &job.payload)
+                .await
+                .map_err(|e| e.message)
+        }
         scheduled::RETENTION_JOB => scheduled::retention(state, tenant).await,
         other => Err(format!("no handler for jobs of kind {other}")),
     }

@@ -7,6 +7,8 @@
 
 pub mod attendance;
 pub mod forms;
+pub mod integrity;
+pub mod integrity_day;
 pub mod me;
 pub mod photos;
 pub mod plan_days;

@@ -5,8 +5,10 @@
 import { fmtSpan } from './flags';
 import { currentLang, fmtDistance, fmtNumber, fmtTime, t, tOr } from './i18n';
 import type { MessageKey } from './messages';
+import type { IntegrityReasonCode as ReasonCode } from './types';
 
-/** Every reason code the integrity crate gives (`ReasonCode`), in the order settings list them. */
+/** Every reason code the server gives (the document's `ReasonCode`), in the order the
+ * settings list them; a code added to the document and not here fails the build. */
 export const REASON_CODES = [
   'mock_location',
   'teleport',
@@ -25,9 +27,13 @@ export const REASON_CODES = [
   'rooted',
   'developer_mode',
   'device_shared',
-] as const;
-export type ReasonCode = (typeof REASON_CODES)[number];
+] as const satisfies readonly ReasonCode[];
 const KNOWN = new Set<string>(REASON_CODES);
+type Unlisted = Exclude<ReasonCode, (typeof REASON_CODES)[number]>;
+/** Compile-time checks: every code listed, and each has its name, meaning and words for the rep. */
+export const EVERY_CODE_LISTED: [Unlisted] extends [never] ? true : never = true;
+type Keys = `integrity.${'reason' | 'explain' | 'rep'}.${ReasonCode}`;
+export const EVERY_CODE_WORDED: [Exclude<Keys, MessageKey>] extends [never] ? true : never = true;
 
 /** The crate's default weights (`ReasonCode::default_weight`), shown beside the settings. */
 export const DEFAULT_WEIGHTS: Record<ReasonCode, number> = {

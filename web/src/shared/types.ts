@@ -111,13 +111,12 @@ export type FixInput = S['FixInput'];
 export type LocationBatch = S['LocationBatch'];
 
 // The anti-cheat centre.
-export type {
-  AppealInput as IntegrityAppeal,
-  IntegrityDayItem,
-  IntegrityDayPage,
-  IntegrityDayView as IntegrityDayDetail,
-  IntegritySettingsInput,
-  IntegritySettingsView as IntegritySettings,
-  ReasonView as IntegrityReason,
-  ReviewInput as IntegrityReview,
-} from './integrityTypes';
+export type IntegrityDayItem = S['IntegrityDayItem'];
+export type IntegrityDayPage = S['IntegrityDayPage'];
+export type IntegrityDayDetail = S['IntegrityDayView'];
+export type IntegrityReason = S['ReasonView'];
+export type IntegrityReasonCode = S['ReasonCode'];
+export type IntegrityReview = S['ReviewInput'];
+export type IntegrityAppeal = S['AppealInput'];
+export type IntegritySettings = S['IntegritySettingsView'];
+export type IntegritySettingsInput = S['IntegritySettingsInput'];

@@ -89,6 +89,7 @@ pub struct DayQuery {
 /// One rep-day's verdict: reasons with their evidence, the review and appeal, and the
 /// day as stored (fixes, actions, the customers' pins, photos) to draw it.
 #[utoipa::path(get, path = "/api/v1/integrity/days/{employee_id}/{date}", tag = "integrity",
+    operation_id = "get_integrity_day",
     params(("employee_id" = EmployeeId, Path, description = "the rep"),
            ("date" = String, Path, format = Date, description = "the rep's local day"), DayQuery),
     responses((status = 200, body = IntegrityDayView), (status = 404, body = ErrorBody)))]
@@ -146,6 +147,7 @@ async fn appeal_day(
 
 /// The tenant's anti-cheat settings in force, with each check's default weight.
 #[utoipa::path(get, path = "/api/v1/integrity/settings", tag = "integrity",
+    operation_id = "get_integrity_settings",
     responses((status = 200, body = IntegritySettingsView)))]
 async fn get_settings(
     State(s): State<AppState>,
@@ -158,6 +160,7 @@ async fn get_settings(
 /// Replaces the tenant's anti-cheat settings (admins only); verdicts computed from then
 /// on use them.
 #[utoipa::path(put, path = "/api/v1/integrity/settings", tag = "integrity",
+    operation_id = "put_integrity_settings",
     request_body = IntegritySettingsInput,
     responses((status = 200, body = IntegritySettingsView)))]
 async fn put_settings(

@@ -22,12 +22,13 @@ pub const INTEGRITY_DAY_JOB: &str = "integrity_day";
 
 /// The `integrity_day` job of a rep's local day (`YYYY-MM-DD`) whose fixes, actions or
 /// photos changed: keyed by person and day so a burst of changes waits once, run when the
-/// day has been quiet for two seconds or at the latest a minute after it was first queued.
+/// day has been quiet for ten seconds or at the latest two minutes after it was first
+/// queued (a rep syncing a day's actions one by one is judged once, not per action).
 pub fn integrity_job(tenant: TenantId, employee: EmployeeId, day: &str) -> NewJob {
     let payload = serde_json::json!({ "employee_id": employee.0, "day": day }).to_string();
     NewJob::new(tenant, INTEGRITY_DAY_JOB, payload)
         .keyed(format!("{}/{day}", employee.0))
-        .debounced(2000, 60_000)
+        .debounced(10_000, 120_000)
 }
 
 /// The trimmed device id in an action's stored device facts (JSON), if it names one.

@@ -232,7 +232,8 @@ pub struct IntegrityDayView {
     #[schema(value_type = crate::openapi::CoordSystemName)]
     pub coord_system: String,
     pub day: DayEvidence,
-    /// Everyone the answer names (the rep, the reviewer, other people of the evidence).
+    /// The people the answer names (the rep, the reviewer, other people of the evidence)
+    /// whom the caller reaches; others are left unnamed.
     pub people: Vec<PersonRef>,
 }
 
@@ -440,12 +441,14 @@ pub async fn day(
     let reach = super::reach(principal, Resource::Tracks, Action::Read)?;
     let date = parse_date("date", date)?.to_string();
     let v = s.store.verdict(tenant, &reach, employee, &date).await?;
-    view(s, principal, v, system).await
+    view(s, principal, &reach, v, system).await
 }
 
+/// The verdict as the caller sees it; people are named only within `reach`.
 async fn view(
     s: &AppState,
     principal: &Principal,
+    reach: &Reach,
     v: StoredVerdict,
     system: CoordSystem,
 ) -> ApiResult<IntegrityDayView> {
@@ -520,11 +523,7 @@ async fn view(
         .collect();
     let mut people = Vec::new();
     for id in named {
-        match s
-            .store
-            .employee(tenant, EmployeeId(id), &Reach::Tenant)
-            .await
-        {
+        match s.store.employee(tenant, EmployeeId(id), reach).await {
             Ok(p) => people.push(PersonRef {
                 id: p.id,
                 name: p.name,
@@ -724,7 +723,7 @@ pub async fn review(
         .await?
         .map_err(refused)?;
     let v = s.store.verdict(tenant, &read, employee, &date).await?;
-    view(s, principal, v, CoordSystem::Wgs84).await
+    view(s, principal, &read, v, CoordSystem::Wgs84).await
 }
 
 /// The rep appeals the current version of their own day's verdict, within the tenant's
@@ -787,7 +786,7 @@ pub async fn appeal(
         .await?
         .map_err(refused)?;
     let v = s.store.verdict(tenant, &read, employee, &date).await?;
-    view(s, principal, v, CoordSystem::Wgs84).await
+    view(s, principal, &read, v, CoordSystem::Wgs84).await
 }
 
 fn settings_view(st: Settings) -> IntegritySettingsView {

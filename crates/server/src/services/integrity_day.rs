@@ -65,7 +65,11 @@ pub async fn recompute(
     date: NaiveDate,
 ) -> ApiResult<(Verdict, i32, bool)> {
     let (day, history, settings) = load(s, tenant, employee, date).await?;
-    let verdict = integrity::assess(&day, &history, &settings);
+    // Milliseconds of CPU in a release build (more in debug): off the async threads, so
+    // requests keep being answered while a worker judges days.
+    let verdict = tokio::task::spawn_blocking(move || integrity::assess(&day, &history, &settings))
+        .await
+        .map_err(ApiError::internal)?;
     let stored = NewVerdict {
         checks_version: verdict.version as i32,
         level: verdict.level.as_str().to_owned(),

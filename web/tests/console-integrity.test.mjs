@@ -93,7 +93,8 @@ before(async () => {
       const d = await admin('GET', `/integrity/days/${rep.id}/${date}`);
       return d.reasons.some((r) => r.code === 'teleport') && d;
     },
-    120_000,
+    // The job waits for the day to be quiet (at most two minutes after the first change).
+    180_000,
     'the teleport verdict',
   );
   userContent = [rep.name, manager.name, shop.name, NOTE, APPEAL, 'front-desk-tablet']

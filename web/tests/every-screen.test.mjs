@@ -11,15 +11,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { BASE, PASSWORD, FORM_ID, call, launch, newContext, shanghaiDate, shot } from './helpers.mjs';
+import { BASE, PASSWORD, FORM_ID, call, launch, newContext, shanghaiDate, shot, textFindings } from './helpers.mjs';
 
 const LANGS = ['zh-CN', 'en'];
 /** Endpoints another branch may not have yet: the screen must degrade, so their 404 is fine. */
 const MAY_BE_MISSING = [/\/api\/v1\/demo\/accounts/, /\/api\/v1\/attendance\/team/, /\/api\/v1\/mileage\/monthly/];
-/** Words allowed on a Chinese screen: brands, formats, units and the language's own name. */
-const ALLOWED_EN = new Set(
-  'Outfield OpenStreetMap Leaflet contributors AMap GCJ Excel CSV xlsx EXIF GPS Root km English'.split(' '),
-);
 
 let browser;
 let admin; // token
@@ -177,23 +173,7 @@ after(async () => {
 });
 
 /** Everything wrong with the visible text of the page, as readable findings. */
-function findings(text, lang) {
-  let rest = text;
-  for (const s of userContent) rest = rest.split(s).join(' ');
-  const out = [];
-  const each = (re, what) => {
-    for (const m of rest.matchAll(re)) out.push(`${what}: ${JSON.stringify(m[0])}`);
-  };
-  each(/\b[a-z]+(\.[a-z_]+)+\b/g, 'message key');
-  each(/\b[a-z]+_[a-z_]+\b/g, 'raw code');
-  each(/\d{4}-\d\d-\d\dT\d\d:\d\d/g, 'ISO timestamp');
-  each(/\b\d{4}-\d\d-\d\d\b/g, 'ISO date');
-  each(/[0-9a-f]{8}-[0-9a-f]{4}-/g, 'UUID');
-  each(/\{"/g, 'JSON');
-  if (lang === 'zh-CN')
-    for (const m of rest.matchAll(/[A-Za-z]{2,}/g)) if (!ALLOWED_EN.has(m[0])) out.push(`English word: ${JSON.stringify(m[0])}`);
-  return [...new Set(out)];
-}
+const findings = (text, lang) => textFindings(text, lang, userContent);
 
 /** A page that records page errors, console errors and API answers that must not happen. */
 async function watched(context, lang) {
@@ -240,6 +220,7 @@ const READY = {
   attendance: '[data-testid=team-grid], [data-testid=team-attendance] [role=alert], [data-testid=team-attendance] p.muted',
   mileage: '[data-testid=mileage], [data-testid=mileage-page] [role=alert], [data-testid=mileage-page] p.muted',
   requests: '[data-testid=requests], [data-testid=requests-page] p.muted',
+  integrity: '[data-testid=integrity-days], [data-testid=integrity-empty], [data-testid=integrity-queue] [role=alert]',
   forms: '[data-testid=forms-list] li[data-form]',
   rules: '[data-testid=tracking-rule]',
   people: '[data-testid=employees] tbody tr',
@@ -277,8 +258,8 @@ for (const lang of LANGS) {
       await consoleSignIn(page, people[role].username);
       const nav = await page.$$eval('.topbar nav a', (as) => as.map((a) => a.dataset.testid.replace('nav-', '')));
       const expected = {
-        admin: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'requests', 'forms', 'rules', 'people', 'jobs', 'audit'],
-        manager: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'requests', 'forms', 'rules', 'people'],
+        admin: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'requests', 'integrity', 'forms', 'rules', 'people', 'jobs', 'audit'],
+        manager: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'requests', 'integrity', 'forms', 'rules', 'people'],
         finance: ['attendance', 'mileage', 'people'],
       }[role];
       assert.deepEqual(nav, expected, `${role} sees exactly its sections`);
@@ -343,7 +324,7 @@ for (const lang of LANGS) {
     await page.fill('input[name=password]', PASSWORD);
     await page.click('button[type=submit]');
     await page.waitForSelector('[data-testid=attendance]');
-    for (const screen of ['home', 'plan', 'customers', 'visit', 'leave', 'outbox']) {
+    for (const screen of ['home', 'plan', 'customers', 'visit', 'leave', 'checks', 'outbox']) {
       await page.goto(`${BASE}/app/#/${screen}`);
       await page.waitForFunction(() => document.body.innerText.trim().length > 0);
       await judge(page, problems, lang, `${lang}-app-${screen}`, report);

@@ -132,3 +132,29 @@ export async function appLogin(page, username) {
   await page.click('button[type=submit]');
   await page.waitForSelector('[data-testid=attendance]');
 }
+
+/** Words allowed on a Chinese screen: brands, formats, units and the language's own name. */
+const ALLOWED_EN = new Set(
+  'Outfield OpenStreetMap Leaflet contributors AMap GCJ Excel CSV xlsx EXIF GPS Root km English'.split(' '),
+);
+
+/** Everything wrong with a screen's visible text in `lang`, as readable findings: message
+ * keys, raw codes, ISO instants and dates, UUIDs, JSON and (in Chinese) English words.
+ * `userContent` (longest first) is what people typed, never judged as UI text. */
+export function textFindings(text, lang, userContent = []) {
+  let rest = text;
+  for (const s of userContent) rest = rest.split(s).join(' ');
+  const out = [];
+  const each = (re, what) => {
+    for (const m of rest.matchAll(re)) out.push(`${what}: ${JSON.stringify(m[0])}`);
+  };
+  each(/\b[a-z]+(\.[a-z_]+)+\b/g, 'message key');
+  each(/\b[a-z]+_[a-z_]+\b/g, 'raw code');
+  each(/\d{4}-\d\d-\d\dT\d\d:\d\d/g, 'ISO timestamp');
+  each(/\b\d{4}-\d\d-\d\d\b/g, 'ISO date');
+  each(/[0-9a-f]{8}-[0-9a-f]{4}-/g, 'UUID');
+  each(/\{"/g, 'JSON');
+  if (lang === 'zh-CN')
+    for (const m of rest.matchAll(/[A-Za-z]{2,}/g)) if (!ALLOWED_EN.has(m[0])) out.push(`English word: ${JSON.stringify(m[0])}`);
+  return [...new Set(out)];
+}

@@ -108,6 +108,7 @@ fn api(config: &Config) -> OpenApiRouter<AppState> {
         .merge(routes::reports::router())
         .merge(routes::forms::router())
         .merge(routes::visits::router())
+        .merge(routes::integrity::router())
         .merge(routes::plans::router())
         .merge(routes::jobs::router())
         .merge(routes::events::router())

@@ -43,6 +43,7 @@ use utoipa::{Modify, OpenApi};
         values::TravelMode,
         values::WatermarkLang,
         values::FixProvider,
+        values::IntegrityLevelFilter,
         CoordSystemName
     ))
 )]

@@ -79,3 +79,22 @@ pub(crate) async fn form(
 ) -> ApiResult<()> {
     found(field, s.store.form(tenant, id, None).await).map(|_| ())
 }
+
+/// A photo taken by a person the caller reaches with `reach`.
+pub(crate) async fn photo(
+    s: &AppState,
+    tenant: TenantId,
+    reach: &Reach,
+    field: impl Into<String>,
+    id: uuid::Uuid,
+) -> ApiResult<storage::StoredPhoto> {
+    let field = field.into();
+    let p = found(field.clone(), s.store.photo(tenant, id).await)?;
+    found(
+        field,
+        s.store
+            .employee(tenant, EmployeeId(p.employee_id), reach)
+            .await,
+    )?;
+    Ok(p)
+}

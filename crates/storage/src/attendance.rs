@@ -142,10 +142,12 @@ impl Store {
     }
 
     /// Stores a punch unless its id exists; returns the stored punch and whether it is new.
+    /// A new punch enqueues the verdict of its local `day` (`YYYY-MM-DD`).
     pub async fn insert_punch(
         &self,
         tenant: TenantId,
         p: &StoredPunch,
+        day: &str,
     ) -> Result<(StoredPunch, bool), StoreError> {
         let created = write_tx!(self, |tx| {
             let created = sqlx::query(
@@ -181,6 +183,15 @@ impl Store {
                 record_event!(
                     tx,
                     &NewEvent::new(tenant, "attendance.punched", p.id, payload)
+                );
+                crate::integrity::integrity_side_writes!(
+                    tx,
+                    tenant,
+                    p.employee,
+                    p.id,
+                    p.t_ms,
+                    p.device_json.as_deref(),
+                    day
                 );
             }
             created

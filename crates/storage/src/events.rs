@@ -33,6 +33,9 @@ pub const EVENT_TYPES: &[&str] = &[
     "claim.submitted",
     "claim.decided",
     "payout.created",
+    "integrity.verdict_changed",
+    "integrity.reviewed",
+    "integrity.appealed",
 ];
 
 /// An event to record with a change.

@@ -25,6 +25,7 @@ mod fixes;
 mod forms;
 mod geofences;
 mod idem;
+mod integrity;
 mod job_batch;
 mod jobs;
 mod notify;
@@ -62,6 +63,10 @@ pub use fixes::{FixBatch, LastFix};
 pub use forms::StoredForm;
 pub use geofences::StoredFence;
 pub use idem::{CreateKind, StoredCreate};
+pub use integrity::{
+    BandPhoto, CustomerPinRow, DayAction, DayRecords, INTEGRITY_DAY_JOB, NewVerdict, ReceivedFix,
+    Refusal, StoredDeviceUse, StoredSignature, StoredVerdict, VerdictFilter, integrity_job,
+};
 pub use jobs::{ClaimedJob, Coalesce, JobCount, JobRecord, NewJob};
 pub use notify::{AnnouncedPosition, LIVE_CHANNEL, Listener};
 pub use payouts::{PayoutRefused, StoredPayout};

@@ -32,21 +32,27 @@ pub struct StoredPhoto {
     pub capture: String,
 }
 
-const COLUMNS: &str = "id, employee_id, visit_id, purpose, t_ms, offset_min, lat, lon, sha256, phash, format, \
+pub(crate) const COLUMNS: &str = "id, employee_id, visit_id, purpose, t_ms, offset_min, lat, lon, sha256, phash, format, \
                        width, height, bytes, exif, flags, digest, received_ms, capture";
 
 impl Store {
     /// Stores a photo record unless its id exists; returns the stored one and whether new.
+    /// A new photo enqueues the verdict of its local `day` (`YYYY-MM-DD`); its
+    /// perceptual hash's bands are indexed for reuse search.
     pub async fn insert_photo(
         &self,
         tenant: TenantId,
         p: &StoredPhoto,
+        day: &str,
     ) -> Result<(StoredPhoto, bool), StoreError> {
-        let n = on_pool!(self, |pool| {
-            sqlx::query(
+        let band = |i| i64::from(crate::integrity::band_of(p.phash as u64, i));
+        let n = write_tx!(self, |tx| {
+            let n = sqlx::query(
                 "INSERT INTO photos (tenant_id, id, employee_id, visit_id, purpose, t_ms, offset_min, lat, lon, sha256,
-                    phash, format, width, height, bytes, exif, flags, digest, received_ms, capture)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+                    phash, format, width, height, bytes, exif, flags, digest, received_ms, capture,
+                    band0, band1, band2, band3)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+                    $21, $22, $23, $24)
                  ON CONFLICT (tenant_id, id) DO NOTHING",
             )
             .bind(tenant.0)
@@ -69,9 +75,18 @@ impl Store {
             .bind(&p.digest)
             .bind(p.received_ms)
             .bind(&p.capture)
-            .execute(pool)
+            .bind(band(0))
+            .bind(band(1))
+            .bind(band(2))
+            .bind(band(3))
+            .execute(&mut *tx)
             .await?
-            .rows_affected()
+            .rows_affected();
+            if n > 0 {
+                let job = crate::integrity::integrity_job(tenant, EmployeeId(p.employee_id), day);
+                crate::jobs::enqueue_job!(tx, &job);
+            }
+            n
         });
         Ok((self.photo(tenant, p.id).await?, n > 0))
     }

@@ -53,3 +53,9 @@ pub(crate) fn customers(sql: &mut Sql, tenant: TenantId, reach: &Reach) {
         }
     }
 }
+
+/// `IN (...)` list of a department and every department below it, for filters by
+/// department (the caller's reach is applied separately).
+pub(crate) fn subtree(sql: &mut Sql, tenant: TenantId, root: uuid::Uuid) {
+    subtree_ids(sql, tenant, root);
+}

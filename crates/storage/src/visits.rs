@@ -56,6 +56,8 @@ pub struct NewProspect {
 pub struct StoredCheckout {
     pub id: Uuid,
     pub fix: ActionFix,
+    /// The device facts the check-out came with (JSON).
+    pub device_json: Option<String>,
     pub judgement_json: String,
     pub flags_json: String,
     pub digest: String,
@@ -117,6 +119,7 @@ struct Row {
     out_judgement: Option<String>,
     out_flags: Option<String>,
     out_digest: Option<String>,
+    out_device: Option<String>,
     report_id: Option<Uuid>,
     report_form_id: Option<Uuid>,
     report_form_version: Option<i32>,
@@ -129,7 +132,7 @@ struct Row {
 const COLUMNS: &str = "v.id, v.employee_id, v.customer_id, v.kind, v.in_t_ms, v.in_offset_min, v.in_lat, v.in_lon, \
      v.in_accuracy_m, v.in_status, v.in_judgement, v.in_flags, v.in_device, v.in_digest, v.in_received_ms, \
      v.out_id, v.out_t_ms, v.out_offset_min, v.out_lat, v.out_lon, v.out_accuracy_m, v.out_judgement, v.out_flags, \
-     v.out_digest, v.report_id, v.report_form_id, v.report_form_version, v.report_answers, v.report_t_ms, v.report_digest, v.flags";
+     v.out_digest, v.out_device, v.report_id, v.report_form_id, v.report_form_version, v.report_answers, v.report_t_ms, v.report_digest, v.flags";
 
 impl From<Row> for VisitRecord {
     fn from(r: Row) -> Self {
@@ -143,6 +146,7 @@ impl From<Row> for VisitRecord {
                     lon: r.out_lon,
                     accuracy_m: r.out_accuracy_m,
                 },
+                device_json: r.out_device,
                 judgement_json: r.out_judgement.unwrap_or_default(),
                 flags_json: r.out_flags.unwrap_or_else(|| "[]".into()),
                 digest: r.out_digest.unwrap_or_default(),
@@ -205,12 +209,14 @@ pub struct VisitFilter {
 
 impl Store {
     /// Stores a check-in (and its prospect customer) unless the id exists; returns the
-    /// stored visit and whether it is new.
+    /// stored visit and whether it is new. A new check-in enqueues the verdict of its
+    /// local `day` (`YYYY-MM-DD`).
     pub async fn check_in(
         &self,
         tenant: TenantId,
         v: &NewCheckin,
         prospect: Option<&NewProspect>,
+        day: &str,
     ) -> Result<(VisitRecord, bool), StoreError> {
         let now = now_ms();
         let created = write_tx!(self, |tx| {
@@ -280,6 +286,15 @@ impl Store {
                     tx,
                     &NewEvent::new(tenant, "visit.checked_in", v.id, payload)
                 );
+                crate::integrity::integrity_side_writes!(
+                    tx,
+                    tenant,
+                    v.employee,
+                    v.id,
+                    v.fix.t_ms,
+                    v.device_json.as_deref(),
+                    day
+                );
             }
             created
         });
@@ -300,17 +315,20 @@ impl Store {
     }
 
     /// Records the check-out unless the visit has one; returns the visit and whether this
-    /// call wrote it.
+    /// call wrote it. A new check-out enqueues the verdict of its local `day`.
     pub async fn check_out(
         &self,
         tenant: TenantId,
         visit: Uuid,
         c: &StoredCheckout,
+        day: &str,
     ) -> Result<(VisitRecord, bool), StoreError> {
+        let now = now_ms();
         let written = write_tx!(self, |tx| {
             let parties: Option<(Uuid, Uuid)> = sqlx::query_as(
                 "UPDATE visits SET out_id = $3, out_t_ms = $4, out_offset_min = $5, out_lat = $6, out_lon = $7,
-                    out_accuracy_m = $8, out_judgement = $9, out_flags = $10, out_digest = $11
+                    out_accuracy_m = $8, out_judgement = $9, out_flags = $10, out_digest = $11,
+                    out_device = $12, out_received_ms = $13
                  WHERE tenant_id = $1 AND id = $2 AND out_id IS NULL
                  RETURNING employee_id, customer_id",
             )
@@ -325,6 +343,8 @@ impl Store {
             .bind(&c.judgement_json)
             .bind(&c.flags_json)
             .bind(&c.digest)
+            .bind(&c.device_json)
+            .bind(now)
             .fetch_optional(&mut *tx)
             .await?;
             if let Some((employee, customer)) = parties {
@@ -335,6 +355,15 @@ impl Store {
                 record_event!(
                     tx,
                     &NewEvent::new(tenant, "visit.checked_out", visit, payload)
+                );
+                crate::integrity::integrity_side_writes!(
+                    tx,
+                    tenant,
+                    EmployeeId(employee),
+                    c.id,
+                    c.fix.t_ms,
+                    c.device_json.as_deref(),
+                    day
                 );
             }
             parties.is_some()

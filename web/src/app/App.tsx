@@ -12,6 +12,7 @@ import { kvGet, kvSet } from './db';
 import { useOutbox } from './hooks';
 import { SignIn } from '../shared/SignIn';
 import { Notes } from './Notes';
+import { ChecksScreen } from './screens/Checks';
 import { CustomerScreen, CustomersScreen } from './screens/Customers';
 import { Home } from './screens/Home';
 import { LeaveScreen } from './screens/Leave';
@@ -88,6 +89,7 @@ export function App() {
         {screen === 'visit' && <VisitScreen />}
         {screen === 'outbox' && <OutboxScreen />}
         {screen === 'leave' && <LeaveScreen me={me} />}
+        {screen === 'checks' && <ChecksScreen />}
       </main>
       <CameraHost />
     </div>

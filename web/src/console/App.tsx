@@ -11,6 +11,7 @@ import { LangSwitch, useLang } from '../shared/ui';
 import { Attendance } from './Attendance';
 import { Audit } from './Audit';
 import { Forms } from './Forms';
+import { Integrity } from './Integrity';
 import { Jobs } from './Jobs';
 import { Customers } from './Customers';
 import { Directory, DirectoryContext } from './directory';
@@ -35,6 +36,7 @@ const NAV: { id: Section; label: MessageKey }[] = [
   { id: 'attendance', label: 'nav.attendance' },
   { id: 'mileage', label: 'nav.mileage' },
   { id: 'requests', label: 'nav.requests' },
+  { id: 'integrity', label: 'nav.integrity' },
   { id: 'forms', label: 'nav.forms' },
   { id: 'rules', label: 'nav.rules' },
   { id: 'people', label: 'nav.people' },
@@ -150,6 +152,7 @@ export function App() {
           {section === 'attendance' && <Attendance view={route[1]} />}
           {section === 'mileage' && <Mileage />}
           {section === 'requests' && <Requests />}
+          {section === 'integrity' && <Integrity route={route} />}
           {section === 'forms' && <Forms />}
           {section === 'rules' && <Rules />}
           {section === 'audit' && <Audit />}

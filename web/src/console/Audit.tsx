@@ -25,6 +25,8 @@ const RESOURCES = [
   'api-keys',
   'devices',
   'audit/settings',
+  'integrity/days',
+  'integrity/settings',
 ];
 
 export function Audit() {

@@ -56,7 +56,7 @@ export function Jobs() {
 
   const subject = (job: Job): string => {
     const p = (job.payload ?? {}) as { employee_id?: string; day?: string };
-    if (job.kind === 'track_day' && p.employee_id && p.day)
+    if ((job.kind === 'track_day' || job.kind === 'integrity_day') && p.employee_id && p.day)
       return `${directory?.employeeName(p.employee_id) ?? t('jobs.kind.other')} · ${fmtDate(p.day)}`;
     return t('jobs.nightly');
   };

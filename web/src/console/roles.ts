@@ -7,6 +7,8 @@
 //   (those writes need Departments/Write, which only an admin holds).
 // - finance: reads people, departments and tracks (attendance, mileage) of everyone;
 //   changes nothing, reads no customers (so no visits detail, plans or forms).
+// - the anti-cheat centre (integrity): admins and managers review the days they reach;
+//   only the admin changes its settings. Finance and reps do not see it.
 // - field: the field app, not the console.
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
@@ -20,6 +22,7 @@ export type Section =
   | 'attendance'
   | 'mileage'
   | 'requests'
+  | 'integrity'
   | 'forms'
   | 'rules'
   | 'people'
@@ -36,8 +39,8 @@ export type Action =
   | 'departments.edit';
 
 const SECTIONS: Record<Role, Section[]> = {
-  admin: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'requests', 'forms', 'rules', 'people', 'jobs', 'audit'],
-  manager: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'requests', 'forms', 'rules', 'people'],
+  admin: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'requests', 'integrity', 'forms', 'rules', 'people', 'jobs', 'audit'],
+  manager: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'requests', 'integrity', 'forms', 'rules', 'people'],
   finance: ['attendance', 'mileage', 'people'],
   field: [],
 };

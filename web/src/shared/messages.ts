@@ -7,6 +7,7 @@ import * as consoleMsgs from './msgs/console';
 import * as field from './msgs/field';
 import * as flags from './msgs/flags';
 import * as forms from './msgs/forms';
+import * as integrity from './msgs/integrity';
 import * as jobs from './msgs/jobs';
 import * as requests from './msgs/requests';
 import * as rules from './msgs/rules';
@@ -293,6 +294,7 @@ const enAll = {
   ...app.en,
   ...jobs.en,
   ...audit.en,
+  ...integrity.en,
 };
 
 export type MessageKey = keyof typeof enAll;
@@ -579,6 +581,7 @@ const zhAll: Record<MessageKey, string> = {
   ...app.zh,
   ...jobs.zh,
   ...audit.zh,
+  ...integrity.zh,
 };
 
 export const messages: Record<'en' | 'zh-CN', Record<MessageKey, string>> = { en: enAll, 'zh-CN': zhAll };

@@ -109,3 +109,14 @@ export type ReportInput = S['ReportInput'];
 export type LeaveInput = S['LeaveInput'];
 export type FixInput = S['FixInput'];
 export type LocationBatch = S['LocationBatch'];
+
+// The anti-cheat centre.
+export type IntegrityDayItem = S['IntegrityDayItem'];
+export type IntegrityDayPage = S['IntegrityDayPage'];
+export type IntegrityDayDetail = S['IntegrityDayView'];
+export type IntegrityReason = S['ReasonView'];
+export type IntegrityReasonCode = S['ReasonCode'];
+export type IntegrityReview = S['ReviewInput'];
+export type IntegrityAppeal = S['AppealInput'];
+export type IntegritySettings = S['IntegritySettingsView'];
+export type IntegritySettingsInput = S['IntegritySettingsInput'];

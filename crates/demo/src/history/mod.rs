@@ -79,6 +79,13 @@ pub enum Cheat {
     RemoteCheckin(usize),
     /// A burst of fixes kilometres away for a few minutes (a spoofed jump).
     Teleport,
+    /// Stays at home all day and checks in at every shop on its stored map point (a
+    /// location app set to each shop's pin, the phone's own track still at home).
+    PinDropFromHome,
+    /// Plays back the rep's own earlier day (`of_day`, an index into the rep's days)
+    /// with a route-replay app: the same shops, every stop shifted by whole days and a
+    /// few minutes.
+    Replay { of_day: usize },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -97,6 +97,8 @@ pub(crate) fn build(company: &DemoCompany, opts: &HistoryOptions) -> History {
             (5, Cheat::ReusedPhoto),
             (6, Cheat::RemoteCheckin(0)),
             (7, Cheat::Teleport),
+            (8, Cheat::PinDropFromHome),
+            (9, Cheat::Replay { of_day: 0 }),
         ];
         for (c, (who, cheat)) in cheats.into_iter().enumerate() {
             if ri == who % n && len > 2 {
@@ -105,6 +107,14 @@ pub(crate) fn build(company: &DemoCompany, opts: &HistoryOptions) -> History {
                     Cheat::RemoteCheckin(_) => {
                         Cheat::RemoteCheckin(farthest_shop(company, &routes, &days[at].shops))
                     }
+                    // A week earlier (five working days), an honest day of the same rep.
+                    Cheat::Replay { .. } => match at.checked_sub(5) {
+                        Some(of_day) if days[of_day].cheat.is_none() => {
+                            days[at].shops = days[of_day].shops.clone();
+                            Cheat::Replay { of_day }
+                        }
+                        _ => continue,
+                    },
                     other => other,
                 };
                 days[at].cheat = Some(cheat);

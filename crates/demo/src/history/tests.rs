@@ -93,6 +93,8 @@ fn late_days_early_leaves_a_leave_requests_and_cheats_exist() {
     assert!(cheats.contains(&Cheat::ReusedPhoto));
     assert!(cheats.contains(&Cheat::Teleport));
     assert!(cheats.iter().any(|c| matches!(c, Cheat::RemoteCheckin(_))));
+    assert!(cheats.contains(&Cheat::PinDropFromHome));
+    assert!(cheats.iter().any(|c| matches!(c, Cheat::Replay { .. })));
     assert!(
         h.pending
             .iter()
@@ -162,6 +164,34 @@ fn cheating_days_carry_their_evidence() {
                         ) > 5_000.0
                     });
                     assert!(jump);
+                }
+                Cheat::PinDropFromHome => {
+                    let ll = |lat, lon| tracksim::geo::LatLon::new(lat, lon);
+                    for v in &t.visits {
+                        let c = &company.customers[v.customer];
+                        assert_eq!((v.check_in.lat, v.check_in.lon), (c.lat, c.lon));
+                    }
+                    // The phone itself never leaves home: its fixes stay within a few
+                    // hundred metres of the first one.
+                    let home = ll(t.fixes[0].lat, t.fixes[0].lon);
+                    let far = t
+                        .fixes
+                        .iter()
+                        .map(|f| tracksim::geo::haversine_m(home, ll(f.lat, f.lon)))
+                        .fold(0.0, f64::max);
+                    assert!(far < 1_000.0, "{far} m");
+                }
+                Cheat::Replay { of_day } => {
+                    let orig = trace_day(&company, r, &r.days[of_day]);
+                    assert_eq!(t.fixes.len(), orig.fixes.len());
+                    let shift = t.fixes[0].t_ms - orig.fixes[0].t_ms;
+                    assert!(shift >= 86_400_000 && shift % 86_400_000 != 0);
+                    assert!(t.fixes.iter().zip(&orig.fixes).all(|(a, b)| {
+                        a.t_ms - b.t_ms == shift && (a.lat, a.lon) == (b.lat, b.lon)
+                    }));
+                    let shops =
+                        |t: &DayTrace| t.visits.iter().map(|v| v.customer).collect::<Vec<_>>();
+                    assert_eq!(shops(&t), shops(&orig));
                 }
             }
         }

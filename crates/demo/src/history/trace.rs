@@ -7,6 +7,7 @@ use chrono::{NaiveDate, NaiveTime};
 use tracksim::city::City;
 use tracksim::fix::{Fix, Provider};
 use tracksim::geo::{LatLon, offset};
+use tracksim::motion::{Env, Track};
 use tracksim::phone::{Phone, Sampling};
 use tracksim::plan::{Place, RouteDay, StopKind, plan_route};
 use tracksim::{Knobs, local_ms};
@@ -101,8 +102,49 @@ fn act_at(fixes: &[Fix], t: i64, truth: LatLon) -> Act {
     }
 }
 
+/// The earlier day `orig` played back on `day`: every instant moved by whole days and
+/// the same few minutes; the photos are the day's own.
+fn replayed(orig: DayTrace, orig_date: NaiveDate, day: &WorkDay) -> DayTrace {
+    let minutes = 3 + (day.seed % 20) as i64;
+    let shift = (day.date - orig_date).num_days() * 86_400_000 + minutes * 60_000;
+    let act = |a: Act| Act {
+        t_ms: a.t_ms + shift,
+        ..a
+    };
+    DayTrace {
+        fixes: orig
+            .fixes
+            .into_iter()
+            .map(|f| Fix {
+                t_ms: f.t_ms + shift,
+                ..f
+            })
+            .collect(),
+        clock_in: act(orig.clock_in),
+        clock_out: orig.clock_out.map(act),
+        visits: orig
+            .visits
+            .into_iter()
+            .enumerate()
+            .map(|(k, v)| VisitAct {
+                check_in: act(v.check_in),
+                check_out: act(v.check_out),
+                photo: act(v.photo),
+                photo_seed: photo_seed(day, k),
+                report_t_ms: v.report_t_ms + shift,
+                ..v
+            })
+            .collect(),
+    }
+}
+
 /// Simulates `day` of `rep`.
 pub fn trace_day(company: &DemoCompany, rep: &RepHistory, day: &WorkDay) -> DayTrace {
+    if let Some(Cheat::Replay { of_day }) = day.cheat
+        && let Some(orig) = rep.days.get(of_day).filter(|d| d.cheat.is_none())
+    {
+        return replayed(trace_day(company, rep, orig), orig.date, day);
+    }
     let mut dice = Dice::new(day.seed);
     let pos = |i: usize| LatLon::new(company.customers[i].lat, company.customers[i].lon);
     let all: Vec<usize> = rep.routes.routes.iter().flatten().copied().collect();
@@ -158,8 +200,32 @@ pub fn trace_day(company: &DemoCompany, rep: &RepHistory, day: &WorkDay) -> DayT
         provider: Provider::Fused,
     };
     let mut rec = tracksim::rng::Dice::new(mix(day.seed, 0xF1, 0x5));
-    let (mut fixes, _) = tracksim::phone::record(&plan.track, &phone, &knobs, &mut rec);
-    let truth = |t: i64| plan.track.pos_at(t);
+    let pin_drop = day.cheat == Some(Cheat::PinDropFromHome);
+    // The pin-dropper's phone lies at home all day, indoors, however the plan goes.
+    let home_track = pin_drop.then(|| {
+        let env = Env::Indoor {
+            wander_m: 25.0,
+            tau_s: 300.0,
+            network_p: 0.1,
+        };
+        let t0 = plan.track.t0_ms;
+        let mut t = Track::new(t0, home.pos, env);
+        t.dwell((plan.track.now_ms() - t0) / 1000, env);
+        t
+    });
+    let track = home_track.as_ref().unwrap_or(&plan.track);
+    let (mut fixes, _) = tracksim::phone::record(track, &phone, &knobs, &mut rec);
+    let truth = |t: i64| track.pos_at(t);
+    // A check-in placed on the customer's stored point, with a confident accuracy.
+    let on_pin = |a: Act, customer: usize| match pin_drop {
+        true => Act {
+            lat: company.customers[customer].lat,
+            lon: company.customers[customer].lon,
+            accuracy_m: 5.0,
+            ..a
+        },
+        false => a,
+    };
 
     let visit_stops: Vec<_> = plan
         .stops
@@ -210,9 +276,9 @@ pub fn trace_day(company: &DemoCompany, rep: &RepHistory, day: &WorkDay) -> DayT
             .collect();
         visits.push(VisitAct {
             customer,
-            check_in: act_at(&fixes, cin, truth(cin)),
-            check_out: act_at(&fixes, cout, truth(cout)),
-            photo: act_at(&fixes, photo_t, truth(photo_t)),
+            check_in: on_pin(act_at(&fixes, cin, truth(cin)), customer),
+            check_out: on_pin(act_at(&fixes, cout, truth(cout)), customer),
+            photo: on_pin(act_at(&fixes, photo_t, truth(photo_t)), customer),
             photo_seed: if day.cheat == Some(Cheat::ReusedPhoto) && k == 1 {
                 reused
             } else {

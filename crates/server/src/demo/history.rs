@@ -162,6 +162,17 @@ pub(super) async fn load(
     // The summaries of every day with fixes, now rather than when their jobs fall due,
     // so the demo is complete when the server starts answering.
     crate::jobs::drain(state, std::time::Duration::from_secs(120)).await?;
+    // A replayed day is judged against the day it copies; its verdict may have been made
+    // before that day's signature was stored, so it is made again now.
+    for rep in &shared.history.reps {
+        for day in &rep.days {
+            if let Some(::demo::history::Cheat::Replay { .. }) = day.cheat {
+                let who = shared.made.people[rep.employee];
+                crate::services::integrity_day::recompute(state, made.tenant, who, day.date)
+                    .await?;
+            }
+        }
+    }
     counts.seconds = started.elapsed().as_secs_f64();
     tracing::info!(?counts, "demo history loaded");
     Ok(counts)

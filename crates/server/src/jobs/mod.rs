@@ -13,8 +13,9 @@ use storage::{ClaimedJob, Store};
 use tokio::sync::Notify;
 
 /// The kinds this server runs.
-pub const KINDS: [&str; 3] = [
+pub const KINDS: [&str; 4] = [
     storage::TRACK_DAY_JOB,
+    storage::INTEGRITY_DAY_JOB,
     scheduled::RETENTION_JOB,
     scheduled::CLAIMS_JOB,
 ];
@@ -173,6 +174,11 @@ async fn handle(state: &AppState, job: &ClaimedJob) -> Result<(), String> {
         storage::TRACK_DAY_JOB => crate::tracking::days::run_day_job(state, tenant, &job.payload)
             .await
             .map_err(|e| e.message),
+        storage::INTEGRITY_DAY_JOB => {
+            crate::services::integrity_day::run_day_job(state, tenant, &job.payload)
+                .await
+                .map_err(|e| e.message)
+        }
         scheduled::RETENTION_JOB => scheduled::retention(state, tenant).await,
         scheduled::CLAIMS_JOB => scheduled::claims(state, tenant).await,
         other => Err(format!("no handler for jobs of kind {other}")),

@@ -107,7 +107,10 @@ closed_set!(
     /// `plan.published` {employee_id, days: the dates newly published, `YYYY-MM-DD`};
     /// `track_day.updated` {employee_id, day, mileage_m, work_mileage_m};
     /// `claim.submitted` {claim_id, total_minor, currency}; `claim.decided` {claim_id, status};
-    /// `payout.created` {payout_id, reference, claim_ids, total_minor, currency}. Instants (`at`) are
+    /// `payout.created` {payout_id, reference, claim_ids, total_minor, currency};
+    /// `integrity.verdict_changed` {employee_id, day, version, level, score} (a rep-day's
+    /// anti-cheat verdict is new or changed); `integrity.reviewed` {employee_id, day,
+    /// version, decision, reviewed_by}; `integrity.appealed` {employee_id, day, version}. Instants (`at`) are
     /// RFC 3339 in UTC. A replayed request that changes nothing writes no event.
     EventType {
         VisitCheckedIn = "visit.checked_in",
@@ -127,5 +130,57 @@ closed_set!(
         ClaimSubmitted = "claim.submitted",
         ClaimDecided = "claim.decided",
         PayoutCreated = "payout.created",
+        IntegrityVerdictChanged = "integrity.verdict_changed",
+        IntegrityReviewed = "integrity.reviewed",
+        IntegrityAppealed = "integrity.appealed",
+    }
+);
+closed_set!(
+    /// An anti-cheat verdict's level.
+    IntegrityLevel { Clean = "clean", Review = "review", LikelyCheat = "likely_cheat" }
+);
+closed_set!(
+    /// The review queue's level filter: one level, or `all`.
+    IntegrityLevelFilter { Clean = "clean", Review = "review", LikelyCheat = "likely_cheat", All = "all" }
+);
+closed_set!(
+    /// Where a rep-day's verdict stands: `open` (not reviewed for this version),
+    /// `confirmed` / `dismissed` (reviewed), `appealed` (the rep appealed; a second
+    /// review answers it).
+    IntegrityStatus { Open = "open", Confirmed = "confirmed", Dismissed = "dismissed", Appealed = "appealed" }
+);
+closed_set!(
+    /// A reviewer's decision on a verdict.
+    IntegrityDecision { Confirmed = "confirmed", Dismissed = "dismissed" }
+);
+closed_set!(
+    /// A field action the verdict looked at.
+    IntegrityActionKind { ClockIn = "clock_in", ClockOut = "clock_out", CheckIn = "check_in", CheckOut = "check_out" }
+);
+closed_set!(
+    /// A reason of an anti-cheat verdict (see README, Anti-cheat): device claims
+    /// (`mock_location`, `rooted`, `emulator`, `developer_mode`), physics
+    /// (`impossible_speed`, `teleport`), `synthetic_track`, `frozen_position`, `pin_drop`,
+    /// `replayed_track`, `clock_tampered`, proxy punching (`proxy_punch` on the borrower's
+    /// day, `device_shared` on the lender's), photos (`photo_reused`,
+    /// `photo_exif_mismatch`), coverage (`tracking_off`, `check_in_without_track`).
+    ReasonCode {
+        MockLocation = "mock_location",
+        Rooted = "rooted",
+        Emulator = "emulator",
+        DeveloperMode = "developer_mode",
+        ImpossibleSpeed = "impossible_speed",
+        Teleport = "teleport",
+        SyntheticTrack = "synthetic_track",
+        FrozenPosition = "frozen_position",
+        PinDrop = "pin_drop",
+        ReplayedTrack = "replayed_track",
+        ClockTampered = "clock_tampered",
+        ProxyPunch = "proxy_punch",
+        DeviceShared = "device_shared",
+        PhotoReused = "photo_reused",
+        PhotoExifMismatch = "photo_exif_mismatch",
+        TrackingOff = "tracking_off",
+        CheckInWithoutTrack = "check_in_without_track",
     }
 );

@@ -16,6 +16,7 @@ pub mod events;
 pub mod forms;
 pub mod geofences;
 pub mod health;
+pub mod integrity;
 pub mod jobs;
 pub mod live;
 pub mod locations;

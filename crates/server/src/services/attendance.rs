@@ -179,7 +179,8 @@ pub async fn punch(
         flags_json: to_json(&flags)?,
         photo_id: input.photo_id,
     };
-    let (stored, created) = s.store.insert_punch(u.tenant, &record).await?;
+    let day = domain::tracking::local_date(tz, t_ms).to_string();
+    let (stored, created) = s.store.insert_punch(u.tenant, &record, &day).await?;
     if stored.digest.as_deref() != Some(digest.as_str()) {
         return Err(id_reused());
     }
@@ -368,6 +369,7 @@ pub(crate) async fn record_corrected_punch(
         .map(|f| (*f, domain::geofence::Judgement::Inside))
         .collect();
     let judgement = judge_punch(&schedule, &cal, tz, kind, t_ms, &vouched, true);
+    let day = domain::tracking::local_date(tz, t_ms).to_string();
     s.store
         .insert_punch(
             tenant,
@@ -386,6 +388,7 @@ pub(crate) async fn record_corrected_punch(
                 flags_json: "[]".into(),
                 photo_id: None,
             },
+            &day,
         )
         .await?;
     Ok(())

@@ -11,6 +11,8 @@ pub mod claim_setup;
 pub mod claim_views;
 pub mod claims;
 pub mod forms;
+pub mod integrity;
+pub mod integrity_day;
 pub mod me;
 pub mod payouts;
 pub mod photos;

@@ -402,7 +402,8 @@ pub async fn upload(
         received_ms: crate::now_ms(),
         capture: capture.as_str().into(),
     };
-    let (stored, created) = s.store.insert_photo(tenant, &record).await?;
+    let day = domain::tracking::local_date(tz, t_ms).to_string();
+    let (stored, created) = s.store.insert_photo(tenant, &record, &day).await?;
     if stored.digest != body_digest || stored.employee_id != employee.0 {
         return Err(id_reused());
     }

@@ -256,7 +256,11 @@ pub async fn check_in(
         device_json: input.device.as_ref().map(to_json).transpose()?,
         digest: body_digest.clone(),
     };
-    let (stored, created) = s.store.check_in(tenant, &record, prospect.as_ref()).await?;
+    let day = super::integrity_day::local_day(s, tenant, record.fix.t_ms).await?;
+    let (stored, created) = s
+        .store
+        .check_in(tenant, &record, prospect.as_ref(), &day)
+        .await?;
     if stored.checkin.digest != body_digest || stored.checkin.employee != employee {
         return Err(id_reused());
     }
@@ -399,11 +403,13 @@ pub async fn check_out(
     let record = StoredCheckout {
         id: input.id,
         fix: fix.stored(),
+        device_json: input.device.as_ref().map(to_json).transpose()?,
         judgement_json: to_json(&judgement)?,
         flags_json: to_json(&flags)?,
         digest: body_digest.clone(),
     };
-    let (stored, created) = s.store.check_out(tenant, id, &record).await?;
+    let day = super::integrity_day::local_day(s, tenant, record.fix.t_ms).await?;
+    let (stored, created) = s.store.check_out(tenant, id, &record, &day).await?;
     if !created {
         let done = stored
             .checkout

@@ -84,9 +84,15 @@ pub async fn run_day_job(
         work_mileage_m: day.summary.work_mileage_m,
         computed_ms: crate::now_ms(),
     };
+    let day = job.day.to_string();
     state
         .store
-        .save_day(tenant, employee, &job.day.to_string(), &stored)
+        .save_day(tenant, employee, &day, &stored)
+        .await?;
+    // The day's fixes changed: its anti-cheat verdict follows the summary.
+    state
+        .store
+        .enqueue(&storage::integrity_job(tenant, employee, &day))
         .await?;
     // A draft claim of the month follows its days (a submitted one never changes).
     crate::services::claims::day_changed(state, tenant, employee, job.day).await?;

@@ -85,6 +85,17 @@ async fn demo_loads_a_living_company(backend: Backend) {
     }
     let admin = &tokens["admin"];
 
+    // Every working day of the history has its anti-cheat verdict once the demo loaded.
+    let (status, verdicts) = app
+        .get(admin, "/api/v1/integrity/days?level=all&limit=500")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{verdicts}");
+    assert_eq!(
+        verdicts["items"].as_array().unwrap().len(),
+        history.working_days,
+        "{verdicts}"
+    );
+
     // Visits with their photos and reports.
     let (status, visits) = app.get(admin, "/api/v1/visits?limit=200").await;
     assert_eq!(status, StatusCode::OK, "{visits}");

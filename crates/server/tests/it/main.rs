@@ -17,6 +17,7 @@ mod finance;
 mod geofences;
 mod idempotent_creates;
 mod import;
+mod integrity;
 mod isolation;
 mod jobs;
 mod me_today;

@@ -140,7 +140,10 @@ async fn sqlite_visits_survive_the_rebuild() {
         device_json: None,
         digest: "d3".into(),
     };
-    let (stored, created) = store.check_in(tenant, &no_fix, None).await.unwrap();
+    let (stored, created) = store
+        .check_in(tenant, &no_fix, None, "2026-01-01")
+        .await
+        .unwrap();
     assert!(created);
     assert_eq!(stored.checkin.fix.lat, None);
     // Until then the flag filter falls back to the parts' flags.

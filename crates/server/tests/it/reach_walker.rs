@@ -71,7 +71,7 @@ fn kind_of(path: &str, method: &Method, name: &str) -> Option<Option<Kind>> {
         "department_id" | "parent_id" | "scope" => Kind::Department,
         "fence_ids" => Kind::Geofence,
         "form_id" | "default_form_id" => Kind::Form,
-        "photo_id" => Kind::Photo,
+        "photo_id" | "photo_ids" => Kind::Photo,
         "claim_ids" => Kind::Claim,
         // A path `{id}` names the object of the segment before it.
         "{id}" => {
@@ -337,6 +337,15 @@ fn body_for(w: &World, method: &Method, path: &str) -> Option<Value> {
             "to": "2030-02-05", "leave_type": "annual", "reason": "rest"}),
         ("POST", "/api/v1/attendance/requests/{id}/decision") => json!({"status": "approved"}),
         ("PUT", "/api/v1/audit/settings") => json!({"retention_days": 365}),
+        ("POST", "/api/v1/integrity/days/{employee_id}/{date}/review") => {
+            json!({"decision": "confirmed", "note": "seen"})
+        }
+        ("POST", "/api/v1/integrity/days/{employee_id}/{date}/appeal") => {
+            json!({"text": "I was at the shop", "photo_ids": []})
+        }
+        ("PUT", "/api/v1/integrity/settings") => {
+            json!({"review_at": 1.0, "likely_at": 3.0, "appeal_days": 7})
+        }
         ("PUT", "/api/v1/calendar") => json!({"days": []}),
         ("POST" | "PUT", "/api/v1/customers" | "/api/v1/customers/{id}") => {
             json!({"id": Uuid::now_v7(), "name": "new shop", "owner_id": w.rep_east})

@@ -1,10 +1,10 @@
 // Today at a glance: clock in/out (with a live photo and the place), the visit in
 // progress, visits done today, and the ways to start a visit.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../../shared/errors';
 import { fmtTime, t, tOr } from '../../shared/i18n';
 import { go } from '../../shared/route';
-import type { Me, Punch } from '../../shared/types';
+import type { IntegrityDayPage, Me, Punch } from '../../shared/types';
 import { punch } from '../actions';
 import { takePhoto } from '../cameraHost';
 import { useDay } from '../day';
@@ -16,6 +16,7 @@ export function Home({ me, onSignOut }: { me: Me | null; onSignOut: () => void }
   const day = useDay();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  const toExplain = useDaysToExplain();
 
   const doPunch = async (kind: 'clock-in' | 'clock-out') => {
     setBusy(true);
@@ -53,9 +54,15 @@ export function Home({ me, onSignOut }: { me: Me | null; onSignOut: () => void }
           )}
         </div>
         {error && <p class="error">{error}</p>}
-        <button class="link" onClick={() => go('leave')} data-testid="go-leave">
-          {t('leave.title')}
-        </button>
+        <div class="row">
+          <button class="link" onClick={() => go('leave')} data-testid="go-leave">
+            {t('leave.title')}
+          </button>
+          <button class="link" onClick={() => go('checks')} data-testid="go-checks">
+            {t('integrity.rep.open')}
+            {toExplain > 0 && <span class="badge warn">{toExplain}</span>}
+          </button>
+        </div>
       </section>
 
       {day.visit ? (
@@ -109,6 +116,18 @@ export function Home({ me, onSignOut }: { me: Me | null; onSignOut: () => void }
       </p>
     </div>
   );
+}
+
+/** How many of the rep's recent days wait for the manager with nothing said yet (0 offline). */
+function useDaysToExplain(): number {
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    api.get<IntegrityDayPage>('/integrity/days', { status: 'open', limit: 60 }).then(
+      (p) => setN(p.items.filter((d) => d.level !== 'clean').length),
+      () => setN(0),
+    );
+  }, []);
+  return n;
 }
 
 function PunchLine({ label, at }: { label: string; at?: { id: string; t: string } }) {

@@ -44,6 +44,7 @@ use utoipa::{Modify, OpenApi};
         values::WatermarkLang,
         values::FixProvider,
         values::IntegrityLevelFilter,
+        values::PayoutFormat,
         CoordSystemName
     ))
 )]

@@ -142,12 +142,14 @@ impl Store {
     }
 
     /// Stores a punch unless its id exists; returns the stored punch and whether it is new.
-    /// A new punch enqueues the verdict of its local `day` (`YYYY-MM-DD`).
+    /// A new punch enqueues the verdict of its local `day` (`YYYY-MM-DD`); `received_ms`
+    /// is when the server received it (its clock, which a replayed past sets).
     pub async fn insert_punch(
         &self,
         tenant: TenantId,
         p: &StoredPunch,
         day: &str,
+        received_ms: i64,
     ) -> Result<(StoredPunch, bool), StoreError> {
         let created = write_tx!(self, |tx| {
             let created = sqlx::query(
@@ -166,7 +168,7 @@ impl Store {
             .bind(p.lon)
             .bind(p.accuracy_m)
             .bind(&p.judgement_json)
-            .bind(now_ms())
+            .bind(received_ms)
             .bind(&p.digest)
             .bind(&p.device_json)
             .bind(&p.flags_json)

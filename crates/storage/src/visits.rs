@@ -217,6 +217,7 @@ impl Store {
         v: &NewCheckin,
         prospect: Option<&NewProspect>,
         day: &str,
+        received_ms: i64,
     ) -> Result<(VisitRecord, bool), StoreError> {
         let now = now_ms();
         let created = write_tx!(self, |tx| {
@@ -272,7 +273,7 @@ impl Store {
             .bind(&v.flags_json)
             .bind(&v.device_json)
             .bind(&v.digest)
-            .bind(now)
+            .bind(received_ms)
             .execute(&mut *tx)
             .await?
             .rows_affected()
@@ -322,8 +323,8 @@ impl Store {
         visit: Uuid,
         c: &StoredCheckout,
         day: &str,
+        received_ms: i64,
     ) -> Result<(VisitRecord, bool), StoreError> {
-        let now = now_ms();
         let written = write_tx!(self, |tx| {
             let parties: Option<(Uuid, Uuid)> = sqlx::query_as(
                 "UPDATE visits SET out_id = $3, out_t_ms = $4, out_offset_min = $5, out_lat = $6, out_lon = $7,
@@ -344,7 +345,7 @@ impl Store {
             .bind(&c.flags_json)
             .bind(&c.digest)
             .bind(&c.device_json)
-            .bind(now)
+            .bind(received_ms)
             .fetch_optional(&mut *tx)
             .await?;
             if let Some((employee, customer)) = parties {

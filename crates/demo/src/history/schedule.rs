@@ -107,8 +107,9 @@ pub(crate) fn build(company: &DemoCompany, opts: &HistoryOptions) -> History {
                     Cheat::RemoteCheckin(_) => {
                         Cheat::RemoteCheckin(farthest_shop(company, &routes, &days[at].shops))
                     }
-                    // A week earlier (five working days), an honest day of the same rep.
-                    Cheat::Replay { .. } => match at.checked_sub(5) {
+                    // Four working days earlier (within the week a verdict compares with), an
+                    // honest day of the same rep.
+                    Cheat::Replay { .. } => match at.checked_sub(4) {
                         Some(of_day) if days[of_day].cheat.is_none() => {
                             days[at].shops = days[of_day].shops.clone();
                             Cheat::Replay { of_day }

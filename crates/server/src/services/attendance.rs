@@ -180,7 +180,10 @@ pub async fn punch(
         photo_id: input.photo_id,
     };
     let day = domain::tracking::local_date(tz, t_ms).to_string();
-    let (stored, created) = s.store.insert_punch(u.tenant, &record, &day).await?;
+    let (stored, created) = s
+        .store
+        .insert_punch(u.tenant, &record, &day, crate::now_ms())
+        .await?;
     if stored.digest.as_deref() != Some(digest.as_str()) {
         return Err(id_reused());
     }
@@ -389,6 +392,7 @@ pub(crate) async fn record_corrected_punch(
                 photo_id: None,
             },
             &day,
+            crate::now_ms(),
         )
         .await?;
     Ok(())

@@ -22,8 +22,9 @@ use std::collections::BTreeSet;
 use storage::{DayAction, DayRecords, NewVerdict, StoredPhoto};
 use uuid::Uuid;
 
-/// Days of the department's signatures (and device uses) a verdict compares with.
-pub(crate) const HISTORY_DAYS: u64 = 5;
+/// Calendar days before the day whose signatures (and device uses) a verdict compares
+/// with: a working week.
+pub(crate) const HISTORY_DAYS: u64 = 7;
 const DAY_MS: i64 = 86_400_000;
 /// A customer without its own radius is judged with this one.
 const DEFAULT_RADIUS_M: f32 = 200.0;

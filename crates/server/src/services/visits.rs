@@ -259,7 +259,7 @@ pub async fn check_in(
     let day = super::integrity_day::local_day(s, tenant, record.fix.t_ms).await?;
     let (stored, created) = s
         .store
-        .check_in(tenant, &record, prospect.as_ref(), &day)
+        .check_in(tenant, &record, prospect.as_ref(), &day, crate::now_ms())
         .await?;
     if stored.checkin.digest != body_digest || stored.checkin.employee != employee {
         return Err(id_reused());
@@ -409,7 +409,10 @@ pub async fn check_out(
         digest: body_digest.clone(),
     };
     let day = super::integrity_day::local_day(s, tenant, record.fix.t_ms).await?;
-    let (stored, created) = s.store.check_out(tenant, id, &record, &day).await?;
+    let (stored, created) = s
+        .store
+        .check_out(tenant, id, &record, &day, crate::now_ms())
+        .await?;
     if !created {
         let done = stored
             .checkout

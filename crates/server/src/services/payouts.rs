@@ -74,14 +74,8 @@ pub async fn create(
     let tenant = principal.tenant();
     super::reach(principal, Resource::Payouts, Action::Write)?;
     let body_digest = digest(&input);
-    if let Some(p) = s.store.payout(tenant, input.id).await? {
-        if p.digest != body_digest {
-            return Err(id_reused());
-        }
-        return Ok(Saved {
-            item: view(&p)?,
-            created: false,
-        });
+    if let Some(done) = replay(s, tenant, input.id, &body_digest).await? {
+        return done;
     }
     let mut rows = Vec::with_capacity(input.claim_ids.len());
     for (i, id) in input.claim_ids.iter().enumerate() {
@@ -91,6 +85,10 @@ pub async fn create(
         )?);
     }
     if let Some(i) = rows.iter().position(|r| r.status != "approved") {
+        // A copy of this request sent at the same time may have paid them just now.
+        if let Some(done) = replay(s, tenant, input.id, &body_digest).await? {
+            return done;
+        }
         return Err(not_approved(format!("claim_ids[{i}]")));
     }
     let claims: Vec<Claim> = rows.iter().map(stored_claim).collect::<ApiResult<_>>()?;
@@ -132,11 +130,33 @@ pub async fn create(
                 created,
             })
         }
-        Err(PayoutRefused::NotApproved) => Err(not_approved("claim_ids".into())),
+        Err(PayoutRefused::NotApproved) => match replay(s, tenant, input.id, &body_digest).await? {
+            Some(done) => done,
+            None => Err(not_approved("claim_ids".into())),
+        },
         Err(PayoutRefused::ReferenceTaken) => Err(ApiError::from(storage::StoreError::Conflict {
             field: "reference",
         })),
     }
+}
+
+/// The answer to a retried create: the stored batch under the client's id (200), or 409
+/// when that id carried another body; `None` when no batch has the id.
+async fn replay(
+    s: &AppState,
+    tenant: domain::TenantId,
+    id: Uuid,
+    body_digest: &str,
+) -> ApiResult<Option<ApiResult<Saved<PayoutView>>>> {
+    Ok(s.store.payout(tenant, id).await?.map(|p| {
+        if p.digest != body_digest {
+            return Err(id_reused());
+        }
+        Ok(Saved {
+            item: view(&p)?,
+            created: false,
+        })
+    }))
 }
 
 /// One batch.

@@ -206,6 +206,7 @@ pub(crate) async fn days(
         .schedules
         .get(&s.store, tenant, person.department_id)
         .await?;
+    let verdicts = verdicts(s, tenant, person.id, first, last).await?;
     let mut out = Vec::with_capacity(records.len());
     for r in records {
         let kind = match r.status {
@@ -220,9 +221,56 @@ pub(crate) async fn days(
         let day_visits = visits.remove(&r.date).unwrap_or_default();
         let summary = summaries.get(&r.date.to_string());
         let windows = tracking.schedule.windows_touching(tz, r.date);
-        out.push(day_input(r.date, kind, summary, day_visits, &windows)?);
+        let mut day = day_input(r.date, kind, summary, day_visits, &windows)?;
+        if let Some(&(level, confirmed)) = verdicts.get(&r.date) {
+            day.anti_cheat = Some(level);
+            day.cheat_confirmed = confirmed;
+        }
+        out.push(day);
     }
     Ok(out)
+}
+
+/// The anti-cheat verdict of each of the rep's days that has one: its level, and whether a
+/// reviewer confirmed it (a confirmed day is not paid).
+async fn verdicts(
+    s: &AppState,
+    tenant: TenantId,
+    employee: domain::EmployeeId,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> ApiResult<HashMap<NaiveDate, (integrity::Level, bool)>> {
+    let mut found = HashMap::new();
+    let mut cursor = None;
+    loop {
+        let filter = storage::VerdictFilter {
+            from: Some(first.to_string()),
+            to: Some(last.to_string()),
+            department: None,
+            employee: Some(employee),
+            levels: Vec::new(),
+            status: None,
+            cursor: cursor.take(),
+            limit: 100,
+        };
+        let page = s
+            .store
+            .list_verdicts(tenant, &domain::access::Reach::Tenant, &filter)
+            .await?;
+        for v in page.items {
+            let (Ok(date), Ok(level)) = (
+                v.day.parse::<NaiveDate>(),
+                serde_json::from_value::<integrity::Level>(serde_json::json!(v.level)),
+            ) else {
+                continue;
+            };
+            found.insert(date, (level, v.status == "confirmed"));
+        }
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return Ok(found),
+        }
+    }
 }
 
 struct Visited {

@@ -173,6 +173,50 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
     );
     assert_eq!(draft["total_minor"], 800 + 2000 + 500, "{draft}");
 
+    // A day's anti-cheat verdict shows on its line, and a confirmed one is not paid.
+    let verdict = storage::NewVerdict {
+        checks_version: 1,
+        level: "likely_cheat".into(),
+        score: 5.0,
+        reasons_json: "[]".into(),
+        signature_json: serde_json::to_string(&integrity::signature(&[])).unwrap(),
+    };
+    let rep_id = domain::EmployeeId(rep.parse().unwrap());
+    let (revision, _) = app
+        .store
+        .save_verdict(t.id, rep_id, "2026-09-21", &verdict)
+        .await
+        .unwrap();
+    let reviewer = domain::EmployeeId(t.admin_id.parse().unwrap());
+    app.store
+        .review_verdict(
+            t.id,
+            rep_id,
+            "2026-09-21",
+            revision,
+            "confirmed",
+            None,
+            reviewer,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let (s, flagged) = app
+        .get(
+            &rep_t,
+            &format!("/api/v1/claims/{}", draft["id"].as_str().unwrap()),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{flagged}");
+    let l21 = line(&flagged, "2026-09-21");
+    assert_eq!(
+        (l21["anti_cheat"].clone(), l21["amount_minor"].clone()),
+        (json!("likely_cheat"), json!(0)),
+        "{l21}"
+    );
+    assert!(line(&flagged, "2026-09-01")["anti_cheat"].is_null());
+    assert_eq!(flagged["total_minor"], draft["total_minor"]);
+
     // A late fix moves the draft.
     day(app, t.id, &rep, "2026-09-01", 12.0, 14.0).await;
     let (_, d) = app.get(&rep_t, &format!("/api/v1/claims/{id}")).await;

@@ -30,7 +30,7 @@ pub use verdict::{DayRef, DaySignature, Evidence, Level, Point, Reason, ReasonCo
 
 /// The version of the checks; bumped whenever a check, a weight default or a threshold
 /// default changes what a verdict would say.
-pub const CHECKS_VERSION: u32 = 1;
+pub const CHECKS_VERSION: u32 = 2;
 
 /// The verdict on one rep-day.
 pub fn assess(day: &RepDay, history: &History, settings: &Settings) -> Verdict {

@@ -378,6 +378,42 @@ impl Store {
         }))
     }
 
+    /// Queues a fresh verdict for every rep-day from `since` (`YYYY-MM-DD`) on that
+    /// checks older than `version` judged: after an upgrade changes the checks, the days a
+    /// manager still reviews are judged again (the job keeps a review made of an unchanged
+    /// verdict). Answers how many days were queued.
+    pub async fn rejudge_outdated(&self, version: i32, since: &str) -> Result<usize, StoreError> {
+        let rows: Vec<(Uuid, Uuid, String)> = on_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT tenant_id, employee_id, day FROM integrity_days
+                 WHERE checks_version < $1 AND day >= $2",
+            )
+            .bind(version)
+            .bind(since)
+            .fetch_all(p)
+            .await?
+        });
+        let jobs: Vec<NewJob> = rows
+            .iter()
+            .map(|(t, e, day)| integrity_job(TenantId(*t), EmployeeId(*e), day))
+            .collect();
+        for chunk in jobs.chunks(1000) {
+            match &self.pool {
+                crate::pool::Pool::Sqlite(p) => {
+                    let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
+                    crate::job_batch::sqlite(&mut tx, chunk).await?;
+                    tx.commit().await?;
+                }
+                crate::pool::Pool::Postgres(p) => {
+                    let mut tx = p.begin().await?;
+                    crate::job_batch::postgres(&mut tx, chunk).await?;
+                    tx.commit().await?;
+                }
+            }
+        }
+        Ok(jobs.len())
+    }
+
     /// The stored signatures of the department's people on days `from..=to`.
     pub async fn team_signatures(
         &self,
@@ -505,9 +541,9 @@ impl Store {
         Ok(())
     }
 
-    /// Stores a recomputed verdict. The same level, score, reasons and checks version as
-    /// stored only refresh the signature and the computation time; anything else is a
-    /// new revision that reopens the day and records `integrity.verdict_changed`.
+    /// Stores a recomputed verdict. The same level, score and reasons as stored only
+    /// refresh the signature, the computation time and the checks version; anything else
+    /// is a new revision that reopens the day and records `integrity.verdict_changed`.
     /// Returns the stored revision and whether this call made it.
     pub async fn save_verdict(
         &self,
@@ -518,8 +554,8 @@ impl Store {
     ) -> Result<(i32, bool), StoreError> {
         let now = now_ms();
         Ok(write_tx!(self, |tx| {
-            let old: Option<(i32, i32, String, f64, String)> = sqlx::query_as(
-                "SELECT revision, checks_version, level, score, reasons FROM integrity_days
+            let old: Option<(i32, String, f64, String)> = sqlx::query_as(
+                "SELECT revision, level, score, reasons FROM integrity_days
                  WHERE tenant_id = $1 AND employee_id = $2 AND day = $3",
             )
             .bind(tenant.0)
@@ -527,15 +563,15 @@ impl Store {
             .bind(day)
             .fetch_optional(&mut *tx)
             .await?;
-            let same = old.as_ref().is_some_and(|(_, cv, level, score, reasons)| {
-                *cv == v.checks_version
-                    && *level == v.level
+            // Newer checks reaching the same answer keep the revision and its review.
+            let same = old.as_ref().is_some_and(|(_, level, score, reasons)| {
+                *level == v.level
                     && (*score - v.score).abs() < 1e-6
                     && *reasons == v.reasons_json
             });
             if same {
                 sqlx::query(
-                    "UPDATE integrity_days SET signature = $4, computed_ms = $5
+                    "UPDATE integrity_days SET signature = $4, computed_ms = $5, checks_version = $6
                      WHERE tenant_id = $1 AND employee_id = $2 AND day = $3",
                 )
                 .bind(tenant.0)
@@ -543,6 +579,7 @@ impl Store {
                 .bind(day)
                 .bind(&v.signature_json)
                 .bind(now)
+                .bind(v.checks_version)
                 .execute(&mut *tx)
                 .await?;
                 (old.map(|o| o.0).unwrap_or(1), false)

@@ -23,8 +23,16 @@ const STOP_MIN_S: i64 = 5 * 60;
 const SAME_PLACE_M: f64 = 80.0;
 /// Arrival and departure each within this of the common offset.
 const SAME_TIME_S: i64 = 180;
-/// This many stops matching with one offset make a replay.
+/// This many stops matching with one offset make a replay...
 const MIN_MATCHED: usize = 3;
+/// ...when they are at least this share of the day's stops. A rep on a weekly round
+/// visits the same shops in the same order, and with the day's stops a few minutes
+/// apart three of eight can line up by chance (seen in the demo); a playback matches
+/// nearly every stop of the stretch it covers.
+const MIN_SHARE: f64 = 0.5;
+/// Two people at the same places at the same times on the same day travel together
+/// (a manager riding along, 带访): not a recording played back.
+const TOGETHER_S: i64 = 15 * 60;
 const DEG_SCALE: f64 = 1e5;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -114,13 +122,12 @@ pub(crate) fn best_match(day: &Day, today: &[SigStop], other: &[SigStop]) -> Opt
     let mut best: Option<Match> = None;
     for k in 0..cands.len() {
         let lo = cands[k].0;
-        let mut pairs: Vec<(usize, usize)> = cands[k..]
+        let pairs: Vec<(usize, usize)> = cands[k..]
             .iter()
             .take_while(|c| c.0 - lo <= SAME_TIME_S)
             .map(|c| (c.1, c.2))
             .collect();
-        pairs.sort();
-        pairs.dedup_by_key(|p| p.0);
+        let pairs = in_order(pairs);
         if pairs.len() >= MIN_MATCHED && best.as_ref().is_none_or(|b| pairs.len() > b.pairs.len()) {
             best = Some(Match {
                 offset_s: lo,
@@ -129,6 +136,33 @@ pub(crate) fn best_match(day: &Day, today: &[SigStop], other: &[SigStop]) -> Opt
         }
     }
     best
+}
+
+/// The longest subset pairing each stop at most once and keeping both days' order: a
+/// playback visits the recorded stops in the recorded order.
+fn in_order(mut pairs: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    pairs.sort();
+    let n = pairs.len();
+    let mut len = vec![1usize; n];
+    let mut prev = vec![usize::MAX; n];
+    for k in 0..n {
+        for m in 0..k {
+            if pairs[m].0 < pairs[k].0 && pairs[m].1 < pairs[k].1 && len[m] + 1 > len[k] {
+                len[k] = len[m] + 1;
+                prev[k] = m;
+            }
+        }
+    }
+    let Some(mut k) = (0..n).max_by_key(|&k| (len[k], usize::MAX - k)) else {
+        return Vec::new();
+    };
+    let mut chain = vec![pairs[k]];
+    while prev[k] != usize::MAX {
+        k = prev[k];
+        chain.push(pairs[k]);
+    }
+    chain.reverse();
+    chain
 }
 
 pub(crate) fn check(day: &Day, history: &History, out: &mut Vec<Finding>) {
@@ -148,6 +182,14 @@ pub(crate) fn check(day: &Day, history: &History, out: &mut Vec<Finding>) {
         let Some(m) = best_match(day, &today, &decode(sig)) else {
             continue;
         };
+        if (m.pairs.len() as f64) < MIN_SHARE * today.len() as f64 {
+            continue;
+        }
+        let colleague = sig.day.is_some_and(|d| d.employee != day.input.employee);
+        let same_date = sig.day.map(|d| d.date) == day.input.date;
+        if colleague && same_date && m.offset_s.abs() <= TOGETHER_S {
+            continue;
+        }
         if best
             .as_ref()
             .is_none_or(|(b, _)| m.pairs.len() > b.pairs.len())
@@ -297,5 +339,65 @@ mod tests {
         };
         let today = replayed(&honest_day_seeded(5), 3, 0);
         assert!(run(&today, &history).is_empty());
+    }
+
+    #[test]
+    fn pairs_keep_both_orders_and_use_each_stop_once() {
+        let chain = in_order(vec![(0, 0), (0, 1), (1, 2), (2, 1), (3, 3), (3, 2)]);
+        assert_eq!(chain.len(), 3, "{chain:?}");
+        assert!(chain.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 < w[1].1));
+        assert!(in_order(Vec::new()).is_empty());
+    }
+
+    /// Eight shops in a fixed order; `extra_min` lengthens or shortens each stay.
+    fn round(extra_min: [i64; 8]) -> crate::RepDay {
+        let legs = [
+            (3000.0, 0.0),
+            (3000.0, 2000.0),
+            (1500.0, 3500.0),
+            (0.0, 3000.0),
+            (-1500.0, 1500.0),
+            (-1000.0, -1500.0),
+            (1500.0, -2500.0),
+            (3500.0, -1000.0),
+        ];
+        let stay_min = [30, 25, 40, 20, 35, 28, 22, 33];
+        let mut b = Builder::new(11);
+        b.stay(30 * 60);
+        for k in 0..8 {
+            b.drive(legs[k].0, legs[k].1)
+                .visit((stay_min[k] + extra_min[k]) * 60);
+        }
+        b.drive(-2000.0, 500.0).stay(20 * 60);
+        b.build()
+    }
+
+    #[test]
+    fn a_weekly_round_lining_up_at_a_few_shops_is_no_replay() {
+        let last_week = round([0; 8]);
+        let history = History {
+            days: vec![sig_of(&last_week, 1, (2026, 3, 2))],
+            ..History::default()
+        };
+        // The morning went exactly as last week; from the fourth shop on, each stay
+        // was several minutes longer or shorter.
+        let mut today = round([0, 0, 0, 8, -6, 7, -9, 5]);
+        today.date = NaiveDate::from_ymd_opt(2026, 3, 9);
+        assert!(run(&today, &history).is_empty());
+        assert_eq!(run(&replayed(&last_week, 7, 4), &history).len(), 1);
+    }
+
+    #[test]
+    fn riding_along_with_a_colleague_is_no_replay() {
+        let theirs = honest_day_seeded(4);
+        let history = History {
+            days: vec![sig_of(&theirs, 2, (2026, 3, 2))],
+            ..History::default()
+        };
+        assert!(run(&replayed(&theirs, 0, 0), &history).is_empty());
+        // Their day played back on one's own phone later the same day is a replay.
+        let later = run(&replayed(&theirs, 0, 150), &history);
+        assert_eq!(later.len(), 1);
+        assert_eq!(later[0].evidence.other_employee, Some(Uuid::from_u128(2)));
     }
 }

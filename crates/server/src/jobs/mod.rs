@@ -60,6 +60,7 @@ fn hostname() -> String {
 /// Starts the worker; it ends when the database closes.
 pub fn spawn(state: AppState) {
     tokio::spawn(async move {
+        rejudge_outdated(&state).await;
         let mut next_schedule_ms = 0;
         loop {
             if state.store.is_closed() {
@@ -80,6 +81,20 @@ pub fn spawn(state: AppState) {
             let _ = tokio::time::timeout(IDLE_POLL, state.jobs.wake.notified()).await;
         }
     });
+}
+
+/// Verdicts of the last five weeks made by older anti-cheat checks are made again.
+async fn rejudge_outdated(state: &AppState) {
+    const WEEKS_BACK: i64 = 5;
+    let since = (chrono::Utc::now() - chrono::Duration::weeks(WEEKS_BACK))
+        .date_naive()
+        .to_string();
+    let version = i32::try_from(integrity::CHECKS_VERSION).unwrap_or(i32::MAX);
+    match state.store.rejudge_outdated(version, &since).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(days = n, version, "anti-cheat checks changed: days queued to be judged again"),
+        Err(e) => log_unless_closed(&state.store, "queueing outdated verdicts failed", &e),
+    }
 }
 
 fn log_unless_closed(store: &Store, what: &str, e: &dyn std::fmt::Display) {

@@ -540,4 +540,32 @@ async fn the_anti_cheat_centre(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(reviewed.len(), 2);
+
+    // Newer checks: the days older checks judged are judged again. Where the answer is
+    // the same the revision and its review stay; only the checks version moves on.
+    let current = i32::try_from(integrity::CHECKS_VERSION).unwrap();
+    let (_, cheat_before) = app.get(&t.admin, &day_path(&cheat_rep, &d.date)).await;
+    assert_eq!(
+        app.raw_sql(&format!(
+            "UPDATE integrity_days SET checks_version = {}",
+            current - 1
+        ))
+        .await,
+        2
+    );
+    let queued = app
+        .store
+        .rejudge_outdated(current, "2000-01-01")
+        .await
+        .unwrap();
+    assert_eq!(queued, 2);
+    assert_eq!(app.store.rejudge_outdated(current, "2999-01-01").await.unwrap(), 0);
+    settle(app, t.id).await;
+    for (rep, before) in [(&honest_rep, &again), (&cheat_rep, &cheat_before)] {
+        let (_, now) = app.get(&t.admin, &day_path(rep, &d.date)).await;
+        assert_eq!(now["checks_version"], json!(current), "{now}");
+        assert_eq!(now["version"], before["version"], "{now}");
+        assert_eq!(now["status"], before["status"], "{now}");
+    }
+    assert_eq!(app.store.rejudge_outdated(current, "2000-01-01").await.unwrap(), 0);
 }

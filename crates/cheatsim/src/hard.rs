@@ -27,11 +27,14 @@ pub enum HardCase {
     DeveloperMode,
     /// The days of a rep whose phone a colleague borrowed for a proxy punch.
     Lender,
+    /// A weekly round: the previous working day's shops again, in the same order, each
+    /// stay as long as the day brings (its stops line up with that day's by chance only).
+    Routine,
 }
 
 impl HardCase {
     /// The cases every honest day is drawn from (`Lender` is assigned by a proxy trick).
-    pub const DRAWN: [HardCase; 11] = [
+    pub const DRAWN: [HardCase; 12] = [
         HardCase::Plain,
         HardCase::IndoorOffset,
         HardCase::NetworkFixes,
@@ -43,6 +46,7 @@ impl HardCase {
         HardCase::Walker,
         HardCase::LongGap,
         HardCase::DeveloperMode,
+        HardCase::Routine,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -59,6 +63,7 @@ impl HardCase {
             HardCase::LongGap => "long signal gap (40-90 min)",
             HardCase::DeveloperMode => "developer mode on",
             HardCase::Lender => "lender's days (phone lent)",
+            HardCase::Routine => "weekly round (yesterday's shops, same order)",
         }
     }
 

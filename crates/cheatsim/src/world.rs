@@ -1,15 +1,15 @@
 //! One tenant per seed: a city, a team of reps with customers, and every rep's working
 //! days simulated honestly, each with a hard case.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use integrity::{CustomerPin, DayFix, PhotoFacts, Position, RepDay};
 use tracksim::city::City;
 use tracksim::fix::Fix;
 use tracksim::geo::{LatLon, offset};
 use tracksim::phone::Phone;
-use tracksim::plan::{Rep, StopKind};
+use tracksim::plan::{Place, Rep, RouteDay, StopKind, plan_route};
 use tracksim::rng::{Dice, mix};
-use tracksim::{Config, SimDay, phone_for, simulate_day, working_day};
+use tracksim::{Config, SimDay, local_ms, phone_for, simulate_day, simulate_plan, working_day};
 use uuid::Uuid;
 
 use crate::hard::HardCase;
@@ -152,13 +152,55 @@ impl World {
             .collect()
     }
 
+    /// The rep's true day: planned by the simulator, or on a weekly round the previous
+    /// day's shops in the same order, with the start, lunch and every stay drawn afresh.
+    fn simulate(&self, rep: usize, day: usize, hard: HardCase, cfg: &Config) -> SimDay {
+        let info = &self.reps[rep];
+        let date = self.dates[day];
+        if hard != HardCase::Routine || day == 0 {
+            return simulate_day(cfg, &self.city, &info.rep, &info.phone, rep, date);
+        }
+        let mut before = self.cfg.clone();
+        before.knobs = self.hard_case(rep, day - 1).knobs();
+        let last = simulate_day(
+            &before,
+            &self.city,
+            &info.rep,
+            &info.phone,
+            rep,
+            self.dates[day - 1],
+        );
+        let mut dice = self.dice(rep, day, 0x2077);
+        let shops: Vec<(Place, i64)> = last
+            .plan
+            .stops
+            .iter()
+            .filter(|s| s.kind == StopKind::Visit)
+            .filter_map(|s| {
+                let shop = info.rep.customers.iter().find(|p| p.pos == s.pos)?;
+                let secs = (s.end_ms - s.start_ms) as f64 / 1000.0 * dice.range(0.75, 1.25);
+                Some((shop.clone(), secs.clamp(300.0, 5400.0) as i64))
+            })
+            .collect();
+        let at = |h: u32, m: u32| local_ms(date, NaiveTime::from_hms_opt(h, m, 0).unwrap());
+        let track_from_ms = at(7, 30) + 1000 * dice.int(0, 1800);
+        let route = RouteDay {
+            home: &info.rep.home,
+            shops: &shops,
+            track_from_ms,
+            depart_ms: (at(8, 5) + 1000 * dice.int(0, 2400)).max(track_from_ms + 600_000),
+            lunch_at_ms: Some(at(11, 40) + 1000 * dice.int(0, 1800)),
+            last_until_ms: at(17, 15) + 1000 * dice.int(0, 2700),
+        };
+        let plan = plan_route(&self.city, &route, &cfg.knobs, mix(self.seed, rep as u64, 0x2077 + day as u64));
+        simulate_plan(cfg, &info.rep, &info.phone, rep, date, plan)
+    }
+
     pub fn honest(&self, rep: usize, day: usize) -> HonestDay {
         let hard = self.hard_case(rep, day);
         let mut cfg = self.cfg.clone();
         cfg.knobs = hard.knobs();
-        let info = &self.reps[rep];
-        let date = self.dates[day];
-        let sim = simulate_day(&cfg, &self.city, &info.rep, &info.phone, rep, date);
+        let sim = self.simulate(rep, day, hard, &cfg);
         let mut dice = self.dice(rep, day, 0xA11);
         let mut fixes = sim.rows.clone();
         fixes.sort_by_key(|f| f.t_ms);

@@ -194,6 +194,24 @@ pub fn simulate_day(
         date.num_days_from_ce() as u64,
     );
     let plan = plan_day(city, rep, date, &cfg.knobs, seed);
+    simulate_plan(cfg, rep, phone, rep_index, date, plan)
+}
+
+/// Records a day whose true plan the caller made (e.g. with [`plan::plan_route`]): the phone's
+/// rows and the truth, as [`simulate_day`] does for the days it plans itself.
+pub fn simulate_plan(
+    cfg: &Config,
+    rep: &Rep,
+    phone: &Phone,
+    rep_index: usize,
+    date: NaiveDate,
+    plan: DayPlan,
+) -> SimDay {
+    let seed = mix(
+        cfg.seed,
+        rep_index as u64 + 1,
+        date.num_days_from_ce() as u64,
+    );
     let mut dice = Dice::new(mix(seed, 0xF1, 0x5));
     let (real, counts) = phone::record(&plan.track, phone, &cfg.knobs, &mut dice);
     let (w0, w1) = (local_ms(date, cfg.work_start), local_ms(date, cfg.work_end));

@@ -31,6 +31,10 @@ const MIN_MATCHED: usize = 3;
 /// a playback matches most stops of the stretch it covers (a partial one: most of today's
 /// or, played at 1 Hz where the phone was sparse, most of the recording's).
 const MIN_SHARE: f64 = 0.5;
+/// This many stops matching are a replay whatever the share: a playback at 1 Hz with
+/// jitter splits and shifts many recorded stops, and five stays beginning and ending
+/// with one offset do not happen by chance.
+const SURE_MATCHED: usize = 5;
 /// Two people at the same places at the same times on the same day travel together
 /// (a manager riding along, 带访): not a recording played back.
 const TOGETHER_S: i64 = 15 * 60;
@@ -185,7 +189,7 @@ pub(crate) fn check(day: &Day, history: &History, out: &mut Vec<Finding>) {
             continue;
         };
         let fewer = today.len().min(other.len());
-        if (m.pairs.len() as f64) < MIN_SHARE * fewer as f64 {
+        if m.pairs.len() < SURE_MATCHED && (m.pairs.len() as f64) < MIN_SHARE * fewer as f64 {
             continue;
         }
         let colleague = sig.day.is_some_and(|d| d.employee != day.input.employee);

@@ -106,6 +106,7 @@ fn main() -> anyhow::Result<()> {
     println!("| honest hard case | days | not clean |");
     println!("|---|---:|---:|");
     let mut hard: Vec<HardCase> = HardCase::DRAWN.to_vec();
+    hard.push(HardCase::Routine);
     hard.push(HardCase::Lender);
     for h in hard {
         let c: Vec<&Case> = cases

@@ -119,6 +119,10 @@ impl World {
     /// The hard case of a rep-day: every case comes up on every seed, spread over reps
     /// and days.
     pub fn hard_case(&self, rep: usize, day: usize) -> HardCase {
+        // Never two weekly rounds in a row: a round repeats the day before.
+        if day > 0 && (rep * 5 + day * 7 + self.seed as usize) % 12 == 0 {
+            return HardCase::Routine;
+        }
         let n = HardCase::DRAWN.len();
         HardCase::DRAWN[(rep * 7 + day * 3 + self.seed as usize) % n]
     }
@@ -192,7 +196,12 @@ impl World {
             lunch_at_ms: Some(at(11, 40) + 1000 * dice.int(0, 1800)),
             last_until_ms: at(17, 15) + 1000 * dice.int(0, 2700),
         };
-        let plan = plan_route(&self.city, &route, &cfg.knobs, mix(self.seed, rep as u64, 0x2077 + day as u64));
+        let plan = plan_route(
+            &self.city,
+            &route,
+            &cfg.knobs,
+            mix(self.seed, rep as u64, 0x2077 + day as u64),
+        );
         simulate_plan(cfg, &info.rep, &info.phone, rep, date, plan)
     }
 

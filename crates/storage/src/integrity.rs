@@ -137,6 +137,9 @@ pub struct BandPhoto {
 /// A verdict as the job computed it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewVerdict {
+    /// The level is one the tenant wants to hear about: the change event says so, for
+    /// whoever delivers it (the console's alerts, webhooks).
+    pub notify: bool,
     pub checks_version: i32,
     pub level: String,
     pub score: f64,
@@ -565,9 +568,7 @@ impl Store {
             .await?;
             // Newer checks reaching the same answer keep the revision and its review.
             let same = old.as_ref().is_some_and(|(_, level, score, reasons)| {
-                *level == v.level
-                    && (*score - v.score).abs() < 1e-6
-                    && *reasons == v.reasons_json
+                *level == v.level && (*score - v.score).abs() < 1e-6 && *reasons == v.reasons_json
             });
             if same {
                 sqlx::query(
@@ -609,7 +610,7 @@ impl Store {
                 .await?;
                 let payload = serde_json::json!({
                     "employee_id": employee.0, "day": day, "version": revision,
-                    "level": v.level, "score": v.score,
+                    "level": v.level, "score": v.score, "notify": v.notify,
                 });
                 record_event!(
                     tx,

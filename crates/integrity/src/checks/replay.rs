@@ -23,6 +23,9 @@ const STOP_MIN_S: i64 = 5 * 60;
 const SAME_PLACE_M: f64 = 80.0;
 /// Arrival and departure each within this of the common offset.
 const SAME_TIME_S: i64 = 180;
+/// A stay as long as the recorded one within this (a playback keeps every stay's length;
+/// an honest rep's stays at the same shops differ by minutes from week to week).
+const SAME_STAY_S: i64 = 90;
 /// This many stops matching with one offset make a replay...
 const MIN_MATCHED: usize = 3;
 /// ...when they are at least this share of the stops of the day with fewer of them. A rep
@@ -115,7 +118,7 @@ pub(crate) fn best_match(day: &Day, today: &[SigStop], other: &[SigStop]) -> Opt
             }
             let a = day_offset(s.start_s, o.start_s);
             let b = day_offset(s.end_s, o.end_s);
-            if (a - b).abs() <= SAME_TIME_S {
+            if (a - b).abs() <= SAME_STAY_S {
                 cands.push(((a + b) / 2, i, j));
             }
         }

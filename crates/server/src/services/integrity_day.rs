@@ -68,10 +68,13 @@ pub async fn recompute(
     let (day, history, settings) = load(s, tenant, employee, date).await?;
     // Milliseconds of CPU in a release build (more in debug): off the async threads, so
     // requests keep being answered while a worker judges days.
-    let verdict = tokio::task::spawn_blocking(move || integrity::assess(&day, &history, &settings))
-        .await
-        .map_err(ApiError::internal)?;
+    let (verdict, settings) = tokio::task::spawn_blocking(move || {
+        (integrity::assess(&day, &history, &settings), settings)
+    })
+    .await
+    .map_err(ApiError::internal)?;
     let stored = NewVerdict {
+        notify: settings.notify.contains(&verdict.level),
         checks_version: verdict.version as i32,
         level: verdict.level.as_str().to_owned(),
         score: f64::from(verdict.score),

@@ -175,6 +175,7 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
 
     // A day's anti-cheat verdict shows on its line, and a confirmed one is not paid.
     let verdict = storage::NewVerdict {
+        notify: false,
         checks_version: 1,
         level: "likely_cheat".into(),
         score: 5.0,

@@ -529,6 +529,19 @@ async fn the_anti_cheat_centre(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(events.len(), 3, "two first verdicts and one change");
+    // The first verdicts came under the default (likely cheating notifies); the change
+    // came after the admin's settings named no level.
+    for (k, e) in events.iter().enumerate() {
+        let p: Value = serde_json::from_str(&e.payload).unwrap();
+        let want = k < 2 && p["level"] == "likely_cheat";
+        assert_eq!(p["notify"], json!(want), "{p}");
+    }
+    assert!(
+        events[..2]
+            .iter()
+            .any(|e| e.payload.contains("\"notify\":true")),
+        "the teleport day notifies"
+    );
     let reviewed = app
         .store
         .events_after(
@@ -559,7 +572,13 @@ async fn the_anti_cheat_centre(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(queued, 2);
-    assert_eq!(app.store.rejudge_outdated(current, "2999-01-01").await.unwrap(), 0);
+    assert_eq!(
+        app.store
+            .rejudge_outdated(current, "2999-01-01")
+            .await
+            .unwrap(),
+        0
+    );
     settle(app, t.id).await;
     for (rep, before) in [(&honest_rep, &again), (&cheat_rep, &cheat_before)] {
         let (_, now) = app.get(&t.admin, &day_path(rep, &d.date)).await;
@@ -567,5 +586,11 @@ async fn the_anti_cheat_centre(app: &TestApp) {
         assert_eq!(now["version"], before["version"], "{now}");
         assert_eq!(now["status"], before["status"], "{now}");
     }
-    assert_eq!(app.store.rejudge_outdated(current, "2000-01-01").await.unwrap(), 0);
+    assert_eq!(
+        app.store
+            .rejudge_outdated(current, "2000-01-01")
+            .await
+            .unwrap(),
+        0
+    );
 }

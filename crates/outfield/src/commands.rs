@@ -175,6 +175,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
             .await?;
         }
+        Command::Bench {
+            what:
+                BenchCommand::Claims {
+                    database_url,
+                    reps,
+                    runs,
+                },
+        } => {
+            crate::bench_claims::run(crate::bench_claims::Options {
+                database_url,
+                reps,
+                runs,
+            })
+            .await?;
+        }
         Command::Track {
             command:
                 TrackCommand::Analyze {

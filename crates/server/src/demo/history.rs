@@ -31,6 +31,8 @@ pub struct HistoryCounts {
     pub punches: usize,
     pub requests: usize,
     pub plan_days: usize,
+    /// Last month's mileage claims.
+    pub claims: usize,
     pub seconds: f64,
 }
 
@@ -173,6 +175,9 @@ pub(super) async fn load(
             }
         }
     }
+    let reps: Vec<usize> = shared.history.reps.iter().map(|r| r.employee).collect();
+    counts.claims =
+        super::claims::last_month(state, company, &shared.made, &reps, today).await?;
     counts.seconds = started.elapsed().as_secs_f64();
     tracing::info!(?counts, "demo history loaded");
     Ok(counts)
@@ -345,7 +350,7 @@ async fn play_day(
 }
 
 /// The manager of a rep's department (the root department's for anyone else).
-fn manager_of(company: &DemoCompany, employee: usize) -> usize {
+pub(super) fn manager_of(company: &DemoCompany, employee: usize) -> usize {
     let dept = company.employees[employee].department;
     company
         .employees

@@ -143,7 +143,7 @@ async fn full_view(
         }
         _ => None,
     };
-    let summary = claim_views::summary(&row, person.name.clone(), person.department_id);
+    let summary = claim_views::summary(&row, &claim, person.name.clone(), person.department_id);
     claim_views::view(summary, &claim, &adjustments, &reuse, diff.as_ref())
 }
 
@@ -289,7 +289,8 @@ pub async fn list(
             slot.insert((p.name, p.department_id));
         }
         let (name, dept) = people[&row.employee_id].clone();
-        items.push(claim_views::summary(&row, name, dept));
+        let claim = stored_claim(&row)?;
+        items.push(claim_views::summary(&row, &claim, name, dept));
     }
     Ok(Page {
         items,

@@ -172,6 +172,7 @@ export const en = {
   'mymileage.bad_amount': 'Enter the amount, such as 25.50.',
   'mymileage.offline': 'Offline: the claim shows when the phone is back online.',
   'mymileage.expenses': 'Receipts',
+  'action.expense': 'Receipt',
 };
 
 export const zh: Record<keyof typeof en, string> = {
@@ -344,4 +345,5 @@ export const zh: Record<keyof typeof en, string> = {
   'mymileage.bad_amount': '请输入金额，如 25.50。',
   'mymileage.offline': '离线：联网后显示报销单。',
   'mymileage.expenses': '票据',
+  'action.expense': '报销票据',
 };

@@ -318,6 +318,10 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
         (StatusCode::OK, Some(1)),
         "{list}"
     );
+    // The list carries the recorded distance and the days' anti-cheat counts.
+    let item = &list["items"][0];
+    assert!(item["recorded_m"].as_i64() > Some(0), "{item}");
+    assert!(item["anti_cheat"]["review"].is_u64(), "{item}");
     let (_, list) = app.get(&wmgr, "/api/v1/claims?period=2026-09").await;
     assert_eq!(list["items"], json!([]), "{list}");
     let (_, list) = app.get(&rep2_t, "/api/v1/claims").await;
@@ -512,4 +516,22 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
         .get(&other.admin, &format!("/api/v1/payouts/{pid}/export"))
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // The batches: finance lists its tenant's (by period too); managers and reps do not;
+    // another tenant sees none of them.
+    let (s, list) = app.get(&fin, "/api/v1/payouts").await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    assert_eq!(list["items"][0]["id"], json!(pid), "{list}");
+    assert_eq!(list["items"][0]["total_minor"], json!(6660), "{list}");
+    let (_, none) = app.get(&fin, "/api/v1/payouts?period=2026-10").await;
+    assert_eq!(none["items"], json!([]), "{none}");
+    let (s, b) = app.get(&fin, "/api/v1/payouts?period=november").await;
+    let e = assert_error(s, &b, StatusCode::BAD_REQUEST, "bad_request");
+    assert_eq!(e["fields"][0]["field"], "period", "{b}");
+    for who in [&mgr, &rep_t] {
+        let (s, _) = app.get(who, "/api/v1/payouts").await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+    let (_, theirs) = app.get(&other.admin, "/api/v1/payouts").await;
+    assert_eq!(theirs["items"], json!([]), "{theirs}");
 }

@@ -173,6 +173,13 @@ export const en = {
   'mymileage.offline': 'Offline: the claim shows when the phone is back online.',
   'mymileage.expenses': 'Receipts',
   'action.expense': 'Receipt',
+  'audit.resource.claims': 'Mileage claims',
+  'audit.resource.payouts': 'Payouts',
+  'audit.resource.mileage-rates': 'Mileage rates',
+  'audit.action.vehicles': 'Set the vehicle',
+  'audit.action.submit': 'Submitted',
+  'audit.action.expenses': 'Added an expense',
+  'audit.action.adjust': 'Adjusted a day',
 };
 
 export const zh: Record<keyof typeof en, string> = {
@@ -346,4 +353,11 @@ export const zh: Record<keyof typeof en, string> = {
   'mymileage.offline': '离线：联网后显示报销单。',
   'mymileage.expenses': '票据',
   'action.expense': '报销票据',
+  'audit.resource.claims': '报销单',
+  'audit.resource.payouts': '付款批次',
+  'audit.resource.mileage-rates': '里程费率',
+  'audit.action.vehicles': '设置车辆',
+  'audit.action.submit': '提交',
+  'audit.action.expenses': '添加费用',
+  'audit.action.adjust': '调整里程',
 };

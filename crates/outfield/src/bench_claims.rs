@@ -22,7 +22,10 @@ pub struct Options {
 /// A day summary as `tracking::summary` writes it: three stops and three trips in
 /// working hours, `work_km` of them paid, `total_km` in all.
 fn summary(date: NaiveDate, work_km: f64, total_km: f64, k: usize) -> String {
-    let (lat, lon) = (31.2 + (k % 50) as f64 * 0.002, 121.4 + (k / 50) as f64 * 0.002);
+    let (lat, lon) = (
+        31.2 + (k % 50) as f64 * 0.002,
+        121.4 + (k / 50) as f64 * 0.002,
+    );
     let at = |h: u32, m: u32| format!("{date}T{h:02}:{m:02}:00+08:00");
     serde_json::json!({
         "date": date.to_string(), "mileage_m": total_km * 1000.0, "work_mileage_m": work_km * 1000.0,

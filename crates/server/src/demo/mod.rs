@@ -86,7 +86,7 @@ pub async fn load_demo(
             .ok_or_else(|| ApiError::internal("demo slug taken but no tenant"))?;
         return Ok(existing(t.id));
     };
-    claims::setup(state, &company, &made).await?;
+    claims::setup(store, &company, &made).await?;
     let history = if opts.history_days > 0 {
         Some(history::load(state, &company, &made, opts).await?)
     } else {

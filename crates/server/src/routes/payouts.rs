@@ -182,7 +182,12 @@ fn prefers_chinese(headers: &HeaderMap) -> bool {
         return false;
     };
     for tag in v.split(',') {
-        let lang = tag.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let lang = tag
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         if lang.starts_with("zh") {
             return true;
         }

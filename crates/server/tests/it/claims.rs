@@ -474,7 +474,11 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
             .all(|k| ["工作日", "请假", "节假日", "休息日"].contains(&k.as_str())),
         "{kinds:?}"
     );
-    assert!(lines[1..].iter().all(|r| r[3] == Data::String("私家车".into())));
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|r| r[3] == Data::String("私家车".into()))
+    );
     let expenses: Vec<Vec<Data>> = book
         .worksheet_range("费用明细")
         .unwrap()

@@ -179,7 +179,11 @@ async fn demo_loads_a_living_company(backend: Backend) {
     let (_, vehicles) = app
         .get(admin, &format!("/api/v1/employees/{rep}/vehicles"))
         .await;
-    assert_eq!(vehicles["items"].as_array().map(Vec::len), Some(1), "{vehicles}");
+    assert_eq!(
+        vehicles["items"].as_array().map(Vec::len),
+        Some(1),
+        "{vehicles}"
+    );
     let last_month = {
         let d = chrono::Utc::now()
             .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
@@ -188,7 +192,10 @@ async fn demo_loads_a_living_company(backend: Backend) {
         format!("{}", first.format("%Y-%m"))
     };
     let (status, claims) = app
-        .get(fin, &format!("/api/v1/claims?period={last_month}&limit=500"))
+        .get(
+            fin,
+            &format!("/api/v1/claims?period={last_month}&limit=500"),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{claims}");
     let claims = claims["items"].as_array().unwrap().clone();
@@ -196,15 +203,25 @@ async fn demo_loads_a_living_company(backend: Backend) {
     assert_eq!((with("paid"), with("approved")), (1, 1), "{claims:?}");
     let paid = claims.iter().find(|c| c["status"] == "paid").unwrap();
     let (status, payout) = app
-        .get(fin, &format!("/api/v1/payouts/{}", paid["payout_id"].as_str().unwrap()))
+        .get(
+            fin,
+            &format!("/api/v1/payouts/{}", paid["payout_id"].as_str().unwrap()),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{payout}");
     assert_eq!(payout["total_minor"], paid["total_minor"], "{payout}");
     let (_, payouts) = app.get(fin, "/api/v1/payouts").await;
-    assert_eq!(payouts["items"].as_array().map(Vec::len), Some(1), "{payouts}");
+    assert_eq!(
+        payouts["items"].as_array().map(Vec::len),
+        Some(1),
+        "{payouts}"
+    );
     let approved = claims.iter().find(|c| c["status"] == "approved").unwrap();
     let (_, one) = app
-        .get(fin, &format!("/api/v1/claims/{}", approved["id"].as_str().unwrap()))
+        .get(
+            fin,
+            &format!("/api/v1/claims/{}", approved["id"].as_str().unwrap()),
+        )
         .await;
     assert!(one["expenses"][0]["photo_id"].is_string(), "{one}");
 

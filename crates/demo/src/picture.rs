@@ -30,7 +30,7 @@ pub fn shop_front_jpeg(seed: u64, width: u32, height: u32, taken: TakenAt) -> Ve
 /// A `width`×`height` JPEG of a paper receipt (a parking or toll slip) lying on a desk:
 /// a light slip with rows of dark "print", drawn from `seed`, carrying `taken`.
 pub fn receipt_jpeg(seed: u64, width: u32, height: u32, taken: TakenAt) -> Vec<u8> {
-    let mut d = Dice::new(seed ^ 0x0_4EC_E1B7);
+    let mut d = Dice::new(seed ^ 0x04EC_E1B7);
     let desk = [70 + d.below(40) as u8, 50 + d.below(30) as u8, 40];
     let mut rects = vec![Rect {
         x0: 0.25 + 0.05 * d.unit() as f32,

@@ -190,22 +190,23 @@ pub(super) async fn last_month(
         let claim_id = claim["id"].as_str().unwrap_or_default().to_owned();
         let t0 = at(this_month, 30 * k as i64);
         // One rep took a detour around roadworks, another parked at a customer's mall.
-        if k == 0 {
-            if let Some(line) = claim["lines"].as_array().and_then(|l| {
-                l.iter()
-                    .find(|l| l["kind"] == "working_day" && l["working_m"].as_i64() > Some(5_000))
-            }) {
-                let date = line["date"].as_str().unwrap_or_default();
-                let meters = line["working_m"].as_i64().unwrap_or(0) + 3_200;
-                replaying(
-                    t0,
-                    client.post(
-                        &format!("/api/v1/claims/{claim_id}/lines/{date}/adjust"),
-                        &json!({"meters": meters, "reason": "道路施工绕行，实际多开3.2公里"}),
-                    ),
-                )
-                .await?;
-            }
+        let detour = claim["lines"].as_array().and_then(|l| {
+            l.iter()
+                .find(|l| l["kind"] == "working_day" && l["working_m"].as_i64() > Some(5_000))
+        });
+        if k == 0
+            && let Some(line) = detour
+        {
+            let date = line["date"].as_str().unwrap_or_default();
+            let meters = line["working_m"].as_i64().unwrap_or(0) + 3_200;
+            replaying(
+                t0,
+                client.post(
+                    &format!("/api/v1/claims/{claim_id}/lines/{date}/adjust"),
+                    &json!({"meters": meters, "reason": "道路施工绕行，实际多开3.2公里"}),
+                ),
+            )
+            .await?;
         }
         if k == 1 {
             let day = period.first() + Duration::days(9 + k as i64);

@@ -192,7 +192,12 @@ impl World {
             lunch_at_ms: Some(at(11, 40) + 1000 * dice.int(0, 1800)),
             last_until_ms: at(17, 15) + 1000 * dice.int(0, 2700),
         };
-        let plan = plan_route(&self.city, &route, &cfg.knobs, mix(self.seed, rep as u64, 0x2077 + day as u64));
+        let plan = plan_route(
+            &self.city,
+            &route,
+            &cfg.knobs,
+            mix(self.seed, rep as u64, 0x2077 + day as u64),
+        );
         simulate_plan(cfg, &info.rep, &info.phone, rep, date, plan)
     }
 

@@ -565,9 +565,7 @@ impl Store {
             .await?;
             // Newer checks reaching the same answer keep the revision and its review.
             let same = old.as_ref().is_some_and(|(_, level, score, reasons)| {
-                *level == v.level
-                    && (*score - v.score).abs() < 1e-6
-                    && *reasons == v.reasons_json
+                *level == v.level && (*score - v.score).abs() < 1e-6 && *reasons == v.reasons_json
             });
             if same {
                 sqlx::query(

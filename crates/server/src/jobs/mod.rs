@@ -92,7 +92,11 @@ async fn rejudge_outdated(state: &AppState) {
     let version = i32::try_from(integrity::CHECKS_VERSION).unwrap_or(i32::MAX);
     match state.store.rejudge_outdated(version, &since).await {
         Ok(0) => {}
-        Ok(n) => tracing::info!(days = n, version, "anti-cheat checks changed: days queued to be judged again"),
+        Ok(n) => tracing::info!(
+            days = n,
+            version,
+            "anti-cheat checks changed: days queued to be judged again"
+        ),
         Err(e) => log_unless_closed(&state.store, "queueing outdated verdicts failed", &e),
     }
 }

@@ -559,7 +559,13 @@ async fn the_anti_cheat_centre(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(queued, 2);
-    assert_eq!(app.store.rejudge_outdated(current, "2999-01-01").await.unwrap(), 0);
+    assert_eq!(
+        app.store
+            .rejudge_outdated(current, "2999-01-01")
+            .await
+            .unwrap(),
+        0
+    );
     settle(app, t.id).await;
     for (rep, before) in [(&honest_rep, &again), (&cheat_rep, &cheat_before)] {
         let (_, now) = app.get(&t.admin, &day_path(rep, &d.date)).await;
@@ -567,5 +573,11 @@ async fn the_anti_cheat_centre(app: &TestApp) {
         assert_eq!(now["version"], before["version"], "{now}");
         assert_eq!(now["status"], before["status"], "{now}");
     }
-    assert_eq!(app.store.rejudge_outdated(current, "2000-01-01").await.unwrap(), 0);
+    assert_eq!(
+        app.store
+            .rejudge_outdated(current, "2000-01-01")
+            .await
+            .unwrap(),
+        0
+    );
 }

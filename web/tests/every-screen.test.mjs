@@ -94,6 +94,8 @@ before(async () => {
   data.shop = shop;
   data.repToken = repTok;
   data.teamDept = manager.department_id;
+  // The rep's claim of this month (a draft built from their days), for the claim detail.
+  data.claimId = (await R('POST', '/claims', { period: shanghaiDate().slice(0, 7) })).id;
 
   // A published plan for the team this week.
   const M = as(await token(manager.username));
@@ -226,6 +228,9 @@ const READY = {
   people: '[data-testid=employees] tbody tr',
   jobs: '[data-testid=job-counts], [data-testid=jobs-page] p.muted',
   audit: '[data-testid=audit] tbody tr, [data-testid=audit-page] p.muted',
+  claims: '[data-testid=claims], [data-testid=claims-page] p.muted',
+  payouts: '[data-testid=payouts], [data-testid=payouts-page] p.muted',
+  'claim-settings': '[data-testid=vehicle-list] tbody tr',
 };
 
 async function consoleSignIn(page, username) {
@@ -258,9 +263,9 @@ for (const lang of LANGS) {
       await consoleSignIn(page, people[role].username);
       const nav = await page.$$eval('.topbar nav a', (as) => as.map((a) => a.dataset.testid.replace('nav-', '')));
       const expected = {
-        admin: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'requests', 'integrity', 'forms', 'rules', 'people', 'jobs', 'audit'],
-        manager: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'requests', 'integrity', 'forms', 'rules', 'people'],
-        finance: ['attendance', 'mileage', 'people'],
+        admin: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'claims', 'payouts', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'people', 'jobs', 'audit'],
+        manager: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'claims', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'people'],
+        finance: ['attendance', 'mileage', 'claims', 'payouts', 'claim-settings', 'people'],
       }[role];
       assert.deepEqual(nav, expected, `${role} sees exactly its sections`);
       for (const id of nav) {
@@ -274,6 +279,15 @@ for (const lang of LANGS) {
       await page.selectOption('[data-testid=attendance-person]', data.rep.id);
       await page.waitForSelector('[data-testid=attendance-days] tbody tr');
       await judge(page, problems, lang, `${lang}-${role}-attendance-person`, report);
+      // A claim's detail (day lines, totals) and, for finance too, a day's track replay.
+      await page.goto(`${BASE}/#/claims/${data.claimId}`);
+      await page.waitForSelector('[data-testid=claim-lines] tbody tr');
+      await judge(page, problems, lang, `${lang}-${role}-claim-detail`, report);
+      if (role === 'finance') {
+        await page.goto(`${BASE}/#/track/${data.rep.id}/${shanghaiDate()}`);
+        await page.waitForSelector('[data-testid=track-panel] dl, [data-testid=track-panel] .error');
+        await judge(page, problems, lang, `${lang}-${role}-track`, report);
+      }
       if (role !== 'finance') {
         await page.goto(`${BASE}/#/visits/${data.visitId}`);
         await page.waitForSelector('[data-testid=visit-photos] img');
@@ -324,7 +338,7 @@ for (const lang of LANGS) {
     await page.fill('input[name=password]', PASSWORD);
     await page.click('button[type=submit]');
     await page.waitForSelector('[data-testid=attendance]');
-    for (const screen of ['home', 'plan', 'customers', 'visit', 'leave', 'checks', 'outbox']) {
+    for (const screen of ['home', 'plan', 'customers', 'visit', 'leave', 'checks', 'mileage', 'outbox']) {
       await page.goto(`${BASE}/app/#/${screen}`);
       await page.waitForFunction(() => document.body.innerText.trim().length > 0);
       await judge(page, problems, lang, `${lang}-app-${screen}`, report);

@@ -24,6 +24,38 @@ pub struct TakenAt {
 /// A `width`×`height` JPEG of a shop front drawn from `seed`, carrying `taken`.
 pub fn shop_front_jpeg(seed: u64, width: u32, height: u32, taken: TakenAt) -> Vec<u8> {
     let img = shop_front(seed, width, height);
+    encode(&img, width, height, taken)
+}
+
+/// A `width`×`height` JPEG of a paper receipt (a parking or toll slip) lying on a desk:
+/// a light slip with rows of dark "print", drawn from `seed`, carrying `taken`.
+pub fn receipt_jpeg(seed: u64, width: u32, height: u32, taken: TakenAt) -> Vec<u8> {
+    let mut d = Dice::new(seed ^ 0x04EC_E1B7);
+    let desk = [70 + d.below(40) as u8, 50 + d.below(30) as u8, 40];
+    let mut rects = vec![Rect {
+        x0: 0.25 + 0.05 * d.unit() as f32,
+        y0: 0.05,
+        x1: 0.75 - 0.05 * d.unit() as f32,
+        y1: 0.95,
+        colour: [245, 243, 235],
+    }];
+    let rows = 8 + d.below(6);
+    for k in 0..rows {
+        let y = 0.1 + 0.8 * k as f32 / rows as f32;
+        let w = 0.15 + 0.3 * d.unit() as f32;
+        rects.push(Rect {
+            x0: 0.3,
+            y0: y,
+            x1: (0.3 + w).min(0.7),
+            y1: y + 0.025,
+            colour: [40, 40, 50],
+        });
+    }
+    let img = draw(&rects, width, height, seed, |_| desk);
+    encode(&img, width, height, taken)
+}
+
+fn encode(img: &RgbImage, width: u32, height: u32, taken: TakenAt) -> Vec<u8> {
     let mut jpeg = Vec::new();
     let side =
         |n: u32| u16::try_from(n).expect("a demo photo is smaller than 65,536 pixels a side");
@@ -159,13 +191,25 @@ fn shop_front(seed: u64, width: u32, height: u32) -> RgbImage {
     let sky_top = [90 + d.below(80) as u8, 140 + d.below(60) as u8, 200];
     let sky_bottom = [200, 210, 220 + d.below(30) as u8];
     let rects = layout(&mut d);
+    draw(&rects, width, height, seed, |f| {
+        [0, 1, 2].map(|i| (f32::from(sky_top[i]) * (1.0 - f) + f32::from(sky_bottom[i]) * f) as u8)
+    })
+}
+
+/// The background (a colour per height fraction), the rectangles back to front, then
+/// a camera's sensor noise.
+fn draw(
+    rects: &[Rect],
+    width: u32,
+    height: u32,
+    seed: u64,
+    background: impl Fn(f32) -> [u8; 3],
+) -> RgbImage {
     let mut noise = Dice::new(seed.rotate_left(17) ^ 0xA11CE);
     let mut img = RgbImage::from_fn(width, height, |_, y| {
-        let f = y as f32 / height as f32;
-        Rgb([0, 1, 2]
-            .map(|i| (f32::from(sky_top[i]) * (1.0 - f) + f32::from(sky_bottom[i]) * f) as u8))
+        Rgb(background(y as f32 / height as f32))
     });
-    for r in &rects {
+    for r in rects {
         let (x0, x1) = (
             (r.x0.clamp(0.0, 1.0) * width as f32) as u32,
             (r.x1.clamp(0.0, 1.0) * width as f32) as u32,
@@ -260,6 +304,15 @@ mod tests {
         assert_eq!(&a[..4], &[0xFF, 0xD8, 0xFF, 0xE1]);
         let img = image::load_from_memory(&a).unwrap();
         assert_eq!((img.width(), img.height()), (160, 120));
+    }
+
+    #[test]
+    fn a_receipt_is_a_jpeg_of_its_size_and_seeds_differ() {
+        let a = receipt_jpeg(1, 120, 160, AT);
+        assert_eq!(a, receipt_jpeg(1, 120, 160, AT));
+        assert_ne!(a, receipt_jpeg(2, 120, 160, AT));
+        let img = image::load_from_memory(&a).unwrap();
+        assert_eq!((img.width(), img.height()), (120, 160));
     }
 
     #[test]

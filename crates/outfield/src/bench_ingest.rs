@@ -20,14 +20,35 @@ pub struct Options {
     pub servers: usize,
 }
 
-struct Db {
-    store: Store,
-    label: String,
+/// A database to measure: a throwaway PostgreSQL schema, a given URL, or a temporary
+/// SQLite file; [`Db::cleanup`] removes what was made for the run.
+pub(crate) struct Db {
+    pub store: Store,
+    pub label: String,
     drop_schema: Option<(String, String)>,
     file: Option<std::path::PathBuf>,
 }
 
-async fn open(url: Option<&str>) -> anyhow::Result<Db> {
+impl Db {
+    /// Drops the throwaway schema or deletes the temporary file. The store stays open:
+    /// a server's background tasks may still hold it until exit.
+    pub async fn cleanup(self) -> anyhow::Result<()> {
+        if let Some((u, schema)) = self.drop_schema {
+            let admin = sqlx::PgPool::connect(&u).await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+                .execute(&admin)
+                .await?;
+        }
+        if let Some(p) = self.file {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
+            }
+        }
+        Ok(())
+    }
+}
+
+pub(crate) async fn open(url: Option<&str>) -> anyhow::Result<Db> {
     let tag = uuid::Uuid::new_v4().simple().to_string();
     match url {
         Some(u) if u.starts_with("postgres") => {
@@ -290,19 +311,7 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         percentile(&lag, 0.99),
         lag.last().copied().unwrap_or(f64::NAN)
     );
-    // The store stays open: the server's background tasks still hold it until exit.
-    if let Some((u, schema)) = db.drop_schema {
-        let admin = sqlx::PgPool::connect(&u).await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-            .execute(&admin)
-            .await?;
-    }
-    if let Some(p) = db.file {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
-        }
-    }
-    Ok(())
+    db.cleanup().await
 }
 
 /// A reader of the tenant's change feed, as a consumer would follow it: polls every 20 ms

@@ -183,6 +183,20 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 1)]
         servers: usize,
     },
+    /// Seconds to generate a month's mileage claims from stored day summaries (what the
+    /// period's end runs), for N reps; the median of several runs, each on a month of its
+    /// own.
+    Claims {
+        /// Database to measure; default a fresh SQLite file in the temp folder. A
+        /// PostgreSQL URL gets a throwaway schema, dropped afterwards.
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 500)]
+        reps: usize,
+        /// Runs (months of 2026), 1 to 11.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -63,7 +63,7 @@ async fn load_demo(
         println!("{}", load.summary);
         if let Some(h) = &load.history {
             println!(
-                "history:     {} working days, {} fixes, {} visits, {} photos, {} punches, {} requests, {} plan days ({:.1} s)",
+                "history:     {} working days, {} fixes, {} visits, {} photos, {} punches, {} requests, {} plan days, {} mileage claims ({:.1} s, of which claims {:.1} s)",
                 h.working_days,
                 h.fixes,
                 h.visits,
@@ -71,7 +71,9 @@ async fn load_demo(
                 h.punches,
                 h.requests,
                 h.plan_days,
-                h.seconds
+                h.claims,
+                h.seconds,
+                h.claims_seconds
             );
         }
         println!("demo loaded: log in with tenant `demo`, username `admin`, password `{password}`");
@@ -172,6 +174,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 rate,
                 reps,
                 servers,
+            })
+            .await?;
+        }
+        Command::Bench {
+            what:
+                BenchCommand::Claims {
+                    database_url,
+                    reps,
+                    runs,
+                },
+        } => {
+            crate::bench_claims::run(crate::bench_claims::Options {
+                database_url,
+                reps,
+                runs,
             })
             .await?;
         }

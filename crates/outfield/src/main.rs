@@ -1,5 +1,6 @@
 //! The `outfield` command: a thin shell over the `server` and `storage` crates.
 
+mod bench_claims;
 mod bench_ingest;
 mod cli;
 mod commands;

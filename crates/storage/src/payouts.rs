@@ -1,8 +1,10 @@
 //! Payout batches: approved claims of one period marked paid under one reference, in one
 //! transaction (all of them or none).
 
+use crate::cursor::{self, MAX_LIMIT, Page};
 use crate::events::{NewEvent, record_event};
 use crate::pool::{on_pool, write_tx};
+use crate::sql::{Arg, Sql, bind_all};
 use crate::time::now_ms;
 use crate::{Store, StoreError, StoredClaim};
 use domain::TenantId;
@@ -139,5 +141,44 @@ impl Store {
                 .fetch_all(p)
                 .await?
         }))
+    }
+
+    /// The tenant's batches, oldest first (ids are time-ordered), a page at a time;
+    /// `period` keeps one period's.
+    pub async fn list_payouts(
+        &self,
+        tenant: TenantId,
+        period: Option<&str>,
+        cursor_text: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<StoredPayout>, StoreError> {
+        let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM payouts WHERE tenant_id = "));
+        sql.bind(Arg::Uuid(tenant.0));
+        if let Some(p) = period {
+            sql.push(" AND period = ").bind(Arg::Text(p.to_owned()));
+        }
+        if let Some(c) = cursor_text {
+            let (_, id) = cursor::decode(c)?;
+            sql.push(" AND id > ").bind(Arg::Uuid(id));
+        }
+        let limit = limit.clamp(1, MAX_LIMIT);
+        sql.push(&format!(" ORDER BY id LIMIT {}", limit + 1));
+        let Sql { text, args } = sql;
+        let mut rows: Vec<StoredPayout> = on_pool!(self, |p| {
+            bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text.as_str())), args)
+                .fetch_all(p)
+                .await?
+        });
+        let next_cursor = if rows.len() > limit as usize {
+            rows.truncate(limit as usize);
+            rows.last()
+                .map(|r| cursor::encode(serde_json::Value::Null, r.id))
+        } else {
+            None
+        };
+        Ok(Page {
+            items: rows,
+            next_cursor,
+        })
     }
 }

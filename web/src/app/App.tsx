@@ -16,6 +16,7 @@ import { ChecksScreen } from './screens/Checks';
 import { CustomerScreen, CustomersScreen } from './screens/Customers';
 import { Home } from './screens/Home';
 import { LeaveScreen } from './screens/Leave';
+import { MileageScreen } from './screens/Mileage';
 import { OutboxScreen } from './screens/OutboxScreen';
 import { PlanScreen } from './screens/Plan';
 import { ProspectScreen } from './screens/Prospect';
@@ -90,6 +91,7 @@ export function App() {
         {screen === 'outbox' && <OutboxScreen />}
         {screen === 'leave' && <LeaveScreen me={me} />}
         {screen === 'checks' && <ChecksScreen />}
+        {screen === 'mileage' && <MileageScreen />}
       </main>
       <CameraHost />
     </div>

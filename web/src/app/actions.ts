@@ -10,6 +10,7 @@ import type {
   CheckoutInput,
   Customer,
   LeaveInput,
+  NewExpense,
   PhotoMeta,
   ProspectInput,
   PunchInput,
@@ -192,5 +193,20 @@ export async function requestLeave(leave: LeaveRequest): Promise<string> {
   await outbox.add({ id, kind: 'leave', method: 'POST', path: '/attendance/leave', body, at });
   const mine = (await kvGet<SentLeave[]>('leaves')) ?? [];
   await kvSet('leaves', [{ id, at, ...leave }, ...mine].slice(0, 50));
+  return id;
+}
+
+/** What the rep adds to a claim; the id (and the photo's) are given when it is queued. */
+export type ReceiptExpense = Omit<NewExpense, 'id' | 'photo_id'>;
+
+/** A receipt on the claim: its photo goes through the same pipeline as every photo
+ * (uploaded first, hashed, compared with the tenant's), then the expense naming it. Both
+ * wait in the outbox, in that order. Resolves to the expense id. */
+export async function addReceipt(claimId: string, expense: ReceiptExpense, photo: Blob | null, fix: Fix | null): Promise<string> {
+  const photoId = photo ? await queuePhoto(photo, fix, 'camera') : null;
+  const id = uuid();
+  const at = rfc3339();
+  const body: NewExpense = { id, ...expense, ...(photoId ? { photo_id: photoId } : {}) };
+  await outbox.add({ id, kind: 'expense', method: 'POST', path: `/claims/${claimId}/expenses`, body, at });
   return id;
 }

@@ -9,10 +9,10 @@ import { done, tx } from '../shared/idb';
 import { db, kvSet } from './db';
 import { deviceFacts } from './device';
 
-export type ActionKind = 'photo' | 'clock-in' | 'clock-out' | 'check-in' | 'check-out' | 'report' | 'leave';
+export type ActionKind = 'photo' | 'clock-in' | 'clock-out' | 'check-in' | 'check-out' | 'report' | 'leave' | 'expense';
 
 /** Requests that take no device facts (their bodies are exactly what the rep asked). */
-const NO_DEVICE: ActionKind[] = ['leave'];
+const NO_DEVICE: ActionKind[] = ['leave', 'expense'];
 
 export interface OutboxItem {
   seq?: number;

@@ -10,6 +10,8 @@ import type { Me } from '../shared/types';
 import { LangSwitch, useLang } from '../shared/ui';
 import { Attendance } from './Attendance';
 import { Audit } from './Audit';
+import { ClaimSettings } from './ClaimSettings';
+import { Claims } from './Claims';
 import { Forms } from './Forms';
 import { Integrity } from './Integrity';
 import { Jobs } from './Jobs';
@@ -20,6 +22,7 @@ import { SignIn } from '../shared/SignIn';
 import { Mileage } from './Mileage';
 import { RoleContext, SelfContext, sections, type Section } from './roles';
 import { People } from './People';
+import { Payouts } from './Payouts';
 import { Plans } from './Plans';
 import { Requests } from './Requests';
 import { Rules } from './Rules';
@@ -35,10 +38,13 @@ const NAV: { id: Section; label: MessageKey }[] = [
   { id: 'customers', label: 'nav.customers' },
   { id: 'attendance', label: 'nav.attendance' },
   { id: 'mileage', label: 'nav.mileage' },
+  { id: 'claims', label: 'nav.claims' },
+  { id: 'payouts', label: 'nav.payouts' },
   { id: 'requests', label: 'nav.requests' },
   { id: 'integrity', label: 'nav.integrity' },
   { id: 'forms', label: 'nav.forms' },
   { id: 'rules', label: 'nav.rules' },
+  { id: 'claim-settings', label: 'nav.claim_settings' },
   { id: 'people', label: 'nav.people' },
   { id: 'jobs', label: 'nav.jobs' },
   { id: 'audit', label: 'nav.audit' },
@@ -109,9 +115,12 @@ export function App() {
     );
   }
 
-  const asked = route[0] === 'track' ? 'live' : (route[0] as Section | undefined);
+  // A track replay belongs to the live map, or to the claims for finance (who checks a
+  // claimed day against its track but has no live map).
+  const trackHome: Section | undefined = allowed.includes('live') ? 'live' : allowed.includes('claims') ? 'claims' : undefined;
+  const asked = route[0] === 'track' ? trackHome : (route[0] as Section | undefined);
   const section: Section = asked && allowed.includes(asked) ? asked : allowed[0];
-  const showTrack = route[0] === 'track' && allowed.includes('live');
+  const showTrack = route[0] === 'track' && trackHome !== undefined;
   return (
     <RoleContext.Provider value={role}>
     <SelfContext.Provider value={me.employee.id}>
@@ -151,6 +160,9 @@ export function App() {
           {section === 'plans' && <Plans />}
           {section === 'attendance' && <Attendance view={route[1]} />}
           {section === 'mileage' && <Mileage />}
+          {section === 'claims' && !showTrack && <Claims id={route[1]} />}
+          {section === 'payouts' && <Payouts />}
+          {section === 'claim-settings' && <ClaimSettings />}
           {section === 'requests' && <Requests />}
           {section === 'integrity' && <Integrity route={route} />}
           {section === 'forms' && <Forms />}

@@ -10,11 +10,15 @@ import { go } from '../shared/route';
 import type { DayTrack, Visit, VisitPage } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { useDirectory } from './directory';
+import { sections, useRole } from './roles';
 import { api } from './session';
 
 export function TrackReplay({ employeeId, date }: { employeeId?: string; date?: string }) {
   useLang();
   const dir = useDirectory();
+  const role = useRole();
+  // Finance opens replays from a claim and reads no visit details: it gets no links to them.
+  const opensVisits = !!role && sections(role).includes('visits');
   const day = date ?? localDate();
   const el = useRef<HTMLDivElement>(null);
   const mapRef = useRef<OutfieldMap | null>(null);
@@ -85,7 +89,7 @@ export function TrackReplay({ employeeId, date }: { employeeId?: string; date?: 
         fillOpacity: 1,
       })
         .bindTooltip(`${dir?.customerName(v.customer_id) ?? ''} ${fmtTime(v.check_in.t)}`)
-        .on('click', () => go('visits', v.id))
+        .on('click', () => opensVisits && go('visits', v.id))
         .addTo(g);
     });
     const at = pointRef.current ?? track.polyline[0];
@@ -112,7 +116,18 @@ export function TrackReplay({ employeeId, date }: { employeeId?: string; date?: 
       <aside class="panel" data-testid="track-panel">
         <div class="panel-head">
           <h2>{t('track.title', { name })}</h2>
-          <a href="#/live">{t('back')}</a>
+          <a
+            href="#/live"
+            onClick={(e) => {
+              // Back to where the replay was opened from (the live map, a claim, a mileage row).
+              if (history.length > 1) {
+                e.preventDefault();
+                history.back();
+              }
+            }}
+          >
+            {t('back')}
+          </a>
         </div>
         <label class="row">
           {t('date')}
@@ -170,9 +185,15 @@ export function TrackReplay({ employeeId, date }: { employeeId?: string; date?: 
             <ul class="plain">
               {visits.map((v) => (
                 <li>
-                  <a href={`#/visits/${v.id}`}>
-                    {fmtTime(v.check_in.t)} {dir?.customerName(v.customer_id)}
-                  </a>
+                  {opensVisits ? (
+                    <a href={`#/visits/${v.id}`}>
+                      {fmtTime(v.check_in.t)} {dir?.customerName(v.customer_id)}
+                    </a>
+                  ) : (
+                    <span>
+                      {fmtTime(v.check_in.t)} {dir?.customerName(v.customer_id)}
+                    </span>
+                  )}
                 </li>
               ))}
             </ul>

@@ -9,6 +9,11 @@
 //   changes nothing, reads no customers (so no visits detail, plans or forms).
 // - the anti-cheat centre (integrity): admins and managers review the days they reach;
 //   only the admin changes its settings. Finance and reps do not see it.
+// - mileage claims (报销): managers read and decide the claims of their subtree; finance
+//   reads every claim and pays approved ones in batches (payouts), and keeps the rate
+//   tables; admins do all of it. Vehicles are set by admins and managers (people
+//   writes); finance reads them. Managers do not read the rate tables (the server's
+//   Payouts resource).
 // - field: the field app, not the console.
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
@@ -27,7 +32,10 @@ export type Section =
   | 'rules'
   | 'people'
   | 'jobs'
-  | 'audit';
+  | 'audit'
+  | 'claims'
+  | 'payouts'
+  | 'claim-settings';
 
 export type Action =
   | 'plans.edit'
@@ -36,19 +44,27 @@ export type Action =
   | 'forms.edit'
   | 'rules.edit'
   | 'people.edit'
-  | 'departments.edit';
+  | 'departments.edit'
+  | 'claims.decide'
+  | 'payouts.create'
+  | 'rates.read'
+  | 'rates.edit'
+  | 'vehicles.edit';
 
 const SECTIONS: Record<Role, Section[]> = {
-  admin: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'requests', 'integrity', 'forms', 'rules', 'people', 'jobs', 'audit'],
-  manager: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'requests', 'integrity', 'forms', 'rules', 'people'],
-  finance: ['attendance', 'mileage', 'people'],
+  admin: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'claims', 'payouts', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'people', 'jobs', 'audit'],
+  manager: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'claims', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'people'],
+  finance: ['attendance', 'mileage', 'claims', 'payouts', 'claim-settings', 'people'],
   field: [],
 };
 
 const ACTIONS: Record<Role, Action[]> = {
-  admin: ['plans.edit', 'customers.edit', 'requests.decide', 'forms.edit', 'rules.edit', 'people.edit', 'departments.edit'],
-  manager: ['plans.edit', 'customers.edit', 'requests.decide', 'people.edit'],
-  finance: [],
+  admin: [
+    'plans.edit', 'customers.edit', 'requests.decide', 'forms.edit', 'rules.edit', 'people.edit', 'departments.edit',
+    'claims.decide', 'payouts.create', 'rates.read', 'rates.edit', 'vehicles.edit',
+  ],
+  manager: ['plans.edit', 'customers.edit', 'requests.decide', 'people.edit', 'claims.decide', 'vehicles.edit'],
+  finance: ['payouts.create', 'rates.read', 'rates.edit'],
   field: [],
 };
 

@@ -149,3 +149,25 @@ export function fmtAgo(iso: string | null | undefined, now = Date.now()): string
   if (a < 86400) return rtf.format(Math.round(s / 3600), 'hour');
   return rtf.format(Math.round(s / 86400), 'day');
 }
+
+/** Integer minor units (fen) as "¥1,234.56": exact, never through a fraction of a yuan. */
+export function fmtMoney(minor: number | null | undefined): string {
+  if (minor === null || minor === undefined) return '—';
+  const a = Math.abs(Math.round(minor));
+  const yuan = new Intl.NumberFormat(lang, { maximumFractionDigits: 0 }).format(Math.floor(a / 100));
+  return `${minor < 0 ? '-' : ''}¥${yuan}.${String(a % 100).padStart(2, '0')}`;
+}
+
+/** "25", "25.5" or "¥25.50" as fen (2550); null when it is not an amount of at most two
+ * decimals. Read as text, so 0.1 + 0.2 never happens to money. */
+export function parseMoney(text: string): number | null {
+  const m = /^\s*¥?\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*$/.exec(text);
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}
+
+/** Metres as kilometres with one decimal, no unit ("12.3"), for columns headed in km. */
+export function fmtKm(m: number | null | undefined): string {
+  if (m === null || m === undefined) return '—';
+  return new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(m / 1000);
+}

@@ -3,6 +3,7 @@
 // screens keep their strings in msgs/ (one module each, same rule), merged here.
 import * as app from './msgs/app';
 import * as audit from './msgs/audit';
+import * as claims from './msgs/claims';
 import * as consoleMsgs from './msgs/console';
 import * as field from './msgs/field';
 import * as flags from './msgs/flags';
@@ -295,6 +296,7 @@ const enAll = {
   ...jobs.en,
   ...audit.en,
   ...integrity.en,
+  ...claims.en,
 };
 
 export type MessageKey = keyof typeof enAll;
@@ -582,6 +584,7 @@ const zhAll: Record<MessageKey, string> = {
   ...jobs.zh,
   ...audit.zh,
   ...integrity.zh,
+  ...claims.zh,
 };
 
 export const messages: Record<'en' | 'zh-CN', Record<MessageKey, string>> = { en: enAll, 'zh-CN': zhAll };

@@ -120,3 +120,20 @@ export type IntegrityReview = S['ReviewInput'];
 export type IntegrityAppeal = S['AppealInput'];
 export type IntegritySettings = S['IntegritySettingsView'];
 export type IntegritySettingsInput = S['IntegritySettingsInput'];
+
+// Mileage claims (开车报销), payouts, rates and vehicles.
+export type ClaimSummary = S['ClaimSummary'];
+export type ClaimPage = S['ClaimPage'];
+export type ClaimView = S['ClaimView'];
+export type ClaimLine = S['LineView'];
+export type ClaimExpense = S['ExpenseView'];
+export type ClaimDecision = S['ClaimDecision'];
+export type NewClaim = S['NewClaim'];
+export type NewExpense = S['NewExpense'];
+export type Payout = S['PayoutView'];
+export type PayoutPage = S['PayoutPage'];
+export type NewPayout = S['NewPayout'];
+export type RateTables = S['RateTables'];
+export type RateTable = S['RateTableBody'];
+export type Vehicles = S['Vehicles'];
+export type VehicleItem = S['VehicleItem'];

@@ -31,6 +31,9 @@ pub struct HistoryCounts {
     pub punches: usize,
     pub requests: usize,
     pub plan_days: usize,
+    /// Last month's mileage claims, and the seconds making them took.
+    pub claims: usize,
+    pub claims_seconds: f64,
     pub seconds: f64,
 }
 
@@ -173,6 +176,10 @@ pub(super) async fn load(
             }
         }
     }
+    let reps: Vec<usize> = shared.history.reps.iter().map(|r| r.employee).collect();
+    let claims_started = Instant::now();
+    counts.claims = super::claims::last_month(state, company, &shared.made, &reps, today).await?;
+    counts.claims_seconds = claims_started.elapsed().as_secs_f64();
     counts.seconds = started.elapsed().as_secs_f64();
     tracing::info!(?counts, "demo history loaded");
     Ok(counts)
@@ -345,7 +352,7 @@ async fn play_day(
 }
 
 /// The manager of a rep's department (the root department's for anyone else).
-fn manager_of(company: &DemoCompany, employee: usize) -> usize {
+pub(super) fn manager_of(company: &DemoCompany, employee: usize) -> usize {
     let dept = company.employees[employee].department;
     company
         .employees

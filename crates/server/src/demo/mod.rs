@@ -4,6 +4,7 @@
 //! login screens show ([`accounts`]).
 
 pub mod accounts;
+mod claims;
 mod client;
 mod company;
 mod history;
@@ -85,6 +86,7 @@ pub async fn load_demo(
             .ok_or_else(|| ApiError::internal("demo slug taken but no tenant"))?;
         return Ok(existing(t.id));
     };
+    claims::setup(store, &company, &made).await?;
     let history = if opts.history_days > 0 {
         Some(history::load(state, &company, &made, opts).await?)
     } else {

@@ -3,24 +3,64 @@
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
-use crate::routes::created_or_ok;
+use crate::routes::{created_or_ok, default_limit, page_limit};
 use crate::services::payouts::{self, NewPayout, PayoutView};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::Problem;
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(create_payout))
+        .routes(routes!(list_payouts, create_payout))
         .routes(routes!(get_payout))
         .routes(routes!(export_payout))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PayoutListQuery {
+    /// Only this period's batches: `2026-11` (or `2026-11-H1`, `2026-W47`).
+    pub period: Option<String>,
+    pub cursor: Option<String>,
+    #[serde(default = "default_limit")]
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PayoutPage {
+    pub items: Vec<PayoutView>,
+    pub next_cursor: Option<String>,
+}
+
+/// The tenant's payout batches, oldest first (finance and admins).
+#[utoipa::path(get, path = "/api/v1/payouts", tag = "claims", params(PayoutListQuery),
+    responses((status = 200, body = PayoutPage), (status = 400, body = ErrorBody)))]
+async fn list_payouts(
+    State(s): State<AppState>,
+    caller: Caller,
+    Query(q): Query<PayoutListQuery>,
+) -> ApiResult<Json<PayoutPage>> {
+    let page = payouts::list(
+        &s,
+        &caller.principal,
+        q.period.as_deref(),
+        q.cursor.as_deref(),
+        page_limit(q.limit)?,
+    )
+    .await?;
+    Ok(Json(PayoutPage {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// Marks approved claims of one period paid under a reference, all or none. Idempotent
@@ -58,7 +98,9 @@ pub struct ExportQuery {
     /// summary) or `json` (everything, for an ERP).
     #[param(value_type = Option<crate::openapi::values::PayoutFormat>)]
     pub format: Option<String>,
-    /// Headings' language: `zh-CN` or `en` (default).
+    /// The language of the headings and of the codes in the cells (status, day kind,
+    /// vehicle, anti-cheat level, expense category): `zh-CN` or `en`; when left out, the
+    /// caller's `Accept-Language` (Chinese when it prefers `zh`), else English.
     pub lang: Option<String>,
 }
 
@@ -73,10 +115,12 @@ async fn export_payout(
     State(s): State<AppState>,
     caller: Caller,
     Path(id): Path<Uuid>,
+    headers: HeaderMap,
     Query(q): Query<ExportQuery>,
 ) -> ApiResult<Response> {
     let zh = match q.lang.as_deref() {
-        None | Some("en") => false,
+        None => prefers_chinese(&headers),
+        Some("en") => false,
         Some("zh-CN" | "zh") => true,
         Some(_) => {
             return Err(ApiError::bad_request(
@@ -126,4 +170,30 @@ async fn export_payout(
         bytes,
     )
         .into_response())
+}
+
+/// Whether the caller's `Accept-Language` puts Chinese before English (or has no
+/// English at all).
+fn prefers_chinese(headers: &HeaderMap) -> bool {
+    let Some(v) = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    for tag in v.split(',') {
+        let lang = tag
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if lang.starts_with("zh") {
+            return true;
+        }
+        if lang.starts_with("en") {
+            return false;
+        }
+    }
+    false
 }

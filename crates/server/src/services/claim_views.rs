@@ -32,6 +32,10 @@ pub struct ClaimSummary {
     pub total_minor: i64,
     /// The distance the mileage is paid for.
     pub paid_m: i64,
+    /// The distance recorded in working hours (before adjustments).
+    pub recorded_m: i64,
+    /// Days by their anti-cheat verdict, for the list.
+    pub anti_cheat: AntiCheatCounts,
     pub created_at: DateTime<Utc>,
     /// When the figures were last computed (a draft follows the day data).
     pub computed_at: DateTime<Utc>,
@@ -45,6 +49,32 @@ pub struct ClaimSummary {
     pub payout_id: Option<Uuid>,
     /// The approval request deciding this claim, once the approval engine runs claims.
     pub approval_id: Option<Uuid>,
+}
+
+/// How many of a claim's days carry each anti-cheat verdict.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct AntiCheatCounts {
+    /// Days whose verdict says `review` (paid, flagged for a look).
+    pub review: u32,
+    /// Days whose verdict says `likely_cheat`.
+    pub likely_cheat: u32,
+    /// Days a reviewer confirmed as cheating: not paid.
+    pub confirmed: u32,
+}
+
+pub(crate) fn anti_cheat_counts(c: &Claim) -> AntiCheatCounts {
+    let mut n = AntiCheatCounts::default();
+    for l in &c.lines {
+        if l.cheat_confirmed {
+            n.confirmed += 1;
+        }
+        match l.anti_cheat {
+            Some(integrity::Level::Review) => n.review += 1,
+            Some(integrity::Level::LikelyCheat) => n.likely_cheat += 1,
+            _ => {}
+        }
+    }
+    n
 }
 
 /// One claim with its day lines, expenses and totals; a submitted claim also shows how a
@@ -160,7 +190,12 @@ pub(crate) fn instant(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
-pub(crate) fn summary(c: &StoredClaim, name: String, dept: DepartmentId) -> ClaimSummary {
+pub(crate) fn summary(
+    c: &StoredClaim,
+    claim: &Claim,
+    name: String,
+    dept: DepartmentId,
+) -> ClaimSummary {
     ClaimSummary {
         id: c.id,
         employee_id: EmployeeId(c.employee_id),
@@ -173,6 +208,8 @@ pub(crate) fn summary(c: &StoredClaim, name: String, dept: DepartmentId) -> Clai
         expenses_minor: c.expenses_minor,
         total_minor: c.total_minor,
         paid_m: c.paid_m,
+        recorded_m: claim.totals.recorded_m.0,
+        anti_cheat: anti_cheat_counts(claim),
         created_at: instant(c.created_ms),
         computed_at: instant(c.computed_ms),
         submitted_at: c.submitted_ms.map(instant),

@@ -143,7 +143,7 @@ async fn full_view(
         }
         _ => None,
     };
-    let summary = claim_views::summary(&row, person.name.clone(), person.department_id);
+    let summary = claim_views::summary(&row, &claim, person.name.clone(), person.department_id);
     claim_views::view(summary, &claim, &adjustments, &reuse, diff.as_ref())
 }
 
@@ -289,7 +289,8 @@ pub async fn list(
             slot.insert((p.name, p.department_id));
         }
         let (name, dept) = people[&row.employee_id].clone();
-        items.push(claim_views::summary(&row, name, dept));
+        let claim = stored_claim(&row)?;
+        items.push(claim_views::summary(&row, &claim, name, dept));
     }
     Ok(Page {
         items,
@@ -610,11 +611,15 @@ pub struct Generated {
     pub failed: usize,
 }
 
+/// How many reps' claims a generation run computes at once: each worker reads its reps'
+/// rows and writes their drafts on a connection of its own, so the database's round
+/// trips overlap instead of adding up.
+const GENERATE_WORKERS: usize = 4;
+
 /// Drafts for every active field rep of the tenant for `period` (existing drafts are
 /// brought up to date; submitted claims are left alone). Idempotent.
 pub async fn generate(s: &AppState, tenant: TenantId, period: Period) -> ApiResult<Generated> {
-    let mut basis = TenantBasis::load(s, tenant).await?;
-    let mut out = Generated::default();
+    let mut people = Vec::new();
     let mut cursor = None;
     loop {
         let page = s
@@ -631,22 +636,41 @@ pub async fn generate(s: &AppState, tenant: TenantId, period: Period) -> ApiResu
                 },
             )
             .await?;
-        for person in &page.items {
-            out.reps += 1;
-            match generate_one(s, &mut basis, tenant, person, period).await {
-                Ok(Outcome::Created) => out.created += 1,
-                Ok(Outcome::Updated) => out.updated += 1,
-                Ok(Outcome::Frozen) => out.frozen += 1,
-                Err(e) => {
-                    out.failed += 1;
-                    tracing::warn!(employee = %person.id.0, error = %e.message, "claim generation failed");
-                }
-            }
-        }
+        people.extend(page.items);
         match page.next_cursor {
             Some(c) => cursor = Some(c),
             None => break,
         }
+    }
+    let mut workers = tokio::task::JoinSet::new();
+    for chunk in people.chunks(people.len().div_ceil(GENERATE_WORKERS).max(1)) {
+        let (s, chunk) = (s.clone(), chunk.to_vec());
+        workers.spawn(async move {
+            let mut basis = TenantBasis::load(&s, tenant).await?;
+            let mut out = Generated::default();
+            for person in &chunk {
+                out.reps += 1;
+                match generate_one(&s, &mut basis, tenant, person, period).await {
+                    Ok(Outcome::Created) => out.created += 1,
+                    Ok(Outcome::Updated) => out.updated += 1,
+                    Ok(Outcome::Frozen) => out.frozen += 1,
+                    Err(e) => {
+                        out.failed += 1;
+                        tracing::warn!(employee = %person.id.0, error = %e.message, "claim generation failed");
+                    }
+                }
+            }
+            ApiResult::Ok(out)
+        });
+    }
+    let mut out = Generated::default();
+    while let Some(done) = workers.join_next().await {
+        let part = done.map_err(ApiError::internal)??;
+        out.reps += part.reps;
+        out.created += part.created;
+        out.updated += part.updated;
+        out.frozen += part.frozen;
+        out.failed += part.failed;
     }
     Ok(out)
 }

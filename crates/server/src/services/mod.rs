@@ -7,6 +7,7 @@
 
 pub mod attendance;
 pub mod claim_input;
+pub mod claim_labels;
 pub mod claim_setup;
 pub mod claim_views;
 pub mod claims;

@@ -3,6 +3,8 @@
 //! `claims::payout_export` over the claims as frozen.
 
 use super::Saved;
+use super::claim_labels::{Vocabulary, label};
+use super::claim_views::word as code;
 use super::claims::stored_claim;
 use crate::actions::{digest, id_reused};
 use crate::error::{ApiError, ApiResult};
@@ -170,11 +172,43 @@ pub async fn get(s: &AppState, principal: &Principal, id: Uuid) -> ApiResult<Pay
     view(&p)
 }
 
+/// The tenant's batches, oldest first; `period` (`2026-11`) keeps one period's.
+pub async fn list(
+    s: &AppState,
+    principal: &Principal,
+    period: Option<&str>,
+    cursor: Option<&str>,
+    limit: u32,
+) -> ApiResult<storage::Page<PayoutView>> {
+    super::reach(principal, Resource::Payouts, Action::Read)?;
+    let period = match period {
+        Some(p) => Some(
+            p.trim()
+                .parse::<claims::Period>()
+                .map_err(|_| {
+                    ApiError::bad_request("period", Problem::format(domain::Format::Month))
+                })?
+                .to_string(),
+        ),
+        None => None,
+    };
+    let page = s
+        .store
+        .list_payouts(principal.tenant(), period.as_deref(), cursor, limit)
+        .await?;
+    Ok(storage::Page {
+        items: page.items.iter().map(view).collect::<ApiResult<_>>()?,
+        next_cursor: page.next_cursor,
+    })
+}
+
 /// A batch's export as the claims froze it.
 pub struct Exported {
     pub export: PayoutExport,
     /// Name, employee number and department name of each rep.
     pub people: HashMap<EmployeeId, (String, String, String)>,
+    /// Each rep's claim status (`paid` once the batch is stored).
+    pub status: HashMap<EmployeeId, String>,
 }
 
 pub async fn export(s: &AppState, principal: &Principal, id: Uuid) -> ApiResult<Exported> {
@@ -188,6 +222,10 @@ pub async fn export(s: &AppState, principal: &Principal, id: Uuid) -> ApiResult<
     let rows = s.store.payout_claims(tenant, p.id).await?;
     let claims: Vec<Claim> = rows.iter().map(stored_claim).collect::<ApiResult<_>>()?;
     let export = payout_export(&p.reference, &claims).map_err(ApiError::internal)?;
+    let status = rows
+        .iter()
+        .map(|r| (EmployeeId(r.employee_id), r.status.clone()))
+        .collect();
     let names: HashMap<_, _> = s
         .store
         .list_departments(tenant, &Reach::Tenant)
@@ -204,7 +242,11 @@ pub async fn export(s: &AppState, principal: &Principal, id: Uuid) -> ApiResult<
             (e.name, e.employee_no.unwrap_or_default(), dept),
         );
     }
-    Ok(Exported { export, people })
+    Ok(Exported {
+        export,
+        people,
+        status,
+    })
 }
 
 fn km(m: i64) -> Cell {
@@ -216,9 +258,12 @@ fn money(minor: i64) -> Cell {
 }
 
 /// The workbook: a summary sheet (one row per rep, then the total) and the day lines and
-/// expenses, each with its header row, frozen panes, autofilter and CNY formats.
+/// expenses, each with its header row, frozen panes, autofilter and CNY formats. Codes
+/// (status, day kind, vehicle, anti-cheat level, why a day pays nothing, expense
+/// category) are written as words in the sheet's language.
 pub fn workbook(x: &Exported, zh: bool) -> Vec<SheetData> {
     let e = &x.export;
+    let word = |v: Vocabulary, code: &str| Cell::Text(label(v, code, zh));
     let who = |id: &EmployeeId| x.people.get(id).cloned().unwrap_or_default();
     let t = |en: &'static str, cn: &'static str| if zh { cn } else { en };
     let col = |h: &'static str, c: &'static str, kind| Column {
@@ -230,6 +275,7 @@ pub fn workbook(x: &Exported, zh: bool) -> Vec<SheetData> {
         col("Name", "姓名", T),
         col("Employee no.", "工号", T),
         col("Department", "部门", T),
+        col("Status", "状态", T),
         col("Working days", "工作日", N(0)),
         col("Paid days", "计费天数", N(0)),
         col("Excluded days", "不计天数", N(0)),
@@ -250,6 +296,10 @@ pub fn workbook(x: &Exported, zh: bool) -> Vec<SheetData> {
                 Cell::Text(name),
                 Cell::Text(no),
                 Cell::Text(dept),
+                word(
+                    Vocabulary::ClaimStatus,
+                    x.status.get(&r.employee).map_or("", String::as_str),
+                ),
                 Cell::Decimal(i64::from(r.working_days), 0),
                 Cell::Decimal(i64::from(r.paid_days), 0),
                 Cell::Decimal(i64::from(r.excluded_days), 0),
@@ -264,7 +314,7 @@ pub fn workbook(x: &Exported, zh: bool) -> Vec<SheetData> {
         })
         .collect();
     let mut total_row = vec![Cell::Text(t("Total", "合计").to_owned())];
-    total_row.extend(std::iter::repeat_n(Cell::Empty, 9));
+    total_row.extend(std::iter::repeat_n(Cell::Empty, 10));
     total_row.extend([
         money(e.mileage.minor),
         money(e.expenses_total.minor),
@@ -298,8 +348,8 @@ pub fn workbook(x: &Exported, zh: bool) -> Vec<SheetData> {
             vec![
                 Cell::Text(who(&l.employee).0),
                 Cell::Text(l.date.to_string()),
-                Cell::Text(super::claim_views::word(&l.kind)),
-                Cell::Text(super::claim_views::word(&l.vehicle)),
+                word(Vocabulary::DayKind, &code(&l.kind)),
+                word(Vocabulary::Vehicle, &code(&l.vehicle)),
                 Cell::Text(l.plate.clone().unwrap_or_default()),
                 km(l.recorded_m.0),
                 l.adjusted_m.map_or(Cell::Empty, |m| km(m.0)),
@@ -311,18 +361,12 @@ pub fn workbook(x: &Exported, zh: bool) -> Vec<SheetData> {
                 Cell::Text(l.end_place.clone().unwrap_or_default()),
                 Cell::Decimal(i64::from(l.trips), 0),
                 Cell::Decimal(i64::from(l.coverage.percent_tenths()), 1),
-                Cell::Text(
-                    l.anti_cheat
-                        .map(|v| v.as_str().to_owned())
-                        .unwrap_or_default(),
-                ),
+                l.anti_cheat
+                    .map_or(Cell::Empty, |v| word(Vocabulary::AntiCheat, v.as_str())),
                 money(l.amount.minor),
-                Cell::Text(
-                    l.zero_reason
-                        .as_ref()
-                        .map(super::claim_views::word)
-                        .unwrap_or_default(),
-                ),
+                l.zero_reason
+                    .as_ref()
+                    .map_or(Cell::Empty, |z| word(Vocabulary::ZeroReason, &code(z))),
             ]
         })
         .collect();
@@ -340,7 +384,7 @@ pub fn workbook(x: &Exported, zh: bool) -> Vec<SheetData> {
             vec![
                 Cell::Text(who(&x.employee).0),
                 Cell::Text(x.date.to_string()),
-                Cell::Text(super::claim_views::word(&x.category)),
+                word(Vocabulary::ExpenseCategory, &code(&x.category)),
                 money(x.amount.minor),
                 Cell::Text(x.receipt_photo.map(|p| p.0.to_string()).unwrap_or_default()),
             ]

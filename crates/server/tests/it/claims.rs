@@ -319,6 +319,10 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
         (StatusCode::OK, Some(1)),
         "{list}"
     );
+    // The list carries the recorded distance and the days' anti-cheat counts.
+    let item = &list["items"][0];
+    assert!(item["recorded_m"].as_i64() > Some(0), "{item}");
+    assert!(item["anti_cheat"]["review"].is_u64(), "{item}");
     let (_, list) = app.get(&wmgr, "/api/v1/claims?period=2026-09").await;
     assert_eq!(list["items"], json!([]), "{list}");
     let (_, list) = app.get(&rep2_t, "/api/v1/claims").await;
@@ -450,8 +454,10 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
         .map(<[Data]>::to_vec)
         .collect();
     assert_eq!(summary[1][0], Data::String("rep1 name".into()));
-    assert_eq!(fen(&summary[1][12]), 6660);
-    assert_eq!(fen(&summary[2][12]), 6660, "the total row");
+    // Codes are written as words in the sheet's language, never as the API's codes.
+    assert_eq!(summary[1][3], Data::String("已付款".into()));
+    assert_eq!(fen(&summary[1][13]), 6660);
+    assert_eq!(fen(&summary[2][13]), 6660, "the total row");
     let lines: Vec<Vec<Data>> = book
         .worksheet_range("里程明细")
         .unwrap()
@@ -460,6 +466,20 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
         .collect();
     let mileage: i64 = lines[1..].iter().map(|r| fen(&r[16])).sum();
     assert_eq!(mileage, 3660);
+    let kinds: std::collections::BTreeSet<String> =
+        lines[1..].iter().map(|r| r[2].to_string()).collect();
+    assert!(kinds.contains("工作日"), "{kinds:?}");
+    assert!(
+        kinds
+            .iter()
+            .all(|k| ["工作日", "请假", "节假日", "休息日"].contains(&k.as_str())),
+        "{kinds:?}"
+    );
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|r| r[3] == Data::String("私家车".into()))
+    );
     let expenses: Vec<Vec<Data>> = book
         .worksheet_range("费用明细")
         .unwrap()
@@ -467,6 +487,23 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
         .map(<[Data]>::to_vec)
         .collect();
     assert_eq!(expenses[1..].iter().map(|r| fen(&r[3])).sum::<i64>(), 3000);
+    assert!(
+        expenses[1..]
+            .iter()
+            .all(|r| ["过路费", "停车费", "油费", "其他"].contains(&r[2].to_string().as_str())),
+        "{expenses:?}"
+    );
+    // Without `lang`, a caller who prefers Chinese gets Chinese.
+    let res = reqwest::Client::new()
+        .get(format!("{}/api/v1/payouts/{pid}/export", app.base))
+        .bearer_auth(&fin)
+        .header("accept-language", "zh-CN,zh;q=0.9,en;q=0.8")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let book = Xlsx::new(std::io::Cursor::new(res.bytes().await.unwrap().to_vec())).unwrap();
+    assert_eq!(book.sheet_names(), ["汇总", "里程明细", "费用明细"]);
     let (s, csv) = app
         .bytes(&fin, &format!("/api/v1/payouts/{pid}/export?format=csv"))
         .await;
@@ -484,4 +521,22 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
         .get(&other.admin, &format!("/api/v1/payouts/{pid}/export"))
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // The batches: finance lists its tenant's (by period too); managers and reps do not;
+    // another tenant sees none of them.
+    let (s, list) = app.get(&fin, "/api/v1/payouts").await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    assert_eq!(list["items"][0]["id"], json!(pid), "{list}");
+    assert_eq!(list["items"][0]["total_minor"], json!(6660), "{list}");
+    let (_, none) = app.get(&fin, "/api/v1/payouts?period=2026-10").await;
+    assert_eq!(none["items"], json!([]), "{none}");
+    let (s, b) = app.get(&fin, "/api/v1/payouts?period=november").await;
+    let e = assert_error(s, &b, StatusCode::BAD_REQUEST, "bad_request");
+    assert_eq!(e["fields"][0]["field"], "period", "{b}");
+    for who in [&mgr, &rep_t] {
+        let (s, _) = app.get(who, "/api/v1/payouts").await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+    let (_, theirs) = app.get(&other.admin, "/api/v1/payouts").await;
+    assert_eq!(theirs["items"], json!([]), "{theirs}");
 }

@@ -169,6 +169,62 @@ async fn demo_loads_a_living_company(backend: Backend) {
         "{pending:?}"
     );
 
+    // Mileage reimbursement: rates and every rep's vehicle from the start; last month's
+    // claims generated and moved on (the first rep's paid in a batch, the second's
+    // approved with a receipt), so finance finds a living claims screen.
+    let fin = &tokens["finance"];
+    let (status, rates) = app.get(fin, "/api/v1/mileage-rates").await;
+    assert_eq!(status, StatusCode::OK, "{rates}");
+    assert!(!rates["tables"].as_array().unwrap().is_empty(), "{rates}");
+    let (_, vehicles) = app
+        .get(admin, &format!("/api/v1/employees/{rep}/vehicles"))
+        .await;
+    assert_eq!(
+        vehicles["items"].as_array().map(Vec::len),
+        Some(1),
+        "{vehicles}"
+    );
+    let last_month = {
+        let d = chrono::Utc::now()
+            .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+            .date_naive();
+        let first = d - chrono::Duration::days(i64::from(chrono::Datelike::day(&d)));
+        format!("{}", first.format("%Y-%m"))
+    };
+    let (status, claims) = app
+        .get(
+            fin,
+            &format!("/api/v1/claims?period={last_month}&limit=500"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{claims}");
+    let claims = claims["items"].as_array().unwrap().clone();
+    let with = |st: &str| claims.iter().filter(|c| c["status"] == st).count();
+    assert_eq!((with("paid"), with("approved")), (1, 1), "{claims:?}");
+    let paid = claims.iter().find(|c| c["status"] == "paid").unwrap();
+    let (status, payout) = app
+        .get(
+            fin,
+            &format!("/api/v1/payouts/{}", paid["payout_id"].as_str().unwrap()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{payout}");
+    assert_eq!(payout["total_minor"], paid["total_minor"], "{payout}");
+    let (_, payouts) = app.get(fin, "/api/v1/payouts").await;
+    assert_eq!(
+        payouts["items"].as_array().map(Vec::len),
+        Some(1),
+        "{payouts}"
+    );
+    let approved = claims.iter().find(|c| c["status"] == "approved").unwrap();
+    let (_, one) = app
+        .get(
+            fin,
+            &format!("/api/v1/claims/{}", approved["id"].as_str().unwrap()),
+        )
+        .await;
+    assert!(one["expenses"][0]["photo_id"].is_string(), "{one}");
+
     // The tenant tracks around the clock: a fix at 03:00 Shanghai time is kept.
     let field = &tokens["field"];
     let today = chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap());

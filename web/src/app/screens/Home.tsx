@@ -62,6 +62,9 @@ export function Home({ me, onSignOut }: { me: Me | null; onSignOut: () => void }
             {t('integrity.rep.open')}
             {toExplain > 0 && <span class="badge warn">{toExplain}</span>}
           </button>
+          <button class="link" onClick={() => go('mileage')} data-testid="go-mileage">
+            {t('mymileage.open')}
+          </button>
         </div>
       </section>
 

@@ -1,0 +1,260 @@
+// My mileage (我的里程): this month's claim as the server computes it from the recorded
+// days — each working day's kilometres and amount so far, the receipts added — with where
+// the claim stands (draft, submitted, decided, paid). The rep adds a receipt (category,
+// amount, date, a photo through the same pipeline as every photo, queued in the outbox)
+// and submits the month's claim when it is complete.
+import { useEffect, useState } from 'preact/hooks';
+import { errorText } from '../../shared/errors';
+import { fmtDate, fmtDateTime, fmtDistance, fmtMoney, fmtMonth, fmtWeekday, parseMoney, t, todayInZone, tOr } from '../../shared/i18n';
+import type { ClaimView, NewClaim } from '../../shared/types';
+import { addReceipt } from '../actions';
+import { takePhoto } from '../cameraHost';
+import { useOutbox } from '../hooks';
+import { refusalText } from '../refusal';
+import { api } from '../session';
+
+const CATEGORIES = ['toll', 'parking', 'fuel', 'other'];
+
+export function MileageScreen() {
+  const today = todayInZone();
+  const month = today.slice(0, 7);
+  const [claim, setClaim] = useState<ClaimView | null>(null);
+  const [error, setError] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [adding, setAdding] = useState(false);
+  const { items } = useOutbox();
+  const receipts = items.filter((i) => i.kind === 'expense');
+  const waiting = receipts.filter((i) => i.status === 'waiting').length;
+
+  // The month's claim: made on first look (one per rep and month, so asking again is safe).
+  const load = () =>
+    api.post<ClaimView>('/claims', { period: month } satisfies NewClaim).then(
+      (c) => {
+        setClaim(c);
+        setError('');
+      },
+      (e) => setError(errorText(e)),
+    );
+  // Again whenever a queued receipt has been sent.
+  useEffect(() => void load(), [month, waiting]);
+
+  const submit = async () => {
+    if (!claim) return;
+    setBusy(true);
+    setError('');
+    try {
+      setClaim(await api.post<ClaimView>(`/claims/${claim.id}/submit`));
+      setConfirming(false);
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!claim)
+    return (
+      <div class="stack">
+        <h2>{t('mymileage.title')}</h2>
+        {error ? <p class="muted">{t('mymileage.offline')}</p> : <p class="muted">{t('loading')}</p>}
+      </div>
+    );
+
+  const days = claim.lines.filter((l) => l.kind === 'working_day' && l.date <= today);
+  const editable = claim.status === 'draft' || claim.status === 'rejected';
+  const tt = claim.totals;
+  return (
+    <div class="stack" data-testid="mileage-screen" data-status={claim.status}>
+      <section class="card">
+        <h2>
+          {t('mymileage.title')} · {fmtMonth(claim.period)}
+        </h2>
+        <p>
+          <span class={`badge ${claim.status === 'paid' || claim.status === 'approved' ? 'ok' : claim.status === 'rejected' ? 'bad' : 'warn'}`} data-testid="claim-status">
+            {tOr(`claim.status.${claim.status}`, claim.status)}
+          </span>{' '}
+          <span class="muted small">{t(`mymileage.${claim.status}` as 'mymileage.draft')}</span>
+        </p>
+        <dl class="facts">
+          <dt>{t('mymileage.km')}</dt>
+          <dd data-testid="mileage-km">{fmtDistance(tt.paid_m)}</dd>
+          <dt>{t('claims.mileage')}</dt>
+          <dd>{fmtMoney(tt.mileage_minor)}</dd>
+          <dt>{t('claims.expenses')}</dt>
+          <dd>{fmtMoney(tt.expenses_minor)}</dd>
+          <dt>{t('claims.total')}</dt>
+          <dd data-testid="mileage-total">
+            <strong>{fmtMoney(tt.total_minor)}</strong>
+          </dd>
+        </dl>
+        {claim.submitted_at && (
+          <ol class="timeline" data-testid="claim-timeline">
+            <li>
+              {t('mymileage.step_submitted')} · {fmtDateTime(claim.submitted_at)}
+            </li>
+            {claim.decided_at && (
+              <li>
+                {tOr(`claim.status.${claim.status === 'paid' ? 'approved' : claim.status}`, '')} · {fmtDateTime(claim.decided_at)}
+                {claim.decision_comment && <div class="muted small">{claim.decision_comment}</div>}
+              </li>
+            )}
+            {claim.paid_at && (
+              <li>
+                {t('mymileage.step_paid')} · {fmtDateTime(claim.paid_at)}
+              </li>
+            )}
+          </ol>
+        )}
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        {editable &&
+          (confirming ? (
+            <div class="stack" data-testid="submit-confirm">
+              <p>{t('mymileage.submit_confirm')}</p>
+              <div class="row">
+                <button class="primary big" disabled={busy || waiting > 0} onClick={submit} data-testid="claim-submit-confirm">
+                  {t('mymileage.submit')}
+                </button>
+                <button onClick={() => setConfirming(false)}>{t('cancel')}</button>
+              </div>
+            </div>
+          ) : (
+            <button class="primary big" onClick={() => setConfirming(true)} data-testid="claim-submit">
+              {t('mymileage.submit')}
+            </button>
+          ))}
+      </section>
+
+      <section class="card">
+        <h3>{t('mymileage.so_far')}</h3>
+        {days.length === 0 && <p class="muted">{t('mymileage.none')}</p>}
+        <ul class="plain mileage-days" data-testid="mileage-days">
+          {days.map((l) => (
+            <li data-date={l.date} class={l.adjusted_m !== null && l.adjusted_m !== undefined ? 'adjusted' : ''}>
+              <span>
+                {fmtDate(l.date)} <span class="muted">{fmtWeekday(l.date)}</span>
+              </span>
+              <span>{fmtDistance(l.paid_m)}</span>
+              <strong>{fmtMoney(l.amount_minor)}</strong>
+              {l.zero_reason && <div class="muted small">{t('claims.not_paid', { reason: tOr(`claim.zero.${l.zero_reason}`, '') })}</div>}
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section class="card">
+        <h3>{t('mymileage.expenses')}</h3>
+        <ul class="plain" data-testid="mileage-expenses">
+          {claim.expenses.map((e) => (
+            <li data-expense={e.id}>
+              {fmtDate(e.date)} · {tOr(`claim.category.${e.category}`, e.category)} · <strong>{fmtMoney(e.amount_minor)}</strong>
+              {e.duplicate_of && <div class="error small">{t('claims.duplicate_receipt')}</div>}
+            </li>
+          ))}
+          {receipts
+            .filter((i) => !claim.expenses.some((e) => e.id === i.id))
+            .map((i) => (
+              <li data-expense={i.id} data-status={i.status}>
+                {fmtMoney(Number(i.body.amount_minor))}{' '}
+                {i.status === 'failed' ? <span class="badge bad">{refusalText(i)}</span> : <span class="badge warn">{t('sync.pending')}</span>}
+              </li>
+            ))}
+        </ul>
+        {editable && !adding && (
+          <button onClick={() => setAdding(true)} data-testid="add-receipt">
+            {t('mymileage.add_expense')}
+          </button>
+        )}
+        {editable && adding && <ReceiptForm claimId={claim.id} month={month} onDone={() => setAdding(false)} />}
+      </section>
+    </div>
+  );
+}
+
+function ReceiptForm({ claimId, month, onDone }: { claimId: string; month: string; onDone: () => void }) {
+  const [category, setCategory] = useState('parking');
+  const [amount, setAmount] = useState('');
+  const [date, setDate] = useState(todayInZone());
+  const [note, setNote] = useState('');
+  const [photo, setPhoto] = useState<Blob | null>(null);
+  const [preview, setPreview] = useState<string | null>(null);
+  const [error, setError] = useState('');
+
+  useEffect(() => {
+    if (!photo) return setPreview(null);
+    const u = URL.createObjectURL(photo);
+    setPreview(u);
+    return () => URL.revokeObjectURL(u);
+  }, [photo]);
+
+  const shoot = async () => {
+    const b = await takePhoto();
+    if (b) setPhoto(b);
+  };
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    setError('');
+    const minor = parseMoney(amount);
+    if (minor === null || minor <= 0) return setError(t('mymileage.bad_amount'));
+    try {
+      await addReceipt(
+        claimId,
+        { category: category as 'parking', amount_minor: minor, date, ...(note.trim() ? { note: note.trim() } : {}) },
+        photo,
+        null,
+      );
+      onDone();
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+
+  return (
+    <form class="report" onSubmit={save} data-testid="receipt-form" noValidate>
+      <label>
+        {t('mymileage.category')}
+        <select name="category" value={category} onChange={(e) => setCategory(e.currentTarget.value)}>
+          {CATEGORIES.map((c) => (
+            <option value={c}>{tOr(`claim.category.${c}`, c)}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('mymileage.expense_amount')}
+        <input name="amount" inputMode="decimal" value={amount} onInput={(e) => setAmount(e.currentTarget.value)} />
+      </label>
+      <label>
+        {t('mymileage.expense_date')}
+        <input type="date" name="date" min={`${month}-01`} max={todayInZone()} value={date} onInput={(e) => setDate(e.currentTarget.value)} />
+      </label>
+      <label>
+        {t('mymileage.note')}
+        <input name="note" maxLength={500} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+      </label>
+      <div class="row">
+        {preview && <img class="thumb" src={preview} alt={t('mymileage.photo')} data-testid="receipt-preview" />}
+        <button type="button" onClick={shoot} data-testid="receipt-photo">
+          {photo ? t('mymileage.retake') : t('mymileage.take_photo')}
+        </button>
+      </div>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="row">
+        <button type="submit" class="primary" data-testid="receipt-save">
+          {t('mymileage.save_expense')}
+        </button>
+        <button type="button" onClick={onDone}>
+          {t('cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}

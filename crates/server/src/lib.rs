@@ -29,6 +29,7 @@ pub mod services;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod tenant_zones;
 pub mod tenants;
 pub mod timeout;
 pub mod tracking;

@@ -78,6 +78,8 @@ pub struct AppState {
     pub jobs: Arc<crate::jobs::Jobs>,
     /// Sessions looked up in the last few seconds.
     pub sessions: Arc<crate::auth::session_cache::SessionCache>,
+    /// Tenants' time zones (fixed at creation).
+    pub zones: Arc<crate::tenant_zones::TenantZones>,
 }
 
 impl AppState {
@@ -96,8 +98,17 @@ impl AppState {
             tracking,
             logins: Arc::default(),
             sessions: Arc::default(),
+            zones: Arc::default(),
         };
         crate::jobs::spawn(state.clone());
         state
+    }
+
+    /// The tenant's time zone.
+    pub async fn tenant_zone(
+        &self,
+        tenant: domain::TenantId,
+    ) -> Result<chrono_tz::Tz, storage::StoreError> {
+        self.zones.get(&self.store, tenant).await
     }
 }

@@ -7,7 +7,6 @@ use crate::actions::{action_fix, device_evidence, digest, from_json, id_reused, 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::tracking::fix_input::Instant;
-use crate::tracking::schedule_cache::parse_tz;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{Reach, UserPrincipal};
 use domain::attendance::{
@@ -130,7 +129,7 @@ pub async fn punch(
     let rule = rule_for(s, u.tenant, u.department).await?;
     let schedule = rule.validate()?;
     let (_, cal) = calendar(s, u.tenant).await?;
-    let tz = parse_tz(&s.store.tenant(u.tenant).await?.timezone);
+    let tz = s.tenant_zone(u.tenant).await?;
     // Without a position no fence is judged, and the place is `uncertain`.
     let mut fences = Vec::new();
     for id in &schedule.fence_ids {
@@ -252,7 +251,7 @@ pub async fn days(
         .await?
         .validate()?;
     let (_, cal) = calendar(s, tenant).await?;
-    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+    let tz = s.tenant_zone(tenant).await?;
     person_days(s, tenant, tz, &schedule, &cal, &person, from, to).await
 }
 
@@ -365,7 +364,7 @@ pub(crate) async fn record_corrected_punch(
         .await?
         .validate()?;
     let (_, cal) = calendar(s, tenant).await?;
-    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+    let tz = s.tenant_zone(tenant).await?;
     let vouched: Vec<_> = schedule
         .fence_ids
         .iter()

@@ -6,7 +6,6 @@
 use super::attendance::{calendar, person_days, rule_for};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::tracking::schedule_cache::parse_tz;
 use crate::tracking::summary::DaySummary;
 use chrono::{DateTime, NaiveDate, Utc};
 use claims::{
@@ -35,7 +34,7 @@ pub(crate) struct TenantBasis {
 
 impl TenantBasis {
     pub async fn load(s: &AppState, tenant: TenantId) -> ApiResult<TenantBasis> {
-        let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+        let tz = s.tenant_zone(tenant).await?;
         let (_, calendar) = calendar(s, tenant).await?;
         let links = s.store.department_links(tenant).await?;
         let rates = rate_book(&s.store.rate_tables(tenant).await?)?;

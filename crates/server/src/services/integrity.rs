@@ -10,7 +10,6 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::tracking::schedule_cache::parse_tz;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{Action, Principal, Reach, Resource};
@@ -455,7 +454,7 @@ async fn view(
     let tenant = principal.tenant();
     let employee = EmployeeId(v.employee_id);
     let settings = super::integrity_day::settings(s, tenant).await?;
-    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+    let tz = s.tenant_zone(tenant).await?;
     let date = parse_date("date", &v.day)?;
     let (from, to) = super::integrity_day::day_bounds(tz, date);
     let records = s

@@ -7,7 +7,6 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::tracking::schedule_cache::parse_tz;
 use crate::tracking::summary::to_track_fix;
 use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, TimeZone};
 use domain::access::Reach;
@@ -53,7 +52,7 @@ pub(crate) async fn settings(s: &AppState, tenant: TenantId) -> ApiResult<Settin
 /// The local day (`YYYY-MM-DD`, the tenant's time zone) an action at `t_ms` belongs to:
 /// the day whose verdict it changes.
 pub(crate) async fn local_day(s: &AppState, tenant: TenantId, t_ms: i64) -> ApiResult<String> {
-    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+    let tz = s.tenant_zone(tenant).await?;
     Ok(domain::tracking::local_date(tz, t_ms).to_string())
 }
 
@@ -106,7 +105,7 @@ async fn load(
     date: NaiveDate,
 ) -> ApiResult<(RepDay, History, Settings)> {
     let person = s.store.employee(tenant, employee, &Reach::Tenant).await?;
-    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+    let tz = s.tenant_zone(tenant).await?;
     let settings = settings(s, tenant).await?;
     let (from, to) = day_bounds(tz, date);
     let schedule = super::attendance::rule_for(s, tenant, person.department_id)

@@ -13,7 +13,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::photo_files::{Variant, link_photo_file, write_photo_file};
 use crate::state::AppState;
 use crate::tracking::fix_input::Instant;
-use crate::tracking::schedule_cache::parse_tz;
 use axum::http::StatusCode;
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset, TimeZone, Utc};
 use domain::access::{Reach, UserPrincipal};
@@ -236,7 +235,7 @@ pub async fn upload(
     })?;
 
     // The watermark: when, where, who, at which customer.
-    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+    let tz = s.tenant_zone(tenant).await?;
     let person = s.store.employee(tenant, employee, &Reach::Tenant).await?;
     let customer = match &visit {
         Some(v) => Some(

@@ -6,7 +6,6 @@
 use crate::actions::{from_json, to_json};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::tracking::schedule_cache::parse_tz;
 use axum::http::StatusCode;
 use chrono::{NaiveDate, TimeZone};
 use chrono_tz::Tz;
@@ -335,7 +334,7 @@ pub async fn list(
         .store
         .plans_between(tenant, &visible, &from.to_string(), &to.to_string())
         .await?;
-    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+    let tz = s.tenant_zone(tenant).await?;
     days_view(s, tenant, tz, &rows).await
 }
 
@@ -370,7 +369,7 @@ pub async fn get_day(
     reachable_rep(s, principal, Action::Read, employee).await?;
     parse_date("date", date)?;
     let tenant = principal.tenant();
-    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+    let tz = s.tenant_zone(tenant).await?;
     let plan = s.store.plan(tenant, employee, date).await?;
     let mut days = days_view(s, tenant, tz, std::slice::from_ref(&plan)).await?;
     days.pop().ok_or_else(ApiError::not_found)
@@ -507,7 +506,7 @@ pub async fn put_day(
     };
     let customers = super::reach(principal, Resource::Customers, Action::Read)?;
     let stops = locate(s, tenant, &customers, &edit.customer_ids).await?;
-    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+    let tz = s.tenant_zone(tenant).await?;
     let planned = timed_day(DayRoute {
         employee,
         date: day,
@@ -613,7 +612,7 @@ pub async fn my_plan(
     me: EmployeeId,
     date: Option<&str>,
 ) -> ApiResult<MyDay> {
-    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+    let tz = s.tenant_zone(tenant).await?;
     let date = match date {
         Some(d) => parse_date("date", d)?,
         None => local_date(tz, crate::now_ms()),
@@ -643,7 +642,7 @@ pub async fn reoptimize(
 ) -> ApiResult<MyDay> {
     let here = domain::Wgs84::parse(input.lat, input.lon, domain::CoordSystem::Wgs84)
         .map_err(|b| ApiError::invalid(Invalid::one(b.field(), b.problem())))?;
-    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+    let tz = s.tenant_zone(tenant).await?;
     let now_ms = crate::now_ms();
     let date = local_date(tz, now_ms);
     let (today, Some(plan)) = my_day(s, tenant, tz, me, date).await? else {

@@ -9,7 +9,6 @@ use super::rules::{RuleBook, rule_book};
 use crate::actions::to_json;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::tracking::schedule_cache::parse_tz;
 use chrono::NaiveDate;
 use domain::Problem as Bad;
 use domain::access::Reach;
@@ -136,7 +135,7 @@ pub async fn generate(
             Bad::range(1.0, 60.0, "s"),
         ));
     }
-    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+    let tz = s.tenant_zone(tenant).await?;
     let (_, cal) = super::attendance::calendar(s, tenant).await?;
     let attendance: RuleBook<AttendanceRule> =
         rule_book(s, tenant, super::attendance::RULE).await?;

@@ -5,7 +5,6 @@
 use super::attendance::{calendar, person_days, rule_for, start_date};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::tracking::schedule_cache::parse_tz;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use domain::access::{Action, Principal, Reach, Resource};
@@ -136,7 +135,7 @@ pub async fn team_attendance(
     let tenant = principal.tenant();
     let (people, next_cursor) = people(s, tenant, &reach, who.cursor, who.limit).await?;
     let names = department_names(s, tenant).await?;
-    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+    let tz = s.tenant_zone(tenant).await?;
     let (_, cal) = calendar(s, tenant).await?;
     let mut schedules: HashMap<DepartmentId, AttendanceSchedule> = HashMap::new();
     let mut items = Vec::with_capacity(people.len());

@@ -6,7 +6,6 @@ use crate::actions::{from_json, to_json};
 use crate::error::{ApiError, ApiResult};
 use crate::services::photos::{PhotoView, view as photo_view};
 use crate::state::AppState;
-use crate::tracking::schedule_cache::parse_tz;
 use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use domain::access::Reach;
@@ -411,7 +410,7 @@ pub async fn list(
     reach: &Reach,
     q: VisitSearch,
 ) -> ApiResult<storage::Page<VisitView>> {
-    let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+    let tz = s.tenant_zone(tenant).await?;
     let date = |field: &str, v: &Option<String>| -> ApiResult<Option<NaiveDate>> {
         v.as_deref()
             .map(|d| {

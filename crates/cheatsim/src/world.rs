@@ -120,7 +120,7 @@ impl World {
     /// and days.
     pub fn hard_case(&self, rep: usize, day: usize) -> HardCase {
         // Never two weekly rounds in a row: a round repeats the day before.
-        if day > 0 && (rep * 5 + day * 7 + self.seed as usize) % 12 == 0 {
+        if day > 0 && (rep * 5 + day * 7 + self.seed as usize).is_multiple_of(12) {
             return HardCase::Routine;
         }
         let n = HardCase::DRAWN.len();

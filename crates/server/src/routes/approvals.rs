@@ -23,14 +23,14 @@ use uuid::Uuid;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(get_flow, put_flow))
-        .routes(routes!(get_settings, put_settings))
-        .routes(routes!(list_requests, create_request))
-        .routes(routes!(get_request))
-        .routes(routes!(decide))
-        .routes(routes!(withdraw))
-        .routes(routes!(resubmit))
-        .routes(routes!(inbox))
+        .routes(routes!(get_approval_flow, put_approval_flow))
+        .routes(routes!(get_approval_settings, put_approval_settings))
+        .routes(routes!(list_approval_requests, create_approval_request))
+        .routes(routes!(get_approval_request))
+        .routes(routes!(decide_approval_request))
+        .routes(routes!(withdraw_approval_request))
+        .routes(routes!(resubmit_approval_request))
+        .routes(routes!(approval_inbox))
 }
 
 /// The flow new requests of a type start under, with its readable preview in Chinese and
@@ -39,7 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/approval-flows/{type}", tag = "approvals",
     params(("type" = String, Path, description = "the request type, e.g. `mileage_claim`, `leave`")),
     responses((status = 200, body = FlowView)))]
-async fn get_flow(
+async fn get_approval_flow(
     State(s): State<AppState>,
     caller: Caller,
     Path(t): Path<String>,
@@ -52,7 +52,7 @@ async fn get_flow(
 #[utoipa::path(put, path = "/api/v1/approval-flows/{type}", tag = "approvals", request_body = FlowInput,
     params(("type" = String, Path, description = "the request type")),
     responses((status = 200, body = FlowView), (status = 409, body = ErrorBody)))]
-async fn put_flow(
+async fn put_approval_flow(
     State(s): State<AppState>,
     caller: Caller,
     Path(t): Path<String>,
@@ -67,7 +67,7 @@ async fn put_flow(
 /// the same approver twice) and the reminder delay.
 #[utoipa::path(get, path = "/api/v1/approval-settings", tag = "approvals",
     responses((status = 200, body = ApprovalSettings)))]
-async fn get_settings(
+async fn get_approval_settings(
     State(s): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<ApprovalSettings>> {
@@ -78,7 +78,7 @@ async fn get_settings(
 /// requests submitted afterwards (and to reminders from now on).
 #[utoipa::path(put, path = "/api/v1/approval-settings", tag = "approvals", request_body = ApprovalSettings,
     responses((status = 200, body = ApprovalSettings)))]
-async fn put_settings(
+async fn put_approval_settings(
     State(s): State<AppState>,
     caller: Caller,
     Json(input): Json<ApprovalSettings>,
@@ -93,7 +93,7 @@ async fn put_settings(
 #[utoipa::path(post, path = "/api/v1/requests", tag = "approvals", request_body = NewRequest,
     responses((status = 201, body = RequestDetail), (status = 200, body = RequestDetail),
               (status = 409, body = ErrorBody)))]
-async fn create_request(
+async fn create_approval_request(
     State(s): State<AppState>,
     caller: Caller,
     CreateJson { body, digest }: CreateJson<NewRequest>,
@@ -131,7 +131,7 @@ pub struct RequestPage {
 /// Requests, newest first: the caller's own or those of everyone they reach.
 #[utoipa::path(get, path = "/api/v1/requests", tag = "approvals", params(RequestListQuery),
     responses((status = 200, body = RequestPage)))]
-async fn list_requests(
+async fn list_approval_requests(
     State(s): State<AppState>,
     caller: Caller,
     Query(q): Query<RequestListQuery>,
@@ -159,7 +159,7 @@ async fn list_requests(
 #[utoipa::path(get, path = "/api/v1/requests/{id}", tag = "approvals",
     params(("id" = Uuid, Path, description = "the request")),
     responses((status = 200, body = RequestDetail)))]
-async fn get_request(
+async fn get_approval_request(
     State(s): State<AppState>,
     caller: Caller,
     Path(id): Path<Uuid>,
@@ -172,7 +172,7 @@ async fn get_request(
 #[utoipa::path(post, path = "/api/v1/requests/{id}/decision", tag = "approvals", request_body = DecisionInput,
     params(("id" = Uuid, Path, description = "the request")),
     responses((status = 200, body = RequestDetail), (status = 409, body = ErrorBody)))]
-async fn decide(
+async fn decide_approval_request(
     State(s): State<AppState>,
     caller: Caller,
     Path(id): Path<Uuid>,
@@ -187,7 +187,7 @@ async fn decide(
 #[utoipa::path(post, path = "/api/v1/requests/{id}/withdraw", tag = "approvals", request_body = WithdrawInput,
     params(("id" = Uuid, Path, description = "the request")),
     responses((status = 200, body = RequestDetail), (status = 409, body = ErrorBody)))]
-async fn withdraw(
+async fn withdraw_approval_request(
     State(s): State<AppState>,
     caller: Caller,
     Path(id): Path<Uuid>,
@@ -203,7 +203,7 @@ async fn withdraw(
 #[utoipa::path(post, path = "/api/v1/requests/{id}/resubmit", tag = "approvals", request_body = ResubmitInput,
     params(("id" = Uuid, Path, description = "the request")),
     responses((status = 200, body = RequestDetail), (status = 409, body = ErrorBody)))]
-async fn resubmit(
+async fn resubmit_approval_request(
     State(s): State<AppState>,
     caller: Caller,
     Path(id): Path<Uuid>,
@@ -237,7 +237,7 @@ pub struct InboxPage {
 /// (a claim's amount, leave's dates), when it was submitted and since when it waits.
 #[utoipa::path(get, path = "/api/v1/approvals/inbox", tag = "approvals", params(InboxQuery),
     responses((status = 200, body = InboxPage)))]
-async fn inbox(
+async fn approval_inbox(
     State(s): State<AppState>,
     caller: Caller,
     Query(q): Query<InboxQuery>,

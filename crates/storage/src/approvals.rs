@@ -129,7 +129,10 @@ pub enum SubjectWrite<'a> {
     /// A new leave or correction row (same id as the request).
     NewAttendanceRequest(&'a StoredRequest),
     /// The leave or correction row's status follows the request.
-    AttendanceStatus { id: Uuid, status: &'a str },
+    AttendanceStatus {
+        id: Uuid,
+        status: &'a str,
+    },
     /// Freezes an editable claim as submitted and links it to the request.
     ClaimSubmit {
         id: Uuid,
@@ -622,7 +625,8 @@ impl Store {
             sql.push(" AND r.submitter_id = ").bind(Arg::Uuid(s));
         }
         if let Some(t) = &f.request_type {
-            sql.push(" AND r.request_type = ").bind(Arg::Text(t.clone()));
+            sql.push(" AND r.request_type = ")
+                .bind(Arg::Text(t.clone()));
         }
         if let Some(s) = &f.status {
             sql.push(" AND r.status = ").bind(Arg::Text(s.clone()));
@@ -760,7 +764,6 @@ impl InboxSqlRow {
         }
     }
 }
-
 
 /// One person as the approval engine's org chart needs them.
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]

@@ -47,8 +47,9 @@ mod visits;
 
 pub use api_keys::{ApiKeyRecord, NewApiKey};
 pub use approvals::{
-    APPROVALS_SWEEP_JOB, Applied, ApprovalFilter, ApprovalWrite, InboxRow, NewApproval, NewApprovalEvent, OrgPerson,
-    StoredApproval, StoredApprovalEvent, StoredApprovalSettings, StoredFlow, SubjectWrite,
+    APPROVALS_SWEEP_JOB, Applied, ApprovalFilter, ApprovalWrite, InboxRow, NewApproval,
+    NewApprovalEvent, OrgPerson, StoredApproval, StoredApprovalEvent, StoredApprovalSettings,
+    StoredFlow, SubjectWrite,
 };
 pub use attendance::StoredPunch;
 pub use audit::{AuditEntry, AuditFilter, AuditVerdict, NewAuditEntry};

@@ -68,8 +68,13 @@ pub struct FlowInput {
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApprovalSettings {
-    #[serde(flatten)]
-    pub rules: ExceptionRules,
+    /// A step whose approvers cannot be found (a department without a manager, a role
+    /// nobody holds): `skip` it, the tenant's `admin`s decide it, or `auto_approve` it.
+    pub no_approver: approvals::NoApprover,
+    /// The submitter is taken out of a step's approvers (a step of only them passes).
+    pub skip_submitter: bool,
+    /// Someone who approved the previous step is not asked again.
+    pub decide_once: bool,
     /// Approvers are reminded after a request waited this many hours for them (0: never).
     #[schema(minimum = 0, maximum = 720)]
     pub remind_after_hours: u32,
@@ -130,15 +135,31 @@ async fn pinned_flow(
 
 async fn settings(s: &AppState, tenant: TenantId) -> ApiResult<ApprovalSettings> {
     Ok(match s.store.approval_settings(tenant).await? {
-        Some(row) => ApprovalSettings {
-            rules: serde_json::from_str(&row.rules).map_err(ApiError::internal)?,
-            remind_after_hours: u32::try_from(row.remind_after_hours).unwrap_or(0),
-        },
-        None => ApprovalSettings {
-            rules: ExceptionRules::default(),
-            remind_after_hours: DEFAULT_REMIND_AFTER_HOURS,
-        },
+        Some(row) => ApprovalSettings::new(
+            serde_json::from_str(&row.rules).map_err(ApiError::internal)?,
+            u32::try_from(row.remind_after_hours).unwrap_or(0),
+        ),
+        None => ApprovalSettings::new(ExceptionRules::default(), DEFAULT_REMIND_AFTER_HOURS),
     })
+}
+
+impl ApprovalSettings {
+    fn new(rules: ExceptionRules, remind_after_hours: u32) -> ApprovalSettings {
+        ApprovalSettings {
+            no_approver: rules.no_approver,
+            skip_submitter: rules.skip_submitter,
+            decide_once: rules.decide_once,
+            remind_after_hours,
+        }
+    }
+
+    pub fn rules(&self) -> ExceptionRules {
+        ExceptionRules {
+            no_approver: self.no_approver,
+            skip_submitter: self.skip_submitter,
+            decide_once: self.decide_once,
+        }
+    }
 }
 
 fn flow_view(flow: FlowDefinition, created_ms: Option<i64>, org: &TenantOrg) -> FlowView {
@@ -235,7 +256,7 @@ pub async fn put_settings(
             Problem::AboveMax { max: 720.0 },
         ));
     }
-    let rules = serde_json::to_string(&input.rules).map_err(ApiError::internal)?;
+    let rules = serde_json::to_string(&input.rules()).map_err(ApiError::internal)?;
     s.store
         .put_approval_settings(
             principal.tenant(),
@@ -381,12 +402,7 @@ fn ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
 
-fn encode(
-    tenant: TenantId,
-    id: Uuid,
-    request_type: &str,
-    t: &Transition,
-) -> ApiResult<Encoded> {
+fn encode(tenant: TenantId, id: Uuid, request_type: &str, t: &Transition) -> ApiResult<Encoded> {
     let inst = &t.instance;
     let mut events = Vec::with_capacity(t.events.len());
     let mut outbox = Vec::new();
@@ -396,7 +412,10 @@ fn encode(
             approvals::Actor::System => None,
         };
         let body = serde_json::to_value(e).map_err(ApiError::internal)?;
-        let kind = body["what"]["type"].as_str().unwrap_or("unknown").to_owned();
+        let kind = body["what"]["type"]
+            .as_str()
+            .unwrap_or("unknown")
+            .to_owned();
         events.push(NewApprovalEvent {
             round: i64::from(e.round),
             at_ms: ms(e.at),
@@ -543,7 +562,7 @@ pub(crate) async fn start(
     }
     let (flow, _) = current_flow(s, tenant, request_type).await?;
     let org = approval_org::load(s, tenant).await?;
-    let rules = settings(s, tenant).await?.rules;
+    let rules = settings(s, tenant).await?.rules();
     let now = DateTime::from_timestamp_millis(crate::now_ms()).unwrap_or_default();
     let t = Instance::submit(
         &flow,
@@ -615,7 +634,11 @@ pub(crate) async fn start(
     }
 }
 
-pub(crate) async fn stored_digest(s: &AppState, tenant: TenantId, id: Uuid) -> ApiResult<Option<String>> {
+pub(crate) async fn stored_digest(
+    s: &AppState,
+    tenant: TenantId,
+    id: Uuid,
+) -> ApiResult<Option<String>> {
     match s.store.approval(tenant, id).await {
         Ok(row) => Ok(Some(row.digest)),
         Err(storage::StoreError::NotFound) => Ok(None),
@@ -667,10 +690,7 @@ fn generic(payload: &serde_json::Value) -> ApiResult<Prepared> {
     for (k, v) in obj {
         if k == "amount_minor" {
             let a = v.as_i64().filter(|a| *a >= 0).ok_or_else(|| {
-                ApiError::invalid_one(
-                    "payload.amount_minor",
-                    Problem::BelowMin { min: 0.0 },
-                )
+                ApiError::invalid_one("payload.amount_minor", Problem::BelowMin { min: 0.0 })
             })?;
             facts.amount = Some(approvals::Fen(a));
             figures.amount_minor = Some(a);
@@ -679,7 +699,9 @@ fn generic(payload: &serde_json::Value) -> ApiResult<Prepared> {
         }
         let value = match v {
             serde_json::Value::Bool(b) => approvals::FieldValue::Bool(*b),
-            serde_json::Value::Number(n) => approvals::FieldValue::Number(n.as_f64().unwrap_or(0.0)),
+            serde_json::Value::Number(n) => {
+                approvals::FieldValue::Number(n.as_f64().unwrap_or(0.0))
+            }
             serde_json::Value::String(t) => approvals::FieldValue::Text(t.clone()),
             _ => continue,
         };
@@ -705,8 +727,7 @@ pub async fn create(
     let choices = input.choices.clone().unwrap_or_default();
     let created = match t.as_str() {
         RequestType::LEAVE | RequestType::ATTENDANCE_CORRECTION => {
-            super::requests::create_from_payload(s, principal, &t, &input, digest, choices)
-                .await?
+            super::requests::create_from_payload(s, principal, &t, &input, digest, choices).await?
         }
         RequestType::MILEAGE_CLAIM => {
             let claim = input
@@ -715,14 +736,8 @@ pub async fn create(
                 .and_then(|v| v.as_str())
                 .and_then(|v| v.parse::<Uuid>().ok())
                 .ok_or_else(|| ApiError::invalid_one("payload.claim_id", Problem::Required))?;
-            super::claims::submit_as_request(
-                s,
-                principal,
-                claim,
-                Some((input.id, digest)),
-                choices,
-            )
-            .await?
+            super::claims::submit_as_request(s, principal, claim, Some((input.id, digest)), choices)
+                .await?
         }
         _ => {
             let prepared = generic(&input.payload)?;
@@ -855,7 +870,10 @@ pub async fn list(
     if let Some(st) = q.status.as_deref()
         && !STATUSES.contains(&st)
     {
-        return Err(ApiError::bad_request("status", Problem::unknown_value(&STATUSES)));
+        return Err(ApiError::bad_request(
+            "status",
+            Problem::unknown_value(&STATUSES),
+        ));
     }
     if let Some(t) = q.request_type.as_deref() {
         RequestType::parse(t).map_err(|p| ApiError::bad_request("type", p))?;
@@ -984,7 +1002,7 @@ async fn run_command(
     command: impl Fn(&Instance, &ExceptionRules) -> Result<Transition, TransitionError>,
 ) -> ApiResult<RequestDetail> {
     let tenant = principal.tenant();
-    let rules = settings(s, tenant).await?.rules;
+    let rules = settings(s, tenant).await?.rules();
     for _ in 0..RETRIES {
         let (row, before) = visible(s, principal, id).await?;
         let t = command(&before, &rules).map_err(transition_error)?;
@@ -1097,7 +1115,7 @@ pub async fn resubmit(
     };
     let t = RequestType::parse(&row.request_type).map_err(|_| ApiError::internal("bad type"))?;
     let org = approval_org::load(s, tenant).await?;
-    let rules = settings(s, tenant).await?.rules;
+    let rules = settings(s, tenant).await?.rules();
     let choices = input.choices.unwrap_or_default();
     for _ in 0..RETRIES {
         let (row, before) = visible(s, principal, id).await?;
@@ -1136,10 +1154,7 @@ pub async fn resubmit(
             }
         }
     }
-    Err(conflict(
-        "conflict",
-        "the request kept changing; try again",
-    ))
+    Err(conflict("conflict", "the request kept changing; try again"))
 }
 
 /// A mileage claim's request: a first submission routes a new request, a submission after
@@ -1196,7 +1211,7 @@ pub(crate) async fn submit_claim(
         .await;
     };
     let org = approval_org::load(s, tenant).await?;
-    let rules = settings(s, tenant).await?.rules;
+    let rules = settings(s, tenant).await?.rules();
     let before = views::parse_instance(&row)?;
     let flow = pinned_flow(s, tenant, &t, before.flow_version).await?;
     let tr = before
@@ -1296,7 +1311,7 @@ pub async fn sweep(s: &AppState, tenant: TenantId) -> ApiResult<usize> {
                     .filter(|p| !org.org.is_active(*p))
                     .collect();
                 for p in inactive {
-                    match t.instance.deactivated(p, &org.org, &set.rules, now) {
+                    match t.instance.deactivated(p, &org.org, &set.rules(), now) {
                         Ok(next) => {
                             t.events.extend(next.events);
                             t.instance = next.instance;

@@ -133,7 +133,12 @@ async fn store(
     .await
 }
 
-async fn saved(s: &AppState, principal: &Principal, id: Uuid, created: bool) -> ApiResult<Saved<RequestView>> {
+async fn saved(
+    s: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    created: bool,
+) -> ApiResult<Saved<RequestView>> {
     Ok(Saved {
         item: view(s.store.request(principal.tenant(), id).await?)?,
         created,
@@ -164,7 +169,16 @@ pub(crate) async fn create_from_payload(
             crate::extract::parse_json(&bytes).map_err(super::approvals::payload_error)?;
         correction_row(&input).map_err(super::approvals::payload_error)?
     };
-    store(s, principal, t.as_str(), row, prepared, body_digest, choices).await
+    store(
+        s,
+        principal,
+        t.as_str(),
+        row,
+        prepared,
+        body_digest,
+        choices,
+    )
+    .await
 }
 
 fn prepared(
@@ -188,7 +202,9 @@ fn reason(r: &str) -> ApiResult<String> {
 }
 
 /// Validates a correction into its row and what the engine needs.
-fn correction_row(input: &CorrectionInput) -> ApiResult<(StoredRequest, super::approvals::Prepared)> {
+fn correction_row(
+    input: &CorrectionInput,
+) -> ApiResult<(StoredRequest, super::approvals::Prepared)> {
     if !["clock_in", "clock_out"].contains(&input.kind.as_str()) {
         return Err(ApiError::invalid(Invalid::one(
             "kind",
@@ -243,7 +259,16 @@ pub async fn request_correction(
 ) -> ApiResult<Saved<RequestView>> {
     let (row, prep) = correction_row(&input)?;
     let d = digest(&input);
-    let created = store(s, principal, approvals::RequestType::ATTENDANCE_CORRECTION, row, prep, &d, approvals::Choices::default()).await?;
+    let created = store(
+        s,
+        principal,
+        approvals::RequestType::ATTENDANCE_CORRECTION,
+        row,
+        prep,
+        &d,
+        approvals::Choices::default(),
+    )
+    .await?;
     saved(s, principal, input.id, created).await
 }
 
@@ -271,7 +296,10 @@ fn leave_row(input: &LeaveInput) -> ApiResult<(StoredRequest, super::approvals::
     let facts = approvals::RequestFacts {
         amount: None,
         fields: [
-            ("days".to_owned(), approvals::FieldValue::Number(days as f64)),
+            (
+                "days".to_owned(),
+                approvals::FieldValue::Number(days as f64),
+            ),
             (
                 "leave_type".to_owned(),
                 approvals::FieldValue::Text(leave_type.clone()),
@@ -309,7 +337,16 @@ pub async fn request_leave(
 ) -> ApiResult<Saved<RequestView>> {
     let (row, prep) = leave_row(&input)?;
     let d = digest(&input);
-    let created = store(s, principal, approvals::RequestType::LEAVE, row, prep, &d, approvals::Choices::default()).await?;
+    let created = store(
+        s,
+        principal,
+        approvals::RequestType::LEAVE,
+        row,
+        prep,
+        &d,
+        approvals::Choices::default(),
+    )
+    .await?;
     saved(s, principal, input.id, created).await
 }
 
@@ -383,8 +420,7 @@ pub async fn decide(
         return Err(ApiError::forbidden());
     }
     if let Some(request) = super::approvals::request_of_subject(s, tenant, id).await? {
-        super::approvals::decide_subject(s, principal, request, status == "approved", None)
-            .await?;
+        super::approvals::decide_subject(s, principal, request, status == "approved", None).await?;
         return view(s.store.request(tenant, id).await?);
     }
     // The punch goes in first (idempotent by the request's id): a failure leaves the

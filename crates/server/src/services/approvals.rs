@@ -545,17 +545,28 @@ pub(crate) struct Prepared {
 /// Starts a request whose subject row (if any) the same transaction writes. Answers
 /// whether this call created it; a stored request under the id with the same digest is a
 /// replay, another digest `id_reused`.
-pub(crate) async fn start(
-    s: &AppState,
-    tenant: TenantId,
-    submitter: EmployeeId,
-    request_type: &RequestType,
-    new: (Uuid, &str),
-    prepared: &Prepared,
-    subject_id: Option<Uuid>,
-    subject: SubjectWrite<'_>,
-    choices: approvals::Choices,
-) -> ApiResult<bool> {
+/// A request to start.
+pub(crate) struct Start<'a> {
+    pub submitter: EmployeeId,
+    pub request_type: &'a RequestType,
+    /// The client id and the body's digest.
+    pub new: (Uuid, &'a str),
+    pub prepared: &'a Prepared,
+    pub subject_id: Option<Uuid>,
+    pub subject: SubjectWrite<'a>,
+    pub choices: approvals::Choices,
+}
+
+pub(crate) async fn start(s: &AppState, tenant: TenantId, req: Start<'_>) -> ApiResult<bool> {
+    let Start {
+        submitter,
+        request_type,
+        new,
+        prepared,
+        subject_id,
+        subject,
+        choices,
+    } = req;
     let (id, digest) = new;
     if let Some(found) = stored_digest(s, tenant, id).await? {
         return replay(found, digest);
@@ -745,13 +756,15 @@ pub async fn create(
             start(
                 s,
                 principal.tenant(),
-                submitter,
-                &t,
-                (input.id, digest),
-                &prepared,
-                None,
-                SubjectWrite::None,
-                choices,
+                Start {
+                    submitter,
+                    request_type: &t,
+                    new: (input.id, digest),
+                    prepared: &prepared,
+                    subject_id: None,
+                    subject: SubjectWrite::None,
+                    choices,
+                },
             )
             .await?
         }
@@ -1160,16 +1173,27 @@ pub async fn resubmit(
 /// A mileage claim's request: a first submission routes a new request, a submission after
 /// a rejection or withdrawal is the request's next round; either freezes the claim in the
 /// same transaction. Answers whether a request was created.
+/// A claim frozen for submission.
+pub(crate) struct ClaimFreeze<'a> {
+    pub claim: &'a storage::StoredClaim,
+    pub figures: &'a storage::ClaimFigures,
+    pub snapshot: &'a str,
+    pub by: Option<Uuid>,
+}
+
 pub(crate) async fn submit_claim(
     s: &AppState,
     tenant: TenantId,
-    claim: &storage::StoredClaim,
-    figures: &storage::ClaimFigures,
-    snapshot: &str,
-    by: Option<Uuid>,
+    frozen: ClaimFreeze<'_>,
     new: (Uuid, &str),
     choices: approvals::Choices,
 ) -> ApiResult<bool> {
+    let ClaimFreeze {
+        claim,
+        figures,
+        snapshot,
+        by,
+    } = frozen;
     let submitter = EmployeeId(claim.employee_id);
     let t = RequestType::parse(RequestType::MILEAGE_CLAIM).map_err(ApiError::internal)?;
     let prepared = Prepared {
@@ -1197,18 +1221,16 @@ pub(crate) async fn submit_claim(
         snapshot,
     };
     let Some(row) = s.store.approval_of_subject(tenant, claim.id).await? else {
-        return start(
-            s,
-            tenant,
+        let req = Start {
             submitter,
-            &t,
+            request_type: &t,
             new,
-            &prepared,
-            Some(claim.id),
+            prepared: &prepared,
+            subject_id: Some(claim.id),
             subject,
             choices,
-        )
-        .await;
+        };
+        return start(s, tenant, req).await;
     };
     let org = approval_org::load(s, tenant).await?;
     let rules = settings(s, tenant).await?.rules();

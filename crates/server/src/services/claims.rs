@@ -547,17 +547,13 @@ pub(crate) async fn submit_as_request(
     let text = serde_json::to_string(&snapshot).map_err(ApiError::internal)?;
     let fallback = crate::actions::sha256_hex(format!("claim {id}").as_bytes());
     let (request, d) = new.unwrap_or((Uuid::now_v7(), &fallback));
-    super::approvals::submit_claim(
-        s,
-        tenant,
-        &row,
-        &f,
-        &text,
-        caller_id(principal),
-        (request, d),
-        choices,
-    )
-    .await
+    let frozen = super::approvals::ClaimFreeze {
+        claim: &row,
+        figures: &f,
+        snapshot: &text,
+        by: caller_id(principal),
+    };
+    super::approvals::submit_claim(s, tenant, frozen, (request, d), choices).await
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]

@@ -85,7 +85,6 @@ pub(crate) fn view(r: StoredRequest) -> ApiResult<RequestView> {
 
 /// Stores a leave or correction row and starts its approval request (same id) in one
 /// transaction; a row from before the engine under the id answers as a replay.
-#[allow(clippy::too_many_arguments)]
 async fn store(
     s: &AppState,
     principal: &Principal,
@@ -119,18 +118,16 @@ async fn store(
         digest: body_digest.to_owned(),
         ..row
     };
-    super::approvals::start(
-        s,
-        tenant,
-        u.employee,
-        &t,
-        (row.id, body_digest),
-        &prepared,
-        Some(row.id),
-        storage::SubjectWrite::NewAttendanceRequest(&row),
+    let req = super::approvals::Start {
+        submitter: u.employee,
+        request_type: &t,
+        new: (row.id, body_digest),
+        prepared: &prepared,
+        subject_id: Some(row.id),
+        subject: storage::SubjectWrite::NewAttendanceRequest(&row),
         choices,
-    )
-    .await
+    };
+    super::approvals::start(s, tenant, req).await
 }
 
 async fn saved(

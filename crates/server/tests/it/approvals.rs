@@ -208,7 +208,7 @@ async fn a_claim_goes_through_manager_then_finance(app: &TestApp) {
     );
     assert_eq!(item["figures"]["period"], "2026-09");
     assert!(item["waiting_since"].is_string() && item["submitted_at"].is_string());
-    assert_eq!(inbox_ids(app, &c.mgr2).await, [request.clone()]);
+    assert_eq!(inbox_ids(app, &c.mgr2).await, [request.as_str()]);
     assert!(inbox_ids(app, &c.fin).await.is_empty());
     // Not their turn; not an approver.
     let (s, b) = decide(app, &c.fin, &request, "approve").await;
@@ -226,7 +226,7 @@ async fn a_claim_goes_through_manager_then_finance(app: &TestApp) {
     assert_eq!(r["rounds"][0]["steps"][1]["state"], "skipped");
     assert_eq!(r["rounds"][0]["steps"][1]["reason"], "condition_not_met");
     assert!(inbox_ids(app, &c.mgr2).await.is_empty(), "或签: decided");
-    assert_eq!(inbox_ids(app, &c.fin).await, [request.clone()]);
+    assert_eq!(inbox_ids(app, &c.fin).await, [request.as_str()]);
     let (_, mid) = app.get(&c.fin, &format!("/api/v1/claims/{claim_id}")).await;
     assert_eq!(mid["status"], "submitted", "{mid}");
 
@@ -307,8 +307,8 @@ async fn all_of_them_and_any_of_them(app: &TestApp) {
     .await;
     let r = leave(app, &c.rep, "2026-12-01").await;
     let rid = id(&r);
-    assert_eq!(inbox_ids(app, &c.mgr).await, [rid.clone()]);
-    assert_eq!(inbox_ids(app, &c.mgr2).await, [rid.clone()]);
+    assert_eq!(inbox_ids(app, &c.mgr).await, [rid.as_str()]);
+    assert_eq!(inbox_ids(app, &c.mgr2).await, [rid.as_str()]);
     let (s, b) = decide(app, &c.mgr, &rid, "approve").await;
     assert_eq!(
         (s, b["status"].clone()),
@@ -445,7 +445,7 @@ async fn withdraw_and_resubmit(app: &TestApp) {
     );
     assert_eq!(r["round"], 3);
     assert_eq!(r["rounds"].as_array().unwrap().len(), 3);
-    assert_eq!(inbox_ids(app, &c.mgr).await, [request.clone()]);
+    assert_eq!(inbox_ids(app, &c.mgr).await, [request.as_str()]);
     let (_, again) = app.get(&c.rep, &format!("/api/v1/claims/{claim_id}")).await;
     assert_eq!(again["status"], "submitted", "{again}");
     // Resubmitting what is in progress is refused.
@@ -522,7 +522,7 @@ async fn a_request_keeps_its_flow_version(app: &TestApp) {
         (json!("in_progress"), json!(2)),
         "{r}"
     );
-    assert_eq!(inbox_ids(app, &c.admin).await, [new]);
+    assert_eq!(inbox_ids(app, &c.admin).await, [new.as_str()]);
 }
 
 /// A department without a manager: the tenant's rule decides (admins, skip, approve).
@@ -537,7 +537,7 @@ async fn no_approver_found_follows_the_tenant_rule(app: &TestApp) {
         r["rounds"][0]["steps"][0]["approvers"][0]["why"], "tenant_admin",
         "{r}"
     );
-    assert_eq!(inbox_ids(app, &c.admin).await, [id(&r)]);
+    assert_eq!(inbox_ids(app, &c.admin).await, [id(&r).as_str()]);
     for (rule, state) in [("skip", "skipped"), ("auto_approve", "auto_approved")] {
         let (s, b) = app
             .put(
@@ -686,7 +686,7 @@ async fn reminders_and_deactivated_approvers(app: &TestApp) {
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     sweep_at(0).await.unwrap();
-    assert_eq!(inbox_ids(app, &c.admin).await, [rid.clone()]);
+    assert_eq!(inbox_ids(app, &c.admin).await, [rid.as_str()]);
     let (s, r) = decide(app, &c.admin, &rid, "approve").await;
     assert_eq!(
         (s, r["status"].clone()),

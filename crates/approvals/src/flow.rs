@@ -12,6 +12,7 @@ use std::fmt;
 /// A flow's version; an instance keeps the version it started under.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FlowVersion(pub u32);
 
 impl fmt::Display for FlowVersion {
@@ -22,6 +23,7 @@ impl fmt::Display for FlowVersion {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FlowDefinition {
     pub request_type: RequestType,
     pub version: FlowVersion,
@@ -31,6 +33,7 @@ pub struct FlowDefinition {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepDef {
     /// A label for the timeline and the preview ("财务复核"); the resolver describes it otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -48,6 +51,7 @@ pub struct StepDef {
 /// How a step with several approvers decides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Mode {
     /// One after another in the resolved order (依次审批); each must approve.
     Sequential,
@@ -60,6 +64,7 @@ pub enum Mode {
 /// Who approves (or is copied), resolved against the org chart at submission.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Resolver {
     /// The heads of the department `level` steps up from the submitter's own manager:
     /// level 1 is the head of the submitter's department (of its parent when the
@@ -82,6 +87,7 @@ pub enum Resolver {
 /// Where a role is looked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "scope", rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum RoleScope {
     /// Anyone in the tenant.
     Tenant,
@@ -96,6 +102,7 @@ pub enum RoleScope {
 /// A test on the request that includes a step (all of a step's conditions must hold).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Condition {
     /// The request's amount compared with `fen`; a request without an amount fails it.
     Amount { op: Op, fen: Fen },
@@ -112,6 +119,7 @@ pub enum Condition {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Op {
     Eq,
     Ne,
@@ -152,6 +160,7 @@ impl Op {
 /// A value of a request field, as the request type's payload carries it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum FieldValue {
     Bool(bool),
     Number(f64),

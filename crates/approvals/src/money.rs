@@ -6,6 +6,7 @@ use std::fmt;
 /// An amount of CNY in fen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Fen(pub i64);
 
 impl Fen {

@@ -7,6 +7,7 @@ use std::fmt;
 /// A request type key: a lowercase letter, then up to 39 lowercase letters, digits or `_`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestType(String);
 
 impl RequestType {

@@ -114,6 +114,7 @@ fn api(config: &Config) -> OpenApiRouter<AppState> {
         .merge(routes::events::router())
         .merge(routes::photos::router(config.max_photo_bytes))
         .merge(routes::claims::router())
+        .merge(routes::approvals::router())
         .merge(routes::vehicles::router())
         .merge(routes::rates::router())
         .merge(routes::payouts::router())

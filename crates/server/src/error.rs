@@ -80,6 +80,12 @@ pub const ERROR_CODES: &[&str] = &[
     "claim_not_submitted",
     "claim_not_approved",
     "rate_version_immutable",
+    // approval requests
+    "approval_not_your_turn",
+    "approval_withdrawn",
+    "approval_in_progress",
+    "approval_no_admin",
+    "approval_submitter_inactive",
 ];
 
 #[derive(Debug)]

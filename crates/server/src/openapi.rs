@@ -45,6 +45,8 @@ use utoipa::{Modify, OpenApi};
         values::FixProvider,
         values::IntegrityLevelFilter,
         values::PayoutFormat,
+        values::RequestScope,
+        values::ApprovalStatus,
         CoordSystemName
     ))
 )]

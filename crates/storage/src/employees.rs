@@ -286,6 +286,16 @@ impl Store {
                 > 0;
             if changed {
                 record_event!(tx, &employee_event(tenant, "employee.updated", id));
+                if !d.active {
+                    // Their open approvals go to stand-ins: the sweep finds them.
+                    let job = crate::jobs::NewJob::new(
+                        tenant,
+                        crate::approvals::APPROVALS_SWEEP_JOB,
+                        "{}".into(),
+                    )
+                    .keyed("sweep");
+                    crate::jobs::enqueue_job!(tx, &job);
+                }
             } else {
                 let exists: Option<(Uuid,)> =
                     sqlx::query_as("SELECT id FROM employees WHERE tenant_id = $1 AND id = $2")

@@ -7,6 +7,7 @@
 //! `ON CONFLICT`, `RETURNING`, `WITH RECURSIVE`); only the migrations differ.
 
 mod api_keys;
+mod approvals;
 mod attendance;
 mod audit;
 mod claim_setup;
@@ -45,6 +46,11 @@ mod tracking_rules;
 mod visits;
 
 pub use api_keys::{ApiKeyRecord, NewApiKey};
+pub use approvals::{
+    APPROVALS_SWEEP_JOB, Applied, ApprovalFilter, ApprovalWrite, InboxRow, NewApproval,
+    NewApprovalEvent, OrgPerson, StoredApproval, StoredApprovalEvent, StoredApprovalSettings,
+    StoredFlow, SubjectWrite,
+};
 pub use attendance::StoredPunch;
 pub use audit::{AuditEntry, AuditFilter, AuditVerdict, NewAuditEntry};
 pub use claim_setup::{RatesRefused, StoredRateTable, StoredRateVersion, StoredVehicle};

@@ -13,8 +13,9 @@ use storage::{ClaimedJob, Store};
 use tokio::sync::Notify;
 
 /// The kinds this server runs.
-pub const KINDS: [&str; 4] = [
+pub const KINDS: [&str; 5] = [
     storage::TRACK_DAY_JOB,
+    storage::APPROVALS_SWEEP_JOB,
     storage::INTEGRITY_DAY_JOB,
     scheduled::RETENTION_JOB,
     scheduled::CLAIMS_JOB,
@@ -200,6 +201,7 @@ async fn handle(state: &AppState, job: &ClaimedJob) -> Result<(), String> {
         }
         scheduled::RETENTION_JOB => scheduled::retention(state, tenant).await,
         scheduled::CLAIMS_JOB => scheduled::claims(state, tenant).await,
+        storage::APPROVALS_SWEEP_JOB => scheduled::approvals(state, tenant).await,
         other => Err(format!("no handler for jobs of kind {other}")),
     }
 }

@@ -1,7 +1,8 @@
 //! Recurring work per tenant, run at a fixed hour of the tenant's wall clock: retention
 //! (old fixes, audit entries past the tenant's audit retention, finished jobs) at 03:00,
 //! when a field team sleeps; and at 01:00 on the first day of a month, the mileage claim
-//! drafts of the month that ended, for every active rep.
+//! drafts of the month that ended, for every active rep; every hour, the sweep of open
+//! approval requests (reminders, deactivated approvers).
 
 use crate::state::AppState;
 use chrono::NaiveTime;
@@ -42,6 +43,30 @@ pub async fn enqueue_due(store: &Store) -> Result<(), StoreError> {
                 .advance_schedule(name, tenant, due, next, &job)
                 .await?;
         }
+    }
+    // Open approvals are swept every hour on the hour: reminders and escalations.
+    let hour = 3_600_000;
+    let next_hour = |t: i64| (t / hour + 1) * hour;
+    let name = storage::APPROVALS_SWEEP_JOB;
+    store.ensure_schedules(name, |_| next_hour(now)).await?;
+    for (tenant, _, due) in store.due_schedules(name, now).await? {
+        let job = NewJob::new(tenant, name, "{}".into()).keyed(format!("{due}"));
+        store
+            .advance_schedule(name, tenant, due, next_hour(now.max(due)), &job)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The hourly sweep of a tenant's open approval requests (also queued when someone is
+/// deactivated): seats of deactivated approvers go to stand-ins, and approvers who kept a
+/// request waiting past the tenant's delay are reminded.
+pub async fn approvals(state: &AppState, tenant: TenantId) -> Result<(), String> {
+    let n = crate::services::approvals::sweep(state, tenant)
+        .await
+        .map_err(|e| e.message)?;
+    if n > 0 {
+        tracing::info!(tenant = %tenant.0, requests = n, "approval requests swept");
     }
     Ok(())
 }

@@ -42,7 +42,39 @@ closed_set!(
 );
 closed_set!(
     /// Where a request stands.
-    RequestStatus { Pending = "pending", Approved = "approved", Rejected = "rejected" }
+    RequestStatus { Pending = "pending", Approved = "approved", Rejected = "rejected", Withdrawn = "withdrawn" }
+);
+closed_set!(
+    /// Where an approval request stands.
+    ApprovalStatus { InProgress = "in_progress", Approved = "approved", Rejected = "rejected", Withdrawn = "withdrawn" }
+);
+closed_set!(
+    /// An approver's decision (`approved` / `rejected` are accepted as well).
+    ApprovalVerdict { Approve = "approve", Reject = "reject" }
+);
+closed_set!(
+    /// Where a step of a request's round stands: `not_reached`, `pending` (being decided),
+    /// `approved`, `rejected`, `skipped` (a condition, nobody found, or only the submitter;
+    /// see `reason`), `auto_approved` (nobody found and the tenant approves such steps),
+    /// `cancelled` (the round was withdrawn while it was being decided).
+    ApprovalStepState { NotReached = "not_reached", Pending = "pending", Approved = "approved", Rejected = "rejected",
+        Skipped = "skipped", AutoApproved = "auto_approved", Cancelled = "cancelled" }
+);
+closed_set!(
+    /// One approver's place in a step: `waiting` (their turn has not come), `pending` (they
+    /// can decide now), `approved`, `rejected`, `not_needed` (settled without them).
+    ApproverState { Waiting = "waiting", Pending = "pending", Approved = "approved", Rejected = "rejected",
+        NotNeeded = "not_needed" }
+);
+closed_set!(
+    /// An event of a request's history.
+    ApprovalEventKind { Submitted = "submitted", Resubmitted = "resubmitted", StepStarted = "step_started",
+        Approved = "approved", Rejected = "rejected", AutoApproved = "auto_approved", StepPassed = "step_passed",
+        Escalated = "escalated", Reminded = "reminded", Withdrawn = "withdrawn", Finished = "finished" }
+);
+closed_set!(
+    /// Which requests a list shows: the caller's own, or those of everyone they reach.
+    RequestScope { Mine = "mine", Reachable = "reachable" }
 );
 closed_set!(
     /// A check-in's place judgement.
@@ -108,6 +140,11 @@ closed_set!(
     /// `track_day.updated` {employee_id, day, mileage_m, work_mileage_m};
     /// `claim.submitted` {claim_id, total_minor, currency}; `claim.decided` {claim_id, status};
     /// `payout.created` {payout_id, reference, claim_ids, total_minor, currency};
+    /// `approval.submitted` {request_id, request_type, submitter_id, round} (also a
+    /// resubmission); `approval.decided` {request_id, request_type, step, employee_id,
+    /// verdict}; `approval.finished` {request_id, request_type, status};
+    /// `approval.withdrawn` {request_id, request_type}; `approval.reminded` {request_id,
+    /// request_type, step, employee_ids} (approvers who kept it waiting);
     /// `integrity.verdict_changed` {employee_id, day, version, level, score} (a rep-day's
     /// anti-cheat verdict is new or changed); `integrity.reviewed` {employee_id, day,
     /// version, decision, reviewed_by}; `integrity.appealed` {employee_id, day, version}. Instants (`at`) are
@@ -130,6 +167,11 @@ closed_set!(
         ClaimSubmitted = "claim.submitted",
         ClaimDecided = "claim.decided",
         PayoutCreated = "payout.created",
+        ApprovalSubmitted = "approval.submitted",
+        ApprovalDecided = "approval.decided",
+        ApprovalFinished = "approval.finished",
+        ApprovalWithdrawn = "approval.withdrawn",
+        ApprovalReminded = "approval.reminded",
         IntegrityVerdictChanged = "integrity.verdict_changed",
         IntegrityReviewed = "integrity.reviewed",
         IntegrityAppealed = "integrity.appealed",

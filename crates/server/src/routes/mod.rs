@@ -3,6 +3,7 @@
 //! other (`services::tests::routes_do_not_import_each_other` checks it).
 
 pub mod api_keys;
+pub mod approvals;
 pub mod attendance;
 pub mod audit;
 pub mod auth;

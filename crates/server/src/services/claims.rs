@@ -5,9 +5,10 @@
 //! Lifecycle: `draft` → `submitted` → `approved` | `rejected` → `paid`. A draft (and a
 //! rejected claim being reworked) follows the day data: it is recomputed when read and
 //! when one of its days changes. A submitted claim never changes; reading it shows the
-//! difference against a recomputation instead. The single-step decision (a manager who
-//! reaches the rep) is what the approval engine will replace: `approval_id` links the
-//! claim to its request then, and the statuses stay.
+//! difference against a recomputation instead. Submission starts the claim's
+//! `mileage_claim` approval request (`services::approvals`; `approval_id` links them): the
+//! final approval marks the claim `approved`, a rejection makes it `rejected` (editable,
+//! submitted again as the request's next round), a withdrawal returns it to `draft`.
 
 use super::Saved;
 use super::claim_input::{self, TenantBasis, claim_input};
@@ -503,10 +504,38 @@ async fn expense_view(
 }
 
 /// Freezes the claim as submitted: its input and the rate versions it used become the
-/// snapshot, which recomputes exactly whatever changes afterwards.
+/// snapshot, which recomputes exactly whatever changes afterwards. The claim's
+/// `mileage_claim` approval request starts (or, after a rejection or a withdrawal, its
+/// next round does) in the same transaction.
 pub async fn submit(s: &AppState, principal: &Principal, id: Uuid) -> ApiResult<ClaimView> {
     let tenant = principal.tenant();
+    submit_as_request(s, principal, id, None, approvals::Choices::default()).await?;
+    let (row, person, _) = reached_claim(s, principal, Action::Read, id).await?;
+    let mut basis = TenantBasis::load(s, tenant).await?;
+    full_view(s, &mut basis, tenant, row, &person).await
+}
+
+/// Submits the claim through its approval request: `new` is the request's client id and
+/// body digest when `POST /requests` asked (a replay answers `false`). Answers whether a
+/// request was created.
+pub(crate) async fn submit_as_request(
+    s: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    new: Option<(Uuid, &str)>,
+    choices: approvals::Choices,
+) -> ApiResult<bool> {
+    let tenant = principal.tenant();
     let (row, person, _) = reached_claim(s, principal, Action::Write, id).await?;
+    if let Some((request, d)) = new
+        && let Some(existing) = super::approvals::stored_digest(s, tenant, request).await?
+    {
+        return if existing == d {
+            Ok(false)
+        } else {
+            Err(crate::actions::id_reused())
+        };
+    }
     if !EDITABLE.contains(&row.status.as_str()) {
         return Err(not_editable());
     }
@@ -516,15 +545,15 @@ pub async fn submit(s: &AppState, principal: &Principal, id: Uuid) -> ApiResult<
     let snapshot = ClaimSnapshot::freeze(input, &basis.rates)?;
     let f = figures(&snapshot.claim)?;
     let text = serde_json::to_string(&snapshot).map_err(ApiError::internal)?;
-    if !s
-        .store
-        .submit_claim(tenant, row.id, caller_id(principal), &f, &text)
-        .await?
-    {
-        return Err(not_editable());
-    }
-    let row = s.store.claim(tenant, row.id, &Reach::Tenant).await?;
-    full_view(s, &mut basis, tenant, row, &person).await
+    let fallback = crate::actions::sha256_hex(format!("claim {id}").as_bytes());
+    let (request, d) = new.unwrap_or((Uuid::now_v7(), &fallback));
+    let frozen = super::approvals::ClaimFreeze {
+        claim: &row,
+        figures: &f,
+        snapshot: &text,
+        by: caller_id(principal),
+    };
+    super::approvals::submit_claim(s, tenant, frozen, (request, d), choices).await
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
@@ -536,8 +565,10 @@ pub struct ClaimDecision {
     pub comment: Option<String>,
 }
 
-/// A manager who reaches the rep (or an admin) approves or rejects a submitted claim;
-/// nobody decides their own.
+/// The decision through the claim: a thin wrapper over its approval request, decided by
+/// whoever the tenant's `mileage_claim` flow waits for (a claim submitted before the
+/// engine keeps the single decision by a manager who reaches the rep). Nobody decides
+/// their own; a claim the caller cannot read is a 404.
 pub async fn decide(
     s: &AppState,
     principal: &Principal,
@@ -558,11 +589,18 @@ pub async fn decide(
                 .map_err(|p| ApiError::invalid(Invalid::one("comment", p)))?,
         ),
     };
-    let reach = super::reach(principal, Resource::ClaimDecisions, Action::Write)?;
+    let reach = super::reach(principal, Resource::Claims, Action::Read)?;
     let row = s.store.claim(tenant, id, &reach).await?;
     if caller_id(principal) == Some(row.employee_id) {
         return Err(ApiError::forbidden());
     }
+    let already = || {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "already_decided",
+            "this claim was already decided",
+        )
+    };
     if row.status != "submitted" {
         return Err(
             if EDITABLE.contains(&row.status.as_str()) && row.decided_ms.is_none() {
@@ -572,30 +610,38 @@ pub async fn decide(
                     "the claim has not been submitted",
                 )
             } else {
-                ApiError::new(
-                    StatusCode::CONFLICT,
-                    "already_decided",
-                    "this claim was already decided",
-                )
+                already()
             },
         );
     }
-    if !s
-        .store
-        .decide_claim(
-            tenant,
-            id,
-            &d.decision,
-            caller_id(principal),
-            comment.as_deref(),
-        )
-        .await?
-    {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "already_decided",
-            "this claim was already decided",
-        ));
+    match super::approvals::request_of_subject(s, tenant, id).await? {
+        Some(request) => {
+            super::approvals::decide_subject(
+                s,
+                principal,
+                request,
+                d.decision == "approved",
+                comment,
+            )
+            .await?;
+        }
+        None => {
+            // Submitted before the approval engine: the single decision it had then.
+            super::reach(principal, Resource::ClaimDecisions, Action::Write)?;
+            if !s
+                .store
+                .decide_claim(
+                    tenant,
+                    id,
+                    &d.decision,
+                    caller_id(principal),
+                    comment.as_deref(),
+                )
+                .await?
+            {
+                return Err(already());
+            }
+        }
     }
     get(s, principal, id).await
 }

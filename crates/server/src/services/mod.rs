@@ -5,6 +5,9 @@
 //! answers typed values or [`ApiError`](crate::error::ApiError). It never sees a request,
 //! an extractor or a response: `routes/` turns HTTP into calls here and answers back.
 
+pub mod approval_org;
+pub mod approval_views;
+pub mod approvals;
 pub mod attendance;
 pub mod claim_input;
 pub mod claim_labels;

@@ -1,6 +1,8 @@
-//! Attendance corrections (补卡) and leave (请假): stored as asked, waiting for a manager
-//! who reaches the person to approve or reject them. An approved correction records its
-//! punch; approved leave makes the days `on_leave`.
+//! Attendance corrections (补卡) and leave (请假): the record as asked, decided by the
+//! approval engine (`services::approvals`, types `attendance_correction` and `leave`; the
+//! record shares the request's id and follows its status). An approved correction records
+//! its punch; approved leave makes the days `on_leave`. Rows stored before the engine keep
+//! their status, and a pending one keeps the single decision by a manager.
 
 use super::Saved;
 use crate::actions::{digest, id_reused, to_json};
@@ -81,43 +83,114 @@ pub(crate) fn view(r: StoredRequest) -> ApiResult<RequestView> {
     })
 }
 
+/// Stores a leave or correction row and starts its approval request (same id) in one
+/// transaction; a row from before the engine under the id answers as a replay.
 async fn store(
     s: &AppState,
     principal: &Principal,
-    kind: &str,
-    id: Uuid,
-    (from, to): (String, String),
-    body: String,
-    body_digest: String,
-) -> ApiResult<Saved<RequestView>> {
+    request_type: &str,
+    row: StoredRequest,
+    prepared: super::approvals::Prepared,
+    body_digest: &str,
+    choices: approvals::Choices,
+) -> ApiResult<bool> {
     // Who asks is checked after what they ask: an integration key, which is nobody, still
     // learns what was wrong with its input.
     let Principal::User(u) = principal else {
         return Err(ApiError::forbidden());
     };
-    let (stored, created) = s
-        .store
-        .insert_request(
-            u.tenant,
-            &StoredRequest {
-                id,
-                employee_id: u.employee.0,
-                kind: kind.into(),
-                status: "pending".into(),
-                from_date: from,
-                to_date: to,
-                body,
-                digest: body_digest.clone(),
-                created_ms: 0,
-            },
-        )
-        .await?;
-    if stored.digest != body_digest || stored.employee_id != u.employee.0 {
-        return Err(id_reused());
+    let tenant = u.tenant;
+    if super::approvals::request_of_subject(s, tenant, row.id)
+        .await?
+        .is_none()
+        && let Ok(old) = s.store.request(tenant, row.id).await
+    {
+        // Stored before the approval engine ran leave and corrections.
+        return if old.digest == body_digest && old.employee_id == u.employee.0 {
+            Ok(false)
+        } else {
+            Err(id_reused())
+        };
     }
+    let t = approvals::RequestType::parse(request_type).map_err(ApiError::internal)?;
+    let row = StoredRequest {
+        employee_id: u.employee.0,
+        digest: body_digest.to_owned(),
+        ..row
+    };
+    let req = super::approvals::Start {
+        submitter: u.employee,
+        request_type: &t,
+        new: (row.id, body_digest),
+        prepared: &prepared,
+        subject_id: Some(row.id),
+        subject: storage::SubjectWrite::NewAttendanceRequest(&row),
+        choices,
+    };
+    super::approvals::start(s, tenant, req).await
+}
+
+async fn saved(
+    s: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    created: bool,
+) -> ApiResult<Saved<RequestView>> {
     Ok(Saved {
-        item: view(stored)?,
+        item: view(s.store.request(principal.tenant(), id).await?)?,
         created,
+    })
+}
+
+/// A leave or correction sent to `POST /requests` as `{id, type, payload}`.
+pub(crate) async fn create_from_payload(
+    s: &AppState,
+    principal: &Principal,
+    t: &approvals::RequestType,
+    input: &super::approvals::NewRequest,
+    body_digest: &str,
+    choices: approvals::Choices,
+) -> ApiResult<bool> {
+    let mut payload = input.payload.clone();
+    let obj = payload
+        .as_object_mut()
+        .ok_or_else(|| ApiError::invalid_one("payload", Problem::Required))?;
+    obj.insert("id".into(), serde_json::json!(input.id));
+    let bytes = serde_json::to_vec(&payload).map_err(ApiError::internal)?;
+    let (row, prepared) = if t.as_str() == approvals::RequestType::LEAVE {
+        let input: LeaveInput =
+            crate::extract::parse_json(&bytes).map_err(super::approvals::payload_error)?;
+        leave_row(&input).map_err(super::approvals::payload_error)?
+    } else {
+        let input: CorrectionInput =
+            crate::extract::parse_json(&bytes).map_err(super::approvals::payload_error)?;
+        correction_row(&input).map_err(super::approvals::payload_error)?
+    };
+    store(
+        s,
+        principal,
+        t.as_str(),
+        row,
+        prepared,
+        body_digest,
+        choices,
+    )
+    .await
+}
+
+fn prepared(
+    input: &impl Serialize,
+    facts: approvals::RequestFacts,
+    figures: super::approval_views::RequestFigures,
+) -> ApiResult<super::approvals::Prepared> {
+    let mut payload = serde_json::to_value(input).map_err(ApiError::internal)?;
+    if let Some(o) = payload.as_object_mut() {
+        o.remove("id");
+    }
+    Ok(super::approvals::Prepared {
+        facts,
+        figures,
+        payload,
     })
 }
 
@@ -125,12 +198,10 @@ fn reason(r: &str) -> ApiResult<String> {
     domain::tenant::clean_name(r, 500).map_err(|p| ApiError::invalid(Invalid::one("reason", p)))
 }
 
-/// Asks for a missed or wrong punch to be corrected; it waits for approval.
-pub async fn request_correction(
-    s: &AppState,
-    principal: &Principal,
-    input: CorrectionInput,
-) -> ApiResult<Saved<RequestView>> {
+/// Validates a correction into its row and what the engine needs.
+fn correction_row(
+    input: &CorrectionInput,
+) -> ApiResult<(StoredRequest, super::approvals::Prepared)> {
     if !["clock_in", "clock_out"].contains(&input.kind.as_str()) {
         return Err(ApiError::invalid(Invalid::one(
             "kind",
@@ -144,25 +215,63 @@ pub async fn request_correction(
             .unwrap_or_default()
             .date_naive()
             .to_string();
-    let d = digest(&input);
-    store(
-        s,
-        principal,
-        "correction",
-        input.id,
-        (day.clone(), day),
-        to_json(&input)?,
-        d,
-    )
-    .await
+    let facts = approvals::RequestFacts {
+        amount: None,
+        fields: [(
+            "kind".to_owned(),
+            approvals::FieldValue::Text(input.kind.clone()),
+        )]
+        .into_iter()
+        .collect(),
+    };
+    let figures = super::approval_views::RequestFigures {
+        from: Some(day.clone()),
+        to: Some(day.clone()),
+        punch_kind: Some(input.kind.clone()),
+        punch_at: serde_json::to_value(&input.t)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned)),
+        ..Default::default()
+    };
+    let row = StoredRequest {
+        id: input.id,
+        employee_id: Uuid::nil(),
+        kind: "correction".into(),
+        status: "pending".into(),
+        from_date: day.clone(),
+        to_date: day,
+        body: to_json(input)?,
+        digest: String::new(),
+        created_ms: 0,
+    };
+    Ok((row, prepared(input, facts, figures)?))
 }
 
-/// Asks for leave over local days; it waits for approval.
-pub async fn request_leave(
+/// Asks for a missed or wrong punch to be corrected; it goes through the tenant's
+/// `attendance_correction` flow.
+pub async fn request_correction(
     s: &AppState,
     principal: &Principal,
-    input: LeaveInput,
+    input: CorrectionInput,
 ) -> ApiResult<Saved<RequestView>> {
+    let (row, prep) = correction_row(&input)?;
+    let d = digest(&input);
+    let created = store(
+        s,
+        principal,
+        approvals::RequestType::ATTENDANCE_CORRECTION,
+        row,
+        prep,
+        &d,
+        approvals::Choices::default(),
+    )
+    .await?;
+    saved(s, principal, input.id, created).await
+}
+
+/// Validates leave into its row and what the engine needs (days and type are fields
+/// conditions may test).
+fn leave_row(input: &LeaveInput) -> ApiResult<(StoredRequest, super::approvals::Prepared)> {
     let parse = |field: &str, v: &str| {
         v.parse::<NaiveDate>()
             .map_err(|_| ApiError::invalid(Invalid::one(field, Problem::format(Format::Date))))
@@ -177,20 +286,65 @@ pub async fn request_leave(
             },
         )));
     }
-    domain::tenant::clean_name(&input.leave_type, 40)
+    let leave_type = domain::tenant::clean_name(&input.leave_type, 40)
         .map_err(|p| ApiError::invalid(Invalid::one("leave_type", p)))?;
     reason(&input.reason)?;
+    let days = (to - from).num_days() + 1;
+    let facts = approvals::RequestFacts {
+        amount: None,
+        fields: [
+            (
+                "days".to_owned(),
+                approvals::FieldValue::Number(days as f64),
+            ),
+            (
+                "leave_type".to_owned(),
+                approvals::FieldValue::Text(leave_type.clone()),
+            ),
+        ]
+        .into_iter()
+        .collect(),
+    };
+    let figures = super::approval_views::RequestFigures {
+        from: Some(from.to_string()),
+        to: Some(to.to_string()),
+        days: Some(days),
+        leave_type: Some(leave_type),
+        ..Default::default()
+    };
+    let row = StoredRequest {
+        id: input.id,
+        employee_id: Uuid::nil(),
+        kind: "leave".into(),
+        status: "pending".into(),
+        from_date: from.to_string(),
+        to_date: to.to_string(),
+        body: to_json(input)?,
+        digest: String::new(),
+        created_ms: 0,
+    };
+    Ok((row, prepared(input, facts, figures)?))
+}
+
+/// Asks for leave over local days; it goes through the tenant's `leave` flow.
+pub async fn request_leave(
+    s: &AppState,
+    principal: &Principal,
+    input: LeaveInput,
+) -> ApiResult<Saved<RequestView>> {
+    let (row, prep) = leave_row(&input)?;
     let d = digest(&input);
-    store(
+    let created = store(
         s,
         principal,
-        "leave",
-        input.id,
-        (from.to_string(), to.to_string()),
-        to_json(&input)?,
-        d,
+        approvals::RequestType::LEAVE,
+        row,
+        prep,
+        &d,
+        approvals::Choices::default(),
     )
-    .await
+    .await?;
+    saved(s, principal, input.id, created).await
 }
 
 /// Which requests to list: one person's (checked against the reach) or everyone's the
@@ -210,11 +364,11 @@ pub async fn list(
     q: RequestFilter,
 ) -> ApiResult<Vec<RequestView>> {
     if let Some(st) = q.status.as_deref()
-        && !["pending", "approved", "rejected"].contains(&st)
+        && !["pending", "approved", "rejected", "withdrawn"].contains(&st)
     {
         return Err(ApiError::bad_request(
             "status",
-            Problem::unknown_value(&["pending", "approved", "rejected"]),
+            Problem::unknown_value(&["pending", "approved", "rejected", "withdrawn"]),
         ));
     }
     let rows = match q.employee_id {
@@ -236,8 +390,9 @@ pub async fn list(
     rows.into_iter().map(view).collect()
 }
 
-/// A manager (or admin) who reaches the person approves or rejects a pending request;
-/// nobody decides their own. Deciding again is a 409.
+/// A decision through the older endpoint. A request the engine runs is decided there (by
+/// whoever its flow waits for); a row stored before the engine keeps the old rule: a
+/// manager (or admin) who reaches the person, never the person. Deciding again is a 409.
 pub async fn decide(
     s: &AppState,
     principal: &Principal,
@@ -260,6 +415,10 @@ pub async fn decide(
         && u.employee.0 == r.employee_id
     {
         return Err(ApiError::forbidden());
+    }
+    if let Some(request) = super::approvals::request_of_subject(s, tenant, id).await? {
+        super::approvals::decide_subject(s, principal, request, status == "approved", None).await?;
+        return view(s.store.request(tenant, id).await?);
     }
     // The punch goes in first (idempotent by the request's id): a failure leaves the
     // request pending to be approved again, never approved without its punch.

@@ -239,6 +239,13 @@ async fn every_create_is_idempotent_under_concurrency(app: &TestApp) {
                     None,
                 )
             }
+            "/api/v1/requests" => (
+                &rep_token,
+                Box::new(
+                    move |id, v| json!({"id": id, "type": "overtime", "payload": {"hours": 2, "reason": name(v)}}),
+                ),
+                Some("/api/v1/requests?type=overtime"),
+            ),
             "/api/v1/visits" => {
                 let (shop, t) = (shop2.clone(), at2(20));
                 (

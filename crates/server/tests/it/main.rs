@@ -2,6 +2,7 @@
 
 mod harness;
 
+mod approvals;
 mod attendance;
 mod audit;
 mod auth;

@@ -39,6 +39,7 @@ fn path_value(doc: &Value, p: &Value) -> String {
         (Some("uuid"), _) => uuid::Uuid::now_v7().to_string(),
         (Some("date"), _) | (_, "date") => "2026-01-05".into(),
         (_, "scope") => "tenant".into(),
+        (_, "type") => "leave".into(),
         (_, name) => panic!("give path parameter `{name}` a value in query_contract.rs"),
     }
 }

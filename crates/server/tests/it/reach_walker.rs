@@ -405,6 +405,18 @@ fn body_for(w: &World, method: &Method, path: &str) -> Option<Value> {
             "tiers": [{"rate": 80}]}]}]}),
         ("POST", "/api/v1/payouts") => json!({"id": Uuid::now_v7(), "reference": "R-1",
             "claim_ids": [w.own[&Kind::Claim]]}),
+        ("PUT", "/api/v1/approval-flows/{type}") => {
+            json!({"steps": [{"approvers": {"kind": "manager", "level": 1}, "mode": "any"}]})
+        }
+        ("PUT", "/api/v1/approval-settings") => json!({"no_approver": "admin",
+            "skip_submitter": true, "decide_once": true, "remind_after_hours": 24}),
+        ("POST", "/api/v1/requests") => {
+            json!({"id": Uuid::now_v7(), "type": "overtime", "payload": {"hours": 2}})
+        }
+        ("POST", "/api/v1/requests/{id}/decision") => json!({"decision": "approve"}),
+        ("POST", "/api/v1/requests/{id}/withdraw" | "/api/v1/requests/{id}/resubmit") => {
+            json!({})
+        }
         // No body, or multipart (its path ids are still walked).
         _ => return None,
     })
@@ -460,6 +472,7 @@ fn fill_path(w: &World, template: &str, as_admin: bool, swap: Option<(&str, &str
         ("{employee_id}", w.rep_east.clone()),
         ("{date}", w.date.clone()),
         ("{scope}", w.east.clone()),
+        ("{type}", "leave".to_owned()),
     ] {
         out = out.replace(name, &value);
     }
@@ -560,7 +573,8 @@ async fn no_write_reaches_past_the_callers_reach(app: &TestApp) {
             // Path ids come from the template itself, declared or not.
             let path_ids: Vec<String> = path
                 .split('/')
-                .filter(|s| s.starts_with('{') && *s != "{date}")
+                // A request type (`{type}`) is a key, not an object.
+                .filter(|s| s.starts_with('{') && *s != "{date}" && *s != "{type}")
                 .map(str::to_owned)
                 .collect();
             for (who, token, foreign, as_admin) in &callers {
@@ -682,6 +696,8 @@ async fn no_write_reaches_past_the_callers_reach(app: &TestApp) {
                 format!("/api/v1/attendance/requests?from=2030-01-01&to=2030-03-01"),
                 format!("/api/v1/visits?from=2020-01-01&to=2031-01-01"),
                 "/api/v1/me/today".into(),
+                "/api/v1/requests".into(),
+                "/api/v1/approvals/inbox".into(),
             ],
         ),
         (
@@ -691,6 +707,8 @@ async fn no_write_reaches_past_the_callers_reach(app: &TestApp) {
                 format!("/api/v1/me/plan?date={}", w.date),
                 "/api/v1/me/today".into(),
                 "/api/v1/customers".into(),
+                "/api/v1/requests".into(),
+                "/api/v1/approvals/inbox".into(),
             ],
         ),
         (
@@ -706,6 +724,8 @@ async fn no_write_reaches_past_the_callers_reach(app: &TestApp) {
                 "/api/v1/devices".into(),
                 format!("/api/v1/visits?from=2020-01-01&to=2031-01-01"),
                 format!("/api/v1/attendance/requests?from=2030-01-01&to=2030-03-01"),
+                "/api/v1/requests".into(),
+                "/api/v1/approvals/inbox".into(),
                 "/api/v1/attendance-rules/tenant".into(),
                 "/api/v1/visit-rules/tenant".into(),
                 format!("/api/v1/attendance-rules/{}", w.east),

@@ -91,6 +91,11 @@ export const en: ErrorTable = {
     claim_not_submitted: 'The claim has not been submitted yet.',
     claim_not_approved: 'Only approved claims can be paid.',
     rate_version_immutable: 'Saved rate versions cannot change; add a new version instead.',
+    approval_not_your_turn: 'An earlier step of this request is still being decided.',
+    approval_withdrawn: 'The request was withdrawn.',
+    approval_in_progress: 'The request is still being decided; withdraw it first.',
+    approval_no_admin: 'A step needs an administrator and the company has no active one.',
+    approval_submitter_inactive: 'The person who submitted is not active.',
   },
   problem: {
     required: 'is required',
@@ -328,6 +333,11 @@ export const zh: ErrorTable = {
     claim_not_submitted: '报销单尚未提交。',
     claim_not_approved: '只能支付已审批通过的报销单。',
     rate_version_immutable: '已保存的费率版本不能修改，请新增版本。',
+    approval_not_your_turn: '此申请的前一审批步骤尚未完成。',
+    approval_withdrawn: '申请已撤回。',
+    approval_in_progress: '申请仍在审批中，请先撤回。',
+    approval_no_admin: '此步骤需要管理员审批，但公司没有在职的管理员。',
+    approval_submitter_inactive: '提交人已停用。',
   },
   problem: {
     required: '不能为空',

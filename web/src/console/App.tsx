@@ -8,6 +8,8 @@ import { chooseTiles, currentTiles, TILE_SOURCES } from '../shared/map';
 import { go, useRoute } from '../shared/route';
 import type { Me } from '../shared/types';
 import { LangSwitch, useLang } from '../shared/ui';
+import { ApprovalFlows } from './ApprovalFlows';
+import { Approvals, loadInbox } from './Approvals';
 import { Attendance } from './Attendance';
 import { Audit } from './Audit';
 import { ClaimSettings } from './ClaimSettings';
@@ -38,6 +40,7 @@ const NAV: { id: Section; label: MessageKey }[] = [
   { id: 'customers', label: 'nav.customers' },
   { id: 'attendance', label: 'nav.attendance' },
   { id: 'mileage', label: 'nav.mileage' },
+  { id: 'approvals', label: 'nav.approvals' },
   { id: 'claims', label: 'nav.claims' },
   { id: 'payouts', label: 'nav.payouts' },
   { id: 'requests', label: 'nav.requests' },
@@ -45,6 +48,7 @@ const NAV: { id: Section; label: MessageKey }[] = [
   { id: 'forms', label: 'nav.forms' },
   { id: 'rules', label: 'nav.rules' },
   { id: 'claim-settings', label: 'nav.claim_settings' },
+  { id: 'approval-flows', label: 'nav.approval_flows' },
   { id: 'people', label: 'nav.people' },
   { id: 'jobs', label: 'nav.jobs' },
   { id: 'audit', label: 'nav.audit' },
@@ -56,6 +60,9 @@ export function App() {
   const [me, setMe] = useState<Me | null>(null);
   const [directory, setDirectory] = useState<Directory | null>(null);
   const route = useRoute();
+  /** How many requests wait for the signed-in person's decision (the 审批 menu's count). */
+  const [waiting, setWaiting] = useState<number | null>(null);
+  const countInbox = () => loadInbox().then((items) => setWaiting(items.length), () => {});
 
   useEffect(() => {
     api.onUnauthorized = () => setSignedIn(false);
@@ -71,6 +78,7 @@ export function App() {
         setTimeZone(m.tenant.timezone);
         setMe(m);
         if (m.employee.role === 'field') return;
+        void countInbox();
         const d = new Directory(api, m.employee.role);
         setDirectory(d);
         void d.load();
@@ -132,6 +140,12 @@ export function App() {
             {NAV.filter((n) => allowed.includes(n.id)).map((n) => (
               <a href={`#/${n.id}`} class={section === n.id ? 'active' : ''} data-testid={`nav-${n.id}`}>
                 {t(n.label)}
+                {n.id === 'approvals' && !!waiting && (
+                  <span class="count" data-testid="approvals-count">
+                    {' '}
+                    {waiting}
+                  </span>
+                )}
               </a>
             ))}
           </nav>
@@ -162,6 +176,8 @@ export function App() {
           {section === 'mileage' && <Mileage />}
           {section === 'claims' && !showTrack && <Claims id={route[1]} />}
           {section === 'payouts' && <Payouts />}
+          {section === 'approvals' && <Approvals id={route[1]} onChange={countInbox} />}
+          {section === 'approval-flows' && <ApprovalFlows />}
           {section === 'claim-settings' && <ClaimSettings />}
           {section === 'requests' && <Requests />}
           {section === 'integrity' && <Integrity route={route} />}

@@ -84,6 +84,11 @@ export function ClaimDetail({ id }: { id: string }) {
         <span class={`pill claim-${claim.status}`} data-testid="claim-status">
           {tOr(`claim.status.${claim.status}`, claim.status)}
         </span>
+        {claim.approval_id && role && sections(role).includes('approvals') && (
+          <a href={`#/approvals/${claim.approval_id}`} data-testid="claim-request">
+            {t('approvals.open_request')}
+          </a>
+        )}
         {back}
       </div>
       {error && (

@@ -14,6 +14,9 @@
 //   tables; admins do all of it. Vehicles are set by admins and managers (people
 //   writes); finance reads them. Managers do not read the rate tables (the server's
 //   Payouts resource).
+// - approvals (审批): managers, finance and admins decide what waits for them in the
+//   inbox (the server puts there only requests they are an approver of); only the admin
+//   reads and sets the approval flows (审批流程).
 // - field: the field app, not the console.
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
@@ -35,7 +38,9 @@ export type Section =
   | 'audit'
   | 'claims'
   | 'payouts'
-  | 'claim-settings';
+  | 'claim-settings'
+  | 'approvals'
+  | 'approval-flows';
 
 export type Action =
   | 'plans.edit'
@@ -52,9 +57,9 @@ export type Action =
   | 'vehicles.edit';
 
 const SECTIONS: Record<Role, Section[]> = {
-  admin: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'claims', 'payouts', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'people', 'jobs', 'audit'],
-  manager: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'claims', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'people'],
-  finance: ['attendance', 'mileage', 'claims', 'payouts', 'claim-settings', 'people'],
+  admin: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'payouts', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'approval-flows', 'people', 'jobs', 'audit'],
+  manager: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'people'],
+  finance: ['attendance', 'mileage', 'approvals', 'claims', 'payouts', 'claim-settings', 'people'],
   field: [],
 };
 

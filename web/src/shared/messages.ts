@@ -2,6 +2,7 @@
 // the keys; the Chinese one must have the same keys (the type checker says so). Newer
 // screens keep their strings in msgs/ (one module each, same rule), merged here.
 import * as app from './msgs/app';
+import * as approvals from './msgs/approvals';
 import * as audit from './msgs/audit';
 import * as claims from './msgs/claims';
 import * as consoleMsgs from './msgs/console';
@@ -287,6 +288,7 @@ const en = {
 const enAll = {
   ...en,
   ...requests.en,
+  ...approvals.en,
   ...forms.en,
   ...rules.en,
   ...field.en,
@@ -575,6 +577,7 @@ const zh: Record<keyof typeof en, string> = {
 const zhAll: Record<MessageKey, string> = {
   ...zh,
   ...requests.zh,
+  ...approvals.zh,
   ...forms.zh,
   ...rules.zh,
   ...field.zh,

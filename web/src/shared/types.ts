@@ -137,3 +137,17 @@ export type RateTables = S['RateTables'];
 export type RateTable = S['RateTableBody'];
 export type Vehicles = S['Vehicles'];
 export type VehicleItem = S['VehicleItem'];
+
+// Approvals (every request type through the approval engine).
+export type InboxItem = S['InboxItem'];
+export type InboxPage = S['InboxPage'];
+export type RequestSummary = S['RequestSummary'];
+export type RequestPage = S['RequestPage'];
+export type RequestDetail = S['RequestDetail'];
+export type RoundView = S['RoundView'];
+export type StepView = S['StepView'];
+export type ApproverView = S['ApproverView'];
+export type DecisionInput = S['DecisionInput'];
+export type WithdrawInput = S['WithdrawInput'];
+export type FlowView = S['FlowView'];
+export type StepDef = S['StepDef'];

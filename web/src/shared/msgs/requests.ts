@@ -1,6 +1,6 @@
 // Strings of the console's Requests screen (leave and attendance corrections).
 export const en = {
-  'nav.requests': 'Requests',
+  'nav.requests': 'Leave & corrections',
   'requests.department': 'Department',
   'requests.all_departments': 'All departments',
   'requests.status_filter': 'Status',
@@ -27,7 +27,7 @@ export const en = {
 };
 
 export const zh: Record<keyof typeof en, string> = {
-  'nav.requests': '审批',
+  'nav.requests': '请假与补卡',
   'requests.department': '部门',
   'requests.all_departments': '全部部门',
   'requests.status_filter': '状态',

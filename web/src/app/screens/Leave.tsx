@@ -5,11 +5,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../../shared/errors';
 import { currentLang, fmtDateTime, t, tOr } from '../../shared/i18n';
 import { localDate } from '../../shared/ids';
-import type { AttendanceRequest, Me, Today } from '../../shared/types';
+import type { AttendanceRequest, Me, RequestPage, Today } from '../../shared/types';
 import { requestLeave, type SentLeave } from '../actions';
 import { kvGet } from '../db';
 import { useOutbox } from '../hooks';
 import { refusalText } from '../refusal';
+import { RequestTimeline } from '../RequestTimeline';
 import { api } from '../session';
 
 const TYPES = ['annual', 'sick', 'personal'];
@@ -54,6 +55,18 @@ export function LeaveScreen({ me }: { me: Me | null }) {
       .get<AttendanceRequest[]>('/attendance/requests', { employee_id: me.employee.id, from: span[0], to: span[1] })
       .then((list) => setDecided(Object.fromEntries(list.map((r) => [r.id, r.status]))), () => {});
   }, [me?.employee.id, span?.[0], span?.[1], waiting]);
+
+  // The approval request deciding each leave (its timeline, Withdraw while it waits).
+  const [requestOf, setRequestOf] = useState<Record<string, string>>({});
+  const [open, setOpen] = useState<string | null>(null);
+  const [changed, setChanged] = useState(0);
+  useEffect(() => {
+    if (!me) return;
+    api.get<RequestPage>('/requests', { scope: 'mine', type: 'leave', limit: 200 }).then(
+      (p) => setRequestOf(Object.fromEntries(p.items.flatMap((r) => (r.subject_id ? [[r.subject_id, r.id]] : [])))),
+      () => {},
+    );
+  }, [me?.employee.id, waiting, changed]);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -118,6 +131,14 @@ export function LeaveScreen({ me }: { me: Me | null }) {
                   </span>
                 )}
                 {l.at && <div class="muted small">{fmtDateTime(l.at)}</div>}
+                {requestOf[l.id] && (
+                  <button class="link" onClick={() => setOpen(open === l.id ? null : l.id)} data-testid="leave-timeline">
+                    {t('approvals.open_request')}
+                  </button>
+                )}
+                {open === l.id && requestOf[l.id] && (
+                  <RequestTimeline id={requestOf[l.id]} onChange={() => setChanged((n) => n + 1)} />
+                )}
               </li>
             );
           })}

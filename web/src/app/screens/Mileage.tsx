@@ -11,6 +11,7 @@ import { addReceipt } from '../actions';
 import { takePhoto } from '../cameraHost';
 import { useOutbox } from '../hooks';
 import { refusalText } from '../refusal';
+import { RequestTimeline } from '../RequestTimeline';
 import { api } from '../session';
 
 const CATEGORIES = ['toll', 'parking', 'fuel', 'other'];
@@ -105,6 +106,9 @@ export function MileageScreen() {
               </li>
             )}
           </ol>
+        )}
+        {claim.approval_id && (
+          <RequestTimeline id={claim.approval_id} version={`${claim.status}:${claim.submitted_at ?? ''}`} onChange={() => void load()} />
         )}
         {error && (
           <p class="error" role="alert">

@@ -96,6 +96,11 @@ before(async () => {
   data.teamDept = manager.department_id;
   // The rep's claim of this month (a draft built from their days), for the claim detail.
   data.claimId = (await R('POST', '/claims', { period: shanghaiDate().slice(0, 7) })).id;
+  // A leave request waiting for the manager, for the approval inbox and a request's page.
+  const leaveId = randomUUID();
+  const leaveDay = shanghaiDate(30);
+  await R('POST', '/attendance/leave', { id: leaveId, from: leaveDay, to: leaveDay, leave_type: 'annual', reason: '家里有事' });
+  data.approvalId = (await R('GET', '/requests?scope=mine&type=leave&limit=200')).items.find((r) => r.subject_id === leaveId).id;
 
   // A published plan for the team this week.
   const M = as(await token(manager.username));
@@ -231,6 +236,8 @@ const READY = {
   claims: '[data-testid=claims], [data-testid=claims-page] p.muted',
   payouts: '[data-testid=payouts], [data-testid=payouts-page] p.muted',
   'claim-settings': '[data-testid=vehicle-list] tbody tr',
+  approvals: '[data-testid=approvals] tbody tr, [data-testid=approvals-empty]',
+  'approval-flows': '[data-testid=approval-flow] [data-testid=flow-preview]',
 };
 
 async function consoleSignIn(page, username) {
@@ -263,9 +270,9 @@ for (const lang of LANGS) {
       await consoleSignIn(page, people[role].username);
       const nav = await page.$$eval('.topbar nav a', (as) => as.map((a) => a.dataset.testid.replace('nav-', '')));
       const expected = {
-        admin: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'claims', 'payouts', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'people', 'jobs', 'audit'],
-        manager: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'claims', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'people'],
-        finance: ['attendance', 'mileage', 'claims', 'payouts', 'claim-settings', 'people'],
+        admin: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'payouts', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'approval-flows', 'people', 'jobs', 'audit'],
+        manager: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'people'],
+        finance: ['attendance', 'mileage', 'approvals', 'claims', 'payouts', 'claim-settings', 'people'],
       }[role];
       assert.deepEqual(nav, expected, `${role} sees exactly its sections`);
       for (const id of nav) {
@@ -283,6 +290,10 @@ for (const lang of LANGS) {
       await page.goto(`${BASE}/#/claims/${data.claimId}`);
       await page.waitForSelector('[data-testid=claim-lines] tbody tr');
       await judge(page, problems, lang, `${lang}-${role}-claim-detail`, report);
+      // A request's page: its figures and timeline (the manager may decide it).
+      await page.goto(`${BASE}/#/approvals/${data.approvalId}`);
+      await page.waitForSelector('[data-testid=request-timeline] [data-testid=approver]');
+      await judge(page, problems, lang, `${lang}-${role}-request-detail`, report);
       if (role === 'finance') {
         await page.goto(`${BASE}/#/track/${data.rep.id}/${shanghaiDate()}`);
         await page.waitForSelector('[data-testid=track-panel] dl, [data-testid=track-panel] .error');

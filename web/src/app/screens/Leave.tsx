@@ -125,7 +125,7 @@ export function LeaveScreen({ me }: { me: Me | null }) {
                 <strong>{tOr(`leave.type.${l.leave_type}`, l.leave_type)}</strong> {l.from === l.to ? fmtDay(l.from) : `${fmtDay(l.from)} – ${fmtDay(l.to)}`}{' '}
                 {status === 'waiting' && <span class="badge warn">{t('sync.pending')}</span>}
                 {status === 'failed' && item && <span class="badge bad">{refusalText(item)}</span>}
-                {['pending', 'approved', 'rejected'].includes(status) && (
+                {['pending', 'approved', 'rejected', 'withdrawn'].includes(status) && (
                   <span class={`badge ${status === 'approved' ? 'ok' : status === 'rejected' ? 'bad' : 'warn'}`}>
                     {tOr(`request.status.${status}`, status)}
                   </span>

@@ -99,8 +99,8 @@ test('a rep asks for leave, the manager approves it in the inbox, both see the t
   assert.equal((await admin('GET', `/attendance/requests?employee_id=${rep.id}&from=${first}&to=${first}`))[0].status, 'approved');
 
   // The rep's phone: the first request's timeline shows the decision and the comment.
+  await app.goto(BASE + '/app/#/home');
   await app.reload();
-  await app.waitForSelector('[data-testid=attendance]');
   await app.click('[data-testid=go-leave]');
   const li1 = app.locator(`[data-testid=leave-list] li[data-leave="${leaves.find((l) => l.from === first).id}"]`);
   await li1.locator('[data-testid=leave-timeline]').click();

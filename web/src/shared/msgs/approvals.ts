@@ -73,7 +73,7 @@ export const en = {
   'approvals.flow_default': 'Built-in flow (not saved yet)',
   'approvals.flow_version': 'Version {n} · saved {time}',
   'approvals.flow_no_steps': 'No steps: approved as soon as it is submitted.',
-  'approvals.flows_read_only': 'Flows are shown here as they stand; edit them through the API for now.',
+  'approvals.flows_read_only': 'Flows are shown here as they stand; they cannot be changed here yet.',
 };
 
 export const zh: Record<keyof typeof en, string> = {
@@ -149,5 +149,5 @@ export const zh: Record<keyof typeof en, string> = {
   'approvals.flow_default': '内置流程（尚未保存）',
   'approvals.flow_version': '第 {n} 版 · 保存于 {time}',
   'approvals.flow_no_steps': '无审批步骤：提交即通过。',
-  'approvals.flows_read_only': '此处仅显示当前流程；暂请通过 API 修改。',
+  'approvals.flows_read_only': '此处仅显示当前流程，暂不能在此修改。',
 };

@@ -54,7 +54,14 @@ test('a rep asks for leave, the manager approves it in the inbox, both see the t
     await app.click('[data-testid=leave-submit]');
     await app.waitForSelector('[data-testid=sync][data-waiting="0"][data-failed="0"]');
   }
-  const leaves = await admin('GET', `/attendance/requests?employee_id=${rep.id}&from=${first}&to=${second}`);
+  await app.waitForFunction(() => document.querySelectorAll('[data-testid=leave-list] li').length === 2);
+  await app.waitForSelector('[data-testid=sync][data-waiting="0"][data-failed="0"]');
+  // Sent in the outbox's own time: wait until the server has both.
+  let leaves = [];
+  for (let i = 0; i < 100 && leaves.length < 2; i++) {
+    leaves = await admin('GET', `/attendance/requests?employee_id=${rep.id}&from=${first}&to=${second}`);
+    if (leaves.length < 2) await new Promise((ok) => setTimeout(ok, 100));
+  }
   assert.equal(leaves.length, 2);
   const requests = (await admin('GET', `/requests?type=leave&status=in_progress&limit=500`)).items;
   const reqOf = (day) => requests.find((r) => r.subject_id === leaves.find((l) => l.from === day).id);
@@ -131,20 +138,45 @@ test('a rep asks for leave, the manager approves it in the inbox, both see the t
   await phone.close();
 });
 
-test('an admin reads each type\'s flow in one line, in Chinese', async () => {
-  const ctx = await newContext(browser, { locale: 'zh-CN' });
+test('an admin reads each type\'s flow in one line and adds a finance step over ¥2,000, in Chinese', async () => {
+  const admin = await login('admin');
+  const ctx = await newContext(browser, { locale: 'zh-CN', viewport: { width: 1400, height: 900 } });
   const page = await consoleAs(ctx, 'admin');
   await page.click('[data-testid=nav-approval-flows]');
-  const claim = page.locator('[data-testid=approval-flow][data-flow=mileage_claim]');
-  await claim.locator('[data-testid=flow-preview]').waitFor();
-  const flow = await admin_flow();
-  assert.equal(await claim.locator('[data-testid=flow-preview]').innerText(), flow.preview_zh);
-  assert.equal(await claim.locator('[data-testid=flow-step]').count(), flow.steps.length);
+  // Expenses: a type no other test submits, so changing its flow disturbs nobody.
+  const card = page.locator('[data-testid=approval-flow][data-flow=expense]');
+  await card.locator('[data-testid=flow-preview]').waitFor();
+  const before = await admin('GET', '/approval-flows/expense');
+  assert.equal(await card.locator('[data-testid=flow-preview]').innerText(), before.preview_zh);
+  assert.equal(await card.locator('[data-testid=flow-step]').count(), before.steps.length);
   assert.deepEqual(textFindings(await page.evaluate(() => document.body.innerText), 'zh-CN'), []);
+  await shot(page, 'console-approval-flows');
+
+  // Edit: a second step, finance anywhere in the company, only above ¥2,000; a bad amount first.
+  await card.locator('[data-testid=flow-edit]').click();
+  const form = page.locator('[data-testid=flow-editor][data-flow=expense]');
+  await form.locator('[data-testid=flow-step-add]').click();
+  const step = form.locator('[data-testid=flow-step-editor]').last();
+  await step.locator('input[name=name]').fill('财务复核');
+  await step.locator('select[name=kind]').selectOption('role');
+  await step.locator('select[name=role]').selectOption('finance');
+  await step.locator('select[name=amount_op]').selectOption('gt');
+  await step.locator('input[name=amount]').fill('两千');
+  await form.locator('[data-testid=flow-save]').click();
+  assert.match(await form.locator('[data-testid=flow-error]').innerText(), /第 \d+ 步/);
+  await step.locator('input[name=amount]').fill('2000');
+  await step.locator('select[name=cc]').selectOption('admin');
+  await form.locator('[data-testid=flow-save]').click();
+  await card.locator('[data-testid=flow-preview]').waitFor();
+  const after = await admin('GET', '/approval-flows/expense');
+  assert.equal(after.version, before.version + 1, 'a new version');
+  assert.equal(after.steps.length, before.steps.length + 1);
+  const last = after.steps.at(-1);
+  assert.deepEqual(last.approvers, { kind: 'role', role: 'finance', in: { scope: 'tenant' } });
+  assert.deepEqual(last.when, [{ kind: 'amount', op: 'gt', fen: 200000 }]);
+  assert.equal(last.name, '财务复核');
+  assert.equal(await card.locator('[data-testid=flow-preview]').innerText(), after.preview_zh);
+  assert.match(after.preview_zh, /2,000/);
+  assert.deepEqual(textFindings(await page.evaluate(() => document.body.innerText), 'zh-CN', ['财务复核']), []);
   await ctx.close();
 });
-
-async function admin_flow() {
-  const admin = await login('admin');
-  return admin('GET', '/approval-flows/mileage_claim');
-}

@@ -54,7 +54,8 @@ export type Action =
   | 'payouts.create'
   | 'rates.read'
   | 'rates.edit'
-  | 'vehicles.edit';
+  | 'vehicles.edit'
+  | 'approval_flows.edit';
 
 const SECTIONS: Record<Role, Section[]> = {
   admin: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'payouts', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'approval-flows', 'people', 'jobs', 'audit'],
@@ -66,7 +67,7 @@ const SECTIONS: Record<Role, Section[]> = {
 const ACTIONS: Record<Role, Action[]> = {
   admin: [
     'plans.edit', 'customers.edit', 'requests.decide', 'forms.edit', 'rules.edit', 'people.edit', 'departments.edit',
-    'claims.decide', 'payouts.create', 'rates.read', 'rates.edit', 'vehicles.edit',
+    'claims.decide', 'payouts.create', 'rates.read', 'rates.edit', 'vehicles.edit', 'approval_flows.edit',
   ],
   manager: ['plans.edit', 'customers.edit', 'requests.decide', 'people.edit', 'claims.decide', 'vehicles.edit'],
   finance: ['payouts.create', 'rates.read', 'rates.edit'],

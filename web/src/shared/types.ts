@@ -151,3 +151,4 @@ export type DecisionInput = S['DecisionInput'];
 export type WithdrawInput = S['WithdrawInput'];
 export type FlowView = S['FlowView'];
 export type StepDef = S['StepDef'];
+export type FlowInput = S['FlowInput'];

@@ -93,7 +93,21 @@ test('a rep submits a claim in the app, the manager approves it, finance pays an
   await mpage.fill('[data-testid=claim-decide] input[name=comment]', '票据齐全');
   await mpage.click('[data-testid=claim-approve]');
   await mpage.waitForSelector('[data-testid=claim-detail][data-status=approved]');
+  // The claim's approval request: its timeline names the manager and the comment, and
+  // links back to the claim.
+  await mpage.click('[data-testid=claim-request]');
+  await mpage.waitForSelector('[data-testid=request-detail][data-status=approved]');
+  const timeline = await mpage.locator('[data-testid=request-timeline]').innerText();
+  assert.ok(timeline.includes(manager.name) && timeline.includes('票据齐全'), timeline);
+  assert.match(await mpage.locator('[data-testid=request-summary]').innerText(), /¥/);
+  await mpage.click('[data-testid=request-claim]');
+  await mpage.waitForSelector('[data-testid=claim-detail][data-status=approved]');
   await mctx.close();
+
+  // The rep's phone: the claim's timeline shows the decision.
+  await app.reload();
+  await app.waitForSelector('[data-testid=mileage-screen][data-status=approved] [data-testid=request-timeline][data-status=approved]');
+  assert.match(await app.locator('[data-testid=request-timeline]').innerText(), /票据齐全/);
 
   // Finance: select the approved claim, pay it under a reference, download the Excel file.
   const fctx = await newContext(browser, { viewport: { width: 1400, height: 900 }, locale: 'zh-CN', acceptDownloads: true });

@@ -43,12 +43,17 @@ test('a rep requests leave, the manager approves it, the day is on_leave', async
   assert.ok(asked.every((r) => r.kind === 'leave' && r.status === 'pending'));
   const first = asked.find((r) => r.from === today);
   const second = asked.find((r) => r.from === later);
+  // Leave goes to the rep's first-level manager (the tenant's default approval flow).
+  const people = await admin('GET', '/employees?limit=500');
+  const boss = people.items.find((e) => e.role === 'manager' && e.department_id === rep.department_id);
+  assert.ok(boss, 'the rep has a manager');
+  const manager = await login(boss.username);
 
   // The console: the rep's department, both pending.
   const context = await newContext(browser, { viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.log('pageerror', e));
-  await consoleLogin(page, 'requests');
+  await consoleLogin(page, 'requests', boss.username);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=requests-department] option').length > 1);
   await page.selectOption('[data-testid=requests-department]', rep.department_id);
   await page.locator(`tr[data-request="${first.id}"]`).waitFor();
@@ -59,7 +64,7 @@ test('a rep requests leave, the manager approves it, the day is on_leave', async
   await page.locator(`tr[data-request="${first.id}"][data-status=approved]`).waitFor();
 
   // Someone else rejects the second meanwhile; approving it here answers 409, shown.
-  await admin('POST', `/attendance/requests/${second.id}/decision`, { status: 'rejected' });
+  await manager('POST', `/attendance/requests/${second.id}/decision`, { status: 'rejected' });
   await page.locator(`tr[data-request="${second.id}"] [data-testid=approve]`).click();
   const err = page.locator(`tr[data-request="${second.id}"] [data-testid=request-error]`);
   await err.waitFor();

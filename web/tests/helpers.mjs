@@ -67,9 +67,9 @@ export async function prepareDemo(base) {
 }
 
 /** The console signed in as the demo admin, on `hash`. */
-export async function consoleLogin(page, hash = '') {
+export async function consoleLogin(page, hash = '', username = 'admin') {
   await page.goto(BASE + '/');
-  await page.fill('input[name=username]', 'admin');
+  await page.fill('input[name=username]', username);
   await page.fill('input[name=password]', PASSWORD);
   await page.click('button[type=submit]');
   await page.waitForSelector('[data-testid=live-map]');

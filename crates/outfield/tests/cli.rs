@@ -861,5 +861,8 @@ fn track_analyze_explains_gpx_it_cannot_use() {
     );
     assert!(!out.status.success());
     let err = text(&out.stderr);
-    assert!(err.contains("has no track (<trk>), only 1 route(s) (<rte>)"), "{err}");
+    assert!(
+        err.contains("has no track (<trk>), only 1 route(s) (<rte>)"),
+        "{err}"
+    );
 }

@@ -207,8 +207,8 @@ fn every_list_answers_items_and_next_cursor() {
             continue;
         }
         let put = &doc["paths"][&path]["put"];
-        let replaced_whole = put["requestBody"]["content"]["application/json"]["schema"]
-            == ok_ref(&doc, ok);
+        let replaced_whole =
+            put["requestBody"]["content"]["application/json"]["schema"] == ok_ref(&doc, ok);
         if replaced_whole {
             continue;
         }

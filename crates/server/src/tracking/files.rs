@@ -215,7 +215,9 @@ pub fn read_gpx(bytes: &[u8], default_device: &str) -> Result<(Devices, Vec<BadL
         }
         if untimed > 0 {
             let problem = if untimed == total {
-                format!("none of its {total} points has a time; a track without times cannot be analysed")
+                format!(
+                    "none of its {total} points has a time; a track without times cannot be analysed"
+                )
             } else {
                 format!("{untimed} of its {total} points have no time and were skipped")
             };
@@ -353,7 +355,10 @@ mod tests {
         assert_eq!(devices["rep1"].len(), 2);
         assert_eq!(devices["rep1"][0].accuracy_m, 10.0);
         assert_eq!(bad.len(), 1);
-        assert_eq!(bad[0].problem, "1 of its 3 points have no time and were skipped");
+        assert_eq!(
+            bad[0].problem,
+            "1 of its 3 points have no time and were skipped"
+        );
     }
 
     #[test]
@@ -372,8 +377,9 @@ mod tests {
             [BadLine {
                 line: 0,
                 column: "trk[0] (walk)".into(),
-                problem: "none of its 500 points has a time; a track without times cannot be analysed"
-                    .into(),
+                problem:
+                    "none of its 500 points has a time; a track without times cannot be analysed"
+                        .into(),
             }]
         );
     }
@@ -385,6 +391,9 @@ mod tests {
             <rtept lat="31.2" lon="121.4"></rtept><rtept lat="31.3" lon="121.5"></rtept>
           </rte></gpx>"#;
         let e = read_gpx(text.as_bytes(), "file").unwrap_err();
-        assert!(e.starts_with("has no track (<trk>), only 1 route(s) (<rte>)"), "{e}");
+        assert!(
+            e.starts_with("has no track (<trk>), only 1 route(s) (<rte>)"),
+            "{e}"
+        );
     }
 }

@@ -16,6 +16,7 @@
 //! - `accuracy` in metres; without it `hdop`, which OsmAnd fills with its location
 //!   accuracy in metres (not a dilution of precision).
 //! - `batt` in percent (0-100) or as a fraction (0-1); `mock=true` for mock locations.
+//!
 //! Other parameters (`ignition`, `rpm`, `fuel`, `vacc`, `hacc`, …) are ignored.
 
 use super::fix_input::parse_time_text;
@@ -181,10 +182,7 @@ pub fn from_json(body: &Value, now_ms: i64) -> Result<OsmandFix, OsmandError> {
     let num = |v: &Value, field: &'static str| -> Result<Option<f64>, OsmandError> {
         match v {
             Value::Null => Ok(None),
-            Value::Number(n) => n
-                .as_f64()
-                .map(Some)
-                .ok_or_else(|| not_a_number(field)),
+            Value::Number(n) => n.as_f64().map(Some).ok_or_else(|| not_a_number(field)),
             _ => Err(not_a_number(field)),
         }
     };
@@ -196,9 +194,7 @@ pub fn from_json(body: &Value, now_ms: i64) -> Result<OsmandFix, OsmandError> {
         .map_err(|e| err("location.coords", e.problem()))?;
     let (t_ms, offset_min) = match &loc["timestamp"] {
         Value::String(s) => parse_time(s).map_err(|p| err("location.timestamp", p))?,
-        Value::Number(n) => {
-            parse_time(&n.to_string()).map_err(|p| err("location.timestamp", p))?
-        }
+        Value::Number(n) => parse_time(&n.to_string()).map_err(|p| err("location.timestamp", p))?,
         Value::Null => (now_ms, None),
         _ => return Err(err("location.timestamp", Problem::format(Format::Instant))),
     };
@@ -293,10 +289,22 @@ mod tests {
             ("id=x&lat=1", "lat", "required"),
             ("id=x&lat=91&lon=2", "lat", "out_of_range"),
             ("id=x&location=31", "location", "invalid_format"),
-            ("id=x&lat=31&lon=121&timestamp=soon", "timestamp", "invalid_format"),
-            ("id=x&lat=31&lon=121&timestamp=2014-06-04", "timestamp", "invalid_format"),
+            (
+                "id=x&lat=31&lon=121&timestamp=soon",
+                "timestamp",
+                "invalid_format",
+            ),
+            (
+                "id=x&lat=31&lon=121&timestamp=2014-06-04",
+                "timestamp",
+                "invalid_format",
+            ),
             ("id=x&lat=31&lon=121&speed=-3", "speed", "out_of_range"),
-            ("id=x&lat=31&lon=121&accuracy=NaN", "accuracy", "invalid_format"),
+            (
+                "id=x&lat=31&lon=121&accuracy=NaN",
+                "accuracy",
+                "invalid_format",
+            ),
             ("id=x&lat=31&lon=121&hdop=x", "hdop", "invalid_format"),
             ("id=x&lat=31&lon=121&heading=400", "heading", "out_of_range"),
             ("id=x&wifi=00-14-22-01-23-45,-80", "lat", "no_position"),
@@ -317,7 +325,10 @@ mod tests {
             ("1377177267", (1_377_177_267_000, None)),
             ("1377177267.25", (1_377_177_267_250, None)),
             ("1442068686579", (1_442_068_686_579, None)),
-            ("2016-01-27T18:55:47Z", (utc("2016-01-27T18:55:47Z"), Some(0))),
+            (
+                "2016-01-27T18:55:47Z",
+                (utc("2016-01-27T18:55:47Z"), Some(0)),
+            ),
             (
                 "2026-11-27T09:30:00.500+08:00",
                 (utc("2026-11-27T01:30:00.5Z"), Some(480)),
@@ -325,7 +336,10 @@ mod tests {
             // No offset: UTC, as Traccar reads it; the offset stays unknown.
             ("2014-06-04 09:10:11", (utc("2014-06-04T09:10:11Z"), None)),
             ("2014-06-04T09:10:11", (utc("2014-06-04T09:10:11Z"), None)),
-            ("2014-06-04 09:10:11.250", (utc("2014-06-04T09:10:11.25Z"), None)),
+            (
+                "2014-06-04 09:10:11.250",
+                (utc("2014-06-04T09:10:11.25Z"), None),
+            ),
         ] {
             assert_eq!(parse_time(text), Ok(want), "{text}");
         }
@@ -372,8 +386,15 @@ mod tests {
             ]
         );
         let fix = |i: usize| &ok[i - 2].fix;
-        assert_eq!((fix(2).t_ms, fix(2).offset_min), (1_453_920_947_000, Some(0)));
-        assert_eq!(fix(2).accuracy_m, Some(6.0), "OsmAnd's hdop is its accuracy in metres");
+        assert_eq!(
+            (fix(2).t_ms, fix(2).offset_min),
+            (1_453_920_947_000, Some(0))
+        );
+        assert_eq!(
+            fix(2).accuracy_m,
+            Some(6.0),
+            "OsmAnd's hdop is its accuracy in metres"
+        );
         assert_eq!(fix(2).altitude_m, Some(224.0));
         assert_eq!(fix(3).t_ms, 1_442_068_686_579, "milliseconds");
         assert_eq!(
@@ -407,7 +428,12 @@ mod tests {
         let f = from_json(&ios, 0).unwrap();
         assert_eq!(f.identifier, "658765");
         assert_eq!(
-            (f.fix.speed_mps, f.fix.bearing_deg, f.fix.battery, f.fix.mock),
+            (
+                f.fix.speed_mps,
+                f.fix.bearing_deg,
+                f.fix.battery,
+                f.fix.mock
+            ),
             (None, None, None, true)
         );
         assert_eq!(f.fix.t_ms, 1_746_763_890_579);

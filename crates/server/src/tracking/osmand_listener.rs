@@ -38,11 +38,10 @@ fn parse(
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
         if ct.contains("json") || body.first() == Some(&b'{') {
-            let v: serde_json::Value =
-                serde_json::from_slice(body).map_err(|_| OsmandError {
-                    field: "body",
-                    problem: Problem::format(domain::Format::Json),
-                })?;
+            let v: serde_json::Value = serde_json::from_slice(body).map_err(|_| OsmandError {
+                field: "body",
+                problem: Problem::format(domain::Format::Json),
+            })?;
             return osmand::from_json(&v, now);
         }
         params.extend(form_urlencoded::parse(body).into_owned());

@@ -513,7 +513,10 @@ async fn osmand_reads_traccars_published_requests(app: &TestApp) {
     }
     assert_eq!(
         refused,
-        [(json!("lat"), json!("no_position")), (json!("id"), json!("required"))],
+        [
+            (json!("lat"), json!("no_position")),
+            (json!("id"), json!("required"))
+        ],
         "only the cell/Wi-Fi-only request and the one without an id are refused"
     );
 

@@ -33,7 +33,7 @@ test('a form is created, edited into version 2, and version 1 stays viewable', a
   await editor.locator('[data-testid=form-save]').click();
   await page.locator('[data-testid=form-editor] [data-testid=form-version]').waitFor();
 
-  const created = (await admin('GET', '/forms')).find((f) => f.name === name);
+  const created = (await admin('GET', '/forms')).items.find((f) => f.name === name);
   assert.ok(created, 'created');
   assert.equal(created.version, 1);
   assert.deepEqual(created.fields[0].options, ['Acme', 'Globex', 'Initech']);

@@ -113,7 +113,7 @@ before(async () => {
 
   // What people typed is data, not UI: it may be in any language.
   const customers = (await A('GET', '/customers?limit=500')).items;
-  const forms = await A('GET', '/forms');
+  const forms = (await A('GET', '/forms')).items;
   const fences = (await A('GET', '/geofences')).items;
   userContent = [
     ...(await A('GET', '/employees?limit=500')).items.flatMap((e) => [e.name, e.username, e.employee_no, e.phone]),

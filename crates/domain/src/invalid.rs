@@ -199,6 +199,9 @@ pub enum Problem {
     /// A department placed below itself.
     Cycle,
     NullIsland,
+    /// Only cell-tower or Wi-Fi readings where a position (lat, lon) was needed: the
+    /// server does not look networks up, so there is nothing to place.
+    NoPosition,
     /// Refers to a person who is deactivated.
     Deactivated,
     /// Outside what the caller may touch (another owner, another department).
@@ -268,7 +271,7 @@ impl Problem {
     }
 
     /// Every code a problem can have, for the clients' translation tables.
-    pub const CODES: [&'static str; 42] = [
+    pub const CODES: [&'static str; 43] = [
         "required",
         "too_long",
         "too_short",
@@ -294,6 +297,7 @@ impl Problem {
         "differs_from_path",
         "cycle",
         "null_island",
+        "no_position",
         "deactivated",
         "not_allowed",
         "unknown_field",
@@ -340,6 +344,7 @@ impl Problem {
             Problem::DiffersFromPath => "differs_from_path",
             Problem::Cycle => "cycle",
             Problem::NullIsland => "null_island",
+            Problem::NoPosition => "no_position",
             Problem::Deactivated => "deactivated",
             Problem::NotAllowed => "not_allowed",
             Problem::UnknownField => "unknown_field",
@@ -435,6 +440,9 @@ impl Problem {
             Problem::DiffersFromPath => "differs from the id in the path".into(),
             Problem::Cycle => "a department cannot sit below itself".into(),
             Problem::NullIsland => "0,0 is not a real location".into(),
+            Problem::NoPosition => {
+                "cell-tower and Wi-Fi readings are not a position; send lat and lon".into()
+            }
             Problem::Deactivated => "the person is deactivated".into(),
             Problem::NotAllowed => "is outside what you may change".into(),
             Problem::UnknownField => "is not a known field".into(),

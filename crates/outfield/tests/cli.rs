@@ -821,3 +821,48 @@ fn chrono_day(d: u32) -> String {
     }
     format!("2026-{:02}-{:02}", month + 1, day + 1)
 }
+
+/// `track analyze` on GPX files as planners and loggers export them: a track whose points
+/// have no times is reported in one line (not one per point) and the output lists no day;
+/// a file with only a route fails saying it has no track.
+#[test]
+fn track_analyze_explains_gpx_it_cannot_use() {
+    let dir = Scratch::new();
+    let points: String = (0..200)
+        .map(|i| format!(r#"<trkpt lat="31.{i:03}" lon="121.4"/>"#))
+        .collect();
+    let untimed = dir.file(
+        "walk.gpx",
+        &format!(
+            r#"<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1"><trk><name>rep1</name><trkseg>{points}</trkseg></trk></gpx>"#
+        ),
+    );
+    let out = outfield(
+        &dir.db(),
+        &["track", "analyze", "--input", untimed.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("trk[0] (rep1): none of its 200 points has a time"),
+        "{err}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["devices"], serde_json::json!([]));
+
+    let route = dir.file(
+        "round.gpx",
+        r#"<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1"><rte><rtept lat="31.2" lon="121.4"/><rtept lat="31.3" lon="121.5"/></rte></gpx>"#,
+    );
+    let out = outfield(
+        &dir.db(),
+        &["track", "analyze", "--input", route.to_str().unwrap()],
+    );
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("has no track (<trk>), only 1 route(s) (<rte>)"),
+        "{err}"
+    );
+}

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../shared/errors';
 import { fmtDateTime, t } from '../shared/i18n';
-import type { Form } from '../shared/types';
+import type { Form, FormList } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { FormEditor } from './FormEditor';
 import { may, useRole } from './roles';
@@ -18,8 +18,8 @@ export function Forms() {
   const [error, setError] = useState('');
 
   const load = () =>
-    api.get<Form[]>('/forms').then(
-      (f) => setForms([...f].sort((a, b) => a.name.localeCompare(b.name, lang))),
+    api.get<FormList>('/forms').then(
+      ({ items: f }) => setForms([...f].sort((a, b) => a.name.localeCompare(b.name, lang))),
       (e) => setError(errorText(e)),
     );
   useEffect(() => void load(), []);

@@ -9,6 +9,7 @@ import { localDate } from '../shared/ids';
 import type {
   DayEdit,
   DayPlan,
+  DayPlanList,
   Department,
   DepartmentList,
   GenerateInput,
@@ -81,7 +82,7 @@ export function Plans() {
   const load = async () => {
     if (!dept) return;
     try {
-      const list = await api.get<DayPlan[]>('/plans', { department_id: dept, from, to });
+      const list = (await api.get<DayPlanList>('/plans', { department_id: dept, from, to })).items;
       setPlans(new Map(list.map((p) => [key(p.employee_id, p.date), p])));
       setError('');
     } catch (e) {

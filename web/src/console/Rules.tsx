@@ -12,6 +12,7 @@ import type {
   Department,
   DepartmentList,
   Form,
+  FormList,
   Geofence,
   GeofenceList,
   TrackingRule,
@@ -196,7 +197,7 @@ function VisitForm({ scope }: { scope: Scope }) {
   const [forms, setForms] = useState<Form[]>([]);
   useEffect(() => {
     api.get<VisitRule>(`/visit-rules/${scope}`).then(setRule, () => setRule({}));
-    api.get<Form[]>('/forms').then(setForms, () => {});
+    api.get<FormList>('/forms').then((f) => setForms(f.items), () => {});
   }, [scope]);
   if (!rule) return <p class="muted">{t('loading')}</p>;
   const set = (patch: Partial<VisitRule>) => setRule((r) => ({ ...r, ...patch }));

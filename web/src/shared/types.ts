@@ -64,6 +64,7 @@ export type CheckoutRequires = S['CheckoutRequires'];
 export type FieldType = S['FieldType'];
 export type FormField = S['FieldInput'];
 export type Form = S['FormView'];
+export type FormList = S['FormList'];
 export type FormInput = S['FormInput'];
 
 // Attendance and requests.
@@ -80,6 +81,7 @@ export type Today = S['Today'];
 export type DueInfo = S['DueInfo'];
 export type PlanStop = S['PlanStopView'];
 export type DayPlan = S['PlanDay'];
+export type DayPlanList = S['PlanDayList'];
 export type GenerateReport = S['GenerateReport'];
 export type GenerateInput = S['GenerateInput'];
 export type PublishInput = S['PublishInput'];

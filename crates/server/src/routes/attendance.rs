@@ -158,6 +158,8 @@ pub struct DaysQuery {
 pub struct AttendanceDays {
     pub employee_id: EmployeeId,
     pub items: Vec<DailyAttendance>,
+    /// Always null: the date range (at most 92 days) bounds the page.
+    pub next_cursor: Option<String>,
 }
 
 /// Daily attendance records (present, late, early leave, absent, on leave, day off),
@@ -175,5 +177,6 @@ async fn days(
     Ok(Json(AttendanceDays {
         employee_id: q.employee_id,
         items,
+        next_cursor: None,
     }))
 }

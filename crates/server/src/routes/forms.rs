@@ -46,13 +46,23 @@ fn view(f: StoredForm) -> ApiResult<FormView> {
     })
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct FormList {
+    pub items: Vec<FormView>,
+    /// Always null: a tenant's forms (a handful of templates) come in one page.
+    pub next_cursor: Option<String>,
+}
+
 /// The latest version of every form.
 #[utoipa::path(get, path = "/api/v1/forms", tag = "visits",
-    responses((status = 200, body = [FormView])))]
-async fn list_forms(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<FormView>>> {
+    responses((status = 200, body = FormList)))]
+async fn list_forms(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<FormList>> {
     caller.reach(Resource::Customers, Action::Read)?;
     let forms = s.store.forms(caller.tenant()).await?;
-    Ok(Json(forms.into_iter().map(view).collect::<ApiResult<_>>()?))
+    Ok(Json(FormList {
+        items: forms.into_iter().map(view).collect::<ApiResult<_>>()?,
+        next_cursor: None,
+    }))
 }
 
 /// Creates a form (version 1). With a client-chosen `id` that exists, answers the stored

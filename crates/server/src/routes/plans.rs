@@ -11,8 +11,8 @@ use crate::state::AppState;
 use axum::extract::State;
 use domain::access::{Action, Resource};
 use domain::{DepartmentId, EmployeeId};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -55,21 +55,30 @@ pub struct PlansQuery {
     pub to: String,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct PlanDayList {
+    pub items: Vec<PlanDay>,
+    /// Always null: the date range bounds the page.
+    pub next_cursor: Option<String>,
+}
+
 /// The department's rep-by-day calendar of plans (drafts and published): per day how
 /// many stops were planned and done, per stop the visit that fulfilled it, and a
 /// `conflict` when the rep's leave covering the day was approved.
 #[utoipa::path(get, path = "/api/v1/plans", tag = "plans", params(PlansQuery),
-    responses((status = 200, body = [PlanDay]), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = PlanDayList), (status = 404, body = ErrorBody)))]
 async fn list_plans(
     State(s): State<AppState>,
     caller: Caller,
     Query(q): Query<PlansQuery>,
-) -> ApiResult<Json<Vec<PlanDay>>> {
+) -> ApiResult<Json<PlanDayList>> {
     let reach = caller.reach(Resource::Tracks, Action::Read)?;
     let range = (q.from.as_str(), q.to.as_str());
-    Ok(Json(
-        plan_days::list(&s, caller.tenant(), &reach, q.department_id, range).await?,
-    ))
+    let items = plan_days::list(&s, caller.tenant(), &reach, q.department_id, range).await?;
+    Ok(Json(PlanDayList {
+        items,
+        next_cursor: None,
+    }))
 }
 
 /// One rep's day (draft or published), with its fulfilled stops and any conflict.

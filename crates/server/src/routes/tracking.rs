@@ -330,6 +330,8 @@ pub struct DayRow {
 pub struct DayList {
     pub employee_id: EmployeeId,
     pub items: Vec<DayRow>,
+    /// Always null: the date range (at most 92 days) bounds the page.
+    pub next_cursor: Option<String>,
     pub total_mileage_m: f64,
     pub total_work_mileage_m: f64,
 }
@@ -390,5 +392,6 @@ async fn day_list(
         total_mileage_m: items.iter().map(|d| d.mileage_m).sum(),
         total_work_mileage_m: items.iter().map(|d| d.work_mileage_m).sum(),
         items,
+        next_cursor: None,
     }))
 }

@@ -168,10 +168,23 @@ pub fn read_csv(bytes: &[u8]) -> Result<(Devices, Vec<BadLine>), String> {
     Ok((devices, bad))
 }
 
-/// GPX: every track (or the file, if tracks are unnamed) is a device; points without a
-/// time are reported and skipped.
+/// GPX: every track (or the file, if tracks are unnamed) is a device. Points without a
+/// time are skipped and reported once per track (a file exported from a planner often
+/// has none at all); a file with routes (`<rte>`) or waypoints but no track is refused:
+/// those are plans, not recorded positions.
 pub fn read_gpx(bytes: &[u8], default_device: &str) -> Result<(Devices, Vec<BadLine>), String> {
     let doc = gpx::read(bytes).map_err(|e| format!("not a GPX file: {e}"))?;
+    if doc.tracks.is_empty() {
+        let has = match (doc.routes.len(), doc.waypoints.len()) {
+            (0, 0) => String::from("nothing"),
+            (r, 0) => format!("{r} route(s) (<rte>)"),
+            (0, w) => format!("{w} waypoint(s) (<wpt>)"),
+            (r, w) => format!("{r} route(s) (<rte>) and {w} waypoint(s) (<wpt>)"),
+        };
+        return Err(format!(
+            "has no track (<trk>), only {has}; a route is a planned path without recorded times"
+        ));
+    }
     let mut devices = Devices::new();
     let mut bad = Vec::new();
     for (ti, trk) in doc.tracks.iter().enumerate() {
@@ -179,17 +192,13 @@ pub fn read_gpx(bytes: &[u8], default_device: &str) -> Result<(Devices, Vec<BadL
             .name
             .clone()
             .unwrap_or_else(|| default_device.to_owned());
-        for (si, seg) in trk.segments.iter().enumerate() {
-            for (pi, p) in seg.points.iter().enumerate() {
-                let Some(time) = p.time.and_then(|t| t.format().ok()) else {
-                    bad.push(BadLine {
-                        line: 0,
-                        column: format!("trk[{ti}].seg[{si}].pt[{pi}]"),
-                        problem: "has no time".into(),
-                    });
-                    continue;
-                };
-                let Ok((t, _)) = parse_time_text(&time) else {
+        let (mut untimed, mut total) = (0usize, 0usize);
+        for seg in &trk.segments {
+            for p in &seg.points {
+                total += 1;
+                let time = p.time.and_then(|t| t.format().ok());
+                let Some(Ok((t, _))) = time.as_deref().map(parse_time_text) else {
+                    untimed += 1;
                     continue;
                 };
                 let pt = p.point();
@@ -203,6 +212,20 @@ pub fn read_gpx(bytes: &[u8], default_device: &str) -> Result<(Devices, Vec<BadL
                 f.provider = track::Provider::Gps;
                 devices.entry(name.clone()).or_default().push(f);
             }
+        }
+        if untimed > 0 {
+            let problem = if untimed == total {
+                format!(
+                    "none of its {total} points has a time; a track without times cannot be analysed"
+                )
+            } else {
+                format!("{untimed} of its {total} points have no time and were skipped")
+            };
+            bad.push(BadLine {
+                line: 0,
+                column: format!("trk[{ti}] ({name})"),
+                problem,
+            });
         }
     }
     Ok((devices, bad))
@@ -332,5 +355,45 @@ mod tests {
         assert_eq!(devices["rep1"].len(), 2);
         assert_eq!(devices["rep1"][0].accuracy_m, 10.0);
         assert_eq!(bad.len(), 1);
+        assert_eq!(
+            bad[0].problem,
+            "1 of its 3 points have no time and were skipped"
+        );
+    }
+
+    #[test]
+    fn gpx_without_times_is_reported_once() {
+        let points: String = (0..500)
+            .map(|i| format!(r#"<trkpt lat="31.{i:03}" lon="121.4"><ele>5</ele></trkpt>"#))
+            .collect();
+        let text = format!(
+            r#"<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1">
+              <trk><trkseg>{points}</trkseg></trk></gpx>"#
+        );
+        let (devices, bad) = read_gpx(text.as_bytes(), "walk").unwrap();
+        assert!(devices.is_empty());
+        assert_eq!(
+            bad,
+            [BadLine {
+                line: 0,
+                column: "trk[0] (walk)".into(),
+                problem:
+                    "none of its 500 points has a time; a track without times cannot be analysed"
+                        .into(),
+            }]
+        );
+    }
+
+    #[test]
+    fn gpx_with_only_a_route_says_it_has_no_track() {
+        let text = r#"<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1">
+          <rte><name>Monday round</name>
+            <rtept lat="31.2" lon="121.4"></rtept><rtept lat="31.3" lon="121.5"></rtept>
+          </rte></gpx>"#;
+        let e = read_gpx(text.as_bytes(), "file").unwrap_err();
+        assert!(
+            e.starts_with("has no track (<trk>), only 1 route(s) (<rte>)"),
+            "{e}"
+        );
     }
 }

@@ -1,14 +1,18 @@
 //! The OsmAnd-protocol listener (`--osmand-listen`, default 127.0.0.1:5055): any path,
 //! GET or POST, query string, form body or JSON body. Answers 200 once the fix is stored;
-//! 400 naming a bad parameter; 404 for an identifier that is not a registered device.
+//! 400 naming the bad parameter in the API's error shape (`error.fields[0]` has `field` and
+//! `code`, e.g. `lat` + `no_position` for a cell/Wi-Fi-only request); 404 for an
+//! identifier that is not a registered device.
 
 use super::osmand::{self, OsmandError, OsmandFix};
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
+use domain::Problem;
 use domain::fix::FixSource;
 
 pub fn router(state: AppState) -> Router {
@@ -34,9 +38,9 @@ fn parse(
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
         if ct.contains("json") || body.first() == Some(&b'{') {
-            let v: serde_json::Value = serde_json::from_slice(body).map_err(|e| OsmandError {
+            let v: serde_json::Value = serde_json::from_slice(body).map_err(|_| OsmandError {
                 field: "body",
-                problem: format!("is not JSON: {e}"),
+                problem: Problem::format(domain::Format::Json),
             })?;
             return osmand::from_json(&v, now);
         }
@@ -51,36 +55,29 @@ async fn receive(
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
-) -> impl IntoResponse {
+) -> Response {
     if method != Method::GET && method != Method::POST {
-        return (StatusCode::METHOD_NOT_ALLOWED, "use GET or POST".to_owned());
+        return (StatusCode::METHOD_NOT_ALLOWED, "use GET or POST").into_response();
     }
     let now = crate::now_ms();
     let parsed = match parse(&method, &uri, &headers, &body, now) {
         Ok(p) => p,
-        Err(e) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                format!("{}: {}", e.field, e.problem),
-            );
-        }
+        Err(e) => return ApiError::bad_request(e.field, e.problem).into_response(),
     };
     if parsed.fix.t_ms > now + 5 * 60_000 {
-        return (
-            StatusCode::BAD_REQUEST,
-            "timestamp: is more than 5 minutes in the future".to_owned(),
-        );
+        let problem = Problem::InFuture { max_ahead_min: 5 };
+        return ApiError::bad_request("timestamp", problem).into_response();
     }
     let owner = match s.store.device_owner(&parsed.identifier).await {
         Ok(Some(o)) => o,
         Ok(None) => {
             let n = s.tracking.count_unknown_device();
             tracing::warn!(identifier = %parsed.identifier, refused_so_far = n, "OsmAnd fix from an unknown device");
-            return (StatusCode::NOT_FOUND, "unknown device id".to_owned());
+            return (StatusCode::NOT_FOUND, "unknown device id").into_response();
         }
         Err(e) => {
             tracing::error!(error = %e, "device lookup failed");
-            return (StatusCode::SERVICE_UNAVAILABLE, "try again".to_owned());
+            return (StatusCode::SERVICE_UNAVAILABLE, "try again").into_response();
         }
     };
     let outcome = s
@@ -96,7 +93,7 @@ async fn receive(
         )
         .await;
     match outcome {
-        Ok(_) => (StatusCode::OK, String::new()),
-        Err(e) => (e.status, e.message),
+        Ok(_) => StatusCode::OK.into_response(),
+        Err(e) => (e.status, e.message).into_response(),
     }
 }

@@ -200,11 +200,14 @@ async fn a_second_session_restores_the_day_and_finishes_the_visit(app: &TestApp)
         .await;
     assert_eq!(s, StatusCode::OK, "{cal}");
     assert_eq!(
-        (cal[0]["planned"].clone(), cal[0]["done"].clone()),
+        (
+            cal["items"][0]["planned"].clone(),
+            cal["items"][0]["done"].clone()
+        ),
         (json!(2), json!(1)),
         "{cal}"
     );
-    assert_eq!(cal[0]["stops"][0]["visit_id"], json!(visit));
+    assert_eq!(cal["items"][0]["stops"][0]["visit_id"], json!(visit));
 
     // Someone else's session does not reach this visit.
     app.employee(&t.admin, &t.root_dept, "rep2", "field").await;

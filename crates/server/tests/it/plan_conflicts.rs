@@ -80,7 +80,8 @@ async fn approved_leave_marks_the_planned_days_and_the_calendar_counts_visits(ap
     );
     let (_, cal) = app.get(&t.admin, &calendar).await;
     assert!(
-        cal.as_array()
+        cal["items"]
+            .as_array()
             .unwrap()
             .iter()
             .all(|d| d["conflict"].is_null()),
@@ -102,7 +103,7 @@ async fn approved_leave_marks_the_planned_days_and_the_calendar_counts_visits(ap
 
     let (s, cal) = app.get(&t.admin, &calendar).await;
     assert_eq!(s, StatusCode::OK, "{cal}");
-    let days = cal.as_array().unwrap();
+    let days = cal["items"].as_array().unwrap();
     assert_eq!(days.len(), 4);
     let on_leave = json!({"code": "on_leave", "request_id": leave["id"]});
     let summary: Vec<(Value, Value, Value, Value)> = days

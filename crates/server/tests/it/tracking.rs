@@ -9,6 +9,7 @@ both_backends!(
     ingest_is_idempotent_and_keeps_only_working_hours,
     day_summary_ignores_order_and_repetition,
     osmand_clients_feed_registered_devices,
+    osmand_reads_traccars_published_requests,
     live_feed_streams_positions,
     tracks_respect_tenants_and_roles,
 );
@@ -463,6 +464,83 @@ async fn osmand_clients_feed_registered_devices(app: &TestApp) {
         .await,
         StatusCode::OK
     );
+}
+
+/// Traccar's own OsmAnd decoder test requests, sent verbatim to the listener for devices
+/// registered under their identifiers: the ones with a position are stored (200), the
+/// one without an id and the cell/Wi-Fi-only one are refused naming field and problem.
+async fn osmand_reads_traccars_published_requests(app: &TestApp) {
+    let t = app.tenant("acme").await;
+    let (id, _) = rep(app, &t, "rep1").await;
+    for ident in [
+        "123456",
+        "902064",
+        "353861053849681",
+        "861001000719969",
+        "123456789012345",
+    ] {
+        let (s, d) = app
+            .post(
+                &t.admin,
+                "/api/v1/devices",
+                json!({"employee_id": id, "identifier": ident}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{d}");
+    }
+    let send = |path_and_query: &str| {
+        let url = format!("{}{path_and_query}", app.osmand);
+        async move {
+            let r = app.client.get(url).send().await.unwrap();
+            let status = r.status();
+            let body: Value = r.json().await.unwrap_or(Value::Null);
+            (status, body)
+        }
+    };
+    let requests = include_str!("../fixtures/traccar_osmand_queries.txt");
+    let mut refused = Vec::new();
+    for q in requests.lines() {
+        let (s, body) = send(q).await;
+        match s {
+            StatusCode::OK => {}
+            StatusCode::BAD_REQUEST => {
+                assert_eq!(body["error"]["code"], "bad_request", "{q}: {body}");
+                let f = &body["error"]["fields"][0];
+                refused.push((f["field"].clone(), f["code"].clone()));
+            }
+            other => panic!("{q}: {other} {body}"),
+        }
+    }
+    assert_eq!(
+        refused,
+        [
+            (json!("lat"), json!("no_position")),
+            (json!("id"), json!("required"))
+        ],
+        "only the cell/Wi-Fi-only request and the one without an id are refused"
+    );
+
+    // Traccar's offset-less form on a working morning: 02:10:11 is UTC (10:10:11 in
+    // Shanghai, inside working hours, so kept); read as Shanghai time it would fall
+    // outside the window and be dropped.
+    let (s, body) = send(
+        "/?lat=31.2304&lon=121.4737&timestamp=2026-11-25+02%3A10%3A11&altitude=4&speed=0.0&id=353861053849681",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let (_, day) = app
+        .get(
+            &t.admin,
+            &format!("/api/v1/employees/{id}/track?date=2026-11-25&tolerance_m=0"),
+        )
+        .await;
+    let at: Vec<i64> = day["polyline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p[2].as_f64().unwrap() as i64)
+        .collect();
+    assert_eq!(at, [WED_0900 + 3_600_000 + 611_000], "{day}");
 }
 
 async fn live_feed_streams_positions(app: &TestApp) {

@@ -329,8 +329,9 @@ async fn forms_are_versioned_and_old_reports_keep_theirs(app: &TestApp) {
         assert_eq!(fields(&e), ["version"], "{bad}");
     }
     let (_, list) = app.get(&t.admin, "/api/v1/forms").await;
-    assert_eq!(list.as_array().unwrap().len(), 1);
-    assert_eq!(list[0]["version"], 2);
+    assert_eq!(list["items"].as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list["items"][0]["version"], 2);
+    assert_eq!(list["next_cursor"], Value::Null);
 
     // The old report is still version 1; a new report must satisfy version 2.
     let (_, v) = app.get(&t.admin, &format!("/api/v1/visits/{id}")).await;

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../../shared/errors';
 import { fmtDistance, fmtTime, t } from '../../shared/i18n';
 import { go } from '../../shared/route';
-import type { Form, Visit } from '../../shared/types';
+import type { Form, FormList, Visit } from '../../shared/types';
 import { checkOut, report, visitPhoto, visitSignature } from '../actions';
 import { takePhoto } from '../cameraHost';
 import { useDay } from '../day';
@@ -18,7 +18,7 @@ import { api, tracker } from '../session';
 
 async function loadForms(): Promise<Form[]> {
   try {
-    const forms = await api.get<Form[]>('/forms');
+    const forms = (await api.get<FormList>('/forms')).items;
     await kvSet('forms', forms);
     return forms;
   } catch {

@@ -136,6 +136,30 @@ pub enum Command {
         #[command(subcommand)]
         command: ClaimsCommand,
     },
+    /// Reports and insights (数据报表).
+    Reports {
+        #[command(subcommand)]
+        command: ReportsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ReportsCommand {
+    /// Recompute the report facts of a tenant from scratch: every active field rep's
+    /// person-days and every customer's month facts over the range (default: the last 90
+    /// days up to today). Gives the same rows as the facts kept current by jobs.
+    Rebuild {
+        #[arg(long)]
+        tenant: String,
+        /// First local date, `YYYY-MM-DD`.
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        /// Last local date, `YYYY-MM-DD` (default today).
+        #[arg(long)]
+        to: Option<chrono::NaiveDate>,
+        #[command(flatten)]
+        db: Db,
+    },
 }
 
 #[derive(Subcommand)]
@@ -156,6 +180,22 @@ pub enum ClaimsCommand {
 
 #[derive(Subcommand)]
 pub enum BenchCommand {
+    /// Report queries, one day's facts refresh and a rebuild over generated data (reps ×
+    /// days of visits, punches, day summaries, plans and verdicts) on a throwaway database.
+    Reports {
+        /// Database to measure; default a fresh SQLite file in the temp folder. A
+        /// PostgreSQL URL gets a throwaway schema, dropped afterwards.
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 500)]
+        reps: usize,
+        /// Days of history (the last of them is the "new day" refreshed on its own).
+        #[arg(long, default_value_t = 90)]
+        days: u32,
+        /// Runs of each report query (the p95 is over them).
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+    },
     /// Fixes per second accepted and stored through HTTP (`POST /api/v1/locations`) by an
     /// in-process server, and request latency percentiles.
     Ingest {

@@ -2,7 +2,7 @@
 
 use crate::cli::{
     AuditCommand, BenchCommand, ClaimsCommand, Cli, Command, ExportCommand, Format, ImportCommand,
-    PlanCommand, TenantCommand, TrackCommand,
+    PlanCommand, ReportsCommand, TenantCommand, TrackCommand,
 };
 use anyhow::{Context, anyhow};
 use domain::access::Reach;
@@ -154,6 +154,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             near_homes,
             summary_only: summary,
         })?,
+        Command::Bench {
+            what:
+                BenchCommand::Reports {
+                    database_url,
+                    reps,
+                    days,
+                    runs,
+                },
+        } => {
+            crate::bench_reports::run(crate::bench_reports::Options {
+                database_url,
+                reps,
+                days: days.max(2),
+                runs,
+            })
+            .await?;
+        }
         Command::Bench {
             what:
                 BenchCommand::Ingest {
@@ -408,6 +425,41 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if done.failed > 0 {
                 return Ok(ExitCode::FAILURE);
             }
+        }
+        Command::Reports {
+            command:
+                ReportsCommand::Rebuild {
+                    tenant,
+                    from,
+                    to,
+                    db,
+                },
+        } => {
+            let store = open(&db.database_url).await?;
+            let t = store
+                .tenant_by_slug(&tenant)
+                .await?
+                .ok_or_else(|| anyhow!("no tenant `{tenant}`"))?;
+            let tz: chrono_tz::Tz = t.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
+            let today = chrono::Utc::now().with_timezone(&tz).date_naive();
+            let to = to.unwrap_or(today);
+            let from = from.unwrap_or(to - chrono::Days::new(89));
+            if to < from {
+                return Err(anyhow!("--to {to} is before --from {from}"));
+            }
+            let state = server::AppState::new(store.clone(), server::Config::default());
+            let started = std::time::Instant::now();
+            let done = server::services::report_facts::rebuild(&state, t.id, (from, to))
+                .await
+                .map_err(cli_error)?;
+            store.close().await;
+            println!(
+                "{from}..{to}: {} reps, {} person-days, {} customer months ({:.2} s)",
+                done.people,
+                done.person_days,
+                done.customer_months,
+                started.elapsed().as_secs_f64()
+            );
         }
         Command::Audit {
             command: AuditCommand::Verify { tenant, db },

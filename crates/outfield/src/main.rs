@@ -2,6 +2,7 @@
 
 mod bench_claims;
 mod bench_ingest;
+mod bench_reports;
 mod cli;
 mod commands;
 mod plan_json;

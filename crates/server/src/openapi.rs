@@ -47,6 +47,9 @@ use utoipa::{Modify, OpenApi};
         values::PayoutFormat,
         values::RequestScope,
         values::ApprovalStatus,
+        values::ReportName,
+        values::ReportExport,
+        values::CustomerLevel,
         CoordSystemName
     ))
 )]

@@ -256,6 +256,14 @@ impl Store {
         self.check_department(tenant, d.department_id).await?;
         let now = now_ms();
         write_tx!(self, |tx| {
+            let before: Option<(Uuid, String)> = sqlx::query_as(
+                "SELECT e.department_id, t.timezone FROM employees e JOIN tenants t ON t.id = e.tenant_id
+                 WHERE e.tenant_id = $1 AND e.id = $2",
+            )
+            .bind(tenant.0)
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
             let changed = sqlx::query(
                 "UPDATE employees SET department_id = $3, name = $4, username = $5,
                     password_hash = COALESCE($6, password_hash), phone = $7, email = $8, employee_no = $9,
@@ -295,6 +303,23 @@ impl Store {
                     )
                     .keyed("sweep");
                     crate::jobs::enqueue_job!(tx, &job);
+                }
+                // A move: the days before today stay with the old department (reports
+                // count each day where it was spent); today's facts follow the new one.
+                if let Some((old, tz)) = before.filter(|(old, _)| *old != d.department_id.0) {
+                    let today = crate::report_facts::local_day(&tz, now);
+                    sqlx::query(
+                        "INSERT INTO employee_department_moves (tenant_id, employee_id, until_day, department_id, moved_ms)
+                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, employee_id, until_day) DO NOTHING",
+                    )
+                    .bind(tenant.0)
+                    .bind(id.0)
+                    .bind(&today)
+                    .bind(old)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    crate::report_facts::enqueue_facts!(tx, tenant, id, &today);
                 }
             } else {
                 let exists: Option<(Uuid,)> =

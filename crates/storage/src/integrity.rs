@@ -616,6 +616,13 @@ impl Store {
                     tx,
                     &NewEvent::new(tenant, "integrity.verdict_changed", employee.0, payload)
                 );
+                // The day's fact carries its anti-cheat level.
+                if old
+                    .as_ref()
+                    .is_none_or(|(_, _, level, _, _)| *level != v.level)
+                {
+                    crate::report_facts::enqueue_facts!(tx, tenant, employee, day);
+                }
                 (revision, true)
             }
         }))

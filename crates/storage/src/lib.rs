@@ -35,6 +35,7 @@ mod photos;
 mod plans;
 mod pool;
 mod reach;
+mod report_facts;
 mod requests;
 mod sessions;
 mod sql;
@@ -79,6 +80,10 @@ pub use payouts::{PayoutRefused, StoredPayout};
 pub use photos::StoredPhoto;
 pub use plans::StoredPlan;
 pub use pool::{Backend, PoolStats, Store};
+pub use report_facts::{
+    CustomerVisitRow, FactVisit, PersonDayQuery, REPORT_FACTS_JOB, ReportCustomer, ReportRequest,
+    StoredCustomerMonth, StoredPersonDay, day_before, local_day, report_facts_job,
+};
 pub use requests::StoredRequest;
 pub use tenants::{NewTenant, Tenant};
 pub use throttle::KnownKind;

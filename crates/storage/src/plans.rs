@@ -70,13 +70,14 @@ impl Store {
         tenant: TenantId,
         p: &StoredPlan,
     ) -> Result<StoredPlan, StoreError> {
-        on_pool!(self, |pool| {
-            sqlx::query(
+        write_tx!(self, |tx| {
+            let (status,): (String,) = sqlx::query_as(
                 "INSERT INTO plans (tenant_id, employee_id, date, status, stops, start_lat, start_lon, km, updated_ms)
                  VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8)
                  ON CONFLICT (tenant_id, employee_id, date) DO UPDATE SET stops = excluded.stops,
                     start_lat = excluded.start_lat, start_lon = excluded.start_lon, km = excluded.km,
-                    updated_ms = excluded.updated_ms",
+                    updated_ms = excluded.updated_ms
+                 RETURNING status",
             )
             .bind(tenant.0)
             .bind(p.employee_id)
@@ -86,8 +87,12 @@ impl Store {
             .bind(p.start_lon)
             .bind(p.km)
             .bind(now_ms())
-            .execute(pool)
+            .fetch_one(&mut *tx)
             .await?;
+            // An edit of a published day changes what its facts count as planned.
+            if status == "published" {
+                crate::report_facts::enqueue_facts!(tx, tenant, EmployeeId(p.employee_id), &p.date);
+            }
         });
         self.plan(tenant, EmployeeId(p.employee_id), &p.date).await
     }
@@ -169,6 +174,10 @@ impl Store {
                 let mut days: Vec<String> = rows.into_iter().map(|(d,)| d).collect();
                 days.sort();
                 n += days.len() as u64;
+                // A published plan is what a day's facts count as planned.
+                for day in &days {
+                    crate::report_facts::enqueue_facts!(tx, tenant, *e, day);
+                }
                 let payload = serde_json::json!({ "employee_id": e.0, "days": days });
                 record_event!(tx, &NewEvent::new(tenant, "plan.published", e.0, payload));
             }

@@ -122,21 +122,34 @@ impl Store {
         status: &str,
     ) -> Result<bool, StoreError> {
         Ok(write_tx!(self, |tx| {
-            let decided = sqlx::query(
-                "UPDATE attendance_requests SET status = $3 WHERE tenant_id = $1 AND id = $2 AND status = 'pending'",
+            let decided: Option<(Uuid, String, String, String)> = sqlx::query_as(
+                "UPDATE attendance_requests SET status = $3, decided_ms = $4
+                 WHERE tenant_id = $1 AND id = $2 AND status = 'pending'
+                 RETURNING employee_id, kind, from_date, to_date",
             )
             .bind(tenant.0)
             .bind(id)
             .bind(status)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-                > 0;
-            if decided {
+            .bind(crate::time::now_ms())
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((employee, kind, from, to)) = &decided {
                 let payload = serde_json::json!({ "request_id": id, "status": status });
                 record_event!(tx, &NewEvent::new(tenant, "request.decided", id, payload));
+                // Approved leave changes the attendance of each of its days (a correction
+                // changes it through the punch it records).
+                if kind == "leave" && status == "approved" {
+                    for day in leave_days(from, to) {
+                        crate::report_facts::enqueue_facts!(
+                            tx,
+                            tenant,
+                            domain::EmployeeId(*employee),
+                            &day
+                        );
+                    }
+                }
             }
-            decided
+            decided.is_some()
         }))
     }
 }
@@ -175,4 +188,19 @@ impl Store {
                 .await?
         }))
     }
+}
+
+/// The days of a leave, `from..=to` (at most a year of them; bad text gives none).
+fn leave_days(from: &str, to: &str) -> Vec<String> {
+    let (Ok(a), Ok(b)) = (
+        from.parse::<chrono::NaiveDate>(),
+        to.parse::<chrono::NaiveDate>(),
+    ) else {
+        return Vec::new();
+    };
+    a.iter_days()
+        .take_while(|d| *d <= b)
+        .take(366)
+        .map(|d| d.to_string())
+        .collect()
 }

@@ -296,6 +296,8 @@ impl Store {
                     v.device_json.as_deref(),
                     day
                 );
+                // A visit belongs to the local date of its check-in.
+                crate::report_facts::enqueue_facts!(tx, tenant, v.employee, day);
             }
             created
         });
@@ -326,12 +328,12 @@ impl Store {
         received_ms: i64,
     ) -> Result<(VisitRecord, bool), StoreError> {
         let written = write_tx!(self, |tx| {
-            let parties: Option<(Uuid, Uuid)> = sqlx::query_as(
+            let parties: Option<(Uuid, Uuid, i64)> = sqlx::query_as(
                 "UPDATE visits SET out_id = $3, out_t_ms = $4, out_offset_min = $5, out_lat = $6, out_lon = $7,
                     out_accuracy_m = $8, out_judgement = $9, out_flags = $10, out_digest = $11,
                     out_device = $12, out_received_ms = $13
                  WHERE tenant_id = $1 AND id = $2 AND out_id IS NULL
-                 RETURNING employee_id, customer_id",
+                 RETURNING employee_id, customer_id, in_t_ms",
             )
             .bind(tenant.0)
             .bind(visit)
@@ -348,7 +350,7 @@ impl Store {
             .bind(received_ms)
             .fetch_optional(&mut *tx)
             .await?;
-            if let Some((employee, customer)) = parties {
+            if let Some((employee, customer, in_t_ms)) = parties {
                 let payload = serde_json::json!({
                     "visit_id": visit, "employee_id": employee, "customer_id": customer,
                     "at": crate::time::from_ms(c.fix.t_ms),
@@ -366,6 +368,7 @@ impl Store {
                     c.device_json.as_deref(),
                     day
                 );
+                crate::report_facts::enqueue_facts_at!(tx, tenant, EmployeeId(employee), in_t_ms);
             }
             parties.is_some()
         });
@@ -381,11 +384,11 @@ impl Store {
         r: &StoredReport,
     ) -> Result<(VisitRecord, bool), StoreError> {
         let written = write_tx!(self, |tx| {
-            let employee: Option<(Uuid,)> = sqlx::query_as(
+            let employee: Option<(Uuid, i64)> = sqlx::query_as(
                 "UPDATE visits SET report_id = $3, report_form_id = $4, report_form_version = $5,
                     report_answers = $6, report_t_ms = $7, report_digest = $8
                  WHERE tenant_id = $1 AND id = $2 AND (report_id IS NULL OR report_id <> $3)
-                 RETURNING employee_id",
+                 RETURNING employee_id, in_t_ms",
             )
             .bind(tenant.0)
             .bind(visit)
@@ -397,12 +400,14 @@ impl Store {
             .bind(&r.digest)
             .fetch_optional(&mut *tx)
             .await?;
-            if let Some((employee,)) = employee {
+            if let Some((employee, in_t_ms)) = employee {
                 let payload = serde_json::json!({
                     "visit_id": visit, "employee_id": employee,
                     "form_id": r.form_id, "form_version": r.form_version,
                 });
                 record_event!(tx, &NewEvent::new(tenant, "visit.reported", visit, payload));
+                // The report's outcome is part of the visit's day and customer facts.
+                crate::report_facts::enqueue_facts_at!(tx, tenant, EmployeeId(employee), in_t_ms);
             }
             employee.is_some()
         });

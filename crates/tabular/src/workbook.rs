@@ -1,11 +1,12 @@
-//! Writing a formatted workbook of several sheets with typed columns: a bold header row,
-//! frozen panes, an autofilter over the data, numbers with their decimals and money in
-//! CNY (`¥#,##0.00`). Values arrive as exact integers (minor units, scaled decimals); the
+//! Writing a formatted workbook of several sheets with typed columns: a bold, shaded
+//! header row, frozen panes, an autofilter over the data, numbers with their decimals,
+//! percentages, dates and date-times as Excel's own, and money in CNY (`¥#,##0.00`). Values arrive as exact integers (minor units, scaled decimals); the
 //! only float is the one Excel stores, which round-trips them exactly at these magnitudes.
 
 use crate::SheetError;
 use crate::xlsx_write::{column_widths, valid_sheet_name};
-use rust_xlsxwriter::{Format, Workbook};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+use rust_xlsxwriter::{ExcelDateTime, Format, FormatBorder, Workbook};
 
 /// How a column's cells are shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,6 +16,12 @@ pub enum ColumnKind {
     Number(u8),
     /// Minor units (fen) shown as yuan with the CNY sign.
     Money,
+    /// A fraction shown as a percentage with this many decimals (0.456 is 45.6 %).
+    Percent(u8),
+    /// A calendar date, `yyyy-mm-dd`.
+    Date,
+    /// A wall-clock date and time, `yyyy-mm-dd hh:mm`.
+    DateTime,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,6 +38,9 @@ pub enum Cell {
     Decimal(i64, u8),
     /// Minor units: `Money(12_345)` is ¥123.45.
     Money(i64),
+    Date(NaiveDate),
+    /// A wall-clock time (the caller turns instants into the reader's zone).
+    DateTime(NaiveDateTime),
 }
 
 impl Cell {
@@ -40,6 +50,24 @@ impl Cell {
             Cell::Text(s) => s.clone(),
             Cell::Decimal(v, d) => format!("{}", *v as f64 / 10f64.powi(i32::from(*d))),
             Cell::Money(m) => format!("¥{:.2}", *m as f64 / 100.0),
+            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Cell::DateTime(t) => t.format("%Y-%m-%d %H:%M").to_string(),
+        }
+    }
+
+    /// The cell as text in a column of `kind` (what a CSV holds): numbers with the
+    /// column's decimals, percentages with `%`, dates and times as the sheet shows them.
+    pub fn text(&self, kind: ColumnKind) -> String {
+        match (self, kind) {
+            (Cell::Decimal(v, d), ColumnKind::Percent(p)) => {
+                let pct = *v as f64 / 10f64.powi(i32::from(*d)) * 100.0;
+                format!("{pct:.prec$}%", prec = usize::from(p))
+            }
+            (Cell::Decimal(v, d), ColumnKind::Number(n)) => {
+                let x = *v as f64 / 10f64.powi(i32::from(*d));
+                format!("{x:.prec$}", prec = usize::from(n))
+            }
+            (other, _) => other.display(),
         }
     }
 }
@@ -60,6 +88,18 @@ fn number_format(decimals: u8) -> String {
     }
 }
 
+fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, rust_xlsxwriter::XlsxError> {
+    ExcelDateTime::from_ymd(
+        u16::try_from(d.year()).unwrap_or(1900),
+        d.month() as u8,
+        d.day() as u8,
+    )
+}
+
+fn excel_datetime(t: NaiveDateTime) -> Result<ExcelDateTime, rust_xlsxwriter::XlsxError> {
+    excel_date(t.date())?.and_hms(t.hour() as u16, t.minute() as u8, t.second())
+}
+
 /// Serialises the sheets, in order, as one workbook.
 pub fn write_workbook(sheets: &[SheetData]) -> Result<Vec<u8>, SheetError> {
     let err = |row: usize| {
@@ -69,7 +109,10 @@ pub fn write_workbook(sheets: &[SheetData]) -> Result<Vec<u8>, SheetError> {
         }
     };
     let mut workbook = Workbook::new();
-    let bold = Format::new().set_bold();
+    let bold = Format::new()
+        .set_bold()
+        .set_background_color(0xD9E1F2)
+        .set_border_bottom(FormatBorder::Thin);
     let money = Format::new().set_num_format(MONEY_FORMAT);
     for data in sheets {
         let ncols = data.columns.len();
@@ -87,6 +130,11 @@ pub fn write_workbook(sheets: &[SheetData]) -> Result<Vec<u8>, SheetError> {
                 ColumnKind::Text => None,
                 ColumnKind::Number(d) => Some(Format::new().set_num_format(number_format(d))),
                 ColumnKind::Money => Some(money.clone()),
+                ColumnKind::Percent(d) => {
+                    Some(Format::new().set_num_format(format!("{}%", number_format(d))))
+                }
+                ColumnKind::Date => Some(Format::new().set_num_format("yyyy-mm-dd")),
+                ColumnKind::DateTime => Some(Format::new().set_num_format("yyyy-mm-dd hh:mm")),
             })
             .collect();
         for (col, c) in data.columns.iter().enumerate() {
@@ -110,6 +158,18 @@ pub fn write_workbook(sheets: &[SheetData]) -> Result<Vec<u8>, SheetError> {
                     (Cell::Money(m), Some(f)) => {
                         sheet.write_number_with_format(r, c, *m as f64 / 100.0, f)
                     }
+                    (Cell::Date(d), Some(f)) => sheet.write_datetime_with_format(
+                        r,
+                        c,
+                        excel_date(*d).map_err(err(i + 2))?,
+                        f,
+                    ),
+                    (Cell::DateTime(t), Some(f)) => sheet.write_datetime_with_format(
+                        r,
+                        c,
+                        excel_datetime(*t).map_err(err(i + 2))?,
+                        f,
+                    ),
                     (other, None) => sheet.write_string(r, c, other.display()),
                 };
                 written.map_err(err(i + 2))?;

@@ -13,12 +13,14 @@ use storage::{ClaimedJob, Store};
 use tokio::sync::Notify;
 
 /// The kinds this server runs.
-pub const KINDS: [&str; 5] = [
+pub const KINDS: [&str; 7] = [
     storage::TRACK_DAY_JOB,
     storage::APPROVALS_SWEEP_JOB,
     storage::INTEGRITY_DAY_JOB,
+    storage::REPORT_FACTS_JOB,
     scheduled::RETENTION_JOB,
     scheduled::CLAIMS_JOB,
+    scheduled::REPORT_FACTS_DAILY_JOB,
 ];
 
 /// How often an idle worker looks for due jobs, and how often it moves schedules on.
@@ -199,7 +201,13 @@ async fn handle(state: &AppState, job: &ClaimedJob) -> Result<(), String> {
                 .await
                 .map_err(|e| e.message)
         }
+        storage::REPORT_FACTS_JOB => {
+            crate::services::report_facts::run_job(state, tenant, &job.payload)
+                .await
+                .map_err(|e| e.message)
+        }
         scheduled::RETENTION_JOB => scheduled::retention(state, tenant).await,
+        scheduled::REPORT_FACTS_DAILY_JOB => scheduled::report_facts(state, tenant).await,
         scheduled::CLAIMS_JOB => scheduled::claims(state, tenant).await,
         storage::APPROVALS_SWEEP_JOB => scheduled::approvals(state, tenant).await,
         other => Err(format!("no handler for jobs of kind {other}")),

@@ -2,7 +2,9 @@
 //! (old fixes, audit entries past the tenant's audit retention, finished jobs) at 03:00,
 //! when a field team sleeps; and at 01:00 on the first day of a month, the mileage claim
 //! drafts of the month that ended, for every active rep; every hour, the sweep of open
-//! approval requests (reminders, deactivated approvers).
+//! approval requests (reminders, deactivated approvers); at 00:20, yesterday's report facts
+//! of every active rep (a day nobody touched still turns from pending into absent) and the
+//! month facts of every customer.
 
 use crate::state::AppState;
 use chrono::NaiveTime;
@@ -12,6 +14,7 @@ use storage::{NewJob, Store, StoreError};
 
 pub const RETENTION_JOB: &str = "retention";
 pub const CLAIMS_JOB: &str = "claims_generate";
+pub const REPORT_FACTS_DAILY_JOB: &str = "report_facts_daily";
 
 /// Finished jobs are kept this long for the admin list, then forgotten.
 const KEEP_DONE_JOBS_MS: i64 = 7 * 86_400_000;
@@ -24,6 +27,10 @@ fn one_am() -> NaiveTime {
     NaiveTime::from_hms_opt(1, 0, 0).unwrap_or_default()
 }
 
+fn twenty_past_midnight() -> NaiveTime {
+    NaiveTime::from_hms_opt(0, 20, 0).unwrap_or_default()
+}
+
 fn zone(name: &str) -> Tz {
     name.parse().unwrap_or(chrono_tz::Asia::Shanghai)
 }
@@ -32,7 +39,11 @@ fn zone(name: &str) -> Tz {
 /// (once across servers: the schedule is moved with a compare-and-set).
 pub async fn enqueue_due(store: &Store) -> Result<(), StoreError> {
     let now = crate::now_ms();
-    for (name, at) in [(RETENTION_JOB, three_am()), (CLAIMS_JOB, one_am())] {
+    for (name, at) in [
+        (RETENTION_JOB, three_am()),
+        (CLAIMS_JOB, one_am()),
+        (REPORT_FACTS_DAILY_JOB, twenty_past_midnight()),
+    ] {
         store
             .ensure_schedules(name, |tz| domain::jobs::next_daily(now, zone(tz), at))
             .await?;
@@ -117,5 +128,24 @@ pub async fn retention(state: &AppState, tenant: TenantId) -> Result<(), String>
         .purge_done_jobs(tenant, now - KEEP_DONE_JOBS_MS)
         .await
         .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// The nightly report facts: yesterday's, for every active field rep, and the customers'
+/// month facts. Idempotent: a second run writes the same rows.
+pub async fn report_facts(state: &AppState, tenant: TenantId) -> Result<(), String> {
+    let tz = zone(
+        &state
+            .store
+            .tenant(tenant)
+            .await
+            .map_err(|e| e.to_string())?
+            .timezone,
+    );
+    let day = crate::services::report_facts::yesterday(tz);
+    let done = crate::services::report_facts::refresh_day(state, tenant, day)
+        .await
+        .map_err(|e| e.message)?;
+    tracing::info!(tenant = %tenant.0, %day, ?done, "report facts refreshed");
     Ok(())
 }

@@ -226,3 +226,81 @@ closed_set!(
         CheckInWithoutTrack = "check_in_without_track",
     }
 );
+closed_set!(
+    /// A standard report (`GET /api/v1/reports/{name}`): 考勤月报, visit detail, plan
+    /// compliance (计划达成率), customer coverage by level, time at customers, mileage by
+    /// day and by month, team ranking, anti-cheat summary, approval turnaround, new
+    /// prospects.
+    ReportName {
+        AttendanceMonthly = "attendance_monthly",
+        VisitDetail = "visit_detail",
+        PlanCompliance = "plan_compliance",
+        CustomerCoverage = "customer_coverage",
+        TimeAtCustomers = "time_at_customers",
+        MileageDaily = "mileage_daily",
+        MileageMonthly = "mileage_monthly",
+        TeamRanking = "team_ranking",
+        AntiCheat = "anti_cheat",
+        ApprovalTurnaround = "approval_turnaround",
+        NewProspects = "new_prospects",
+    }
+);
+closed_set!(
+    /// A standard report as JSON, a formatted spreadsheet, or CSV (UTF-8 with BOM).
+    ReportExport { Json = "json", Xlsx = "xlsx", Csv = "csv" }
+);
+closed_set!(
+    /// What a report column holds: an `id` to drill down by, `text`, a `code` labelled in
+    /// the report's `codes`, an `integer`, a `number`, a `percent` (a fraction: 0.5 is
+    /// 50 %), a `date`, an `instant` (RFC 3339 UTC), a `bool`.
+    ReportColumnType {
+        Id = "id",
+        Text = "text",
+        Code = "code",
+        Integer = "integer",
+        Number = "number",
+        Percent = "percent",
+        Date = "date",
+        Instant = "instant",
+        Bool = "bool",
+    }
+);
+closed_set!(
+    /// A report column's unit (`rank` is a percentile rank 0–100, `ratio` a ratio of like
+    /// quantities).
+    ReportUnit { Count = "count", Days = "days", Hours = "hours", Minutes = "minutes", Km = "km", Rank = "rank", Ratio = "ratio" }
+);
+closed_set!(
+    /// A customer level filter.
+    CustomerLevel { A = "A", B = "B", C = "C" }
+);
+closed_set!(
+    /// What an insight is about.
+    InsightSubjectKind { Person = "person", Customer = "customer" }
+);
+closed_set!(
+    /// An insight rule: completed visits below the team median for weeks; A-level
+    /// coverage low; detour ratio high; driving share high; short visits repeated; a
+    /// territory whose due visits exceed its rep's capacity; visits without outcome.
+    InsightCode {
+        VisitsBelowTeamMedian = "visits_below_team_median",
+        ACoverageLow = "a_coverage_low",
+        DetourHigh = "detour_high",
+        DrivingShareHigh = "driving_share_high",
+        ShortVisitsRepeated = "short_visits_repeated",
+        TerritoryOverloaded = "territory_overloaded",
+        VisitsWithoutOutcome = "visits_without_outcome",
+    }
+);
+closed_set!(
+    /// The action an insight suggests.
+    InsightAction {
+        ReviewWorkload = "review_workload",
+        PlanMissedACustomers = "plan_missed_a_customers",
+        FollowOptimisedRoute = "follow_optimised_route",
+        CompactTerritory = "compact_territory",
+        CoachVisitLength = "coach_visit_length",
+        RebalanceTerritories = "rebalance_territories",
+        LowerFrequencyLevel = "lower_frequency_level",
+    }
+);

@@ -17,6 +17,7 @@ pub mod events;
 pub mod forms;
 pub mod geofences;
 pub mod health;
+pub mod insights;
 pub mod integrity;
 pub mod jobs;
 pub mod live;

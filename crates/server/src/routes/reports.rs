@@ -1,19 +1,22 @@
-//! Reports for managers and finance: the team's attendance (people × days with totals)
-//! and monthly mileage from the stored day summaries, as JSON or an XLSX download.
+//! Reports for managers and finance: the standard report pack built from the stored
+//! facts (`GET /api/v1/reports/{name}`, as JSON with column metadata, a formatted XLSX or
+//! CSV), and the older team attendance (people × days with totals) and monthly mileage
+//! from the stored day summaries, as JSON or an XLSX download.
 //! Managers see their department subtree, finance and admins everyone; field reps and
 //! integration keys are refused.
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, Query};
+use crate::services::report_pack::{self, ReportPage, ReportQuery};
 use crate::services::reports::{self, MAX_LIMIT, MileageRow, TeamRow, Who};
 use crate::state::AppState;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::attendance::DayStatus;
-use domain::{DepartmentId, Format, Problem};
+use domain::{DepartmentId, EmployeeId, Format, Problem};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -23,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(team_attendance))
         .routes(routes!(monthly_mileage))
+        .routes(routes!(standard_report))
 }
 
 /// At most this many days in one attendance report (a quarter).
@@ -340,4 +344,129 @@ async fn monthly_mileage(
         &headers,
         &rows,
     )
+}
+
+// ---- the standard report pack ----
+
+/// Rows per page of a report as JSON (default; at most `MAX_REPORT_ROWS`).
+const DEFAULT_REPORT_ROWS: usize = 1000;
+const MAX_REPORT_ROWS: u32 = 5000;
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StandardReportQuery {
+    /// First local date (tenant's zone), `YYYY-MM-DD`.
+    #[param(format = Date)]
+    pub from: String,
+    /// Last local date, inclusive; at most 92 days after `from`.
+    #[param(format = Date)]
+    pub to: String,
+    /// Only days spent in this department and those below it (a manager: within their
+    /// own subtree, which is also the default).
+    pub department_id: Option<DepartmentId>,
+    /// Only this person.
+    pub employee_id: Option<EmployeeId>,
+    /// Only customers of this level (visit detail, coverage, new prospects).
+    #[param(value_type = Option<crate::openapi::values::CustomerLevel>)]
+    pub customer_level: Option<String>,
+    /// Only customers with this tag (visit detail, coverage, new prospects).
+    pub customer_tag: Option<String>,
+    /// `json` (default), `xlsx` (formatted, every row and the totals) or `csv` (UTF-8
+    /// with BOM).
+    #[param(value_type = Option<crate::openapi::values::ReportExport>)]
+    pub format: Option<String>,
+    /// Spreadsheet headings and words: `zh-CN` or `en` (default).
+    #[param(value_type = Option<crate::openapi::values::ReportLang>)]
+    pub lang: Option<String>,
+    /// Rows per page of JSON (1–5000, default 1000).
+    #[param(minimum = 1, maximum = 5000)]
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+/// A standard report over the caller's reach (a manager: days spent in their department
+/// subtree; finance and admins: everyone; field reps: 403), from the stored facts: its
+/// columns with type, unit and zh/en labels, one page of rows, the totals row. Customer
+/// figures (coverage) count the whole calendar months the period overlaps.
+#[utoipa::path(get, path = "/api/v1/reports/{name}", tag = "reports",
+    params(("name" = crate::openapi::values::ReportName, Path), StandardReportQuery),
+    responses((status = 200, description = "JSON, or with `format=xlsx`/`csv` the file", content(
+            (ReportPage = "application/json"),
+            (crate::openapi::bodies::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (crate::openapi::bodies::Binary = "text/csv"))),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn standard_report(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+    Query(q): Query<StandardReportQuery>,
+) -> ApiResult<Response> {
+    let name = ::reports::report::ReportName::parse(&name).ok_or_else(ApiError::not_found)?;
+    let query = ReportQuery::parse(
+        (&q.from, &q.to),
+        q.department_id,
+        q.employee_id,
+        q.customer_level.as_deref(),
+        q.customer_tag.as_deref(),
+    )?;
+    let format = match q.format.as_deref() {
+        None | Some("json") => "json",
+        Some("xlsx") => "xlsx",
+        Some("csv") => "csv",
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "format",
+                Problem::unknown_value(&["json", "xlsx", "csv"]),
+            ));
+        }
+    };
+    let zh = chinese(q.lang.as_deref())?;
+    let limit = match q.limit {
+        None => DEFAULT_REPORT_ROWS,
+        Some(n) if (1..=MAX_REPORT_ROWS).contains(&n) => n as usize,
+        Some(_) => {
+            return Err(ApiError::invalid_one(
+                "limit",
+                Problem::range(1.0, f64::from(MAX_REPORT_ROWS), ""),
+            ));
+        }
+    };
+    let built = report_pack::report(&s, &caller.principal, name, &query).await?;
+    let file = format!("{}-{}-{}", name_of(&built.report), query.from, query.to);
+    match format {
+        "xlsx" => {
+            let sheet = report_pack::sheet(&built.report, zh, built.tz);
+            let bytes = tabular::write_workbook(&[sheet]).map_err(ApiError::internal)?;
+            Ok(file_response(
+                &format!("{file}.xlsx"),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                bytes,
+            ))
+        }
+        "csv" => Ok(file_response(
+            &format!("{file}.csv"),
+            "text/csv; charset=utf-8",
+            report_pack::csv(&built.report, zh, built.tz),
+        )),
+        _ => Ok(Json(report_pack::page(built.report, q.cursor.as_deref(), limit)?).into_response()),
+    }
+}
+
+fn name_of(r: &::reports::report::Report) -> &'static str {
+    r.name.as_str()
+}
+
+fn file_response(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }

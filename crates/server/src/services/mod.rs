@@ -22,6 +22,8 @@ pub mod payouts;
 pub mod photos;
 pub mod plan_days;
 pub mod plans;
+pub mod report_facts;
+pub mod report_pack;
 pub mod reports;
 pub mod requests;
 pub mod rules;

@@ -94,6 +94,13 @@ pub async fn run_day_job(
         .store
         .enqueue(&storage::integrity_job(tenant, employee, &day))
         .await?;
+    // The report facts of the day follow its summary, and so do the day before's (a
+    // night shift reads the next date's summary too).
+    let mut facts = vec![storage::report_facts_job(tenant, employee, &day)];
+    if let Some(before) = storage::day_before(&day) {
+        facts.push(storage::report_facts_job(tenant, employee, &before));
+    }
+    state.store.enqueue_many(&facts).await?;
     // A draft claim of the month follows its days (a submitted one never changes).
     crate::services::claims::day_changed(state, tenant, employee, job.day).await?;
     Ok(())

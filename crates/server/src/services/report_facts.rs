@@ -1,0 +1,582 @@
+//! Keeping the report facts current: one person-day from everything stored for it (the
+//! `report_facts` job), the month facts of the customers visited that day, the nightly
+//! refresh of yesterday, and the rebuild that recomputes a range from scratch.
+//!
+//! Every path computes with the same function ([`person_facts`]) from the full inputs and
+//! replaces what was stored, so an incremental refresh and a rebuild write the same rows.
+//! Facts are kept for active field reps, up to today; a day before the person started with
+//! nothing recorded has no fact.
+
+use super::attendance::{CALENDAR, rule_for, start_date};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::tracking::schedule_cache::parse_tz;
+use chrono::{Datelike, Days, NaiveDate};
+use chrono_tz::Tz;
+use domain::access::Reach;
+use domain::attendance::{
+    AttendanceSchedule, Leave, Punch, PunchKind, local_instant, person_record,
+};
+use domain::attendance::{DayStatus, local_date};
+use domain::calendar::{WorkCalendar, WorkCalendarInput};
+use domain::customer::Level;
+use domain::employee::{Employee, Role};
+use domain::visit_rule::CheckinStatus;
+use domain::{CustomerId, DepartmentId, EmployeeId, TenantId};
+use reports::facts::{
+    CustomerPeriod, CustomerPeriodInput, CustomerVisit, DayType, PersonDay, PersonDayInput,
+    VisitInput, VisitKind, customer_period, default_interval, person_day,
+};
+use reports::{Grain, PeriodKey, TrackDay};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use storage::{StoredCustomerMonth, StoredPersonDay};
+use uuid::Uuid;
+
+/// Days before a month whose visits decide the month's first due visit: more than the
+/// longest level interval (28) plus its tolerance (7).
+const CUSTOMER_LOOKBACK_DAYS: u64 = 60;
+/// Days after a month whose visits can meet its last due visit (the longest tolerance).
+const CUSTOMER_LOOKAHEAD_DAYS: u64 = 7;
+
+/// What every fact of a tenant is computed with, read once per job or rebuild.
+pub struct Basis {
+    pub tz: Tz,
+    pub calendar: WorkCalendar,
+    pub today: NaiveDate,
+    /// The report-form field whose number is a visit's outcome.
+    pub outcome_field: Option<String>,
+    schedules: HashMap<DepartmentId, AttendanceSchedule>,
+}
+
+impl Basis {
+    pub async fn load(s: &AppState, tenant: TenantId) -> ApiResult<Basis> {
+        let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
+        let stored = s.store.rules(tenant, CALENDAR).await?.remove(&None);
+        let input: WorkCalendarInput = match stored {
+            Some(json) => serde_json::from_str(&json).map_err(ApiError::internal)?,
+            None => serde_json::from_value(serde_json::json!({"days": []}))
+                .map_err(ApiError::internal)?,
+        };
+        let outcome_field = s.store.report_settings(tenant).await?.and_then(|(_, f)| f);
+        Ok(Basis {
+            tz,
+            calendar: input.validate()?,
+            today: local_date(tz, crate::now_ms()),
+            outcome_field,
+            schedules: HashMap::new(),
+        })
+    }
+
+    /// Reads the attendance schedule of a department once.
+    async fn load_schedule(
+        &mut self,
+        s: &AppState,
+        tenant: TenantId,
+        dept: DepartmentId,
+    ) -> ApiResult<()> {
+        if !self.schedules.contains_key(&dept) {
+            let schedule = rule_for(s, tenant, dept).await?.validate()?;
+            self.schedules.insert(dept, schedule);
+        }
+        Ok(())
+    }
+
+    fn outcome(&self, answers: Option<&str>) -> Option<f64> {
+        let field = self.outcome_field.as_deref()?;
+        let v: serde_json::Value = serde_json::from_str(answers?).ok()?;
+        v.get(field)?.as_f64()
+    }
+}
+
+/// A person's department on a day: that of the first move after the day, else the
+/// current one.
+fn department_on(
+    moves: &[(NaiveDate, DepartmentId)],
+    current: DepartmentId,
+    day: NaiveDate,
+) -> DepartmentId {
+    moves
+        .iter()
+        .find(|(until, _)| day < *until)
+        .map_or(current, |(_, d)| *d)
+}
+
+fn parse_day(field: &str, s: &str) -> ApiResult<NaiveDate> {
+    s.parse()
+        .map_err(|_| ApiError::internal(format!("stored {field} is not a date: {s}")))
+}
+
+fn json_code<T: serde::de::DeserializeOwned>(code: &str) -> ApiResult<T> {
+    serde_json::from_value(serde_json::Value::String(code.to_owned())).map_err(ApiError::internal)
+}
+
+/// Whether a person has facts at all: active field reps.
+pub fn keeps_facts(p: &Employee) -> bool {
+    p.active && p.role == Role::Field
+}
+
+/// The facts of one person's days `from..=to` (cut at today), from everything stored.
+pub async fn person_facts(
+    s: &AppState,
+    basis: &mut Basis,
+    tenant: TenantId,
+    person: &Employee,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ApiResult<Vec<PersonDay>> {
+    let to = to.min(basis.today);
+    if to < from || !keeps_facts(person) {
+        return Ok(Vec::new());
+    }
+    let tz = basis.tz;
+    let e = person.id;
+    let (lo, hi) = (from.to_string(), to.to_string());
+    let next = to + Days::new(1);
+    let start = start_date(s, tenant, tz, person).await?;
+    let moves: Vec<(NaiveDate, DepartmentId)> = s
+        .store
+        .department_moves(tenant, Some(e))
+        .await?
+        .into_iter()
+        .map(|(_, until, d)| Ok((parse_day("until_day", &until)?, DepartmentId(d))))
+        .collect::<ApiResult<_>>()?;
+
+    // Night shifts reach into the next day and early clock-ins into the day before.
+    let punches: Vec<Punch> = s
+        .store
+        .punches_between(
+            tenant,
+            e,
+            local_instant(tz, from - Days::new(1), 0),
+            local_instant(tz, to + Days::new(2), 0),
+        )
+        .await?
+        .into_iter()
+        .map(|p| Punch {
+            kind: if p.kind == "clock_in" {
+                PunchKind::ClockIn
+            } else {
+                PunchKind::ClockOut
+            },
+            t_ms: p.t_ms,
+        })
+        .collect();
+    let leaves: Vec<Leave> = s
+        .store
+        .requests_between(tenant, e, &lo, &hi)
+        .await?
+        .into_iter()
+        .filter(|r| r.kind == "leave" && r.status == "approved")
+        .filter_map(|r| {
+            let (a, b) = (
+                r.from_date.parse::<NaiveDate>().ok()?,
+                r.to_date.parse::<NaiveDate>().ok()?,
+            );
+            Some(Leave {
+                start_ms: local_instant(tz, a, 0),
+                end_ms: local_instant(tz, b.succ_opt()?, 0),
+            })
+        })
+        .collect();
+    let mut planned: HashMap<NaiveDate, Vec<CustomerId>> = HashMap::new();
+    for (date, stops) in s.store.published_plans(tenant, e, &lo, &hi).await? {
+        #[derive(Deserialize)]
+        struct Stop {
+            customer_id: CustomerId,
+        }
+        let stops: Vec<Stop> = serde_json::from_str(&stops).map_err(ApiError::internal)?;
+        planned
+            .entry(parse_day("plan date", &date)?)
+            .or_default()
+            .extend(stops.into_iter().map(|s| s.customer_id));
+    }
+    let mut visits: HashMap<NaiveDate, Vec<VisitInput>> = HashMap::new();
+    for v in s
+        .store
+        .fact_visits(
+            tenant,
+            e,
+            local_instant(tz, from, 0),
+            local_instant(tz, next, 0),
+        )
+        .await?
+    {
+        #[derive(Deserialize)]
+        struct Out {
+            min_duration_s: i64,
+        }
+        let min_duration_s = match v.out_judgement.as_deref() {
+            Some(j) if !j.is_empty() => serde_json::from_str::<Out>(j)
+                .map(|o| o.min_duration_s)
+                .ok(),
+            _ => None,
+        };
+        visits
+            .entry(local_date(tz, v.in_t_ms))
+            .or_default()
+            .push(VisitInput {
+                id: v.id,
+                customer: CustomerId(v.customer_id),
+                kind: json_code::<VisitKind>(&v.kind)?,
+                checkin_ms: v.in_t_ms,
+                checkout_ms: v.out_t_ms,
+                checkin: json_code::<CheckinStatus>(&v.in_status)?,
+                min_duration_s,
+                place: v.lat.zip(v.lon),
+                outcome: basis.outcome(v.report_answers.as_deref()),
+            });
+    }
+    let mut tracks: BTreeMap<NaiveDate, TrackDay> = BTreeMap::new();
+    for (day, d) in s
+        .store
+        .days_between(tenant, e, &lo, &next.to_string())
+        .await?
+    {
+        let t = TrackDay::from_summary_json(&d.summary_json).map_err(ApiError::internal)?;
+        tracks.insert(parse_day("track day", &day)?, t);
+    }
+    let levels: HashMap<NaiveDate, integrity::Level> = s
+        .store
+        .verdict_levels(tenant, e, &lo, &hi)
+        .await?
+        .into_iter()
+        .map(|(day, level)| Ok((parse_day("verdict day", &day)?, json_code(&level)?)))
+        .collect::<ApiResult<_>>()?;
+
+    let now = crate::now_ms();
+    let mut out = Vec::new();
+    for date in from.iter_days().take_while(|d| *d <= to) {
+        let department = department_on(&moves, person.department_id, date);
+        basis.load_schedule(s, tenant, department).await?;
+        let schedule = &basis.schedules[&department];
+        let record = person_record(
+            schedule,
+            &basis.calendar,
+            tz,
+            start,
+            date,
+            &punches,
+            &leaves,
+            now,
+        );
+        let day_visits = visits.remove(&date).unwrap_or_default();
+        let day_tracks: Vec<TrackDay> = [Some(date), date.succ_opt()]
+            .into_iter()
+            .flatten()
+            .filter_map(|d| tracks.get(&d).cloned())
+            .collect();
+        if record.status == DayStatus::NotStarted
+            && day_visits.is_empty()
+            && !tracks.contains_key(&date)
+        {
+            continue;
+        }
+        let input = PersonDayInput {
+            employee: e,
+            department,
+            date,
+            tz,
+            day_type: DayType::of(&basis.calendar, &schedule.week, date),
+            attendance: Some(record),
+            planned: planned.remove(&date).unwrap_or_default(),
+            visits: day_visits,
+            tracks: day_tracks,
+            integrity: levels.get(&date).copied(),
+        };
+        out.push(person_day(&input));
+    }
+    Ok(out)
+}
+
+fn code<T: serde::Serialize>(v: &T) -> ApiResult<String> {
+    match serde_json::to_value(v).map_err(ApiError::internal)? {
+        serde_json::Value::String(s) => Ok(s),
+        other => Err(ApiError::internal(format!("not a code: {other}"))),
+    }
+}
+
+/// A fact as stored: its visits in their own column, the figures reports filter on beside.
+pub fn stored(f: &PersonDay) -> ApiResult<StoredPersonDay> {
+    let visit_rows = serde_json::to_string(&f.visit_rows).map_err(ApiError::internal)?;
+    let mut bare = f.clone();
+    bare.visit_rows = Vec::new();
+    Ok(StoredPersonDay {
+        employee_id: f.employee.0,
+        day: f.date.to_string(),
+        department_id: f.department.0,
+        day_type: code(&f.day_type)?,
+        attendance_status: f.attendance.as_ref().map(|a| code(&a.status)).transpose()?,
+        visits: f.visits as i32,
+        completed_visits: f.completed_visits as i32,
+        planned_visits: f.planned_visits as i32,
+        planned_done: f.planned_done as i32,
+        total_m: f.total_m,
+        work_m: f.work_m,
+        integrity_level: f.integrity.map(|l| code(&l)).transpose()?,
+        fact: serde_json::to_string(&bare).map_err(ApiError::internal)?,
+        visit_rows,
+    })
+}
+
+/// A stored fact back as the pure crate's value.
+pub fn read(row: &StoredPersonDay) -> ApiResult<PersonDay> {
+    let mut f: PersonDay = serde_json::from_str(&row.fact).map_err(ApiError::internal)?;
+    f.visit_rows = serde_json::from_str(&row.visit_rows).map_err(ApiError::internal)?;
+    Ok(f)
+}
+
+/// Recomputes and stores one person's facts of `from..=to` (a person who keeps none has
+/// theirs removed); answers the customers of the old and new facts.
+pub async fn refresh_person(
+    s: &AppState,
+    basis: &mut Basis,
+    tenant: TenantId,
+    person: &Employee,
+    (from, to): (NaiveDate, NaiveDate),
+) -> ApiResult<(usize, BTreeSet<CustomerId>)> {
+    let facts = person_facts(s, basis, tenant, person, from, to).await?;
+    let rows = facts.iter().map(stored).collect::<ApiResult<Vec<_>>>()?;
+    let customers = facts
+        .iter()
+        .flat_map(|f| f.customers.iter().copied())
+        .collect();
+    s.store
+        .replace_person_days(
+            tenant,
+            person.id,
+            (&from.to_string(), &to.to_string()),
+            &rows,
+        )
+        .await?;
+    Ok((rows.len(), customers))
+}
+
+/// Recomputes the month facts of these customers (every active customer when `None`,
+/// replacing the whole month).
+pub async fn refresh_customer_month(
+    s: &AppState,
+    basis: &Basis,
+    tenant: TenantId,
+    customers: Option<&[Uuid]>,
+    month: PeriodKey,
+) -> ApiResult<usize> {
+    let tz = basis.tz;
+    let range = month.range();
+    let rows = s.store.report_customers(tenant, customers).await?;
+    let active: Vec<&storage::ReportCustomer> =
+        rows.iter().filter(|c| c.status == "active").collect();
+    let ids: Vec<Uuid> = active.iter().map(|c| c.id).collect();
+    let window = (
+        local_instant(tz, range.from - Days::new(CUSTOMER_LOOKBACK_DAYS), 0),
+        local_instant(tz, range.to + Days::new(CUSTOMER_LOOKAHEAD_DAYS + 1), 0),
+    );
+    let tracked = basis.outcome_field.is_some();
+    let mut by_customer: HashMap<Uuid, Vec<CustomerVisit>> = HashMap::new();
+    let wanted = customers.map(|_| ids.as_slice());
+    for v in s
+        .store
+        .customer_visits(tenant, wanted, window, tracked)
+        .await?
+    {
+        by_customer
+            .entry(v.customer_id)
+            .or_default()
+            .push(CustomerVisit {
+                date: local_date(tz, v.in_t_ms),
+                employee: EmployeeId(v.employee_id),
+                outcome: basis.outcome(v.report_answers.as_deref()),
+            });
+    }
+    let mut out = Vec::with_capacity(active.len());
+    for c in active {
+        let level = Level::parse(&c.level).map_err(ApiError::internal)?;
+        let tags: Vec<String> = serde_json::from_str(&c.tags).map_err(ApiError::internal)?;
+        let fact = customer_period(&CustomerPeriodInput {
+            customer: CustomerId(c.id),
+            level,
+            tags,
+            owner: c.owner_id.map(EmployeeId),
+            period: range,
+            interval_days: default_interval(level),
+            last_visit_before: None,
+            visits: by_customer.remove(&c.id).unwrap_or_default(),
+            outcome_tracked: tracked,
+        });
+        out.push(stored_customer(&fact, &month.to_string())?);
+    }
+    s.store
+        .replace_customer_months(tenant, &month.to_string(), &out, customers.is_none())
+        .await?;
+    Ok(out.len())
+}
+
+fn stored_customer(f: &CustomerPeriod, month: &str) -> ApiResult<StoredCustomerMonth> {
+    Ok(StoredCustomerMonth {
+        customer_id: f.customer.0,
+        month: month.to_owned(),
+        owner_id: f.owner.map(|o| o.0),
+        level: f.level.as_str().to_owned(),
+        visits: f.visits as i32,
+        due_visits: f.due_visits as i32,
+        due_met: f.due_met as i32,
+        last_visit: f.last_visit.map(|d| d.to_string()),
+        outcome_sum: f.outcome_sum,
+        fact: serde_json::to_string(f).map_err(ApiError::internal)?,
+    })
+}
+
+/// The months whose customer facts a visit on `day` can change: its own, and those whose
+/// due windows reach it (the tolerance either side), up to the current month.
+fn months_touched(day: NaiveDate, today: NaiveDate) -> Vec<PeriodKey> {
+    let tol = Days::new(CUSTOMER_LOOKAHEAD_DAYS);
+    let mut months: Vec<PeriodKey> = [day - tol, day, day + tol]
+        .into_iter()
+        .map(|d| PeriodKey::containing(Grain::Month, d))
+        .filter(|m| m.first() <= today)
+        .collect();
+    months.dedup();
+    months
+}
+
+#[derive(Deserialize)]
+struct DayJob {
+    employee_id: Uuid,
+    day: NaiveDate,
+}
+
+/// The `report_facts` job: recomputes one person-day and the month facts of the customers
+/// visited that day (before or after the change). Idempotent.
+pub async fn run_job(s: &AppState, tenant: TenantId, payload: &str) -> ApiResult<()> {
+    let job: DayJob = serde_json::from_str(payload).map_err(ApiError::internal)?;
+    let employee = EmployeeId(job.employee_id);
+    let person = match s.store.employee(tenant, employee, &Reach::Tenant).await {
+        Ok(p) => p,
+        Err(storage::StoreError::NotFound) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    let mut basis = Basis::load(s, tenant).await?;
+    let day = job.day.to_string();
+    let mut customers: BTreeSet<CustomerId> = BTreeSet::new();
+    if let Some(old) = s.store.person_day_fact(tenant, employee, &day).await? {
+        customers.extend(read(&old)?.customers);
+    }
+    let (_, new) = refresh_person(s, &mut basis, tenant, &person, (job.day, job.day)).await?;
+    customers.extend(new);
+    if !customers.is_empty() {
+        let ids: Vec<Uuid> = customers.iter().map(|c| c.0).collect();
+        for month in months_touched(job.day, basis.today) {
+            refresh_customer_month(s, &basis, tenant, Some(&ids), month).await?;
+        }
+    }
+    Ok(())
+}
+
+/// What a refresh or rebuild did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rebuilt {
+    pub people: usize,
+    pub person_days: usize,
+    pub customer_months: usize,
+}
+
+/// Recomputes the facts of every active field rep over `from..=to` (cut at today) and
+/// every active customer's month facts of the months it overlaps, from scratch. Facts of
+/// people who no longer keep facts are left as they were.
+pub async fn rebuild(
+    s: &AppState,
+    tenant: TenantId,
+    (from, to): (NaiveDate, NaiveDate),
+) -> ApiResult<Rebuilt> {
+    let mut basis = Basis::load(s, tenant).await?;
+    let to = to.min(basis.today);
+    let mut done = Rebuilt::default();
+    if to < from {
+        return Ok(done);
+    }
+    for e in s.store.field_reps(tenant).await? {
+        let person = s.store.employee(tenant, e, &Reach::Tenant).await?;
+        let (n, _) = refresh_person(s, &mut basis, tenant, &person, (from, to)).await?;
+        done.people += 1;
+        done.person_days += n;
+    }
+    let range =
+        reports::DateRange::new(from, to).ok_or_else(|| ApiError::internal("empty range"))?;
+    for month in range.periods(Grain::Month) {
+        done.customer_months += refresh_customer_month(s, &basis, tenant, None, month).await?;
+    }
+    Ok(done)
+}
+
+/// The nightly refresh: yesterday's facts of every active field rep (a day nobody touched
+/// still moves from pending to absent once it is over), and the month facts of every
+/// customer for the months yesterday's visits can change.
+pub async fn refresh_day(s: &AppState, tenant: TenantId, day: NaiveDate) -> ApiResult<Rebuilt> {
+    let mut basis = Basis::load(s, tenant).await?;
+    let mut done = Rebuilt::default();
+    for e in s.store.field_reps(tenant).await? {
+        let person = s.store.employee(tenant, e, &Reach::Tenant).await?;
+        let (n, _) = refresh_person(s, &mut basis, tenant, &person, (day, day)).await?;
+        done.people += 1;
+        done.person_days += n;
+    }
+    for month in months_touched(day, basis.today) {
+        done.customer_months += refresh_customer_month(s, &basis, tenant, None, month).await?;
+    }
+    Ok(done)
+}
+
+/// The local date of yesterday in the tenant's zone.
+pub fn yesterday(tz: Tz) -> NaiveDate {
+    let today = local_date(tz, crate::now_ms());
+    today.pred_opt().unwrap_or(today)
+}
+
+/// The first day of the month `months` before the current one (the rebuild's default
+/// start).
+pub fn months_back(today: NaiveDate, months: u32) -> NaiveDate {
+    let first = today.with_day(1).unwrap_or(today);
+    first
+        .checked_sub_months(chrono::Months::new(months))
+        .unwrap_or(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_day_belongs_to_the_department_before_the_next_move() {
+        let (a, b, c) = (
+            DepartmentId::new(),
+            DepartmentId::new(),
+            DepartmentId::new(),
+        );
+        let moves = [(d("2026-11-04"), a), (d("2026-11-10"), b)];
+        assert_eq!(department_on(&moves, c, d("2026-11-03")), a);
+        assert_eq!(department_on(&moves, c, d("2026-11-04")), b);
+        assert_eq!(department_on(&moves, c, d("2026-11-10")), c);
+    }
+
+    #[test]
+    fn months_a_visit_can_change() {
+        let m = |s: &str| PeriodKey::containing(Grain::Month, d(s));
+        assert_eq!(
+            months_touched(d("2026-11-03"), d("2026-12-31")),
+            [m("2026-10-01"), m("2026-11-01")]
+        );
+        assert_eq!(
+            months_touched(d("2026-11-27"), d("2026-11-28")),
+            [m("2026-11-01")],
+            "December has not started"
+        );
+        assert_eq!(
+            months_touched(d("2026-11-15"), d("2026-12-31")),
+            [m("2026-11-01")]
+        );
+    }
+}

@@ -40,6 +40,7 @@ fn path_value(doc: &Value, p: &Value) -> String {
         (Some("date"), _) | (_, "date") => "2026-01-05".into(),
         (_, "scope") => "tenant".into(),
         (_, "type") => "leave".into(),
+        (_, "name") => "attendance_monthly".into(),
         (_, name) => panic!("give path parameter `{name}` a value in query_contract.rs"),
     }
 }

@@ -177,6 +177,20 @@ impl Store {
         lease_ms: i64,
         limit: i64,
     ) -> Result<Vec<ClaimedJob>, StoreError> {
+        self.claim_jobs_except(worker, due_by, lease_ms, limit, None)
+            .await
+    }
+
+    /// [`Store::claim_jobs`], leaving jobs of the kind `skip` where they are (the demo
+    /// loader builds report facts in one pass instead of one job per day).
+    pub async fn claim_jobs_except(
+        &self,
+        worker: &str,
+        due_by: i64,
+        lease_ms: i64,
+        limit: i64,
+        skip: Option<&str>,
+    ) -> Result<Vec<ClaimedJob>, StoreError> {
         let now = now_ms();
         let lock = match self.pool {
             Pool::Sqlite(_) => "",
@@ -186,6 +200,7 @@ impl Store {
             "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $1,
                 locked_until_ms = $2, updated_ms = $5
              WHERE (tenant_id, id) IN (SELECT j.tenant_id, j.id FROM jobs j WHERE {CLAIMABLE}
+                AND ($6 IS NULL OR j.kind <> $6)
                 ORDER BY j.run_at_ms LIMIT $4 {lock})
              RETURNING {CLAIMED}"
         );
@@ -196,8 +211,22 @@ impl Store {
                 .bind(due_by.max(now))
                 .bind(limit)
                 .bind(now)
+                .bind(skip)
                 .fetch_all(p)
                 .await?
+        }))
+    }
+
+    /// Removes a tenant's queued jobs of one kind (the demo loader, once it has built
+    /// what they would have); answers how many.
+    pub async fn drop_queued_jobs(&self, tenant: TenantId, kind: &str) -> Result<u64, StoreError> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query("DELETE FROM jobs WHERE tenant_id = $1 AND kind = $2 AND state = 'queued'")
+                .bind(tenant.0)
+                .bind(kind)
+                .execute(p)
+                .await?
+                .rows_affected()
         }))
     }
 

@@ -163,8 +163,15 @@ pub(super) async fn load(
     counts.requests = requests(&shared).await?;
     counts.plan_days = plans(&shared).await?;
     // The summaries of every day with fixes, now rather than when their jobs fall due,
-    // so the demo is complete when the server starts answering.
-    crate::jobs::drain(state, std::time::Duration::from_secs(120)).await?;
+    // so the demo is complete when the server starts answering. Report facts are left
+    // for one pass at the end: a job per rep-day (several per day as its inputs arrived)
+    // would recompute each day many times over.
+    crate::jobs::drain_except(
+        state,
+        std::time::Duration::from_secs(120),
+        Some(storage::REPORT_FACTS_JOB),
+    )
+    .await?;
     // A replayed day is judged against the day it copies; its verdict may have been made
     // before that day's signature was stored, so it is made again now.
     for rep in &shared.history.reps {
@@ -180,6 +187,28 @@ pub(super) async fn load(
     let claims_started = Instant::now();
     counts.claims = super::claims::last_month(state, company, &shared.made, &reps, today).await?;
     counts.claims_seconds = claims_started.elapsed().as_secs_f64();
+    // Every input is stored now: the report facts of the history in one pass, and the
+    // jobs queued for them are done by it.
+    let first = shared
+        .history
+        .reps
+        .iter()
+        .flat_map(|r| r.days.iter().map(|d| d.date))
+        .min();
+    if let Some(first) = first {
+        let facts_started = std::time::Instant::now();
+        let done =
+            crate::services::report_facts::rebuild(state, made.tenant, (first, today)).await?;
+        state
+            .store
+            .drop_queued_jobs(made.tenant, storage::REPORT_FACTS_JOB)
+            .await?;
+        tracing::info!(
+            ?done,
+            seconds = facts_started.elapsed().as_secs_f64(),
+            "demo report facts built"
+        );
+    }
     counts.seconds = started.elapsed().as_secs_f64();
     tracing::info!(?counts, "demo history loaded");
     Ok(counts)

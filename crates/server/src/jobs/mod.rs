@@ -128,11 +128,20 @@ pub async fn run_due(
     due_by: i64,
     pace: Pace,
 ) -> Result<usize, storage::StoreError> {
+    run_due_except(state, due_by, pace, None).await
+}
+
+async fn run_due_except(
+    state: &AppState,
+    due_by: i64,
+    pace: Pace,
+    skip: Option<&str>,
+) -> Result<usize, storage::StoreError> {
     let jobs = &state.jobs;
     let lease_ms = i64::try_from(jobs.lease.as_millis()).unwrap_or(i64::MAX);
     let claimed = state
         .store
-        .claim_jobs(&jobs.worker, due_by, lease_ms, CLAIM_BATCH)
+        .claim_jobs_except(&jobs.worker, due_by, lease_ms, CLAIM_BATCH, skip)
         .await?;
     match pace {
         Pace::InTurn => {
@@ -153,10 +162,19 @@ pub async fn run_due(
 
 /// Runs every job due within `ahead`, until none is left (the demo loader, tests).
 pub async fn drain(state: &AppState, ahead: Duration) -> Result<usize, storage::StoreError> {
+    drain_except(state, ahead, None).await
+}
+
+/// [`drain`], leaving the jobs of kind `skip` queued.
+pub async fn drain_except(
+    state: &AppState,
+    ahead: Duration,
+    skip: Option<&str>,
+) -> Result<usize, storage::StoreError> {
     let mut total = 0;
     loop {
         let due_by = crate::now_ms() + i64::try_from(ahead.as_millis()).unwrap_or(0);
-        match run_due(state, due_by, Pace::SideBySide).await? {
+        match run_due_except(state, due_by, Pace::SideBySide, skip).await? {
             0 => return Ok(total),
             n => total += n,
         }

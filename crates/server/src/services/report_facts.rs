@@ -526,6 +526,11 @@ pub async fn refresh_day(s: &AppState, tenant: TenantId, day: NaiveDate) -> ApiR
     Ok(done)
 }
 
+/// The tenant's time zone.
+pub async fn tz_of(s: &AppState, tenant: TenantId) -> ApiResult<Tz> {
+    Ok(parse_tz(&s.store.tenant(tenant).await?.timezone))
+}
+
 /// The local date of yesterday in the tenant's zone.
 pub fn yesterday(tz: Tz) -> NaiveDate {
     let today = local_date(tz, crate::now_ms());

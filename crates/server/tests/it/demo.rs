@@ -55,6 +55,32 @@ async fn demo_loads_a_living_company(backend: Backend) {
         .or(b.history)
         .expect("the creator loaded a history");
     assert!(history.visits > 0 && history.fixes > 0, "{history:?}");
+    // The history's report facts are built at load: every visit is in a day's fact, and
+    // no facts job is left queued for them.
+    let facts = app
+        .store
+        .person_days(
+            a.tenant,
+            &storage::PersonDayQuery {
+                from: "2000-01-01".into(),
+                to: "2999-12-31".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        facts.iter().map(|f| f.visits as u64).sum::<u64>(),
+        history.visits as u64,
+        "every visit of the history is in a fact"
+    );
+    let counts = app.store.job_counts(a.tenant).await.unwrap();
+    assert!(
+        !counts
+            .iter()
+            .any(|c| c.kind == "report_facts" && c.state == "queued" && c.count > 0),
+        "{counts:?}"
+    );
 
     // The accounts, without authentication: the four roles, all in tenant `demo`.
     let (status, accounts) = app

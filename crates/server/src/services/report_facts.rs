@@ -75,9 +75,8 @@ impl Basis {
         tenant: TenantId,
         dept: DepartmentId,
     ) -> ApiResult<()> {
-        if !self.schedules.contains_key(&dept) {
-            let schedule = rule_for(s, tenant, dept).await?.validate()?;
-            self.schedules.insert(dept, schedule);
+        if let std::collections::hash_map::Entry::Vacant(e) = self.schedules.entry(dept) {
+            e.insert(rule_for(s, tenant, dept).await?.validate()?);
         }
         Ok(())
     }

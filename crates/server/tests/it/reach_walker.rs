@@ -346,6 +346,7 @@ fn body_for(w: &World, method: &Method, path: &str) -> Option<Value> {
         ("PUT", "/api/v1/integrity/settings") => {
             json!({"review_at": 1.0, "likely_at": 3.0, "appeal_days": 7})
         }
+        ("PUT", "/api/v1/insights/settings") => json!({"detour_ratio_max": 1.5}),
         ("PUT", "/api/v1/calendar") => json!({"days": []}),
         ("POST" | "PUT", "/api/v1/customers" | "/api/v1/customers/{id}") => {
             json!({"id": Uuid::now_v7(), "name": "new shop", "owner_id": w.rep_east})

@@ -94,7 +94,8 @@ pub struct StoredPersonDay {
     pub visit_rows: String,
 }
 
-/// A customer's month fact as stored.
+/// A customer's month fact as stored (every field of `reports::facts::CustomerPeriod`
+/// but the period, which the month is).
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct StoredCustomerMonth {
     pub customer_id: Uuid,
@@ -102,13 +103,15 @@ pub struct StoredCustomerMonth {
     pub month: String,
     pub owner_id: Option<Uuid>,
     pub level: String,
+    /// JSON array of strings.
+    pub tags: String,
     pub visits: i32,
+    pub visitors: i32,
     pub due_visits: i32,
     pub due_met: i32,
     pub last_visit: Option<String>,
     pub outcome_sum: Option<f64>,
-    /// `reports::facts::CustomerPeriod` as JSON.
-    pub fact: String,
+    pub visits_with_outcome: i32,
 }
 
 /// Which person-day facts to read.
@@ -175,8 +178,8 @@ pub struct ReportRequest {
 
 const PERSON_DAY_COLUMNS: &str = "employee_id, day, department_id, day_type, attendance_status, visits, \
     completed_visits, planned_visits, planned_done, total_m, work_m, integrity_level, fact, visit_rows";
-const CUSTOMER_MONTH_COLUMNS: &str = "customer_id, month, owner_id, level, visits, due_visits, due_met, \
-    last_visit, outcome_sum, fact";
+const CUSTOMER_MONTH_COLUMNS: &str = "customer_id, month, owner_id, level, tags, visits, visitors, \
+    due_visits, due_met, last_visit, outcome_sum, visits_with_outcome";
 /// Rows per multi-row INSERT: 16 values each stays far below both engines' bind limits.
 const CHUNK: usize = 200;
 
@@ -199,7 +202,7 @@ fn customer_month_insert(n: usize) -> String {
     let mut sql = format!(
         "INSERT INTO report_customer_months (tenant_id, {CUSTOMER_MONTH_COLUMNS}, computed_ms) VALUES "
     );
-    let per = 12;
+    let per = 14;
     let rows: Vec<String> = (0..n)
         .map(|r| {
             let cells: Vec<String> = (1..=per).map(|c| format!("${}", r * per + c)).collect();
@@ -359,12 +362,14 @@ impl Store {
                         .bind(&r.month)
                         .bind(r.owner_id)
                         .bind(&r.level)
+                        .bind(&r.tags)
                         .bind(r.visits)
+                        .bind(r.visitors)
                         .bind(r.due_visits)
                         .bind(r.due_met)
                         .bind(&r.last_visit)
                         .bind(r.outcome_sum)
-                        .bind(&r.fact)
+                        .bind(r.visits_with_outcome)
                         .bind(now);
                 }
                 q.execute(&mut *tx).await?;

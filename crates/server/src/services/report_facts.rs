@@ -389,7 +389,7 @@ pub async fn refresh_customer_month(
     }
     let mut out = Vec::with_capacity(active.len());
     for c in active {
-        let level = Level::parse(&c.level).map_err(ApiError::internal)?;
+        let level = Level::parse(&c.level).map_err(|p| ApiError::internal(p.code()))?;
         let tags: Vec<String> = serde_json::from_str(&c.tags).map_err(ApiError::internal)?;
         let fact = customer_period(&CustomerPeriodInput {
             customer: CustomerId(c.id),
@@ -416,12 +416,44 @@ fn stored_customer(f: &CustomerPeriod, month: &str) -> ApiResult<StoredCustomerM
         month: month.to_owned(),
         owner_id: f.owner.map(|o| o.0),
         level: f.level.as_str().to_owned(),
+        tags: serde_json::to_string(&f.tags).map_err(ApiError::internal)?,
         visits: f.visits as i32,
+        visitors: f.visitors as i32,
         due_visits: f.due_visits as i32,
         due_met: f.due_met as i32,
         last_visit: f.last_visit.map(|d| d.to_string()),
         outcome_sum: f.outcome_sum,
-        fact: serde_json::to_string(f).map_err(ApiError::internal)?,
+        visits_with_outcome: f.visits_with_outcome as i32,
+    })
+}
+
+/// A stored month fact back as the pure crate's value, for `period`.
+pub fn read_customer(
+    row: &StoredCustomerMonth,
+    period: reports::DateRange,
+) -> ApiResult<CustomerPeriod> {
+    let tags: Vec<String> = if row.tags == "[]" {
+        Vec::new()
+    } else {
+        serde_json::from_str(&row.tags).map_err(ApiError::internal)?
+    };
+    Ok(CustomerPeriod {
+        customer: CustomerId(row.customer_id),
+        level: Level::parse(&row.level).map_err(|p| ApiError::internal(p.code()))?,
+        tags,
+        owner: row.owner_id.map(EmployeeId),
+        period,
+        visits: row.visits as u32,
+        visitors: row.visitors as u32,
+        due_visits: row.due_visits as u32,
+        due_met: row.due_met as u32,
+        last_visit: row
+            .last_visit
+            .as_deref()
+            .map(|d| parse_day("last_visit", d))
+            .transpose()?,
+        outcome_sum: row.outcome_sum,
+        visits_with_outcome: row.visits_with_outcome as u32,
     })
 }
 

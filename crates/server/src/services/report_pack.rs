@@ -259,7 +259,7 @@ async fn customer_facts(
         .await?;
     let mut merged: BTreeMap<CustomerId, CustomerPeriod> = BTreeMap::new();
     for row in rows {
-        let f: CustomerPeriod = serde_json::from_str(&row.fact).map_err(ApiError::internal)?;
+        let f = super::report_facts::read_customer(&row, period)?;
         match merged.get_mut(&f.customer) {
             None => {
                 let mut f = f;

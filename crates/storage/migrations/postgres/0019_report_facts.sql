@@ -28,21 +28,24 @@ CREATE TABLE report_person_days (
 );
 CREATE INDEX report_person_days_by_day ON report_person_days (tenant_id, day, department_id);
 
--- One row per customer and calendar month (`YYYY-MM`): `reports::facts::CustomerPeriod`
--- as JSON with its sortable figures beside it.
+-- One row per customer and calendar month (`YYYY-MM`): `reports::facts::CustomerPeriod`,
+-- every field a column (coverage reads tens of thousands of them per request).
 CREATE TABLE report_customer_months (
-    tenant_id    UUID NOT NULL,
-    customer_id  UUID NOT NULL,
-    month        TEXT COLLATE "C" NOT NULL,
-    owner_id     UUID,
-    level        TEXT NOT NULL,
-    visits       INTEGER NOT NULL,
-    due_visits   INTEGER NOT NULL,
-    due_met      INTEGER NOT NULL,
-    last_visit   TEXT,
-    outcome_sum  DOUBLE PRECISION,
-    fact         TEXT NOT NULL,
-    computed_ms  BIGINT NOT NULL,
+    tenant_id            UUID NOT NULL,
+    customer_id          UUID NOT NULL,
+    month                TEXT COLLATE "C" NOT NULL,
+    owner_id             UUID,
+    level                TEXT NOT NULL,
+    -- JSON array of the customer's tags.
+    tags                 TEXT NOT NULL,
+    visits               INTEGER NOT NULL,
+    visitors             INTEGER NOT NULL,
+    due_visits           INTEGER NOT NULL,
+    due_met              INTEGER NOT NULL,
+    last_visit           TEXT,
+    outcome_sum          DOUBLE PRECISION,
+    visits_with_outcome  INTEGER NOT NULL,
+    computed_ms          BIGINT NOT NULL,
     PRIMARY KEY (tenant_id, customer_id, month),
     FOREIGN KEY (tenant_id, customer_id) REFERENCES customers (tenant_id, id)
 );

@@ -619,7 +619,7 @@ impl Store {
                 // The day's fact carries its anti-cheat level.
                 if old
                     .as_ref()
-                    .is_none_or(|(_, _, level, _, _)| *level != v.level)
+                    .is_none_or(|(_, level, _, _)| *level != v.level)
                 {
                     crate::report_facts::enqueue_facts!(tx, tenant, employee, day);
                 }

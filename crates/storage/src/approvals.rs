@@ -210,23 +210,53 @@ macro_rules! write_subject {
                         "request_id": r.id, "employee_id": r.employee_id, "kind": r.kind,
                     });
                     record_event!($tx, &NewEvent::new(tenant, "request.created", r.id, payload));
+                    // A leave approved as it is made (a flow without a step) is on leave
+                    // from the start.
+                    if r.kind == "leave" && r.status == "approved" {
+                        for day in crate::requests::leave_days(&r.from_date, &r.to_date) {
+                            crate::report_facts::enqueue_facts!(
+                                $tx,
+                                tenant,
+                                domain::EmployeeId(r.employee_id),
+                                &day
+                            );
+                        }
+                    }
                 }
                 created
             }
             SubjectWrite::AttendanceStatus { id, status } => {
-                let changed = sqlx::query(
-                    "UPDATE attendance_requests SET status = $3 WHERE tenant_id = $1 AND id = $2 AND status <> $3",
+                let decided = matches!(*status, "approved" | "rejected");
+                let changed: Option<(Uuid, String, String, String)> = sqlx::query_as(
+                    "UPDATE attendance_requests SET status = $3,
+                        decided_ms = CASE WHEN $4 THEN $5 ELSE decided_ms END
+                     WHERE tenant_id = $1 AND id = $2 AND status <> $3
+                     RETURNING employee_id, kind, from_date, to_date",
                 )
                 .bind(tenant.0)
                 .bind(*id)
                 .bind(*status)
-                .execute(&mut *$tx)
-                .await?
-                .rows_affected()
-                    > 0;
-                if changed && matches!(*status, "approved" | "rejected") {
+                .bind(decided)
+                .bind(now_ms())
+                .fetch_optional(&mut *$tx)
+                .await?;
+                if changed.is_some() && decided {
                     let payload = serde_json::json!({ "request_id": id, "status": status });
                     record_event!($tx, &NewEvent::new(tenant, "request.decided", *id, payload));
+                }
+                // A leave's days change with its status (their attendance is on leave
+                // only while it is approved).
+                if let Some((employee, kind, from, to)) = &changed
+                    && kind == "leave"
+                {
+                    for day in crate::requests::leave_days(from, to) {
+                        crate::report_facts::enqueue_facts!(
+                            $tx,
+                            tenant,
+                            domain::EmployeeId(*employee),
+                            &day
+                        );
+                    }
                 }
                 true
             }

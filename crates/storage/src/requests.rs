@@ -191,7 +191,7 @@ impl Store {
 }
 
 /// The days of a leave, `from..=to` (at most a year of them; bad text gives none).
-fn leave_days(from: &str, to: &str) -> Vec<String> {
+pub(crate) fn leave_days(from: &str, to: &str) -> Vec<String> {
     let (Ok(a), Ok(b)) = (
         from.parse::<chrono::NaiveDate>(),
         to.parse::<chrono::NaiveDate>(),

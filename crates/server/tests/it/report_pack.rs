@@ -192,8 +192,9 @@ async fn a_week_of_facts_reports_and_rebuild(app: &TestApp) {
         "/api/v1/attendance/requests/{}/decision",
         l["id"].as_str().unwrap()
     );
+    // The rep's first-level manager approves (the default approval flow).
     let (s, r) = app
-        .post(&t.admin, &decision, json!({"status": "approved"}))
+        .post(&boss, &decision, json!({"status": "approved"}))
         .await;
     assert_eq!(s, StatusCode::OK, "{r}");
     let summary = json!({"date": mon.to_string(), "mileage_m": 20000.0, "work_mileage_m": 15000.0,

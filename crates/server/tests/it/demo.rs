@@ -253,8 +253,14 @@ async fn demo_loads_a_living_company(backend: Backend) {
 
     // The tenant tracks around the clock: a fix at 03:00 Shanghai time is kept.
     let field = &tokens["field"];
-    let today = chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap());
-    let three = format!("{}T03:00:00+08:00", today.date_naive());
+    // The latest 03:00 that has passed: the test runs at any hour, also just after midnight.
+    let now = chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap());
+    let day = if chrono::Timelike::hour(&now) >= 3 {
+        now.date_naive()
+    } else {
+        now.date_naive() - chrono::Duration::days(1)
+    };
+    let three = format!("{day}T03:00:00+08:00");
     let (status, body) = app
         .call(
             Method::POST,

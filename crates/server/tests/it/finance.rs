@@ -40,8 +40,10 @@ async fn finance_reads_the_evidence_and_writes_no_master_data(app: &TestApp) {
                 camera_photo(3, &at.format("%Y:%m:%d %H:%M:%S").to_string(), SHOP))
         .await;
     assert_eq!(s, StatusCode::CREATED, "{photo}");
-    let today = at.format("%Y-%m-%d").to_string();
-    let month = at.format("%Y-%m").to_string();
+    // The tenant's days are Shanghai days (the test runs at any hour, also after 16:00 UTC).
+    let local = at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap());
+    let today = local.format("%Y-%m-%d").to_string();
+    let month = local.format("%Y-%m").to_string();
 
     // Reads, tenant-wide.
     let (s, list) = app

@@ -97,6 +97,11 @@ export const en = {
   'approvals.remove_step': 'Remove step',
   'approvals.add_step': 'Add a step',
   'approvals.save_flow': 'Save as a new version',
+  'audit.resource.approval-flows': 'Approval flows',
+  'audit.resource.approval-settings': 'Approval settings',
+  'audit.resource.requests': 'Approval requests',
+  'audit.action.withdraw': 'Withdrew',
+  'audit.action.resubmit': 'Resubmitted',
 };
 
 export const zh: Record<keyof typeof en, string> = {
@@ -196,4 +201,9 @@ export const zh: Record<keyof typeof en, string> = {
   'approvals.remove_step': '删除步骤',
   'approvals.add_step': '添加步骤',
   'approvals.save_flow': '保存为新版本',
+  'audit.resource.approval-flows': '审批流程',
+  'audit.resource.approval-settings': '审批设置',
+  'audit.resource.requests': '审批申请',
+  'audit.action.withdraw': '撤回',
+  'audit.action.resubmit': '重新提交',
 };

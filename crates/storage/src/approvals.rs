@@ -828,14 +828,9 @@ impl Store {
             return Ok(Vec::new());
         }
         let mut sql = Sql::new("SELECT id, name FROM employees WHERE tenant_id = ");
-        sql.bind(Arg::Uuid(tenant.0)).push(" AND id IN (");
-        for (i, id) in ids.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.bind(Arg::Uuid(*id));
-        }
-        sql.push(")");
+        sql.bind(Arg::Uuid(tenant.0))
+            .push(" AND id IN ")
+            .bind_ids(ids);
         let Sql { text, args } = sql;
         Ok(on_pool!(self, |p| {
             bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text.as_str())), args)

@@ -520,14 +520,7 @@ impl Store {
             if ids.is_empty() {
                 return Ok(Vec::new());
             }
-            sql.push(" AND v.customer_id IN (");
-            for (i, id) in ids.iter().enumerate() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.bind(Arg::Uuid(*id));
-            }
-            sql.push(")");
+            sql.push(" AND v.customer_id IN ").bind_ids(ids);
         }
         sql.push(" ORDER BY v.customer_id, v.in_t_ms");
         let Sql { text, args } = sql;
@@ -553,14 +546,7 @@ impl Store {
             if ids.is_empty() {
                 return Ok(Vec::new());
             }
-            sql.push(" AND c.id IN (");
-            for (i, id) in ids.iter().enumerate() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.bind(Arg::Uuid(*id));
-            }
-            sql.push(")");
+            sql.push(" AND c.id IN ").bind_ids(ids);
         }
         sql.push(" ORDER BY c.id");
         let Sql { text, args } = sql;

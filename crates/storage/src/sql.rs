@@ -37,6 +37,19 @@ impl Sql {
         self.text.push_str(&format!("${}", self.args.len()));
         self
     }
+
+    /// Appends `(…)` with a placeholder for each id, for `IN` (the caller refuses an
+    /// empty list: `IN ()` is no SQL).
+    pub fn bind_ids(&mut self, ids: &[uuid::Uuid]) -> &mut Self {
+        self.push("(");
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind(Arg::Uuid(*id));
+        }
+        self.push(")")
+    }
 }
 
 /// Binds every value of `args` to `q`, whichever engine `DB` is.

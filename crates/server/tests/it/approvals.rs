@@ -663,8 +663,8 @@ async fn reminders_and_deactivated_approvers(app: &TestApp) {
         .collect();
     assert_eq!(reminded.len(), 1, "{view}");
     assert_eq!(reminded[0]["people"][0]["name"], "mgr name");
-    let (_, events) = app
-        .get(&c.admin, "/api/v1/events?type=approval.reminded")
+    let events = app
+        .events_once(&c.admin, "?type=approval.reminded", 1)
         .await;
     assert_eq!(
         events["items"][0]["payload"]["employee_ids"][0],

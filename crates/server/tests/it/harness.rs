@@ -273,6 +273,45 @@ impl TestApp {
         self.call(Method::GET, Some(token), path, None).await
     }
 
+    /// The change feed's page of `query` once it holds at least `count` items. On
+    /// PostgreSQL an event shows only after every older transaction has settled, so a
+    /// busy database (other tests) can hide a committed event for a while.
+    pub async fn events_once(&self, token: &str, query: &str, count: usize) -> Value {
+        let mut page = Value::Null;
+        for _ in 0..150 {
+            let (s, b) = self.get(token, &format!("/api/v1/events{query}")).await;
+            assert_eq!(s, StatusCode::OK, "{b}");
+            if b["items"].as_array().is_some_and(|i| i.len() >= count) {
+                return b;
+            }
+            page = b;
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        panic!("the feed {query} held fewer than {count} items within 30 s: {page}");
+    }
+
+    /// The tenant's stored events of `kind` once there are at least `count` (see
+    /// [`TestApp::events_once`] on why they may show late).
+    pub async fn stored_events(
+        &self,
+        tenant: domain::TenantId,
+        kind: &str,
+        count: usize,
+    ) -> Vec<storage::StoredEvent> {
+        for _ in 0..150 {
+            let events = self
+                .store
+                .events_after(tenant, storage::EventPosition::default(), Some(kind), 500)
+                .await
+                .unwrap();
+            if events.len() >= count {
+                return events;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        panic!("fewer than {count} {kind} events within 30 s");
+    }
+
     pub async fn post(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
         self.call(Method::POST, Some(token), path, Some(&body))
             .await

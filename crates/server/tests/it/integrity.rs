@@ -519,15 +519,8 @@ async fn the_anti_cheat_centre(app: &TestApp) {
     let (_, again) = app.get(&t.admin, &day_path(&honest_rep, &d.date)).await;
     assert_eq!(again["version"], 2);
     let events = app
-        .store
-        .events_after(
-            t.id,
-            storage::EventPosition::default(),
-            Some("integrity.verdict_changed"),
-            100,
-        )
-        .await
-        .unwrap();
+        .stored_events(t.id, "integrity.verdict_changed", 3)
+        .await;
     assert_eq!(events.len(), 3, "two first verdicts and one change");
     // The first verdicts came under the default (likely cheating notifies); the change
     // came after the admin's settings named no level.
@@ -542,16 +535,7 @@ async fn the_anti_cheat_centre(app: &TestApp) {
             .any(|e| e.payload.contains("\"notify\":true")),
         "the teleport day notifies"
     );
-    let reviewed = app
-        .store
-        .events_after(
-            t.id,
-            storage::EventPosition::default(),
-            Some("integrity.reviewed"),
-            100,
-        )
-        .await
-        .unwrap();
+    let reviewed = app.stored_events(t.id, "integrity.reviewed", 2).await;
     assert_eq!(reviewed.len(), 2);
 
     // Newer checks: the days older checks judged are judged again. Where the answer is

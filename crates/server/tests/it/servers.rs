@@ -127,13 +127,9 @@ async fn each_day_summary_is_computed_once_across_servers() {
     };
     // One job per day, each run once, and one summary event per day.
     assert!(done.iter().all(|j| j["attempts"] == 1), "{done:?}");
-    let events = get(
-        &app,
-        &b,
-        &t.admin,
-        "/api/v1/events?type=track_day.updated&limit=500",
-    )
-    .await;
+    let events = app
+        .events_once(&t.admin, "?type=track_day.updated&limit=500", 40)
+        .await;
     assert_eq!(events["items"].as_array().unwrap().len(), 40, "{events}");
     app.cleanup().await;
 }

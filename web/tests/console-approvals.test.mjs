@@ -59,7 +59,7 @@ test('a rep asks for leave, the manager approves it in the inbox, both see the t
   // Sent in the outbox's own time: wait until the server has both.
   let leaves = [];
   for (let i = 0; i < 100 && leaves.length < 2; i++) {
-    leaves = await admin('GET', `/attendance/requests?employee_id=${rep.id}&from=${first}&to=${second}`);
+    leaves = (await admin('GET', `/attendance/requests?employee_id=${rep.id}&from=${first}&to=${second}`)).items;
     if (leaves.length < 2) await new Promise((ok) => setTimeout(ok, 100));
   }
   assert.equal(leaves.length, 2);
@@ -103,7 +103,7 @@ test('a rep asks for leave, the manager approves it in the inbox, both see the t
   await shot(page, 'console-approvals-request');
   const stored = await admin('GET', `/requests/${req1.id}`);
   assert.equal(stored.status, 'approved');
-  assert.equal((await admin('GET', `/attendance/requests?employee_id=${rep.id}&from=${first}&to=${first}`))[0].status, 'approved');
+  assert.equal((await admin('GET', `/attendance/requests?employee_id=${rep.id}&from=${first}&to=${first}`)).items[0].status, 'approved');
 
   // The rep's phone: the first request's timeline shows the decision and the comment.
   await app.goto(BASE + '/app/#/home');

@@ -38,7 +38,7 @@ test('a rep requests leave, the manager approves it, the day is on_leave', async
   await app.waitForFunction(() => document.querySelectorAll('[data-testid=leave-list] li').length === 2);
   assert.equal(await overflowX(app), 0);
   await shot(app, 'app-leave');
-  const asked = await admin('GET', `/attendance/requests?employee_id=${rep.id}&from=${today}&to=${later}`);
+  const asked = (await admin('GET', `/attendance/requests?employee_id=${rep.id}&from=${today}&to=${later}`)).items;
   assert.equal(asked.length, 2);
   assert.ok(asked.every((r) => r.kind === 'leave' && r.status === 'pending'));
   const first = asked.find((r) => r.from === today);
@@ -71,7 +71,7 @@ test('a rep requests leave, the manager approves it, the day is on_leave', async
   assert.match(await err.innerText(), /already decided/i);
   await page.locator(`tr[data-request="${second.id}"][data-status=rejected]`).waitFor();
   await shot(page, 'console-requests-decided');
-  const after = await admin('GET', `/attendance/requests?employee_id=${rep.id}&from=${today}&to=${later}`);
+  const after = (await admin('GET', `/attendance/requests?employee_id=${rep.id}&from=${today}&to=${later}`)).items;
   assert.equal(after.find((r) => r.id === first.id).status, 'approved');
   assert.equal(after.find((r) => r.id === second.id).status, 'rejected');
 

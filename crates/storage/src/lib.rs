@@ -84,7 +84,7 @@ pub use report_facts::{
     CustomerVisitRow, FactVisit, PersonDayQuery, REPORT_FACTS_JOB, ReportCustomer, ReportRequest,
     StoredCustomerMonth, StoredPersonDay, day_before, local_day, report_facts_job,
 };
-pub use requests::StoredRequest;
+pub use requests::{RequestSpan, StoredRequest};
 pub use tenants::{NewTenant, Tenant};
 pub use throttle::KnownKind;
 pub use track_days::{StoredDay, TRACK_DAY_JOB, day_job};

@@ -154,39 +154,76 @@ impl Store {
     }
 }
 
+/// Which requests a page lists: overlapping `[from, to]` (`YYYY-MM-DD`), of one person
+/// or of everyone the reach covers, optionally of one status.
+pub struct RequestSpan<'a> {
+    pub employee: Option<EmployeeId>,
+    pub from: &'a str,
+    pub to: &'a str,
+    pub status: Option<&'a str>,
+    pub cursor: Option<&'a str>,
+    pub limit: u32,
+}
+
 impl Store {
-    /// The requests of everyone the caller reaches overlapping `[from, to]`, optionally of
-    /// one status, by day then person.
+    /// A page of the requests the caller reaches in a span, by first day then id.
     pub async fn requests_reached(
         &self,
         tenant: TenantId,
         reach: &domain::access::Reach,
-        from: &str,
-        to: &str,
-        status: Option<&str>,
-    ) -> Result<Vec<StoredRequest>, StoreError> {
+        q: &RequestSpan<'_>,
+    ) -> Result<crate::Page<StoredRequest>, StoreError> {
+        use crate::sql::Arg;
         let mut sql = crate::sql::Sql::new(
             "SELECT r.id, r.employee_id, r.kind, r.status, r.from_date, r.to_date, r.body, r.digest, r.created_ms
              FROM attendance_requests r JOIN employees e ON e.tenant_id = r.tenant_id AND e.id = r.employee_id
              WHERE r.tenant_id = ",
         );
-        sql.bind(crate::sql::Arg::Uuid(tenant.0));
+        sql.bind(Arg::Uuid(tenant.0));
         crate::reach::employees(&mut sql, tenant, reach);
-        sql.push(" AND r.from_date <= ")
-            .bind(crate::sql::Arg::Text(to.into()))
-            .push(" AND r.to_date >= ")
-            .bind(crate::sql::Arg::Text(from.into()));
-        if let Some(st) = status {
-            sql.push(" AND r.status = ")
-                .bind(crate::sql::Arg::Text(st.into()));
+        if let Some(e) = q.employee {
+            sql.push(" AND r.employee_id = ").bind(Arg::Uuid(e.0));
         }
-        sql.push(" ORDER BY r.from_date, r.employee_id, r.id LIMIT 5000");
+        sql.push(" AND r.from_date <= ")
+            .bind(Arg::Text(q.to.into()))
+            .push(" AND r.to_date >= ")
+            .bind(Arg::Text(q.from.into()));
+        if let Some(st) = q.status {
+            sql.push(" AND r.status = ").bind(Arg::Text(st.into()));
+        }
+        if let Some(c) = q.cursor {
+            let (day, id) = crate::cursor::decode(c)?;
+            let day = day.as_str().map(str::to_owned).ok_or_else(|| {
+                StoreError::invalid("cursor", domain::Problem::format(domain::Format::Cursor))
+            })?;
+            sql.push(" AND (r.from_date > ")
+                .bind(Arg::Text(day.clone()))
+                .push(" OR (r.from_date = ")
+                .bind(Arg::Text(day))
+                .push(" AND r.id > ")
+                .bind(Arg::Uuid(id))
+                .push("))");
+        }
+        let limit = q.limit.clamp(1, crate::cursor::MAX_LIMIT);
+        sql.push(&format!(" ORDER BY r.from_date, r.id LIMIT {}", limit + 1));
         let crate::sql::Sql { text, args } = sql;
-        Ok(on_pool!(self, |p| {
+        let mut rows: Vec<StoredRequest> = on_pool!(self, |p| {
             crate::sql::bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text.as_str())), args)
                 .fetch_all(p)
                 .await?
-        }))
+        });
+        let next_cursor = if rows.len() > limit as usize {
+            rows.truncate(limit as usize);
+            rows.last().map(|r| {
+                crate::cursor::encode(serde_json::Value::String(r.from_date.clone()), r.id)
+            })
+        } else {
+            None
+        };
+        Ok(crate::Page {
+            items: rows,
+            next_cursor,
+        })
     }
 }
 

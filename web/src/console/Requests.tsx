@@ -63,7 +63,7 @@ export function Requests() {
     setError('');
     // One list of everyone the caller reaches; the department filter is applied here.
     const inScope = new Map(people.map((p) => [p.id, p]));
-    api.get<AttendanceRequest[]>('/attendance/requests', { from, to }).then(
+    api.all<AttendanceRequest>('/attendance/requests', { from, to }).then(
       (list) => {
         if (!live) return;
         const all = list
@@ -95,7 +95,7 @@ export function Requests() {
       if (e instanceof ApiError && e.status === 409) {
         // Show what it was decided as, keeping the message on the row.
         const list = await api
-          .get<AttendanceRequest[]>('/attendance/requests', { employee_id: r.employee.id, from: r.from, to: r.to })
+          .all<AttendanceRequest>('/attendance/requests', { employee_id: r.employee.id, from: r.from, to: r.to })
           .catch(() => []);
         const now = list.find((x) => x.id === r.id);
         if (now) setRows((rs) => rs?.map((x) => (x.id === r.id ? { ...x, ...now } : x)) ?? null);

@@ -77,6 +77,18 @@ export class Api {
     return this.request<T>('GET', withQuery(path, query));
   }
 
+  /** Every item of a `{ items, next_cursor }` list, following the cursor page by page. */
+  async all<T>(path: string, query?: Record<string, string | number | undefined>): Promise<T[]> {
+    const out: T[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.get<{ items: T[]; next_cursor?: string | null }>(path, { limit: 500, ...query, cursor });
+      out.push(...page.items);
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    return out;
+  }
+
   post<T>(path: string, body?: unknown): Promise<T> {
     return this.request<T>('POST', path, body);
   }

@@ -4,7 +4,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Json, Path, Query};
-use crate::routes::created_or_ok;
+use crate::routes::{created_or_ok, default_limit, page_limit};
 use crate::services::requests::{self, CorrectionInput, LeaveInput, RequestFilter, RequestView};
 use crate::state::AppState;
 use axum::extract::State;
@@ -67,27 +67,42 @@ pub struct RequestQuery {
     /// `pending`, `approved` or `rejected`.
     #[param(value_type = Option<crate::openapi::values::RequestStatus>)]
     pub status: Option<String>,
+    pub cursor: Option<String>,
+    #[serde(default = "default_limit")]
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AttendanceRequestPage {
+    pub items: Vec<RequestView>,
+    pub next_cursor: Option<String>,
 }
 
 /// Corrections and leave overlapping the days: of one person, or of everyone the caller
-/// reaches (a manager's subtree, a rep's own), oldest first (at most 5,000).
+/// reaches (a manager's subtree, a rep's own), by first day.
 #[utoipa::path(get, path = "/api/v1/attendance/requests", tag = "attendance", params(RequestQuery),
-    responses((status = 200, body = [RequestView]), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = AttendanceRequestPage), (status = 400, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn list_requests(
     State(s): State<AppState>,
     caller: Caller,
     Query(q): Query<RequestQuery>,
-) -> ApiResult<Json<Vec<RequestView>>> {
+) -> ApiResult<Json<AttendanceRequestPage>> {
     let reach = caller.reach(Resource::Tracks, Action::Read)?;
     let filter = RequestFilter {
         employee_id: q.employee_id,
         from: q.from,
         to: q.to,
         status: q.status,
+        cursor: q.cursor,
+        limit: page_limit(q.limit)?,
     };
-    Ok(Json(
-        requests::list(&s, caller.tenant(), &reach, filter).await?,
-    ))
+    let page = requests::list(&s, caller.tenant(), &reach, filter).await?;
+    Ok(Json(AttendanceRequestPage {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 #[derive(Deserialize, Serialize, ToSchema)]

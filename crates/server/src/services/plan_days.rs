@@ -129,16 +129,31 @@ async fn day_context(
     to: NaiveDate,
 ) -> ApiResult<DayContext> {
     let wanted: HashSet<EmployeeId> = reps.iter().copied().collect();
-    let leaves = s
-        .store
-        .requests_reached(
-            tenant,
-            &Reach::Tenant,
-            &from.to_string(),
-            &to.to_string(),
-            Some("approved"),
-        )
-        .await?
+    let mut approved = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = s
+            .store
+            .requests_reached(
+                tenant,
+                &Reach::Tenant,
+                &storage::RequestSpan {
+                    employee: None,
+                    from: &from.to_string(),
+                    to: &to.to_string(),
+                    status: Some("approved"),
+                    cursor: cursor.as_deref(),
+                    limit: 500,
+                },
+            )
+            .await?;
+        approved.extend(page.items);
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    let leaves = approved
         .into_iter()
         .filter(|r| r.kind == "leave" && wanted.contains(&EmployeeId(r.employee_id)))
         .filter_map(|r| {

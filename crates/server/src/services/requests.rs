@@ -354,15 +354,17 @@ pub struct RequestFilter {
     pub from: String,
     pub to: String,
     pub status: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: u32,
 }
 
-/// Corrections and leave overlapping the days, oldest first (at most 5,000).
+/// A page of the corrections and leave overlapping the days, by first day.
 pub async fn list(
     s: &AppState,
     tenant: TenantId,
     reach: &Reach,
     q: RequestFilter,
-) -> ApiResult<Vec<RequestView>> {
+) -> ApiResult<storage::Page<RequestView>> {
     if let Some(st) = q.status.as_deref()
         && !["pending", "approved", "rejected", "withdrawn"].contains(&st)
     {
@@ -371,23 +373,29 @@ pub async fn list(
             Problem::unknown_value(&["pending", "approved", "rejected", "withdrawn"]),
         ));
     }
-    let rows = match q.employee_id {
-        Some(e) => {
-            s.store.employee(tenant, e, reach).await?;
-            s.store
-                .requests_between(tenant, e, &q.from, &q.to)
-                .await?
-                .into_iter()
-                .filter(|r| q.status.as_deref().is_none_or(|st| r.status == st))
-                .collect()
-        }
-        None => {
-            s.store
-                .requests_reached(tenant, reach, &q.from, &q.to, q.status.as_deref())
-                .await?
-        }
-    };
-    rows.into_iter().map(view).collect()
+    if let Some(e) = q.employee_id {
+        // Someone outside the reach answers 404, not an empty page.
+        s.store.employee(tenant, e, reach).await?;
+    }
+    let page = s
+        .store
+        .requests_reached(
+            tenant,
+            reach,
+            &storage::RequestSpan {
+                employee: q.employee_id,
+                from: &q.from,
+                to: &q.to,
+                status: q.status.as_deref(),
+                cursor: q.cursor.as_deref(),
+                limit: q.limit,
+            },
+        )
+        .await?;
+    Ok(storage::Page {
+        items: page.items.into_iter().map(view).collect::<ApiResult<_>>()?,
+        next_cursor: page.next_cursor,
+    })
 }
 
 /// A decision through the older endpoint. A request the engine runs is decided there (by

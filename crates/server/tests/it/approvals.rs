@@ -333,7 +333,7 @@ async fn all_of_them_and_any_of_them(app: &TestApp) {
             ),
         )
         .await;
-    assert_eq!(list[0]["status"], "rejected", "{list}");
+    assert_eq!(list["items"][0]["status"], "rejected", "{list}");
 
     put_flow(
         app,
@@ -361,7 +361,7 @@ async fn all_of_them_and_any_of_them(app: &TestApp) {
             ),
         )
         .await;
-    assert_eq!(list[0]["status"], "approved", "{list}");
+    assert_eq!(list["items"][0]["status"], "approved", "{list}");
 }
 
 /// Withdrawn mid-flow (after the first step) and resubmitted after a rejection: a claim
@@ -483,7 +483,7 @@ async fn withdraw_and_resubmit(app: &TestApp) {
             ),
         )
         .await;
-    assert_eq!(list[0]["status"], "pending", "{list}");
+    assert_eq!(list["items"][0]["status"], "pending", "{list}");
 }
 
 /// A request keeps the flow version it started under when the flow changes meanwhile.

@@ -184,11 +184,7 @@ async fn demo_loads_a_living_company(backend: Backend) {
             ),
         )
         .await;
-    // The list is an array today; a later shape may page it as `{items}`.
-    let pending: Vec<Value> = match &pending {
-        Value::Array(a) => a.clone(),
-        other => other["items"].as_array().cloned().unwrap_or_default(),
-    };
+    let pending: Vec<Value> = pending["items"].as_array().cloned().unwrap_or_default();
     assert!(
         pending.iter().any(|r| r["kind"] == "correction")
             && pending.iter().any(|r| r["kind"] == "leave"),

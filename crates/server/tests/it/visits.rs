@@ -601,7 +601,7 @@ async fn attendance_takes_a_photo_and_devices_are_remembered(app: &TestApp) {
             ),
         )
         .await;
-    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1, "{listed}");
     // Everyone the admin reaches, by status; a rep sees only their own.
     let (_, approved) = app
         .get(
@@ -609,15 +609,59 @@ async fn attendance_takes_a_photo_and_devices_are_remembered(app: &TestApp) {
             "/api/v1/attendance/requests?from=2026-11-01&to=2026-12-31&status=approved",
         )
         .await;
-    assert_eq!(approved.as_array().unwrap().len(), 1, "{approved}");
-    assert_eq!(approved[0]["employee_id"], json!(rep1));
+    assert_eq!(approved["items"].as_array().unwrap().len(), 1, "{approved}");
+    assert_eq!(approved["items"][0]["employee_id"], json!(rep1));
     let (_, theirs) = app
         .get(
             &two,
             "/api/v1/attendance/requests?from=2026-11-01&to=2026-12-31",
         )
         .await;
-    assert_eq!(theirs.as_array().unwrap().len(), 0, "{theirs}");
+    assert_eq!(theirs["items"].as_array().unwrap().len(), 0, "{theirs}");
+    // Pages of one follow the cursor through the same requests in the same order (two
+    // more leaves starting the same day: the id breaks the tie).
+    for token in [&one, &two] {
+        let leave = json!({"id": Uuid::now_v7(), "from": "2026-12-10", "to": "2026-12-10",
+                           "leave_type": "annual", "reason": "errand"});
+        let (s, b) = app.post(token, "/api/v1/attendance/leave", leave).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+    }
+    let (_, whole) = app
+        .get(
+            &t.admin,
+            "/api/v1/attendance/requests?from=2026-11-01&to=2026-12-31",
+        )
+        .await;
+    let whole: Vec<Value> = whole["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].clone())
+        .collect();
+    assert_eq!(whole.len(), 3, "{whole:?}");
+    let mut paged = Vec::new();
+    let mut next = String::new();
+    loop {
+        let (s, page) = app
+            .get(
+                &t.admin,
+                &format!("/api/v1/attendance/requests?from=2026-11-01&to=2026-12-31&limit=1{next}"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        paged.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].clone()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(c) => next = format!("&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(paged, whole);
     let (s, _) = app
         .get(
             &t.admin,

@@ -52,7 +52,7 @@ export function LeaveScreen({ me }: { me: Me | null }) {
   useEffect(() => {
     if (!me || !span) return;
     api
-      .get<AttendanceRequest[]>('/attendance/requests', { employee_id: me.employee.id, from: span[0], to: span[1] })
+      .all<AttendanceRequest>('/attendance/requests', { employee_id: me.employee.id, from: span[0], to: span[1] })
       .then((list) => setDecided(Object.fromEntries(list.map((r) => [r.id, r.status]))), () => {});
   }, [me?.employee.id, span?.[0], span?.[1], waiting]);
 

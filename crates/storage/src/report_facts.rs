@@ -57,20 +57,7 @@ macro_rules! enqueue_facts {
     }};
 }
 
-/// Inside a change's transaction: enqueues the facts job of the local day (tenant's zone)
-/// of the instant `$t_ms`.
-macro_rules! enqueue_facts_at {
-    ($tx:expr, $tenant:expr, $employee:expr, $t_ms:expr) => {{
-        let tenant: domain::TenantId = $tenant;
-        let (tz,): (String,) = sqlx::query_as("SELECT timezone FROM tenants WHERE id = $1")
-            .bind(tenant.0)
-            .fetch_one(&mut *$tx)
-            .await?;
-        let day = $crate::report_facts::local_day(&tz, $t_ms);
-        $crate::report_facts::enqueue_facts!($tx, tenant, $employee, &day);
-    }};
-}
-pub(crate) use {enqueue_facts, enqueue_facts_at};
+pub(crate) use enqueue_facts;
 
 /// A person-day fact as stored.
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]

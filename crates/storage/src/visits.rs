@@ -325,15 +325,16 @@ impl Store {
         visit: Uuid,
         c: &StoredCheckout,
         day: &str,
+        visit_day: &str,
         received_ms: i64,
     ) -> Result<(VisitRecord, bool), StoreError> {
         let written = write_tx!(self, |tx| {
-            let parties: Option<(Uuid, Uuid, i64)> = sqlx::query_as(
+            let parties: Option<(Uuid, Uuid)> = sqlx::query_as(
                 "UPDATE visits SET out_id = $3, out_t_ms = $4, out_offset_min = $5, out_lat = $6, out_lon = $7,
                     out_accuracy_m = $8, out_judgement = $9, out_flags = $10, out_digest = $11,
                     out_device = $12, out_received_ms = $13
                  WHERE tenant_id = $1 AND id = $2 AND out_id IS NULL
-                 RETURNING employee_id, customer_id, in_t_ms",
+                 RETURNING employee_id, customer_id",
             )
             .bind(tenant.0)
             .bind(visit)
@@ -350,7 +351,7 @@ impl Store {
             .bind(received_ms)
             .fetch_optional(&mut *tx)
             .await?;
-            if let Some((employee, customer, in_t_ms)) = parties {
+            if let Some((employee, customer)) = parties {
                 let payload = serde_json::json!({
                     "visit_id": visit, "employee_id": employee, "customer_id": customer,
                     "at": crate::time::from_ms(c.fix.t_ms),
@@ -368,7 +369,7 @@ impl Store {
                     c.device_json.as_deref(),
                     day
                 );
-                crate::report_facts::enqueue_facts_at!(tx, tenant, EmployeeId(employee), in_t_ms);
+                crate::report_facts::enqueue_facts!(tx, tenant, EmployeeId(employee), visit_day);
             }
             parties.is_some()
         });
@@ -382,13 +383,14 @@ impl Store {
         tenant: TenantId,
         visit: Uuid,
         r: &StoredReport,
+        visit_day: &str,
     ) -> Result<(VisitRecord, bool), StoreError> {
         let written = write_tx!(self, |tx| {
-            let employee: Option<(Uuid, i64)> = sqlx::query_as(
+            let employee: Option<(Uuid,)> = sqlx::query_as(
                 "UPDATE visits SET report_id = $3, report_form_id = $4, report_form_version = $5,
                     report_answers = $6, report_t_ms = $7, report_digest = $8
                  WHERE tenant_id = $1 AND id = $2 AND (report_id IS NULL OR report_id <> $3)
-                 RETURNING employee_id, in_t_ms",
+                 RETURNING employee_id",
             )
             .bind(tenant.0)
             .bind(visit)
@@ -400,14 +402,14 @@ impl Store {
             .bind(&r.digest)
             .fetch_optional(&mut *tx)
             .await?;
-            if let Some((employee, in_t_ms)) = employee {
+            if let Some((employee,)) = employee {
                 let payload = serde_json::json!({
                     "visit_id": visit, "employee_id": employee,
                     "form_id": r.form_id, "form_version": r.form_version,
                 });
                 record_event!(tx, &NewEvent::new(tenant, "visit.reported", visit, payload));
                 // The report's outcome is part of the visit's day and customer facts.
-                crate::report_facts::enqueue_facts_at!(tx, tenant, EmployeeId(employee), in_t_ms);
+                crate::report_facts::enqueue_facts!(tx, tenant, EmployeeId(employee), visit_day);
             }
             employee.is_some()
         });

@@ -406,8 +406,11 @@ pub async fn upload(
     if stored.digest != body_digest || stored.employee_id != employee.0 {
         return Err(id_reused());
     }
-    if let (true, Some(v)) = (created, visit_id) {
-        super::visit_views::refresh_flags(s, tenant, v).await?;
+    if let (true, Some(v)) = (created, visit) {
+        // The visit row itself is unchanged by a photo; its flag set is computed from the
+        // photos read afresh.
+        let policy = super::visit_views::policy_in(s, tenant, person.department_id).await?;
+        super::visit_views::refresh_known(s, tenant, v, policy, Some(customer)).await?;
     }
     Ok(Saved {
         item: view(&stored)?,

@@ -33,7 +33,16 @@ pub(crate) async fn policy_for(
     employee: EmployeeId,
 ) -> ApiResult<VisitPolicy> {
     let person = s.store.employee(tenant, employee, &Reach::Tenant).await?;
-    let rule: VisitRule = super::rules::rule_for(s, tenant, RULE, person.department_id).await?;
+    policy_in(s, tenant, person.department_id).await
+}
+
+/// The visit rule that applies in a department, validated.
+pub(crate) async fn policy_in(
+    s: &AppState,
+    tenant: TenantId,
+    department: domain::DepartmentId,
+) -> ApiResult<VisitPolicy> {
+    let rule: VisitRule = super::rules::rule_for(s, tenant, RULE, department).await?;
     Ok(rule.validate()?)
 }
 
@@ -267,13 +276,36 @@ pub(crate) async fn refresh_under(
     id: Uuid,
     policy: Option<&VisitPolicy>,
 ) -> ApiResult<(VisitRecord, VisitParts)> {
-    let mut v = s.store.visit(tenant, id).await?;
+    let v = s.store.visit(tenant, id).await?;
     let policy = match policy {
         Some(p) => p.clone(),
         None => policy_for(s, tenant, v.checkin.employee).await?,
     };
+    refresh_known(s, tenant, v, policy, None).await
+}
+
+/// [`refresh_under`] from what the writer already holds: the visit as its write returned
+/// it, its rule and, when read, its customer (`Some(None)`: deleted). Only the photos are
+/// read again; a part written meanwhile fails the guarded write and the set is computed
+/// again from a fresh read.
+pub(crate) async fn refresh_known(
+    s: &AppState,
+    tenant: TenantId,
+    mut v: VisitRecord,
+    policy: VisitPolicy,
+    customer: Option<Option<Customer>>,
+) -> ApiResult<(VisitRecord, VisitParts)> {
+    let id = v.checkin.id;
+    let customer = match customer {
+        Some(c) => c,
+        None => optional_customer(s, tenant, v.checkin.customer).await?,
+    };
     for _ in 0..8 {
-        let parts = VisitParts::read(s, tenant, &v, policy.clone()).await?;
+        let parts = VisitParts {
+            policy: policy.clone(),
+            photos: s.store.visit_photos(tenant, id).await?,
+            customer: customer.clone(),
+        };
         let json = to_json(&flags_of(
             &v,
             &parts.photos,
@@ -294,6 +326,18 @@ pub(crate) async fn refresh_under(
     Err(ApiError::internal(
         "a visit kept changing while its flags were computed",
     ))
+}
+
+/// The full view of a visit from [`refresh_known`]'s answer.
+pub(crate) async fn known_view(
+    s: &AppState,
+    tenant: TenantId,
+    v: VisitRecord,
+    policy: VisitPolicy,
+    customer: Option<Option<Customer>>,
+) -> ApiResult<VisitView> {
+    let (v, parts) = refresh_known(s, tenant, v, policy, customer).await?;
+    view_of(s, tenant, v, &parts).await
 }
 
 /// [`refresh_under`] for callers that need only the visit.

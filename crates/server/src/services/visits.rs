@@ -8,7 +8,7 @@
 use super::Saved;
 use super::visit_views::{
     CheckoutJudgementView, PlaceJudgement, VisitParts, VisitView, full_view, full_view_under,
-    optional_customer, policy_for, refreshed_view,
+    known_view, optional_customer, policy_for,
 };
 use crate::actions::{
     ActionFix, action_fix, device_evidence, digest, id_reused, parse_time, to_json,
@@ -179,17 +179,16 @@ pub async fn check_in(
     }
     let fix = action_fix!(input)?;
     let policy = policy_for(s, tenant, employee).await?;
+    // The visited customer, kept for the answer (a prospect is read once created).
+    let mut known_customer = None;
     let (customer_id, prospect, judgement, kind) = match (&input.customer_id, &input.prospect) {
         (Some(id), None) => {
             let reach = super::reach(principal, Resource::Customers, Action::Read)?;
             let customer = crate::refs::customer(s, tenant, &reach, "customer_id", *id).await?;
             let kind = if input.planned { "planned" } else { "ad_hoc" };
-            (
-                *id,
-                None,
-                judge_place(&policy, &customer, fix.at, fix.accuracy_m),
-                kind,
-            )
+            let judgement = judge_place(&policy, &customer, fix.at, fix.accuracy_m);
+            known_customer = Some(Some(customer));
+            (*id, None, judgement, kind)
         }
         (None, Some(p)) => {
             let name = domain::tenant::clean_name(&p.name, 100)
@@ -265,7 +264,7 @@ pub async fn check_in(
         return Err(id_reused());
     }
     let item = match created {
-        true => refreshed_view(s, tenant, stored.checkin.id, Some(&policy)).await?,
+        true => known_view(s, tenant, stored, policy, known_customer).await?,
         false => full_view_under(s, tenant, stored, &policy).await?,
     };
     Ok(Saved { item, created })
@@ -376,6 +375,7 @@ pub async fn check_out(
         Some(c) => (parts.policy, c),
         None => return Err(StoreError::NotFound.into()),
     };
+    let visit_day = super::integrity_day::local_day(s, tenant, visit.checkin.fix.t_ms).await?;
     let place = judge_place(&policy, &customer, fix.at, fix.accuracy_m);
     let mut flags = device_evidence(
         s,
@@ -411,7 +411,7 @@ pub async fn check_out(
     let day = super::integrity_day::local_day(s, tenant, record.fix.t_ms).await?;
     let (stored, created) = s
         .store
-        .check_out(tenant, id, &record, &day, crate::now_ms())
+        .check_out(tenant, id, &record, &day, &visit_day, crate::now_ms())
         .await?;
     if !created {
         let done = stored
@@ -430,7 +430,7 @@ pub async fn check_out(
         .await;
     }
     Ok(Saved {
-        item: refreshed_view(s, tenant, id, Some(&policy)).await?,
+        item: known_view(s, tenant, stored, policy, Some(Some(customer))).await?,
         created: true,
     })
 }
@@ -524,17 +524,20 @@ pub async fn put_report(
         return full_view(s, tenant, visit).await;
     }
     let (t_ms, _) = parse_time(&input.t, "t")?;
-    let mut policy = None;
+    let policy = policy_for(s, tenant, employee).await?;
+    let mut known_customer = None;
     let form_id = match input.form_id {
         Some(f) => f,
         None => {
-            let rule = policy.insert(policy_for(s, tenant, employee).await?);
             let customer = s
                 .store
                 .customer(tenant, visit.checkin.customer, &Reach::Tenant)
                 .await?;
-            rule.form_for(customer.level, &customer.tags)
-                .ok_or_else(|| ApiError::invalid(Invalid::one("form_id", Problem::Required)))?
+            let form = policy
+                .form_for(customer.level, &customer.tags)
+                .ok_or_else(|| ApiError::invalid(Invalid::one("form_id", Problem::Required)))?;
+            known_customer = Some(Some(customer));
+            form
         }
     };
     let version = form_version("form_version", input.form_version)?;
@@ -581,14 +584,15 @@ pub async fn put_report(
         t_ms,
         digest: body_digest.clone(),
     };
-    let (stored, written) = s.store.put_report(tenant, id, &record).await?;
+    let visit_day = super::integrity_day::local_day(s, tenant, visit.checkin.fix.t_ms).await?;
+    let (stored, written) = s.store.put_report(tenant, id, &record, &visit_day).await?;
     match &stored.report {
         Some(r) if r.id == input.id && r.digest == body_digest => {}
         _ => return Err(id_reused()),
     }
     match written {
-        true => refreshed_view(s, tenant, id, policy.as_ref()).await,
-        false => full_view(s, tenant, stored).await,
+        true => known_view(s, tenant, stored, policy, known_customer).await,
+        false => full_view_under(s, tenant, stored, &policy).await,
     }
 }
 

@@ -32,6 +32,30 @@ impl Drop for Scratch {
     }
 }
 
+/// A server the test started, killed when the test ends however it ends (a panicking
+/// test must not leave a server working on a deleted directory).
+struct Running(std::process::Child);
+
+impl std::ops::Deref for Running {
+    type Target = std::process::Child;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Running {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn outfield(db: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_outfield"))
         .args(args)
@@ -310,6 +334,7 @@ fn serve_stops_cleanly_on_sigterm() {
         .env("OUTFIELD_DATABASE_URL", s.db())
         .stderr(std::process::Stdio::piped())
         .spawn()
+        .map(Running)
         .unwrap();
     let mut ready = false;
     for _ in 0..100 {
@@ -552,6 +577,7 @@ fn serve_removes_leftovers_of_interrupted_uploads() {
         .env("OUTFIELD_DATABASE_URL", s.db())
         .stderr(std::process::Stdio::null())
         .spawn()
+        .map(Running)
         .unwrap();
     let mut ready = false;
     for _ in 0..100 {
@@ -648,6 +674,7 @@ async fn jobs_survive_kill_9() {
             .env("OUTFIELD_DATABASE_URL", s.db())
             .env("OUTFIELD_LOG", "warn")
             .spawn()
+            .map(Running)
             .unwrap()
     };
     let http = reqwest::Client::new();

@@ -71,6 +71,8 @@ test('generate, reorder and publish a week; the rep sees the day in that order',
   await page.selectOption('[data-testid=move-date]', later);
   await page.click('[data-testid=move-stop]');
   await page.locator(`td.day[data-employee="${other.id}"][data-date="${later}"] li[data-customer="${moving}"]`).waitFor();
+  // The screen adds to the target first and then removes from the source: wait for both.
+  await tCell.locator(`li[data-customer="${moving}"]`).waitFor({ state: 'detached' });
   assert.ok((await admin('GET', `/plans/${other.id}/${later}`)).stops.some((s) => s.customer_id === moving));
   assert.ok(!(await admin('GET', `/plans/${rep.id}/${tomorrow}`)).stops.some((s) => s.customer_id === moving));
 

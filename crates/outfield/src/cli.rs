@@ -78,6 +78,15 @@ pub enum Command {
         /// holding jobs leaves them to another (or to itself restarted) after this.
         #[arg(long, env = "OUTFIELD_JOB_LEASE_S", default_value_t = 60)]
         job_lease_s: u64,
+        /// Where scheduled reports are mailed through: `smtp://host:port` (plain, a local
+        /// relay), `smtp://user:pass@host:587?tls=required` (STARTTLS) or
+        /// `smtps://user:pass@host` (TLS). Without it, scheduled runs fail with
+        /// `smtp_not_configured`.
+        #[arg(long, env = "OUTFIELD_SMTP_URL", hide_env_values = true)]
+        smtp_url: Option<String>,
+        /// The sender of scheduled reports, e.g. `报表 <reports@example.com>`.
+        #[arg(long, env = "OUTFIELD_SMTP_FROM", default_value = "Outfield <outfield@localhost.localdomain>")]
+        smtp_from: String,
     },
     /// Print the OpenAPI document (JSON) the server serves at `/api/openapi.json`.
     Openapi,

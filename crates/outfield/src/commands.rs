@@ -236,6 +236,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             request_timeout_s,
             metrics_token,
             job_lease_s,
+            smtp_url,
+            smtp_from,
         } => {
             let _claim = match server::startup::sqlite_file(&db.database_url) {
                 Some(file) => {
@@ -244,8 +246,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => None,
             };
             server::startup::check_data_dir(&data_dir).map_err(anyhow::Error::msg)?;
+            // An empty variable (`OUTFIELD_SMTP_URL=`) means no SMTP server.
+            let smtp = match smtp_url.filter(|u| !u.trim().is_empty()) {
+                Some(url) => Some(
+                    server::mail::SmtpConfig::new(url.trim(), &smtp_from)
+                        .map_err(anyhow::Error::msg)?,
+                ),
+                None => None,
+            };
             let store = open(&db.database_url).await?;
             let config = server::Config {
+                smtp,
                 session_ttl: Duration::from_secs(session_ttl_hours.max(1) * 3600),
                 request_timeout: Duration::from_secs(request_timeout_s.max(1)),
                 job_lease: Duration::from_secs(job_lease_s.max(1)),

@@ -36,6 +36,7 @@ mod plans;
 mod pool;
 mod reach;
 mod report_facts;
+mod report_schedules;
 mod requests;
 mod sessions;
 mod sql;
@@ -83,6 +84,10 @@ pub use pool::{Backend, PoolStats, Store};
 pub use report_facts::{
     CustomerVisitRow, FactVisit, PersonDayQuery, REPORT_FACTS_JOB, ReportCustomer, ReportRequest,
     StoredCustomerMonth, StoredPersonDay, day_before, local_day, report_facts_job,
+};
+pub use report_schedules::{
+    DueSchedule, QueuedRun, REPORT_DELIVERY_JOB, RunOutcome, ScheduleWrite, StoredRun,
+    StoredSchedule,
 };
 pub use requests::{RequestSpan, StoredRequest};
 pub use tenants::{NewTenant, Tenant};

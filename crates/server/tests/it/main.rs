@@ -29,6 +29,7 @@ mod plan_conflicts;
 mod plans;
 mod query_contract;
 mod reach_walker;
+mod report_delivery;
 mod report_pack;
 mod reports;
 mod roles;

@@ -213,7 +213,7 @@ pub fn validate(raw: &RawSettings<'_>) -> Result<Settings, Invalid> {
         None => Some(DEFAULT_HOUR),
         Some(h @ 0..=23) => u32::try_from(h).ok(),
         Some(_) => {
-            bad.push("hour", Problem::range(0.0, 23.0, "h"));
+            bad.push("hour", Problem::range(0.0, 23.0, ""));
             None
         }
     };

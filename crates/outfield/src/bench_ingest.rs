@@ -35,7 +35,9 @@ impl Db {
     pub async fn cleanup(self) -> anyhow::Result<()> {
         if let Some((u, schema)) = self.drop_schema {
             let admin = sqlx::PgPool::connect(&u).await?;
-            sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP SCHEMA {schema} CASCADE; DROP SCHEMA IF EXISTS {schema}_reporting CASCADE"
+            )))
                 .execute(&admin)
                 .await?;
         }

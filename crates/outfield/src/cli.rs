@@ -169,6 +169,20 @@ pub enum ReportsCommand {
         #[command(flatten)]
         db: Db,
     },
+    /// PostgreSQL only: let a login role (created if missing) read the `reporting` schema's
+    /// views of the report facts, for Metabase, Superset or FineBI; it is granted nothing
+    /// else, so the application's tables stay closed to it.
+    Grant {
+        /// The role BI tools log in as, e.g. `bi_reader`.
+        #[arg(long)]
+        role: String,
+        /// Its password (set or changed); leave it out to keep the current one or to
+        /// authenticate otherwise (pg_hba.conf).
+        #[arg(long, env = "OUTFIELD_BI_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        #[command(flatten)]
+        db: Db,
+    },
 }
 
 #[derive(Subcommand)]

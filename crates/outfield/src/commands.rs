@@ -472,6 +472,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 started.elapsed().as_secs_f64()
             );
         }
+        Command::Reports {
+            command: ReportsCommand::Grant { role, password, db },
+        } => {
+            if !db.database_url.starts_with("postgres") {
+                return Err(anyhow!(
+                    "the reporting schema exists on PostgreSQL only (--database-url postgres://…)"
+                ));
+            }
+            let store = open(&db.database_url).await?;
+            let grant = store
+                .grant_reporting(&role, password.as_deref())
+                .await
+                .map_err(|e| anyhow!("granting {role}: {e}"))?;
+            store.close().await;
+            println!(
+                "{role} {} and may read schema {} (views person_days, customer_months, \
+                 department_periods, departments, employees, tenants) and nothing else granted",
+                if grant.created { "created" } else { "exists" },
+                grant.schema
+            );
+        }
         Command::Audit {
             command: AuditCommand::Verify { tenant, db },
         } => {

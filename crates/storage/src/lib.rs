@@ -37,6 +37,7 @@ mod pool;
 mod reach;
 mod report_facts;
 mod report_schedules;
+mod reporting;
 mod requests;
 mod sessions;
 mod sql;
@@ -89,6 +90,7 @@ pub use report_schedules::{
     DueSchedule, QueuedRun, REPORT_DELIVERY_JOB, RunOutcome, ScheduleWrite, StoredRun,
     StoredSchedule,
 };
+pub use reporting::{ReportingGrant, reporting_schema};
 pub use requests::{RequestSpan, StoredRequest};
 pub use tenants::{NewTenant, Tenant};
 pub use throttle::KnownKind;

@@ -6,6 +6,7 @@ mod approvals;
 mod attendance;
 mod audit;
 mod auth;
+mod bi_access;
 mod checkout_requirements;
 mod claims;
 mod customers;

@@ -60,11 +60,11 @@ async fn a_bi_role_reads_the_reporting_views_and_nothing_else() {
     let sch = &grant.schema;
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT employee_name, department_name, visits, completed_visits, time_at_customers_min
-         FROM {sch}.person_days WHERE tenant_id = $1 AND employee_id = $2 AND day = $3"
+         FROM {sch}.person_days WHERE tenant_id = $1 AND employee_id = $2 AND day = $3::date"
     )))
     .bind(t.id.0)
     .bind(rep_id)
-    .bind(day)
+    .bind(day.to_string())
     .fetch_one(&bi)
     .await
     .unwrap();
@@ -78,7 +78,7 @@ async fn a_bi_role_reads_the_reporting_views_and_nothing_else() {
          WHERE tenant_id = $1 AND grain = 'month' AND period_start = date_trunc('month', $2::date)::date"
     )))
     .bind(t.id.0)
-    .bind(day)
+    .bind(day.to_string())
     .fetch_one(&bi)
     .await
     .unwrap();

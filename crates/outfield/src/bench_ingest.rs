@@ -38,8 +38,8 @@ impl Db {
             sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
                 "DROP SCHEMA {schema} CASCADE; DROP SCHEMA IF EXISTS {schema}_reporting CASCADE"
             )))
-                .execute(&admin)
-                .await?;
+            .execute(&admin)
+            .await?;
         }
         if let Some(p) = self.file {
             for suffix in ["", "-wal", "-shm"] {

@@ -293,8 +293,8 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
             "DROP SCHEMA {schema} CASCADE; DROP SCHEMA IF EXISTS {schema}_reporting CASCADE"
         )))
-            .execute(&admin)
-            .await?;
+        .execute(&admin)
+        .await?;
         admin.close().await;
     }
     if let Some(f) = &db.file {

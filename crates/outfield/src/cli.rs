@@ -85,7 +85,11 @@ pub enum Command {
         #[arg(long, env = "OUTFIELD_SMTP_URL", hide_env_values = true)]
         smtp_url: Option<String>,
         /// The sender of scheduled reports, e.g. `报表 <reports@example.com>`.
-        #[arg(long, env = "OUTFIELD_SMTP_FROM", default_value = "Outfield <outfield@localhost.localdomain>")]
+        #[arg(
+            long,
+            env = "OUTFIELD_SMTP_FROM",
+            default_value = "Outfield <outfield@localhost.localdomain>"
+        )]
         smtp_from: String,
     },
     /// Print the OpenAPI document (JSON) the server serves at `/api/openapi.json`.

@@ -33,7 +33,11 @@ impl Cadence {
     }
 
     /// A cadence as stored (`None` for a row no check would have let in).
-    pub fn from_stored(name: &str, weekday: Option<i64>, month_day: Option<i64>) -> Option<Cadence> {
+    pub fn from_stored(
+        name: &str,
+        weekday: Option<i64>,
+        month_day: Option<i64>,
+    ) -> Option<Cadence> {
         match (name, weekday, month_day) {
             ("daily", _, _) => Some(Cadence::Daily),
             ("weekly", Some(n @ 1..=7), _) => Weekday::try_from(u8::try_from(n - 1).ok()?)
@@ -204,9 +208,8 @@ pub fn validate(raw: &RawSettings<'_>) -> Result<Settings, Invalid> {
     let mut bad = Invalid::default();
     let report = bad.check(
         "report",
-        ReportName::parse(raw.report.trim()).ok_or_else(|| {
-            Problem::unknown_value(&ReportName::ALL.map(ReportName::as_str))
-        }),
+        ReportName::parse(raw.report.trim())
+            .ok_or_else(|| Problem::unknown_value(&ReportName::ALL.map(ReportName::as_str))),
     );
     let cadence = parse_cadence(&mut bad, raw);
     let hour = match raw.hour {
@@ -267,8 +270,9 @@ fn parse_cadence(bad: &mut Invalid, raw: &RawSettings<'_>) -> Option<Cadence> {
             not_applicable(bad, "month_day", raw.month_day);
             let day = match raw.weekday {
                 None => Err(Problem::Required),
-                Some(n @ 1..=7) => Ok(Weekday::try_from(u8::try_from(n - 1).unwrap_or(0))
-                    .unwrap_or(Weekday::Mon)),
+                Some(n @ 1..=7) => {
+                    Ok(Weekday::try_from(u8::try_from(n - 1).unwrap_or(0)).unwrap_or(Weekday::Mon))
+                }
                 Some(_) => Err(Problem::range(1.0, 7.0, "")),
             };
             bad.check("weekday", day).map(Cadence::Weekly)
@@ -496,7 +500,10 @@ mod tests {
         let ok = validate(&raw(&to)).unwrap();
         assert_eq!(ok.cadence, Cadence::Weekly(Weekday::Mon));
         assert_eq!(ok.recipients, ["Boss@example.com"]);
-        assert_eq!((ok.hour, ok.format, ok.language), (7, FileFormat::Xlsx, Language::Zh));
+        assert_eq!(
+            (ok.hour, ok.format, ok.language),
+            (7, FileFormat::Xlsx, Language::Zh)
+        );
 
         let bad = vec![
             "a@b.cn".to_owned(),

@@ -98,11 +98,17 @@ mod tests {
 
     #[test]
     fn passwords_stay_out_of_logs() {
-        let c = SmtpConfig::new("smtps://mailer:s3cret@smtp.example.com", "报表 <r@example.com>")
-            .unwrap();
+        let c = SmtpConfig::new(
+            "smtps://mailer:s3cret@smtp.example.com",
+            "报表 <r@example.com>",
+        )
+        .unwrap();
         let shown = format!("{c:?}");
         assert!(!shown.contains("s3cret"), "{shown}");
-        assert!(shown.contains("smtps://mailer:***@smtp.example.com"), "{shown}");
+        assert!(
+            shown.contains("smtps://mailer:***@smtp.example.com"),
+            "{shown}"
+        );
         assert!(SmtpConfig::new("http://example.com", "r@example.com").is_err());
         assert!(SmtpConfig::new("smtp://127.0.0.1:2525", "not an address").is_err());
     }

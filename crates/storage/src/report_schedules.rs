@@ -263,11 +263,13 @@ impl Store {
         id: ReportScheduleId,
     ) -> Result<(), StoreError> {
         let gone = write_tx!(self, |tx| {
-            sqlx::query("DELETE FROM report_schedule_runs WHERE tenant_id = $1 AND schedule_id = $2")
-                .bind(tenant.0)
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "DELETE FROM report_schedule_runs WHERE tenant_id = $1 AND schedule_id = $2",
+            )
+            .bind(tenant.0)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
             sqlx::query("DELETE FROM report_schedules WHERE tenant_id = $1 AND id = $2")
                 .bind(tenant.0)
                 .bind(id.0)

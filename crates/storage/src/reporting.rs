@@ -29,12 +29,16 @@ fn role_name(s: &str) -> Result<&str, StoreError> {
     let ok = !s.is_empty()
         && s.len() <= 63
         && !s.starts_with(|c: char| c.is_ascii_digit())
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && !s.starts_with("pg_");
     if ok {
         Ok(s)
     } else {
-        Err(StoreError::invalid("role", Problem::format(Format::Username)))
+        Err(StoreError::invalid(
+            "role",
+            Problem::format(Format::Username),
+        ))
     }
 }
 
@@ -78,11 +82,13 @@ impl Store {
         }
         if let Some(pw) = password {
             statements.push(
-                sqlx::query_scalar("SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)")
-                    .bind(role)
-                    .bind(pw)
-                    .fetch_one(&mut *tx)
-                    .await?,
+                sqlx::query_scalar(
+                    "SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)",
+                )
+                .bind(role)
+                .bind(pw)
+                .fetch_one(&mut *tx)
+                .await?,
             );
         }
         for template in [

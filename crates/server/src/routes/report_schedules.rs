@@ -75,9 +75,7 @@ async fn create_schedule(
 ) -> ApiResult<(StatusCode, Json<ScheduleView>)> {
     let tenant = caller.tenant();
     let principal = &caller.principal;
-    let insert = async {
-        report_schedules::create(&s, principal, &body, &digest).await
-    };
+    let insert = async { report_schedules::create(&s, principal, &body, &digest).await };
     let read = |id| {
         let s = &s;
         async move { report_schedules::get(s, principal, ReportScheduleId(id)).await }
@@ -103,7 +101,9 @@ async fn get_schedule(
     caller: Caller,
     Path(id): Path<ReportScheduleId>,
 ) -> ApiResult<Json<ScheduleView>> {
-    Ok(Json(report_schedules::get(&s, &caller.principal, id).await?))
+    Ok(Json(
+        report_schedules::get(&s, &caller.principal, id).await?,
+    ))
 }
 
 /// Replaces a schedule's settings (the owner stays unless `owner_id` is sent); its next
@@ -118,7 +118,10 @@ async fn update_schedule(
     Json(body): Json<ScheduleInput>,
 ) -> ApiResult<Json<ScheduleView>> {
     if body.id.is_some_and(|b| b != id) {
-        return Err(ApiError::invalid_one("id", domain::Problem::DiffersFromPath));
+        return Err(ApiError::invalid_one(
+            "id",
+            domain::Problem::DiffersFromPath,
+        ));
     }
     Ok(Json(
         report_schedules::update(&s, &caller.principal, id, &body).await?,

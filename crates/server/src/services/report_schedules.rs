@@ -280,8 +280,8 @@ async fn checked(
     }
     let enabled = input.enabled.unwrap_or(true);
     let tz = parse_tz(&s.store.tenant(tenant).await?.timezone);
-    let next_run_ms = enabled
-        .then(|| schedule::next_run(crate::now_ms(), tz, settings.cadence, settings.hour));
+    let next_run_ms =
+        enabled.then(|| schedule::next_run(crate::now_ms(), tz, settings.cadence, settings.hour));
     let filters = ScheduleFilters {
         customer_tag: input
             .filters
@@ -292,7 +292,13 @@ async fn checked(
             .map(str::to_owned),
         ..input.filters.clone()
     };
-    Ok(write_of(&settings, owner.id, &filters, enabled, next_run_ms))
+    Ok(write_of(
+        &settings,
+        owner.id,
+        &filters,
+        enabled,
+        next_run_ms,
+    ))
 }
 
 fn write_of(
@@ -363,11 +369,7 @@ pub async fn list(
         .store
         .list_report_schedules(principal.tenant(), &reach, cursor, limit)
         .await?;
-    let items = page
-        .items
-        .into_iter()
-        .map(view)
-        .collect::<ApiResult<_>>()?;
+    let items = page.items.into_iter().map(view).collect::<ApiResult<_>>()?;
     Ok((items, page.next_cursor))
 }
 
@@ -381,7 +383,14 @@ pub async fn update(
     let reach = schedule_reach(principal)?;
     let tenant = principal.tenant();
     let current = s.store.report_schedule(tenant, id, &reach).await?;
-    let w = checked(s, principal, &reach, input, Some(EmployeeId(current.owner_id))).await?;
+    let w = checked(
+        s,
+        principal,
+        &reach,
+        input,
+        Some(EmployeeId(current.owner_id)),
+    )
+    .await?;
     s.store.update_report_schedule(tenant, id, &w).await?;
     view(s.store.report_schedule(tenant, id, &reach).await?)
 }
@@ -448,7 +457,8 @@ pub async fn queue_due(store: &Store, now: i64) -> Result<usize, StoreError> {
             due_ms,
         })
         .unwrap_or_default();
-        let mut job = NewJob::new(tenant, REPORT_DELIVERY_JOB, payload).keyed(format!("{id}/{due_ms}"));
+        let mut job =
+            NewJob::new(tenant, REPORT_DELIVERY_JOB, payload).keyed(format!("{id}/{due_ms}"));
         job.max_attempts = DELIVERY_ATTEMPTS;
         let run = QueuedRun {
             due_ms,
@@ -584,12 +594,7 @@ async fn deliver(
         .map_err(|e| refused(&e))?;
     let zh = settings.language == schedule::Language::Zh;
     let rows = built.report.rows.len();
-    let base = format!(
-        "{}-{}-{}",
-        settings.report.as_str(),
-        query.from,
-        query.to
-    );
+    let base = format!("{}-{}-{}", settings.report.as_str(), query.from, query.to);
     let file = match settings.format {
         FileFormat::Xlsx => mail::File {
             name: format!("{base}.xlsx"),

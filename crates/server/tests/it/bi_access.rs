@@ -32,15 +32,21 @@ async fn a_bi_role_reads_the_reporting_views_and_nothing_else() {
     let day = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive() - Days::new(2);
     let token = app.token("acme", "rep").await;
     let id = Uuid::now_v7();
-    let fix = |t: &str| json!({"id": Uuid::now_v7(), "t": format!("{day}T{t}:00+08:00"),
-        "lat": SHOP.0, "lon": SHOP.1, "accuracy_m": 10});
+    let fix = |t: &str| {
+        json!({"id": Uuid::now_v7(), "t": format!("{day}T{t}:00+08:00"),
+        "lat": SHOP.0, "lon": SHOP.1, "accuracy_m": 10})
+    };
     let mut checkin = fix("10:00");
     checkin["id"] = json!(id);
     checkin["customer_id"] = c["id"].clone();
     let (s, v) = app.post(&token, "/api/v1/visits", checkin).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let (s, v) = app
-        .post(&token, &format!("/api/v1/visits/{id}/check-out"), fix("10:30"))
+        .post(
+            &token,
+            &format!("/api/v1/visits/{id}/check-out"),
+            fix("10:30"),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     server::services::report_facts::rebuild(&app.state, t.id, (day, day))
@@ -52,9 +58,17 @@ async fn a_bi_role_reads_the_reporting_views_and_nothing_else() {
     assert!(grant.created);
     assert!(grant.schema.ends_with("_reporting"), "{grant:?}");
     // Granting again is harmless.
-    assert!(!app.store.grant_reporting(&role, None).await.unwrap().created);
+    assert!(
+        !app.store
+            .grant_reporting(&role, None)
+            .await
+            .unwrap()
+            .created
+    );
 
-    let opts = PgConnectOptions::from_str(&postgres_url()).unwrap().username(&role);
+    let opts = PgConnectOptions::from_str(&postgres_url())
+        .unwrap()
+        .username(&role);
     let bi = sqlx::PgPool::connect_with(opts).await.unwrap();
     let rep_id: Uuid = rep.parse().unwrap();
     let sch = &grant.schema;
@@ -106,7 +120,10 @@ async fn a_bi_role_reads_the_reporting_views_and_nothing_else() {
             .execute(&bi)
             .await
             .expect_err(&statement);
-        let code = e.as_database_error().and_then(|d| d.code()).unwrap_or_default();
+        let code = e
+            .as_database_error()
+            .and_then(|d| d.code())
+            .unwrap_or_default();
         assert_eq!(code, "42501", "{statement}: {e}");
     }
     bi.close().await;

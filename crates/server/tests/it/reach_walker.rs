@@ -200,9 +200,15 @@ async fn populate(
     )
     .await;
     m.insert(Kind::Claim, id(&c));
-    let sch = ok(app, admin, Method::POST, "/api/v1/report-schedules",
+    let sch = ok(
+        app,
+        admin,
+        Method::POST,
+        "/api/v1/report-schedules",
         json!({"report": "visit_detail", "cadence": "daily", "owner_id": mgr,
-            "recipients": [format!("{tag}@example.com")]})).await;
+            "recipients": [format!("{tag}@example.com")]}),
+    )
+    .await;
     m.insert(Kind::ReportSchedule, id(&sch));
     if tenant_wide {
         let g = ok(app, admin, Method::POST, "/api/v1/geofences",

@@ -72,7 +72,9 @@ impl Drop for Sink {
 
 fn smtp_config(url: &str) -> server::Config {
     server::Config {
-        smtp: Some(server::mail::SmtpConfig::new(url, "Outfield 报表 <reports@example.com>").unwrap()),
+        smtp: Some(
+            server::mail::SmtpConfig::new(url, "Outfield 报表 <reports@example.com>").unwrap(),
+        ),
         ..server::Config::default()
     }
 }
@@ -118,12 +120,18 @@ async fn make_due(app: &TestApp, id: &str, due_ms: i64) {
 /// take a job first; this waits for whichever runs it).
 async fn run_until(app: &TestApp, token: &str, id: &str, done: impl Fn(&Value) -> bool) -> Value {
     for _ in 0..600 {
-        server::jobs::drain(&app.state, Duration::ZERO).await.unwrap();
+        server::jobs::drain(&app.state, Duration::ZERO)
+            .await
+            .unwrap();
         let (s, runs) = app
             .get(token, &format!("/api/v1/report-schedules/{id}/runs"))
             .await;
         assert_eq!(s, StatusCode::OK, "{runs}");
-        if runs["items"].as_array().and_then(|r| r.first()).is_some_and(&done) {
+        if runs["items"]
+            .as_array()
+            .and_then(|r| r.first())
+            .is_some_and(&done)
+        {
             return runs;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -149,12 +157,15 @@ macro_rules! on_both {
     )*};
 }
 
-
 on_both!(delivers_by_smtp);
 
 async fn delivers_by_smtp(backend: Backend) {
     let sink = Sink::start();
-    let app = TestApp::spawn_with(backend, smtp_config(&format!("smtp://127.0.0.1:{}", sink.port))).await;
+    let app = TestApp::spawn_with(
+        backend,
+        smtp_config(&format!("smtp://127.0.0.1:{}", sink.port)),
+    )
+    .await;
     let t = app.tenant("acme").await;
     let east = app.department(&t.admin, "East", Some(&t.root_dept)).await;
     let west = app.department(&t.admin, "West", Some(&t.root_dept)).await;
@@ -212,10 +223,15 @@ async fn delivers_by_smtp(backend: Backend) {
     let id = Uuid::now_v7().to_string();
     let body = json!({"id": id, "report": "time_at_customers", "cadence": "weekly", "weekday": 1,
         "hour": 7, "format": "xlsx", "recipients": ["Ops@Example.com", "boss@example.com"]});
-    let (s, created) = app.post(&boss, "/api/v1/report-schedules", body.clone()).await;
+    let (s, created) = app
+        .post(&boss, "/api/v1/report-schedules", body.clone())
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{created}");
     assert_eq!(created["language"], "zh-CN");
-    assert_eq!(created["recipients"], json!(["Ops@example.com", "boss@example.com"]));
+    assert_eq!(
+        created["recipients"],
+        json!(["Ops@example.com", "boss@example.com"])
+    );
     let next: chrono::DateTime<chrono::Utc> =
         created["next_run_at"].as_str().unwrap().parse().unwrap();
     let next_local = next.with_timezone(&chrono_tz::Asia::Shanghai);
@@ -233,11 +249,16 @@ async fn delivers_by_smtp(backend: Backend) {
     assert_eq!(run["status"], "sent", "{run}");
     assert_eq!(
         (run["period_from"].as_str(), run["period_to"].as_str()),
-        (Some(mon.to_string().as_str()), Some(sun.to_string().as_str()))
+        (
+            Some(mon.to_string().as_str()),
+            Some(sun.to_string().as_str())
+        )
     );
     assert_eq!(run["attempts"], 1);
     // The schedule moved on to its next Monday.
-    let (_, after) = app.get(&boss, &format!("/api/v1/report-schedules/{id}")).await;
+    let (_, after) = app
+        .get(&boss, &format!("/api/v1/report-schedules/{id}"))
+        .await;
     let next: chrono::DateTime<chrono::Utc> =
         after["next_run_at"].as_str().unwrap().parse().unwrap();
     assert!(next.timestamp_millis() > due, "{after}");
@@ -246,14 +267,22 @@ async fn delivers_by_smtp(backend: Backend) {
     let messages = sink.messages();
     assert_eq!(messages.len(), 1, "one message");
     let (envelope, raw) = &messages[0];
-    assert_eq!(envelope["to"], json!(["Ops@example.com", "boss@example.com"]));
+    assert_eq!(
+        envelope["to"],
+        json!(["Ops@example.com", "boss@example.com"])
+    );
     assert_eq!(envelope["from"], "reports@example.com");
     let msg = mail_parser::MessageParser::default().parse(raw).unwrap();
     assert_eq!(
         msg.subject(),
         Some(format!("【定时报表】客户停留时长（{mon} 至 {sun}）").as_str())
     );
-    let to: Vec<&str> = msg.to().unwrap().iter().filter_map(|a| a.address()).collect();
+    let to: Vec<&str> = msg
+        .to()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a.address())
+        .collect();
     assert_eq!(to, ["Ops@example.com", "boss@example.com"]);
     use mail_parser::MimeHeaders;
     let attachment = msg.attachments().next().expect("an attachment");
@@ -284,10 +313,17 @@ async fn delivers_by_smtp(backend: Backend) {
         .collect();
     let items = json["items"].as_array().unwrap();
     let has_total = !json["total"].is_null();
-    assert_eq!(sheet.len(), 1 + items.len() + usize::from(has_total), "{sheet:?}");
+    assert_eq!(
+        sheet.len(),
+        1 + items.len() + usize::from(has_total),
+        "{sheet:?}"
+    );
     let columns = json["columns"].as_array().unwrap();
     let name_col = columns.iter().position(|c| c["name"] == "name").unwrap();
-    let names: Vec<&str> = items.iter().map(|r| r[name_col].as_str().unwrap()).collect();
+    let names: Vec<&str> = items
+        .iter()
+        .map(|r| r[name_col].as_str().unwrap())
+        .collect();
     let of = |who: &str| names.iter().any(|n| n.starts_with(who));
     assert!(of("rep1") && !of("rep3"), "the boss's reach: {names:?}");
     let mut compared = 0;
@@ -311,7 +347,11 @@ async fn delivers_by_smtp(backend: Backend) {
                     let scale = 10f64.powi(places);
                     let v = v.as_f64().unwrap();
                     let shown = (v * scale).round() / scale;
-                    assert!((x - shown).abs() < 1e-9, "{} of row {i}: {x} vs {v}", col["name"]);
+                    assert!(
+                        (x - shown).abs() < 1e-9,
+                        "{} of row {i}: {x} vs {v}",
+                        col["name"]
+                    );
                     compared += usize::from(v != 0.0);
                 }
                 ("text" | "id", Value::String(s)) => {
@@ -361,7 +401,13 @@ async fn failures_are_retried_and_visible(backend: Backend) {
         ["queued", "running"].contains(&job["state"].as_str().unwrap()),
         "{job}"
     );
-    assert!(job["last_error"].as_str().unwrap().starts_with("smtp_failed"), "{job}");
+    assert!(
+        job["last_error"]
+            .as_str()
+            .unwrap()
+            .starts_with("smtp_failed"),
+        "{job}"
+    );
     assert_eq!(job["max_attempts"], 6);
     app.cleanup().await;
 }
@@ -489,7 +535,8 @@ async fn validation_reach_and_isolation(backend: Backend) {
 
     // Another tenant: 404 for every route of the id.
     let other = app.tenant("other").await;
-    let body = json!({"report": "plan_compliance", "cadence": "daily", "recipients": ["b@example.com"]});
+    let body =
+        json!({"report": "plan_compliance", "cadence": "daily", "recipients": ["b@example.com"]});
     for (s, b) in [
         app.get(&other.admin, &path).await,
         app.get(&other.admin, &format!("{path}/runs")).await,
@@ -518,7 +565,10 @@ async fn validation_reach_and_isolation(backend: Backend) {
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
-    assert_eq!((&b["enabled"], &b["next_run_at"], &b["month_day"]), (&json!(false), &Value::Null, &json!(28)));
+    assert_eq!(
+        (&b["enabled"], &b["next_run_at"], &b["month_day"]),
+        (&json!(false), &Value::Null, &json!(28))
+    );
     let (s, _) = app.delete(&east_boss, &path).await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     let (s, b) = app.get(&t.admin, &path).await;

@@ -117,3 +117,26 @@ impl Store {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_of_schemas_and_roles() {
+        assert_eq!(reporting_schema("public"), "reporting");
+        assert_eq!(reporting_schema("it_ab12"), "it_ab12_reporting");
+        assert!(role_name("bi_reader").is_ok());
+        for bad in [
+            "",
+            "BI",
+            "bi-reader",
+            "1bi",
+            "pg_bi",
+            "bi; drop",
+            &"x".repeat(64),
+        ] {
+            assert!(role_name(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -67,7 +67,8 @@ async fn list_schedules(
 /// addresses). The owner's reach applies when it runs. A client `id` makes retries safe.
 #[utoipa::path(post, path = "/api/v1/report-schedules", tag = "reports", request_body = ScheduleInput,
     responses((status = 201, body = ScheduleView), (status = 200, body = ScheduleView),
-              (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+              (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
 async fn create_schedule(
     State(s): State<AppState>,
     caller: Caller,

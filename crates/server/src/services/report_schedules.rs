@@ -29,6 +29,9 @@ pub const SMTP_FAILED: &str = "smtp_failed";
 pub const OWNER_INACTIVE: &str = "owner_inactive";
 pub const REPORT_REFUSED: &str = "report_refused";
 
+/// The longest customer tag a filter may name (a customer's tag is at most 30).
+const MAX_TAG_CHARS: usize = 30;
+
 /// Attempts of one run's delivery before its job is dead (back-off from 2 s, doubling).
 const DELIVERY_ATTEMPTS: i32 = 6;
 
@@ -229,6 +232,14 @@ async fn checked(
         .transpose();
     if let Err(p) = level {
         bad.push("filters.customer_level", p);
+    }
+    if let Some(tag) = &input.filters.customer_tag
+        && tag.chars().count() > MAX_TAG_CHARS
+    {
+        bad.push(
+            "filters.customer_tag",
+            Problem::TooLong { max: MAX_TAG_CHARS },
+        );
     }
     // The owner: someone the caller reaches, active, who may read reports beyond their own.
     let me = match principal {
@@ -574,7 +585,8 @@ async fn deliver(
         hour: Some(i64::from(sched.hour)),
         format: Some(&sched.format),
         language: Some(&sched.language),
-        recipients: &serde_json::from_str::<Vec<String>>(&sched.recipients)
+        // The run goes to whom it was queued for (its record says so).
+        recipients: &serde_json::from_str::<Vec<String>>(&run.recipients)
             .map_err(|e| internal(&e))?,
     })
     .map_err(|e| internal(&format!("{:?}", e.codes())))?;

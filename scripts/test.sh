@@ -27,6 +27,8 @@ need "PostgreSQL at $PG_HOST:$PG_PORT" "(exec 3<>/dev/tcp/$PG_HOST/$PG_PORT)" "s
 export CHROMIUM
 
 cargo fetch --locked
+# The delivery tests mail reports to a real SMTP server (npm smtp-server, tests/smtp/).
+(cd crates/server/tests/smtp && npm ci --no-audit --no-fund)
 cargo test --workspace --locked
 
 cargo build --locked -p outfield

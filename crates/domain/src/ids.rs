@@ -72,3 +72,7 @@ typed_id!(
     /// An uploaded photo.
     PhotoId
 );
+typed_id!(
+    /// A report sent by e-mail on a cadence.
+    ReportScheduleId
+);

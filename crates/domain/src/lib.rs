@@ -28,6 +28,8 @@ pub mod visit_flags;
 pub mod visit_rule;
 
 pub use coords::{CoordSystem, LatLon};
-pub use ids::{ApiKeyId, CustomerId, DepartmentId, DeviceId, EmployeeId, TenantId};
+pub use ids::{
+    ApiKeyId, CustomerId, DepartmentId, DeviceId, EmployeeId, ReportScheduleId, TenantId,
+};
 pub use invalid::{FieldProblem, Format, Invalid, Problem};
 pub use location::{BadCoordinate, CheckinRadius, Meters, Wgs84};

@@ -35,9 +35,11 @@ impl Db {
     pub async fn cleanup(self) -> anyhow::Result<()> {
         if let Some((u, schema)) = self.drop_schema {
             let admin = sqlx::PgPool::connect(&u).await?;
-            sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-                .execute(&admin)
-                .await?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP SCHEMA {schema} CASCADE; DROP SCHEMA IF EXISTS {schema}_reporting CASCADE"
+            )))
+            .execute(&admin)
+            .await?;
         }
         if let Some(p) = self.file {
             for suffix in ["", "-wal", "-shm"] {

@@ -290,9 +290,11 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     }
     if let Some((u, schema)) = &db.drop_schema {
         let admin = sqlx::PgPool::connect(u).await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-            .execute(&admin)
-            .await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "DROP SCHEMA {schema} CASCADE; DROP SCHEMA IF EXISTS {schema}_reporting CASCADE"
+        )))
+        .execute(&admin)
+        .await?;
         admin.close().await;
     }
     if let Some(f) = &db.file {

@@ -78,6 +78,19 @@ pub enum Command {
         /// holding jobs leaves them to another (or to itself restarted) after this.
         #[arg(long, env = "OUTFIELD_JOB_LEASE_S", default_value_t = 60)]
         job_lease_s: u64,
+        /// Where scheduled reports are mailed through: `smtp://host:port` (plain, a local
+        /// relay), `smtp://user:pass@host:587?tls=required` (STARTTLS) or
+        /// `smtps://user:pass@host` (TLS). Without it, scheduled runs fail with
+        /// `smtp_not_configured`.
+        #[arg(long, env = "OUTFIELD_SMTP_URL", hide_env_values = true)]
+        smtp_url: Option<String>,
+        /// The sender of scheduled reports, e.g. `报表 <reports@example.com>`.
+        #[arg(
+            long,
+            env = "OUTFIELD_SMTP_FROM",
+            default_value = "Outfield <outfield@localhost.localdomain>"
+        )]
+        smtp_from: String,
     },
     /// Print the OpenAPI document (JSON) the server serves at `/api/openapi.json`.
     Openapi,
@@ -157,6 +170,20 @@ pub enum ReportsCommand {
         /// Last local date, `YYYY-MM-DD` (default today).
         #[arg(long)]
         to: Option<chrono::NaiveDate>,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// PostgreSQL only: let a login role (created if missing) read the `reporting` schema's
+    /// views of the report facts, for Metabase, Superset or FineBI; it is granted nothing
+    /// else, so the application's tables stay closed to it.
+    Grant {
+        /// The role BI tools log in as, e.g. `bi_reader`.
+        #[arg(long)]
+        role: String,
+        /// Its password (set or changed); leave it out to keep the current one or to
+        /// authenticate otherwise (pg_hba.conf).
+        #[arg(long, env = "OUTFIELD_BI_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
         #[command(flatten)]
         db: Db,
     },

@@ -236,6 +236,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             request_timeout_s,
             metrics_token,
             job_lease_s,
+            smtp_url,
+            smtp_from,
         } => {
             let _claim = match server::startup::sqlite_file(&db.database_url) {
                 Some(file) => {
@@ -244,8 +246,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => None,
             };
             server::startup::check_data_dir(&data_dir).map_err(anyhow::Error::msg)?;
+            // An empty variable (`OUTFIELD_SMTP_URL=`) means no SMTP server.
+            let smtp = match smtp_url.filter(|u| !u.trim().is_empty()) {
+                Some(url) => Some(
+                    server::mail::SmtpConfig::new(url.trim(), &smtp_from)
+                        .map_err(anyhow::Error::msg)?,
+                ),
+                None => None,
+            };
             let store = open(&db.database_url).await?;
             let config = server::Config {
+                smtp,
                 session_ttl: Duration::from_secs(session_ttl_hours.max(1) * 3600),
                 request_timeout: Duration::from_secs(request_timeout_s.max(1)),
                 job_lease: Duration::from_secs(job_lease_s.max(1)),
@@ -459,6 +470,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 done.person_days,
                 done.customer_months,
                 started.elapsed().as_secs_f64()
+            );
+        }
+        Command::Reports {
+            command: ReportsCommand::Grant { role, password, db },
+        } => {
+            if !db.database_url.starts_with("postgres") {
+                return Err(anyhow!(
+                    "the reporting schema exists on PostgreSQL only (--database-url postgres://…)"
+                ));
+            }
+            let store = open(&db.database_url).await?;
+            let grant = store
+                .grant_reporting(&role, password.as_deref())
+                .await
+                .map_err(|e| anyhow!("granting {role}: {e}"))?;
+            store.close().await;
+            println!(
+                "{role} {} and may read schema {} (views person_days, customer_months, \
+                 department_periods, departments, employees, tenants) and nothing else granted",
+                if grant.created { "created" } else { "exists" },
+                grant.schema
             );
         }
         Command::Audit {

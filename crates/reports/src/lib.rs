@@ -78,6 +78,7 @@ pub mod insights;
 pub mod period;
 pub mod report;
 pub mod rollup;
+pub mod schedule;
 pub mod stats;
 mod track_day;
 

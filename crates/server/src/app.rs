@@ -107,6 +107,7 @@ fn api(config: &Config) -> OpenApiRouter<AppState> {
         .merge(routes::requests::router())
         .merge(routes::reports::router())
         .merge(routes::insights::router())
+        .merge(routes::report_schedules::router())
         .merge(routes::forms::router())
         .merge(routes::visits::router())
         .merge(routes::integrity::router())

@@ -19,6 +19,7 @@ pub mod idem;
 pub mod import;
 pub mod jobs;
 pub mod linger;
+pub mod mail;
 pub mod metrics;
 pub mod openapi;
 pub mod photo_files;

@@ -38,6 +38,9 @@ pub struct Config {
     pub job_lease: Duration,
     /// The bearer token `GET /metrics` requires; `None` answers loopback clients only.
     pub metrics_token: Option<crate::routes::metrics::MetricsToken>,
+    /// Where scheduled reports are mailed from; `None`: their runs fail with
+    /// `smtp_not_configured`.
+    pub smtp: Option<crate::mail::SmtpConfig>,
 }
 
 /// Debian's `fonts-wqy-microhei`, which the set-up installs.
@@ -60,6 +63,7 @@ impl Default for Config {
             request_timeout: Duration::from_secs(90),
             job_lease: Duration::from_secs(60),
             metrics_token: None,
+            smtp: None,
         }
     }
 }

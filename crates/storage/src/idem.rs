@@ -19,6 +19,7 @@ pub enum CreateKind {
     Form,
     Device,
     ApiKey,
+    ReportSchedule,
 }
 
 impl CreateKind {
@@ -45,6 +46,9 @@ impl CreateKind {
             }
             CreateKind::ApiKey => {
                 "SELECT body_digest FROM api_keys WHERE tenant_id = $1 AND id = $2"
+            }
+            CreateKind::ReportSchedule => {
+                "SELECT body_digest FROM report_schedules WHERE tenant_id = $1 AND id = $2"
             }
         }
     }

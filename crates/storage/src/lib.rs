@@ -36,6 +36,8 @@ mod plans;
 mod pool;
 mod reach;
 mod report_facts;
+mod report_schedules;
+mod reporting;
 mod requests;
 mod sessions;
 mod sql;
@@ -84,6 +86,11 @@ pub use report_facts::{
     CustomerVisitRow, FactVisit, PersonDayQuery, REPORT_FACTS_JOB, ReportCustomer, ReportRequest,
     StoredCustomerMonth, StoredPersonDay, day_before, local_day, report_facts_job,
 };
+pub use report_schedules::{
+    DueSchedule, QueuedRun, REPORT_DELIVERY_JOB, RunOutcome, ScheduleWrite, StoredRun,
+    StoredSchedule,
+};
+pub use reporting::{ReportingGrant, reporting_schema};
 pub use requests::{RequestSpan, StoredRequest};
 pub use tenants::{NewTenant, Tenant};
 pub use throttle::KnownKind;

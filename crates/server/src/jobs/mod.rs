@@ -13,11 +13,12 @@ use storage::{ClaimedJob, Store};
 use tokio::sync::Notify;
 
 /// The kinds this server runs.
-pub const KINDS: [&str; 7] = [
+pub const KINDS: [&str; 8] = [
     storage::TRACK_DAY_JOB,
     storage::APPROVALS_SWEEP_JOB,
     storage::INTEGRITY_DAY_JOB,
     storage::REPORT_FACTS_JOB,
+    storage::REPORT_DELIVERY_JOB,
     scheduled::RETENTION_JOB,
     scheduled::CLAIMS_JOB,
     scheduled::REPORT_FACTS_DAILY_JOB,
@@ -223,6 +224,9 @@ async fn handle(state: &AppState, job: &ClaimedJob) -> Result<(), String> {
             crate::services::report_facts::run_job(state, tenant, &job.payload)
                 .await
                 .map_err(|e| e.message)
+        }
+        storage::REPORT_DELIVERY_JOB => {
+            crate::services::report_schedules::run_job(state, job).await
         }
         scheduled::RETENTION_JOB => scheduled::retention(state, tenant).await,
         scheduled::REPORT_FACTS_DAILY_JOB => scheduled::report_facts(state, tenant).await,

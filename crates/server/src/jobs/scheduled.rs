@@ -55,6 +55,8 @@ pub async fn enqueue_due(store: &Store) -> Result<(), StoreError> {
                 .await?;
         }
     }
+    // Scheduled reports: each due schedule's run, at the hour its owner chose.
+    crate::services::report_schedules::queue_due(store, now).await?;
     // Open approvals are swept every hour on the hour: reminders and escalations.
     let hour = 3_600_000;
     let next_hour = |t: i64| (t / hour + 1) * hour;

@@ -304,3 +304,27 @@ closed_set!(
         LowerFrequencyLevel = "lower_frequency_level",
     }
 );
+closed_set!(
+    /// How often a scheduled report is sent: `daily` (covers yesterday), `weekly` (last
+    /// Monday to Sunday), `monthly` (last month).
+    Cadence { Daily = "daily", Weekly = "weekly", Monthly = "monthly" }
+);
+closed_set!(
+    /// The file a scheduled report attaches.
+    ScheduleFormat { Xlsx = "xlsx", Csv = "csv" }
+);
+closed_set!(
+    /// Where a scheduled report's run stands.
+    RunStatus { Queued = "queued", Sent = "sent", Failed = "failed" }
+);
+closed_set!(
+    /// Why a scheduled report's run failed: no SMTP server configured, the mail server
+    /// refused or could not be reached (retried), the owner deactivated, the report refused
+    /// for the owner (their reach no longer covers the filters).
+    RunError {
+        SmtpNotConfigured = "smtp_not_configured",
+        SmtpFailed = "smtp_failed",
+        OwnerInactive = "owner_inactive",
+        ReportRefused = "report_refused",
+    }
+);

@@ -28,6 +28,7 @@ pub mod payouts;
 pub mod photos;
 pub mod plans;
 pub mod rates;
+pub mod report_schedules;
 pub mod reports;
 pub mod requests;
 pub mod today;

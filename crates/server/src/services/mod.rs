@@ -24,6 +24,7 @@ pub mod plan_days;
 pub mod plans;
 pub mod report_facts;
 pub mod report_pack;
+pub mod report_schedules;
 pub mod reports;
 pub mod requests;
 pub mod rules;

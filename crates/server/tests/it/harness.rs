@@ -126,6 +126,13 @@ impl TestApp {
                     .execute(&admin)
                     .await
                     .unwrap();
+                // Migration 0023's views of this schema's facts live beside it.
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP SCHEMA IF EXISTS {s}_reporting CASCADE"
+                )))
+                .execute(&admin)
+                .await
+                .unwrap();
                 admin.close().await;
             }
         }

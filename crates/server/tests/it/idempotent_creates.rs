@@ -137,6 +137,7 @@ async fn every_create_is_idempotent_under_concurrency(app: &TestApp) {
         "/api/v1/visits",
         "/api/v1/attendance/clock-in",
         "/api/v1/api-keys",
+        "/api/v1/report-schedules",
     ] {
         assert!(
             creates.iter().any(|c| c == must),
@@ -189,6 +190,14 @@ async fn every_create_is_idempotent_under_concurrency(app: &TestApp) {
                     "center": {"lat": SHOP.0, "lon": SHOP.1}, "radius_m": 100})
                 }),
                 Some("/api/v1/geofences"),
+            ),
+            "/api/v1/report-schedules" => (
+                &admin,
+                Box::new(move |id, v| {
+                    json!({"id": id, "report": "visit_detail", "cadence": "daily",
+                    "hour": 6 + v, "recipients": ["ops@example.com"]})
+                }),
+                Some("/api/v1/report-schedules"),
             ),
             "/api/v1/forms" => (
                 &admin,

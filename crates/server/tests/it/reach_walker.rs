@@ -36,6 +36,7 @@ enum Kind {
     Request,
     Job,
     Claim,
+    ReportSchedule,
 }
 
 /// What kind of object an id-typed name refers to, given the operation's path. `None`
@@ -55,6 +56,7 @@ fn kind_of(path: &str, method: &Method, name: &str) -> Option<Option<Kind>> {
             "requests" | "leave" | "corrections" => Kind::Request,
             "jobs" => Kind::Job,
             "claims" => Kind::Claim,
+            "report-schedules" => Kind::ReportSchedule,
             _ => return None,
         })
     };
@@ -164,7 +166,8 @@ async fn populate(
     let rep = app
         .employee(admin, &dept, &format!("{tag}rep"), "field")
         .await;
-    app.employee(admin, &dept, &format!("{tag}mgr"), "manager")
+    let mgr = app
+        .employee(admin, &dept, &format!("{tag}mgr"), "manager")
         .await;
     let rep_token = app.token(slug, &format!("{tag}rep")).await;
     let c = app
@@ -197,6 +200,16 @@ async fn populate(
     )
     .await;
     m.insert(Kind::Claim, id(&c));
+    let sch = ok(
+        app,
+        admin,
+        Method::POST,
+        "/api/v1/report-schedules",
+        json!({"report": "visit_detail", "cadence": "daily", "owner_id": mgr,
+            "recipients": [format!("{tag}@example.com")]}),
+    )
+    .await;
+    m.insert(Kind::ReportSchedule, id(&sch));
     if tenant_wide {
         let g = ok(app, admin, Method::POST, "/api/v1/geofences",
             json!({"name": format!("{tag} fence"), "center": {"lat": SHOP.0, "lon": SHOP.1}, "radius_m": 150})).await;
@@ -303,6 +316,15 @@ async fn world(app: &TestApp) -> World {
     )
     .await;
     own.insert(Kind::Claim, id(&claim));
+    let sch = ok(
+        app,
+        &mgr_east,
+        Method::POST,
+        "/api/v1/report-schedules",
+        json!({"report": "visit_detail", "cadence": "daily", "recipients": ["east@example.com"]}),
+    )
+    .await;
+    own.insert(Kind::ReportSchedule, id(&sch));
     let admin_visit = visit(app, &a.admin, &id(&c)).await;
     World {
         admin_a: a.admin,
@@ -390,6 +412,11 @@ fn body_for(w: &World, method: &Method, path: &str) -> Option<Value> {
         ("POST", "/api/v1/visits/{id}/check-out") => fix,
         ("PUT", "/api/v1/visits/{id}/report") => {
             json!({"id": Uuid::now_v7(), "form_id": w.form_a, "answers": {"ok": true}, "t": t})
+        }
+        ("POST" | "PUT", "/api/v1/report-schedules" | "/api/v1/report-schedules/{id}") => {
+            json!({"id": Uuid::now_v7(), "report": "visit_detail", "cadence": "daily",
+                "recipients": ["east@example.com"],
+                "filters": {"department_id": w.east, "employee_id": w.rep_east}})
         }
         ("POST", "/api/v1/claims") => json!({"period": "2030-01"}),
         ("POST", "/api/v1/claims/{id}/lines/{date}/adjust") => {

@@ -9,6 +9,7 @@ mod auth;
 mod checkout_requirements;
 mod claims;
 mod customers;
+mod dashboard;
 mod demo;
 mod departments;
 mod employees;

@@ -101,7 +101,7 @@ export function Dashboard() {
               'dash-day-visits',
               'dash.visits',
               t('dash.visits_of', { done: fmtNumber(view.day.planned_done), planned: fmtNumber(view.day.planned_visits) }),
-              `${t('dash.visits_all')}: ${fmtNumber(view.day.completed_visits)}`,
+              t('dash.visits_all_n', { n: fmtNumber(view.day.completed_visits) }),
               'plan_compliance',
               view.date,
               view.date,
@@ -115,7 +115,7 @@ export function Dashboard() {
               'dash-period-present',
               'dash.present_days',
               fmtNumber(view.period.present_days),
-              `${t('dash.present')}: ${t('dash.present_of', { present: fmtNumber(view.period.present), people: fmtNumber(view.people) })}`,
+              t('dash.present_n', { n: t('dash.present_of', { present: fmtNumber(view.period.present), people: fmtNumber(view.people) }) }),
               'attendance_monthly',
               view.from,
               view.to,
@@ -124,7 +124,7 @@ export function Dashboard() {
               'dash-period-visits',
               'dash.visits',
               t('dash.visits_of', { done: fmtNumber(view.period.planned_done), planned: fmtNumber(view.period.planned_visits) }),
-              `${t('dash.visits_all')}: ${fmtNumber(view.period.completed_visits)}`,
+              t('dash.visits_all_n', { n: fmtNumber(view.period.completed_visits) }),
               'plan_compliance',
               view.from,
               view.to,
@@ -144,6 +144,7 @@ export function Dashboard() {
                   { name: t('dash.series_done'), kind: 'line', values: view.days.map((d) => d.planned_done) },
                 ]}
                 format={(v) => fmtNumber(v)}
+                integer
               />
             </div>
             <div class="chart-box">

@@ -151,6 +151,9 @@ export function Reports({ route }: { route: string[] }) {
     return entries.length > 1 ? entries : null;
   }, [report, rows, chosen?.i, labelCol]);
 
+  // The totals row leaves the columns it does not sum empty.
+  const totalCell = (c: ReportColumn, v: CellValue) => (v === null && !isNumeric(c) ? '' : fmtCell(report!, c, v));
+
   const exportAs = (format: 'xlsx' | 'csv') =>
     download(`/reports/${name}`, { ...query, format, lang: currentLang() }, `${name}-${from}-${to}.${format}`).catch((e) =>
       setError(errorText(e)),
@@ -238,6 +241,7 @@ export function Reports({ route }: { route: string[] }) {
             categories={chart.map(([k]) => k)}
             series={[{ name: heading(chosen.c), kind: 'bar', values: chart.map(([, v]) => v) }]}
             format={(v) => fmtValue(chosen.c, v)}
+            integer={chosen.c.type === 'integer'}
           />
         </div>
       )}
@@ -286,7 +290,7 @@ export function Reports({ route }: { route: string[] }) {
               <tfoot>
                 <tr data-testid="report-total">
                   {shown.map(({ c, i }, n) => (
-                    <th data-col={c.name}>{n === 0 ? t('reports.total') : fmtCell(report, c, (report.total as unknown as CellValue[])[i])}</th>
+                    <th data-col={c.name}>{n === 0 ? t('reports.total') : totalCell(c, (report.total as unknown as CellValue[])[i])}</th>
                   ))}
                 </tr>
               </tfoot>

@@ -16,6 +16,7 @@ export function Chart({
   testid,
   height = 240,
   format,
+  integer = false,
 }: {
   categories: string[];
   series: Series[];
@@ -23,6 +24,8 @@ export function Chart({
   height?: number;
   /** How a value reads in the tooltip and on the axis (the user's language and unit). */
   format?: (v: number) => string;
+  /** Counts: the axis ticks whole numbers only. */
+  integer?: boolean;
 }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<EChartsType | null>(null);
@@ -58,7 +61,7 @@ export function Chart({
           valueFormatter: (v: unknown) => (typeof v === 'number' && format ? format(v) : String(v ?? '—')),
         },
         xAxis: { type: 'category', data: categories },
-        yAxis: { type: 'value', axisLabel: format ? { formatter: (v: number) => format(v) } : {} },
+        yAxis: { type: 'value', minInterval: integer ? 1 : undefined, axisLabel: format ? { formatter: (v: number) => format(v) } : {} },
         series: series.map((s) => ({ name: s.name, type: s.kind, data: s.values, smooth: s.kind === 'line' })),
       },
       true,

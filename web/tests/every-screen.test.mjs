@@ -297,6 +297,12 @@ for (const lang of LANGS) {
       await page.goto(`${BASE}/#/approvals/${data.approvalId}`);
       await page.waitForSelector('[data-testid=request-timeline] [data-testid=approver]');
       await judge(page, problems, lang, `${lang}-${role}-request-detail`, report);
+      // Reports with codes, instants and a metric per row (the default one has neither).
+      for (const name of ['visit_detail', 'team_ranking', 'approval_turnaround']) {
+        await page.goto(`${BASE}/#/reports/${name}`);
+        await page.waitForSelector(`[data-testid=report-table][data-report=${name}], [data-testid=report-empty]`);
+        await judge(page, problems, lang, `${lang}-${role}-report-${name}`, report);
+      }
       if (role === 'finance') {
         await page.goto(`${BASE}/#/track/${data.rep.id}/${shanghaiDate()}`);
         await page.waitForSelector('[data-testid=track-panel] dl, [data-testid=track-panel] .error');

@@ -141,11 +141,14 @@ export function Reports({ route }: { route: string[] }) {
   const labelCol = ['name', 'level', 'kind', 'month', 'date'].map(idx).find((i) => i >= 0);
   const chart = useMemo(() => {
     if (!report || !chosen || labelCol === undefined || name === 'visit_detail') return null;
-    const sums = new Map<string, number>();
+    // Sums per label; beside the value, the team median (the same on every row).
+    const median = idx('team_median');
+    const sums = new Map<string, [number, number | null]>();
     for (const r of rows) {
       const label = fmtCell(report, cols[labelCol], r[labelCol]);
       const v = r[chosen.i];
-      if (typeof v === 'number') sums.set(label, (sums.get(label) ?? 0) + v);
+      const m = median >= 0 && typeof r[median] === 'number' ? (r[median] as number) : null;
+      if (typeof v === 'number') sums.set(label, [(sums.get(label)?.[0] ?? 0) + v, m]);
     }
     const entries = [...sums].slice(0, 40);
     return entries.length > 1 ? entries : null;
@@ -239,7 +242,12 @@ export function Reports({ route }: { route: string[] }) {
           <Chart
             testid="report-chart"
             categories={chart.map(([k]) => k)}
-            series={[{ name: heading(chosen.c), kind: 'bar', values: chart.map(([, v]) => v) }]}
+            series={[
+              { name: heading(chosen.c), kind: 'bar', values: chart.map(([, v]) => v[0]) },
+              ...(chosen.c.name === 'value' && idx('team_median') >= 0
+                ? [{ name: heading(cols[idx('team_median')]), kind: 'line' as const, values: chart.map(([, v]) => v[1]) }]
+                : []),
+            ]}
             format={(v) => fmtValue(chosen.c, v)}
             integer={chosen.c.type === 'integer'}
           />
@@ -254,7 +262,7 @@ export function Reports({ route }: { route: string[] }) {
                 {shown.map(({ c, i }) => (
                   <th
                     data-col={c.name}
-                    class={`sortable${sort?.col === i ? (sort.desc ? ' desc' : ' asc') : ''}`}
+                    class={`sortable${isNumeric(c) ? '' : ' txt'}${sort?.col === i ? (sort.desc ? ' desc' : ' asc') : ''}`}
                     title={t('reports.sort')}
                     onClick={() => setSort(sort?.col === i ? { col: i, desc: !sort.desc } : { col: i, desc: isNumeric(c) })}
                   >
@@ -272,7 +280,7 @@ export function Reports({ route }: { route: string[] }) {
                     const text = fmtCell(report, col, r[i]);
                     const to_ = r[i] === null ? null : drill(c, r);
                     return (
-                      <td data-col={c.name}>
+                      <td data-col={c.name} class={isNumeric(c) ? undefined : 'txt'}>
                         {to_ ? (
                           <a href="#" title={t('reports.drill')} class="drill" onClick={(e) => { e.preventDefault(); to_(); }}>
                             {text}

@@ -62,7 +62,7 @@ export function Chart({
         },
         xAxis: { type: 'category', data: categories },
         yAxis: { type: 'value', minInterval: integer ? 1 : undefined, axisLabel: format ? { formatter: (v: number) => format(v) } : {} },
-        series: series.map((s) => ({ name: s.name, type: s.kind, data: s.values, smooth: s.kind === 'line' })),
+        series: series.map((s) => ({ name: s.name, type: s.kind, data: s.values, smooth: false })),
       },
       true,
     );

@@ -2,6 +2,7 @@
 // the chosen language and the tenant's time zone (numbers, percentages, kilometres,
 // hours and minutes, dates, months, instants), and code cells by the report's labels.
 import { currentLang, fmtDate, fmtDateTime, fmtMonth, fmtNumber, t } from '../shared/i18n';
+import type { MessageKey } from '../shared/messages';
 import type { ReportColumn, ReportPage } from '../shared/types';
 
 export type CellValue = null | boolean | number | string;
@@ -9,8 +10,13 @@ export type CellValue = null | boolean | number | string;
 /** The column's heading in the chosen language, with its unit. */
 export function heading(c: ReportColumn): string {
   const zh = currentLang() === 'zh-CN';
-  return zh ? c.label_zh : c.label_en;
+  const label = zh ? c.label_zh : c.label_en;
+  const unit = c.unit && UNIT_WORDS.includes(c.unit) ? t(`unit.${c.unit}` as MessageKey) : '';
+  return unit ? t('reports.heading_unit', { label, unit }) : label;
 }
+
+/** Units a heading names (counts, ranks and ratios read without one). */
+const UNIT_WORDS = ['km', 'hours', 'minutes', 'days'];
 
 export function isNumeric(c: ReportColumn): boolean {
   return c.type === 'integer' || c.type === 'number' || c.type === 'percent';

@@ -1,7 +1,8 @@
 // The console's reporting, in Chinese: two reps make visits today through the API; once the facts job has counted them, the admin's dashboard shows the numbers
 // the API answers, the plan-compliance report sorts by a column, a rep's visit count opens
 // the visits list filtered to that rep and period with as many rows as the number said,
-// and the report's Excel export, read back, holds the same number.
+// and the report's Excel export, read back, holds the same number; an admin changes an
+// insight threshold on the insights screen.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -137,5 +138,15 @@ test('dashboard numbers, a sorted report, a drill-down to the visits and the Exc
     `the visits list shows ${repVisits} visits`,
   );
   assert.equal(listed, repVisits);
+
+  // The admin changes an insight threshold on the insights screen; the server keeps it.
+  const settings = await admin('GET', '/insights/settings');
+  await page.click('[data-testid=nav-insights]');
+  await page.waitForSelector('[data-testid=insight-settings] input[name=detour_ratio_max]:not([disabled])');
+  await page.fill('[data-testid=insight-settings] input[name=detour_ratio_max]', '1.7');
+  await page.click('[data-testid=insight-settings-save]');
+  await page.waitForSelector('[data-testid=insight-settings-saved]');
+  assert.equal((await admin('GET', '/insights/settings')).detour_ratio_max, 1.7);
+  await admin('PUT', '/insights/settings', settings);
   assert.deepEqual(errors, []);
 });

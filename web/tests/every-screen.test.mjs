@@ -300,7 +300,7 @@ for (const lang of LANGS) {
       // Reports with codes, instants and a metric per row (the default one has neither).
       for (const name of ['visit_detail', 'team_ranking', 'approval_turnaround']) {
         await page.goto(`${BASE}/#/reports/${name}`);
-        await page.waitForSelector(`[data-testid=report-table][data-report=${name}], [data-testid=report-empty]`);
+        await page.waitForSelector(`[data-testid=report-table][data-report=${name}], [data-testid=report-empty][data-report=${name}]`);
         await judge(page, problems, lang, `${lang}-${role}-report-${name}`, report);
       }
       if (role === 'finance') {

@@ -253,10 +253,10 @@ export function Reports({ route }: { route: string[] }) {
           />
         </div>
       )}
-      {report && rows.length === 0 && <p class="muted" data-testid="report-empty">{t('reports.none')}</p>}
+      {report && rows.length === 0 && <p class="muted" data-testid="report-empty" data-report={report.name}>{t('reports.none')}</p>}
       {report && rows.length > 0 && (
         <div class="table-scroll">
-          <table class="table numbers report" data-testid="report-table" data-report={name}>
+          <table class="table numbers report" data-testid="report-table" data-report={report.name}>
             <thead>
               <tr>
                 {shown.map(({ c, i }) => (

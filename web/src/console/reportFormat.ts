@@ -1,7 +1,7 @@
 // A report cell as the user reads it: the column's type and unit decide the format, in
 // the chosen language and the tenant's time zone (numbers, percentages, kilometres,
 // hours and minutes, dates, months, instants), and code cells by the report's labels.
-import { currentLang, fmtDate, fmtDateTime, fmtMonth, fmtNumber, t } from '../shared/i18n';
+import { currentLang, fmtDate, fmtDateTime, fmtMonth, fmtNumber, t, tOr } from '../shared/i18n';
 import type { MessageKey } from '../shared/messages';
 import type { ReportColumn, ReportPage } from '../shared/types';
 
@@ -48,7 +48,9 @@ export function fmtValue(c: ReportColumn, v: number): string {
 
 export function codeLabel(report: ReportPage, code: string): string {
   const c = report.codes.find((x) => x.code === code);
-  if (!c) return code;
+  // The approval report's request types are the approval engine's, labelled where the
+  // approvals screens label them (a type a tenant added reads as its code).
+  if (!c) return report.name === 'approval_turnaround' ? tOr(`approvals.type.${code}`, code) : code;
   return currentLang() === 'zh-CN' ? c.zh : c.en;
 }
 

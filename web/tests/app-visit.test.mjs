@@ -126,7 +126,7 @@ async function flow(page, context, rep, asRep, shop) {
   await console_.fill('input[name=username]', 'admin');
   await console_.fill('input[name=password]', 'demo-pass-123');
   await console_.click('button[type=submit]');
-  await console_.waitForSelector('[data-testid=live-map]');
+  await console_.waitForSelector('[data-testid=dashboard-page]');
   await console_.goto(`${BASE}/#/visits/${v.id}`);
   await console_.waitForSelector('[data-testid=visit-photos] img');
   await console_.waitForFunction(() =>

@@ -19,6 +19,9 @@ test('live map shows a rep moving as fixes are posted', async () => {
   await page.fill('input[name=username]', 'admin');
   await page.fill('input[name=password]', PASSWORD);
   await page.click('button[type=submit]');
+  // The landing screen is the dashboard; the live map is a click away.
+  await page.waitForSelector('[data-testid=dashboard-page]');
+  await page.click('[data-testid=nav-live]');
   await page.waitForSelector('[data-testid=live-state].ok');
 
   const now = Date.now();

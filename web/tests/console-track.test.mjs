@@ -52,7 +52,7 @@ test('track replay shows the day with its stop and mileage', async () => {
   await page.fill('input[name=username]', 'admin');
   await page.fill('input[name=password]', PASSWORD);
   await page.click('button[type=submit]');
-  await page.waitForSelector('[data-testid=live-map]');
+  await page.waitForSelector('[data-testid=dashboard-page]');
 
   await page.goto(`${BASE}/#/track/${rep.id}/${date}`);
   const stops = page.locator('[data-testid=stops] li');

@@ -220,6 +220,9 @@ async function judge(page, problems, lang, label, report) {
 }
 
 const READY = {
+  dashboard: '[data-testid=dash-insights], [data-testid=dash-no-insights], [data-testid=dashboard-page] [role=alert]',
+  reports: '[data-testid=report-table], [data-testid=report-empty], [data-testid=reports-page] [role=alert]',
+  insights: '[data-testid=insight-settings]',
   live: '[data-testid=live-state]',
   visits: '[data-testid=visits] tbody tr',
   plans: '[data-testid=plan-calendar] td.day',
@@ -270,9 +273,9 @@ for (const lang of LANGS) {
       await consoleSignIn(page, people[role].username);
       const nav = await page.$$eval('.topbar nav a', (as) => as.map((a) => a.dataset.testid.replace('nav-', '')));
       const expected = {
-        admin: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'payouts', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'approval-flows', 'people', 'jobs', 'audit'],
-        manager: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'people'],
-        finance: ['attendance', 'mileage', 'approvals', 'claims', 'payouts', 'claim-settings', 'people'],
+        admin: ['dashboard', 'reports', 'insights', 'live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'payouts', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'approval-flows', 'people', 'jobs', 'audit'],
+        manager: ['dashboard', 'reports', 'insights', 'live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'people'],
+        finance: ['dashboard', 'reports', 'insights', 'attendance', 'mileage', 'approvals', 'claims', 'payouts', 'claim-settings', 'people'],
       }[role];
       assert.deepEqual(nav, expected, `${role} sees exactly its sections`);
       for (const id of nav) {
@@ -294,6 +297,12 @@ for (const lang of LANGS) {
       await page.goto(`${BASE}/#/approvals/${data.approvalId}`);
       await page.waitForSelector('[data-testid=request-timeline] [data-testid=approver]');
       await judge(page, problems, lang, `${lang}-${role}-request-detail`, report);
+      // Reports with codes, instants and a metric per row (the default one has neither).
+      for (const name of ['visit_detail', 'team_ranking', 'approval_turnaround']) {
+        await page.goto(`${BASE}/#/reports/${name}`);
+        await page.waitForSelector(`[data-testid=report-table][data-report=${name}], [data-testid=report-empty][data-report=${name}]`);
+        await judge(page, problems, lang, `${lang}-${role}-report-${name}`, report);
+      }
       if (role === 'finance') {
         await page.goto(`${BASE}/#/track/${data.rep.id}/${shanghaiDate()}`);
         await page.waitForSelector('[data-testid=track-panel] dl, [data-testid=track-panel] .error');

@@ -72,7 +72,8 @@ export async function consoleLogin(page, hash = '', username = 'admin') {
   await page.fill('input[name=username]', username);
   await page.fill('input[name=password]', PASSWORD);
   await page.click('button[type=submit]');
-  await page.waitForSelector('[data-testid=live-map]');
+  // The landing screen is the dashboard.
+  await page.waitForSelector('[data-testid=dashboard-page]');
   if (hash) await page.goto(`${BASE}/#/${hash}`);
 }
 

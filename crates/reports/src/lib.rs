@@ -71,6 +71,7 @@
 //! assert_eq!(report.cell(0, "compliance"), Some(&Cell::Num(0.5)));
 //! ```
 
+pub mod dashboard;
 pub mod detour;
 pub mod directory;
 pub mod facts;

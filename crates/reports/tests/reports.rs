@@ -368,6 +368,9 @@ fn approval_turnaround_median_and_p90() {
         (Some(5.5), Some(10.0))
     );
     assert_eq!(r.cell(1, "kind"), Some(&Cell::text("leave")));
+    // The built-in request types carry their labels; a type a tenant added has none.
+    let label = |code: &str| r.codes.iter().find(|c| c.code == code).map(|c| c.zh);
+    assert_eq!((label("leave"), label("correction")), (Some("请假"), None));
     assert_eq!((int(&r, 1, "submitted"), int(&r, 1, "pending")), (3, 1));
     assert_eq!(
         (num(&r, 1, "median_hours"), num(&r, 1, "p90_hours")),

@@ -106,6 +106,7 @@ fn api(config: &Config) -> OpenApiRouter<AppState> {
         .merge(routes::attendance::router())
         .merge(routes::requests::router())
         .merge(routes::reports::router())
+        .merge(routes::dashboard::router())
         .merge(routes::insights::router())
         .merge(routes::report_schedules::router())
         .merge(routes::forms::router())

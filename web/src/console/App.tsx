@@ -18,6 +18,9 @@ import { Forms } from './Forms';
 import { Integrity } from './Integrity';
 import { Jobs } from './Jobs';
 import { Customers } from './Customers';
+import { Dashboard } from './Dashboard';
+import { Insights } from './Insights';
+import { Reports } from './Reports';
 import { Directory, DirectoryContext } from './directory';
 import { LiveMap } from './LiveMap';
 import { SignIn } from '../shared/SignIn';
@@ -34,6 +37,9 @@ import { Visits } from './Visits';
 
 
 const NAV: { id: Section; label: MessageKey }[] = [
+  { id: 'dashboard', label: 'nav.dashboard' },
+  { id: 'reports', label: 'nav.reports' },
+  { id: 'insights', label: 'nav.insights' },
   { id: 'live', label: 'nav.live' },
   { id: 'visits', label: 'nav.visits' },
   { id: 'plans', label: 'nav.plans' },
@@ -98,7 +104,7 @@ export function App() {
   const signOut = async () => {
     await api.logout();
     setSignedIn(false);
-    go('live');
+    go('dashboard');
   };
 
   if (!me) return <p class="center muted">{t('loading')}</p>;
@@ -169,7 +175,21 @@ export function App() {
         <main class="content">
           {section === 'live' && !showTrack && <LiveMap />}
           {showTrack && <TrackReplay employeeId={route[1]} date={route[2]} />}
-          {section === 'visits' && <Visits selected={route[1]} />}
+          {section === 'dashboard' && <Dashboard />}
+          {section === 'reports' && <Reports route={route} />}
+          {section === 'insights' && <Insights />}
+          {section === 'visits' && (
+            <Visits
+              selected={route[1] === 'by' || route[1] === 'customer' ? undefined : route[1]}
+              by={
+                route[1] === 'by'
+                  ? { employee: route[2], from: route[3], to: route[4] }
+                  : route[1] === 'customer'
+                    ? { customer: route[2], employee: '', from: route[3], to: route[4] }
+                    : undefined
+              }
+            />
+          )}
           {section === 'customers' && <Customers />}
           {section === 'plans' && <Plans />}
           {section === 'attendance' && <Attendance view={route[1]} />}

@@ -11,13 +11,25 @@ import { useLang } from '../shared/ui';
 import { useDirectory } from './directory';
 import { api } from './session';
 
-export function Visits({ selected }: { selected?: string }) {
+/** A drill-down's filter (`#/visits/by/<person>/<from>/<to>`): one person's visits of a period. */
+export type VisitsFilter = { employee?: string; customer?: string; from?: string; to?: string };
+
+export function Visits({ selected, by }: { selected?: string; by?: VisitsFilter }) {
   useLang();
   const dir = useDirectory();
-  const [from, setFrom] = useState(todayInZone(-6));
-  const [to, setTo] = useState(todayInZone());
+  const [from, setFrom] = useState(by?.from ?? todayInZone(-6));
+  const [to, setTo] = useState(by?.to ?? todayInZone());
   const [judgement, setJudgement] = useState('');
-  const [employee, setEmployee] = useState('');
+  const [employee, setEmployee] = useState(by?.employee ?? '');
+  const [customer, setCustomer] = useState(by?.customer ?? '');
+  // A new drill-down while the screen is open sets the filter again.
+  useEffect(() => {
+    if (!by) return;
+    if (by.from) setFrom(by.from);
+    if (by.to) setTo(by.to);
+    setEmployee(by.employee ?? '');
+    setCustomer(by.customer ?? '');
+  }, [by?.employee, by?.customer, by?.from, by?.to]);
   const [flag, setFlag] = useState('');
   const [page, setPage] = useState<Visit[] | null>(null);
   const [error, setError] = useState('');
@@ -25,9 +37,9 @@ export function Visits({ selected }: { selected?: string }) {
   useEffect(() => {
     setError('');
     api
-      .get<VisitPage>('/visits', { from, to, judgement, employee_id: employee, flag, limit: 200 })
+      .get<VisitPage>('/visits', { from, to, judgement, employee_id: employee, customer_id: customer || undefined, flag, limit: 200 })
       .then((p) => setPage(p.items), (e) => setError(errorText(e)));
-  }, [from, to, judgement, employee, flag]);
+  }, [from, to, judgement, employee, customer, flag]);
 
   const people = dir ? [...dir.employees.values()].filter((e) => e.role === 'field') : [];
   return (
@@ -44,7 +56,7 @@ export function Visits({ selected }: { selected?: string }) {
           </label>
           <label>
             {t('visits.person')}
-            <select value={employee} onChange={(e) => setEmployee(e.currentTarget.value)}>
+            <select value={employee} onChange={(e) => setEmployee(e.currentTarget.value)} data-testid="visits-person">
               <option value="">{t('all')}</option>
               {people.map((p) => (
                 <option value={p.id}>{p.name}</option>

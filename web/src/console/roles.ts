@@ -17,12 +17,19 @@
 // - approvals (审批): managers, finance and admins decide what waits for them in the
 //   inbox (the server puts there only requests they are an approver of); only the admin
 //   reads and sets the approval flows (审批流程).
+// - reports (数据报表): the dashboard, the report pack and the insights read the facts of
+//   the days the caller reaches (the server's Tracks/Read reach): a manager their
+//   subtree, finance and admins everyone; only the admin changes the insight
+//   thresholds. The dashboard is the landing screen of every console role.
 // - field: the field app, not the console.
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { Role } from '../shared/types';
 
 export type Section =
+  | 'dashboard'
+  | 'reports'
+  | 'insights'
   | 'live'
   | 'visits'
   | 'plans'
@@ -58,9 +65,9 @@ export type Action =
   | 'approval_flows.edit';
 
 const SECTIONS: Record<Role, Section[]> = {
-  admin: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'payouts', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'approval-flows', 'people', 'jobs', 'audit'],
-  manager: ['live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'people'],
-  finance: ['attendance', 'mileage', 'approvals', 'claims', 'payouts', 'claim-settings', 'people'],
+  admin: ['dashboard', 'reports', 'insights', 'live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'payouts', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'approval-flows', 'people', 'jobs', 'audit'],
+  manager: ['dashboard', 'reports', 'insights', 'live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'people'],
+  finance: ['dashboard', 'reports', 'insights', 'attendance', 'mileage', 'approvals', 'claims', 'payouts', 'claim-settings', 'people'],
   field: [],
 };
 

@@ -11,6 +11,7 @@ import * as flags from './msgs/flags';
 import * as forms from './msgs/forms';
 import * as integrity from './msgs/integrity';
 import * as jobs from './msgs/jobs';
+import * as reports from './msgs/reports';
 import * as requests from './msgs/requests';
 import * as rules from './msgs/rules';
 
@@ -296,6 +297,7 @@ const enAll = {
   ...consoleMsgs.en,
   ...app.en,
   ...jobs.en,
+  ...reports.en,
   ...audit.en,
   ...integrity.en,
   ...claims.en,
@@ -585,6 +587,7 @@ const zhAll: Record<MessageKey, string> = {
   ...consoleMsgs.zh,
   ...app.zh,
   ...jobs.zh,
+  ...reports.zh,
   ...audit.zh,
   ...integrity.zh,
   ...claims.zh,

@@ -3,7 +3,7 @@
 //! applies to the submission date, the department filter to the submitter's current
 //! department.
 
-use super::table::{Cell, ColumnType, Report, Unit, col};
+use super::table::{Cell, CodeLabel, ColumnType, Report, Unit, col};
 use super::{ReportName, Scope, Sources};
 use crate::stats::{median, quantile};
 use chrono::NaiveDate;
@@ -37,6 +37,36 @@ pub struct ApprovalRecord {
     pub decided_ms: Option<i64>,
     pub outcome: ApprovalOutcome,
 }
+
+/// The labels of the request types the approval engine ships with (a type a tenant adds
+/// shows as its code).
+const REQUEST_TYPES: [CodeLabel; 5] = [
+    CodeLabel {
+        code: "mileage_claim",
+        zh: "里程报销",
+        en: "Mileage claim",
+    },
+    CodeLabel {
+        code: "expense",
+        zh: "费用报销",
+        en: "Expense",
+    },
+    CodeLabel {
+        code: "leave",
+        zh: "请假",
+        en: "Leave",
+    },
+    CodeLabel {
+        code: "attendance_correction",
+        zh: "补卡",
+        en: "Punch correction",
+    },
+    CodeLabel {
+        code: "plan_change",
+        zh: "计划变更",
+        en: "Plan change",
+    },
+];
 
 pub(crate) fn approval_turnaround(sources: &Sources<'_>, scope: &Scope<'_>) -> Report {
     let columns = vec![
@@ -92,6 +122,7 @@ pub(crate) fn approval_turnaround(sources: &Sources<'_>, scope: &Scope<'_>) -> R
         ),
     ];
     let mut report = Report::new(ReportName::ApprovalTurnaround, columns);
+    report.codes = REQUEST_TYPES.to_vec();
     let in_scope = |r: &&ApprovalRecord| {
         scope.filter.period.contains(r.submitted_on)
             && scope.person(r.submitter)

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod claims;
 pub mod customer_import;
 pub mod customers;
+pub mod dashboard;
 pub mod departments;
 pub mod devices;
 pub mod employees;

@@ -14,6 +14,7 @@ pub mod claim_labels;
 pub mod claim_setup;
 pub mod claim_views;
 pub mod claims;
+pub mod dashboard;
 pub mod forms;
 pub mod integrity;
 pub mod integrity_day;

@@ -75,13 +75,17 @@ impl ReportQuery {
 }
 
 /// The filter resolved against the caller's reach.
-struct Resolved {
-    tenant: TenantId,
-    filter: Filter,
-    tz: Tz,
+pub(super) struct Resolved {
+    pub tenant: TenantId,
+    pub filter: Filter,
+    pub tz: Tz,
 }
 
-async fn resolve(s: &AppState, principal: &Principal, q: &ReportQuery) -> ApiResult<Resolved> {
+pub(super) async fn resolve(
+    s: &AppState,
+    principal: &Principal,
+    q: &ReportQuery,
+) -> ApiResult<Resolved> {
     let reach = super::reach(principal, Resource::Tracks, Action::Read)?;
     if matches!(reach, Reach::Own(_)) {
         return Err(ApiError::forbidden());
@@ -128,7 +132,7 @@ async fn resolve(s: &AppState, principal: &Principal, q: &ReportQuery) -> ApiRes
 
 /// What one report needs besides the person-day facts of its period.
 #[derive(Clone, Copy, Default)]
-struct Needs {
+pub(super) struct Needs {
     visit_rows: bool,
     previous_period: bool,
     customers: bool,
@@ -155,15 +159,15 @@ fn needs(name: ReportName) -> Needs {
     n
 }
 
-struct Loaded {
-    facts: Vec<PersonDay>,
+pub(super) struct Loaded {
+    pub facts: Vec<PersonDay>,
     customers: Vec<CustomerPeriod>,
     approvals: Vec<ApprovalRecord>,
-    directory: Directory,
+    pub directory: Directory,
     reach: BTreeSet<EmployeeId>,
 }
 
-async fn load(s: &AppState, r: &Resolved, n: Needs) -> ApiResult<Loaded> {
+pub(super) async fn load(s: &AppState, r: &Resolved, n: Needs) -> ApiResult<Loaded> {
     let tenant = r.tenant;
     let mut directory = Directory::default();
     for d in s.store.list_departments(tenant, &Reach::Tenant).await? {

@@ -10,6 +10,7 @@ mod bi_access;
 mod checkout_requirements;
 mod claims;
 mod customers;
+mod dashboard;
 mod demo;
 mod departments;
 mod employees;

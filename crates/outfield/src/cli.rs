@@ -78,6 +78,10 @@ pub enum Command {
         /// holding jobs leaves them to another (or to itself restarted) after this.
         #[arg(long, env = "OUTFIELD_JOB_LEASE_S", default_value_t = 60)]
         job_lease_s: u64,
+        /// Let webhooks reach loopback, private and link-local addresses (a receiver on
+        /// this machine or the office network); refused by default against SSRF.
+        #[arg(long, env = "OUTFIELD_WEBHOOKS_ALLOW_PRIVATE")]
+        webhooks_allow_private: bool,
     },
     /// Print the OpenAPI document (JSON) the server serves at `/api/openapi.json`.
     Openapi,

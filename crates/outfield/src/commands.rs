@@ -236,6 +236,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             request_timeout_s,
             metrics_token,
             job_lease_s,
+            webhooks_allow_private,
         } => {
             let _claim = match server::startup::sqlite_file(&db.database_url) {
                 Some(file) => {
@@ -255,6 +256,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .map(server::routes::metrics::MetricsToken::new),
                 trust_forwarded_for,
                 retention_days,
+                webhooks_allow_private,
                 data_dir,
                 font_path: font,
                 web_dir: Some(web_dir),

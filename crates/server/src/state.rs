@@ -38,6 +38,10 @@ pub struct Config {
     pub job_lease: Duration,
     /// The bearer token `GET /metrics` requires; `None` answers loopback clients only.
     pub metrics_token: Option<crate::routes::metrics::MetricsToken>,
+    /// Webhooks may reach loopback, private and link-local addresses (off: refused, SSRF).
+    pub webhooks_allow_private: bool,
+    /// How long a webhook receiver has to answer before the attempt counts as failed.
+    pub webhook_timeout: Duration,
 }
 
 /// Debian's `fonts-wqy-microhei`, which the set-up installs.
@@ -60,6 +64,8 @@ impl Default for Config {
             request_timeout: Duration::from_secs(90),
             job_lease: Duration::from_secs(60),
             metrics_token: None,
+            webhooks_allow_private: false,
+            webhook_timeout: Duration::from_secs(15),
         }
     }
 }
@@ -80,6 +86,8 @@ pub struct AppState {
     pub sessions: Arc<crate::auth::session_cache::SessionCache>,
     /// Tenants' time zones (fixed at creation).
     pub zones: Arc<crate::tenant_zones::TenantZones>,
+    /// The HTTP client webhook deliveries go out through.
+    pub webhooks: Arc<crate::webhooks::Sender>,
 }
 
 impl AppState {
@@ -94,6 +102,7 @@ impl AppState {
             photos,
             photo_index: Arc::default(),
             jobs: Arc::new(crate::jobs::Jobs::new(config.job_lease)),
+            webhooks: Arc::new(crate::webhooks::Sender::new(&config)),
             config: Arc::new(config),
             tracking,
             logins: Arc::default(),

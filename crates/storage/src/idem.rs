@@ -19,6 +19,7 @@ pub enum CreateKind {
     Form,
     Device,
     ApiKey,
+    Webhook,
 }
 
 impl CreateKind {
@@ -45,6 +46,9 @@ impl CreateKind {
             }
             CreateKind::ApiKey => {
                 "SELECT body_digest FROM api_keys WHERE tenant_id = $1 AND id = $2"
+            }
+            CreateKind::Webhook => {
+                "SELECT body_digest FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2"
             }
         }
     }

@@ -31,6 +31,7 @@ import { Rules } from './Rules';
 import { api } from './session';
 import { TrackReplay } from './TrackReplay';
 import { Visits } from './Visits';
+import { Webhooks } from './Webhooks';
 
 
 const NAV: { id: Section; label: MessageKey }[] = [
@@ -51,6 +52,7 @@ const NAV: { id: Section; label: MessageKey }[] = [
   { id: 'approval-flows', label: 'nav.approval_flows' },
   { id: 'people', label: 'nav.people' },
   { id: 'jobs', label: 'nav.jobs' },
+  { id: 'webhooks', label: 'nav.webhooks' },
   { id: 'audit', label: 'nav.audit' },
 ];
 
@@ -186,6 +188,7 @@ export function App() {
           {section === 'audit' && <Audit />}
           {section === 'people' && <People />}
           {section === 'jobs' && <Jobs />}
+          {section === 'webhooks' && <Webhooks />}
         </main>
       </div>
     </DirectoryContext.Provider>

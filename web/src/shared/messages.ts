@@ -13,6 +13,7 @@ import * as integrity from './msgs/integrity';
 import * as jobs from './msgs/jobs';
 import * as requests from './msgs/requests';
 import * as rules from './msgs/rules';
+import * as webhooks from './msgs/webhooks';
 
 const en = {
   language: 'Language',
@@ -296,6 +297,7 @@ const enAll = {
   ...consoleMsgs.en,
   ...app.en,
   ...jobs.en,
+  ...webhooks.en,
   ...audit.en,
   ...integrity.en,
   ...claims.en,
@@ -585,6 +587,7 @@ const zhAll: Record<MessageKey, string> = {
   ...consoleMsgs.zh,
   ...app.zh,
   ...jobs.zh,
+  ...webhooks.zh,
   ...audit.zh,
   ...integrity.zh,
   ...claims.zh,

@@ -344,7 +344,7 @@ export const zh: ErrorTable = {
     approval_in_progress: '申请仍在审批中，请先撤回。',
     approval_no_admin: '此步骤需要管理员审批，但公司没有在职的管理员。',
     approval_submitter_inactive: '提交人已停用。',
-    webhook_disabled: '此 Webhook 已停用，请先启用。',
+    webhook_disabled: '此推送地址已停用，请先启用。',
   },
   problem: {
     required: '不能为空',

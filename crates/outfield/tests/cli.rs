@@ -650,6 +650,7 @@ async fn jobs_survive_kill_9() {
             .spawn()
             .unwrap()
     };
+    server::webhooks::install_tls();
     let http = reqwest::Client::new();
     let wait_ready = || async {
         for _ in 0..200 {

@@ -6,7 +6,7 @@
 
 mod sender;
 
-pub use sender::Sender;
+pub use sender::{Sender, install_tls};
 
 use crate::state::AppState;
 use domain::TenantId;

@@ -64,13 +64,19 @@ impl Resolve for GuardedResolver {
     }
 }
 
+/// Installs ring as the process's TLS crypto provider. reqwest is built without a provider
+/// of its own (`rustls-no-provider`), so every HTTP client in the process — webhook
+/// deliveries, the benchmarks', the tests' — needs this to have run before it is built, or
+/// building it panics. Idempotent. ring's provider is deprecated only for lacking
+/// post-quantum key exchange, which aws-lc-rs (a far larger C build) would bring.
+pub fn install_tls() {
+    #[allow(deprecated)]
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 impl Sender {
     pub fn new(config: &Config) -> Sender {
-        // rustls needs a process-wide crypto provider; a second install is refused,
-        // harmlessly. ring's is deprecated only for lacking post-quantum key exchange,
-        // which aws-lc-rs (a far larger C build) would bring.
-        #[allow(deprecated)]
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        install_tls();
         let client = reqwest::Client::builder()
             .dns_resolver(Arc::new(GuardedResolver {
                 allow_private: config.webhooks_allow_private,

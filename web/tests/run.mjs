@@ -43,7 +43,11 @@ const server = spawn(
     '--data-dir', join(tmp, 'data'),
     '--osmand-listen', 'off',
   ],
-  { env: { ...process.env, OUTFIELD_DEMO_PASSWORD: 'demo-pass-123' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  // Webhook tests run their receivers on 127.0.0.1, which the SSRF guard refuses by default.
+  {
+    env: { ...process.env, OUTFIELD_DEMO_PASSWORD: 'demo-pass-123', OUTFIELD_WEBHOOKS_ALLOW_PRIVATE: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  },
 );
 let log = '';
 server.stdout.on('data', (d) => (log += d));

@@ -55,10 +55,15 @@ pub enum ApiScope {
     /// The change feed (`GET /api/v1/events`).
     #[serde(rename = "events:read")]
     EventsRead,
+    /// Webhook endpoints and their delivery logs (`/api/v1/webhooks`).
+    #[serde(rename = "webhooks:read")]
+    WebhooksRead,
+    #[serde(rename = "webhooks:write")]
+    WebhooksWrite,
 }
 
 impl ApiScope {
-    pub const ALL: [ApiScope; 7] = [
+    pub const ALL: [ApiScope; 9] = [
         ApiScope::CustomersRead,
         ApiScope::CustomersWrite,
         ApiScope::EmployeesRead,
@@ -66,6 +71,8 @@ impl ApiScope {
         ApiScope::DepartmentsRead,
         ApiScope::DepartmentsWrite,
         ApiScope::EventsRead,
+        ApiScope::WebhooksRead,
+        ApiScope::WebhooksWrite,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -77,6 +84,8 @@ impl ApiScope {
             ApiScope::DepartmentsRead => "departments:read",
             ApiScope::DepartmentsWrite => "departments:write",
             ApiScope::EventsRead => "events:read",
+            ApiScope::WebhooksRead => "webhooks:read",
+            ApiScope::WebhooksWrite => "webhooks:write",
         }
     }
 
@@ -94,6 +103,8 @@ impl ApiScope {
             ApiScope::DepartmentsRead => (Resource::Departments, false),
             ApiScope::DepartmentsWrite => (Resource::Departments, true),
             ApiScope::EventsRead => (Resource::Events, false),
+            ApiScope::WebhooksRead => (Resource::Webhooks, false),
+            ApiScope::WebhooksWrite => (Resource::Webhooks, true),
         };
         r == resource && (writes || action == Action::Read)
     }
@@ -125,10 +136,13 @@ pub enum Resource {
     /// Payout batches and their exports, and the tenant's mileage rate tables: finance
     /// and admins.
     Payouts,
+    /// Webhook endpoints, their secrets and delivery logs: admins, and keys with
+    /// `webhooks:read` / `webhooks:write`.
+    Webhooks,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 12] = [
+    pub const ALL: [Resource; 13] = [
         Resource::Customers,
         Resource::Employees,
         Resource::Departments,
@@ -141,6 +155,7 @@ impl Resource {
         Resource::Claims,
         Resource::ClaimDecisions,
         Resource::Payouts,
+        Resource::Webhooks,
     ];
 }
 

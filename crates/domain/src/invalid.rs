@@ -36,10 +36,11 @@ pub enum Format {
     Multipart,
     Spreadsheet,
     Cursor,
+    Url,
 }
 
 impl Format {
-    pub const ALL: [Format; 24] = [
+    pub const ALL: [Format; 25] = [
         Format::Date,
         Format::Time,
         Format::Instant,
@@ -64,6 +65,7 @@ impl Format {
         Format::Multipart,
         Format::Spreadsheet,
         Format::Cursor,
+        Format::Url,
     ];
 
     pub fn code(self) -> &'static str {
@@ -92,6 +94,7 @@ impl Format {
             Format::Multipart => "multipart",
             Format::Spreadsheet => "spreadsheet",
             Format::Cursor => "cursor",
+            Format::Url => "url",
         }
     }
 
@@ -121,6 +124,7 @@ impl Format {
             Format::Multipart => "multipart/form-data",
             Format::Spreadsheet => "a CSV or XLSX file",
             Format::Cursor => "a cursor from a previous page",
+            Format::Url => "an http or https address",
         }
     }
 }
@@ -253,6 +257,9 @@ pub enum Problem {
     Unreadable {
         detail: String,
     },
+    /// An address (a webhook URL) whose host is or resolves to a loopback, private,
+    /// link-local or other non-public address, which the server refuses to call.
+    PrivateAddress,
 }
 
 impl Problem {
@@ -271,7 +278,7 @@ impl Problem {
     }
 
     /// Every code a problem can have, for the clients' translation tables.
-    pub const CODES: [&'static str; 43] = [
+    pub const CODES: [&'static str; 44] = [
         "required",
         "too_long",
         "too_short",
@@ -315,6 +322,7 @@ impl Problem {
         "file_too_large",
         "image_too_large",
         "unreadable",
+        "private_address",
     ];
 
     pub fn code(&self) -> &'static str {
@@ -362,6 +370,7 @@ impl Problem {
             Problem::FileTooLarge { .. } => "file_too_large",
             Problem::ImageTooLarge => "image_too_large",
             Problem::Unreadable { .. } => "unreadable",
+            Problem::PrivateAddress => "private_address",
         }
     }
 
@@ -466,6 +475,9 @@ impl Problem {
             Problem::FileTooLarge { max_bytes } => format!("is larger than {max_bytes} bytes"),
             Problem::ImageTooLarge => "the image has too many pixels".into(),
             Problem::Unreadable { detail } => detail.clone(),
+            Problem::PrivateAddress => {
+                "must not point at a loopback, private or link-local address".into()
+            }
         }
     }
 }

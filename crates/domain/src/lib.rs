@@ -26,6 +26,7 @@ pub mod throttle;
 pub mod tracking;
 pub mod visit_flags;
 pub mod visit_rule;
+pub mod webhooks;
 
 pub use coords::{CoordSystem, LatLon};
 pub use ids::{

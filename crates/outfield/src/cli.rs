@@ -91,6 +91,12 @@ pub enum Command {
             default_value = "Outfield <outfield@localhost.localdomain>"
         )]
         smtp_from: String,
+        /// Let webhooks reach loopback, private and link-local addresses (a receiver on
+        /// this machine or the office network); refused by default against SSRF.
+        /// (`1`, `true`, `yes` or `on` in the environment.)
+        #[arg(long, env = "OUTFIELD_WEBHOOKS_ALLOW_PRIVATE",
+            value_parser = clap::builder::BoolishValueParser::new())]
+        webhooks_allow_private: bool,
     },
     /// Print the OpenAPI document (JSON) the server serves at `/api/openapi.json`.
     Openapi,

@@ -238,6 +238,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             job_lease_s,
             smtp_url,
             smtp_from,
+            webhooks_allow_private,
         } => {
             let _claim = match server::startup::sqlite_file(&db.database_url) {
                 Some(file) => {
@@ -266,6 +267,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .map(server::routes::metrics::MetricsToken::new),
                 trust_forwarded_for,
                 retention_days,
+                webhooks_allow_private,
                 data_dir,
                 font_path: font,
                 web_dir: Some(web_dir),

@@ -18,6 +18,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    server::webhooks::install_tls();
     if let Err(e) = init_logs() {
         eprintln!("error: {e}");
         return std::process::ExitCode::from(2);

@@ -677,6 +677,7 @@ async fn jobs_survive_kill_9() {
             .map(Running)
             .unwrap()
     };
+    server::webhooks::install_tls();
     let http = reqwest::Client::new();
     let wait_ready = || async {
         for _ in 0..200 {

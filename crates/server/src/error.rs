@@ -86,6 +86,8 @@ pub const ERROR_CODES: &[&str] = &[
     "approval_in_progress",
     "approval_no_admin",
     "approval_submitter_inactive",
+    // webhooks
+    "webhook_disabled",
 ];
 
 #[derive(Debug)]

@@ -35,6 +35,7 @@ pub mod tenants;
 pub mod timeout;
 pub mod tracking;
 pub mod web;
+pub mod webhooks;
 
 pub use app::{router, serve};
 pub use state::{AppState, Config};

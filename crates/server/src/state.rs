@@ -41,6 +41,10 @@ pub struct Config {
     /// Where scheduled reports are mailed from; `None`: their runs fail with
     /// `smtp_not_configured`.
     pub smtp: Option<crate::mail::SmtpConfig>,
+    /// Webhooks may reach loopback, private and link-local addresses (off: refused, SSRF).
+    pub webhooks_allow_private: bool,
+    /// How long a webhook receiver has to answer before the attempt counts as failed.
+    pub webhook_timeout: Duration,
 }
 
 /// Debian's `fonts-wqy-microhei`, which the set-up installs.
@@ -64,6 +68,8 @@ impl Default for Config {
             job_lease: Duration::from_secs(60),
             metrics_token: None,
             smtp: None,
+            webhooks_allow_private: false,
+            webhook_timeout: Duration::from_secs(15),
         }
     }
 }
@@ -84,6 +90,8 @@ pub struct AppState {
     pub sessions: Arc<crate::auth::session_cache::SessionCache>,
     /// Tenants' time zones (fixed at creation).
     pub zones: Arc<crate::tenant_zones::TenantZones>,
+    /// The HTTP client webhook deliveries go out through.
+    pub webhooks: Arc<crate::webhooks::Sender>,
 }
 
 impl AppState {
@@ -98,6 +106,7 @@ impl AppState {
             photos,
             photo_index: Arc::default(),
             jobs: Arc::new(crate::jobs::Jobs::new(config.job_lease)),
+            webhooks: Arc::new(crate::webhooks::Sender::new(&config)),
             config: Arc::new(config),
             tracking,
             logins: Arc::default(),

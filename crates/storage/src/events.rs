@@ -41,6 +41,7 @@ pub const EVENT_TYPES: &[&str] = &[
     "integrity.verdict_changed",
     "integrity.reviewed",
     "integrity.appealed",
+    "webhook.disabled",
 ];
 
 /// An event to record with a change.

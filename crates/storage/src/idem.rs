@@ -20,6 +20,7 @@ pub enum CreateKind {
     Device,
     ApiKey,
     ReportSchedule,
+    Webhook,
 }
 
 impl CreateKind {
@@ -49,6 +50,9 @@ impl CreateKind {
             }
             CreateKind::ReportSchedule => {
                 "SELECT body_digest FROM report_schedules WHERE tenant_id = $1 AND id = $2"
+            }
+            CreateKind::Webhook => {
+                "SELECT body_digest FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2"
             }
         }
     }

@@ -47,6 +47,7 @@ mod time;
 mod track_days;
 mod tracking_rules;
 mod visits;
+mod webhooks;
 
 pub use api_keys::{ApiKeyRecord, NewApiKey};
 pub use approvals::{
@@ -98,4 +99,7 @@ pub use track_days::{StoredDay, TRACK_DAY_JOB, day_job};
 pub use visits::{
     ActionFix, FlagBasis, NewCheckin, NewProspect, StoredCheckout, StoredReport, VisitFilter,
     VisitRecord,
+};
+pub use webhooks::{
+    DeliveryRecord, WEBHOOK_DELIVERY_JOB, WebhookCursor, WebhookRecord, WebhookWrite,
 };

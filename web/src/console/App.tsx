@@ -34,6 +34,7 @@ import { Rules } from './Rules';
 import { api } from './session';
 import { TrackReplay } from './TrackReplay';
 import { Visits } from './Visits';
+import { Webhooks } from './Webhooks';
 
 
 const NAV: { id: Section; label: MessageKey }[] = [
@@ -57,6 +58,7 @@ const NAV: { id: Section; label: MessageKey }[] = [
   { id: 'approval-flows', label: 'nav.approval_flows' },
   { id: 'people', label: 'nav.people' },
   { id: 'jobs', label: 'nav.jobs' },
+  { id: 'webhooks', label: 'nav.webhooks' },
   { id: 'audit', label: 'nav.audit' },
 ];
 
@@ -206,6 +208,7 @@ export function App() {
           {section === 'audit' && <Audit />}
           {section === 'people' && <People />}
           {section === 'jobs' && <Jobs />}
+          {section === 'webhooks' && <Webhooks />}
         </main>
       </div>
     </DirectoryContext.Provider>

@@ -1,7 +1,8 @@
 // What each role may open and do in the console, mirroring the server's rules
 // (crates/domain/src/access.rs `reach` and each route's check), so a screen never offers a
 // button whose call would answer 403:
-// - admin: everything, including the background jobs, and only the admin reads the audit log.
+// - admin: everything, including the background jobs and the webhooks, and only the admin
+//   reads the audit log.
 // - manager: customers, people (field reps only), devices and tracks in their department
 //   subtree; reads departments, rules, forms and geofences but changes none of them
 //   (those writes need Departments/Write, which only an admin holds).
@@ -42,6 +43,7 @@ export type Section =
   | 'rules'
   | 'people'
   | 'jobs'
+  | 'webhooks'
   | 'audit'
   | 'claims'
   | 'payouts'
@@ -65,7 +67,7 @@ export type Action =
   | 'approval_flows.edit';
 
 const SECTIONS: Record<Role, Section[]> = {
-  admin: ['dashboard', 'reports', 'insights', 'live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'payouts', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'approval-flows', 'people', 'jobs', 'audit'],
+  admin: ['dashboard', 'reports', 'insights', 'live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'payouts', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'approval-flows', 'people', 'jobs', 'webhooks', 'audit'],
   manager: ['dashboard', 'reports', 'insights', 'live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'people'],
   finance: ['dashboard', 'reports', 'insights', 'attendance', 'mileage', 'approvals', 'claims', 'payouts', 'claim-settings', 'people'],
   field: [],

@@ -14,6 +14,7 @@ import * as jobs from './msgs/jobs';
 import * as reports from './msgs/reports';
 import * as requests from './msgs/requests';
 import * as rules from './msgs/rules';
+import * as webhooks from './msgs/webhooks';
 
 const en = {
   language: 'Language',
@@ -298,6 +299,7 @@ const enAll = {
   ...app.en,
   ...jobs.en,
   ...reports.en,
+  ...webhooks.en,
   ...audit.en,
   ...integrity.en,
   ...claims.en,
@@ -588,6 +590,7 @@ const zhAll: Record<MessageKey, string> = {
   ...app.zh,
   ...jobs.zh,
   ...reports.zh,
+  ...webhooks.zh,
   ...audit.zh,
   ...integrity.zh,
   ...claims.zh,

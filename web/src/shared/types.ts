@@ -36,6 +36,12 @@ export type TeamPage = S['TeamPage'];
 export type MileagePage = S['MileagePage'];
 export type Job = S['Job'];
 export type JobPage = S['JobPage'];
+export type Webhook = S['Webhook'];
+export type WebhookList = S['WebhookList'];
+export type WebhookWithSecret = S['WebhookWithSecret'];
+export type Delivery = S['Delivery'];
+export type DeliveryPage = S['DeliveryPage'];
+export type EventType = S['EventType'];
 export type JobCountList = S['JobCountList'];
 /** Any of the lists above, for code that reads every page of one. */
 export type Pages = CustomerPage | EmployeePage | DepartmentList | GeofenceList | VisitPage | TeamPage | MileagePage;

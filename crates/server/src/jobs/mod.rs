@@ -13,7 +13,7 @@ use storage::{ClaimedJob, Store};
 use tokio::sync::Notify;
 
 /// The kinds this server runs.
-pub const KINDS: [&str; 8] = [
+pub const KINDS: [&str; 9] = [
     storage::TRACK_DAY_JOB,
     storage::APPROVALS_SWEEP_JOB,
     storage::INTEGRITY_DAY_JOB,
@@ -22,6 +22,7 @@ pub const KINDS: [&str; 8] = [
     scheduled::RETENTION_JOB,
     scheduled::CLAIMS_JOB,
     scheduled::REPORT_FACTS_DAILY_JOB,
+    storage::WEBHOOK_DELIVERY_JOB,
 ];
 
 /// How often an idle worker looks for due jobs, and how often it moves schedules on.
@@ -138,6 +139,10 @@ async fn run_due_except(
     pace: Pace,
     skip: Option<&str>,
 ) -> Result<usize, storage::StoreError> {
+    // New events become webhook deliveries first, so this pass runs them too.
+    if let Err(e) = crate::webhooks::dispatch(state).await {
+        log_unless_closed(&state.store, "dispatching webhooks failed", &e);
+    }
     let jobs = &state.jobs;
     let lease_ms = i64::try_from(jobs.lease.as_millis()).unwrap_or(i64::MAX);
     let claimed = state
@@ -232,6 +237,15 @@ async fn handle(state: &AppState, job: &ClaimedJob) -> Result<(), String> {
         scheduled::REPORT_FACTS_DAILY_JOB => scheduled::report_facts(state, tenant).await,
         scheduled::CLAIMS_JOB => scheduled::claims(state, tenant).await,
         storage::APPROVALS_SWEEP_JOB => scheduled::approvals(state, tenant).await,
+        storage::WEBHOOK_DELIVERY_JOB => {
+            crate::webhooks::run_delivery_job(
+                state,
+                tenant,
+                job.unique_key.as_deref(),
+                &job.payload,
+            )
+            .await
+        }
         other => Err(format!("no handler for jobs of kind {other}")),
     }
 }

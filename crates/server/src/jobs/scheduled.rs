@@ -1,5 +1,6 @@
 //! Recurring work per tenant, run at a fixed hour of the tenant's wall clock: retention
-//! (old fixes, audit entries past the tenant's audit retention, finished jobs) at 03:00,
+//! (old fixes, audit entries past the tenant's audit retention, finished jobs, webhook
+//! delivery attempts older than 30 days) at 03:00,
 //! when a field team sleeps; and at 01:00 on the first day of a month, the mileage claim
 //! drafts of the month that ended, for every active rep; every hour, the sweep of open
 //! approval requests (reminders, deactivated approvers); at 00:20, yesterday's report facts
@@ -18,6 +19,9 @@ pub const REPORT_FACTS_DAILY_JOB: &str = "report_facts_daily";
 
 /// Finished jobs are kept this long for the admin list, then forgotten.
 const KEEP_DONE_JOBS_MS: i64 = 7 * 86_400_000;
+
+/// Webhook delivery attempts are kept this long in the endpoints' logs.
+const KEEP_DELIVERIES_MS: i64 = 30 * 86_400_000;
 
 fn three_am() -> NaiveTime {
     NaiveTime::from_hms_opt(3, 0, 0).unwrap_or_default()
@@ -128,6 +132,11 @@ pub async fn retention(state: &AppState, tenant: TenantId) -> Result<(), String>
     state
         .store
         .purge_done_jobs(tenant, now - KEEP_DONE_JOBS_MS)
+        .await
+        .map_err(|e| e.to_string())?;
+    state
+        .store
+        .purge_webhook_deliveries(tenant, now - KEEP_DELIVERIES_MS)
         .await
         .map_err(|e| e.to_string())?;
     Ok(())

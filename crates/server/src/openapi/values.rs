@@ -147,7 +147,9 @@ closed_set!(
     /// request_type, step, employee_ids} (approvers who kept it waiting);
     /// `integrity.verdict_changed` {employee_id, day, version, level, score} (a rep-day's
     /// anti-cheat verdict is new or changed); `integrity.reviewed` {employee_id, day,
-    /// version, decision, reviewed_by}; `integrity.appealed` {employee_id, day, version}. Instants (`at`) are
+    /// version, decision, reviewed_by}; `integrity.appealed` {employee_id, day, version};
+    /// `webhook.disabled` {webhook_id, url, reason: `gone` (the receiver answered 410) or
+    /// `failing` (no success for five days)}. Instants (`at`) are
     /// RFC 3339 in UTC. A replayed request that changes nothing writes no event.
     EventType {
         VisitCheckedIn = "visit.checked_in",
@@ -175,6 +177,7 @@ closed_set!(
         IntegrityVerdictChanged = "integrity.verdict_changed",
         IntegrityReviewed = "integrity.reviewed",
         IntegrityAppealed = "integrity.appealed",
+        WebhookDisabled = "webhook.disabled",
     }
 );
 closed_set!(

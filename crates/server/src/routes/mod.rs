@@ -36,6 +36,7 @@ pub mod today;
 pub mod tracking;
 pub mod vehicles;
 pub mod visits;
+pub mod webhooks;
 
 /// Default page size of lists.
 pub(crate) fn default_limit() -> u32 {

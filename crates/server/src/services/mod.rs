@@ -32,6 +32,7 @@ pub mod rules;
 pub mod today;
 pub mod visit_views;
 pub mod visits;
+pub mod webhooks;
 
 /// What a create with a client-generated id answers: the stored item, and whether this
 /// call stored it (`false`: an earlier call with the same id and body did).

@@ -494,6 +494,7 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
         "{expenses:?}"
     );
     // Without `lang`, a caller who prefers Chinese gets Chinese.
+    server::webhooks::install_tls();
     let res = reqwest::Client::new()
         .get(format!("{}/api/v1/payouts/{pid}/export", app.base))
         .bearer_auth(&fin)

@@ -59,6 +59,8 @@ impl TestApp {
             .with_test_writer()
             .with_env_filter("warn,server=info")
             .try_init();
+        // reqwest has no TLS provider of its own (see server::webhooks::install_tls).
+        server::webhooks::install_tls();
         let tag = uuid::Uuid::new_v4().simple().to_string();
         let files = std::env::temp_dir().join(format!("outfield-it-{tag}-files"));
         config.data_dir = files.clone();

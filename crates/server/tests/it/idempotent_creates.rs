@@ -138,6 +138,7 @@ async fn every_create_is_idempotent_under_concurrency(app: &TestApp) {
         "/api/v1/attendance/clock-in",
         "/api/v1/api-keys",
         "/api/v1/report-schedules",
+        "/api/v1/webhooks",
     ] {
         assert!(
             creates.iter().any(|c| c == must),
@@ -284,6 +285,15 @@ async fn every_create_is_idempotent_under_concurrency(app: &TestApp) {
                 ),
                 Some("/api/v1/api-keys"),
             ),
+            // Disabled, at a public address: nothing is ever sent.
+            "/api/v1/webhooks" => (
+                &admin,
+                Box::new(move |id, v| {
+                    json!({"id": id, "url": "http://93.184.216.34/hook", "enabled": false,
+                        "description": name(v)})
+                }),
+                Some("/api/v1/webhooks"),
+            ),
             "/api/v1/claims/{id}/expenses" => {
                 return Some(Case {
                     token: admin.clone(),
@@ -313,7 +323,11 @@ async fn every_create_is_idempotent_under_concurrency(app: &TestApp) {
             path: path.replace("{id}", &visit.to_string()),
             body,
             list: list.map(str::to_owned),
-            first_only: (path == "/api/v1/api-keys").then_some("key"),
+            first_only: match path {
+                "/api/v1/api-keys" => Some("key"),
+                "/api/v1/webhooks" => Some("secret"),
+                _ => None,
+            },
         })
     };
 

@@ -42,6 +42,7 @@ mod tracking;
 mod visit_flags;
 mod visit_replays;
 mod visits;
+mod webhooks;
 
 /// Test images and hand-built EXIF blocks, shared with the photo crate's own tests.
 #[path = "../../../photo/tests/it/support.rs"]

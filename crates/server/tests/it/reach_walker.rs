@@ -37,6 +37,9 @@ enum Kind {
     Job,
     Claim,
     ReportSchedule,
+    Webhook,
+    /// A webhook delivery attempt (in its endpoint's log).
+    Delivery,
 }
 
 /// What kind of object an id-typed name refers to, given the operation's path. `None`
@@ -57,6 +60,7 @@ fn kind_of(path: &str, method: &Method, name: &str) -> Option<Option<Kind>> {
             "jobs" => Kind::Job,
             "claims" => Kind::Claim,
             "report-schedules" => Kind::ReportSchedule,
+            "webhooks" => Kind::Webhook,
             _ => return None,
         })
     };
@@ -75,6 +79,7 @@ fn kind_of(path: &str, method: &Method, name: &str) -> Option<Option<Kind>> {
         "form_id" | "default_form_id" => Kind::Form,
         "photo_id" | "photo_ids" => Kind::Photo,
         "claim_ids" => Kind::Claim,
+        "delivery_id" => Kind::Delivery,
         // A path `{id}` names the object of the segment before it.
         "{id}" => {
             let before = path.split("/{id}").next()?.rsplit('/').next()?;
@@ -226,8 +231,45 @@ async fn populate(
         )
         .await;
         m.insert(Kind::ApiKey, id(&k["api_key"]));
+        let (hook, delivery) = webhook(app, admin, slug, tag).await;
+        m.insert(Kind::Webhook, hook);
+        m.insert(Kind::Delivery, delivery);
     }
     m
+}
+
+/// A disabled webhook endpoint (a public address, never called) and one logged attempt.
+async fn webhook(app: &TestApp, admin: &str, slug: &str, tag: &str) -> (String, String) {
+    let w = ok(
+        app,
+        admin,
+        Method::POST,
+        "/api/v1/webhooks",
+        json!({"url": "http://93.184.216.34/hook", "enabled": false, "description": format!("{tag} hook")}),
+    )
+    .await;
+    let hook = id(&w["webhook"]);
+    let tenant = app.store.tenant_by_slug(slug).await.unwrap().unwrap().id;
+    let delivery = Uuid::now_v7();
+    app.store
+        .log_delivery(
+            tenant,
+            &storage::DeliveryRecord {
+                id: delivery,
+                endpoint_id: hook.parse().unwrap(),
+                event_id: Uuid::now_v7(),
+                event_type: "webhook.test".into(),
+                attempt: 1,
+                requested_ms: chrono::Utc::now().timestamp_millis(),
+                status: Some(200),
+                latency_ms: 5,
+                error: None,
+                next_attempt_ms: None,
+            },
+        )
+        .await
+        .unwrap();
+    (hook, delivery.to_string())
 }
 
 /// A job of the tenant that waits a day (no worker takes it during the walk).
@@ -307,6 +349,9 @@ async fn world(app: &TestApp) -> World {
     own.insert(Kind::ApiKey, id(&k["api_key"]));
     own.insert(Kind::Device, id(&d));
     own.insert(Kind::Request, id(&r));
+    let (hook, delivery) = webhook(app, &a.admin, "reacha", "A").await;
+    own.insert(Kind::Webhook, hook);
+    own.insert(Kind::Delivery, delivery);
     let claim = ok(
         app,
         &a.admin,
@@ -349,6 +394,12 @@ fn body_for(w: &World, method: &Method, path: &str) -> Option<Value> {
     let fix = json!({"id": Uuid::now_v7(), "t": t, "lat": SHOP.0, "lon": SHOP.1, "accuracy_m": 5});
     Some(match (method.as_str(), path) {
         ("POST", "/api/v1/api-keys") => json!({"name": "k2", "scopes": ["customers:read"]}),
+        ("POST" | "PUT", "/api/v1/webhooks" | "/api/v1/webhooks/{id}") => {
+            json!({"id": Uuid::now_v7(), "url": "http://93.184.216.34/hook", "enabled": false})
+        }
+        ("POST", "/api/v1/webhooks/{id}/redeliver") => {
+            json!({"from": "2030-01-01T00:00:00Z", "to": "2030-01-02T00:00:00Z"})
+        }
         ("PUT", "/api/v1/attendance-rules/{scope}") => json!({"weekdays": [1, 2, 3, 4, 5],
             "shifts": [{"start": "09:00", "end": "18:00"}], "fence_ids": [w.fence_a]}),
         ("POST", "/api/v1/attendance/clock-in" | "/api/v1/attendance/clock-out") => fix,
@@ -501,6 +552,7 @@ fn fill_path(w: &World, template: &str, as_admin: bool, swap: Option<(&str, &str
         ("{date}", w.date.clone()),
         ("{scope}", w.east.clone()),
         ("{type}", "leave".to_owned()),
+        ("{delivery_id}", w.own[&Kind::Delivery].clone()),
     ] {
         out = out.replace(name, &value);
     }

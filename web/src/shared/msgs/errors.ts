@@ -101,6 +101,7 @@ export const en: ErrorTable = {
     approval_in_progress: 'The request is still being decided; withdraw it first.',
     approval_no_admin: 'A step needs an administrator and the company has no active one.',
     approval_submitter_inactive: 'The person who submitted is not active.',
+    webhook_disabled: 'This webhook is disabled; enable it first.',
   },
   problem: {
     required: 'is required',
@@ -146,6 +147,7 @@ export const en: ErrorTable = {
     file_too_large: 'is too large',
     image_too_large: 'has too many pixels',
     unreadable: 'could not be read',
+    private_address: 'must not point at a loopback, private or link-local address',
   },
   format: {
     date: 'a date',
@@ -172,6 +174,7 @@ export const en: ErrorTable = {
     multipart: 'a file upload',
     spreadsheet: 'a CSV or Excel file',
     cursor: 'a page from this list',
+    url: 'an http or https address',
   },
   unit: { '': '', m: ' m', s: ' s', min: ' min', days: ' days' },
   field: {
@@ -264,6 +267,8 @@ export const en: ErrorTable = {
     sort: 'Sort',
     format: 'Format',
     cursor: 'Page',
+    url: 'URL',
+    event_types: 'Event types',
     near: 'Nearby search',
     scope: 'Scope',
     variant: 'Variant',
@@ -354,6 +359,7 @@ export const zh: ErrorTable = {
     approval_in_progress: '申请仍在审批中，请先撤回。',
     approval_no_admin: '此步骤需要管理员审批，但公司没有在职的管理员。',
     approval_submitter_inactive: '提交人已停用。',
+    webhook_disabled: '此推送地址已停用，请先启用。',
   },
   problem: {
     required: '不能为空',
@@ -399,6 +405,7 @@ export const zh: ErrorTable = {
     file_too_large: '文件太大',
     image_too_large: '图片像素过多',
     unreadable: '无法读取',
+    private_address: '不能指向本机、内网或链路本地地址',
   },
   format: {
     date: '日期',
@@ -425,6 +432,7 @@ export const zh: ErrorTable = {
     multipart: '文件上传',
     spreadsheet: 'CSV 或 Excel 文件',
     cursor: '本列表的页码',
+    url: 'http 或 https 地址',
   },
   unit: { '': '', m: ' 米', s: ' 秒', min: ' 分钟', days: ' 天' },
   field: {
@@ -517,6 +525,8 @@ export const zh: ErrorTable = {
     sort: '排序',
     format: '格式',
     cursor: '页码',
+    url: '地址',
+    event_types: '事件类型',
     near: '附近搜索',
     scope: '范围',
     variant: '版本',

@@ -657,14 +657,38 @@ pub struct ReportPage {
     pub title_zh: String,
     pub title_en: String,
     pub columns: Vec<ReportColumn>,
-    #[schema(value_type = Vec<Vec<Object>>)]
+    #[schema(value_type = Vec<Vec<ReportCell>>)]
     pub items: Vec<Vec<Cell>>,
     /// The totals row (ratios recomputed from sums), for reports that have one.
-    #[schema(value_type = Option<Vec<Object>>)]
+    #[schema(value_type = Option<Vec<ReportCell>>)]
     pub total: Option<Vec<Cell>>,
     pub codes: Vec<ReportCode>,
     pub next_cursor: Option<String>,
 }
+
+/// One cell of a report row as the API writes it: text (dates and instants as ISO-8601
+/// text), a number, a boolean, or null where a row has no value (the totals row's name
+/// cells, a ratio of nothing).
+pub struct ReportCell;
+
+impl utoipa::PartialSchema for ReportCell {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([
+                Type::String,
+                Type::Number,
+                Type::Boolean,
+                Type::Null,
+            ]))
+            .description(Some(
+                "Text (dates and instants as ISO-8601), a number, a boolean, or null.",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ReportCell {}
 
 /// One page of a report: `limit` rows from the opaque `cursor` (an offset).
 pub fn page(report: Report, cursor: Option<&str>, limit: usize) -> ApiResult<ReportPage> {

@@ -30,6 +30,27 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+impl<T> Page<T> {
+    /// The page from `limit + 1` rows read: the extra row only tells that a next page
+    /// exists, whose cursor `cursor_of` makes from this page's last row.
+    pub(crate) fn from_overfetch(
+        mut rows: Vec<T>,
+        limit: u32,
+        cursor_of: impl Fn(&T) -> String,
+    ) -> Page<T> {
+        let next_cursor = if rows.len() > limit as usize {
+            rows.truncate(limit as usize);
+            rows.last().map(cursor_of)
+        } else {
+            None
+        };
+        Page {
+            items: rows,
+            next_cursor,
+        }
+    }
+}
+
 pub(crate) const MAX_LIMIT: u32 = 500;
 
 #[cfg(test)]

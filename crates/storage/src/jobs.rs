@@ -305,7 +305,7 @@ impl Store {
                 AND ($4 IS NULL OR id < $4)
              ORDER BY id DESC LIMIT $5"
         );
-        let mut rows: Vec<JobRecord> = on_pool!(self, |p| {
+        let rows: Vec<JobRecord> = on_pool!(self, |p| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
                 .bind(tenant.0)
                 .bind(state)
@@ -315,16 +315,9 @@ impl Store {
                 .fetch_all(p)
                 .await?
         });
-        let next_cursor = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last().map(|r| cursor::encode(Value::Null, r.id))
-        } else {
-            None
-        };
-        Ok(Page {
-            items: rows,
-            next_cursor,
-        })
+        Ok(Page::from_overfetch(rows, limit, |r| {
+            cursor::encode(Value::Null, r.id)
+        }))
     }
 
     /// How many of a tenant's jobs are in each kind and state.

@@ -200,21 +200,14 @@ impl Store {
         sql.push(" ORDER BY s.id LIMIT ")
             .bind(Arg::I64(i64::from(limit) + 1));
         let Sql { text, args } = sql;
-        let mut rows: Vec<StoredSchedule> = on_pool!(self, |p| {
+        let rows: Vec<StoredSchedule> = on_pool!(self, |p| {
             bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text.as_str())), args)
                 .fetch_all(p)
                 .await?
         });
-        let next_cursor = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last().map(|r| cursor::encode(Value::Null, r.id))
-        } else {
-            None
-        };
-        Ok(Page {
-            items: rows,
-            next_cursor,
-        })
+        Ok(Page::from_overfetch(rows, limit, |r| {
+            cursor::encode(Value::Null, r.id)
+        }))
     }
 
     /// Replaces a schedule's settings (the caller has checked its reach).
@@ -414,7 +407,7 @@ impl Store {
              WHERE tenant_id = $1 AND schedule_id = $2 AND ($3 IS NULL OR id < $3)
              ORDER BY id DESC LIMIT $4"
         );
-        let mut rows: Vec<StoredRun> = on_pool!(self, |p| {
+        let rows: Vec<StoredRun> = on_pool!(self, |p| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
                 .bind(tenant.0)
                 .bind(schedule.0)
@@ -423,15 +416,8 @@ impl Store {
                 .fetch_all(p)
                 .await?
         });
-        let next_cursor = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last().map(|r| cursor::encode(Value::Null, r.id))
-        } else {
-            None
-        };
-        Ok(Page {
-            items: rows,
-            next_cursor,
-        })
+        Ok(Page::from_overfetch(rows, limit, |r| {
+            cursor::encode(Value::Null, r.id)
+        }))
     }
 }

@@ -207,23 +207,14 @@ impl Store {
         let limit = q.limit.clamp(1, crate::cursor::MAX_LIMIT);
         sql.push(&format!(" ORDER BY r.from_date, r.id LIMIT {}", limit + 1));
         let crate::sql::Sql { text, args } = sql;
-        let mut rows: Vec<StoredRequest> = on_pool!(self, |p| {
+        let rows: Vec<StoredRequest> = on_pool!(self, |p| {
             crate::sql::bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text.as_str())), args)
                 .fetch_all(p)
                 .await?
         });
-        let next_cursor = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last().map(|r| {
-                crate::cursor::encode(serde_json::Value::String(r.from_date.clone()), r.id)
-            })
-        } else {
-            None
-        };
-        Ok(crate::Page {
-            items: rows,
-            next_cursor,
-        })
+        Ok(crate::Page::from_overfetch(rows, limit, |r| {
+            crate::cursor::encode(serde_json::Value::String(r.from_date.clone()), r.id)
+        }))
     }
 }
 

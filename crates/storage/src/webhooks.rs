@@ -459,7 +459,7 @@ impl Store {
              WHERE tenant_id = $1 AND endpoint_id = $2 AND ($3 IS NULL OR id < $3)
              ORDER BY id DESC LIMIT $4"
         );
-        let mut rows: Vec<DeliveryRecord> = on_pool!(self, |p| {
+        let rows: Vec<DeliveryRecord> = on_pool!(self, |p| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
                 .bind(tenant.0)
                 .bind(endpoint)
@@ -468,16 +468,9 @@ impl Store {
                 .fetch_all(p)
                 .await?
         });
-        let next_cursor = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last().map(|r| cursor::encode(Value::Null, r.id))
-        } else {
-            None
-        };
-        Ok(Page {
-            items: rows,
-            next_cursor,
-        })
+        Ok(Page::from_overfetch(rows, limit, |r| {
+            cursor::encode(Value::Null, r.id)
+        }))
     }
 
     pub async fn delivery(

@@ -403,6 +403,7 @@ impl Store {
         for chunk in jobs.chunks(1000) {
             match &self.pool {
                 crate::pool::Pool::Sqlite(p) => {
+                    let _writer = self.sqlite_writer.lock().await;
                     let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
                     crate::job_batch::sqlite(&mut tx, chunk).await?;
                     tx.commit().await?;

@@ -8,7 +8,7 @@
 //! workers claim with `FOR UPDATE SKIP LOCKED`; SQLite has one writer and needs no lock.
 
 use crate::cursor::{self, MAX_LIMIT, Page};
-use crate::pool::{Pool, on_pool, write_tx};
+use crate::pool::{Pool, on_pool, write_on_pool, write_tx};
 use crate::time::now_ms;
 use crate::{Store, StoreError};
 use domain::TenantId;
@@ -204,7 +204,7 @@ impl Store {
                 ORDER BY j.run_at_ms LIMIT $4 {lock})
              RETURNING {CLAIMED}"
         );
-        Ok(on_pool!(self, |p| {
+        Ok(write_on_pool!(self, |p| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
                 .bind(worker)
                 .bind(now + lease_ms)
@@ -234,7 +234,7 @@ impl Store {
     /// taken over does not overwrite the new holder's outcome); `locked_by` keeps who ran it.
     pub async fn finish_job(&self, job: &ClaimedJob, worker: &str) -> Result<bool, StoreError> {
         let now = now_ms();
-        Ok(on_pool!(self, |p| {
+        Ok(write_on_pool!(self, |p| {
             sqlx::query(
                 "UPDATE jobs SET state = 'done', locked_until_ms = NULL,
                     updated_ms = $4, finished_ms = $4

@@ -41,6 +41,12 @@ pub(crate) enum Pool {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) pool: Pool,
+    /// SQLite lets one writer in at a time. Writers of this process queue here, in order,
+    /// before `BEGIN IMMEDIATE`: left to SQLite's busy handler, a waiting writer sleeps in
+    /// growing steps (up to 100 ms) and often sleeps on while the database stands free,
+    /// so under a steady stream of small writes most of the wait is idle time. Another
+    /// process sharing the file still meets the busy handler.
+    pub(crate) sqlite_writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Runs `$body` with `$p` bound to the pool of whichever engine is in use. The body is
@@ -62,6 +68,7 @@ macro_rules! write_tx {
     ($store:expr, |$tx:ident| $body:expr) => {
         match &$store.pool {
             $crate::pool::Pool::Sqlite(p) => {
+                let _writer = $store.sqlite_writer.lock().await;
                 let mut $tx = p.begin_with("BEGIN IMMEDIATE").await?;
                 let out = $body;
                 $tx.commit().await?;
@@ -77,9 +84,30 @@ macro_rules! write_tx {
     };
 }
 
-pub(crate) use {on_pool, write_tx};
+/// [`on_pool`] for a statement that writes outside a transaction: on SQLite it waits
+/// its turn behind the process's other writers (see [`Store::sqlite_writer`]).
+macro_rules! write_on_pool {
+    ($store:expr, |$p:ident| $body:expr) => {
+        match &$store.pool {
+            $crate::pool::Pool::Sqlite($p) => {
+                let _writer = $store.sqlite_writer.lock().await;
+                $body
+            }
+            $crate::pool::Pool::Postgres($p) => $body,
+        }
+    };
+}
+
+pub(crate) use {on_pool, write_on_pool, write_tx};
 
 impl Store {
+    fn with_pool(pool: Pool) -> Store {
+        Store {
+            pool,
+            sqlite_writer: Default::default(),
+        }
+    }
+
     /// Opens `sqlite://path` (created if missing) or `postgres://…`, then migrates.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         let store = Self::open(url).await?;
@@ -117,7 +145,7 @@ impl Store {
                 domain::Problem::unknown_value(&["sqlite://", "postgres://"]),
             ));
         };
-        Ok(Store { pool })
+        Ok(Store::with_pool(pool))
     }
 
     /// For tests: a PostgreSQL store whose every connection works in `schema`.
@@ -127,9 +155,7 @@ impl Store {
             .max_connections(4)
             .connect_with(opts)
             .await?;
-        let store = Store {
-            pool: Pool::Postgres(pool),
-        };
+        let store = Store::with_pool(Pool::Postgres(pool));
         store.migrate().await?;
         Ok(store)
     }

@@ -112,6 +112,7 @@ pub(super) async fn load(
     opts: &DemoOptions,
 ) -> ApiResult<HistoryCounts> {
     let started = Instant::now();
+    let _facts_later = state.jobs.hold(storage::REPORT_FACTS_JOB);
     let tz = crate::tracking::schedule_cache::parse_tz(company.timezone);
     let today = domain::tracking::local_date(tz, crate::now_ms());
     let history = ::demo::history::history(
@@ -151,6 +152,8 @@ pub(super) async fn load(
     while let Some(done) = tasks.join_next().await {
         counts.add(&done.map_err(ApiError::internal)??);
     }
+    let phase = |name: &str| tracing::info!(phase = name, seconds = started.elapsed().as_secs_f64(), "demo history phase done");
+    phase("reps");
     // The replay wrote photo files without a sync each; one sync makes them all durable.
     let photos = state.photos.clone();
     tokio::task::spawn_blocking(move || {
@@ -162,6 +165,7 @@ pub(super) async fn load(
     .map_err(ApiError::internal)?;
     counts.requests = requests(&shared).await?;
     counts.plan_days = plans(&shared).await?;
+    phase("requests and plans");
     // The summaries of every day with fixes, now rather than when their jobs fall due,
     // so the demo is complete when the server starts answering. Report facts are left
     // for one pass at the end: a job per rep-day (several per day as its inputs arrived)
@@ -172,6 +176,7 @@ pub(super) async fn load(
         Some(storage::REPORT_FACTS_JOB),
     )
     .await?;
+    phase("jobs drained");
     // A replayed day is judged against the day it copies; its verdict may have been made
     // before that day's signature was stored, so it is made again now.
     for rep in &shared.history.reps {
@@ -187,6 +192,7 @@ pub(super) async fn load(
     let claims_started = Instant::now();
     counts.claims = super::claims::last_month(state, company, &shared.made, &reps, today).await?;
     counts.claims_seconds = claims_started.elapsed().as_secs_f64();
+    phase("claims");
     // Every input is stored now: the report facts of the history in one pass, and the
     // jobs queued for them are done by it.
     let first = shared
@@ -478,24 +484,35 @@ async fn plans(s: &Shared) -> ApiResult<usize> {
         .iter()
         .position(|e| e.role == DemoRole::Admin)
         .expect("the demo has an admin");
-    let client = Client::new(&s.state, s.made.tenant, s.made.people[admin]).await?;
-    let mut n = 0;
+    let client = Arc::new(Client::new(&s.state, s.made.tenant, s.made.people[admin]).await?);
     let put = |rep: usize, date: NaiveDate, shops: &[usize]| {
         let ids: Vec<_> = shops.iter().map(|&i| s.made.customers[i]).collect();
         let path = format!("/api/v1/plans/{}/{date}", s.made.people[rep]);
         (path, json!({"customer_ids": ids}))
     };
     let h = &s.history;
+    // The managers plan their reps' days side by side, a rep's days in order.
+    let mut tasks = tokio::task::JoinSet::new();
     for r in &h.reps {
-        for d in &r.days {
-            let (path, body) = put(r.employee, d.date, &d.shops);
-            replaying(
-                local_ms(d.date, 7, 30) - 86_400_000,
-                client.put(&path, &body),
-            )
-            .await?;
-            n += 1;
-        }
+        let days: Vec<(i64, String, Value)> = r
+            .days
+            .iter()
+            .map(|d| {
+                let (path, body) = put(r.employee, d.date, &d.shops);
+                (local_ms(d.date, 7, 30) - 86_400_000, path, body)
+            })
+            .collect();
+        let client = client.clone();
+        tasks.spawn(async move {
+            for (at, path, body) in &days {
+                replaying(*at, client.put(path, body)).await?;
+            }
+            ApiResult::Ok(days.len())
+        });
+    }
+    let mut n = 0;
+    while let Some(done) = tasks.join_next().await {
+        n += done.map_err(ApiError::internal)??;
     }
     for dept in &s.made.departments[1..] {
         client
@@ -527,6 +544,9 @@ async fn plans(s: &Shared) -> ApiResult<usize> {
                 .await?;
         }
     }
-    client.close().await?;
+    Arc::into_inner(client)
+        .ok_or_else(|| ApiError::internal("a plan task still holds the client"))?
+        .close()
+        .await?;
     Ok(n)
 }

@@ -37,6 +37,17 @@ pub struct Jobs {
     pub worker: String,
     wake: Notify,
     lease: Duration,
+    /// A kind the background worker leaves queued for now (see [`Jobs::hold`]).
+    held: std::sync::Mutex<Option<&'static str>>,
+}
+
+/// While alive, the background worker leaves jobs of one kind queued.
+pub struct Hold<'a>(&'a Jobs);
+
+impl Drop for Hold<'_> {
+    fn drop(&mut self) {
+        *self.0.held.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
 }
 
 impl Jobs {
@@ -45,7 +56,20 @@ impl Jobs {
             worker: format!("{}-{}", hostname(), uuid::Uuid::now_v7().simple()),
             wake: Notify::new(),
             lease,
+            held: std::sync::Mutex::new(None),
         }
+    }
+
+    /// Leaves the jobs of `kind` to whoever holds the answer: the demo loader builds
+    /// report facts in one pass at the end, and the worker running each rep-day's facts
+    /// job during the load would only compute what that pass replaces.
+    pub fn hold(&self, kind: &'static str) -> Hold<'_> {
+        *self.held.lock().unwrap_or_else(|e| e.into_inner()) = Some(kind);
+        Hold(self)
+    }
+
+    fn held(&self) -> Option<&'static str> {
+        *self.held.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Asks the worker to look for jobs now rather than at its next poll.
@@ -78,7 +102,7 @@ pub fn spawn(state: AppState) {
                     log_unless_closed(&state.store, "moving schedules on failed", &e);
                 }
             }
-            match run_due(&state, now, Pace::InTurn).await {
+            match run_due_except(&state, now, Pace::InTurn, state.jobs.held()).await {
                 Ok(n) if n > 0 => continue,
                 Ok(_) => {}
                 Err(e) => log_unless_closed(&state.store, "claiming jobs failed", &e),
@@ -124,15 +148,7 @@ pub enum Pace {
     SideBySide,
 }
 
-/// Claims and runs the jobs due by `due_by`; returns how many ran.
-pub async fn run_due(
-    state: &AppState,
-    due_by: i64,
-    pace: Pace,
-) -> Result<usize, storage::StoreError> {
-    run_due_except(state, due_by, pace, None).await
-}
-
+/// Claims and runs the jobs due by `due_by` but those of kind `skip`; returns how many ran.
 async fn run_due_except(
     state: &AppState,
     due_by: i64,

@@ -1,7 +1,7 @@
 //! Rules stored as JSON by kind and scope, and attendance punches.
 
 use crate::events::{NewEvent, record_event};
-use crate::pool::{on_pool, write_tx};
+use crate::pool::{on_pool, write_on_pool, write_tx};
 use crate::time::now_ms;
 use crate::{Store, StoreError};
 use domain::{DepartmentId, EmployeeId, TenantId};
@@ -79,7 +79,7 @@ impl Store {
         dept: Option<DepartmentId>,
         body: &str,
     ) -> Result<(), StoreError> {
-        on_pool!(self, |p| {
+        write_on_pool!(self, |p| {
             sqlx::query(
                 "INSERT INTO rules (tenant_id, kind, scope, body, updated_at) VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (tenant_id, kind, scope) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
@@ -92,6 +92,7 @@ impl Store {
             .execute(p)
             .await?;
         });
+        self.config.forget(tenant);
         Ok(())
     }
 
@@ -103,7 +104,7 @@ impl Store {
         kind: &str,
         dept: Option<DepartmentId>,
     ) -> Result<bool, StoreError> {
-        let n = on_pool!(self, |p| {
+        let n = write_on_pool!(self, |p| {
             sqlx::query("DELETE FROM rules WHERE tenant_id = $1 AND kind = $2 AND scope = $3")
                 .bind(tenant.0)
                 .bind(kind)
@@ -112,6 +113,7 @@ impl Store {
                 .await?
                 .rows_affected()
         });
+        self.config.forget(tenant);
         Ok(n > 0)
     }
 
@@ -121,6 +123,11 @@ impl Store {
         tenant: TenantId,
         kind: &str,
     ) -> Result<HashMap<Option<DepartmentId>, String>, StoreError> {
+        let cache = self.config_cache();
+        if let Some(rules) = cache.and_then(|c| c.rules(tenant, kind)) {
+            return Ok(rules);
+        }
+        let started = cache.map(|c| c.start());
         let rows: Vec<(String, String)> = on_pool!(self, |p| {
             sqlx::query_as("SELECT scope, body FROM rules WHERE tenant_id = $1 AND kind = $2")
                 .bind(tenant.0)
@@ -128,7 +135,7 @@ impl Store {
                 .fetch_all(p)
                 .await?
         });
-        Ok(rows
+        let rules: HashMap<_, _> = rows
             .into_iter()
             .filter_map(|(s, b)| {
                 let dept = if s == "tenant" {
@@ -138,7 +145,11 @@ impl Store {
                 };
                 Some((dept, b))
             })
-            .collect())
+            .collect();
+        if let (Some(c), Some(at)) = (cache, started) {
+            c.keep_rules(at, tenant, kind, &rules);
+        }
+        Ok(rules)
     }
 
     /// Stores a punch unless its id exists; returns the stored punch and whether it is new.

@@ -1,7 +1,7 @@
 //! The department tree.
 
 use crate::error::conflict_or;
-use crate::pool::{on_pool, write_tx};
+use crate::pool::{on_pool, write_on_pool, write_tx};
 use crate::time::{from_ms, now_ms};
 use crate::{Store, StoreError};
 use domain::access::Reach;
@@ -36,19 +36,28 @@ impl Store {
         &self,
         tenant: TenantId,
     ) -> Result<Vec<DepartmentLink>, StoreError> {
+        let cache = self.config_cache();
+        if let Some(links) = cache.and_then(|c| c.links(tenant)) {
+            return Ok(links);
+        }
+        let started = cache.map(|c| c.start());
         let rows: Vec<(Uuid, Option<Uuid>)> = on_pool!(self, |p| {
             sqlx::query_as("SELECT id, parent_id FROM departments WHERE tenant_id = $1")
                 .bind(tenant.0)
                 .fetch_all(p)
                 .await?
         });
-        Ok(rows
+        let links: Vec<DepartmentLink> = rows
             .into_iter()
             .map(|(id, parent)| DepartmentLink {
                 id: DepartmentId(id),
                 parent: parent.map(DepartmentId),
             })
-            .collect())
+            .collect();
+        if let (Some(c), Some(at)) = (cache, started) {
+            c.keep_links(at, tenant, &links);
+        }
+        Ok(links)
     }
 
     /// The departments a caller reaches, parents before children where the tree allows.
@@ -114,7 +123,7 @@ impl Store {
                 .map_err(|_| StoreError::invalid("parent_id", Problem::NotFound))?;
         }
         let now = now_ms();
-        let n = on_pool!(self, |p| {
+        let n = write_on_pool!(self, |p| {
             sqlx::query(
                 "INSERT INTO departments (tenant_id, id, parent_id, name, created_at, updated_at, body_digest)
                  VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT (tenant_id, id) DO NOTHING",
@@ -130,6 +139,7 @@ impl Store {
             .map_err(|e| conflict_or(e, &[]))?
             .rows_affected()
         });
+        self.config.forget(tenant);
         if n == 0 {
             return Ok(None);
         }
@@ -155,7 +165,7 @@ impl Store {
                 return Err(StoreError::invalid("parent_id", Problem::Cycle));
             }
         }
-        on_pool!(self, |p| {
+        write_on_pool!(self, |p| {
             sqlx::query(
                 "UPDATE departments SET name = $3, parent_id = $4, updated_at = $5
                  WHERE tenant_id = $1 AND id = $2",
@@ -168,6 +178,7 @@ impl Store {
             .execute(p)
             .await?;
         });
+        self.config.forget(tenant);
         self.department(tenant, id, &Reach::Tenant).await
     }
 
@@ -201,6 +212,7 @@ impl Store {
                 return Err(StoreError::NotFound);
             }
         });
+        self.config.forget(tenant);
         Ok(())
     }
 }

@@ -12,6 +12,7 @@ mod attendance;
 mod audit;
 mod claim_setup;
 mod claims;
+mod config_cache;
 mod cursor;
 mod customer_import;
 mod customer_write;

@@ -47,6 +47,8 @@ pub struct Store {
     /// so under a steady stream of small writes most of the wait is idle time. Another
     /// process sharing the file still meets the busy handler.
     pub(crate) sqlite_writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Rules and department trees read on SQLite (see [`crate::config_cache`]).
+    pub(crate) config: std::sync::Arc<crate::config_cache::ConfigCache>,
 }
 
 /// Runs `$body` with `$p` bound to the pool of whichever engine is in use. The body is
@@ -101,10 +103,16 @@ macro_rules! write_on_pool {
 pub(crate) use {on_pool, write_on_pool, write_tx};
 
 impl Store {
+    /// The in-memory copies of rules and department trees, on SQLite only.
+    pub(crate) fn config_cache(&self) -> Option<&crate::config_cache::ConfigCache> {
+        matches!(self.pool, Pool::Sqlite(_)).then_some(&*self.config)
+    }
+
     fn with_pool(pool: Pool) -> Store {
         Store {
             pool,
             sqlite_writer: Default::default(),
+            config: Default::default(),
         }
     }
 

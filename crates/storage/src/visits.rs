@@ -134,6 +134,12 @@ const COLUMNS: &str = "v.id, v.employee_id, v.customer_id, v.kind, v.in_t_ms, v.
      v.out_id, v.out_t_ms, v.out_offset_min, v.out_lat, v.out_lon, v.out_accuracy_m, v.out_judgement, v.out_flags, \
      v.out_digest, v.out_device, v.report_id, v.report_form_id, v.report_form_version, v.report_answers, v.report_t_ms, v.report_digest, v.flags";
 
+/// [`COLUMNS`] as an `UPDATE … RETURNING` names them (no table alias there), so a write
+/// answers with the row it leaves instead of reading it again.
+fn returned_columns() -> String {
+    COLUMNS.replace("v.", "")
+}
+
 impl From<Row> for VisitRecord {
     fn from(r: Row) -> Self {
         let checkout = match (r.out_id, r.out_t_ms) {
@@ -328,14 +334,16 @@ impl Store {
         visit_day: &str,
         received_ms: i64,
     ) -> Result<(VisitRecord, bool), StoreError> {
+        let sql = format!(
+            "UPDATE visits SET out_id = $3, out_t_ms = $4, out_offset_min = $5, out_lat = $6, out_lon = $7,
+                out_accuracy_m = $8, out_judgement = $9, out_flags = $10, out_digest = $11,
+                out_device = $12, out_received_ms = $13
+             WHERE tenant_id = $1 AND id = $2 AND out_id IS NULL
+             RETURNING {}",
+            returned_columns()
+        );
         let written = write_tx!(self, |tx| {
-            let parties: Option<(Uuid, Uuid)> = sqlx::query_as(
-                "UPDATE visits SET out_id = $3, out_t_ms = $4, out_offset_min = $5, out_lat = $6, out_lon = $7,
-                    out_accuracy_m = $8, out_judgement = $9, out_flags = $10, out_digest = $11,
-                    out_device = $12, out_received_ms = $13
-                 WHERE tenant_id = $1 AND id = $2 AND out_id IS NULL
-                 RETURNING employee_id, customer_id",
-            )
+            let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(tenant.0)
             .bind(visit)
             .bind(c.id)
@@ -351,7 +359,13 @@ impl Store {
             .bind(received_ms)
             .fetch_optional(&mut *tx)
             .await?;
-            if let Some((employee, customer)) = parties {
+            if let Some(Row {
+                employee_id: employee,
+                customer_id: customer,
+                ..
+            }) = &row
+            {
+                let (employee, customer) = (*employee, *customer);
                 let payload = serde_json::json!({
                     "visit_id": visit, "employee_id": employee, "customer_id": customer,
                     "at": crate::time::from_ms(c.fix.t_ms),
@@ -371,9 +385,12 @@ impl Store {
                 );
                 crate::report_facts::enqueue_facts!(tx, tenant, EmployeeId(employee), visit_day);
             }
-            parties.is_some()
+            row
         });
-        Ok((self.visit(tenant, visit).await?, written))
+        match written {
+            Some(row) => Ok((VisitRecord::from(row), true)),
+            None => Ok((self.visit(tenant, visit).await?, false)),
+        }
     }
 
     /// Stores a report unless this action id already wrote it; a new action id replaces an
@@ -385,13 +402,15 @@ impl Store {
         r: &StoredReport,
         visit_day: &str,
     ) -> Result<(VisitRecord, bool), StoreError> {
+        let sql = format!(
+            "UPDATE visits SET report_id = $3, report_form_id = $4, report_form_version = $5,
+                report_answers = $6, report_t_ms = $7, report_digest = $8
+             WHERE tenant_id = $1 AND id = $2 AND (report_id IS NULL OR report_id <> $3)
+             RETURNING {}",
+            returned_columns()
+        );
         let written = write_tx!(self, |tx| {
-            let employee: Option<(Uuid,)> = sqlx::query_as(
-                "UPDATE visits SET report_id = $3, report_form_id = $4, report_form_version = $5,
-                    report_answers = $6, report_t_ms = $7, report_digest = $8
-                 WHERE tenant_id = $1 AND id = $2 AND (report_id IS NULL OR report_id <> $3)
-                 RETURNING employee_id",
-            )
+            let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(tenant.0)
             .bind(visit)
             .bind(r.id)
@@ -402,7 +421,7 @@ impl Store {
             .bind(&r.digest)
             .fetch_optional(&mut *tx)
             .await?;
-            if let Some((employee,)) = employee {
+            if let Some(employee) = row.as_ref().map(|r| r.employee_id) {
                 let payload = serde_json::json!({
                     "visit_id": visit, "employee_id": employee,
                     "form_id": r.form_id, "form_version": r.form_version,
@@ -411,9 +430,12 @@ impl Store {
                 // The report's outcome is part of the visit's day and customer facts.
                 crate::report_facts::enqueue_facts!(tx, tenant, EmployeeId(employee), visit_day);
             }
-            employee.is_some()
+            row
         });
-        Ok((self.visit(tenant, visit).await?, written))
+        match written {
+            Some(row) => Ok((VisitRecord::from(row), true)),
+            None => Ok((self.visit(tenant, visit).await?, false)),
+        }
     }
 
     /// Visits of the people the caller reaches, newest check-in first.

@@ -410,7 +410,7 @@ pub async fn upload(
         // The visit row itself is unchanged by a photo; its flag set is computed from the
         // photos read afresh.
         let policy = super::visit_views::policy_in(s, tenant, person.department_id).await?;
-        super::visit_views::refresh_known(s, tenant, v, policy, Some(customer)).await?;
+        super::visit_views::refresh_known(s, tenant, v, policy, Some(customer), None).await?;
     }
     Ok(Saved {
         item: view(&stored)?,

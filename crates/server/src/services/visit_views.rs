@@ -281,7 +281,7 @@ pub(crate) async fn refresh_under(
         Some(p) => p.clone(),
         None => policy_for(s, tenant, v.checkin.employee).await?,
     };
-    refresh_known(s, tenant, v, policy, None).await
+    refresh_known(s, tenant, v, policy, None, None).await
 }
 
 /// [`refresh_under`] from what the writer already holds: the visit as its write returned
@@ -294,6 +294,7 @@ pub(crate) async fn refresh_known(
     mut v: VisitRecord,
     policy: VisitPolicy,
     customer: Option<Option<Customer>>,
+    mut photos: Option<Vec<StoredPhoto>>,
 ) -> ApiResult<(VisitRecord, VisitParts)> {
     let id = v.checkin.id;
     let customer = match customer {
@@ -301,9 +302,16 @@ pub(crate) async fn refresh_known(
         None => optional_customer(s, tenant, v.checkin.customer).await?,
     };
     for _ in 0..8 {
+        // Photos the caller read before its write serve the first try: a photo added
+        // since changes the count the flag write is conditioned on, and the next try
+        // reads them afresh.
+        let photos = match photos.take() {
+            Some(known) => known,
+            None => s.store.visit_photos(tenant, id).await?,
+        };
         let parts = VisitParts {
             policy: policy.clone(),
-            photos: s.store.visit_photos(tenant, id).await?,
+            photos,
             customer: customer.clone(),
         };
         let json = to_json(&flags_of(
@@ -335,8 +343,9 @@ pub(crate) async fn known_view(
     v: VisitRecord,
     policy: VisitPolicy,
     customer: Option<Option<Customer>>,
+    photos: Option<Vec<StoredPhoto>>,
 ) -> ApiResult<VisitView> {
-    let (v, parts) = refresh_known(s, tenant, v, policy, customer).await?;
+    let (v, parts) = refresh_known(s, tenant, v, policy, customer, photos).await?;
     view_of(s, tenant, v, &parts).await
 }
 

@@ -264,7 +264,8 @@ pub async fn check_in(
         return Err(id_reused());
     }
     let item = match created {
-        true => known_view(s, tenant, stored, policy, known_customer).await?,
+        // A visit just made has no photos yet.
+        true => known_view(s, tenant, stored, policy, known_customer, Some(Vec::new())).await?,
         false => full_view_under(s, tenant, stored, &policy).await?,
     };
     Ok(Saved { item, created })
@@ -363,6 +364,7 @@ pub async fn check_out(
         customer: optional_customer(s, tenant, visit.checkin.customer).await?,
         policy,
     };
+    let photos = parts.photos.clone();
     let blockers = parts.policy.checkout_blockers(
         parts.photos.len(),
         parts.report_required(),
@@ -430,7 +432,7 @@ pub async fn check_out(
         .await;
     }
     Ok(Saved {
-        item: known_view(s, tenant, stored, policy, Some(Some(customer))).await?,
+        item: known_view(s, tenant, stored, policy, Some(Some(customer)), Some(photos)).await?,
         created: true,
     })
 }
@@ -561,14 +563,11 @@ pub async fn put_report(
             ApiError::invalid(bad)
         })?;
     let photo_ids = answers.photo_ids();
+    let mut photos = None;
     if !photo_ids.is_empty() {
-        let mine: std::collections::HashSet<Uuid> = s
-            .store
-            .visit_photos(tenant, id)
-            .await?
-            .into_iter()
-            .map(|p| p.id)
-            .collect();
+        let known = s.store.visit_photos(tenant, id).await?;
+        let mine: std::collections::HashSet<Uuid> = known.iter().map(|p| p.id).collect();
+        photos = Some(known);
         if photo_ids.iter().any(|p| !mine.contains(&p.0)) {
             return Err(ApiError::invalid(Invalid::one(
                 "answers",
@@ -591,7 +590,7 @@ pub async fn put_report(
         _ => return Err(id_reused()),
     }
     match written {
-        true => known_view(s, tenant, stored, policy, known_customer).await,
+        true => known_view(s, tenant, stored, policy, known_customer, photos).await,
         false => full_view_under(s, tenant, stored, &policy).await,
     }
 }

@@ -1,9 +1,10 @@
-//! A tenant's rules and department tree, kept in memory on SQLite. Nearly every field
-//! action resolves its rule through the tree (visit rule, attendance rule), so without
-//! this each request read both again: about one statement in seven of a loaded demo.
+//! A tenant's rules, department tree and forms, kept in memory on SQLite. Nearly every
+//! field action resolves its rule through the tree (visit rule, attendance rule) and
+//! names the form its visit answers, so without this each request read them again:
+//! about one statement in five of a loaded demo.
 //!
 //! Only on SQLite: the embedded database belongs to this one process, whose own writes
-//! to `rules` and `departments` forget the cached copies ([`ConfigCache::forget`]), so
+//! to `rules`, `departments` and `forms` forget the cached copies ([`ConfigCache::forget`]), so
 //! the copy is never older than the database. Several servers share a PostgreSQL, and a
 //! change made by another server would not reach this one's copy, so there every read
 //! goes to the database.
@@ -11,9 +12,11 @@
 use domain::DepartmentId;
 use domain::TenantId;
 use domain::department::DepartmentLink;
+use crate::forms::StoredForm;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use uuid::Uuid;
 
 pub(crate) type RuleBodies = HashMap<Option<DepartmentId>, String>;
 
@@ -24,6 +27,8 @@ pub(crate) struct ConfigCache {
     generation: AtomicU64,
     links: Mutex<HashMap<TenantId, Vec<DepartmentLink>>>,
     rules: Mutex<HashMap<(TenantId, String), RuleBodies>>,
+    /// By form and version; version -1 is the latest.
+    forms: Mutex<HashMap<(TenantId, Uuid, i32), StoredForm>>,
 }
 
 /// Where a read from the database started, for [`ConfigCache::keep_links`] and
@@ -38,6 +43,10 @@ impl ConfigCache {
 
     pub(crate) fn rules(&self, tenant: TenantId, kind: &str) -> Option<RuleBodies> {
         lock(&self.rules).get(&(tenant, kind.to_owned())).cloned()
+    }
+
+    pub(crate) fn form(&self, tenant: TenantId, id: Uuid, version: i32) -> Option<StoredForm> {
+        lock(&self.forms).get(&(tenant, id, version)).cloned()
     }
 
     pub(crate) fn start(&self) -> ReadStart {
@@ -58,12 +67,21 @@ impl ConfigCache {
         }
     }
 
-    /// After a write to a tenant's rules or departments has committed.
+    pub(crate) fn keep_form(&self, at: ReadStart, tenant: TenantId, version: i32, form: &StoredForm) {
+        let mut map = lock(&self.forms);
+        if self.generation.load(Ordering::SeqCst) == at.0 {
+            map.insert((tenant, form.id, version), form.clone());
+        }
+    }
+
+    /// After a write to a tenant's rules, departments or forms has committed.
     pub(crate) fn forget(&self, tenant: TenantId) {
-        let (mut links, mut rules) = (lock(&self.links), lock(&self.rules));
+        let (mut links, mut rules, mut forms) =
+            (lock(&self.links), lock(&self.rules), lock(&self.forms));
         self.generation.fetch_add(1, Ordering::SeqCst);
         links.remove(&tenant);
         rules.retain(|(t, _), _| *t != tenant);
+        forms.retain(|(t, _, _), _| *t != tenant);
     }
 }
 
@@ -74,7 +92,6 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use uuid::Uuid;
 
     fn link() -> DepartmentLink {
         DepartmentLink {

@@ -1,7 +1,7 @@
 //! Report forms by version: a change is a new version, never an edit of an old one, so a
 //! report stays valid against the version it was filled in.
 
-use crate::pool::{on_pool, write_tx};
+use crate::pool::{on_pool, write_on_pool, write_tx};
 use crate::time::now_ms;
 use crate::{Store, StoreError};
 use domain::TenantId;
@@ -29,7 +29,7 @@ impl Store {
         name: &str,
         fields_json: &str,
     ) -> Result<Option<StoredForm>, StoreError> {
-        let n = on_pool!(self, |p| {
+        let n = write_on_pool!(self, |p| {
             sqlx::query(
                 "INSERT INTO forms (tenant_id, id, version, name, fields, created_at, body_digest)
                  VALUES ($1, $2, 1, $3, $4, $5, $6) ON CONFLICT (tenant_id, id, version) DO NOTHING",
@@ -44,6 +44,7 @@ impl Store {
             .await?
             .rows_affected()
         });
+        self.config.forget(tenant);
         if n == 0 {
             return Ok(None);
         }
@@ -83,6 +84,7 @@ impl Store {
             .await
             .map_err(|e| crate::error::conflict_or(e, &["version"]))?;
         });
+        self.config.forget(tenant);
         self.form(tenant, id, None).await
     }
 
@@ -93,6 +95,12 @@ impl Store {
         id: FormId,
         version: Option<i32>,
     ) -> Result<StoredForm, StoreError> {
+        let wanted = version.unwrap_or(-1);
+        let cache = self.config_cache();
+        if let Some(form) = cache.and_then(|c| c.form(tenant, id.0, wanted)) {
+            return Ok(form);
+        }
+        let started = cache.map(|c| c.start());
         let row: Option<StoredForm> = on_pool!(self, |p| {
             sqlx::query_as(
                 "SELECT id, version, name, fields, created_at FROM forms
@@ -105,7 +113,11 @@ impl Store {
             .fetch_optional(p)
             .await?
         });
-        row.ok_or(StoreError::NotFound)
+        let form = row.ok_or(StoreError::NotFound)?;
+        if let (Some(c), Some(at)) = (cache, started) {
+            c.keep_form(at, tenant, wanted, &form);
+        }
+        Ok(form)
     }
 
     /// The latest version of every form of the tenant, by name.

@@ -8,7 +8,7 @@
 use super::Saved;
 use super::visit_views::{
     CheckoutJudgementView, PlaceJudgement, VisitParts, VisitView, full_view, full_view_under,
-    known_view, optional_customer, policy_for,
+    known_view, optional_customer, policy_in,
 };
 use crate::actions::{
     ActionFix, action_fix, device_evidence, digest, id_reused, parse_time, to_json,
@@ -178,7 +178,8 @@ pub async fn check_in(
         Err(e) => return Err(e.into()),
     }
     let fix = action_fix!(input)?;
-    let policy = policy_for(s, tenant, employee).await?;
+    // The signed-in rep's own department, as their session carries it.
+    let policy = policy_in(s, tenant, u.department).await?;
     // The visited customer, kept for the answer (a prospect is read once created).
     let mut known_customer = None;
     let (customer_id, prospect, judgement, kind) = match (&input.customer_id, &input.prospect) {
@@ -345,7 +346,8 @@ pub async fn check_out(
         .await;
     }
     let fix = action_fix!(input)?;
-    let policy = policy_for(s, tenant, employee).await?;
+    // The signed-in rep's own department, as their session carries it.
+    let policy = policy_in(s, tenant, u.department).await?;
     let judged = policy
         .judge_checkout(visit.checkin.fix.t_ms, fix.t_ms)
         .map_err(|_| {
@@ -526,7 +528,8 @@ pub async fn put_report(
         return full_view(s, tenant, visit).await;
     }
     let (t_ms, _) = parse_time(&input.t, "t")?;
-    let policy = policy_for(s, tenant, employee).await?;
+    // The signed-in rep's own department, as their session carries it.
+    let policy = policy_in(s, tenant, u.department).await?;
     let mut known_customer = None;
     let form_id = match input.form_id {
         Some(f) => f,

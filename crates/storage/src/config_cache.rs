@@ -9,10 +9,10 @@
 //! change made by another server would not reach this one's copy, so there every read
 //! goes to the database.
 
+use crate::forms::StoredForm;
 use domain::DepartmentId;
 use domain::TenantId;
 use domain::department::DepartmentLink;
-use crate::forms::StoredForm;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -60,14 +60,26 @@ impl ConfigCache {
         }
     }
 
-    pub(crate) fn keep_rules(&self, at: ReadStart, tenant: TenantId, kind: &str, rules: &RuleBodies) {
+    pub(crate) fn keep_rules(
+        &self,
+        at: ReadStart,
+        tenant: TenantId,
+        kind: &str,
+        rules: &RuleBodies,
+    ) {
         let mut map = lock(&self.rules);
         if self.generation.load(Ordering::SeqCst) == at.0 {
             map.insert((tenant, kind.to_owned()), rules.clone());
         }
     }
 
-    pub(crate) fn keep_form(&self, at: ReadStart, tenant: TenantId, version: i32, form: &StoredForm) {
+    pub(crate) fn keep_form(
+        &self,
+        at: ReadStart,
+        tenant: TenantId,
+        version: i32,
+        form: &StoredForm,
+    ) {
         let mut map = lock(&self.forms);
         if self.generation.load(Ordering::SeqCst) == at.0 {
             map.insert((tenant, form.id, version), form.clone());

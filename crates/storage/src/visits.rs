@@ -344,21 +344,21 @@ impl Store {
         );
         let written = write_tx!(self, |tx| {
             let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(tenant.0)
-            .bind(visit)
-            .bind(c.id)
-            .bind(c.fix.t_ms)
-            .bind(c.fix.offset_min)
-            .bind(c.fix.lat)
-            .bind(c.fix.lon)
-            .bind(c.fix.accuracy_m)
-            .bind(&c.judgement_json)
-            .bind(&c.flags_json)
-            .bind(&c.digest)
-            .bind(&c.device_json)
-            .bind(received_ms)
-            .fetch_optional(&mut *tx)
-            .await?;
+                .bind(tenant.0)
+                .bind(visit)
+                .bind(c.id)
+                .bind(c.fix.t_ms)
+                .bind(c.fix.offset_min)
+                .bind(c.fix.lat)
+                .bind(c.fix.lon)
+                .bind(c.fix.accuracy_m)
+                .bind(&c.judgement_json)
+                .bind(&c.flags_json)
+                .bind(&c.digest)
+                .bind(&c.device_json)
+                .bind(received_ms)
+                .fetch_optional(&mut *tx)
+                .await?;
             if let Some(Row {
                 employee_id: employee,
                 customer_id: customer,
@@ -411,16 +411,16 @@ impl Store {
         );
         let written = write_tx!(self, |tx| {
             let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(tenant.0)
-            .bind(visit)
-            .bind(r.id)
-            .bind(r.form_id)
-            .bind(r.form_version)
-            .bind(&r.answers_json)
-            .bind(r.t_ms)
-            .bind(&r.digest)
-            .fetch_optional(&mut *tx)
-            .await?;
+                .bind(tenant.0)
+                .bind(visit)
+                .bind(r.id)
+                .bind(r.form_id)
+                .bind(r.form_version)
+                .bind(&r.answers_json)
+                .bind(r.t_ms)
+                .bind(&r.digest)
+                .fetch_optional(&mut *tx)
+                .await?;
             if let Some(employee) = row.as_ref().map(|r| r.employee_id) {
                 let payload = serde_json::json!({
                     "visit_id": visit, "employee_id": employee,

@@ -152,7 +152,13 @@ pub(super) async fn load(
     while let Some(done) = tasks.join_next().await {
         counts.add(&done.map_err(ApiError::internal)??);
     }
-    let phase = |name: &str| tracing::info!(phase = name, seconds = started.elapsed().as_secs_f64(), "demo history phase done");
+    let phase = |name: &str| {
+        tracing::info!(
+            phase = name,
+            seconds = started.elapsed().as_secs_f64(),
+            "demo history phase done"
+        )
+    };
     phase("reps");
     // The replay wrote photo files without a sync each; one sync makes them all durable.
     let photos = state.photos.clone();

@@ -434,7 +434,15 @@ pub async fn check_out(
         .await;
     }
     Ok(Saved {
-        item: known_view(s, tenant, stored, policy, Some(Some(customer)), Some(photos)).await?,
+        item: known_view(
+            s,
+            tenant,
+            stored,
+            policy,
+            Some(Some(customer)),
+            Some(photos),
+        )
+        .await?,
         created: true,
     })
 }

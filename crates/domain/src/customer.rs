@@ -294,6 +294,9 @@ pub struct Customer {
     pub distance_m: Option<f64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Raised by every write; the answer's `ETag`, never in the body.
+    #[serde(skip)]
+    pub version: i64,
 }
 
 impl Customer {
@@ -401,6 +404,7 @@ mod tests {
             distance_m: None,
             created_at: Utc::now(),
             updated_at: Utc::now(),
+            version: 1,
         };
         c.express_in(CoordSystem::Gcj02);
         let p = c.location.unwrap();

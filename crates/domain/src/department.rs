@@ -14,8 +14,13 @@ pub struct Department {
     /// `null` for a top-level department.
     pub parent_id: Option<DepartmentId>,
     pub name: String,
+    /// The id in the tenant's ERP/HR system.
+    pub external_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Raised by every write; the answer's `ETag`, never in the body.
+    #[serde(skip)]
+    pub version: i64,
 }
 
 /// What a client sends to create or replace a department.
@@ -30,13 +35,34 @@ pub struct DepartmentInput {
     pub name: String,
     #[serde(default)]
     pub parent_id: Option<DepartmentId>,
+    /// The id in the tenant's ERP/HR system; unique per tenant, used for upserts.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 128))]
+    pub external_id: Option<String>,
+}
+
+/// A validated department, ready to store; the parent's existence and the absence of
+/// cycles are checked against the stored tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DepartmentDraft {
+    pub name: String,
+    pub parent_id: Option<DepartmentId>,
+    pub external_id: Option<String>,
 }
 
 impl DepartmentInput {
-    /// The cleaned name; the parent's existence and the absence of cycles are checked
-    /// against the stored tree.
-    pub fn validate(&self) -> Result<String, Invalid> {
-        clean_name(&self.name, 100).map_err(|p| Invalid::one("name", p))
+    pub fn validate(&self) -> Result<DepartmentDraft, Invalid> {
+        let mut bad = Invalid::default();
+        let name = bad.check("name", clean_name(&self.name, 100));
+        let external_id = bad.check(
+            "external_id",
+            crate::customer::parse_key(self.external_id.as_deref(), 128),
+        );
+        bad.into_result(|| DepartmentDraft {
+            name: name.unwrap_or_default(),
+            parent_id: self.parent_id,
+            external_id: external_id.flatten(),
+        })
     }
 }
 

@@ -124,6 +124,10 @@ pub struct EmployeeInput {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub start_date: Option<String>,
+    /// The id in the tenant's ERP/HR system; unique per tenant, used for upserts.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 128))]
+    pub external_id: Option<String>,
 }
 
 fn yes() -> bool {
@@ -143,6 +147,7 @@ pub struct EmployeeDraft {
     pub role: Role,
     pub active: bool,
     pub start_date: Option<NaiveDate>,
+    pub external_id: Option<String>,
 }
 
 impl EmployeeInput {
@@ -177,6 +182,10 @@ impl EmployeeInput {
                 Some(d) => crate::calendar::parse_date(d).map(Some),
             },
         );
+        let external_id = bad.check(
+            "external_id",
+            crate::customer::parse_key(self.external_id.as_deref(), 128),
+        );
         bad.into_result(|| EmployeeDraft {
             name: name.unwrap_or_default(),
             username: username.flatten(),
@@ -188,6 +197,7 @@ impl EmployeeInput {
             role: self.role,
             active: self.active,
             start_date: start_date.flatten(),
+            external_id: external_id.flatten(),
         })
     }
 }
@@ -207,8 +217,13 @@ pub struct Employee {
     pub active: bool,
     /// Hire date, when one was given.
     pub start_date: Option<NaiveDate>,
+    /// The id in the tenant's ERP/HR system.
+    pub external_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Raised by every write; the answer's `ETag`, never in the body.
+    #[serde(skip)]
+    pub version: i64,
 }
 
 #[cfg(test)]
@@ -228,6 +243,7 @@ mod tests {
             role: Role::Field,
             active: true,
             start_date: None,
+            external_id: None,
         }
     }
 

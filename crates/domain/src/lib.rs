@@ -20,6 +20,7 @@ pub mod ids;
 pub mod invalid;
 pub mod jobs;
 pub mod location;
+pub mod merge_patch;
 pub mod overrides;
 pub mod tenant;
 pub mod throttle;

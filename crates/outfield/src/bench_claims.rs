@@ -160,6 +160,7 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
             role: domain::employee::Role::Field,
             active: true,
             start_date: NaiveDate::from_ymd_opt(2025, 1, 1),
+            external_id: None,
         };
         let e = store
             .create_employee(tenant, None, None, &draft, None)

@@ -155,6 +155,7 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
             role: domain::employee::Role::Field,
             active: true,
             start_date: None,
+            external_id: None,
         };
         let e = store
             .create_employee(tenant, None, None, &draft, None)

@@ -325,7 +325,16 @@ async fn measure(db: &Db, o: &Options) -> anyhow::Result<()> {
     let mut depts: Vec<DepartmentId> = Vec::new();
     for d in 0..10 {
         let dept = store
-            .create_department(tenant, None, None, &format!("Team {d}"), Some(root))
+            .create_department(
+                tenant,
+                None,
+                None,
+                &domain::department::DepartmentDraft {
+                    name: format!("Team {d}"),
+                    parent_id: Some(root),
+                    external_id: None,
+                },
+            )
             .await?
             .ok_or_else(|| anyhow!("department id taken"))?;
         depts.push(dept.id);
@@ -355,6 +364,7 @@ async fn measure(db: &Db, o: &Options) -> anyhow::Result<()> {
             role: domain::employee::Role::Field,
             active: true,
             start_date: Some(first - Days::new(30)),
+            external_id: None,
         };
         let e = store
             .create_employee(tenant, None, None, &draft, None)

@@ -95,6 +95,7 @@ fn api(config: &Config) -> OpenApiRouter<AppState> {
         .merge(routes::departments::router())
         .merge(routes::employees::router())
         .merge(routes::customers::router())
+        .merge(routes::sync::router())
         .merge(routes::customer_import::router(config.max_upload_bytes))
         .merge(routes::api_keys::router())
         .merge(routes::audit::router())

@@ -88,6 +88,8 @@ pub const ERROR_CODES: &[&str] = &[
     "approval_submitter_inactive",
     // webhooks
     "webhook_disabled",
+    // conditional writes (If-Match)
+    "precondition_failed",
 ];
 
 #[derive(Debug)]
@@ -212,6 +214,15 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "not_found", "no such resource")
     }
 
+    /// 412: `If-Match` named another version than the stored one.
+    pub fn precondition_failed() -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_FAILED,
+            "precondition_failed",
+            "the resource changed since you read it (If-Match does not match its ETag); read it again",
+        )
+    }
+
     pub fn too_large(limit_bytes: usize) -> Self {
         Self::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -249,6 +260,7 @@ impl From<StoreError> for ApiError {
             )
             .field(field, Problem::AlreadyUsed),
             StoreError::Invalid(bad) => ApiError::invalid(bad),
+            StoreError::Stale => ApiError::precondition_failed(),
             other => ApiError::internal(other),
         }
     }

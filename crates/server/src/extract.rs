@@ -12,7 +12,9 @@ use domain::{Format, Problem};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+mod if_match;
 mod query_fields;
+pub use if_match::IfMatch;
 pub use query_fields::{QueryProbe, field_names};
 
 /// JSON body. Syntax errors are 400; a wrong type or missing field is 422 with the path.

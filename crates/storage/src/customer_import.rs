@@ -232,7 +232,7 @@ fn update_statement(present: &HashSet<Column>) -> String {
         .map(|set| set.replacen(" = ", " IS DISTINCT FROM ", 1))
         .collect();
     format!(
-        "UPDATE customers SET updated_at = $3, deleted_at = NULL, {}
+        "UPDATE customers SET updated_at = $3, deleted_at = NULL, row_version = row_version + 1, {}
          WHERE tenant_id = $1 AND id = $2 AND (deleted_at IS NOT NULL OR {})",
         sets.join(", "),
         differs.join(" OR ")

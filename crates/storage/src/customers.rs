@@ -29,6 +29,7 @@ pub(crate) struct Row {
     pub status: String,
     pub created_at: i64,
     pub updated_at: i64,
+    pub row_version: i64,
 }
 
 impl From<Row> for Customer {
@@ -56,12 +57,13 @@ impl From<Row> for Customer {
             distance_m: None,
             created_at: from_ms(r.created_at),
             updated_at: from_ms(r.updated_at),
+            version: r.row_version,
         }
     }
 }
 
 pub(crate) const COLUMNS: &str = "c.id, c.name, c.code, c.external_id, c.address, c.lat, c.lon, c.level, c.tags, \
-                                  c.contacts, c.owner_id, c.checkin_radius_m, c.status, c.created_at, c.updated_at";
+                                  c.contacts, c.owner_id, c.checkin_radius_m, c.status, c.created_at, c.updated_at, c.row_version";
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum CustomerSort {
@@ -70,6 +72,8 @@ pub enum CustomerSort {
     NameDesc,
     CreatedAsc,
     CreatedDesc,
+    /// Oldest change first: what an incremental sync (`updated_since`) walks.
+    UpdatedAsc,
     /// Nearest first; needs a `near` filter.
     Distance,
 }
@@ -81,6 +85,7 @@ impl CustomerSort {
             "-name" => Self::NameDesc,
             "created_at" => Self::CreatedAsc,
             "-created_at" => Self::CreatedDesc,
+            "updated_at" => Self::UpdatedAsc,
             "distance" => Self::Distance,
             _ => return None,
         })
@@ -97,6 +102,8 @@ pub struct CustomerFilter {
     pub q: Option<String>,
     /// Centre and radius in metres.
     pub near: Option<(Wgs84, f64)>,
+    /// Only customers changed at or after this instant (epoch ms).
+    pub updated_since: Option<i64>,
     pub sort: CustomerSort,
     pub cursor: Option<String>,
     pub limit: u32,
@@ -179,6 +186,9 @@ impl Store {
             sql.push(" AND c.level = ")
                 .bind(Arg::Text(l.as_str().into()));
         }
+        if let Some(since) = f.updated_since {
+            sql.push(" AND c.updated_at >= ").bind(Arg::I64(since));
+        }
         if let Some(st) = f.status {
             sql.push(" AND c.status = ")
                 .bind(Arg::Text(st.as_str().into()));
@@ -227,6 +237,7 @@ impl Store {
             CustomerSort::NameDesc => ("c.name", true),
             CustomerSort::CreatedAsc => ("c.created_at", false),
             CustomerSort::CreatedDesc => ("c.created_at", true),
+            CustomerSort::UpdatedAsc => ("c.updated_at", false),
             CustomerSort::Distance => ("d2", false),
         };
         if let Some(c) = &f.cursor {
@@ -236,7 +247,7 @@ impl Store {
                 CustomerSort::NameAsc | CustomerSort::NameDesc => {
                     Arg::Text(v.as_str().ok_or_else(bad)?.into())
                 }
-                CustomerSort::CreatedAsc | CustomerSort::CreatedDesc => {
+                CustomerSort::CreatedAsc | CustomerSort::CreatedDesc | CustomerSort::UpdatedAsc => {
                     Arg::I64(v.as_i64().ok_or_else(bad)?)
                 }
                 CustomerSort::Distance => Arg::F64(v.as_f64().ok_or_else(bad)?),
@@ -283,6 +294,7 @@ impl Store {
                     CustomerSort::CreatedAsc | CustomerSort::CreatedDesc => {
                         Value::from(r.row.created_at)
                     }
+                    CustomerSort::UpdatedAsc => Value::from(r.row.updated_at),
                     CustomerSort::Distance => Value::from(r.d2),
                 };
                 cursor::encode(v, r.row.id)

@@ -16,6 +16,10 @@ pub enum StoreError {
     /// an owner in another department); reported like a validation error.
     #[error("{0}")]
     Invalid(Invalid),
+    /// A conditional write (`If-Match`) found the row at another version than the one
+    /// the client had read.
+    #[error("the row changed since it was read")]
+    Stale,
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration failed: {0}")]

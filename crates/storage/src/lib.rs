@@ -45,8 +45,10 @@ mod sql;
 mod tenants;
 mod throttle;
 mod time;
+mod tombstones;
 mod track_days;
 mod tracking_rules;
+mod upsert;
 mod visits;
 mod webhooks;
 
@@ -64,10 +66,11 @@ pub use claims::{
 };
 pub use cursor::Page;
 pub use customer_import::{ImportItem, ImportOutcome, UpsertAction};
+pub use customer_write::CustomerUpsert;
 pub use customers::{CustomerFilter, CustomerSort};
-pub use departments::Department;
+pub use departments::{Department, DepartmentUpsert};
 pub use devices::{Device, DeviceOwner, NewDevice};
-pub use employees::{EmployeeFilter, LoginCandidate};
+pub use employees::{EmployeeFilter, EmployeeUpsert, LoginCandidate};
 pub use error::StoreError;
 pub use events::{EVENT_TYPES, EventPosition, NewEvent, StoredEvent};
 pub use fixes::{FixBatch, LastFix};
@@ -96,7 +99,9 @@ pub use reporting::{ReportingGrant, reporting_schema};
 pub use requests::{RequestSpan, StoredRequest};
 pub use tenants::{NewTenant, Tenant};
 pub use throttle::KnownKind;
+pub use tombstones::{Tombstone, TombstoneOf};
 pub use track_days::{StoredDay, TRACK_DAY_JOB, day_job};
+pub use upsert::{RowResults, RowWrite, UpsertTarget, Written};
 pub use visits::{
     ActionFix, FlagBasis, NewCheckin, NewProspect, StoredCheckout, StoredReport, VisitFilter,
     VisitRecord,

@@ -12,7 +12,7 @@ pub(crate) enum Arg {
     F64(f64),
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Sql {
     pub text: String,
     pub args: Vec<Arg>,

@@ -599,7 +599,7 @@ impl Store {
         let now = now_ms();
         Ok(write_tx!(self, |tx| {
             let approved = sqlx::query(
-                "UPDATE customers SET status = 'active', updated_at = $3
+                "UPDATE customers SET status = 'active', updated_at = $3, row_version = row_version + 1
                  WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL AND status = 'pending'",
             )
             .bind(tenant.0)

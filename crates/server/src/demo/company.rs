@@ -70,7 +70,16 @@ pub async fn create(
         }
         let parent = d.parent.map(|p| dept_ids[p]);
         let made = store
-            .create_department(tenant, None, None, &d.name, parent)
+            .create_department(
+                tenant,
+                None,
+                None,
+                &domain::department::DepartmentDraft {
+                    name: d.name.clone(),
+                    parent_id: parent,
+                    external_id: None,
+                },
+            )
             .await?
             .ok_or_else(|| ApiError::internal("a new department id was taken"))?;
         dept_ids[i] = made.id;
@@ -89,10 +98,11 @@ pub async fn create(
             role: role(e.role),
             active: true,
             start_date: None,
+            external_id: None,
         };
         let id = if e.role == DemoRole::Admin {
             store
-                .update_employee(tenant, admin_id, &draft, None)
+                .update_employee(tenant, admin_id, None, &draft, None)
                 .await?;
             admin_id
         } else {

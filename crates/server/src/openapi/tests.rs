@@ -222,3 +222,17 @@ fn every_list_answers_items_and_next_cursor() {
 fn ok_ref(doc: &Value, r: &Value) -> Value {
     resolve(doc, r)["content"]["application/json"]["schema"].clone()
 }
+
+/// utoipa names an operation after its handler function, so two modules' `get_customer`
+/// would share one `operationId` silently — and the web's generated types would not build.
+#[test]
+fn operation_ids_are_unique() {
+    let doc = document();
+    let mut seen = std::collections::HashMap::new();
+    for (path, method, op) in operations(&doc) {
+        let id = op["operationId"].as_str().unwrap_or_default().to_owned();
+        if let Some(first) = seen.insert(id.clone(), format!("{method} {path}")) {
+            panic!("operationId {id} names both {first} and {method} {path}");
+        }
+    }
+}

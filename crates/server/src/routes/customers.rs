@@ -2,7 +2,7 @@
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{Json, Path, Query};
+use crate::extract::{IfMatch, Json, Path, Query};
 use crate::idem::{self, CreateJson};
 use crate::state::AppState;
 use axum::extract::State;
@@ -41,7 +41,13 @@ pub struct CustomerQuery {
     pub q: Option<String>,
     /// `lat,lon,radius_m` (WGS-84 unless `coord_system` says otherwise), e.g. `31.23,121.47,2000`.
     pub near: Option<String>,
-    /// `name` (default), `-name`, `created_at`, `-created_at`, or `distance` (with `near`).
+    /// Only customers created, changed or brought back at or after this instant
+    /// (RFC 3339), for incremental sync; the order is then `updated_at` unless `sort`
+    /// says otherwise. Deleted customers are listed by `GET /tombstones`.
+    #[param(value_type = Option<chrono::DateTime<chrono::Utc>>)]
+    pub updated_since: Option<String>,
+    /// `name` (default), `-name`, `created_at`, `-created_at`, `updated_at` (the default
+    /// with `updated_since`), or `distance` (with `near`).
     #[param(value_type = Option<crate::openapi::values::CustomerSort>)]
     pub sort: Option<String>,
     /// Coordinate system of `near` and of the answer's locations: wgs84 (default), gcj02, bd09.
@@ -110,7 +116,9 @@ async fn list_customers(
             .as_deref()
             .map(|n| parse_near(n, system))
             .transpose()?,
+        updated_since: super::instant_ms("updated_since", q.updated_since.as_deref())?,
         sort: match q.sort.as_deref() {
+            None if q.updated_since.is_some() => CustomerSort::UpdatedAsc,
             None => CustomerSort::default(),
             Some(v) => CustomerSort::parse(v).ok_or_else(|| {
                 ApiError::bad_request(
@@ -120,6 +128,7 @@ async fn list_customers(
                         "-name",
                         "created_at",
                         "-created_at",
+                        "updated_at",
                         "distance",
                     ]),
                 )
@@ -150,18 +159,18 @@ pub struct OutputQuery {
 
 #[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers",
     params(("id" = CustomerId, Path), OutputQuery),
-    responses((status = 200, body = Customer), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Customer, headers(("ETag" = String, description = "The row's version; send it back in If-Match"))), (status = 404, body = ErrorBody)))]
 async fn get_customer(
     State(s): State<AppState>,
     caller: Caller,
     Path(id): Path<CustomerId>,
     Query(q): Query<OutputQuery>,
-) -> ApiResult<Json<Customer>> {
+) -> ApiResult<Response> {
     let reach = caller.reach(Resource::Customers, Action::Read)?;
     let system = super::output_system(q.coord_system.as_deref())?;
     let mut c = s.store.customer(caller.tenant(), id, &reach).await?;
     c.express_in(system);
-    Ok(Json(c))
+    Ok(super::tagged(StatusCode::OK, c.version, c))
 }
 
 /// Applies the ownership rules a role implies: a field rep's customers are their own; a
@@ -235,38 +244,42 @@ async fn create_customer(
     .await
 }
 
-/// Replaces every field of a customer.
+/// Replaces every field of a customer; `If-Match` makes it conditional (412 when stale).
 #[utoipa::path(put, path = "/api/v1/customers/{id}", tag = "customers", request_body = CustomerInput,
-    params(("id" = CustomerId, Path)),
-    responses((status = 200, body = Customer), (status = 404, body = ErrorBody),
-              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    params(("id" = CustomerId, Path), ("If-Match" = Option<String>, Header, description = "An ETag read earlier: write only if the row is still at it")),
+    responses((status = 200, body = Customer, headers(("ETag" = String, description = "The row's version; send it back in If-Match"))), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_customer(
     State(s): State<AppState>,
     caller: Caller,
     Path(id): Path<CustomerId>,
+    IfMatch(expected): IfMatch,
     Json(input): Json<CustomerInput>,
-) -> ApiResult<Json<Customer>> {
+) -> ApiResult<Response> {
     let reach = caller.reach(Resource::Customers, Action::Write)?;
     s.store.customer(caller.tenant(), id, &reach).await?;
     let mut draft = input.validate()?;
     settle_owner(&s, &caller, &reach, &mut draft).await?;
-    Ok(Json(
-        s.store
-            .update_customer(caller.tenant(), &reach, id, &draft)
-            .await?,
-    ))
+    let c = s
+        .store
+        .update_customer(caller.tenant(), &reach, id, expected, &draft)
+        .await?;
+    Ok(super::tagged(StatusCode::OK, c.version, c))
 }
 
 /// Removes a customer from lists; its history stays, and re-importing its code restores it.
-#[utoipa::path(delete, path = "/api/v1/customers/{id}", tag = "customers", params(("id" = CustomerId, Path)),
-    responses((status = 204), (status = 404, body = ErrorBody)))]
+#[utoipa::path(delete, path = "/api/v1/customers/{id}", tag = "customers", params(("id" = CustomerId, Path), ("If-Match" = Option<String>, Header, description = "An ETag read earlier: write only if the row is still at it")),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody)))]
 async fn delete_customer(
     State(s): State<AppState>,
     caller: Caller,
     Path(id): Path<CustomerId>,
+    IfMatch(expected): IfMatch,
 ) -> ApiResult<StatusCode> {
     let reach = caller.reach(Resource::Customers, Action::Write)?;
-    s.store.delete_customer(caller.tenant(), &reach, id).await?;
+    s.store
+        .delete_customer(caller.tenant(), &reach, id, expected)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -2,11 +2,12 @@
 
 use crate::auth::{Caller, passwords};
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{Json, Path, Query};
+use crate::extract::{IfMatch, Json, Path, Query};
 use crate::idem::{self, CreateJson};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use domain::Problem;
 use domain::access::{self, Action, Principal, Reach, Resource};
 use domain::employee::{Employee, EmployeeDraft, EmployeeInput, Role};
@@ -33,6 +34,10 @@ pub struct EmployeeQuery {
     pub active: Option<bool>,
     /// Substring of name, username, employee number, phone or email.
     pub q: Option<String>,
+    /// Only people created or changed (deactivated included) at or after this instant
+    /// (RFC 3339), for incremental sync; the page is then in `updated_at` order.
+    #[param(value_type = Option<chrono::DateTime<chrono::Utc>>)]
+    pub updated_since: Option<String>,
     pub cursor: Option<String>,
     /// 1–500, default 50.
     #[serde(default = "super::default_limit")]
@@ -67,6 +72,7 @@ async fn list_employees(
         role,
         active: q.active,
         q: q.q,
+        updated_since: super::instant_ms("updated_since", q.updated_since.as_deref())?,
         cursor: q.cursor,
         limit: super::page_limit(q.limit)?,
     };
@@ -81,14 +87,15 @@ async fn list_employees(
 }
 
 #[utoipa::path(get, path = "/api/v1/employees/{id}", tag = "employees", params(("id" = EmployeeId, Path)),
-    responses((status = 200, body = Employee), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Employee, headers(("ETag" = String, description = "The row's version; send it back in If-Match"))), (status = 404, body = ErrorBody)))]
 async fn get_employee(
     State(s): State<AppState>,
     caller: Caller,
     Path(id): Path<EmployeeId>,
-) -> ApiResult<Json<Employee>> {
+) -> ApiResult<Response> {
     let reach = caller.reach(Resource::Employees, Action::Read)?;
-    Ok(Json(s.store.employee(caller.tenant(), id, &reach).await?))
+    let e = s.store.employee(caller.tenant(), id, &reach).await?;
+    Ok(super::tagged(StatusCode::OK, e.version, e))
 }
 
 /// Checks what only the stored tree can tell: a manager may place people only in their
@@ -158,18 +165,23 @@ async fn create_employee(
 /// Replaces a person's details. `active: false` deactivates them: they can no longer log
 /// in, their sessions end, and their history stays. A password resets it.
 #[utoipa::path(put, path = "/api/v1/employees/{id}", tag = "employees", request_body = EmployeeInput,
-    params(("id" = EmployeeId, Path)),
-    responses((status = 200, body = Employee), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+    params(("id" = EmployeeId, Path), ("If-Match" = Option<String>, Header, description = "An ETag read earlier: write only if the row is still at it")),
+    responses((status = 200, body = Employee, headers(("ETag" = String, description = "The row's version; send it back in If-Match"))), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_employee(
     State(s): State<AppState>,
     caller: Caller,
     Path(id): Path<EmployeeId>,
+    IfMatch(expected): IfMatch,
     Json(input): Json<EmployeeInput>,
-) -> ApiResult<Json<Employee>> {
+) -> ApiResult<Response> {
     let reach = caller.reach(Resource::Employees, Action::Write)?;
     let current = s.store.employee(caller.tenant(), id, &reach).await?;
-    let draft = input.validate()?;
+    let mut draft = input.validate()?;
+    // The console's form has no external id: leaving it out keeps the one an ERP set.
+    if input.external_id.is_none() {
+        draft.external_id = current.external_id.clone();
+    }
     if let Principal::User(u) = &caller.principal
         && u.employee == id
         && (!draft.active || draft.role != current.role)
@@ -186,8 +198,8 @@ async fn update_employee(
     };
     let updated = s
         .store
-        .update_employee(caller.tenant(), id, &draft, hash.as_deref())
+        .update_employee(caller.tenant(), id, expected, &draft, hash.as_deref())
         .await?;
     s.sessions.forget_tenant(caller.tenant());
-    Ok(Json(updated))
+    Ok(super::tagged(StatusCode::OK, updated.version, updated))
 }

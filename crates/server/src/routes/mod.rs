@@ -32,11 +32,43 @@ pub mod rates;
 pub mod report_schedules;
 pub mod reports;
 pub mod requests;
+pub mod sync;
 pub mod today;
 pub mod tracking;
 pub mod vehicles;
 pub mod visits;
 pub mod webhooks;
+
+/// A single versioned object (customer, person, department) with its strong `ETag`.
+pub(crate) fn tagged<T: serde::Serialize>(
+    status: axum::http::StatusCode,
+    version: i64,
+    body: T,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let tag = crate::services::sync::etag(version);
+    let mut resp = (status, axum::Json(body)).into_response();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&tag) {
+        resp.headers_mut().insert(axum::http::header::ETAG, v);
+    }
+    resp
+}
+
+/// Parses an instant parameter (RFC 3339, e.g. `updated_since`) into epoch
+/// milliseconds; 400 naming `field` otherwise.
+pub(crate) fn instant_ms(field: &str, raw: Option<&str>) -> crate::error::ApiResult<Option<i64>> {
+    raw.map(|r| {
+        chrono::DateTime::parse_from_rfc3339(r)
+            .map(|t| t.timestamp_millis())
+            .map_err(|_| {
+                crate::error::ApiError::bad_request(
+                    field,
+                    domain::Problem::format(domain::Format::Instant),
+                )
+            })
+    })
+    .transpose()
+}
 
 /// Default page size of lists.
 pub(crate) fn default_limit() -> u32 {

@@ -29,6 +29,8 @@ pub mod report_schedules;
 pub mod reports;
 pub mod requests;
 pub mod rules;
+pub mod sync;
+pub mod sync_rows;
 pub mod today;
 pub mod visit_views;
 pub mod visits;

@@ -36,6 +36,7 @@ mod report_pack;
 mod reports;
 mod roles;
 mod servers;
+mod sync;
 mod throttle;
 mod timeouts;
 mod tracking;

@@ -41,6 +41,7 @@ fn path_value(doc: &Value, p: &Value) -> String {
         (_, "scope") => "tenant".into(),
         (_, "type") => "leave".into(),
         (_, "name") => "attendance_monthly".into(),
+        (_, "external_id") => "ERP-1".into(),
         (_, name) => panic!("give path parameter `{name}` a value in query_contract.rs"),
     }
 }

@@ -80,6 +80,12 @@ fn kind_of(path: &str, method: &Method, name: &str) -> Option<Option<Kind>> {
         "photo_id" | "photo_ids" => Kind::Photo,
         "claim_ids" => Kind::Claim,
         "delivery_id" => Kind::Delivery,
+        // An external id names the object of the collection before `by-external-id`
+        // (the walker gives the objects it must not reach their own id as external id).
+        "external_id" if path.contains("/by-external-id/") => {
+            let before = path.split("/by-external-id").next()?.rsplit('/').next()?;
+            return Some(Some(segment(before)?));
+        }
         // A path `{id}` names the object of the segment before it.
         "{id}" => {
             let before = path.split("/{id}").next()?.rsplit('/').next()?;
@@ -182,6 +188,7 @@ async fn populate(
     m.insert(Kind::Customer, id(&c));
     m.insert(Kind::Department, dept);
     m.insert(Kind::Employee, rep);
+    tag_external_ids(app, admin, &m).await;
     m.insert(Kind::Visit, visit(app, &rep_token, &id(&c)).await);
     m.insert(Kind::Photo, photo(app, &rep_token, 7).await);
     let d = ok(
@@ -236,6 +243,50 @@ async fn populate(
         m.insert(Kind::Delivery, delivery);
     }
     m
+}
+
+/// Gives a customer, a person and a department their own id as external id, so the
+/// `by-external-id` routes can be walked with it.
+async fn tag_external_ids(app: &TestApp, admin: &str, m: &HashMap<Kind, String>) {
+    for (kind, collection) in [
+        (Kind::Customer, "customers"),
+        (Kind::Employee, "employees"),
+        (Kind::Department, "departments"),
+    ] {
+        let id = &m[&kind];
+        let (_, cur) = app.get(admin, &format!("/api/v1/{collection}/{id}")).await;
+        let mut body = cur.clone();
+        let obj = body.as_object_mut().unwrap();
+        obj.retain(|k, _| {
+            [
+                "name",
+                "code",
+                "address",
+                "level",
+                "tags",
+                "owner_id",
+                "username",
+                "employee_no",
+                "department_id",
+                "role",
+                "parent_id",
+            ]
+            .contains(&k.as_str())
+        });
+        obj.retain(|_, v| !v.is_null());
+        if let Some(l) = cur.get("location").filter(|l| l.is_object()) {
+            body["location"] = json!({"lat": l["lat"], "lon": l["lon"]});
+        }
+        body["external_id"] = json!(id);
+        ok(
+            app,
+            admin,
+            Method::PUT,
+            &format!("/api/v1/{collection}/{id}"),
+            body,
+        )
+        .await;
+    }
 }
 
 /// A disabled webhook endpoint (a public address, never called) and one logged attempt.
@@ -421,6 +472,22 @@ fn body_for(w: &World, method: &Method, path: &str) -> Option<Value> {
         }
         ("PUT", "/api/v1/insights/settings") => json!({"detour_ratio_max": 1.5}),
         ("PUT", "/api/v1/calendar") => json!({"days": []}),
+        ("PUT", "/api/v1/customers/by-external-id/{external_id}") => {
+            json!({"name": "new shop", "owner_id": w.rep_east})
+        }
+        ("PUT", "/api/v1/employees/by-external-id/{external_id}") => {
+            json!({"name": "Newbie", "department_id": w.east, "role": "field"})
+        }
+        ("PUT", "/api/v1/departments/by-external-id/{external_id}") => {
+            json!({"name": "Sub", "parent_id": w.east})
+        }
+        ("PATCH", _) => json!({"name": "patched"}),
+        ("POST", "/api/v1/customers/bulk") => json!({"mode": "all_or_nothing",
+            "items": [{"external_id": "walk-c", "name": "new shop", "owner_id": w.rep_east}]}),
+        ("POST", "/api/v1/employees/bulk") => json!({"mode": "all_or_nothing",
+            "items": [{"external_id": "walk-e", "name": "Newbie", "department_id": w.east, "role": "field"}]}),
+        ("POST", "/api/v1/departments/bulk") => json!({"mode": "all_or_nothing",
+            "items": [{"external_id": "walk-d", "name": "Sub", "parent_id": w.east}]}),
         ("POST" | "PUT", "/api/v1/customers" | "/api/v1/customers/{id}") => {
             json!({"id": Uuid::now_v7(), "name": "new shop", "owner_id": w.rep_east})
         }
@@ -553,6 +620,7 @@ fn fill_path(w: &World, template: &str, as_admin: bool, swap: Option<(&str, &str
         ("{scope}", w.east.clone()),
         ("{type}", "leave".to_owned()),
         ("{delivery_id}", w.own[&Kind::Delivery].clone()),
+        ("{external_id}", "walker-own".to_owned()),
     ] {
         out = out.replace(name, &value);
     }
@@ -676,7 +744,13 @@ async fn no_write_reaches_past_the_callers_reach(app: &TestApp) {
                     let kind = kind_of(path, &method, p)
                         .unwrap_or_else(|| panic!("no kind for {p} in {path}: add it to kind_of"))
                         .unwrap_or_else(|| panic!("{p} in {path} names no object"));
-                    for (objs, _) in foreign {
+                    for (objs, marker) in foreign {
+                        // Another tenant's external id is only a key that is free here: a
+                        // PUT creates a row of this tenant under it.
+                        if *p == "{external_id}" && method == Method::PUT && *marker == OTHER_TENANT
+                        {
+                            continue;
+                        }
                         let Some(bad) = objs.get(&kind) else { continue };
                         let target = fill_path(&w, path, *as_admin, Some((p, bad)));
                         let body = base.as_mut().map(|b| {

@@ -326,6 +326,7 @@ async fn many_people(app: &TestApp, t: &crate::harness::Tenant, n: usize) -> Vec
             role: domain::employee::Role::Field,
             active: true,
             start_date: None,
+            external_id: None,
         };
         app.store
             .create_employee(t.id, None, None, &draft, Some(&cheap))

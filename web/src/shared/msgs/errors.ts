@@ -102,6 +102,7 @@ export const en: ErrorTable = {
     approval_no_admin: 'A step needs an administrator and the company has no active one.',
     approval_submitter_inactive: 'The person who submitted is not active.',
     webhook_disabled: 'This webhook is disabled; enable it first.',
+    precondition_failed: 'Someone changed this meanwhile. Reload it and make your change again.',
   },
   problem: {
     required: 'is required',
@@ -360,6 +361,7 @@ export const zh: ErrorTable = {
     approval_no_admin: '此步骤需要管理员审批，但公司没有在职的管理员。',
     approval_submitter_inactive: '提交人已停用。',
     webhook_disabled: '此推送地址已停用，请先启用。',
+    precondition_failed: '其他人已修改了这条数据，请刷新后重新修改。',
   },
   problem: {
     required: '不能为空',

@@ -102,6 +102,15 @@ macro_rules! write_on_pool {
 
 pub(crate) use {on_pool, write_on_pool, write_tx};
 
+/// A positive count from the environment, else `default` (experiments with pool sizes).
+fn env_count(name: &str, default: u32) -> u32 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(default)
+}
+
 impl Store {
     /// The in-memory copies of rules and department trees, on SQLite only.
     pub(crate) fn config_cache(&self) -> Option<&crate::config_cache::ConfigCache> {
@@ -134,7 +143,7 @@ impl Store {
                 .foreign_keys(true);
             Pool::Sqlite(
                 SqlitePoolOptions::new()
-                    .max_connections(8)
+                    .max_connections(env_count("OUTFIELD_SQLITE_CONNECTIONS", 8))
                     .connect_with(opts)
                     .await?,
             )

@@ -234,6 +234,27 @@ impl<'a> Scope<'a> {
     }
 }
 
+/// One page of the report `name`: the rows of `build`'s answer in `window` (cut to the
+/// rows there are), and how many rows the whole report has. Visit detail, whose rows run
+/// to tens of thousands, makes the cells of the page's rows alone.
+pub fn build_page(
+    name: ReportName,
+    sources: &Sources<'_>,
+    filter: &Filter,
+    reach: &BTreeSet<EmployeeId>,
+    window: std::ops::Range<usize>,
+) -> (Report, usize) {
+    if name == ReportName::VisitDetail {
+        let scope = Scope::new(filter, reach, sources.directory);
+        return visits::visit_detail_rows(sources, &scope, Some(window));
+    }
+    let mut report = build(name, sources, filter, reach);
+    let all = report.rows.len();
+    let (from, to) = (window.start.min(all), window.end.min(all));
+    report.rows = report.rows.drain(from..to.max(from)).collect();
+    (report, all)
+}
+
 /// Builds the report `name`.
 pub fn build(
     name: ReportName,

@@ -359,6 +359,48 @@ fn a_page_is_the_same_rows_cut() {
 }
 
 #[test]
+fn a_page_needs_only_the_customers_it_names() {
+    let w = World::new();
+    let filter = Filter::period(week());
+    for name in [ReportName::VisitDetail, ReportName::NewProspects] {
+        for window in [0..5, 4..9, 0..1_000] {
+            let needed = reports::report::customers_needed(
+                name,
+                &w.sources(),
+                &filter,
+                &reach(),
+                window.clone(),
+            )
+            .expect("fewer than all");
+            let mut dir = w.dir.clone();
+            dir.customers.retain(|c, _| needed.contains(c));
+            let lean = Sources {
+                directory: &dir,
+                ..w.sources()
+            };
+            let full = reports::report::build_page(name, &w.sources(), &filter, &reach(), window.clone());
+            let cut = reports::report::build_page(name, &lean, &filter, &reach(), window.clone());
+            assert_eq!(cut, full, "{name:?} {window:?}");
+        }
+    }
+    let by_level = Filter {
+        customer_level: Some(Level::C),
+        ..Filter::period(week())
+    };
+    assert_eq!(
+        reports::report::customers_needed(
+            ReportName::VisitDetail,
+            &w.sources(),
+            &by_level,
+            &reach(),
+            0..10
+        ),
+        None,
+        "a customer filter looks at every visit's customer"
+    );
+}
+
+#[test]
 fn anti_cheat_summary() {
     let w = World::new();
     let r = w.report(ReportName::AntiCheat, &Filter::period(week()));

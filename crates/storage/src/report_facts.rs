@@ -223,6 +223,17 @@ impl Store {
         rows: &[StoredPersonDay],
     ) -> Result<(), StoreError> {
         let now = now_ms();
+        // SQLite keeps a row's columns in its page: the JSON forms would make each row four
+        // times as long as the binary ones reports read, and no view reads them there (the
+        // BI views are PostgreSQL's, where long values live apart).
+        let json_too = !matches!(self.pool, crate::pool::Pool::Sqlite(_));
+        let json = |text: &str, bin: &Option<Vec<u8>>| {
+            if json_too || bin.is_none() {
+                text.to_owned()
+            } else {
+                String::new()
+            }
+        };
         write_tx!(self, |tx| {
             sqlx::query(
                 "DELETE FROM report_person_days WHERE tenant_id = $1 AND employee_id = $2 AND day >= $3 AND day <= $4",
@@ -251,8 +262,8 @@ impl Store {
                         .bind(r.total_m)
                         .bind(r.work_m)
                         .bind(&r.integrity_level)
-                        .bind(&r.fact)
-                        .bind(&r.visit_rows)
+                        .bind(json(&r.fact, &r.fact_bin))
+                        .bind(json(&r.visit_rows, &r.visits_bin))
                         .bind(&r.fact_bin)
                         .bind(&r.visits_bin)
                         .bind(now);

@@ -3,7 +3,7 @@
 use super::people::{by_person, hours, person_cells, person_columns, total_cells};
 use super::table::{Cell, CodeLabel, ColumnType, Report, Unit, col};
 use super::{ReportName, Scope, Sources};
-use crate::facts::VisitKind;
+use crate::facts::{PersonDay, VisitFact, VisitKind};
 use crate::rollup::Totals;
 use domain::visit_rule::CheckinStatus;
 
@@ -107,18 +107,7 @@ pub(crate) fn visit_detail_rows(
     let mut report = Report::new(ReportName::VisitDetail, columns);
     report.codes = VISIT_CODES.to_vec();
     let dir = scope.directory;
-    let mut visits: Vec<(&crate::facts::PersonDay, &crate::facts::VisitFact)> = sources
-        .facts
-        .iter()
-        .filter(|f| scope.fact(f))
-        .flat_map(|f| {
-            f.visit_rows
-                .iter()
-                .filter(|v| scope.customer_id_matches(v.customer))
-                .map(move |v| (f, v))
-        })
-        .collect();
-    visits.sort_by_key(|(_, v)| (v.checkin_ms, v.id));
+    let visits = visits_in_order(sources, scope);
     let all = visits.len();
     let (from, to) = window.map_or((0, all), |w| (w.start.min(all), w.end.min(all)));
     report.rows = visits[from..to.max(from)]
@@ -145,6 +134,26 @@ pub(crate) fn visit_detail_rows(
         })
         .collect();
     (report, all)
+}
+
+/// The visits visit detail lists, in its order: by check-in instant, then id.
+pub(crate) fn visits_in_order<'a>(
+    sources: &Sources<'a>,
+    scope: &Scope<'_>,
+) -> Vec<(&'a PersonDay, &'a VisitFact)> {
+    let mut visits: Vec<(&PersonDay, &VisitFact)> = sources
+        .facts
+        .iter()
+        .filter(|f| scope.fact(f))
+        .flat_map(|f| {
+            f.visit_rows
+                .iter()
+                .filter(|v| scope.customer_id_matches(v.customer))
+                .map(move |v| (f, v))
+        })
+        .collect();
+    visits.sort_by_key(|(_, v)| (v.checkin_ms, v.id));
+    visits
 }
 
 /// Planned customers, those visited, the rate (visited ÷ planned, from the sums) and the

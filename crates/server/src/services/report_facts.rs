@@ -553,7 +553,9 @@ pub async fn rebuild(
 
 /// Above this many customers to recompute in a month, a refresh recomputes the whole month
 /// in one read instead of naming them (a month's first refresh has no rows yet).
-const WHOLE_MONTH_ABOVE: usize = 2_000;
+const WHOLE_MONTH_ABOVE: usize = 12_000;
+/// Customers named in one read (well below both engines' limits on bound values).
+const CUSTOMERS_PER_READ: usize = 4_000;
 
 /// The nightly refresh: yesterday's facts of every active field rep (a day nobody touched
 /// still moves from pending to absent once it is over), and, for the months yesterday's
@@ -603,8 +605,10 @@ pub async fn refresh_day(s: &AppState, tenant: TenantId, day: NaiveDate) -> ApiR
         } else {
             s.store.prune_customer_months(tenant, &key).await?;
             let ids: Vec<Uuid> = ids.into_iter().collect();
-            done.customer_months +=
-                refresh_customer_month(s, &basis, tenant, Some(&ids), month).await?;
+            for chunk in ids.chunks(CUSTOMERS_PER_READ) {
+                done.customer_months +=
+                    refresh_customer_month(s, &basis, tenant, Some(chunk), month).await?;
+            }
         }
     }
     Ok(done)

@@ -209,19 +209,7 @@ pub(super) async fn load(s: &AppState, r: &Resolved, n: Needs) -> ApiResult<Load
         );
     }
     if n.customers {
-        for c in s.store.report_customers(tenant, None).await? {
-            directory.customers.insert(
-                CustomerId(c.id),
-                CustomerInfo {
-                    name: c.name,
-                    level: Level::parse(&c.level).map_err(|p| ApiError::internal(p.code()))?,
-                    tags: serde_json::from_str(&c.tags).map_err(ApiError::internal)?,
-                    owner: c.owner_id.map(EmployeeId),
-                    status: CustomerStatus::parse(&c.status)
-                        .map_err(|p| ApiError::internal(p.code()))?,
-                },
-            );
-        }
+        read_customers(s, tenant, None, &mut directory).await?;
     }
     // Reach is applied by department: a manager's filter is their subtree, which holds the
     // days spent there, so everyone may be named in the set of people reached.
@@ -267,6 +255,34 @@ pub(super) async fn load(s: &AppState, r: &Resolved, n: Needs) -> ApiResult<Load
         directory,
         reach,
     })
+}
+
+/// Reads customers (all of them, or these) into the directory.
+async fn read_customers(
+    s: &AppState,
+    tenant: TenantId,
+    ids: Option<&[uuid::Uuid]>,
+    directory: &mut Directory,
+) -> ApiResult<()> {
+    for c in s.store.report_customers(tenant, ids).await? {
+        let tags = if c.tags == "[]" {
+            Vec::new()
+        } else {
+            serde_json::from_str(&c.tags).map_err(ApiError::internal)?
+        };
+        directory.customers.insert(
+            CustomerId(c.id),
+            CustomerInfo {
+                name: c.name,
+                level: Level::parse(&c.level).map_err(|p| ApiError::internal(p.code()))?,
+                tags,
+                owner: c.owner_id.map(EmployeeId),
+                status: CustomerStatus::parse(&c.status)
+                    .map_err(|p| ApiError::internal(p.code()))?,
+            },
+        );
+    }
+    Ok(())
 }
 
 /// Customer facts of the calendar months the period overlaps, one per customer: counts
@@ -365,21 +381,39 @@ pub async fn report_page(
     limit: usize,
 ) -> ApiResult<ReportPage> {
     let start = offset(cursor)?;
+    let window = start..start.saturating_add(limit);
     let r = resolve(s, principal, q).await?;
-    let l = load(s, &r, needs(name)).await?;
+    let n = needs(name);
+    // The facts first: a page of visit detail or new prospects names few customers.
+    let mut l = load(
+        s,
+        &r,
+        Needs {
+            customers: false,
+            ..n
+        },
+    )
+    .await?;
+    if n.customers {
+        let sources = Sources {
+            facts: &l.facts,
+            customers: &l.customers,
+            approvals: &l.approvals,
+            directory: &l.directory,
+        };
+        let wanted =
+            reports::report::customers_needed(name, &sources, &r.filter, &l.reach, window.clone())
+                .map(|set| set.into_iter().map(|c| c.0).collect::<Vec<_>>());
+        read_customers(s, r.tenant, wanted.as_deref(), &mut l.directory).await?;
+    }
     let sources = Sources {
         facts: &l.facts,
         customers: &l.customers,
         approvals: &l.approvals,
         directory: &l.directory,
     };
-    let (report, all) = reports::report::build_page(
-        name,
-        &sources,
-        &r.filter,
-        &l.reach,
-        start..start.saturating_add(limit),
-    );
+    let (report, all) =
+        reports::report::build_page(name, &sources, &r.filter, &l.reach, window);
     Ok(page_view(report, start, limit, all))
 }
 

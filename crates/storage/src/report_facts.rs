@@ -7,7 +7,7 @@
 //! keys: facts are recomputed from their full inputs, never incremented.
 
 use crate::jobs::NewJob;
-use crate::pool::{on_pool, write_tx};
+use crate::pool::{on_pool, write_on_pool, write_tx};
 use crate::sql::{Arg, Sql, bind_all};
 use crate::time::now_ms;
 use crate::{Store, StoreError};
@@ -427,7 +427,7 @@ impl Store {
         tenant: TenantId,
         month: &str,
     ) -> Result<u64, StoreError> {
-        let done = on_pool!(self, |p| {
+        let done = write_on_pool!(self, |p| {
             sqlx::query(
                 "DELETE FROM report_customer_months WHERE tenant_id = $1 AND month = $2
                     AND customer_id NOT IN (SELECT id FROM customers

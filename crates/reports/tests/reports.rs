@@ -339,13 +339,8 @@ fn a_page_is_the_same_rows_cut() {
         let filter = Filter::period(week());
         let whole = w.report(name, &filter);
         for window in [0..5, 3..7, 20..40, 0..1_000, 50..60] {
-            let (page, all) = reports::report::build_page(
-                name,
-                &w.sources(),
-                &filter,
-                &reach(),
-                window.clone(),
-            );
+            let (page, all) =
+                reports::report::build_page(name, &w.sources(), &filter, &reach(), window.clone());
             assert_eq!(all, whole.rows.len(), "{name:?}");
             let (a, b) = (window.start.min(all), window.end.min(all));
             assert_eq!(page.rows, whole.rows[a..b.max(a)], "{name:?} {window:?}");
@@ -378,7 +373,8 @@ fn a_page_needs_only_the_customers_it_names() {
                 directory: &dir,
                 ..w.sources()
             };
-            let full = reports::report::build_page(name, &w.sources(), &filter, &reach(), window.clone());
+            let full =
+                reports::report::build_page(name, &w.sources(), &filter, &reach(), window.clone());
             let cut = reports::report::build_page(name, &lean, &filter, &reach(), window.clone());
             assert_eq!(cut, full, "{name:?} {window:?}");
         }

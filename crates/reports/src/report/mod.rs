@@ -274,7 +274,12 @@ pub fn customers_needed(
             let visits = visits::visits_in_order(sources, &scope);
             let all = visits.len();
             let (from, to) = (window.start.min(all), window.end.min(all));
-            Some(visits[from..to.max(from)].iter().map(|(_, v)| v.customer).collect())
+            Some(
+                visits[from..to.max(from)]
+                    .iter()
+                    .map(|(_, v)| v.customer)
+                    .collect(),
+            )
         }
         ReportName::NewProspects => Some(
             sources

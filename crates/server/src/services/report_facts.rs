@@ -718,7 +718,11 @@ mod tests {
         let mut row = stored(&f).unwrap();
         assert_eq!(read(&row).unwrap(), f, "binary");
         (row.fact_bin, row.visits_bin) = (None, None);
-        assert_eq!(read(&row).unwrap(), f, "JSON, as rows written before 0026 hold it");
+        assert_eq!(
+            read(&row).unwrap(),
+            f,
+            "JSON, as rows written before 0026 hold it"
+        );
     }
 
     #[test]

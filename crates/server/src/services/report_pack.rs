@@ -412,8 +412,7 @@ pub async fn report_page(
         approvals: &l.approvals,
         directory: &l.directory,
     };
-    let (report, all) =
-        reports::report::build_page(name, &sources, &r.filter, &l.reach, window);
+    let (report, all) = reports::report::build_page(name, &sources, &r.filter, &l.reach, window);
     Ok(page_view(report, start, limit, all))
 }
 

@@ -498,17 +498,29 @@ async fn a_week_of_facts_reports_and_rebuild(app: &TestApp) {
     let mut ids: Vec<Uuid> = all.iter().map(|r| r.customer_id).collect();
     ids.dedup();
     assert_eq!(merged.len(), 5, "five shops: {merged:?}");
-    assert_eq!(merged.iter().map(|m| m.customer_id).collect::<Vec<_>>(), ids);
+    assert_eq!(
+        merged.iter().map(|m| m.customer_id).collect::<Vec<_>>(),
+        ids
+    );
     for m in &merged {
-        let rows: Vec<_> = all.iter().filter(|r| r.customer_id == m.customer_id).collect();
+        let rows: Vec<_> = all
+            .iter()
+            .filter(|r| r.customer_id == m.customer_id)
+            .collect();
         let last = rows.last().unwrap();
         assert_eq!(m.month, last.month);
-        assert_eq!((&m.level, &m.tags, m.owner_id), (&last.level, &last.tags, last.owner_id));
+        assert_eq!(
+            (&m.level, &m.tags, m.owner_id),
+            (&last.level, &last.tags, last.owner_id)
+        );
         assert_eq!(m.visits, rows.iter().map(|r| r.visits).sum::<i32>());
         assert_eq!(m.due_visits, rows.iter().map(|r| r.due_visits).sum::<i32>());
         assert_eq!(m.due_met, rows.iter().map(|r| r.due_met).sum::<i32>());
         assert_eq!(m.visitors, rows.iter().map(|r| r.visitors).max().unwrap());
-        assert_eq!(m.last_visit, rows.iter().filter_map(|r| r.last_visit.clone()).max());
+        assert_eq!(
+            m.last_visit,
+            rows.iter().filter_map(|r| r.last_visit.clone()).max()
+        );
     }
 
     // The spreadsheet holds the JSON's rows and totals, typed; the CSV starts with a BOM.

@@ -333,6 +333,70 @@ fn visit_detail_in_check_in_order_with_customer_filters() {
 }
 
 #[test]
+fn a_page_is_the_same_rows_cut() {
+    let w = World::new();
+    for name in ReportName::ALL {
+        let filter = Filter::period(week());
+        let whole = w.report(name, &filter);
+        for window in [0..5, 3..7, 20..40, 0..1_000, 50..60] {
+            let (page, all) =
+                reports::report::build_page(name, &w.sources(), &filter, &reach(), window.clone());
+            assert_eq!(all, whole.rows.len(), "{name:?}");
+            let (a, b) = (window.start.min(all), window.end.min(all));
+            assert_eq!(page.rows, whole.rows[a..b.max(a)], "{name:?} {window:?}");
+            assert_eq!(
+                (&page.columns, &page.total, &page.codes),
+                (&whole.columns, &whole.total, &whole.codes),
+                "{name:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_page_needs_only_the_customers_it_names() {
+    let w = World::new();
+    let filter = Filter::period(week());
+    for name in [ReportName::VisitDetail, ReportName::NewProspects] {
+        for window in [0..5, 4..9, 0..1_000] {
+            let needed = reports::report::customers_needed(
+                name,
+                &w.sources(),
+                &filter,
+                &reach(),
+                window.clone(),
+            )
+            .expect("fewer than all");
+            let mut dir = w.dir.clone();
+            dir.customers.retain(|c, _| needed.contains(c));
+            let lean = Sources {
+                directory: &dir,
+                ..w.sources()
+            };
+            let full =
+                reports::report::build_page(name, &w.sources(), &filter, &reach(), window.clone());
+            let cut = reports::report::build_page(name, &lean, &filter, &reach(), window.clone());
+            assert_eq!(cut, full, "{name:?} {window:?}");
+        }
+    }
+    let by_level = Filter {
+        customer_level: Some(Level::C),
+        ..Filter::period(week())
+    };
+    assert_eq!(
+        reports::report::customers_needed(
+            ReportName::VisitDetail,
+            &w.sources(),
+            &by_level,
+            &reach(),
+            0..10
+        ),
+        None,
+        "a customer filter looks at every visit's customer"
+    );
+}
+
+#[test]
 fn anti_cheat_summary() {
     let w = World::new();
     let r = w.report(ReportName::AntiCheat, &Filter::period(week()));

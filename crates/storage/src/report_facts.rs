@@ -7,7 +7,7 @@
 //! keys: facts are recomputed from their full inputs, never incremented.
 
 use crate::jobs::NewJob;
-use crate::pool::{on_pool, write_tx};
+use crate::pool::{on_pool, write_on_pool, write_tx};
 use crate::sql::{Arg, Sql, bind_all};
 use crate::time::now_ms;
 use crate::{Store, StoreError};
@@ -79,6 +79,11 @@ pub struct StoredPersonDay {
     pub fact: String,
     /// The day's `visit_rows` as a JSON array.
     pub visit_rows: String,
+    /// `fact` in the server's binary form; when it is there, reads answer `fact` empty.
+    pub fact_bin: Option<Vec<u8>>,
+    /// `visit_rows` in the server's binary form; when it is there, reads answer
+    /// `visit_rows` empty.
+    pub visits_bin: Option<Vec<u8>>,
 }
 
 /// A customer's month fact as stored (every field of `reports::facts::CustomerPeriod`
@@ -164,7 +169,14 @@ pub struct ReportRequest {
 }
 
 const PERSON_DAY_COLUMNS: &str = "employee_id, day, department_id, day_type, attendance_status, visits, \
-    completed_visits, planned_visits, planned_done, total_m, work_m, integrity_level, fact, visit_rows";
+    completed_visits, planned_visits, planned_done, total_m, work_m, integrity_level, fact, visit_rows, \
+    fact_bin, visits_bin";
+/// The columns of a read: the JSON forms only where the binary ones are missing.
+const PERSON_DAY_READ: &str = "f.employee_id, f.day, f.department_id, f.day_type, \
+    f.attendance_status, f.visits, f.completed_visits, f.planned_visits, f.planned_done, f.total_m, \
+    f.work_m, f.integrity_level, CASE WHEN f.fact_bin IS NULL THEN f.fact ELSE '' END AS fact, \
+    f.fact_bin, CASE WHEN f.visits_bin IS NULL THEN f.visit_rows ELSE '' END AS visit_rows, \
+    f.visits_bin";
 const CUSTOMER_MONTH_COLUMNS: &str = "customer_id, month, owner_id, level, tags, visits, visitors, \
     due_visits, due_met, last_visit, outcome_sum, visits_with_outcome";
 /// Rows per multi-row INSERT: 16 values each stays far below both engines' bind limits.
@@ -174,7 +186,7 @@ fn person_day_insert(n: usize) -> String {
     let mut sql = format!(
         "INSERT INTO report_person_days (tenant_id, {PERSON_DAY_COLUMNS}, computed_ms) VALUES "
     );
-    let per = 16;
+    let per = 18;
     let rows: Vec<String> = (0..n)
         .map(|r| {
             let cells: Vec<String> = (1..=per).map(|c| format!("${}", r * per + c)).collect();
@@ -211,6 +223,17 @@ impl Store {
         rows: &[StoredPersonDay],
     ) -> Result<(), StoreError> {
         let now = now_ms();
+        // SQLite keeps a row's columns in its page: the JSON forms would make each row four
+        // times as long as the binary ones reports read, and no view reads them there (the
+        // BI views are PostgreSQL's, where long values live apart).
+        let json_too = !matches!(self.pool, crate::pool::Pool::Sqlite(_));
+        let json = |text: &str, bin: &Option<Vec<u8>>| {
+            if json_too || bin.is_none() {
+                text.to_owned()
+            } else {
+                String::new()
+            }
+        };
         write_tx!(self, |tx| {
             sqlx::query(
                 "DELETE FROM report_person_days WHERE tenant_id = $1 AND employee_id = $2 AND day >= $3 AND day <= $4",
@@ -239,8 +262,10 @@ impl Store {
                         .bind(r.total_m)
                         .bind(r.work_m)
                         .bind(&r.integrity_level)
-                        .bind(&r.fact)
-                        .bind(&r.visit_rows)
+                        .bind(json(&r.fact, &r.fact_bin))
+                        .bind(json(&r.visit_rows, &r.visits_bin))
+                        .bind(&r.fact_bin)
+                        .bind(&r.visits_bin)
                         .bind(now);
                 }
                 q.execute(&mut *tx).await?;
@@ -257,7 +282,7 @@ impl Store {
         day: &str,
     ) -> Result<Option<StoredPersonDay>, StoreError> {
         let sql = format!(
-            "SELECT {PERSON_DAY_COLUMNS} FROM report_person_days WHERE tenant_id = $1 AND employee_id = $2 AND day = $3"
+            "SELECT {PERSON_DAY_READ} FROM report_person_days f WHERE f.tenant_id = $1 AND f.employee_id = $2 AND f.day = $3"
         );
         Ok(on_pool!(self, |p| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
@@ -277,14 +302,15 @@ impl Store {
         q: &PersonDayQuery,
     ) -> Result<Vec<StoredPersonDay>, StoreError> {
         let visits = if q.with_visits {
-            "f.visit_rows"
+            "CASE WHEN f.visits_bin IS NULL THEN f.visit_rows ELSE '' END AS visit_rows, f.visits_bin"
         } else {
-            "'[]' AS visit_rows"
+            "'[]' AS visit_rows, NULL AS visits_bin"
         };
         let mut sql = Sql::new(&format!(
             "SELECT f.employee_id, f.day, f.department_id, f.day_type, f.attendance_status, f.visits,
                 f.completed_visits, f.planned_visits, f.planned_done, f.total_m, f.work_m,
-                f.integrity_level, f.fact, {visits}
+                f.integrity_level, CASE WHEN f.fact_bin IS NULL THEN f.fact ELSE '' END AS fact,
+                f.fact_bin, {visits}
              FROM report_person_days f WHERE f.tenant_id = "
         ));
         sql.bind(Arg::Uuid(tenant.0))
@@ -365,6 +391,57 @@ impl Store {
         Ok(())
     }
 
+    /// Active customers whose month fact of `month` is missing or was computed from other
+    /// attributes than they have now (level, tags, owner, or whether an outcome is
+    /// tracked): the ones a refresh must recompute although nobody visited them.
+    pub async fn stale_customer_months(
+        &self,
+        tenant: TenantId,
+        month: &str,
+        outcome_tracked: bool,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        let rows: Vec<(Uuid,)> = on_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT c.id FROM customers c
+                 LEFT JOIN report_customer_months m
+                    ON m.tenant_id = c.tenant_id AND m.customer_id = c.id AND m.month = $2
+                 WHERE c.tenant_id = $1 AND c.deleted_at IS NULL AND c.status = 'active'
+                    AND (m.customer_id IS NULL OR m.level <> c.level OR m.tags <> c.tags
+                         OR m.owner_id IS DISTINCT FROM c.owner_id
+                         OR (m.outcome_sum IS NULL) = $3)
+                 ORDER BY c.id",
+            )
+            .bind(tenant.0)
+            .bind(month)
+            .bind(outcome_tracked)
+            .fetch_all(p)
+            .await?
+        });
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    /// Removes the month facts of `month` whose customer is no longer an active one
+    /// (deleted, or back to pending): what a whole-month refresh would not write again.
+    pub async fn prune_customer_months(
+        &self,
+        tenant: TenantId,
+        month: &str,
+    ) -> Result<u64, StoreError> {
+        let done = write_on_pool!(self, |p| {
+            sqlx::query(
+                "DELETE FROM report_customer_months WHERE tenant_id = $1 AND month = $2
+                    AND customer_id NOT IN (SELECT id FROM customers
+                        WHERE tenant_id = $1 AND deleted_at IS NULL AND status = 'active')",
+            )
+            .bind(tenant.0)
+            .bind(month)
+            .execute(p)
+            .await?
+            .rows_affected()
+        });
+        Ok(done)
+    }
+
     /// The customers' month facts of `from_month..=to_month` (`YYYY-MM`).
     pub async fn customer_months(
         &self,
@@ -383,6 +460,43 @@ impl Store {
                 .bind(to_month)
                 .fetch_all(p)
                 .await?
+        }))
+    }
+
+    /// The customers' month facts of `from_month..=to_month` (`YYYY-MM`) merged into one
+    /// row per customer, in SQL: counts summed, the most visitors of a month, the latest
+    /// visit, outcomes summed (`NULL` when no month tracked one), and the level, tags and
+    /// owner of the customer's latest month, whose key is `month`. By customer.
+    pub async fn customer_month_sums(
+        &self,
+        tenant: TenantId,
+        from_month: &str,
+        to_month: &str,
+    ) -> Result<Vec<StoredCustomerMonth>, StoreError> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT g.customer_id, g.month, l.owner_id, l.level, l.tags,
+                    CAST(g.visits AS INTEGER) AS visits, g.visitors,
+                    CAST(g.due_visits AS INTEGER) AS due_visits,
+                    CAST(g.due_met AS INTEGER) AS due_met, g.last_visit, g.outcome_sum,
+                    CAST(g.visits_with_outcome AS INTEGER) AS visits_with_outcome
+                 FROM (SELECT customer_id, MAX(month) AS month, SUM(visits) AS visits,
+                        MAX(visitors) AS visitors, SUM(due_visits) AS due_visits,
+                        SUM(due_met) AS due_met, MAX(last_visit) AS last_visit,
+                        SUM(outcome_sum) AS outcome_sum,
+                        SUM(visits_with_outcome) AS visits_with_outcome
+                       FROM report_customer_months
+                       WHERE tenant_id = $1 AND month >= $2 AND month <= $3
+                       GROUP BY customer_id) g
+                 JOIN report_customer_months l
+                    ON l.tenant_id = $1 AND l.customer_id = g.customer_id AND l.month = g.month
+                 ORDER BY g.customer_id",
+            )
+            .bind(tenant.0)
+            .bind(from_month)
+            .bind(to_month)
+            .fetch_all(p)
+            .await?
         }))
     }
 
@@ -666,6 +780,6 @@ mod tests {
     fn placeholders_run_on_across_rows() {
         let sql = person_day_insert(2);
         assert!(sql.contains("($1, $2,"), "{sql}");
-        assert!(sql.ends_with("$31, $32)"), "{sql}");
+        assert!(sql.ends_with("$35, $36)"), "{sql}");
     }
 }

@@ -234,6 +234,67 @@ impl<'a> Scope<'a> {
     }
 }
 
+/// One page of the report `name`: the rows of `build`'s answer in `window` (cut to the
+/// rows there are), and how many rows the whole report has. Visit detail, whose rows run
+/// to tens of thousands, makes the cells of the page's rows alone.
+pub fn build_page(
+    name: ReportName,
+    sources: &Sources<'_>,
+    filter: &Filter,
+    reach: &BTreeSet<EmployeeId>,
+    window: std::ops::Range<usize>,
+) -> (Report, usize) {
+    if name == ReportName::VisitDetail {
+        let scope = Scope::new(filter, reach, sources.directory);
+        return visits::visit_detail_rows(sources, &scope, Some(window));
+    }
+    let mut report = build(name, sources, filter, reach);
+    let all = report.rows.len();
+    let (from, to) = (window.start.min(all), window.end.min(all));
+    report.rows = report.rows.drain(from..to.max(from)).collect();
+    (report, all)
+}
+
+/// The customers a page of the report `name` names or filters on, when that is fewer than
+/// all of them (`None`: every customer may be needed): visit detail without a customer
+/// filter names the customers of the page's rows alone, new prospects looks up only the
+/// customers of prospect visits. Storage reads just those into the directory; the page
+/// built from it is the one a full directory gives.
+pub fn customers_needed(
+    name: ReportName,
+    sources: &Sources<'_>,
+    filter: &Filter,
+    reach: &BTreeSet<EmployeeId>,
+    window: std::ops::Range<usize>,
+) -> Option<BTreeSet<domain::CustomerId>> {
+    let scope = Scope::new(filter, reach, sources.directory);
+    let filtered = filter.customer_level.is_some() || filter.customer_tag.is_some();
+    match name {
+        ReportName::VisitDetail if !filtered => {
+            let visits = visits::visits_in_order(sources, &scope);
+            let all = visits.len();
+            let (from, to) = (window.start.min(all), window.end.min(all));
+            Some(
+                visits[from..to.max(from)]
+                    .iter()
+                    .map(|(_, v)| v.customer)
+                    .collect(),
+            )
+        }
+        ReportName::NewProspects => Some(
+            sources
+                .facts
+                .iter()
+                .filter(|f| scope.fact(f))
+                .flat_map(|f| &f.visit_rows)
+                .filter(|v| v.kind == crate::facts::VisitKind::Prospect)
+                .map(|v| v.customer)
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
 /// Builds the report `name`.
 pub fn build(
     name: ReportName,

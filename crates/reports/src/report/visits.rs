@@ -3,7 +3,7 @@
 use super::people::{by_person, hours, person_cells, person_columns, total_cells};
 use super::table::{Cell, CodeLabel, ColumnType, Report, Unit, col};
 use super::{ReportName, Scope, Sources};
-use crate::facts::VisitKind;
+use crate::facts::{PersonDay, VisitFact, VisitKind};
 use crate::rollup::Totals;
 use domain::visit_rule::CheckinStatus;
 
@@ -58,6 +58,17 @@ const VISIT_CODES: [CodeLabel; 6] = [
 
 /// One row per visit, by check-in instant; the customer filters apply.
 pub(crate) fn visit_detail(sources: &Sources<'_>, scope: &Scope<'_>) -> Report {
+    visit_detail_rows(sources, scope, None).0
+}
+
+/// Visit detail with the cells of the rows in `window` alone (all rows when `None`), and
+/// how many rows the whole report has: a page of 5,000 out of 50,000 visits makes 5,000
+/// rows of cells, not 50,000.
+pub(crate) fn visit_detail_rows(
+    sources: &Sources<'_>,
+    scope: &Scope<'_>,
+    window: Option<std::ops::Range<usize>>,
+) -> (Report, usize) {
     let columns = vec![
         col("visit_id", ColumnType::Id, None, "拜访ID", "Visit ID"),
         col("date", ColumnType::Date, None, "日期", "Date"),
@@ -96,40 +107,53 @@ pub(crate) fn visit_detail(sources: &Sources<'_>, scope: &Scope<'_>) -> Report {
     let mut report = Report::new(ReportName::VisitDetail, columns);
     report.codes = VISIT_CODES.to_vec();
     let dir = scope.directory;
-    let mut rows: Vec<(i64, uuid::Uuid, Vec<Cell>)> = Vec::new();
-    for f in sources.facts.iter().filter(|f| scope.fact(f)) {
-        for v in f
-            .visit_rows
-            .iter()
-            .filter(|v| scope.customer_id_matches(v.customer))
-        {
+    let visits = visits_in_order(sources, scope);
+    let all = visits.len();
+    let (from, to) = window.map_or((0, all), |w| (w.start.min(all), w.end.min(all)));
+    report.rows = visits[from..to.max(from)]
+        .iter()
+        .map(|(f, v)| {
             let level = dir.customers.get(&v.customer).map(|c| c.level.as_str());
-            rows.push((
-                v.checkin_ms,
-                v.id,
-                vec![
-                    Cell::text(v.id.to_string()),
-                    Cell::Date(f.date),
-                    Cell::text(f.employee.to_string()),
-                    Cell::text(dir.person_name(f.employee)),
-                    Cell::text(dir.department_name(f.department)),
-                    Cell::text(v.customer.to_string()),
-                    Cell::text(dir.customer_name(v.customer)),
-                    level.map_or(Cell::Null, Cell::text),
-                    Cell::text(kind_code(v.kind)),
-                    Cell::instant_ms(Some(v.checkin_ms)),
-                    Cell::instant_ms(v.checkout_ms),
-                    Cell::num(v.duration_s.map(|s| s as f64 / 60.0)),
-                    Cell::text(checkin_code(v.checkin)),
-                    Cell::Bool(v.short),
-                    Cell::num(v.outcome),
-                ],
-            ));
-        }
-    }
-    rows.sort_by_key(|(t, id, _)| (*t, *id));
-    report.rows = rows.into_iter().map(|(_, _, r)| r).collect();
-    report
+            vec![
+                Cell::text(v.id.to_string()),
+                Cell::Date(f.date),
+                Cell::text(f.employee.to_string()),
+                Cell::text(dir.person_name(f.employee)),
+                Cell::text(dir.department_name(f.department)),
+                Cell::text(v.customer.to_string()),
+                Cell::text(dir.customer_name(v.customer)),
+                level.map_or(Cell::Null, Cell::text),
+                Cell::text(kind_code(v.kind)),
+                Cell::instant_ms(Some(v.checkin_ms)),
+                Cell::instant_ms(v.checkout_ms),
+                Cell::num(v.duration_s.map(|s| s as f64 / 60.0)),
+                Cell::text(checkin_code(v.checkin)),
+                Cell::Bool(v.short),
+                Cell::num(v.outcome),
+            ]
+        })
+        .collect();
+    (report, all)
+}
+
+/// The visits visit detail lists, in its order: by check-in instant, then id.
+pub(crate) fn visits_in_order<'a>(
+    sources: &Sources<'a>,
+    scope: &Scope<'_>,
+) -> Vec<(&'a PersonDay, &'a VisitFact)> {
+    let mut visits: Vec<(&PersonDay, &VisitFact)> = sources
+        .facts
+        .iter()
+        .filter(|f| scope.fact(f))
+        .flat_map(|f| {
+            f.visit_rows
+                .iter()
+                .filter(|v| scope.customer_id_matches(v.customer))
+                .map(move |v| (f, v))
+        })
+        .collect();
+    visits.sort_by_key(|(_, v)| (v.checkin_ms, v.id));
+    visits
 }
 
 /// Planned customers, those visited, the rate (visited ÷ planned, from the sums) and the

@@ -431,6 +431,18 @@ async fn standard_report(
             ));
         }
     };
+    if !matches!(format, "xlsx" | "csv") {
+        let page = report_pack::report_page(
+            &s,
+            &caller.principal,
+            name,
+            &query,
+            q.cursor.as_deref(),
+            limit,
+        )
+        .await?;
+        return Ok(Json(page).into_response());
+    }
     let built = report_pack::report(&s, &caller.principal, name, &query).await?;
     let file = format!("{}-{}-{}", name_of(&built.report), query.from, query.to);
     match format {
@@ -443,12 +455,11 @@ async fn standard_report(
                 bytes,
             ))
         }
-        "csv" => Ok(file_response(
+        _ => Ok(file_response(
             &format!("{file}.csv"),
             "text/csv; charset=utf-8",
             report_pack::csv(&built.report, zh, built.tz),
         )),
-        _ => Ok(Json(report_pack::page(built.report, q.cursor.as_deref(), limit)?).into_response()),
     }
 }
 

@@ -119,7 +119,7 @@ pub async fn dashboard(
     let (from, to) = (first.to_string(), day.to_string());
     let query = ReportQuery::parse((&from, &to), department, None, None, None)?;
     let resolved = resolve(s, principal, &query).await?;
-    let loaded = load(s, &resolved, Needs::default()).await?;
+    let loaded = load(s, &resolved, Needs::person_days()).await?;
     let subtree = resolved
         .filter
         .department

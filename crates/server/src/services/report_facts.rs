@@ -315,13 +315,22 @@ pub fn stored(f: &PersonDay) -> ApiResult<StoredPersonDay> {
         integrity_level: f.integrity.map(|l| code(&l)).transpose()?,
         fact: serde_json::to_string(&bare).map_err(ApiError::internal)?,
         visit_rows,
+        fact_bin: Some(postcard::to_allocvec(&bare).map_err(ApiError::internal)?),
+        visits_bin: Some(postcard::to_allocvec(&f.visit_rows).map_err(ApiError::internal)?),
     })
 }
 
-/// A stored fact back as the pure crate's value.
+/// A stored fact back as the pure crate's value: from the binary form (postcard: field
+/// order, no names, ids as 16 bytes) when the row has it, else from the JSON.
 pub fn read(row: &StoredPersonDay) -> ApiResult<PersonDay> {
-    let mut f: PersonDay = serde_json::from_str(&row.fact).map_err(ApiError::internal)?;
-    f.visit_rows = serde_json::from_str(&row.visit_rows).map_err(ApiError::internal)?;
+    let mut f: PersonDay = match &row.fact_bin {
+        Some(b) => postcard::from_bytes(b).map_err(ApiError::internal)?,
+        None => serde_json::from_str(&row.fact).map_err(ApiError::internal)?,
+    };
+    f.visit_rows = match &row.visits_bin {
+        Some(b) => postcard::from_bytes(b).map_err(ApiError::internal)?,
+        None => serde_json::from_str(&row.visit_rows).map_err(ApiError::internal)?,
+    };
     Ok(f)
 }
 
@@ -457,16 +466,19 @@ pub fn read_customer(
     })
 }
 
-/// The months whose customer facts a visit on `day` can change: its own, and those whose
-/// due windows reach it (the tolerance either side), up to the current month.
+/// The months whose customer facts a visit on `day` can change, up to the current month:
+/// those whose due windows reach it (the tolerance before it) and those whose first due
+/// visit it can decide (a month's fact reads visits from `CUSTOMER_LOOKBACK_DAYS` before
+/// the month).
 fn months_touched(day: NaiveDate, today: NaiveDate) -> Vec<PeriodKey> {
-    let tol = Days::new(CUSTOMER_LOOKAHEAD_DAYS);
-    let mut months: Vec<PeriodKey> = [day - tol, day, day + tol]
-        .into_iter()
-        .map(|d| PeriodKey::containing(Grain::Month, d))
-        .filter(|m| m.first() <= today)
-        .collect();
-    months.dedup();
+    let first = PeriodKey::containing(Grain::Month, day - Days::new(CUSTOMER_LOOKAHEAD_DAYS));
+    let last = PeriodKey::containing(Grain::Month, day + Days::new(CUSTOMER_LOOKBACK_DAYS));
+    let mut months = Vec::new();
+    let mut m = first;
+    while m.first() <= last.first() && m.first() <= today {
+        months.push(m);
+        m = PeriodKey::containing(Grain::Month, m.range().to + Days::new(1));
+    }
     months
 }
 
@@ -539,20 +551,65 @@ pub async fn rebuild(
     Ok(done)
 }
 
+/// Above this many customers to recompute in a month, a refresh recomputes the whole month
+/// in one read instead of naming them (a month's first refresh has no rows yet).
+const WHOLE_MONTH_ABOVE: usize = 12_000;
+/// Customers named in one read (well below both engines' limits on bound values).
+const CUSTOMERS_PER_READ: usize = 4_000;
+
 /// The nightly refresh: yesterday's facts of every active field rep (a day nobody touched
-/// still moves from pending to absent once it is over), and the month facts of every
-/// customer for the months yesterday's visits can change.
+/// still moves from pending to absent once it is over), and, for the months yesterday's
+/// visits can change, the month facts of the customers visited that day and of those
+/// whose stored fact is missing or out of date with the customer (level, tags, owner,
+/// outcome tracking; see `Store::stale_customer_months`). A month fact is a function of
+/// the customer and its visits alone, so the others are what a full recomputation would
+/// write again; late syncs of other days are refreshed by their own `report_facts` job.
 pub async fn refresh_day(s: &AppState, tenant: TenantId, day: NaiveDate) -> ApiResult<Rebuilt> {
     let mut basis = Basis::load(s, tenant).await?;
     let mut done = Rebuilt::default();
+    let (lo, hi) = (day.to_string(), day.to_string());
+    let old = s
+        .store
+        .person_days(
+            tenant,
+            &storage::PersonDayQuery {
+                from: lo,
+                to: hi,
+                ..Default::default()
+            },
+        )
+        .await?;
+    let mut visited: BTreeSet<Uuid> = BTreeSet::new();
+    for row in &old {
+        visited.extend(read(row)?.customers.iter().map(|c| c.0));
+    }
     for e in s.store.field_reps(tenant).await? {
         let person = s.store.employee(tenant, e, &Reach::Tenant).await?;
-        let (n, _) = refresh_person(s, &mut basis, tenant, &person, (day, day)).await?;
+        let (n, customers) = refresh_person(s, &mut basis, tenant, &person, (day, day)).await?;
+        visited.extend(customers.iter().map(|c| c.0));
         done.people += 1;
         done.person_days += n;
     }
+    let tracked = basis.outcome_field.is_some();
     for month in months_touched(day, basis.today) {
-        done.customer_months += refresh_customer_month(s, &basis, tenant, None, month).await?;
+        let key = month.to_string();
+        let mut ids: BTreeSet<Uuid> = s
+            .store
+            .stale_customer_months(tenant, &key, tracked)
+            .await?
+            .into_iter()
+            .collect();
+        ids.extend(visited.iter().copied());
+        if ids.len() > WHOLE_MONTH_ABOVE {
+            done.customer_months += refresh_customer_month(s, &basis, tenant, None, month).await?;
+        } else {
+            s.store.prune_customer_months(tenant, &key).await?;
+            let ids: Vec<Uuid> = ids.into_iter().collect();
+            for chunk in ids.chunks(CUSTOMERS_PER_READ) {
+                done.customer_months +=
+                    refresh_customer_month(s, &basis, tenant, Some(chunk), month).await?;
+            }
+        }
     }
     Ok(done)
 }
@@ -599,11 +656,83 @@ mod tests {
     }
 
     #[test]
+    fn a_fact_reads_back_the_same_from_either_form() {
+        use domain::attendance::DayStatus;
+        use reports::facts::{AttendanceFact, Detour, VisitFact};
+        let customer = CustomerId(Uuid::now_v7());
+        let f = PersonDay {
+            employee: EmployeeId::new(),
+            department: DepartmentId::new(),
+            date: d("2026-11-03"),
+            day_type: DayType::Workday,
+            attendance: Some(AttendanceFact {
+                status: DayStatus::Late,
+                late_min: 7,
+                early_leave_min: 0,
+                leave_min: 0,
+                worked_min: 473,
+                clock_in_ms: Some(1_762_130_820_000),
+                clock_out_ms: None,
+                missing_clock_in: false,
+                missing_clock_out: true,
+            }),
+            planned_visits: 3,
+            planned_done: 2,
+            visits: 2,
+            completed_visits: 1,
+            within_radius: 1,
+            ad_hoc_visits: 1,
+            prospect_visits: 0,
+            short_visits: 1,
+            customers: vec![customer],
+            time_at_customers_s: 1_234,
+            visit_duration_s: 1_234,
+            avg_visit_s: Some(1_234.0),
+            work_window_s: Some(28_380),
+            travel_s: Some(7_000),
+            driving_share: Some(7_000.0 / 28_380.0),
+            work_m: Some(12_345.678),
+            total_m: Some(20_000.1),
+            detour: Some(Detour {
+                places: 2,
+                driven_m: 4_321.5,
+                best_m: 3_000.25,
+                ratio: 4_321.5 / 3_000.25,
+                exact: true,
+            }),
+            tracked_s: None,
+            coverage: Some(0.1 + 0.2),
+            integrity: Some(integrity::Level::Review),
+            visit_rows: vec![VisitFact {
+                id: Uuid::now_v7(),
+                customer,
+                kind: VisitKind::AdHoc,
+                checkin_ms: 1_762_140_000_000,
+                checkout_ms: Some(1_762_141_234_000),
+                duration_s: Some(1_234),
+                checkin: CheckinStatus::Uncertain,
+                short: true,
+                outcome: Some(99.5),
+            }],
+        };
+        let mut row = stored(&f).unwrap();
+        assert_eq!(read(&row).unwrap(), f, "binary");
+        (row.fact_bin, row.visits_bin) = (None, None);
+        assert_eq!(
+            read(&row).unwrap(),
+            f,
+            "JSON, as rows written before 0026 hold it"
+        );
+    }
+
+    #[test]
     fn months_a_visit_can_change() {
         let m = |s: &str| PeriodKey::containing(Grain::Month, d(s));
+        // October's last due window reaches the 3rd; December's first due visit can
+        // follow from a visit in November; January has not started.
         assert_eq!(
             months_touched(d("2026-11-03"), d("2026-12-31")),
-            [m("2026-10-01"), m("2026-11-01")]
+            [m("2026-10-01"), m("2026-11-01"), m("2026-12-01")]
         );
         assert_eq!(
             months_touched(d("2026-11-27"), d("2026-11-28")),
@@ -612,7 +741,12 @@ mod tests {
         );
         assert_eq!(
             months_touched(d("2026-11-15"), d("2026-12-31")),
-            [m("2026-11-01")]
+            [m("2026-11-01"), m("2026-12-01")]
+        );
+        assert_eq!(
+            months_touched(d("2026-09-20"), d("2026-12-31")),
+            [m("2026-09-01"), m("2026-10-01"), m("2026-11-01")],
+            "60 days on"
         );
     }
 }

@@ -23,7 +23,7 @@ use reports::report::{
 };
 use reports::{CustomerInfo, DateRange, DepartmentInfo, Directory, Grain, PersonInfo};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use storage::PersonDayQuery;
 use utoipa::ToSchema;
 
@@ -133,6 +133,9 @@ pub(super) async fn resolve(
 /// What one report needs besides the person-day facts of its period.
 #[derive(Clone, Copy, Default)]
 pub(super) struct Needs {
+    /// The person-day facts of the period (every report but the customer and request
+    /// ones).
+    person_days: bool,
     visit_rows: bool,
     previous_period: bool,
     customers: bool,
@@ -140,8 +143,18 @@ pub(super) struct Needs {
     requests: bool,
 }
 
+impl Needs {
+    /// The person-day facts alone (without their visits).
+    pub(super) fn person_days() -> Needs {
+        Needs {
+            person_days: true,
+            ..Needs::default()
+        }
+    }
+}
+
 fn needs(name: ReportName) -> Needs {
-    let mut n = Needs::default();
+    let mut n = Needs::person_days();
     match name {
         ReportName::VisitDetail => {
             n.visit_rows = true;
@@ -152,8 +165,14 @@ fn needs(name: ReportName) -> Needs {
             n.customers = true;
         }
         ReportName::TeamRanking => n.previous_period = true,
-        ReportName::CustomerCoverage => n.customer_months = true,
-        ReportName::ApprovalTurnaround => n.requests = true,
+        ReportName::CustomerCoverage => {
+            n.customer_months = true;
+            n.person_days = false;
+        }
+        ReportName::ApprovalTurnaround => {
+            n.requests = true;
+            n.person_days = false;
+        }
         _ => {}
     }
     n
@@ -190,19 +209,7 @@ pub(super) async fn load(s: &AppState, r: &Resolved, n: Needs) -> ApiResult<Load
         );
     }
     if n.customers {
-        for c in s.store.report_customers(tenant, None).await? {
-            directory.customers.insert(
-                CustomerId(c.id),
-                CustomerInfo {
-                    name: c.name,
-                    level: Level::parse(&c.level).map_err(|p| ApiError::internal(p.code()))?,
-                    tags: serde_json::from_str(&c.tags).map_err(ApiError::internal)?,
-                    owner: c.owner_id.map(EmployeeId),
-                    status: CustomerStatus::parse(&c.status)
-                        .map_err(|p| ApiError::internal(p.code()))?,
-                },
-            );
-        }
+        read_customers(s, tenant, None, &mut directory).await?;
     }
     // Reach is applied by department: a manager's filter is their subtree, which holds the
     // days spent there, so everyone may be named in the set of people reached.
@@ -213,20 +220,24 @@ pub(super) async fn load(s: &AppState, r: &Resolved, n: Needs) -> ApiResult<Load
     } else {
         period.from
     };
-    let rows = s
-        .store
-        .person_days(
-            tenant,
-            &PersonDayQuery {
-                from: from.to_string(),
-                to: period.to.to_string(),
-                subtree: r.filter.department,
-                employee: r.filter.employee,
-                with_visits: n.visit_rows,
-            },
-        )
-        .await?;
-    let facts = rows.iter().map(read).collect::<ApiResult<Vec<_>>>()?;
+    let facts = if n.person_days {
+        let rows = s
+            .store
+            .person_days(
+                tenant,
+                &PersonDayQuery {
+                    from: from.to_string(),
+                    to: period.to.to_string(),
+                    subtree: r.filter.department,
+                    employee: r.filter.employee,
+                    with_visits: n.visit_rows,
+                },
+            )
+            .await?;
+        rows.iter().map(read).collect::<ApiResult<Vec<_>>>()?
+    } else {
+        Vec::new()
+    };
     let customers = if n.customer_months {
         customer_facts(s, tenant, period).await?
     } else {
@@ -246,8 +257,37 @@ pub(super) async fn load(s: &AppState, r: &Resolved, n: Needs) -> ApiResult<Load
     })
 }
 
+/// Reads customers (all of them, or these) into the directory.
+async fn read_customers(
+    s: &AppState,
+    tenant: TenantId,
+    ids: Option<&[uuid::Uuid]>,
+    directory: &mut Directory,
+) -> ApiResult<()> {
+    for c in s.store.report_customers(tenant, ids).await? {
+        let tags = if c.tags == "[]" {
+            Vec::new()
+        } else {
+            serde_json::from_str(&c.tags).map_err(ApiError::internal)?
+        };
+        directory.customers.insert(
+            CustomerId(c.id),
+            CustomerInfo {
+                name: c.name,
+                level: Level::parse(&c.level).map_err(|p| ApiError::internal(p.code()))?,
+                tags,
+                owner: c.owner_id.map(EmployeeId),
+                status: CustomerStatus::parse(&c.status)
+                    .map_err(|p| ApiError::internal(p.code()))?,
+            },
+        );
+    }
+    Ok(())
+}
+
 /// Customer facts of the calendar months the period overlaps, one per customer: counts
-/// summed over the months, the latest visit, the latest month's level, tags and owner.
+/// summed over the months, the latest visit, the latest month's level, tags and owner
+/// (merged by the database, `Store::customer_month_sums`).
 async fn customer_facts(
     s: &AppState,
     tenant: TenantId,
@@ -257,38 +297,12 @@ async fn customer_facts(
     let (Some(first), Some(last)) = (months.first(), months.last()) else {
         return Ok(Vec::new());
     };
-    let rows = s
-        .store
-        .customer_months(tenant, &first.to_string(), &last.to_string())
-        .await?;
-    let mut merged: BTreeMap<CustomerId, CustomerPeriod> = BTreeMap::new();
-    for row in rows {
-        let f = super::report_facts::read_customer(&row, period)?;
-        match merged.get_mut(&f.customer) {
-            None => {
-                let mut f = f;
-                f.period = period;
-                merged.insert(f.customer, f);
-            }
-            Some(m) => {
-                // Rows come by month: the later one's level, tags and owner stand.
-                m.level = f.level;
-                m.tags = f.tags;
-                m.owner = f.owner;
-                m.visits += f.visits;
-                m.visitors = m.visitors.max(f.visitors);
-                m.due_visits += f.due_visits;
-                m.due_met += f.due_met;
-                m.last_visit = m.last_visit.max(f.last_visit);
-                m.outcome_sum = match (m.outcome_sum, f.outcome_sum) {
-                    (Some(a), Some(b)) => Some(a + b),
-                    (a, b) => a.or(b),
-                };
-                m.visits_with_outcome += f.visits_with_outcome;
-            }
-        }
-    }
-    Ok(merged.into_values().collect())
+    s.store
+        .customer_month_sums(tenant, &first.to_string(), &last.to_string())
+        .await?
+        .iter()
+        .map(|row| super::report_facts::read_customer(row, period))
+        .collect()
 }
 
 /// Requests submitted in the period, with when they were decided.
@@ -354,6 +368,52 @@ pub async fn report(
         report: reports::report::build(name, &sources, &r.filter, &l.reach),
         tz: r.tz,
     })
+}
+
+/// One page of the report `name` for the caller: `limit` rows from the opaque `cursor`
+/// (an offset), built as such (`reports::report::build_page`).
+pub async fn report_page(
+    s: &AppState,
+    principal: &Principal,
+    name: ReportName,
+    q: &ReportQuery,
+    cursor: Option<&str>,
+    limit: usize,
+) -> ApiResult<ReportPage> {
+    let start = offset(cursor)?;
+    let window = start..start.saturating_add(limit);
+    let r = resolve(s, principal, q).await?;
+    let n = needs(name);
+    // The facts first: a page of visit detail or new prospects names few customers.
+    let mut l = load(
+        s,
+        &r,
+        Needs {
+            customers: false,
+            ..n
+        },
+    )
+    .await?;
+    if n.customers {
+        let sources = Sources {
+            facts: &l.facts,
+            customers: &l.customers,
+            approvals: &l.approvals,
+            directory: &l.directory,
+        };
+        let wanted =
+            reports::report::customers_needed(name, &sources, &r.filter, &l.reach, window.clone())
+                .map(|set| set.into_iter().map(|c| c.0).collect::<Vec<_>>());
+        read_customers(s, r.tenant, wanted.as_deref(), &mut l.directory).await?;
+    }
+    let sources = Sources {
+        facts: &l.facts,
+        customers: &l.customers,
+        approvals: &l.approvals,
+        directory: &l.directory,
+    };
+    let (report, all) = reports::report::build_page(name, &sources, &r.filter, &l.reach, window);
+    Ok(page_view(report, start, limit, all))
 }
 
 // ---- insights ----
@@ -489,6 +549,7 @@ pub async fn insights(
 ) -> ApiResult<Vec<InsightView>> {
     let r = resolve(s, principal, q).await?;
     let n = Needs {
+        person_days: true,
         visit_rows: true,
         customers: true,
         customer_months: true,
@@ -690,23 +751,19 @@ impl utoipa::PartialSchema for ReportCell {
 
 impl utoipa::ToSchema for ReportCell {}
 
-/// One page of a report: `limit` rows from the opaque `cursor` (an offset).
-pub fn page(report: Report, cursor: Option<&str>, limit: usize) -> ApiResult<ReportPage> {
-    let start = match cursor {
-        None => 0,
-        Some(c) => c.parse::<usize>().map_err(|_| {
-            ApiError::bad_request("cursor", Problem::format(domain::Format::Cursor))
-        })?,
-    };
-    let total_rows = report.rows.len();
-    let end = start.saturating_add(limit).min(total_rows);
-    let items = report
-        .rows
-        .into_iter()
-        .skip(start)
-        .take(end.saturating_sub(start))
-        .collect();
-    Ok(ReportPage {
+fn offset(cursor: Option<&str>) -> ApiResult<usize> {
+    match cursor {
+        None => Ok(0),
+        Some(c) => c
+            .parse::<usize>()
+            .map_err(|_| ApiError::bad_request("cursor", Problem::format(domain::Format::Cursor))),
+    }
+}
+
+/// The answer of a page whose `report.rows` are rows `start..` of `all`.
+fn page_view(report: Report, start: usize, limit: usize, all: usize) -> ReportPage {
+    let end = start.saturating_add(limit).min(all);
+    ReportPage {
         name: report.name.as_str().into(),
         title_zh: report.title_zh.into(),
         title_en: report.title_en.into(),
@@ -721,7 +778,7 @@ pub fn page(report: Report, cursor: Option<&str>, limit: usize) -> ApiResult<Rep
                 label_en: c.label_en.into(),
             })
             .collect(),
-        items,
+        items: report.rows,
         total: report.total,
         codes: report
             .codes
@@ -732,8 +789,8 @@ pub fn page(report: Report, cursor: Option<&str>, limit: usize) -> ApiResult<Rep
                 en: c.en.into(),
             })
             .collect(),
-        next_cursor: (end < total_rows).then(|| end.to_string()),
-    })
+        next_cursor: (end < all).then(|| end.to_string()),
+    }
 }
 
 fn unit_word(u: Unit, zh: bool) -> Option<&'static str> {

@@ -438,6 +438,91 @@ async fn a_week_of_facts_reports_and_rebuild(app: &TestApp) {
         assert!(customers_after.contains(m), "{m:?} changed in the rebuild");
     }
 
+    // The nightly refresh recomputes only the customers visited that day and those whose
+    // stored month is out of date (here Shop B, now a C-level shop), and leaves the same
+    // month rows as a rebuild from scratch.
+    let (s, c) = app
+        .put(
+            &t.admin,
+            &format!("/api/v1/customers/{b}"),
+            json!({"name": "Shop B", "owner_id": rep1, "level": "C",
+                "location": {"lat": SHOP.0 + 2000.0 / M, "lon": SHOP.1}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    let sunday_month = sun.format("%Y-%m").to_string();
+    let month_rows = |rows: Vec<storage::StoredCustomerMonth>| -> Vec<_> {
+        rows.into_iter()
+            .filter(|m| m.month == sunday_month)
+            .collect()
+    };
+    server::services::report_facts::refresh_day(&app.state, t.id, sun)
+        .await
+        .unwrap();
+    let refreshed = month_rows(
+        app.store
+            .customer_months(t.id, "2000-01", "2999-12")
+            .await
+            .unwrap(),
+    );
+    let shop_b = Uuid::parse_str(&b).unwrap();
+    assert_eq!(
+        refreshed
+            .iter()
+            .find(|m| m.customer_id == shop_b)
+            .map(|m| m.level.as_str()),
+        Some("C"),
+        "the changed shop is recomputed"
+    );
+    server::services::report_facts::rebuild(&app.state, t.id, (mon, sun))
+        .await
+        .unwrap();
+    let rebuilt = month_rows(
+        app.store
+            .customer_months(t.id, "2000-01", "2999-12")
+            .await
+            .unwrap(),
+    );
+    assert_eq!(refreshed, rebuilt, "refresh and rebuild agree");
+    // The customers' months merged by the database are those merged by hand.
+    let merged = app
+        .store
+        .customer_month_sums(t.id, "2000-01", "2999-12")
+        .await
+        .unwrap();
+    let all = app
+        .store
+        .customer_months(t.id, "2000-01", "2999-12")
+        .await
+        .unwrap();
+    let mut ids: Vec<Uuid> = all.iter().map(|r| r.customer_id).collect();
+    ids.dedup();
+    assert_eq!(merged.len(), 5, "five shops: {merged:?}");
+    assert_eq!(
+        merged.iter().map(|m| m.customer_id).collect::<Vec<_>>(),
+        ids
+    );
+    for m in &merged {
+        let rows: Vec<_> = all
+            .iter()
+            .filter(|r| r.customer_id == m.customer_id)
+            .collect();
+        let last = rows.last().unwrap();
+        assert_eq!(m.month, last.month);
+        assert_eq!(
+            (&m.level, &m.tags, m.owner_id),
+            (&last.level, &last.tags, last.owner_id)
+        );
+        assert_eq!(m.visits, rows.iter().map(|r| r.visits).sum::<i32>());
+        assert_eq!(m.due_visits, rows.iter().map(|r| r.due_visits).sum::<i32>());
+        assert_eq!(m.due_met, rows.iter().map(|r| r.due_met).sum::<i32>());
+        assert_eq!(m.visitors, rows.iter().map(|r| r.visitors).max().unwrap());
+        assert_eq!(
+            m.last_visit,
+            rows.iter().filter_map(|r| r.last_visit.clone()).max()
+        );
+    }
+
     // The spreadsheet holds the JSON's rows and totals, typed; the CSV starts with a BOM.
     let json_att = get(&money, format!("/api/v1/reports/attendance_monthly?{week}")).await;
     let (s, xlsx) = bytes(

@@ -24,6 +24,7 @@ pub mod jobs;
 pub mod live;
 pub mod locations;
 pub mod me;
+pub mod notifications;
 pub mod metrics;
 pub mod payouts;
 pub mod photos;

@@ -76,7 +76,7 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
     let other_rep = app.employee(&t.admin, &west, "rep2", "field").await;
     app.employee(&t.admin, &east, "mgr", "manager").await;
     app.employee(&t.admin, &west, "wmgr", "manager").await;
-    app.employee(&t.admin, &t.root_dept, "fin", "finance").await;
+    let fin_id = app.employee(&t.admin, &t.root_dept, "fin", "finance").await;
     app.set_start_date(&t.admin, &rep, "2026-01-01").await;
     let rep_t = app.token("acme", "rep1").await;
     let rep2_t = app.token("acme", "rep2").await;
@@ -120,6 +120,30 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
     let (s, b) = app.put(&fin, "/api/v1/mileage-rates", changed).await;
     let e = assert_error(s, &b, StatusCode::CONFLICT, "rate_version_immutable");
     assert_eq!(e["fields"][0]["field"], "tables[0].versions[1]", "{b}");
+
+    // From the phone's fixes: a morning of Wednesday 2026-11-25 sent to the API becomes
+    // the day's summary (the `track_day` job), which November's draft pays at version 2.
+    for b in crate::tracking::morning().chunks(200) {
+        let (s, a) = app
+            .post(&rep_t, "/api/v1/locations", json!({"fixes": b}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{a}");
+    }
+    let days = crate::tracking::wait_settled(app, &t.admin, &rep).await;
+    let work_m = days["items"][0]["summary"]["work_mileage_m"].as_f64().unwrap();
+    assert!(work_m > 4000.0, "{days}");
+    let (s, nov) = app
+        .post(&rep_t, "/api/v1/claims", json!({"period": "2026-11"}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{nov}");
+    let wed = line(&nov, "2026-11-25");
+    assert_eq!(wed["working_m"], json!(work_m.round() as i64), "{wed}");
+    assert_eq!(
+        wed["amount_minor"],
+        json!((work_m.round() as i64 * 100 + 500) / 1000),
+        "¥1.00 a km, half up to the fen: {wed}"
+    );
+    assert_eq!(nov["total_minor"], wed["amount_minor"], "{nov}");
 
     // Three working days of September 2026 (Tue–Thu) and a Saturday with mileage.
     day(app, t.id, &rep, "2026-09-01", 10.0, 12.5).await;
@@ -355,6 +379,14 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
         .await;
     assert_error(s, &b, StatusCode::CONFLICT, "claim_not_submitted");
 
+    // Two steps: the rep's manager, then finance.
+    let (s, b) = app
+        .put(&t.admin, "/api/v1/approval-flows/mileage_claim",
+             json!({"steps": [{"approvers": {"kind": "manager", "level": 1}, "mode": "any"},
+                              {"approvers": {"kind": "people", "ids": [fin_id]}, "mode": "any"}]}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+
     // Submit: frozen. Mileage 960 + 2000 + 700, expenses 3000.
     let (s, sub) = app
         .post(&rep_t, &format!("/api/v1/claims/{id}/submit"), json!({}))
@@ -384,10 +416,10 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
         .post(&rep_t, &decision, json!({"decision": "approved"}))
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _) = app
+    let (s, b) = app
         .post(&fin, &decision, json!({"decision": "approved"}))
         .await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_error(s, &b, StatusCode::CONFLICT, "approval_not_your_turn");
     let (s, _) = app
         .post(&wmgr, &decision, json!({"decision": "approved"}))
         .await;
@@ -399,13 +431,26 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
             json!({"decision": "approved", "comment": "fine"}),
         )
         .await;
+    // The manager's approval passes the first step; the claim waits for finance.
+    assert_eq!(
+        (s, ok["status"].clone()),
+        (StatusCode::OK, json!("submitted")),
+        "{ok}"
+    );
+    let (s, b) = app
+        .post(&mgr, &decision, json!({"decision": "rejected"}))
+        .await;
+    assert!(s.is_client_error(), "the manager decided their step: {s} {b}");
+    let (s, ok) = app
+        .post(&fin, &decision, json!({"decision": "approved", "comment": "paid next week"}))
+        .await;
     assert_eq!(
         (s, ok["status"].clone()),
         (StatusCode::OK, json!("approved")),
         "{ok}"
     );
     let (s, b) = app
-        .post(&mgr, &decision, json!({"decision": "rejected"}))
+        .post(&fin, &decision, json!({"decision": "rejected"}))
         .await;
     assert_error(s, &b, StatusCode::CONFLICT, "already_decided");
 

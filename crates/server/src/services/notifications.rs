@@ -201,8 +201,8 @@ async fn notifications_of(
 /// The `notifications` job: turns the tenant's outbox events after its cursor into
 /// notifications, a batch per transaction with the cursor's move. Idempotent: a second
 /// run over the same events finds the cursor moved (or stores nothing new). Events that
-/// PostgreSQL cannot show yet (an older transaction is still open) make the job fail so
-/// it is tried again shortly.
+/// PostgreSQL cannot show yet (an older transaction is still open) queue another run a
+/// second later.
 pub async fn run_job(s: &AppState, tenant: TenantId) -> Result<(), String> {
     let err = |e: ApiError| e.message;
     loop {
@@ -223,7 +223,11 @@ pub async fn run_job(s: &AppState, tenant: TenantId) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?
             {
-                return Err("events not yet settled; trying again".into());
+                // Another run comes back for them in a second (not a failure: the wait
+                // is another transaction's, however long it takes).
+                let mut again = storage::notifications_job(tenant);
+                again.run_at_ms += 1_000;
+                s.store.enqueue(&again).await.map_err(|e| e.to_string())?;
             }
             return Ok(());
         };

@@ -592,13 +592,21 @@ async fn a_rejected_leave_is_resubmitted_edited(app: &TestApp) {
     assert_eq!(s, StatusCode::CONFLICT, "{b}");
 }
 
-async fn notifications_of(app: &TestApp, token: &str) -> Value {
-    server::jobs::drain(&app.state, std::time::Duration::from_secs(3600))
-        .await
-        .unwrap();
-    let (s, b) = app.get(token, "/api/v1/me/notifications").await;
-    assert_eq!(s, StatusCode::OK, "{b}");
-    b
+/// The caller's notifications once at least `n` are there (the job runs in the
+/// background too, and on PostgreSQL waits for older transactions to settle).
+async fn notifications_of(app: &TestApp, token: &str, n: usize) -> Value {
+    for _ in 0..100 {
+        server::jobs::drain(&app.state, std::time::Duration::from_secs(3600))
+            .await
+            .unwrap();
+        let (s, b) = app.get(token, "/api/v1/me/notifications").await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        if b["items"].as_array().unwrap().len() >= n {
+            return b;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("fewer than {n} notifications after 20 s");
 }
 
 fn kinds(page: &Value) -> Vec<(String, String)> {
@@ -630,7 +638,7 @@ async fn notifications_tell_who_waits_and_the_outcome(app: &TestApp) {
     .await;
     let rid = id(&leave(app, &c.rep, "2026-12-21").await);
     let waiting = ("approval_waiting".to_owned(), rid.clone());
-    let mgr = notifications_of(app, &c.mgr).await;
+    let mgr = notifications_of(app, &c.mgr, 1).await;
     assert_eq!(kinds(&mgr), [waiting.clone()], "{mgr}");
     assert_eq!(mgr["unread"], 1, "{mgr}");
     let first = &mgr["items"][0];
@@ -639,18 +647,18 @@ async fn notifications_tell_who_waits_and_the_outcome(app: &TestApp) {
         (json!("leave"), json!("rep name")),
         "{first}"
     );
-    assert_eq!(kinds(&notifications_of(app, &c.mgr2).await), [waiting.clone()]);
+    assert_eq!(kinds(&notifications_of(app, &c.mgr2, 1).await), [waiting.clone()]);
     let none: Vec<(String, String)> = Vec::new();
-    assert_eq!(kinds(&notifications_of(app, &c.fin).await), none);
-    assert_eq!(kinds(&notifications_of(app, &c.rep).await), none);
+    assert_eq!(kinds(&notifications_of(app, &c.fin, 0).await), none);
+    assert_eq!(kinds(&notifications_of(app, &c.rep, 0).await), none);
 
     // The first step passes: finance is told; the managers are not told again.
     assert_eq!(decide(app, &c.mgr, &rid, "approve").await.0, StatusCode::OK);
-    assert_eq!(kinds(&notifications_of(app, &c.fin).await), [waiting.clone()]);
-    assert_eq!(notifications_of(app, &c.mgr).await["items"].as_array().unwrap().len(), 1);
+    assert_eq!(kinds(&notifications_of(app, &c.fin, 1).await), [waiting.clone()]);
+    assert_eq!(notifications_of(app, &c.mgr, 1).await["items"].as_array().unwrap().len(), 1);
     // Finance rejects: the rep is told the outcome.
     assert_eq!(decide(app, &c.fin, &rid, "reject").await.0, StatusCode::OK);
-    let rep = notifications_of(app, &c.rep).await;
+    let rep = notifications_of(app, &c.rep, 1).await;
     assert_eq!(kinds(&rep), [("approval_decided".to_owned(), rid.clone())], "{rep}");
     assert_eq!(rep["items"][0]["status"], "rejected", "{rep}");
     // The job again over the same events stores nothing twice.
@@ -658,7 +666,7 @@ async fn notifications_tell_who_waits_and_the_outcome(app: &TestApp) {
         .enqueue(&storage::notifications_job(c.tenant))
         .await
         .unwrap();
-    assert_eq!(kinds(&notifications_of(app, &c.rep).await).len(), 1);
+    assert_eq!(kinds(&notifications_of(app, &c.rep, 1).await).len(), 1);
 
     // Marking read: one's own only; the badge count follows.
     let note = rep["items"][0]["id"].as_str().unwrap().to_owned();

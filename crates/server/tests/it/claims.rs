@@ -480,17 +480,26 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
     let (_, paid) = app.get(&rep_t, &format!("/api/v1/claims/{id}")).await;
     assert_eq!(paid["status"], "paid", "{paid}");
     // The rep is told: a `claim_paid` notification names the claim.
-    server::jobs::drain(&app.state, std::time::Duration::from_secs(3600))
-        .await
-        .unwrap();
-    let (s, notes) = app.get(&rep_t, "/api/v1/me/notifications").await;
-    assert_eq!(s, StatusCode::OK, "{notes}");
-    let paid_note = notes["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|n| n["kind"] == "claim_paid")
-        .unwrap_or_else(|| panic!("no claim_paid in {notes}"));
+    let mut found = None;
+    for _ in 0..100 {
+        server::jobs::drain(&app.state, std::time::Duration::from_secs(3600))
+            .await
+            .unwrap();
+        let (s, notes) = app.get(&rep_t, "/api/v1/me/notifications").await;
+        assert_eq!(s, StatusCode::OK, "{notes}");
+        found = notes["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["kind"] == "claim_paid")
+            .cloned();
+        if found.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let notes = found.expect("a claim_paid notification within 20 s");
+    let paid_note = &notes;
     assert_eq!(paid_note["claim_id"], json!(id), "{notes}");
     assert_eq!(paid_note["read_at"], Value::Null, "{notes}");
 

@@ -57,8 +57,7 @@ pub struct StoredNotification {
 }
 
 /// The outbox events someone is notified of.
-const TYPES: &str =
-    "('approval.submitted', 'approval.decided', 'approval.finished', 'approval.reminded', 'payout.created')";
+const TYPES: &str = "('approval.submitted', 'approval.decided', 'approval.finished', 'approval.reminded', 'payout.created')";
 
 const COLUMNS: &str = "n.id, n.kind, n.request_id, n.request_type, n.status, n.claim_id, n.actor_id, \
      e.name AS actor_name, n.created_ms, n.read_ms";
@@ -74,10 +73,12 @@ impl Store {
             .fetch_optional(p)
             .await?
         });
-        Ok(row.map_or(EventPosition::default(), |(tx, seq)| EventPosition {
-            tx,
-            seq,
-        }))
+        Ok(
+            row.map_or(EventPosition::default(), |(tx, seq)| EventPosition {
+                tx,
+                seq,
+            }),
+        )
     }
 
     /// Stores `items` (each fact once per person) and moves the cursor from `from` to
@@ -182,11 +183,11 @@ impl Store {
                         AND (tx, seq) > ($2::bigint::text::xid8, $3) AND type IN {TYPES})"
                 );
                 sqlx::query_scalar::<_, bool>(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(tenant.0)
-                .bind(after.tx)
-                .bind(after.seq)
-                .fetch_one(p)
-                .await?
+                    .bind(tenant.0)
+                    .bind(after.tx)
+                    .bind(after.seq)
+                    .fetch_one(p)
+                    .await?
             }
         })
     }
@@ -290,4 +291,3 @@ macro_rules! enqueue_notifications {
     }};
 }
 pub(crate) use enqueue_notifications;
-

@@ -348,7 +348,10 @@ pub fn detail(
         .iter()
         .filter_map(|e| {
             let payload = serde_json::from_str(e.payload.as_deref()?).ok()?;
-            let figures = e.summary.as_deref().and_then(|s| serde_json::from_str(s).ok());
+            let figures = e
+                .summary
+                .as_deref()
+                .and_then(|s| serde_json::from_str(s).ok());
             Some((u32::try_from(e.round).ok()?, (payload, figures)))
         })
         .collect();

@@ -167,11 +167,9 @@ async fn notifications_of(
         // The submitter learns the outcome; a withdrawal is their own doing.
         "approval.finished" => {
             let status = text_of(&p["status"]);
-            if let (Some(request), Some(submitter), Some("approved" | "rejected")) = (
-                request_id,
-                uuid_of(&p["submitter_id"]),
-                status.as_deref(),
-            ) {
+            if let (Some(request), Some(submitter), Some("approved" | "rejected")) =
+                (request_id, uuid_of(&p["submitter_id"]), status.as_deref())
+            {
                 let mut n = base(
                     submitter,
                     "approval_decided",
@@ -217,8 +215,7 @@ pub async fn run_job(s: &AppState, tenant: TenantId) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
         let Some(last) = events.last() else {
-            if s
-                .store
+            if s.store
                 .notification_events_unsettled(tenant, from)
                 .await
                 .map_err(|e| e.to_string())?

@@ -511,14 +511,22 @@ async fn a_rejected_leave_is_resubmitted_edited(app: &TestApp) {
 
     // Validated like a new leave, problems named under `payload`; nothing changes.
     let (s, b) = app
-        .post(&c.rep, &resubmit, json!({"payload": {"from": "2026-12-15", "to": "2026-12-14",
-                                                     "leave_type": "personal", "reason": "moved"}}))
+        .post(
+            &c.rep,
+            &resubmit,
+            json!({"payload": {"from": "2026-12-15", "to": "2026-12-14",
+                                                     "leave_type": "personal", "reason": "moved"}}),
+        )
         .await;
     assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(fields(&b), ["payload.to"], "{b}");
     let (s, b) = app
-        .post(&c.rep, &resubmit, json!({"payload": {"from": "2026-12-14", "to": "2026-12-15",
-                                                     "leave_type": "personal", "reason": "  "}}))
+        .post(
+            &c.rep,
+            &resubmit,
+            json!({"payload": {"from": "2026-12-14", "to": "2026-12-15",
+                                                     "leave_type": "personal", "reason": "  "}}),
+        )
         .await;
     assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(fields(&b), ["payload.reason"], "{b}");
@@ -528,20 +536,36 @@ async fn a_rejected_leave_is_resubmitted_edited(app: &TestApp) {
         .await;
     assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     // Only the submitter edits what they asked.
-    let (s, b) = app.post(&c.mgr, &resubmit, json!({"payload": edited})).await;
+    let (s, b) = app
+        .post(&c.mgr, &resubmit, json!({"payload": edited}))
+        .await;
     assert_error(s, &b, StatusCode::FORBIDDEN, "forbidden");
     let (_, r) = app.get(&c.rep, &format!("/api/v1/requests/{rid}")).await;
-    assert_eq!((r["status"].clone(), r["round"].clone()), (json!("rejected"), json!(1)), "{r}");
+    assert_eq!(
+        (r["status"].clone(), r["round"].clone()),
+        (json!("rejected"), json!(1)),
+        "{r}"
+    );
 
-    let (s, r) = app.post(&c.rep, &resubmit, json!({"payload": edited})).await;
+    let (s, r) = app
+        .post(&c.rep, &resubmit, json!({"payload": edited}))
+        .await;
     assert_eq!(s, StatusCode::OK, "{r}");
     assert_eq!(
-        (r["status"].clone(), r["round"].clone(), r["payload"].clone()),
+        (
+            r["status"].clone(),
+            r["round"].clone(),
+            r["payload"].clone()
+        ),
         (json!("in_progress"), json!(2), edited.clone()),
         "{r}"
     );
     assert_eq!(
-        (r["figures"]["from"].clone(), r["figures"]["days"].clone(), r["figures"]["leave_type"].clone()),
+        (
+            r["figures"]["from"].clone(),
+            r["figures"]["days"].clone(),
+            r["figures"]["leave_type"].clone()
+        ),
         (json!("2026-12-14"), json!(2), json!("personal")),
         "{r}"
     );
@@ -550,23 +574,43 @@ async fn a_rejected_leave_is_resubmitted_edited(app: &TestApp) {
     let rounds = r["rounds"].as_array().unwrap();
     assert_eq!(rounds.len(), 2, "{r}");
     assert_eq!(
-        (rounds[0]["payload"]["from"].clone(), rounds[0]["payload"]["reason"].clone(),
-         rounds[0]["figures"]["days"].clone(), rounds[0]["ended"]["status"].clone()),
-        (json!("2026-12-10"), json!("family"), json!(1), json!("rejected")),
+        (
+            rounds[0]["payload"]["from"].clone(),
+            rounds[0]["payload"]["reason"].clone(),
+            rounds[0]["figures"]["days"].clone(),
+            rounds[0]["ended"]["status"].clone()
+        ),
+        (
+            json!("2026-12-10"),
+            json!("family"),
+            json!(1),
+            json!("rejected")
+        ),
         "{r}"
     );
     assert_eq!(rounds[0]["steps"][1]["state"], "skipped", "{r}");
     assert_eq!(rounds[1]["payload"], edited, "{r}");
     assert_eq!(rounds[1]["steps"][1]["state"], "not_reached", "{r}");
-    let whats: Vec<&str> = r["history"].as_array().unwrap().iter().filter_map(|h| h["what"].as_str()).collect();
-    assert!(whats.contains(&"rejected") && whats.contains(&"resubmitted"), "{whats:?}");
+    let whats: Vec<&str> = r["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h["what"].as_str())
+        .collect();
+    assert!(
+        whats.contains(&"rejected") && whats.contains(&"resubmitted"),
+        "{whats:?}"
+    );
 
     // The leave row took the new days and reason and is pending again.
     let rows = |from: &'static str, to: &'static str| {
         let (admin, rep) = (c.admin.clone(), c.rep_id.clone());
         async move {
             let (s, list) = app
-                .get(&admin, &format!("/api/v1/attendance/requests?employee_id={rep}&from={from}&to={to}"))
+                .get(
+                    &admin,
+                    &format!("/api/v1/attendance/requests?employee_id={rep}&from={from}&to={to}"),
+                )
                 .await;
             assert_eq!(s, StatusCode::OK, "{list}");
             list["items"].as_array().unwrap().clone()
@@ -576,9 +620,22 @@ async fn a_rejected_leave_is_resubmitted_edited(app: &TestApp) {
     let now = rows("2026-12-14", "2026-12-15").await;
     assert_eq!(now.len(), 1, "{now:?}");
     assert_eq!(
-        (now[0]["id"].as_str(), now[0]["status"].clone(), now[0]["from"].clone(), now[0]["to"].clone(),
-         now[0]["body"]["reason"].clone(), now[0]["body"]["leave_type"].clone()),
-        (Some(rid.as_str()), json!("pending"), json!("2026-12-14"), json!("2026-12-15"), json!("moved"), json!("personal")),
+        (
+            now[0]["id"].as_str(),
+            now[0]["status"].clone(),
+            now[0]["from"].clone(),
+            now[0]["to"].clone(),
+            now[0]["body"]["reason"].clone(),
+            now[0]["body"]["leave_type"].clone()
+        ),
+        (
+            Some(rid.as_str()),
+            json!("pending"),
+            json!("2026-12-14"),
+            json!("2026-12-15"),
+            json!("moved"),
+            json!("personal")
+        ),
         "{now:?}"
     );
 
@@ -586,9 +643,14 @@ async fn a_rejected_leave_is_resubmitted_edited(app: &TestApp) {
     assert_eq!(decide(app, &c.mgr, &rid, "approve").await.0, StatusCode::OK);
     assert!(inbox_ids(app, &c.fin).await.contains(&rid));
     assert_eq!(decide(app, &c.fin, &rid, "approve").await.0, StatusCode::OK);
-    assert_eq!(rows("2026-12-14", "2026-12-15").await[0]["status"], "approved");
+    assert_eq!(
+        rows("2026-12-14", "2026-12-15").await[0]["status"],
+        "approved"
+    );
     // Approved: no more editing.
-    let (s, b) = app.post(&c.rep, &resubmit, json!({"payload": edited})).await;
+    let (s, b) = app
+        .post(&c.rep, &resubmit, json!({"payload": edited}))
+        .await;
     assert_eq!(s, StatusCode::CONFLICT, "{b}");
 }
 
@@ -647,19 +709,35 @@ async fn notifications_tell_who_waits_and_the_outcome(app: &TestApp) {
         (json!("leave"), json!("rep name")),
         "{first}"
     );
-    assert_eq!(kinds(&notifications_of(app, &c.mgr2, 1).await), [waiting.clone()]);
+    assert_eq!(
+        kinds(&notifications_of(app, &c.mgr2, 1).await),
+        [waiting.clone()]
+    );
     let none: Vec<(String, String)> = Vec::new();
     assert_eq!(kinds(&notifications_of(app, &c.fin, 0).await), none);
     assert_eq!(kinds(&notifications_of(app, &c.rep, 0).await), none);
 
     // The first step passes: finance is told; the managers are not told again.
     assert_eq!(decide(app, &c.mgr, &rid, "approve").await.0, StatusCode::OK);
-    assert_eq!(kinds(&notifications_of(app, &c.fin, 1).await), [waiting.clone()]);
-    assert_eq!(notifications_of(app, &c.mgr, 1).await["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        kinds(&notifications_of(app, &c.fin, 1).await),
+        [waiting.clone()]
+    );
+    assert_eq!(
+        notifications_of(app, &c.mgr, 1).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     // Finance rejects: the rep is told the outcome.
     assert_eq!(decide(app, &c.fin, &rid, "reject").await.0, StatusCode::OK);
     let rep = notifications_of(app, &c.rep, 1).await;
-    assert_eq!(kinds(&rep), [("approval_decided".to_owned(), rid.clone())], "{rep}");
+    assert_eq!(
+        kinds(&rep),
+        [("approval_decided".to_owned(), rid.clone())],
+        "{rep}"
+    );
     assert_eq!(rep["items"][0]["status"], "rejected", "{rep}");
     // The job again over the same events stores nothing twice.
     app.store
@@ -671,18 +749,30 @@ async fn notifications_tell_who_waits_and_the_outcome(app: &TestApp) {
     // Marking read: one's own only; the badge count follows.
     let note = rep["items"][0]["id"].as_str().unwrap().to_owned();
     let (s, b) = app
-        .post(&c.mgr, &format!("/api/v1/me/notifications/{note}/read"), json!({}))
+        .post(
+            &c.mgr,
+            &format!("/api/v1/me/notifications/{note}/read"),
+            json!({}),
+        )
         .await;
     assert_error(s, &b, StatusCode::NOT_FOUND, "not_found");
     let (s, b) = app
-        .post(&c.rep, &format!("/api/v1/me/notifications/{note}/read"), json!({}))
+        .post(
+            &c.rep,
+            &format!("/api/v1/me/notifications/{note}/read"),
+            json!({}),
+        )
         .await;
     assert_eq!((s, b["unread"].clone()), (StatusCode::OK, json!(0)), "{b}");
-    let (_, unread) = app.get(&c.rep, "/api/v1/me/notifications?unread=true").await;
+    let (_, unread) = app
+        .get(&c.rep, "/api/v1/me/notifications?unread=true")
+        .await;
     assert_eq!(unread["items"], json!([]), "{unread}");
     let (_, all) = app.get(&c.rep, "/api/v1/me/notifications").await;
     assert!(all["items"][0]["read_at"].is_string(), "{all}");
-    let (s, b) = app.post(&c.mgr2, "/api/v1/me/notifications/read", json!({})).await;
+    let (s, b) = app
+        .post(&c.mgr2, "/api/v1/me/notifications/read", json!({}))
+        .await;
     assert_eq!((s, b["unread"].clone()), (StatusCode::OK, json!(0)), "{b}");
     // Another tenant sees none of it.
     let other = app.tenant("other").await;

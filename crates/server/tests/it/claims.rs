@@ -130,7 +130,9 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
         assert_eq!(s, StatusCode::OK, "{a}");
     }
     let days = crate::tracking::wait_settled(app, &t.admin, &rep).await;
-    let work_m = days["items"][0]["summary"]["work_mileage_m"].as_f64().unwrap();
+    let work_m = days["items"][0]["summary"]["work_mileage_m"]
+        .as_f64()
+        .unwrap();
     assert!(work_m > 4000.0, "{days}");
     let (s, nov) = app
         .post(&rep_t, "/api/v1/claims", json!({"period": "2026-11"}))
@@ -381,9 +383,12 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
 
     // Two steps: the rep's manager, then finance.
     let (s, b) = app
-        .put(&t.admin, "/api/v1/approval-flows/mileage_claim",
-             json!({"steps": [{"approvers": {"kind": "manager", "level": 1}, "mode": "any"},
-                              {"approvers": {"kind": "people", "ids": [fin_id]}, "mode": "any"}]}))
+        .put(
+            &t.admin,
+            "/api/v1/approval-flows/mileage_claim",
+            json!({"steps": [{"approvers": {"kind": "manager", "level": 1}, "mode": "any"},
+                              {"approvers": {"kind": "people", "ids": [fin_id]}, "mode": "any"}]}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
 
@@ -440,9 +445,16 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
     let (s, b) = app
         .post(&mgr, &decision, json!({"decision": "rejected"}))
         .await;
-    assert!(s.is_client_error(), "the manager decided their step: {s} {b}");
+    assert!(
+        s.is_client_error(),
+        "the manager decided their step: {s} {b}"
+    );
     let (s, ok) = app
-        .post(&fin, &decision, json!({"decision": "approved", "comment": "paid next week"}))
+        .post(
+            &fin,
+            &decision,
+            json!({"decision": "approved", "comment": "paid next week"}),
+        )
         .await;
     assert_eq!(
         (s, ok["status"].clone()),
@@ -634,13 +646,21 @@ async fn a_receipt_claimed_twice_shows_duplicate_of(app: &TestApp) {
     let mut claims = Vec::new();
     for (token, who) in [(&rep_t, &rep), (&rep2_t, &rep2)] {
         let (s, b) = app
-            .put(&t.admin, &format!("/api/v1/employees/{who}/vehicles"),
-                 json!({"items": [{"from": "2026-01-01", "kind": "private_car"}]}))
+            .put(
+                &t.admin,
+                &format!("/api/v1/employees/{who}/vehicles"),
+                json!({"items": [{"from": "2026-01-01", "kind": "private_car"}]}),
+            )
             .await;
         assert_eq!(s, StatusCode::OK, "{b}");
-        let (s, c) = app.post(token, "/api/v1/claims", json!({"period": "2026-09"})).await;
+        let (s, c) = app
+            .post(token, "/api/v1/claims", json!({"period": "2026-09"}))
+            .await;
         assert_eq!(s, StatusCode::CREATED, "{c}");
-        claims.push(format!("/api/v1/claims/{}/expenses", c["id"].as_str().unwrap()));
+        claims.push(format!(
+            "/api/v1/claims/{}/expenses",
+            c["id"].as_str().unwrap()
+        ));
     }
     let at = chrono::Utc::now() - chrono::Duration::minutes(5);
     let taken = at.format("%Y:%m:%d %H:%M:%S").to_string();
@@ -663,26 +683,46 @@ async fn a_receipt_claimed_twice_shows_duplicate_of(app: &TestApp) {
     };
 
     // A receipt needs no visit and is stored as one.
-    let receipt = upload(rep_t.clone(), meta(Some("receipt")), camera_photo(31, &taken, SHOP)).await;
+    let receipt = upload(
+        rep_t.clone(),
+        meta(Some("receipt")),
+        camera_photo(31, &taken, SHOP),
+    )
+    .await;
     assert_eq!(receipt["purpose"], "receipt", "{receipt}");
     let (s, first) = app.post(&rep_t, &claims[0], expense(&receipt, 2500)).await;
-    assert_eq!((s, first["duplicate_of"].clone()), (StatusCode::CREATED, Value::Null), "{first}");
+    assert_eq!(
+        (s, first["duplicate_of"].clone()),
+        (StatusCode::CREATED, Value::Null),
+        "{first}"
+    );
 
     // A clock-in photo is not a receipt; a visit's photo cannot be declared one; an
     // unknown purpose names the field.
     let punch_photo = upload(rep_t.clone(), meta(None), camera_photo(32, &taken, SHOP)).await;
     assert_eq!(punch_photo["purpose"], "attendance");
-    let (s, b) = app.post(&rep_t, &claims[0], expense(&punch_photo, 100)).await;
+    let (s, b) = app
+        .post(&rep_t, &claims[0], expense(&punch_photo, 100))
+        .await;
     let e = assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(e["fields"][0]["field"], "photo_id", "{b}");
     let (s, b) = app
-        .upload(&rep_t, "/api/v1/photos", meta(Some("selfie")), camera_photo(33, &taken, SHOP))
+        .upload(
+            &rep_t,
+            "/api/v1/photos",
+            meta(Some("selfie")),
+            camera_photo(33, &taken, SHOP),
+        )
         .await;
     let e = assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(e["fields"][0]["field"], "meta.purpose", "{b}");
     let (s, b) = app
-        .upload(&rep_t, &format!("/api/v1/visits/{}/photos", Uuid::now_v7()), meta(Some("receipt")),
-                camera_photo(33, &taken, SHOP))
+        .upload(
+            &rep_t,
+            &format!("/api/v1/visits/{}/photos", Uuid::now_v7()),
+            meta(Some("receipt")),
+            camera_photo(33, &taken, SHOP),
+        )
         .await;
     let e = assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(e["fields"][0]["field"], "meta.purpose", "{b}");
@@ -692,26 +732,66 @@ async fn a_receipt_claimed_twice_shows_duplicate_of(app: &TestApp) {
     assert_eq!(e["fields"][0]["field"], "photo_id", "{b}");
 
     // The same file uploaded again as a new receipt and claimed again.
-    let again = upload(rep_t.clone(), meta(Some("receipt")), camera_photo(31, &taken, SHOP)).await;
+    let again = upload(
+        rep_t.clone(),
+        meta(Some("receipt")),
+        camera_photo(31, &taken, SHOP),
+    )
+    .await;
     let (s, dup) = app.post(&rep_t, &claims[0], expense(&again, 2500)).await;
-    assert_eq!((s, dup["duplicate_of"].clone()), (StatusCode::CREATED, first["id"].clone()), "{dup}");
+    assert_eq!(
+        (s, dup["duplicate_of"].clone()),
+        (StatusCode::CREATED, first["id"].clone()),
+        "{dup}"
+    );
 
     // Another rep's photo of it: re-encoded at half size, without EXIF.
     use crate::photo_support::{half, jpeg, png, scene};
     let copy = png(&half(
-        &image::load_from_memory(&jpeg(&scene(31, 640, 480), 70)).unwrap().to_rgb8(),
+        &image::load_from_memory(&jpeg(&scene(31, 640, 480), 70))
+            .unwrap()
+            .to_rgb8(),
     ));
-    let theirs = upload(rep2_t.clone(), json!({"id": Uuid::now_v7(), "t": at.to_rfc3339(), "purpose": "receipt"}),
-                        copy).await;
-    assert!(theirs["flags"].as_array().unwrap().iter().any(|f| f["code"] == "photo_reused"), "{theirs}");
+    let theirs = upload(
+        rep2_t.clone(),
+        json!({"id": Uuid::now_v7(), "t": at.to_rfc3339(), "purpose": "receipt"}),
+        copy,
+    )
+    .await;
+    assert!(
+        theirs["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "photo_reused"),
+        "{theirs}"
+    );
     let (s, dup2) = app.post(&rep2_t, &claims[1], expense(&theirs, 2500)).await;
-    assert_eq!((s, dup2["duplicate_of"].clone()), (StatusCode::CREATED, first["id"].clone()), "{dup2}");
+    assert_eq!(
+        (s, dup2["duplicate_of"].clone()),
+        (StatusCode::CREATED, first["id"].clone()),
+        "{dup2}"
+    );
     // A different receipt is not a duplicate.
-    let other = upload(rep2_t.clone(), meta(Some("receipt")), camera_photo(34, &taken, SHOP)).await;
+    let other = upload(
+        rep2_t.clone(),
+        meta(Some("receipt")),
+        camera_photo(34, &taken, SHOP),
+    )
+    .await;
     let (s, fresh) = app.post(&rep2_t, &claims[1], expense(&other, 900)).await;
-    assert_eq!((s, fresh["duplicate_of"].clone()), (StatusCode::CREATED, Value::Null), "{fresh}");
+    assert_eq!(
+        (s, fresh["duplicate_of"].clone()),
+        (StatusCode::CREATED, Value::Null),
+        "{fresh}"
+    );
     // The claim's view shows them as its expenses do.
     let (_, claim) = app.get(&rep2_t, &claims[1].replace("/expenses", "")).await;
-    let dups: Vec<Value> = claim["expenses"].as_array().unwrap().iter().map(|e| e["duplicate_of"].clone()).collect();
+    let dups: Vec<Value> = claim["expenses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["duplicate_of"].clone())
+        .collect();
     assert_eq!(dups, [first["id"].clone(), Value::Null], "{claim}");
 }

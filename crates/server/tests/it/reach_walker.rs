@@ -359,7 +359,13 @@ async fn notification(app: &TestApp, tenant: domain::TenantId, employee: &str) -
     }
     let page = app
         .store
-        .notifications(tenant, domain::EmployeeId(employee.parse().unwrap()), false, None, 50)
+        .notifications(
+            tenant,
+            domain::EmployeeId(employee.parse().unwrap()),
+            false,
+            None,
+            50,
+        )
         .await
         .unwrap();
     page.items[0].id.to_string()

@@ -701,7 +701,7 @@ async fn notifications_tell_who_waits_and_the_outcome(app: &TestApp) {
     let rid = id(&leave(app, &c.rep, "2026-12-21").await);
     let waiting = ("approval_waiting".to_owned(), rid.clone());
     let mgr = notifications_of(app, &c.mgr, 1).await;
-    assert_eq!(kinds(&mgr), [waiting.clone()], "{mgr}");
+    assert_eq!(kinds(&mgr), vec![waiting.clone()], "{mgr}");
     assert_eq!(mgr["unread"], 1, "{mgr}");
     let first = &mgr["items"][0];
     assert_eq!(
@@ -711,7 +711,7 @@ async fn notifications_tell_who_waits_and_the_outcome(app: &TestApp) {
     );
     assert_eq!(
         kinds(&notifications_of(app, &c.mgr2, 1).await),
-        [waiting.clone()]
+        vec![waiting.clone()]
     );
     let none: Vec<(String, String)> = Vec::new();
     assert_eq!(kinds(&notifications_of(app, &c.fin, 0).await), none);
@@ -721,7 +721,7 @@ async fn notifications_tell_who_waits_and_the_outcome(app: &TestApp) {
     assert_eq!(decide(app, &c.mgr, &rid, "approve").await.0, StatusCode::OK);
     assert_eq!(
         kinds(&notifications_of(app, &c.fin, 1).await),
-        [waiting.clone()]
+        vec![waiting.clone()]
     );
     assert_eq!(
         notifications_of(app, &c.mgr, 1).await["items"]

@@ -9,7 +9,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { BASE, PASSWORD, PHONE, appLogin, launch, login, newContext, overflowX, reps, shanghaiDate, shot } from './helpers.mjs';
-import { readWorkbook } from './xlsx.mjs';
+import { readWorkbook, unzip } from './xlsx.mjs';
 
 let browser;
 before(async () => (browser = await launch()));
@@ -168,6 +168,15 @@ test('a rep submits a claim in the app, the manager approves it, finance pays an
     book.map((s) => s.name),
     ['汇总', '里程明细', '费用明细'],
   );
+
+  // Formatted: each sheet's header row frozen, an autofilter over its data, amounts in a
+  // yuan number format.
+  for (const s of book) {
+    assert.match(s.xml, /<pane [^>]*ySplit="1"[^>]*state="frozen"/, `${s.name}: header row frozen`);
+    assert.match(s.xml, /<autoFilter ref="A1:/, `${s.name}: autofilter`);
+  }
+  const styles = unzip(readFileSync(file))['xl/styles.xml'].toString('utf8');
+  assert.match(styles, /<numFmt [^>]*formatCode="[^"]*(¥|&quot;¥)/, 'a CNY number format');
 
   const claim = await admin('GET', `/claims/${claimId}`);
   assert.equal(claim.status, 'paid');

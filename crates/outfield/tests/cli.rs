@@ -924,6 +924,7 @@ async fn claims_generate_makes_the_months_drafts() {
                 role: domain::employee::Role::Field,
                 active: true,
                 start_date: chrono::NaiveDate::from_ymd_opt(2025, 1, 1),
+                external_id: None,
             },
             None,
         )

@@ -1,6 +1,7 @@
-// Mileage claims end to end, in Chinese: a rep adds a parking receipt with a photo from
-// the app's camera and submits this month's claim on "My mileage"; their manager opens the
-// claim on the console's Claims screen (day lines, the receipt photo) and approves it;
+// Mileage claims end to end, in Chinese: a rep corrects a day's kilometres with a reason,
+// adds a parking receipt with a photo from the app's camera and submits this month's
+// claim on "My mileage"; their manager finds it in the console's approval inbox, opens the
+// claim (day lines with the adjustment, the receipt photo) and approves it from the inbox;
 // finance selects it, pays it under a reference and downloads the batch's Excel file,
 // which is read back: its total equals the claim's total to the fen, and its codes are
 // Chinese words.
@@ -8,7 +9,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { BASE, PASSWORD, PHONE, appLogin, launch, login, newContext, overflowX, reps, shanghaiDate, shot } from './helpers.mjs';
-import { readWorkbook } from './xlsx.mjs';
+import { readWorkbook, unzip } from './xlsx.mjs';
 
 let browser;
 before(async () => (browser = await launch()));
@@ -51,6 +52,19 @@ test('a rep submits a claim in the app, the manager approves it, finance pays an
   await appLogin(app, rep.username);
   await app.click('[data-testid=go-mileage]');
   await app.waitForSelector('[data-testid=mileage-screen][data-status=draft]');
+  // A day's kilometres corrected with a reason: the recorded figure stays beside it.
+  const day = app.locator('[data-testid=mileage-days] li[data-date]').first();
+  const adjustedDate = await day.getAttribute('data-date');
+  assert.ok(adjustedDate, 'a working day so far this month');
+  await day.locator('[data-testid=adjust-day]').click();
+  await day.locator('[data-testid=adjust-form] input[name=km]').fill('');
+  await day.locator('[data-testid=adjust-save]').click();
+  assert.match(await day.locator('[data-testid=adjust-form] .error').innerText(), /公里/);
+  await day.locator('[data-testid=adjust-form] input[name=km]').fill('123.4');
+  await day.locator('[data-testid=adjust-form] input[name=reason]').fill('道路施工绕行');
+  await day.locator('[data-testid=adjust-save]').click();
+  await app.waitForSelector(`[data-testid=mileage-days] li.adjusted[data-date="${adjustedDate}"] [data-testid=day-adjusted]`);
+  assert.match(await day.locator('[data-testid=day-adjusted]').innerText(), /系统记录.*道路施工绕行/);
   await app.click('[data-testid=add-receipt]');
   await app.selectOption('[data-testid=receipt-form] select[name=category]', 'parking');
   await app.fill('[data-testid=receipt-form] input[name=amount]', '35.5');
@@ -76,10 +90,26 @@ test('a rep submits a claim in the app, the manager approves it, finance pays an
   const claimId = mine[0].id;
   assert.equal(mine[0].status, 'submitted');
   assert.ok(mine[0].expenses_minor >= 3550, `the receipt is on the claim (${mine[0].expenses_minor})`);
+  const submitted = await admin('GET', `/claims/${mine[0].id}`);
+  const adjustedLine = submitted.lines.find((l) => l.date === adjustedDate);
+  assert.equal(adjustedLine.adjusted_m, 123400);
+  assert.equal(adjustedLine.adjustment_reason, '道路施工绕行');
+  // The receipt photo went through the pipeline as a receipt.
+  const receipt = submitted.expenses.find((e) => e.amount_minor === 3550);
+  assert.ok(receipt?.photo_id, 'the receipt has its photo');
 
-  // The manager: the month's claims, the claim's detail with the receipt photo, approve.
+  // The manager: the claim waits in the approval inbox; its detail shows the adjusted day
+  // and the receipt photo; the manager approves it from the inbox.
   const mctx = await newContext(browser, { viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
   const mpage = await consoleAs(mctx, manager.username);
+  // The bell tells the manager (the notifications job follows the outbox within seconds).
+  await noteShown(mpage, new RegExp(`${rep.name}的里程报销等待你审批`));
+  assert.ok(Number(await mpage.locator('[data-testid=notifications-count]').innerText()) >= 1);
+  await mpage.click('[data-testid=notifications-bell]');
+  await mpage.click('[data-testid=nav-approvals]');
+  const inboxRow = mpage.locator(`[data-testid=approvals] tr[data-request="${submitted.approval_id}"]`);
+  await inboxRow.waitFor();
+  assert.match(await inboxRow.innerText(), /¥/);
   await mpage.click('[data-testid=nav-claims]');
   await mpage.fill('[data-testid=claims-period]', month);
   await mpage.locator(`tr[data-claim="${claimId}"][data-status=submitted]`).waitFor();
@@ -89,14 +119,20 @@ test('a rep submits a claim in the app, the manager approves it, finance pays an
   await mpage.waitForSelector('[data-testid=claim-expenses] [data-testid=receipt-photo]');
   const lines = await mpage.locator('[data-testid=claim-lines] tbody tr').count();
   assert.ok(lines >= 1, 'the claim shows its days');
+  assert.ok(
+    (await mpage.locator(`[data-testid=claim-lines] tbody tr.adjusted`).count()) >= 1,
+    'the adjusted day is highlighted',
+  );
   await shot(mpage, 'console-claim-detail');
-  await mpage.fill('[data-testid=claim-decide] input[name=comment]', '票据齐全');
-  await mpage.click('[data-testid=claim-approve]');
-  await mpage.waitForSelector('[data-testid=claim-detail][data-status=approved]');
-  // The claim's approval request: its timeline names the manager and the comment, and
-  // links back to the claim.
-  await mpage.click('[data-testid=claim-request]');
+  // Back to the inbox: open the request and approve it there.
+  await mpage.click('[data-testid=nav-approvals]');
+  await inboxRow.locator('[data-testid=approval-open]').click();
+  await mpage.waitForSelector('[data-testid=request-detail][data-status=in_progress]');
+  await mpage.fill('[data-testid=decide] textarea[name=comment]', '票据齐全');
+  await mpage.click('[data-testid=decide] [data-testid=approve]');
   await mpage.waitForSelector('[data-testid=request-detail][data-status=approved]');
+  // The request's timeline names the manager and the comment, and links back to the
+  // claim, now approved.
   const timeline = await mpage.locator('[data-testid=request-timeline]').innerText();
   assert.ok(timeline.includes(manager.name) && timeline.includes('票据齐全'), timeline);
   assert.match(await mpage.locator('[data-testid=request-summary]').innerText(), /¥/);
@@ -133,6 +169,15 @@ test('a rep submits a claim in the app, the manager approves it, finance pays an
     ['汇总', '里程明细', '费用明细'],
   );
 
+  // Formatted: each sheet's header row frozen, an autofilter over its data, amounts in a
+  // yuan number format.
+  for (const s of book) {
+    assert.match(s.xml, /<pane [^>]*ySplit="1"[^>]*state="frozen"/, `${s.name}: header row frozen`);
+    assert.match(s.xml, /<autoFilter ref="A1:/, `${s.name}: autofilter`);
+  }
+  const styles = unzip(readFileSync(file))['xl/styles.xml'].toString('utf8');
+  assert.match(styles, /<numFmt [^>]*formatCode="[^"]*(¥|&quot;¥)/, 'a CNY number format');
+
   const claim = await admin('GET', `/claims/${claimId}`);
   assert.equal(claim.status, 'paid');
   const fen = (v) => Math.round(v * 100);
@@ -159,5 +204,27 @@ test('a rep submits a claim in the app, the manager approves it, finance pays an
   await fpage.locator(`tr[data-payout="${payout.id}"]`).waitFor();
   await shot(fpage, 'console-payouts');
   await fctx.close();
+
+  // The rep's phone: the bell on the home screen says the claim was approved and paid.
+  await app.goto(BASE + '/app/');
+  await app.waitForSelector('[data-testid=attendance]');
+  await noteShown(app, /你的里程报销已付款/);
+  assert.match(await app.locator('[data-testid=notifications]').innerText(), /你的里程报销已同意/);
+  await app.click('[data-testid=notifications-read-all]');
+  await app.waitForSelector('[data-testid=notifications-bell][data-unread="0"]');
   await phone.close();
 });
+
+/** Opens the bell until its list shows `text` (the notifications job runs in the
+ * background, within seconds of the change); leaves the list open. */
+async function noteShown(page, text) {
+  for (let i = 0; i < 20; i++) {
+    await page.waitForSelector('[data-testid=notifications-bell]');
+    await page.click('[data-testid=notifications-bell]');
+    await page.waitForSelector('[data-testid=notifications]');
+    if (text.test(await page.locator('[data-testid=notifications]').innerText())) return;
+    await page.waitForTimeout(500);
+    await page.reload();
+  }
+  assert.fail(`no notification ${text}`);
+}

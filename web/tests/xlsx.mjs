@@ -29,8 +29,9 @@ export function unzip(buf) {
 const unescape = (s) =>
   s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 
-/** The workbook's sheets in order: `{ name, rows }`, each row an array of cells (string,
- * number or undefined for an empty cell), column A first. */
+/** The workbook's sheets in order: `{ name, rows, xml }`, each row an array of cells
+ * (string, number or undefined for an empty cell), column A first; `xml` is the sheet's
+ * own XML (panes, autofilter). */
 export function readWorkbook(buf) {
   const parts = unzip(buf);
   const text = (name) => parts[name]?.toString('utf8') ?? '';
@@ -55,6 +56,6 @@ export function readWorkbook(buf) {
       }
       rows[Number(r[1]) - 1] = row;
     }
-    return { name: unescape(name), rows };
+    return { name: unescape(name), rows, xml: text(target) };
   });
 }

@@ -896,3 +896,160 @@ fn track_analyze_explains_gpx_it_cannot_use() {
         "{err}"
     );
 }
+
+/// `outfield claims generate` makes a rep's draft for a month from the stored day summaries
+/// (what the 1st-of-the-month job runs), leaves it alone when run again, and names a bad
+/// period or an unknown tenant.
+#[tokio::test(flavor = "multi_thread")]
+async fn claims_generate_makes_the_months_drafts() {
+    let s = Scratch::new();
+    let db = s.db();
+    create_tenant(&db);
+    let store = storage::Store::connect(&db).await.unwrap();
+    let tenant = store.tenant_by_slug("acme").await.unwrap().unwrap().id;
+    let root = store.department_links(tenant).await.unwrap()[0].id;
+    let rep = store
+        .create_employee(
+            tenant,
+            None,
+            None,
+            &domain::employee::EmployeeDraft {
+                name: "Rep One".into(),
+                username: Some("rep1".into()),
+                password: None,
+                phone: None,
+                email: None,
+                employee_no: Some("E1".into()),
+                department_id: root,
+                role: domain::employee::Role::Field,
+                active: true,
+                start_date: chrono::NaiveDate::from_ymd_opt(2025, 1, 1),
+                external_id: None,
+            },
+            None,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .replace_vehicle_history(
+            tenant,
+            rep.id,
+            &[storage::StoredVehicle {
+                employee_id: rep.id.0,
+                from_date: "2025-01-01".into(),
+                kind: "private_car".into(),
+                plate: None,
+                set_by: None,
+                set_ms: 0,
+            }],
+            None,
+        )
+        .await
+        .unwrap();
+    let version =
+        serde_json::json!({"version": 1, "effective_from": "2025-01-01", "tiers": [{"rate": 80}]});
+    store
+        .put_rate_tables(
+            tenant,
+            &[storage::StoredRateTable {
+                id: uuid::Uuid::now_v7(),
+                department_id: None,
+                vehicle: None,
+                currency: "CNY".into(),
+                versions: vec![storage::StoredRateVersion {
+                    version: 1,
+                    effective_from: "2025-01-01".into(),
+                    body: version.to_string(),
+                }],
+            }],
+            None,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    // Wednesday 2026-11-25: 12.5 km in working hours, 15 km in all.
+    let summary = serde_json::json!({
+        "date": "2026-11-25", "mileage_m": 15000.0, "work_mileage_m": 12500.0,
+        "stops": [], "trips": [], "gaps": [], "first_fix": "2026-11-25T09:00:00+08:00",
+        "last_fix": "2026-11-25T17:00:00+08:00", "fixes_kept": 100, "fixes_rejected": 0,
+    });
+    store
+        .save_day(
+            tenant,
+            rep.id,
+            "2026-11-25",
+            &storage::StoredDay {
+                summary_json: summary.to_string(),
+                mileage_m: 15000.0,
+                work_mileage_m: 12500.0,
+                computed_ms: 0,
+            },
+        )
+        .await
+        .unwrap();
+    store.close().await;
+
+    let args = [
+        "claims", "generate", "--tenant", "acme", "--period", "2026-11",
+    ];
+    let out = outfield(&db, &args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("2026-11: 1 reps, 1 drafts created, 0 updated"),
+        "{}",
+        text(&out.stdout)
+    );
+    // Again: the draft is recomputed, not doubled.
+    let out = outfield(&db, &args);
+    assert!(
+        text(&out.stdout).starts_with("2026-11: 1 reps, 0 drafts created, 1 updated"),
+        "{}",
+        text(&out.stdout)
+    );
+    let store = storage::Store::connect(&db).await.unwrap();
+    let page = store
+        .list_claims(
+            tenant,
+            &domain::access::Reach::Tenant,
+            &storage::ClaimFilter {
+                period: Some("2026-11".into()),
+                employee_id: None,
+                department_id: None,
+                status: None,
+                cursor: None,
+                limit: 50,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 1);
+    // 12.5 km × ¥0.80.
+    assert_eq!(page.items[0].total_minor, 1000);
+    store.close().await;
+
+    let out = outfield(
+        &db,
+        &[
+            "claims", "generate", "--tenant", "acme", "--period", "2026-13",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("2026-13"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = outfield(
+        &db,
+        &[
+            "claims", "generate", "--tenant", "nope", "--period", "2026-11",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("no tenant `nope`"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -42,6 +42,8 @@ use utoipa::{Modify, OpenApi};
         values::CustomerSort,
         values::TravelMode,
         values::WatermarkLang,
+        values::PhotoUploadPurpose,
+        values::NotificationKind,
         values::FixProvider,
         values::IntegrityLevelFilter,
         values::PayoutFormat,

@@ -80,6 +80,10 @@ pub struct StoredApprovalEvent {
     pub kind: String,
     /// An `approvals::Event` (JSON).
     pub body: String,
+    /// A submission or resubmission: what it asked (the request's payload and figures as
+    /// they were then; `None` on other events and on events stored before migration 0025).
+    pub payload: Option<String>,
+    pub summary: Option<String>,
 }
 
 /// An event to append.
@@ -90,6 +94,8 @@ pub struct NewApprovalEvent {
     pub actor_id: Option<Uuid>,
     pub kind: String,
     pub body: String,
+    /// What a submission or resubmission asked: the payload and the list's figures.
+    pub asked: Option<(String, String)>,
 }
 
 /// A new request's fixed parts.
@@ -131,6 +137,13 @@ pub enum SubjectWrite<'a> {
     /// The leave or correction row's status follows the request.
     AttendanceStatus {
         id: Uuid,
+        status: &'a str,
+    },
+    /// A rejected or withdrawn leave or correction sent again with what it asks edited:
+    /// the row takes the new days and body and the request's status (pending, or approved
+    /// by a flow that approves at once).
+    AttendanceEdit {
+        row: &'a StoredRequest,
         status: &'a str,
     },
     /// Freezes an editable claim as submitted and links it to the request.
@@ -260,6 +273,43 @@ macro_rules! write_subject {
                 }
                 true
             }
+            SubjectWrite::AttendanceEdit { row: r, status } => {
+                let decided = matches!(*status, "approved" | "rejected");
+                let done = sqlx::query(
+                    "UPDATE attendance_requests SET status = $3, from_date = $4, to_date = $5, body = $6,
+                        decided_ms = CASE WHEN $7 THEN $8 ELSE NULL END
+                     WHERE tenant_id = $1 AND id = $2 AND kind = $9 AND status IN ('rejected', 'withdrawn')",
+                )
+                .bind(tenant.0)
+                .bind(r.id)
+                .bind(*status)
+                .bind(&r.from_date)
+                .bind(&r.to_date)
+                .bind(&r.body)
+                .bind(decided)
+                .bind(now_ms())
+                .bind(&r.kind)
+                .execute(&mut *$tx)
+                .await?
+                .rows_affected()
+                    > 0;
+                if done && decided {
+                    let payload = serde_json::json!({ "request_id": r.id, "status": status });
+                    record_event!($tx, &NewEvent::new(tenant, "request.decided", r.id, payload));
+                }
+                // Leave approved at once: its (new) days are on leave.
+                if done && r.kind == "leave" && *status == "approved" {
+                    for day in crate::requests::leave_days(&r.from_date, &r.to_date) {
+                        crate::report_facts::enqueue_facts!(
+                            $tx,
+                            tenant,
+                            domain::EmployeeId(r.employee_id),
+                            &day
+                        );
+                    }
+                }
+                done
+            }
             SubjectWrite::ClaimSubmit {
                 id,
                 by,
@@ -337,8 +387,9 @@ macro_rules! write_rest {
         let w: &ApprovalWrite = $w;
         for (i, e) in w.events.iter().enumerate() {
             sqlx::query(
-                "INSERT INTO approval_events (tenant_id, request_id, seq, round, at_ms, actor_id, kind, body)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                "INSERT INTO approval_events (tenant_id, request_id, seq, round, at_ms, actor_id, kind, body,
+                    payload, summary)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             )
             .bind(tenant.0)
             .bind(w.id)
@@ -348,6 +399,8 @@ macro_rules! write_rest {
             .bind(e.actor_id)
             .bind(&e.kind)
             .bind(&e.body)
+            .bind(e.asked.as_ref().map(|a| a.0.as_str()))
+            .bind(e.asked.as_ref().map(|a| a.1.as_str()))
             .execute(&mut *$tx)
             .await?;
         }
@@ -364,6 +417,10 @@ macro_rules! write_rest {
         }
         for e in w.outbox {
             record_event!($tx, e);
+        }
+        // Someone may be waiting, decided or reminded: the notifications follow.
+        if !w.outbox.is_empty() {
+            crate::notifications::enqueue_notifications!($tx, tenant);
         }
     }};
 }
@@ -627,7 +684,7 @@ impl Store {
     ) -> Result<Vec<StoredApprovalEvent>, StoreError> {
         Ok(on_pool!(self, |p| {
             sqlx::query_as(
-                "SELECT seq, round, at_ms, actor_id, kind, body FROM approval_events
+                "SELECT seq, round, at_ms, actor_id, kind, body, payload, summary FROM approval_events
                  WHERE tenant_id = $1 AND request_id = $2 ORDER BY seq",
             )
             .bind(tenant.0)

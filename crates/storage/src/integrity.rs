@@ -281,6 +281,7 @@ impl Store {
     ) -> Result<DayRecords, StoreError> {
         let photo_sql = format!(
             "SELECT {} FROM photos WHERE tenant_id = $1 AND employee_id = $2 AND t_ms >= $3 AND t_ms < $4
+                AND purpose <> 'receipt'
              ORDER BY t_ms, id",
             crate::photos::COLUMNS
         );
@@ -470,8 +471,9 @@ impl Store {
         }))
     }
 
-    /// The tenant's photos (other than `except`) that share one of the four 16-bit bands
-    /// of one of `phashes`, or the file hash of one of `shas`: index lookups, no scan.
+    /// The tenant's field photos (other than `except`; receipts are not field photos) that
+    /// share one of the four 16-bit bands of one of `phashes`, or the file hash of one of
+    /// `shas`: index lookups, no scan.
     pub async fn photos_sharing_band(
         &self,
         tenant: TenantId,
@@ -500,7 +502,8 @@ impl Store {
             sql.push(" OR sha256 IN ");
             in_list(&mut sql, shas.iter().map(|s| Arg::Text(s.clone())));
         }
-        sql.push(")");
+        // Receipts are compared among expenses (`duplicate_of`), not as field photos.
+        sql.push(") AND purpose <> 'receipt'");
         if !except.is_empty() {
             sql.push(" AND id NOT IN ");
             in_list(&mut sql, except.iter().map(|&i| Arg::Uuid(i)));

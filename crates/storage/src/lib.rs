@@ -30,6 +30,7 @@ mod idem;
 mod integrity;
 mod job_batch;
 mod jobs;
+mod notifications;
 mod notify;
 mod payouts;
 mod photos;
@@ -82,6 +83,9 @@ pub use integrity::{
     Refusal, StoredDeviceUse, StoredSignature, StoredVerdict, VerdictFilter, integrity_job,
 };
 pub use jobs::{ClaimedJob, Coalesce, JobCount, JobRecord, NewJob};
+pub use notifications::{
+    NOTIFICATIONS_JOB, NewNotification, StoredNotification, notifications_job,
+};
 pub use notify::{AnnouncedPosition, LIVE_CHANNEL, Listener};
 pub use payouts::{PayoutRefused, StoredPayout};
 pub use photos::StoredPhoto;

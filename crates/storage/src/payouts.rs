@@ -99,6 +99,7 @@ impl Store {
                     "total_minor": p.total_minor, "currency": p.currency,
                 });
                 record_event!(tx, &NewEvent::new(tenant, "payout.created", p.id, payload));
+                crate::notifications::enqueue_notifications!(tx, tenant);
                 Some(())
             }
         });

@@ -32,7 +32,7 @@ function where(place: ActionPlace, at: string) {
   return place.fresh ? base : { ...base, fix_t: f.t };
 }
 
-async function queuePhoto(blob: Blob, fix: Fix | null, capture: Capture | null, visitId?: string): Promise<string> {
+async function queuePhoto(blob: Blob, fix: Fix | null, capture: Capture | null, visitId?: string, purpose?: 'receipt'): Promise<string> {
   const id = uuid();
   const at = rfc3339();
   // Kept locally too, so the thumbnail shows before (and after) it is uploaded.
@@ -48,6 +48,7 @@ async function queuePhoto(blob: Blob, fix: Fix | null, capture: Capture | null, 
       ...(fix ? { lat: fix.lat, lon: fix.lon, accuracy_m: fix.accuracy_m } : {}),
       lang: currentLang() === 'en' ? 'en' : 'zh',
       ...(capture ? { capture } : {}),
+      ...(purpose ? { purpose } : {}),
     } satisfies PhotoMeta,
     blob,
     visitId,
@@ -203,7 +204,7 @@ export type ReceiptExpense = Omit<NewExpense, 'id' | 'photo_id'>;
  * (uploaded first, hashed, compared with the tenant's), then the expense naming it. Both
  * wait in the outbox, in that order. Resolves to the expense id. */
 export async function addReceipt(claimId: string, expense: ReceiptExpense, photo: Blob | null, fix: Fix | null): Promise<string> {
-  const photoId = photo ? await queuePhoto(photo, fix, 'camera') : null;
+  const photoId = photo ? await queuePhoto(photo, fix, 'camera', undefined, 'receipt') : null;
   const id = uuid();
   const at = rfc3339();
   const body: NewExpense = { id, ...expense, ...(photoId ? { photo_id: photoId } : {}) };

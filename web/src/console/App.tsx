@@ -8,6 +8,7 @@ import { chooseTiles, currentTiles, TILE_SOURCES } from '../shared/map';
 import { go, useRoute } from '../shared/route';
 import type { Me } from '../shared/types';
 import { LangSwitch, useLang } from '../shared/ui';
+import { NotificationBell } from '../shared/Notifications';
 import { ApprovalFlows } from './ApprovalFlows';
 import { Approvals, loadInbox } from './Approvals';
 import { Attendance } from './Attendance';
@@ -170,6 +171,16 @@ export function App() {
               <option value={s.id}>{t(`tiles.${s.id}` as MessageKey)}</option>
             ))}
           </select>
+          <NotificationBell
+            api={api}
+            onOpen={(n) => {
+              // A paid claim opens the claim where the role sees claims; anything else its
+              // request where the role has the inbox.
+              if (n.claim_id && allowed.includes('claims')) go('claims', n.claim_id);
+              else if (n.request_id && allowed.includes('approvals')) go('approvals', n.request_id);
+              void countInbox();
+            }}
+          />
           <LangSwitch />
           <span class="who" data-testid="who">{me?.employee.name}</span>
           <button onClick={signOut}>{t('logout')}</button>

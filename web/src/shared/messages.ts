@@ -11,6 +11,7 @@ import * as flags from './msgs/flags';
 import * as forms from './msgs/forms';
 import * as integrity from './msgs/integrity';
 import * as jobs from './msgs/jobs';
+import * as notifications from './msgs/notifications';
 import * as reports from './msgs/reports';
 import * as requests from './msgs/requests';
 import * as rules from './msgs/rules';
@@ -291,6 +292,7 @@ const enAll = {
   ...en,
   ...requests.en,
   ...approvals.en,
+  ...notifications.en,
   ...forms.en,
   ...rules.en,
   ...field.en,
@@ -582,6 +584,7 @@ const zhAll: Record<MessageKey, string> = {
   ...zh,
   ...requests.zh,
   ...approvals.zh,
+  ...notifications.zh,
   ...forms.zh,
   ...rules.zh,
   ...field.zh,

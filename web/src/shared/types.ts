@@ -138,6 +138,7 @@ export type ClaimExpense = S['ExpenseView'];
 export type ClaimDecision = S['ClaimDecision'];
 export type NewClaim = S['NewClaim'];
 export type NewExpense = S['NewExpense'];
+export type LineAdjustment = S['LineAdjustment'];
 export type Payout = S['PayoutView'];
 export type PayoutPage = S['PayoutPage'];
 export type NewPayout = S['NewPayout'];
@@ -166,3 +167,8 @@ export type ReportColumn = S['ReportColumn'];
 export type InsightView = S['InsightView'];
 export type InsightPage = S['InsightPage'];
 export type InsightSettings = S['InsightSettingsBody'];
+
+// In-app notifications.
+export type NotificationView = S['NotificationView'];
+export type NotificationPage = S['NotificationPage'];
+export type UnreadCount = S['UnreadCount'];

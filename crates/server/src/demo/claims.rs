@@ -212,7 +212,7 @@ pub(super) async fn last_month(
             let day = period.first() + Duration::days(9 + k as i64);
             let shot = at(day, 5 * 60);
             let photo = id(&format!("claim:{k}:receipt"));
-            let meta = json!({"id": photo, "t": text(shot), "lang": "zh"});
+            let meta = json!({"id": photo, "t": text(shot), "lang": "zh", "purpose": "receipt"});
             let jpeg =
                 tokio::task::spawn_blocking(move || receipt_jpeg(k as u64, 180, 240, taken(shot)))
                     .await

@@ -13,7 +13,7 @@ use storage::{ClaimedJob, Store};
 use tokio::sync::Notify;
 
 /// The kinds this server runs.
-pub const KINDS: [&str; 9] = [
+pub const KINDS: [&str; 10] = [
     storage::TRACK_DAY_JOB,
     storage::APPROVALS_SWEEP_JOB,
     storage::INTEGRITY_DAY_JOB,
@@ -23,6 +23,7 @@ pub const KINDS: [&str; 9] = [
     scheduled::CLAIMS_JOB,
     scheduled::REPORT_FACTS_DAILY_JOB,
     storage::WEBHOOK_DELIVERY_JOB,
+    storage::NOTIFICATIONS_JOB,
 ];
 
 /// How often an idle worker looks for due jobs, and how often it moves schedules on.
@@ -262,6 +263,7 @@ async fn handle(state: &AppState, job: &ClaimedJob) -> Result<(), String> {
             )
             .await
         }
+        storage::NOTIFICATIONS_JOB => crate::services::notifications::run_job(state, tenant).await,
         other => Err(format!("no handler for jobs of kind {other}")),
     }
 }

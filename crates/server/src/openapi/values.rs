@@ -119,6 +119,19 @@ closed_set!(
     WatermarkLang { Zh = "zh", En = "en" }
 );
 closed_set!(
+    /// What an in-app notification tells.
+    NotificationKind {
+        ApprovalWaiting = "approval_waiting",
+        ApprovalReminder = "approval_reminder",
+        ApprovalDecided = "approval_decided",
+        ClaimPaid = "claim_paid"
+    }
+);
+closed_set!(
+    /// What a photo uploaded with `POST /api/v1/photos` is for.
+    PhotoUploadPurpose { Attendance = "attendance", Receipt = "receipt" }
+);
+closed_set!(
     /// Where a fix came from.
     FixProvider { Gps = "gps", Network = "network", Fused = "fused" }
 );

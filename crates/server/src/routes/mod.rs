@@ -25,6 +25,7 @@ pub mod live;
 pub mod locations;
 pub mod me;
 pub mod metrics;
+pub mod notifications;
 pub mod payouts;
 pub mod photos;
 pub mod plans;

@@ -38,7 +38,8 @@ pub struct PhotoForm {
     file: String,
 }
 
-/// Uploads an attendance photo; send its id as `photo_id` with the clock-in or -out.
+/// Uploads an attendance photo (send its id as `photo_id` with the clock-in or -out) or,
+/// with `meta.purpose` = `receipt`, an expense's receipt (its id goes with the expense).
 #[utoipa::path(post, path = "/api/v1/photos", tag = "photos",
     request_body(content = PhotoForm, content_type = "multipart/form-data"),
     responses((status = 201, body = PhotoView), (status = 200, body = PhotoView), (status = 409, body = ErrorBody),

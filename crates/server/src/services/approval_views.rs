@@ -114,6 +114,12 @@ pub struct RoundView {
     pub number: u32,
     pub flow_version: u32,
     pub submitted_at: DateTime<Utc>,
+    /// What this round asked, as sent (a resubmission may edit it: a leave's days or
+    /// reason); `null` for an earlier round stored before rounds kept their own.
+    #[schema(value_type = Option<Object>)]
+    pub payload: Option<serde_json::Value>,
+    /// The figures this round asked for (a claim's amount, a leave's days).
+    pub figures: Option<RequestFigures>,
     /// How the round ended (approved, rejected, withdrawn), when it did.
     pub ended: Option<EndingView>,
     pub steps: Vec<StepView>,
@@ -336,6 +342,25 @@ pub fn detail(
         step: c.step,
         notified_at: c.notified_at,
     };
+    // Each round's payload from its submission event; the current one's is the row's.
+    let current = instance.round().number;
+    let mut asked: HashMap<u32, (serde_json::Value, Option<RequestFigures>)> = events
+        .iter()
+        .filter_map(|e| {
+            let payload = serde_json::from_str(e.payload.as_deref()?).ok()?;
+            let figures = e
+                .summary
+                .as_deref()
+                .and_then(|s| serde_json::from_str(s).ok());
+            Some((u32::try_from(e.round).ok()?, (payload, figures)))
+        })
+        .collect();
+    asked.entry(current).or_insert_with(|| {
+        (
+            serde_json::from_str(&row.payload).unwrap_or(serde_json::Value::Null),
+            serde_json::from_str(&row.summary).ok(),
+        )
+    });
     let rounds = t
         .rounds
         .iter()
@@ -343,6 +368,8 @@ pub fn detail(
             number: r.number,
             flow_version: r.flow_version.0,
             submitted_at: r.submitted_at,
+            payload: asked.get(&r.number).map(|a| a.0.clone()),
+            figures: asked.get(&r.number).and_then(|a| a.1.clone()),
             ended: r.ended.as_ref().map(|e| EndingView {
                 status: status_str(e.status).into(),
                 at: e.at,

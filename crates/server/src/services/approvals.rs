@@ -342,6 +342,16 @@ fn subject_kind(request_type: &str) -> SubjectKind {
     }
 }
 
+/// A leave or correction row's status for its request's.
+fn attendance_status(s: approvals::Status) -> &'static str {
+    match s {
+        approvals::Status::InProgress => "pending",
+        approvals::Status::Approved => "approved",
+        approvals::Status::Rejected => "rejected",
+        approvals::Status::Withdrawn => "withdrawn",
+    }
+}
+
 /// The subject's write that follows a change of the request's status.
 fn follow_status<'a>(
     kind: SubjectKind,
@@ -357,12 +367,7 @@ fn follow_status<'a>(
     match (kind, after) {
         (SubjectKind::Attendance, _) => SubjectWrite::AttendanceStatus {
             id,
-            status: match after {
-                InProgress => "pending",
-                Approved => "approved",
-                Rejected => "rejected",
-                Withdrawn => "withdrawn",
-            },
+            status: attendance_status(after),
         },
         (SubjectKind::Claim, Approved | Rejected | Withdrawn) => SubjectWrite::ClaimStatus {
             id,
@@ -402,8 +407,18 @@ fn ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
 
-fn encode(tenant: TenantId, id: Uuid, request_type: &str, t: &Transition) -> ApiResult<Encoded> {
+/// `asked` is the payload and figures a submission or resubmission among the events
+/// asked, kept on that event so each round's version stays readable.
+fn encode(
+    tenant: TenantId,
+    id: Uuid,
+    request_type: &str,
+    t: &Transition,
+    asked: (&str, &str),
+) -> ApiResult<Encoded> {
     let inst = &t.instance;
+    // Who can act once the transition is written: the outbox says so (notifications).
+    let waiting_for: Vec<Uuid> = inst.waiting_for().iter().map(|p| p.0).collect();
     let mut events = Vec::with_capacity(t.events.len());
     let mut outbox = Vec::new();
     for e in &t.events {
@@ -420,6 +435,11 @@ fn encode(tenant: TenantId, id: Uuid, request_type: &str, t: &Transition) -> Api
             round: i64::from(e.round),
             at_ms: ms(e.at),
             actor_id: actor,
+            asked: matches!(
+                e.what,
+                approvals::EventKind::Submitted { .. } | approvals::EventKind::Resubmitted { .. }
+            )
+            .then(|| (asked.0.to_owned(), asked.1.to_owned())),
             kind,
             body: body.to_string(),
         });
@@ -433,18 +453,21 @@ fn encode(tenant: TenantId, id: Uuid, request_type: &str, t: &Transition) -> Api
             K::Submitted { submitter, .. } => out(
                 "approval.submitted",
                 serde_json::json!({"request_id": id, "request_type": request_type,
-                    "submitter_id": submitter, "round": e.round}),
+                    "submitter_id": submitter, "round": e.round,
+                    "waiting_step": inst.current_step(), "waiting_for": &waiting_for}),
             ),
             K::Resubmitted { .. } => out(
                 "approval.submitted",
                 serde_json::json!({"request_id": id, "request_type": request_type,
-                    "submitter_id": inst.submitter, "round": e.round}),
+                    "submitter_id": inst.submitter, "round": e.round,
+                    "waiting_step": inst.current_step(), "waiting_for": &waiting_for}),
             ),
             K::Approved { .. } | K::Rejected { .. } => out(
                 "approval.decided",
                 serde_json::json!({"request_id": id, "request_type": request_type, "step": e.step,
-                    "employee_id": actor,
-                    "verdict": if matches!(e.what, K::Approved { .. }) { "approve" } else { "reject" }}),
+                    "employee_id": actor, "submitter_id": inst.submitter, "round": e.round,
+                    "verdict": if matches!(e.what, K::Approved { .. }) { "approve" } else { "reject" },
+                    "waiting_step": inst.current_step(), "waiting_for": &waiting_for}),
             ),
             K::Withdrawn { .. } => out(
                 "approval.withdrawn",
@@ -453,12 +476,13 @@ fn encode(tenant: TenantId, id: Uuid, request_type: &str, t: &Transition) -> Api
             K::Finished { status } => out(
                 "approval.finished",
                 serde_json::json!({"request_id": id, "request_type": request_type,
-                    "status": views::status_str(*status)}),
+                    "status": views::status_str(*status), "submitter_id": inst.submitter,
+                    "round": e.round}),
             ),
             K::Reminded { employees, .. } => out(
                 "approval.reminded",
                 serde_json::json!({"request_id": id, "request_type": request_type, "step": e.step,
-                    "employee_ids": employees}),
+                    "employee_ids": employees, "submitter_id": inst.submitter, "round": e.round}),
             ),
             _ => {}
         }
@@ -504,7 +528,8 @@ async fn commit(
     payload: Option<(&str, &str)>,
     subject: Option<SubjectWrite<'_>>,
 ) -> ApiResult<Applied> {
-    let enc = encode(tenant, row.id, &row.request_type, t)?;
+    let (payload, summary) = payload.unwrap_or((&row.payload, &row.summary));
+    let enc = encode(tenant, row.id, &row.request_type, t, (payload, summary))?;
     let subject = subject.unwrap_or_else(|| {
         follow_status(
             subject_kind(&row.request_type),
@@ -514,7 +539,6 @@ async fn commit(
             last_decider(&t.events),
         )
     });
-    let (payload, summary) = payload.unwrap_or((&row.payload, &row.summary));
     let w = ApprovalWrite {
         id: row.id,
         expected_seq: row.seq,
@@ -587,9 +611,9 @@ pub(crate) async fn start(s: &AppState, tenant: TenantId, req: Start<'_>) -> Api
         now,
     )
     .map_err(route_error)?;
-    let enc = encode(tenant, id, request_type.as_str(), &t)?;
     let payload = prepared.payload.to_string();
     let summary = serde_json::to_string(&prepared.figures).map_err(ApiError::internal)?;
+    let enc = encode(tenant, id, request_type.as_str(), &t, (&payload, &summary))?;
     // A flow that approves at once decides the subject in the same write.
     let subject = match subject {
         SubjectWrite::None => follow_status(
@@ -994,8 +1018,11 @@ pub struct WithdrawInput {
 #[derive(Clone, Debug, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResubmitInput {
-    /// A changed payload, for types the tenant added (leave and corrections are resent as
-    /// they were; a mileage claim is recomputed and frozen again).
+    /// What the new round asks, when it changed (absent: as before): a leave's
+    /// `{from, to, leave_type, reason}` or a correction's `{kind, t, reason}`, validated
+    /// as a new one (problems named `payload.from`, …), or any object for a type the
+    /// tenant added. Earlier rounds keep what they asked. Not for a mileage claim, which
+    /// is recomputed and frozen again.
     #[schema(value_type = Option<Object>)]
     pub payload: Option<serde_json::Value>,
     #[serde(default)]
@@ -1116,10 +1143,19 @@ pub async fn resubmit(
         .await?;
         return get(s, principal, id).await;
     }
-    let new_payload = match (&input.payload, subject_kind(&row.request_type)) {
-        (None, _) => None,
-        (Some(p), SubjectKind::None) => Some(generic(p)?),
-        (Some(_), _) => {
+    // What is asked may change with the new round: a leave's days or reason, a
+    // correction's punch (validated as a new one of its type), a tenant type's payload.
+    if input.payload.is_some() && row.submitter_id != who.0 {
+        return Err(ApiError::forbidden());
+    }
+    let (new_payload, edited_row) = match (&input.payload, subject_kind(&row.request_type)) {
+        (None, _) => (None, None),
+        (Some(p), SubjectKind::None) => (Some(generic(p)?), None),
+        (Some(p), SubjectKind::Attendance) => {
+            let (r, prepared) = super::requests::edited(&row.request_type, id, who, p)?;
+            (Some(prepared), Some(r))
+        }
+        (Some(_), SubjectKind::Claim) => {
             return Err(ApiError::invalid_one(
                 "payload",
                 Problem::unknown_value(&[] as &[&str]),
@@ -1130,6 +1166,13 @@ pub async fn resubmit(
     let org = approval_org::load(s, tenant).await?;
     let rules = settings(s, tenant).await?.rules();
     let choices = input.choices.unwrap_or_default();
+    let texts = match &new_payload {
+        Some(p) => Some((
+            p.payload.to_string(),
+            serde_json::to_string(&p.figures).map_err(ApiError::internal)?,
+        )),
+        None => None,
+    };
     for _ in 0..RETRIES {
         let (row, before) = visible(s, principal, id).await?;
         let flow = pinned_flow(s, tenant, &t, before.flow_version).await?;
@@ -1151,15 +1194,29 @@ pub async fn resubmit(
                 now(),
             )
             .map_err(transition_error)?;
-        let texts = match &new_payload {
-            Some(p) => Some((
-                p.payload.to_string(),
-                serde_json::to_string(&p.figures).map_err(ApiError::internal)?,
-            )),
+        let stored_row;
+        let attendance_row = match &edited_row {
+            Some(r) => Some(r),
+            None if subject_kind(&row.request_type) == SubjectKind::Attendance => {
+                stored_row = s.store.request(tenant, id).await?;
+                Some(&stored_row)
+            }
             None => None,
         };
+        if tr.instance.status == approvals::Status::Approved
+            && row.request_type == RequestType::ATTENDANCE_CORRECTION
+            && let Some(r) = attendance_row
+        {
+            // A flow that approves the new round at once: the punch goes in first, as a
+            // decision's does.
+            super::attendance::record_corrected_punch(s, tenant, r).await?;
+        }
+        let subject = edited_row.as_ref().map(|r| SubjectWrite::AttendanceEdit {
+            row: r,
+            status: attendance_status(tr.instance.status),
+        });
         let payload = texts.as_ref().map(|(a, b)| (a.as_str(), b.as_str()));
-        match commit(s, tenant, &row, &before, &tr, payload, None).await? {
+        match commit(s, tenant, &row, &before, &tr, payload, subject).await? {
             Applied::Done => return get(s, principal, id).await,
             Applied::Raced => continue,
             Applied::SubjectMoved => {

@@ -367,8 +367,9 @@ pub struct NewExpense {
     pub currency: Option<String>,
     #[schema(format = Date)]
     pub date: String,
-    /// The receipt photo (uploaded by the rep through `POST /api/v1/photos`); a receipt
-    /// already claimed anywhere in the tenant is flagged (`duplicate_of`).
+    /// The receipt photo (uploaded by the rep through `POST /api/v1/photos` with purpose
+    /// `receipt`); a receipt already claimed anywhere in the tenant — the same file or a
+    /// resized or re-encoded copy — is flagged (`duplicate_of`).
     pub photo_id: Option<Uuid>,
     #[schema(max_length = 500)]
     pub note: Option<String>,
@@ -414,16 +415,7 @@ pub async fn add_expense(
         .parse()
         .map_err(|_| ApiError::invalid_one("date", Problem::format(domain::Format::Date)))?;
     let receipt_hash = match e.photo_id {
-        Some(photo) => {
-            let p = match s.store.photo(tenant, photo).await {
-                Ok(p) if p.employee_id == person.id.0 => p,
-                Ok(_) | Err(storage::StoreError::NotFound) => {
-                    return Err(ApiError::invalid_one("photo_id", Problem::NotFound));
-                }
-                Err(err) => return Err(err.into()),
-            };
-            Some(p.sha256)
-        }
+        Some(photo) => Some(receipt_key(s, tenant, person.id, photo).await?),
         None => None,
     };
     let expense = claims::Expense {
@@ -476,6 +468,45 @@ pub async fn add_expense(
         item: expense_view(s, tenant, &stored).await?,
         created,
     })
+}
+
+/// The key a receipt is known by across the tenant: the SHA-256 of the first photo of
+/// it. The upload pipeline flags a photo that repeats an earlier one (the same bytes, or
+/// a resized or re-encoded copy by its perceptual hash) with `photo_reused`; a receipt
+/// repeating an earlier receipt takes that one's key, so claiming a re-photographed copy
+/// shows `duplicate_of` as claiming the same file does. Only the rep's own receipt
+/// photos (purpose `receipt`) are accepted.
+async fn receipt_key(
+    s: &AppState,
+    tenant: TenantId,
+    rep: EmployeeId,
+    photo: Uuid,
+) -> ApiResult<String> {
+    let mut p = match s.store.photo(tenant, photo).await {
+        Ok(p) if p.employee_id == rep.0 && p.purpose == "receipt" => p,
+        Ok(_) | Err(storage::StoreError::NotFound) => {
+            return Err(ApiError::invalid_one("photo_id", Problem::NotFound));
+        }
+        Err(err) => return Err(err.into()),
+    };
+    // Each step goes to an earlier photo, so the walk ends; the bound is for safety.
+    for _ in 0..8 {
+        let flags: Vec<domain::evidence::Flag> =
+            serde_json::from_str(&p.flags).map_err(ApiError::internal)?;
+        let Some(earlier) = flags
+            .iter()
+            .filter(|f| f.code == domain::evidence::FlagCode::PhotoReused)
+            .find_map(|f| f.evidence["photo_id"].as_str()?.parse::<Uuid>().ok())
+        else {
+            break;
+        };
+        match s.store.photo(tenant, earlier).await {
+            Ok(e) if e.purpose == "receipt" => p = e,
+            Ok(_) | Err(storage::StoreError::NotFound) => break,
+            Err(err) => return Err(err.into()),
+        }
+    }
+    Ok(p.sha256)
 }
 
 async fn expense_view(

@@ -19,6 +19,7 @@ pub mod forms;
 pub mod integrity;
 pub mod integrity_day;
 pub mod me;
+pub mod notifications;
 pub mod payouts;
 pub mod photos;
 pub mod plan_days;

@@ -59,6 +59,13 @@ pub struct PhotoMeta {
     /// expected), `gallery` (the default) for a picked file.
     #[serde(default)]
     pub capture: Option<Capture>,
+    /// `POST /api/v1/photos` only: `attendance` (the default; for a clock-in or -out) or
+    /// `receipt` (for an expense: hashed and compared with the tenant's photos like any
+    /// other, so a receipt claimed twice shows, but part of no visit and of no day's
+    /// anti-cheat verdict). A visit's photos are uploaded to the visit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::openapi::values::PhotoUploadPurpose>)]
+    pub purpose: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -187,6 +194,23 @@ pub async fn upload(
         Err(e) => return Err(e.into()),
     }
 
+    let purpose = match (meta.purpose.as_deref(), visit_id) {
+        (None, Some(_)) => "visit",
+        (None | Some("attendance"), None) => "attendance",
+        (Some("receipt"), None) => "receipt",
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid(Invalid::one(
+                "meta.purpose",
+                Problem::NotApplicable,
+            )));
+        }
+        (Some(_), None) => {
+            return Err(ApiError::invalid(Invalid::one(
+                "meta.purpose",
+                Problem::unknown_value(&["attendance", "receipt"]),
+            )));
+        }
+    };
     let visit = match visit_id {
         Some(v) => {
             let visit = s.store.visit(tenant, v).await?;
@@ -375,12 +399,7 @@ pub async fn upload(
         id: meta.id,
         employee_id: employee.0,
         visit_id,
-        purpose: if visit_id.is_some() {
-            "visit"
-        } else {
-            "attendance"
-        }
-        .into(),
+        purpose: purpose.into(),
         t_ms,
         offset_min,
         lat: at.map(|p| p.lat()),

@@ -151,21 +151,7 @@ pub(crate) async fn create_from_payload(
     body_digest: &str,
     choices: approvals::Choices,
 ) -> ApiResult<bool> {
-    let mut payload = input.payload.clone();
-    let obj = payload
-        .as_object_mut()
-        .ok_or_else(|| ApiError::invalid_one("payload", Problem::Required))?;
-    obj.insert("id".into(), serde_json::json!(input.id));
-    let bytes = serde_json::to_vec(&payload).map_err(ApiError::internal)?;
-    let (row, prepared) = if t.as_str() == approvals::RequestType::LEAVE {
-        let input: LeaveInput =
-            crate::extract::parse_json(&bytes).map_err(super::approvals::payload_error)?;
-        leave_row(&input).map_err(super::approvals::payload_error)?
-    } else {
-        let input: CorrectionInput =
-            crate::extract::parse_json(&bytes).map_err(super::approvals::payload_error)?;
-        correction_row(&input).map_err(super::approvals::payload_error)?
-    };
+    let (row, prepared) = from_payload(t.as_str(), input.id, &input.payload)?;
     store(
         s,
         principal,
@@ -176,6 +162,49 @@ pub(crate) async fn create_from_payload(
         choices,
     )
     .await
+}
+
+/// A rejected or withdrawn leave or correction's new version, sent with its resubmission
+/// as `payload` (the shape `POST /requests` takes for the type): validated as a new one,
+/// under the request's id and for its submitter.
+pub(crate) fn edited(
+    request_type: &str,
+    id: Uuid,
+    submitter: EmployeeId,
+    payload: &serde_json::Value,
+) -> ApiResult<(StoredRequest, super::approvals::Prepared)> {
+    let (row, prepared) = from_payload(request_type, id, payload)?;
+    Ok((
+        StoredRequest {
+            employee_id: submitter.0,
+            ..row
+        },
+        prepared,
+    ))
+}
+
+/// A leave or correction payload (as `POST /requests` takes it) validated under `id`;
+/// problems are named under `payload.`.
+fn from_payload(
+    request_type: &str,
+    id: Uuid,
+    payload: &serde_json::Value,
+) -> ApiResult<(StoredRequest, super::approvals::Prepared)> {
+    let mut payload = payload.clone();
+    let obj = payload
+        .as_object_mut()
+        .ok_or_else(|| ApiError::invalid_one("payload", Problem::Required))?;
+    obj.insert("id".into(), serde_json::json!(id));
+    let bytes = serde_json::to_vec(&payload).map_err(ApiError::internal)?;
+    if request_type == approvals::RequestType::LEAVE {
+        let input: LeaveInput =
+            crate::extract::parse_json(&bytes).map_err(super::approvals::payload_error)?;
+        leave_row(&input).map_err(super::approvals::payload_error)
+    } else {
+        let input: CorrectionInput =
+            crate::extract::parse_json(&bytes).map_err(super::approvals::payload_error)?;
+        correction_row(&input).map_err(super::approvals::payload_error)
+    }
 }
 
 fn prepared(

@@ -11,6 +11,8 @@ both_backends!(
     a_claim_goes_through_manager_then_finance,
     all_of_them_and_any_of_them,
     withdraw_and_resubmit,
+    a_rejected_leave_is_resubmitted_edited,
+    notifications_tell_who_waits_and_the_outcome,
     a_request_keeps_its_flow_version,
     no_approver_found_follows_the_tenant_rule,
     requests_are_scoped_by_tenant_and_subtree,
@@ -484,6 +486,298 @@ async fn withdraw_and_resubmit(app: &TestApp) {
         )
         .await;
     assert_eq!(list["items"][0]["status"], "pending", "{list}");
+}
+
+/// A rejected leave sent again with other days and reason: the new payload is validated
+/// as a new leave, the flow's conditions see the new days, the leave row follows, and
+/// the first round keeps what it asked.
+async fn a_rejected_leave_is_resubmitted_edited(app: &TestApp) {
+    let c = company(app, "acme").await;
+    // Leave of more than one day also needs finance.
+    put_flow(
+        app,
+        &c.admin,
+        "leave",
+        json!([{"approvers": {"kind": "manager", "level": 1}, "mode": "any"},
+               {"approvers": {"kind": "people", "ids": [c.fin_id]}, "mode": "any",
+                "when": [{"kind": "field", "key": "days", "op": "gt", "value": 1}]}]),
+    )
+    .await;
+    let rid = id(&leave(app, &c.rep, "2026-12-10").await);
+    let (s, b) = decide(app, &c.mgr, &rid, "reject").await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let resubmit = format!("/api/v1/requests/{rid}/resubmit");
+    let edited = json!({"from": "2026-12-14", "to": "2026-12-15", "leave_type": "personal", "reason": "moved"});
+
+    // Validated like a new leave, problems named under `payload`; nothing changes.
+    let (s, b) = app
+        .post(
+            &c.rep,
+            &resubmit,
+            json!({"payload": {"from": "2026-12-15", "to": "2026-12-14",
+                                                     "leave_type": "personal", "reason": "moved"}}),
+        )
+        .await;
+    assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_eq!(fields(&b), ["payload.to"], "{b}");
+    let (s, b) = app
+        .post(
+            &c.rep,
+            &resubmit,
+            json!({"payload": {"from": "2026-12-14", "to": "2026-12-15",
+                                                     "leave_type": "personal", "reason": "  "}}),
+        )
+        .await;
+    assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_eq!(fields(&b), ["payload.reason"], "{b}");
+    let (s, b) = app
+        .post(&c.rep, &resubmit, json!({"payload": {"from": "2026-12-14", "to": "2026-12-15",
+                                                     "leave_type": "personal", "reason": "x", "extra": 1}}))
+        .await;
+    assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    // Only the submitter edits what they asked.
+    let (s, b) = app
+        .post(&c.mgr, &resubmit, json!({"payload": edited}))
+        .await;
+    assert_error(s, &b, StatusCode::FORBIDDEN, "forbidden");
+    let (_, r) = app.get(&c.rep, &format!("/api/v1/requests/{rid}")).await;
+    assert_eq!(
+        (r["status"].clone(), r["round"].clone()),
+        (json!("rejected"), json!(1)),
+        "{r}"
+    );
+
+    let (s, r) = app
+        .post(&c.rep, &resubmit, json!({"payload": edited}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(
+        (
+            r["status"].clone(),
+            r["round"].clone(),
+            r["payload"].clone()
+        ),
+        (json!("in_progress"), json!(2), edited.clone()),
+        "{r}"
+    );
+    assert_eq!(
+        (
+            r["figures"]["from"].clone(),
+            r["figures"]["days"].clone(),
+            r["figures"]["leave_type"].clone()
+        ),
+        (json!("2026-12-14"), json!(2), json!("personal")),
+        "{r}"
+    );
+    // Round 1 keeps the leave as first asked, with its rejection; round 2 has the new one,
+    // and the two-day leave now routes to finance after the manager.
+    let rounds = r["rounds"].as_array().unwrap();
+    assert_eq!(rounds.len(), 2, "{r}");
+    assert_eq!(
+        (
+            rounds[0]["payload"]["from"].clone(),
+            rounds[0]["payload"]["reason"].clone(),
+            rounds[0]["figures"]["days"].clone(),
+            rounds[0]["ended"]["status"].clone()
+        ),
+        (
+            json!("2026-12-10"),
+            json!("family"),
+            json!(1),
+            json!("rejected")
+        ),
+        "{r}"
+    );
+    assert_eq!(rounds[0]["steps"][1]["state"], "skipped", "{r}");
+    assert_eq!(rounds[1]["payload"], edited, "{r}");
+    assert_eq!(rounds[1]["steps"][1]["state"], "not_reached", "{r}");
+    let whats: Vec<&str> = r["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h["what"].as_str())
+        .collect();
+    assert!(
+        whats.contains(&"rejected") && whats.contains(&"resubmitted"),
+        "{whats:?}"
+    );
+
+    // The leave row took the new days and reason and is pending again.
+    let rows = |from: &'static str, to: &'static str| {
+        let (admin, rep) = (c.admin.clone(), c.rep_id.clone());
+        async move {
+            let (s, list) = app
+                .get(
+                    &admin,
+                    &format!("/api/v1/attendance/requests?employee_id={rep}&from={from}&to={to}"),
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK, "{list}");
+            list["items"].as_array().unwrap().clone()
+        }
+    };
+    assert_eq!(rows("2026-12-10", "2026-12-10").await, Vec::<Value>::new());
+    let now = rows("2026-12-14", "2026-12-15").await;
+    assert_eq!(now.len(), 1, "{now:?}");
+    assert_eq!(
+        (
+            now[0]["id"].as_str(),
+            now[0]["status"].clone(),
+            now[0]["from"].clone(),
+            now[0]["to"].clone(),
+            now[0]["body"]["reason"].clone(),
+            now[0]["body"]["leave_type"].clone()
+        ),
+        (
+            Some(rid.as_str()),
+            json!("pending"),
+            json!("2026-12-14"),
+            json!("2026-12-15"),
+            json!("moved"),
+            json!("personal")
+        ),
+        "{now:?}"
+    );
+
+    // Manager, then finance (the new days' step); the row is approved.
+    assert_eq!(decide(app, &c.mgr, &rid, "approve").await.0, StatusCode::OK);
+    assert!(inbox_ids(app, &c.fin).await.contains(&rid));
+    assert_eq!(decide(app, &c.fin, &rid, "approve").await.0, StatusCode::OK);
+    assert_eq!(
+        rows("2026-12-14", "2026-12-15").await[0]["status"],
+        "approved"
+    );
+    // Approved: no more editing.
+    let (s, b) = app
+        .post(&c.rep, &resubmit, json!({"payload": edited}))
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
+}
+
+/// The caller's notifications once at least `n` are there (the job runs in the
+/// background too, and on PostgreSQL waits for older transactions to settle).
+async fn notifications_of(app: &TestApp, token: &str, n: usize) -> Value {
+    for _ in 0..100 {
+        server::jobs::drain(&app.state, std::time::Duration::from_secs(3600))
+            .await
+            .unwrap();
+        let (s, b) = app.get(token, "/api/v1/me/notifications").await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        if b["items"].as_array().unwrap().len() >= n {
+            return b;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("fewer than {n} notifications after 20 s");
+}
+
+fn kinds(page: &Value) -> Vec<(String, String)> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["kind"].as_str().unwrap().to_owned(),
+                n["request_id"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The job turns the outbox into notifications: the approvers a request waits for (both
+/// heads of a 或签 step, then finance), the submitter when it is decided; each fact once
+/// however often the job runs; a person reads and marks only their own.
+async fn notifications_tell_who_waits_and_the_outcome(app: &TestApp) {
+    let c = company(app, "acme").await;
+    put_flow(
+        app,
+        &c.admin,
+        "leave",
+        json!([{"approvers": {"kind": "manager", "level": 1}, "mode": "any"},
+               {"approvers": {"kind": "people", "ids": [c.fin_id]}, "mode": "any"}]),
+    )
+    .await;
+    let rid = id(&leave(app, &c.rep, "2026-12-21").await);
+    let waiting = ("approval_waiting".to_owned(), rid.clone());
+    let mgr = notifications_of(app, &c.mgr, 1).await;
+    assert_eq!(kinds(&mgr), vec![waiting.clone()], "{mgr}");
+    assert_eq!(mgr["unread"], 1, "{mgr}");
+    let first = &mgr["items"][0];
+    assert_eq!(
+        (first["request_type"].clone(), first["from"]["name"].clone()),
+        (json!("leave"), json!("rep name")),
+        "{first}"
+    );
+    assert_eq!(
+        kinds(&notifications_of(app, &c.mgr2, 1).await),
+        vec![waiting.clone()]
+    );
+    let none: Vec<(String, String)> = Vec::new();
+    assert_eq!(kinds(&notifications_of(app, &c.fin, 0).await), none);
+    assert_eq!(kinds(&notifications_of(app, &c.rep, 0).await), none);
+
+    // The first step passes: finance is told; the managers are not told again.
+    assert_eq!(decide(app, &c.mgr, &rid, "approve").await.0, StatusCode::OK);
+    assert_eq!(
+        kinds(&notifications_of(app, &c.fin, 1).await),
+        vec![waiting.clone()]
+    );
+    assert_eq!(
+        notifications_of(app, &c.mgr, 1).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // Finance rejects: the rep is told the outcome.
+    assert_eq!(decide(app, &c.fin, &rid, "reject").await.0, StatusCode::OK);
+    let rep = notifications_of(app, &c.rep, 1).await;
+    assert_eq!(
+        kinds(&rep),
+        [("approval_decided".to_owned(), rid.clone())],
+        "{rep}"
+    );
+    assert_eq!(rep["items"][0]["status"], "rejected", "{rep}");
+    // The job again over the same events stores nothing twice.
+    app.store
+        .enqueue(&storage::notifications_job(c.tenant))
+        .await
+        .unwrap();
+    assert_eq!(kinds(&notifications_of(app, &c.rep, 1).await).len(), 1);
+
+    // Marking read: one's own only; the badge count follows.
+    let note = rep["items"][0]["id"].as_str().unwrap().to_owned();
+    let (s, b) = app
+        .post(
+            &c.mgr,
+            &format!("/api/v1/me/notifications/{note}/read"),
+            json!({}),
+        )
+        .await;
+    assert_error(s, &b, StatusCode::NOT_FOUND, "not_found");
+    let (s, b) = app
+        .post(
+            &c.rep,
+            &format!("/api/v1/me/notifications/{note}/read"),
+            json!({}),
+        )
+        .await;
+    assert_eq!((s, b["unread"].clone()), (StatusCode::OK, json!(0)), "{b}");
+    let (_, unread) = app
+        .get(&c.rep, "/api/v1/me/notifications?unread=true")
+        .await;
+    assert_eq!(unread["items"], json!([]), "{unread}");
+    let (_, all) = app.get(&c.rep, "/api/v1/me/notifications").await;
+    assert!(all["items"][0]["read_at"].is_string(), "{all}");
+    let (s, b) = app
+        .post(&c.mgr2, "/api/v1/me/notifications/read", json!({}))
+        .await;
+    assert_eq!((s, b["unread"].clone()), (StatusCode::OK, json!(0)), "{b}");
+    // Another tenant sees none of it.
+    let other = app.tenant("other").await;
+    let (_, theirs) = app.get(&other.admin, "/api/v1/me/notifications").await;
+    assert_eq!(theirs["items"], json!([]), "{theirs}");
 }
 
 /// A request keeps the flow version it started under when the flow changes meanwhile.

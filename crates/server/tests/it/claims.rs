@@ -63,7 +63,10 @@ fn rates_body(table: Uuid) -> Value {
     ]}]})
 }
 
-both_backends!(a_month_from_day_summaries_to_an_exported_payout);
+both_backends!(
+    a_month_from_day_summaries_to_an_exported_payout,
+    a_receipt_claimed_twice_shows_duplicate_of
+);
 
 async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
     let t = app.tenant("acme").await;
@@ -73,7 +76,7 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
     let other_rep = app.employee(&t.admin, &west, "rep2", "field").await;
     app.employee(&t.admin, &east, "mgr", "manager").await;
     app.employee(&t.admin, &west, "wmgr", "manager").await;
-    app.employee(&t.admin, &t.root_dept, "fin", "finance").await;
+    let fin_id = app.employee(&t.admin, &t.root_dept, "fin", "finance").await;
     app.set_start_date(&t.admin, &rep, "2026-01-01").await;
     let rep_t = app.token("acme", "rep1").await;
     let rep2_t = app.token("acme", "rep2").await;
@@ -117,6 +120,32 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
     let (s, b) = app.put(&fin, "/api/v1/mileage-rates", changed).await;
     let e = assert_error(s, &b, StatusCode::CONFLICT, "rate_version_immutable");
     assert_eq!(e["fields"][0]["field"], "tables[0].versions[1]", "{b}");
+
+    // From the phone's fixes: a morning of Wednesday 2026-11-25 sent to the API becomes
+    // the day's summary (the `track_day` job), which November's draft pays at version 2.
+    for b in crate::tracking::morning().chunks(200) {
+        let (s, a) = app
+            .post(&rep_t, "/api/v1/locations", json!({"fixes": b}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{a}");
+    }
+    let days = crate::tracking::wait_settled(app, &t.admin, &rep).await;
+    let work_m = days["items"][0]["summary"]["work_mileage_m"]
+        .as_f64()
+        .unwrap();
+    assert!(work_m > 4000.0, "{days}");
+    let (s, nov) = app
+        .post(&rep_t, "/api/v1/claims", json!({"period": "2026-11"}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{nov}");
+    let wed = line(&nov, "2026-11-25");
+    assert_eq!(wed["working_m"], json!(work_m.round() as i64), "{wed}");
+    assert_eq!(
+        wed["amount_minor"],
+        json!((work_m.round() as i64 * 100 + 500) / 1000),
+        "¥1.00 a km, half up to the fen: {wed}"
+    );
+    assert_eq!(nov["total_minor"], wed["amount_minor"], "{nov}");
 
     // Three working days of September 2026 (Tue–Thu) and a Saturday with mileage.
     day(app, t.id, &rep, "2026-09-01", 10.0, 12.5).await;
@@ -267,7 +296,8 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
     let at = chrono::Utc::now() - chrono::Duration::minutes(5);
     let (s, photo) = app
         .upload(&rep_t, "/api/v1/photos",
-            json!({"id": Uuid::now_v7(), "t": at.to_rfc3339(), "lat": SHOP.0, "lon": SHOP.1, "capture": "camera"}),
+            json!({"id": Uuid::now_v7(), "t": at.to_rfc3339(), "lat": SHOP.0, "lon": SHOP.1, "capture": "camera",
+                   "purpose": "receipt"}),
             camera_photo(21, &at.format("%Y:%m:%d %H:%M:%S").to_string(), SHOP))
         .await;
     assert_eq!(s, StatusCode::CREATED, "{photo}");
@@ -351,6 +381,17 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
         .await;
     assert_error(s, &b, StatusCode::CONFLICT, "claim_not_submitted");
 
+    // Two steps: the rep's manager, then finance.
+    let (s, b) = app
+        .put(
+            &t.admin,
+            "/api/v1/approval-flows/mileage_claim",
+            json!({"steps": [{"approvers": {"kind": "manager", "level": 1}, "mode": "any"},
+                              {"approvers": {"kind": "people", "ids": [fin_id]}, "mode": "any"}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+
     // Submit: frozen. Mileage 960 + 2000 + 700, expenses 3000.
     let (s, sub) = app
         .post(&rep_t, &format!("/api/v1/claims/{id}/submit"), json!({}))
@@ -380,10 +421,10 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
         .post(&rep_t, &decision, json!({"decision": "approved"}))
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _) = app
+    let (s, b) = app
         .post(&fin, &decision, json!({"decision": "approved"}))
         .await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_error(s, &b, StatusCode::CONFLICT, "approval_not_your_turn");
     let (s, _) = app
         .post(&wmgr, &decision, json!({"decision": "approved"}))
         .await;
@@ -395,13 +436,33 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
             json!({"decision": "approved", "comment": "fine"}),
         )
         .await;
+    // The manager's approval passes the first step; the claim waits for finance.
+    assert_eq!(
+        (s, ok["status"].clone()),
+        (StatusCode::OK, json!("submitted")),
+        "{ok}"
+    );
+    let (s, b) = app
+        .post(&mgr, &decision, json!({"decision": "rejected"}))
+        .await;
+    assert!(
+        s.is_client_error(),
+        "the manager decided their step: {s} {b}"
+    );
+    let (s, ok) = app
+        .post(
+            &fin,
+            &decision,
+            json!({"decision": "approved", "comment": "paid next week"}),
+        )
+        .await;
     assert_eq!(
         (s, ok["status"].clone()),
         (StatusCode::OK, json!("approved")),
         "{ok}"
     );
     let (s, b) = app
-        .post(&mgr, &decision, json!({"decision": "rejected"}))
+        .post(&fin, &decision, json!({"decision": "rejected"}))
         .await;
     assert_error(s, &b, StatusCode::CONFLICT, "already_decided");
 
@@ -430,6 +491,29 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
     assert_eq!(s, StatusCode::OK);
     let (_, paid) = app.get(&rep_t, &format!("/api/v1/claims/{id}")).await;
     assert_eq!(paid["status"], "paid", "{paid}");
+    // The rep is told: a `claim_paid` notification names the claim.
+    let mut found = None;
+    for _ in 0..100 {
+        server::jobs::drain(&app.state, std::time::Duration::from_secs(3600))
+            .await
+            .unwrap();
+        let (s, notes) = app.get(&rep_t, "/api/v1/me/notifications").await;
+        assert_eq!(s, StatusCode::OK, "{notes}");
+        found = notes["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["kind"] == "claim_paid")
+            .cloned();
+        if found.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let notes = found.expect("a claim_paid notification within 20 s");
+    let paid_note = &notes;
+    assert_eq!(paid_note["claim_id"], json!(id), "{notes}");
+    assert_eq!(paid_note["read_at"], Value::Null, "{notes}");
 
     // The export, read back: totals equal the claim's to the fen.
     let pid = p["id"].as_str().unwrap();
@@ -540,4 +624,174 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
     }
     let (_, theirs) = app.get(&other.admin, "/api/v1/payouts").await;
     assert_eq!(theirs["items"], json!([]), "{theirs}");
+}
+
+/// Receipts go through the photo pipeline with purpose `receipt`: no visit needed, hashed
+/// and compared across the tenant, so the same receipt claimed again — the same file, or
+/// another rep's re-encoded, half-size copy — shows `duplicate_of` the first expense.
+async fn a_receipt_claimed_twice_shows_duplicate_of(app: &TestApp) {
+    let t = app.tenant("acme").await;
+    let rep = app.employee(&t.admin, &t.root_dept, "rep1", "field").await;
+    let rep2 = app.employee(&t.admin, &t.root_dept, "rep2", "field").await;
+    app.employee(&t.admin, &t.root_dept, "fin", "finance").await;
+    let (rep_t, rep2_t, fin) = (
+        app.token("acme", "rep1").await,
+        app.token("acme", "rep2").await,
+        app.token("acme", "fin").await,
+    );
+    let (s, b) = app
+        .put(&fin, "/api/v1/mileage-rates", rates_body(Uuid::now_v7()))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let mut claims = Vec::new();
+    for (token, who) in [(&rep_t, &rep), (&rep2_t, &rep2)] {
+        let (s, b) = app
+            .put(
+                &t.admin,
+                &format!("/api/v1/employees/{who}/vehicles"),
+                json!({"items": [{"from": "2026-01-01", "kind": "private_car"}]}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let (s, c) = app
+            .post(token, "/api/v1/claims", json!({"period": "2026-09"}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{c}");
+        claims.push(format!(
+            "/api/v1/claims/{}/expenses",
+            c["id"].as_str().unwrap()
+        ));
+    }
+    let at = chrono::Utc::now() - chrono::Duration::minutes(5);
+    let taken = at.format("%Y:%m:%d %H:%M:%S").to_string();
+    let upload = |token: String, meta: Value, bytes: Vec<u8>| async move {
+        let (s, p) = app.upload(&token, "/api/v1/photos", meta, bytes).await;
+        assert_eq!(s, StatusCode::CREATED, "{p}");
+        p
+    };
+    let meta = |purpose: Option<&str>| {
+        let mut m = json!({"id": Uuid::now_v7(), "t": at.to_rfc3339(), "lat": SHOP.0, "lon": SHOP.1,
+                           "capture": "camera"});
+        if let Some(p) = purpose {
+            m["purpose"] = json!(p);
+        }
+        m
+    };
+    let expense = |photo: &Value, amount: i64| {
+        json!({"id": Uuid::now_v7(), "category": "parking", "amount_minor": amount, "date": "2026-09-02",
+               "photo_id": photo["id"]})
+    };
+
+    // A receipt needs no visit and is stored as one.
+    let receipt = upload(
+        rep_t.clone(),
+        meta(Some("receipt")),
+        camera_photo(31, &taken, SHOP),
+    )
+    .await;
+    assert_eq!(receipt["purpose"], "receipt", "{receipt}");
+    let (s, first) = app.post(&rep_t, &claims[0], expense(&receipt, 2500)).await;
+    assert_eq!(
+        (s, first["duplicate_of"].clone()),
+        (StatusCode::CREATED, Value::Null),
+        "{first}"
+    );
+
+    // A clock-in photo is not a receipt; a visit's photo cannot be declared one; an
+    // unknown purpose names the field.
+    let punch_photo = upload(rep_t.clone(), meta(None), camera_photo(32, &taken, SHOP)).await;
+    assert_eq!(punch_photo["purpose"], "attendance");
+    let (s, b) = app
+        .post(&rep_t, &claims[0], expense(&punch_photo, 100))
+        .await;
+    let e = assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_eq!(e["fields"][0]["field"], "photo_id", "{b}");
+    let (s, b) = app
+        .upload(
+            &rep_t,
+            "/api/v1/photos",
+            meta(Some("selfie")),
+            camera_photo(33, &taken, SHOP),
+        )
+        .await;
+    let e = assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_eq!(e["fields"][0]["field"], "meta.purpose", "{b}");
+    let (s, b) = app
+        .upload(
+            &rep_t,
+            &format!("/api/v1/visits/{}/photos", Uuid::now_v7()),
+            meta(Some("receipt")),
+            camera_photo(33, &taken, SHOP),
+        )
+        .await;
+    let e = assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_eq!(e["fields"][0]["field"], "meta.purpose", "{b}");
+    // Another rep cannot claim someone else's receipt photo.
+    let (s, b) = app.post(&rep2_t, &claims[1], expense(&receipt, 2500)).await;
+    let e = assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_eq!(e["fields"][0]["field"], "photo_id", "{b}");
+
+    // The same file uploaded again as a new receipt and claimed again.
+    let again = upload(
+        rep_t.clone(),
+        meta(Some("receipt")),
+        camera_photo(31, &taken, SHOP),
+    )
+    .await;
+    let (s, dup) = app.post(&rep_t, &claims[0], expense(&again, 2500)).await;
+    assert_eq!(
+        (s, dup["duplicate_of"].clone()),
+        (StatusCode::CREATED, first["id"].clone()),
+        "{dup}"
+    );
+
+    // Another rep's photo of it: re-encoded at half size, without EXIF.
+    use crate::photo_support::{half, jpeg, png, scene};
+    let copy = png(&half(
+        &image::load_from_memory(&jpeg(&scene(31, 640, 480), 70))
+            .unwrap()
+            .to_rgb8(),
+    ));
+    let theirs = upload(
+        rep2_t.clone(),
+        json!({"id": Uuid::now_v7(), "t": at.to_rfc3339(), "purpose": "receipt"}),
+        copy,
+    )
+    .await;
+    assert!(
+        theirs["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "photo_reused"),
+        "{theirs}"
+    );
+    let (s, dup2) = app.post(&rep2_t, &claims[1], expense(&theirs, 2500)).await;
+    assert_eq!(
+        (s, dup2["duplicate_of"].clone()),
+        (StatusCode::CREATED, first["id"].clone()),
+        "{dup2}"
+    );
+    // A different receipt is not a duplicate.
+    let other = upload(
+        rep2_t.clone(),
+        meta(Some("receipt")),
+        camera_photo(34, &taken, SHOP),
+    )
+    .await;
+    let (s, fresh) = app.post(&rep2_t, &claims[1], expense(&other, 900)).await;
+    assert_eq!(
+        (s, fresh["duplicate_of"].clone()),
+        (StatusCode::CREATED, Value::Null),
+        "{fresh}"
+    );
+    // The claim's view shows them as its expenses do.
+    let (_, claim) = app.get(&rep2_t, &claims[1].replace("/expenses", "")).await;
+    let dups: Vec<Value> = claim["expenses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["duplicate_of"].clone())
+        .collect();
+    assert_eq!(dups, [first["id"].clone(), Value::Null], "{claim}");
 }

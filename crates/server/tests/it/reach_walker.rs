@@ -40,6 +40,8 @@ enum Kind {
     Webhook,
     /// A webhook delivery attempt (in its endpoint's log).
     Delivery,
+    /// Someone's in-app notification (only its person reaches it).
+    Notification,
 }
 
 /// What kind of object an id-typed name refers to, given the operation's path. `None`
@@ -61,6 +63,7 @@ fn kind_of(path: &str, method: &Method, name: &str) -> Option<Option<Kind>> {
             "claims" => Kind::Claim,
             "report-schedules" => Kind::ReportSchedule,
             "webhooks" => Kind::Webhook,
+            "notifications" => Kind::Notification,
             _ => return None,
         })
     };
@@ -212,6 +215,11 @@ async fn populate(
     )
     .await;
     m.insert(Kind::Claim, id(&c));
+    let tenant = app.store.tenant_by_slug(slug).await.unwrap().unwrap().id;
+    m.insert(
+        Kind::Notification,
+        notification(app, tenant, &m[&Kind::Employee]).await,
+    );
     let sch = ok(
         app,
         admin,
@@ -323,6 +331,46 @@ async fn webhook(app: &TestApp, admin: &str, slug: &str, tag: &str) -> (String, 
     (hook, delivery.to_string())
 }
 
+/// A notification for `employee` (as the notifications job stores them).
+async fn notification(app: &TestApp, tenant: domain::TenantId, employee: &str) -> String {
+    let dedupe = format!("walk:{}", Uuid::now_v7());
+    let item = storage::NewNotification {
+        employee_id: employee.parse().unwrap(),
+        kind: "approval_waiting",
+        dedupe: dedupe.clone(),
+        request_id: None,
+        request_type: Some("leave".into()),
+        status: None,
+        claim_id: None,
+        actor_id: None,
+        created_ms: chrono::Utc::now().timestamp_millis(),
+    };
+    // The cursor stays; a run of the job moving it meanwhile makes this try again.
+    for _ in 0..20 {
+        let at = app.store.notification_cursor(tenant).await.unwrap();
+        if app
+            .store
+            .advance_notifications(tenant, at, at, std::slice::from_ref(&item))
+            .await
+            .unwrap()
+        {
+            break;
+        }
+    }
+    let page = app
+        .store
+        .notifications(
+            tenant,
+            domain::EmployeeId(employee.parse().unwrap()),
+            false,
+            None,
+            50,
+        )
+        .await
+        .unwrap();
+    page.items[0].id.to_string()
+}
+
 /// A job of the tenant that waits a day (no worker takes it during the walk).
 async fn dead_job(app: &TestApp, tenant: domain::TenantId) -> String {
     let job = storage::NewJob::new(tenant, "reach_walk", "{}".into())
@@ -412,6 +460,7 @@ async fn world(app: &TestApp) -> World {
     )
     .await;
     own.insert(Kind::Claim, id(&claim));
+    own.insert(Kind::Notification, notification(app, a.id, &rep_east).await);
     let sch = ok(
         app,
         &mgr_east,

@@ -19,7 +19,7 @@ const WED_0900: i64 = 1_795_568_400_000;
 
 /// A working morning: parked 20 min with a few metres of wander (a fix every 10 s), a
 /// 3.3 km drive east at 10 m/s (a fix every second), a 25-minute visit, then 1.1 km north.
-fn morning() -> Vec<Value> {
+pub(crate) fn morning() -> Vec<Value> {
     let mut out = Vec::new();
     let (lat0, lon0) = (31.2304, 121.4737);
     let m_lat = 1.0 / 111_195.0;
@@ -57,7 +57,7 @@ async fn rep(app: &TestApp, t: &crate::harness::Tenant, name: &str) -> (String, 
     (id, app.token("acme", name).await)
 }
 
-async fn wait_settled(app: &TestApp, token: &str, id: &str) -> Value {
+pub(crate) async fn wait_settled(app: &TestApp, token: &str, id: &str) -> Value {
     for _ in 0..100 {
         let (s, days) = app
             .get(

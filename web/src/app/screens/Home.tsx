@@ -11,6 +11,7 @@ import { useDay } from '../day';
 import { useOutbox, useResult } from '../hooks';
 import { refusalText } from '../refusal';
 import { api, tracker } from '../session';
+import { NotificationBell } from '../../shared/Notifications';
 
 export function Home({ me, onSignOut }: { me: Me | null; onSignOut: () => void }) {
   const day = useDay();
@@ -65,6 +66,15 @@ export function Home({ me, onSignOut }: { me: Me | null; onSignOut: () => void }
           <button class="link" onClick={() => go('mileage')} data-testid="go-mileage">
             {t('mymileage.open')}
           </button>
+          <NotificationBell
+            api={api}
+            // A rep's notifications are about their own requests: a claim opens My mileage,
+            // leave the leave screen.
+            onOpen={(n) => {
+              if (n.claim_id || n.request_type === 'mileage_claim') go('mileage');
+              else if (n.request_type === 'leave') go('leave');
+            }}
+          />
         </div>
       </section>
 

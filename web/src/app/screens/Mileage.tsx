@@ -1,12 +1,13 @@
 // My mileage (我的里程): this month's claim as the server computes it from the recorded
 // days — each working day's kilometres and amount so far, the receipts added — with where
-// the claim stands (draft, submitted, decided, paid). The rep adds a receipt (category,
-// amount, date, a photo through the same pipeline as every photo, queued in the outbox)
-// and submits the month's claim when it is complete.
+// the claim stands (draft, submitted, decided, paid). The rep corrects a day's kilometres
+// with a reason (the recorded figure stays beside it), adds a receipt (category, amount,
+// date, a photo through the same pipeline as every photo with purpose `receipt`, queued
+// in the outbox) and submits the month's claim when it is complete.
 import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../../shared/errors';
 import { fmtDate, fmtDateTime, fmtDistance, fmtMoney, fmtMonth, fmtWeekday, parseMoney, t, todayInZone, tOr } from '../../shared/i18n';
-import type { ClaimView, NewClaim } from '../../shared/types';
+import type { ClaimLine, ClaimView, LineAdjustment, NewClaim } from '../../shared/types';
 import { addReceipt } from '../actions';
 import { takePhoto } from '../cameraHost';
 import { useOutbox } from '../hooks';
@@ -24,6 +25,7 @@ export function MileageScreen() {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [adding, setAdding] = useState(false);
+  const [adjusting, setAdjusting] = useState<string | null>(null);
   const { items } = useOutbox();
   const receipts = items.filter((i) => i.kind === 'expense');
   const waiting = receipts.filter((i) => i.status === 'waiting').length;
@@ -137,16 +139,40 @@ export function MileageScreen() {
         <h3>{t('mymileage.so_far')}</h3>
         {days.length === 0 && <p class="muted">{t('mymileage.none')}</p>}
         <ul class="plain mileage-days" data-testid="mileage-days">
-          {days.map((l) => (
-            <li data-date={l.date} class={l.adjusted_m !== null && l.adjusted_m !== undefined ? 'adjusted' : ''}>
-              <span>
-                {fmtDate(l.date)} <span class="muted">{fmtWeekday(l.date)}</span>
-              </span>
-              <span>{fmtDistance(l.paid_m)}</span>
-              <strong>{fmtMoney(l.amount_minor)}</strong>
-              {l.zero_reason && <div class="muted small">{t('claims.not_paid', { reason: tOr(`claim.zero.${l.zero_reason}`, '') })}</div>}
-            </li>
-          ))}
+          {days.map((l) => {
+            const adjusted = l.adjusted_m !== null && l.adjusted_m !== undefined;
+            return (
+              <li data-date={l.date} class={adjusted ? 'adjusted' : ''}>
+                <span>
+                  {fmtDate(l.date)} <span class="muted">{fmtWeekday(l.date)}</span>
+                </span>
+                <span data-testid="day-km">{fmtDistance(l.paid_m)}</span>
+                <strong>{fmtMoney(l.amount_minor)}</strong>
+                {l.zero_reason && <div class="muted small">{t('claims.not_paid', { reason: tOr(`claim.zero.${l.zero_reason}`, '') })}</div>}
+                {adjusted && (
+                  <div class="muted small" data-testid="day-adjusted">
+                    {t('mymileage.recorded', { km: fmtDistance(l.working_m) })} · {l.adjustment_reason}
+                  </div>
+                )}
+                {editable && adjusting !== l.date && (
+                  <button class="link small" onClick={() => setAdjusting(l.date)} data-testid="adjust-day">
+                    {t('mymileage.adjust')}
+                  </button>
+                )}
+                {editable && adjusting === l.date && (
+                  <AdjustForm
+                    claimId={claim.id}
+                    line={l}
+                    onSaved={(c) => {
+                      setClaim(c);
+                      setAdjusting(null);
+                    }}
+                    onCancel={() => setAdjusting(null)}
+                  />
+                )}
+              </li>
+            );
+          })}
         </ul>
       </section>
 
@@ -256,6 +282,59 @@ function ReceiptForm({ claimId, month, onDone }: { claimId: string; month: strin
           {t('mymileage.save_expense')}
         </button>
         <button type="button" onClick={onDone}>
+          {t('cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** One day's kilometres as the rep drove them for work, with the reason; sent at once
+ * (the claim answers recomputed), since the amount depends on the server's rates. */
+function AdjustForm({ claimId, line, onSaved, onCancel }: { claimId: string; line: ClaimLine; onSaved: (c: ClaimView) => void; onCancel: () => void }) {
+  const [km, setKm] = useState(((line.adjusted_m ?? line.working_m) / 1000).toFixed(1));
+  const [reason, setReason] = useState(line.adjustment_reason ?? '');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    const value = Number(km.replace(',', '.'));
+    if (!km.trim() || !Number.isFinite(value) || value < 0) return setError(t('mymileage.bad_km'));
+    if (!reason.trim()) return setError(t('mymileage.reason_needed'));
+    setBusy(true);
+    setError('');
+    try {
+      const body: LineAdjustment = { meters: Math.round(value * 1000), reason: reason.trim() };
+      onSaved(await api.post<ClaimView>(`/claims/${claimId}/lines/${line.date}/adjust`, body));
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="report" onSubmit={save} data-testid="adjust-form" noValidate>
+      <p class="muted small">{t('mymileage.recorded', { km: fmtDistance(line.working_m) })}</p>
+      <label>
+        {t('mymileage.adjust_km')}
+        <input name="km" inputMode="decimal" value={km} onInput={(e) => setKm(e.currentTarget.value)} />
+      </label>
+      <label>
+        {t('mymileage.adjust_reason')}
+        <input name="reason" maxLength={500} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+      </label>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="row">
+        <button type="submit" class="primary" disabled={busy} data-testid="adjust-save">
+          {t('mymileage.adjust_save')}
+        </button>
+        <button type="button" onClick={onCancel}>
           {t('cancel')}
         </button>
       </div>

@@ -1,6 +1,6 @@
 //! Integration API keys: shown once at creation, stored as a hash, revocable.
 
-use crate::pool::on_pool;
+use crate::pool::{on_pool, write_on_pool};
 use crate::time::{from_ms, now_ms};
 use crate::{Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -73,7 +73,7 @@ impl Store {
     ) -> Result<Option<ApiKeyRecord>, StoreError> {
         let id = id.unwrap_or_default();
         let scopes: Vec<&str> = k.scopes.iter().map(|s| s.as_str()).collect();
-        let n = on_pool!(self, |p| {
+        let n = write_on_pool!(self, |p| {
             sqlx::query(
                 "INSERT INTO api_keys (tenant_id, id, name, prefix, key_hash, scopes, created_by, created_at, body_digest)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (tenant_id, id) DO NOTHING",
@@ -131,7 +131,7 @@ impl Store {
         tenant: TenantId,
         id: ApiKeyId,
     ) -> Result<ApiKeyRecord, StoreError> {
-        on_pool!(self, |p| {
+        write_on_pool!(self, |p| {
             sqlx::query(
                 "UPDATE api_keys SET revoked_at = $3 WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL",
             )
@@ -166,7 +166,7 @@ impl Store {
         };
         let now = now_ms();
         if last_used.is_none_or(|t| now - t > 60_000) {
-            on_pool!(self, |p| {
+            write_on_pool!(self, |p| {
                 sqlx::query(
                     "UPDATE api_keys SET last_used_at = $3 WHERE tenant_id = $1 AND id = $2",
                 )

@@ -13,7 +13,7 @@ use crate::claims::ClaimFigures;
 use crate::cursor::{self, MAX_LIMIT, Page};
 use crate::events::{NewEvent, record_event};
 use crate::jobs::{NewJob, enqueue_job};
-use crate::pool::{on_pool, write_tx};
+use crate::pool::{on_pool, write_on_pool, write_tx};
 use crate::reach;
 use crate::requests::StoredRequest;
 use crate::sql::{Arg, Sql, bind_all};
@@ -530,7 +530,7 @@ impl Store {
         remind_after_hours: i64,
         by: Option<Uuid>,
     ) -> Result<(), StoreError> {
-        on_pool!(self, |p| {
+        write_on_pool!(self, |p| {
             sqlx::query(
                 "INSERT INTO approval_settings (tenant_id, rules, remind_after_hours, updated_by, updated_ms)
                  VALUES ($1, $2, $3, $4, $5)

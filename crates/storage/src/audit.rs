@@ -3,7 +3,7 @@
 //! deletion is [`Store::prune_audit`], which cuts the oldest entries and records the cut.
 
 use crate::cursor::{self, MAX_LIMIT};
-use crate::pool::{on_pool, write_tx};
+use crate::pool::{on_pool, write_on_pool, write_tx};
 use crate::sql::{Arg, Sql, bind_all};
 use crate::time::from_ms;
 use crate::{Page, Store, StoreError};
@@ -368,7 +368,7 @@ impl Store {
         tenant: TenantId,
         days: Option<u32>,
     ) -> Result<(), StoreError> {
-        on_pool!(self, |p| {
+        write_on_pool!(self, |p| {
             sqlx::query("UPDATE tenants SET audit_retention_days = $2 WHERE id = $1")
                 .bind(tenant.0)
                 .bind(days.map(i64::from))

@@ -5,7 +5,7 @@
 
 use crate::cursor::{self, MAX_LIMIT, Page};
 use crate::events::{NewEvent, record_event};
-use crate::pool::{on_pool, write_tx};
+use crate::pool::{on_pool, write_on_pool, write_tx};
 use crate::reach;
 use crate::sql::{Arg, Sql, bind_all};
 use crate::time::now_ms;
@@ -129,7 +129,7 @@ impl Store {
         figures: &ClaimFigures,
     ) -> Result<(StoredClaim, bool), StoreError> {
         let now = now_ms();
-        let created = on_pool!(self, |p| {
+        let created = write_on_pool!(self, |p| {
             sqlx::query(
                 "INSERT INTO claims (tenant_id, id, employee_id, period, status, currency, mileage_minor,
                     expenses_minor, total_minor, paid_m, rate_refs, claim, created_ms, created_by, computed_ms)

@@ -3,7 +3,7 @@
 
 use crate::fix_group::{FixKey, Group, GroupRow, SideWrites, cacheable_chunks};
 use crate::job_batch;
-use crate::pool::{Pool, on_pool};
+use crate::pool::{Pool, on_pool, write_on_pool};
 use crate::time::now_ms;
 use crate::{Store, StoreError};
 use domain::fix::{FixRecord, FixSource, Provider};
@@ -349,7 +349,7 @@ impl Store {
         tenant: TenantId,
         cutoff_ms: i64,
     ) -> Result<u64, StoreError> {
-        Ok(on_pool!(self, |p| {
+        Ok(write_on_pool!(self, |p| {
             sqlx::query("DELETE FROM fixes WHERE tenant_id = $1 AND t_ms < $2")
                 .bind(tenant.0)
                 .bind(cutoff_ms)

@@ -1,7 +1,7 @@
 //! Geofences, stored as a circle or as WGS-84 GeoJSON and rebuilt through the same
 //! validation as input, so a stored fence is always a valid one.
 
-use crate::pool::on_pool;
+use crate::pool::{on_pool, write_on_pool};
 use crate::time::{from_ms, now_ms};
 use crate::{Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -82,7 +82,7 @@ impl Store {
     ) -> Result<Option<StoredFence>, StoreError> {
         let id = id.unwrap_or_default();
         let (lat, lon, r, g) = columns(f);
-        let n = on_pool!(self, |p| {
+        let n = write_on_pool!(self, |p| {
             sqlx::query(
                 "INSERT INTO geofences (tenant_id, id, name, center_lat, center_lon, radius_m, geojson, created_at, updated_at, body_digest)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) ON CONFLICT (tenant_id, id) DO NOTHING",
@@ -113,7 +113,7 @@ impl Store {
         f: &Fence,
     ) -> Result<StoredFence, StoreError> {
         let (lat, lon, r, g) = columns(f);
-        let n = on_pool!(self, |p| {
+        let n = write_on_pool!(self, |p| {
             sqlx::query(
                 "UPDATE geofences SET name = $3, center_lat = $4, center_lon = $5, radius_m = $6, geojson = $7, updated_at = $8
                  WHERE tenant_id = $1 AND id = $2",
@@ -168,7 +168,7 @@ impl Store {
         tenant: TenantId,
         id: GeofenceId,
     ) -> Result<(), StoreError> {
-        let n = on_pool!(self, |p| {
+        let n = write_on_pool!(self, |p| {
             sqlx::query("DELETE FROM geofences WHERE tenant_id = $1 AND id = $2")
                 .bind(tenant.0)
                 .bind(id.0)

@@ -6,7 +6,7 @@
 use crate::cursor::{self, MAX_LIMIT, Page};
 use crate::events::{NewEvent, record_event};
 use crate::jobs::NewJob;
-use crate::pool::{on_pool, write_tx};
+use crate::pool::{on_pool, write_on_pool, write_tx};
 use crate::reach;
 use crate::sql::{Arg, Sql, bind_all};
 use crate::time::now_ms;
@@ -534,7 +534,7 @@ impl Store {
         tenant: TenantId,
         body: &str,
     ) -> Result<(), StoreError> {
-        on_pool!(self, |p| {
+        write_on_pool!(self, |p| {
             sqlx::query(
                 "INSERT INTO integrity_settings (tenant_id, body, updated_ms) VALUES ($1, $2, $3)
                  ON CONFLICT (tenant_id) DO UPDATE SET body = excluded.body, updated_ms = excluded.updated_ms",

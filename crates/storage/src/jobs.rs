@@ -220,7 +220,7 @@ impl Store {
     /// Removes a tenant's queued jobs of one kind (the demo loader, once it has built
     /// what they would have); answers how many.
     pub async fn drop_queued_jobs(&self, tenant: TenantId, kind: &str) -> Result<u64, StoreError> {
-        Ok(on_pool!(self, |p| {
+        Ok(write_on_pool!(self, |p| {
             sqlx::query("DELETE FROM jobs WHERE tenant_id = $1 AND kind = $2 AND state = 'queued'")
                 .bind(tenant.0)
                 .bind(kind)
@@ -369,7 +369,7 @@ impl Store {
     /// dead (only dead jobs are retried by hand), or a twin of its key is already queued.
     pub async fn retry_job(&self, tenant: TenantId, id: Uuid) -> Result<bool, StoreError> {
         let now = now_ms();
-        let changed = on_pool!(self, |p| {
+        let changed = write_on_pool!(self, |p| {
             sqlx::query(
                 "UPDATE jobs SET state = 'queued', attempts = 0, run_at_ms = $3, updated_ms = $3,
                     finished_ms = NULL
@@ -395,7 +395,7 @@ impl Store {
         tenant: TenantId,
         before_ms: i64,
     ) -> Result<u64, StoreError> {
-        Ok(on_pool!(self, |p| {
+        Ok(write_on_pool!(self, |p| {
             sqlx::query(
                 "DELETE FROM jobs WHERE tenant_id = $1 AND state = 'done' AND finished_ms < $2",
             )
@@ -446,7 +446,7 @@ impl Store {
             .await?
         });
         for (tenant, tz) in &missing {
-            on_pool!(self, |p| {
+            write_on_pool!(self, |p| {
                 sqlx::query(
                     "INSERT INTO job_schedules (tenant_id, name, next_run_ms) VALUES ($1, $2, $3)
                      ON CONFLICT (tenant_id, name) DO NOTHING",

@@ -7,7 +7,7 @@
 use crate::cursor::{self, MAX_LIMIT, Page};
 use crate::events::{EventPosition, StoredEvent};
 use crate::jobs::NewJob;
-use crate::pool::{Pool, on_pool, write_tx};
+use crate::pool::{Pool, on_pool, write_on_pool, write_tx};
 use crate::time::now_ms;
 use crate::{Store, StoreError};
 use domain::{EmployeeId, TenantId};
@@ -266,7 +266,7 @@ impl Store {
                 return Ok(None);
             }
         }
-        let n = on_pool!(self, |p| {
+        let n = write_on_pool!(self, |p| {
             sqlx::query(
                 "UPDATE notifications SET read_ms = $4
                  WHERE tenant_id = $1 AND employee_id = $2 AND ($3 IS NULL OR id = $3) AND read_ms IS NULL",

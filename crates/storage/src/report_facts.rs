@@ -721,7 +721,7 @@ impl Store {
         insights: &str,
         outcome_field: Option<&str>,
     ) -> Result<(), StoreError> {
-        on_pool!(self, |p| {
+        write_on_pool!(self, |p| {
             sqlx::query(
                 "INSERT INTO report_settings (tenant_id, insights, outcome_field, updated_ms) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (tenant_id) DO UPDATE SET insights = excluded.insights,

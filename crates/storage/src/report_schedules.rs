@@ -5,7 +5,7 @@
 
 use crate::cursor::{self, MAX_LIMIT, Page};
 use crate::jobs::{NewJob, enqueue_job};
-use crate::pool::{on_pool, write_tx};
+use crate::pool::{on_pool, write_on_pool, write_tx};
 use crate::reach;
 use crate::sql::{Arg, Sql, bind_all};
 use crate::time::now_ms;
@@ -116,7 +116,7 @@ impl Store {
         w: &ScheduleWrite,
     ) -> Result<Option<StoredSchedule>, StoreError> {
         let now = now_ms();
-        let inserted = on_pool!(self, |p| {
+        let inserted = write_on_pool!(self, |p| {
             sqlx::query(
                 "INSERT INTO report_schedules (tenant_id, id, body_digest, owner_id, report, filters,
                     cadence, weekday, month_day, hour, format, language, recipients, enabled,
@@ -217,7 +217,7 @@ impl Store {
         id: ReportScheduleId,
         w: &ScheduleWrite,
     ) -> Result<(), StoreError> {
-        let changed = on_pool!(self, |p| {
+        let changed = write_on_pool!(self, |p| {
             sqlx::query(
                 "UPDATE report_schedules SET owner_id = $3, report = $4, filters = $5, cadence = $6,
                     weekday = $7, month_day = $8, hour = $9, format = $10, language = $11,
@@ -370,7 +370,7 @@ impl Store {
         o: &RunOutcome<'_>,
     ) -> Result<(), StoreError> {
         let error: Option<String> = o.error.map(|e| e.chars().take(2000).collect());
-        on_pool!(self, |p| {
+        write_on_pool!(self, |p| {
             sqlx::query(
                 "UPDATE report_schedule_runs SET status = $4, attempts = $5, error_code = $6,
                     error = $7, rows = $8, sent_ms = $9, updated_ms = $10

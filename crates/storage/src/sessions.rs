@@ -1,6 +1,6 @@
 //! Login sessions: opaque bearer tokens, stored only as their SHA-256 hash.
 
-use crate::pool::on_pool;
+use crate::pool::{on_pool, write_on_pool};
 use crate::{Store, StoreError};
 use domain::access::UserPrincipal;
 use domain::employee::Role;
@@ -27,7 +27,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         // Each login also sweeps this person's expired sessions, so the table stays the
         // size of the live sessions without a background job.
-        on_pool!(self, |p| {
+        write_on_pool!(self, |p| {
             sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND employee_id = $2 AND expires_at < $3")
                 .bind(tenant.0)
                 .bind(employee.0)
@@ -35,7 +35,7 @@ impl Store {
                 .execute(p)
                 .await?;
         });
-        on_pool!(self, |p| {
+        write_on_pool!(self, |p| {
             sqlx::query(
                 "INSERT INTO sessions (tenant_id, token_hash, employee_id, created_at, expires_at, client_addr)
                  VALUES ($1, $2, $3, $4, $5, $6)",
@@ -92,7 +92,7 @@ impl Store {
         token_hash: &[u8],
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        on_pool!(self, |p| {
+        write_on_pool!(self, |p| {
             sqlx::query(
                 "UPDATE sessions SET revoked_at = $3
                  WHERE tenant_id = $1 AND token_hash = $2 AND revoked_at IS NULL",

@@ -1,7 +1,7 @@
 //! Login back-off counters and the devices and addresses an account logged in from,
 //! shared by every server process through the database.
 
-use crate::pool::on_pool;
+use crate::pool::{on_pool, write_on_pool};
 use crate::{Store, StoreError};
 use domain::throttle::Failures;
 use domain::{EmployeeId, TenantId};
@@ -51,7 +51,7 @@ impl Store {
     }
 
     pub async fn save_login_failures(&self, key: &str, f: &Failures) -> Result<(), StoreError> {
-        on_pool!(self, |p| {
+        write_on_pool!(self, |p| {
             sqlx::query(
                 "INSERT INTO login_backoff (key, failures, last_failure_ms) VALUES ($1, $2, $3)
                  ON CONFLICT (key) DO UPDATE SET failures = excluded.failures,
@@ -69,7 +69,7 @@ impl Store {
     /// Drops counters whose last failure is before `before_ms`. Called on failures only,
     /// which are rare, so the table stays small without a background job.
     pub async fn forget_login_failures(&self, before_ms: i64) -> Result<(), StoreError> {
-        on_pool!(self, |p| {
+        write_on_pool!(self, |p| {
             sqlx::query("DELETE FROM login_backoff WHERE last_failure_ms < $1")
                 .bind(before_ms)
                 .execute(p)
@@ -79,7 +79,7 @@ impl Store {
     }
 
     pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
-        on_pool!(self, |p| {
+        write_on_pool!(self, |p| {
             sqlx::query("DELETE FROM login_backoff WHERE key = $1")
                 .bind(key)
                 .execute(p)
@@ -124,7 +124,7 @@ impl Store {
         value: &str,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        on_pool!(self, |p| {
+        write_on_pool!(self, |p| {
             sqlx::query(
                 "INSERT INTO login_known (tenant_id, employee_id, kind, value, last_login_ms)
                  VALUES ($1, $2, $3, $4, $5)
@@ -139,7 +139,7 @@ impl Store {
             .execute(p)
             .await?;
         });
-        on_pool!(self, |p| {
+        write_on_pool!(self, |p| {
             sqlx::query(
                 "DELETE FROM login_known
                  WHERE tenant_id = $1 AND employee_id = $2 AND kind = $3

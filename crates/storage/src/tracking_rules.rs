@@ -1,6 +1,6 @@
 //! Tracking rules per tenant and per department, stored as the rule's JSON.
 
-use crate::pool::on_pool;
+use crate::pool::{on_pool, write_on_pool};
 use crate::time::now_ms;
 use crate::{Store, StoreError};
 use domain::tracking::TrackingRule;
@@ -21,7 +21,7 @@ impl Store {
         rule: &TrackingRule,
     ) -> Result<(), StoreError> {
         let json = serde_json::to_string(rule).unwrap_or_default();
-        on_pool!(self, |p| {
+        write_on_pool!(self, |p| {
             sqlx::query(
                 "INSERT INTO tracking_rules (tenant_id, scope, rule, updated_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (tenant_id, scope) DO UPDATE SET rule = excluded.rule, updated_at = excluded.updated_at",
@@ -41,7 +41,7 @@ impl Store {
         tenant: TenantId,
         dept: Option<DepartmentId>,
     ) -> Result<bool, StoreError> {
-        Ok(on_pool!(self, |p| {
+        Ok(write_on_pool!(self, |p| {
             sqlx::query("DELETE FROM tracking_rules WHERE tenant_id = $1 AND scope = $2")
                 .bind(tenant.0)
                 .bind(scope(dept))

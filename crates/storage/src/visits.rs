@@ -4,7 +4,7 @@
 
 use crate::cursor::{self, MAX_LIMIT, Page};
 use crate::events::{NewEvent, record_event};
-use crate::pool::{on_pool, write_tx};
+use crate::pool::{on_pool, write_on_pool, write_tx};
 use crate::reach;
 use crate::sql::{Arg, Sql, bind_all};
 use crate::time::now_ms;
@@ -525,7 +525,7 @@ impl Store {
         flags_json: &str,
         basis: &FlagBasis,
     ) -> Result<bool, StoreError> {
-        let n = on_pool!(self, |p| {
+        let n = write_on_pool!(self, |p| {
             sqlx::query(
                 "UPDATE visits SET flags = $3
                  WHERE tenant_id = $1 AND id = $2 AND out_id IS NOT DISTINCT FROM $4

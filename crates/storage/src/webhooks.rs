@@ -6,7 +6,7 @@
 use crate::cursor::{self, MAX_LIMIT, Page};
 use crate::events::{EventPosition, NewEvent, StoredEvent, record_event};
 use crate::jobs::{NewJob, enqueue_job};
-use crate::pool::{Pool, on_pool, write_tx};
+use crate::pool::{Pool, on_pool, write_on_pool, write_tx};
 use crate::time::now_ms;
 use crate::{Store, StoreError};
 use domain::TenantId;
@@ -154,7 +154,7 @@ impl Store {
         let id = id.unwrap_or_else(Uuid::now_v7);
         let head = self.outbox_head(tenant).await?;
         let now = now_ms();
-        let n = on_pool!(self, |p| {
+        let n = write_on_pool!(self, |p| {
             sqlx::query(
                 "INSERT INTO webhook_endpoints (tenant_id, id, url, description, event_types, enabled,
                     secret, cursor_tx, cursor_seq, created_ms, updated_ms, body_digest)
@@ -219,7 +219,7 @@ impl Store {
         let was = self.webhook(tenant, id).await?;
         let head = self.outbox_head(tenant).await?;
         let restart = w.enabled && !was.enabled;
-        on_pool!(self, |p| {
+        write_on_pool!(self, |p| {
             sqlx::query(
                 "UPDATE webhook_endpoints SET url = $3, description = $4, event_types = $5,
                     enabled = $6, updated_ms = $7,
@@ -247,7 +247,7 @@ impl Store {
 
     /// Deletes an endpoint and its delivery log; its queued deliveries find it gone.
     pub async fn delete_webhook(&self, tenant: TenantId, id: Uuid) -> Result<(), StoreError> {
-        let n = on_pool!(self, |p| {
+        let n = write_on_pool!(self, |p| {
             sqlx::query("DELETE FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2")
                 .bind(tenant.0)
                 .bind(id)
@@ -270,7 +270,7 @@ impl Store {
         secret: &str,
         old_until_ms: i64,
     ) -> Result<WebhookRecord, StoreError> {
-        let n = on_pool!(self, |p| {
+        let n = write_on_pool!(self, |p| {
             sqlx::query(
                 "UPDATE webhook_endpoints SET old_secret = secret, old_secret_until_ms = $4,
                     secret = $3, updated_ms = $5
@@ -355,7 +355,7 @@ impl Store {
         tenant: TenantId,
         d: &DeliveryRecord,
     ) -> Result<(), StoreError> {
-        on_pool!(self, |p| {
+        write_on_pool!(self, |p| {
             sqlx::query(
                 "INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, event_id, event_type,
                     attempt, requested_ms, status, latency_ms, error, next_attempt_ms)
@@ -380,7 +380,7 @@ impl Store {
 
     /// A success ends the endpoint's failing streak.
     pub async fn webhook_succeeded(&self, tenant: TenantId, id: Uuid) -> Result<(), StoreError> {
-        on_pool!(self, |p| {
+        write_on_pool!(self, |p| {
             sqlx::query(
                 "UPDATE webhook_endpoints SET failing_since_ms = NULL
                  WHERE tenant_id = $1 AND id = $2 AND failing_since_ms IS NOT NULL",
@@ -400,7 +400,7 @@ impl Store {
         id: Uuid,
         now: i64,
     ) -> Result<i64, StoreError> {
-        let since: Option<(Option<i64>,)> = on_pool!(self, |p| {
+        let since: Option<(Option<i64>,)> = write_on_pool!(self, |p| {
             sqlx::query_as(
                 "UPDATE webhook_endpoints SET failing_since_ms = COALESCE(failing_since_ms, $3)
                  WHERE tenant_id = $1 AND id = $2 RETURNING failing_since_ms",
@@ -500,7 +500,7 @@ impl Store {
         tenant: TenantId,
         before_ms: i64,
     ) -> Result<u64, StoreError> {
-        Ok(on_pool!(self, |p| {
+        Ok(write_on_pool!(self, |p| {
             sqlx::query("DELETE FROM webhook_deliveries WHERE tenant_id = $1 AND requested_ms < $2")
                 .bind(tenant.0)
                 .bind(before_ms)

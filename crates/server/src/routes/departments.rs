@@ -71,7 +71,7 @@ async fn list_departments(
 /// the second request answers 200 with the department the first created.
 #[utoipa::path(post, path = "/api/v1/departments", tag = "departments", request_body = DepartmentInput,
     responses((status = 201, body = Department), (status = 200, body = Department),
-              (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn create_department(
     State(s): State<AppState>,
     caller: Caller,
@@ -125,7 +125,7 @@ async fn get_department(
 #[utoipa::path(put, path = "/api/v1/departments/{id}", tag = "departments", request_body = DepartmentInput,
     params(("id" = DepartmentId, Path), ("If-Match" = Option<String>, Header, description = "An ETag read earlier: write only if the row is still at it")),
     responses((status = 200, body = Department, headers(("ETag" = String, description = "The row's version; send it back in If-Match"))), (status = 404, body = ErrorBody),
-              (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
+              (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_department(
     State(s): State<AppState>,
     caller: Caller,

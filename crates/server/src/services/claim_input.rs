@@ -89,7 +89,12 @@ pub(crate) fn rate_book(tables: &[StoredRateTable]) -> ApiResult<RateBook> {
                 id: RateTableId(t.id),
                 scope: RateScope {
                     department: t.department_id.map(DepartmentId),
-                    vehicle: t.vehicle.as_deref().map(vehicle_kind).transpose()?,
+                    vehicle: match t.vehicle.as_deref() {
+                        None => None,
+                        Some(v) => Some(vehicle_kind(v).ok_or_else(|| {
+                            ApiError::internal(format!("stored vehicle kind {v:?}"))
+                        })?),
+                    },
                 },
                 currency: t.currency.parse().map_err(ApiError::internal)?,
                 versions: t
@@ -104,8 +109,10 @@ pub(crate) fn rate_book(tables: &[StoredRateTable]) -> ApiResult<RateBook> {
     RateBook::new(tables).map_err(ApiError::internal)
 }
 
-pub(crate) fn vehicle_kind(s: &str) -> ApiResult<VehicleKind> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(ApiError::internal)
+/// `None` for a word that names no kind (the caller says whose fault that is: an
+/// internal error made here would be logged even when it becomes a 422).
+pub(crate) fn vehicle_kind(s: &str) -> Option<VehicleKind> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
 }
 
 pub(crate) fn vehicle_word(k: VehicleKind) -> String {
@@ -121,7 +128,9 @@ pub(crate) fn vehicle_history(rows: &[StoredVehicle]) -> ApiResult<VehicleHistor
         .map(|v| {
             Ok(VehicleAssignment {
                 from: v.from_date.parse().map_err(ApiError::internal)?,
-                kind: vehicle_kind(&v.kind)?,
+                kind: vehicle_kind(&v.kind).ok_or_else(|| {
+                    ApiError::internal(format!("stored vehicle kind {:?}", v.kind))
+                })?,
                 plate: v.plate.clone(),
             })
         })

@@ -85,7 +85,7 @@ pub async fn put_vehicles(
                     Problem::format(domain::Format::Date),
                 )
             })?,
-            kind: vehicle_kind(&v.kind).map_err(|_| {
+            kind: vehicle_kind(&v.kind).ok_or_else(|| {
                 ApiError::invalid_one(
                     format!("items[{i}].kind"),
                     Problem::unknown_value(&["private_car", "company_car", "motorbike", "none"]),
@@ -206,7 +206,7 @@ pub async fn put_rates(
         }
         let vehicle = match &t.vehicle {
             None => None,
-            Some(v) => Some(vehicle_kind(v).map_err(|_| {
+            Some(v) => Some(vehicle_kind(v).ok_or_else(|| {
                 ApiError::invalid_one(
                     format!("tables[{i}].vehicle"),
                     Problem::unknown_value(&["private_car", "company_car", "motorbike", "none"]),

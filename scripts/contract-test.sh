@@ -35,15 +35,27 @@ TOKEN="$(curl -fsS -H 'content-type: application/json' \
 
 # Left out: logout (it would revoke the token the run uses) and the live SSE stream (it
 # never ends). Everything else, photo uploads included, is exercised.
+run_schemathesis() {
+  "$VBIN/schemathesis" run "$BASE/api/openapi.json" \
+    --header "Authorization: Bearer $TOKEN" \
+    --checks not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance \
+    --exclude-path /api/v1/auth/logout --exclude-path /api/v1/live \
+    --phases examples,coverage,fuzzing \
+    --max-examples "$EXAMPLES" --seed 11 --workers 2 \
+    --request-timeout 30 --warnings off \
+    --report junit --report-dir "$WORK/report" 2>&1 | tee "$WORK/run.log"
+  return "${PIPESTATUS[0]}"
+}
 status=0
-"$VBIN/schemathesis" run "$BASE/api/openapi.json" \
-  --header "Authorization: Bearer $TOKEN" \
-  --checks not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance \
-  --exclude-path /api/v1/auth/logout --exclude-path /api/v1/live \
-  --phases examples,coverage,fuzzing \
-  --max-examples "$EXAMPLES" --seed 11 --workers 2 \
-  --request-timeout 30 --warnings off \
-  --report junit --report-dir "$WORK/report" || status=$?
+run_schemathesis || status=$?
+# Schemathesis itself sometimes fails while generating cases (hypothesis' FlakyFailure in its
+# coverage phase, seen 2026-12-07 on POST /locations). A run that found no failure of the API
+# but stopped on such an error of its own is run once more; a failure of the API never is.
+if [ "$status" != 0 ] && ! grep -q "= FAILURES =" "$WORK/run.log" && grep -q "FlakyFailure" "$WORK/run.log"; then
+  echo "contract-test: schemathesis hit an error of its own (FlakyFailure) and no API failure; running it again" >&2
+  status=0
+  run_schemathesis || status=$?
+fi
 if [ "$status" != 0 ]; then
   echo "--- server log (tail)" >&2
   tail -n 50 "$WORK/server.log" >&2

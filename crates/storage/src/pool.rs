@@ -146,8 +146,8 @@ impl Store {
                 // every refill costs a wake-up of each side.
                 .row_buffer_size(1024);
             // No memory map (`mmap_size`): while the database grows under a stream of writes
-            // (the demo's load), every connection's map is remapped again and again, and the
-            // load took 41 s instead of 30 s in its rep phase (2026-12-07, release builds).
+            // (the demo's load), every connection's map is remapped again and again: the demo's
+            // replay took 40.9 / 40.6 s with a 256 MB map and 33.7 / 35.7 s without (2026-12-07).
             Pool::Sqlite(
                 SqlitePoolOptions::new()
                     .max_connections(env_count("OUTFIELD_SQLITE_CONNECTIONS", 8))

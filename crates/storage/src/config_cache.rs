@@ -54,10 +54,7 @@ impl ConfigCache {
     }
 
     pub(crate) fn keep_links(&self, at: ReadStart, tenant: TenantId, links: &[DepartmentLink]) {
-        let mut map = lock(&self.links);
-        if self.generation.load(Ordering::SeqCst) == at.0 {
-            map.insert(tenant, links.to_vec());
-        }
+        self.keep(at, &self.links, tenant, links.to_vec());
     }
 
     pub(crate) fn keep_rules(
@@ -67,10 +64,7 @@ impl ConfigCache {
         kind: &str,
         rules: &RuleBodies,
     ) {
-        let mut map = lock(&self.rules);
-        if self.generation.load(Ordering::SeqCst) == at.0 {
-            map.insert((tenant, kind.to_owned()), rules.clone());
-        }
+        self.keep(at, &self.rules, (tenant, kind.to_owned()), rules.clone());
     }
 
     pub(crate) fn keep_form(
@@ -80,9 +74,20 @@ impl ConfigCache {
         version: i32,
         form: &StoredForm,
     ) {
-        let mut map = lock(&self.forms);
+        self.keep(at, &self.forms, (tenant, form.id, version), form.clone());
+    }
+
+    /// Stores what a read found, unless a forget came after the read began.
+    fn keep<K: std::hash::Hash + Eq, V>(
+        &self,
+        at: ReadStart,
+        map: &Mutex<HashMap<K, V>>,
+        key: K,
+        value: V,
+    ) {
+        let mut map = lock(map);
         if self.generation.load(Ordering::SeqCst) == at.0 {
-            map.insert((tenant, form.id, version), form.clone());
+            map.insert(key, value);
         }
     }
 

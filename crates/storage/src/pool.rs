@@ -102,15 +102,6 @@ macro_rules! write_on_pool {
 
 pub(crate) use {on_pool, write_on_pool, write_tx};
 
-/// A positive count from the environment, else `default` (experiments with pool sizes).
-fn env_count(name: &str, default: u32) -> u32 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|n| *n > 0)
-        .unwrap_or(default)
-}
-
 impl Store {
     /// The in-memory copies of rules and department trees, on SQLite only.
     pub(crate) fn config_cache(&self) -> Option<&crate::config_cache::ConfigCache> {
@@ -150,7 +141,7 @@ impl Store {
             // replay took 40.9 / 40.6 s with a 256 MB map and 33.7 / 35.7 s without (2026-12-07).
             Pool::Sqlite(
                 SqlitePoolOptions::new()
-                    .max_connections(env_count("OUTFIELD_SQLITE_CONNECTIONS", 8))
+                    .max_connections(8)
                     .connect_with(opts)
                     .await?,
             )

@@ -164,10 +164,11 @@ test('a rep submits a claim in the app, the manager approves it, finance pays an
   const [download] = await Promise.all([fpage.waitForEvent('download'), fpage.click('[data-testid=payout-made] [data-testid=payout-xlsx]')]);
   const file = await download.path();
   const book = readWorkbook(readFileSync(file));
-  assert.deepEqual(
-    book.map((s) => s.name),
-    ['汇总', '里程明细', '费用明细'],
-  );
+  // A summary, one sheet per claim (its rep's name and number), the expenses.
+  assert.equal(book.length, 3, book.map((s) => s.name).join());
+  assert.equal(book[0].name, '汇总');
+  assert.ok(book[1].name.startsWith(rep.name.slice(0, 20)), `the claim's sheet (${book[1].name})`);
+  assert.equal(book[2].name, '费用明细');
 
   // Formatted: each sheet's header row frozen, an autofilter over its data, amounts in a
   // yuan number format.
@@ -196,7 +197,13 @@ test('a rep submits a claim in the app, the manager approves it, finance pays an
   // Codes are words in the user's language.
   assert.equal(repRow[head.indexOf('状态')], '已付款');
   assert.ok(expenses.slice(1).some((r) => r.includes('停车费')), 'the expense category in Chinese');
-  const kinds = new Set(linesSheet.slice(1).map((r) => r[linesSheet[0].indexOf('日类型')]));
+  const lineRows = linesSheet.slice(1, -1);
+  const kinds = new Set(lineRows.map((r) => r[linesSheet[0].indexOf('日类型')]));
+  const amountCol = linesSheet[0].indexOf('金额');
+  const linesFen = lineRows.reduce((n, r) => n + fen(r[amountCol] ?? 0), 0);
+  assert.equal(linesSheet.at(-1)[0], '合计');
+  assert.equal(fen(linesSheet.at(-1)[amountCol]), linesFen, 'the claim sheet’s total row sums its lines');
+  assert.equal(linesFen, claim.mileage_minor, 'the claim sheet’s lines add up to the claim’s mileage to the fen');
   for (const k of kinds) assert.ok(['工作日', '请假', '节假日', '休息日'].includes(k), `day kind ${k} in Chinese`);
 
   // The payouts screen lists the batch with its exports.

@@ -20,6 +20,37 @@ pub enum PeriodKind {
     Week,
 }
 
+impl PeriodKind {
+    pub const ALL: [PeriodKind; 3] = [PeriodKind::Month, PeriodKind::HalfMonth, PeriodKind::Week];
+
+    /// The word stored and sent for the kind: `month`, `half_month` or `week`.
+    pub fn word(self) -> &'static str {
+        match self {
+            PeriodKind::Month => "month",
+            PeriodKind::HalfMonth => "half_month",
+            PeriodKind::Week => "week",
+        }
+    }
+
+    pub fn from_word(word: &str) -> Option<PeriodKind> {
+        PeriodKind::ALL.into_iter().find(|k| k.word() == word)
+    }
+
+    /// Reads a period id that must be of this kind: `2026-11` for months, `2026-11-H1` /
+    /// `2026-11-H2` for half-months, `2026-W48` for weeks. Another kind's id is refused
+    /// like unreadable text (`BadPeriod`).
+    pub fn parse(self, text: &str) -> Result<Period, ClaimError> {
+        let p: Period = text.parse()?;
+        if p.kind() == self {
+            Ok(p)
+        } else {
+            Err(ClaimError::BadPeriod {
+                text: text.chars().take(20).collect(),
+            })
+        }
+    }
+}
+
 /// A closed range of days a claim covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Period {
@@ -248,6 +279,32 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn a_kind_reads_only_its_own_ids() {
+        use PeriodKind::*;
+        assert_eq!(Week.parse("2026-W48").unwrap().to_string(), "2026-W48");
+        assert_eq!(
+            HalfMonth.parse("2026-11-H2").unwrap().first(),
+            d("2026-11-16")
+        );
+        assert_eq!(Month.parse("2026-11").unwrap().last(), d("2026-11-30"));
+        for (kind, other) in [
+            (Month, "2026-W48"),
+            (Week, "2026-11"),
+            (HalfMonth, "2026-11"),
+        ] {
+            assert!(matches!(
+                kind.parse(other),
+                Err(ClaimError::BadPeriod { .. })
+            ));
+        }
+        for k in PeriodKind::ALL {
+            assert_eq!(PeriodKind::from_word(k.word()), Some(k));
+            assert_eq!(serde_json::to_value(k).unwrap(), k.word());
+        }
+        assert_eq!(PeriodKind::from_word("fortnight"), None);
     }
 
     #[test]

@@ -28,6 +28,10 @@ pub enum Format {
     Weekday,
     NearQuery,
     Month,
+    /// A half-month claim period (`2026-11-H1`, `2026-11-H2`).
+    HalfMonth,
+    /// An ISO week (`2026-W48`, Monday to Sunday).
+    IsoWeek,
     Text,
     Boolean,
     List,
@@ -40,7 +44,7 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 25] = [
+    pub const ALL: [Format; 27] = [
         Format::Date,
         Format::Time,
         Format::Instant,
@@ -57,6 +61,8 @@ impl Format {
         Format::Weekday,
         Format::NearQuery,
         Format::Month,
+        Format::HalfMonth,
+        Format::IsoWeek,
         Format::Text,
         Format::Boolean,
         Format::List,
@@ -86,6 +92,8 @@ impl Format {
             Format::Weekday => "weekday",
             Format::NearQuery => "near_query",
             Format::Month => "month",
+            Format::HalfMonth => "half_month",
+            Format::IsoWeek => "iso_week",
             Format::Text => "text",
             Format::Boolean => "boolean",
             Format::List => "list",
@@ -116,6 +124,8 @@ impl Format {
             Format::Weekday => "numbers 1 (Monday) to 7 (Sunday)",
             Format::NearQuery => "lat,lon,radius_m",
             Format::Month => "a month (YYYY-MM)",
+            Format::HalfMonth => "a half-month (YYYY-MM-H1 or YYYY-MM-H2)",
+            Format::IsoWeek => "an ISO week (YYYY-Www, Monday to Sunday)",
             Format::Text => "text",
             Format::Boolean => "true or false",
             Format::List => "a list",

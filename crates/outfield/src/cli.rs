@@ -203,7 +203,8 @@ pub enum ClaimsCommand {
     Generate {
         #[arg(long)]
         tenant: String,
-        /// `2026-11` (or `2026-11-H1`, `2026-W47`).
+        /// In the tenant's claim period: `2026-11` for months, `2026-11-H1` / `2026-11-H2`
+        /// for half-months, `2026-W48` for ISO weeks.
         #[arg(long)]
         period: String,
         #[command(flatten)]

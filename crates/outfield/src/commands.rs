@@ -424,14 +424,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let started = std::time::Instant::now();
             let done = server::services::claims::generate(&state, t.id, period)
                 .await
-                .map_err(|e| anyhow!("{}", e.message))?;
+                .map_err(|e| {
+                    let why: Vec<String> = e
+                        .fields
+                        .iter()
+                        .map(|f| format!("{}: {}", f.field, f.problem.english()))
+                        .collect();
+                    anyhow!("{} {}", e.message, why.join("; "))
+                })?;
             store.close().await;
             println!(
-                "{period}: {} reps, {} drafts created, {} updated, {} frozen left as they are, {} failed ({:.2} s)",
+                "{period}: {} reps, {} drafts created, {} updated, {} frozen left as they are, {} already in claims of another period, {} failed ({:.2} s)",
                 done.reps,
                 done.created,
                 done.updated,
                 done.frozen,
+                done.covered,
                 done.failed,
                 started.elapsed().as_secs_f64()
             );

@@ -25,6 +25,8 @@ use uuid::Uuid;
 
 /// The job that sweeps a tenant's open requests: reminders due, deactivated approvers.
 pub const APPROVALS_SWEEP_JOB: &str = "approvals_sweep";
+/// Applies an approved plan change to the rep's plan (keyed by the request's id).
+pub const PLAN_CHANGE_JOB: &str = "plan_change";
 
 /// One version of a tenant's flow for a request type.
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
@@ -160,6 +162,9 @@ pub enum SubjectWrite<'a> {
         by: Option<Uuid>,
         comment: Option<&'a str>,
     },
+    /// A job the decision starts (an approved plan change applied to the plan), queued
+    /// in the decision's transaction: it exists exactly when the decision does.
+    Job(NewJob),
 }
 
 /// How a write went.
@@ -198,6 +203,10 @@ macro_rules! write_subject {
         let tenant: TenantId = $tenant;
         match $subject {
             SubjectWrite::None => true,
+            SubjectWrite::Job(job) => {
+                enqueue_job!($tx, job);
+                true
+            }
             SubjectWrite::NewAttendanceRequest(r) => {
                 let created = sqlx::query(
                     "INSERT INTO attendance_requests (tenant_id, id, employee_id, kind, status, from_date, to_date,

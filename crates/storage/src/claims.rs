@@ -181,6 +181,25 @@ impl Store {
         }))
     }
 
+    /// Every claim of the person as (id, period, created), oldest first: what a new
+    /// claim's days must not repeat when the tenant changed its claim period.
+    pub async fn claim_periods(
+        &self,
+        tenant: TenantId,
+        employee: EmployeeId,
+    ) -> Result<Vec<(Uuid, String, i64)>, StoreError> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT id, period, created_ms FROM claims WHERE tenant_id = $1 AND employee_id = $2
+                 ORDER BY created_ms, id",
+            )
+            .bind(tenant.0)
+            .bind(employee.0)
+            .fetch_all(p)
+            .await?
+        }))
+    }
+
     /// One claim, if the caller reaches its person (else `NotFound`).
     pub async fn claim(
         &self,

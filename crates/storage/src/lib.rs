@@ -56,8 +56,8 @@ mod webhooks;
 pub use api_keys::{ApiKeyRecord, NewApiKey};
 pub use approvals::{
     APPROVALS_SWEEP_JOB, Applied, ApprovalFilter, ApprovalWrite, InboxRow, NewApproval,
-    NewApprovalEvent, OrgPerson, StoredApproval, StoredApprovalEvent, StoredApprovalSettings,
-    StoredFlow, SubjectWrite,
+    NewApprovalEvent, OrgPerson, PLAN_CHANGE_JOB, StoredApproval, StoredApprovalEvent,
+    StoredApprovalSettings, StoredFlow, SubjectWrite,
 };
 pub use attendance::StoredPunch;
 pub use audit::{AuditEntry, AuditFilter, AuditVerdict, NewAuditEntry};

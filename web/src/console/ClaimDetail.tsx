@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../shared/api';
 import { errorText } from '../shared/errors';
-import { fmtDate, fmtDateTime, fmtDistance, fmtKm, fmtMoney, fmtMonth, fmtNumber, fmtWeekday, t, tOr } from '../shared/i18n';
+import { fmtDate, fmtDateTime, fmtDistance, fmtKm, fmtMoney, fmtPeriod, fmtNumber, fmtWeekday, t, tOr } from '../shared/i18n';
 import { go } from '../shared/route';
 import type { ClaimDecision, ClaimExpense, ClaimLine, ClaimView } from '../shared/types';
 import { useLang } from '../shared/ui';
@@ -80,7 +80,7 @@ export function ClaimDetail({ id }: { id: string }) {
   return (
     <section class="panel page claim-detail" data-testid="claim-detail" data-status={claim.status}>
       <div class="panel-head">
-        <h2>{t('claims.detail_title', { name: claim.employee_name, period: fmtMonth(claim.period) })}</h2>
+        <h2>{t('claims.detail_title', { name: claim.employee_name, period: fmtPeriod(claim.period) })}</h2>
         <span class={`pill claim-${claim.status}`} data-testid="claim-status">
           {tOr(`claim.status.${claim.status}`, claim.status)}
         </span>

@@ -1,13 +1,14 @@
-// What claims are paid by: the tenant's mileage rate tables (finance and admins) — each
+// What claims are paid by: the tenant's claim period (month, half-month or ISO week), its
+// mileage rate tables (finance and admins) — each
 // table's versions, immutable once stored, and a form that adds the next version (amount
 // per km with optional tiers by kilometres in the month, daily and monthly caps, rounding,
 // the date it starts) — and each field rep's vehicle over time (set by admins and
 // managers, read by finance).
 import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../shared/errors';
-import { fmtDate, fmtMoney, fmtNumber, parseMoney, t, todayInZone, tOr } from '../shared/i18n';
+import { fmtDate, fmtMoney, fmtNumber, fmtPeriod, parseMoney, t, todayInZone, tOr } from '../shared/i18n';
 import { uuid } from '../shared/ids';
-import type { Department, DepartmentList, Employee, RateTable, RateTables, VehicleItem, Vehicles } from '../shared/types';
+import type { ClaimSettings as ClaimSettingsView, ClaimSettingsBody, Department, DepartmentList, Employee, RateTable, RateTables, VehicleItem, Vehicles } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { useDirectory } from './directory';
 import { may, useRole } from './roles';
@@ -30,9 +31,66 @@ export function ClaimSettings() {
   const role = useRole();
   return (
     <div class="stack-page" data-testid="claim-settings">
+      {may(role, 'rates.read') && <ClaimPeriod editable={may(role, 'rates.edit')} />}
       {may(role, 'rates.read') && <Rates editable={may(role, 'rates.edit')} />}
       <VehicleList editable={may(role, 'vehicles.edit')} />
     </div>
+  );
+}
+
+const PERIOD_KINDS: ClaimSettingsBody['period'][] = ['month', 'half_month', 'week'];
+
+/** How long one claim runs: finance and admins choose; others read it. */
+function ClaimPeriod({ editable }: { editable: boolean }) {
+  const [settings, setSettings] = useState<ClaimSettingsView | null>(null);
+  const [kind, setKind] = useState<ClaimSettingsBody['period']>('month');
+  const [note, setNote] = useState('');
+  const [error, setError] = useState('');
+  useEffect(() => {
+    api.get<ClaimSettingsView>('/claim-settings').then(
+      (c) => {
+        setSettings(c);
+        setKind(c.period);
+      },
+      (e) => setError(errorText(e)),
+    );
+  }, []);
+  const save = async () => {
+    setError('');
+    setNote('');
+    try {
+      const c = await api.put<ClaimSettingsView>('/claim-settings', { period: kind } satisfies ClaimSettingsBody);
+      setSettings(c);
+      setNote(t('claimperiod.saved'));
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  return (
+    <section class="panel" data-testid="claim-period">
+      <h2>{t('claimperiod.title')}</h2>
+      <p class="muted small">{t('claimperiod.hint')}</p>
+      <label>
+        {t('claimperiod.title')}
+        <select value={kind} disabled={!editable} onChange={(e) => setKind(e.currentTarget.value as ClaimSettingsBody['period'])} data-testid="claim-period-kind">
+          {PERIOD_KINDS.map((k) => (
+            <option value={k}>{t(`claimperiod.kind.${k}`)}</option>
+          ))}
+        </select>
+      </label>
+      {editable && (
+        <button onClick={save} disabled={!settings || kind === settings.period} data-testid="claim-period-save">
+          {t('claimperiod.save')}
+        </button>
+      )}
+      {settings && <p data-testid="claim-period-current">{t('claimperiod.current', { period: fmtPeriod(settings.current_period) })}</p>}
+      {note && <p class="notice">{note}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
   );
 }
 

@@ -1,14 +1,16 @@
-// Mileage claims (报销) for managers and finance: a month's claims with status, person,
-// department, kilometres, amounts and what the anti-cheat centre said about their days;
-// one claim opens its detail (ClaimDetail). Finance selects approved claims of the month
-// and pays them as one batch under a reference, then downloads the batch's Excel or CSV.
+// Mileage claims (报销) for managers and finance: a period's claims (a month, half-month or
+// ISO week: the tenant's setting) with status, person, department, kilometres, amounts and
+// what the anti-cheat centre said about their days; one claim opens its detail
+// (ClaimDetail). Finance selects approved claims of the period and pays them as one batch
+// under a reference, then downloads the batch's Excel or CSV.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../shared/api';
 import { errorText } from '../shared/errors';
-import { currentLang, fmtKm, fmtMoney, fmtMonth, t, todayInZone, tOr } from '../shared/i18n';
+import { currentLang, fmtKm, fmtMoney, fmtPeriod, t, todayInZone, tOr } from '../shared/i18n';
+import { isPeriodOf, PeriodPicker, type PeriodKind } from '../shared/PeriodPicker';
 import { uuid } from '../shared/ids';
 import { go } from '../shared/route';
-import type { ClaimPage, ClaimSummary, Department, DepartmentList, NewPayout, Payout } from '../shared/types';
+import type { ClaimPage, ClaimSettings, ClaimSummary, Department, DepartmentList, NewPayout, Payout } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { ClaimDetail } from './ClaimDetail';
 import { download } from './download';
@@ -61,6 +63,7 @@ function ClaimList() {
   const lang = useLang();
   const role = useRole();
   const pays = may(role, 'payouts.create');
+  const [kind, setKind] = useState<PeriodKind>('month');
   const [period, setPeriod] = useState(lastMonth());
   const [status, setStatus] = useState('');
   const [dept, setDept] = useState('');
@@ -75,10 +78,18 @@ function ClaimList() {
 
   useEffect(() => {
     api.get<DepartmentList>('/departments').then((p) => setDepartments(p.items), () => {});
+    // The tenant's period length; the list opens on the period that ended last.
+    api.get<ClaimSettings>('/claim-settings').then(
+      (c) => {
+        setKind(c.period);
+        if (c.period !== 'month') setPeriod(c.previous_period);
+      },
+      () => {},
+    );
   }, []);
 
   useEffect(() => {
-    if (!/^\d{4}-\d{2}$/.test(period)) return;
+    if (!/^\d{4}-(\d{2}(-H[12])?|W\d{2})$/.test(period)) return;
     let live = true;
     setRows(null);
     setError('');
@@ -135,7 +146,7 @@ function ClaimList() {
       <div class="filters">
         <label>
           {t('claims.period')}
-          <input type="month" name="period" value={period} onChange={(e) => e.currentTarget.value && setPeriod(e.currentTarget.value)} data-testid="claims-period" />
+          <PeriodPicker kind={isPeriodOf(kind, period) ? kind : 'month'} value={period} onChange={setPeriod} testid="claims-period" />
         </label>
         <label>
           {t('claims.department')}
@@ -156,7 +167,7 @@ function ClaimList() {
           </select>
         </label>
       </div>
-      <h2>{fmtMonth(period)}</h2>
+      <h2>{fmtPeriod(period)}</h2>
       {error && (
         <p class="error" role="alert">
           {error}

@@ -3,7 +3,7 @@
 // claims' to the fen). Batches are made on the claims screen.
 import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../shared/errors';
-import { fmtDateTime, fmtMoney, fmtMonth, fmtNumber, t } from '../shared/i18n';
+import { fmtDateTime, fmtMoney, fmtPeriod, fmtNumber, t } from '../shared/i18n';
 import type { Payout, PayoutPage } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { exportPayout } from './Claims';
@@ -61,7 +61,7 @@ export function Payouts() {
             {rows.map((p) => (
               <tr data-payout={p.id} class="static">
                 <td>{p.reference}</td>
-                <td>{fmtMonth(p.period)}</td>
+                <td>{fmtPeriod(p.period)}</td>
                 <td class="num">{fmtNumber(p.claim_ids.length)}</td>
                 <td class="num">{fmtMoney(p.total_minor)}</td>
                 <td>{fmtDateTime(p.paid_at)}</td>

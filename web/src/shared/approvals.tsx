@@ -1,7 +1,7 @@
 // What the console and the field app both show of an approval request: its type and
 // figures in one line, and its timeline (each round's steps, who decides, what they
 // decided, their comment and when), all in the reader's language and the tenant's zone.
-import { fmtDate, fmtDateTime, fmtMoney, fmtMonth, t, tOr } from './i18n';
+import { fmtDate, fmtDateTime, fmtMoney, fmtPeriod, t, tOr } from './i18n';
 import type { RequestDetail, RequestSummary, RoundView, StepView } from './types';
 
 export function typeLabel(type: string): string {
@@ -18,7 +18,7 @@ export function summaryText(r: Pick<RequestSummary, 'figures' | 'request_type'>)
   const f = r.figures;
   const parts: string[] = [];
   if (f.amount_minor !== undefined && f.amount_minor !== null) parts.push(fmtMoney(f.amount_minor));
-  if (f.period) parts.push(t('approvals.period', { period: fmtMonth(f.period) }));
+  if (f.period) parts.push(t('approvals.period', { period: fmtPeriod(f.period) }));
   if (f.leave_type) parts.push(tOr(`leave.type.${f.leave_type}`, ''));
   if (f.from && f.to && f.from !== f.to)
     parts.push(t('approvals.leave_days', { from: fmtDate(f.from), to: fmtDate(f.to), n: f.days ?? '' }));

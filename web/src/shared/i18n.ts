@@ -98,6 +98,45 @@ export function fmtMonth(m: string): string {
   return day ? new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(day) : m;
 }
 
+/**
+ * A claim period in words: a month (`2026-11`), a half-month (`2026-11-H1`: "Nov 2026,
+ * 1st–15th") or an ISO week (`2026-W48`: "Week 48, 2026 (23 Nov – 29 Nov)").
+ */
+export function fmtPeriod(p: string): string {
+  const half = /^(\d{4}-\d{2})-H([12])$/.exec(p);
+  if (half) return t(half[2] === '1' ? 'period.half1' : 'period.half2', { month: fmtMonth(half[1]) });
+  const week = /^(\d{4})-W(\d{2})$/.exec(p);
+  if (week) {
+    const [first, last] = periodDays(p) ?? ['', ''];
+    const short = (d: string) => {
+      const day = calendarDate(d);
+      return day ? new Intl.DateTimeFormat(lang, { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(day) : d;
+    };
+    return t('period.week', { year: week[1], week: Number(week[2]), from: short(first), to: short(last) });
+  }
+  return fmtMonth(p);
+}
+
+/** The first and last dates (`YYYY-MM-DD`) of a claim period id, or null when it is none. */
+export function periodDays(p: string): [string, string] | null {
+  const iso = (d: Date) => d.toISOString().slice(0, 10);
+  const month = /^(\d{4})-(\d{2})(?:-H([12]))?$/.exec(p);
+  if (month) {
+    const [y, m] = [Number(month[1]), Number(month[2])];
+    const end = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    const [a, b] = month[3] === '1' ? [1, 15] : month[3] === '2' ? [16, end] : [1, end];
+    return [iso(new Date(Date.UTC(y, m - 1, a))), iso(new Date(Date.UTC(y, m - 1, b)))];
+  }
+  const week = /^(\d{4})-W(\d{2})$/.exec(p);
+  if (week) {
+    // ISO week 1 holds 4 January; its Monday starts the year's weeks.
+    const jan4 = new Date(Date.UTC(Number(week[1]), 0, 4));
+    const monday = jan4.getTime() - ((jan4.getUTCDay() + 6) % 7) * 86400_000 + (Number(week[2]) - 1) * 7 * 86400_000;
+    return [iso(new Date(monday)), iso(new Date(monday + 6 * 86400_000))];
+  }
+  return null;
+}
+
 export function fmtDateTime(iso: string | Date | null | undefined): string {
   if (!iso) return '—';
   return new Intl.DateTimeFormat(lang, { ...DATE, timeStyle: 'short', timeZone }).format(new Date(iso));

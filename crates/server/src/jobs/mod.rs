@@ -13,9 +13,10 @@ use storage::{ClaimedJob, Store};
 use tokio::sync::Notify;
 
 /// The kinds this server runs.
-pub const KINDS: [&str; 10] = [
+pub const KINDS: [&str; 11] = [
     storage::TRACK_DAY_JOB,
     storage::APPROVALS_SWEEP_JOB,
+    storage::PLAN_CHANGE_JOB,
     storage::INTEGRITY_DAY_JOB,
     storage::REPORT_FACTS_JOB,
     storage::REPORT_DELIVERY_JOB,
@@ -252,7 +253,10 @@ async fn handle(state: &AppState, job: &ClaimedJob) -> Result<(), String> {
         }
         scheduled::RETENTION_JOB => scheduled::retention(state, tenant).await,
         scheduled::REPORT_FACTS_DAILY_JOB => scheduled::report_facts(state, tenant).await,
-        scheduled::CLAIMS_JOB => scheduled::claims(state, tenant).await,
+        scheduled::CLAIMS_JOB => {
+            let at = job.unique_key.as_deref().and_then(|k| k.parse().ok());
+            scheduled::claims(state, tenant, at).await
+        }
         storage::APPROVALS_SWEEP_JOB => scheduled::approvals(state, tenant).await,
         storage::WEBHOOK_DELIVERY_JOB => {
             crate::webhooks::run_delivery_job(
@@ -264,6 +268,11 @@ async fn handle(state: &AppState, job: &ClaimedJob) -> Result<(), String> {
             .await
         }
         storage::NOTIFICATIONS_JOB => crate::services::notifications::run_job(state, tenant).await,
+        storage::PLAN_CHANGE_JOB => {
+            crate::services::plan_changes::run_job(state, tenant, &job.payload)
+                .await
+                .map_err(|e| e.message)
+        }
         other => Err(format!("no handler for jobs of kind {other}")),
     }
 }

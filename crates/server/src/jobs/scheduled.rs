@@ -1,8 +1,9 @@
 //! Recurring work per tenant, run at a fixed hour of the tenant's wall clock: retention
 //! (old fixes, audit entries past the tenant's audit retention, finished jobs, webhook
 //! delivery attempts older than 30 days) at 03:00,
-//! when a field team sleeps; and at 01:00 on the first day of a month, the mileage claim
-//! drafts of the month that ended, for every active rep; every hour, the sweep of open
+//! when a field team sleeps; and at 01:00 on the first day of a claim period (a month,
+//! half-month or ISO week: the tenant's setting), the mileage claim drafts of the period
+//! that ended, for every active rep; every hour, the sweep of open
 //! approval requests (reminders, deactivated approvers); at 00:20, yesterday's report facts
 //! of every active rep (a day nobody touched still turns from pending into absent) and the
 //! month facts of every customer.
@@ -88,9 +89,13 @@ pub async fn approvals(state: &AppState, tenant: TenantId) -> Result<(), String>
     Ok(())
 }
 
-/// The daily claims job: on the first day of a month (tenant's zone), drafts for every
-/// active rep for the month that ended. Idempotent: a second run updates the same drafts.
-pub async fn claims(state: &AppState, tenant: TenantId) -> Result<(), String> {
+/// The daily claims job: on the first day of a claim period (the tenant's setting: month,
+/// half-month or ISO week; its zone), drafts for every active rep for the period that
+/// ended. The day is the occurrence's (`at_ms`, the schedule's instant the job is keyed
+/// by), not the day the job happens to run: a job that waited for a stopped server still
+/// drafts the period it was scheduled for. Idempotent: a second run updates the same
+/// drafts.
+pub async fn claims(state: &AppState, tenant: TenantId, at_ms: Option<i64>) -> Result<(), String> {
     let tz = zone(
         &state
             .store
@@ -99,15 +104,23 @@ pub async fn claims(state: &AppState, tenant: TenantId) -> Result<(), String> {
             .map_err(|e| e.to_string())?
             .timezone,
     );
-    let today = chrono::Utc::now().with_timezone(&tz).date_naive();
-    let current = claims::Period::containing(claims::PeriodKind::Month, today);
-    if current.first() != today {
-        return Ok(());
-    }
-    let done = crate::services::claims::generate(state, tenant, current.previous())
+    let at = at_ms.unwrap_or_else(crate::now_ms);
+    let day = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(at)
+        .unwrap_or_default()
+        .with_timezone(&tz)
+        .date_naive();
+    let kind = crate::services::claim_setup::period_kind(state, tenant)
         .await
         .map_err(|e| e.message)?;
-    tracing::info!(tenant = %tenant.0, ?done, "claim drafts generated");
+    let current = claims::Period::containing(kind, day);
+    if current.first() != day {
+        return Ok(());
+    }
+    let period = current.previous();
+    let done = crate::services::claims::generate(state, tenant, period)
+        .await
+        .map_err(|e| e.message)?;
+    tracing::info!(tenant = %tenant.0, %period, ?done, "claim drafts generated");
     Ok(())
 }
 

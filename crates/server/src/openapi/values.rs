@@ -33,6 +33,10 @@ closed_set!(
     VehicleKind { PrivateCar = "private_car", CompanyCar = "company_car", Motorbike = "motorbike", None = "none" }
 );
 closed_set!(
+    /// How long a tenant's claim period is.
+    ClaimPeriodKind { Month = "month", HalfMonth = "half_month", Week = "week" }
+);
+closed_set!(
     /// A claim expense's category.
     ExpenseCategory { Toll = "toll", Parking = "parking", Fuel = "fuel", Other = "other" }
 );

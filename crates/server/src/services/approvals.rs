@@ -531,6 +531,9 @@ async fn commit(
     let (payload, summary) = payload.unwrap_or((&row.payload, &row.summary));
     let enc = encode(tenant, row.id, &row.request_type, t, (payload, summary))?;
     let subject = subject.unwrap_or_else(|| {
+        if super::plan_changes::applies(&row.request_type, before.status, t.instance.status) {
+            return SubjectWrite::Job(super::plan_changes::apply_job(tenant, row.id));
+        }
         follow_status(
             subject_kind(&row.request_type),
             row.subject_id,
@@ -616,6 +619,15 @@ pub(crate) async fn start(s: &AppState, tenant: TenantId, req: Start<'_>) -> Api
     let enc = encode(tenant, id, request_type.as_str(), &t, (&payload, &summary))?;
     // A flow that approves at once decides the subject in the same write.
     let subject = match subject {
+        SubjectWrite::None
+            if super::plan_changes::applies(
+                request_type.as_str(),
+                approvals::Status::InProgress,
+                t.instance.status,
+            ) =>
+        {
+            SubjectWrite::Job(super::plan_changes::apply_job(tenant, id))
+        }
         SubjectWrite::None => follow_status(
             subject_kind(request_type.as_str()),
             subject_id,
@@ -696,7 +708,9 @@ pub struct NewRequest {
     /// Client-generated id: sending the same body again answers the stored request.
     pub id: Uuid,
     /// `leave` ({from, to, leave_type, reason}), `attendance_correction` ({kind, t,
-    /// reason}), `mileage_claim` ({claim_id}: submits the claim), or a type the tenant
+    /// reason}), `mileage_claim` ({claim_id}: submits the claim), `plan_change` ({date,
+    /// add: [customer ids], remove: [customer ids], moves: [{customer_id, to_date}],
+    /// reason}: applied to the submitter's plan once approved), or a type the tenant
     /// added (any JSON object; an integer `amount_minor` is the amount conditions test,
     /// its other top-level numbers, strings and booleans are the fields they test).
     #[serde(rename = "type")]
@@ -774,8 +788,12 @@ pub async fn create(
             super::claims::submit_as_request(s, principal, claim, Some((input.id, digest)), choices)
                 .await?
         }
-        _ => {
-            let prepared = generic(&input.payload)?;
+        other => {
+            let prepared = if other == RequestType::PLAN_CHANGE {
+                super::plan_changes::prepare(s, principal, &input.payload).await?
+            } else {
+                generic(&input.payload)?
+            };
             let submitter = me(principal)?;
             start(
                 s,
@@ -1150,6 +1168,10 @@ pub async fn resubmit(
     }
     let (new_payload, edited_row) = match (&input.payload, subject_kind(&row.request_type)) {
         (None, _) => (None, None),
+        (Some(p), SubjectKind::None) if row.request_type == RequestType::PLAN_CHANGE => (
+            Some(super::plan_changes::prepare(s, principal, p).await?),
+            None,
+        ),
         (Some(p), SubjectKind::None) => (Some(generic(p)?), None),
         (Some(p), SubjectKind::Attendance) => {
             let (r, prepared) = super::requests::edited(&row.request_type, id, who, p)?;

@@ -377,6 +377,51 @@ fn coverage(sm: &DaySummary, windows: &[(i64, i64)]) -> Coverage {
     Coverage(bp.clamp(0, 10_000) as u16)
 }
 
+/// The periods of the rep's older claims that share days with `period` (the tenant changed
+/// its claim period while a claim of the old one existed): those days stay the older
+/// claim's and are left out of this one, so no day is paid twice and none is skipped.
+/// `claim` is this claim's id; a claim not yet stored is newer than every one.
+async fn claimed_elsewhere(
+    s: &AppState,
+    tenant: TenantId,
+    person: &Employee,
+    period: Period,
+    claim: Option<uuid::Uuid>,
+) -> ApiResult<Vec<Period>> {
+    let mine = period.to_string();
+    let mut out = Vec::new();
+    for (id, text, _) in s.store.claim_periods(tenant, person.id).await? {
+        if Some(id) == claim {
+            break;
+        }
+        if text == mine {
+            continue;
+        }
+        if let Ok(p) = text.parse::<Period>()
+            && p.first() <= period.last()
+            && period.first() <= p.last()
+        {
+            out.push(p);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether every day of `period` is in an older claim of the rep with another period: a
+/// new claim for it would have no day.
+pub(crate) async fn covered_elsewhere(
+    s: &AppState,
+    tenant: TenantId,
+    person: &Employee,
+    period: Period,
+) -> ApiResult<bool> {
+    let elsewhere = claimed_elsewhere(s, tenant, person, period, None).await?;
+    Ok(!elsewhere.is_empty()
+        && period
+            .days()
+            .all(|d| elsewhere.iter().any(|p| p.contains(d))))
+}
+
 /// The whole input of one rep's claim: days from storage, the vehicle history, and the
 /// adjustments and expenses stored on the claim (`claim` absent: none yet). Adjustments
 /// of days that are no longer working days (leave approved later) are left out.
@@ -388,7 +433,9 @@ pub(crate) async fn claim_input(
     period: Period,
     claim: Option<uuid::Uuid>,
 ) -> ApiResult<ClaimInput> {
-    let days = days(s, basis, tenant, person, period).await?;
+    let mut days = days(s, basis, tenant, person, period).await?;
+    let elsewhere = claimed_elsewhere(s, tenant, person, period, claim).await?;
+    days.retain(|d| !elsewhere.iter().any(|p| p.contains(d.date)));
     let vehicles = vehicle_history(&s.store.vehicle_history(tenant, person.id).await?)?;
     let (adjustments, expenses) = match claim {
         None => (Vec::new(), Vec::new()),

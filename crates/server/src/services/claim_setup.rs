@@ -6,11 +6,11 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::http::StatusCode;
 use claims::{
-    ClaimError, RateBook, RateScope, RateTable, RateTableId, RateVersion, VehicleAssignment,
-    VehicleHistory,
+    ClaimError, Period, PeriodKind, RateBook, RateScope, RateTable, RateTableId, RateVersion,
+    VehicleAssignment, VehicleHistory,
 };
 use domain::access::{Action, Principal, Reach, Resource};
-use domain::{DepartmentId, EmployeeId, Problem};
+use domain::{DepartmentId, EmployeeId, Problem, TenantId};
 use serde::{Deserialize, Serialize};
 use storage::{RatesRefused, StoredRateTable, StoredRateVersion, StoredVehicle};
 use utoipa::ToSchema;
@@ -324,4 +324,88 @@ fn name_rate_field(e: ClaimError, tables: &[RateTable]) -> ApiError {
         Some(f) => err.renamed("rates", &f),
         None => err,
     }
+}
+
+/// The kind under which the tenant's claim settings are stored (tenant scope only).
+pub(crate) const CLAIM_SETTINGS: &str = "claims";
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+struct StoredClaimSettings {
+    #[serde(default)]
+    period: PeriodKind,
+}
+
+/// How long the tenant's claim periods are: a month unless it chose half-months or weeks.
+pub(crate) async fn period_kind(s: &AppState, tenant: TenantId) -> ApiResult<PeriodKind> {
+    match s.store.rules(tenant, CLAIM_SETTINGS).await?.remove(&None) {
+        Some(json) => Ok(crate::actions::from_json::<StoredClaimSettings>(&json)?.period),
+        None => Ok(PeriodKind::Month),
+    }
+}
+
+/// What a tenant changes about its claims.
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimSettingsBody {
+    /// How long a claim's period is: `month` (the default; `2026-11`), `half_month`
+    /// (1st–15th and 16th–end; `2026-11-H1`, `2026-11-H2`) or `week` (ISO, Monday to
+    /// Sunday; `2026-W48`). Claims that exist keep their period; new claims, the scheduled
+    /// generation and the pickers use the new one from the next period on.
+    #[schema(value_type = crate::openapi::values::ClaimPeriodKind)]
+    pub period: String,
+}
+
+/// The tenant's claim settings, with the periods a picker starts from.
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+pub struct ClaimSettings {
+    #[schema(value_type = crate::openapi::values::ClaimPeriodKind)]
+    pub period: String,
+    /// The period today (the tenant's zone) falls in, e.g. `2026-W50`.
+    pub current_period: String,
+    /// The period that ended last: the one the scheduled generation made drafts for.
+    pub previous_period: String,
+}
+
+async fn settings_view(
+    s: &AppState,
+    tenant: TenantId,
+    kind: PeriodKind,
+) -> ApiResult<ClaimSettings> {
+    let tz = s.tenant_zone(tenant).await?;
+    let today = chrono::Utc::now().with_timezone(&tz).date_naive();
+    let current = Period::containing(kind, today);
+    Ok(ClaimSettings {
+        period: kind.word().to_owned(),
+        current_period: current.to_string(),
+        previous_period: current.previous().to_string(),
+    })
+}
+
+/// Anyone who sees claims reads the settings (the field app's mileage screen asks which
+/// period it is in).
+pub async fn claim_settings(s: &AppState, principal: &Principal) -> ApiResult<ClaimSettings> {
+    let tenant = principal.tenant();
+    super::reach(principal, Resource::Claims, Action::Read)?;
+    settings_view(s, tenant, period_kind(s, tenant).await?).await
+}
+
+/// Finance and admins set the claim period.
+pub async fn put_claim_settings(
+    s: &AppState,
+    principal: &Principal,
+    body: ClaimSettingsBody,
+) -> ApiResult<ClaimSettings> {
+    let tenant = principal.tenant();
+    super::reach(principal, Resource::Payouts, Action::Write)?;
+    let kind = PeriodKind::from_word(body.period.trim()).ok_or_else(|| {
+        ApiError::invalid_one(
+            "period",
+            Problem::unknown_value(&PeriodKind::ALL.map(PeriodKind::word)),
+        )
+    })?;
+    let json = crate::actions::to_json(&StoredClaimSettings { period: kind })?;
+    s.store
+        .put_rule(tenant, CLAIM_SETTINGS, None, &json)
+        .await?;
+    settings_view(s, tenant, kind).await
 }

@@ -21,6 +21,11 @@ pub struct ClaimSummary {
     pub department_id: DepartmentId,
     /// `2026-11` (month), `2026-11-H1` (half month) or `2026-W47` (ISO week).
     pub period: String,
+    /// The period's first and last local dates.
+    #[schema(format = Date)]
+    pub period_first: String,
+    #[schema(format = Date)]
+    pub period_last: String,
     /// `draft`, `submitted`, `approved`, `rejected` or `paid`.
     #[schema(value_type = crate::openapi::values::ClaimStatus)]
     pub status: String,
@@ -202,6 +207,8 @@ pub(crate) fn summary(
         employee_name: name,
         department_id: dept,
         period: c.period.clone(),
+        period_first: claim.period.first().to_string(),
+        period_last: claim.period.last().to_string(),
         status: c.status.clone(),
         currency: c.currency.clone(),
         mileage_minor: c.mileage_minor,

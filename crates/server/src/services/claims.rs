@@ -51,6 +51,36 @@ fn caller_id(p: &Principal) -> Option<Uuid> {
     }
 }
 
+/// How a period of `kind` is written, for a 422 that tells the caller.
+pub(crate) fn period_format(kind: PeriodKind) -> domain::Format {
+    match kind {
+        PeriodKind::Month => domain::Format::Month,
+        PeriodKind::HalfMonth => domain::Format::HalfMonth,
+        PeriodKind::Week => domain::Format::IsoWeek,
+    }
+}
+
+/// A period id a caller sent, which must be of the tenant's kind (`2026-11`, `2026-11-H1`
+/// or `2026-W48`): anything else is a 422 on `field` saying which form is expected.
+pub(crate) fn parse_period_of(kind: PeriodKind, field: &str, text: &str) -> ApiResult<Period> {
+    kind.parse(text.trim()).map_err(|_| bad_period(kind, field))
+}
+
+/// A 422 `bad_period` on `field`, naming the form the tenant's periods are written in.
+pub(crate) fn bad_period(kind: PeriodKind, field: &str) -> ApiError {
+    let (what, example) = match kind {
+        PeriodKind::Month => ("months", "2026-11"),
+        PeriodKind::HalfMonth => ("half-months", "2026-11-H1"),
+        PeriodKind::Week => ("ISO weeks", "2026-W48"),
+    };
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "bad_period",
+        format!("this tenant's claim periods are {what}, written like {example}"),
+    )
+    .field(field, Problem::format(period_format(kind)))
+}
+
 pub(crate) fn parse_period(field: &str, text: &str) -> ApiResult<Period> {
     text.trim()
         .parse::<Period>()
@@ -169,12 +199,15 @@ async fn reached_claim(
 pub struct NewClaim {
     /// The rep; the caller when left out (a rep creates their own).
     pub employee_id: Option<EmployeeId>,
-    /// `2026-11`; also `2026-11-H1`/`H2` or `2026-W47`.
-    pub period: String,
+    /// In the tenant's claim period (`GET /api/v1/claim-settings`): `2026-11` for months,
+    /// `2026-11-H1`/`H2` for half-months, `2026-W48` for ISO weeks. Left out: the period
+    /// today falls in. A claim that exists answers whatever its period's kind.
+    pub period: Option<String>,
 }
 
 /// The rep's draft for the period: created from the day data, or the one that exists
 /// (one claim per rep and period, however many times and concurrently it is asked for).
+/// A new claim's period must be of the tenant's kind.
 pub async fn create(
     s: &AppState,
     principal: &Principal,
@@ -182,7 +215,17 @@ pub async fn create(
 ) -> ApiResult<Saved<ClaimView>> {
     let tenant = principal.tenant();
     let reach = super::reach(principal, Resource::Claims, Action::Write)?;
-    let period = parse_period("period", &input.period)?;
+    let kind = super::claim_setup::period_kind(s, tenant).await?;
+    let period = match input.period.as_deref() {
+        None => {
+            let tz = s.tenant_zone(tenant).await?;
+            Period::containing(kind, chrono::Utc::now().with_timezone(&tz).date_naive())
+        }
+        Some(text) => text
+            .trim()
+            .parse::<Period>()
+            .map_err(|_| bad_period(kind, "period"))?,
+    };
     let employee = match (input.employee_id, caller_id(principal)) {
         (Some(e), _) => e,
         (None, Some(me)) => EmployeeId(me),
@@ -199,6 +242,8 @@ pub async fn create(
     {
         Some(row) => (row, false),
         None => {
+            // Claims of another kind stay readable; new ones follow the setting.
+            let period = parse_period_of(kind, "period", &period.to_string())?;
             let input = claim_input(s, &mut basis, tenant, &person, period, None).await?;
             let claim = build_claim(&input, &basis.rates)?;
             s.store
@@ -254,14 +299,16 @@ pub async fn list(
         ));
     }
     let period = match q.period.as_deref() {
-        Some(p) => Some(
-            p.trim()
-                .parse::<Period>()
-                .map_err(|_| {
-                    ApiError::bad_request("period", Problem::format(domain::Format::Month))
-                })?
-                .to_string(),
-        ),
+        Some(p) => match p.trim().parse::<Period>() {
+            Ok(p) => Some(p.to_string()),
+            Err(_) => {
+                let kind = super::claim_setup::period_kind(s, tenant).await?;
+                return Err(ApiError::bad_request(
+                    "period",
+                    Problem::format(period_format(kind)),
+                ));
+            }
+        },
         None => None,
     };
     let page = s
@@ -685,6 +732,9 @@ pub struct Generated {
     pub updated: usize,
     /// Submitted or decided claims, left as they are.
     pub frozen: usize,
+    /// Reps whose every day of the period is in an older claim of another period (the
+    /// tenant changed its claim period): no draft is made.
+    pub covered: usize,
     pub failed: usize,
 }
 
@@ -694,8 +744,13 @@ pub struct Generated {
 const GENERATE_WORKERS: usize = 4;
 
 /// Drafts for every active field rep of the tenant for `period` (existing drafts are
-/// brought up to date; submitted claims are left alone). Idempotent.
+/// brought up to date; submitted claims are left alone). Idempotent. The period must be of
+/// the tenant's kind (a 422 on `period` otherwise).
 pub async fn generate(s: &AppState, tenant: TenantId, period: Period) -> ApiResult<Generated> {
+    let kind = super::claim_setup::period_kind(s, tenant).await?;
+    if period.kind() != kind {
+        return Err(bad_period(kind, "period"));
+    }
     let mut people = Vec::new();
     let mut cursor = None;
     loop {
@@ -731,6 +786,7 @@ pub async fn generate(s: &AppState, tenant: TenantId, period: Period) -> ApiResu
                     Ok(Outcome::Created) => out.created += 1,
                     Ok(Outcome::Updated) => out.updated += 1,
                     Ok(Outcome::Frozen) => out.frozen += 1,
+                    Ok(Outcome::Covered) => out.covered += 1,
                     Err(e) => {
                         out.failed += 1;
                         tracing::warn!(employee = %person.id.0, error = %e.message, "claim generation failed");
@@ -747,6 +803,7 @@ pub async fn generate(s: &AppState, tenant: TenantId, period: Period) -> ApiResu
         out.created += part.created;
         out.updated += part.updated;
         out.frozen += part.frozen;
+        out.covered += part.covered;
         out.failed += part.failed;
     }
     Ok(out)
@@ -756,6 +813,7 @@ enum Outcome {
     Created,
     Updated,
     Frozen,
+    Covered,
 }
 
 async fn generate_one(
@@ -776,6 +834,9 @@ async fn generate_one(
             Ok(Outcome::Updated)
         }
         None => {
+            if claim_input::covered_elsewhere(s, tenant, person, period).await? {
+                return Ok(Outcome::Covered);
+            }
             let input = claim_input(s, basis, tenant, person, period, None).await?;
             let claim = build_claim(&input, &basis.rates)?;
             let (_, created) = s
@@ -797,26 +858,38 @@ async fn generate_one(
     }
 }
 
-/// After a day's summary changed: the rep's editable claim of the month follows it.
+/// After a day's summary changed: the rep's editable claims whose period holds the day
+/// follow it (whatever the period's kind: a claim made before the tenant changed its
+/// period keeps following its days).
 pub async fn day_changed(
     s: &AppState,
     tenant: TenantId,
     employee: EmployeeId,
     date: NaiveDate,
 ) -> ApiResult<()> {
-    let period = Period::containing(PeriodKind::Month, date);
-    let Some(row) = s
-        .store
-        .claim_of(tenant, employee, &period.to_string())
-        .await?
-    else {
-        return Ok(());
-    };
-    if !EDITABLE.contains(&row.status.as_str()) {
-        return Ok(());
+    let mut basis = None;
+    let mut person = None;
+    for kind in PeriodKind::ALL {
+        let period = Period::containing(kind, date);
+        let Some(row) = s
+            .store
+            .claim_of(tenant, employee, &period.to_string())
+            .await?
+        else {
+            continue;
+        };
+        if !EDITABLE.contains(&row.status.as_str()) {
+            continue;
+        }
+        let person = match &person {
+            Some(p) => p,
+            None => person.insert(s.store.employee(tenant, employee, &Reach::Tenant).await?),
+        };
+        let basis = match &mut basis {
+            Some(b) => b,
+            None => basis.insert(TenantBasis::load(s, tenant).await?),
+        };
+        current(s, basis, tenant, row, person).await?;
     }
-    let person = s.store.employee(tenant, employee, &Reach::Tenant).await?;
-    let mut basis = TenantBasis::load(s, tenant).await?;
-    current(s, &mut basis, tenant, row, &person).await?;
     Ok(())
 }

@@ -22,6 +22,7 @@ pub mod me;
 pub mod notifications;
 pub mod payouts;
 pub mod photos;
+pub mod plan_changes;
 pub mod plan_days;
 pub mod plans;
 pub mod report_facts;

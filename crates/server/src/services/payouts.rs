@@ -257,8 +257,8 @@ fn money(minor: i64) -> Cell {
     Cell::Money(minor)
 }
 
-/// The workbook: a summary sheet (one row per rep, then the total) and the day lines and
-/// expenses, each with its header row, frozen panes, autofilter and CNY formats. Codes
+/// The workbook: a summary sheet (one row per rep, then the total), one sheet per claim
+/// with its day lines (then a total row), and the expenses, each with its header row, frozen panes, autofilter and CNY formats. Codes
 /// (status, day kind, vehicle, anti-cheat level, why a day pays nothing, expense
 /// category) are written as words in the sheet's language.
 pub fn workbook(x: &Exported, zh: bool) -> Vec<SheetData> {
@@ -322,7 +322,6 @@ pub fn workbook(x: &Exported, zh: bool) -> Vec<SheetData> {
     ]);
     summary.push(total_row);
     let line_cols = vec![
-        col("Name", "姓名", T),
         col("Date", "日期", T),
         col("Day", "日类型", T),
         col("Vehicle", "车辆", T),
@@ -341,35 +340,53 @@ pub fn workbook(x: &Exported, zh: bool) -> Vec<SheetData> {
         col("Amount", "金额", M),
         col("Not paid because", "不计原因", T),
     ];
-    let lines = e
-        .lines
-        .iter()
-        .map(|l| {
-            vec![
-                Cell::Text(who(&l.employee).0),
-                Cell::Text(l.date.to_string()),
-                word(Vocabulary::DayKind, &code(&l.kind)),
-                word(Vocabulary::Vehicle, &code(&l.vehicle)),
-                Cell::Text(l.plate.clone().unwrap_or_default()),
-                km(l.recorded_m.0),
-                l.adjusted_m.map_or(Cell::Empty, |m| km(m.0)),
-                Cell::Text(l.adjustment_reason.clone().unwrap_or_default()),
-                km(l.paid_m.0),
-                km(l.outside_m.0),
-                Cell::Text(l.visits.join(" → ")),
-                Cell::Text(l.start_place.clone().unwrap_or_default()),
-                Cell::Text(l.end_place.clone().unwrap_or_default()),
-                Cell::Decimal(i64::from(l.trips), 0),
-                Cell::Decimal(i64::from(l.coverage.percent_tenths()), 1),
-                l.anti_cheat
-                    .map_or(Cell::Empty, |v| word(Vocabulary::AntiCheat, v.as_str())),
-                money(l.amount.minor),
-                l.zero_reason
-                    .as_ref()
-                    .map_or(Cell::Empty, |z| word(Vocabulary::ZeroReason, &code(z))),
-            ]
-        })
-        .collect();
+    // One sheet per claim: its day lines, then a total row equal to the claim's mileage.
+    let fixed = [t("Summary", "汇总"), t("Expenses", "费用明细")];
+    let names = claim_sheet_names(e.summary.iter().map(|r| who(&r.employee)), &fixed);
+    let mut claim_sheets = Vec::with_capacity(e.summary.len());
+    for (r, name) in e.summary.iter().zip(names) {
+        let mut rows: Vec<Vec<Cell>> = e
+            .lines
+            .iter()
+            .filter(|l| l.employee == r.employee)
+            .map(|l| {
+                vec![
+                    Cell::Text(l.date.to_string()),
+                    word(Vocabulary::DayKind, &code(&l.kind)),
+                    word(Vocabulary::Vehicle, &code(&l.vehicle)),
+                    Cell::Text(l.plate.clone().unwrap_or_default()),
+                    km(l.recorded_m.0),
+                    l.adjusted_m.map_or(Cell::Empty, |m| km(m.0)),
+                    Cell::Text(l.adjustment_reason.clone().unwrap_or_default()),
+                    km(l.paid_m.0),
+                    km(l.outside_m.0),
+                    Cell::Text(l.visits.join(" → ")),
+                    Cell::Text(l.start_place.clone().unwrap_or_default()),
+                    Cell::Text(l.end_place.clone().unwrap_or_default()),
+                    Cell::Decimal(i64::from(l.trips), 0),
+                    Cell::Decimal(i64::from(l.coverage.percent_tenths()), 1),
+                    l.anti_cheat
+                        .map_or(Cell::Empty, |v| word(Vocabulary::AntiCheat, v.as_str())),
+                    money(l.amount.minor),
+                    l.zero_reason
+                        .as_ref()
+                        .map_or(Cell::Empty, |z| word(Vocabulary::ZeroReason, &code(z))),
+                ]
+            })
+            .collect();
+        let mut total = vec![Cell::Text(t("Total", "合计").to_owned())];
+        total.extend(std::iter::repeat_n(Cell::Empty, 6));
+        total.push(km(r.paid_m.0));
+        total.extend(std::iter::repeat_n(Cell::Empty, 7));
+        total.push(money(r.mileage.minor));
+        total.push(Cell::Empty);
+        rows.push(total);
+        claim_sheets.push(SheetData {
+            name,
+            columns: line_cols.clone(),
+            rows,
+        });
+    }
     let expense_cols = vec![
         col("Name", "姓名", T),
         col("Date", "日期", T),
@@ -390,23 +407,97 @@ pub fn workbook(x: &Exported, zh: bool) -> Vec<SheetData> {
             ]
         })
         .collect();
-    vec![
-        SheetData {
-            name: t("Summary", "汇总").to_owned(),
-            columns: summary_cols,
-            rows: summary,
-        },
-        SheetData {
-            name: t("Lines", "里程明细").to_owned(),
-            columns: line_cols,
-            rows: lines,
-        },
-        SheetData {
-            name: t("Expenses", "费用明细").to_owned(),
-            columns: expense_cols,
-            rows: expenses,
-        },
-    ]
+    let mut sheets = Vec::with_capacity(claim_sheets.len() + 2);
+    sheets.push(SheetData {
+        name: fixed[0].to_owned(),
+        columns: summary_cols,
+        rows: summary,
+    });
+    sheets.extend(claim_sheets);
+    sheets.push(SheetData {
+        name: fixed[1].to_owned(),
+        columns: expense_cols,
+        rows: expenses,
+    });
+    sheets
+}
+
+/// Excel's sheet names: at most 31 UTF-16 units, none of `[]:*?/\`, unique regardless of
+/// case. A claim's sheet is its rep's name and employee number; a name met twice (or
+/// equal to a fixed sheet's) gets " (2)", " (3)" ….
+fn claim_sheet_names(
+    people: impl Iterator<Item = (String, String, String)>,
+    fixed: &[&str],
+) -> Vec<String> {
+    let clip = |text: &str, units: usize| {
+        let mut out = String::new();
+        let mut used = 0;
+        for c in text.trim().chars() {
+            let c = if "[]:*?/\\'".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            };
+            used += c.len_utf16();
+            if used > units {
+                break;
+            }
+            out.push(c);
+        }
+        out.trim().to_owned()
+    };
+    let mut taken: std::collections::HashSet<String> =
+        fixed.iter().map(|f| f.to_lowercase()).collect();
+    let mut out = Vec::new();
+    for (name, no, _) in people {
+        let base = match (name.trim(), no.trim()) {
+            ("", "") => "-".to_owned(),
+            (n, "") => clip(n, 31),
+            ("", no) => clip(no, 31),
+            (n, no) => clip(&format!("{n} {no}"), 31),
+        };
+        let mut candidate = base.clone();
+        let mut n = 2;
+        while taken.contains(&candidate.to_lowercase()) {
+            let suffix = format!(" ({n})");
+            candidate = format!("{}{suffix}", clip(&base, 31 - suffix.len()));
+            n += 1;
+        }
+        taken.insert(candidate.to_lowercase());
+        out.push(candidate);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::claim_sheet_names;
+
+    #[test]
+    fn claim_sheets_have_unique_valid_names() {
+        let people = [
+            ("王芳", "E001"),
+            ("王芳", "E001"),
+            ("汇总", ""),
+            ("a/b:c", ""),
+            ("A very long name that Excel would refuse", "E1234567"),
+            ("", ""),
+        ]
+        .map(|(a, b)| (a.to_owned(), b.to_owned(), String::new()));
+        let names = claim_sheet_names(people.into_iter(), &["汇总", "费用明细"]);
+        assert_eq!(
+            names,
+            [
+                "王芳 E001",
+                "王芳 E001 (2)",
+                "汇总 (2)",
+                "a_b_c",
+                "A very long name that Excel wou",
+                "-",
+            ]
+        );
+        assert!(names.iter().all(|n| n.encode_utf16().count() <= 31));
+    }
 }
 
 /// The summary as CSV: one row per rep, then the total; amounts as exact decimals.

@@ -510,7 +510,53 @@ pub async fn put_day(
         }
     }
     let tenant = principal.tenant();
-    let existing = match s.store.plan(tenant, employee, date).await {
+    let customers = super::reach(principal, Resource::Customers, Action::Read)?;
+    let service = service_minutes(edit.service_min)?;
+    let stored = put_stops(
+        s,
+        tenant,
+        &rep,
+        day,
+        &edit.customer_ids,
+        &customers,
+        service,
+    )
+    .await?;
+    let tz = s.tenant_zone(tenant).await?;
+    let mut days = days_view(s, tenant, tz, std::slice::from_ref(&stored)).await?;
+    days.pop().ok_or_else(ApiError::not_found)
+}
+
+/// A rep's planned customers of a day, in visiting order (none when the day has no plan).
+pub(crate) async fn day_order(
+    s: &AppState,
+    tenant: TenantId,
+    rep: EmployeeId,
+    day: NaiveDate,
+) -> ApiResult<Vec<CustomerId>> {
+    match s.store.plan(tenant, rep, &day.to_string()).await {
+        Ok(p) => Ok(from_json::<Vec<PlanStop>>(&p.stops)?
+            .into_iter()
+            .map(|x| x.customer_id)
+            .collect()),
+        Err(storage::StoreError::NotFound) => Ok(Vec::new()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Replaces a rep's day with these customers in this order, re-timed (customers resolved
+/// within `customers`); the day keeps its published state. The one write of a day's
+/// stops: a manager's edit and an approved plan change both come here.
+pub(crate) async fn put_stops(
+    s: &AppState,
+    tenant: TenantId,
+    rep: &Employee,
+    day: NaiveDate,
+    order: &[CustomerId],
+    customers: &Reach,
+    service: f64,
+) -> ApiResult<StoredPlan> {
+    let existing = match s.store.plan(tenant, rep.id, &day.to_string()).await {
         Ok(p) => Some(p),
         Err(storage::StoreError::NotFound) => None,
         Err(e) => return Err(e.into()),
@@ -519,22 +565,19 @@ pub async fn put_day(
         Some(p) => from_json(&p.stops)?,
         None => Vec::new(),
     };
-    let customers = super::reach(principal, Resource::Customers, Action::Read)?;
-    let stops = locate(s, tenant, &customers, &edit.customer_ids).await?;
+    let stops = locate(s, tenant, customers, order).await?;
     let tz = s.tenant_zone(tenant).await?;
     let planned = timed_day(DayRoute {
-        employee,
+        employee: rep.id,
         date: day,
         tz,
         start: existing.as_ref().map(|p| (p.start_lat, p.start_lon)),
-        start_min: shift_start(s, tenant, &rep, tz).await?,
+        start_min: shift_start(s, tenant, rep, tz).await?,
         stops: &stops,
         previous: &previous,
-        service: service_minutes(edit.service_min)?,
+        service,
     })?;
-    let stored = s.store.put_plan(tenant, &planned).await?;
-    let mut days = days_view(s, tenant, tz, std::slice::from_ref(&stored)).await?;
-    days.pop().ok_or_else(ApiError::not_found)
+    Ok(s.store.put_plan(tenant, &planned).await?)
 }
 
 #[derive(Clone, Serialize, ToSchema)]

@@ -14,7 +14,7 @@ const SHOP: (f64, f64) = (31.2304, 121.4737);
 
 /// Stores a day summary as the `track_day` job would: `work_km` inside working hours,
 /// `total_km` in all.
-async fn day(
+pub(crate) async fn day(
     app: &TestApp,
     tenant: domain::TenantId,
     rep: &str,
@@ -525,7 +525,11 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
         .await;
     assert_eq!(s, StatusCode::OK);
     let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
-    assert_eq!(book.sheet_names(), ["汇总", "里程明细", "费用明细"]);
+    // A summary, one sheet per claim (its rep's name and number), the expenses.
+    assert_eq!(
+        book.sheet_names(),
+        ["汇总", "rep1 name NO-rep1", "费用明细"]
+    );
     let fen = |d: &Data| match d {
         Data::Float(f) => (f * 100.0).round() as i64,
         Data::Int(i) => i * 100,
@@ -542,16 +546,23 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
     assert_eq!(summary[1][3], Data::String("已付款".into()));
     assert_eq!(fen(&summary[1][13]), 6660);
     assert_eq!(fen(&summary[2][13]), 6660, "the total row");
-    let lines: Vec<Vec<Data>> = book
-        .worksheet_range("里程明细")
+    let sheet: Vec<Vec<Data>> = book
+        .worksheet_range("rep1 name NO-rep1")
         .unwrap()
         .rows()
         .map(<[Data]>::to_vec)
         .collect();
-    let mileage: i64 = lines[1..].iter().map(|r| fen(&r[16])).sum();
+    assert_eq!(sheet[0][15], Data::String("金额".into()), "{:?}", sheet[0]);
+    let (total, lines) = sheet[1..].split_last().unwrap();
+    assert_eq!(lines.len(), 30, "a line per day of September");
+    let mileage: i64 = lines.iter().map(|r| fen(&r[15])).sum();
     assert_eq!(mileage, 3660);
+    // The claim sheet's total row, the summary's mileage and the claim agree to the fen.
+    assert_eq!(total[0], Data::String("合计".into()));
+    assert_eq!(fen(&total[15]), 3660);
+    assert_eq!(fen(&summary[1][11]), 3660, "the summary's mileage");
     let kinds: std::collections::BTreeSet<String> =
-        lines[1..].iter().map(|r| r[2].to_string()).collect();
+        lines.iter().map(|r| r[1].to_string()).collect();
     assert!(kinds.contains("工作日"), "{kinds:?}");
     assert!(
         kinds
@@ -559,11 +570,7 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
             .all(|k| ["工作日", "请假", "节假日", "休息日"].contains(&k.as_str())),
         "{kinds:?}"
     );
-    assert!(
-        lines[1..]
-            .iter()
-            .all(|r| r[3] == Data::String("私家车".into()))
-    );
+    assert!(lines.iter().all(|r| r[2] == Data::String("私家车".into())));
     let expenses: Vec<Vec<Data>> = book
         .worksheet_range("费用明细")
         .unwrap()
@@ -588,7 +595,10 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let book = Xlsx::new(std::io::Cursor::new(res.bytes().await.unwrap().to_vec())).unwrap();
-    assert_eq!(book.sheet_names(), ["汇总", "里程明细", "费用明细"]);
+    assert_eq!(
+        book.sheet_names(),
+        ["汇总", "rep1 name NO-rep1", "费用明细"]
+    );
     let (s, csv) = app
         .bytes(&fin, &format!("/api/v1/payouts/{pid}/export?format=csv"))
         .await;

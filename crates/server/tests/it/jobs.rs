@@ -17,14 +17,19 @@ both_backends!(
     the_day_summary_is_a_job,
 );
 
-async fn jobs(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
+pub(crate) async fn jobs(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
     let (s, b) = app.get(token, &format!("/api/v1/admin/jobs{query}")).await;
     assert_eq!(s, StatusCode::OK, "{b}");
     b["items"].as_array().unwrap().clone()
 }
 
 /// Polls the admin list until `pred` holds for the job `id`, for up to 30 s.
-async fn until(app: &TestApp, token: &str, id: &str, pred: impl Fn(&Value) -> bool) -> Value {
+pub(crate) async fn until(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    pred: impl Fn(&Value) -> bool,
+) -> Value {
     for _ in 0..150 {
         if let Some(j) = jobs(app, token, "?limit=500")
             .await

@@ -1,12 +1,12 @@
-// My mileage (我的里程): this month's claim as the server computes it from the recorded
+// My mileage (我的里程): this period's claim as the server computes it from the recorded
 // days — each working day's kilometres and amount so far, the receipts added — with where
 // the claim stands (draft, submitted, decided, paid). The rep corrects a day's kilometres
 // with a reason (the recorded figure stays beside it), adds a receipt (category, amount,
 // date, a photo through the same pipeline as every photo with purpose `receipt`, queued
-// in the outbox) and submits the month's claim when it is complete.
+// in the outbox) and submits the period's claim when it is complete.
 import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../../shared/errors';
-import { fmtDate, fmtDateTime, fmtDistance, fmtMoney, fmtMonth, fmtWeekday, parseMoney, t, todayInZone, tOr } from '../../shared/i18n';
+import { fmtDate, fmtDateTime, fmtDistance, fmtMoney, fmtPeriod, fmtWeekday, parseMoney, t, todayInZone, tOr } from '../../shared/i18n';
 import type { ClaimLine, ClaimView, LineAdjustment, NewClaim } from '../../shared/types';
 import { addReceipt } from '../actions';
 import { takePhoto } from '../cameraHost';
@@ -19,7 +19,6 @@ const CATEGORIES = ['toll', 'parking', 'fuel', 'other'];
 
 export function MileageScreen() {
   const today = todayInZone();
-  const month = today.slice(0, 7);
   const [claim, setClaim] = useState<ClaimView | null>(null);
   const [error, setError] = useState('');
   const [confirming, setConfirming] = useState(false);
@@ -30,9 +29,11 @@ export function MileageScreen() {
   const receipts = items.filter((i) => i.kind === 'expense');
   const waiting = receipts.filter((i) => i.status === 'waiting').length;
 
-  // The month's claim: made on first look (one per rep and month, so asking again is safe).
+  // The claim of the period today is in (a month, half-month or week: the tenant's
+  // setting, so the server picks it): made on first look (one per rep and period, so
+  // asking again is safe).
   const load = () =>
-    api.post<ClaimView>('/claims', { period: month } satisfies NewClaim).then(
+    api.post<ClaimView>('/claims', {} satisfies NewClaim).then(
       (c) => {
         setClaim(c);
         setError('');
@@ -40,7 +41,7 @@ export function MileageScreen() {
       (e) => setError(errorText(e)),
     );
   // Again whenever a queued receipt has been sent.
-  useEffect(() => void load(), [month, waiting]);
+  useEffect(() => void load(), [today, waiting]);
 
   const submit = async () => {
     if (!claim) return;
@@ -71,7 +72,7 @@ export function MileageScreen() {
     <div class="stack" data-testid="mileage-screen" data-status={claim.status}>
       <section class="card">
         <h2>
-          {t('mymileage.title')} · {fmtMonth(claim.period)}
+          {t('mymileage.title')} · {fmtPeriod(claim.period)}
         </h2>
         <p>
           <span class={`badge ${claim.status === 'paid' || claim.status === 'approved' ? 'ok' : claim.status === 'rejected' ? 'bad' : 'warn'}`} data-testid="claim-status">
@@ -199,13 +200,13 @@ export function MileageScreen() {
             {t('mymileage.add_expense')}
           </button>
         )}
-        {editable && adding && <ReceiptForm claimId={claim.id} month={month} onDone={() => setAdding(false)} />}
+        {editable && adding && <ReceiptForm claimId={claim.id} first={claim.period_first} onDone={() => setAdding(false)} />}
       </section>
     </div>
   );
 }
 
-function ReceiptForm({ claimId, month, onDone }: { claimId: string; month: string; onDone: () => void }) {
+function ReceiptForm({ claimId, first, onDone }: { claimId: string; first: string; onDone: () => void }) {
   const [category, setCategory] = useState('parking');
   const [amount, setAmount] = useState('');
   const [date, setDate] = useState(todayInZone());
@@ -260,7 +261,7 @@ function ReceiptForm({ claimId, month, onDone }: { claimId: string; month: strin
       </label>
       <label>
         {t('mymileage.expense_date')}
-        <input type="date" name="date" min={`${month}-01`} max={todayInZone()} value={date} onInput={(e) => setDate(e.currentTarget.value)} />
+        <input type="date" name="date" min={first} max={todayInZone()} value={date} onInput={(e) => setDate(e.currentTarget.value)} />
       </label>
       <label>
         {t('mymileage.note')}

@@ -60,7 +60,73 @@ fn rates_body(table: Uuid) -> Value {
     json!({"tables": [{"id": table, "versions": [
         {"version": 1, "effective_from": "2026-01-01", "tiers": [{"rate": 80}]},
         {"version": 2, "effective_from": "2026-09-02", "tiers": [{"rate": 100}]},
+        {"version": 3, "effective_from": "2026-11-26", "tiers": [{"rate": 120}]},
     ]}]})
+}
+
+/// The working week Monday 23 – Friday 27 November 2026 of one tracksim rep (clean
+/// fixes: no noise or phone artefacts, so every row is accepted), as the phone sends it.
+fn tracksim_week() -> Vec<(String, Vec<Value>)> {
+    let cfg = tracksim::Config {
+        seed: 14,
+        reps: 1,
+        days: 5,
+        start: "2026-11-23".parse().unwrap(),
+        knobs: tracksim::Knobs::clean(),
+        ..tracksim::Config::default()
+    };
+    let city = tracksim::city::City::new(cfg.seed);
+    let rep = tracksim::plan::Rep::new(
+        &city,
+        0,
+        &mut tracksim::rng::Dice::new(tracksim::rng::mix(cfg.seed, 1, 0)),
+    );
+    let phone = tracksim::phone_for(0, &cfg);
+    (0..cfg.days)
+        .map(|d| {
+            let date = tracksim::working_day(cfg.start, d);
+            let day = tracksim::simulate_day(&cfg, &city, &rep, &phone, 0, date);
+            let fixes = day
+                .rows
+                .iter()
+                .map(|f| {
+                    json!({"t": f.t_ms, "lat": f.lat, "lon": f.lon, "accuracy_m": f.accuracy_m,
+                           "speed_mps": f.speed_mps, "provider": f.provider.as_str()})
+                })
+                .collect();
+            (date.to_string(), fixes)
+        })
+        .collect()
+}
+
+/// Waits until each of `dates` has a settled summary; answers each day's working-hours
+/// metres as the summaries say.
+async fn settled_days(app: &TestApp, token: &str, rep: &str, dates: &[String]) -> Vec<f64> {
+    let (from, to) = (&dates[0], &dates[dates.len() - 1]);
+    for _ in 0..300 {
+        let (s, days) = app
+            .get(
+                token,
+                &format!("/api/v1/employees/{rep}/days?from={from}&to={to}"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{days}");
+        let items = days["items"].as_array().unwrap();
+        if items.len() == dates.len() && items.iter().all(|d| d["pending"] == false) {
+            return dates
+                .iter()
+                .map(|date| {
+                    items
+                        .iter()
+                        .find(|d| d["date"] == date.as_str())
+                        .and_then(|d| d["work_mileage_m"].as_f64())
+                        .unwrap_or_else(|| panic!("no summary of {date}: {days}"))
+                })
+                .collect();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("the day summaries were not computed within 60 s");
 }
 
 both_backends!(
@@ -121,31 +187,50 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
     let e = assert_error(s, &b, StatusCode::CONFLICT, "rate_version_immutable");
     assert_eq!(e["fields"][0]["field"], "tables[0].versions[1]", "{b}");
 
-    // From the phone's fixes: a morning of Wednesday 2026-11-25 sent to the API becomes
-    // the day's summary (the `track_day` job), which November's draft pays at version 2.
-    for b in crate::tracking::morning().chunks(200) {
-        let (s, a) = app
-            .post(&rep_t, "/api/v1/locations", json!({"fixes": b}))
-            .await;
-        assert_eq!(s, StatusCode::OK, "{a}");
+    // From the phone's fixes: a working week of November (Monday 23 – Friday 27),
+    // simulated by tracksim and sent to the API in the phone's batches, becomes the days'
+    // summaries (the `track_day` job); November's draft pays each day's recorded
+    // working-hours kilometres at the rate version in force that day: version 2 (¥1.00 a
+    // km) until the 25th, version 3 (¥1.20) from the 26th.
+    let week = tracksim_week();
+    let mut sent = 0;
+    for (_, fixes) in &week {
+        for b in fixes.chunks(500) {
+            let (s, a) = app
+                .post(&rep_t, "/api/v1/locations", json!({"fixes": b}))
+                .await;
+            assert_eq!(s, StatusCode::OK, "{a}");
+            sent += a["accepted"].as_u64().unwrap();
+        }
     }
-    let days = crate::tracking::wait_settled(app, &t.admin, &rep).await;
-    let work_m = days["items"][0]["summary"]["work_mileage_m"]
-        .as_f64()
-        .unwrap();
-    assert!(work_m > 4000.0, "{days}");
+    assert!(sent > 1000, "{sent} fixes accepted");
+    let dates: Vec<String> = week.iter().map(|(d, _)| d.clone()).collect();
+    let recorded = settled_days(app, &t.admin, &rep, &dates).await;
     let (s, nov) = app
         .post(&rep_t, "/api/v1/claims", json!({"period": "2026-11"}))
         .await;
     assert_eq!(s, StatusCode::CREATED, "{nov}");
-    let wed = line(&nov, "2026-11-25");
-    assert_eq!(wed["working_m"], json!(work_m.round() as i64), "{wed}");
-    assert_eq!(
-        wed["amount_minor"],
-        json!((work_m.round() as i64 * 100 + 500) / 1000),
-        "¥1.00 a km, half up to the fen: {wed}"
-    );
-    assert_eq!(nov["total_minor"], wed["amount_minor"], "{nov}");
+    let mut week_total = 0;
+    for (date, work_m) in dates.iter().zip(&recorded) {
+        assert!(*work_m > 1000.0, "{date}: {work_m} m recorded");
+        let l = line(&nov, date);
+        let m = work_m.round() as i64;
+        let (version, rate) = if date.as_str() < "2026-11-26" {
+            (2, 100)
+        } else {
+            (3, 120)
+        };
+        assert_eq!(
+            (l["working_m"].clone(), l["rate"]["version"].clone()),
+            (json!(m), json!(version)),
+            "{l}"
+        );
+        // Fen per km × metres / 1000, half up to the fen.
+        let amount = (m * rate + 500) / 1000;
+        assert_eq!(l["amount_minor"], json!(amount), "{date}: {l}");
+        week_total += amount;
+    }
+    assert_eq!(nov["total_minor"], json!(week_total), "{nov}");
 
     // Three working days of September 2026 (Tue–Thu) and a Saturday with mileage.
     day(app, t.id, &rep, "2026-09-01", 10.0, 12.5).await;

@@ -469,37 +469,6 @@ fn claim_sheet_names(
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::claim_sheet_names;
-
-    #[test]
-    fn claim_sheets_have_unique_valid_names() {
-        let people = [
-            ("王芳", "E001"),
-            ("王芳", "E001"),
-            ("汇总", ""),
-            ("a/b:c", ""),
-            ("A very long name that Excel would refuse", "E1234567"),
-            ("", ""),
-        ]
-        .map(|(a, b)| (a.to_owned(), b.to_owned(), String::new()));
-        let names = claim_sheet_names(people.into_iter(), &["汇总", "费用明细"]);
-        assert_eq!(
-            names,
-            [
-                "王芳 E001",
-                "王芳 E001 (2)",
-                "汇总 (2)",
-                "a_b_c",
-                "A very long name that Excel wou",
-                "-",
-            ]
-        );
-        assert!(names.iter().all(|n| n.encode_utf16().count() <= 31));
-    }
-}
-
 /// The summary as CSV: one row per rep, then the total; amounts as exact decimals.
 pub fn csv_rows(x: &Exported, zh: bool) -> (Vec<&'static str>, Vec<Vec<String>>) {
     let e = &x.export;
@@ -563,4 +532,35 @@ pub fn csv_rows(x: &Exported, zh: bool) -> (Vec<&'static str>, Vec<Vec<String>>)
         e.currency.to_string(),
     ]);
     (headers, rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::claim_sheet_names;
+
+    #[test]
+    fn claim_sheets_have_unique_valid_names() {
+        let people = [
+            ("王芳", "E001"),
+            ("王芳", "E001"),
+            ("汇总", ""),
+            ("a/b:c", ""),
+            ("A very long name that Excel would refuse", "E1234567"),
+            ("", ""),
+        ]
+        .map(|(a, b)| (a.to_owned(), b.to_owned(), String::new()));
+        let names = claim_sheet_names(people.into_iter(), &["汇总", "费用明细"]);
+        assert_eq!(
+            names,
+            [
+                "王芳 E001",
+                "王芳 E001 (2)",
+                "汇总 (2)",
+                "a_b_c",
+                "A very long name that Excel wou",
+                "-",
+            ]
+        );
+        assert!(names.iter().all(|n| n.encode_utf16().count() <= 31));
+    }
 }

@@ -79,10 +79,11 @@ async fn occurrence(app: &TestApp, admin: &str, at: i64) -> String {
     );
     a.unwrap();
     b.unwrap();
+    let key = at.to_string();
     let mine: Vec<Value> = jobs(app, admin, "?kind=claims_generate&limit=500")
         .await
         .into_iter()
-        .filter(|j| j["key"] == at.to_string())
+        .filter(|j| j["key"] == key.as_str())
         .collect();
     assert_eq!(mine.len(), 1, "one job per occurrence: {mine:?}");
     let id = mine[0]["id"].as_str().unwrap().to_owned();
@@ -228,10 +229,11 @@ async fn a_weekly_tenant_drafts_the_week_that_ended_once(app: &TestApp) {
     server::clock::replaying(monday + 60_000, server::jobs::enqueue_scheduled(&app.store))
         .await
         .unwrap();
+    let monday_key = monday.to_string();
     let same: Vec<Value> = jobs(app, &t.admin, "?kind=claims_generate&limit=500")
         .await
         .into_iter()
-        .filter(|j| j["key"] == monday.to_string())
+        .filter(|j| j["key"] == monday_key.as_str())
         .collect();
     assert_eq!(same.len(), 1, "{same:?}");
     day(app, t.id, &rep, "2026-11-05", 7.5, 8.0).await;
@@ -240,10 +242,11 @@ async fn a_weekly_tenant_drafts_the_week_that_ended_once(app: &TestApp) {
         .enqueue(&NewJob::new(t.id, "claims_generate", "{}".into()).keyed(again.to_string()))
         .await
         .unwrap();
+    let again_key = again.to_string();
     let rerun = jobs(app, &t.admin, "?kind=claims_generate&limit=500")
         .await
         .into_iter()
-        .find(|j| j["key"] == again.to_string())
+        .find(|j| j["key"] == again_key.as_str())
         .unwrap();
     until(app, &t.admin, rerun["id"].as_str().unwrap(), |j| {
         j["state"] == "done"

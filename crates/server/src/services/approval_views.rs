@@ -35,7 +35,8 @@ pub struct RequestFigures {
     /// A claim's period, e.g. `2026-11`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
-    /// Leave: first and last local day, `YYYY-MM-DD`; a correction: its day.
+    /// Leave: first and last local day, `YYYY-MM-DD`; a correction: its day; a plan
+    /// change: the planned day it changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(format = Date)]
     pub from: Option<String>,

@@ -144,7 +144,10 @@ pub(crate) async fn prepare(
     };
     Ok(Prepared {
         facts,
-        figures: RequestFigures::default(),
+        figures: RequestFigures {
+            from: Some(day.to_string()),
+            ..RequestFigures::default()
+        },
         payload: serde_json::to_value(&normalized).map_err(ApiError::internal)?,
     })
 }

@@ -120,6 +120,10 @@ async fn an_approved_plan_change_changes_the_plan(app: &TestApp) {
     .await;
     assert_eq!(s, StatusCode::CREATED, "{req}");
     assert_eq!(req["status"], "in_progress", "{req}");
+    assert_eq!(
+        req["figures"]["from"], "2026-12-14",
+        "the day it changes, for lists: {req}"
+    );
     let id = req["id"].as_str().unwrap().to_owned();
     // Nothing moves while it waits.
     let day = |date: &'static str| {

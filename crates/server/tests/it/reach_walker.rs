@@ -598,6 +598,7 @@ fn body_for(w: &World, method: &Method, path: &str) -> Option<Value> {
         ("PUT", "/api/v1/mileage-rates") => json!({"tables": [{"id": Uuid::now_v7(),
             "department_id": w.east, "versions": [{"version": 1, "effective_from": "2026-01-01",
             "tiers": [{"rate": 80}]}]}]}),
+        ("PUT", "/api/v1/claim-settings") => json!({"period": "month"}),
         ("POST", "/api/v1/payouts") => json!({"id": Uuid::now_v7(), "reference": "R-1",
             "claim_ids": [w.own[&Kind::Claim]]}),
         ("PUT", "/api/v1/approval-flows/{type}") => {

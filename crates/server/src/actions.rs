@@ -220,8 +220,8 @@ pub fn device_clock_ms(device: Option<&DeviceFacts>) -> ApiResult<Option<i64>> {
         .transpose()
 }
 
-/// Every flag the device and timing raise, including `device_shared` (which also records
-/// this use of the device).
+/// Every flag the device and timing raise, including `device_shared`. The action's own
+/// write records this use of the device, in its transaction.
 pub async fn device_evidence(
     s: &AppState,
     tenant: TenantId,
@@ -236,7 +236,7 @@ pub async fn device_evidence(
     if let Some(key) = facts.key() {
         let others: Vec<(String, i64)> = s
             .store
-            .note_device_use(tenant, &key, employee, happened_ms)
+            .device_others(tenant, &key, employee)
             .await?
             .into_iter()
             .map(|(e, t)| (e.to_string(), t))

@@ -212,7 +212,7 @@ impl Store {
             Pool::Sqlite(p) => {
                 // One writer holds the database, so each request's insert counts exactly
                 // what it stored (a key an earlier request of the group stored is not new).
-                let _writer = self.sqlite_writer.lock().await;
+                let _writer = crate::pool::turn(&self.sqlite_writer).await;
                 let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
                 let mut counts = Vec::with_capacity(batches.len());
                 for b in batches {

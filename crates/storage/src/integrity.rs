@@ -39,7 +39,8 @@ pub(crate) fn device_key(device_json: Option<&str>) -> Option<String> {
 }
 
 /// Inside a field action's transaction: remembers which device the action came from (for
-/// proxy punching) and enqueues the verdict of its day.
+/// proxy punching, and for the next action's `device_shared` flag) and enqueues the
+/// verdict of its day.
 macro_rules! integrity_side_writes {
     ($tx:expr, $tenant:expr, $employee:expr, $action:expr, $t_ms:expr, $device:expr, $day:expr) => {{
         let tenant: domain::TenantId = $tenant;
@@ -51,11 +52,12 @@ macro_rules! integrity_side_writes {
             )
             .bind(tenant.0)
             .bind($action)
-            .bind(key)
+            .bind(&key)
             .bind(employee.0)
             .bind($t_ms)
             .execute(&mut *$tx)
             .await?;
+            $crate::photos::note_device_use!($tx, tenant, &key, employee, $t_ms);
         }
         let job = $crate::integrity::integrity_job(tenant, employee, $day);
         $crate::jobs::enqueue_job!($tx, &job);
@@ -404,7 +406,7 @@ impl Store {
         for chunk in jobs.chunks(1000) {
             match &self.pool {
                 crate::pool::Pool::Sqlite(p) => {
-                    let _writer = self.sqlite_writer.lock().await;
+                    let _writer = crate::pool::turn(&self.sqlite_writer).await;
                     let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
                     crate::job_batch::sqlite(&mut tx, chunk).await?;
                     tx.commit().await?;

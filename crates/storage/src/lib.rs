@@ -36,6 +36,7 @@ mod payouts;
 mod photos;
 mod plans;
 mod pool;
+pub use pool::{WriterStats, writer_stats};
 mod reach;
 mod report_facts;
 mod report_schedules;
@@ -107,8 +108,8 @@ pub use tombstones::{Tombstone, TombstoneOf};
 pub use track_days::{StoredDay, TRACK_DAY_JOB, day_job};
 pub use upsert::{RowResults, RowWrite, UpsertTarget, Written};
 pub use visits::{
-    ActionFix, FlagBasis, NewCheckin, NewProspect, StoredCheckout, StoredReport, VisitFilter,
-    VisitRecord,
+    ActionFix, FlagBasis, FlagWrite, NewCheckin, NewProspect, StoredCheckout, StoredReport,
+    VisitFilter, VisitRecord,
 };
 pub use webhooks::{
     DeliveryRecord, WEBHOOK_DELIVERY_JOB, WebhookCursor, WebhookRecord, WebhookWrite,

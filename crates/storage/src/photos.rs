@@ -39,12 +39,17 @@ impl Store {
     /// Stores a photo record unless its id exists; returns the stored one and whether new.
     /// A new photo enqueues the verdict of its local `day` (`YYYY-MM-DD`); its
     /// perceptual hash's bands are indexed for reuse search.
+    ///
+    /// With a `device` key, records this use of the device; with `visit_flags`, stores
+    /// the photo's visit's new flag set when it still applies, and says so.
     pub async fn insert_photo(
         &self,
         tenant: TenantId,
         p: &StoredPhoto,
         day: &str,
-    ) -> Result<(StoredPhoto, bool), StoreError> {
+        device: Option<&str>,
+        visit_flags: Option<&crate::FlagWrite>,
+    ) -> Result<(StoredPhoto, bool, bool), StoreError> {
         let band = |i| i64::from(crate::integrity::band_of(p.phash as u64, i));
         let n = write_tx!(self, |tx| {
             let n = sqlx::query(
@@ -82,13 +87,22 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
+            let mut flagged = false;
             if n > 0 {
-                let job = crate::integrity::integrity_job(tenant, EmployeeId(p.employee_id), day);
+                let employee = EmployeeId(p.employee_id);
+                let job = crate::integrity::integrity_job(tenant, employee, day);
                 crate::jobs::enqueue_job!(tx, &job);
+                if let Some(key) = device {
+                    crate::photos::note_device_use!(tx, tenant, key, employee, p.t_ms);
+                }
+                if let (Some(visit), Some(f)) = (p.visit_id, visit_flags) {
+                    flagged = crate::visits::write_flags!(tx, tenant, visit, f);
+                }
             }
-            n
+            (n, flagged)
         });
-        Ok((self.photo(tenant, p.id).await?, n > 0))
+        let (n, flagged) = n;
+        Ok((self.photo(tenant, p.id).await?, n > 0, flagged))
     }
 
     pub async fn photo(&self, tenant: TenantId, id: Uuid) -> Result<StoredPhoto, StoreError> {
@@ -170,28 +184,17 @@ impl Store {
         })
     }
 
-    /// Remembers that `employee` used the device at `t_ms` and returns the other people who
-    /// used it, with when they last did.
-    pub async fn note_device_use(
+    /// The other people who used the device, with when they last did. Read before an
+    /// action's transaction, which then records this use ([`note_device_use`]): two
+    /// people's actions on one phone in the same instant could miss each other here, and
+    /// the day's verdict, which reads every use, still sees them.
+    pub async fn device_others(
         &self,
         tenant: TenantId,
         device_key: &str,
         employee: EmployeeId,
-        t_ms: i64,
     ) -> Result<Vec<(EmployeeId, i64)>, StoreError> {
-        let others: Vec<(Uuid, i64)> = write_tx!(self, |tx| {
-            sqlx::query(
-                "INSERT INTO device_users (tenant_id, device_key, employee_id, last_ms) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (tenant_id, device_key, employee_id)
-                 DO UPDATE SET last_ms = CASE WHEN excluded.last_ms > device_users.last_ms
-                     THEN excluded.last_ms ELSE device_users.last_ms END",
-            )
-            .bind(tenant.0)
-            .bind(device_key)
-            .bind(employee.0)
-            .bind(t_ms)
-            .execute(&mut *tx)
-            .await?;
+        let others: Vec<(Uuid, i64)> = on_pool!(self, |p| {
             sqlx::query_as(
                 "SELECT employee_id, last_ms FROM device_users
                  WHERE tenant_id = $1 AND device_key = $2 AND employee_id <> $3",
@@ -199,7 +202,7 @@ impl Store {
             .bind(tenant.0)
             .bind(device_key)
             .bind(employee.0)
-            .fetch_all(&mut *tx)
+            .fetch_all(p)
             .await?
         });
         Ok(others
@@ -208,3 +211,22 @@ impl Store {
             .collect())
     }
 }
+
+/// Inside an action's transaction: `employee` used the device `key` at `t_ms`.
+macro_rules! note_device_use {
+    ($tx:expr, $tenant:expr, $key:expr, $employee:expr, $t_ms:expr) => {{
+        sqlx::query(
+            "INSERT INTO device_users (tenant_id, device_key, employee_id, last_ms) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (tenant_id, device_key, employee_id)
+             DO UPDATE SET last_ms = CASE WHEN excluded.last_ms > device_users.last_ms
+                 THEN excluded.last_ms ELSE device_users.last_ms END",
+        )
+        .bind($tenant.0)
+        .bind($key)
+        .bind($employee.0)
+        .bind($t_ms)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+pub(crate) use note_device_use;

@@ -7,6 +7,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,7 +71,7 @@ macro_rules! write_tx {
     ($store:expr, |$tx:ident| $body:expr) => {
         match &$store.pool {
             $crate::pool::Pool::Sqlite(p) => {
-                let _writer = $store.sqlite_writer.lock().await;
+                let _writer = $crate::pool::turn(&$store.sqlite_writer).await;
                 let mut $tx = p.begin_with("BEGIN IMMEDIATE").await?;
                 let out = $body;
                 $tx.commit().await?;
@@ -92,7 +93,7 @@ macro_rules! write_on_pool {
     ($store:expr, |$p:ident| $body:expr) => {
         match &$store.pool {
             $crate::pool::Pool::Sqlite($p) => {
-                let _writer = $store.sqlite_writer.lock().await;
+                let _writer = $crate::pool::turn(&$store.sqlite_writer).await;
                 $body
             }
             $crate::pool::Pool::Postgres($p) => $body,
@@ -101,6 +102,58 @@ macro_rules! write_on_pool {
 }
 
 pub(crate) use {on_pool, write_on_pool, write_tx};
+
+/// How much the process's SQLite writers queued and held their turn, since start: what
+/// bounds a write-heavy load on SQLite (the demo's replay logs it per phase).
+static WRITER_BUSY_NS: AtomicU64 = AtomicU64::new(0);
+static WRITER_WAIT_NS: AtomicU64 = AtomicU64::new(0);
+static WRITER_TURNS: AtomicU64 = AtomicU64::new(0);
+
+/// One writer's turn at the SQLite file; its time is counted when it ends.
+pub(crate) struct Turn<'a> {
+    _guard: tokio::sync::MutexGuard<'a, ()>,
+    since: std::time::Instant,
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        WRITER_BUSY_NS.fetch_add(nanos(self.since.elapsed()), Ordering::Relaxed);
+    }
+}
+
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// Waits for the writer's turn (see [`Store::sqlite_writer`]).
+pub(crate) async fn turn(writer: &tokio::sync::Mutex<()>) -> Turn<'_> {
+    let asked = std::time::Instant::now();
+    let guard = writer.lock().await;
+    WRITER_WAIT_NS.fetch_add(nanos(asked.elapsed()), Ordering::Relaxed);
+    WRITER_TURNS.fetch_add(1, Ordering::Relaxed);
+    Turn {
+        _guard: guard,
+        since: std::time::Instant::now(),
+    }
+}
+
+/// The SQLite writers' totals since start.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct WriterStats {
+    /// Seconds some writer held the turn.
+    pub busy_s: f64,
+    /// Seconds writers spent queueing for it, summed over writers.
+    pub wait_s: f64,
+    pub turns: u64,
+}
+
+pub fn writer_stats() -> WriterStats {
+    WriterStats {
+        busy_s: WRITER_BUSY_NS.load(Ordering::Relaxed) as f64 / 1e9,
+        wait_s: WRITER_WAIT_NS.load(Ordering::Relaxed) as f64 / 1e9,
+        turns: WRITER_TURNS.load(Ordering::Relaxed),
+    }
+}
 
 impl Store {
     /// The in-memory copies of rules and department trees, on SQLite only.

@@ -745,7 +745,7 @@ impl Store {
         }
         match &self.pool {
             crate::pool::Pool::Sqlite(p) => {
-                let _writer = self.sqlite_writer.lock().await;
+                let _writer = crate::pool::turn(&self.sqlite_writer).await;
                 let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
                 crate::job_batch::sqlite(&mut tx, jobs).await?;
                 tx.commit().await?;

@@ -56,7 +56,7 @@ macro_rules! write_rows {
             // SQLite: each transaction waits its turn behind the process's other writers
             // (`Store::sqlite_writer`), as `write_tx!` does.
             $crate::pool::Pool::Sqlite(p) => $crate::upsert::write_rows!(
-                @run $store.sqlite_writer.lock().await, p.begin_with("BEGIN IMMEDIATE"),
+                @run $crate::pool::turn(&$store.sqlite_writer).await, p.begin_with("BEGIN IMMEDIATE"),
                 $atomic, $rows, |$tx, $row| $body),
             $crate::pool::Pool::Postgres(p) => $crate::upsert::write_rows!(
                 @run (), p.begin(), $atomic, $rows, |$tx, $row| $body),

@@ -93,6 +93,53 @@ pub struct FlagBasis {
     pub photos: i64,
 }
 
+/// A visit's flag set worked out before a write from the parts that write leaves, stored
+/// by the write's own transaction when the visit still has those parts (else the flags
+/// are left for the caller to compute again, as after any write).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlagWrite {
+    pub json: String,
+    pub basis: FlagBasis,
+}
+
+/// Inside a transaction: stores `$flags` (a [`FlagWrite`]) if the visit's parts are still
+/// its basis; evaluates to whether it did.
+macro_rules! write_flags {
+    ($tx:expr, $tenant:expr, $visit:expr, $flags:expr) => {{
+        let f: &$crate::visits::FlagWrite = $flags;
+        sqlx::query($crate::visits::FLAGS_UPDATE)
+            .bind($tenant.0)
+            .bind($visit)
+            .bind(&f.json)
+            .bind(f.basis.checkout_id)
+            .bind(f.basis.report_id)
+            .bind(f.basis.photos)
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected()
+            > 0
+    }};
+}
+pub(crate) use write_flags;
+
+/// The row a write returned, with `$flags` stored and put in it when they still apply.
+macro_rules! with_flags {
+    ($tx:expr, $tenant:expr, $visit:expr, $row:expr, $flags:expr) => {{
+        let mut row: Option<Row> = $row;
+        if let (Some(r), Some(f)) = (row.as_mut(), $flags) {
+            if write_flags!($tx, $tenant, $visit, f) {
+                r.flags = Some(f.json.clone());
+            }
+        }
+        row
+    }};
+}
+
+pub(crate) const FLAGS_UPDATE: &str = "UPDATE visits SET flags = $3
+     WHERE tenant_id = $1 AND id = $2 AND out_id IS NOT DISTINCT FROM $4
+       AND report_id IS NOT DISTINCT FROM $5
+       AND (SELECT COUNT(*) FROM photos ph WHERE ph.tenant_id = $1 AND ph.visit_id = $2) = $6";
+
 #[derive(sqlx::FromRow)]
 struct Row {
     id: Uuid,
@@ -224,6 +271,7 @@ impl Store {
         prospect: Option<&NewProspect>,
         day: &str,
         received_ms: i64,
+        flags: Option<&FlagWrite>,
     ) -> Result<(VisitRecord, bool), StoreError> {
         let now = now_ms();
         let created = write_tx!(self, |tx| {
@@ -304,6 +352,10 @@ impl Store {
                 );
                 // A visit belongs to the local date of its check-in.
                 crate::report_facts::enqueue_facts!(tx, tenant, v.employee, day);
+                // Read back below with the visit, whether it applied or not.
+                if let Some(f) = flags {
+                    let _ = write_flags!(tx, tenant, v.id, f);
+                }
             }
             created
         });
@@ -333,6 +385,7 @@ impl Store {
         day: &str,
         visit_day: &str,
         received_ms: i64,
+        flags: Option<&FlagWrite>,
     ) -> Result<(VisitRecord, bool), StoreError> {
         let sql = format!(
             "UPDATE visits SET out_id = $3, out_t_ms = $4, out_offset_min = $5, out_lat = $6, out_lon = $7,
@@ -385,7 +438,7 @@ impl Store {
                 );
                 crate::report_facts::enqueue_facts!(tx, tenant, EmployeeId(employee), visit_day);
             }
-            row
+            with_flags!(tx, tenant, visit, row, flags)
         });
         match written {
             Some(row) => Ok((VisitRecord::from(row), true)),
@@ -401,6 +454,7 @@ impl Store {
         visit: Uuid,
         r: &StoredReport,
         visit_day: &str,
+        flags: Option<&FlagWrite>,
     ) -> Result<(VisitRecord, bool), StoreError> {
         let sql = format!(
             "UPDATE visits SET report_id = $3, report_form_id = $4, report_form_version = $5,
@@ -430,7 +484,7 @@ impl Store {
                 // The report's outcome is part of the visit's day and customer facts.
                 crate::report_facts::enqueue_facts!(tx, tenant, EmployeeId(employee), visit_day);
             }
-            row
+            with_flags!(tx, tenant, visit, row, flags)
         });
         match written {
             Some(row) => Ok((VisitRecord::from(row), true)),
@@ -526,21 +580,16 @@ impl Store {
         basis: &FlagBasis,
     ) -> Result<bool, StoreError> {
         let n = write_on_pool!(self, |p| {
-            sqlx::query(
-                "UPDATE visits SET flags = $3
-                 WHERE tenant_id = $1 AND id = $2 AND out_id IS NOT DISTINCT FROM $4
-                   AND report_id IS NOT DISTINCT FROM $5
-                   AND (SELECT COUNT(*) FROM photos ph WHERE ph.tenant_id = $1 AND ph.visit_id = $2) = $6",
-            )
-            .bind(tenant.0)
-            .bind(visit)
-            .bind(flags_json)
-            .bind(basis.checkout_id)
-            .bind(basis.report_id)
-            .bind(basis.photos)
-            .execute(p)
-            .await?
-            .rows_affected()
+            sqlx::query(FLAGS_UPDATE)
+                .bind(tenant.0)
+                .bind(visit)
+                .bind(flags_json)
+                .bind(basis.checkout_id)
+                .bind(basis.report_id)
+                .bind(basis.photos)
+                .execute(p)
+                .await?
+                .rows_affected()
         });
         Ok(n > 0)
     }

@@ -154,8 +154,12 @@ pub(super) async fn load(
         counts.add(&done.map_err(ApiError::internal)??);
     }
     let phase = |name: &str| {
+        let writer = storage::writer_stats();
         tracing::info!(
             phase = name,
+            writer_busy_s = writer.busy_s,
+            writer_wait_s = writer.wait_s,
+            writer_turns = writer.turns,
             seconds = started.elapsed().as_secs_f64(),
             "demo history phase done"
         )

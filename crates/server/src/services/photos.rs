@@ -421,14 +421,35 @@ pub async fn upload(
         capture: capture.as_str().into(),
     };
     let day = domain::tracking::local_date(tz, t_ms).to_string();
-    let (stored, created) = s.store.insert_photo(tenant, &record, &day).await?;
+    // The visit's flag set with this photo, stored by the photo's own write when no other
+    // photo came between.
+    let planned = match &visit {
+        Some(v) => {
+            let policy = super::visit_views::policy_in(s, tenant, person.department_id).await?;
+            let mut photos = s.store.visit_photos(tenant, v.checkin.id).await?;
+            photos.push(record.clone());
+            let flags = super::visit_views::planned_flags(v, &photos, &policy, customer.as_ref())?;
+            Some((policy, flags))
+        }
+        None => None,
+    };
+    let device_key = meta.device.as_ref().and_then(|d| d.key());
+    let (stored, created, flagged) = s
+        .store
+        .insert_photo(
+            tenant,
+            &record,
+            &day,
+            device_key.as_deref(),
+            planned.as_ref().map(|(_, f)| f),
+        )
+        .await?;
     if stored.digest != body_digest || stored.employee_id != employee.0 {
         return Err(id_reused());
     }
-    if let (true, Some(v)) = (created, visit) {
-        // The visit row itself is unchanged by a photo; its flag set is computed from the
-        // photos read afresh.
-        let policy = super::visit_views::policy_in(s, tenant, person.department_id).await?;
+    if let (true, false, Some(v), Some((policy, _))) = (created, flagged, visit, planned) {
+        // Another photo came between: the visit's flag set is computed from the photos
+        // read afresh.
         super::visit_views::refresh_known(s, tenant, v, policy, Some(customer), None).await?;
     }
     Ok(Saved {

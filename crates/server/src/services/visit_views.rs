@@ -19,7 +19,7 @@ use domain::visit_rule::{CheckinStatus, CheckoutRequires, VisitPolicy, VisitRule
 use domain::{CustomerId, EmployeeId, Format, Problem, TenantId};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use storage::{FlagBasis, StoreError, StoredPhoto, VisitRecord};
+use storage::{FlagBasis, FlagWrite, StoreError, StoredPhoto, VisitRecord};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -266,6 +266,30 @@ fn flags_of(
     }))
 }
 
+/// The flag set a write will leave: `v` and `photos` as they will be after it. The write
+/// stores it in its own transaction when the visit still has those parts, so the usual
+/// write after the write ([`refresh_known`]) is needed only when something came between.
+pub(crate) fn planned_flags(
+    v: &VisitRecord,
+    photos: &[StoredPhoto],
+    policy: &VisitPolicy,
+    customer: Option<&Customer>,
+) -> ApiResult<FlagWrite> {
+    let report_required = customer.is_some_and(|c| policy.form_for(c.level, &c.tags).is_some());
+    Ok(FlagWrite {
+        json: to_json(&flags_of(v, photos, policy, report_required)?)?,
+        basis: basis_of(v, photos),
+    })
+}
+
+fn basis_of(v: &VisitRecord, photos: &[StoredPhoto]) -> FlagBasis {
+    FlagBasis {
+        checkout_id: v.checkout.as_ref().map(|c| c.id),
+        report_id: v.report.as_ref().map(|r| r.id),
+        photos: photos.len() as i64,
+    }
+}
+
 /// Recomputes and stores a visit's flag set after one of its parts changed, and returns
 /// the visit with it and the parts it was computed from. The write only lands if no part
 /// changed meanwhile; otherwise the set is computed again from the newer parts. `policy`
@@ -305,9 +329,9 @@ pub(crate) async fn refresh_known(
         // Photos the caller read before its write serve the first try: a photo added
         // since changes the count the flag write is conditioned on, and the next try
         // reads them afresh.
-        let photos = match photos.take() {
-            Some(known) => known,
-            None => s.store.visit_photos(tenant, id).await?,
+        let (photos, known) = match photos.take() {
+            Some(known) => (known, true),
+            None => (s.store.visit_photos(tenant, id).await?, false),
         };
         let parts = VisitParts {
             policy: policy.clone(),
@@ -320,11 +344,11 @@ pub(crate) async fn refresh_known(
             &parts.policy,
             parts.report_required(),
         )?)?;
-        let basis = FlagBasis {
-            checkout_id: v.checkout.as_ref().map(|c| c.id),
-            report_id: v.report.as_ref().map(|r| r.id),
-            photos: parts.photos.len() as i64,
-        };
+        // The write itself stored this very set (see [`planned_flags`]).
+        if known && v.flags_json.as_deref() == Some(json.as_str()) {
+            return Ok((v, parts));
+        }
+        let basis = basis_of(&v, &parts.photos);
         if s.store.set_visit_flags(tenant, id, &json, &basis).await? {
             v.flags_json = Some(json);
             return Ok((v, parts));

@@ -8,7 +8,7 @@
 use super::Saved;
 use super::visit_views::{
     CheckoutJudgementView, PlaceJudgement, VisitParts, VisitView, full_view, full_view_under,
-    known_view, optional_customer, policy_in,
+    known_view, optional_customer, planned_flags, policy_in,
 };
 use crate::actions::{
     ActionFix, action_fix, device_evidence, digest, id_reused, parse_time, to_json,
@@ -257,9 +257,33 @@ pub async fn check_in(
         digest: body_digest.clone(),
     };
     let day = super::integrity_day::local_day(s, tenant, record.fix.t_ms).await?;
+    let received_ms = crate::now_ms();
+    // A new visit has no photos, check-out or report yet.
+    let flags = match &known_customer {
+        Some(Some(customer)) => Some(planned_flags(
+            &VisitRecord {
+                checkin: record.clone(),
+                received_ms,
+                checkout: None,
+                report: None,
+                flags_json: None,
+            },
+            &[],
+            &policy,
+            Some(customer),
+        )?),
+        _ => None,
+    };
     let (stored, created) = s
         .store
-        .check_in(tenant, &record, prospect.as_ref(), &day, crate::now_ms())
+        .check_in(
+            tenant,
+            &record,
+            prospect.as_ref(),
+            &day,
+            received_ms,
+            flags.as_ref(),
+        )
         .await?;
     if stored.checkin.digest != body_digest || stored.checkin.employee != employee {
         return Err(id_reused());
@@ -413,9 +437,22 @@ pub async fn check_out(
         digest: body_digest.clone(),
     };
     let day = super::integrity_day::local_day(s, tenant, record.fix.t_ms).await?;
+    let after = VisitRecord {
+        checkout: Some(record.clone()),
+        ..visit
+    };
+    let flags = planned_flags(&after, &photos, &policy, Some(&customer))?;
     let (stored, created) = s
         .store
-        .check_out(tenant, id, &record, &day, &visit_day, crate::now_ms())
+        .check_out(
+            tenant,
+            id,
+            &record,
+            &day,
+            &visit_day,
+            crate::now_ms(),
+            Some(&flags),
+        )
         .await?;
     if !created {
         let done = stored
@@ -573,12 +610,12 @@ pub async fn put_report(
             }
             ApiError::invalid(bad)
         })?;
+    // The visit's photos and customer serve the answers' check, the flag set this write
+    // stores and the answer.
+    let photos = s.store.visit_photos(tenant, id).await?;
     let photo_ids = answers.photo_ids();
-    let mut photos = None;
     if !photo_ids.is_empty() {
-        let known = s.store.visit_photos(tenant, id).await?;
-        let mine: std::collections::HashSet<Uuid> = known.iter().map(|p| p.id).collect();
-        photos = Some(known);
+        let mine: std::collections::HashSet<Uuid> = photos.iter().map(|p| p.id).collect();
         if photo_ids.iter().any(|p| !mine.contains(&p.0)) {
             return Err(ApiError::invalid(Invalid::one(
                 "answers",
@@ -586,6 +623,10 @@ pub async fn put_report(
             )));
         }
     }
+    let customer = match known_customer {
+        Some(c) => c,
+        None => optional_customer(s, tenant, visit.checkin.customer).await?,
+    };
     let record = StoredReport {
         id: input.id,
         form_id: form.id.0,
@@ -595,13 +636,21 @@ pub async fn put_report(
         digest: body_digest.clone(),
     };
     let visit_day = super::integrity_day::local_day(s, tenant, visit.checkin.fix.t_ms).await?;
-    let (stored, written) = s.store.put_report(tenant, id, &record, &visit_day).await?;
+    let after = VisitRecord {
+        report: Some(record.clone()),
+        ..visit
+    };
+    let flags = planned_flags(&after, &photos, &policy, customer.as_ref())?;
+    let (stored, written) = s
+        .store
+        .put_report(tenant, id, &record, &visit_day, Some(&flags))
+        .await?;
     match &stored.report {
         Some(r) if r.id == input.id && r.digest == body_digest => {}
         _ => return Err(id_reused()),
     }
     match written {
-        true => known_view(s, tenant, stored, policy, known_customer, photos).await,
+        true => known_view(s, tenant, stored, policy, Some(customer), Some(photos)).await,
         false => full_view_under(s, tenant, stored, &policy).await,
     }
 }

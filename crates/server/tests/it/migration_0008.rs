@@ -141,7 +141,7 @@ async fn sqlite_visits_survive_the_rebuild() {
         digest: "d3".into(),
     };
     let (stored, created) = store
-        .check_in(tenant, &no_fix, None, "2026-01-01", 0)
+        .check_in(tenant, &no_fix, None, "2026-01-01", 0, None)
         .await
         .unwrap();
     assert!(created);

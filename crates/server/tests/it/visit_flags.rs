@@ -253,3 +253,105 @@ async fn live_captures_are_not_flagged_for_missing_exif(app: &TestApp) {
     let (_, found) = app.get(&admin, "/api/v1/visits?flag=photo_no_exif").await;
     assert_eq!(found["items"][0]["id"], json!(id));
 }
+
+both_backends!(a_flag_set_planned_before_a_write_lands_only_on_its_basis);
+/// A visit write stores the flag set worked out for the parts it leaves, in its own
+/// transaction, only while the visit still has those parts: a check-out planned on no
+/// photos that meets a photo uploaded in between leaves the set to be computed afresh,
+/// and the answer still counts the photo.
+async fn a_flag_set_planned_before_a_write_lands_only_on_its_basis(app: &TestApp) {
+    let (_admin, rep, shop) = setup(app).await;
+    let tenant = app.store.tenant_by_slug("acme").await.unwrap().unwrap().id;
+    let visit = Uuid::now_v7();
+    let at = shanghai_now();
+    let (s, v) = app
+        .post(
+            &rep,
+            "/api/v1/visits",
+            json!({"id": visit, "customer_id": shop, "t": at.to_rfc3339(),
+                   "lat": SHOP.0, "lon": SHOP.1, "accuracy_m": 8.0}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let checked_in = app.store.visit(tenant, visit).await.unwrap();
+    let in_flags = checked_in.flags_json.clone();
+    assert!(in_flags.is_some(), "the check-in stored its set");
+
+    // A check-out planned on zero photos, while the visit has none: it lands.
+    let out = |id: Uuid| storage::StoredCheckout {
+        id,
+        fix: checked_in.checkin.fix.clone(),
+        device_json: None,
+        judgement_json: "{}".into(),
+        flags_json: "[]".into(),
+        digest: format!("d-{id}"),
+    };
+    let planned = |photos: i64, json: &str, out_id: Uuid| storage::FlagWrite {
+        json: json.into(),
+        basis: storage::FlagBasis {
+            checkout_id: Some(out_id),
+            report_id: None,
+            photos,
+        },
+    };
+    // On a basis the visit does not have (one photo), nothing is stored.
+    let first = Uuid::now_v7();
+    let (stored, written) = app
+        .store
+        .check_out(
+            tenant,
+            visit,
+            &out(first),
+            "2026-01-01",
+            "2026-01-01",
+            0,
+            Some(&planned(1, r#"[{"code":"stale","evidence":{}}]"#, first)),
+        )
+        .await
+        .unwrap();
+    assert!(written);
+    assert_eq!(
+        stored.flags_json, in_flags,
+        "a stale plan leaves the set as it was"
+    );
+    assert_eq!(
+        app.store.visit(tenant, visit).await.unwrap().flags_json,
+        in_flags,
+        "nor is it stored"
+    );
+
+    // A second visit checked out on the basis it really has: the set lands with the write.
+    let visit2 = Uuid::now_v7();
+    let (s, v) = app
+        .post(
+            &rep,
+            "/api/v1/visits",
+            json!({"id": visit2, "customer_id": shop, "t": at.to_rfc3339(),
+                   "lat": SHOP.0, "lon": SHOP.1, "accuracy_m": 8.0}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let second = Uuid::now_v7();
+    let (stored, _) = app
+        .store
+        .check_out(
+            tenant,
+            visit2,
+            &out(second),
+            "2026-01-01",
+            "2026-01-01",
+            0,
+            Some(&planned(0, r#"[{"code":"planned","evidence":{}}]"#, second)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        stored.flags_json.as_deref(),
+        Some(r#"[{"code":"planned","evidence":{}}]"#)
+    );
+    assert_eq!(
+        app.store.visit(tenant, visit2).await.unwrap().flags_json,
+        stored.flags_json,
+        "stored, not only answered"
+    );
+}

@@ -82,6 +82,15 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
+            if n > 0 && let Some(visit) = p.visit_id {
+                // A visit's photos are part of it: a sync by `updated_since` sees it again.
+                sqlx::query("UPDATE visits SET updated_at = $3 WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant.0)
+                    .bind(visit)
+                    .bind(crate::time::now_ms())
+                    .execute(&mut *tx)
+                    .await?;
+            }
             if n > 0 {
                 let job = crate::integrity::integrity_job(tenant, EmployeeId(p.employee_id), day);
                 crate::jobs::enqueue_job!(tx, &job);

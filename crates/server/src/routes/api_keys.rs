@@ -23,8 +23,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_keys, create_key))
         .routes(routes!(revoke_key))
-        .routes(routes!(set_limits))
-        .routes(routes!(settings, put_settings))
+        .routes(routes!(set_key_limits))
+        .routes(routes!(key_settings, put_key_settings))
 }
 
 /// The largest rate limit a key or tenant may set (requests per minute).
@@ -252,7 +252,7 @@ async fn revoke_key(
 #[utoipa::path(put, path = "/api/v1/api-keys/{id}/limits", tag = "api-keys", params(("id" = ApiKeyId, Path)),
     request_body = KeyLimits,
     responses((status = 200, body = ApiKey), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn set_limits(
+async fn set_key_limits(
     State(s): State<AppState>,
     caller: Caller,
     Path(id): Path<ApiKeyId>,
@@ -272,7 +272,7 @@ async fn set_limits(
 /// The tenant's default rate limit for keys without their own.
 #[utoipa::path(get, path = "/api/v1/api-keys/settings", tag = "api-keys",
     responses((status = 200, body = KeySettings)))]
-async fn settings(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<KeySettings>> {
+async fn key_settings(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<KeySettings>> {
     caller.reach(Resource::ApiKeys, Action::Read)?;
     Ok(Json(KeySettings {
         default_rate_limit_per_minute: s.store.api_key_rate_limit(caller.tenant()).await?,
@@ -282,7 +282,7 @@ async fn settings(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<K
 
 #[utoipa::path(put, path = "/api/v1/api-keys/settings", tag = "api-keys", request_body = KeySettingsUpdate,
     responses((status = 200, body = KeySettings), (status = 422, body = ErrorBody)))]
-async fn put_settings(
+async fn put_key_settings(
     State(s): State<AppState>,
     caller: Caller,
     Json(req): Json<KeySettingsUpdate>,

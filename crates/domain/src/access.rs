@@ -76,7 +76,6 @@ macro_rules! scopes {
         /// What an integration key may do: one family, read or write. A write scope
         /// also satisfies the read scope of its family.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum ApiScope {
             $( $(#[$doc])* #[serde(rename = $name)] $variant, )*
         }
@@ -133,6 +132,25 @@ scopes! {
     /// The change feed (`GET /api/v1/events`) and tombstones.
     EventsRead = "events:read", Events, false;
 }
+
+// Written out because a derive cannot read the serde names through the macro above.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for ApiScope {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(ApiScope::ALL.iter().map(|s| s.as_str())))
+            .description(Some(
+                "What an integration key may do: one family, read or write. A write scope \
+                 also passes the reads of its family.",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for ApiScope {}
 
 impl ApiScope {
     pub fn parse(s: &str) -> Option<ApiScope> {

@@ -85,6 +85,10 @@ const NOT_FOR_KEYS: &[(&str, &str)] = &[
     ("POST", "requests"),
     ("POST", "requests/{id}/withdraw"),
     ("POST", "requests/{id}/resubmit"),
+    // Approvers are people: a decision is theirs.
+    ("POST", "requests/{id}/decision"),
+    ("POST", "attendance/requests/{id}/decision"),
+    ("POST", "claims/{id}/decision"),
 ];
 
 /// `POST` operations that change nothing and so need the family's read scope.

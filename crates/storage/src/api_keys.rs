@@ -74,9 +74,7 @@ impl From<Row> for ApiKeyRecord {
             last_used_at: r.last_used_at.map(from_ms),
             revoked_at: r.revoked_at.map(from_ms),
             expires_at: r.expires_at.map(from_ms),
-            rate_limit_per_minute: r
-                .rate_limit_per_minute
-                .and_then(|n| u32::try_from(n).ok()),
+            rate_limit_per_minute: r.rate_limit_per_minute.and_then(|n| u32::try_from(n).ok()),
         }
     }
 }

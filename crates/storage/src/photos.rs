@@ -82,7 +82,9 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            if n > 0 && let Some(visit) = p.visit_id {
+            if n > 0
+                && let Some(visit) = p.visit_id
+            {
                 // A visit's photos are part of it: a sync by `updated_since` sees it again.
                 sqlx::query("UPDATE visits SET updated_at = $3 WHERE tenant_id = $1 AND id = $2")
                     .bind(tenant.0)

@@ -81,7 +81,7 @@ pub struct VisitRecord {
     pub report: Option<StoredReport>,
     /// The visit's one flag set (JSON), as last computed; `None` before the first time.
     pub flags_json: Option<String>,
-    /// When the visit last changed (check-in, check-out, report, a photo, its flags).
+    /// When the visit last changed (check-in, check-out, report, a photo).
     pub updated_ms: i64,
 }
 
@@ -508,13 +508,13 @@ impl Store {
                     .bind(Arg::Uuid(id))
                     .push("))");
             } else {
-            sql.push(" AND (v.in_t_ms < ")
-                .bind(Arg::I64(t))
-                .push(" OR (v.in_t_ms = ")
-                .bind(Arg::I64(t))
-                .push(" AND v.id < ")
-                .bind(Arg::Uuid(id))
-                .push("))");
+                sql.push(" AND (v.in_t_ms < ")
+                    .bind(Arg::I64(t))
+                    .push(" OR (v.in_t_ms = ")
+                    .bind(Arg::I64(t))
+                    .push(" AND v.id < ")
+                    .bind(Arg::Uuid(id))
+                    .push("))");
             }
         }
         let limit = f.limit.clamp(1, MAX_LIMIT);
@@ -560,9 +560,9 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let n = write_on_pool!(self, |p| {
             sqlx::query(
-                // A recomputation that finds the same set changes nothing a sync reads.
-                "UPDATE visits SET flags = $3,
-                    updated_at = CASE WHEN flags IS NOT DISTINCT FROM $3 THEN updated_at ELSE $7 END
+                // No `updated_at` here: a flag set is recomputed only after one of the
+                // visit's parts changed, and that write moved `updated_at` already.
+                "UPDATE visits SET flags = $3
                  WHERE tenant_id = $1 AND id = $2 AND out_id IS NOT DISTINCT FROM $4
                    AND report_id IS NOT DISTINCT FROM $5
                    AND (SELECT COUNT(*) FROM photos ph WHERE ph.tenant_id = $1 AND ph.visit_id = $2) = $6",
@@ -573,7 +573,6 @@ impl Store {
             .bind(basis.checkout_id)
             .bind(basis.report_id)
             .bind(basis.photos)
-            .bind(now_ms())
             .execute(p)
             .await?
             .rows_affected()

@@ -4,8 +4,8 @@ use super::tokens::{self, TokenKind};
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
-use axum::http::{StatusCode, header};
 use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use domain::access::{self, Action, Principal, Reach, Resource};
 
 /// Who is calling; extracting it fails with 401 when the token is missing, unknown,

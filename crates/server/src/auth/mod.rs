@@ -1,10 +1,10 @@
 //! Authentication: passwords, bearer tokens, login throttling and the [`Caller`] extractor.
 
 mod caller;
-pub mod rate_limit;
-pub mod scopes;
 pub mod login_queue;
 pub mod passwords;
+pub mod rate_limit;
+pub mod scopes;
 pub mod session_cache;
 pub mod throttle;
 pub mod tokens;

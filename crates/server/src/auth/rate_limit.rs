@@ -62,8 +62,10 @@ impl KeyLimits {
             Some((n, l)) if *n == per_minute => l.clone(),
             _ => {
                 let n = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
-                let l =
-                    Arc::new(RateLimiter::direct(Quota::per_minute(n)).with_middleware::<StateInformationMiddleware>());
+                let l = Arc::new(
+                    RateLimiter::direct(Quota::per_minute(n))
+                        .with_middleware::<StateInformationMiddleware>(),
+                );
                 map.insert(key, (per_minute, l.clone()));
                 l
             }
@@ -151,7 +153,10 @@ mod tests {
         let limits = KeyLimits::default();
         let key = ApiKeyId::new();
         let first = limits.check(key, 3);
-        assert_eq!((first.limit, first.remaining, first.retry_after_s), (3, 2, None));
+        assert_eq!(
+            (first.limit, first.remaining, first.retry_after_s),
+            (3, 2, None)
+        );
         assert_eq!(first.reset_s, 20);
         limits.check(key, 3);
         let third = limits.check(key, 3);

@@ -224,6 +224,9 @@ mod tests {
         // The change feed has no write scope.
         assert_eq!(r(Method::POST, "/api/v1/events"), None);
         assert_eq!(r(Method::GET, "/api/v1/mileage-rates"), Some("claims:read"));
-        assert_eq!(r(Method::GET, "/api/v1/mileage/monthly"), Some("tracking:read"));
+        assert_eq!(
+            r(Method::GET, "/api/v1/mileage/monthly"),
+            Some("tracking:read")
+        );
     }
 }

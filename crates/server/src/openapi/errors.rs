@@ -162,7 +162,11 @@ fn rate_limited() -> Response {
     let seconds = |d: &str| {
         RefOr::T(
             HeaderBuilder::new()
-                .schema(Some(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0))))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(0)),
+                ))
                 .description(Some(d))
                 .build(),
         )
@@ -179,8 +183,10 @@ fn rate_limited() -> Response {
         "RateLimit-Limit".into(),
         seconds("Requests a minute this key may send"),
     );
-    r.headers
-        .insert("RateLimit-Remaining".into(), seconds("Requests left now (0)"));
+    r.headers.insert(
+        "RateLimit-Remaining".into(),
+        seconds("Requests left now (0)"),
+    );
     r.headers.insert(
         "RateLimit-Reset".into(),
         seconds("Seconds until the whole limit is available again"),

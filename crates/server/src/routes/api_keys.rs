@@ -264,7 +264,12 @@ async fn set_key_limits(
     bad.into_result(|| ())?;
     let rec = s
         .store
-        .set_api_key_limits(caller.tenant(), id, req.expires_at, req.rate_limit_per_minute)
+        .set_api_key_limits(
+            caller.tenant(),
+            id,
+            req.expires_at,
+            req.rate_limit_per_minute,
+        )
         .await?;
     Ok(Json(rec.into()))
 }

@@ -173,7 +173,7 @@ pub struct VisitQuery {
     pub judgement: Option<String>,
     /// A flag code, e.g. `mock_location`.
     pub flag: Option<String>,
-    /// Only visits checked in or changed (check-out, report, a photo, their flags) at or
+    /// Only visits checked in or changed (check-out, report, a photo) at or
     /// after this instant (RFC 3339), for incremental sync; the page is then in
     /// `updated_at` order, oldest change first.
     #[param(value_type = Option<chrono::DateTime<chrono::Utc>>)]

@@ -131,8 +131,8 @@ pub struct VisitView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout_requires: Option<CheckoutRequires>,
     pub received_at: DateTime<Utc>,
-    /// When the visit last changed: check-in, check-out, report, a photo, its flags
-    /// (`updated_since` on the list compares this).
+    /// When the visit last changed: check-in, check-out, report, a photo (its flags
+    /// follow those; `updated_since` on the list compares this).
     pub updated_at: DateTime<Utc>,
 }
 

@@ -41,9 +41,10 @@ fn stated_scope(op: &Value) -> Option<String> {
 }
 
 fn public(op: &Value) -> bool {
-    op["security"]
-        .as_array()
-        .is_some_and(|r| r.iter().any(|r| r.as_object().is_some_and(|o| o.is_empty())))
+    op["security"].as_array().is_some_and(|r| {
+        r.iter()
+            .any(|r| r.as_object().is_some_and(|o| o.is_empty()))
+    })
 }
 
 /// A path with every parameter filled by a well-formed value that names nothing stored.
@@ -79,7 +80,10 @@ async fn send(app: &TestApp, key: &str, method: &Method, path: &str) -> (StatusC
         return (status, Value::Null);
     }
     let bytes = resp.bytes().await.unwrap_or_default();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 /// The walk: for every operation of the document, a key holding only its stated scope is
@@ -120,7 +124,10 @@ async fn every_operation_requires_its_scope(app: &TestApp) {
                 walked.1 += 1;
                 continue;
             };
-            assert!(all.contains(&scope), "{what} states an unknown scope {scope}");
+            assert!(
+                all.contains(&scope),
+                "{what} states an unknown scope {scope}"
+            );
             assert!(
                 op["responses"]["429"].is_object(),
                 "{what} declares the rate limit's 429"
@@ -161,11 +168,23 @@ async fn expired_keys_answer_401(app: &TestApp) {
     let t = app.tenant("acme").await;
     let past = (chrono::Utc::now() - chrono::Duration::minutes(1)).to_rfc3339();
     let soon = (chrono::Utc::now() + chrono::Duration::days(30)).to_rfc3339();
-    let (old, _) = new_key(app, &t.admin, &["customers:read"], json!({"expires_at": past})).await;
+    let (old, _) = new_key(
+        app,
+        &t.admin,
+        &["customers:read"],
+        json!({"expires_at": past}),
+    )
+    .await;
     let (s, b) = app.get(&old, "/api/v1/customers").await;
     assert_error(s, &b, StatusCode::UNAUTHORIZED, "api_key_expired");
 
-    let (key, id) = new_key(app, &t.admin, &["customers:read"], json!({"expires_at": soon})).await;
+    let (key, id) = new_key(
+        app,
+        &t.admin,
+        &["customers:read"],
+        json!({"expires_at": soon}),
+    )
+    .await;
     let (_, list) = app.get(&t.admin, "/api/v1/api-keys").await;
     let listed = |list: &Value| {
         list["items"]
@@ -269,13 +288,21 @@ async fn rate_limits_count_per_key(app: &TestApp) {
     let wait = header(&r, "retry-after").expect("Retry-After");
     assert!((1..=30).contains(&wait), "{wait}");
     let b: Value = r.json().await.unwrap();
-    assert_error(StatusCode::TOO_MANY_REQUESTS, &b, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    assert_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        &b,
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+    );
 
     // The key's own limit wins over the tenant's, and keys are counted apart.
     let r = get(&own).await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(header(&r, "ratelimit-limit"), Some(1));
-    assert_eq!(get(&own).await.unwrap().status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        get(&own).await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
     // Raising it takes effect on the next request.
     let (s, _) = app
         .put(

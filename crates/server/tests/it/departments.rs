@@ -16,13 +16,19 @@ async fn department_changes_write_events(app: &TestApp) {
     let id = uuid::Uuid::now_v7().to_string();
     let body = json!({"id": id, "name": "East", "parent_id": t.root_dept});
     for _ in 0..2 {
-        let (s, b) = app.post(&t.admin, "/api/v1/departments", body.clone()).await;
+        let (s, b) = app
+            .post(&t.admin, "/api/v1/departments", body.clone())
+            .await;
         assert!(s.is_success(), "{b}");
     }
     let path = format!("/api/v1/departments/{id}");
     for name in ["East 2", "East 2"] {
         let (s, b) = app
-            .put(&t.admin, &path, json!({"name": name, "parent_id": t.root_dept}))
+            .put(
+                &t.admin,
+                &path,
+                json!({"name": name, "parent_id": t.root_dept}),
+            )
             .await;
         assert_eq!(s, StatusCode::OK, "{b}");
     }
@@ -38,7 +44,10 @@ async fn department_changes_write_events(app: &TestApp) {
     let (s, _) = app.delete(&t.admin, &path).await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     let events = app.stored_events(t.id, "department.deleted", 1).await;
-    assert_eq!(events[0].subject_id.map(|u| u.to_string()), Some(id.clone()));
+    assert_eq!(
+        events[0].subject_id.map(|u| u.to_string()),
+        Some(id.clone())
+    );
     let payload: serde_json::Value = serde_json::from_str(&events[0].payload).unwrap();
     assert_eq!(payload, json!({"department_id": id}));
     let kinds = |k: &'static str| async move {

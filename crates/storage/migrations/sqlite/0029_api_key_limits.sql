@@ -6,7 +6,7 @@ ALTER TABLE api_keys ADD COLUMN rate_limit_per_minute BIGINT;
 ALTER TABLE tenants ADD COLUMN api_key_rate_limit BIGINT;
 
 -- Visits get `updated_at` for incremental reads (`GET /api/v1/visits?updated_since=`):
--- set by check-in, check-out, report, a photo and a changed flag set. Existing visits
+-- set by check-in, check-out, report and a photo. Existing visits
 -- take the newest of the times they were last written.
 ALTER TABLE visits ADD COLUMN updated_at BIGINT NOT NULL DEFAULT 0;
 UPDATE visits SET updated_at = MAX(in_received_ms, COALESCE(out_received_ms, 0), COALESCE(report_t_ms, 0));

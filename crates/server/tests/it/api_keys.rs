@@ -214,7 +214,7 @@ async fn expired_keys_answer_401(app: &TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
-    assert_eq!(b["expires_at"].as_str().is_some(), true);
+    assert!(b["expires_at"].as_str().is_some());
     let (s, b) = app.get(&key, "/api/v1/customers").await;
     assert_error(s, &b, StatusCode::UNAUTHORIZED, "api_key_expired");
     let (s, _) = app

@@ -60,7 +60,7 @@ async fn department_changes_write_events(app: &TestApp) {
     let created = kinds("department.created").await;
     assert_eq!(created.len(), 3, "the root, East and West: {created:?}");
     assert_eq!(created[..2], [t.root_dept.clone(), id.clone()]);
-    assert_eq!(kinds("department.updated").await, [id.clone()]);
+    assert_eq!(kinds("department.updated").await, [id]);
 }
 
 async fn department_crud_and_tree_rules(app: &TestApp) {

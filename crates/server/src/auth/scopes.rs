@@ -51,6 +51,7 @@ const FAMILIES: &[(&str, ScopeFamily)] = &[
     ("claims", ScopeFamily::Claims),
     ("payouts", ScopeFamily::Claims),
     ("mileage-rates", ScopeFamily::Claims),
+    ("claim-settings", ScopeFamily::Claims),
     ("integrity", ScopeFamily::Integrity),
     ("webhooks", ScopeFamily::Webhooks),
     ("audit", ScopeFamily::Audit),

@@ -57,7 +57,7 @@ export const en = {
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
-  'nav.api_keys': 'API 密钥',
+  'nav.api_keys': '接口密钥',
   'keys.intro': '其他系统（ERP、CRM、BI）用密钥调用接口。每个密钥只能访问其权限范围内的数据；写权限同时包含读权限。',
   'keys.new': '新建密钥',
   'keys.name': '名称',

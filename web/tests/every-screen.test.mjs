@@ -123,6 +123,8 @@ before(async () => {
     ...fences.map((f) => f.name),
     // Webhook addresses and descriptions other browser tests made.
     ...(await A('GET', '/webhooks')).items.flatMap((w) => [w.url, w.description]),
+    // API key names and prefixes other browser tests made.
+    ...(await A('GET', '/api-keys')).items.flatMap((k) => [k.name, k.prefix]),
     // The demo password the sign-in screens show is typed data too.
     (await A('GET', '/demo/accounts')).password_hint,
   ]
@@ -238,6 +240,7 @@ const READY = {
   people: '[data-testid=employees] tbody tr',
   jobs: '[data-testid=job-counts], [data-testid=jobs-page] p.muted',
   webhooks: '[data-testid=webhooks] tbody tr, [data-testid=webhooks-none]',
+  'api-keys': '[data-testid=api-key-settings]',
   audit: '[data-testid=audit] tbody tr, [data-testid=audit-page] p.muted',
   claims: '[data-testid=claims], [data-testid=claims-page] p.muted',
   payouts: '[data-testid=payouts], [data-testid=payouts-page] p.muted',
@@ -276,7 +279,7 @@ for (const lang of LANGS) {
       await consoleSignIn(page, people[role].username);
       const nav = await page.$$eval('.topbar nav a', (as) => as.map((a) => a.dataset.testid.replace('nav-', '')));
       const expected = {
-        admin: ['dashboard', 'reports', 'insights', 'live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'payouts', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'approval-flows', 'people', 'jobs', 'webhooks', 'audit'],
+        admin: ['dashboard', 'reports', 'insights', 'live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'payouts', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'approval-flows', 'people', 'jobs', 'webhooks', 'api-keys', 'audit'],
         manager: ['dashboard', 'reports', 'insights', 'live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'people'],
         finance: ['dashboard', 'reports', 'insights', 'attendance', 'mileage', 'approvals', 'claims', 'payouts', 'claim-settings', 'people'],
       }[role];

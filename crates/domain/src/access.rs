@@ -25,6 +25,16 @@ pub struct ApiKeyPrincipal {
     pub tenant: TenantId,
     pub key: ApiKeyId,
     pub scopes: Vec<ApiScope>,
+    /// The scope the operation being served requires, once the server's scope gate has
+    /// checked the key holds it; `None` until then (and a key reaches nothing).
+    pub admitted: Option<ApiScope>,
+}
+
+impl ApiKeyPrincipal {
+    /// Whether the key holds a scope that satisfies `required`.
+    pub fn holds(&self, required: ApiScope) -> bool {
+        self.scopes.iter().any(|s| s.satisfies(required))
+    }
 }
 
 impl Principal {
@@ -36,77 +46,131 @@ impl Principal {
     }
 }
 
-/// What an integration key may do. Write implies read of the same resource.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum ApiScope {
-    #[serde(rename = "customers:read")]
-    CustomersRead,
-    #[serde(rename = "customers:write")]
-    CustomersWrite,
-    #[serde(rename = "employees:read")]
-    EmployeesRead,
-    #[serde(rename = "employees:write")]
-    EmployeesWrite,
-    #[serde(rename = "departments:read")]
-    DepartmentsRead,
-    #[serde(rename = "departments:write")]
-    DepartmentsWrite,
-    /// The change feed (`GET /api/v1/events`).
-    #[serde(rename = "events:read")]
-    EventsRead,
-    /// Webhook endpoints and their delivery logs (`/api/v1/webhooks`).
-    #[serde(rename = "webhooks:read")]
-    WebhooksRead,
-    #[serde(rename = "webhooks:write")]
-    WebhooksWrite,
+/// A family of operations an integration key can be given, read and write separately
+/// (`visits:read`, `visits:write`). Which operation needs which scope is one table in the
+/// server (`server::auth::scopes`), stated per operation in the OpenAPI document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ScopeFamily {
+    Customers,
+    Employees,
+    Departments,
+    Visits,
+    Attendance,
+    /// Fixes, tracks, day summaries, mileage, devices, geofences, the live map.
+    Tracking,
+    Plans,
+    Forms,
+    /// Approval requests, flows and settings, attendance requests.
+    Requests,
+    Reports,
+    Claims,
+    Integrity,
+    Webhooks,
+    Audit,
+    /// The change feed and tombstones (read only).
+    Events,
 }
 
-impl ApiScope {
-    pub const ALL: [ApiScope; 9] = [
-        ApiScope::CustomersRead,
-        ApiScope::CustomersWrite,
-        ApiScope::EmployeesRead,
-        ApiScope::EmployeesWrite,
-        ApiScope::DepartmentsRead,
-        ApiScope::DepartmentsWrite,
-        ApiScope::EventsRead,
-        ApiScope::WebhooksRead,
-        ApiScope::WebhooksWrite,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ApiScope::CustomersRead => "customers:read",
-            ApiScope::CustomersWrite => "customers:write",
-            ApiScope::EmployeesRead => "employees:read",
-            ApiScope::EmployeesWrite => "employees:write",
-            ApiScope::DepartmentsRead => "departments:read",
-            ApiScope::DepartmentsWrite => "departments:write",
-            ApiScope::EventsRead => "events:read",
-            ApiScope::WebhooksRead => "webhooks:read",
-            ApiScope::WebhooksWrite => "webhooks:write",
+macro_rules! scopes {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $family:ident, $writes:literal; )*) => {
+        /// What an integration key may do: one family, read or write. A write scope
+        /// also satisfies the read scope of its family.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum ApiScope {
+            $( $(#[$doc])* #[serde(rename = $name)] $variant, )*
         }
-    }
 
+        impl ApiScope {
+            pub const ALL: &'static [ApiScope] = &[$(ApiScope::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(ApiScope::$variant => $name),* }
+            }
+
+            pub fn family(self) -> ScopeFamily {
+                match self { $(ApiScope::$variant => ScopeFamily::$family),* }
+            }
+
+            /// Whether this is a `:write` scope.
+            pub fn writes(self) -> bool {
+                match self { $(ApiScope::$variant => $writes),* }
+            }
+        }
+    };
+}
+
+scopes! {
+    CustomersRead = "customers:read", Customers, false;
+    CustomersWrite = "customers:write", Customers, true;
+    EmployeesRead = "employees:read", Employees, false;
+    EmployeesWrite = "employees:write", Employees, true;
+    DepartmentsRead = "departments:read", Departments, false;
+    DepartmentsWrite = "departments:write", Departments, true;
+    VisitsRead = "visits:read", Visits, false;
+    VisitsWrite = "visits:write", Visits, true;
+    AttendanceRead = "attendance:read", Attendance, false;
+    AttendanceWrite = "attendance:write", Attendance, true;
+    TrackingRead = "tracking:read", Tracking, false;
+    TrackingWrite = "tracking:write", Tracking, true;
+    PlansRead = "plans:read", Plans, false;
+    PlansWrite = "plans:write", Plans, true;
+    FormsRead = "forms:read", Forms, false;
+    FormsWrite = "forms:write", Forms, true;
+    RequestsRead = "requests:read", Requests, false;
+    RequestsWrite = "requests:write", Requests, true;
+    ReportsRead = "reports:read", Reports, false;
+    ReportsWrite = "reports:write", Reports, true;
+    ClaimsRead = "claims:read", Claims, false;
+    ClaimsWrite = "claims:write", Claims, true;
+    IntegrityRead = "integrity:read", Integrity, false;
+    IntegrityWrite = "integrity:write", Integrity, true;
+    /// Webhook endpoints and their delivery logs (`/api/v1/webhooks`).
+    WebhooksRead = "webhooks:read", Webhooks, false;
+    WebhooksWrite = "webhooks:write", Webhooks, true;
+    AuditRead = "audit:read", Audit, false;
+    AuditWrite = "audit:write", Audit, true;
+    /// The change feed (`GET /api/v1/events`) and tombstones.
+    EventsRead = "events:read", Events, false;
+}
+
+// Written out because a derive cannot read the serde names through the macro above.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for ApiScope {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(ApiScope::ALL.iter().map(|s| s.as_str())))
+            .description(Some(
+                "What an integration key may do: one family, read or write. A write scope \
+                 also passes the reads of its family.",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for ApiScope {}
+
+impl ApiScope {
     pub fn parse(s: &str) -> Option<ApiScope> {
-        ApiScope::ALL.into_iter().find(|x| x.as_str() == s)
+        ApiScope::ALL.iter().copied().find(|x| x.as_str() == s)
     }
 
-    fn grants(self, resource: Resource, action: Action) -> bool {
-        // Keys reach the integration resources only: never keys, devices or tracks.
-        let (r, writes) = match self {
-            ApiScope::CustomersRead => (Resource::Customers, false),
-            ApiScope::CustomersWrite => (Resource::Customers, true),
-            ApiScope::EmployeesRead => (Resource::Employees, false),
-            ApiScope::EmployeesWrite => (Resource::Employees, true),
-            ApiScope::DepartmentsRead => (Resource::Departments, false),
-            ApiScope::DepartmentsWrite => (Resource::Departments, true),
-            ApiScope::EventsRead => (Resource::Events, false),
-            ApiScope::WebhooksRead => (Resource::Webhooks, false),
-            ApiScope::WebhooksWrite => (Resource::Webhooks, true),
-        };
-        r == resource && (writes || action == Action::Read)
+    /// Whether a key holding `self` may call an operation that requires `required`: the
+    /// same scope, or the write scope of the family a read scope names.
+    pub fn satisfies(self, required: ApiScope) -> bool {
+        self == required
+            || (self.family() == required.family() && self.writes() && !required.writes())
+    }
+
+    /// The read scope of this scope's family.
+    pub fn read(self) -> ApiScope {
+        ApiScope::ALL
+            .iter()
+            .copied()
+            .find(|s| s.family() == self.family() && !s.writes())
+            .unwrap_or(self)
     }
 }
 
@@ -125,7 +189,7 @@ pub enum Resource {
     Jobs,
     /// The change feed of domain events (admins, and keys with `events:read`).
     Events,
-    /// The audit log and its retention: admins only (no other role or scope grants it).
+    /// The audit log and its retention: admins, and keys with `audit:read` / `audit:write`.
     Audit,
     /// Mileage and expense claims (开车报销). Reading and preparing a claim (draft,
     /// adjustments, expenses, submission) follow the person: a rep their own, a manager
@@ -189,13 +253,13 @@ pub fn reach(principal: &Principal, resource: Resource, action: Action) -> Reach
     use Action::*;
     use Resource::*;
     match principal {
-        Principal::ApiKey(k) => {
-            if k.scopes.iter().any(|s| s.grants(resource, action)) {
-                Reach::Tenant
-            } else {
-                Reach::None
-            }
-        }
+        // A key is let into an operation by the scope gate, which checked the one scope
+        // the operation requires; within it the key reaches the tenant (for writes only
+        // when that scope is a write scope). Outside an admitted operation it reaches nothing.
+        Principal::ApiKey(k) => match k.admitted {
+            Some(s) if action == Read || s.writes() => Reach::Tenant,
+            _ => Reach::None,
+        },
         Principal::User(u) => match (u.role, resource, action) {
             (Role::Admin, _, _) => Reach::Tenant,
             (Role::Manager, Customers | Employees | Devices | Tracks, _) => {
@@ -340,16 +404,38 @@ mod tests {
 
     #[test]
     fn api_key_scopes() {
-        let p = Principal::ApiKey(ApiKeyPrincipal {
+        let mut k = ApiKeyPrincipal {
             tenant: TenantId::new(),
             key: ApiKeyId::new(),
             scopes: vec![ApiScope::CustomersWrite, ApiScope::EmployeesRead],
-        });
-        assert_eq!(reach(&p, Resource::Customers, Action::Read), Reach::Tenant);
-        assert_eq!(reach(&p, Resource::Customers, Action::Write), Reach::Tenant);
-        assert_eq!(reach(&p, Resource::Employees, Action::Write), Reach::None);
-        assert_eq!(reach(&p, Resource::ApiKeys, Action::Read), Reach::None);
+            admitted: None,
+        };
+        assert!(k.holds(ApiScope::CustomersRead));
+        assert!(k.holds(ApiScope::CustomersWrite));
+        assert!(k.holds(ApiScope::EmployeesRead));
+        assert!(!k.holds(ApiScope::EmployeesWrite));
+        assert!(!k.holds(ApiScope::VisitsRead));
+        // Not admitted to any operation: nothing.
+        let p = Principal::ApiKey(k.clone());
+        assert_eq!(reach(&p, Resource::Customers, Action::Read), Reach::None);
         assert!(!may_assign_role(&p, Role::Field));
+        k.admitted = Some(ApiScope::EmployeesRead);
+        let p = Principal::ApiKey(k.clone());
+        assert_eq!(reach(&p, Resource::Employees, Action::Read), Reach::Tenant);
+        assert_eq!(reach(&p, Resource::Employees, Action::Write), Reach::None);
+        k.admitted = Some(ApiScope::CustomersWrite);
+        let p = Principal::ApiKey(k);
+        assert_eq!(reach(&p, Resource::Customers, Action::Write), Reach::Tenant);
+    }
+
+    #[test]
+    fn every_family_has_a_read_scope_and_write_satisfies_read() {
+        for &s in ApiScope::ALL {
+            assert!(!s.read().writes(), "{s:?}");
+            assert_eq!(s.read().family(), s.family());
+            assert!(s.satisfies(s.read()));
+            assert!(!s.read().satisfies(s) || !s.writes());
+        }
     }
 
     #[test]
@@ -361,7 +447,7 @@ mod tests {
 
     #[test]
     fn scope_names_round_trip() {
-        for s in ApiScope::ALL {
+        for &s in ApiScope::ALL {
             assert_eq!(ApiScope::parse(s.as_str()), Some(s));
             assert_eq!(
                 serde_json::to_string(&s).unwrap(),

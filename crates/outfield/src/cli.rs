@@ -97,6 +97,11 @@ pub enum Command {
         #[arg(long, env = "OUTFIELD_WEBHOOKS_ALLOW_PRIVATE",
             value_parser = clap::builder::BoolishValueParser::new())]
         webhooks_allow_private: bool,
+        /// Requests a minute an integration key may send when neither the key nor its
+        /// tenant sets a limit. Counted per server process.
+        #[arg(long, env = "OUTFIELD_API_KEY_RATE_LIMIT", default_value_t = 600,
+            value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        api_key_rate_limit: u32,
     },
     /// Print the OpenAPI document (JSON) the server serves at `/api/openapi.json`.
     Openapi,

@@ -239,6 +239,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             smtp_url,
             smtp_from,
             webhooks_allow_private,
+            api_key_rate_limit,
         } => {
             let _claim = match server::startup::sqlite_file(&db.database_url) {
                 Some(file) => {
@@ -268,6 +269,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 trust_forwarded_for,
                 retention_days,
                 webhooks_allow_private,
+                api_key_rate_limit,
                 data_dir,
                 font_path: font,
                 web_dir: Some(web_dir),

@@ -27,6 +27,7 @@ pub fn router(state: AppState) -> Router {
     let json_limit = state.config.max_json_bytes;
     let (api, doc) = parts(&state.config);
     let api = crate::audit::layer(api, &doc, &state);
+    let api = with_key_layers(api, &state);
     let web = state.config.web_dir.clone();
     let app = Router::new()
         .merge(api)
@@ -127,10 +128,30 @@ fn api(config: &Config) -> OpenApiRouter<AppState> {
         .merge(crate::demo::accounts::router())
 }
 
+/// What a request with an integration key passes through before the audit layer: its
+/// rate limit (outermost, so a refused request costs nothing more), then the scope gate.
+fn with_key_layers(api: Router<AppState>, state: &AppState) -> Router<AppState> {
+    api.route_layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        crate::auth::scopes::gate,
+    ))
+    .route_layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        crate::auth::rate_limit::limit,
+    ))
+}
+
 /// The API's routes without the audit layer, through which the audit layer reads an
-/// object's state before and after a change (see `audit`).
+/// object's state before and after a change (see `audit`). Its reads are the caller's
+/// own (the scope gate applies) but not counted against a key's rate limit.
 pub(crate) fn reader(state: &AppState) -> Router {
-    parts(&state.config).0.with_state(state.clone())
+    parts(&state.config)
+        .0
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::scopes::gate,
+        ))
+        .with_state(state.clone())
 }
 
 /// The OpenAPI document as `/api/openapi.json` serves it (the limits in `config` shape

@@ -90,6 +90,10 @@ pub const ERROR_CODES: &[&str] = &[
     "webhook_disabled",
     // conditional writes (If-Match)
     "precondition_failed",
+    // integration keys
+    "missing_scope",
+    "api_key_expired",
+    "rate_limited",
 ];
 
 #[derive(Debug)]

@@ -59,12 +59,43 @@ struct ApiDoc;
 
 struct Bearer;
 
+/// The name of the security scheme an operation open to integration keys lists, with the
+/// one scope it requires (`security: [{"bearer": []}, {"api_key": ["visits:read"]}]`).
+pub const API_KEY_SCHEME: &str = "api_key";
+
 impl Modify for Bearer {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A session token from `POST /api/v1/auth/login` (`ofs_…`): the signed-in \
+                         person's role decides what it reaches.",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            API_KEY_SCHEME,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("ofk_<tenant>_<secret>")
+                    .description(Some(
+                        "An integration key (`ofk_…`, `Authorization: Bearer <key>`). An \
+                         operation open to keys lists this scheme with the one scope it \
+                         requires (OpenAPI 3.1 role names); a key without it answers 403 \
+                         `missing_scope`. A `:write` scope also passes its family's reads. \
+                         Operations that do not list this scheme answer 403 `forbidden` to \
+                         every key. Each key is rate-limited (`RateLimit-Limit`, \
+                         `RateLimit-Remaining`, `RateLimit-Reset` on every answer; 429 \
+                         `rate_limited` with `Retry-After` over the limit).",
+                    ))
+                    .build(),
+            ),
         );
     }
 }
@@ -78,12 +109,46 @@ pub fn base() -> utoipa::openapi::OpenApi {
 /// forgotten) in every annotation; see `errors`.
 pub fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     errors::register(doc.components.get_or_insert_with(Default::default));
+    for (path, item) in doc.paths.paths.iter_mut() {
+        key_scopes(path, item);
+    }
     for item in doc.paths.paths.values_mut() {
         for op in errors::operations_mut(item) {
             errors::complete(op);
         }
     }
     doc
+}
+
+/// States the scope each operation requires of an integration key (`auth::scopes`, the
+/// table the server enforces) and the 429 a key over its rate limit gets.
+fn key_scopes(path: &str, item: &mut utoipa::openapi::path::PathItem) {
+    use utoipa::openapi::security::SecurityRequirement;
+    let ops = [
+        (Method::GET, item.get.as_mut()),
+        (Method::PUT, item.put.as_mut()),
+        (Method::POST, item.post.as_mut()),
+        (Method::DELETE, item.delete.as_mut()),
+        (Method::PATCH, item.patch.as_mut()),
+    ];
+    for (method, op) in ops {
+        let Some(op) = op else { continue };
+        let Some(scope) = crate::auth::scopes::required(&method, path) else {
+            continue;
+        };
+        op.security = Some(vec![
+            SecurityRequirement::new("bearer", Vec::<String>::new()),
+            SecurityRequirement::new(API_KEY_SCHEME, [scope.as_str()]),
+        ]);
+        op.responses
+            .responses
+            .entry("429".to_owned())
+            .or_insert_with(|| {
+                utoipa::openapi::RefOr::Ref(utoipa::openapi::Ref::new(
+                    "#/components/responses/RateLimited",
+                ))
+            });
+    }
 }
 
 // Documentation only: fields keep the string so that a wrong name is answered with the

@@ -45,6 +45,9 @@ pub struct Config {
     pub webhooks_allow_private: bool,
     /// How long a webhook receiver has to answer before the attempt counts as failed.
     pub webhook_timeout: Duration,
+    /// Requests a minute an integration key may send when neither the key nor its
+    /// tenant sets a limit (see `auth::rate_limit`).
+    pub api_key_rate_limit: u32,
 }
 
 /// Debian's `fonts-wqy-microhei`, which the set-up installs.
@@ -70,6 +73,7 @@ impl Default for Config {
             smtp: None,
             webhooks_allow_private: false,
             webhook_timeout: Duration::from_secs(15),
+            api_key_rate_limit: 600,
         }
     }
 }
@@ -92,6 +96,8 @@ pub struct AppState {
     pub zones: Arc<crate::tenant_zones::TenantZones>,
     /// The HTTP client webhook deliveries go out through.
     pub webhooks: Arc<crate::webhooks::Sender>,
+    /// This server's per-key request counters.
+    pub key_limits: Arc<crate::auth::rate_limit::KeyLimits>,
 }
 
 impl AppState {
@@ -112,6 +118,7 @@ impl AppState {
             logins: Arc::default(),
             sessions: Arc::default(),
             zones: Arc::default(),
+            key_limits: Arc::default(),
         };
         crate::jobs::spawn(state.clone());
         state

@@ -14,6 +14,8 @@ pub struct NewApiKey<'a> {
     pub key_hash: &'a [u8],
     pub scopes: &'a [ApiScope],
     pub created_by: Option<EmployeeId>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub rate_limit_per_minute: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -26,6 +28,20 @@ pub struct ApiKeyRecord {
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    /// This key's own limit; `None` takes the tenant's default.
+    pub rate_limit_per_minute: Option<u32>,
+}
+
+/// A presented key as the request gate needs it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PresentedKey {
+    pub principal: ApiKeyPrincipal,
+    /// Past its `expires_at`: answered 401 `api_key_expired`.
+    pub expired: bool,
+    /// Requests per minute: the key's own limit, else the tenant's default; `None` when
+    /// neither is set (the server's default applies).
+    pub rate_limit_per_minute: Option<u32>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -38,6 +54,8 @@ struct Row {
     created_at: i64,
     last_used_at: Option<i64>,
     revoked_at: Option<i64>,
+    expires_at: Option<i64>,
+    rate_limit_per_minute: Option<i64>,
 }
 
 fn parse_scopes(s: &str) -> Vec<ApiScope> {
@@ -55,11 +73,14 @@ impl From<Row> for ApiKeyRecord {
             created_at: from_ms(r.created_at),
             last_used_at: r.last_used_at.map(from_ms),
             revoked_at: r.revoked_at.map(from_ms),
+            expires_at: r.expires_at.map(from_ms),
+            rate_limit_per_minute: r.rate_limit_per_minute.and_then(|n| u32::try_from(n).ok()),
         }
     }
 }
 
-const COLUMNS: &str = "id, name, prefix, scopes, created_by, created_at, last_used_at, revoked_at";
+const COLUMNS: &str = "id, name, prefix, scopes, created_by, created_at, last_used_at, revoked_at, \
+                       expires_at, rate_limit_per_minute";
 
 impl Store {
     /// Stores a new key under `id` (a client id) or a fresh one; `None` when the tenant
@@ -75,8 +96,9 @@ impl Store {
         let scopes: Vec<&str> = k.scopes.iter().map(|s| s.as_str()).collect();
         let n = write_on_pool!(self, |p| {
             sqlx::query(
-                "INSERT INTO api_keys (tenant_id, id, name, prefix, key_hash, scopes, created_by, created_at, body_digest)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (tenant_id, id) DO NOTHING",
+                "INSERT INTO api_keys (tenant_id, id, name, prefix, key_hash, scopes, created_by, created_at, body_digest,
+                                       expires_at, rate_limit_per_minute)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (tenant_id, id) DO NOTHING",
             )
             .bind(tenant.0)
             .bind(id.0)
@@ -87,6 +109,8 @@ impl Store {
             .bind(k.created_by.map(|e| e.0))
             .bind(now_ms())
             .bind(digest)
+            .bind(k.expires_at.map(|t| t.timestamp_millis()))
+            .bind(k.rate_limit_per_minute.map(i64::from))
             .execute(p)
             .await?
             .rows_affected()
@@ -144,43 +168,111 @@ impl Store {
         self.api_key(tenant, id).await
     }
 
-    /// The principal for a presented key. Last use is stamped at most once a minute, so
-    /// a busy integration does not turn every read into a write.
-    pub async fn api_key_principal(
+    /// Replaces a key's expiry and rate limit (`None`: never expires / the tenant's default).
+    pub async fn set_api_key_limits(
+        &self,
+        tenant: TenantId,
+        id: ApiKeyId,
+        expires_at: Option<DateTime<Utc>>,
+        rate_limit_per_minute: Option<u32>,
+    ) -> Result<ApiKeyRecord, StoreError> {
+        let n = write_on_pool!(self, |p| {
+            sqlx::query(
+                "UPDATE api_keys SET expires_at = $3, rate_limit_per_minute = $4
+                 WHERE tenant_id = $1 AND id = $2",
+            )
+            .bind(tenant.0)
+            .bind(id.0)
+            .bind(expires_at.map(|t| t.timestamp_millis()))
+            .bind(rate_limit_per_minute.map(i64::from))
+            .execute(p)
+            .await?
+            .rows_affected()
+        });
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        self.api_key(tenant, id).await
+    }
+
+    /// The tenant's default rate limit for keys without their own (requests per minute).
+    pub async fn api_key_rate_limit(&self, tenant: TenantId) -> Result<Option<u32>, StoreError> {
+        let row: Option<(Option<i64>,)> = on_pool!(self, |p| {
+            sqlx::query_as("SELECT api_key_rate_limit FROM tenants WHERE id = $1")
+                .bind(tenant.0)
+                .fetch_optional(p)
+                .await?
+        });
+        let (n,) = row.ok_or(StoreError::NotFound)?;
+        Ok(n.and_then(|n| u32::try_from(n).ok()))
+    }
+
+    pub async fn set_api_key_rate_limit(
+        &self,
+        tenant: TenantId,
+        per_minute: Option<u32>,
+    ) -> Result<(), StoreError> {
+        write_on_pool!(self, |p| {
+            sqlx::query("UPDATE tenants SET api_key_rate_limit = $2 WHERE id = $1")
+                .bind(tenant.0)
+                .bind(per_minute.map(i64::from))
+                .execute(p)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// The key presented with a request, or `None` when no live key has that hash
+    /// (unknown or revoked). An expired key is answered, marked expired, so the caller can
+    /// say so. Last use is stamped at most once a minute, so a busy integration does not
+    /// turn every read into a write; an expired key's use is not stamped.
+    pub async fn presented_api_key(
         &self,
         tenant: TenantId,
         key_hash: &[u8],
-    ) -> Result<Option<ApiKeyPrincipal>, StoreError> {
-        let row: Option<(Uuid, String, Option<i64>)> = on_pool!(self, |p| {
+    ) -> Result<Option<PresentedKey>, StoreError> {
+        type KeyRow = (Uuid, String, Option<i64>, Option<i64>, Option<i64>);
+        let row: Option<KeyRow> = on_pool!(self, |p| {
             sqlx::query_as(
-                "SELECT id, scopes, last_used_at FROM api_keys
-                 WHERE tenant_id = $1 AND key_hash = $2 AND revoked_at IS NULL",
+                "SELECT k.id, k.scopes, k.last_used_at, k.expires_at,
+                        COALESCE(k.rate_limit_per_minute, t.api_key_rate_limit)
+                 FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
+                 WHERE k.tenant_id = $1 AND k.key_hash = $2 AND k.revoked_at IS NULL",
             )
             .bind(tenant.0)
             .bind(key_hash)
             .fetch_optional(p)
             .await?
         });
-        let Some((id, scopes, last_used)) = row else {
+        let Some((id, scopes, last_used, expires_at, limit)) = row else {
             return Ok(None);
         };
         let now = now_ms();
-        if last_used.is_none_or(|t| now - t > 60_000) {
+        let expired = expires_at.is_some_and(|t| t <= now);
+        if !expired && last_used.is_none_or(|t| now - t >= 60_000) {
+            // Guarded by the stamp it read, so two servers racing write once.
             write_on_pool!(self, |p| {
                 sqlx::query(
-                    "UPDATE api_keys SET last_used_at = $3 WHERE tenant_id = $1 AND id = $2",
+                    "UPDATE api_keys SET last_used_at = $3
+                     WHERE tenant_id = $1 AND id = $2 AND (last_used_at IS NULL OR last_used_at <= $4)",
                 )
                 .bind(tenant.0)
                 .bind(id)
                 .bind(now)
+                .bind(now - 60_000)
                 .execute(p)
                 .await?;
             });
         }
-        Ok(Some(ApiKeyPrincipal {
-            tenant,
-            key: ApiKeyId(id),
-            scopes: parse_scopes(&scopes),
+        Ok(Some(PresentedKey {
+            principal: ApiKeyPrincipal {
+                tenant,
+                key: ApiKeyId(id),
+                scopes: parse_scopes(&scopes),
+                admitted: None,
+            },
+            expired,
+            rate_limit_per_minute: limit.and_then(|n| u32::try_from(n).ok()),
         }))
     }
 }

@@ -1,7 +1,8 @@
 //! The department tree.
 
 use crate::error::conflict_or;
-use crate::pool::{on_pool, write_on_pool, write_tx};
+use crate::events::{NewEvent, record_event};
+use crate::pool::{on_pool, write_tx};
 use crate::time::{from_ms, now_ms};
 use crate::upsert::{
     RowResults, RowWrite, UpsertTarget, Written, check_expected, lock_version, write_rows,
@@ -139,8 +140,8 @@ impl Store {
                 .map_err(|_| StoreError::invalid("parent_id", Problem::NotFound))?;
         }
         let now = now_ms();
-        let n = write_on_pool!(self, |p| {
-            sqlx::query(
+        let n = write_tx!(self, |tx| {
+            let n = sqlx::query(
                 "INSERT INTO departments (tenant_id, id, parent_id, name, created_at, updated_at, body_digest, external_id)
                  VALUES ($1, $2, $3, $4, $5, $5, $6, $7) ON CONFLICT (tenant_id, id) DO NOTHING",
             )
@@ -151,10 +152,14 @@ impl Store {
             .bind(now)
             .bind(digest)
             .bind(&d.external_id)
-            .execute(p)
+            .execute(&mut *tx)
             .await
             .map_err(|e| conflict_or(e, UNIQUE))?
-            .rows_affected()
+            .rows_affected();
+            if n > 0 {
+                record_event!(tx, &department_event(tenant, "department.created", id.0));
+            }
+            n
         });
         self.config.forget(tenant);
         if n == 0 {
@@ -233,6 +238,7 @@ impl Store {
                         if n == 0 {
                             return Err(StoreError::Conflict { field: "id" });
                         }
+                        record_event!(tx, &department_event(tenant, "department.created", id));
                         Ok(RowWrite {
                             id,
                             written: Written::Created,
@@ -265,6 +271,9 @@ impl Store {
                         .map_err(|e| conflict_or(e, UNIQUE))?
                         .rows_affected()
                             > 0;
+                        if changed {
+                            record_event!(tx, &department_event(tenant, "department.updated", id));
+                        }
                         Ok(if changed {
                             RowWrite {
                                 id,
@@ -354,6 +363,7 @@ impl Store {
             if done.rows_affected() == 0 {
                 return Err(StoreError::NotFound);
             }
+            record_event!(tx, &department_event(tenant, "department.deleted", id.0));
             // What `GET /tombstones` reports: the row itself is gone.
             sqlx::query(
                 "INSERT INTO department_tombstones (tenant_id, id, external_id, parent_id, deleted_at)
@@ -371,4 +381,9 @@ impl Store {
         self.config.forget(tenant);
         Ok(())
     }
+}
+
+/// A department's event: its id (a deleted one's too; `GET /tombstones` has its external id).
+pub(crate) fn department_event(tenant: TenantId, kind: &'static str, id: Uuid) -> NewEvent {
+    NewEvent::new(tenant, kind, id, serde_json::json!({ "department_id": id }))
 }

@@ -54,7 +54,7 @@ mod upsert;
 mod visits;
 mod webhooks;
 
-pub use api_keys::{ApiKeyRecord, NewApiKey};
+pub use api_keys::{ApiKeyRecord, NewApiKey, PresentedKey};
 pub use approvals::{
     APPROVALS_SWEEP_JOB, Applied, ApprovalFilter, ApprovalWrite, InboxRow, NewApproval,
     NewApprovalEvent, OrgPerson, PLAN_CHANGE_JOB, StoredApproval, StoredApprovalEvent,

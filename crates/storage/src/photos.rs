@@ -88,6 +88,17 @@ impl Store {
             .await?
             .rows_affected();
             let mut flagged = false;
+            if n > 0
+                && let Some(visit) = p.visit_id
+            {
+                // A visit's photos are part of it: a sync by `updated_since` sees it again.
+                sqlx::query("UPDATE visits SET updated_at = $3 WHERE tenant_id = $1 AND id = $2")
+                    .bind(tenant.0)
+                    .bind(visit)
+                    .bind(crate::time::now_ms())
+                    .execute(&mut *tx)
+                    .await?;
+            }
             if n > 0 {
                 let employee = EmployeeId(p.employee_id);
                 let job = crate::integrity::integrity_job(tenant, employee, day);

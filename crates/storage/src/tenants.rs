@@ -98,6 +98,8 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            let root = crate::departments::department_event(tenant, "department.created", dept.0);
+            crate::events::record_event!(tx, &root);
             let created = crate::employees::employee_event(tenant, "employee.created", admin);
             crate::events::record_event!(tx, &created);
         });

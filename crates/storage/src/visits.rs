@@ -81,6 +81,8 @@ pub struct VisitRecord {
     pub report: Option<StoredReport>,
     /// The visit's one flag set (JSON), as last computed; `None` before the first time.
     pub flags_json: Option<String>,
+    /// When the visit last changed (check-in, check-out, report, a photo).
+    pub updated_ms: i64,
 }
 
 /// The parts of a visit a flag set was computed from. A flag set is written only if the
@@ -135,6 +137,8 @@ macro_rules! with_flags {
     }};
 }
 
+// No `updated_at` here: a flag set changes only with one of the visit's parts, and that
+// part's write moved `updated_at` already.
 pub(crate) const FLAGS_UPDATE: &str = "UPDATE visits SET flags = $3
      WHERE tenant_id = $1 AND id = $2 AND out_id IS NOT DISTINCT FROM $4
        AND report_id IS NOT DISTINCT FROM $5
@@ -174,12 +178,14 @@ struct Row {
     report_t_ms: Option<i64>,
     report_digest: Option<String>,
     flags: Option<String>,
+    updated_at: i64,
 }
 
 const COLUMNS: &str = "v.id, v.employee_id, v.customer_id, v.kind, v.in_t_ms, v.in_offset_min, v.in_lat, v.in_lon, \
      v.in_accuracy_m, v.in_status, v.in_judgement, v.in_flags, v.in_device, v.in_digest, v.in_received_ms, \
      v.out_id, v.out_t_ms, v.out_offset_min, v.out_lat, v.out_lon, v.out_accuracy_m, v.out_judgement, v.out_flags, \
-     v.out_digest, v.out_device, v.report_id, v.report_form_id, v.report_form_version, v.report_answers, v.report_t_ms, v.report_digest, v.flags";
+     v.out_digest, v.out_device, v.report_id, v.report_form_id, v.report_form_version, v.report_answers, v.report_t_ms, v.report_digest, v.flags, \
+     v.updated_at";
 
 /// [`COLUMNS`] as an `UPDATE … RETURNING` names them (no table alias there), so a write
 /// answers with the row it leaves instead of reading it again.
@@ -240,6 +246,7 @@ impl From<Row> for VisitRecord {
             checkout,
             report,
             flags_json: r.flags,
+            updated_ms: r.updated_at,
         }
     }
 }
@@ -256,6 +263,9 @@ pub struct VisitFilter {
     pub status: Option<String>,
     /// A flag code of the visit's flag set.
     pub flag: Option<String>,
+    /// Only visits changed at or after this instant (epoch ms); the page is then in
+    /// (updated_at, id) order, oldest change first, instead of newest check-in first.
+    pub updated_since: Option<i64>,
     pub cursor: Option<String>,
     pub limit: u32,
 }
@@ -308,8 +318,9 @@ impl Store {
             }
             let created = sqlx::query(
                 "INSERT INTO visits (tenant_id, id, employee_id, customer_id, kind, in_t_ms, in_offset_min, in_lat,
-                    in_lon, in_accuracy_m, in_status, in_judgement, in_flags, in_device, in_digest, in_received_ms)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                    in_lon, in_accuracy_m, in_status, in_judgement, in_flags, in_device, in_digest, in_received_ms,
+                    updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
                  ON CONFLICT (tenant_id, id) DO NOTHING",
             )
             .bind(tenant.0)
@@ -328,6 +339,7 @@ impl Store {
             .bind(&v.device_json)
             .bind(&v.digest)
             .bind(received_ms)
+            .bind(now)
             .execute(&mut *tx)
             .await?
             .rows_affected()
@@ -390,7 +402,7 @@ impl Store {
         let sql = format!(
             "UPDATE visits SET out_id = $3, out_t_ms = $4, out_offset_min = $5, out_lat = $6, out_lon = $7,
                 out_accuracy_m = $8, out_judgement = $9, out_flags = $10, out_digest = $11,
-                out_device = $12, out_received_ms = $13
+                out_device = $12, out_received_ms = $13, updated_at = $14
              WHERE tenant_id = $1 AND id = $2 AND out_id IS NULL
              RETURNING {}",
             returned_columns()
@@ -410,6 +422,7 @@ impl Store {
                 .bind(&c.digest)
                 .bind(&c.device_json)
                 .bind(received_ms)
+                .bind(now_ms())
                 .fetch_optional(&mut *tx)
                 .await?;
             if let Some(Row {
@@ -458,7 +471,7 @@ impl Store {
     ) -> Result<(VisitRecord, bool), StoreError> {
         let sql = format!(
             "UPDATE visits SET report_id = $3, report_form_id = $4, report_form_version = $5,
-                report_answers = $6, report_t_ms = $7, report_digest = $8
+                report_answers = $6, report_t_ms = $7, report_digest = $8, updated_at = $9
              WHERE tenant_id = $1 AND id = $2 AND (report_id IS NULL OR report_id <> $3)
              RETURNING {}",
             returned_columns()
@@ -473,6 +486,7 @@ impl Store {
                 .bind(&r.answers_json)
                 .bind(r.t_ms)
                 .bind(&r.digest)
+                .bind(now_ms())
                 .fetch_optional(&mut *tx)
                 .await?;
             if let Some(employee) = row.as_ref().map(|r| r.employee_id) {
@@ -533,24 +547,39 @@ impl Store {
                 .bind(Arg::Text(pattern))
                 .push(")))");
         }
+        if let Some(since) = f.updated_since {
+            sql.push(" AND v.updated_at >= ").bind(Arg::I64(since));
+        }
         if let Some(c) = &f.cursor {
             let (v, id) = cursor::decode(c)?;
             let t = v
                 .as_i64()
                 .ok_or_else(|| StoreError::invalid("cursor", Problem::format(Format::Cursor)))?;
-            sql.push(" AND (v.in_t_ms < ")
-                .bind(Arg::I64(t))
-                .push(" OR (v.in_t_ms = ")
-                .bind(Arg::I64(t))
-                .push(" AND v.id < ")
-                .bind(Arg::Uuid(id))
-                .push("))");
+            if f.updated_since.is_some() {
+                sql.push(" AND (v.updated_at > ")
+                    .bind(Arg::I64(t))
+                    .push(" OR (v.updated_at = ")
+                    .bind(Arg::I64(t))
+                    .push(" AND v.id > ")
+                    .bind(Arg::Uuid(id))
+                    .push("))");
+            } else {
+                sql.push(" AND (v.in_t_ms < ")
+                    .bind(Arg::I64(t))
+                    .push(" OR (v.in_t_ms = ")
+                    .bind(Arg::I64(t))
+                    .push(" AND v.id < ")
+                    .bind(Arg::Uuid(id))
+                    .push("))");
+            }
         }
         let limit = f.limit.clamp(1, MAX_LIMIT);
-        sql.push(&format!(
-            " ORDER BY v.in_t_ms DESC, v.id DESC LIMIT {}",
-            limit + 1
-        ));
+        let order = if f.updated_since.is_some() {
+            "v.updated_at, v.id"
+        } else {
+            "v.in_t_ms DESC, v.id DESC"
+        };
+        sql.push(&format!(" ORDER BY {order} LIMIT {}", limit + 1));
         let Sql { text, args } = sql;
         let mut rows: Vec<Row> = on_pool!(self, |p| {
             bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text.as_str())), args)
@@ -559,8 +588,14 @@ impl Store {
         });
         let next_cursor = if rows.len() > limit as usize {
             rows.truncate(limit as usize);
-            rows.last()
-                .map(|r| cursor::encode(serde_json::Value::from(r.in_t_ms), r.id))
+            rows.last().map(|r| {
+                let key = if f.updated_since.is_some() {
+                    r.updated_at
+                } else {
+                    r.in_t_ms
+                };
+                cursor::encode(serde_json::Value::from(key), r.id)
+            })
         } else {
             None
         };

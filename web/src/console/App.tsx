@@ -9,6 +9,7 @@ import { go, useRoute } from '../shared/route';
 import type { Me } from '../shared/types';
 import { LangSwitch, useLang } from '../shared/ui';
 import { NotificationBell } from '../shared/Notifications';
+import { ApiKeys } from './ApiKeys';
 import { ApprovalFlows } from './ApprovalFlows';
 import { Approvals, loadInbox } from './Approvals';
 import { Attendance } from './Attendance';
@@ -60,6 +61,7 @@ const NAV: { id: Section; label: MessageKey }[] = [
   { id: 'people', label: 'nav.people' },
   { id: 'jobs', label: 'nav.jobs' },
   { id: 'webhooks', label: 'nav.webhooks' },
+  { id: 'api-keys', label: 'nav.api_keys' },
   { id: 'audit', label: 'nav.audit' },
 ];
 
@@ -220,6 +222,7 @@ export function App() {
           {section === 'people' && <People />}
           {section === 'jobs' && <Jobs />}
           {section === 'webhooks' && <Webhooks />}
+          {section === 'api-keys' && <ApiKeys />}
         </main>
       </div>
     </DirectoryContext.Provider>

@@ -1,7 +1,7 @@
 // What each role may open and do in the console, mirroring the server's rules
 // (crates/domain/src/access.rs `reach` and each route's check), so a screen never offers a
 // button whose call would answer 403:
-// - admin: everything, including the background jobs and the webhooks, and only the admin
+// - admin: everything, including the background jobs, the webhooks and the API keys, and only the admin
 //   reads the audit log.
 // - manager: customers, people (field reps only), devices and tracks in their department
 //   subtree; reads departments, rules, forms and geofences but changes none of them
@@ -44,6 +44,7 @@ export type Section =
   | 'people'
   | 'jobs'
   | 'webhooks'
+  | 'api-keys'
   | 'audit'
   | 'claims'
   | 'payouts'
@@ -67,7 +68,7 @@ export type Action =
   | 'approval_flows.edit';
 
 const SECTIONS: Record<Role, Section[]> = {
-  admin: ['dashboard', 'reports', 'insights', 'live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'payouts', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'approval-flows', 'people', 'jobs', 'webhooks', 'audit'],
+  admin: ['dashboard', 'reports', 'insights', 'live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'payouts', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'approval-flows', 'people', 'jobs', 'webhooks', 'api-keys', 'audit'],
   manager: ['dashboard', 'reports', 'insights', 'live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'people'],
   finance: ['dashboard', 'reports', 'insights', 'attendance', 'mileage', 'approvals', 'claims', 'payouts', 'claim-settings', 'people'],
   field: [],

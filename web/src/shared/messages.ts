@@ -1,6 +1,7 @@
 // Every user-visible string in English and Simplified Chinese. The English table defines
 // the keys; the Chinese one must have the same keys (the type checker says so). Newer
 // screens keep their strings in msgs/ (one module each, same rule), merged here.
+import * as apikeys from './msgs/apikeys';
 import * as app from './msgs/app';
 import * as approvals from './msgs/approvals';
 import * as audit from './msgs/audit';
@@ -302,6 +303,7 @@ const enAll = {
   ...jobs.en,
   ...reports.en,
   ...webhooks.en,
+  ...apikeys.en,
   ...audit.en,
   ...integrity.en,
   ...claims.en,
@@ -594,6 +596,7 @@ const zhAll: Record<MessageKey, string> = {
   ...jobs.zh,
   ...reports.zh,
   ...webhooks.zh,
+  ...apikeys.zh,
   ...audit.zh,
   ...integrity.zh,
   ...claims.zh,

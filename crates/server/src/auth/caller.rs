@@ -4,8 +4,8 @@ use super::tokens::{self, TokenKind};
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use domain::access::{self, Action, Principal, Reach, Resource};
 
 /// Who is calling; extracting it fails with 401 when the token is missing, unknown,
@@ -17,6 +17,9 @@ pub struct Caller {
     pub principal: Principal,
     /// The raw token, kept so logout can revoke exactly this session.
     pub token: String,
+    /// For a key: its requests per minute (its own, else the tenant's default); `None`
+    /// takes the server's default.
+    pub key_rate_limit: Option<u32>,
 }
 
 impl Caller {
@@ -68,6 +71,7 @@ impl FromRequestParts<AppState> for Caller {
         let (kind, tenant) =
             tokens::parse(token).ok_or_else(|| ApiError::unauthorized("the token is not valid"))?;
         let hash = tokens::hash(token);
+        let mut key_rate_limit = None;
         let principal = match kind {
             TokenKind::Session => match state.sessions.get(&hash) {
                 Some(known) => Some(Principal::User(known)),
@@ -82,17 +86,27 @@ impl FromRequestParts<AppState> for Caller {
                     })
                 }
             },
-            TokenKind::ApiKey => state
-                .store
-                .api_key_principal(tenant, &hash)
-                .await?
-                .map(Principal::ApiKey),
+            TokenKind::ApiKey => match state.store.presented_api_key(tenant, &hash).await? {
+                Some(k) if k.expired => {
+                    return Err(ApiError::new(
+                        StatusCode::UNAUTHORIZED,
+                        "api_key_expired",
+                        "this key is past its expiry; ask an admin for a new one",
+                    ));
+                }
+                Some(k) => {
+                    key_rate_limit = k.rate_limit_per_minute;
+                    Some(Principal::ApiKey(k.principal))
+                }
+                None => None,
+            },
         };
         let principal = principal
             .ok_or_else(|| ApiError::unauthorized("the token is expired, revoked or unknown"))?;
         Ok(Caller {
             principal,
             token: token.to_owned(),
+            key_rate_limit,
         })
     }
 }

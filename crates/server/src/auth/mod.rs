@@ -3,6 +3,8 @@
 mod caller;
 pub mod login_queue;
 pub mod passwords;
+pub mod rate_limit;
+pub mod scopes;
 pub mod session_cache;
 pub mod throttle;
 pub mod tokens;

@@ -49,8 +49,14 @@ fn error_description(status: &str) -> Option<&'static str> {
             "Malformed input: a path or query parameter or a body that does not parse \
              (`error.fields` names it)"
         }
-        "401" => "No token, or an expired or revoked one",
-        "403" => "The caller's role may not do this",
+        "401" => {
+            "No token, or an expired or revoked one (an integration key past its expiry: \
+             `api_key_expired`)"
+        }
+        "403" => {
+            "The caller's role may not do this (`forbidden`), or the integration key lacks \
+             the operation's scope (`missing_scope`, the scope named in `error.fields`)"
+        }
         "404" => {
             "No such resource within the caller's reach (another tenant's or another \
              department's id answers the same)"
@@ -95,6 +101,9 @@ pub const SHARED: [&str; 9] = [
 ];
 
 pub fn register(components: &mut utoipa::openapi::Components) {
+    components
+        .responses
+        .insert("RateLimited".to_owned(), RefOr::T(rate_limited()));
     for status in SHARED.into_iter().chain(["500"]) {
         let description = error_description(status).unwrap_or("Error");
         components
@@ -143,6 +152,46 @@ pub fn complete(op: &mut Operation) {
                 .unwrap_or_else(|| success_description(status, replays));
         }
     }
+}
+
+/// The answer to an integration key over its rate limit (`auth::rate_limit`).
+fn rate_limited() -> Response {
+    use utoipa::openapi::ObjectBuilder;
+    use utoipa::openapi::header::HeaderBuilder;
+    use utoipa::openapi::schema::Type;
+    let seconds = |d: &str| {
+        RefOr::T(
+            HeaderBuilder::new()
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(0)),
+                ))
+                .description(Some(d))
+                .build(),
+        )
+    };
+    let mut r = error_response(
+        "An integration key sent more requests than its rate limit allows \
+         (`rate_limited`); retry after `Retry-After` seconds",
+    );
+    r.headers.insert(
+        "Retry-After".into(),
+        seconds("Seconds until the next request would pass"),
+    );
+    r.headers.insert(
+        "RateLimit-Limit".into(),
+        seconds("Requests a minute this key may send"),
+    );
+    r.headers.insert(
+        "RateLimit-Remaining".into(),
+        seconds("Requests left now (0)"),
+    );
+    r.headers.insert(
+        "RateLimit-Reset".into(),
+        seconds("Seconds until the whole limit is available again"),
+    );
+    r
 }
 
 fn success_description(status: &str, replays: bool) -> String {

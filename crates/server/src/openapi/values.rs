@@ -152,6 +152,8 @@ closed_set!(
     /// `customer.created` (also for a prospect a check-in created, and per imported row),
     /// `customer.updated` (only when a field changed), `customer.approved`, `customer.deleted` {customer_id};
     /// `employee.created`, `employee.updated` (only when a field or the password changed) {employee_id};
+    /// `department.created`, `department.updated` (only when its name, parent or external
+    /// id changed), `department.deleted` {department_id};
     /// `request.created` {request_id, employee_id, kind}; `request.decided` {request_id, status};
     /// `plan.published` {employee_id, days: the dates newly published, `YYYY-MM-DD`};
     /// `track_day.updated` {employee_id, day, mileage_m, work_mileage_m};
@@ -179,6 +181,9 @@ closed_set!(
         CustomerDeleted = "customer.deleted",
         EmployeeCreated = "employee.created",
         EmployeeUpdated = "employee.updated",
+        DepartmentCreated = "department.created",
+        DepartmentUpdated = "department.updated",
+        DepartmentDeleted = "department.deleted",
         RequestCreated = "request.created",
         RequestDecided = "request.decided",
         PlanPublished = "plan.published",

@@ -23,7 +23,12 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_keys, create_key))
         .routes(routes!(revoke_key))
+        .routes(routes!(set_key_limits))
+        .routes(routes!(key_settings, put_key_settings))
 }
+
+/// The largest rate limit a key or tenant may set (requests per minute).
+pub const MAX_RATE_LIMIT: u32 = 100_000;
 
 #[derive(Serialize, ToSchema)]
 pub struct ApiKey {
@@ -34,8 +39,13 @@ pub struct ApiKey {
     pub scopes: Vec<ApiScope>,
     pub created_by: Option<EmployeeId>,
     pub created_at: DateTime<Utc>,
+    /// Stamped at most once a minute, so within a minute of the true last use.
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// After this the key answers 401 `api_key_expired`; `null`: never.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Requests a minute; `null` takes the tenant's default (`/api/v1/api-keys/settings`).
+    pub rate_limit_per_minute: Option<u32>,
 }
 
 impl From<ApiKeyRecord> for ApiKey {
@@ -49,6 +59,8 @@ impl From<ApiKeyRecord> for ApiKey {
             created_at: r.created_at,
             last_used_at: r.last_used_at,
             revoked_at: r.revoked_at,
+            expires_at: r.expires_at,
+            rate_limit_per_minute: r.rate_limit_per_minute,
         }
     }
 }
@@ -66,6 +78,57 @@ pub struct NewKeyRequest {
     /// e.g. `["customers:read", "customers:write"]`
     #[schema(min_items = 1)]
     pub scopes: Vec<ApiScope>,
+    /// When the key stops working; absent or `null`: never.
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Requests a minute (1–100,000); absent or `null`: the tenant's default.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 100000)]
+    pub rate_limit_per_minute: Option<u32>,
+}
+
+/// A key's expiry and rate limit, replaced together.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KeyLimits {
+    /// `null`: never expires. A time in the past stops the key at once.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Requests a minute (1–100,000); `null`: the tenant's default.
+    #[schema(minimum = 1, maximum = 100000)]
+    pub rate_limit_per_minute: Option<u32>,
+}
+
+/// The tenant's defaults for its keys.
+#[derive(Serialize, ToSchema)]
+pub struct KeySettings {
+    /// Requests a minute for keys without their own limit; `null`: the server's default.
+    pub default_rate_limit_per_minute: Option<u32>,
+    /// The server's own default (`--api-key-rate-limit`, `OUTFIELD_API_KEY_RATE_LIMIT`).
+    pub server_default_rate_limit: u32,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KeySettingsUpdate {
+    /// Requests a minute for keys without their own limit (1–100,000); `null`: the
+    /// server's default.
+    #[schema(minimum = 1, maximum = 100000)]
+    pub default_rate_limit_per_minute: Option<u32>,
+}
+
+fn check_limit(bad: &mut Invalid, field: &str, n: Option<u32>) {
+    if let Some(n) = n
+        && !(1..=MAX_RATE_LIMIT).contains(&n)
+    {
+        bad.push(
+            field,
+            Problem::OutOfRange {
+                min: 1.0,
+                max: f64::from(MAX_RATE_LIMIT),
+                unit: "",
+            },
+        );
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -116,6 +179,7 @@ async fn create_key(
     if req.scopes.is_empty() {
         bad.push("scopes", Problem::Required);
     }
+    check_limit(&mut bad, "rate_limit_per_minute", req.rate_limit_per_minute);
     let name = bad.into_result(|| name.unwrap_or_default())?;
     let key = tokens::new_token(TokenKind::ApiKey, caller.tenant());
     // Tokens are ASCII, so byte slicing is safe.
@@ -138,6 +202,8 @@ async fn create_key(
                     key_hash: &tokens::hash(&key),
                     scopes: &req.scopes,
                     created_by,
+                    expires_at: req.expires_at,
+                    rate_limit_per_minute: req.rate_limit_per_minute,
                 },
             )
             .await?;
@@ -180,4 +246,65 @@ async fn revoke_key(
     Ok(Json(
         s.store.revoke_api_key(caller.tenant(), id).await?.into(),
     ))
+}
+
+/// Replaces a key's expiry and rate limit. The new limit applies from the key's next request.
+#[utoipa::path(put, path = "/api/v1/api-keys/{id}/limits", tag = "api-keys", params(("id" = ApiKeyId, Path)),
+    request_body = KeyLimits,
+    responses((status = 200, body = ApiKey), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn set_key_limits(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<ApiKeyId>,
+    Json(req): Json<KeyLimits>,
+) -> ApiResult<Json<ApiKey>> {
+    caller.reach(Resource::ApiKeys, Action::Write)?;
+    let mut bad = Invalid::default();
+    check_limit(&mut bad, "rate_limit_per_minute", req.rate_limit_per_minute);
+    bad.into_result(|| ())?;
+    let rec = s
+        .store
+        .set_api_key_limits(
+            caller.tenant(),
+            id,
+            req.expires_at,
+            req.rate_limit_per_minute,
+        )
+        .await?;
+    Ok(Json(rec.into()))
+}
+
+/// The tenant's default rate limit for keys without their own.
+#[utoipa::path(get, path = "/api/v1/api-keys/settings", tag = "api-keys",
+    responses((status = 200, body = KeySettings)))]
+async fn key_settings(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<KeySettings>> {
+    caller.reach(Resource::ApiKeys, Action::Read)?;
+    Ok(Json(KeySettings {
+        default_rate_limit_per_minute: s.store.api_key_rate_limit(caller.tenant()).await?,
+        server_default_rate_limit: s.config.api_key_rate_limit,
+    }))
+}
+
+#[utoipa::path(put, path = "/api/v1/api-keys/settings", tag = "api-keys", request_body = KeySettingsUpdate,
+    responses((status = 200, body = KeySettings), (status = 422, body = ErrorBody)))]
+async fn put_key_settings(
+    State(s): State<AppState>,
+    caller: Caller,
+    Json(req): Json<KeySettingsUpdate>,
+) -> ApiResult<Json<KeySettings>> {
+    caller.reach(Resource::ApiKeys, Action::Write)?;
+    let mut bad = Invalid::default();
+    check_limit(
+        &mut bad,
+        "default_rate_limit_per_minute",
+        req.default_rate_limit_per_minute,
+    );
+    bad.into_result(|| ())?;
+    s.store
+        .set_api_key_rate_limit(caller.tenant(), req.default_rate_limit_per_minute)
+        .await?;
+    Ok(Json(KeySettings {
+        default_rate_limit_per_minute: req.default_rate_limit_per_minute,
+        server_default_rate_limit: s.config.api_key_rate_limit,
+    }))
 }

@@ -173,6 +173,11 @@ pub struct VisitQuery {
     pub judgement: Option<String>,
     /// A flag code, e.g. `mock_location`.
     pub flag: Option<String>,
+    /// Only visits checked in or changed (check-out, report, a photo) at or
+    /// after this instant (RFC 3339), for incremental sync; the page is then in
+    /// `updated_at` order, oldest change first.
+    #[param(value_type = Option<chrono::DateTime<chrono::Utc>>)]
+    pub updated_since: Option<String>,
     pub cursor: Option<String>,
     #[serde(default = "default_limit")]
     #[param(minimum = 1, maximum = 500)]
@@ -186,7 +191,7 @@ pub struct VisitPage {
 }
 
 /// Visits of the people the caller reaches (admins: all; managers: their department
-/// subtree; reps: their own), newest first.
+/// subtree; reps: their own), newest first; with `updated_since`, oldest change first.
 #[utoipa::path(get, path = "/api/v1/visits", tag = "visits", params(VisitQuery),
     responses((status = 200, body = VisitPage), (status = 400, body = ErrorBody)))]
 async fn list_visits(
@@ -202,6 +207,7 @@ async fn list_visits(
         to: q.to,
         judgement: q.judgement,
         flag: q.flag,
+        updated_since: super::instant_ms("updated_since", q.updated_since.as_deref())?,
         cursor: q.cursor,
         limit: page_limit(q.limit)?,
     };

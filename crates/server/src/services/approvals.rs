@@ -176,10 +176,23 @@ fn flow_view(flow: FlowDefinition, created_ms: Option<i64>, org: &TenantOrg) -> 
     }
 }
 
-fn admin_only(principal: &Principal) -> ApiResult<EmployeeId> {
+/// Who changes the tenant's approval set-up: an admin (answered, to record), or a key the
+/// scope gate let in with `requests:write` (nobody to record).
+fn admin_only(principal: &Principal) -> ApiResult<Option<EmployeeId>> {
     match principal {
-        Principal::User(u) if u.role == Role::Admin => Ok(u.employee),
+        Principal::User(u) if u.role == Role::Admin => Ok(Some(u.employee)),
+        Principal::ApiKey(k) if k.admitted.is_some_and(|s| s.writes()) => Ok(None),
         _ => Err(ApiError::forbidden()),
+    }
+}
+
+/// Who reads the tenant's approval set-up: any signed-in person, or a key the scope gate
+/// let in.
+fn reader(principal: &Principal) -> ApiResult<()> {
+    match principal {
+        Principal::User(_) => Ok(()),
+        Principal::ApiKey(k) if k.admitted.is_some() => Ok(()),
+        Principal::ApiKey(_) => Err(ApiError::forbidden()),
     }
 }
 
@@ -192,7 +205,7 @@ fn me(principal: &Principal) -> ApiResult<EmployeeId> {
 
 /// The flow new requests of the type start under (the default when none was saved).
 pub async fn get_flow(s: &AppState, principal: &Principal, raw_type: &str) -> ApiResult<FlowView> {
-    me(principal)?;
+    reader(principal)?;
     let tenant = principal.tenant();
     let t = parse_type(raw_type)?;
     let (flow, created) = current_flow(s, tenant, &t).await?;
@@ -226,7 +239,7 @@ pub async fn put_flow(
     };
     let stored = s
         .store
-        .put_flow(tenant, t.as_str(), Some(by.0), body)
+        .put_flow(tenant, t.as_str(), by.map(|b| b.0), body)
         .await?
         .ok_or_else(|| {
             ApiError::new(
@@ -240,7 +253,7 @@ pub async fn put_flow(
 }
 
 pub async fn get_settings(s: &AppState, principal: &Principal) -> ApiResult<ApprovalSettings> {
-    me(principal)?;
+    reader(principal)?;
     settings(s, principal.tenant()).await
 }
 
@@ -262,7 +275,7 @@ pub async fn put_settings(
             principal.tenant(),
             &rules,
             i64::from(input.remind_after_hours),
-            Some(by.0),
+            by.map(|b| b.0),
         )
         .await?;
     settings(s, principal.tenant()).await

@@ -179,11 +179,9 @@ fn run_view(r: StoredRun) -> ApiResult<RunView> {
 }
 
 /// The schedules a principal reaches: everyone's for admins and finance, those owned by
-/// people in their subtree for managers; 403 for field reps and integration keys.
+/// people in their subtree for managers, every one for a key with `reports:read|write`;
+/// 403 for field reps.
 fn schedule_reach(principal: &Principal) -> ApiResult<Reach> {
-    if !matches!(principal, Principal::User(_)) {
-        return Err(ApiError::forbidden());
-    }
     match super::reach(principal, Resource::Tracks, Action::Read)? {
         Reach::Own(_) => Err(ApiError::forbidden()),
         r => Ok(r),
@@ -242,11 +240,15 @@ async fn checked(
         );
     }
     // The owner: someone the caller reaches, active, who may read reports beyond their own.
+    // A key is nobody: it names the owner.
     let me = match principal {
-        Principal::User(u) => u.employee,
-        Principal::ApiKey(_) => return Err(ApiError::forbidden()),
+        Principal::User(u) => Some(u.employee),
+        Principal::ApiKey(_) => None,
     };
-    let owner_id = input.owner_id.or(current_owner).unwrap_or(me);
+    let Some(owner_id) = input.owner_id.or(current_owner).or(me) else {
+        bad.push("owner_id", Problem::Required);
+        return Err(ApiError::invalid(bad));
+    };
     let owner = match s.store.employee(tenant, owner_id, reach).await {
         Ok(o) if !o.active => {
             bad.push("owner_id", Problem::Deactivated);

@@ -131,6 +131,9 @@ pub struct VisitView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout_requires: Option<CheckoutRequires>,
     pub received_at: DateTime<Utc>,
+    /// When the visit last changed: check-in, check-out, report, a photo (its flags
+    /// follow those; `updated_since` on the list compares this).
+    pub updated_at: DateTime<Utc>,
 }
 
 pub(crate) fn instant(ms: i64) -> DateTime<Utc> {
@@ -191,6 +194,7 @@ fn visit_view(v: VisitRecord, photos: Option<&[StoredPhoto]>) -> ApiResult<Visit
         required_photos: None,
         checkout_requires: None,
         received_at: instant(v.received_ms),
+        updated_at: instant(v.updated_ms),
     })
 }
 
@@ -476,6 +480,8 @@ pub struct VisitSearch {
     pub to: Option<String>,
     pub judgement: Option<String>,
     pub flag: Option<String>,
+    /// Epoch ms (see `storage::VisitFilter::updated_since`).
+    pub updated_since: Option<i64>,
     pub cursor: Option<String>,
     pub limit: u32,
 }
@@ -526,6 +532,7 @@ pub async fn list(
                 to_ms: to,
                 status: q.judgement,
                 flag: q.flag,
+                updated_since: q.updated_since,
                 cursor: q.cursor,
                 limit: q.limit,
             },

@@ -123,9 +123,10 @@ async fn api_keys_scoped_shown_once_revocable(app: &TestApp) {
             json!({"name": "x", "code": "X1"}),
         )
         .await;
-    assert_error(s, &b, StatusCode::FORBIDDEN, "forbidden");
+    let e = assert_error(s, &b, StatusCode::FORBIDDEN, "missing_scope");
+    assert_eq!(e["fields"][0]["field"], "customers:write");
     let (s, b) = app.get(&key, "/api/v1/employees").await;
-    assert_error(s, &b, StatusCode::FORBIDDEN, "forbidden");
+    assert_error(s, &b, StatusCode::FORBIDDEN, "missing_scope");
     let (s, b) = app.get(&key, "/api/v1/api-keys").await;
     assert_error(s, &b, StatusCode::FORBIDDEN, "forbidden");
     let (_, list) = app.get(&t.admin, "/api/v1/api-keys").await;

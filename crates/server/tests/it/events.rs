@@ -79,8 +79,8 @@ async fn the_feed_follows_changes_in_order(app: &TestApp) {
         .collect();
     assert_eq!(ids, [&e["id"], &items[0]["id"]]);
 
-    // Another tenant's feed holds none of it (only its own first admin's creation);
-    // reps and managers may not read feeds.
+    // Another tenant's feed holds none of it (only its own root department's and first
+    // admin's creation); reps and managers may not read feeds.
     let theirs = feed_through(app, &other.admin, &other.admin_id).await;
     let theirs: Vec<(&Value, &Value)> = theirs
         .iter()
@@ -88,7 +88,10 @@ async fn the_feed_follows_changes_in_order(app: &TestApp) {
         .collect();
     assert_eq!(
         theirs,
-        [(&json!("employee.created"), &json!(other.admin_id))]
+        [
+            (&json!("department.created"), &json!(other.root_dept)),
+            (&json!("employee.created"), &json!(other.admin_id))
+        ]
     );
     let (s, b) = app.get(&rep_token, "/api/v1/events").await;
     assert_error(s, &b, StatusCode::FORBIDDEN, "forbidden");
@@ -112,7 +115,7 @@ async fn the_feed_follows_changes_in_order(app: &TestApp) {
     let by_key = feed(app, key, "?type=track_day.updated").await;
     assert_eq!(by_key["items"], all["items"]);
     let (s, b) = app.get(key, "/api/v1/customers").await;
-    assert_error(s, &b, StatusCode::FORBIDDEN, "forbidden");
+    assert_error(s, &b, StatusCode::FORBIDDEN, "missing_scope");
 }
 
 both_backends!(every_change_writes_its_event_once);
@@ -310,6 +313,7 @@ async fn every_change_writes_its_event_once(app: &TestApp) {
         (prospect_visit.to_string(), "prospect visit"),
         (prospect.clone(), "prospect"),
         (marker.clone(), "marker"),
+        (t.root_dept.clone(), "root"),
     ];
     let seen: Vec<(String, &str)> = events
         .iter()
@@ -324,6 +328,7 @@ async fn every_change_writes_its_event_once(app: &TestApp) {
         })
         .collect();
     let want = [
+        ("department.created", "root"),
         ("employee.created", "admin"),
         ("employee.created", "rep"),
         ("employee.updated", "rep"),

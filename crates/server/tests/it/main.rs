@@ -2,6 +2,7 @@
 
 mod harness;
 
+mod api_keys;
 mod approvals;
 mod attendance;
 mod audit;

@@ -494,6 +494,10 @@ fn body_for(w: &World, method: &Method, path: &str) -> Option<Value> {
     let fix = json!({"id": Uuid::now_v7(), "t": t, "lat": SHOP.0, "lon": SHOP.1, "accuracy_m": 5});
     Some(match (method.as_str(), path) {
         ("POST", "/api/v1/api-keys") => json!({"name": "k2", "scopes": ["customers:read"]}),
+        ("PUT", "/api/v1/api-keys/settings") => json!({"default_rate_limit_per_minute": 100}),
+        ("PUT", "/api/v1/api-keys/{id}/limits") => {
+            json!({"expires_at": null, "rate_limit_per_minute": 100})
+        }
         ("POST" | "PUT", "/api/v1/webhooks" | "/api/v1/webhooks/{id}") => {
             json!({"id": Uuid::now_v7(), "url": "http://93.184.216.34/hook", "enabled": false})
         }

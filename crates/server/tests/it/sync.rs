@@ -782,7 +782,7 @@ async fn sync_scoping(app: &TestApp) {
         None,
     )
     .await;
-    assert_error(s, &b, StatusCode::FORBIDDEN, "forbidden");
+    assert_error(s, &b, StatusCode::FORBIDDEN, "missing_scope");
     let (s, b) = app
         .post(
             &reader,
@@ -790,7 +790,7 @@ async fn sync_scoping(app: &TestApp) {
             json!({"items": [{"external_id": "K", "name": "k"}]}),
         )
         .await;
-    assert_error(s, &b, StatusCode::FORBIDDEN, "forbidden");
+    assert_error(s, &b, StatusCode::FORBIDDEN, "missing_scope");
     let (s, b) = app
         .post(
             &writer,
@@ -801,7 +801,7 @@ async fn sync_scoping(app: &TestApp) {
     assert_eq!(s, StatusCode::OK, "{b}");
     assert_eq!(b["results"][0]["status"], "created");
     let (s, _, b) = get(app, &writer, "/api/v1/employees/by-external-id/X").await;
-    assert_error(s, &b, StatusCode::FORBIDDEN, "forbidden");
+    assert_error(s, &b, StatusCode::FORBIDDEN, "missing_scope");
     let (s, b) = app
         .post(
             &writer,
@@ -809,14 +809,14 @@ async fn sync_scoping(app: &TestApp) {
             json!({"items": [{"external_id": "K", "name": "k"}]}),
         )
         .await;
-    assert_error(s, &b, StatusCode::FORBIDDEN, "forbidden");
+    assert_error(s, &b, StatusCode::FORBIDDEN, "missing_scope");
     let (s, b) = app
         .get(
             &writer,
             "/api/v1/tombstones?resource=employees&since=2000-01-01T00:00:00Z",
         )
         .await;
-    assert_error(s, &b, StatusCode::FORBIDDEN, "forbidden");
+    assert_error(s, &b, StatusCode::FORBIDDEN, "missing_scope");
 }
 
 fn urlenc(s: &str) -> String {

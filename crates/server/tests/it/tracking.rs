@@ -670,5 +670,5 @@ async fn tracks_respect_tenants_and_roles(app: &TestApp) {
         .await;
     assert_error(s, &e, StatusCode::FORBIDDEN, "forbidden");
     let (s, e) = app.get(key, "/api/v1/live").await;
-    assert_error(s, &e, StatusCode::FORBIDDEN, "forbidden");
+    assert_error(s, &e, StatusCode::FORBIDDEN, "missing_scope");
 }

@@ -679,3 +679,101 @@ async fn attendance_takes_a_photo_and_devices_are_remembered(app: &TestApp) {
     assert_error(s, &e, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(fields(&e), ["kind"]);
 }
+
+both_backends!(visits_updated_since_follow_changes);
+
+/// `updated_since` on the visit list: visits checked in or changed at or after the instant,
+/// oldest change first, paged by cursor; a check-out moves a visit to the end.
+async fn visits_updated_since_follow_changes(app: &TestApp) {
+    let t = app.tenant("acme").await;
+    let rep = app.employee(&t.admin, &t.root_dept, "rep1", "field").await;
+    let token = app.token("acme", "rep1").await;
+    let shop = app
+        .customer(
+            &t.admin,
+            json!({"name": "Corner Shop", "owner_id": rep, "location": {"lat": SHOP.0, "lon": SHOP.1}}),
+        )
+        .await;
+    let shop = shop["id"].as_str().unwrap();
+    let form = shelf_form(app, &t.admin).await;
+    let (s, r) = app
+        .put(
+            &t.admin,
+            "/api/v1/visit-rules/tenant",
+            json!({"default_form_id": form}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let mark = (chrono::Utc::now() - chrono::Duration::seconds(1)).to_rfc3339();
+    let at = |min_ago: i64| (chrono::Utc::now() - chrono::Duration::minutes(min_ago)).to_rfc3339();
+    let mut ids = Vec::new();
+    for ago in [50, 40, 30] {
+        let (s, v) = app
+            .post(
+                &token,
+                "/api/v1/visits",
+                checkin(Uuid::now_v7(), shop, 0.0, 10.0, &at(ago)),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        ids.push(v["id"].as_str().unwrap().to_owned());
+        // Finish each visit before the next starts (one open visit per rep).
+        let (s, o) = app
+            .post(
+                &token,
+                &format!("/api/v1/visits/{}/check-out", ids.last().unwrap()),
+                json!({"id": Uuid::now_v7(), "t": at(ago - 5), "lat": SHOP.0, "lon": SHOP.1, "accuracy_m": 10}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{o}");
+    }
+    let enc = |s: &str| s.replace('+', "%2B").replace(':', "%3A");
+    let q = format!("/api/v1/visits?limit=1&updated_since={}", enc(&mark));
+    assert_eq!(
+        walk(app, &t.admin, q.clone()).await,
+        ids,
+        "oldest change first, one a page"
+    );
+    // A report filed on the first visit makes it the newest change.
+    let (s, r) = app
+        .put(
+            &token,
+            &format!("/api/v1/visits/{}/report", ids[0]),
+            json!({"id": Uuid::now_v7(), "answers": {"facings": 3}, "t": at(1)}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let (_, last) = app
+        .get(&t.admin, &format!("/api/v1/visits/{}", ids[2]))
+        .await;
+    let since_last = last["updated_at"].as_str().unwrap().to_owned();
+    let q = format!("/api/v1/visits?updated_since={}", enc(&since_last));
+    let seen = walk(app, &t.admin, q).await;
+    assert_eq!(seen.last(), Some(&ids[0]), "{seen:?}");
+    assert!(!seen.contains(&ids[1]), "{seen:?}");
+    let (s, b) = app
+        .get(&t.admin, "/api/v1/visits?updated_since=yesterday")
+        .await;
+    assert_error(s, &b, StatusCode::BAD_REQUEST, "bad_request");
+}
+
+/// Every id of a list, page by page.
+async fn walk(app: &TestApp, token: &str, query: String) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut next: Option<String> = None;
+    loop {
+        let path = match &next {
+            Some(c) => format!("{query}&cursor={c}"),
+            None => query.clone(),
+        };
+        let (s, page) = app.get(token, &path).await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        for v in page["items"].as_array().unwrap() {
+            seen.push(v["id"].as_str().unwrap().to_owned());
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => next = Some(c.to_owned()),
+            None => return seen,
+        }
+    }
+}

@@ -489,7 +489,7 @@ async fn endpoints_are_the_tenants_and_admins_own(app: &TestApp) {
     let (s, b) = app
         .post(reader, "/api/v1/webhooks", json!({"url": url}))
         .await;
-    assert_error(s, &b, StatusCode::FORBIDDEN, "forbidden");
+    assert_error(s, &b, StatusCode::FORBIDDEN, "missing_scope");
 
     // Bad input names its field.
     let (s, b) = app

@@ -103,6 +103,9 @@ export const en: ErrorTable = {
     approval_submitter_inactive: 'The person who submitted is not active.',
     webhook_disabled: 'This webhook is disabled; enable it first.',
     precondition_failed: 'Someone changed this meanwhile. Reload it and make your change again.',
+    missing_scope: 'This API key lacks the permission this needs.',
+    api_key_expired: 'This API key has expired.',
+    rate_limited: 'Too many requests with this API key. Wait a moment and try again.',
   },
   problem: {
     required: 'is required',
@@ -364,6 +367,9 @@ export const zh: ErrorTable = {
     approval_submitter_inactive: '提交人已停用。',
     webhook_disabled: '此推送地址已停用，请先启用。',
     precondition_failed: '其他人已修改了这条数据，请刷新后重新修改。',
+    missing_scope: '此 API 密钥没有所需的权限。',
+    api_key_expired: '此 API 密钥已过期。',
+    rate_limited: '此 API 密钥请求过于频繁，请稍后再试。',
   },
   problem: {
     required: '不能为空',

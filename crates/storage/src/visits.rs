@@ -389,6 +389,7 @@ impl Store {
 
     /// Records the check-out unless the visit has one; returns the visit and whether this
     /// call wrote it. A new check-out enqueues the verdict of its local `day`.
+    #[allow(clippy::too_many_arguments)]
     pub async fn check_out(
         &self,
         tenant: TenantId,

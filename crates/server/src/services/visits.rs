@@ -267,6 +267,7 @@ pub async fn check_in(
                 checkout: None,
                 report: None,
                 flags_json: None,
+                updated_ms: received_ms,
             },
             &[],
             &policy,

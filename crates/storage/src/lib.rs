@@ -93,7 +93,7 @@ pub use plans::StoredPlan;
 pub use pool::{Backend, PoolStats, Store};
 pub use report_facts::{
     CustomerVisitRow, FactVisit, PersonDayQuery, REPORT_FACTS_JOB, ReportCustomer, ReportRequest,
-    StoredCustomerMonth, StoredPersonDay, day_before, local_day, report_facts_job,
+    StoredCustomerMonth, StoredFact, StoredPersonDay, day_before, local_day, report_facts_job,
 };
 pub use report_schedules::{
     DueSchedule, QueuedRun, REPORT_DELIVERY_JOB, RunOutcome, ScheduleWrite, StoredRun,

@@ -86,6 +86,19 @@ pub struct StoredPersonDay {
     pub visits_bin: Option<Vec<u8>>,
 }
 
+/// A person-day fact as reports read it: the stored value alone (the columns beside it
+/// repeat what it holds, and decoding them for every row of a period cost a report time).
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct StoredFact {
+    /// `reports::facts::PersonDay` as JSON; empty when `fact_bin` is there.
+    pub fact: String,
+    pub fact_bin: Option<Vec<u8>>,
+    /// The day's visit rows as JSON (`[]` unless asked for); empty when `visits_bin` is
+    /// there.
+    pub visit_rows: String,
+    pub visits_bin: Option<Vec<u8>>,
+}
+
 /// A customer's month fact as stored (every field of `reports::facts::CustomerPeriod`
 /// but the period, which the month is).
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
@@ -181,6 +194,8 @@ const CUSTOMER_MONTH_COLUMNS: &str = "customer_id, month, owner_id, level, tags,
     due_visits, due_met, last_visit, outcome_sum, visits_with_outcome";
 /// Rows per multi-row INSERT: 16 values each stays far below both engines' bind limits.
 const CHUNK: usize = 200;
+/// Ids in one `IN (…)` list (SQLite allows 32,766 bound values, PostgreSQL 65,535).
+const IDS_PER_STATEMENT: usize = 1_000;
 
 fn person_day_insert(n: usize) -> String {
     let mut sql = format!(
@@ -222,6 +237,20 @@ impl Store {
         (from, to): (&str, &str),
         rows: &[StoredPersonDay],
     ) -> Result<(), StoreError> {
+        self.replace_people_days(tenant, &[employee.0], (from, to), rows)
+            .await
+    }
+
+    /// Replaces the facts of these people on days `from..=to` with `rows` (a person or day
+    /// without a row ends up with no fact), in one transaction: the nightly refresh writes
+    /// every rep's day in one commit instead of one commit per rep.
+    pub async fn replace_people_days(
+        &self,
+        tenant: TenantId,
+        employees: &[Uuid],
+        (from, to): (&str, &str),
+        rows: &[StoredPersonDay],
+    ) -> Result<(), StoreError> {
         let now = now_ms();
         // SQLite keeps a row's columns in its page: the JSON forms would make each row four
         // times as long as the binary ones reports read, and no view reads them there (the
@@ -235,15 +264,20 @@ impl Store {
             }
         };
         write_tx!(self, |tx| {
-            sqlx::query(
-                "DELETE FROM report_person_days WHERE tenant_id = $1 AND employee_id = $2 AND day >= $3 AND day <= $4",
-            )
-            .bind(tenant.0)
-            .bind(employee.0)
-            .bind(from)
-            .bind(to)
-            .execute(&mut *tx)
-            .await?;
+            for people in employees.chunks(IDS_PER_STATEMENT) {
+                let mut sql = Sql::new("DELETE FROM report_person_days WHERE tenant_id = ");
+                sql.bind(Arg::Uuid(tenant.0))
+                    .push(" AND day >= ")
+                    .bind(Arg::Text(from.to_owned()))
+                    .push(" AND day <= ")
+                    .bind(Arg::Text(to.to_owned()))
+                    .push(" AND employee_id IN ")
+                    .bind_ids(people);
+                let Sql { text, args } = sql;
+                bind_all(sqlx::query(sqlx::AssertSqlSafe(text)), args)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             for chunk in rows.chunks(CHUNK) {
                 let sql = person_day_insert(chunk.len());
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -334,6 +368,43 @@ impl Store {
         }))
     }
 
+    /// The stored values of the person-day facts of `q.from..=q.to`, by person then day;
+    /// `visit_rows` is `[]` unless asked for. What reports read.
+    pub async fn person_day_facts(
+        &self,
+        tenant: TenantId,
+        q: &PersonDayQuery,
+    ) -> Result<Vec<StoredFact>, StoreError> {
+        let visits = if q.with_visits {
+            "CASE WHEN f.visits_bin IS NULL THEN f.visit_rows ELSE '' END AS visit_rows, f.visits_bin"
+        } else {
+            "'[]' AS visit_rows, NULL AS visits_bin"
+        };
+        let mut sql = Sql::new(&format!(
+            "SELECT CASE WHEN f.fact_bin IS NULL THEN f.fact ELSE '' END AS fact, f.fact_bin, {visits}
+             FROM report_person_days f WHERE f.tenant_id = "
+        ));
+        sql.bind(Arg::Uuid(tenant.0))
+            .push(" AND f.day >= ")
+            .bind(Arg::Text(q.from.clone()))
+            .push(" AND f.day <= ")
+            .bind(Arg::Text(q.to.clone()));
+        if let Some(root) = q.subtree {
+            sql.push(" AND f.department_id IN ");
+            crate::reach::subtree(&mut sql, tenant, root.0);
+        }
+        if let Some(e) = q.employee {
+            sql.push(" AND f.employee_id = ").bind(Arg::Uuid(e.0));
+        }
+        sql.push(" ORDER BY f.employee_id, f.day");
+        let Sql { text, args } = sql;
+        Ok(on_pool!(self, |p| {
+            bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text)), args)
+                .fetch_all(p)
+                .await?
+        }))
+    }
+
     /// Replaces the month facts of these customers for `month`; with `whole_month`, every
     /// other customer's row of that month goes too (a full refresh of the month).
     pub async fn replace_customer_months(
@@ -354,15 +425,20 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             } else {
-                for r in rows {
-                    sqlx::query(
-                        "DELETE FROM report_customer_months WHERE tenant_id = $1 AND month = $2 AND customer_id = $3",
-                    )
-                    .bind(tenant.0)
-                    .bind(month)
-                    .bind(r.customer_id)
-                    .execute(&mut *tx)
-                    .await?;
+                // One statement per thousand customers, not one per customer (a nightly
+                // refresh rewrites thousands of them).
+                let ids: Vec<Uuid> = rows.iter().map(|r| r.customer_id).collect();
+                for chunk in ids.chunks(IDS_PER_STATEMENT) {
+                    let mut sql = Sql::new("DELETE FROM report_customer_months WHERE tenant_id = ");
+                    sql.bind(Arg::Uuid(tenant.0))
+                        .push(" AND month = ")
+                        .bind(Arg::Text(month.to_owned()))
+                        .push(" AND customer_id IN ")
+                        .bind_ids(chunk);
+                    let Sql { text, args } = sql;
+                    bind_all(sqlx::query(sqlx::AssertSqlSafe(text)), args)
+                        .execute(&mut *tx)
+                        .await?;
                 }
             }
             for chunk in rows.chunks(CHUNK) {

@@ -5,7 +5,7 @@
 //! `reports` crate's answer. Also the tenant's insight thresholds, and the spreadsheet
 //! and CSV forms of a report.
 
-use super::report_facts::read;
+use super::report_facts::read_fact;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::tracking::schedule_cache::parse_tz;
@@ -223,7 +223,7 @@ pub(super) async fn load(s: &AppState, r: &Resolved, n: Needs) -> ApiResult<Load
     let facts = if n.person_days {
         let rows = s
             .store
-            .person_days(
+            .person_day_facts(
                 tenant,
                 &PersonDayQuery {
                     from: from.to_string(),
@@ -234,7 +234,7 @@ pub(super) async fn load(s: &AppState, r: &Resolved, n: Needs) -> ApiResult<Load
                 },
             )
             .await?;
-        rows.iter().map(read).collect::<ApiResult<Vec<_>>>()?
+        rows.iter().map(read_fact).collect::<ApiResult<Vec<_>>>()?
     } else {
         Vec::new()
     };

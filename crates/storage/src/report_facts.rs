@@ -119,6 +119,21 @@ pub struct StoredCustomerMonth {
     pub visits_with_outcome: i32,
 }
 
+/// Customers of one owner, level and tag set summed over a period's months
+/// (`Store::customer_coverage_sums`).
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct CoverageSum {
+    pub owner_id: Option<Uuid>,
+    pub level: String,
+    /// JSON array of strings.
+    pub tags: String,
+    pub customers: i64,
+    pub visited: i64,
+    pub visits: i64,
+    pub due_visits: i64,
+    pub due_met: i64,
+}
+
 /// Which person-day facts to read.
 #[derive(Clone, Debug, Default)]
 pub struct PersonDayQuery {
@@ -567,6 +582,41 @@ impl Store {
                  JOIN report_customer_months l
                     ON l.tenant_id = $1 AND l.customer_id = g.customer_id AND l.month = g.month
                  ORDER BY g.customer_id",
+            )
+            .bind(tenant.0)
+            .bind(from_month)
+            .bind(to_month)
+            .fetch_all(p)
+            .await?
+        }))
+    }
+
+    /// The customers' month facts of `from_month..=to_month` merged per customer as
+    /// [`Store::customer_month_sums`] merges them, then summed by the latest month's owner,
+    /// level and tags: what the coverage report needs, a few rows per owner instead of
+    /// one per customer.
+    pub async fn customer_coverage_sums(
+        &self,
+        tenant: TenantId,
+        from_month: &str,
+        to_month: &str,
+    ) -> Result<Vec<CoverageSum>, StoreError> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT l.owner_id, l.level, l.tags, CAST(COUNT(*) AS BIGINT) AS customers,
+                    CAST(SUM(CASE WHEN g.visits > 0 THEN 1 ELSE 0 END) AS BIGINT) AS visited,
+                    CAST(SUM(g.visits) AS BIGINT) AS visits,
+                    CAST(SUM(g.due_visits) AS BIGINT) AS due_visits,
+                    CAST(SUM(g.due_met) AS BIGINT) AS due_met
+                 FROM (SELECT customer_id, MAX(month) AS month, SUM(visits) AS visits,
+                        SUM(due_visits) AS due_visits, SUM(due_met) AS due_met
+                       FROM report_customer_months
+                       WHERE tenant_id = $1 AND month >= $2 AND month <= $3
+                       GROUP BY customer_id) g
+                 JOIN report_customer_months l
+                    ON l.tenant_id = $1 AND l.customer_id = g.customer_id AND l.month = g.month
+                 GROUP BY l.owner_id, l.level, l.tags
+                 ORDER BY l.owner_id, l.level, l.tags",
             )
             .bind(tenant.0)
             .bind(from_month)

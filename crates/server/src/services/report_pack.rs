@@ -237,7 +237,9 @@ pub(super) async fn load(s: &AppState, r: &Resolved, n: Needs) -> ApiResult<Load
                 },
             )
             .await?;
-        rows.iter().map(read_fact).collect::<ApiResult<Vec<_>>>()?
+        let mut facts = rows.iter().map(read_fact).collect::<ApiResult<Vec<_>>>()?;
+        facts.sort_unstable_by_key(|f| (f.employee, f.date));
+        facts
     } else {
         Vec::new()
     };

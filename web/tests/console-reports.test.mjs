@@ -1,8 +1,10 @@
 // The console's reporting, in Chinese: two reps make visits today through the API; once the facts job has counted them, the admin's dashboard shows the numbers
-// the API answers, the plan-compliance report sorts by a column, a rep's visit count opens
-// the visits list filtered to that rep and period with as many rows as the number said,
-// and the report's Excel export, read back, holds the same number; an admin changes an
-// insight threshold on the insights screen.
+// the API answers (for the month so far, the week so far and a chosen past month), the
+// plan-compliance report sorts by a column, a rep's visit count opens the visits list
+// filtered to that rep and period with as many rows as the number said, the report's
+// Excel export, read back, holds the same number, the coverage report filtered to
+// A-level customers shows the API's figures for that filter; an admin changes an insight
+// threshold on the insights screen.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -97,6 +99,29 @@ test('dashboard numbers, a sorted report, a drill-down to the visits and the Exc
   await page.waitForSelector('[data-testid=dash-insights], [data-testid=dash-no-insights]');
   await shot(page, 'console-dashboard-zh');
 
+  // The period: the week so far, then a chosen past month whole; each the API's figures.
+  const visitsShown = async (heading) => {
+    await page.waitForFunction(
+      (h) => document.querySelector('[data-testid=dash-period-heading]')?.textContent?.includes(h),
+      heading,
+    );
+    return page.locator('[data-testid=dash-period-visits]').innerText();
+  };
+  await page.selectOption('[data-testid=dash-span]', 'week');
+  const weekView = await admin('GET', '/dashboard?span=week');
+  const weekShown = await visitsShown('本周至今');
+  assert.ok(weekShown.includes(`已完成拜访：${zh(weekView.period.completed_visits)}`), weekShown);
+  assert.equal(weekView.span, 'week');
+  const lastMonthEnd = new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)) - 1, 0)).toISOString().slice(0, 10);
+  await page.selectOption('[data-testid=dash-span]', 'chosen');
+  await page.fill('[data-testid=dash-month]', lastMonthEnd.slice(0, 7));
+  const monthView = await admin('GET', `/dashboard?date=${lastMonthEnd}&span=month`);
+  assert.equal(monthView.from, `${lastMonthEnd.slice(0, 8)}01`);
+  const monthShown = await visitsShown('整月');
+  assert.ok(monthShown.includes(`已完成拜访：${zh(monthView.period.completed_visits)}`), monthShown);
+  await page.selectOption('[data-testid=dash-span]', 'month');
+  await visitsShown('本月至今');
+
   // A tile opens its report; the plan-compliance table of the month, sorted by all visits.
   await page.click('[data-testid=dash-period-visits]');
   await page.waitForSelector('[data-testid=report-table][data-report=plan_compliance]');
@@ -125,6 +150,22 @@ test('dashboard numbers, a sorted report, a drill-down to the visits and the Exc
   const xrow = rows.find((r) => r.includes(rep.name));
   assert.ok(xrow, 'the rep has a row in the workbook');
   assert.equal(xrow[col], repVisits);
+
+  // Filters by customer level: coverage of A-level customers, as the API answers it.
+  await page.selectOption('[data-testid=report-name]', 'customer_coverage');
+  await page.waitForSelector('[data-testid=report-table][data-report=customer_coverage]');
+  await page.selectOption('[data-testid=report-level]', 'A');
+  await page.waitForFunction(() => location.hash.endsWith('/A/-'));
+  await page.waitForSelector('[data-testid=report-table][data-report=customer_coverage]');
+  const levels = await page.locator('[data-testid=report-table] tbody td[data-col=level]').allInnerTexts();
+  assert.deepEqual(levels, ['A'], 'one row: the A level');
+  const coverage = rowsOf(await admin('GET', `/reports/customer_coverage?${period}&customer_level=A`));
+  const customers = await page.locator('[data-testid=report-table] tbody td[data-col=customers]').innerText();
+  assert.equal(Number(customers.replace(/[^\d]/g, '')), coverage[0].customers);
+  await shot(page, 'console-report-filtered-zh');
+  await page.goBack();
+  await page.goBack();
+  await page.waitForSelector('[data-testid=report-table][data-report=plan_compliance]');
 
   // Drill down: the rep's visit count opens the visits list of that rep and month, one row
   // per visit counted.

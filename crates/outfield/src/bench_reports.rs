@@ -288,6 +288,15 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     if let Raw::Postgres(p) = &db.raw {
         p.close().await;
     }
+    // `OUTFIELD_BENCH_KEEP=1` leaves the database behind for a look at the query plans.
+    if std::env::var_os("OUTFIELD_BENCH_KEEP").is_some() {
+        match (&db.drop_schema, &db.file) {
+            (Some((_, schema)), _) => println!("kept: schema {schema}"),
+            (_, Some(f)) => println!("kept: {}", f.display()),
+            _ => {}
+        }
+        return result;
+    }
     if let Some((u, schema)) = &db.drop_schema {
         let admin = sqlx::PgPool::connect(u).await?;
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!(

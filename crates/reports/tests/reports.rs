@@ -297,6 +297,56 @@ fn customer_coverage_by_level() {
     assert_eq!(m.total.as_ref().unwrap()[1], Cell::Int(6));
 }
 
+/// Customers summed by owner, level and tag set, as storage hands them over, give the same
+/// coverage report as the customers one by one, for every filter.
+#[test]
+fn customer_coverage_from_sums_is_the_same() {
+    let w = World::new();
+    let mut groups: Vec<reports::report::CoverageGroup> = Vec::new();
+    for c in &w.customers {
+        let one = reports::report::CoverageGroup::of(c);
+        match groups
+            .iter_mut()
+            .find(|g| (g.owner, g.level, &g.tags) == (one.owner, one.level, &one.tags))
+        {
+            Some(g) => {
+                g.customers += 1;
+                g.visited += one.visited;
+                g.visits += one.visits;
+                g.due_visits += one.due_visits;
+                g.due_met += one.due_met;
+            }
+            None => groups.push(one),
+        }
+    }
+    assert!(
+        groups.len() < w.customers.len(),
+        "some customers share a group"
+    );
+    let filters = [
+        Filter::period(week()),
+        Filter {
+            customer_level: Some(Level::A),
+            ..Filter::period(week())
+        },
+        Filter {
+            customer_tag: Some("mall".into()),
+            ..Filter::period(week())
+        },
+        Filter {
+            employee: Some(emp(ANN)),
+            ..Filter::period(week())
+        },
+    ];
+    for f in &filters {
+        assert_eq!(
+            reports::report::customer_coverage_of_groups(&groups, f, &reach(), &w.dir),
+            w.report(ReportName::CustomerCoverage, f),
+            "{f:?}"
+        );
+    }
+}
+
 #[test]
 fn visit_detail_in_check_in_order_with_customer_filters() {
     let w = World::new();

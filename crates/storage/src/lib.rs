@@ -93,8 +93,9 @@ pub use photos::StoredPhoto;
 pub use plans::StoredPlan;
 pub use pool::{Backend, PoolStats, Store};
 pub use report_facts::{
-    CustomerVisitRow, FactVisit, PersonDayQuery, REPORT_FACTS_JOB, ReportCustomer, ReportRequest,
-    StoredCustomerMonth, StoredPersonDay, day_before, local_day, report_facts_job,
+    CoverageSum, CustomerVisitRow, FactVisit, PersonDayQuery, REPORT_FACTS_JOB, ReportCustomer,
+    ReportRequest, StoredCustomerMonth, StoredFact, StoredPersonDay, day_before, local_day,
+    report_facts_job,
 };
 pub use report_schedules::{
     DueSchedule, QueuedRun, REPORT_DELIVERY_JOB, RunOutcome, ScheduleWrite, StoredRun,

@@ -86,6 +86,19 @@ pub struct StoredPersonDay {
     pub visits_bin: Option<Vec<u8>>,
 }
 
+/// A person-day fact as reports read it: the stored value alone (the columns beside it
+/// repeat what it holds, and decoding them for every row of a period cost a report time).
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct StoredFact {
+    /// `reports::facts::PersonDay` as JSON; empty when `fact_bin` is there.
+    pub fact: String,
+    pub fact_bin: Option<Vec<u8>>,
+    /// The day's visit rows as JSON (`[]` unless asked for); empty when `visits_bin` is
+    /// there.
+    pub visit_rows: String,
+    pub visits_bin: Option<Vec<u8>>,
+}
+
 /// A customer's month fact as stored (every field of `reports::facts::CustomerPeriod`
 /// but the period, which the month is).
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
@@ -104,6 +117,21 @@ pub struct StoredCustomerMonth {
     pub last_visit: Option<String>,
     pub outcome_sum: Option<f64>,
     pub visits_with_outcome: i32,
+}
+
+/// Customers of one owner, level and tag set summed over a period's months
+/// (`Store::customer_coverage_sums`).
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct CoverageSum {
+    pub owner_id: Option<Uuid>,
+    pub level: String,
+    /// JSON array of strings.
+    pub tags: String,
+    pub customers: i64,
+    pub visited: i64,
+    pub visits: i64,
+    pub due_visits: i64,
+    pub due_met: i64,
 }
 
 /// Which person-day facts to read.
@@ -181,6 +209,8 @@ const CUSTOMER_MONTH_COLUMNS: &str = "customer_id, month, owner_id, level, tags,
     due_visits, due_met, last_visit, outcome_sum, visits_with_outcome";
 /// Rows per multi-row INSERT: 16 values each stays far below both engines' bind limits.
 const CHUNK: usize = 200;
+/// Ids in one `IN (…)` list (SQLite allows 32,766 bound values, PostgreSQL 65,535).
+const IDS_PER_STATEMENT: usize = 1_000;
 
 fn person_day_insert(n: usize) -> String {
     let mut sql = format!(
@@ -222,6 +252,20 @@ impl Store {
         (from, to): (&str, &str),
         rows: &[StoredPersonDay],
     ) -> Result<(), StoreError> {
+        self.replace_people_days(tenant, &[employee.0], (from, to), rows)
+            .await
+    }
+
+    /// Replaces the facts of these people on days `from..=to` with `rows` (a person or day
+    /// without a row ends up with no fact), in one transaction: the nightly refresh writes
+    /// every rep's day in one commit instead of one commit per rep.
+    pub async fn replace_people_days(
+        &self,
+        tenant: TenantId,
+        employees: &[Uuid],
+        (from, to): (&str, &str),
+        rows: &[StoredPersonDay],
+    ) -> Result<(), StoreError> {
         let now = now_ms();
         // SQLite keeps a row's columns in its page: the JSON forms would make each row four
         // times as long as the binary ones reports read, and no view reads them there (the
@@ -235,15 +279,20 @@ impl Store {
             }
         };
         write_tx!(self, |tx| {
-            sqlx::query(
-                "DELETE FROM report_person_days WHERE tenant_id = $1 AND employee_id = $2 AND day >= $3 AND day <= $4",
-            )
-            .bind(tenant.0)
-            .bind(employee.0)
-            .bind(from)
-            .bind(to)
-            .execute(&mut *tx)
-            .await?;
+            for people in employees.chunks(IDS_PER_STATEMENT) {
+                let mut sql = Sql::new("DELETE FROM report_person_days WHERE tenant_id = ");
+                sql.bind(Arg::Uuid(tenant.0))
+                    .push(" AND day >= ")
+                    .bind(Arg::Text(from.to_owned()))
+                    .push(" AND day <= ")
+                    .bind(Arg::Text(to.to_owned()))
+                    .push(" AND employee_id IN ")
+                    .bind_ids(people);
+                let Sql { text, args } = sql;
+                bind_all(sqlx::query(sqlx::AssertSqlSafe(text)), args)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             for chunk in rows.chunks(CHUNK) {
                 let sql = person_day_insert(chunk.len());
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -334,6 +383,44 @@ impl Store {
         }))
     }
 
+    /// The stored values of the person-day facts of `q.from..=q.to`, in no particular
+    /// order (the values hold person and day; sorting them after decoding costs far less
+    /// than the database's sort of their bytes); `visit_rows` is `[]` unless asked for.
+    /// What reports read.
+    pub async fn person_day_facts(
+        &self,
+        tenant: TenantId,
+        q: &PersonDayQuery,
+    ) -> Result<Vec<StoredFact>, StoreError> {
+        let visits = if q.with_visits {
+            "CASE WHEN f.visits_bin IS NULL THEN f.visit_rows ELSE '' END AS visit_rows, f.visits_bin"
+        } else {
+            "'[]' AS visit_rows, NULL AS visits_bin"
+        };
+        let mut sql = Sql::new(&format!(
+            "SELECT CASE WHEN f.fact_bin IS NULL THEN f.fact ELSE '' END AS fact, f.fact_bin, {visits}
+             FROM report_person_days f WHERE f.tenant_id = "
+        ));
+        sql.bind(Arg::Uuid(tenant.0))
+            .push(" AND f.day >= ")
+            .bind(Arg::Text(q.from.clone()))
+            .push(" AND f.day <= ")
+            .bind(Arg::Text(q.to.clone()));
+        if let Some(root) = q.subtree {
+            sql.push(" AND f.department_id IN ");
+            crate::reach::subtree(&mut sql, tenant, root.0);
+        }
+        if let Some(e) = q.employee {
+            sql.push(" AND f.employee_id = ").bind(Arg::Uuid(e.0));
+        }
+        let Sql { text, args } = sql;
+        Ok(on_pool!(self, |p| {
+            bind_all(sqlx::query_as(sqlx::AssertSqlSafe(text)), args)
+                .fetch_all(p)
+                .await?
+        }))
+    }
+
     /// Replaces the month facts of these customers for `month`; with `whole_month`, every
     /// other customer's row of that month goes too (a full refresh of the month).
     pub async fn replace_customer_months(
@@ -354,15 +441,20 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             } else {
-                for r in rows {
-                    sqlx::query(
-                        "DELETE FROM report_customer_months WHERE tenant_id = $1 AND month = $2 AND customer_id = $3",
-                    )
-                    .bind(tenant.0)
-                    .bind(month)
-                    .bind(r.customer_id)
-                    .execute(&mut *tx)
-                    .await?;
+                // One statement per thousand customers, not one per customer (a nightly
+                // refresh rewrites thousands of them).
+                let ids: Vec<Uuid> = rows.iter().map(|r| r.customer_id).collect();
+                for chunk in ids.chunks(IDS_PER_STATEMENT) {
+                    let mut sql = Sql::new("DELETE FROM report_customer_months WHERE tenant_id = ");
+                    sql.bind(Arg::Uuid(tenant.0))
+                        .push(" AND month = ")
+                        .bind(Arg::Text(month.to_owned()))
+                        .push(" AND customer_id IN ")
+                        .bind_ids(chunk);
+                    let Sql { text, args } = sql;
+                    bind_all(sqlx::query(sqlx::AssertSqlSafe(text)), args)
+                        .execute(&mut *tx)
+                        .await?;
                 }
             }
             for chunk in rows.chunks(CHUNK) {
@@ -491,6 +583,41 @@ impl Store {
                  JOIN report_customer_months l
                     ON l.tenant_id = $1 AND l.customer_id = g.customer_id AND l.month = g.month
                  ORDER BY g.customer_id",
+            )
+            .bind(tenant.0)
+            .bind(from_month)
+            .bind(to_month)
+            .fetch_all(p)
+            .await?
+        }))
+    }
+
+    /// The customers' month facts of `from_month..=to_month` merged per customer as
+    /// [`Store::customer_month_sums`] merges them, then summed by the latest month's owner,
+    /// level and tags: what the coverage report needs, a few rows per owner instead of
+    /// one per customer.
+    pub async fn customer_coverage_sums(
+        &self,
+        tenant: TenantId,
+        from_month: &str,
+        to_month: &str,
+    ) -> Result<Vec<CoverageSum>, StoreError> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT l.owner_id, l.level, l.tags, CAST(COUNT(*) AS BIGINT) AS customers,
+                    CAST(SUM(CASE WHEN g.visits > 0 THEN 1 ELSE 0 END) AS BIGINT) AS visited,
+                    CAST(SUM(g.visits) AS BIGINT) AS visits,
+                    CAST(SUM(g.due_visits) AS BIGINT) AS due_visits,
+                    CAST(SUM(g.due_met) AS BIGINT) AS due_met
+                 FROM (SELECT customer_id, MAX(month) AS month, SUM(visits) AS visits,
+                        SUM(due_visits) AS due_visits, SUM(due_met) AS due_met
+                       FROM report_customer_months
+                       WHERE tenant_id = $1 AND month >= $2 AND month <= $3
+                       GROUP BY customer_id) g
+                 JOIN report_customer_months l
+                    ON l.tenant_id = $1 AND l.customer_id = g.customer_id AND l.month = g.month
+                 GROUP BY l.owner_id, l.level, l.tags
+                 ORDER BY l.owner_id, l.level, l.tags",
             )
             .bind(tenant.0)
             .bind(from_month)

@@ -1,7 +1,8 @@
 // The landing screen for managers, admins and finance: a department (within the caller's
-// reach) on a day and in its month so far — headcount present, visits done against
-// planned, kilometres, days the anti-cheat check flagged — with a chart per day and the
-// month's first insights. Each figure opens the report behind it.
+// reach) on a day and in a period up to it — that day, its week or its month so far, or a
+// chosen month whole — with headcount present, visits done against planned, kilometres,
+// days the anti-cheat check flagged, a chart per day and the period's first insights.
+// Each figure opens the report behind it.
 import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../shared/errors';
 import { fmtDate, fmtDayOfMonth, fmtNumber, t, todayInZone } from '../shared/i18n';
@@ -14,11 +15,25 @@ import { InsightCard } from './Insights';
 import { reportRoute, type ReportName } from './Reports';
 import { api } from './session';
 
+/** The period the dashboard sums: the server's `span` of the chosen day, or a month whole. */
+type Span = 'day' | 'week' | 'month' | 'chosen';
+const SPANS: Span[] = ['day', 'week', 'month', 'chosen'];
+
+/** The last day of a month `YYYY-MM` that has begun, cut at today. */
+function monthEnd(month: string, today: string): string {
+  const [y, m] = month.split('-').map(Number);
+  const last = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+  return last < today ? last : today;
+}
+
 export function Dashboard() {
   useLang();
   const [departments, setDepartments] = useState<Department[]>([]);
   const [dept, setDept] = useState('');
-  const [date, setDate] = useState(todayInZone());
+  const [day, setDay] = useState(todayInZone());
+  const [span, setSpan] = useState<Span>('month');
+  const [month, setMonth] = useState(todayInZone().slice(0, 7));
+  const date = span === 'chosen' ? monthEnd(month, todayInZone()) : day;
   const [view, setView] = useState<DashboardView | null>(null);
   const [insights, setInsights] = useState<InsightView[] | null>(null);
   const [error, setError] = useState('');
@@ -33,7 +48,7 @@ export function Dashboard() {
     setInsights(null);
     let live = true;
     const department_id = dept || undefined;
-    api.get<DashboardView>('/dashboard', { department_id, date }).then(
+    api.get<DashboardView>('/dashboard', { department_id, date, span: span === 'chosen' ? 'month' : span }).then(
       (v) => {
         if (!live) return;
         setView(v);
@@ -47,7 +62,7 @@ export function Dashboard() {
     return () => {
       live = false;
     };
-  }, [dept, date]);
+  }, [dept, date, span]);
 
   const open = (name: ReportName, from: string, to: string) => go(...reportRoute(name, from, to, dept));
   const tile = (testid: string, label: MessageKey, value: string, sub: string, report: ReportName, from: string, to: string) => (
@@ -80,9 +95,30 @@ export function Dashboard() {
           </select>
         </label>
         <label>
-          {t('dash.date')}
-          <input type="date" value={date} max={todayInZone()} onChange={(e) => e.currentTarget.value && setDate(e.currentTarget.value)} data-testid="dash-date" />
+          {t('dash.span')}
+          <select value={span} onChange={(e) => setSpan(e.currentTarget.value as Span)} data-testid="dash-span">
+            {SPANS.map((s) => (
+              <option value={s}>{t(`dash.span_${s}`)}</option>
+            ))}
+          </select>
         </label>
+        {span === 'chosen' ? (
+          <label>
+            {t('dash.month')}
+            <input
+              type="month"
+              value={month}
+              max={todayInZone().slice(0, 7)}
+              onChange={(e) => /^\d{4}-\d{2}$/.test(e.currentTarget.value) && setMonth(e.currentTarget.value)}
+              data-testid="dash-month"
+            />
+          </label>
+        ) : (
+          <label>
+            {t('dash.date')}
+            <input type="date" value={day} max={todayInZone()} onChange={(e) => e.currentTarget.value && setDay(e.currentTarget.value)} data-testid="dash-date" />
+          </label>
+        )}
       </div>
       {error && (
         <p class="error" role="alert">
@@ -109,7 +145,12 @@ export function Dashboard() {
             {tile('dash-day-km', 'dash.km', fmtNumber(view.day.km, 1), t('dash.work_km', { km: fmtNumber(view.day.work_km, 1) }), 'mileage_daily', view.date, view.date)}
             {tile('dash-day-flagged', 'dash.flagged', fmtNumber(view.day.flagged_days), t('dash.likely', { n: fmtNumber(view.day.likely_cheat_days) }), 'anti_cheat', view.date, view.date)}
           </div>
-          <h2>{t('dash.period', { from: fmtDate(view.from), to: fmtDate(view.to) })}</h2>
+          <h2 data-testid="dash-period-heading">
+            {t(span === 'chosen' ? 'dash.period_whole' : span === 'day' ? 'dash.period_day' : span === 'week' ? 'dash.period_week' : 'dash.period', {
+              from: fmtDate(view.from),
+              to: fmtDate(view.to),
+            })}
+          </h2>
           <div class="tiles" data-testid="dash-period">
             {tile(
               'dash-period-present',
@@ -157,9 +198,9 @@ export function Dashboard() {
               />
             </div>
           </div>
-          <h2>{t('dash.top_insights')}</h2>
+          <h2>{t(span === 'month' ? 'dash.top_insights' : 'dash.top_insights_period')}</h2>
           {!insights && <p class="muted">{t('loading')}</p>}
-          {insights && insights.length === 0 && <p class="muted" data-testid="dash-no-insights">{t('dash.no_insights')}</p>}
+          {insights && insights.length === 0 && <p class="muted" data-testid="dash-no-insights">{t(span === 'month' ? 'dash.no_insights' : 'dash.no_insights_period')}</p>}
           {insights && insights.length > 0 && (
             <div data-testid="dash-insights">
               {insights.slice(0, 5).map((i) => (

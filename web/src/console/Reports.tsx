@@ -1,6 +1,7 @@
 // The standard report pack: every report as a sortable table rendered from the columns
 // the server describes (type, unit, zh/en label), its chart where one helps, filters
-// (period, department subtree, person) kept in the address so a drill-down is a link,
+// (period, department subtree, person, customer level and tag) kept in the address so a
+// drill-down is a link,
 // and the server's XLSX/CSV exports. Each number of a person opens the rows behind it: a
 // person's visits (the visits list, or the visit-detail report for finance), their days
 // (mileage by day), and a day its track replay with its visits.
@@ -37,9 +38,14 @@ const VISIT_COLUMNS = /visit|planned|ad_hoc|prospect|customers|compliance|at_cus
 /** Team-ranking metrics read from visits. */
 const VISIT_METRICS = /visit|compliance|customers|coverage/;
 
-/** The route of a report with its filters: `#/reports/<name>/<from>/<to>/<dept|->/<person|->`. */
-export function reportRoute(name: ReportName, from: string, to: string, dept = '', person = ''): string[] {
-  return ['reports', name, from, to, dept || '-', person || '-'];
+/** The customer levels a report can be filtered on. */
+const LEVELS = ['A', 'B', 'C'] as const;
+
+/** The route of a report with its filters:
+ * `#/reports/<name>/<from>/<to>/<dept|->/<person|->/<level|->/<tag|->`. */
+export function reportRoute(name: ReportName, from: string, to: string, dept = '', person = '', level = '', tag = ''): string[] {
+  const route = ['reports', name, from, to, dept || '-', person || '-'];
+  return level || tag ? [...route, level || '-', tag || '-'] : route;
 }
 
 function firstOfMonth(): string {
@@ -55,6 +61,8 @@ export function Reports({ route }: { route: string[] }) {
   const to = /^\d{4}-\d{2}-\d{2}$/.test(route[3] ?? '') ? route[3] : todayInZone();
   const dept = route[4] && route[4] !== '-' ? route[4] : '';
   const person = route[5] && route[5] !== '-' ? route[5] : '';
+  const level = (LEVELS as readonly string[]).includes(route[6] ?? '') ? route[6] : '';
+  const tag = route[7] && route[7] !== '-' ? route[7] : '';
   const [departments, setDepartments] = useState<Department[]>([]);
   const [report, setReport] = useState<ReportPage | null>(null);
   const [error, setError] = useState('');
@@ -64,8 +72,16 @@ export function Reports({ route }: { route: string[] }) {
   const opensVisits = !!role && sections(role).includes('visits');
   const canReplay = !!role && (sections(role).includes('live') || sections(role).includes('claims'));
 
-  const set = (n: ReportName, f = from, tt = to, d = dept, p = person) => go(...reportRoute(n, f, tt, d, p));
-  const query = { from, to, department_id: dept || undefined, employee_id: person || undefined };
+  const set = (n: ReportName, f = from, tt = to, d = dept, p = person, l = level, g = tag) =>
+    go(...reportRoute(n, f, tt, d, p, l, g));
+  const query = {
+    from,
+    to,
+    department_id: dept || undefined,
+    employee_id: person || undefined,
+    customer_level: level || undefined,
+    customer_tag: tag || undefined,
+  };
 
   useEffect(() => {
     api.get<DepartmentList>('/departments').then((p) => setDepartments(p.items), () => {});
@@ -85,7 +101,7 @@ export function Reports({ route }: { route: string[] }) {
     return () => {
       live = false;
     };
-  }, [name, from, to, dept, person]);
+  }, [name, from, to, dept, person, level, tag]);
 
   const cols = report?.columns ?? [];
   const idx = (n: string) => cols.findIndex((c) => c.name === n);
@@ -130,9 +146,9 @@ export function Reports({ route }: { route: string[] }) {
     if (!isNumeric(c)) return null;
     const visitish =
       metricCol >= 0 ? VISIT_METRICS.test(String(row[metricCol])) : VISIT_COLUMNS.test(c.name);
-    if (visitish && opensVisits) return () => go('visits', 'by', e, from, to);
+    if (visitish && opensVisits && !level && !tag) return () => go('visits', 'by', e, from, to);
     if (visitish) return () => set('visit_detail', from, to, dept, e);
-    return () => set('mileage_daily', from, to, dept, e);
+    return () => set('mileage_daily', from, to, dept, e, '', '');
   };
 
   // The chart: a numeric column over the rows' names (or dates, months, levels).
@@ -200,6 +216,26 @@ export function Reports({ route }: { route: string[] }) {
               <option value={p.id}>{p.name}</option>
             ))}
           </select>
+        </label>
+        <label>
+          {t('reports.level')}
+          <select value={level} onChange={(e) => set(name, from, to, dept, person, e.currentTarget.value)} data-testid="report-level" title={t('reports.customer_filter_note')}>
+            <option value="">{t('reports.any_level')}</option>
+            {LEVELS.map((l) => (
+              <option value={l}>{l}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('reports.tag')}
+          <input
+            type="text"
+            value={tag}
+            placeholder={t('reports.any_tag')}
+            title={t('reports.customer_filter_note')}
+            onChange={(e) => set(name, from, to, dept, person, level, e.currentTarget.value.trim())}
+            data-testid="report-tag"
+          />
         </label>
         {metrics.length > 0 && report && (
           <label>

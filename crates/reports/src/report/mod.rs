@@ -20,6 +20,7 @@ mod table;
 mod visits;
 
 pub use approvals::{ApprovalOutcome, ApprovalRecord};
+pub use coverage::{CoverageGroup, customer_coverage_of_groups};
 pub use ranking::{METRICS, Metric};
 pub use table::{Cell, CodeLabel, Column, ColumnType, Report, Unit};
 

@@ -89,6 +89,10 @@ closed_set!(
     SheetFormat { Csv = "csv", Xlsx = "xlsx" }
 );
 closed_set!(
+    /// The dashboard's period: the day alone, its week (Monday on) or its month, up to it.
+    DashboardSpan { Day = "day", Week = "week", Month = "month" }
+);
+closed_set!(
     /// A report as JSON or as a spreadsheet.
     ReportFormat { Json = "json", Xlsx = "xlsx" }
 );

@@ -1,4 +1,4 @@
-//! The console's dashboard: today (or a chosen day) and the month up to it for a
+//! The console's dashboard: today (or a chosen day) and its month, week or day up to it for a
 //! department subtree, from the stored facts (use case in `services::dashboard`).
 
 use crate::auth::Caller;
@@ -23,13 +23,18 @@ pub struct DashboardQuery {
     /// This department and those below it (a manager: within their subtree, which is
     /// also the default; others: everyone).
     pub department_id: Option<DepartmentId>,
-    /// The day, `YYYY-MM-DD` (default: today in the tenant's zone); the period is its
-    /// month up to it.
+    /// The day, `YYYY-MM-DD` (default: today in the tenant's zone); the period ends on it.
     #[param(format = Date)]
     pub date: Option<String>,
+    /// The period: `day` (the day alone), `week` (its Monday up to it) or `month` (the
+    /// first of its month up to it; the default). A past month whole: `month` with its
+    /// last day as `date`.
+    #[param(value_type = Option<crate::openapi::values::DashboardSpan>)]
+    pub span: Option<String>,
 }
 
-/// The dashboard of a day and its month so far: headcount present, visits done against
+/// The dashboard of a day and its period so far (the month by default, or its week, or
+/// the day alone): headcount present, visits done against
 /// planned, kilometres and flagged days, and one point per date for the charts. Summed
 /// from the facts the report pack reads, so every number matches the report's for the
 /// same filter. Managers see their subtree, finance and admins everyone, field reps 403.
@@ -42,6 +47,13 @@ async fn get_dashboard(
     Query(q): Query<DashboardQuery>,
 ) -> ApiResult<Json<DashboardView>> {
     Ok(Json(
-        dashboard::dashboard(&s, &caller.principal, q.department_id, q.date.as_deref()).await?,
+        dashboard::dashboard(
+            &s,
+            &caller.principal,
+            q.department_id,
+            q.date.as_deref(),
+            q.span.as_deref(),
+        )
+        .await?,
     ))
 }

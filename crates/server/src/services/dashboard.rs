@@ -1,12 +1,12 @@
-//! The console's dashboard (`GET /api/v1/dashboard`): a day and the month up to it for a
-//! department subtree, summed from the stored person-day facts (never raw fixes) by the
-//! pure `reports::dashboard`, with the caller's reach applied as the report pack applies
+//! The console's dashboard (`GET /api/v1/dashboard`): a day and its month (or week, or the
+//! day alone) up to it for a department subtree, summed from the stored person-day facts
+//! (never raw fixes) by the pure `reports::dashboard`, with the caller's reach applied as the report pack applies
 //! it (a manager: their subtree; finance and admins: everyone; field reps: 403).
 
 use super::report_pack::{Needs, ReportQuery, load, resolve};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use domain::access::Principal;
 use domain::attendance::local_date;
 use domain::{DepartmentId, Format, Problem};
@@ -84,7 +84,10 @@ impl From<DayPoint> for DashboardDay {
 pub struct DashboardView {
     /// The day shown (the tenant's today unless asked).
     pub date: NaiveDate,
-    /// The period: the first of the day's month up to the day.
+    /// The period's kind: `day`, `week` or `month`.
+    #[schema(value_type = crate::openapi::values::DashboardSpan)]
+    pub span: String,
+    /// The period: the day alone, its Monday up to it, or the first of its month up to it.
     pub from: NaiveDate,
     pub to: NaiveDate,
     /// The department subtree summed (`null`: everyone the caller reaches).
@@ -104,7 +107,16 @@ pub async fn dashboard(
     principal: &Principal,
     department: Option<DepartmentId>,
     date: Option<&str>,
+    span: Option<&str>,
 ) -> ApiResult<DashboardView> {
+    const SPANS: [&str; 3] = ["day", "week", "month"];
+    let span = match span.map(str::trim) {
+        None | Some("") => "month",
+        Some(v) => SPANS
+            .into_iter()
+            .find(|s| *s == v)
+            .ok_or_else(|| ApiError::bad_request("span", Problem::unknown_value(&SPANS)))?,
+    };
     let tenant = principal.tenant();
     let day = match date.map(str::trim) {
         Some(d) => d
@@ -115,7 +127,11 @@ pub async fn dashboard(
             crate::now_ms(),
         ),
     };
-    let first = day.with_day(1).unwrap_or(day);
+    let first = match span {
+        "day" => day,
+        "week" => day - Days::new(u64::from(day.weekday().num_days_from_monday())),
+        _ => day.with_day(1).unwrap_or(day),
+    };
     let (from, to) = (first.to_string(), day.to_string());
     let query = ReportQuery::parse((&from, &to), department, None, None, None)?;
     let resolved = resolve(s, principal, &query).await?;
@@ -143,6 +159,7 @@ pub async fn dashboard(
     let dash = reports::dashboard::dashboard(&loaded.facts, day, period, subtree.as_ref());
     Ok(DashboardView {
         date: day,
+        span: span.to_owned(),
         from: first,
         to: day,
         department_id: resolved.filter.department,

@@ -323,13 +323,28 @@ pub fn stored(f: &PersonDay) -> ApiResult<StoredPersonDay> {
 /// A stored fact back as the pure crate's value: from the binary form (postcard: field
 /// order, no names, ids as 16 bytes) when the row has it, else from the JSON.
 pub fn read(row: &StoredPersonDay) -> ApiResult<PersonDay> {
-    let mut f: PersonDay = match &row.fact_bin {
+    decode(&row.fact, &row.fact_bin, &row.visit_rows, &row.visits_bin)
+}
+
+/// [`read`] of a fact as reports read it (`Store::person_day_facts`).
+pub fn read_fact(row: &storage::StoredFact) -> ApiResult<PersonDay> {
+    decode(&row.fact, &row.fact_bin, &row.visit_rows, &row.visits_bin)
+}
+
+fn decode(
+    fact: &str,
+    fact_bin: &Option<Vec<u8>>,
+    visit_rows: &str,
+    visits_bin: &Option<Vec<u8>>,
+) -> ApiResult<PersonDay> {
+    let mut f: PersonDay = match fact_bin {
         Some(b) => postcard::from_bytes(b).map_err(ApiError::internal)?,
-        None => serde_json::from_str(&row.fact).map_err(ApiError::internal)?,
+        None => serde_json::from_str(fact).map_err(ApiError::internal)?,
     };
-    f.visit_rows = match &row.visits_bin {
+    f.visit_rows = match visits_bin {
         Some(b) => postcard::from_bytes(b).map_err(ApiError::internal)?,
-        None => serde_json::from_str(&row.visit_rows).map_err(ApiError::internal)?,
+        None if visit_rows == "[]" => Vec::new(),
+        None => serde_json::from_str(visit_rows).map_err(ApiError::internal)?,
     };
     Ok(f)
 }
@@ -565,31 +580,56 @@ const CUSTOMERS_PER_READ: usize = 4_000;
 /// the customer and its visits alone, so the others are what a full recomputation would
 /// write again; late syncs of other days are refreshed by their own `report_facts` job.
 pub async fn refresh_day(s: &AppState, tenant: TenantId, day: NaiveDate) -> ApiResult<Rebuilt> {
-    let mut basis = Basis::load(s, tenant).await?;
+    let basis = Basis::load(s, tenant).await?;
     let mut done = Rebuilt::default();
     let (lo, hi) = (day.to_string(), day.to_string());
     let old = s
         .store
-        .person_days(
+        .person_day_facts(
             tenant,
             &storage::PersonDayQuery {
-                from: lo,
-                to: hi,
+                from: lo.clone(),
+                to: hi.clone(),
                 ..Default::default()
             },
         )
         .await?;
     let mut visited: BTreeSet<Uuid> = BTreeSet::new();
     for row in &old {
-        visited.extend(read(row)?.customers.iter().map(|c| c.0));
+        visited.extend(read_fact(row)?.customers.iter().map(|c| c.0));
     }
-    for e in s.store.field_reps(tenant).await? {
-        let person = s.store.employee(tenant, e, &Reach::Tenant).await?;
-        let (n, customers) = refresh_person(s, &mut basis, tenant, &person, (day, day)).await?;
-        visited.extend(customers.iter().map(|c| c.0));
-        done.people += 1;
-        done.person_days += n;
+    // Every rep's day is computed by a few workers side by side (most of a day's time is
+    // waiting for its ten or so reads), then written in one transaction.
+    let people = field_reps(s, tenant).await?;
+    let ids: Vec<Uuid> = people.iter().map(|p| p.id.0).collect();
+    let mut workers = tokio::task::JoinSet::new();
+    for chunk in people.chunks(people.len().div_ceil(REFRESH_WORKERS).max(1)) {
+        let (s, chunk) = (s.clone(), chunk.to_vec());
+        workers.spawn(async move {
+            let mut basis = Basis::load(&s, tenant).await?;
+            let mut rows = Vec::new();
+            let mut customers: BTreeSet<Uuid> = BTreeSet::new();
+            for person in &chunk {
+                for f in person_facts(&s, &mut basis, tenant, person, day, day).await? {
+                    customers.extend(f.customers.iter().map(|c| c.0));
+                    rows.push(stored(&f)?);
+                }
+            }
+            ApiResult::Ok((rows, customers))
+        });
     }
+    let mut rows = Vec::new();
+    while let Some(part) = workers.join_next().await {
+        let (mut r, c) = part.map_err(ApiError::internal)??;
+        rows.append(&mut r);
+        visited.extend(c);
+    }
+    rows.sort_by_key(|r| r.employee_id);
+    s.store
+        .replace_people_days(tenant, &ids, (&lo, &hi), &rows)
+        .await?;
+    done.people = people.len();
+    done.person_days = rows.len();
     let tracked = basis.outcome_field.is_some();
     for month in months_touched(day, basis.today) {
         let key = month.to_string();
@@ -612,6 +652,38 @@ pub async fn refresh_day(s: &AppState, tenant: TenantId, day: NaiveDate) -> ApiR
         }
     }
     Ok(done)
+}
+
+/// Workers computing a refresh's person-days side by side.
+const REFRESH_WORKERS: usize = 4;
+
+/// Every active field rep of the tenant, in id order (the people facts are kept for).
+async fn field_reps(s: &AppState, tenant: TenantId) -> ApiResult<Vec<Employee>> {
+    let mut people = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = s
+            .store
+            .list_employees(
+                tenant,
+                &Reach::Tenant,
+                &storage::EmployeeFilter {
+                    role: Some(Role::Field),
+                    active: Some(true),
+                    cursor: cursor.take(),
+                    limit: 500,
+                    ..storage::EmployeeFilter::default()
+                },
+            )
+            .await?;
+        people.extend(page.items);
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    people.sort_by_key(|p| p.id);
+    Ok(people)
 }
 
 /// The tenant's time zone.

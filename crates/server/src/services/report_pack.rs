@@ -5,7 +5,7 @@
 //! `reports` crate's answer. Also the tenant's insight thresholds, and the spreadsheet
 //! and CSV forms of a report.
 
-use super::report_facts::read;
+use super::report_facts::read_fact;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::tracking::schedule_cache::parse_tz;
@@ -18,8 +18,8 @@ use domain::{CustomerId, DepartmentId, EmployeeId, Invalid, Problem, TenantId};
 use reports::facts::{CustomerPeriod, PersonDay};
 use reports::insights::{Insight, InsightSettings, Thresholds};
 use reports::report::{
-    ApprovalOutcome, ApprovalRecord, Cell, Column, ColumnType, Filter, Report, ReportName, Sources,
-    Unit,
+    ApprovalOutcome, ApprovalRecord, Cell, Column, ColumnType, CoverageGroup, Filter, Report,
+    ReportName, Sources, Unit, customer_coverage_of_groups,
 };
 use reports::{CustomerInfo, DateRange, DepartmentInfo, Directory, Grain, PersonInfo};
 use serde::{Deserialize, Serialize};
@@ -140,6 +140,8 @@ pub(super) struct Needs {
     previous_period: bool,
     customers: bool,
     customer_months: bool,
+    /// The customers summed by owner, level and tags (all the coverage report needs).
+    coverage: bool,
     requests: bool,
 }
 
@@ -166,7 +168,7 @@ fn needs(name: ReportName) -> Needs {
         }
         ReportName::TeamRanking => n.previous_period = true,
         ReportName::CustomerCoverage => {
-            n.customer_months = true;
+            n.coverage = true;
             n.person_days = false;
         }
         ReportName::ApprovalTurnaround => {
@@ -181,6 +183,7 @@ fn needs(name: ReportName) -> Needs {
 pub(super) struct Loaded {
     pub facts: Vec<PersonDay>,
     customers: Vec<CustomerPeriod>,
+    coverage: Vec<CoverageGroup>,
     approvals: Vec<ApprovalRecord>,
     pub directory: Directory,
     reach: BTreeSet<EmployeeId>,
@@ -223,7 +226,7 @@ pub(super) async fn load(s: &AppState, r: &Resolved, n: Needs) -> ApiResult<Load
     let facts = if n.person_days {
         let rows = s
             .store
-            .person_days(
+            .person_day_facts(
                 tenant,
                 &PersonDayQuery {
                     from: from.to_string(),
@@ -234,12 +237,19 @@ pub(super) async fn load(s: &AppState, r: &Resolved, n: Needs) -> ApiResult<Load
                 },
             )
             .await?;
-        rows.iter().map(read).collect::<ApiResult<Vec<_>>>()?
+        let mut facts = rows.iter().map(read_fact).collect::<ApiResult<Vec<_>>>()?;
+        facts.sort_unstable_by_key(|f| (f.employee, f.date));
+        facts
     } else {
         Vec::new()
     };
     let customers = if n.customer_months {
         customer_facts(s, tenant, period).await?
+    } else {
+        Vec::new()
+    };
+    let coverage = if n.coverage {
+        coverage_groups(s, tenant, period).await?
     } else {
         Vec::new()
     };
@@ -251,6 +261,7 @@ pub(super) async fn load(s: &AppState, r: &Resolved, n: Needs) -> ApiResult<Load
     Ok(Loaded {
         facts,
         customers,
+        coverage,
         approvals,
         directory,
         reach,
@@ -303,6 +314,55 @@ async fn customer_facts(
         .iter()
         .map(|row| super::report_facts::read_customer(row, period))
         .collect()
+}
+
+/// The customers of the calendar months the period overlaps, merged per customer as
+/// [`customer_facts`] merges them and summed by owner, level and tags by the database.
+async fn coverage_groups(
+    s: &AppState,
+    tenant: TenantId,
+    period: DateRange,
+) -> ApiResult<Vec<CoverageGroup>> {
+    let months = period.periods(Grain::Month);
+    let (Some(first), Some(last)) = (months.first(), months.last()) else {
+        return Ok(Vec::new());
+    };
+    let count = |n: i64| u32::try_from(n).map_err(ApiError::internal);
+    s.store
+        .customer_coverage_sums(tenant, &first.to_string(), &last.to_string())
+        .await?
+        .into_iter()
+        .map(|g| {
+            Ok(CoverageGroup {
+                owner: g.owner_id.map(EmployeeId),
+                level: Level::parse(&g.level).map_err(|p| ApiError::internal(p.code()))?,
+                tags: if g.tags == "[]" {
+                    Vec::new()
+                } else {
+                    serde_json::from_str(&g.tags).map_err(ApiError::internal)?
+                },
+                customers: count(g.customers)?,
+                visited: count(g.visited)?,
+                visits: count(g.visits)?,
+                due_visits: count(g.due_visits)?,
+                due_met: count(g.due_met)?,
+            })
+        })
+        .collect()
+}
+
+/// The report `name` from what was loaded for it.
+fn build(name: ReportName, l: &Loaded, filter: &Filter) -> Report {
+    if name == ReportName::CustomerCoverage {
+        return customer_coverage_of_groups(&l.coverage, filter, &l.reach, &l.directory);
+    }
+    let sources = Sources {
+        facts: &l.facts,
+        customers: &l.customers,
+        approvals: &l.approvals,
+        directory: &l.directory,
+    };
+    reports::report::build(name, &sources, filter, &l.reach)
 }
 
 /// Requests submitted in the period, with when they were decided.
@@ -358,14 +418,8 @@ pub async fn report(
 ) -> ApiResult<Built> {
     let r = resolve(s, principal, q).await?;
     let l = load(s, &r, needs(name)).await?;
-    let sources = Sources {
-        facts: &l.facts,
-        customers: &l.customers,
-        approvals: &l.approvals,
-        directory: &l.directory,
-    };
     Ok(Built {
-        report: reports::report::build(name, &sources, &r.filter, &l.reach),
+        report: build(name, &l, &r.filter),
         tz: r.tz,
     })
 }
@@ -406,13 +460,21 @@ pub async fn report_page(
                 .map(|set| set.into_iter().map(|c| c.0).collect::<Vec<_>>());
         read_customers(s, r.tenant, wanted.as_deref(), &mut l.directory).await?;
     }
-    let sources = Sources {
-        facts: &l.facts,
-        customers: &l.customers,
-        approvals: &l.approvals,
-        directory: &l.directory,
+    let (report, all) = if name == ReportName::CustomerCoverage {
+        let mut report = build(name, &l, &r.filter);
+        let all = report.rows.len();
+        let (from, to) = (window.start.min(all), window.end.min(all));
+        report.rows = report.rows.drain(from..to.max(from)).collect();
+        (report, all)
+    } else {
+        let sources = Sources {
+            facts: &l.facts,
+            customers: &l.customers,
+            approvals: &l.approvals,
+            directory: &l.directory,
+        };
+        reports::report::build_page(name, &sources, &r.filter, &l.reach, window)
     };
-    let (report, all) = reports::report::build_page(name, &sources, &r.filter, &l.reach, window);
     Ok(page_view(report, start, limit, all))
 }
 

@@ -138,6 +138,38 @@ async fn dashboard_sums_the_day_and_month_within_reach(app: &TestApp) {
     );
     assert_eq!(days.last().unwrap()["completed_visits"], 4);
 
+    // The period can be the day's week (Monday on) or the day alone; the day's figures are
+    // the same whichever.
+    let monday = day - Days::new(u64::from(day.weekday().num_days_from_monday()));
+    let week = get(&money, format!("/api/v1/dashboard?date={day}&span=week")).await;
+    assert_eq!(
+        [&week["span"], &week["from"], &week["to"]],
+        [
+            &json!("week"),
+            &json!(monday.to_string()),
+            &json!(day.to_string())
+        ],
+        "{week}"
+    );
+    assert_eq!(
+        week["days"].as_array().unwrap().len() as u32,
+        day.weekday().num_days_from_monday() + 1
+    );
+    assert_eq!(week["period"]["completed_visits"], 4);
+    assert_eq!(week["day"], all["day"]);
+    let alone = get(&money, format!("/api/v1/dashboard?date={day}&span=day")).await;
+    assert_eq!(
+        [&alone["from"], &alone["to"]],
+        [&json!(day.to_string()), &json!(day.to_string())]
+    );
+    assert_eq!(alone["period"], alone["day"], "{alone}");
+    assert_eq!(all["span"], "month");
+    let (s, b) = app
+        .get(&money, &format!("/api/v1/dashboard?date={day}&span=year"))
+        .await;
+    assert_error(s, &b, StatusCode::BAD_REQUEST, "bad_request");
+    assert_eq!(fields(&b), ["span"], "{b}");
+
     // The report pack says the same for the same filter.
     let month = format!("from={first}&to={day}");
     let pc = get(&money, format!("/api/v1/reports/plan_compliance?{month}")).await;

@@ -64,14 +64,15 @@ fn rates_body(table: Uuid) -> Value {
     ]}]})
 }
 
-/// The working week Monday 23 – Friday 27 November 2026 of one tracksim rep (clean
-/// fixes: no noise or phone artefacts, so every row is accepted), as the phone sends it.
-fn tracksim_week() -> Vec<(String, Vec<Value>)> {
+/// The 21 working days of November 2026 (Monday 2 – Monday 30) of one tracksim rep
+/// (clean fixes: no noise or phone artefacts, so every row is accepted), as the phone
+/// sends them.
+fn tracksim_november() -> Vec<(String, Vec<Value>)> {
     let cfg = tracksim::Config {
         seed: 14,
         reps: 1,
-        days: 5,
-        start: "2026-11-23".parse().unwrap(),
+        days: 21,
+        start: "2026-11-02".parse().unwrap(),
         knobs: tracksim::Knobs::clean(),
         ..tracksim::Config::default()
     };
@@ -103,7 +104,7 @@ fn tracksim_week() -> Vec<(String, Vec<Value>)> {
 /// metres as the summaries say.
 async fn settled_days(app: &TestApp, token: &str, rep: &str, dates: &[String]) -> Vec<f64> {
     let (from, to) = (&dates[0], &dates[dates.len() - 1]);
-    for _ in 0..300 {
+    for _ in 0..600 {
         let (s, days) = app
             .get(
                 token,
@@ -126,7 +127,7 @@ async fn settled_days(app: &TestApp, token: &str, rep: &str, dates: &[String]) -
         }
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
-    panic!("the day summaries were not computed within 60 s");
+    panic!("the day summaries were not computed within 120 s");
 }
 
 both_backends!(
@@ -187,14 +188,14 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
     let e = assert_error(s, &b, StatusCode::CONFLICT, "rate_version_immutable");
     assert_eq!(e["fields"][0]["field"], "tables[0].versions[1]", "{b}");
 
-    // From the phone's fixes: a working week of November (Monday 23 – Friday 27),
-    // simulated by tracksim and sent to the API in the phone's batches, becomes the days'
-    // summaries (the `track_day` job); November's draft pays each day's recorded
+    // From the phone's fixes: every working day of November, simulated by tracksim and
+    // sent to the API in the phone's batches, becomes the days' summaries (the
+    // `track_day` job); November's draft pays each day's recorded
     // working-hours kilometres at the rate version in force that day: version 2 (¥1.00 a
     // km) until the 25th, version 3 (¥1.20) from the 26th.
-    let week = tracksim_week();
+    let month = tracksim_november();
     let mut sent = 0;
-    for (_, fixes) in &week {
+    for (_, fixes) in &month {
         for b in fixes.chunks(500) {
             let (s, a) = app
                 .post(&rep_t, "/api/v1/locations", json!({"fixes": b}))
@@ -204,13 +205,14 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
         }
     }
     assert!(sent > 1000, "{sent} fixes accepted");
-    let dates: Vec<String> = week.iter().map(|(d, _)| d.clone()).collect();
+    let dates: Vec<String> = month.iter().map(|(d, _)| d.clone()).collect();
+    assert_eq!(dates.len(), 21);
     let recorded = settled_days(app, &t.admin, &rep, &dates).await;
     let (s, nov) = app
         .post(&rep_t, "/api/v1/claims", json!({"period": "2026-11"}))
         .await;
     assert_eq!(s, StatusCode::CREATED, "{nov}");
-    let mut week_total = 0;
+    let mut month_total = 0;
     for (date, work_m) in dates.iter().zip(&recorded) {
         assert!(*work_m > 1000.0, "{date}: {work_m} m recorded");
         let l = line(&nov, date);
@@ -228,9 +230,9 @@ async fn a_month_from_day_summaries_to_an_exported_payout(app: &TestApp) {
         // Fen per km × metres / 1000, half up to the fen.
         let amount = (m * rate + 500) / 1000;
         assert_eq!(l["amount_minor"], json!(amount), "{date}: {l}");
-        week_total += amount;
+        month_total += amount;
     }
-    assert_eq!(nov["total_minor"], json!(week_total), "{nov}");
+    assert_eq!(nov["total_minor"], json!(month_total), "{nov}");
 
     // Three working days of September 2026 (Tue–Thu) and a Saturday with mileage.
     day(app, t.id, &rep, "2026-09-01", 10.0, 12.5).await;

@@ -262,17 +262,18 @@ both_backends!(a_flag_set_planned_before_a_write_lands_only_on_its_basis);
 async fn a_flag_set_planned_before_a_write_lands_only_on_its_basis(app: &TestApp) {
     let (_admin, rep, shop) = setup(app).await;
     let tenant = app.store.tenant_by_slug("acme").await.unwrap().unwrap().id;
-    let visit = Uuid::now_v7();
     let at = shanghai_now();
-    let (s, v) = app
-        .post(
-            &rep,
-            "/api/v1/visits",
-            json!({"id": visit, "customer_id": shop, "t": at.to_rfc3339(),
-                   "lat": SHOP.0, "lon": SHOP.1, "accuracy_m": 8.0}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let check_in = |visit: Uuid| {
+        let body = json!({"id": visit, "customer_id": shop, "t": at.to_rfc3339(),
+                          "lat": SHOP.0, "lon": SHOP.1, "accuracy_m": 8.0});
+        let rep = rep.clone();
+        async move {
+            let (s, v) = app.post(&rep, "/api/v1/visits", body).await;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+        }
+    };
+    let visit = Uuid::now_v7();
+    check_in(visit).await;
     let checked_in = app.store.visit(tenant, visit).await.unwrap();
     let in_flags = checked_in.flags_json.clone();
     assert!(in_flags.is_some(), "the check-in stored its set");
@@ -295,20 +296,30 @@ async fn a_flag_set_planned_before_a_write_lands_only_on_its_basis(app: &TestApp
         },
     };
     // On a basis the visit does not have (one photo), nothing is stored.
+    let check_out = |visit: Uuid, out_id: Uuid, flags: storage::FlagWrite| {
+        let record = out(out_id);
+        async move {
+            app.store
+                .check_out(
+                    tenant,
+                    visit,
+                    &record,
+                    "2026-01-01",
+                    "2026-01-01",
+                    0,
+                    Some(&flags),
+                )
+                .await
+                .unwrap()
+        }
+    };
     let first = Uuid::now_v7();
-    let (stored, written) = app
-        .store
-        .check_out(
-            tenant,
-            visit,
-            &out(first),
-            "2026-01-01",
-            "2026-01-01",
-            0,
-            Some(&planned(1, r#"[{"code":"stale","evidence":{}}]"#, first)),
-        )
-        .await
-        .unwrap();
+    let (stored, written) = check_out(
+        visit,
+        first,
+        planned(1, r#"[{"code":"stale","evidence":{}}]"#, first),
+    )
+    .await;
     assert!(written);
     assert_eq!(
         stored.flags_json, in_flags,
@@ -322,29 +333,14 @@ async fn a_flag_set_planned_before_a_write_lands_only_on_its_basis(app: &TestApp
 
     // A second visit checked out on the basis it really has: the set lands with the write.
     let visit2 = Uuid::now_v7();
-    let (s, v) = app
-        .post(
-            &rep,
-            "/api/v1/visits",
-            json!({"id": visit2, "customer_id": shop, "t": at.to_rfc3339(),
-                   "lat": SHOP.0, "lon": SHOP.1, "accuracy_m": 8.0}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
+    check_in(visit2).await;
     let second = Uuid::now_v7();
-    let (stored, _) = app
-        .store
-        .check_out(
-            tenant,
-            visit2,
-            &out(second),
-            "2026-01-01",
-            "2026-01-01",
-            0,
-            Some(&planned(0, r#"[{"code":"planned","evidence":{}}]"#, second)),
-        )
-        .await
-        .unwrap();
+    let (stored, _) = check_out(
+        visit2,
+        second,
+        planned(0, r#"[{"code":"planned","evidence":{}}]"#, second),
+    )
+    .await;
     assert_eq!(
         stored.flags_json.as_deref(),
         Some(r#"[{"code":"planned","evidence":{}}]"#)

@@ -23,13 +23,11 @@ use claims::{
     reused_receipts,
 };
 use domain::access::{Action, Principal, Reach, Resource};
-use domain::employee::{Employee, Role};
+use domain::employee::Employee;
 use domain::{DepartmentId, EmployeeId, Invalid, Problem, TenantId};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use storage::{
-    ClaimFigures, ClaimFilter, EmployeeFilter, Page, StoredAdjustment, StoredClaim, StoredExpense,
-};
+use storage::{ClaimFigures, ClaimFilter, Page, StoredAdjustment, StoredClaim, StoredExpense};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -751,29 +749,7 @@ pub async fn generate(s: &AppState, tenant: TenantId, period: Period) -> ApiResu
     if period.kind() != kind {
         return Err(bad_period(kind, "period"));
     }
-    let mut people = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = s
-            .store
-            .list_employees(
-                tenant,
-                &Reach::Tenant,
-                &EmployeeFilter {
-                    role: Some(Role::Field),
-                    active: Some(true),
-                    cursor: cursor.take(),
-                    limit: 500,
-                    ..EmployeeFilter::default()
-                },
-            )
-            .await?;
-        people.extend(page.items);
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => break,
-        }
-    }
+    let people = super::report_facts::field_reps(s, tenant).await?;
     let mut workers = tokio::task::JoinSet::new();
     for chunk in people.chunks(people.len().div_ceil(GENERATE_WORKERS).max(1)) {
         let (s, chunk) = (s.clone(), chunk.to_vec());

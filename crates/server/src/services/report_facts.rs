@@ -658,7 +658,7 @@ pub async fn refresh_day(s: &AppState, tenant: TenantId, day: NaiveDate) -> ApiR
 const REFRESH_WORKERS: usize = 4;
 
 /// Every active field rep of the tenant, in id order (the people facts are kept for).
-async fn field_reps(s: &AppState, tenant: TenantId) -> ApiResult<Vec<Employee>> {
+pub(crate) async fn field_reps(s: &AppState, tenant: TenantId) -> ApiResult<Vec<Employee>> {
     let mut people = Vec::new();
     let mut cursor = None;
     loop {

@@ -220,6 +220,8 @@ pub enum Problem {
     Deactivated,
     /// Outside what the caller may touch (another owner, another department).
     NotAllowed,
+    /// Not the right value: a wrong password, or a one-time code that is not current.
+    Incorrect,
     /// A value for a field that does not exist in this shape.
     UnknownField,
     /// The same client id was already used with a different body.
@@ -288,7 +290,7 @@ impl Problem {
     }
 
     /// Every code a problem can have, for the clients' translation tables.
-    pub const CODES: [&'static str; 44] = [
+    pub const CODES: [&'static str; 45] = [
         "required",
         "too_long",
         "too_short",
@@ -317,6 +319,7 @@ impl Problem {
         "no_position",
         "deactivated",
         "not_allowed",
+        "incorrect",
         "unknown_field",
         "id_reused",
         "needs_other",
@@ -365,6 +368,7 @@ impl Problem {
             Problem::NoPosition => "no_position",
             Problem::Deactivated => "deactivated",
             Problem::NotAllowed => "not_allowed",
+            Problem::Incorrect => "incorrect",
             Problem::UnknownField => "unknown_field",
             Problem::IdReused => "id_reused",
             Problem::NeedsOther { .. } => "needs_other",
@@ -464,6 +468,7 @@ impl Problem {
             }
             Problem::Deactivated => "the person is deactivated".into(),
             Problem::NotAllowed => "is outside what you may change".into(),
+            Problem::Incorrect => "is not correct".into(),
             Problem::UnknownField => "is not a known field".into(),
             Problem::IdReused => "already used with a different body".into(),
             Problem::NeedsOther { other } => format!("needs {other} too"),

@@ -24,6 +24,7 @@ pub mod merge_patch;
 pub mod overrides;
 pub mod tenant;
 pub mod throttle;
+pub mod totp;
 pub mod tracking;
 pub mod visit_flags;
 pub mod visit_rule;

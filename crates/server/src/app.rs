@@ -92,6 +92,7 @@ fn api(config: &Config) -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(openapi::base())
         .merge(routes::auth::router())
         .merge(routes::me::router())
+        .merge(routes::two_factor::router())
         .merge(routes::notifications::router())
         .merge(routes::today::router())
         .merge(routes::departments::router())

@@ -94,6 +94,13 @@ pub const ERROR_CODES: &[&str] = &[
     "missing_scope",
     "api_key_expired",
     "rate_limited",
+    // two-factor sign-in
+    "two_factor_code_invalid",
+    "two_factor_challenge_invalid",
+    "two_factor_already_enabled",
+    "two_factor_not_pending",
+    "two_factor_not_enabled",
+    "two_factor_required",
 ];
 
 #[derive(Debug)]

@@ -19,17 +19,25 @@ pub fn is_secret(name: &str) -> bool {
         || n.contains("token")
         || n.contains("secret")
         || n.contains("key_hash")
+        || n.contains("otpauth")
+        || n.contains("recovery_code")
 }
 
-/// `v` with every secret field's value replaced by [`REDACTED`]. Only plain values are
-/// secrets: an object under such a name (`api_key: {id, name}`) is walked instead, and
-/// nulls stay null, so an absent secret is not made to look set.
+/// `v` with every secret field's value replaced by [`REDACTED`]. Plain values and lists
+/// of plain values (`recovery_codes: [...]`) are secrets: an object under such a name
+/// (`api_key: {id, name}`) is walked instead, and nulls stay null, so an absent secret is
+/// not made to look set.
 pub fn redact(v: &Value) -> Value {
     match v {
         Value::Object(m) => Value::Object(
             m.iter()
                 .map(|(k, v)| {
-                    let v = if is_secret(k) && !v.is_null() && !v.is_object() && !v.is_array() {
+                    let plain = match v {
+                        Value::Null | Value::Object(_) => false,
+                        Value::Array(a) => a.iter().all(|x| !x.is_object() && !x.is_array()),
+                        _ => true,
+                    };
+                    let v = if is_secret(k) && plain {
                         Value::String(REDACTED.into())
                     } else {
                         redact(v)
@@ -168,6 +176,15 @@ mod tests {
         assert_eq!(d["api_key.id"], json!({"new": "k1"}));
         assert!(is_secret("Password") && is_secret("token") && is_secret("client_secret"));
         assert!(!is_secret("name") && !is_secret("keyword") && !is_secret("monkey"));
+    }
+
+    #[test]
+    fn two_factor_secrets_and_recovery_code_lists_are_redacted() {
+        let answered = json!({"secret": "GEZDGNBV", "otpauth_uri": "otpauth://totp/x?secret=GEZDGNBV",
+                              "recovery_codes": ["k3v7-q2ma", "x9td-5hpe"]});
+        let text = diff(&Value::Null, &answered).to_string();
+        assert!(!text.contains("GEZDGNBV") && !text.contains("k3v7"), "{text}");
+        assert_eq!(redact(&answered)["recovery_codes"], json!(REDACTED));
     }
 
     #[test]

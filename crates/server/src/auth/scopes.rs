@@ -69,6 +69,10 @@ const NOT_FOR_KEYS: &[(&str, &str)] = &[
     ("*", "api-keys"),
     ("*", "api-keys/"),
     ("*", "admin/"),
+    // Two-factor sign-in is a person's business and an admin's, never an integration's.
+    ("*", "employees/{id}/2fa"),
+    ("*", "employees/{id}/2fa/"),
+    ("*", "security-settings"),
     ("*", "demo/"),
     // "What waits for me" has no meaning for a key.
     ("*", "approvals/"),

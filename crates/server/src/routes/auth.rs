@@ -1,18 +1,18 @@
-//! Login and logout.
+//! Login (with its second step when the person uses two-factor sign-in) and logout.
 
 use crate::auth::tokens::{self, TokenKind};
 use crate::auth::{Caller, passwords, throttle};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::Json;
 use crate::services::me::TenantSummary;
+use crate::services::two_factor::{self, Proof, SecondStep, TotpEnrolment};
 use crate::state::AppState;
-use axum::extract::{ConnectInfo, FromRequestParts, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderName, StatusCode, header};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use domain::employee::Employee;
 use serde::{Deserialize, Serialize};
-use std::net::SocketAddr;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -21,6 +21,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(login))
         .routes(routes!(logout))
+        .routes(routes!(second_factor))
+        .routes(routes!(enrol))
+        .routes(routes!(enrol_confirm))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -46,39 +49,77 @@ pub struct LoginResponse {
     pub employee: Employee,
 }
 
-/// The client's address: the TCP peer, or the first `X-Forwarded-For` hop when the
-/// server is configured to sit behind a trusted proxy.
-pub struct ClientAddr(pub String);
-
-impl FromRequestParts<AppState> for ClientAddr {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        if state.config.trust_forwarded_for
-            && let Some(first) = parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-        {
-            return Ok(ClientAddr(first.trim().to_owned()));
-        }
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
-        Ok(ClientAddr(peer.unwrap_or_else(|| "unknown".into())))
-    }
+/// What a right password answers: a session, or — when the person uses two-factor
+/// sign-in, or the tenant requires it of their role — the second step to take.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum LoginAnswer {
+    Session(LoginResponse),
+    SecondStep(TwoFactorChallenge),
 }
+
+/// The password was right; a second step must follow before a session is issued.
+#[derive(Serialize, ToSchema)]
+pub struct TwoFactorChallenge {
+    /// `verify`: send a code (or a recovery code) to `POST /api/v1/auth/2fa`. `enrol`:
+    /// the tenant requires a second factor of this role and the person has none; enrol
+    /// through `POST /api/v1/auth/2fa/enrol` and `…/enrol/confirm`.
+    pub two_factor: SecondStep,
+    /// Send it with the second step; it is not a bearer token and opens nothing else.
+    pub challenge_token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecondFactorRequest {
+    pub challenge_token: String,
+    /// The 6-digit code the authenticator app shows.
+    pub code: Option<String>,
+    /// One of the recovery codes handed out at enrolment (each works once).
+    pub recovery_code: Option<String>,
+    /// As in `LoginRequest`.
+    pub device_token: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnrolAtLoginRequest {
+    pub challenge_token: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnrolConfirmAtLoginRequest {
+    pub challenge_token: String,
+    /// A code from the newly enrolled authenticator.
+    pub code: Option<String>,
+    pub device_token: Option<String>,
+}
+
+/// A completed enrolment at sign-in: the session, and the recovery codes (shown once).
+#[derive(Serialize, ToSchema)]
+pub struct EnrolledLoginResponse {
+    /// Ten single-use codes for when the authenticator is lost; stored only hashed.
+    pub recovery_codes: Vec<String>,
+    pub session: LoginResponse,
+}
+
+pub use crate::extract::ClientAddr;
 
 /// Exchanges a username and password for a bearer token. Failed logins slow further
 /// tries with a doubling delay (429 with `Retry-After`), never a lockout: the account's
 /// known devices (the `device_token`, also kept in the `outfield_device` cookie) and
 /// addresses are held back only by their own failures. See README, "Throttling".
+///
+/// A person with two-factor sign-in (or whom the tenant's policy requires to enrol) gets
+/// no session here: the answer is a `TwoFactorChallenge` (`two_factor`,
+/// `challenge_token`), and the session comes from `POST /api/v1/auth/2fa` (or the
+/// enrolment pair). Codes are throttled under the same counters as passwords.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", security(()),
     request_body = LoginRequest,
     responses(
-        (status = 200, body = LoginResponse),
+        (status = 200, description = "a session, or the second step of two-factor sign-in", body = LoginAnswer),
         (status = 401, description = "wrong tenant, username or password", body = ErrorBody),
         (status = 429, description = "too many failed attempts; wait `Retry-After` seconds", body = ErrorBody),
     ))]
@@ -87,7 +128,7 @@ async fn login(
     ClientAddr(addr): ClientAddr,
     headers: HeaderMap,
     Json(req): Json<LoginRequest>,
-) -> ApiResult<([(HeaderName, String); 1], Json<LoginResponse>)> {
+) -> ApiResult<Response> {
     let tenant = s.store.tenant_by_slug(req.tenant.trim()).await?;
     let username = req.username.trim().to_ascii_lowercase();
     let candidate = match &tenant {
@@ -119,6 +160,17 @@ async fn login(
         attempt.record_failure(&s.store, source, now).await?;
         return Err(ApiError::wrong_credentials());
     };
+    // The password alone clears no counter and remembers no device: with a second step
+    // pending that would hand code guessers fresh tries with every right password.
+    if let Some(step) = two_factor::second_step(&s, tenant.id, candidate.id).await? {
+        let c = two_factor::open_challenge(&s, tenant.id, candidate.id, step).await?;
+        return Ok(Json(LoginAnswer::SecondStep(TwoFactorChallenge {
+            two_factor: c.step,
+            challenge_token: c.token,
+            expires_at: DateTime::from_timestamp_millis(c.expires_ms).unwrap_or_default(),
+        }))
+        .into_response());
+    }
     let device_token = attempt
         .record_success(
             &s.store,
@@ -129,38 +181,125 @@ async fn login(
             now,
         )
         .await?;
+    let session = two_factor::issue_session(&s, tenant, candidate.id, &addr).await?;
+    Ok(signed_in(LoginAnswer::Session(login_response(session, device_token.clone())), &device_token))
+}
 
-    // Sessions live on the system clock; the throttle's clock may be a test's.
-    let issued = crate::now_ms();
-    let token = tokens::new_token(TokenKind::Session, tenant.id);
-    let expires = issued + s.config.session_ttl.as_millis() as i64;
-    s.store
-        .create_session(
-            tenant.id,
-            &tokens::hash(&token),
-            candidate.id,
-            issued,
-            expires,
-            Some(&addr),
-        )
-        .await?;
-    let employee = s
-        .store
-        .employee(tenant.id, candidate.id, &domain::access::Reach::Tenant)
-        .await?;
-    let cookie = [(
-        header::SET_COOKIE,
-        throttle::device_set_cookie(&device_token),
-    )];
-    Ok((
-        cookie,
-        Json(LoginResponse {
-            token,
-            device_token,
-            expires_at: DateTime::from_timestamp_millis(expires).unwrap_or_default(),
-            tenant: TenantSummary::from(tenant),
-            employee,
-        }),
+fn login_response(session: two_factor::Session, device_token: String) -> LoginResponse {
+    LoginResponse {
+        token: session.token,
+        device_token,
+        expires_at: DateTime::from_timestamp_millis(session.expires_ms).unwrap_or_default(),
+        tenant: session.tenant,
+        employee: session.employee,
+    }
+}
+
+/// The answer with the device cookie set.
+fn signed_in<T: Serialize>(body: T, device_token: &str) -> Response {
+    (
+        [(header::SET_COOKIE, throttle::device_set_cookie(device_token))],
+        Json(body),
+    )
+        .into_response()
+}
+
+/// The second step of sign-in: a current code from the authenticator app, or an unused
+/// recovery code, exchanges the login's `challenge_token` for a session. A code works
+/// once (the same code again, even within its 30 s, is refused); wrong codes count as
+/// failed logins (429 with `Retry-After` once the back-off holds), and ten wrong codes
+/// end the challenge.
+#[utoipa::path(post, path = "/api/v1/auth/2fa", tag = "auth", security(()),
+    request_body = SecondFactorRequest,
+    responses(
+        (status = 200, body = LoginResponse),
+        (status = 401, description = "`two_factor_code_invalid`: wrong, expired or reused code; `two_factor_challenge_invalid`: unknown, expired or used challenge (sign in again)", body = ErrorBody),
+        (status = 429, description = "too many failed attempts; wait `Retry-After` seconds", body = ErrorBody),
+    ))]
+async fn second_factor(
+    State(s): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+    Json(req): Json<SecondFactorRequest>,
+) -> ApiResult<Response> {
+    let presented = req
+        .device_token
+        .clone()
+        .or_else(|| throttle::device_cookie(&headers));
+    let proof = Proof {
+        code: req.code,
+        recovery_code: req.recovery_code,
+        password: None,
+    };
+    let done = two_factor::complete_login(
+        &s,
+        &req.challenge_token,
+        proof,
+        &addr,
+        presented.as_deref(),
+    )
+    .await?;
+    let session = two_factor::issue_session(&s, done.tenant, done.employee, &addr).await?;
+    Ok(signed_in(
+        login_response(session, done.device_token.clone()),
+        &done.device_token,
+    ))
+}
+
+/// Enrolment at sign-in, when the tenant requires a second factor and the person has
+/// none (`two_factor: enrol`): answers a new secret and its `otpauth://` URI. Nothing is
+/// active until `…/enrol/confirm`.
+#[utoipa::path(post, path = "/api/v1/auth/2fa/enrol", tag = "auth", security(()),
+    request_body = EnrolAtLoginRequest,
+    responses(
+        (status = 200, body = TotpEnrolment),
+        (status = 401, description = "`two_factor_challenge_invalid`", body = ErrorBody),
+        (status = 409, description = "`two_factor_already_enabled`", body = ErrorBody),
+    ))]
+async fn enrol(
+    State(s): State<AppState>,
+    Json(req): Json<EnrolAtLoginRequest>,
+) -> ApiResult<Json<TotpEnrolment>> {
+    Ok(Json(
+        two_factor::enrol_at_login(&s, &req.challenge_token).await?,
+    ))
+}
+
+/// Confirms the enrolment begun at sign-in with a code from the app: the second factor
+/// is on, and the answer is the session with the ten recovery codes (shown only now).
+#[utoipa::path(post, path = "/api/v1/auth/2fa/enrol/confirm", tag = "auth", security(()),
+    request_body = EnrolConfirmAtLoginRequest,
+    responses(
+        (status = 200, body = EnrolledLoginResponse),
+        (status = 401, description = "`two_factor_challenge_invalid`", body = ErrorBody),
+        (status = 409, description = "`two_factor_not_pending`: no enrolment was started", body = ErrorBody),
+        (status = 422, description = "`two_factor_code_invalid`: not a current code of the new secret", body = ErrorBody),
+    ))]
+async fn enrol_confirm(
+    State(s): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+    Json(req): Json<EnrolConfirmAtLoginRequest>,
+) -> ApiResult<Response> {
+    let presented = req
+        .device_token
+        .clone()
+        .or_else(|| throttle::device_cookie(&headers));
+    let done = two_factor::confirm_at_login(
+        &s,
+        &req.challenge_token,
+        req.code.as_deref(),
+        &addr,
+        presented.as_deref(),
+    )
+    .await?;
+    let session = two_factor::issue_session(&s, done.tenant, done.employee, &addr).await?;
+    Ok(signed_in(
+        EnrolledLoginResponse {
+            recovery_codes: done.recovery_codes,
+            session: login_response(session, done.device_token.clone()),
+        },
+        &done.device_token,
     ))
 }
 

@@ -36,6 +36,7 @@ pub mod requests;
 pub mod sync;
 pub mod today;
 pub mod tracking;
+pub mod two_factor;
 pub mod vehicles;
 pub mod visits;
 pub mod webhooks;

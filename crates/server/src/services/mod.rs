@@ -34,6 +34,7 @@ pub mod rules;
 pub mod sync;
 pub mod sync_rows;
 pub mod today;
+pub mod two_factor;
 pub mod visit_views;
 pub mod visits;
 pub mod webhooks;

@@ -43,6 +43,7 @@ mod sync;
 mod throttle;
 mod timeouts;
 mod tracking;
+mod two_factor;
 mod visit_flags;
 mod visit_replays;
 mod visits;

@@ -21,9 +21,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(login))
         .routes(routes!(logout))
-        .routes(routes!(second_factor))
-        .routes(routes!(enrol))
-        .routes(routes!(enrol_confirm))
+        .routes(routes!(login_second_factor))
+        .routes(routes!(login_enrol))
+        .routes(routes!(login_enrol_confirm))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -216,7 +216,7 @@ fn signed_in<T: Serialize>(body: T, device_token: &str) -> Response {
         (status = 401, description = "`two_factor_code_invalid`: wrong, expired or reused code; `two_factor_challenge_invalid`: unknown, expired or used challenge (sign in again)", body = ErrorBody),
         (status = 429, description = "too many failed attempts; wait `Retry-After` seconds", body = ErrorBody),
     ))]
-async fn second_factor(
+async fn login_second_factor(
     State(s): State<AppState>,
     ClientAddr(addr): ClientAddr,
     headers: HeaderMap,
@@ -256,7 +256,7 @@ async fn second_factor(
         (status = 401, description = "`two_factor_challenge_invalid`", body = ErrorBody),
         (status = 409, description = "`two_factor_already_enabled`", body = ErrorBody),
     ))]
-async fn enrol(
+async fn login_enrol(
     State(s): State<AppState>,
     Json(req): Json<EnrolAtLoginRequest>,
 ) -> ApiResult<Json<TotpEnrolment>> {
@@ -275,7 +275,7 @@ async fn enrol(
         (status = 409, description = "`two_factor_not_pending`: no enrolment was started", body = ErrorBody),
         (status = 422, description = "`two_factor_code_invalid`: not a current code of the new secret", body = ErrorBody),
     ))]
-async fn enrol_confirm(
+async fn login_enrol_confirm(
     State(s): State<AppState>,
     ClientAddr(addr): ClientAddr,
     headers: HeaderMap,

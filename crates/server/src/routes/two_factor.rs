@@ -20,12 +20,12 @@ use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(my_status))
-        .routes(routes!(start, disable))
-        .routes(routes!(confirm))
-        .routes(routes!(employee_status))
-        .routes(routes!(reset))
-        .routes(routes!(get_settings, put_settings))
+        .routes(routes!(my_two_factor))
+        .routes(routes!(start_totp, disable_totp))
+        .routes(routes!(confirm_totp))
+        .routes(routes!(employee_two_factor))
+        .routes(routes!(reset_two_factor))
+        .routes(routes!(get_security_settings, put_security_settings))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -60,7 +60,7 @@ pub struct SecuritySettingsBody {
 /// The signed-in person's second factor.
 #[utoipa::path(get, path = "/api/v1/me/2fa", tag = "auth",
     responses((status = 200, body = TwoFactorStatus)))]
-async fn my_status(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<TwoFactorStatus>> {
+async fn my_two_factor(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<TwoFactorStatus>> {
     Ok(Json(two_factor::my_status(&s, caller.user()?).await?))
 }
 
@@ -70,7 +70,7 @@ async fn my_status(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<
 #[utoipa::path(post, path = "/api/v1/me/2fa/totp", tag = "auth",
     responses((status = 200, body = TotpEnrolment),
         (status = 409, description = "`two_factor_already_enabled`", body = ErrorBody)))]
-async fn start(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<TotpEnrolment>> {
+async fn start_totp(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<TotpEnrolment>> {
     Ok(Json(two_factor::start_mine(&s, caller.user()?).await?))
 }
 
@@ -81,7 +81,7 @@ async fn start(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<Totp
     responses((status = 200, body = RecoveryCodes),
         (status = 409, description = "`two_factor_not_pending`: no enrolment was started", body = ErrorBody),
         (status = 422, description = "`two_factor_code_invalid`: not a current code of the new secret", body = ErrorBody)))]
-async fn confirm(
+async fn confirm_totp(
     State(s): State<AppState>,
     caller: Caller,
     Json(req): Json<ConfirmTotpRequest>,
@@ -98,7 +98,7 @@ async fn confirm(
         (status = 409, description = "`two_factor_not_enabled`, or `two_factor_required` by the tenant's policy", body = ErrorBody),
         (status = 422, description = "`two_factor_code_invalid`: wrong code or password", body = ErrorBody),
         (status = 429, description = "too many wrong proofs; wait `Retry-After` seconds", body = ErrorBody)))]
-async fn disable(
+async fn disable_totp(
     State(s): State<AppState>,
     caller: Caller,
     ClientAddr(addr): ClientAddr,
@@ -118,7 +118,7 @@ async fn disable(
 #[utoipa::path(get, path = "/api/v1/employees/{id}/2fa", tag = "employees",
     params(("id" = EmployeeId, Path)),
     responses((status = 200, body = TwoFactorStatus)))]
-async fn employee_status(
+async fn employee_two_factor(
     State(s): State<AppState>,
     caller: Caller,
     Path(id): Path<EmployeeId>,
@@ -138,7 +138,7 @@ async fn employee_status(
     responses((status = 204),
         (status = 409, description = "`two_factor_not_enabled`: nothing to reset", body = ErrorBody),
         (status = 422, description = "`self_change` on `id`: use your own screen", body = ErrorBody)))]
-async fn reset(
+async fn reset_two_factor(
     State(s): State<AppState>,
     caller: Caller,
     Path(id): Path<EmployeeId>,
@@ -151,7 +151,7 @@ async fn reset(
 /// The tenant's sign-in policy.
 #[utoipa::path(get, path = "/api/v1/security-settings", tag = "auth",
     responses((status = 200, body = SecuritySettings)))]
-async fn get_settings(
+async fn get_security_settings(
     State(s): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<SecuritySettings>> {
@@ -166,7 +166,7 @@ async fn get_settings(
     request_body = SecuritySettingsBody,
     responses((status = 200, body = SecuritySettings),
         (status = 409, description = "`two_factor_not_enabled`: the admin has no second factor yet", body = ErrorBody)))]
-async fn put_settings(
+async fn put_security_settings(
     State(s): State<AppState>,
     caller: Caller,
     Json(req): Json<SecuritySettingsBody>,

@@ -514,6 +514,9 @@ fn body_for(w: &World, method: &Method, path: &str) -> Option<Value> {
             "to": "2030-02-05", "leave_type": "annual", "reason": "rest"}),
         ("POST", "/api/v1/attendance/requests/{id}/decision") => json!({"status": "approved"}),
         ("PUT", "/api/v1/audit/settings") => json!({"retention_days": 365}),
+        ("PUT", "/api/v1/security-settings") => json!({"two_factor_required": false}),
+        ("POST", "/api/v1/me/2fa/totp/confirm") => json!({"code": "000000"}),
+        ("DELETE", "/api/v1/me/2fa/totp") => json!({"password": "not it"}),
         ("POST", "/api/v1/integrity/days/{employee_id}/{date}/review") => {
             json!({"decision": "confirmed", "note": "seen"})
         }

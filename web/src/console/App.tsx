@@ -33,6 +33,7 @@ import { Payouts } from './Payouts';
 import { Plans } from './Plans';
 import { Requests } from './Requests';
 import { Rules } from './Rules';
+import { Security } from './Security';
 import { api } from './session';
 import { TrackReplay } from './TrackReplay';
 import { Visits } from './Visits';
@@ -184,45 +185,52 @@ export function App() {
             }}
           />
           <LangSwitch />
-          <span class="who" data-testid="who">{me?.employee.name}</span>
+          <a class="who" href="#/security" title={t('security.open')} data-testid="who">
+            {me?.employee.name}
+          </a>
           <button onClick={signOut}>{t('logout')}</button>
         </header>
         <main class="content">
-          {section === 'live' && !showTrack && <LiveMap />}
-          {showTrack && <TrackReplay employeeId={route[1]} date={route[2]} />}
-          {section === 'dashboard' && <Dashboard />}
-          {section === 'reports' && <Reports route={route} />}
-          {section === 'insights' && <Insights />}
-          {section === 'visits' && (
-            <Visits
-              selected={route[1] === 'by' || route[1] === 'customer' ? undefined : route[1]}
-              by={
-                route[1] === 'by'
-                  ? { employee: route[2], from: route[3], to: route[4] }
-                  : route[1] === 'customer'
-                    ? { customer: route[2], employee: '', from: route[3], to: route[4] }
-                    : undefined
-              }
-            />
+          {route[0] === 'security' && <Security />}
+          {route[0] !== 'security' && (
+            <>
+            {section === 'live' && !showTrack && <LiveMap />}
+            {showTrack && <TrackReplay employeeId={route[1]} date={route[2]} />}
+            {section === 'dashboard' && <Dashboard />}
+            {section === 'reports' && <Reports route={route} />}
+            {section === 'insights' && <Insights />}
+            {section === 'visits' && (
+              <Visits
+                selected={route[1] === 'by' || route[1] === 'customer' ? undefined : route[1]}
+                by={
+                  route[1] === 'by'
+                    ? { employee: route[2], from: route[3], to: route[4] }
+                    : route[1] === 'customer'
+                      ? { customer: route[2], employee: '', from: route[3], to: route[4] }
+                      : undefined
+                }
+              />
+            )}
+            {section === 'customers' && <Customers />}
+            {section === 'plans' && <Plans />}
+            {section === 'attendance' && <Attendance view={route[1]} />}
+            {section === 'mileage' && <Mileage />}
+            {section === 'claims' && !showTrack && <Claims id={route[1]} />}
+            {section === 'payouts' && <Payouts />}
+            {section === 'approvals' && <Approvals id={route[1]} onChange={countInbox} />}
+            {section === 'approval-flows' && <ApprovalFlows />}
+            {section === 'claim-settings' && <ClaimSettings />}
+            {section === 'requests' && <Requests />}
+            {section === 'integrity' && <Integrity route={route} />}
+            {section === 'forms' && <Forms />}
+            {section === 'rules' && <Rules />}
+            {section === 'audit' && <Audit />}
+            {section === 'people' && <People />}
+            {section === 'jobs' && <Jobs />}
+            {section === 'webhooks' && <Webhooks />}
+            {section === 'api-keys' && <ApiKeys />}
+            </>
           )}
-          {section === 'customers' && <Customers />}
-          {section === 'plans' && <Plans />}
-          {section === 'attendance' && <Attendance view={route[1]} />}
-          {section === 'mileage' && <Mileage />}
-          {section === 'claims' && !showTrack && <Claims id={route[1]} />}
-          {section === 'payouts' && <Payouts />}
-          {section === 'approvals' && <Approvals id={route[1]} onChange={countInbox} />}
-          {section === 'approval-flows' && <ApprovalFlows />}
-          {section === 'claim-settings' && <ClaimSettings />}
-          {section === 'requests' && <Requests />}
-          {section === 'integrity' && <Integrity route={route} />}
-          {section === 'forms' && <Forms />}
-          {section === 'rules' && <Rules />}
-          {section === 'audit' && <Audit />}
-          {section === 'people' && <People />}
-          {section === 'jobs' && <Jobs />}
-          {section === 'webhooks' && <Webhooks />}
-          {section === 'api-keys' && <ApiKeys />}
         </main>
       </div>
     </DirectoryContext.Provider>

@@ -4,10 +4,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../shared/errors';
 import { t } from '../shared/i18n';
 import type { MessageKey } from '../shared/messages';
-import type { Department, DepartmentInput, DepartmentList, Employee, EmployeeInput, EmployeePage, Role } from '../shared/types';
+import type { Department, DepartmentInput, DepartmentList, Employee, EmployeeInput, EmployeePage, Role, TwoFactorStatus } from '../shared/types';
 import { useLang } from '../shared/ui';
 import { useDirectory } from './directory';
-import { assignableRoles, may, useRole } from './roles';
+import { assignableRoles, may, useRole, useSelf } from './roles';
 import { api } from './session';
 
 
@@ -206,9 +206,47 @@ function EmployeeForm(props: { initial: Partial<Employee>; roles: Role[]; depart
         <input type="checkbox" checked={e.active ?? true} onChange={(x) => set('active', x.currentTarget.checked)} />
         {t('people.active')}
       </label>
+      {e.id && <TwoFactorRow employee={e as Employee} />}
       {error && <p class="error" role="alert">{error}</p>}
       <button class="primary" type="submit" data-testid="employee-save">{t('save')}</button>
     </form>
+  );
+}
+
+/** The person's two-step sign-in, with the admin's reset (a lost phone). */
+function TwoFactorRow({ employee }: { employee: Employee }) {
+  const role = useRole();
+  const self = useSelf();
+  const [status, setStatus] = useState<TwoFactorStatus | null>(null);
+  const [note, setNote] = useState('');
+  const [error, setError] = useState('');
+  const load = () => api.get<TwoFactorStatus>(`/employees/${employee.id}/2fa`).then(setStatus, () => setStatus(null));
+  useEffect(() => void load(), [employee.id]);
+  if (!status) return null;
+  const reset = async () => {
+    if (!confirm(t('people.two_factor_reset_confirm', { name: employee.name }))) return;
+    setError('');
+    try {
+      await api.post(`/employees/${employee.id}/2fa/reset`);
+      setNote(t('people.two_factor_was_reset'));
+      await load();
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  return (
+    <div class="two-factor" data-testid="employee-2fa">
+      <span>
+        {t('people.two_factor')}: {status.enabled ? t('people.two_factor_on') : t('people.two_factor_off')}
+      </span>{' '}
+      {status.enabled && role === 'admin' && employee.id !== self && (
+        <button type="button" onClick={reset} data-testid="employee-2fa-reset">
+          {t('people.two_factor_reset')}
+        </button>
+      )}
+      {note && <p class="small">{note}</p>}
+      {error && <p class="error" role="alert">{error}</p>}
+    </div>
   );
 }
 

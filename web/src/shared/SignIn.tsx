@@ -1,5 +1,6 @@
 // The sign-in of both front ends: company, username, password, errors in the screen's
-// language, and — when the server runs the demo (`GET /demo/accounts` answers; 404
+// language; the second step when the person uses two-step sign-in (a code from the app,
+// or a recovery code) or must set it up first (the company's policy); and — when the server runs the demo (`GET /demo/accounts` answers; 404
 // otherwise, and then nothing is shown) — the demo's accounts of the given roles, a click
 // filling in the form.
 import { useEffect, useState } from 'preact/hooks';
@@ -7,7 +8,8 @@ import type { Api } from './api';
 import { errorText } from './errors';
 import { t } from './i18n';
 import type { MessageKey } from './messages';
-import type { DemoAccount, DemoAccounts } from './types';
+import { Enrol } from './TwoFactor';
+import type { DemoAccount, DemoAccounts, TwoFactorChallenge } from './types';
 import { LangSwitch, useLang } from './ui';
 
 const ROLE_ORDER = ['admin', 'manager', 'finance', 'field'];
@@ -33,6 +35,7 @@ export function SignIn({
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [demo, setDemo] = useState<DemoAccounts | null>(null);
+  const [challenge, setChallenge] = useState<TwoFactorChallenge | null>(null);
 
   useEffect(() => {
     // Without auth; any failure (404 off the demo, an older server) just hides the list.
@@ -47,9 +50,12 @@ export function SignIn({
     setBusy(true);
     setError('');
     try {
-      await api.login(tenant.trim(), username.trim(), password);
+      const step = await api.login(tenant.trim(), username.trim(), password);
       localStorage.setItem('outfield.tenant', tenant.trim());
-      onDone();
+      if (step) {
+        setPassword('');
+        setChallenge(step);
+      } else onDone();
     } catch (err) {
       setError(errorText(err));
     } finally {
@@ -62,6 +68,14 @@ export function SignIn({
     setUsername(a.username);
     if (demo?.password_hint) setPassword(demo.password_hint);
   };
+
+  if (challenge) {
+    return (
+      <div class={wrapClass}>
+        <SecondStep api={api} title={title} challenge={challenge} onDone={onDone} onRestart={() => setChallenge(null)} />
+      </div>
+    );
+  }
 
   const accounts = (demo?.items ?? [])
     .filter((a) => roles.includes(a.role))
@@ -128,6 +142,100 @@ export function SignIn({
         </section>
       )}
     </div>
+  );
+}
+
+/** After a right password: the code (or a recovery code), or the enrolment the company
+ *  requires. */
+function SecondStep({
+  api,
+  title,
+  challenge,
+  onDone,
+  onRestart,
+}: {
+  api: Api;
+  title: string;
+  challenge: TwoFactorChallenge;
+  onDone: () => void;
+  onRestart: () => void;
+}) {
+  const [code, setCode] = useState('');
+  const [recovery, setRecovery] = useState(false);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const token = challenge.challenge_token;
+
+  const verify = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      await api.secondFactor(token, recovery ? { recovery_code: code.trim() } : { code: code.trim() });
+      onDone();
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const head = (
+    <div class="login-head">
+      <h1>{title}</h1>
+      <LangSwitch />
+    </div>
+  );
+  if (challenge.two_factor === 'enrol') {
+    return (
+      <section class="login" data-testid="login-enrol">
+        {head}
+        <h2>{t('login.enrol_title')}</h2>
+        <p class="muted small">{t('login.enrol_intro')}</p>
+        <Enrol start={() => api.enrolAtLogin(token)} confirm={(c) => api.confirmAtLogin(token, c)} onDone={onDone} />
+        <button type="button" class="link" onClick={onRestart}>
+          {t('login.start_over')}
+        </button>
+      </section>
+    );
+  }
+  return (
+    <form class="login" onSubmit={verify} data-testid="login-2fa">
+      {head}
+      <h2>{t('login.two_factor_title')}</h2>
+      <label>
+        {recovery ? t('login.recovery_code') : t('login.two_factor_code')}
+        <input
+          name="code"
+          inputMode={recovery ? 'text' : 'numeric'}
+          autocomplete="one-time-code"
+          value={code}
+          onInput={(e) => setCode(e.currentTarget.value)}
+          required
+        />
+      </label>
+      {error && (
+        <p class="error" role="alert" data-testid="login-error">
+          {error}
+        </p>
+      )}
+      <button type="submit" class="primary" disabled={busy} data-testid="login-verify">
+        {t('login.verify')}
+      </button>
+      <button
+        type="button"
+        class="link"
+        onClick={() => {
+          setRecovery(!recovery);
+          setCode('');
+          setError('');
+        }}
+      >
+        {recovery ? t('login.use_code') : t('login.use_recovery')}
+      </button>
+      <button type="button" class="link" onClick={onRestart}>
+        {t('login.start_over')}
+      </button>
+    </form>
   );
 }
 

@@ -3,7 +3,7 @@
 // the server's codes and their `message` is already a sentence in the user's language
 // (shared/errors.ts), so a screen that shows `e.message` is translated.
 import { apiErrorText, networkText } from './errors';
-import type { FieldProblem, LoginRequest, LoginResponse } from './types';
+import type { EnrolledLoginResponse, FieldProblem, LoginAnswer, LoginRequest, LoginResponse, SecondFactorRequest, TotpEnrolment, TwoFactorChallenge } from './types';
 
 export type { FieldProblem };
 
@@ -45,12 +45,38 @@ export class Api {
     return this.token !== null;
   }
 
-  async login(tenant: string, username: string, password: string): Promise<void> {
-    const r = await this.request<LoginResponse>('POST', '/auth/login', {
+  /** Signs in with the password. Answers `null` when that made a session, or the second
+   *  step (two-factor sign-in) the server asks for. */
+  async login(tenant: string, username: string, password: string): Promise<TwoFactorChallenge | null> {
+    const r = await this.request<LoginAnswer>('POST', '/auth/login', {
       tenant,
       username,
       password,
     } satisfies LoginRequest);
+    if ('challenge_token' in r) return r;
+    this.keep(r);
+    return null;
+  }
+
+  /** The second step: a code from the authenticator app, or a recovery code. */
+  async secondFactor(challenge: string, proof: { code?: string; recovery_code?: string }): Promise<void> {
+    const body: SecondFactorRequest = { challenge_token: challenge, ...proof };
+    this.keep(await this.request<LoginResponse>('POST', '/auth/2fa', body));
+  }
+
+  /** Enrolment at sign-in (the company requires a second factor): a new secret. */
+  enrolAtLogin(challenge: string): Promise<TotpEnrolment> {
+    return this.request<TotpEnrolment>('POST', '/auth/2fa/enrol', { challenge_token: challenge });
+  }
+
+  /** Confirms the enrolment begun at sign-in; signs in and answers the recovery codes. */
+  async confirmAtLogin(challenge: string, code: string): Promise<string[]> {
+    const r = await this.request<EnrolledLoginResponse>('POST', '/auth/2fa/enrol/confirm', { challenge_token: challenge, code });
+    this.keep(r.session);
+    return r.recovery_codes;
+  }
+
+  private keep(r: LoginResponse): void {
     this.token = r.token;
     localStorage.setItem(this.storageKey, r.token);
   }

@@ -16,6 +16,7 @@ import * as notifications from './msgs/notifications';
 import * as reports from './msgs/reports';
 import * as requests from './msgs/requests';
 import * as rules from './msgs/rules';
+import * as security from './msgs/security';
 import * as webhooks from './msgs/webhooks';
 
 const en = {
@@ -304,6 +305,7 @@ const enAll = {
   ...reports.en,
   ...webhooks.en,
   ...apikeys.en,
+  ...security.en,
   ...audit.en,
   ...integrity.en,
   ...claims.en,
@@ -597,6 +599,7 @@ const zhAll: Record<MessageKey, string> = {
   ...reports.zh,
   ...webhooks.zh,
   ...apikeys.zh,
+  ...security.zh,
   ...audit.zh,
   ...integrity.zh,
   ...claims.zh,

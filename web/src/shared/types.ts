@@ -16,6 +16,14 @@ export type EmployeeInput = S['EmployeeInput'];
 export type Me = S['MeResponse'];
 export type LoginRequest = S['LoginRequest'];
 export type LoginResponse = S['LoginResponse'];
+export type LoginAnswer = S['LoginAnswer'];
+export type TwoFactorChallenge = S['TwoFactorChallenge'];
+export type SecondFactorRequest = S['SecondFactorRequest'];
+export type EnrolledLoginResponse = S['EnrolledLoginResponse'];
+export type TotpEnrolment = S['TotpEnrolment'];
+export type TwoFactorStatus = S['TwoFactorStatus'];
+export type RecoveryCodes = S['RecoveryCodes'];
+export type SecuritySettings = S['SecuritySettings'];
 export type DemoAccount = S['DemoAccount'];
 export type DemoAccounts = S['DemoAccounts'];
 

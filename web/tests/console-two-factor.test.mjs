@@ -65,10 +65,12 @@ test('a manager turns on two-step sign-in and signs in with a code, then a recov
   await shot(page, 'console-2fa-enrol');
   await page.fill('[data-testid=totp-enrol] input[name=code]', totp(secret));
   await page.click('[data-testid=totp-confirm]');
+  await page.locator('[data-testid=recovery-codes]').waitFor();
   const codes = (await page.locator('[data-testid=recovery-codes] code').allInnerTexts()).map((c) => c.trim());
   assert.equal(codes.length, 10);
   await page.click('[data-testid=recovery-done]');
   await page.locator('[data-testid=security-on]').waitFor();
+  await page.locator('[data-testid=security]', { hasText: 'Recovery codes left' }).waitFor();
   assert.match(await page.locator('[data-testid=security]').innerText(), /Recovery codes left: 10/);
 
   // The password alone no longer signs in: the second step asks for the code. The next
@@ -80,6 +82,7 @@ test('a manager turns on two-step sign-in and signs in with a code, then a recov
   await fresh.locator('[data-testid=login-2fa]').waitFor();
   await fresh.fill('[data-testid=login-2fa] input[name=code]', '000000' === totp(secret) ? '111111' : '000000');
   await fresh.click('[data-testid=login-verify]');
+  await fresh.locator('[data-testid=login-error]').waitFor();
   assert.match(await fresh.locator('[data-testid=login-error]').innerText(), /not right/);
   await fresh.fill('[data-testid=login-2fa] input[name=code]', totp(secret, Date.now() / 1000 + 30));
   await fresh.click('[data-testid=login-verify]');
@@ -102,6 +105,8 @@ test('a manager turns on two-step sign-in and signs in with a code, then a recov
   await zhPage.click('[data-testid=login-verify]');
   await zhPage.waitForSelector('[data-testid=dashboard-page]');
   await zhPage.click('[data-testid=who]');
+  await zhPage.locator('[data-testid=security-on]').waitFor();
+  await zhPage.locator('[data-testid=security]', { hasText: '剩余恢复码' }).waitFor();
   assert.match(await zhPage.locator('[data-testid=security]').innerText(), /剩余恢复码：9 个/);
   assert.deepEqual(errors, []);
   await zh.close();

@@ -150,7 +150,7 @@ export function App() {
           <strong class="brand">Outfield</strong>
           <nav>
             {NAV.filter((n) => allowed.includes(n.id)).map((n) => (
-              <a href={`#/${n.id}`} class={section === n.id ? 'active' : ''} data-testid={`nav-${n.id}`}>
+              <a href={`#/${n.id}`} class={section === n.id && route[0] !== 'security' ? 'active' : ''} data-testid={`nav-${n.id}`}>
                 {t(n.label)}
                 {n.id === 'approvals' && !!waiting && (
                   <span class="count" data-testid="approvals-count">

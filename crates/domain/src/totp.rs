@@ -190,11 +190,20 @@ mod tests {
         let b32 = encode_secret(RFC_SEED);
         assert_eq!(b32, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
         let uri = otpauth_uri(&b32, "Outfield: Demo", "wang.li").unwrap();
-        assert!(uri.starts_with("otpauth://totp/Outfield%20%20Demo:wang.li?"), "{uri}");
-        assert!(uri.contains("secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"), "{uri}");
+        assert!(
+            uri.starts_with("otpauth://totp/Outfield%20%20Demo:wang.li?"),
+            "{uri}"
+        );
+        assert!(
+            uri.contains("secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+            "{uri}"
+        );
         assert!(uri.contains("issuer=Outfield%20%20Demo"), "{uri}");
         // SHA-1, 6 digits and 30 s are the defaults and need no parameters.
-        assert!(!uri.contains("digits=") && !uri.contains("period="), "{uri}");
+        assert!(
+            !uri.contains("digits=") && !uri.contains("period="),
+            "{uri}"
+        );
     }
 
     #[test]
@@ -203,7 +212,10 @@ mod tests {
         assert_eq!(code.len(), 19);
         assert_eq!(code.matches('-').count(), 3);
         let h = recovery_code_hash(&code);
-        assert_eq!(recovery_code_hash(&code.to_uppercase().replace('-', " ")), h);
+        assert_eq!(
+            recovery_code_hash(&code.to_uppercase().replace('-', " ")),
+            h
+        );
         assert_ne!(
             recovery_code_hash(&recovery_code(&[0x5A; RECOVERY_CODE_BYTES])),
             h

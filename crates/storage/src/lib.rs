@@ -75,7 +75,6 @@ pub use departments::{Department, DepartmentUpsert};
 pub use devices::{Device, DeviceOwner, NewDevice};
 pub use employees::{EmployeeFilter, EmployeeUpsert, LoginCandidate};
 pub use error::StoreError;
-pub use two_factor::{ChallengePurpose, LoginChallenge, TotpCredential};
 pub use events::{EVENT_TYPES, EventPosition, NewEvent, StoredEvent};
 pub use fixes::{FixBatch, LastFix};
 pub use forms::StoredForm;
@@ -109,6 +108,7 @@ pub use tenants::{NewTenant, Tenant};
 pub use throttle::KnownKind;
 pub use tombstones::{Tombstone, TombstoneOf};
 pub use track_days::{StoredDay, TRACK_DAY_JOB, day_job};
+pub use two_factor::{ChallengePurpose, LoginChallenge, TotpCredential};
 pub use upsert::{RowResults, RowWrite, UpsertTarget, Written};
 pub use visits::{
     ActionFix, FlagBasis, FlagWrite, NewCheckin, NewProspect, StoredCheckout, StoredReport,

@@ -232,11 +232,13 @@ impl Store {
         employee: EmployeeId,
     ) -> Result<bool, StoreError> {
         Ok(write_tx!(self, |tx| {
-            sqlx::query("DELETE FROM totp_recovery_codes WHERE tenant_id = $1 AND employee_id = $2")
-                .bind(tenant.0)
-                .bind(employee.0)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "DELETE FROM totp_recovery_codes WHERE tenant_id = $1 AND employee_id = $2",
+            )
+            .bind(tenant.0)
+            .bind(employee.0)
+            .execute(&mut *tx)
+            .await?;
             sqlx::query("DELETE FROM totp_credentials WHERE tenant_id = $1 AND employee_id = $2")
                 .bind(tenant.0)
                 .bind(employee.0)

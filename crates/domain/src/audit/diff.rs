@@ -183,7 +183,10 @@ mod tests {
         let answered = json!({"secret": "GEZDGNBV", "otpauth_uri": "otpauth://totp/x?secret=GEZDGNBV",
                               "recovery_codes": ["k3v7-q2ma", "x9td-5hpe"]});
         let text = diff(&Value::Null, &answered).to_string();
-        assert!(!text.contains("GEZDGNBV") && !text.contains("k3v7"), "{text}");
+        assert!(
+            !text.contains("GEZDGNBV") && !text.contains("k3v7"),
+            "{text}"
+        );
         assert_eq!(redact(&answered)["recovery_codes"], json!(REDACTED));
     }
 

@@ -182,7 +182,10 @@ async fn login(
         )
         .await?;
     let session = two_factor::issue_session(&s, tenant, candidate.id, &addr).await?;
-    Ok(signed_in(LoginAnswer::Session(login_response(session, device_token.clone())), &device_token))
+    Ok(signed_in(
+        LoginAnswer::Session(login_response(session, device_token.clone())),
+        &device_token,
+    ))
 }
 
 fn login_response(session: two_factor::Session, device_token: String) -> LoginResponse {
@@ -198,7 +201,10 @@ fn login_response(session: two_factor::Session, device_token: String) -> LoginRe
 /// The answer with the device cookie set.
 fn signed_in<T: Serialize>(body: T, device_token: &str) -> Response {
     (
-        [(header::SET_COOKIE, throttle::device_set_cookie(device_token))],
+        [(
+            header::SET_COOKIE,
+            throttle::device_set_cookie(device_token),
+        )],
         Json(body),
     )
         .into_response()
@@ -231,14 +237,9 @@ async fn login_second_factor(
         recovery_code: req.recovery_code,
         password: None,
     };
-    let done = two_factor::complete_login(
-        &s,
-        &req.challenge_token,
-        proof,
-        &addr,
-        presented.as_deref(),
-    )
-    .await?;
+    let done =
+        two_factor::complete_login(&s, &req.challenge_token, proof, &addr, presented.as_deref())
+            .await?;
     let session = two_factor::issue_session(&s, done.tenant, done.employee, &addr).await?;
     Ok(signed_in(
         login_response(session, done.device_token.clone()),

@@ -5,9 +5,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ClientAddr, Json, Path};
-use crate::services::two_factor::{
-    self, Proof, SecuritySettings, TotpEnrolment, TwoFactorStatus,
-};
+use crate::services::two_factor::{self, Proof, SecuritySettings, TotpEnrolment, TwoFactorStatus};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -60,7 +58,10 @@ pub struct SecuritySettingsBody {
 /// The signed-in person's second factor.
 #[utoipa::path(get, path = "/api/v1/me/2fa", tag = "auth",
     responses((status = 200, body = TwoFactorStatus)))]
-async fn my_two_factor(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<TwoFactorStatus>> {
+async fn my_two_factor(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<TwoFactorStatus>> {
     Ok(Json(two_factor::my_status(&s, caller.user()?).await?))
 }
 

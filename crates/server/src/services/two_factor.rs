@@ -153,7 +153,11 @@ fn new_recovery_codes() -> (Vec<String>, Vec<Vec<u8>>) {
 }
 
 /// The person's status.
-pub async fn status(s: &AppState, tenant: TenantId, person: &Employee) -> ApiResult<TwoFactorStatus> {
+pub async fn status(
+    s: &AppState,
+    tenant: TenantId,
+    person: &Employee,
+) -> ApiResult<TwoFactorStatus> {
     let cred = s.store.totp_credential(tenant, person.id).await?;
     let enabled_at = cred.as_ref().and_then(|c| c.confirmed_at_ms);
     Ok(TwoFactorStatus {
@@ -171,7 +175,10 @@ pub async fn status(s: &AppState, tenant: TenantId, person: &Employee) -> ApiRes
 
 /// The signed-in person's own status.
 pub async fn my_status(s: &AppState, u: &UserPrincipal) -> ApiResult<TwoFactorStatus> {
-    let me = s.store.employee(u.tenant, u.employee, &Reach::Tenant).await?;
+    let me = s
+        .store
+        .employee(u.tenant, u.employee, &Reach::Tenant)
+        .await?;
     status(s, u.tenant, &me).await
 }
 
@@ -191,14 +198,13 @@ async fn start(s: &AppState, tenant: TenantId, employee: EmployeeId) -> ApiResul
             "two-factor sign-in is already on; turn it off first to enrol a new authenticator",
         ));
     }
-    let account = format!(
-        "{}@{}",
-        e.username.as_deref().unwrap_or(&e.name),
-        t.slug
-    );
+    let account = format!("{}@{}", e.username.as_deref().unwrap_or(&e.name), t.slug);
     let otpauth_uri = totp::otpauth_uri(&secret, &format!("Outfield {}", t.name), &account)
         .map_err(ApiError::internal)?;
-    Ok(TotpEnrolment { secret, otpauth_uri })
+    Ok(TotpEnrolment {
+        secret,
+        otpauth_uri,
+    })
 }
 
 /// Confirms the pending enrolment with a code; answers the new recovery codes.
@@ -289,7 +295,10 @@ async fn check_factor(
     };
     let step = totp::matching_step(&cred.secret, code, unix_s()).map_err(ApiError::internal)?;
     match step {
-        Some(step) => Ok(s.store.spend_totp_step(tenant, employee, step as i64).await?),
+        Some(step) => Ok(s
+            .store
+            .spend_totp_step(tenant, employee, step as i64)
+            .await?),
         None => Ok(false),
     }
 }
@@ -302,7 +311,10 @@ pub async fn disable_mine(
     proof: Proof,
     addr: &str,
 ) -> ApiResult<()> {
-    let me = s.store.employee(u.tenant, u.employee, &Reach::Tenant).await?;
+    let me = s
+        .store
+        .employee(u.tenant, u.employee, &Reach::Tenant)
+        .await?;
     let t = s.store.tenant(u.tenant).await?;
     if policy_covers(me.role) && s.store.two_factor_required(u.tenant).await? {
         return Err(ApiError::new(
@@ -346,7 +358,11 @@ pub async fn disable_mine(
     };
     if !ok {
         attempt.record_failure(&s.store, source, now).await?;
-        let field = if proof.code.is_some() { "code" } else { "password" };
+        let field = if proof.code.is_some() {
+            "code"
+        } else {
+            "password"
+        };
         return Err(code_invalid(StatusCode::UNPROCESSABLE_ENTITY, field));
     }
     s.store.remove_totp(u.tenant, u.employee).await?;
@@ -367,7 +383,12 @@ pub async fn employee_status(
 /// An admin turns a person's second factor off (a lost phone): the person enrols again,
 /// at their next sign-in when the policy requires it. Admins only; not oneself (use the
 /// own screen, which asks for a code or the password).
-pub async fn reset(s: &AppState, admin: &UserPrincipal, reach: &Reach, id: EmployeeId) -> ApiResult<()> {
+pub async fn reset(
+    s: &AppState,
+    admin: &UserPrincipal,
+    reach: &Reach,
+    id: EmployeeId,
+) -> ApiResult<()> {
     if admin.role != Role::Admin {
         return Err(ApiError::forbidden());
     }
@@ -463,7 +484,14 @@ pub async fn open_challenge(
         SecondStep::Enrol => (ChallengePurpose::Enrol, ENROL_TTL_MS),
     };
     s.store
-        .create_login_challenge(tenant, &tokens::hash(&token), employee, purpose, now, now + ttl)
+        .create_login_challenge(
+            tenant,
+            &tokens::hash(&token),
+            employee,
+            purpose,
+            now,
+            now + ttl,
+        )
         .await?;
     Ok(Challenge {
         step,
@@ -479,12 +507,20 @@ async fn find_challenge(
     want: ChallengePurpose,
 ) -> ApiResult<(TenantId, Vec<u8>, LoginChallenge)> {
     let mut parts = token.trim().splitn(3, '_');
-    let tenant = match (parts.next(), parts.next().map(Uuid::try_parse), parts.next()) {
+    let tenant = match (
+        parts.next(),
+        parts.next().map(Uuid::try_parse),
+        parts.next(),
+    ) {
         (Some(CHALLENGE_PREFIX), Some(Ok(t)), Some(secret)) if secret.len() >= 40 => TenantId(t),
         _ => return Err(challenge_invalid()),
     };
     let hash = tokens::hash(token.trim());
-    match s.store.login_challenge(tenant, &hash, crate::now_ms()).await? {
+    match s
+        .store
+        .login_challenge(tenant, &hash, crate::now_ms())
+        .await?
+    {
         Some(c) if c.purpose == want && c.failures < MAX_FAILURES_PER_CHALLENGE => {
             Ok((tenant, hash, c))
         }
@@ -504,7 +540,11 @@ pub async fn complete_login(
     presented_device: Option<&str>,
 ) -> ApiResult<SecondFactorDone> {
     let (tenant, hash, ch) = find_challenge(s, challenge_token, ChallengePurpose::Verify).await?;
-    let code = proof.code.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    let code = proof
+        .code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
     let recovery = proof
         .recovery_code
         .as_deref()
@@ -519,7 +559,10 @@ pub async fn complete_login(
         ));
     }
     let t = s.store.tenant(tenant).await?;
-    let e = s.store.employee(tenant, ch.employee, &Reach::Tenant).await?;
+    let e = s
+        .store
+        .employee(tenant, ch.employee, &Reach::Tenant)
+        .await?;
     let username = e.username.clone().unwrap_or_default();
     let mut attempt = Attempt::new(&t.slug, &username, addr, Some(tenant), Some(e.id));
     let _turn = s.logins.turn(attempt.account_key()).await;
@@ -529,7 +572,11 @@ pub async fn complete_login(
     if !check_factor(s, tenant, e.id, code, recovery).await? {
         attempt.record_failure(&s.store, source, now).await?;
         s.store.fail_login_challenge(tenant, &hash).await?;
-        let field = if recovery.is_some() { "recovery_code" } else { "code" };
+        let field = if recovery.is_some() {
+            "recovery_code"
+        } else {
+            "code"
+        };
         return Err(code_invalid(StatusCode::UNAUTHORIZED, field));
     }
     if !s
@@ -567,7 +614,10 @@ pub async fn confirm_at_login(
 ) -> ApiResult<SecondFactorDone> {
     let (tenant, hash, ch) = find_challenge(s, challenge_token, ChallengePurpose::Enrol).await?;
     let t = s.store.tenant(tenant).await?;
-    let e = s.store.employee(tenant, ch.employee, &Reach::Tenant).await?;
+    let e = s
+        .store
+        .employee(tenant, ch.employee, &Reach::Tenant)
+        .await?;
     let recovery_codes = match confirm(s, tenant, e.id, code).await {
         Ok(c) => c,
         Err(err) => {
@@ -628,7 +678,10 @@ pub async fn issue_session(
             Some(addr),
         )
         .await?;
-    let employee = s.store.employee(tenant.id, employee, &Reach::Tenant).await?;
+    let employee = s
+        .store
+        .employee(tenant.id, employee, &Reach::Tenant)
+        .await?;
     Ok(Session {
         token,
         expires_ms: expires,

@@ -92,7 +92,10 @@ async fn challenge(app: &TestApp, tenant: &str, user: &str, step: &str) -> Strin
     let (s, b) = app.login(tenant, user, PASSWORD).await;
     assert_eq!(s, StatusCode::OK, "{b}");
     assert_eq!(b["two_factor"], step, "{b}");
-    assert!(b.get("token").is_none(), "no session before the second step: {b}");
+    assert!(
+        b.get("token").is_none(),
+        "no session before the second step: {b}"
+    );
     b["challenge_token"].as_str().unwrap().to_owned()
 }
 
@@ -103,7 +106,10 @@ async fn enrol_confirm_and_sign_in_with_codes(app: &TestApp) {
 
     let (s, st) = app.get(&rep, "/api/v1/me/2fa").await;
     assert_eq!(s, StatusCode::OK, "{st}");
-    assert_eq!((st["enabled"].clone(), st["required"].clone()), (json!(false), json!(false)));
+    assert_eq!(
+        (st["enabled"].clone(), st["required"].clone()),
+        (json!(false), json!(false))
+    );
 
     // Starting shows the secret and its URI, and activates nothing.
     let (s, e) = app.post(&rep, "/api/v1/me/2fa/totp", json!({})).await;
@@ -112,18 +118,36 @@ async fn enrol_confirm_and_sign_in_with_codes(app: &TestApp) {
     assert_eq!(base32_decode(&secret).len(), 20);
     let uri = e["otpauth_uri"].as_str().unwrap();
     assert!(uri.starts_with("otpauth://totp/"), "{uri}");
-    assert!(uri.contains(&format!("secret={secret}")) && uri.contains("rep%40acme"), "{uri}");
+    assert!(
+        uri.contains(&format!("secret={secret}")) && uri.contains("rep%40acme"),
+        "{uri}"
+    );
     let (_, st) = app.get(&rep, "/api/v1/me/2fa").await;
-    assert_eq!((st["enabled"].clone(), st["pending"].clone()), (json!(false), json!(true)));
+    assert_eq!(
+        (st["enabled"].clone(), st["pending"].clone()),
+        (json!(false), json!(true))
+    );
     let (s, b) = app.login("acme", "rep", PASSWORD).await;
-    assert!(s == StatusCode::OK && b["token"].is_string(), "pending is not active: {b}");
+    assert!(
+        s == StatusCode::OK && b["token"].is_string(),
+        "pending is not active: {b}"
+    );
 
     // A wrong code does not confirm; a right one does and hands out ten recovery codes.
-    let wrong = if code_at(&secret, now_s()) == "000000" { "111111" } else { "000000" };
+    let wrong = if code_at(&secret, now_s()) == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
     let (s, b) = app
         .post(&rep, "/api/v1/me/2fa/totp/confirm", json!({"code": wrong}))
         .await;
-    let err = assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "two_factor_code_invalid");
+    let err = assert_error(
+        s,
+        &b,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "two_factor_code_invalid",
+    );
     assert_eq!(err["fields"][0]["field"], "code");
     let (s, b) = app
         .post(
@@ -161,7 +185,10 @@ async fn enrol_confirm_and_sign_in_with_codes(app: &TestApp) {
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{b}");
-    assert!(b["device_token"].is_string() && b["employee"]["username"] == "rep", "{b}");
+    assert!(
+        b["device_token"].is_string() && b["employee"]["username"] == "rep",
+        "{b}"
+    );
     let session = b["token"].as_str().unwrap().to_owned();
     let (s, _) = app.get(&session, "/api/v1/me").await;
     assert_eq!(s, StatusCode::OK);
@@ -172,7 +199,12 @@ async fn enrol_confirm_and_sign_in_with_codes(app: &TestApp) {
         json!({"challenge_token": ch, "code": code}),
     )
     .await;
-    assert_error(s, &b, StatusCode::UNAUTHORIZED, "two_factor_challenge_invalid");
+    assert_error(
+        s,
+        &b,
+        StatusCode::UNAUTHORIZED,
+        "two_factor_challenge_invalid",
+    );
 
     // The same code is refused at the next login, though still inside its window.
     let ch = challenge(app, "acme", "rep", "verify").await;
@@ -213,7 +245,12 @@ async fn enrol_confirm_and_sign_in_with_codes(app: &TestApp) {
             Some(&json!({"password": "not it"})),
         )
         .await;
-    let err = assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "two_factor_code_invalid");
+    let err = assert_error(
+        s,
+        &b,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "two_factor_code_invalid",
+    );
     assert_eq!(err["fields"][0]["field"], "password");
     let (s, b) = app
         .call(
@@ -230,26 +267,43 @@ async fn enrol_confirm_and_sign_in_with_codes(app: &TestApp) {
 
 async fn policy_forces_enrolment_before_a_session(app: &TestApp) {
     let t = app.tenant("acme").await;
-    app.employee(&t.admin, &t.root_dept, "boss", "manager").await;
+    app.employee(&t.admin, &t.root_dept, "boss", "manager")
+        .await;
     app.employee(&t.admin, &t.root_dept, "rep", "field").await;
     let boss_before = app.token("acme", "boss").await;
     let rep_before = app.token("acme", "rep").await;
 
     // An admin without a second factor cannot require one (it would lock them out).
     let (s, b) = app
-        .put(&t.admin, "/api/v1/security-settings", json!({"two_factor_required": true}))
+        .put(
+            &t.admin,
+            "/api/v1/security-settings",
+            json!({"two_factor_required": true}),
+        )
         .await;
     assert_error(s, &b, StatusCode::CONFLICT, "two_factor_not_enabled");
     let (admin_secret, admin_codes) = enrol(app, &t.admin).await;
     // Managers may not set the policy.
     let (s, b) = app
-        .put(&boss_before, "/api/v1/security-settings", json!({"two_factor_required": true}))
+        .put(
+            &boss_before,
+            "/api/v1/security-settings",
+            json!({"two_factor_required": true}),
+        )
         .await;
     assert_error(s, &b, StatusCode::FORBIDDEN, "forbidden");
     let (s, b) = app
-        .put(&t.admin, "/api/v1/security-settings", json!({"two_factor_required": true}))
+        .put(
+            &t.admin,
+            "/api/v1/security-settings",
+            json!({"two_factor_required": true}),
+        )
         .await;
-    assert_eq!((s, b["two_factor_required"].clone()), (StatusCode::OK, json!(true)), "{b}");
+    assert_eq!(
+        (s, b["two_factor_required"].clone()),
+        (StatusCode::OK, json!(true)),
+        "{b}"
+    );
 
     // The manager's open session ended; the field rep, whom the policy does not cover,
     // keeps theirs and signs in with the password alone.
@@ -270,8 +324,18 @@ async fn policy_forces_enrolment_before_a_session(app: &TestApp) {
         json!({"challenge_token": ch, "code": "123456"}),
     )
     .await;
-    assert_error(s, &b, StatusCode::UNAUTHORIZED, "two_factor_challenge_invalid");
-    let (s, e) = post_anon(app, "/api/v1/auth/2fa/enrol", json!({"challenge_token": ch})).await;
+    assert_error(
+        s,
+        &b,
+        StatusCode::UNAUTHORIZED,
+        "two_factor_challenge_invalid",
+    );
+    let (s, e) = post_anon(
+        app,
+        "/api/v1/auth/2fa/enrol",
+        json!({"challenge_token": ch}),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{e}");
     let secret = e["secret"].as_str().unwrap().to_owned();
     let (s, b) = post_anon(
@@ -286,7 +350,10 @@ async fn policy_forces_enrolment_before_a_session(app: &TestApp) {
     let (s, _) = app.get(&boss, "/api/v1/customers").await;
     assert_eq!(s, StatusCode::OK);
     let (_, st) = app.get(&boss, "/api/v1/me/2fa").await;
-    assert_eq!((st["enabled"].clone(), st["required"].clone()), (json!(true), json!(true)));
+    assert_eq!(
+        (st["enabled"].clone(), st["required"].clone()),
+        (json!(true), json!(true))
+    );
     // The policy keeps it on.
     let (s, b) = app
         .call(
@@ -305,7 +372,10 @@ async fn policy_forces_enrolment_before_a_session(app: &TestApp) {
     assert_eq!(s, StatusCode::OK, "{page}");
     let text = page.to_string();
     assert!(!text.contains(&admin_secret), "secret in the audit log");
-    assert!(!text.contains(&admin_codes[0]), "recovery code in the audit log");
+    assert!(
+        !text.contains(&admin_codes[0]),
+        "recovery code in the audit log"
+    );
     assert!(
         page["items"]
             .as_array()
@@ -320,7 +390,8 @@ async fn admin_reset_is_audited_and_scoped(app: &TestApp) {
     let a = app.tenant("acme").await;
     let b = app.tenant("other").await;
     let rep_id = app.employee(&a.admin, &a.root_dept, "rep", "field").await;
-    app.employee(&a.admin, &a.root_dept, "boss", "manager").await;
+    app.employee(&a.admin, &a.root_dept, "boss", "manager")
+        .await;
     let rep = app.token("acme", "rep").await;
     let boss = app.token("acme", "boss").await;
     enrol(app, &rep).await;
@@ -328,7 +399,11 @@ async fn admin_reset_is_audited_and_scoped(app: &TestApp) {
     let status = format!("/api/v1/employees/{rep_id}/2fa");
     let reset = format!("/api/v1/employees/{rep_id}/2fa/reset");
     let (s, st) = app.get(&a.admin, &status).await;
-    assert_eq!((s, st["enabled"].clone()), (StatusCode::OK, json!(true)), "{st}");
+    assert_eq!(
+        (s, st["enabled"].clone()),
+        (StatusCode::OK, json!(true)),
+        "{st}"
+    );
     assert_eq!(st["recovery_codes_left"], 10);
 
     // Another tenant's admin does not find the person; a manager may not reset; nor may
@@ -347,13 +422,24 @@ async fn admin_reset_is_audited_and_scoped(app: &TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{k}");
-    let (s, _) = app.post(k["key"].as_str().unwrap(), &reset, json!({})).await;
+    let (s, _) = app
+        .post(k["key"].as_str().unwrap(), &reset, json!({}))
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     // Not oneself.
     let (s, body) = app
-        .post(&a.admin, &format!("/api/v1/employees/{}/2fa/reset", a.admin_id), json!({}))
+        .post(
+            &a.admin,
+            &format!("/api/v1/employees/{}/2fa/reset", a.admin_id),
+            json!({}),
+        )
         .await;
-    assert_error(s, &body, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_error(
+        s,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
 
     let (s, body) = app.post(&a.admin, &reset, json!({})).await;
     assert_eq!(s, StatusCode::NO_CONTENT, "{body}");
@@ -364,9 +450,7 @@ async fn admin_reset_is_audited_and_scoped(app: &TestApp) {
     let (s, body) = app.post(&a.admin, &reset, json!({})).await;
     assert_error(s, &body, StatusCode::CONFLICT, "two_factor_not_enabled");
 
-    let (s, page) = app
-        .get(&a.admin, "/api/v1/audit?resource=employees")
-        .await;
+    let (s, page) = app.get(&a.admin, "/api/v1/audit?resource=employees").await;
     assert_eq!(s, StatusCode::OK, "{page}");
     let entry = page["items"]
         .as_array()
@@ -413,7 +497,11 @@ async fn wrong_codes_are_throttled(backend: Backend) {
 
     let ch = challenge(&app, "acme", "rep", "verify").await;
     let right = code_at(&secret, now_s() + 30);
-    let wrong = if right == "000000" { "111111" } else { "000000" };
+    let wrong = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
     // Five free tries for typos, and the sixth wrong one is still answered…
     for _ in 0..6 {
         let (s, b) = post_anon(

@@ -54,7 +54,7 @@ pub struct LoginResponse {
 #[derive(Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum LoginAnswer {
-    Session(LoginResponse),
+    Session(Box<LoginResponse>),
     SecondStep(TwoFactorChallenge),
 }
 
@@ -183,7 +183,7 @@ async fn login(
         .await?;
     let session = two_factor::issue_session(&s, tenant, candidate.id, &addr).await?;
     Ok(signed_in(
-        LoginAnswer::Session(login_response(session, device_token.clone())),
+        LoginAnswer::Session(Box::new(login_response(session, device_token.clone()))),
         &device_token,
     ))
 }

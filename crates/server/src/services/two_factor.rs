@@ -430,7 +430,7 @@ pub async fn set_settings(
     // The admin turning it on must have a second factor, or the policy would end their
     // own session and send them to enrol.
     let own = s.store.totp_credential(u.tenant, u.employee).await?;
-    if required && !own.is_some_and(|c| c.confirmed_at_ms.is_some()) {
+    if required && own.is_none_or(|c| c.confirmed_at_ms.is_none()) {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "two_factor_not_enabled",

@@ -199,7 +199,7 @@ pub struct InboxRow {
 /// Writes the subject's part inside the transaction; `false` when it was not in the
 /// state the command needs.
 macro_rules! write_subject {
-    ($tx:ident, $tenant:expr, $request:expr, $subject:expr) => {{
+    ($store:expr, $tx:ident, $tenant:expr, $request:expr, $subject:expr) => {{
         let tenant: TenantId = $tenant;
         match $subject {
             SubjectWrite::None => true,
@@ -237,6 +237,7 @@ macro_rules! write_subject {
                     if r.kind == "leave" && r.status == "approved" {
                         for day in crate::requests::leave_days(&r.from_date, &r.to_date) {
                             crate::report_facts::enqueue_facts!(
+                            $store,
                                 $tx,
                                 tenant,
                                 domain::EmployeeId(r.employee_id),
@@ -273,6 +274,7 @@ macro_rules! write_subject {
                 {
                     for day in crate::requests::leave_days(from, to) {
                         crate::report_facts::enqueue_facts!(
+                            $store,
                             $tx,
                             tenant,
                             domain::EmployeeId(*employee),
@@ -310,6 +312,7 @@ macro_rules! write_subject {
                 if done && r.kind == "leave" && *status == "approved" {
                     for day in crate::requests::leave_days(&r.from_date, &r.to_date) {
                         crate::report_facts::enqueue_facts!(
+                            $store,
                             $tx,
                             tenant,
                             domain::EmployeeId(r.employee_id),
@@ -594,7 +597,7 @@ impl Store {
             if !inserted {
                 return Ok(Applied::Raced);
             }
-            if !write_subject!(tx, tenant, new.id, &w.subject) {
+            if !write_subject!(self, tx, tenant, new.id, &w.subject) {
                 return Ok(Applied::SubjectMoved);
             }
             write_rest!(tx, tenant, w, 0);
@@ -635,7 +638,7 @@ impl Store {
             if !moved {
                 return Ok(Applied::Raced);
             }
-            if !write_subject!(tx, tenant, w.id, &w.subject) {
+            if !write_subject!(self, tx, tenant, w.id, &w.subject) {
                 return Ok(Applied::SubjectMoved);
             }
             sqlx::query("DELETE FROM approval_waiting WHERE tenant_id = $1 AND request_id = $2")

@@ -208,9 +208,9 @@ impl Store {
                 );
                 // The punch's day, and the day before: a night shift's clock-out is on
                 // the next date but belongs to the shift's day.
-                crate::report_facts::enqueue_facts!(tx, tenant, p.employee, day);
+                crate::report_facts::enqueue_facts!(self, tx, tenant, p.employee, day);
                 if let Some(before) = crate::report_facts::day_before(day) {
-                    crate::report_facts::enqueue_facts!(tx, tenant, p.employee, &before);
+                    crate::report_facts::enqueue_facts!(self, tx, tenant, p.employee, &before);
                 }
             }
             created

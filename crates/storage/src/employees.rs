@@ -442,7 +442,7 @@ impl Store {
                         .bind(now)
                         .execute(&mut *tx)
                         .await?;
-                        crate::report_facts::enqueue_facts!(tx, tenant, EmployeeId(id), &today);
+                        crate::report_facts::enqueue_facts!(self, tx, tenant, EmployeeId(id), &today);
                     }
                 }
                 if !d.active || password_hash.is_some() {

@@ -212,8 +212,8 @@ impl Store {
             Pool::Sqlite(p) => {
                 // One writer holds the database, so each request's insert counts exactly
                 // what it stored (a key an earlier request of the group stored is not new).
-                let _writer = crate::pool::turn(&self.sqlite_writer).await;
-                let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
+                let writer = crate::pool::turn(&self.sqlite_writer, p).await;
+                let mut tx = writer.pool().begin_with("BEGIN IMMEDIATE").await?;
                 let mut counts = Vec::with_capacity(batches.len());
                 for b in batches {
                     let mut n = 0;

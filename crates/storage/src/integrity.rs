@@ -406,8 +406,8 @@ impl Store {
         for chunk in jobs.chunks(1000) {
             match &self.pool {
                 crate::pool::Pool::Sqlite(p) => {
-                    let _writer = crate::pool::turn(&self.sqlite_writer).await;
-                    let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
+                    let writer = crate::pool::turn(&self.sqlite_writer, p).await;
+                    let mut tx = writer.pool().begin_with("BEGIN IMMEDIATE").await?;
                     crate::job_batch::sqlite(&mut tx, chunk).await?;
                     tx.commit().await?;
                 }
@@ -627,7 +627,7 @@ impl Store {
                     .as_ref()
                     .is_none_or(|(_, level, _, _)| *level != v.level)
                 {
-                    crate::report_facts::enqueue_facts!(tx, tenant, employee, day);
+                    crate::report_facts::enqueue_facts!(self, tx, tenant, employee, day);
                 }
                 (revision, true)
             }

@@ -91,7 +91,13 @@ impl Store {
             .await?;
             // An edit of a published day changes what its facts count as planned.
             if status == "published" {
-                crate::report_facts::enqueue_facts!(tx, tenant, EmployeeId(p.employee_id), &p.date);
+                crate::report_facts::enqueue_facts!(
+                    self,
+                    tx,
+                    tenant,
+                    EmployeeId(p.employee_id),
+                    &p.date
+                );
             }
         });
         self.plan(tenant, EmployeeId(p.employee_id), &p.date).await
@@ -176,7 +182,7 @@ impl Store {
                 n += days.len() as u64;
                 // A published plan is what a day's facts count as planned.
                 for day in &days {
-                    crate::report_facts::enqueue_facts!(tx, tenant, *e, day);
+                    crate::report_facts::enqueue_facts!(self, tx, tenant, *e, day);
                 }
                 let payload = serde_json::json!({ "employee_id": e.0, "days": days });
                 record_event!(tx, &NewEvent::new(tenant, "plan.published", e.0, payload));

@@ -47,9 +47,16 @@ pub struct Store {
     /// growing steps (up to 100 ms) and often sleeps on while the database stands free,
     /// so under a steady stream of small writes most of the wait is idle time. Another
     /// process sharing the file still meets the busy handler.
-    pub(crate) sqlite_writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    ///
+    /// The turn holds the connection pool writes use: one connection of its own for a
+    /// database file, so a writer never holds the turn while it waits for a connection
+    /// behind the readers (`None`: an in-memory database, whose connections must share
+    /// the one pool).
+    pub(crate) sqlite_writer: std::sync::Arc<tokio::sync::Mutex<Option<SqlitePool>>>,
     /// Rules and department trees read on SQLite (see [`crate::config_cache`]).
     pub(crate) config: std::sync::Arc<crate::config_cache::ConfigCache>,
+    /// Set while a bulk load defers report facts (see [`Store::defer_report_facts`]).
+    pub(crate) facts_deferred: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Runs `$body` with `$p` bound to the pool of whichever engine is in use. The body is
@@ -71,8 +78,8 @@ macro_rules! write_tx {
     ($store:expr, |$tx:ident| $body:expr) => {
         match &$store.pool {
             $crate::pool::Pool::Sqlite(p) => {
-                let _writer = $crate::pool::turn(&$store.sqlite_writer).await;
-                let mut $tx = p.begin_with("BEGIN IMMEDIATE").await?;
+                let writer = $crate::pool::turn(&$store.sqlite_writer, p).await;
+                let mut $tx = writer.pool().begin_with("BEGIN IMMEDIATE").await?;
                 let out = $body;
                 $tx.commit().await?;
                 out
@@ -92,8 +99,9 @@ macro_rules! write_tx {
 macro_rules! write_on_pool {
     ($store:expr, |$p:ident| $body:expr) => {
         match &$store.pool {
-            $crate::pool::Pool::Sqlite($p) => {
-                let _writer = $crate::pool::turn(&$store.sqlite_writer).await;
+            $crate::pool::Pool::Sqlite(shared) => {
+                let writer = $crate::pool::turn(&$store.sqlite_writer, shared).await;
+                let $p = writer.pool();
                 $body
             }
             $crate::pool::Pool::Postgres($p) => $body,
@@ -111,8 +119,16 @@ static WRITER_TURNS: AtomicU64 = AtomicU64::new(0);
 
 /// One writer's turn at the SQLite file; its time is counted when it ends.
 pub(crate) struct Turn<'a> {
-    _guard: tokio::sync::MutexGuard<'a, ()>,
+    writes: tokio::sync::MutexGuard<'a, Option<SqlitePool>>,
+    shared: &'a SqlitePool,
     since: std::time::Instant,
+}
+
+impl Turn<'_> {
+    /// The pool this turn writes through.
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        self.writes.as_ref().unwrap_or(self.shared)
+    }
 }
 
 impl Drop for Turn<'_> {
@@ -126,13 +142,17 @@ fn nanos(d: Duration) -> u64 {
 }
 
 /// Waits for the writer's turn (see [`Store::sqlite_writer`]).
-pub(crate) async fn turn(writer: &tokio::sync::Mutex<()>) -> Turn<'_> {
+pub(crate) async fn turn<'a>(
+    writer: &'a tokio::sync::Mutex<Option<SqlitePool>>,
+    shared: &'a SqlitePool,
+) -> Turn<'a> {
     let asked = std::time::Instant::now();
-    let guard = writer.lock().await;
+    let writes = writer.lock().await;
     WRITER_WAIT_NS.fetch_add(nanos(asked.elapsed()), Ordering::Relaxed);
     WRITER_TURNS.fetch_add(1, Ordering::Relaxed);
     Turn {
-        _guard: guard,
+        writes,
+        shared,
         since: std::time::Instant::now(),
     }
 }
@@ -161,11 +181,12 @@ impl Store {
         matches!(self.pool, Pool::Sqlite(_)).then_some(&*self.config)
     }
 
-    fn with_pool(pool: Pool) -> Store {
+    fn with_pool(pool: Pool, sqlite_writes: Option<SqlitePool>) -> Store {
         Store {
             pool,
-            sqlite_writer: Default::default(),
+            sqlite_writer: std::sync::Arc::new(tokio::sync::Mutex::new(sqlite_writes)),
             config: Default::default(),
+            facts_deferred: Default::default(),
         }
     }
 
@@ -178,6 +199,7 @@ impl Store {
 
     /// Opens without migrating, e.g. for a readiness check.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
+        let mut writer = None;
         let pool = if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
@@ -192,6 +214,15 @@ impl Store {
             // No memory map (`mmap_size`): while the database grows under a stream of writes
             // (the demo's load), every connection's map is remapped again and again: the demo's
             // replay took 40.9 / 40.6 s with a 256 MB map and 33.7 / 35.7 s without (2026-12-07).
+            let in_memory = opts.get_filename() == std::path::Path::new(":memory:")
+                || url.contains("mode=memory");
+            if !in_memory {
+                let writes = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .connect_with(opts.clone().statement_cache_capacity(400))
+                    .await?;
+                writer = Some(writes);
+            }
             Pool::Sqlite(
                 SqlitePoolOptions::new()
                     .max_connections(8)
@@ -213,7 +244,7 @@ impl Store {
                 domain::Problem::unknown_value(&["sqlite://", "postgres://"]),
             ));
         };
-        Ok(Store::with_pool(pool))
+        Ok(Store::with_pool(pool, writer))
     }
 
     /// For tests: a PostgreSQL store whose every connection works in `schema`.
@@ -223,7 +254,7 @@ impl Store {
             .max_connections(4)
             .connect_with(opts)
             .await?;
-        let store = Store::with_pool(Pool::Postgres(pool));
+        let store = Store::with_pool(Pool::Postgres(pool), None);
         store.migrate().await?;
         Ok(store)
     }

@@ -49,12 +49,43 @@ pub fn day_before(day: &str) -> Option<String> {
         .map(|d| d.to_string())
 }
 
-/// Inside a change's transaction: enqueues the facts job of a person's day.
+/// Inside a change's transaction: enqueues the facts job of a person's day, unless the
+/// store defers facts ([`Store::defer_report_facts`]).
 macro_rules! enqueue_facts {
-    ($tx:expr, $tenant:expr, $employee:expr, $day:expr) => {{
-        let job = $crate::report_facts::report_facts_job($tenant, $employee, $day);
-        $crate::jobs::enqueue_job!($tx, &job);
+    ($store:expr, $tx:expr, $tenant:expr, $employee:expr, $day:expr) => {{
+        if !$store.facts_deferred() {
+            let job = $crate::report_facts::report_facts_job($tenant, $employee, $day);
+            $crate::jobs::enqueue_job!($tx, &job);
+        }
     }};
+}
+
+/// While it lives, the store's changes queue no report-facts jobs (see
+/// [`Store::defer_report_facts`]).
+#[must_use = "facts are deferred only while the guard lives"]
+pub struct FactsDeferred(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for FactsDeferred {
+    fn drop(&mut self) {
+        self.0.store(false, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl Store {
+    /// For a bulk load that rebuilds the facts of every day it touched when it ends (the
+    /// demo's history): until the guard drops, no change queues a report-facts job. A
+    /// job per action would cost a statement in the writer's turn of every check-in,
+    /// check-out, report and punch, all for facts the rebuild replaces.
+    pub fn defer_report_facts(&self) -> FactsDeferred {
+        self.facts_deferred
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        FactsDeferred(self.facts_deferred.clone())
+    }
+
+    pub(crate) fn facts_deferred(&self) -> bool {
+        self.facts_deferred
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 pub(crate) use enqueue_facts;
@@ -872,8 +903,8 @@ impl Store {
         }
         match &self.pool {
             crate::pool::Pool::Sqlite(p) => {
-                let _writer = crate::pool::turn(&self.sqlite_writer).await;
-                let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
+                let writer = crate::pool::turn(&self.sqlite_writer, p).await;
+                let mut tx = writer.pool().begin_with("BEGIN IMMEDIATE").await?;
                 crate::job_batch::sqlite(&mut tx, jobs).await?;
                 tx.commit().await?;
             }

@@ -141,6 +141,7 @@ impl Store {
                 if kind == "leave" && status == "approved" {
                     for day in leave_days(from, to) {
                         crate::report_facts::enqueue_facts!(
+                            self,
                             tx,
                             tenant,
                             domain::EmployeeId(*employee),

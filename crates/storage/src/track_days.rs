@@ -42,7 +42,25 @@ impl Store {
         day: &str,
         stored: &StoredDay,
     ) -> Result<(), StoreError> {
+        self.save_day_then(tenant, employee, day, stored, &[]).await
+    }
+
+    /// [`Store::save_day`], queueing the jobs that follow a summary (the day's verdict and
+    /// facts) in the same transaction; report-facts jobs are left out while deferred.
+    pub async fn save_day_then(
+        &self,
+        tenant: TenantId,
+        employee: EmployeeId,
+        day: &str,
+        stored: &StoredDay,
+        follow_ups: &[crate::NewJob],
+    ) -> Result<(), StoreError> {
         write_tx!(self, |tx| {
+            for job in follow_ups {
+                if job.kind != crate::REPORT_FACTS_JOB || !self.facts_deferred() {
+                    crate::jobs::enqueue_job!(tx, job);
+                }
+            }
             let changed = sqlx::query(
                 "INSERT INTO track_days (tenant_id, employee_id, day, summary, mileage_m, work_mileage_m, computed_ms)
                  VALUES ($1, $2, $3, $4, $5, $6, $7)

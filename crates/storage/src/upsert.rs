@@ -56,16 +56,17 @@ macro_rules! write_rows {
             // SQLite: each transaction waits its turn behind the process's other writers
             // (`Store::sqlite_writer`), as `write_tx!` does.
             $crate::pool::Pool::Sqlite(p) => $crate::upsert::write_rows!(
-                @run $crate::pool::turn(&$store.sqlite_writer).await, p.begin_with("BEGIN IMMEDIATE"),
+                @run writer = $crate::pool::turn(&$store.sqlite_writer, p).await,
+                writer.pool().begin_with("BEGIN IMMEDIATE"),
                 $atomic, $rows, |$tx, $row| $body),
             $crate::pool::Pool::Postgres(p) => $crate::upsert::write_rows!(
-                @run (), p.begin(), $atomic, $rows, |$tx, $row| $body),
+                @run _writer = (), p.begin(), $atomic, $rows, |$tx, $row| $body),
         }
     };
-    (@run $lock:expr, $begin:expr, $atomic:expr, $rows:expr, |$tx:ident, $row:ident| $body:expr) => {{
+    (@run $writer:ident = $lock:expr, $begin:expr, $atomic:expr, $rows:expr, |$tx:ident, $row:ident| $body:expr) => {{
         let mut out: $crate::upsert::RowResults = Vec::with_capacity($rows.len());
         if $atomic {
-            let _writer = $lock;
+            let $writer = $lock;
             let mut $tx = $begin.await?;
             let mut failed = false;
             for $row in $rows.iter() {
@@ -84,7 +85,7 @@ macro_rules! write_rows {
             }
         } else {
             for $row in $rows.iter() {
-                let _writer = $lock;
+                let $writer = $lock;
                 let mut $tx = $begin.await?;
                 let r: Result<$crate::upsert::RowWrite, $crate::StoreError> = $body;
                 if r.is_ok() {

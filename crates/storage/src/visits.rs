@@ -363,7 +363,7 @@ impl Store {
                     day
                 );
                 // A visit belongs to the local date of its check-in.
-                crate::report_facts::enqueue_facts!(tx, tenant, v.employee, day);
+                crate::report_facts::enqueue_facts!(self, tx, tenant, v.employee, day);
                 // Read back below with the visit, whether it applied or not.
                 if let Some(f) = flags {
                     let _ = write_flags!(tx, tenant, v.id, f);
@@ -450,7 +450,13 @@ impl Store {
                     c.device_json.as_deref(),
                     day
                 );
-                crate::report_facts::enqueue_facts!(tx, tenant, EmployeeId(employee), visit_day);
+                crate::report_facts::enqueue_facts!(
+                    self,
+                    tx,
+                    tenant,
+                    EmployeeId(employee),
+                    visit_day
+                );
             }
             with_flags!(tx, tenant, visit, row, flags)
         });
@@ -497,7 +503,13 @@ impl Store {
                 });
                 record_event!(tx, &NewEvent::new(tenant, "visit.reported", visit, payload));
                 // The report's outcome is part of the visit's day and customer facts.
-                crate::report_facts::enqueue_facts!(tx, tenant, EmployeeId(employee), visit_day);
+                crate::report_facts::enqueue_facts!(
+                    self,
+                    tx,
+                    tenant,
+                    EmployeeId(employee),
+                    visit_day
+                );
             }
             with_flags!(tx, tenant, visit, row, flags)
         });

@@ -113,6 +113,8 @@ pub(super) async fn load(
 ) -> ApiResult<HistoryCounts> {
     let started = Instant::now();
     let _facts_later = state.jobs.hold(storage::REPORT_FACTS_JOB);
+    // The history's actions queue no facts jobs: the pass at the end builds every day.
+    let _no_facts_jobs = state.store.defer_report_facts();
     let tz = crate::tracking::schedule_cache::parse_tz(company.timezone);
     let today = domain::tracking::local_date(tz, crate::now_ms());
     let history = ::demo::history::history(

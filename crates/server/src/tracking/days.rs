@@ -85,22 +85,20 @@ pub async fn run_day_job(
         computed_ms: crate::now_ms(),
     };
     let day = job.day.to_string();
-    state
-        .store
-        .save_day(tenant, employee, &day, &stored)
-        .await?;
-    // The day's fixes changed: its anti-cheat verdict follows the summary.
-    state
-        .store
-        .enqueue(&storage::integrity_job(tenant, employee, &day))
-        .await?;
-    // The report facts of the day follow its summary, and so do the day before's (a
-    // night shift reads the next date's summary too).
-    let mut facts = vec![storage::report_facts_job(tenant, employee, &day)];
+    // The day's fixes changed: its anti-cheat verdict follows the summary, and so do the
+    // report facts of the day and the day before (a night shift reads the next date's
+    // summary too) — queued in the summary's own transaction.
+    let mut follow_ups = vec![
+        storage::integrity_job(tenant, employee, &day),
+        storage::report_facts_job(tenant, employee, &day),
+    ];
     if let Some(before) = storage::day_before(&day) {
-        facts.push(storage::report_facts_job(tenant, employee, &before));
+        follow_ups.push(storage::report_facts_job(tenant, employee, &before));
     }
-    state.store.enqueue_many(&facts).await?;
+    state
+        .store
+        .save_day_then(tenant, employee, &day, &stored, &follow_ups)
+        .await?;
     // A draft claim of the month follows its days (a submitted one never changes).
     crate::services::claims::day_changed(state, tenant, employee, job.day).await?;
     Ok(())

@@ -207,3 +207,40 @@ async fn the_day_summary_is_a_job(app: &TestApp) {
         "{days}"
     );
 }
+
+both_backends!(deferred_report_facts_queue_no_job_until_the_guard_drops);
+
+/// A bulk load that rebuilds facts at its end (the demo) defers them: its punches queue no
+/// facts job, and once the guard is gone a punch queues one again.
+async fn deferred_report_facts_queue_no_job_until_the_guard_drops(app: &TestApp) {
+    let t = app.tenant("acme").await;
+    let rep = app.employee(&t.admin, &t.root_dept, "rep1", "field").await;
+    app.set_start_date(&t.admin, &rep, "2026-11-01").await;
+    let token = app.token("acme", "rep1").await;
+    let facts_queued = || async {
+        app.store
+            .job_counts(t.id)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|c| c.kind == storage::REPORT_FACTS_JOB && c.state == "queued")
+            .map(|c| c.count)
+            .sum::<i64>()
+    };
+    let punch = |path: &'static str, at: &str| {
+        let body = json!({"id": uuid::Uuid::now_v7(), "t": at, "lat": 31.2304, "lon": 121.4737,
+                          "accuracy_m": 10.0});
+        let token = token.clone();
+        async move { app.post(&token, path, body).await }
+    };
+    {
+        let _deferred = app.store.defer_report_facts();
+        let (s, a) = punch("/api/v1/attendance/clock-in", "2026-11-25T09:03:00+08:00").await;
+        assert_eq!(s, StatusCode::CREATED, "{a}");
+        assert_eq!(facts_queued().await, 0, "a deferred punch queued facts");
+    }
+    let (s, a) = punch("/api/v1/attendance/clock-out", "2026-11-25T18:05:00+08:00").await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    // The punch's day and the day before (a night shift's clock-out belongs to it).
+    assert_eq!(facts_queued().await, 2);
+}

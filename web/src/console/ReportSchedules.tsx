@@ -20,9 +20,11 @@ export interface ScheduleFilters {
   customer_tag?: string;
 }
 
+const weekdayName = (d: number): string => tOr(`schedule.weekday.${d}`, String(d));
+
 function whenText(s: ReportSchedule): string {
   const hour = String(s.hour).padStart(2, '0');
-  if (s.cadence === 'weekly') return t('schedule.when_weekly', { day: t(`schedule.weekday.${s.weekday ?? 1}`), hour });
+  if (s.cadence === 'weekly') return t('schedule.when_weekly', { day: weekdayName(s.weekday ?? 1), hour });
   if (s.cadence === 'monthly') return t('schedule.when_monthly', { day: s.month_day ?? 1, hour });
   return t('schedule.when_daily', { hour });
 }
@@ -244,7 +246,7 @@ export function ReportSchedules({ report, filters }: { report: ReportName; filte
               {t('schedule.weekday')}
               <select name="weekday" value={weekday} onChange={(e) => setWeekday(Number(e.currentTarget.value))}>
                 {WEEKDAYS.map((d) => (
-                  <option value={d}>{t(`schedule.weekday.${d}`)}</option>
+                  <option value={d}>{weekdayName(d)}</option>
                 ))}
               </select>
             </label>
@@ -269,8 +271,8 @@ export function ReportSchedules({ report, filters }: { report: ReportName; filte
           <label>
             {t('schedule.language')}
             <select name="language" value={language} onChange={(e) => setLanguage(e.currentTarget.value as 'zh-CN' | 'en')}>
-              <option value="zh-CN">中文</option>
-              <option value="en">English</option>
+              <option value="zh-CN">{t('schedule.lang_zh')}</option>
+              <option value="en">{t('schedule.lang_en')}</option>
             </select>
           </label>
           <label>

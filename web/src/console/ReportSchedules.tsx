@@ -166,7 +166,7 @@ export function ReportSchedules({ report, filters }: { report: ReportName; filte
 
   const enabledHooks = (hooks ?? []).filter((h) => h.enabled);
   return (
-    <div class="panel" data-testid="report-schedules">
+    <section class="report-schedules" data-testid="report-schedules">
       <h3>{t('schedule.title')}</h3>
       {error && (
         <p class="error" role="alert">
@@ -307,6 +307,6 @@ export function ReportSchedules({ report, filters }: { report: ReportName; filte
           </p>
         </form>
       )}
-    </div>
+    </section>
   );
 }

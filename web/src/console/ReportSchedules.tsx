@@ -8,6 +8,7 @@ import { fmtDate, fmtDateTime, t, tOr } from '../shared/i18n';
 import type { ReportRun, ReportRunPage, ReportSchedule, ReportSchedulePage, Webhook, WebhookList } from '../shared/types';
 import { useLang } from '../shared/ui';
 import type { ReportName } from './Reports';
+import { sections, useRole } from './roles';
 import { api } from './session';
 
 type Cadence = 'daily' | 'weekly' | 'monthly';
@@ -82,6 +83,8 @@ function Runs({ schedule }: { schedule: ReportSchedule }) {
 
 export function ReportSchedules({ report, filters }: { report: ReportName; filters: ScheduleFilters }) {
   useLang();
+  const role = useRole();
+  const seesWebhooks = !!role && sections(role).includes('webhooks');
   const [items, setItems] = useState<ReportSchedule[] | null>(null);
   const [hooks, setHooks] = useState<Webhook[] | null>(null);
   const [error, setError] = useState('');
@@ -106,11 +109,12 @@ export function ReportSchedules({ report, filters }: { report: ReportName; filte
   useEffect(() => {
     void load();
     // Only those who may see the company's webhooks (admins) can send a report to one.
-    api.get<WebhookList>('/webhooks').then(
-      (l) => setHooks(l.items),
-      () => setHooks(null),
-    );
-  }, []);
+    if (seesWebhooks)
+      api.get<WebhookList>('/webhooks').then(
+        (l) => setHooks(l.items),
+        () => setHooks(null),
+      );
+  }, [seesWebhooks]);
 
   const create = (e: Event) => {
     e.preventDefault();

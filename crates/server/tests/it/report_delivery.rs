@@ -118,7 +118,12 @@ pub(crate) async fn make_due(app: &TestApp, id: &str, due_ms: i64) {
 
 /// Runs jobs until the schedule's newest run satisfies `done` (the background worker may
 /// take a job first; this waits for whichever runs it).
-pub(crate) async fn run_until(app: &TestApp, token: &str, id: &str, done: impl Fn(&Value) -> bool) -> Value {
+pub(crate) async fn run_until(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
     for _ in 0..600 {
         server::jobs::drain(&app.state, Duration::ZERO)
             .await

@@ -117,7 +117,10 @@ async fn posts_the_report_signed_and_retries_only_what_failed(backend: Backend) 
         "{run}"
     );
     assert_eq!(run["webhook_id"], json!(hook));
-    assert!(run["mailed_at"].is_string() && run["posted_at"].is_null(), "{run}");
+    assert!(
+        run["mailed_at"].is_string() && run["posted_at"].is_null(),
+        "{run}"
+    );
     assert!(run["error"].as_str().unwrap().contains("500"), "{run}");
     let job = job_until(&app, &t.admin, |j| !j["last_error"].is_null()).await;
     assert!(
@@ -147,7 +150,10 @@ async fn posts_the_report_signed_and_retries_only_what_failed(backend: Backend) 
         assert_eq!(r.header("webhook-id"), run_id);
     }
     let event = got[1].json();
-    assert_eq!((&event["id"], &event["type"]), (&json!(run_id), &json!("report.delivered")));
+    assert_eq!(
+        (&event["id"], &event["type"]),
+        (&json!(run_id), &json!("report.delivered"))
+    );
     let data = &event["data"];
     assert_eq!(data["schedule_id"], json!(id));
     assert_eq!(data["run_id"], json!(run_id));
@@ -161,7 +167,10 @@ async fn posts_the_report_signed_and_retries_only_what_failed(backend: Backend) 
 
     // The table is what the API answers the boss (their reach: rep1, not rep3).
     let (s, api) = app
-        .get(&boss, &format!("/api/v1/reports/visit_detail?from={mon}&to={sun}"))
+        .get(
+            &boss,
+            &format!("/api/v1/reports/visit_detail?from={mon}&to={sun}"),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{api}");
     let table = &data["table"];
@@ -179,7 +188,10 @@ async fn posts_the_report_signed_and_retries_only_what_failed(backend: Backend) 
     // The endpoint's delivery log shows both attempts; a hand redelivery is refused
     // (the run retries its own).
     let log = log_of(&app, &t.admin, &hook, 2).await;
-    assert!(log.iter().all(|d| d["event_type"] == "report.delivered"), "{log:?}");
+    assert!(
+        log.iter().all(|d| d["event_type"] == "report.delivered"),
+        "{log:?}"
+    );
     let statuses: Vec<&Value> = log.iter().map(|d| &d["status"]).collect();
     assert_eq!(statuses, [&json!(200), &json!(500)]);
     let (s, b) = app
@@ -214,10 +226,30 @@ async fn the_endpoint_is_the_tenants_and_admins_name_it(backend: Backend) {
     // Another tenant's endpoint, or none at all, is not found; a manager may not name one;
     // without an endpoint a schedule needs recipients.
     for (token, body, field, problem) in [
-        (&t.admin, schedule(json!(theirs), json!([])), "webhook_id", "not_found"),
-        (&t.admin, schedule(json!(Uuid::now_v7()), json!([])), "webhook_id", "not_found"),
-        (&boss, schedule(json!(hook), json!([])), "webhook_id", "not_allowed"),
-        (&t.admin, schedule(Value::Null, json!([])), "recipients", "count_out_of_range"),
+        (
+            &t.admin,
+            schedule(json!(theirs), json!([])),
+            "webhook_id",
+            "not_found",
+        ),
+        (
+            &t.admin,
+            schedule(json!(Uuid::now_v7()), json!([])),
+            "webhook_id",
+            "not_found",
+        ),
+        (
+            &boss,
+            schedule(json!(hook), json!([])),
+            "webhook_id",
+            "not_allowed",
+        ),
+        (
+            &t.admin,
+            schedule(Value::Null, json!([])),
+            "recipients",
+            "count_out_of_range",
+        ),
     ] {
         let (s, b) = app.post(token, "/api/v1/report-schedules", body).await;
         let e = assert_error(s, &b, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
@@ -227,7 +259,11 @@ async fn the_endpoint_is_the_tenants_and_admins_name_it(backend: Backend) {
 
     // The endpoint alone is enough; a manager may keep it while changing the rest.
     let (s, created) = app
-        .post(&t.admin, "/api/v1/report-schedules", schedule(json!(hook), json!([])))
+        .post(
+            &t.admin,
+            "/api/v1/report-schedules",
+            schedule(json!(hook), json!([])),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{created}");
     assert_eq!(created["recipients"], json!([]));
@@ -237,7 +273,10 @@ async fn the_endpoint_is_the_tenants_and_admins_name_it(backend: Backend) {
     kept["hour"] = json!(8);
     kept["owner_id"] = created["owner_id"].clone();
     let (s, b) = app.put(&t.admin, &path, kept).await;
-    assert_eq!((s, &b["hour"], &b["webhook_id"]), (StatusCode::OK, &json!(8), &json!(hook)));
+    assert_eq!(
+        (s, &b["hour"], &b["webhook_id"]),
+        (StatusCode::OK, &json!(8), &json!(hook))
+    );
 
     // A run with no mail to send needs no SMTP server, and posts the report.
     let (due, _, _) = last_monday_run();
@@ -261,7 +300,14 @@ async fn the_endpoint_is_the_tenants_and_admins_name_it(backend: Backend) {
         (&json!("failed"), &json!("webhook_not_found")),
         "{run}"
     );
-    let job = job_until(&app, &t.admin, |j| j["state"] != "running" && j["state"] != "queued").await;
-    assert_eq!((&job["state"], &job["attempts"]), (&json!("done"), &json!(1)), "{job}");
+    let job = job_until(&app, &t.admin, |j| {
+        j["state"] != "running" && j["state"] != "queued"
+    })
+    .await;
+    assert_eq!(
+        (&job["state"], &job["attempts"]),
+        (&json!("done"), &json!(1)),
+        "{job}"
+    );
     app.cleanup().await;
 }

@@ -185,6 +185,9 @@ pub struct RawSettings<'a> {
     pub format: Option<&'a str>,
     pub language: Option<&'a str>,
     pub recipients: &'a [String],
+    /// Whether the schedule also posts to a webhook endpoint: then it may have no
+    /// recipients.
+    pub webhook: bool,
 }
 
 /// A schedule's settings, checked.
@@ -236,7 +239,7 @@ pub fn validate(raw: &RawSettings<'_>) -> Result<Settings, Invalid> {
             Some(_) => Err(Problem::unknown_value(&["zh-CN", "en"])),
         },
     );
-    let recipients = parse_recipients(&mut bad, raw.recipients);
+    let recipients = parse_recipients(&mut bad, raw.recipients, raw.webhook);
     match (report, cadence, hour, format, language) {
         (Some(report), Some(cadence), Some(hour), Some(format), Some(language))
             if bad.is_empty() =>
@@ -295,15 +298,17 @@ fn parse_cadence(bad: &mut Invalid, raw: &RawSettings<'_>) -> Option<Cadence> {
     }
 }
 
-fn parse_recipients(bad: &mut Invalid, given: &[String]) -> Vec<String> {
+fn parse_recipients(bad: &mut Invalid, given: &[String], webhook: bool) -> Vec<String> {
     if given.is_empty() {
-        bad.push(
-            "recipients",
-            Problem::CountOutOfRange {
-                min: 1,
-                max: MAX_RECIPIENTS,
-            },
-        );
+        if !webhook {
+            bad.push(
+                "recipients",
+                Problem::CountOutOfRange {
+                    min: 1,
+                    max: MAX_RECIPIENTS,
+                },
+            );
+        }
         return Vec::new();
     }
     if given.len() > MAX_RECIPIENTS {
@@ -561,6 +566,21 @@ mod tests {
         let many: Vec<String> = (0..51).map(|i| format!("r{i}@example.com")).collect();
         let e = validate(&raw(&many)).unwrap_err();
         assert_eq!(e.codes(), [("recipients".to_owned(), "too_many")]);
+        // A schedule that posts to a webhook needs no recipients, but one it names are
+        // still checked.
+        let to_hook = validate(&RawSettings {
+            webhook: true,
+            ..raw(&[])
+        })
+        .unwrap();
+        assert!(to_hook.recipients.is_empty());
+        let bad = vec!["nobody".to_owned()];
+        let e = validate(&RawSettings {
+            webhook: true,
+            ..raw(&bad)
+        })
+        .unwrap_err();
+        assert_eq!(e.codes(), [("recipients[0]".to_owned(), "invalid_format")]);
     }
 
     #[test]

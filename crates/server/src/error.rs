@@ -88,6 +88,7 @@ pub const ERROR_CODES: &[&str] = &[
     "approval_submitter_inactive",
     // webhooks
     "webhook_disabled",
+    "redelivered_by_schedule",
     // conditional writes (If-Match)
     "precondition_failed",
     // integration keys

@@ -52,7 +52,9 @@ use utoipa::{Modify, OpenApi};
         values::ReportName,
         values::ReportExport,
         values::CustomerLevel,
-        CoordSystemName
+        CoordSystemName,
+        // Posted to webhook endpoints, never answered by a path.
+        crate::services::report_schedules::ReportDeliveredEvent
     ))
 )]
 struct ApiDoc;

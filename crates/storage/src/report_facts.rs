@@ -423,13 +423,24 @@ impl Store {
         tenant: TenantId,
         q: &PersonDayQuery,
     ) -> Result<Vec<StoredFact>, StoreError> {
-        let visits = if q.with_visits {
-            "CASE WHEN f.visits_bin IS NULL THEN f.visit_rows ELSE '' END AS visit_rows, f.visits_bin"
-        } else {
-            "'[]' AS visit_rows, NULL AS visits_bin"
+        // On SQLite the JSON forms are empty beside the binary ones, so the columns are read
+        // as they are: all of them are in `report_person_days_read` (migration 0028), and the
+        // read never leaves that index.
+        let sqlite = matches!(self.pool, crate::pool::Pool::Sqlite(_));
+        let (fact, visits) = match (sqlite, q.with_visits) {
+            (true, true) => ("f.fact", "f.visit_rows, f.visits_bin"),
+            (false, true) => (
+                "CASE WHEN f.fact_bin IS NULL THEN f.fact ELSE '' END AS fact",
+                "CASE WHEN f.visits_bin IS NULL THEN f.visit_rows ELSE '' END AS visit_rows, f.visits_bin",
+            ),
+            (true, false) => ("f.fact", "'[]' AS visit_rows, NULL AS visits_bin"),
+            (false, false) => (
+                "CASE WHEN f.fact_bin IS NULL THEN f.fact ELSE '' END AS fact",
+                "'[]' AS visit_rows, NULL AS visits_bin",
+            ),
         };
         let mut sql = Sql::new(&format!(
-            "SELECT CASE WHEN f.fact_bin IS NULL THEN f.fact ELSE '' END AS fact, f.fact_bin, {visits}
+            "SELECT {fact}, f.fact_bin, {visits}
              FROM report_person_days f WHERE f.tenant_id = "
         ));
         sql.bind(Arg::Uuid(tenant.0))

@@ -36,6 +36,8 @@ pub struct StoredSchedule {
     pub next_run_ms: Option<i64>,
     pub created_ms: i64,
     pub updated_ms: i64,
+    /// The tenant's webhook endpoint each run is also (or only) posted to.
+    pub webhook_id: Option<Uuid>,
 }
 
 /// What a create or an update writes (`next_run_ms` already computed, `None` when off).
@@ -53,6 +55,7 @@ pub struct ScheduleWrite {
     pub recipients: String,
     pub enabled: bool,
     pub next_run_ms: Option<i64>,
+    pub webhook_id: Option<Uuid>,
 }
 
 /// One run of a schedule.
@@ -72,6 +75,14 @@ pub struct StoredRun {
     pub created_ms: i64,
     pub updated_ms: i64,
     pub sent_ms: Option<i64>,
+    /// The endpoint the run was queued for, if any.
+    pub webhook_id: Option<Uuid>,
+    /// When the mail went out, and when the endpoint took the report (2xx); a retry
+    /// sends only what has not gone yet.
+    pub mailed_ms: Option<i64>,
+    pub posted_ms: Option<i64>,
+    /// The endpoint's answer to the last attempt.
+    pub webhook_status: Option<i32>,
 }
 
 /// A schedule that is due, with what moving it on needs.
@@ -92,6 +103,10 @@ pub struct RunOutcome<'a> {
     pub error: Option<&'a str>,
     pub rows: Option<i32>,
     pub sent_ms: Option<i64>,
+    /// Set once each channel has gone out (kept when `None`).
+    pub mailed_ms: Option<i64>,
+    pub posted_ms: Option<i64>,
+    pub webhook_status: Option<i32>,
 }
 
 /// A run as the job needs it to start: its period and recipients as queued.
@@ -99,12 +114,15 @@ pub struct QueuedRun {
     pub due_ms: i64,
     pub period: (String, String),
     pub recipients: String,
+    pub webhook_id: Option<Uuid>,
 }
 
 const COLUMNS: &str = "s.id, s.owner_id, s.report, s.filters, s.cadence, s.weekday, s.month_day,
-    s.hour, s.format, s.language, s.recipients, s.enabled, s.next_run_ms, s.created_ms, s.updated_ms";
+    s.hour, s.format, s.language, s.recipients, s.enabled, s.next_run_ms, s.created_ms, s.updated_ms,
+    s.webhook_id";
 const RUN_COLUMNS: &str = "id, schedule_id, due_ms, period_from, period_to, status, attempts,
-    error_code, error, recipients, rows, created_ms, updated_ms, sent_ms";
+    error_code, error, recipients, rows, created_ms, updated_ms, sent_ms, webhook_id, mailed_ms,
+    posted_ms, webhook_status";
 
 impl Store {
     /// Inserts a schedule; `None` when the client id is already taken (see `idem`).
@@ -120,8 +138,9 @@ impl Store {
             sqlx::query(
                 "INSERT INTO report_schedules (tenant_id, id, body_digest, owner_id, report, filters,
                     cadence, weekday, month_day, hour, format, language, recipients, enabled,
-                    next_run_ms, created_ms, updated_ms)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)
+                    next_run_ms, created_ms, updated_ms, webhook_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16,
+                    $17)
                  ON CONFLICT (tenant_id, id) DO NOTHING",
             )
             .bind(tenant.0)
@@ -140,6 +159,7 @@ impl Store {
             .bind(w.enabled)
             .bind(w.next_run_ms)
             .bind(now)
+            .bind(w.webhook_id)
             .execute(p)
             .await?
             .rows_affected()
@@ -221,7 +241,8 @@ impl Store {
             sqlx::query(
                 "UPDATE report_schedules SET owner_id = $3, report = $4, filters = $5, cadence = $6,
                     weekday = $7, month_day = $8, hour = $9, format = $10, language = $11,
-                    recipients = $12, enabled = $13, next_run_ms = $14, updated_ms = $15
+                    recipients = $12, enabled = $13, next_run_ms = $14, updated_ms = $15,
+                    webhook_id = $16
                  WHERE tenant_id = $1 AND id = $2",
             )
             .bind(tenant.0)
@@ -239,6 +260,7 @@ impl Store {
             .bind(w.enabled)
             .bind(w.next_run_ms)
             .bind(now_ms())
+            .bind(w.webhook_id)
             .execute(p)
             .await?
             .rows_affected()
@@ -319,8 +341,8 @@ impl Store {
             if moved {
                 sqlx::query(
                     "INSERT INTO report_schedule_runs (tenant_id, id, schedule_id, due_ms, period_from,
-                        period_to, status, attempts, recipients, created_ms, updated_ms)
-                     VALUES ($1, $2, $3, $4, $5, $6, 'queued', 0, $7, $8, $8)
+                        period_to, status, attempts, recipients, created_ms, updated_ms, webhook_id)
+                     VALUES ($1, $2, $3, $4, $5, $6, 'queued', 0, $7, $8, $8, $9)
                      ON CONFLICT (tenant_id, schedule_id, due_ms) DO NOTHING",
                 )
                 .bind(tenant.0)
@@ -331,6 +353,7 @@ impl Store {
                 .bind(&run.period.1)
                 .bind(&run.recipients)
                 .bind(now)
+                .bind(run.webhook_id)
                 .execute(&mut *tx)
                 .await?;
                 enqueue_job!(tx, job);
@@ -373,7 +396,9 @@ impl Store {
         write_on_pool!(self, |p| {
             sqlx::query(
                 "UPDATE report_schedule_runs SET status = $4, attempts = $5, error_code = $6,
-                    error = $7, rows = $8, sent_ms = $9, updated_ms = $10
+                    error = $7, rows = $8, sent_ms = $9, updated_ms = $10,
+                    mailed_ms = COALESCE($11, mailed_ms), posted_ms = COALESCE($12, posted_ms),
+                    webhook_status = COALESCE($13, webhook_status)
                  WHERE tenant_id = $1 AND schedule_id = $2 AND due_ms = $3",
             )
             .bind(tenant.0)
@@ -386,6 +411,9 @@ impl Store {
             .bind(o.rows)
             .bind(o.sent_ms)
             .bind(now_ms())
+            .bind(o.mailed_ms)
+            .bind(o.posted_ms)
+            .bind(o.webhook_status)
             .execute(p)
             .await?;
         });

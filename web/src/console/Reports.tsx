@@ -15,6 +15,7 @@ import { Chart } from './chart';
 import { useDirectory } from './directory';
 import { download } from './download';
 import { compareCells, fmtCell, fmtValue, heading, isNumeric, type CellValue } from './reportFormat';
+import { ReportSchedules } from './ReportSchedules';
 import { sections, useRole } from './roles';
 import { api } from './session';
 
@@ -343,6 +344,15 @@ export function Reports({ route }: { route: string[] }) {
         </div>
       )}
       {report?.next_cursor && <p class="muted">{t('reports.more_rows', { n: report.items.length })}</p>}
+      <ReportSchedules
+        report={name}
+        filters={{
+          department_id: dept || undefined,
+          employee_id: person || undefined,
+          customer_level: level || undefined,
+          customer_tag: tag || undefined,
+        }}
+      />
     </section>
   );
 }

@@ -54,6 +54,10 @@ export type WebhookList = S['WebhookList'];
 export type WebhookWithSecret = S['WebhookWithSecret'];
 export type Delivery = S['Delivery'];
 export type DeliveryPage = S['DeliveryPage'];
+export type ReportSchedule = S['ScheduleView'];
+export type ReportSchedulePage = S['SchedulePage'];
+export type ReportRun = S['RunView'];
+export type ReportRunPage = S['RunPage'];
 export type EventType = S['EventType'];
 export type JobCountList = S['JobCountList'];
 /** Any of the lists above, for code that reads every page of one. */

@@ -349,11 +349,16 @@ closed_set!(
 closed_set!(
     /// Why a scheduled report's run failed: no SMTP server configured, the mail server
     /// refused or could not be reached (retried), the owner deactivated, the report refused
-    /// for the owner (their reach no longer covers the filters).
+    /// for the owner (their reach no longer covers the filters), the webhook endpoint
+    /// answered other than 2xx or not at all (retried; 410 is final), was deleted, or is
+    /// disabled.
     RunError {
         SmtpNotConfigured = "smtp_not_configured",
         SmtpFailed = "smtp_failed",
         OwnerInactive = "owner_inactive",
         ReportRefused = "report_refused",
+        WebhookFailed = "webhook_failed",
+        WebhookNotFound = "webhook_not_found",
+        WebhookDisabled = "webhook_disabled",
     }
 );

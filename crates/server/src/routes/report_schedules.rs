@@ -1,5 +1,5 @@
-//! Scheduled reports (定时报表): a report with its filters mailed on a cadence of the
-//! tenant's clock, and the record of each run (use cases in `services::report_schedules`).
+//! Scheduled reports (定时报表): a report with its filters mailed (or posted to a webhook
+//! endpoint) on a cadence of the tenant's clock, and the record of each run (use cases in `services::report_schedules`).
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -63,8 +63,10 @@ async fn list_schedules(
 
 /// Schedules a report: what (a standard report and its filters), when (daily, weekly on
 /// a weekday, monthly on a day, at an hour of the tenant's clock; each run covers the
-/// period that just ended), how (XLSX or CSV, Chinese or English) and to whom (1–50
-/// addresses). The owner's reach applies when it runs. A client `id` makes retries safe.
+/// period that just ended), how (XLSX or CSV, Chinese or English) and where (1–50
+/// addresses, and/or one of the tenant's webhook endpoints, which receives a signed
+/// `report.delivered` event: `ReportDeliveredEvent`). The owner's reach applies when it
+/// runs. A client `id` makes retries safe.
 #[utoipa::path(post, path = "/api/v1/report-schedules", tag = "reports", request_body = ScheduleInput,
     responses((status = 201, body = ScheduleView), (status = 200, body = ScheduleView),
               (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),

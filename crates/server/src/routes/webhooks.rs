@@ -131,7 +131,8 @@ pub struct Delivery {
     pub id: Uuid,
     /// The event's id: the `webhook-id` header, the same for every attempt.
     pub event_id: Uuid,
-    /// The event's type (`webhook.test` for a test-send).
+    /// The event's type (`webhook.test` for a test-send, `report.delivered` for a
+    /// scheduled report).
     pub event_type: String,
     /// From 1.
     pub attempt: i32,
@@ -406,7 +407,8 @@ async fn list_deliveries(
 }
 
 /// Sends a logged delivery's event again, from attempt 1 (409 `webhook_disabled` when the
-/// endpoint is disabled).
+/// endpoint is disabled, 409 `redelivered_by_schedule` for a scheduled report's
+/// `report.delivered`, which its run retries).
 #[utoipa::path(post, path = "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver",
     tag = "webhooks", params(("id" = Uuid, Path), ("delivery_id" = Uuid, Path)),
     responses((status = 202, body = Queued), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]

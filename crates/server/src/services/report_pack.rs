@@ -823,7 +823,7 @@ fn offset(cursor: Option<&str>) -> ApiResult<usize> {
 }
 
 /// The answer of a page whose `report.rows` are rows `start..` of `all`.
-fn page_view(report: Report, start: usize, limit: usize, all: usize) -> ReportPage {
+pub(crate) fn page_view(report: Report, start: usize, limit: usize, all: usize) -> ReportPage {
     let end = start.saturating_add(limit).min(all);
     ReportPage {
         name: report.name.as_str().into(),

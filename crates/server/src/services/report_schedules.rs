@@ -1,10 +1,13 @@
 //! Scheduled reports (定时报表): schedules an admin, finance or a manager keeps (a manager
 //! reaches the schedules owned by people in their subtree), the worker's step that queues
 //! each due run, and the `report_delivery` job that builds the report for the period that
-//! just ended with the owner's reach and mails it over SMTP (`crate::mail`). A failed send
-//! is retried by the job system with back-off and stays visible on the run; a run that
+//! just ended with the owner's reach and mails it over SMTP (`crate::mail`) and/or posts it
+//! to one of the tenant's webhook endpoints as a signed `report.delivered` event
+//! (`crate::webhooks::send`). A failed send is retried by the job system with back-off
+//! (only the channel that has not gone yet) and stays visible on the run; a run that
 //! cannot succeed by retrying (no SMTP configured, the owner deactivated, the report
-//! refused for the owner) fails at once with a stable code.
+//! refused for the owner, the endpoint deleted, disabled or gone) fails at once with a
+//! stable code.
 
 use crate::error::{ApiError, ApiResult};
 use crate::mail;
@@ -28,6 +31,9 @@ pub const SMTP_NOT_CONFIGURED: &str = "smtp_not_configured";
 pub const SMTP_FAILED: &str = "smtp_failed";
 pub const OWNER_INACTIVE: &str = "owner_inactive";
 pub const REPORT_REFUSED: &str = "report_refused";
+pub const WEBHOOK_FAILED: &str = "webhook_failed";
+pub const WEBHOOK_NOT_FOUND: &str = "webhook_not_found";
+pub const WEBHOOK_DISABLED: &str = "webhook_disabled";
 
 /// The longest customer tag a filter may name (a customer's tag is at most 30).
 const MAX_TAG_CHARS: usize = 30;
@@ -76,9 +82,14 @@ pub struct ScheduleInput {
     /// The e-mail's and file's language: `zh-CN` (default) or `en`.
     #[schema(value_type = Option<crate::openapi::values::ReportLang>)]
     pub language: Option<String>,
-    /// 1–50 e-mail addresses.
+    /// 1–50 e-mail addresses; none when `webhook_id` is given and the report should go
+    /// only there.
     #[serde(default)]
     pub recipients: Vec<String>,
+    /// One of the tenant's webhook endpoints: each run is also posted there as a signed
+    /// `report.delivered` event (see `ReportDeliveredEvent`). Setting or changing it needs
+    /// `webhooks:read` (admins).
+    pub webhook_id: Option<uuid::Uuid>,
     /// Default true.
     pub enabled: Option<bool>,
     /// Whose reach the report is built with: an active admin, finance or manager the
@@ -104,6 +115,8 @@ pub struct ScheduleView {
     #[schema(value_type = crate::openapi::values::ReportLang)]
     pub language: String,
     pub recipients: Vec<String>,
+    /// The webhook endpoint each run is posted to, if any.
+    pub webhook_id: Option<uuid::Uuid>,
     pub enabled: bool,
     /// When it next runs; `null` while disabled.
     pub next_run_at: Option<DateTime<Utc>>,
@@ -127,12 +140,21 @@ pub struct RunView {
     pub status: String,
     pub attempts: i32,
     /// Why the last attempt failed: `smtp_not_configured`, `smtp_failed`,
-    /// `owner_inactive` or `report_refused`.
+    /// `owner_inactive`, `report_refused`, `webhook_failed`, `webhook_not_found` or
+    /// `webhook_disabled`.
     #[schema(value_type = Option<crate::openapi::values::RunError>)]
     pub error_code: Option<String>,
-    /// The failure's detail (the mail server's answer), in English.
+    /// The failure's detail (the mail server's or the receiver's answer), in English.
     pub error: Option<String>,
     pub recipients: Vec<String>,
+    /// The webhook endpoint the run was queued for, if any.
+    pub webhook_id: Option<uuid::Uuid>,
+    /// The endpoint's HTTP status on the last attempt (`null`: no answer, or not tried).
+    pub webhook_status: Option<i32>,
+    /// When the e-mail went out; when the endpoint took the report (a 2xx answer). A
+    /// retry after one of the two failed sends only the other.
+    pub mailed_at: Option<DateTime<Utc>>,
+    pub posted_at: Option<DateTime<Utc>>,
     /// Rows in the attached report.
     pub rows: Option<i32>,
     pub sent_at: Option<DateTime<Utc>>,
@@ -155,6 +177,7 @@ fn view(s: StoredSchedule) -> ApiResult<ScheduleView> {
         format: s.format,
         language: s.language,
         recipients: serde_json::from_str(&s.recipients).map_err(ApiError::internal)?,
+        webhook_id: s.webhook_id,
         enabled: s.enabled,
         next_run_at: s.next_run_ms.map(instant),
         created_at: instant(s.created_ms),
@@ -173,6 +196,10 @@ fn run_view(r: StoredRun) -> ApiResult<RunView> {
         error_code: r.error_code,
         error: r.error,
         recipients: serde_json::from_str(&r.recipients).map_err(ApiError::internal)?,
+        webhook_id: r.webhook_id,
+        webhook_status: r.webhook_status,
+        mailed_at: r.mailed_ms.map(instant),
+        posted_at: r.posted_ms.map(instant),
         rows: r.rows,
         sent_at: r.sent_ms.map(instant),
     })
@@ -198,14 +225,21 @@ fn owner_principal(tenant: TenantId, owner: &domain::employee::Employee) -> Prin
     })
 }
 
+/// What an update starts from: the stored owner and webhook endpoint.
+#[derive(Clone, Copy, Default)]
+struct Current {
+    owner: Option<EmployeeId>,
+    webhook: Option<uuid::Uuid>,
+}
+
 /// Checks the input against the rules and the caller's and owner's reach; answers what
-/// to store. `current_owner` is the stored owner on update.
+/// to store. `current` is what is stored, on update.
 async fn checked(
     s: &AppState,
     principal: &Principal,
     reach: &Reach,
     input: &ScheduleInput,
-    current_owner: Option<EmployeeId>,
+    current: Current,
 ) -> ApiResult<ScheduleWrite> {
     let tenant = principal.tenant();
     let raw = RawSettings {
@@ -217,6 +251,7 @@ async fn checked(
         format: input.format.as_deref(),
         language: input.language.as_deref(),
         recipients: &input.recipients,
+        webhook: input.webhook_id.is_some(),
     };
     let (settings, mut bad) = match schedule::validate(&raw) {
         Ok(v) => (Some(v), Invalid::default()),
@@ -245,7 +280,22 @@ async fn checked(
         Principal::User(u) => Some(u.employee),
         Principal::ApiKey(_) => None,
     };
-    let Some(owner_id) = input.owner_id.or(current_owner).or(me) else {
+    // The endpoint: the tenant's (another tenant's id is not found), and named only by
+    // someone who may see the tenant's endpoints — unless it is the one already there.
+    if let Some(hook) = input.webhook_id
+        && current.webhook != Some(hook)
+    {
+        if super::reach(principal, Resource::Webhooks, Action::Read).is_err() {
+            bad.push("webhook_id", Problem::NotAllowed);
+        } else {
+            match s.store.webhook(tenant, hook).await {
+                Ok(_) => {}
+                Err(StoreError::NotFound) => bad.push("webhook_id", Problem::NotFound),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    let Some(owner_id) = input.owner_id.or(current.owner).or(me) else {
         bad.push("owner_id", Problem::Required);
         return Err(ApiError::invalid(bad));
     };
@@ -309,8 +359,8 @@ async fn checked(
         &settings,
         owner.id,
         &filters,
-        enabled,
-        next_run_ms,
+        (enabled, next_run_ms),
+        input.webhook_id,
     ))
 }
 
@@ -318,8 +368,8 @@ fn write_of(
     settings: &Settings,
     owner: EmployeeId,
     filters: &ScheduleFilters,
-    enabled: bool,
-    next_run_ms: Option<i64>,
+    (enabled, next_run_ms): (bool, Option<i64>),
+    webhook_id: Option<uuid::Uuid>,
 ) -> ScheduleWrite {
     let small = |n: Option<u32>| n.and_then(|n| i32::try_from(n).ok());
     ScheduleWrite {
@@ -335,6 +385,7 @@ fn write_of(
         recipients: serde_json::to_string(&settings.recipients).unwrap_or_else(|_| "[]".into()),
         enabled,
         next_run_ms,
+        webhook_id,
     }
 }
 
@@ -346,7 +397,7 @@ pub async fn create(
     digest: &str,
 ) -> ApiResult<Option<ScheduleView>> {
     let reach = schedule_reach(principal)?;
-    let w = checked(s, principal, &reach, input, None).await?;
+    let w = checked(s, principal, &reach, input, Current::default()).await?;
     let id = input.id.unwrap_or_default();
     match s
         .store
@@ -401,7 +452,10 @@ pub async fn update(
         principal,
         &reach,
         input,
-        Some(EmployeeId(current.owner_id)),
+        Current {
+            owner: Some(EmployeeId(current.owner_id)),
+            webhook: current.webhook_id,
+        },
     )
     .await?;
     s.store.update_report_schedule(tenant, id, &w).await?;
@@ -477,6 +531,7 @@ pub async fn queue_due(store: &Store, now: i64) -> Result<usize, StoreError> {
             due_ms,
             period: (from.to_string(), to.to_string()),
             recipients: sched.recipients.clone(),
+            webhook_id: sched.webhook_id,
         };
         if store.queue_report_run(tenant, id, &run, next, &job).await? {
             queued += 1;
@@ -492,9 +547,18 @@ struct Failure {
     retry: bool,
 }
 
-/// The `report_delivery` job: builds the run's report as its owner and mails it. A failed
-/// send returns the error (the job system retries it); every attempt's outcome is written
-/// on the run.
+/// What has gone out for a run, this attempt or an earlier one.
+#[derive(Default)]
+struct Progress {
+    mailed_ms: Option<i64>,
+    posted_ms: Option<i64>,
+    webhook_status: Option<i32>,
+}
+
+/// The `report_delivery` job: builds the run's report as its owner, posts it to the
+/// schedule's webhook endpoint and mails it, each once. A failed send returns the error
+/// (the job system retries it, sending only what has not gone yet); every attempt's
+/// outcome is written on the run.
 pub async fn run_job(s: &AppState, job: &ClaimedJob) -> Result<(), String> {
     let tenant = TenantId(job.tenant);
     let p: Payload = serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
@@ -517,7 +581,8 @@ pub async fn run_job(s: &AppState, job: &ClaimedJob) -> Result<(), String> {
     if run.status == "sent" {
         return Ok(());
     }
-    let outcome = deliver(s, tenant, &schedule, &run).await;
+    let mut progress = Progress::default();
+    let outcome = deliver(s, tenant, &schedule, &run, job.attempts, &mut progress).await;
     let (status, code, detail, rows, sent_ms) = match &outcome {
         Ok(rows) => ("sent", None, None, Some(*rows), Some(crate::now_ms())),
         Err(f) => ("failed", Some(f.code), Some(f.detail.as_str()), None, None),
@@ -534,6 +599,9 @@ pub async fn run_job(s: &AppState, job: &ClaimedJob) -> Result<(), String> {
                 error: detail,
                 rows: rows.and_then(|r| i32::try_from(r).ok()),
                 sent_ms,
+                mailed_ms: progress.mailed_ms,
+                posted_ms: progress.posted_ms,
+                webhook_status: progress.webhook_status,
             },
         )
         .await
@@ -549,24 +617,38 @@ pub async fn run_job(s: &AppState, job: &ClaimedJob) -> Result<(), String> {
     }
 }
 
+fn internal(e: &dyn std::fmt::Display) -> Failure {
+    Failure {
+        code: REPORT_REFUSED,
+        detail: e.to_string(),
+        retry: true,
+    }
+}
+
+fn smtp_not_configured() -> Failure {
+    Failure {
+        code: SMTP_NOT_CONFIGURED,
+        detail: "the server has no --smtp-url".into(),
+        retry: false,
+    }
+}
+
 async fn deliver(
     s: &AppState,
     tenant: TenantId,
     sched: &StoredSchedule,
     run: &StoredRun,
+    attempt: i32,
+    progress: &mut Progress,
 ) -> Result<usize, Failure> {
-    let internal = |e: &dyn std::fmt::Display| Failure {
-        code: REPORT_REFUSED,
-        detail: e.to_string(),
-        retry: true,
-    };
-    let Some(smtp) = s.config.smtp.as_ref() else {
-        return Err(Failure {
-            code: SMTP_NOT_CONFIGURED,
-            detail: "the server has no --smtp-url".into(),
-            retry: false,
-        });
-    };
+    // The run goes to whom it was queued for (its record says so), each channel once.
+    let recipients: Vec<String> =
+        serde_json::from_str(&run.recipients).map_err(|e| internal(&e))?;
+    let to_mail = !recipients.is_empty() && run.mailed_ms.is_none();
+    let to_post = run.webhook_id.filter(|_| run.posted_ms.is_none());
+    if to_mail && to_post.is_none() && s.config.smtp.is_none() {
+        return Err(smtp_not_configured());
+    }
     let owner = s
         .store
         .employee(tenant, EmployeeId(sched.owner_id), &Reach::Tenant)
@@ -587,9 +669,8 @@ async fn deliver(
         hour: Some(i64::from(sched.hour)),
         format: Some(&sched.format),
         language: Some(&sched.language),
-        // The run goes to whom it was queued for (its record says so).
-        recipients: &serde_json::from_str::<Vec<String>>(&run.recipients)
-            .map_err(|e| internal(&e))?,
+        recipients: &recipients,
+        webhook: run.webhook_id.is_some(),
     })
     .map_err(|e| internal(&format!("{:?}", e.codes())))?;
     let filters: ScheduleFilters =
@@ -606,8 +687,46 @@ async fn deliver(
     let built = report_pack::report(s, &principal, settings.report, &query)
         .await
         .map_err(|e| refused(&e))?;
-    let zh = settings.language == schedule::Language::Zh;
     let rows = built.report.rows.len();
+    // Each channel not yet done is tried, whatever the other does; the run fails with the
+    // first failure, and is retried if any failure may pass.
+    let mailed = if to_mail {
+        mail_report(s, &settings, &query, &built).await
+    } else {
+        Ok(())
+    };
+    if mailed.is_ok() && to_mail {
+        progress.mailed_ms = Some(crate::now_ms());
+    }
+    let posted = match to_post {
+        Some(hook) => {
+            let data = report_delivered(sched, run, &filters, &settings, &built);
+            post(s, tenant, hook, run.id, data, attempt, progress).await
+        }
+        None => Ok(()),
+    };
+    match (mailed, posted) {
+        (Ok(()), Ok(())) => Ok(rows),
+        (Err(f), Ok(())) | (Ok(()), Err(f)) => Err(f),
+        (Err(m), Err(p)) => Err(Failure {
+            code: m.code,
+            detail: format!("{}; webhook: {}", m.detail, p.detail),
+            retry: m.retry || p.retry,
+        }),
+    }
+}
+
+/// Mails the report as the schedule's file to its recipients.
+async fn mail_report(
+    s: &AppState,
+    settings: &Settings,
+    query: &ReportQuery,
+    built: &report_pack::Built,
+) -> Result<(), Failure> {
+    let Some(smtp) = s.config.smtp.as_ref() else {
+        return Err(smtp_not_configured());
+    };
+    let zh = settings.language == schedule::Language::Zh;
     let base = format!("{}-{}-{}", settings.report.as_str(), query.from, query.to);
     let file = match settings.format {
         FileFormat::Xlsx => mail::File {
@@ -623,6 +742,7 @@ async fn deliver(
         },
     };
     let period = (query.from, query.to);
+    let rows = built.report.rows.len();
     let subject = schedule::subject(settings.report, period, settings.language);
     let body = schedule::body(settings.report, period, rows, settings.language);
     mail::send(smtp, &settings.recipients, &subject, &body, file)
@@ -631,8 +751,157 @@ async fn deliver(
             code: SMTP_FAILED,
             detail,
             retry: true,
-        })?;
-    Ok(rows)
+        })
+}
+
+/// The type of the event a scheduled report is posted to a webhook endpoint as.
+pub const REPORT_EVENT: &str = "report.delivered";
+
+/// The most rows a `report.delivered` event carries; a longer report is cut there and
+/// says so (`truncated`), and the e-mail attachment or `GET /reports/{name}` has the rest.
+pub const MAX_EVENT_ROWS: usize = 5000;
+
+/// The `data` of a `report.delivered` event: which schedule and run, the period and
+/// filters, and the report as `GET /api/v1/reports/{name}` answers it (columns with type,
+/// unit and zh/en labels, rows, totals, code labels), built with the schedule owner's
+/// reach. The delivery's `webhook-id` is the run's id, the same on every retry.
+#[derive(Serialize, ToSchema)]
+pub struct ReportDelivered {
+    pub schedule_id: ReportScheduleId,
+    pub run_id: uuid::Uuid,
+    #[schema(value_type = crate::openapi::values::ReportName)]
+    pub report: String,
+    /// The period the report covers (local dates, inclusive).
+    #[schema(format = Date)]
+    pub period_from: String,
+    #[schema(format = Date)]
+    pub period_to: String,
+    pub filters: ScheduleFilters,
+    /// The schedule's language (the e-mail's and file's; `table` has both labels).
+    #[schema(value_type = crate::openapi::values::ReportLang)]
+    pub language: String,
+    /// Rows in the whole report.
+    pub rows_total: usize,
+    /// Whether `table.items` stops at 5,000 rows short of `rows_total`.
+    pub truncated: bool,
+    /// The report; `next_cursor` is always null.
+    pub table: report_pack::ReportPage,
+}
+
+/// A `report.delivered` event as the endpoint receives it (the Standard Webhooks envelope
+/// every delivery has).
+#[derive(Serialize, ToSchema)]
+pub struct ReportDeliveredEvent {
+    /// The run's id (also the `webhook-id` header).
+    pub id: uuid::Uuid,
+    /// Always `report.delivered`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// When this attempt built the report.
+    pub timestamp: DateTime<Utc>,
+    pub data: ReportDelivered,
+}
+
+fn report_delivered(
+    sched: &StoredSchedule,
+    run: &StoredRun,
+    filters: &ScheduleFilters,
+    settings: &Settings,
+    built: &report_pack::Built,
+) -> serde_json::Value {
+    let mut report = built.report.clone();
+    let all = report.rows.len();
+    report.rows.truncate(MAX_EVENT_ROWS);
+    let mut table = report_pack::page_view(report, 0, MAX_EVENT_ROWS, all);
+    table.next_cursor = None;
+    let data = ReportDelivered {
+        schedule_id: ReportScheduleId(sched.id),
+        run_id: run.id,
+        report: settings.report.as_str().to_owned(),
+        period_from: run.period_from.clone(),
+        period_to: run.period_to.clone(),
+        filters: filters.clone(),
+        language: settings.language.name().to_owned(),
+        rows_total: all,
+        truncated: all > MAX_EVENT_ROWS,
+        table,
+    };
+    serde_json::to_value(&data).unwrap_or_default()
+}
+
+/// Posts the report to the endpoint through the webhooks' signed sender (the SSRF guard,
+/// the endpoint's secrets, the timeout) and logs the attempt in its delivery log. A
+/// non-2xx answer or none is retried by the run's job; a 410, a deleted or a disabled
+/// endpoint fail the run at once.
+async fn post(
+    s: &AppState,
+    tenant: TenantId,
+    hook: uuid::Uuid,
+    event: uuid::Uuid,
+    data: serde_json::Value,
+    attempt: i32,
+    progress: &mut Progress,
+) -> Result<(), Failure> {
+    use domain::webhooks::{Verdict, verdict};
+    let endpoint = match s.store.webhook(tenant, hook).await {
+        Ok(e) if e.enabled => e,
+        Ok(_) => {
+            return Err(Failure {
+                code: WEBHOOK_DISABLED,
+                detail: "the webhook endpoint is disabled".into(),
+                retry: false,
+            });
+        }
+        Err(StoreError::NotFound) => {
+            return Err(Failure {
+                code: WEBHOOK_NOT_FOUND,
+                detail: "the webhook endpoint was deleted".into(),
+                retry: false,
+            });
+        }
+        Err(e) => return Err(internal(&e)),
+    };
+    let requested_ms = crate::now_ms();
+    let body = crate::webhooks::body(event, REPORT_EVENT, requested_ms, data);
+    let sent = crate::webhooks::send(s, &endpoint, event, body).await;
+    progress.webhook_status = sent.status.map(i32::from);
+    s.store
+        .log_delivery(
+            tenant,
+            &storage::DeliveryRecord {
+                id: uuid::Uuid::now_v7(),
+                endpoint_id: endpoint.id,
+                event_id: event,
+                event_type: REPORT_EVENT.into(),
+                attempt,
+                requested_ms,
+                status: sent.status.map(i32::from),
+                latency_ms: sent.latency_ms,
+                error: sent.error.map(str::to_owned),
+                next_attempt_ms: None,
+            },
+        )
+        .await
+        .map_err(|e| internal(&e))?;
+    match sent.status.map(verdict) {
+        Some(Verdict::Delivered) => {
+            progress.posted_ms = Some(crate::now_ms());
+            Ok(())
+        }
+        Some(v) => Err(Failure {
+            code: WEBHOOK_FAILED,
+            detail: format!("the endpoint answered HTTP {}", sent.status.unwrap_or(0)),
+            retry: v == Verdict::Retry,
+        }),
+        None => Err(Failure {
+            code: WEBHOOK_FAILED,
+            detail: format!(
+                "no answer from the endpoint ({})",
+                sent.error.unwrap_or("connection")
+            ),
+            retry: true,
+        }),
+    }
 }
 
 /// A report the owner may not (or no longer) build: a 4xx is final, anything else is

@@ -144,6 +144,14 @@ pub async fn redeliver_one(
     let endpoint = state.store.webhook(tenant, id).await?;
     let logged = state.store.delivery(tenant, id, delivery_id).await?;
     enabled(&endpoint)?;
+    // A scheduled report is not in the outbox: its run's job retries it.
+    if logged.event_type == crate::services::report_schedules::REPORT_EVENT {
+        return Err(ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            "redelivered_by_schedule",
+            "a scheduled report's delivery is retried by its run; see the schedule's runs",
+        ));
+    }
     let job = DeliveryJob {
         endpoint: id,
         event: logged.event_id,

@@ -36,6 +36,7 @@ mod query_contract;
 mod reach_walker;
 mod report_delivery;
 mod report_pack;
+mod report_webhooks;
 mod reports;
 mod roles;
 mod servers;

@@ -16,14 +16,14 @@ use std::time::Duration;
 use uuid::Uuid;
 
 /// The SMTP sink, stopped when dropped.
-struct Sink {
+pub(crate) struct Sink {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
     dir: PathBuf,
 }
 
 impl Sink {
-    fn start() -> Sink {
+    pub(crate) fn start() -> Sink {
         let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp");
         assert!(
             here.join("node_modules/smtp-server").is_dir(),
@@ -51,7 +51,7 @@ impl Sink {
     }
 
     /// The messages received so far: (envelope, raw message), in order.
-    fn messages(&self) -> Vec<(Value, Vec<u8>)> {
+    pub(crate) fn messages(&self) -> Vec<(Value, Vec<u8>)> {
         (1..)
             .map_while(|n| {
                 let raw = std::fs::read(self.dir.join(format!("{n}.eml"))).ok()?;
@@ -70,7 +70,7 @@ impl Drop for Sink {
     }
 }
 
-fn smtp_config(url: &str) -> server::Config {
+pub(crate) fn smtp_config(url: &str) -> server::Config {
     server::Config {
         smtp: Some(
             server::mail::SmtpConfig::new(url, "Outfield 报表 <reports@example.com>").unwrap(),
@@ -81,7 +81,7 @@ fn smtp_config(url: &str) -> server::Config {
 
 /// The Monday 07:00 (Shanghai) that has most recently passed, and the week before it
 /// (what a weekly Monday run then covers).
-fn last_monday_run() -> (i64, NaiveDate, NaiveDate) {
+pub(crate) fn last_monday_run() -> (i64, NaiveDate, NaiveDate) {
     let sh = chrono_tz::Asia::Shanghai;
     let now = chrono::Utc::now().with_timezone(&sh);
     let mut monday = now.date_naive() - Days::new(u64::from(now.weekday().num_days_from_monday()));
@@ -98,7 +98,7 @@ fn last_monday_run() -> (i64, NaiveDate, NaiveDate) {
 }
 
 /// Makes the schedule due at `due_ms` (as if the clock had reached its run) and queues it.
-async fn make_due(app: &TestApp, id: &str, due_ms: i64) {
+pub(crate) async fn make_due(app: &TestApp, id: &str, due_ms: i64) {
     let hex = id.replace('-', "");
     let key = match app.store.backend() {
         storage::Backend::Sqlite => format!("X'{hex}'"),
@@ -118,7 +118,12 @@ async fn make_due(app: &TestApp, id: &str, due_ms: i64) {
 
 /// Runs jobs until the schedule's newest run satisfies `done` (the background worker may
 /// take a job first; this waits for whichever runs it).
-async fn run_until(app: &TestApp, token: &str, id: &str, done: impl Fn(&Value) -> bool) -> Value {
+pub(crate) async fn run_until(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
     for _ in 0..600 {
         server::jobs::drain(&app.state, Duration::ZERO)
             .await
@@ -141,7 +146,7 @@ async fn run_until(app: &TestApp, token: &str, id: &str, done: impl Fn(&Value) -
 
 /// Waits until the tenant's newest `report_delivery` job satisfies `done` (the run's record
 /// is written before the job system records the job's own outcome).
-async fn job_until(app: &TestApp, token: &str, done: impl Fn(&Value) -> bool) -> Value {
+pub(crate) async fn job_until(app: &TestApp, token: &str, done: impl Fn(&Value) -> bool) -> Value {
     for _ in 0..600 {
         let (s, jobs) = app
             .get(token, "/api/v1/admin/jobs?kind=report_delivery")
@@ -157,7 +162,7 @@ async fn job_until(app: &TestApp, token: &str, done: impl Fn(&Value) -> bool) ->
     panic!("the job never got there")
 }
 
-const SHOP: (f64, f64) = (31.2304, 121.4737);
+pub(crate) const SHOP: (f64, f64) = (31.2304, 121.4737);
 
 /// Each test on both engines; the test starts its own app (its SMTP settings differ).
 macro_rules! on_both {

@@ -55,7 +55,7 @@ both_with!(super::local_receivers() =>
 both_with!(server::Config::default() => private_targets_are_refused);
 
 #[derive(Clone, Copy)]
-enum Reply {
+pub(crate) enum Reply {
     Status(u16),
     RetryAfter(u16, &'static str),
     /// Answers long after the server's timeout.
@@ -63,22 +63,22 @@ enum Reply {
 }
 
 #[derive(Clone)]
-struct Received {
+pub(crate) struct Received {
     headers: HeaderMap,
     body: Bytes,
 }
 
 impl Received {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_slice(&self.body).unwrap()
     }
 
-    fn header(&self, name: &str) -> &str {
+    pub(crate) fn header(&self, name: &str) -> &str {
         self.headers[name].to_str().unwrap()
     }
 
     /// Checks the signature with the reference library, for `secret`.
-    fn verifies_with(&self, secret: &str) -> bool {
+    pub(crate) fn verifies_with(&self, secret: &str) -> bool {
         standardwebhooks::Webhook::new(secret)
             .unwrap()
             .verify(&self.body, &self.headers)
@@ -87,7 +87,7 @@ impl Received {
 }
 
 #[derive(Clone, Default)]
-struct Receiver {
+pub(crate) struct Receiver {
     got: Arc<Mutex<Vec<Received>>>,
     script: Arc<Mutex<VecDeque<Reply>>>,
 }
@@ -112,7 +112,7 @@ async fn receive(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> 
 
 impl Receiver {
     /// Starts a receiver answering `script` in turn, then 200; answers it and its URL.
-    async fn start(script: &[Reply]) -> (Receiver, String) {
+    pub(crate) async fn start(script: &[Reply]) -> (Receiver, String) {
         let r = Receiver::default();
         r.script.lock().unwrap().extend(script.iter().copied());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -124,12 +124,12 @@ impl Receiver {
         (r, format!("http://{addr}/hook"))
     }
 
-    fn received(&self) -> Vec<Received> {
+    pub(crate) fn received(&self) -> Vec<Received> {
         self.got.lock().unwrap().clone()
     }
 
     /// The requests received once there are at least `n`.
-    async fn at_least(&self, n: usize) -> Vec<Received> {
+    pub(crate) async fn at_least(&self, n: usize) -> Vec<Received> {
         for _ in 0..150 {
             let got = self.received();
             if got.len() >= n {
@@ -144,7 +144,7 @@ impl Receiver {
     }
 }
 
-async fn create(app: &TestApp, token: &str, body: Value) -> (String, String) {
+pub(crate) async fn create(app: &TestApp, token: &str, body: Value) -> (String, String) {
     let (s, b) = app.post(token, "/api/v1/webhooks", body).await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     let secret = b["secret"].as_str().unwrap().to_owned();
@@ -152,7 +152,7 @@ async fn create(app: &TestApp, token: &str, body: Value) -> (String, String) {
 }
 
 /// The endpoint's delivery log once it holds at least `n` attempts (newest first).
-async fn log_of(app: &TestApp, token: &str, id: &str, n: usize) -> Vec<Value> {
+pub(crate) async fn log_of(app: &TestApp, token: &str, id: &str, n: usize) -> Vec<Value> {
     let mut last = Value::Null;
     for _ in 0..150 {
         let (s, b) = app

@@ -76,6 +76,7 @@ export const en = {
   'event.integrity.reviewed': 'Anti-cheat verdict reviewed',
   'event.integrity.appealed': 'Anti-cheat verdict appealed',
   'event.webhook.disabled': 'Webhook turned off',
+  'event.report.delivered': 'Scheduled report',
   'event.webhook.test': 'Test',
   'event.other': 'Other event',
 } as const;
@@ -156,6 +157,7 @@ export const zh: Record<keyof typeof en, string> = {
   'event.integrity.reviewed': '防作弊判定已复核',
   'event.integrity.appealed': '防作弊判定被申诉',
   'event.webhook.disabled': '推送地址已停用',
+  'event.report.delivered': '定时报表',
   'event.webhook.test': '测试',
   'event.other': '其他事件',
 };

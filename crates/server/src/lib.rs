@@ -26,6 +26,7 @@ pub mod photo_files;
 pub mod photo_index;
 pub(crate) mod refs;
 pub mod routes;
+pub mod sso;
 pub mod services;
 pub mod startup;
 pub mod state;

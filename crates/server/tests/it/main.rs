@@ -39,6 +39,7 @@ mod report_pack;
 mod reports;
 mod roles;
 mod servers;
+mod oidc;
 mod sync;
 mod throttle;
 mod timeouts;

@@ -115,6 +115,12 @@ impl Drop for Provider {
     }
 }
 
+fn form_body(pairs: &[(&str, &str)]) -> String {
+    let mut url = Url::parse("http://x/").unwrap();
+    url.query_pairs_mut().extend_pairs(pairs);
+    url.query().unwrap_or_default().to_owned()
+}
+
 fn secret(client_id: &str) -> String {
     format!("{client_id}-secret-0123456789")
 }
@@ -198,7 +204,13 @@ impl Browser {
                     AtProvider::Cancel => ("abort", vec![]),
                 };
                 let post = url.join(&format!("{}/{action}", url.path())).unwrap();
-                let resp = self.send(self.client.post(post.clone()).form(&form)).await;
+                let body = form_body(&form);
+                let req = self
+                    .client
+                    .post(post.clone())
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(body);
+                let resp = self.send(req).await;
                 url = Self::next(&post, &resp);
             } else {
                 url = Self::next(&url, &resp);
@@ -230,6 +242,10 @@ impl Browser {
         how: AtProvider<'_>,
     ) -> HashMap<String, String> {
         let at = self.start(app, slug).await;
+        if at.path() == "/login" {
+            // The start itself sent the browser back (no single sign-on there).
+            return at.query_pairs().into_owned().collect();
+        }
         let back = self.to_callback(app, at, how).await;
         self.callback(back).await
     }

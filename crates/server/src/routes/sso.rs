@@ -7,8 +7,7 @@
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{Json, Path, Query};
-use crate::routes::auth::ClientAddr;
+use crate::extract::{ClientAddr, Json, Path, Query};
 use crate::services::me::TenantSummary;
 use crate::services::sso::{self as uc, CallbackInput, SettingsInput};
 use crate::state::AppState;
@@ -27,11 +26,11 @@ use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(get_settings, put_settings))
-        .routes(routes!(offered))
-        .routes(routes!(start))
-        .routes(routes!(callback))
-        .routes(routes!(exchange))
+        .routes(routes!(get_sso_settings, put_sso_settings))
+        .routes(routes!(sso_offered))
+        .routes(routes!(sso_start))
+        .routes(routes!(sso_callback))
+        .routes(routes!(sso_exchange))
 }
 
 /// The cookie that ties a sign-in to the browser that started it.
@@ -121,7 +120,7 @@ fn view(c: Option<SsoConfigRecord>, redirect_uri: String) -> SsoSettings {
 /// The tenant's single sign-on settings (admins).
 #[utoipa::path(get, path = "/api/v1/sso", tag = "sso",
     responses((status = 200, body = SsoSettings)))]
-async fn get_settings(
+async fn get_sso_settings(
     State(s): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
@@ -154,7 +153,7 @@ pub struct SsoInput {
 /// Saves the tenant's single sign-on settings (admins).
 #[utoipa::path(put, path = "/api/v1/sso", tag = "sso", request_body = SsoInput,
     responses((status = 200, body = SsoSettings), (status = 422, body = ErrorBody)))]
-async fn put_settings(
+async fn put_sso_settings(
     State(s): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
@@ -187,7 +186,7 @@ pub struct SsoOffered {
 #[utoipa::path(get, path = "/api/v1/auth/oidc/{tenant}", tag = "auth", security(()),
     params(("tenant" = String, Path, description = "The tenant's slug")),
     responses((status = 200, body = SsoOffered)))]
-async fn offered(
+async fn sso_offered(
     State(s): State<AppState>,
     Path(slug): Path<String>,
 ) -> ApiResult<Json<SsoOffered>> {
@@ -226,7 +225,7 @@ fn to_console(slug: &str, key: &str, value: &str, clear_cookie: bool) -> Respons
     params(("tenant" = String, Path, description = "The tenant's slug")),
     responses((status = 303, description = "To the provider, or back to the console's sign-in page with `sso_error`",
         headers(("Location" = String), ("Set-Cookie" = String)))))]
-async fn start(
+async fn sso_start(
     State(s): State<AppState>,
     Path(slug): Path<String>,
     headers: HeaderMap,
@@ -289,7 +288,7 @@ fn binding_cookie(headers: &HeaderMap) -> Option<String> {
     params(("tenant" = String, Path, description = "The tenant's slug"), CallbackQuery),
     responses((status = 303, description = "Back to the console's sign-in page with `sso_code` or `sso_error`",
         headers(("Location" = String)))))]
-async fn callback(
+async fn sso_callback(
     State(s): State<AppState>,
     Path(slug): Path<String>,
     headers: HeaderMap,
@@ -333,7 +332,7 @@ pub struct SsoLoginResponse {
     responses((status = 200, body = SsoLoginResponse),
         (status = 401, description = "`sso_code_invalid`: unknown, expired, used, or another tenant's", body = ErrorBody),
         (status = 403, description = "`sso_person_inactive`: deactivated since signing in", body = ErrorBody)))]
-async fn exchange(
+async fn sso_exchange(
     State(s): State<AppState>,
     Path(slug): Path<String>,
     ClientAddr(addr): ClientAddr,

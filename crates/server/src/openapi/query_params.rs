@@ -57,7 +57,7 @@ impl DeclaredQueries {
 
 /// Operations whose callers are not ours to hold to the document: an OpenID provider
 /// appends parameters of its own to the sign-in callback (`iss`, `session_state`, …).
-const OPEN_QUERIES: &[&str] = &["/api/v1/auth/oidc/{tenant}/callback"];
+pub const OPEN_QUERIES: &[&str] = &["/api/v1/auth/oidc/{tenant}/callback"];
 
 /// Route layer (it needs the matched path): 422 for the first query parameter the
 /// operation does not declare. A route the document does not know passes untouched.

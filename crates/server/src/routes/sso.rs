@@ -36,8 +36,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The cookie that ties a sign-in to the browser that started it.
 const BINDING_COOKIE: &str = "outfield_sso";
 const COOKIE_PATH: &str = "/api/v1/auth/oidc/";
-/// Where the console's sign-in page is.
-const CONSOLE_LOGIN: &str = "/login";
+/// The console (served at `/`; its sign-in page reads `sso_code` / `sso_error`).
+const CONSOLE: &str = "/";
 
 /// The address browsers reach this server at: the operator's `public_url`, else this
 /// request's `Host` (with `X-Forwarded-Proto` / `X-Forwarded-Host` behind a trusted proxy).
@@ -203,7 +203,7 @@ fn to_console(slug: &str, key: &str, value: &str, clear_cookie: bool) -> Respons
         .finish();
     let mut resp = (
         StatusCode::SEE_OTHER,
-        [(header::LOCATION, format!("{CONSOLE_LOGIN}?{q}"))],
+        [(header::LOCATION, format!("{CONSOLE}?{q}"))],
     )
         .into_response();
     if clear_cookie {
@@ -220,7 +220,7 @@ fn to_console(slug: &str, key: &str, value: &str, clear_cookie: bool) -> Respons
 /// Starts signing in with the company's identity provider: 303 to the provider's
 /// authorization endpoint (code flow, PKCE S256, state and nonce kept server-side for ten
 /// minutes), with a cookie that binds the sign-in to this browser. On failure, 303 to
-/// `/login?sso_error=sso_unavailable|sso_provider_error&tenant=…`.
+/// `/?sso_error=sso_unavailable|sso_provider_error&tenant=…`.
 #[utoipa::path(get, path = "/api/v1/auth/oidc/{tenant}/start", tag = "auth", security(()),
     params(("tenant" = String, Path, description = "The tenant's slug")),
     responses((status = 303, description = "To the provider, or back to the console's sign-in page with `sso_error`",
@@ -280,7 +280,7 @@ fn binding_cookie(headers: &HeaderMap) -> Option<String> {
 /// The provider's answer: the code exchanged, the ID token checked (signature, issuer,
 /// audience, expiry, nonce), its username claim mapped to an active person of the
 /// tenant (or, with just-in-time provisioning, a new field rep). 303 to
-/// `/login?sso_code=…&tenant=…` on success; otherwise to `/login?sso_error=…&tenant=…`
+/// `/?sso_code=…&tenant=…` on success; otherwise to `/?sso_error=…&tenant=…`
 /// with `sso_state_invalid` (unknown, used, expired or another browser's state),
 /// `sso_unavailable`, `sso_provider_error`, `sso_id_token_invalid`, `sso_claim_missing`,
 /// `sso_no_person` or `sso_person_inactive`.

@@ -9,8 +9,8 @@ use crate::state::Config;
 use domain::webhooks::forbidden_ip;
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
-    AsyncHttpClient, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
-    EndpointSet, HttpRequest, HttpResponse, IssuerUrl, Nonce, PkceCodeChallenge,
+    AsyncHttpClient, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet,
+    EndpointNotSet, EndpointSet, HttpRequest, HttpResponse, IssuerUrl, Nonce, PkceCodeChallenge,
     PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
 use std::future::Future;
@@ -55,7 +55,10 @@ impl Http {
         {
             return Err(FetchError::Refused(host.to_owned()));
         }
-        let resp = self.client.execute(reqwest::Request::try_from(req)?).await?;
+        let resp = self
+            .client
+            .execute(reqwest::Request::try_from(req)?)
+            .await?;
         let mut out = axum::http::Response::builder().status(resp.status());
         if let Some(h) = out.headers_mut() {
             *h = resp.headers().clone();

@@ -57,7 +57,10 @@ const COLUMNS: &str = "issuer_url, client_id, client_secret, username_claim, jit
     jit_department_id, enabled, updated_ms";
 
 impl Store {
-    pub async fn sso_config(&self, tenant: TenantId) -> Result<Option<SsoConfigRecord>, StoreError> {
+    pub async fn sso_config(
+        &self,
+        tenant: TenantId,
+    ) -> Result<Option<SsoConfigRecord>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM sso_configs WHERE tenant_id = $1");
         Ok(on_pool!(self, |p| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
@@ -151,20 +154,24 @@ impl Store {
             .bind(state_hash)
             .fetch_optional(p)
             .await?
-            .map(|(tenant_id, nonce, pkce_verifier, redirect_uri, browser_hash, expires)| {
-                (
-                    SsoPending {
-                        tenant_id,
-                        nonce,
-                        pkce_verifier,
-                        redirect_uri,
-                        browser_hash,
-                    },
-                    expires,
-                )
-            })
+            .map(
+                |(tenant_id, nonce, pkce_verifier, redirect_uri, browser_hash, expires)| {
+                    (
+                        SsoPending {
+                            tenant_id,
+                            nonce,
+                            pkce_verifier,
+                            redirect_uri,
+                            browser_hash,
+                        },
+                        expires,
+                    )
+                },
+            )
         });
-        Ok(row.filter(|(_, expires)| *expires >= now_ms).map(|(p, _)| p))
+        Ok(row
+            .filter(|(_, expires)| *expires >= now_ms)
+            .map(|(p, _)| p))
     }
 
     /// Keeps a finished sign-in for the console to take with its code until `expires_ms`.

@@ -125,7 +125,9 @@ pub async fn save_settings(
         jit_department: input.jit_department_id,
         enabled: input.enabled,
     };
-    Ok(s.store.put_sso_config(tenant, &write, crate::now_ms()).await?)
+    Ok(s.store
+        .put_sso_config(tenant, &write, crate::now_ms())
+        .await?)
 }
 
 fn check_text(bad: &mut Invalid, field: &str, value: &str, max: usize) {
@@ -142,11 +144,7 @@ fn check_text(bad: &mut Invalid, field: &str, value: &str, max: usize) {
 /// `false`, like a tenant without it).
 pub async fn offered(s: &AppState, slug: &str) -> ApiResult<bool> {
     Ok(match s.store.tenant_by_slug(slug.trim()).await? {
-        Some(t) => s
-            .store
-            .sso_config(t.id)
-            .await?
-            .is_some_and(|c| c.enabled),
+        Some(t) => s.store.sso_config(t.id).await?.is_some_and(|c| c.enabled),
         None => false,
     })
 }
@@ -358,7 +356,11 @@ async fn provision(
         start_date: None,
         external_id: None,
     };
-    match s.store.create_employee(tenant, None, None, &draft, None).await {
+    match s
+        .store
+        .create_employee(tenant, None, None, &draft, None)
+        .await
+    {
         Ok(Some(e)) => Ok(e.id),
         // Two first sign-ins at once: the other one created the person.
         Ok(None) | Err(StoreError::Conflict { .. }) => s

@@ -223,7 +223,11 @@ impl Browser {
     async fn callback(&self, url: Url) -> HashMap<String, String> {
         let resp = self.send(self.client.get(url.clone())).await;
         let to = Self::next(&url, &resp);
-        assert_eq!(to.path(), "/", "the callback sends the browser to the console");
+        assert_eq!(
+            to.path(),
+            "/",
+            "the callback sends the browser to the console"
+        );
         to.query_pairs().into_owned().collect()
     }
 
@@ -284,7 +288,13 @@ async fn offered(app: &TestApp, slug: &str) -> Value {
 }
 
 /// Saves working settings for `slug`'s admin.
-async fn configure(app: &TestApp, admin: &str, provider: &Provider, client_id: &str, extra: Value) -> Value {
+async fn configure(
+    app: &TestApp,
+    admin: &str,
+    provider: &Provider,
+    client_id: &str,
+    extra: Value,
+) -> Value {
     let mut body = json!({
         "issuer_url": provider.issuer,
         "client_id": client_id,
@@ -316,7 +326,10 @@ async fn a_mapped_person_signs_in_and_others_are_refused(app: &TestApp) {
 
     let saved = configure(app, &t.admin, &provider, "outfield-acme", json!({})).await;
     assert_eq!(saved["client_secret_set"], true, "{saved}");
-    assert!(saved.get("client_secret").is_none(), "the secret is never answered: {saved}");
+    assert!(
+        saved.get("client_secret").is_none(),
+        "the secret is never answered: {saved}"
+    );
     assert_eq!(offered(app, "acme").await, true);
 
     // The start sends the browser to the provider with PKCE S256, state and nonce.
@@ -331,7 +344,9 @@ async fn a_mapped_person_signs_in_and_others_are_refused(app: &TestApp) {
     for k in ["state", "nonce", "code_challenge"] {
         assert!(q[k].len() >= 16, "{k} in {q:?}");
     }
-    let back = browser.to_callback(app, at, AtProvider::Login("alice")).await;
+    let back = browser
+        .to_callback(app, at, AtProvider::Login("alice"))
+        .await;
     let console = browser.callback(back).await;
     let code = console["sso_code"].clone();
 
@@ -350,16 +365,24 @@ async fn a_mapped_person_signs_in_and_others_are_refused(app: &TestApp) {
     assert_error(s, &b, StatusCode::UNAUTHORIZED, "sso_code_invalid");
 
     // Nobody called bob in Outfield, and provisioning is off.
-    assert_eq!(error_for(app, "acme", AtProvider::Login("bob")).await, "sso_no_person");
+    assert_eq!(
+        error_for(app, "acme", AtProvider::Login("bob")).await,
+        "sso_no_person"
+    );
     let (_, people) = app.get(&t.admin, "/api/v1/employees?q=bob").await;
     assert_eq!(people["items"].as_array().unwrap().len(), 0, "{people}");
 
     // The person cancels at the provider.
-    assert_eq!(error_for(app, "acme", AtProvider::Cancel).await, "sso_provider_error");
+    assert_eq!(
+        error_for(app, "acme", AtProvider::Cancel).await,
+        "sso_provider_error"
+    );
 
     // A deactivated person is refused; so is a code issued before the deactivation.
     let pending = code_for(app, "acme", "alice").await;
-    let (_, e) = app.get(&t.admin, &format!("/api/v1/employees/{alice}")).await;
+    let (_, e) = app
+        .get(&t.admin, &format!("/api/v1/employees/{alice}"))
+        .await;
     let (s, b) = app
         .put(
             &t.admin,
@@ -377,23 +400,39 @@ async fn a_mapped_person_signs_in_and_others_are_refused(app: &TestApp) {
     assert_error(s, &b, StatusCode::FORBIDDEN, "sso_person_inactive");
 
     // Turned off: the start sends the browser back with `sso_unavailable`.
-    let mut body = json!({"issuer_url": provider.issuer, "client_id": "outfield-acme", "enabled": false});
+    let mut body =
+        json!({"issuer_url": provider.issuer, "client_id": "outfield-acme", "enabled": false});
     let (s, b) = app.put(&t.admin, "/api/v1/sso", body.clone()).await;
     assert_eq!(s, StatusCode::OK, "{b}");
-    assert_eq!(b["client_secret_set"], true, "an update without a secret keeps it: {b}");
-    assert_eq!(error_for(app, "acme", AtProvider::Login("alice")).await, "sso_unavailable");
-    assert_eq!(error_for(app, "nosuch", AtProvider::Login("alice")).await, "sso_unavailable");
+    assert_eq!(
+        b["client_secret_set"], true,
+        "an update without a secret keeps it: {b}"
+    );
+    assert_eq!(
+        error_for(app, "acme", AtProvider::Login("alice")).await,
+        "sso_unavailable"
+    );
+    assert_eq!(
+        error_for(app, "nosuch", AtProvider::Login("alice")).await,
+        "sso_unavailable"
+    );
     assert_eq!(offered(app, "nosuch").await, false);
     // Back on with the kept secret: the provider still accepts the code exchange.
     body["enabled"] = json!(true);
     body["username_claim"] = json!("email");
     let (s, b) = app.put(&t.admin, "/api/v1/sso", body).await;
     assert_eq!(s, StatusCode::OK, "{b}");
-    let bob = app.employee(&t.admin, &t.root_dept, "bob@example.com", "field").await;
+    let bob = app
+        .employee(&t.admin, &t.root_dept, "bob@example.com", "field")
+        .await;
     let code = code_for(app, "acme", "bob").await;
     let (s, session) = exchange(app, "acme", &code).await;
     assert_eq!(s, StatusCode::OK, "{session}");
-    assert_eq!(session["employee"]["id"], bob.as_str(), "mapped by the email claim");
+    assert_eq!(
+        session["employee"]["id"],
+        bob.as_str(),
+        "mapped by the email claim"
+    );
 }
 
 async fn just_in_time_provisioning_creates_a_field_rep(app: &TestApp) {
@@ -436,7 +475,9 @@ async fn tampered_state_and_other_browsers_are_refused(app: &TestApp) {
 
     let browser = Browser::new();
     let at = browser.start(app, "acme").await;
-    let back = browser.to_callback(app, at, AtProvider::Login("alice")).await;
+    let back = browser
+        .to_callback(app, at, AtProvider::Login("alice"))
+        .await;
     let q: HashMap<String, String> = back.query_pairs().into_owned().collect();
     assert!(q.contains_key("code"), "{back}");
     let with_state = |state: &str| {
@@ -458,11 +499,16 @@ async fn tampered_state_and_other_browsers_are_refused(app: &TestApp) {
     let r = Browser::new().callback(with_state(&q["state"])).await;
     assert_eq!(r["sso_error"], "sso_state_invalid", "{r:?}");
     let r = browser.callback(back.clone()).await;
-    assert_eq!(r["sso_error"], "sso_state_invalid", "a state answers once: {r:?}");
+    assert_eq!(
+        r["sso_error"], "sso_state_invalid",
+        "a state answers once: {r:?}"
+    );
 
     // A fresh sign-in in the same browser still works, once.
     let at = browser.start(app, "acme").await;
-    let back = browser.to_callback(app, at, AtProvider::Login("alice")).await;
+    let back = browser
+        .to_callback(app, at, AtProvider::Login("alice"))
+        .await;
     let cookies = browser.cookies.lock().unwrap().clone();
     let r = browser.callback(back.clone()).await;
     assert!(r.contains_key("sso_code"), "{r:?}");
@@ -486,7 +532,10 @@ async fn tenants_are_isolated(app: &TestApp) {
     configure(app, &b.admin, &provider, "outfield-bolt", json!({})).await;
 
     // Alice exists only at acme.
-    assert_eq!(error_for(app, "bolt", AtProvider::Login("alice")).await, "sso_no_person");
+    assert_eq!(
+        error_for(app, "bolt", AtProvider::Login("alice")).await,
+        "sso_no_person"
+    );
     // Acme's code is nothing at bolt (and stays unused there).
     let code = code_for(app, "acme", "alice").await;
     let (s, body) = exchange(app, "bolt", &code).await;
@@ -498,7 +547,9 @@ async fn tenants_are_isolated(app: &TestApp) {
     // Acme's sign-in brought back to bolt's callback is refused.
     let browser = Browser::new();
     let at = browser.start(app, "acme").await;
-    let back = browser.to_callback(app, at, AtProvider::Login("alice")).await;
+    let back = browser
+        .to_callback(app, at, AtProvider::Login("alice"))
+        .await;
     let moved = Url::parse(
         &back
             .as_str()
@@ -548,7 +599,12 @@ async fn settings_are_admins_and_checked(app: &TestApp) {
     f.sort();
     assert_eq!(
         f,
-        ["client_id", "client_secret", "jit_department_id", "username_claim"],
+        [
+            "client_id",
+            "client_secret",
+            "jit_department_id",
+            "username_claim"
+        ],
         "{b}"
     );
     let (s, b) = app
@@ -583,7 +639,10 @@ async fn settings_are_admins_and_checked(app: &TestApp) {
     assert_eq!(e["fields"][0]["field"], "issuer_url");
     assert_eq!(e["fields"][0]["code"], "unreadable");
     let (_, settings) = app.get(&t.admin, "/api/v1/sso").await;
-    assert_eq!(settings["configured"], false, "nothing refused was stored: {settings}");
+    assert_eq!(
+        settings["configured"], false,
+        "nothing refused was stored: {settings}"
+    );
     // Disabled settings are stored without asking the provider.
     let (s, b) = app.put(&t.admin, "/api/v1/sso", body).await;
     assert_eq!(s, StatusCode::OK, "{b}");
@@ -592,7 +651,11 @@ async fn settings_are_admins_and_checked(app: &TestApp) {
 
 async fn a_private_issuer_is_refused(app: &TestApp) {
     let t = app.tenant("acme").await;
-    for issuer in ["http://127.0.0.1:9", "http://169.254.169.254", "http://localhost:8080"] {
+    for issuer in [
+        "http://127.0.0.1:9",
+        "http://169.254.169.254",
+        "http://localhost:8080",
+    ] {
         let (s, b) = app
             .put(
                 &t.admin,

@@ -45,7 +45,7 @@ mod requests;
 mod sessions;
 mod sql;
 mod sso;
-pub use sso::{SsoConfigRecord, SsoConfigWrite, SsoPending};
+pub use sso::{NewSsoPending, SsoConfigRecord, SsoConfigWrite, SsoPending};
 mod tenants;
 mod throttle;
 mod time;

@@ -53,6 +53,18 @@ impl SsoPending {
     }
 }
 
+/// A sign-in to keep until the provider sends the browser back.
+pub struct NewSsoPending<'a> {
+    /// SHA-256 of the `state` sent to the provider.
+    pub state_hash: &'a [u8],
+    pub nonce: &'a str,
+    pub pkce_verifier: &'a str,
+    pub redirect_uri: &'a str,
+    /// SHA-256 of the value in the starting browser's cookie.
+    pub browser_hash: &'a [u8],
+    pub expires_ms: i64,
+}
+
 const COLUMNS: &str = "issuer_url, client_id, client_secret, username_claim, jit_enabled,
     jit_department_id, enabled, updated_ms";
 
@@ -103,17 +115,12 @@ impl Store {
         self.sso_config(tenant).await?.ok_or(StoreError::NotFound)
     }
 
-    /// Keeps a sign-in under way until `expires_ms`, sweeping expired ones.
+    /// Keeps a sign-in under way until its expiry, sweeping expired ones.
     pub async fn put_sso_pending(
         &self,
         tenant: TenantId,
-        state_hash: &[u8],
-        nonce: &str,
-        pkce_verifier: &str,
-        redirect_uri: &str,
-        browser_hash: &[u8],
+        new: &NewSsoPending<'_>,
         now_ms: i64,
-        expires_ms: i64,
     ) -> Result<(), StoreError> {
         write_on_pool!(self, |p| {
             sqlx::query("DELETE FROM sso_pending WHERE expires_ms < $1")
@@ -127,13 +134,13 @@ impl Store {
                     browser_hash, expires_ms)
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
-            .bind(state_hash)
+            .bind(new.state_hash)
             .bind(tenant.0)
-            .bind(nonce)
-            .bind(pkce_verifier)
-            .bind(redirect_uri)
-            .bind(browser_hash)
-            .bind(expires_ms)
+            .bind(new.nonce)
+            .bind(new.pkce_verifier)
+            .bind(new.redirect_uri)
+            .bind(new.browser_hash)
+            .bind(new.expires_ms)
             .execute(p)
             .await?;
         });

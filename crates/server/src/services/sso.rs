@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use domain::access::Reach;
 use domain::employee::{Employee, EmployeeDraft, Role, parse_username};
 use domain::{DepartmentId, EmployeeId, Invalid, Problem, TenantId};
-use storage::{SsoConfigRecord, SsoConfigWrite, StoreError, Tenant};
+use storage::{NewSsoPending, SsoConfigRecord, SsoConfigWrite, StoreError, Tenant};
 
 /// How long a sign-in may stay at the provider.
 const PENDING_TTL_MS: i64 = 10 * 60 * 1000;
@@ -212,13 +212,15 @@ pub async fn start(s: &AppState, slug: &str, redirect_uri: &str) -> ApiResult<St
     s.store
         .put_sso_pending(
             tenant.id,
-            &tokens::hash(&auth.state),
-            &auth.nonce,
-            &auth.pkce_verifier,
-            redirect_uri,
-            &tokens::hash(&browser_secret),
+            &NewSsoPending {
+                state_hash: &tokens::hash(&auth.state),
+                nonce: &auth.nonce,
+                pkce_verifier: &auth.pkce_verifier,
+                redirect_uri,
+                browser_hash: &tokens::hash(&browser_secret),
+                expires_ms: now + PENDING_TTL_MS,
+            },
             now,
-            now + PENDING_TTL_MS,
         )
         .await?;
     Ok(Started {

@@ -29,6 +29,8 @@ export CHROMIUM
 cargo fetch --locked
 # The delivery tests mail reports to a real SMTP server (npm smtp-server, tests/smtp/).
 (cd crates/server/tests/smtp && npm ci --no-audit --no-fund)
+# The single sign-on tests sign in at a real OpenID provider (npm oidc-provider, tests/oidc/).
+(cd crates/server/tests/oidc && npm ci --no-audit --no-fund)
 cargo test --workspace --locked
 
 cargo build --locked -p outfield

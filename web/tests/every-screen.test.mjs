@@ -241,6 +241,7 @@ const READY = {
   jobs: '[data-testid=job-counts], [data-testid=jobs-page] p.muted',
   webhooks: '[data-testid=webhooks] tbody tr, [data-testid=webhooks-none]',
   'api-keys': '[data-testid=api-key-settings]',
+  sso: '[data-testid=sso-settings]',
   audit: '[data-testid=audit] tbody tr, [data-testid=audit-page] p.muted',
   claims: '[data-testid=claims], [data-testid=claims-page] p.muted',
   payouts: '[data-testid=payouts], [data-testid=payouts-page] p.muted',
@@ -279,7 +280,7 @@ for (const lang of LANGS) {
       await consoleSignIn(page, people[role].username);
       const nav = await page.$$eval('.topbar nav a', (as) => as.map((a) => a.dataset.testid.replace('nav-', '')));
       const expected = {
-        admin: ['dashboard', 'reports', 'insights', 'live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'payouts', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'approval-flows', 'people', 'jobs', 'webhooks', 'api-keys', 'audit'],
+        admin: ['dashboard', 'reports', 'insights', 'live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'payouts', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'approval-flows', 'people', 'jobs', 'webhooks', 'api-keys', 'sso', 'audit'],
         manager: ['dashboard', 'reports', 'insights', 'live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'people'],
         finance: ['dashboard', 'reports', 'insights', 'attendance', 'mileage', 'approvals', 'claims', 'payouts', 'claim-settings', 'people'],
       }[role];

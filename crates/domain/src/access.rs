@@ -203,10 +203,12 @@ pub enum Resource {
     /// Webhook endpoints, their secrets and delivery logs: admins, and keys with
     /// `webhooks:read` / `webhooks:write`.
     Webhooks,
+    /// The tenant's single sign-on settings (its OpenID provider): admins only, never a key.
+    SingleSignOn,
 }
 
 impl Resource {
-    pub const ALL: [Resource; 13] = [
+    pub const ALL: [Resource; 14] = [
         Resource::Customers,
         Resource::Employees,
         Resource::Departments,
@@ -220,6 +222,7 @@ impl Resource {
         Resource::ClaimDecisions,
         Resource::Payouts,
         Resource::Webhooks,
+        Resource::SingleSignOn,
     ];
 }
 

@@ -97,6 +97,10 @@ pub enum Command {
         #[arg(long, env = "OUTFIELD_WEBHOOKS_ALLOW_PRIVATE",
             value_parser = clap::builder::BoolishValueParser::new())]
         webhooks_allow_private: bool,
+        /// The address browsers reach this server at, e.g. `https://outfield.example.com`:
+        /// single sign-on builds its redirect URI from it. Unset: from each request's Host.
+        #[arg(long, env = "OUTFIELD_PUBLIC_URL")]
+        public_url: Option<String>,
         /// Requests a minute an integration key may send when neither the key nor its
         /// tenant sets a limit. Counted per server process.
         #[arg(long, env = "OUTFIELD_API_KEY_RATE_LIMIT", default_value_t = 600,

@@ -240,6 +240,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             smtp_from,
             webhooks_allow_private,
             api_key_rate_limit,
+            public_url,
         } => {
             let _claim = match server::startup::sqlite_file(&db.database_url) {
                 Some(file) => {
@@ -270,6 +271,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 retention_days,
                 webhooks_allow_private,
                 api_key_rate_limit,
+                public_url: public_url
+                    .map(|u| u.trim().trim_end_matches('/').to_owned())
+                    .filter(|u| !u.is_empty()),
                 data_dir,
                 font_path: font,
                 web_dir: Some(web_dir),

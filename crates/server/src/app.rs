@@ -120,6 +120,7 @@ fn api(config: &Config) -> OpenApiRouter<AppState> {
         .merge(routes::jobs::router())
         .merge(routes::events::router())
         .merge(routes::webhooks::router())
+        .merge(routes::sso::router())
         .merge(routes::photos::router(config.max_photo_bytes))
         .merge(routes::claims::router())
         .merge(routes::approvals::router())

@@ -102,6 +102,15 @@ pub const ERROR_CODES: &[&str] = &[
     "two_factor_not_pending",
     "two_factor_not_enabled",
     "two_factor_required",
+    // single sign-on (OpenID Connect)
+    "sso_unavailable",
+    "sso_state_invalid",
+    "sso_provider_error",
+    "sso_id_token_invalid",
+    "sso_claim_missing",
+    "sso_no_person",
+    "sso_person_inactive",
+    "sso_code_invalid",
 ];
 
 #[derive(Debug)]

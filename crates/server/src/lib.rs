@@ -27,6 +27,7 @@ pub mod photo_index;
 pub(crate) mod refs;
 pub mod routes;
 pub mod services;
+pub mod sso;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -48,6 +48,10 @@ pub struct Config {
     /// Requests a minute an integration key may send when neither the key nor its
     /// tenant sets a limit (see `auth::rate_limit`).
     pub api_key_rate_limit: u32,
+    /// The address browsers reach this server at (`https://outfield.example.com`), for the
+    /// single sign-on redirect URI; `None`: taken from each request's `Host` (and, behind a
+    /// trusted proxy, `X-Forwarded-Proto` / `X-Forwarded-Host`).
+    pub public_url: Option<String>,
 }
 
 /// Debian's `fonts-wqy-microhei`, which the set-up installs.
@@ -74,6 +78,7 @@ impl Default for Config {
             webhooks_allow_private: false,
             webhook_timeout: Duration::from_secs(15),
             api_key_rate_limit: 600,
+            public_url: None,
         }
     }
 }
@@ -96,6 +101,8 @@ pub struct AppState {
     pub zones: Arc<crate::tenant_zones::TenantZones>,
     /// The HTTP client webhook deliveries go out through.
     pub webhooks: Arc<crate::webhooks::Sender>,
+    /// The HTTP client single sign-on reaches OpenID providers with (SSRF-guarded).
+    pub sso: Arc<crate::sso::Http>,
     /// This server's per-key request counters.
     pub key_limits: Arc<crate::auth::rate_limit::KeyLimits>,
 }
@@ -113,6 +120,7 @@ impl AppState {
             photo_index: Arc::default(),
             jobs: Arc::new(crate::jobs::Jobs::new(config.job_lease)),
             webhooks: Arc::new(crate::webhooks::Sender::new(&config)),
+            sso: Arc::new(crate::sso::Http::new(&config)),
             config: Arc::new(config),
             tracking,
             logins: Arc::default(),

@@ -44,6 +44,8 @@ mod reporting;
 mod requests;
 mod sessions;
 mod sql;
+mod sso;
+pub use sso::{NewSsoPending, SsoConfigRecord, SsoConfigWrite, SsoPending};
 mod tenants;
 mod throttle;
 mod time;

@@ -37,6 +37,7 @@ import { Security } from './Security';
 import { api } from './session';
 import { TrackReplay } from './TrackReplay';
 import { Visits } from './Visits';
+import { Sso } from './Sso';
 import { Webhooks } from './Webhooks';
 
 
@@ -63,6 +64,7 @@ const NAV: { id: Section; label: MessageKey }[] = [
   { id: 'jobs', label: 'nav.jobs' },
   { id: 'webhooks', label: 'nav.webhooks' },
   { id: 'api-keys', label: 'nav.api_keys' },
+  { id: 'sso', label: 'nav.sso' },
   { id: 'audit', label: 'nav.audit' },
 ];
 
@@ -102,7 +104,7 @@ export function App() {
   if (!signedIn) {
     return (
       <div class="center">
-        <SignIn api={api} title={t('console.title')} class="login-wrap" onDone={() => setSignedIn(true)} />
+        <SignIn api={api} title={t('console.title')} class="login-wrap" sso onDone={() => setSignedIn(true)} />
       </div>
     );
   }
@@ -229,6 +231,7 @@ export function App() {
             {section === 'jobs' && <Jobs />}
             {section === 'webhooks' && <Webhooks />}
             {section === 'api-keys' && <ApiKeys />}
+            {section === 'sso' && <Sso />}
             </>
           )}
         </main>

@@ -45,6 +45,7 @@ export type Section =
   | 'jobs'
   | 'webhooks'
   | 'api-keys'
+  | 'sso'
   | 'audit'
   | 'claims'
   | 'payouts'
@@ -68,7 +69,7 @@ export type Action =
   | 'approval_flows.edit';
 
 const SECTIONS: Record<Role, Section[]> = {
-  admin: ['dashboard', 'reports', 'insights', 'live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'payouts', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'approval-flows', 'people', 'jobs', 'webhooks', 'api-keys', 'audit'],
+  admin: ['dashboard', 'reports', 'insights', 'live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'payouts', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'approval-flows', 'people', 'jobs', 'webhooks', 'api-keys', 'sso', 'audit'],
   manager: ['dashboard', 'reports', 'insights', 'live', 'visits', 'plans', 'customers', 'attendance', 'mileage', 'approvals', 'claims', 'requests', 'integrity', 'forms', 'rules', 'claim-settings', 'people'],
   finance: ['dashboard', 'reports', 'insights', 'attendance', 'mileage', 'approvals', 'claims', 'payouts', 'claim-settings', 'people'],
   field: [],

@@ -2,14 +2,17 @@
 // language; the second step when the person uses two-step sign-in (a code from the app,
 // or a recovery code) or must set it up first (the company's policy); and — when the server runs the demo (`GET /demo/accounts` answers; 404
 // otherwise, and then nothing is shown) — the demo's accounts of the given roles, a click
-// filling in the form.
+// filling in the form. The console also offers single sign-on when the company has it
+// (`GET /auth/oidc/{tenant}`): the button sends the browser to the server's `…/start`, and
+// the server sends it back here with `?sso_code=` (swapped for a session at once) or
+// `?sso_error=` (shown in the user's language).
 import { useEffect, useState } from 'preact/hooks';
 import type { Api } from './api';
-import { errorText } from './errors';
+import { apiErrorText, errorText } from './errors';
 import { t } from './i18n';
 import type { MessageKey } from './messages';
 import { Enrol } from './TwoFactor';
-import type { DemoAccount, DemoAccounts, TwoFactorChallenge } from './types';
+import type { DemoAccount, DemoAccounts, SsoOffered, TwoFactorChallenge } from './types';
 import { LangSwitch, useLang } from './ui';
 
 const ROLE_ORDER = ['admin', 'manager', 'finance', 'field'];
@@ -19,6 +22,7 @@ export function SignIn({
   title,
   roles = ROLE_ORDER,
   class: wrapClass,
+  sso = false,
   onDone,
 }: {
   api: Api;
@@ -26,6 +30,8 @@ export function SignIn({
   /** Which demo accounts to list (the field app lists only field reps). */
   roles?: string[];
   class: string;
+  /** Offer single sign-on (the console; its answer comes back to the console's page). */
+  sso?: boolean;
   onDone: () => void;
 }) {
   useLang();
@@ -36,6 +42,57 @@ export function SignIn({
   const [busy, setBusy] = useState(false);
   const [demo, setDemo] = useState<DemoAccounts | null>(null);
   const [challenge, setChallenge] = useState<TwoFactorChallenge | null>(null);
+  const [ssoOffered, setSsoOffered] = useState(false);
+
+  useEffect(() => {
+    if (!sso) return;
+    // The server's answer to a single sign-on: read once, then taken out of the address bar.
+    const q = new URLSearchParams(location.search);
+    const code = q.get('sso_code');
+    const failed = q.get('sso_error');
+    const company = q.get('tenant');
+    if (!code && !failed) return;
+    history.replaceState(null, '', location.pathname + location.hash);
+    if (company) setTenant(company);
+    if (failed) {
+      setError(apiErrorText({ code: failed }));
+      return;
+    }
+    if (!code || !company) return;
+    setBusy(true);
+    api.ssoExchange(company, code).then(
+      () => {
+        localStorage.setItem('outfield.tenant', company);
+        onDone();
+      },
+      (err) => {
+        setError(errorText(err));
+        setBusy(false);
+      },
+    );
+  }, []);
+
+  useEffect(() => {
+    if (!sso) return;
+    const slug = tenant.trim();
+    if (!slug) {
+      setSsoOffered(false);
+      return;
+    }
+    // Asked as the company is typed; a failure (an older server) just hides the button.
+    const timer = setTimeout(() => {
+      api.get<SsoOffered>(`/auth/oidc/${encodeURIComponent(slug)}`).then(
+        (o) => setSsoOffered(o.enabled),
+        () => setSsoOffered(false),
+      );
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [tenant]);
+
+  const startSso = () => {
+    setBusy(true);
+    location.assign(`/api/v1/auth/oidc/${encodeURIComponent(tenant.trim())}/start`);
+  };
 
   useEffect(() => {
     // Without auth; any failure (404 off the demo, an older server) just hides the list.
@@ -120,6 +177,14 @@ export function SignIn({
         <button type="submit" class="primary" disabled={busy}>
           {t('login.submit')}
         </button>
+        {sso && ssoOffered && (
+          <>
+            <p class="muted small">{t('login.or')}</p>
+            <button type="button" data-testid="sso-start" disabled={busy} onClick={startSso}>
+              {busy ? t('login.sso_busy') : t('login.sso')}
+            </button>
+          </>
+        )}
       </form>
       {demo && accounts.length > 0 && (
         <section class="login demo-accounts" data-testid="demo-accounts">

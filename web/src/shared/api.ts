@@ -3,7 +3,7 @@
 // the server's codes and their `message` is already a sentence in the user's language
 // (shared/errors.ts), so a screen that shows `e.message` is translated.
 import { apiErrorText, networkText } from './errors';
-import type { EnrolledLoginResponse, FieldProblem, LoginAnswer, LoginRequest, LoginResponse, SecondFactorRequest, TotpEnrolment, TwoFactorChallenge } from './types';
+import type { EnrolledLoginResponse, FieldProblem, LoginAnswer, LoginRequest, LoginResponse, SecondFactorRequest, SsoLoginResponse, TotpEnrolment, TwoFactorChallenge } from './types';
 
 export type { FieldProblem };
 
@@ -77,6 +77,15 @@ export class Api {
   }
 
   private keep(r: LoginResponse): void {
+    this.token = r.token;
+    localStorage.setItem(this.storageKey, r.token);
+  }
+
+  /** Swaps the one-time code a single sign-on handed the page (`?sso_code=`) for a session. */
+  async ssoExchange(tenant: string, code: string): Promise<void> {
+    const r = await this.request<SsoLoginResponse>('POST', `/auth/oidc/${encodeURIComponent(tenant)}/exchange`, {
+      code,
+    });
     this.token = r.token;
     localStorage.setItem(this.storageKey, r.token);
   }

@@ -17,6 +17,7 @@ import * as reports from './msgs/reports';
 import * as requests from './msgs/requests';
 import * as rules from './msgs/rules';
 import * as security from './msgs/security';
+import * as sso from './msgs/sso';
 import * as webhooks from './msgs/webhooks';
 
 const en = {
@@ -309,6 +310,7 @@ const enAll = {
   ...audit.en,
   ...integrity.en,
   ...claims.en,
+  ...sso.en,
 };
 
 export type MessageKey = keyof typeof enAll;
@@ -603,6 +605,7 @@ const zhAll: Record<MessageKey, string> = {
   ...audit.zh,
   ...integrity.zh,
   ...claims.zh,
+  ...sso.zh,
 };
 
 export const messages: Record<'en' | 'zh-CN', Record<MessageKey, string>> = { en: enAll, 'zh-CN': zhAll };

@@ -24,6 +24,9 @@ export type TotpEnrolment = S['TotpEnrolment'];
 export type TwoFactorStatus = S['TwoFactorStatus'];
 export type RecoveryCodes = S['RecoveryCodes'];
 export type SecuritySettings = S['SecuritySettings'];
+export type SsoSettings = S['SsoSettings'];
+export type SsoOffered = S['SsoOffered'];
+export type SsoLoginResponse = S['SsoLoginResponse'];
 export type DemoAccount = S['DemoAccount'];
 export type DemoAccounts = S['DemoAccounts'];
 

@@ -73,6 +73,8 @@ const NOT_FOR_KEYS: &[(&str, &str)] = &[
     ("*", "employees/{id}/2fa"),
     ("*", "employees/{id}/2fa/"),
     ("*", "security-settings"),
+    // Single sign-on settings: a tenant admin's, signed in.
+    ("*", "sso"),
     ("*", "demo/"),
     // "What waits for me" has no meaning for a key.
     ("*", "approvals/"),

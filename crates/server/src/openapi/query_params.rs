@@ -55,6 +55,10 @@ impl DeclaredQueries {
     }
 }
 
+/// Operations whose callers are not ours to hold to the document: an OpenID provider
+/// appends parameters of its own to the sign-in callback (`iss`, `session_state`, …).
+pub const OPEN_QUERIES: &[&str] = &["/api/v1/auth/oidc/{tenant}/callback"];
+
 /// Route layer (it needs the matched path): 422 for the first query parameter the
 /// operation does not declare. A route the document does not know passes untouched.
 pub async fn refuse_undeclared(
@@ -65,6 +69,7 @@ pub async fn refuse_undeclared(
     let names = req
         .extensions()
         .get::<MatchedPath>()
+        .filter(|p| !OPEN_QUERIES.contains(&p.as_str()))
         .and_then(|p| declared.of(req.method(), p.as_str()));
     #[allow(clippy::disallowed_methods)] // names only, to compare with the document
     let query = req.uri().query();

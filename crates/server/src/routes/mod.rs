@@ -33,6 +33,7 @@ pub mod rates;
 pub mod report_schedules;
 pub mod reports;
 pub mod requests;
+pub mod sso;
 pub mod sync;
 pub mod today;
 pub mod tracking;

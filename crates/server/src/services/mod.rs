@@ -31,6 +31,7 @@ pub mod report_schedules;
 pub mod reports;
 pub mod requests;
 pub mod rules;
+pub mod sso;
 pub mod sync;
 pub mod sync_rows;
 pub mod today;

@@ -6,7 +6,7 @@
 
 mod sender;
 
-pub use sender::{Sender, install_tls};
+pub use sender::{Sender, guarded_client, install_tls};
 
 use crate::state::AppState;
 use domain::TenantId;

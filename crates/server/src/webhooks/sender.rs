@@ -74,20 +74,30 @@ pub fn install_tls() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
+/// An HTTP client for outbound calls to addresses an admin typed (webhook receivers, an
+/// OpenID provider): names resolve through the guard, redirects are not followed, no proxy.
+/// Addresses written in a URL never reach the resolver: check them with
+/// [`Sender::literal_allowed`].
+pub fn guarded_client(allow_private: bool, timeout: Duration, user_agent: &str) -> reqwest::Client {
+    install_tls();
+    reqwest::Client::builder()
+        .dns_resolver(Arc::new(GuardedResolver { allow_private }))
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .user_agent(user_agent)
+        .build()
+        .unwrap_or_default()
+}
+
 impl Sender {
     pub fn new(config: &Config) -> Sender {
-        install_tls();
-        let client = reqwest::Client::builder()
-            .dns_resolver(Arc::new(GuardedResolver {
-                allow_private: config.webhooks_allow_private,
-            }))
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
-            .timeout(config.webhook_timeout)
-            .connect_timeout(config.webhook_timeout)
-            .user_agent(concat!("Outfield-Webhooks/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .unwrap_or_default();
+        let client = guarded_client(
+            config.webhooks_allow_private,
+            config.webhook_timeout,
+            concat!("Outfield-Webhooks/", env!("CARGO_PKG_VERSION")),
+        );
         Sender {
             client,
             allow_private: config.webhooks_allow_private,

@@ -29,6 +29,7 @@ mod me_today;
 mod metrics;
 mod migration_0008;
 mod no_fix;
+mod oidc;
 mod plan_changes;
 mod plan_conflicts;
 mod plans;

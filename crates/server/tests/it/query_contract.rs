@@ -42,6 +42,7 @@ fn path_value(doc: &Value, p: &Value) -> String {
         (_, "type") => "leave".into(),
         (_, "name") => "attendance_monthly".into(),
         (_, "external_id") => "ERP-1".into(),
+        (_, "tenant") => "acme".into(),
         (_, name) => panic!("give path parameter `{name}` a value in query_contract.rs"),
     }
 }
@@ -140,6 +141,11 @@ async fn handlers_read_exactly_the_declared_query_parameters(app: &TestApp) {
                 ));
             }
 
+            // The sign-in callback takes what a provider appends (see OPEN_QUERIES).
+            if server::openapi::query_params::OPEN_QUERIES.contains(&template.as_str()) {
+                checked += 1;
+                continue;
+            }
             let a = call(
                 app,
                 &token,

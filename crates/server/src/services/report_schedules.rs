@@ -280,19 +280,23 @@ async fn checked(
         Principal::User(u) => Some(u.employee),
         Principal::ApiKey(_) => None,
     };
-    // The endpoint: the tenant's (another tenant's id is not found), and named only by
-    // someone who may see the tenant's endpoints — unless it is the one already there.
+    // The endpoint is resolved within the caller's reach: the tenant's, and only for
+    // someone who may see the tenant's endpoints (for anyone else no endpoint exists) —
+    // unless it is the one already there.
     if let Some(hook) = input.webhook_id
         && current.webhook != Some(hook)
     {
-        if super::reach(principal, Resource::Webhooks, Action::Read).is_err() {
-            bad.push("webhook_id", Problem::NotAllowed);
+        let found = if super::reach(principal, Resource::Webhooks, Action::Read).is_err() {
+            false
         } else {
             match s.store.webhook(tenant, hook).await {
-                Ok(_) => {}
-                Err(StoreError::NotFound) => bad.push("webhook_id", Problem::NotFound),
+                Ok(_) => true,
+                Err(StoreError::NotFound) => false,
                 Err(e) => return Err(e.into()),
             }
+        };
+        if !found {
+            bad.push("webhook_id", Problem::NotFound);
         }
     }
     let Some(owner_id) = input.owner_id.or(current.owner).or(me) else {

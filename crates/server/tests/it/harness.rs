@@ -457,21 +457,32 @@ pub fn fields(body: &Value) -> Vec<String> {
 
 /// Runs one async test body against both backends, each on its own fresh database.
 macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {$(
+    ($($name:ident),* $(,)?) => {
+        $crate::harness::both_with!(server::Config::default() => $($name),*);
+    };
+}
+pub(crate) use both_backends;
+
+/// [`both_backends`] for servers started with `$config` (evaluated in each test module,
+/// so `super::` names the test file).
+macro_rules! both_with {
+    ($config:expr => $($name:ident),* $(,)?) => {$(
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let app = crate::harness::TestApp::spawn(crate::harness::Backend::Sqlite).await;
+                let app = crate::harness::TestApp::spawn_with(
+                    crate::harness::Backend::Sqlite, $config).await;
                 super::$name(&app).await;
                 app.cleanup().await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let app = crate::harness::TestApp::spawn(crate::harness::Backend::Postgres).await;
+                let app = crate::harness::TestApp::spawn_with(
+                    crate::harness::Backend::Postgres, $config).await;
                 super::$name(&app).await;
                 app.cleanup().await;
             }
         }
     )*};
 }
-pub(crate) use both_backends;
+pub(crate) use both_with;

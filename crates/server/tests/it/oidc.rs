@@ -7,7 +7,7 @@
 //! tampered state, a callback from another browser, cross-tenant isolation, and the
 //! settings (admins only, secret write-only, validation, the SSRF guard).
 
-use crate::harness::{TestApp, assert_error, fields};
+use crate::harness::{TestApp, assert_error, both_with, fields};
 use reqwest::{Method, StatusCode, Url};
 use serde_json::{Value, json};
 use server::Config;
@@ -16,27 +16,6 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
-
-macro_rules! both_with {
-    ($config:expr => $($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let app = crate::harness::TestApp::spawn_with(
-                    crate::harness::Backend::Sqlite, $config).await;
-                super::$name(&app).await;
-                app.cleanup().await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let app = crate::harness::TestApp::spawn_with(
-                    crate::harness::Backend::Postgres, $config).await;
-                super::$name(&app).await;
-                app.cleanup().await;
-            }
-        }
-    )*};
-}
 
 /// The provider runs on 127.0.0.1, which the operator setting the webhook tests use lets
 /// the server reach.

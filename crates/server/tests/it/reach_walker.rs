@@ -83,6 +83,7 @@ fn kind_of(path: &str, method: &Method, name: &str) -> Option<Option<Kind>> {
         "photo_id" | "photo_ids" => Kind::Photo,
         "claim_ids" => Kind::Claim,
         "delivery_id" => Kind::Delivery,
+        "webhook_id" => Kind::Webhook,
         // An external id names the object of the collection before `by-external-id`
         // (the walker gives the objects it must not reach their own id as external id).
         "external_id" if path.contains("/by-external-id/") => {

@@ -3,7 +3,7 @@
 //! answers what each test scripts (500, a hang past the timeout, 503 with Retry-After,
 //! 410), and the delivery log, the endpoint's state and the outbox say what happened.
 
-use crate::harness::{TestApp, assert_error, fields};
+use crate::harness::{TestApp, assert_error, both_with, fields};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode as AxumStatus};
@@ -14,28 +14,6 @@ use server::Config;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-/// Runs a test on both backends with the given config.
-macro_rules! both_with {
-    ($config:expr => $($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let app = crate::harness::TestApp::spawn_with(
-                    crate::harness::Backend::Sqlite, $config).await;
-                super::$name(&app).await;
-                app.cleanup().await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let app = crate::harness::TestApp::spawn_with(
-                    crate::harness::Backend::Postgres, $config).await;
-                super::$name(&app).await;
-                app.cleanup().await;
-            }
-        }
-    )*};
-}
 
 /// Receivers on 127.0.0.1 are allowed; a receiver that hangs fails after a second.
 pub fn local_receivers() -> Config {

@@ -116,6 +116,8 @@ before(async () => {
   const forms = (await A('GET', '/forms')).items;
   const fences = (await A('GET', '/geofences')).items;
   userContent = [
+    // The address the admin registers at the identity provider: copied, not read.
+    (await A('GET', '/sso')).redirect_uri,
     ...(await A('GET', '/employees?limit=500')).items.flatMap((e) => [e.name, e.username, e.employee_no, e.phone]),
     ...customers.flatMap((c) => [c.name, c.address, c.code, ...(c.tags ?? [])]),
     ...departments.map((d) => d.name),

@@ -136,7 +136,7 @@ export async function appLogin(page, username) {
 
 /** Words allowed on a Chinese screen: brands, formats, units and the language's own name. */
 const ALLOWED_EN = new Set(
-  'Outfield OpenStreetMap Leaflet contributors AMap GCJ Excel CSV xlsx EXIF GPS Root km English API ERP CRM BI'.split(' '),
+  'Outfield OpenStreetMap Leaflet contributors AMap GCJ Excel CSV xlsx EXIF GPS Root km English API ERP CRM BI OpenID Connect'.split(' '),
 );
 
 /** Everything wrong with a screen's visible text in `lang`, as readable findings: message

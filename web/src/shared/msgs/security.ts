@@ -39,6 +39,12 @@ export const en = {
   'people.two_factor_reset': 'Reset two-step sign-in',
   'people.two_factor_reset_confirm': 'Reset {name}’s two-step sign-in? They will need to set it up again.',
   'people.two_factor_was_reset': 'Two-step sign-in was reset.',
+  'audit.resource.me/2fa': 'Own two-step sign-in',
+  'audit.resource.me/2fa/totp': 'Own two-step sign-in',
+  'audit.resource.security-settings': 'Security settings',
+  'audit.action.totp': 'Started setting up',
+  'audit.action.confirm': 'Confirmed',
+  'audit.action.2fa/reset': 'Reset two-step sign-in',
 };
 
 export const zh: Record<keyof typeof en, string> = {
@@ -80,4 +86,10 @@ export const zh: Record<keyof typeof en, string> = {
   'people.two_factor_reset': '重置两步验证',
   'people.two_factor_reset_confirm': '确定重置 {name} 的两步验证吗？对方需要重新设置。',
   'people.two_factor_was_reset': '两步验证已重置。',
+  'audit.resource.me/2fa': '本人的两步登录',
+  'audit.resource.me/2fa/totp': '本人的两步登录',
+  'audit.resource.security-settings': '安全设置',
+  'audit.action.totp': '开始设置',
+  'audit.action.confirm': '已确认',
+  'audit.action.2fa/reset': '重置两步登录',
 };

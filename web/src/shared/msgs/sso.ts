@@ -11,7 +11,7 @@ export const en = {
   'sso.client_secret': 'Client secret',
   'sso.secret_kept': 'A secret is saved. Leave this empty to keep it.',
   'sso.username_claim': 'Claim that holds the Outfield username',
-  'sso.claim_hint': 'Usually preferred_username or email.',
+  'sso.claim_hint': 'Usually the provider\'s user name claim, or its e-mail claim.',
   'sso.jit': 'Create an account for people signing in for the first time (as field reps)',
   'sso.jit_department': 'Department for new people',
   'sso.enabled': 'Offer single sign-on on the sign-in page',
@@ -20,6 +20,7 @@ export const en = {
   'sso.status_on': 'On',
   'sso.status_off': 'Off',
   'sso.choose': 'Choose…',
+  'audit.resource.sso': 'Single sign-on',
 };
 
 export const zh: Record<keyof typeof en, string> = {
@@ -27,14 +28,14 @@ export const zh: Record<keyof typeof en, string> = {
   'login.sso_busy': '正在登录…',
   'login.or': '或',
   'nav.sso': '单点登录',
-  'sso.intro': '企业成员通过您的身份提供方（OpenID Connect）登录。请在身份提供方将 Outfield 注册为 Web 应用，并填写下方的回调地址。',
+  'sso.intro': '企业成员通过您的身份提供方（OpenID Connect）登录。请在身份提供方将 Outfield 注册为网页应用，并填写下方的回调地址。',
   'sso.redirect_uri': '需登记的回调地址',
-  'sso.issuer_url': '颁发者地址（Issuer）',
-  'sso.client_id': '客户端 ID',
+  'sso.issuer_url': '颁发者地址',
+  'sso.client_id': '客户端标识',
   'sso.client_secret': '客户端密钥',
   'sso.secret_kept': '已保存密钥；留空则保持不变。',
   'sso.username_claim': '存放 Outfield 用户名的声明',
-  'sso.claim_hint': '通常为 preferred_username 或 email。',
+  'sso.claim_hint': '通常为身份提供方的用户名字段或邮箱字段。',
   'sso.jit': '首次登录的人员自动创建账号（外勤业务员）',
   'sso.jit_department': '新成员所属部门',
   'sso.enabled': '在登录页提供单点登录',
@@ -43,4 +44,5 @@ export const zh: Record<keyof typeof en, string> = {
   'sso.status_on': '已开启',
   'sso.status_off': '已关闭',
   'sso.choose': '请选择…',
+  'audit.resource.sso': '单点登录',
 };

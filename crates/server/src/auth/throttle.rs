@@ -169,6 +169,12 @@ impl Attempt {
     }
 }
 
+/// The device token a sign-in step presents: the one in its body (the field app), else
+/// the browser's `outfield_device` cookie.
+pub fn presented_device(given: Option<&String>, headers: &HeaderMap) -> Option<String> {
+    given.cloned().or_else(|| device_cookie(headers))
+}
+
 /// The device token from the `outfield_device` cookie, if the browser sent one.
 pub fn device_cookie(headers: &HeaderMap) -> Option<String> {
     headers

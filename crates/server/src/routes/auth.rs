@@ -135,10 +135,7 @@ async fn login(
         Some(t) => s.store.login_candidate(t.id, &username).await?,
         None => None,
     };
-    let presented = req
-        .device_token
-        .clone()
-        .or_else(|| throttle::device_cookie(&headers));
+    let presented = throttle::presented_device(req.device_token.as_ref(), &headers);
     let mut attempt = throttle::Attempt::new(
         &req.tenant,
         &username,
@@ -228,10 +225,7 @@ async fn login_second_factor(
     headers: HeaderMap,
     Json(req): Json<SecondFactorRequest>,
 ) -> ApiResult<Response> {
-    let presented = req
-        .device_token
-        .clone()
-        .or_else(|| throttle::device_cookie(&headers));
+    let presented = throttle::presented_device(req.device_token.as_ref(), &headers);
     let proof = Proof {
         code: req.code,
         recovery_code: req.recovery_code,
@@ -282,10 +276,7 @@ async fn login_enrol_confirm(
     headers: HeaderMap,
     Json(req): Json<EnrolConfirmAtLoginRequest>,
 ) -> ApiResult<Response> {
-    let presented = req
-        .device_token
-        .clone()
-        .or_else(|| throttle::device_cookie(&headers));
+    let presented = throttle::presented_device(req.device_token.as_ref(), &headers);
     let done = two_factor::confirm_at_login(
         &s,
         &req.challenge_token,

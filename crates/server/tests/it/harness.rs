@@ -486,3 +486,21 @@ macro_rules! both_with {
     )*};
 }
 pub(crate) use both_with;
+
+/// Each test on both engines, handed the backend: the test starts its own app (its
+/// settings differ per test).
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(crate::harness::Backend::Sqlite).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name(crate::harness::Backend::Postgres).await;
+            }
+        }
+    )*};
+}
+pub(crate) use on_both;

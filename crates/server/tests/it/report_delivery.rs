@@ -164,21 +164,7 @@ pub(crate) async fn job_until(app: &TestApp, token: &str, done: impl Fn(&Value) 
 
 pub(crate) const SHOP: (f64, f64) = (31.2304, 121.4737);
 
-/// Each test on both engines; the test starts its own app (its SMTP settings differ).
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name(crate::harness::Backend::Sqlite).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$name(crate::harness::Backend::Postgres).await;
-            }
-        }
-    )*};
-}
+use crate::harness::on_both;
 
 on_both!(delivers_by_smtp);
 
